@@ -1,0 +1,85 @@
+//! `marginalia check PROJECT [--json]`: load, validate, count, report.
+
+use crate::model::validate::{Problem, Severity};
+use crate::model::{Counts, Project};
+use crate::store;
+use serde::Serialize;
+use std::path::Path;
+
+/// The report `check` prints.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub project: String,
+    pub file: String,
+    pub ok: bool,
+    pub read_only: bool,
+    pub counts: Counts,
+    pub problems: Vec<Problem>,
+}
+
+/// Loads and validates; a load failure is returned as the error.
+pub fn run(path: &Path) -> Result<CheckReport, store::StoreError> {
+    let loaded = store::load(path)?;
+    Ok(report(
+        &loaded.project,
+        &loaded.disk.project_file,
+        loaded.disk.read_only.is_some(),
+        loaded.problems,
+    ))
+}
+
+pub fn report(
+    project: &Project,
+    file: &Path,
+    read_only: bool,
+    problems: Vec<Problem>,
+) -> CheckReport {
+    CheckReport {
+        project: project.info.name.clone(),
+        file: file.display().to_string(),
+        ok: !problems.iter().any(|p| p.severity == Severity::Error),
+        read_only,
+        counts: project.counts(),
+        problems,
+    }
+}
+
+/// The human-readable form of a report.
+pub fn format_text(r: &CheckReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "{} ({})", r.project, r.file);
+    let _ = writeln!(s, "documents: {}", r.counts.documents);
+    let list = |m: &std::collections::BTreeMap<String, usize>| {
+        if m.is_empty() {
+            "none".to_owned()
+        } else {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let _ = writeln!(s, "registry: {}", list(&r.counts.registry));
+    let _ = writeln!(s, "mentions: {}", list(&r.counts.mentions));
+    let _ = writeln!(s, "events: {}", list(&r.counts.events));
+    let _ = writeln!(s, "relations: {}", list(&r.counts.relations));
+    if r.problems.is_empty() {
+        let _ = writeln!(s, "no problems");
+    }
+    for p in &r.problems {
+        let sev = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut loc = String::new();
+        if let Some(d) = p.document {
+            let _ = write!(loc, " [document {}]", d.short());
+        }
+        if let Some(a) = p.annotation {
+            let _ = write!(loc, " [annotation {}]", a.short());
+        }
+        let _ = writeln!(s, "{sev}: {}{loc}", p.message);
+    }
+    s
+}

@@ -1,0 +1,10 @@
+//! Marginalia: an annotation workbench for archival documents.
+//!
+//! Layers, from the bottom: [`model`] (plain data and invertible edits) and [`store`]
+//! (RON projects on disk) never touch the UI; [`session`] ties a project to its files and
+//! history; [`cli`] is the command line.
+
+pub mod cli;
+pub mod model;
+pub mod session;
+pub mod store;

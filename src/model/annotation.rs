@@ -1,0 +1,206 @@
+//! Annotations: mentions, events and relations, with their shared attributes.
+
+use super::anchor::TextAnchor;
+use super::date::NormalizedDate;
+use super::ids::{AnnId, EntryId, Slug};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One annotation. Its `id` is stable for its whole life and unique in the project.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub id: AnnId,
+    pub body: Body,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<Slug, AttrValue>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// How sure the annotator is (TEI `@cert`); `None`: not stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert: Option<Certainty>,
+    /// Who made the annotation (TEI `@resp`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub resp: String,
+}
+
+/// What an annotation is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Body {
+    Mention(Mention),
+    Event(Event),
+    Relation(Relation),
+}
+
+/// A span of text naming something of an entity type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    #[serde(rename = "type")]
+    pub type_id: Slug,
+    pub anchor: TextAnchor,
+    /// The registry entry this mention refers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryId>,
+    /// The normalized value of a date or time mention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NormalizedDate>,
+}
+
+/// Something that happened, with role slots filled by mentions, events or registry entries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    #[serde(rename = "type")]
+    pub type_id: Slug,
+    /// The words that express the event, if any ("The meeting resumed at 1500").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<TextAnchor>,
+    /// Role id → fillers, in the order they were added.
+    #[serde(default)]
+    pub roles: BTreeMap<Slug, Vec<Target>>,
+    /// An explicit normalized date, when the time role does not give one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NormalizedDate>,
+}
+
+/// A typed, directed link between two annotations or registry entries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    #[serde(rename = "type")]
+    pub type_id: Slug,
+    pub from: Target,
+    pub to: Target,
+}
+
+/// What a role or relation argument points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Target {
+    /// A mention or event in the same document.
+    Annotation(AnnId),
+    /// A registry entry, when the text only implies it.
+    Entry(EntryId),
+}
+
+/// An annotator's confidence, as TEI `@cert`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Certainty {
+    High,
+    Medium,
+    Low,
+    Unknown,
+}
+
+impl Certainty {
+    pub const ALL: [Certainty; 4] = [Self::High, Self::Medium, Self::Low, Self::Unknown];
+
+    /// The TEI `@cert` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// The value of a typed attribute.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AttrValue {
+    Choice(String),
+    Text(String),
+    Number(f64),
+    YesNo(bool),
+    Date(NormalizedDate),
+}
+
+impl std::fmt::Display for AttrValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Choice(s) | Self::Text(s) => f.write_str(s),
+            Self::Number(n) => write!(f, "{n}"),
+            Self::YesNo(b) => f.write_str(if *b { "yes" } else { "no" }),
+            Self::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl Annotation {
+    /// A fresh annotation with a new id and no attributes, note, certainty or annotator.
+    pub fn new(body: Body) -> Self {
+        Self {
+            id: AnnId::new(),
+            body,
+            attributes: BTreeMap::new(),
+            note: String::new(),
+            cert: None,
+            resp: String::new(),
+        }
+    }
+
+    /// The schema type of the mention, event or relation.
+    pub fn type_id(&self) -> &Slug {
+        match &self.body {
+            Body::Mention(m) => &m.type_id,
+            Body::Event(e) => &e.type_id,
+            Body::Relation(r) => &r.type_id,
+        }
+    }
+
+    pub fn set_type_id(&mut self, id: Slug) {
+        match &mut self.body {
+            Body::Mention(m) => m.type_id = id,
+            Body::Event(e) => e.type_id = id,
+            Body::Relation(r) => r.type_id = id,
+        }
+    }
+
+    /// The text anchor: a mention's span or an event's trigger.
+    pub fn anchor(&self) -> Option<&TextAnchor> {
+        match &self.body {
+            Body::Mention(m) => Some(&m.anchor),
+            Body::Event(e) => e.trigger.as_ref(),
+            Body::Relation(_) => None,
+        }
+    }
+
+    pub fn anchor_mut(&mut self) -> Option<&mut TextAnchor> {
+        match &mut self.body {
+            Body::Mention(m) => Some(&mut m.anchor),
+            Body::Event(e) => e.trigger.as_mut(),
+            Body::Relation(_) => None,
+        }
+    }
+
+    pub fn as_mention(&self) -> Option<&Mention> {
+        match &self.body {
+            Body::Mention(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_event(&self) -> Option<&Event> {
+        match &self.body {
+            Body::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn as_relation(&self) -> Option<&Relation> {
+        match &self.body {
+            Body::Relation(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Every annotation or entry this one points at.
+    pub fn targets(&self) -> Vec<Target> {
+        match &self.body {
+            Body::Mention(m) => m.entry.map(Target::Entry).into_iter().collect(),
+            Body::Event(e) => e.roles.values().flatten().copied().collect(),
+            Body::Relation(r) => vec![r.from, r.to],
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Normalized dates and times beside their surface text.
+//!
+//! Values are ISO 8601 strings of the forms `YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
+//! `YYYY-MM-DDThh:mm` or `YYYY-MM-DDThh:mm:ss` (as TEI's `@when` takes them). An uncertain
+//! date is a range: `not_before` / `not_after` (TEI `@notBefore` / `@notAfter`).
+//!
+//! Military "2400 10 July 1951" is the midnight that ends 10 July: `1951-07-11T00:00`.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A normalized date: an exact `when`, or a range, or both empty (unknown).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NormalizedDate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum DateError {
+    #[error("\"{0}\" is not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss])")]
+    NotIso(String),
+    #[error("not_before {0} is after not_after {1}")]
+    EmptyRange(String, String),
+    #[error("could not read a date or time in \"{0}\"")]
+    Unparsed(String),
+}
+
+impl NormalizedDate {
+    pub fn when(iso: impl Into<String>) -> Self {
+        Self {
+            when: Some(iso.into()),
+            ..Self::default()
+        }
+    }
+
+    pub fn range(not_before: impl Into<String>, not_after: impl Into<String>) -> Self {
+        Self {
+            when: None,
+            not_before: Some(not_before.into()),
+            not_after: Some(not_after.into()),
+        }
+    }
+
+    /// Checks each value is ISO 8601 and the range is not empty.
+    pub fn validate(&self) -> Result<(), DateError> {
+        for v in [&self.when, &self.not_before, &self.not_after]
+            .into_iter()
+            .flatten()
+        {
+            check_iso(v)?;
+        }
+        if let (Some(a), Some(b)) = (&self.not_before, &self.not_after) {
+            // Same-precision ISO strings compare correctly as text; a prefix sorts first.
+            if a > b && !a.starts_with(b.as_str()) {
+                return Err(DateError::EmptyRange(a.clone(), b.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The earliest instant the date may denote, for sorting a timeline.
+    pub fn sort_key(&self) -> Option<&str> {
+        self.when
+            .as_deref()
+            .or(self.not_before.as_deref())
+            .or(self.not_after.as_deref())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.when.is_none() && self.not_before.is_none() && self.not_after.is_none()
+    }
+}
+
+impl std::fmt::Display for NormalizedDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.when, &self.not_before, &self.not_after) {
+            (Some(w), _, _) => f.write_str(w),
+            (None, Some(a), Some(b)) => write!(f, "{a} – {b}"),
+            (None, Some(a), None) => write!(f, "after {a}"),
+            (None, None, Some(b)) => write!(f, "before {b}"),
+            (None, None, None) => f.write_str("unknown"),
+        }
+    }
+}
+
+/// Checks `s` against the ISO 8601 forms listed in the module docs.
+pub fn check_iso(s: &str) -> Result<(), DateError> {
+    let bad = || DateError::NotIso(s.to_owned());
+    let (date, time) = match s.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let num = |p: &str, len: usize| -> Option<u32> {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = match parts.as_slice() {
+        [y] => (num(y, 4), None, None),
+        [y, m] => (num(y, 4), Some(num(m, 2)), None),
+        [y, m, d] => (num(y, 4), Some(num(m, 2)), Some(num(d, 2))),
+        _ => return Err(bad()),
+    };
+    let y = y.ok_or_else(bad)?;
+    if let Some(m) = m {
+        let m = m.ok_or_else(bad)?;
+        if !(1..=12).contains(&m) {
+            return Err(bad());
+        }
+        if let Some(d) = d {
+            let d = d.ok_or_else(bad)?;
+            if d < 1 || d > days_in_month(y, m) {
+                return Err(bad());
+            }
+        }
+    }
+    if let Some(t) = time {
+        if d.is_none() {
+            return Err(bad());
+        }
+        let tp: Vec<&str> = t.split(':').collect();
+        let ok = match tp.as_slice() {
+            [h, mi] => num(h, 2).is_some_and(|h| h < 24) && num(mi, 2).is_some_and(|m| m < 60),
+            [h, mi, se] => {
+                num(h, 2).is_some_and(|h| h < 24)
+                    && num(mi, 2).is_some_and(|m| m < 60)
+                    && num(se, 2).is_some_and(|s| s < 60)
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Reads the date forms of cables and reports: "11 July 1951", "July 11, 1951",
+/// "2400 10 July 1951", "1920 11 July" (year from `context_year`), "1500" (day from
+/// `context_day`, `YYYY-MM-DD`). Four-digit military times run 0000–2400; 2400 rolls over
+/// to 00:00 of the next day.
+pub fn parse_surface(
+    text: &str,
+    context_year: Option<u32>,
+    context_day: Option<&str>,
+) -> Result<NormalizedDate, DateError> {
+    let unparsed = || DateError::Unparsed(text.to_owned());
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut time: Option<(u32, u32)> = None;
+    let mut day: Option<u32> = None;
+    let mut month: Option<u32> = None;
+    let mut year: Option<u32> = None;
+    for w in &words {
+        if let Some(i) = MONTHS
+            .iter()
+            .position(|m| m == w || (w.len() >= 3 && m.starts_with(w.as_str())))
+        {
+            month = Some(i as u32 + 1);
+        } else if let Ok(n) = w.parse::<u32>() {
+            match w.len() {
+                4 if month.is_none()
+                    && day.is_none()
+                    && time.is_none()
+                    && n <= 2400
+                    && n % 100 < 60 =>
+                {
+                    time = Some((n / 100, n % 100));
+                }
+                4 => year = Some(n),
+                1 | 2 => day = Some(n),
+                _ => return Err(unparsed()),
+            }
+        } else {
+            return Err(unparsed());
+        }
+    }
+    let date = match (year.or(context_year), month, day) {
+        (Some(y), Some(m), Some(d)) => Some((y, m, d)),
+        (Some(y), Some(m), None) if time.is_none() => {
+            return Ok(NormalizedDate::when(format!("{y:04}-{m:02}")));
+        }
+        (Some(y), None, None) if time.is_none() && year.is_some() => {
+            return Ok(NormalizedDate::when(format!("{y:04}")));
+        }
+        _ => context_day.and_then(parse_ymd),
+    };
+    let (mut y, mut m, mut d) = date.ok_or_else(unparsed)?;
+    if d < 1 || d > days_in_month(y, m) {
+        return Err(unparsed());
+    }
+    let Some((mut h, mi)) = time else {
+        return Ok(NormalizedDate::when(format!("{y:04}-{m:02}-{d:02}")));
+    };
+    if h == 24 {
+        h = 0;
+        d += 1;
+        if d > days_in_month(y, m) {
+            d = 1;
+            m += 1;
+            if m > 12 {
+                m = 1;
+                y += 1;
+            }
+        }
+    }
+    Ok(NormalizedDate::when(format!(
+        "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}"
+    )))
+}
+
+fn parse_ymd(s: &str) -> Option<(u32, u32, u32)> {
+    let mut it = s.get(..10)?.split('-').map(|p| p.parse::<u32>().ok());
+    Some((it.next()??, it.next()??, it.next()??))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_forms() {
+        for ok in [
+            "1951",
+            "1951-07",
+            "1951-07-11",
+            "1951-07-11T00:00",
+            "1952-02-29T23:59:59",
+        ] {
+            assert_eq!(check_iso(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "51",
+            "1951-13",
+            "1951-02-29",
+            "1951-07-11T24:00",
+            "1951-07T10:00",
+            "July",
+        ] {
+            assert!(check_iso(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn midnight_2400_is_next_day() {
+        assert_eq!(
+            parse_surface("2400 10 July 1951", None, None).unwrap(),
+            NormalizedDate::when("1951-07-11T00:00")
+        );
+        assert_eq!(
+            parse_surface("2400 31 December 1951", None, None).unwrap(),
+            NormalizedDate::when("1952-01-01T00:00")
+        );
+    }
+
+    #[test]
+    fn cable_forms() {
+        assert_eq!(
+            parse_surface("1920 11 July", Some(1951), None)
+                .unwrap()
+                .when
+                .as_deref(),
+            Some("1951-07-11T19:20")
+        );
+        assert_eq!(
+            parse_surface("1500", None, Some("1951-07-10"))
+                .unwrap()
+                .when
+                .as_deref(),
+            Some("1951-07-10T15:00")
+        );
+        assert_eq!(
+            parse_surface("July 11, 1951", None, None)
+                .unwrap()
+                .when
+                .as_deref(),
+            Some("1951-07-11")
+        );
+        assert!(parse_surface("tomorrow", None, None).is_err());
+    }
+
+    #[test]
+    fn ranges() {
+        assert!(
+            NormalizedDate::range("1951-07-10", "1951-07-11")
+                .validate()
+                .is_ok()
+        );
+        assert!(
+            NormalizedDate::range("1951-07-12", "1951-07-11")
+                .validate()
+                .is_err()
+        );
+        assert!(
+            NormalizedDate::range("1951-07-11T08:00", "1951-07-11")
+                .validate()
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,492 @@
+//! Invertible edits and the undo history.
+//!
+//! Every change to a [`Project`] is an [`Edit`] that records the value before and after, so
+//! its inverse is the same edit with the two swapped. A [`Transaction`] groups the edits of
+//! one user action; it applies all or nothing. [`History`] keeps undone and redoable
+//! transactions for the session only — it is never saved into a project.
+
+use super::annotation::Annotation;
+use super::document::{Document, DocumentMeta};
+use super::ids::{AnnId, DocId, EntryId};
+use super::project::{Project, ProjectInfo};
+use super::registry::Entry;
+use super::schema::Schema;
+use std::collections::BTreeSet;
+use thiserror::Error;
+
+/// One reversible change. `None` before means insert; `None` after means remove.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    Annotation {
+        doc: DocId,
+        before: Option<Box<Annotation>>,
+        after: Option<Box<Annotation>>,
+    },
+    Entry {
+        before: Option<Box<Entry>>,
+        after: Option<Box<Entry>>,
+    },
+    DocumentMeta {
+        before: Box<DocumentMeta>,
+        after: Box<DocumentMeta>,
+    },
+    /// Adds or removes a whole document with its text and annotations.
+    Document {
+        before: Option<Box<Document>>,
+        after: Option<Box<Document>>,
+    },
+    Schema {
+        before: Box<Schema>,
+        after: Box<Schema>,
+    },
+    Info {
+        before: ProjectInfo,
+        after: ProjectInfo,
+    },
+}
+
+/// An edit did not fit the project's current state (the project was changed elsewhere).
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum EditError {
+    #[error("document {0} is not in the project")]
+    NoDocument(DocId),
+    #[error("annotation {0} is not as the edit expects")]
+    AnnotationMismatch(AnnId),
+    #[error("registry entry {0} is not as the edit expects")]
+    EntryMismatch(EntryId),
+    #[error("document {0} is not as the edit expects")]
+    DocumentMismatch(DocId),
+    #[error("the schema is not as the edit expects")]
+    SchemaMismatch,
+    #[error("the project information is not as the edit expects")]
+    InfoMismatch,
+    #[error("an edit must change something")]
+    Empty,
+}
+
+/// What an edit changed, so the store knows which files to write.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// The project file (schema, registry, info, document list).
+    pub project: bool,
+    /// Document files.
+    pub docs: BTreeSet<DocId>,
+}
+
+impl Touched {
+    pub fn merge(&mut self, other: Touched) {
+        self.project |= other.project;
+        self.docs.extend(other.docs);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.project && self.docs.is_empty()
+    }
+}
+
+fn swap<T>(before: &Option<T>, after: &Option<T>) -> (Option<T>, Option<T>)
+where
+    T: Clone,
+{
+    (after.clone(), before.clone())
+}
+
+impl Edit {
+    pub fn add_annotation(doc: DocId, ann: Annotation) -> Self {
+        Self::Annotation {
+            doc,
+            before: None,
+            after: Some(Box::new(ann)),
+        }
+    }
+
+    pub fn remove_annotation(doc: DocId, ann: Annotation) -> Self {
+        Self::Annotation {
+            doc,
+            before: Some(Box::new(ann)),
+            after: None,
+        }
+    }
+
+    pub fn update_annotation(doc: DocId, before: Annotation, after: Annotation) -> Self {
+        Self::Annotation {
+            doc,
+            before: Some(Box::new(before)),
+            after: Some(Box::new(after)),
+        }
+    }
+
+    pub fn add_entry(entry: Entry) -> Self {
+        Self::Entry {
+            before: None,
+            after: Some(Box::new(entry)),
+        }
+    }
+
+    pub fn remove_entry(entry: Entry) -> Self {
+        Self::Entry {
+            before: Some(Box::new(entry)),
+            after: None,
+        }
+    }
+
+    pub fn update_entry(before: Entry, after: Entry) -> Self {
+        Self::Entry {
+            before: Some(Box::new(before)),
+            after: Some(Box::new(after)),
+        }
+    }
+
+    /// The edit that undoes this one.
+    pub fn invert(&self) -> Self {
+        match self {
+            Self::Annotation { doc, before, after } => {
+                let (before, after) = swap(before, after);
+                Self::Annotation {
+                    doc: *doc,
+                    before,
+                    after,
+                }
+            }
+            Self::Entry { before, after } => {
+                let (before, after) = swap(before, after);
+                Self::Entry { before, after }
+            }
+            Self::DocumentMeta { before, after } => Self::DocumentMeta {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Self::Document { before, after } => {
+                let (before, after) = swap(before, after);
+                Self::Document { before, after }
+            }
+            Self::Schema { before, after } => Self::Schema {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Self::Info { before, after } => Self::Info {
+                before: after.clone(),
+                after: before.clone(),
+            },
+        }
+    }
+
+    /// Applies the edit if the project is in its `before` state.
+    pub fn apply(&self, project: &mut Project) -> Result<Touched, EditError> {
+        let mut touched = Touched::default();
+        match self {
+            Self::Annotation { doc, before, after } => {
+                let id = before
+                    .as_ref()
+                    .or(after.as_ref())
+                    .map(|a| a.id)
+                    .ok_or(EditError::Empty)?;
+                if let (Some(b), Some(a)) = (before, after)
+                    && b.id != a.id
+                {
+                    return Err(EditError::AnnotationMismatch(a.id));
+                }
+                let d = project
+                    .documents
+                    .get_mut(doc)
+                    .ok_or(EditError::NoDocument(*doc))?;
+                if d.annotations.get(&id) != before.as_deref() {
+                    return Err(EditError::AnnotationMismatch(id));
+                }
+                match after {
+                    Some(a) => d.annotations.insert(id, (**a).clone()),
+                    None => d.annotations.remove(&id),
+                };
+                touched.docs.insert(*doc);
+            }
+            Self::Entry { before, after } => {
+                let id = before
+                    .as_ref()
+                    .or(after.as_ref())
+                    .map(|e| e.id)
+                    .ok_or(EditError::Empty)?;
+                if let (Some(b), Some(a)) = (before, after)
+                    && b.id != a.id
+                {
+                    return Err(EditError::EntryMismatch(a.id));
+                }
+                if project.registry.get(&id) != before.as_deref() {
+                    return Err(EditError::EntryMismatch(id));
+                }
+                match after {
+                    Some(e) => project.registry.insert(id, (**e).clone()),
+                    None => project.registry.remove(&id),
+                };
+                touched.project = true;
+            }
+            Self::DocumentMeta { before, after } => {
+                let d = project
+                    .documents
+                    .get_mut(&before.id)
+                    .ok_or(EditError::NoDocument(before.id))?;
+                if d.meta != **before || before.id != after.id {
+                    return Err(EditError::DocumentMismatch(before.id));
+                }
+                d.meta = (**after).clone();
+                touched.docs.insert(before.id);
+            }
+            Self::Document { before, after } => {
+                let id = before
+                    .as_ref()
+                    .or(after.as_ref())
+                    .map(|d| d.id())
+                    .ok_or(EditError::Empty)?;
+                if project.documents.get(&id) != before.as_deref() {
+                    return Err(EditError::DocumentMismatch(id));
+                }
+                match after {
+                    Some(d) => project.documents.insert(id, (**d).clone()),
+                    None => project.documents.remove(&id),
+                };
+                touched.project = true;
+                touched.docs.insert(id);
+            }
+            Self::Schema { before, after } => {
+                if project.schema != **before {
+                    return Err(EditError::SchemaMismatch);
+                }
+                project.schema = (**after).clone();
+                touched.project = true;
+            }
+            Self::Info { before, after } => {
+                if project.info != *before {
+                    return Err(EditError::InfoMismatch);
+                }
+                project.info = after.clone();
+                touched.project = true;
+            }
+        }
+        Ok(touched)
+    }
+}
+
+/// The edits of one user action, applied all or nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transaction {
+    /// What the action was, for menus ("Undo Tag as Person").
+    pub label: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Transaction {
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            edits: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, edit: Edit) -> Self {
+        self.edits.push(edit);
+        self
+    }
+
+    pub fn push(&mut self, edit: Edit) {
+        self.edits.push(edit);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
+
+    /// The transaction that undoes this one: each edit inverted, in reverse order.
+    pub fn invert(&self) -> Self {
+        Self {
+            label: self.label.clone(),
+            edits: self.edits.iter().rev().map(Edit::invert).collect(),
+        }
+    }
+
+    /// Applies every edit, or none: on the first failure the applied ones are rolled back.
+    pub fn apply(&self, project: &mut Project) -> Result<Touched, EditError> {
+        let mut touched = Touched::default();
+        for (i, edit) in self.edits.iter().enumerate() {
+            match edit.apply(project) {
+                Ok(t) => touched.merge(t),
+                Err(e) => {
+                    for done in self.edits[..i].iter().rev() {
+                        // Inverting what just applied cannot mismatch.
+                        let _ = done.invert().apply(project);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(touched)
+    }
+}
+
+/// Linear undo/redo history, unlimited within a session.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    undo: Vec<Transaction>,
+    redo: Vec<Transaction>,
+}
+
+impl History {
+    /// Applies `tx` and records it; clears the redo stack. Empty transactions are ignored.
+    pub fn commit(&mut self, project: &mut Project, tx: Transaction) -> Result<Touched, EditError> {
+        if tx.is_empty() {
+            return Ok(Touched::default());
+        }
+        let touched = tx.apply(project)?;
+        self.undo.push(tx);
+        self.redo.clear();
+        Ok(touched)
+    }
+
+    /// Undoes the last transaction; `None` when there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project) -> Option<Result<Touched, EditError>> {
+        let tx = self.undo.pop()?;
+        let result = tx.invert().apply(project);
+        match result {
+            Ok(_) => self.redo.push(tx),
+            Err(_) => self.undo.push(tx),
+        }
+        Some(result)
+    }
+
+    /// Redoes the last undone transaction; `None` when there is nothing to redo.
+    pub fn redo(&mut self, project: &mut Project) -> Option<Result<Touched, EditError>> {
+        let tx = self.redo.pop()?;
+        let result = tx.apply(project);
+        match result {
+            Ok(_) => self.undo.push(tx),
+            Err(_) => self.redo.push(tx),
+        }
+        Some(result)
+    }
+
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|t| t.label.as_str())
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|t| t.label.as_str())
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::anchor::TextAnchor;
+    use crate::model::annotation::{Body, Mention};
+    use crate::model::document::{DocStatus, DocumentMeta};
+    use crate::model::ids::Slug;
+    use crate::model::text::SourceText;
+
+    fn project_with_doc() -> (Project, DocId) {
+        let mut p = Project::new("t");
+        let meta = DocumentMeta {
+            id: DocId::new(),
+            title: "d".into(),
+            source: None,
+            images: vec![],
+            status: DocStatus::NotStarted,
+            archival: Default::default(),
+        };
+        let id = meta.id;
+        p.documents.insert(
+            id,
+            Document {
+                meta,
+                text: Some(SourceText::from_str_normalizing("Mao Zedong to Filippov")),
+                annotations: Default::default(),
+            },
+        );
+        (p, id)
+    }
+
+    fn mention(p: &Project, doc: DocId, s: usize, e: usize) -> Annotation {
+        let text = p.documents[&doc].text.as_ref().unwrap();
+        Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: TextAnchor::span(text, s, e).unwrap(),
+            entry: None,
+            date: None,
+        }))
+    }
+
+    #[test]
+    fn undo_redo_restores_exact_state() {
+        let (mut p, doc) = project_with_doc();
+        let original = p.clone();
+        let mut h = History::default();
+        let a = mention(&p, doc, 0, 10);
+        let stalin = Entry::new(Slug::new("person"), "Stalin");
+        let mut linked = a.clone();
+        if let Body::Mention(m) = &mut linked.body {
+            m.entry = Some(stalin.id);
+        }
+        h.commit(
+            &mut p,
+            Transaction::new("tag").with(Edit::add_annotation(doc, a.clone())),
+        )
+        .unwrap();
+        let tagged = p.clone();
+        let t = h
+            .commit(
+                &mut p,
+                Transaction::new("link")
+                    .with(Edit::add_entry(stalin))
+                    .with(Edit::update_annotation(doc, a, linked)),
+            )
+            .unwrap();
+        assert!(t.project && t.docs.contains(&doc));
+        let linked_state = p.clone();
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p, tagged);
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p, original);
+        assert!(h.undo(&mut p).is_none());
+        h.redo(&mut p).unwrap().unwrap();
+        h.redo(&mut p).unwrap().unwrap();
+        assert_eq!(p, linked_state);
+        assert_eq!(h.undo_label(), Some("link"));
+    }
+
+    #[test]
+    fn failed_transaction_changes_nothing() {
+        let (mut p, doc) = project_with_doc();
+        let a = mention(&p, doc, 0, 3);
+        let b = mention(&p, doc, 4, 10);
+        p.documents
+            .get_mut(&doc)
+            .unwrap()
+            .annotations
+            .insert(b.id, b.clone());
+        let before = p.clone();
+        // Second edit expects `b` absent: it must fail and roll back the first.
+        let tx = Transaction::new("bad")
+            .with(Edit::add_annotation(doc, a))
+            .with(Edit::add_annotation(doc, b.clone()));
+        assert_eq!(tx.apply(&mut p), Err(EditError::AnnotationMismatch(b.id)));
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn inverse_of_inverse_is_identity() {
+        let (p, doc) = project_with_doc();
+        let a = mention(&p, doc, 0, 3);
+        let e = Edit::add_annotation(doc, a);
+        assert_eq!(e.invert().invert(), e);
+    }
+}

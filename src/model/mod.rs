@@ -1,0 +1,27 @@
+//! The annotation model: documents, text anchors, annotations, schema and registry.
+//!
+//! Plain Rust with no UI dependency; every change goes through [`edit`].
+
+pub mod anchor;
+pub mod annotation;
+pub mod date;
+pub mod document;
+pub mod edit;
+pub mod ids;
+pub mod project;
+pub mod registry;
+pub mod schema;
+pub mod text;
+pub mod validate;
+
+pub use anchor::{Span, TextAnchor, TextQuote};
+pub use annotation::{Annotation, AttrValue, Body, Certainty, Event, Mention, Relation, Target};
+pub use date::NormalizedDate;
+pub use document::{ArchivalMeta, DocStatus, Document, DocumentMeta, RelPath, SourceInfo};
+pub use edit::{Edit, History, Touched, Transaction};
+pub use ids::{AnnId, DocId, EntryId, Slug};
+pub use project::{Counts, Project, ProjectInfo};
+pub use registry::{Alias, AliasKind, Authority, AuthorityId, Entry};
+pub use schema::Schema;
+pub use text::{LineEnding, SourceText};
+pub use validate::{Problem, Severity};

@@ -1,0 +1,306 @@
+//! Checks a project against its schema: types exist, roles fit their constraints, targets
+//! resolve, anchors match their text.
+
+use super::anchor::AnchorCheck;
+use super::annotation::{Body, Target};
+use super::ids::{AnnId, DocId, EntryId, Slug};
+use super::project::Project;
+use super::schema::TypeKind;
+use serde::Serialize;
+
+/// How serious a problem is: errors fail `marginalia check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One thing wrong with a project, located as precisely as possible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<DocId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<AnnId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryId>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            document: None,
+            annotation: None,
+            entry: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(message)
+        }
+    }
+
+    pub fn in_doc(mut self, doc: DocId) -> Self {
+        self.document = Some(doc);
+        self
+    }
+
+    pub fn on(mut self, ann: AnnId) -> Self {
+        self.annotation = Some(ann);
+        self
+    }
+}
+
+/// Every problem in the project. Anchor mismatches are warnings (flagged for review).
+pub fn validate(project: &Project) -> Vec<Problem> {
+    let mut out: Vec<Problem> = project
+        .schema
+        .problems()
+        .into_iter()
+        .map(|m| Problem::error(format!("schema: {m}")))
+        .collect();
+    let schema = &project.schema;
+
+    for entry in project.registry.values() {
+        if schema.entity(&entry.type_id).is_none() {
+            out.push(Problem {
+                entry: Some(entry.id),
+                ..Problem::error(format!(
+                    "registry entry \"{}\" has unknown entity type \"{}\"",
+                    entry.name, entry.type_id
+                ))
+            });
+        }
+    }
+
+    for doc in project.documents.values() {
+        let d = doc.id();
+        for ann in doc.annotations.values() {
+            let err = |m: String| Problem::error(m).in_doc(d).on(ann.id);
+            if let (Some(anchor), Some(text)) = (ann.anchor(), &doc.text) {
+                match anchor.check(text) {
+                    AnchorCheck::Ok => {}
+                    AnchorCheck::OutOfBounds => out.push(
+                        Problem::warning(format!(
+                            "anchor of \"{}\" lies outside the text; flagged for review",
+                            anchor.quote.exact
+                        ))
+                        .in_doc(d)
+                        .on(ann.id),
+                    ),
+                    AnchorCheck::QuoteMismatch { found } => out.push(
+                        Problem::warning(format!(
+                            "anchor quotes \"{}\" but the text there now reads \"{found}\"; flagged for review",
+                            anchor.quote.exact
+                        ))
+                        .in_doc(d)
+                        .on(ann.id),
+                    ),
+                }
+            }
+            if let Some(anchor) = ann.anchor() {
+                let ordered = anchor.fragments.windows(2).all(|w| w[0].end <= w[1].start);
+                if anchor.fragments.is_empty()
+                    || anchor.fragments.iter().any(|s| s.is_empty())
+                    || !ordered
+                {
+                    out.push(err(
+                        "anchor fragments must be non-empty, sorted and disjoint".into(),
+                    ));
+                }
+            }
+            for (attr, value) in &ann.attributes {
+                match schema.attribute(attr) {
+                    None => out.push(err(format!("unknown attribute \"{attr}\""))),
+                    Some(def)
+                        if !def.applies_to.is_empty()
+                            && !def.applies_to.contains(ann.type_id()) =>
+                    {
+                        out.push(err(format!(
+                            "attribute \"{attr}\" does not apply to type \"{}\"",
+                            ann.type_id()
+                        )));
+                    }
+                    Some(def) => {
+                        use super::annotation::AttrValue as V;
+                        use super::schema::AttrKind as K;
+                        let fits = match (&def.kind, value) {
+                            (K::Choice(opts), V::Choice(c)) => opts.contains(c),
+                            (K::Text, V::Text(_))
+                            | (K::Number, V::Number(_))
+                            | (K::YesNo, V::YesNo(_)) => true,
+                            (K::Date, V::Date(d)) => d.validate().is_ok(),
+                            _ => false,
+                        };
+                        if !fits {
+                            out.push(err(format!(
+                                "attribute \"{attr}\" has value \"{value}\" of the wrong kind"
+                            )));
+                        }
+                    }
+                }
+            }
+            match &ann.body {
+                Body::Mention(m) => {
+                    if schema.entity(&m.type_id).is_none() {
+                        out.push(err(format!(
+                            "mention has unknown entity type \"{}\"",
+                            m.type_id
+                        )));
+                    }
+                    if let Some(e) = m.entry {
+                        match project.registry.get(&e) {
+                            None => out
+                                .push(err(format!("mention links to missing registry entry {e}"))),
+                            Some(entry) if entry.type_id != m.type_id => out.push(
+                                Problem::warning(format!(
+                                    "mention \"{}\" is a {} but links to \"{}\", a {}",
+                                    m.anchor.quote.exact,
+                                    schema.label(&m.type_id),
+                                    entry.name,
+                                    schema.label(&entry.type_id)
+                                ))
+                                .in_doc(d)
+                                .on(ann.id),
+                            ),
+                            Some(_) => {}
+                        }
+                    }
+                    if let Some(date) = &m.date
+                        && let Err(e) = date.validate()
+                    {
+                        out.push(err(format!("date of \"{}\": {e}", m.anchor.quote.exact)));
+                    }
+                }
+                Body::Event(ev) => {
+                    let Some(ty) = schema.event(&ev.type_id) else {
+                        out.push(err(format!("event has unknown type \"{}\"", ev.type_id)));
+                        continue;
+                    };
+                    for (role, fillers) in &ev.roles {
+                        let Some(slot) = ty.role(role) else {
+                            out.push(err(format!("{} has no role \"{role}\"", ty.label)));
+                            continue;
+                        };
+                        if slot.max.is_some_and(|max| fillers.len() > max as usize) {
+                            out.push(err(format!(
+                                "{} role \"{}\" takes {} but has {} fillers",
+                                ty.label,
+                                slot.label,
+                                slot.cardinality(),
+                                fillers.len()
+                            )));
+                        }
+                        for f in fillers {
+                            check_target(
+                                project,
+                                d,
+                                ann.id,
+                                f,
+                                &slot.fillers,
+                                &format!("{} role \"{}\"", ty.label, slot.label),
+                                &mut out,
+                            );
+                        }
+                    }
+                    for slot in &ty.roles {
+                        let n = ev.roles.get(&slot.id).map_or(0, Vec::len);
+                        if n < slot.min as usize {
+                            out.push(err(format!(
+                                "{} is missing required role \"{}\" ({})",
+                                ty.label,
+                                slot.label,
+                                slot.cardinality()
+                            )));
+                        }
+                    }
+                    if let Some(date) = &ev.date
+                        && let Err(e) = date.validate()
+                    {
+                        out.push(err(format!("date of {}: {e}", ty.label)));
+                    }
+                }
+                Body::Relation(r) => {
+                    let Some(ty) = schema.relation(&r.type_id) else {
+                        out.push(err(format!("relation has unknown type \"{}\"", r.type_id)));
+                        continue;
+                    };
+                    check_target(
+                        project,
+                        d,
+                        ann.id,
+                        &r.from,
+                        &ty.from,
+                        &format!("{} (from)", ty.label),
+                        &mut out,
+                    );
+                    check_target(
+                        project,
+                        d,
+                        ann.id,
+                        &r.to,
+                        &ty.to,
+                        &format!("{} (to)", ty.label),
+                        &mut out,
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_target(
+    project: &Project,
+    doc: DocId,
+    ann: AnnId,
+    target: &Target,
+    allowed: &[Slug],
+    what: &str,
+    out: &mut Vec<Problem>,
+) {
+    let err = |m: String| Problem::error(m).in_doc(doc).on(ann);
+    if *target == Target::Annotation(ann) {
+        out.push(err(format!("{what} points at its own annotation")));
+        return;
+    }
+    let Some(ty) = project.target_type(doc, target) else {
+        out.push(err(match target {
+            Target::Annotation(a) => {
+                format!("{what} points at annotation {a}, which is not in this document")
+            }
+            Target::Entry(e) => format!("{what} points at missing registry entry {e}"),
+        }));
+        return;
+    };
+    if let Target::Annotation(a) = target
+        && project
+            .annotation(doc, *a)
+            .is_some_and(|x| x.as_relation().is_some())
+    {
+        out.push(err(format!("{what} points at a relation")));
+        return;
+    }
+    if !allowed.is_empty() && !allowed.contains(ty) {
+        let kind = match project.schema.kind_of(ty) {
+            Some(TypeKind::Entity) | None => "",
+            Some(TypeKind::Event) => " event",
+            Some(TypeKind::Relation) => " relation",
+        };
+        out.push(err(format!(
+            "{what} may not be filled by a {}{kind} (allowed: {})",
+            project.schema.label(ty),
+            allowed
+                .iter()
+                .map(|s| project.schema.label(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+}

@@ -1,0 +1,147 @@
+//! An open project: the model, its files on disk, the undo history and what is unsaved.
+//!
+//! Shared by the GUI and the command line; no UI code here.
+
+use crate::model::edit::EditError;
+use crate::model::validate::Problem;
+use crate::model::{DocId, History, Project, Touched, Transaction};
+use crate::store::{self, DiskState, SaveReport, StoreError};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// One open project.
+#[derive(Debug)]
+pub struct Session {
+    pub project: Project,
+    pub disk: DiskState,
+    pub history: History,
+    /// What changed since the last load or save.
+    pub unsaved: Touched,
+    /// Problems found when the project was loaded.
+    pub load_problems: Vec<Problem>,
+    /// Bumped on every change, so views can cache derived data.
+    pub generation: u64,
+}
+
+impl Session {
+    /// Opens the project file, or the one project file in a folder.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let loaded = store::load(path)?;
+        Ok(Self {
+            project: loaded.project,
+            disk: loaded.disk,
+            history: History::default(),
+            unsaved: Touched::default(),
+            load_problems: loaded.problems,
+            generation: 0,
+        })
+    }
+
+    /// A new, unsaved project to be written as `project_file`.
+    pub fn create(project: Project, project_file: PathBuf) -> Self {
+        Self {
+            project,
+            disk: DiskState::new(project_file),
+            history: History::default(),
+            unsaved: Touched {
+                project: true,
+                docs: BTreeSet::new(),
+            },
+            load_problems: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    /// Applies a user action and records it for undo.
+    pub fn commit(&mut self, tx: Transaction) -> Result<(), EditError> {
+        let touched = self.history.commit(&mut self.project, tx)?;
+        self.note_change(touched);
+        Ok(())
+    }
+
+    /// Undoes the last action; `Ok(false)` when there is none.
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        match self.history.undo(&mut self.project) {
+            None => Ok(false),
+            Some(r) => {
+                self.note_change(r?);
+                Ok(true)
+            }
+        }
+    }
+
+    /// Redoes the last undone action; `Ok(false)` when there is none.
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        match self.history.redo(&mut self.project) {
+            None => Ok(false),
+            Some(r) => {
+                self.note_change(r?);
+                Ok(true)
+            }
+        }
+    }
+
+    fn note_change(&mut self, touched: Touched) {
+        if !touched.is_empty() {
+            self.unsaved.merge(touched);
+            self.generation += 1;
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        !self.unsaved.is_empty() || self.disk.project_hash.is_none()
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.disk.read_only.is_some()
+    }
+
+    /// Saves what changed. On error nothing is marked saved.
+    pub fn save(&mut self) -> Result<SaveReport, StoreError> {
+        let report = store::save(
+            &self.project,
+            &mut self.disk,
+            self.unsaved.project,
+            &self.unsaved.docs,
+        )?;
+        self.unsaved = Touched::default();
+        Ok(report)
+    }
+
+    /// Saves the whole project under a new project file in the same folder, or in another
+    /// folder when every source can be reached from it.
+    pub fn save_as(&mut self, project_file: PathBuf) -> Result<SaveReport, StoreError> {
+        let mut disk = DiskState::new(project_file);
+        if disk.dir != self.disk.dir {
+            disk.docs = self
+                .disk
+                .docs
+                .iter()
+                .map(|(id, d)| {
+                    (
+                        *id,
+                        store::DocDisk {
+                            file: d.file.clone(),
+                            hash: None,
+                        },
+                    )
+                })
+                .collect();
+        }
+        let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
+        let report = store::save(&self.project, &mut disk, true, &all)?;
+        self.disk = disk;
+        self.unsaved = Touched::default();
+        Ok(report)
+    }
+
+    /// The project's display name.
+    pub fn name(&self) -> &str {
+        &self.project.info.name
+    }
+
+    /// The folder the project's relative paths start from.
+    pub fn dir(&self) -> &Path {
+        &self.disk.dir
+    }
+}

@@ -1,0 +1,104 @@
+//! Projects on disk: RON files next to the sources.
+//!
+//! See [`format`] for the layout and why annotations live in one file per document.
+//! Loading is strict (a malformed, oversized or unsafe file is an error naming the file
+//! and line) and never falls back to defaults; saving is deterministic, atomic, and
+//! refuses to overwrite a file that changed on disk since it was read.
+
+mod error;
+pub mod format;
+mod load;
+mod save;
+
+pub use error::StoreError;
+pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
+pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
+pub use save::{SaveReport, document_bytes, project_bytes, save, write_atomic};
+
+use crate::model::{
+    ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, RelPath, SourceInfo, SourceText,
+};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A BLAKE3 content hash.
+pub type Hash = blake3::Hash;
+
+pub fn hash_bytes(bytes: &[u8]) -> Hash {
+    blake3::hash(bytes)
+}
+
+/// Where a project lives on disk and what its files held when last read or written.
+#[derive(Clone, Debug)]
+pub struct DiskState {
+    pub project_file: PathBuf,
+    /// The project folder: every relative path is resolved against it.
+    pub dir: PathBuf,
+    /// Hash of the project file as last read or written; `None`: not yet on disk.
+    pub project_hash: Option<Hash>,
+    pub docs: BTreeMap<DocId, DocDisk>,
+    /// Why the project may not be saved (a newer format), if so.
+    pub read_only: Option<String>,
+}
+
+/// A document's annotation file and its hash as last read or written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocDisk {
+    pub file: RelPath,
+    pub hash: Option<Hash>,
+}
+
+impl DiskState {
+    /// The state of a project that has not been saved yet, to be saved as `project_file`.
+    pub fn new(project_file: PathBuf) -> Self {
+        let dir = project_file
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Self {
+            project_file,
+            dir,
+            project_hash: None,
+            docs: BTreeMap::new(),
+            read_only: None,
+        }
+    }
+}
+
+/// Reads a source file inside the project folder and makes a document of it, titled after
+/// its file name. The source is read, never written.
+pub fn document_from_source(project_dir: &Path, source: &Path) -> Result<Document, StoreError> {
+    let rel = RelPath::from_native(project_dir, source).map_err(|e| StoreError::Invalid {
+        path: source.to_path_buf(),
+        message: format!("sources must be inside the project folder ({e})"),
+    })?;
+    let bytes = load::read_limited(source, Limits::default().max_source_bytes)?;
+    let text = SourceText::from_bytes(&bytes).map_err(|e| {
+        let crate::model::text::DecodeError::InvalidUtf8 { offset } = e;
+        StoreError::InvalidUtf8 {
+            path: source.to_path_buf(),
+            offset,
+            line: bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1,
+        }
+    })?;
+    let title = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| rel.to_string());
+    Ok(Document {
+        meta: DocumentMeta {
+            id: DocId::new(),
+            title,
+            source: Some(SourceInfo {
+                path: rel,
+                hash: hash_bytes(&bytes).to_hex().to_string(),
+                line_ending: text.line_ending(),
+                bom: text.had_bom(),
+            }),
+            images: Vec::new(),
+            status: DocStatus::NotStarted,
+            archival: ArchivalMeta::default(),
+        },
+        text: Some(text),
+        annotations: BTreeMap::new(),
+    })
+}
