@@ -5,6 +5,8 @@
 //! history; [`cli`] is the command line.
 
 pub mod cli;
+pub mod export;
+pub mod import;
 pub mod model;
 pub mod session;
 pub mod store;

@@ -25,6 +25,27 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Export a project to another tool's format.
+    Export {
+        project: PathBuf,
+        /// Format: tei, brat, w3c, csv, jsonl or conll.
+        #[arg(long)]
+        format: String,
+        /// Folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import another tool's files as a new project.
+    Import {
+        /// Format: brat, text, tei or w3c.
+        #[arg(long)]
+        format: String,
+        /// File or folder to import.
+        source: PathBuf,
+        /// New project folder to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +74,43 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some(Cmd::Export {
+            project,
+            format,
+            out,
+        }) => {
+            let exporter = marginalia::export::by_id(&format).with_context(|| {
+                let known: Vec<_> = marginalia::export::all().iter().map(|e| e.id()).collect();
+                format!(
+                    "unknown export format \"{format}\" (known: {})",
+                    known.join(", ")
+                )
+            })?;
+            let loaded = marginalia::store::load(&project)
+                .with_context(|| format!("cannot open project {}", project.display()))?;
+            let files = exporter
+                .export(&loaded.project, &out, &mut |_| {})
+                .with_context(|| format!("{} export failed", exporter.label()))?;
+            println!("wrote {} files to {}", files.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Import {
+            format,
+            source,
+            out,
+        }) => {
+            let importer = marginalia::import::by_id(&format).with_context(|| {
+                let known: Vec<_> = marginalia::import::all().iter().map(|e| e.id()).collect();
+                format!(
+                    "unknown import format \"{format}\" (known: {})",
+                    known.join(", ")
+                )
+            })?;
+            let file = marginalia::import::run(importer.as_ref(), &source, &out)
+                .with_context(|| format!("{} import failed", importer.label()))?;
+            println!("created project {}", file.display());
+            Ok(ExitCode::SUCCESS)
         }
         None => {
             let project = args.project.unwrap_or_else(cli::sample_project);
