@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds NotoSansCJK-subset.otf from Debian's fonts-noto-cjk (needs `pip install fonttools`):
-# CJK punctuation, kana, Hangul jamo, GB 2312 level-1 hanzi, JIS X 0208 level-1 kanji and
+# general punctuation, arrows, shapes, CJK punctuation, kana, Hangul jamo, GB 2312 level-1 hanzi, JIS X 0208 level-1 kanji and
 # KS X 1001 Hangul syllables, from the Simplified Chinese face (font number 2).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +13,7 @@ for codec, rows in (("gb2312", range(0xB0, 0xD8)), ("euc_kr", range(0xB0, 0xC9))
                 chars.add(bytes([hi, lo]).decode(codec))
             except UnicodeDecodeError:
                 pass
-ranges = ["U+3000-30FF", "U+3130-318F", "U+FF00-FFEF", "U+31F0-31FF", "U+1100-11FF"]
+ranges = ["U+2000-206F", "U+2190-21FF", "U+2460-24FF", "U+25A0-25FF", "U+3000-30FF", "U+3130-318F", "U+FF00-FFEF", "U+31F0-31FF", "U+1100-11FF"]
 print("\n".join(ranges + ["U+%04X" % ord(c) for c in sorted(chars) if len(c) == 1]))
 PY
 pyftsubset /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc --font-number=2 \

@@ -195,6 +195,13 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             ));
         }
     }
+    // More modifiers first: egui matches Ctrl+Z against Ctrl+Shift+Z too.
+    t.sort_by_key(|s| {
+        std::cmp::Reverse(s.shortcut.map_or(0, |k| {
+            let m = k.modifiers;
+            u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl)
+        }))
+    });
     t
 }
 

@@ -888,7 +888,9 @@ impl App {
                 st.scroll_to = Some(caret);
             }
             Command::ClearSelection => {
-                if st.tag_popup.is_some() {
+                if st.find.open {
+                    st.find.open = false;
+                } else if st.tag_popup.is_some() {
                     st.tag_popup = None;
                 } else if !st.sel.is_empty() {
                     st.sel = Selection::at(st.sel.caret);
