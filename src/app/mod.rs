@@ -329,7 +329,8 @@ impl App {
                 .show(ui, |ui| {
                     if st.prefs.show_registry {
                         egui::Panel::bottom("registry")
-                            .default_size(300.0)
+                            .default_size(320.0)
+                            .min_size(160.0)
                             .resizable(true)
                             .show(ui, |ui| self.registry.ui(ui, st));
                     }

@@ -175,6 +175,15 @@ fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: 
     job
 }
 
+/// Blank lines (paragraph breaks) take half a line.
+fn empty_line_height(line_height: f32) -> f32 {
+    (line_height * 0.5).round()
+}
+
+fn r_is_empty(text: &SourceText, line: usize) -> bool {
+    text.line_range(line).is_empty()
+}
+
 /// Rectangles covering local chars `[a, b)` of a laid-out line, one per row.
 fn span_rects(galley: &egui::Galley, a: usize, b: usize) -> Vec<Rect> {
     let mut out = Vec::new();
@@ -228,6 +237,10 @@ impl Reader {
             let per_row = (width / avg.max(1.0)).max(1.0);
             for i in 0..n {
                 let chars = text.line_range(i).len() as f32;
+                if chars == 0.0 {
+                    l.heights.push(empty_line_height(l.line_height));
+                    continue;
+                }
                 let rows = (chars / per_row).ceil().max(1.0);
                 l.heights.push(rows * l.line_height);
             }
@@ -321,7 +334,11 @@ impl Reader {
                 visible_lines += 1;
                 let top = origin + vec2(0.0, self.layout.tops[line]);
                 let g = self.galley(ui, text, line, &font, text_color);
-                let h = g.size().y.max(self.layout.line_height);
+                let h = if r_is_empty(text, line) {
+                    empty_line_height(self.layout.line_height)
+                } else {
+                    g.size().y.max(self.layout.line_height)
+                };
                 if (h - self.layout.heights[line]).abs() > 0.5 {
                     self.layout.heights[line] = h;
                     changed_heights = true;
