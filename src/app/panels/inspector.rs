@@ -41,16 +41,7 @@ pub fn suggestions(p: &Project, query: &str, type_id: &str, limit: usize) -> Vec
 }
 
 fn alias_label(k: Option<AliasKind>) -> &'static str {
-    match k {
-        None => "no",
-        Some(AliasKind::CoverName) => "cover name",
-        Some(AliasKind::Pseudonym) => "pseudonym",
-        Some(AliasKind::Transliteration) => "transliteration",
-        Some(AliasKind::Title) => "title",
-        Some(AliasKind::Misspelling) => "misspelling",
-        Some(AliasKind::Abbreviation) => "abbreviation",
-        Some(AliasKind::Variant) => "variant",
-    }
+    k.map_or("no", AliasKind::label)
 }
 
 impl View for Inspector {
