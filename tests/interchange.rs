@@ -1,0 +1,296 @@
+//! TEI and W3C Web Annotation interchange: golden files for both exports of a small fixture
+//! project, and export → import round trips.
+//!
+//! Set `UPDATE_GOLDEN=1` to rewrite `tests/golden/` after an intended change.
+#![allow(clippy::unwrap_used)]
+
+use marginalia::export::{self, Exporter};
+use marginalia::import::{self, Importer};
+use marginalia::model::registry::Authority;
+use marginalia::model::*;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn uuid(n: u128) -> uuid::Uuid {
+    uuid::Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 | n)
+}
+
+/// The code-point span of the `nth` occurrence of `needle` in `text`.
+fn find(text: &SourceText, needle: &str, nth: usize) -> Span {
+    let s = text.as_str();
+    let mut from = 0;
+    let mut byte = 0;
+    for _ in 0..=nth {
+        byte = from + s[from..].find(needle).unwrap_or_else(|| panic!("{needle}"));
+        from = byte + needle.len();
+    }
+    let start = text.char_of(byte);
+    Span::new(start, start + needle.chars().count())
+}
+
+fn doc(n: u128, path: &str, title: &str, raw: &str) -> Document {
+    let text = SourceText::from_str_normalizing(raw);
+    Document {
+        meta: DocumentMeta {
+            id: DocId(uuid(n)),
+            title: title.to_owned(),
+            source: Some(SourceInfo {
+                path: RelPath::parse(path).unwrap(),
+                hash: String::new(),
+                line_ending: text.line_ending(),
+                bom: false,
+            }),
+            images: Vec::new(),
+            status: DocStatus::InProgress,
+            archival: ArchivalMeta::default(),
+        },
+        text: Some(text),
+        annotations: BTreeMap::new(),
+    }
+}
+
+struct Builder<'a> {
+    doc: &'a mut Document,
+    next: u128,
+}
+
+impl Builder<'_> {
+    fn add(&mut self, body: Body) -> AnnId {
+        let id = AnnId(uuid(self.next));
+        self.next += 1;
+        let mut a = Annotation::new(body);
+        a.id = id;
+        self.doc.annotations.insert(id, a);
+        id
+    }
+
+    fn mention(&mut self, ty: &str, spans: &[Span], entry: Option<EntryId>) -> AnnId {
+        let anchor = TextAnchor::new(self.doc.text.as_ref().unwrap(), spans).unwrap();
+        self.add(Body::Mention(Mention {
+            type_id: Slug::new(ty),
+            anchor,
+            entry,
+            date: None,
+        }))
+    }
+
+    fn span(&self, needle: &str, nth: usize) -> Span {
+        find(self.doc.text.as_ref().unwrap(), needle, nth)
+    }
+
+    fn get(&mut self, id: AnnId) -> &mut Annotation {
+        self.doc.annotations.get_mut(&id).unwrap()
+    }
+}
+
+fn entry(n: u128, ty: &str, name: &str) -> Entry {
+    let mut e = Entry::new(Slug::new(ty), name);
+    e.id = EntryId(uuid(n));
+    e
+}
+
+/// A small project: a Russian cable with CRLF line ends and a Chinese/English report, with
+/// nested, overlapping and discontinuous mentions, date ranges, an event and a relation.
+fn fixture() -> Project {
+    let mut p = Project::new("Interchange fixture");
+    let mut stalin = entry(100, "person", "Stalin, Joseph Vissarionovich");
+    stalin.aliases.push(Alias {
+        name: "Filippov".into(),
+        kind: AliasKind::CoverName,
+        note: "used in cables to Moscow".into(),
+    });
+    stalin.aliases.push(Alias {
+        name: "Филиппов".into(),
+        kind: AliasKind::Transliteration,
+        note: String::new(),
+    });
+    stalin.authority.push(AuthorityId {
+        scheme: Authority::Wikidata,
+        id: "Q855".into(),
+    });
+    let mut mao = entry(101, "person", "Mao Zedong");
+    mao.aliases.push(Alias {
+        name: "毛泽东".into(),
+        kind: AliasKind::Variant,
+        note: String::new(),
+    });
+    let kim = entry(102, "person", "Kim Il Sung");
+    let mut kpa = entry(103, "organization", "Korean People's Army");
+    kpa.note = "Armed forces of the DPRK".into();
+    let mut kaesong = entry(104, "place", "Kaesong");
+    kaesong.authority.push(AuthorityId {
+        scheme: Authority::GeoNames,
+        id: "1895406".into(),
+    });
+    let agenda = entry(105, "topic", "Armistice agenda");
+    for e in [stalin, mao, kim, kpa, kaesong, agenda] {
+        p.registry.insert(e.id, e);
+    }
+
+    // Document 1: Russian, CRLF.
+    let mut d1 = doc(
+        1,
+        "sources/cable-21677-ru.txt",
+        "Шифртелеграмма № 21677",
+        "Товарищу ФИЛИППОВУ.\r\n\r\nМао Цзэдун сообщает: переговоры в Кэсоне начались 10 июля 1951 г. в 10:00.\r\nЛи Кэ-нун «докладывает» & <ждёт> указаний.\r\n",
+    );
+    d1.meta.archival = ArchivalMeta {
+        archive: "Archive of the President of the Russian Federation (APRF)".into(),
+        collection: "Fond 45, Opis 1".into(),
+        call_number: "Delo 339, Listy 17-19".into(),
+        citation: "Wilson Center Digital Archive, Cable No. 21677".into(),
+        url: "https://digitalarchive.wilsoncenter.org/document/113728".into(),
+        original_language: "ru".into(),
+        translation_note: "Transcription of the Russian original.".into(),
+        date: Some(NormalizedDate::when("1951-07-11")),
+    };
+    {
+        let mut b = Builder {
+            doc: &mut d1,
+            next: 1000,
+        };
+        let to = b.span("ФИЛИППОВУ", 0);
+        let filippov = b.mention("person", &[to], Some(EntryId(uuid(100))));
+        b.get(filippov).cert = Some(Certainty::High);
+        b.get(filippov).resp = "Анна Петрова".into();
+        b.get(filippov).note = "Cover name for Stalin.".into();
+        let mao_s = b.span("Мао Цзэдун", 0);
+        let mao_m = b.mention("person", &[mao_s], Some(EntryId(uuid(101))));
+        let ks = b.span("Кэсоне", 0);
+        b.mention("place", &[ks], Some(EntryId(uuid(104))));
+        let date_s = b.span("10 июля 1951 г. в 10:00", 0);
+        let date_m = b.mention("date", &[date_s], None);
+        if let Body::Mention(m) = &mut b.get(date_m).body {
+            m.date = Some(NormalizedDate::when("1951-07-10T10:00"));
+        }
+        // A mention across a line break.
+        let li = b.span("Ли Кэ-нун", 0);
+        let li_m = b.mention("person", &[li], None);
+        b.get(li_m).cert = Some(Certainty::Medium);
+        let trig = b.span("сообщает", 0);
+        let to_m = filippov;
+        let mut roles = BTreeMap::new();
+        roles.insert(Slug::new("sender"), vec![Target::Annotation(mao_m)]);
+        roles.insert(Slug::new("recipient"), vec![Target::Annotation(to_m)]);
+        roles.insert(Slug::new("date"), vec![Target::Annotation(date_m)]);
+        roles.insert(
+            Slug::new("copy_to"),
+            vec![Target::Entry(EntryId(uuid(103)))],
+        );
+        let trigger = TextAnchor::new(b.doc.text.as_ref().unwrap(), &[trig]).unwrap();
+        let ev = b.add(Body::Event(Event {
+            type_id: Slug::new("communication"),
+            trigger: Some(trigger),
+            roles,
+            date: None,
+        }));
+        b.get(ev).resp = "Анна Петрова".into();
+    }
+    p.documents.insert(d1.id(), d1);
+
+    // Document 2: Chinese and English, LF; nested, overlapping, discontinuous, ranges.
+    let mut d2 = doc(
+        2,
+        "sources/report-zh.txt",
+        "李克农报告 No. 2",
+        "毛泽东致菲利波夫。\n\nThe Kaesong delegation of Kim Il Sung and Peng Dehuai met between 10 and 12 July 1951.\nSee cable No. 21677 on the armistice agenda.\n\n\n末尾",
+    );
+    {
+        let mut b = Builder {
+            doc: &mut d2,
+            next: 2000,
+        };
+        let mao_s = b.span("毛泽东", 0);
+        let mao_m = b.mention("person", &[mao_s], Some(EntryId(uuid(101))));
+        let fil = b.span("菲利波夫", 0);
+        let fil_m = b.mention("person", &[fil], Some(EntryId(uuid(100))));
+        // Nested: a place inside an organization.
+        let org = b.span("The Kaesong delegation", 0);
+        b.mention("organization", &[org], None);
+        let ks = b.span("Kaesong", 0);
+        b.mention("place", &[ks], Some(EntryId(uuid(104))));
+        // Overlapping: "Kim Il Sung" and "Sung and Peng" cross.
+        let kim = b.span("Kim Il Sung", 0);
+        let kim_m = b.mention("person", &[kim], Some(EntryId(uuid(102))));
+        let cross = b.span("Sung and Peng", 0);
+        let cross_m = b.mention("topic", &[cross], None);
+        b.get(cross_m).note = "Deliberately crossing span.".into();
+        let peng = b.span("Peng Dehuai", 0);
+        b.mention("person", &[peng], None);
+        // Date range.
+        let range = b.span("between 10 and 12 July 1951", 0);
+        let range_m = b.mention("date", &[range], None);
+        if let Body::Mention(m) = &mut b.get(range_m).body {
+            m.date = Some(NormalizedDate::range("1951-07-10", "1951-07-12"));
+        }
+        // Discontinuous: "cable" + "21677".
+        let c1 = b.span("cable", 0);
+        let c2 = b.span("21677", 0);
+        b.mention("docref", &[c1, c2], None);
+        let topic = b.span("armistice agenda", 0);
+        b.mention("topic", &[topic], Some(EntryId(uuid(105))));
+        let end = b.span("末尾", 0);
+        b.mention("topic", &[end], None);
+        // An event with roles and no trigger; a relation.
+        let mut roles = BTreeMap::new();
+        roles.insert(Slug::new("participant"), vec![
+            Target::Annotation(kim_m),
+            Target::Entry(EntryId(uuid(103))),
+        ]);
+        roles.insert(Slug::new("place"), vec![Target::Annotation(AnnId(uuid(2003)))]);
+        roles.insert(Slug::new("time"), vec![Target::Annotation(range_m)]);
+        let ev = b.add(Body::Event(Event {
+            type_id: Slug::new("meeting"),
+            trigger: None,
+            roles,
+            date: Some(NormalizedDate::range("1951-07-10", "1951-07-12")),
+        }));
+        b.get(ev).cert = Some(Certainty::Low);
+        let rel = b.add(Body::Relation(Relation {
+            type_id: Slug::new("member_of"),
+            from: Target::Annotation(kim_m),
+            to: Target::Entry(EntryId(uuid(103))),
+        }));
+        b.get(rel).note = "Supreme commander.".into();
+        let _ = (mao_m, fil_m);
+    }
+    p.documents.insert(d2.id(), d2);
+    p
+}
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// Exports with `exporter` to a temp folder and compares every file with `tests/golden/<sub>`.
+fn check_golden(exporter: &dyn Exporter, sub: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = exporter.export(&fixture(), tmp.path(), &mut |_| {}).unwrap();
+    let golden = golden_dir().join(sub);
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    for f in &files {
+        let rel = f.strip_prefix(tmp.path()).unwrap();
+        let got = std::fs::read_to_string(f).unwrap();
+        let want_path = golden.join(rel);
+        if update {
+            std::fs::create_dir_all(want_path.parent().unwrap()).unwrap();
+            std::fs::write(&want_path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&want_path)
+            .unwrap_or_else(|e| panic!("{e}: {} (run with UPDATE_GOLDEN=1)", want_path.display()));
+        assert_eq!(got, want, "export differs from {}", want_path.display());
+    }
+    assert!(!files.is_empty());
+}
+
+#[test]
+fn tei_export_matches_golden() {
+    check_golden(&export::tei::TeiExporter, "tei");
+}
+
+#[test]
+fn w3c_export_matches_golden() {
+    check_golden(&export::w3c::W3cExporter, "w3c");
+}
