@@ -294,3 +294,129 @@ fn tei_export_matches_golden() {
 fn w3c_export_matches_golden() {
     check_golden(&export::w3c::W3cExporter, "w3c");
 }
+
+/// Exports `project` with `exporter` and imports the result with `importer`.
+fn round_trip(project: &Project, exporter: &dyn Exporter, importer: &dyn Importer) -> Project {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("export");
+    exporter.export(project, &out, &mut |_| {}).unwrap();
+    let staging = tmp.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    importer.import(&out, &staging).unwrap()
+}
+
+/// Annotations with `cert` cleared (W3C does not carry it).
+fn without_cert(doc: &Document) -> BTreeMap<AnnId, Annotation> {
+    doc.annotations
+        .iter()
+        .map(|(k, a)| {
+            let mut a = a.clone();
+            a.cert = None;
+            (*k, a)
+        })
+        .collect()
+}
+
+#[test]
+fn tei_round_trip_keeps_everything() {
+    let p = fixture();
+    let back = round_trip(&p, &export::tei::TeiExporter, &import::tei::TeiImporter);
+    assert_eq!(back.info.name, p.info.name);
+    assert_eq!(back.registry, p.registry);
+    assert_eq!(back.documents.len(), p.documents.len());
+    for (id, d) in &p.documents {
+        let b = &back.documents[id];
+        assert_eq!(b.text_or_empty().as_str(), d.text_or_empty().as_str());
+        assert_eq!(b.meta.title, d.meta.title);
+        assert_eq!(b.meta.archival, d.meta.archival);
+        assert_eq!(b.annotations, d.annotations, "document {}", d.meta.title);
+    }
+}
+
+#[test]
+fn w3c_round_trip_keeps_mentions_events_relations() {
+    let p = fixture();
+    let back = round_trip(&p, &export::w3c::W3cExporter, &import::w3c::W3cImporter);
+    assert_eq!(back.registry, p.registry);
+    for (id, d) in &p.documents {
+        let b = &back.documents[id];
+        assert_eq!(b.text_or_empty().as_str(), d.text_or_empty().as_str());
+        assert_eq!(b.meta.title, d.meta.title);
+        assert_eq!(without_cert(b), without_cert(d), "document {}", d.meta.title);
+    }
+}
+
+#[test]
+fn import_run_via_cli_path_creates_a_loadable_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("tei");
+    export::tei::TeiExporter
+        .export(&fixture(), &out, &mut |_| {})
+        .unwrap();
+    let file = import::run(&import::tei::TeiImporter, &out, &tmp.path().join("proj")).unwrap();
+    let loaded = marginalia::store::load(&file).unwrap();
+    assert_eq!(loaded.project.documents.len(), 2);
+    assert_eq!(loaded.project.annotation_count(), fixture().annotation_count());
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    "([a-z]|Ж|ё|毛|泽|한|국|e\u{301}|😀| |\n|\n\n|\r\n|&|<){1,80}"
+}
+
+fn random_project(raw: &str, spans: &[(usize, usize, usize)]) -> Project {
+    let mut p = Project::new("prop");
+    let mut d = doc(1, "sources/t.txt", "t", raw);
+    let n = d.text.as_ref().unwrap().len_chars();
+    let mut b = Builder {
+        doc: &mut d,
+        next: 10,
+    };
+    for &(a, len, gap) in spans {
+        let start = a % n;
+        let end = (start + 1 + len % 6).min(n);
+        let mut frags = vec![Span::new(start, end)];
+        // Sometimes a second fragment, making a discontinuous mention.
+        let s2 = end + 1 + gap % 4;
+        if gap % 3 == 0 && s2 < n {
+            frags.push(Span::new(s2, (s2 + 1 + len % 3).min(n)));
+        }
+        let ty = ["person", "place", "topic", "date"][len % 4];
+        b.mention(ty, &frags, None);
+    }
+    p.documents.insert(d.id(), d);
+    p
+}
+
+fn mention_spans(p: &Project) -> Vec<(AnnId, String, Vec<Span>)> {
+    let d = p.documents.values().next().unwrap();
+    d.annotations
+        .values()
+        .filter_map(|a| {
+            a.as_mention()
+                .map(|m| (a.id, m.type_id.0.clone(), m.anchor.fragments.clone()))
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn offsets_survive_both_round_trips(
+        raw in text_strategy(),
+        spans in proptest::collection::vec((0usize..400, 0usize..12, 0usize..9), 0..8),
+    ) {
+        let p = random_project(&raw, &spans);
+        let want = mention_spans(&p);
+        let text = p.documents.values().next().unwrap().text_or_empty().as_str().to_owned();
+        for (exp, imp) in [
+            (&export::tei::TeiExporter as &dyn Exporter, &import::tei::TeiImporter as &dyn Importer),
+            (&export::w3c::W3cExporter, &import::w3c::W3cImporter),
+        ] {
+            let back = round_trip(&p, exp, imp);
+            let bd = back.documents.values().next().unwrap();
+            prop_assert_eq!(bd.text_or_empty().as_str(), text.as_str());
+            prop_assert_eq!(&mention_spans(&back), &want);
+        }
+    }
+}

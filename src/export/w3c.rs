@@ -8,7 +8,7 @@
 //! - A mention is motivated `identifying`; it has one target per fragment, each a
 //!   `SpecificResource` with a `TextQuoteSelector` and a `TextPositionSelector` (code points).
 //!   Bodies: `TextualBody` `tagging` (the type label), `describing` (a date as ISO 8601,
-//!   a range as `start/end`, open ends as `..`), `commenting` (the note), and
+//!   a range as `start/end`, open ends as `..`; an event's own date as `event-date: …`), `commenting` (the note), and
 //!   `SpecificResource` `identifying` whose `source` is the entry's first authority URL, or
 //!   `urn:uuid:<entry id>`.
 //! - Events and relations are motivated `linking`; their targets are the IRIs of the
@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 
 /// The Web Annotation JSON-LD context.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// The key of an event's own date in its `describing` body (not a slug, so no role clashes).
+pub const EVENT_DATE: &str = "event-date";
 /// The file listing the registry, beside the collections.
 pub const REGISTRY_FILE: &str = "registry.json";
 
@@ -195,7 +197,7 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
         }
         Body::Event(ev) => {
             if let Some(d) = &ev.date {
-                bodies.push(textual("describing", &format!("date: {}", date_value(d))));
+                bodies.push(textual("describing", &format!("{EVENT_DATE}: {}", date_value(d))));
             }
             for (role, fillers) in &ev.roles {
                 for t in fillers {
