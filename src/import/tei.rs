@@ -542,7 +542,7 @@ impl<'a> TextBuilder<'a> {
             self.need_sep = false;
             self.pending_space = false;
         } else if self.pending_space && with_space {
-            if self.len > 0 && !self.out.ends_with('\n') {
+            if self.len > 0 && !self.out.ends_with(['\n', ' ']) {
                 self.push(" ");
             }
             self.pending_space = false;
@@ -1109,4 +1109,152 @@ fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> Archiv
             .and_then(|f| date_of(f.el));
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import_str(xml: &str) -> Result<Project, ImportError> {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("in.xml");
+        std::fs::write(&src, xml).unwrap();
+        let staging = tmp.path().join("staging");
+        std::fs::create_dir_all(&staging).unwrap();
+        TeiImporter.import(&src, &staging)
+    }
+
+    fn mentions(doc: &crate::model::Document) -> Vec<(String, String)> {
+        let text = doc.text_or_empty();
+        let mut v: Vec<_> = doc
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention())
+            .map(|m| (m.type_id.0.clone(), m.anchor.covered_text(text)))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn frus_telegrams() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/tei/frus1951v07-excerpt.xml");
+        let tmp = tempfile::tempdir().unwrap();
+        let p = TeiImporter.import(&path, tmp.path()).unwrap();
+        assert_eq!(p.documents.len(), 2);
+        let docs: Vec<_> = p.documents.values().collect();
+        let d = docs
+            .iter()
+            .find(|d| d.meta.title.starts_with("The Ambassador"))
+            .unwrap();
+        assert_eq!(
+            d.meta.title,
+            "The Ambassador in Korea (Muccio) to the Secretary of State"
+        );
+        assert_eq!(d.meta.archival.citation, "795.00/7–1051: Telegram");
+        assert_eq!(
+            d.meta.archival.date,
+            Some(NormalizedDate::when("1951-07-10T15:00:00"))
+        );
+        let t = d.text_or_empty().as_str();
+        assert!(
+            t.starts_with(
+                "The Ambassador in Korea (Muccio) to the Secretary of State\n\nPusan, July 10, 1951—3 p.m.\n\nLiaison officers returned from Kaesong this morning."
+            ),
+            "{t}"
+        );
+        assert!(t.contains("Full text follows by air pouch.\nSent Department 31"), "{t}");
+        assert!(t.ends_with("Muccio\n\n[2] In telegram C–66184, Ridgway had proposed the Danish hospital ship Jutlandia."), "{t}");
+        assert_eq!(
+            mentions(d),
+            vec![
+                ("date".into(), "July 10, 1951—3 p.m.".into()),
+                ("organization".into(), "CINCUNC".into()),
+                ("person".into(), "Joy".into()),
+                ("person".into(), "Muccio".into()),
+                ("person".into(), "Muccio".into()),
+                ("person".into(), "Nam Il".into()),
+                ("person".into(), "Ridgway".into()),
+                ("place".into(), "Kaesong".into()),
+                ("place".into(), "Pusan".into()),
+            ]
+        );
+        // The persons list became the registry; @corresp links to it.
+        let muccio = p
+            .registry
+            .values()
+            .find(|e| e.name == "Muccio, John J.")
+            .unwrap();
+        assert_eq!(muccio.type_id.as_str(), "person");
+        assert_eq!(p.registry.len(), 3);
+        let linked: Vec<_> = d
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention())
+            .filter(|m| m.entry == Some(muccio.id))
+            .collect();
+        assert_eq!(linked.len(), 2);
+        // persName type="from" became the sender of a Communication, with the dateline date.
+        let ev = d
+            .annotations
+            .values()
+            .find_map(|a| a.as_event())
+            .unwrap();
+        assert_eq!(ev.type_id.as_str(), "communication");
+        assert_eq!(ev.roles[&Slug::new("sender")].len(), 2);
+        assert!(ev.roles.contains_key(&Slug::new("date")));
+        // The second telegram: Acheson to Muccio.
+        let d2 = docs
+            .iter()
+            .find(|d| d.meta.title.starts_with("The Secretary"))
+            .unwrap();
+        let ev2 = d2.annotations.values().find_map(|a| a.as_event()).unwrap();
+        assert_eq!(ev2.roles[&Slug::new("recipient")].len(), 1);
+        assert_eq!(ev2.roles[&Slug::new("sender")].len(), 1);
+    }
+
+    #[test]
+    fn whitespace_is_collapsed_outside_preserve() {
+        let p = import_str(
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><body>\n  <p>  Kim   Il\n Sung <lb/> met <persName ref='#x'> Peng\n Dehuai </persName>.</p>\n<p>Ж&amp;&#x6BDB;</p></body></text></TEI>",
+        )
+        .unwrap();
+        let d = p.documents.values().next().unwrap();
+        assert_eq!(d.text_or_empty().as_str(), "Kim Il Sung\nmet Peng Dehuai .\n\nЖ&毛");
+        assert_eq!(mentions(d), vec![("person".into(), "Peng Dehuai".into())]);
+        // An unresolved pointer still yields an entry named after the mention.
+        assert_eq!(p.registry.values().next().unwrap().name, "Peng Dehuai");
+    }
+
+    #[test]
+    fn malformed_xml_names_the_line() {
+        let err = import_str("<TEI>\n<text>\n<body>\n<p>oops</q>\n</body></text></TEI>").unwrap_err();
+        match &err {
+            ImportError::Syntax { line, path, .. } => {
+                assert_eq!(*line, 4, "{err}");
+                assert!(path.ends_with("in.xml"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = import_str("<TEI>\n<text><body><p>never closed").unwrap_err();
+        assert!(matches!(err, ImportError::Syntax { line: 2, .. }), "{err}");
+        let err = import_str("<TEI><text><body><p>&nbsp;</p></body></text></TEI>").unwrap_err();
+        assert!(matches!(err, ImportError::Syntax { line: 1, .. }), "{err}");
+        assert!(err.to_string().contains("in.xml"));
+    }
+
+    #[test]
+    fn not_tei_is_refused() {
+        let err = import_str("<html><body/></html>").unwrap_err();
+        assert!(matches!(err, ImportError::Invalid { .. }), "{err}");
+    }
+
+    #[test]
+    fn iso_values_drop_time_zones() {
+        assert_eq!(iso("1951-07-10T15:00:00+09:00").as_deref(), Some("1951-07-10T15:00:00"));
+        assert_eq!(iso("1951-07-10T06:00:00Z").as_deref(), Some("1951-07-10T06:00:00"));
+        assert_eq!(iso("1951-07").as_deref(), Some("1951-07"));
+        assert_eq!(iso("July 1951"), None);
+    }
 }
