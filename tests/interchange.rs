@@ -154,7 +154,13 @@ fn fixture() -> Project {
         let filippov = b.mention("person", &[to], Some(EntryId(uuid(100))));
         b.get(filippov).cert = Some(Certainty::High);
         b.get(filippov).resp = "Анна Петрова".into();
-        b.get(filippov).note = "Cover name for Stalin.".into();
+        b.get(filippov).note = "Cover name for Stalin.\nSee the registry.".into();
+        b.get(filippov)
+            .attributes
+            .insert(Slug::new("cover_name"), AttrValue::YesNo(true));
+        b.get(filippov)
+            .attributes
+            .insert(Slug::new("rank"), AttrValue::Text("Generalissimo".into()));
         let mao_s = b.span("Мао Цзэдун", 0);
         let mao_m = b.mention("person", &[mao_s], Some(EntryId(uuid(101))));
         let ks = b.span("Кэсоне", 0);
@@ -227,7 +233,10 @@ fn fixture() -> Project {
         // Discontinuous: "cable" + "21677".
         let c1 = b.span("cable", 0);
         let c2 = b.span("21677", 0);
-        b.mention("docref", &[c1, c2], None);
+        let docref = b.mention("docref", &[c1, c2], None);
+        b.get(docref)
+            .attributes
+            .insert(Slug::new("count"), AttrValue::Number(21677.0));
         let topic = b.span("armistice agenda", 0);
         b.mention("topic", &[topic], Some(EntryId(uuid(105))));
         let end = b.span("末尾", 0);
@@ -247,6 +256,9 @@ fn fixture() -> Project {
             date: Some(NormalizedDate::range("1951-07-10", "1951-07-12")),
         }));
         b.get(ev).cert = Some(Certainty::Low);
+        b.get(ev)
+            .attributes
+            .insert(Slug::new("status"), AttrValue::Choice("held".into()));
         let rel = b.add(Body::Relation(Relation {
             type_id: Slug::new("member_of"),
             from: Target::Annotation(kim_m),
@@ -418,5 +430,40 @@ proptest! {
             prop_assert_eq!(bd.text_or_empty().as_str(), text.as_str());
             prop_assert_eq!(&mention_spans(&back), &want);
         }
+    }
+}
+
+/// The sample project (or `$SAMPLE_PROJECT`) survives both round trips; skipped when absent.
+#[test]
+fn sample_project_round_trips() {
+    let path = std::env::var_os("SAMPLE_PROJECT").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951"),
+        PathBuf::from,
+    );
+    if !path.exists() {
+        eprintln!("skipped: no sample project at {}", path.display());
+        return;
+    }
+    let p = marginalia::store::load(&path).unwrap().project;
+    let tei = round_trip(&p, &export::tei::TeiExporter, &import::tei::TeiImporter);
+    let w3c = round_trip(&p, &export::w3c::W3cExporter, &import::w3c::W3cImporter);
+    assert_eq!(tei.registry, p.registry);
+    assert_eq!(w3c.registry, p.registry);
+    for (id, d) in &p.documents {
+        for (fmt, back) in [("tei", &tei), ("w3c", &w3c)] {
+            let b = &back.documents[id];
+            assert_eq!(b.text_or_empty().as_str(), d.text_or_empty().as_str(), "{fmt}");
+            assert_eq!(b.meta.title, d.meta.title, "{fmt}");
+            for (aid, a) in &d.annotations {
+                let got = b.annotations.get(aid).unwrap_or_else(|| panic!("{fmt}: {aid} lost"));
+                let (mut got, mut want) = (got.clone(), a.clone());
+                if fmt == "w3c" {
+                    (got.cert, want.cert) = (None, None);
+                }
+                assert_eq!(got, want, "{fmt}");
+            }
+            assert_eq!(b.annotations.len(), d.annotations.len(), "{fmt}");
+        }
+        assert_eq!(tei.documents[id].meta.archival, d.meta.archival);
     }
 }

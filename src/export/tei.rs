@@ -16,12 +16,14 @@
 //!   type="mention"` holds the same element an inline mention would have. Events are
 //!   `listEvent/event` (`ptr type="<role>"` per filler, in order; `ptr type="trigger-anchor"`
 //!   for the trigger's anchors), relations `listRelation/relation @name @active @passive`,
-//!   notes `listAnnotation type="notes"`, and the whole registry as
+//!   notes and attributes `listAnnotation type="notes"` (`note`, and `note type="attribute"
+//!   subtype="<kind>" n="<attribute id>"` per attribute), and the whole registry as
 //!   `listPerson`/`listOrg`/`listPlace`/`listObject`.
 //!
 //! Dates with minute precision (`1951-07-11T00:00`) are not `xsd:dateTime`s, so they go in
 //! `@when-iso`/`@notBefore-iso`/`@notAfter-iso`; others in `@when`/`@notBefore`/`@notAfter`.
 
+use super::w3c::attr_to_text;
 use super::{ExportError, Exporter, Progress, write_file};
 use crate::model::{
     Annotation, Body, Document, Entry, Mention, NormalizedDate, Project, Span, Target,
@@ -805,11 +807,11 @@ fn write_standoff(
         }
         o.close("listRelation")?;
     }
-    // Notes.
+    // Notes and attributes.
     let noted: Vec<&Annotation> = doc
         .annotations
         .values()
-        .filter(|a| !a.note.is_empty())
+        .filter(|a| !a.note.is_empty() || !a.attributes.is_empty())
         .collect();
     if !noted.is_empty() {
         o.open("listAnnotation", &[("type", "notes".to_owned())])?;
@@ -819,15 +821,38 @@ fn write_standoff(
                 &[
                     ("xml:id", format!("n-{}", a.id)),
                     ("target", format!("#{}", ann_xml_id(a.id))),
-                    ("motivation", "commenting".to_owned()),
+                    ("motivation", motivation(a).to_owned()),
                 ],
             )?;
-            o.leaf("note", &[], &a.note)?;
+            if !a.note.is_empty() {
+                o.leaf("note", &[], &a.note)?;
+            }
+            for (k, v) in &a.attributes {
+                let (kind, text) = attr_to_text(v);
+                o.leaf(
+                    "note",
+                    &[
+                        ("type", "attribute".to_owned()),
+                        ("subtype", kind.to_owned()),
+                        ("n", k.as_str().to_owned()),
+                    ],
+                    &text,
+                )?;
+            }
             o.close("annotation")?;
         }
         o.close("listAnnotation")?;
     }
     o.close("standOff")
+}
+
+/// The motivation of a notes-and-attributes annotation.
+fn motivation(a: &Annotation) -> &'static str {
+    match (a.note.is_empty(), a.attributes.is_empty()) {
+        (false, false) => "commenting describing",
+        (false, true) => "commenting",
+        _ => "describing",
+    }
 }
 
 fn write_entry(o: &mut Out, e: &Entry) -> Res {

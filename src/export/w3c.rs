@@ -15,13 +15,18 @@
 //!   fillers (annotations or entries) and, for events, the trigger's text fragments; a
 //!   `describing` body per filler reads `<role>: <IRI>` (`from:`/`to:` for relations).
 //! - `registry.json` lists every entry with its IRIs, names, aliases and authority ids.
+//! - Each attribute is a `classifying` body `<attribute id>=<value>` (its kind is the
+//!   schema's).
 //! - The annotator (`resp`) is the annotation's `creator` (`Person` with `name`).
 
 use super::tei::{doc_file_stem, unique_name};
 use super::{ExportError, Exporter, Progress, write_file};
 use crate::model::anchor::quote_for;
 use crate::model::registry::Authority;
-use crate::model::{Annotation, Body, Document, Entry, NormalizedDate, Project, Target};
+use crate::model::schema::AttrKind;
+use crate::model::{
+    Annotation, AttrValue, Body, Document, Entry, NormalizedDate, Project, Target,
+};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -116,6 +121,57 @@ pub fn date_value(d: &NormalizedDate) -> String {
             a.as_deref().unwrap_or(".."),
             b.as_deref().unwrap_or("..")
         ),
+    }
+}
+
+/// Reads a [`date_value`] back; `None` unless it is valid ISO 8601.
+pub fn parse_date_value(v: &str) -> Option<NormalizedDate> {
+    let d = match v.split_once('/') {
+        Some((a, b)) => NormalizedDate {
+            when: None,
+            not_before: (a != "..").then(|| a.to_owned()),
+            not_after: (b != "..").then(|| b.to_owned()),
+        },
+        None => NormalizedDate::when(v),
+    };
+    d.validate().ok().map(|()| d)
+}
+
+/// An attribute value as (kind, text): `choice`, `text`, `number`, `yes-no`, `date`.
+pub fn attr_to_text(v: &AttrValue) -> (&'static str, String) {
+    match v {
+        AttrValue::Choice(s) => ("choice", s.clone()),
+        AttrValue::Text(s) => ("text", s.clone()),
+        AttrValue::Number(n) => ("number", n.to_string()),
+        AttrValue::YesNo(b) => ("yes-no", if *b { "yes" } else { "no" }.to_owned()),
+        AttrValue::Date(d) => ("date", date_value(d)),
+    }
+}
+
+/// Reads [`attr_to_text`] back.
+pub fn attr_from_text(kind: &str, s: &str) -> Option<AttrValue> {
+    Some(match kind {
+        "choice" => AttrValue::Choice(s.to_owned()),
+        "text" => AttrValue::Text(s.to_owned()),
+        "number" => AttrValue::Number(s.trim().parse().ok()?),
+        "yes-no" => AttrValue::YesNo(match s.trim() {
+            "yes" => true,
+            "no" => false,
+            _ => return None,
+        }),
+        "date" => AttrValue::Date(parse_date_value(s.trim())?),
+        _ => return None,
+    })
+}
+
+/// The kind name [`attr_to_text`] uses for a schema attribute kind.
+pub fn kind_name(k: &AttrKind) -> &'static str {
+    match k {
+        AttrKind::Choice(_) => "choice",
+        AttrKind::Text => "text",
+        AttrKind::Number => "number",
+        AttrKind::YesNo => "yes-no",
+        AttrKind::Date => "date",
     }
 }
 
@@ -217,6 +273,9 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
             "linking"
         }
     };
+    for (k, v) in &a.attributes {
+        bodies.push(textual("classifying", &format!("{k}={}", attr_to_text(v).1)));
+    }
     if !a.note.is_empty() {
         bodies.push(textual("commenting", &a.note));
     }
@@ -272,6 +331,22 @@ mod tests {
             ..NormalizedDate::default()
         };
         assert_eq!(date_value(&open), "1951/..");
+    }
+
+    #[test]
+    fn attribute_values_round_trip() {
+        for v in [
+            AttrValue::Choice("accepted".into()),
+            AttrValue::Text("Major = rank".into()),
+            AttrValue::Number(120.0),
+            AttrValue::Number(-2.5),
+            AttrValue::YesNo(true),
+            AttrValue::Date(NormalizedDate::range("1951-07-10", "1951-07-12")),
+        ] {
+            let (k, s) = attr_to_text(&v);
+            assert_eq!(attr_from_text(k, &s), Some(v));
+        }
+        assert_eq!(attr_from_text("number", "many"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 use super::{ImportError, Importer};
 use crate::export::tei::TRIGGER_PTR;
+use crate::export::w3c::attr_from_text;
 use crate::model::date::check_iso;
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, EventType};
@@ -138,6 +139,26 @@ impl El {
         }
         go(self, &mut out);
         out
+    }
+
+    /// The text content as written (`exact`, for our own export, which never indents
+    /// inside text) or with white space collapsed and trimmed.
+    pub fn text_in(&self, exact: bool) -> String {
+        if !exact {
+            return self.text();
+        }
+        let mut s = String::new();
+        fn go(e: &El, s: &mut String) {
+            for c in &e.children {
+                match c {
+                    Node::Text(t) => s.push_str(t),
+                    Node::El(e) if e.name == "lb" => s.push('\n'),
+                    Node::El(e) => go(e, s),
+                }
+            }
+        }
+        go(self, &mut s);
+        s
     }
 
     /// The text content with white space collapsed and trimmed.
@@ -371,6 +392,8 @@ fn uuid_after(id: &str, prefix: &str) -> Option<uuid::Uuid> {
 
 /// Per-file state: XML ids of entries and respStmts.
 struct Ctx {
+    /// The file is our own export: text is exact, not indented.
+    exact: bool,
     entries: HashMap<String, EntryId>,
     resp: HashMap<String, String>,
 }
@@ -432,7 +455,7 @@ fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx) {
             };
             if let (Some(ty), Some(xid)) = (ty, c.attr("xml:id")) {
                 let id = uuid_after(xid, "e-").map_or_else(EntryId::new, EntryId);
-                let entry = entry_from(c, id, ty);
+                let entry = entry_from(c, id, ty, ctx.exact);
                 ensure_entity_type(project, &entry.type_id);
                 ctx.entries.insert(xid.to_owned(), id);
                 project.registry.entry(id).or_insert(entry);
@@ -444,7 +467,7 @@ fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx) {
     walk(project, root, ctx, false);
 }
 
-fn entry_from(el: &El, id: EntryId, type_id: Slug) -> Entry {
+fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> Entry {
     let mut e = Entry::new(type_id, String::new());
     e.id = id;
     if matches!(el.name.as_str(), "persName" | "orgName" | "placeName") {
@@ -467,10 +490,10 @@ fn entry_from(el: &El, id: EntryId, type_id: Slug) -> Entry {
         .unwrap_or(0);
     for (i, n) in names.iter().enumerate() {
         if i == canonical {
-            e.name = n.text();
+            e.name = n.text_in(exact);
         } else {
             e.aliases.push(Alias {
-                name: n.text(),
+                name: n.text_in(exact),
                 kind: n
                     .attr("type")
                     .and_then(AliasKind::parse)
@@ -482,11 +505,11 @@ fn entry_from(el: &El, id: EntryId, type_id: Slug) -> Entry {
     for idno in holder.elements().filter(|c| c.name == "idno") {
         e.authority.push(AuthorityId {
             scheme: Authority::parse(idno.attr("type").unwrap_or("other")),
-            id: idno.text(),
+            id: idno.text_in(exact),
         });
     }
     if let Some(n) = el.child("note") {
-        e.note = n.text();
+        e.note = n.text_in(exact);
     }
     e
 }
@@ -706,7 +729,12 @@ fn import_tei(
     file: &Path,
     staging: &Path,
 ) -> Result<(), ImportError> {
+    let text_el = tei.child("text");
+    let body = text_el.and_then(|t| t.child("body"));
+    let preserve = body.is_some_and(|b| b.attr("xml:space") == Some("preserve"))
+        || text_el.and_then(|t| t.attr("xml:space")) == Some("preserve");
     let mut ctx = Ctx {
+        exact: preserve,
         entries: HashMap::new(),
         resp: HashMap::new(),
     };
@@ -714,7 +742,7 @@ fn import_tei(
     if let Some(h) = header {
         for r in h.descendants().into_iter().filter(|e| e.name == "respStmt") {
             if let (Some(id), Some(name)) = (r.attr("xml:id"), r.child("name").or(r.child("persName"))) {
-                ctx.resp.insert(id.to_owned(), name.text());
+                ctx.resp.insert(id.to_owned(), name.text_in(preserve));
             }
         }
         if project.info.name.is_empty()
@@ -733,21 +761,17 @@ fn import_tei(
         }
     }
     read_registry(project, tei, &mut ctx);
-    let text_el = tei.child("text");
-    let body = text_el.and_then(|t| t.child("body"));
     let Some(body) = body else {
         return Err(ImportError::Invalid {
             path: file.to_path_buf(),
             message: "no <text><body> in the TEI document".into(),
         });
     };
-    let preserve = body.attr("xml:space") == Some("preserve")
-        || text_el.and_then(|t| t.attr("xml:space")) == Some("preserve");
     let title = header
         .and_then(|h| h.child("fileDesc"))
         .and_then(|f| f.child("titleStmt"))
         .and_then(|t| t.child("title"))
-        .map(El::text)
+        .map(|t| t.text_in(preserve))
         .unwrap_or_else(|| stem.rsplit('/').next().unwrap_or(stem).to_owned());
     let doc_divs: Vec<&El> = body
         .descendants()
@@ -847,6 +871,9 @@ fn import_part(
 
     let mut ann_ids: HashMap<String, AnnId> = HashMap::new();
     let new_id = |xid: Option<&str>, ann_ids: &mut HashMap<String, AnnId>| {
+        if let Some(known) = xid.and_then(|x| ann_ids.get(x)) {
+            return *known;
+        }
         let id = xid
             .and_then(|x| uuid_after(x, "a-"))
             .map_or_else(AnnId::new, AnnId);
@@ -939,6 +966,16 @@ fn import_part(
             })
             .collect()
     };
+    // Every standOff annotation's id first, so pointers may point forward.
+    for so in &stand_off {
+        for e in so.descendants() {
+            if matches!(e.name.as_str(), "event" | "relation")
+                || (e.name == "annotation" && e.attr("motivation") == Some("identifying"))
+            {
+                new_id(e.attr("xml:id"), &mut ann_ids);
+            }
+        }
+    }
     // Standoff mentions.
     for so in &stand_off {
         for list in so.elements().filter(|e| e.name == "listAnnotation") {
@@ -1035,8 +1072,20 @@ fn import_part(
             let Some(t) = an.attr("target").and_then(|r| ann_ids.get(r.trim_start_matches('#'))) else {
                 continue;
             };
-            if let (Some(a), Some(n)) = (annotations.get_mut(t), an.child("note")) {
-                a.note = n.text();
+            let Some(a) = annotations.get_mut(t) else {
+                continue;
+            };
+            for n in an.elements().filter(|e| e.name == "note") {
+                match (n.attr("type"), n.attr("n")) {
+                    (Some("attribute"), Some(k)) => {
+                        if let Some(v) = attr_from_text(n.attr("subtype").unwrap_or("text"), &n.text_in(preserve))
+                            && Slug::is_valid(k)
+                        {
+                            a.attributes.insert(Slug::new(k), v);
+                        }
+                    }
+                    _ => a.note = n.text_in(preserve),
+                }
             }
         }
     }
@@ -1079,9 +1128,9 @@ fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> Archiv
     if let Some(sd) = source_desc {
         if tb.preserve {
             if let Some(ms) = sd.child("msDesc").and_then(|m| m.child("msIdentifier")) {
-                m.archive = ms.child("repository").map(El::text).unwrap_or_default();
-                m.collection = ms.child("collection").map(El::text).unwrap_or_default();
-                m.call_number = ms.child("idno").map(El::text).unwrap_or_default();
+                m.archive = ms.child("repository").map(|e| e.text_in(true)).unwrap_or_default();
+                m.collection = ms.child("collection").map(|e| e.text_in(true)).unwrap_or_default();
+                m.call_number = ms.child("idno").map(|e| e.text_in(true)).unwrap_or_default();
             }
             if let Some(b) = sd.child("bibl") {
                 for c in b.elements() {
@@ -1090,11 +1139,11 @@ fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> Archiv
                         ("textLang", _) => {
                             m.original_language = c
                                 .attr("mainLang")
-                                .map_or_else(|| c.text(), str::to_owned);
+                                .map_or_else(|| c.text_in(true), str::to_owned);
                         }
                         ("ref", _) => m.url = c.attr("target").unwrap_or_default().to_owned(),
-                        ("note", Some("citation")) => m.citation = c.text(),
-                        ("note", Some("translation")) => m.translation_note = c.text(),
+                        ("note", Some("citation")) => m.citation = c.text_in(true),
+                        ("note", Some("translation")) => m.translation_note = c.text_in(true),
                         _ => {}
                     }
                 }

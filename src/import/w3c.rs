@@ -9,12 +9,14 @@
 //! label or id of the default schema; others are added to the schema).
 
 use super::{ImportError, Importer};
-use crate::export::w3c::{EVENT_DATE, REGISTRY_FILE};
+use crate::export::w3c::{
+    EVENT_DATE, REGISTRY_FILE, attr_from_text, kind_name, parse_date_value,
+};
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, TypeKind};
 use crate::model::{
     Alias, AliasKind, AnnId, Annotation, AuthorityId, Body, DocId, Entry, EntryId, Event,
-    Mention, NormalizedDate, Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
+    Mention, Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
 };
 use crate::store;
 use serde_json::Value;
@@ -184,19 +186,6 @@ fn type_from_tag(project: &mut Project, tag: &str) -> Slug {
     })
 }
 
-/// Parses our date value: `when`, or `start/end` with `..` for an open end.
-fn parse_date(v: &str) -> Option<NormalizedDate> {
-    let d = match v.split_once('/') {
-        Some((a, b)) => NormalizedDate {
-            when: None,
-            not_before: (a != "..").then(|| a.to_owned()),
-            not_after: (b != "..").then(|| b.to_owned()),
-        },
-        None => NormalizedDate::when(v),
-    };
-    d.validate().ok().map(|()| d)
-}
-
 /// The spans a text target selects, from its position selector or its quote.
 fn target_span(t: &Value, text: &SourceText) -> Option<Span> {
     let sels = list(t.get("selector"));
@@ -334,7 +323,7 @@ fn import_file(
                         continue;
                     };
                     if role == EVENT_DATE {
-                        date = parse_date(val);
+                        date = parse_date_value(val);
                     } else if Slug::is_valid(role) {
                         let t = target_of(project, val, val);
                         roles.entry(Slug::new(role)).or_default().push(t);
@@ -386,7 +375,7 @@ fn import_file(
                 {
                     en.type_id = type_id.clone();
                 }
-                let date = describing.first().and_then(|d| parse_date(d));
+                let date = describing.first().and_then(|d| parse_date_value(d));
                 Body::Mention(Mention {
                     type_id,
                     anchor,
@@ -398,6 +387,18 @@ fn import_file(
         let mut a = Annotation::new(body);
         a.id = id;
         a.note = note;
+        for b in bodies.iter().filter(|b| purpose(b, "classifying")) {
+            let Some((k, v)) = str_of(b, "value").split_once('=') else {
+                continue;
+            };
+            let kind = project
+                .schema
+                .attribute(&Slug::new(k))
+                .map_or("text", |d| kind_name(&d.kind));
+            if let (true, Some(v)) = (Slug::is_valid(k), attr_from_text(kind, v)) {
+                a.attributes.insert(Slug::new(k), v);
+            }
+        }
         a.resp = item
             .get("creator")
             .map(|c| str_of(c, "name").to_owned())
@@ -407,4 +408,66 @@ fn import_file(
     doc.annotations = annotations;
     project.documents.insert(doc.id(), doc);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NormalizedDate;
+
+    fn setup(json: &str, txt: Option<&str>) -> (tempfile::TempDir, Result<Project, ImportError>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("in");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("doc.json"), json).unwrap();
+        if let Some(t) = txt {
+            std::fs::write(dir.join("doc.txt"), t).unwrap();
+        }
+        let staging = tmp.path().join("staging");
+        std::fs::create_dir_all(&staging).unwrap();
+        let r = W3cImporter.import(&dir, &staging);
+        (tmp, r)
+    }
+
+    #[test]
+    fn quote_selector_alone_finds_the_offsets() {
+        let json = r#"{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage",
+          "items": [{"id": "urn:uuid:01900000-0000-7000-8000-000000000001", "type": "Annotation",
+            "motivation": "identifying",
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "Place"},
+                     {"type": "SpecificResource", "purpose": "identifying", "source": "https://sws.geonames.org/1895406"}],
+            "target": {"source": "urn:uuid:01900000-0000-7000-8000-0000000000aa",
+              "selector": {"type": "TextQuoteSelector", "exact": "Кэсон", "prefix": "в "}}}]}"#;
+        let (_tmp, r) = setup(json, Some("Кэсон: переговоры в Кэсоне"));
+        let p = r.unwrap();
+        let d = p.documents.values().next().unwrap();
+        let m = d.annotations.values().next().unwrap().as_mention().unwrap();
+        assert_eq!(m.type_id.as_str(), "place");
+        assert_eq!(m.anchor.fragments, vec![Span::new(20, 25)]);
+        let e = &p.registry[&m.entry.unwrap()];
+        assert_eq!(e.name, "Кэсон");
+        assert_eq!(e.type_id.as_str(), "place");
+    }
+
+    #[test]
+    fn missing_text_and_bad_json_are_errors() {
+        let (_tmp, r) = setup(r#"{"type": "AnnotationPage", "items": []}"#, None);
+        let err = r.unwrap_err();
+        assert!(err.to_string().contains("doc.txt"), "{err}");
+        let (_tmp, r) = setup("{\n  \"items\": [\n  oops\n]}", Some(""));
+        assert!(matches!(r, Err(ImportError::Syntax { line: 3, .. })), "{r:?}");
+    }
+
+    #[test]
+    fn date_values_parse() {
+        assert_eq!(
+            parse_date_value("1951-07-10/.."),
+            Some(NormalizedDate {
+                not_before: Some("1951-07-10".into()),
+                ..NormalizedDate::default()
+            })
+        );
+        assert_eq!(parse_date_value("1951-07-11T00:00"), Some(NormalizedDate::when("1951-07-11T00:00")));
+        assert_eq!(parse_date_value("soon"), None);
+    }
 }
