@@ -243,11 +243,14 @@ fn fixture() -> Project {
         b.mention("topic", &[end], None);
         // An event with roles and no trigger; a relation.
         let mut roles = BTreeMap::new();
-        roles.insert(Slug::new("participant"), vec![
-            Target::Annotation(kim_m),
-            Target::Entry(EntryId(uuid(103))),
-        ]);
-        roles.insert(Slug::new("place"), vec![Target::Annotation(AnnId(uuid(2003)))]);
+        roles.insert(
+            Slug::new("participant"),
+            vec![Target::Annotation(kim_m), Target::Entry(EntryId(uuid(103)))],
+        );
+        roles.insert(
+            Slug::new("place"),
+            vec![Target::Annotation(AnnId(uuid(2003)))],
+        );
         roles.insert(Slug::new("time"), vec![Target::Annotation(range_m)]);
         let ev = b.add(Body::Event(Event {
             type_id: Slug::new("meeting"),
@@ -278,7 +281,9 @@ fn golden_dir() -> PathBuf {
 /// Exports with `exporter` to a temp folder and compares every file with `tests/golden/<sub>`.
 fn check_golden(exporter: &dyn Exporter, sub: &str) {
     let tmp = tempfile::tempdir().unwrap();
-    let files = exporter.export(&fixture(), tmp.path(), &mut |_| {}).unwrap();
+    let files = exporter
+        .export(&fixture(), tmp.path(), &mut |_| {})
+        .unwrap();
     let golden = golden_dir().join(sub);
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     for f in &files {
@@ -354,7 +359,12 @@ fn w3c_round_trip_keeps_mentions_events_relations() {
         let b = &back.documents[id];
         assert_eq!(b.text_or_empty().as_str(), d.text_or_empty().as_str());
         assert_eq!(b.meta.title, d.meta.title);
-        assert_eq!(without_cert(b), without_cert(d), "document {}", d.meta.title);
+        assert_eq!(
+            without_cert(b),
+            without_cert(d),
+            "document {}",
+            d.meta.title
+        );
     }
 }
 
@@ -368,7 +378,10 @@ fn import_run_via_cli_path_creates_a_loadable_project() {
     let file = import::run(&import::tei::TeiImporter, &out, &tmp.path().join("proj")).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     assert_eq!(loaded.project.documents.len(), 2);
-    assert_eq!(loaded.project.annotation_count(), fixture().annotation_count());
+    assert_eq!(
+        loaded.project.annotation_count(),
+        fixture().annotation_count()
+    );
 }
 
 fn text_strategy() -> impl Strategy<Value = String> {
@@ -452,10 +465,17 @@ fn sample_project_round_trips() {
     for (id, d) in &p.documents {
         for (fmt, back) in [("tei", &tei), ("w3c", &w3c)] {
             let b = &back.documents[id];
-            assert_eq!(b.text_or_empty().as_str(), d.text_or_empty().as_str(), "{fmt}");
+            assert_eq!(
+                b.text_or_empty().as_str(),
+                d.text_or_empty().as_str(),
+                "{fmt}"
+            );
             assert_eq!(b.meta.title, d.meta.title, "{fmt}");
             for (aid, a) in &d.annotations {
-                let got = b.annotations.get(aid).unwrap_or_else(|| panic!("{fmt}: {aid} lost"));
+                let got = b
+                    .annotations
+                    .get(aid)
+                    .unwrap_or_else(|| panic!("{fmt}: {aid} lost"));
                 let (mut got, mut want) = (got.clone(), a.clone());
                 if fmt == "w3c" {
                     (got.cert, want.cert) = (None, None);

@@ -25,10 +25,10 @@
 
 use super::w3c::attr_to_text;
 use super::{ExportError, Exporter, Progress, write_file};
+use crate::model::{AnnId, EntryId, Slug};
 use crate::model::{
     Annotation, Body, Document, Entry, Mention, NormalizedDate, Project, Span, Target,
 };
-use crate::model::{AnnId, EntryId, Slug};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -183,7 +183,8 @@ impl Out {
     fn nl(&mut self) -> Res {
         if self.pretty {
             let s = format!("\n{}", "  ".repeat(self.depth));
-            self.w.write_event(Event::Text(BytesText::from_escaped(s)))?;
+            self.w
+                .write_event(Event::Text(BytesText::from_escaped(s)))?;
         }
         Ok(())
     }
@@ -381,10 +382,10 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
             .entry(s.start)
             .or_default()
             .push(Mark::Open(std::cmp::Reverse(s.end), *id));
-        marks
-            .entry(s.end)
-            .or_default()
-            .push(Mark::Close(std::cmp::Reverse(s.start), std::cmp::Reverse(*id)));
+        marks.entry(s.end).or_default().push(Mark::Close(
+            std::cmp::Reverse(s.start),
+            std::cmp::Reverse(*id),
+        ));
     }
     let anchored: Vec<AnnId> = standoff
         .iter()
@@ -542,7 +543,11 @@ fn write_header(
             o.leaf("collection", &[], &arch.collection)?;
         }
         if !arch.call_number.is_empty() {
-            o.leaf("idno", &[("type", "callNumber".to_owned())], &arch.call_number)?;
+            o.leaf(
+                "idno",
+                &[("type", "callNumber".to_owned())],
+                &arch.call_number,
+            )?;
         }
         o.close("msIdentifier")?;
         o.close("msDesc")?;
@@ -603,7 +608,10 @@ fn write_corresp(o: &mut Out, project: &Project, doc: &Document) -> Res {
     }
     o.open("profileDesc", &[])?;
     for (id, ev) in comms {
-        o.open("correspDesc", &[("corresp", format!("#{}", ann_xml_id(id)))])?;
+        o.open(
+            "correspDesc",
+            &[("corresp", format!("#{}", ann_xml_id(id)))],
+        )?;
         let date_of = |ev: &crate::model::Event| -> Option<NormalizedDate> {
             ev.roles
                 .get(&Slug::new("date"))
@@ -776,7 +784,10 @@ fn write_standoff(
                 for t in fillers {
                     o.empty(
                         "ptr",
-                        &[("type", role.as_str().to_owned()), ("target", target_ref(t))],
+                        &[
+                            ("type", role.as_str().to_owned()),
+                            ("target", target_ref(t)),
+                        ],
                     )?;
                 }
             }
@@ -897,7 +908,15 @@ mod tests {
 
     #[test]
     fn paragraphs_join_back() {
-        for t in ["", "a", "a\n\nb", "a\n\n\nb", "a\n\n\n\nb\n", "\n\n", "x\ny\n\n"] {
+        for t in [
+            "",
+            "a",
+            "a\n\nb",
+            "a\n\n\nb",
+            "a\n\n\n\nb\n",
+            "\n\n",
+            "x\ny\n\n",
+        ] {
             let chars: Vec<char> = t.chars().collect();
             let parts: Vec<String> = paragraphs(t)
                 .iter()

@@ -24,9 +24,7 @@ use super::{ExportError, Exporter, Progress, write_file};
 use crate::model::anchor::quote_for;
 use crate::model::registry::Authority;
 use crate::model::schema::AttrKind;
-use crate::model::{
-    Annotation, AttrValue, Body, Document, Entry, NormalizedDate, Project, Target,
-};
+use crate::model::{Annotation, AttrValue, Body, Document, Entry, NormalizedDate, Project, Target};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -247,13 +245,18 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
                     .registry
                     .get(&e)
                     .map_or_else(|| format!("urn:uuid:{e}"), entry_iri);
-                bodies.push(json!({"type": "SpecificResource", "purpose": "identifying", "source": source}));
+                bodies.push(
+                    json!({"type": "SpecificResource", "purpose": "identifying", "source": source}),
+                );
             }
             "identifying"
         }
         Body::Event(ev) => {
             if let Some(d) = &ev.date {
-                bodies.push(textual("describing", &format!("{EVENT_DATE}: {}", date_value(d))));
+                bodies.push(textual(
+                    "describing",
+                    &format!("{EVENT_DATE}: {}", date_value(d)),
+                ));
             }
             for (role, fillers) in &ev.roles {
                 for t in fillers {
@@ -274,7 +277,10 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
         }
     };
     for (k, v) in &a.attributes {
-        bodies.push(textual("classifying", &format!("{k}={}", attr_to_text(v).1)));
+        bodies.push(textual(
+            "classifying",
+            &format!("{k}={}", attr_to_text(v).1),
+        ));
     }
     if !a.note.is_empty() {
         bodies.push(textual("commenting", &a.note));
@@ -321,7 +327,10 @@ mod tests {
 
     #[test]
     fn date_values() {
-        assert_eq!(date_value(&NormalizedDate::when("1951-07-11")), "1951-07-11");
+        assert_eq!(
+            date_value(&NormalizedDate::when("1951-07-11")),
+            "1951-07-11"
+        );
         assert_eq!(
             date_value(&NormalizedDate::range("1951-07-10", "1951-07-12")),
             "1951-07-10/1951-07-12"

@@ -19,9 +19,8 @@ use crate::model::date::check_iso;
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, EventType};
 use crate::model::{
-    Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, Certainty, DocId,
-    Entry, EntryId, Event, Mention, NormalizedDate, Project, Relation, Slug, Span, Target,
-    TextAnchor,
+    Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, Certainty, DocId, Entry,
+    EntryId, Event, Mention, NormalizedDate, Project, Relation, Slug, Span, Target, TextAnchor,
 };
 use crate::store;
 use quick_xml::Reader;
@@ -51,8 +50,8 @@ impl Importer for TeiImporter {
         }
         let mut project = Project::new(String::new());
         for (rel, file) in files {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| ImportError::io("read", &file, e))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| ImportError::io("read", &file, e))?;
             let root = parse(&text, &file)?;
             import_tree(&mut project, &root, &rel, &file, staging)?;
         }
@@ -63,9 +62,10 @@ impl Importer for TeiImporter {
 /// The `.xml` files under `source` (or `source` itself), with their stems relative to it.
 fn xml_files(source: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
     if source.is_file() {
-        let stem = source
-            .file_stem()
-            .map_or_else(|| "document".to_owned(), |s| s.to_string_lossy().into_owned());
+        let stem = source.file_stem().map_or_else(
+            || "document".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
         return Ok(vec![(stem, source.to_path_buf())]);
     }
     let mut out = Vec::new();
@@ -73,7 +73,9 @@ fn xml_files(source: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
     while let Some(dir) = stack.pop() {
         let rd = std::fs::read_dir(&dir).map_err(|e| ImportError::io("read folder", &dir, e))?;
         for entry in rd {
-            let p = entry.map_err(|e| ImportError::io("read folder", &dir, e))?.path();
+            let p = entry
+                .map_err(|e| ImportError::io("read folder", &dir, e))?
+                .path();
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|e| e == "xml") {
@@ -270,7 +272,10 @@ pub fn parse(text: &str, path: &Path) -> Result<El, ImportError> {
                 push_text(&mut stack, &s);
             }
             XmlEvent::GeneralRef(r) => {
-                let c = match r.resolve_char_ref().map_err(|e| syntax(pos, e.to_string()))? {
+                let c = match r
+                    .resolve_char_ref()
+                    .map_err(|e| syntax(pos, e.to_string()))?
+                {
                     Some(c) => c.to_string(),
                     None => {
                         let name = r.decode().map_err(|e| syntax(pos, e.to_string()))?;
@@ -345,8 +350,9 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
     match el.name.as_str() {
         "persName" => Some(Slug::new("person")),
         "orgName" => Some(Slug::new("organization")),
-        "placeName" | "geogName" | "settlement" | "country" | "region" | "district"
-        | "bloc" => Some(Slug::new("place")),
+        "placeName" | "geogName" | "settlement" | "country" | "region" | "district" | "bloc" => {
+            Some(Slug::new("place"))
+        }
         "date" | "time" => Some(dated()),
         "rs" | "name" => {
             let t = el.attr("type").unwrap_or("name");
@@ -408,7 +414,10 @@ impl Ctx {
     fn resp_of(&self, el: &El) -> String {
         el.attr("resp").map_or_else(String::new, |r| {
             let key = r.trim().trim_start_matches('#');
-            self.resp.get(key).cloned().unwrap_or_else(|| key.to_owned())
+            self.resp
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| key.to_owned())
         })
     }
 }
@@ -708,7 +717,11 @@ fn import_tree(
     };
     let teis: Vec<&El> = match root.name.as_str() {
         "TEI" => vec![root],
-        "teiCorpus" => root.descendants().into_iter().filter(|e| e.name == "TEI").collect(),
+        "teiCorpus" => root
+            .descendants()
+            .into_iter()
+            .filter(|e| e.name == "TEI")
+            .collect(),
         other => return Err(invalid(format!("root element is <{other}>, not <TEI>"))),
     };
     for (ti, tei) in teis.iter().enumerate() {
@@ -741,7 +754,9 @@ fn import_tei(
     let header = tei.child("teiHeader");
     if let Some(h) = header {
         for r in h.descendants().into_iter().filter(|e| e.name == "respStmt") {
-            if let (Some(id), Some(name)) = (r.attr("xml:id"), r.child("name").or(r.child("persName"))) {
+            if let (Some(id), Some(name)) =
+                (r.attr("xml:id"), r.child("name").or(r.child("persName")))
+            {
                 ctx.resp.insert(id.to_owned(), name.text_in(preserve));
             }
         }
@@ -798,7 +813,8 @@ fn import_tei(
                     .map_or_else(|| format!("{}", i + 1), str::to_owned);
                 let head = d.child("head").map(|h| {
                     let mut h = h.clone();
-                    h.children.retain(|c| !matches!(c, Node::El(e) if e.name == "note"));
+                    h.children
+                        .retain(|c| !matches!(c, Node::El(e) if e.name == "note"));
                     h.text()
                 });
                 Part {
@@ -888,10 +904,10 @@ fn import_part(
     let mut dateline_date: Option<AnnId> = None;
 
     let make_mention = |project: &mut Project,
-                            el: &El,
-                            spans: &[Span],
-                            id: AnnId,
-                            unresolved: &mut HashMap<String, EntryId>|
+                        el: &El,
+                        spans: &[Span],
+                        id: AnnId,
+                        unresolved: &mut HashMap<String, EntryId>|
      -> Result<Annotation, ImportError> {
         let type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
         ensure_entity_type(project, &type_id);
@@ -899,7 +915,10 @@ fn import_part(
         let mut entry = ctx.entry_ref(el);
         if entry.is_none()
             && let Some(r) = el.attr("ref").or_else(|| el.attr("corresp"))
-            && let Some(local) = r.split_whitespace().next().and_then(|r| r.strip_prefix('#'))
+            && let Some(local) = r
+                .split_whitespace()
+                .next()
+                .and_then(|r| r.strip_prefix('#'))
         {
             // A pointer to a person we have no list for: make an entry named as here.
             let eid = *unresolved.entry(local.to_owned()).or_insert_with(|| {
@@ -1023,8 +1042,9 @@ fn import_part(
                 let tgt = p.attr("target").unwrap_or_default();
                 if ty == TRIGGER_PTR {
                     let spans = pairs(p, tgt)?;
-                    trigger =
-                        Some(TextAnchor::new(&text, &spans).map_err(|e| bad_anchor(p, e.to_string()))?);
+                    trigger = Some(
+                        TextAnchor::new(&text, &spans).map_err(|e| bad_anchor(p, e.to_string()))?,
+                    );
                 } else if let Some(t) = target_of(tgt, &ann_ids) {
                     roles.entry(Slug::new(ty)).or_default().push(t);
                 }
@@ -1069,7 +1089,10 @@ fn import_part(
             .filter(|e| e.name == "listAnnotation" && e.attr("type") == Some("notes"))
             .flat_map(El::elements)
         {
-            let Some(t) = an.attr("target").and_then(|r| ann_ids.get(r.trim_start_matches('#'))) else {
+            let Some(t) = an
+                .attr("target")
+                .and_then(|r| ann_ids.get(r.trim_start_matches('#')))
+            else {
                 continue;
             };
             let Some(a) = annotations.get_mut(t) else {
@@ -1078,8 +1101,10 @@ fn import_part(
             for n in an.elements().filter(|e| e.name == "note") {
                 match (n.attr("type"), n.attr("n")) {
                     (Some("attribute"), Some(k)) => {
-                        if let Some(v) = attr_from_text(n.attr("subtype").unwrap_or("text"), &n.text_in(preserve))
-                            && Slug::is_valid(k)
+                        if let Some(v) = attr_from_text(
+                            n.attr("subtype").unwrap_or("text"),
+                            &n.text_in(preserve),
+                        ) && Slug::is_valid(k)
                         {
                             a.attributes.insert(Slug::new(k), v);
                         }
@@ -1128,9 +1153,18 @@ fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> Archiv
     if let Some(sd) = source_desc {
         if tb.preserve {
             if let Some(ms) = sd.child("msDesc").and_then(|m| m.child("msIdentifier")) {
-                m.archive = ms.child("repository").map(|e| e.text_in(true)).unwrap_or_default();
-                m.collection = ms.child("collection").map(|e| e.text_in(true)).unwrap_or_default();
-                m.call_number = ms.child("idno").map(|e| e.text_in(true)).unwrap_or_default();
+                m.archive = ms
+                    .child("repository")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
+                m.collection = ms
+                    .child("collection")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
+                m.call_number = ms
+                    .child("idno")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
             }
             if let Some(b) = sd.child("bibl") {
                 for c in b.elements() {
@@ -1213,7 +1247,10 @@ mod tests {
             ),
             "{t}"
         );
-        assert!(t.contains("Full text follows by air pouch.\nSent Department 31"), "{t}");
+        assert!(
+            t.contains("Full text follows by air pouch.\nSent Department 31"),
+            "{t}"
+        );
         assert!(t.ends_with("Muccio\n\n[2] In telegram C–66184, Ridgway had proposed the Danish hospital ship Jutlandia."), "{t}");
         assert_eq!(
             mentions(d),
@@ -1245,11 +1282,7 @@ mod tests {
             .collect();
         assert_eq!(linked.len(), 2);
         // persName type="from" became the sender of a Communication, with the dateline date.
-        let ev = d
-            .annotations
-            .values()
-            .find_map(|a| a.as_event())
-            .unwrap();
+        let ev = d.annotations.values().find_map(|a| a.as_event()).unwrap();
         assert_eq!(ev.type_id.as_str(), "communication");
         assert_eq!(ev.roles[&Slug::new("sender")].len(), 2);
         assert!(ev.roles.contains_key(&Slug::new("date")));
@@ -1270,7 +1303,10 @@ mod tests {
         )
         .unwrap();
         let d = p.documents.values().next().unwrap();
-        assert_eq!(d.text_or_empty().as_str(), "Kim Il Sung\nmet Peng Dehuai .\n\nЖ&毛");
+        assert_eq!(
+            d.text_or_empty().as_str(),
+            "Kim Il Sung\nmet Peng Dehuai .\n\nЖ&毛"
+        );
         assert_eq!(mentions(d), vec![("person".into(), "Peng Dehuai".into())]);
         // An unresolved pointer still yields an entry named after the mention.
         assert_eq!(p.registry.values().next().unwrap().name, "Peng Dehuai");
@@ -1278,7 +1314,8 @@ mod tests {
 
     #[test]
     fn malformed_xml_names_the_line() {
-        let err = import_str("<TEI>\n<text>\n<body>\n<p>oops</q>\n</body></text></TEI>").unwrap_err();
+        let err =
+            import_str("<TEI>\n<text>\n<body>\n<p>oops</q>\n</body></text></TEI>").unwrap_err();
         match &err {
             ImportError::Syntax { line, path, .. } => {
                 assert_eq!(*line, 4, "{err}");
@@ -1301,8 +1338,14 @@ mod tests {
 
     #[test]
     fn iso_values_drop_time_zones() {
-        assert_eq!(iso("1951-07-10T15:00:00+09:00").as_deref(), Some("1951-07-10T15:00:00"));
-        assert_eq!(iso("1951-07-10T06:00:00Z").as_deref(), Some("1951-07-10T06:00:00"));
+        assert_eq!(
+            iso("1951-07-10T15:00:00+09:00").as_deref(),
+            Some("1951-07-10T15:00:00")
+        );
+        assert_eq!(
+            iso("1951-07-10T06:00:00Z").as_deref(),
+            Some("1951-07-10T06:00:00")
+        );
         assert_eq!(iso("1951-07").as_deref(), Some("1951-07"));
         assert_eq!(iso("July 1951"), None);
     }

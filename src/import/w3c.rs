@@ -9,14 +9,12 @@
 //! label or id of the default schema; others are added to the schema).
 
 use super::{ImportError, Importer};
-use crate::export::w3c::{
-    EVENT_DATE, REGISTRY_FILE, attr_from_text, kind_name, parse_date_value,
-};
+use crate::export::w3c::{EVENT_DATE, REGISTRY_FILE, attr_from_text, kind_name, parse_date_value};
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, TypeKind};
 use crate::model::{
-    Alias, AliasKind, AnnId, Annotation, AuthorityId, Body, DocId, Entry, EntryId, Event,
-    Mention, Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
+    Alias, AliasKind, AnnId, Annotation, AuthorityId, Body, DocId, Entry, EntryId, Event, Mention,
+    Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
 };
 use crate::store;
 use serde_json::Value;
@@ -67,7 +65,9 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
     while let Some(d) = stack.pop() {
         let rd = std::fs::read_dir(&d).map_err(|e| ImportError::io("read folder", &d, e))?;
         for entry in rd {
-            let p = entry.map_err(|e| ImportError::io("read folder", &d, e))?.path();
+            let p = entry
+                .map_err(|e| ImportError::io("read folder", &d, e))?
+                .path();
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|e| e == "json" || e == "jsonld")
@@ -229,7 +229,8 @@ fn import_file(
     if !txt.is_file() {
         return Err(invalid(format!(
             "the annotated text is missing; expected it beside the annotations as {}",
-            txt.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            txt.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         )));
     }
     let rel = txt.strip_prefix(base).unwrap_or(&txt).to_path_buf();
@@ -278,7 +279,13 @@ fn import_file(
 
     let mut annotations = BTreeMap::new();
     for (n, item) in items.iter().enumerate() {
-        let bad = |m: &str| invalid(format!("annotation {} ({}): {m}", n + 1, str_of(item, "id")));
+        let bad = |m: &str| {
+            invalid(format!(
+                "annotation {} ({}): {m}",
+                n + 1,
+                str_of(item, "id")
+            ))
+        };
         let id = ids
             .get(str_of(item, "id"))
             .copied()
@@ -344,9 +351,10 @@ fn import_file(
                     }
                 }
                 let fallback = |i: usize| iri_targets.get(i).copied();
-                let from = ends.get("from").copied().or_else(|| {
-                    fallback(0).map(|i| target_of(project, i, i))
-                });
+                let from = ends
+                    .get("from")
+                    .copied()
+                    .or_else(|| fallback(0).map(|i| target_of(project, i, i)));
                 let to = ends
                     .get("to")
                     .copied()
@@ -371,7 +379,10 @@ fn import_file(
                 if let Some(e) = entry
                     && let Some(en) = project.registry.get_mut(&e)
                     && en.type_id.as_str() == "person"
-                    && en.authority.iter().any(|a| a.scheme == Authority::Other("uri".into()))
+                    && en
+                        .authority
+                        .iter()
+                        .any(|a| a.scheme == Authority::Other("uri".into()))
                 {
                     en.type_id = type_id.clone();
                 }
@@ -455,7 +466,10 @@ mod tests {
         let err = r.unwrap_err();
         assert!(err.to_string().contains("doc.txt"), "{err}");
         let (_tmp, r) = setup("{\n  \"items\": [\n  oops\n]}", Some(""));
-        assert!(matches!(r, Err(ImportError::Syntax { line: 3, .. })), "{r:?}");
+        assert!(
+            matches!(r, Err(ImportError::Syntax { line: 3, .. })),
+            "{r:?}"
+        );
     }
 
     #[test]
@@ -467,7 +481,10 @@ mod tests {
                 ..NormalizedDate::default()
             })
         );
-        assert_eq!(parse_date_value("1951-07-11T00:00"), Some(NormalizedDate::when("1951-07-11T00:00")));
+        assert_eq!(
+            parse_date_value("1951-07-11T00:00"),
+            Some(NormalizedDate::when("1951-07-11T00:00"))
+        );
         assert_eq!(parse_date_value("soon"), None);
     }
 }
