@@ -62,16 +62,43 @@ impl Exporter for TeiExporter {
         let n = project.documents.len().max(1);
         for (i, doc) in project.documents.values().enumerate() {
             let name = unique_name(&doc_file_stem(doc), "xml", &mut used);
-            let xml = document_xml(project, doc).map_err(|e| ExportError::Format {
+            let format_error = |message: String| ExportError::Format {
                 path: out_dir.join(&name),
-                message: format!("cannot write XML: {e}"),
-            })?;
+                message: format!("document \"{}\": {message}", doc.meta.title),
+            };
+            let xml = document_xml(project, doc)
+                .map_err(|e| format_error(format!("cannot write XML: {e}")))?;
+            if let Some((line, c)) = first_non_xml_char(&xml) {
+                return Err(format_error(format!(
+                    "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
+                    c as u32
+                )));
+            }
             written.push(write_file(out_dir, &name, &xml)?);
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
         Ok(written)
     }
+}
+
+/// The first character XML 1.0 forbids, with its 1-based line, if any.
+pub fn first_non_xml_char(bytes: &[u8]) -> Option<(usize, char)> {
+    let s = String::from_utf8_lossy(bytes);
+    let mut line = 1;
+    for c in s.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        let ok = matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{D7FF}').contains(&c)
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}';
+        if !ok {
+            return Some((line, c));
+        }
+    }
+    None
 }
 
 /// The file stem for a document: its source path without extension, else its id.
@@ -687,6 +714,15 @@ fn write_standoff(
     standoff: &[AnnId],
     resp: &BTreeMap<String, String>,
 ) -> Res {
+    let anything = !project.registry.is_empty()
+        || !standoff.is_empty()
+        || doc.annotations.values().any(|a| {
+            !matches!(a.body, Body::Mention(_)) || !a.note.is_empty() || !a.attributes.is_empty()
+        });
+    if !anything {
+        // An empty standOff is not valid TEI.
+        return Ok(());
+    }
     o.open("standOff", &[])?;
     // The registry.
     let mut groups: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
@@ -936,6 +972,29 @@ mod tests {
                 ("notAfter", "1951-07-11".to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_not_written() {
+        let mut p = Project::new("p");
+        let text = crate::model::SourceText::from_str_normalizing("a\u{b}b");
+        let doc = Document {
+            meta: crate::model::DocumentMeta {
+                id: crate::model::DocId::new(),
+                title: "vt".into(),
+                source: None,
+                images: Vec::new(),
+                status: crate::model::DocStatus::NotStarted,
+                archival: crate::model::ArchivalMeta::default(),
+            },
+            text: Some(text),
+            annotations: BTreeMap::new(),
+        };
+        p.documents.insert(doc.id(), doc);
+        let tmp = tempfile::tempdir().unwrap();
+        let err = TeiExporter.export(&p, tmp.path(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("U+000B"), "{err}");
+        assert_eq!(first_non_xml_char("ok\n😀".as_bytes()), None);
     }
 
     #[test]
