@@ -620,6 +620,18 @@ fn is_language_tag(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// The registry entry a target names: itself, or the entry its mention links to.
+fn entry_of(doc: &Document, t: &Target) -> Option<EntryId> {
+    match t {
+        Target::Entry(e) => Some(*e),
+        Target::Annotation(a) => doc
+            .annotations
+            .get(a)
+            .and_then(Annotation::as_mention)
+            .and_then(|m| m.entry),
+    }
+}
+
 /// `profileDesc/correspDesc` for each Communication event.
 fn write_corresp(o: &mut Out, project: &Project, doc: &Document) -> Res {
     let comms: Vec<_> = doc
@@ -678,16 +690,8 @@ fn write_corresp(o: &mut Out, project: &Project, doc: &Document) -> Res {
                     Some("organization") => "orgName",
                     _ => "persName",
                 };
-                let entry = match t {
-                    Target::Entry(e) => Some(*e),
-                    Target::Annotation(a) => doc
-                        .annotations
-                        .get(a)
-                        .and_then(Annotation::as_mention)
-                        .and_then(|m| m.entry),
-                };
                 let mut attrs = Vec::new();
-                if let Some(e) = entry {
+                if let Some(e) = entry_of(doc, t) {
                     attrs.push(("ref", format!("#{}", entry_xml_id(e))));
                 }
                 if role.as_str() != roles[0] {
@@ -695,10 +699,20 @@ fn write_corresp(o: &mut Out, project: &Project, doc: &Document) -> Res {
                 }
                 o.leaf(name, &attrs, &project.target_label(doc.id(), t))?;
             }
-            if action == "sent"
-                && let Some(d) = date_of(ev)
-            {
-                o.empty("date", &date_attrs(&d))?;
+            if action == "sent" {
+                // Places among any role's fillers: where the message was sent from.
+                for t in ev.roles.values().flatten() {
+                    if project.target_type(doc.id(), t).map(Slug::as_str) == Some("place") {
+                        let mut attrs = Vec::new();
+                        if let Some(e) = entry_of(doc, t) {
+                            attrs.push(("ref", format!("#{}", entry_xml_id(e))));
+                        }
+                        o.leaf("placeName", &attrs, &project.target_label(doc.id(), t))?;
+                    }
+                }
+                if let Some(d) = date_of(ev) {
+                    o.empty("date", &date_attrs(&d))?;
+                }
             }
             o.close("correspAction")?;
         }

@@ -17,7 +17,7 @@ use crate::export::tei::TRIGGER_PTR;
 use crate::export::w3c::attr_from_text;
 use crate::model::date::check_iso;
 use crate::model::registry::Authority;
-use crate::model::schema::{EntityType, EventType};
+use crate::model::schema::{EntityType, EventType, RelationType};
 use crate::model::{
     Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, Certainty, DocId, Entry,
     EntryId, Event, Mention, NormalizedDate, Project, Relation, Slug, Span, Target, TextAnchor,
@@ -360,8 +360,7 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
                 "person" | "persName" => Slug::new("person"),
                 "org" | "organization" | "orgName" => Slug::new("organization"),
                 "place" | "placeName" => Slug::new("place"),
-                t if crate::model::ids::Slug::is_valid(t) => Slug::new(t),
-                t => Slug::from_label(t),
+                t => slug_of(t),
             })
         }
         _ => None,
@@ -389,6 +388,15 @@ fn date_of(el: &El) -> Option<NormalizedDate> {
         not_after: get("notAfter", "notAfter-iso").or_else(|| get("to", "to-iso")),
     };
     (!d.is_empty()).then_some(d)
+}
+
+/// `s` as a slug: itself when valid, else derived from it as from a label.
+fn slug_of(s: &str) -> Slug {
+    if Slug::is_valid(s) {
+        Slug::new(s)
+    } else {
+        Slug::from_label(s)
+    }
 }
 
 fn uuid_after(id: &str, prefix: &str) -> Option<uuid::Uuid> {
@@ -448,6 +456,19 @@ fn ensure_event_type(project: &mut Project, id: &Slug) {
     }
 }
 
+fn ensure_relation_type(project: &mut Project, id: &Slug) {
+    if project.schema.kind_of(id).is_none() {
+        project.schema.relation_types.push(RelationType {
+            id: id.clone(),
+            label: id.as_str().replace('_', " "),
+            color: "#888888".into(),
+            from: Vec::new(),
+            to: Vec::new(),
+            symmetric: false,
+        });
+    }
+}
+
 /// Reads the registry lists and FRUS-style named elements with ids outside `body`.
 fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx) {
     fn walk(project: &mut Project, e: &El, ctx: &mut Ctx, in_body: bool) {
@@ -456,7 +477,7 @@ fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx) {
                 "person" => Some(Slug::new("person")),
                 "org" => Some(Slug::new("organization")),
                 "place" => Some(Slug::new("place")),
-                "object" => Some(Slug::new(c.attr("type").unwrap_or("object"))),
+                "object" => Some(slug_of(c.attr("type").unwrap_or("object"))),
                 "persName" | "orgName" | "placeName" if !in_body && c.attr("xml:id").is_some() => {
                     mention_type(project, c)
                 }
@@ -1033,7 +1054,7 @@ fn import_part(
             .filter(|e| e.name == "event")
         {
             let id = new_id(ev.attr("xml:id"), &mut ann_ids);
-            let type_id = Slug::new(ev.attr("type").unwrap_or("event"));
+            let type_id = slug_of(ev.attr("type").unwrap_or("event"));
             ensure_event_type(project, &type_id);
             let mut trigger = None;
             let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
@@ -1046,7 +1067,7 @@ fn import_part(
                         TextAnchor::new(&text, &spans).map_err(|e| bad_anchor(p, e.to_string()))?,
                     );
                 } else if let Some(t) = target_of(tgt, &ann_ids) {
-                    roles.entry(Slug::new(ty)).or_default().push(t);
+                    roles.entry(slug_of(ty)).or_default().push(t);
                 }
             }
             let mut a = Annotation::new(Body::Event(Event {
@@ -1073,11 +1094,9 @@ fn import_part(
                 continue;
             };
             let id = new_id(rel.attr("xml:id"), &mut ann_ids);
-            let mut a = Annotation::new(Body::Relation(Relation {
-                type_id: Slug::new(rel.attr("name").unwrap_or("related")),
-                from,
-                to,
-            }));
+            let type_id = slug_of(rel.attr("name").unwrap_or("related"));
+            ensure_relation_type(project, &type_id);
+            let mut a = Annotation::new(Body::Relation(Relation { type_id, from, to }));
             a.id = id;
             a.cert = rel.attr("cert").and_then(Certainty::parse);
             a.resp = ctx.resp_of(rel);
