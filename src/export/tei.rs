@@ -66,6 +66,7 @@ impl Exporter for TeiExporter {
                 path: out_dir.join(&name),
                 message: format!("document \"{}\": {message}", doc.meta.title),
             };
+            check_anchors(doc).map_err(format_error)?;
             let xml = document_xml(project, doc)
                 .map_err(|e| format_error(format!("cannot write XML: {e}")))?;
             if let Some((line, c)) = first_non_xml_char(&xml) {
@@ -80,6 +81,29 @@ impl Exporter for TeiExporter {
         progress(1.0);
         Ok(written)
     }
+}
+
+/// Refuses a document whose anchors fall outside its text (missing or changed source):
+/// exporting it would lose or misplace those annotations.
+pub fn check_anchors(doc: &Document) -> Result<(), String> {
+    let len = doc.text_or_empty().len_chars();
+    for a in doc.annotations.values() {
+        if let Some(an) = a.anchor()
+            && an.extent().end > len
+        {
+            return Err(format!(
+                "annotation {} ends at {} but the text has {len} characters{}",
+                a.id,
+                an.extent().end,
+                if doc.text.is_none() {
+                    " (its source could not be read)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The first character XML 1.0 forbids, with its 1-based line, if any.
@@ -988,27 +1012,53 @@ mod tests {
         );
     }
 
-    #[test]
-    fn control_characters_are_refused_not_written() {
+    fn one_doc(text: Option<&str>) -> (Project, crate::model::DocId) {
         let mut p = Project::new("p");
-        let text = crate::model::SourceText::from_str_normalizing("a\u{b}b");
         let doc = Document {
             meta: crate::model::DocumentMeta {
                 id: crate::model::DocId::new(),
-                title: "vt".into(),
+                title: "t".into(),
                 source: None,
                 images: Vec::new(),
                 status: crate::model::DocStatus::NotStarted,
                 archival: crate::model::ArchivalMeta::default(),
             },
-            text: Some(text),
+            text: text.map(crate::model::SourceText::from_str_normalizing),
             annotations: BTreeMap::new(),
         };
-        p.documents.insert(doc.id(), doc);
+        let id = doc.id();
+        p.documents.insert(id, doc);
+        (p, id)
+    }
+
+    #[test]
+    fn control_characters_are_refused_not_written() {
+        let (p, _) = one_doc(Some("a\u{b}b"));
         let tmp = tempfile::tempdir().unwrap();
         let err = TeiExporter.export(&p, tmp.path(), &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("U+000B"), "{err}");
         assert_eq!(first_non_xml_char("ok\n😀".as_bytes()), None);
+    }
+
+    #[test]
+    fn anchors_outside_the_text_are_refused_by_both_exporters() {
+        let (mut p, id) = one_doc(Some("Mao Zedong"));
+        let t = p.documents[&id].text.clone().unwrap();
+        let a = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: crate::model::TextAnchor::span(&t, 4, 10).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        let doc = p.documents.get_mut(&id).unwrap();
+        doc.annotations.insert(a.id, a);
+        doc.text = None;
+        let tmp = tempfile::tempdir().unwrap();
+        let exporters: [&dyn Exporter; 2] = [&TeiExporter, &super::super::w3c::W3cExporter];
+        for ex in exporters {
+            let err = ex.export(&p, tmp.path(), &mut |_| {}).unwrap_err();
+            assert!(err.to_string().contains("could not be read"), "{err}");
+        }
     }
 
     #[test]

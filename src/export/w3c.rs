@@ -61,6 +61,10 @@ impl Exporter for W3cExporter {
         for (i, doc) in project.documents.values().enumerate() {
             let name = unique_name(&doc_file_stem(doc), "json", &mut used);
             let stem = &name[..name.len() - ".json".len()];
+            super::tei::check_anchors(doc).map_err(|message| ExportError::Format {
+                path: out_dir.join(&name),
+                message: format!("document \"{}\": {message}", doc.meta.title),
+            })?;
             let json = collection(project, doc);
             written.push(write_file(out_dir, &name, &pretty(&json))?);
             written.push(write_file(
