@@ -1,5 +1,8 @@
 //! Exports to the formats the field uses, one file per format, each an [`Exporter`].
 
+pub mod tei;
+pub mod w3c;
+
 use crate::model::Project;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -49,7 +52,7 @@ pub trait Exporter: Send + Sync {
 
 /// Every exporter, in menu order.
 pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![]
+    vec![Box::new(tei::TeiExporter), Box::new(w3c::W3cExporter)]
 }
 
 /// The exporter with command-line name `id`.
