@@ -1,5 +1,10 @@
 //! Exports to the formats the field uses, one file per format, each an [`Exporter`].
 
+pub mod brat;
+pub mod conll;
+pub mod csv;
+pub mod jsonl;
+
 use crate::model::Project;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -49,7 +54,12 @@ pub trait Exporter: Send + Sync {
 
 /// Every exporter, in menu order.
 pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![]
+    vec![
+        Box::new(brat::BratExporter),
+        Box::new(csv::CsvExporter),
+        Box::new(jsonl::JsonlExporter),
+        Box::new(conll::ConllExporter),
+    ]
 }
 
 /// The exporter with command-line name `id`.
