@@ -2,6 +2,9 @@
 //! [`Importer`]. A failed import leaves nothing behind: the project is built in a staging
 //! folder and moved into place only when it has been saved.
 
+pub mod brat;
+pub mod text;
+
 use crate::model::Project;
 use crate::session::Session;
 use crate::store::{self, StoreError};
@@ -56,7 +59,7 @@ pub trait Importer: Send + Sync {
 
 /// Every importer, in menu order.
 pub fn all() -> Vec<Box<dyn Importer>> {
-    vec![]
+    vec![Box::new(brat::BratImporter), Box::new(text::TextImporter)]
 }
 
 /// The importer with command-line name `id`.
