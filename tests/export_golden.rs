@@ -110,6 +110,7 @@ impl Fixture {
 
 fn fixture() -> Project {
     let mut project = Project::new("Golden fixture");
+    project.schema = ron::from_str(include_str!("golden/fixture-schema.ron")).unwrap();
     // alias_of as an equivalence, to exercise brat's `*` lines.
     project
         .schema
