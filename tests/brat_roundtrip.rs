@@ -203,7 +203,10 @@ fn imported_schema_follows_annotation_conf() {
     let report = s.event(&Slug::new("report")).unwrap();
     let ev_arg = report.role(&Slug::new("event_arg__h5_u6")).unwrap();
     assert!(ev_arg.fillers.contains(&Slug::new("merge_org__h5")));
-    assert!(s.event(&Slug::new("life")).is_none(), "abstract nodes are dropped");
+    assert!(
+        s.event(&Slug::new("life")).is_none(),
+        "abstract nodes are dropped"
+    );
     let located = s.relation(&Slug::new("located")).unwrap();
     assert_eq!(located.from, vec![Slug::new("person")]);
     assert_eq!(located.to, vec![Slug::new("gpe__c")]);
@@ -225,7 +228,10 @@ fn imported_schema_follows_annotation_conf() {
         .find(|e| e.name == "Carlos Salinas de Gortari")
         .unwrap();
     assert_eq!(entry.authority[0].id, "64488");
-    assert_eq!(entry.authority[0].scheme, Authority::Other("Wikipedia".into()));
+    assert_eq!(
+        entry.authority[0].scheme,
+        Authority::Other("Wikipedia".into())
+    );
     assert_eq!(loaded.project.mentions_of(entry.id).len(), 1);
 }
 
@@ -271,7 +277,11 @@ fn offsets_that_miss_the_text_are_an_error() {
         ("a.ann", "T1\tPerson 0 3\tКим\nT2\tPerson 4 7\tИр\n"),
     ]);
     match &e {
-        ImportError::Syntax { path, line, message } => {
+        ImportError::Syntax {
+            path,
+            line,
+            message,
+        } => {
             assert!(path.ends_with("a.ann"));
             assert_eq!(*line, 2);
             assert!(message.contains("\"Ир \""), "{message}");

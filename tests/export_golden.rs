@@ -39,7 +39,12 @@ impl Fixture {
         let doc = Document {
             meta: DocumentMeta {
                 id: DocId(uuid(id)),
-                title: path.rsplit('/').next().unwrap().trim_end_matches(".txt").into(),
+                title: path
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .trim_end_matches(".txt")
+                    .into(),
                 source: Some(SourceInfo {
                     path: RelPath::parse(path).unwrap(),
                     hash: "0".repeat(64),
@@ -140,7 +145,13 @@ fn fixture() -> Project {
     }
 
     let cable = f.doc(1, "sources/cable.txt", CABLE);
-    let filippov = f.mention(cable, 0x101, "person", &[("FILIPPOV", 0)], Some(EntryId(uuid(0xe1))));
+    let filippov = f.mention(
+        cable,
+        0x101,
+        "person",
+        &[("FILIPPOV", 0)],
+        Some(EntryId(uuid(0xe1))),
+    );
     {
         let a = f.ann(cable, filippov);
         a.attributes
@@ -149,9 +160,27 @@ fn fixture() -> Project {
         a.cert = Some(Certainty::High);
         a.resp = "ak".into();
     }
-    let li_ru = f.mention(cable, 0x102, "person", &[("Ли Кэ-нун", 0)], Some(EntryId(uuid(0xe2))));
-    let li_zh = f.mention(cable, 0x103, "person", &[("李克农", 0)], Some(EntryId(uuid(0xe2))));
-    let kim = f.mention(cable, 0x104, "person", &[("Kim Il Sung", 0)], Some(EntryId(uuid(0xe3))));
+    let li_ru = f.mention(
+        cable,
+        0x102,
+        "person",
+        &[("Ли Кэ-нун", 0)],
+        Some(EntryId(uuid(0xe2))),
+    );
+    let li_zh = f.mention(
+        cable,
+        0x103,
+        "person",
+        &[("李克农", 0)],
+        Some(EntryId(uuid(0xe2))),
+    );
+    let kim = f.mention(
+        cable,
+        0x104,
+        "person",
+        &[("Kim Il Sung", 0)],
+        Some(EntryId(uuid(0xe3))),
+    );
     // Nested inside "Kim Il Sung".
     f.mention(cable, 0x105, "person", &[("Kim", 0)], None);
     // Overlapping "Kim Il Sung" and "Peng Dehuai" without nesting.
@@ -161,7 +190,13 @@ fn fixture() -> Project {
         .attributes
         .insert(Slug::new("rank"), AttrValue::Text("Commander, CPV".into()));
     // Discontinuous: "Kim … Peng" as the two commanders.
-    let pair = f.mention(cable, 0x108, "organization", &[("Kim", 1), ("Peng", 1)], None);
+    let pair = f.mention(
+        cable,
+        0x108,
+        "organization",
+        &[("Kim", 1), ("Peng", 1)],
+        None,
+    );
     f.ann(cable, pair).resp = "+ak".into();
     let kaesong = f.mention(cable, 0x109, "place", &[("Kaesong", 0)], None);
     let date = f.mention(cable, 0x10a, "date", &[("10 July 1951", 0)], None);
@@ -198,7 +233,10 @@ fn fixture() -> Project {
     }
     let mut comm_roles = BTreeMap::new();
     comm_roles.insert(Slug::new("sender"), vec![Target::Annotation(li_ru)]);
-    comm_roles.insert(Slug::new("recipient"), vec![Target::Entry(EntryId(uuid(0xe1)))]);
+    comm_roles.insert(
+        Slug::new("recipient"),
+        vec![Target::Entry(EntryId(uuid(0xe1)))],
+    );
     let reports = TextAnchor::new(&text, &[find(&text, "reports", 0)]).unwrap();
     f.add(
         cable,
@@ -231,7 +269,13 @@ fn fixture() -> Project {
     f.ann(cable, rel).note = "Implied by the chain of command".into();
 
     let korean = f.doc(2, "sources/korean.txt", KOREAN);
-    f.mention(korean, 0x401, "person", &[("김일성", 0)], Some(EntryId(uuid(0xe3))));
+    f.mention(
+        korean,
+        0x401,
+        "person",
+        &[("김일성", 0)],
+        Some(EntryId(uuid(0xe3))),
+    );
     f.mention(korean, 0x402, "person", &[("毛泽东", 0)], None);
     f.mention(korean, 0x403, "topic", &[("회담", 0)], None);
     f.project
@@ -256,7 +300,10 @@ fn check_golden(format: &str, tmp: &tempfile::TempDir) -> PathBuf {
     let mut last = -1.0;
     let written = exporter
         .export(&project, tmp.path(), &mut |p| {
-            assert!(p >= last && (0.0..=1.0).contains(&p), "progress {p} after {last}");
+            assert!(
+                p >= last && (0.0..=1.0).contains(&p),
+                "progress {p} after {last}"
+            );
             last = p;
         })
         .unwrap();
@@ -316,7 +363,10 @@ fn brat_golden() {
             .collect();
         assert_eq!(text.join(" "), parts[2], "{line}");
     }
-    assert!(ann.contains(" Wikidata:Q855\tStalin, Joseph Vissarionovich\n"), "{ann}");
+    assert!(
+        ann.contains(" Wikidata:Q855\tStalin, Joseph Vissarionovich\n"),
+        "{ann}"
+    );
     assert!(ann.contains("Participant:"), "{ann}");
     assert!(ann.contains("Participant2:"), "{ann}");
     assert!(ann.lines().any(|l| l.starts_with("*\tAlias_of ")), "{ann}");
@@ -388,7 +438,10 @@ fn csv_golden_and_read_back() {
     let col = |name: &str| h.iter().position(|x| x == name).unwrap();
     let filippov = rows.iter().find(|r| r[col("text")] == "FILIPPOV").unwrap();
     assert_eq!(filippov[col("entry name")], "Stalin, Joseph Vissarionovich");
-    assert_eq!(filippov[col("note")], "Stalin's cover name\nin cables to Mao");
+    assert_eq!(
+        filippov[col("note")],
+        "Stalin's cover name\nin cables to Mao"
+    );
     assert_eq!(filippov[col("cert")], "high");
     let cmd = rows
         .iter()
@@ -407,7 +460,17 @@ fn csv_golden_and_read_back() {
     assert!(rows.iter().any(|r| r[col("text")] == "毛泽东"));
 
     let (h, rows) = read("entities.csv");
-    assert_eq!(h, ["id", "type", "name", "aliases", "authority ids", "mention count"]);
+    assert_eq!(
+        h,
+        [
+            "id",
+            "type",
+            "name",
+            "aliases",
+            "authority ids",
+            "mention count"
+        ]
+    );
     let kim = rows.iter().find(|r| r[2].contains("Kim")).unwrap();
     assert_eq!(kim[2], "'=Kim Il Sung");
     assert_eq!(kim[5], "2");
@@ -417,10 +480,12 @@ fn csv_golden_and_read_back() {
 
     let (h, rows) = read("events.csv");
     assert_eq!(h[4], "role");
-    let participants: Vec<&Vec<String>> =
-        rows.iter().filter(|r| r[4] == "Participant").collect();
+    let participants: Vec<&Vec<String>> = rows.iter().filter(|r| r[4] == "Participant").collect();
     assert_eq!(participants.len(), 2, "one row per role filler");
-    assert!(rows.iter().any(|r| r[4] == "Recipient" && r[7] == uuid(0xe1).to_string()));
+    assert!(
+        rows.iter()
+            .any(|r| r[4] == "Recipient" && r[7] == uuid(0xe1).to_string())
+    );
 
     let (h, rows) = read("relations.csv");
     assert_eq!(&h[3..5], ["Source", "Target"]);
@@ -437,7 +502,10 @@ fn jsonl_golden_and_offsets() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let chars: Vec<char> = v["text"].as_str().unwrap().chars().collect();
         for s in v["spans"].as_array().unwrap() {
-            let (a, b) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
+            let (a, b) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
             let covered: String = chars[a..b].iter().collect();
             if s.get("fragments").is_none() {
                 assert_eq!(covered, s["text"].as_str().unwrap());
@@ -460,6 +528,9 @@ fn conll_golden() {
     let text = std::fs::read_to_string(dir.join("documents.conll")).unwrap();
     assert_eq!(text.matches("-DOCSTART- -X- O O").count(), 2);
     // The outermost mention wins: "Kim Il Sung" over the nested "Kim".
-    assert!(text.contains("Kim _ _ B-PER\nIl _ _ I-PER\nSung _ _ I-PER\n"), "{text}");
+    assert!(
+        text.contains("Kim _ _ B-PER\nIl _ _ I-PER\nSung _ _ I-PER\n"),
+        "{text}"
+    );
     assert!(text.contains("김일성 _ _ B-PER\n"), "{text}");
 }

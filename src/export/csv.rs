@@ -57,13 +57,10 @@ impl Table {
 
     fn finish(self, out_dir: &Path) -> Result<PathBuf, ExportError> {
         let path = out_dir.join(self.name);
-        let bytes = self
-            .writer
-            .into_inner()
-            .map_err(|e| ExportError::Format {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+        let bytes = self.writer.into_inner().map_err(|e| ExportError::Format {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
         write_file(out_dir, self.name, &bytes)
     }
 }
@@ -223,14 +220,15 @@ impl Exporter for CsvExporter {
                         }
                         if !any {
                             events.row(
-                                head.iter().cloned().chain(std::iter::repeat_n(String::new(), 4)),
+                                head.iter()
+                                    .cloned()
+                                    .chain(std::iter::repeat_n(String::new(), 4)),
                                 out_dir,
                             )?;
                         }
                     }
                     Body::Relation(r) => {
-                        let [from_id, from_label, from_entry] =
-                            target_cells(project, doc, &r.from);
+                        let [from_id, from_label, from_entry] = target_cells(project, doc, &r.from);
                         let [to_id, to_label, to_entry] = target_cells(project, doc, &r.to);
                         let node = |entry: &String, id: &String| {
                             if entry.is_empty() {
@@ -260,7 +258,14 @@ impl Exporter for CsvExporter {
         }
         let mut entities = Table::new(
             "entities.csv",
-            &["id", "type", "name", "aliases", "authority ids", "mention count"],
+            &[
+                "id",
+                "type",
+                "name",
+                "aliases",
+                "authority ids",
+                "mention count",
+            ],
         )?;
         let counts = project.mention_counts();
         for e in project.registry.values() {

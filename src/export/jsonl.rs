@@ -120,8 +120,13 @@ fn line<'a>(project: &'a Project, doc: &'a Document) -> Line<'a> {
                     label,
                     type_id: m.type_id.as_str(),
                     text: m.anchor.covered_text(text),
-                    fragments: (m.anchor.fragments.len() > 1)
-                        .then(|| m.anchor.fragments.iter().map(|s| (s.start, s.end)).collect()),
+                    fragments: (m.anchor.fragments.len() > 1).then(|| {
+                        m.anchor
+                            .fragments
+                            .iter()
+                            .map(|s| (s.start, s.end))
+                            .collect()
+                    }),
                     entry: m.entry.map(|e| e.to_string()),
                     entry_name: m
                         .entry

@@ -19,12 +19,10 @@
 
 use super::{ImportError, Importer};
 use crate::export::brat::{MARGINALIA_RID, slug_for};
-use crate::model::schema::{
-    AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot,
-};
+use crate::model::schema::{AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot};
 use crate::model::{
-    Alias, AliasKind, AnnId, Annotation, AttrValue, Authority, AuthorityId, Body, EntryId,
-    Event, Mention, Project, Relation, Schema, Slug, SourceText, Span, Target, TextAnchor,
+    Alias, AliasKind, AnnId, Annotation, AttrValue, Authority, AuthorityId, Body, EntryId, Event,
+    Mention, Project, Relation, Schema, Slug, SourceText, Span, Target, TextAnchor,
 };
 use crate::store;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -86,17 +84,11 @@ impl Importer for BratImporter {
             std::fs::copy(&txt, &dest).map_err(|e| ImportError::io("copy", &txt, e))?;
             let mut doc = store::document_from_source(staging, &dest)?;
             if let Some(ann_path) = ann {
-                let raw = std::fs::read_to_string(&txt)
-                    .map_err(|e| ImportError::io("read", &txt, e))?;
+                let raw =
+                    std::fs::read_to_string(&txt).map_err(|e| ImportError::io("read", &txt, e))?;
                 let text = doc.text.clone().unwrap_or_default();
-                let anns = build_annotations(
-                    &mut project,
-                    &mut entries,
-                    &ann_path,
-                    &lines,
-                    &raw,
-                    &text,
-                )?;
+                let anns =
+                    build_annotations(&mut project, &mut entries, &ann_path, &lines, &raw, &text)?;
                 doc.annotations = anns.into_iter().map(|a| (a.id, a)).collect();
             }
             project.documents.insert(doc.id(), doc);
@@ -109,13 +101,19 @@ impl Importer for BratImporter {
 fn find_documents(root: &Path) -> Result<Vec<(PathBuf, Option<PathBuf>)>, ImportError> {
     let mut txts = Vec::new();
     let mut anns = Vec::new();
-    walk(root, &mut |p| match p.extension().and_then(|e| e.to_str()) {
-        Some("txt") => txts.push(p.to_path_buf()),
-        Some("ann") => anns.push(p.to_path_buf()),
-        _ => {}
-    })?;
+    walk(
+        root,
+        &mut |p| match p.extension().and_then(|e| e.to_str()) {
+            Some("txt") => txts.push(p.to_path_buf()),
+            Some("ann") => anns.push(p.to_path_buf()),
+            _ => {}
+        },
+    )?;
     let txt_set: HashSet<PathBuf> = txts.iter().cloned().collect();
-    if let Some(orphan) = anns.iter().find(|a| !txt_set.contains(&a.with_extension("txt"))) {
+    if let Some(orphan) = anns
+        .iter()
+        .find(|a| !txt_set.contains(&a.with_extension("txt")))
+    {
         return Err(ImportError::Invalid {
             path: orphan.clone(),
             message: "this .ann file has no .txt beside it".into(),
@@ -360,8 +358,8 @@ impl Builder {
 
     fn color(&self, name: &str, i: usize) -> String {
         const PALETTE: [&str; 10] = [
-            "#e4572e", "#4a7bd0", "#2e9e5b", "#c8912a", "#8a5cc2", "#a0522d", "#1b9aaa",
-            "#d1495b", "#00798c", "#6c757d",
+            "#e4572e", "#4a7bd0", "#2e9e5b", "#c8912a", "#8a5cc2", "#a0522d", "#1b9aaa", "#d1495b",
+            "#00798c", "#6c757d",
         ];
         self.colors
             .get(name)
@@ -388,8 +386,7 @@ impl Builder {
         }
         let entity_slugs: Vec<Slug> = self.entities.iter().map(|n| slug_for(n)).collect();
         let event_slugs: Vec<Slug> = self.events.iter().map(|e| slug_for(&e.name)).collect();
-        let relation_slugs: Vec<Slug> =
-            self.relations.iter().map(|e| slug_for(&e.name)).collect();
+        let relation_slugs: Vec<Slug> = self.relations.iter().map(|e| slug_for(&e.name)).collect();
         let expand = |types: &[String], with_relations: bool| -> Vec<Slug> {
             if types.iter().any(|t| t == "<ANY>") {
                 return Vec::new();
@@ -502,7 +499,11 @@ fn read_text(path: &Path) -> Result<String, ImportError> {
     let bytes = std::fs::read(path).map_err(|e| ImportError::io("read", path, e))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         ImportError::Syntax {
             path: path.to_path_buf(),
             line,
@@ -908,7 +909,8 @@ impl OffsetMap {
             let mut n = 0;
             for (i, &c) in raw.iter().enumerate() {
                 map.push(n);
-                let skip = (i == 0 && c == '\u{feff}') || (c == '\n' && i > 0 && raw[i - 1] == '\r');
+                let skip =
+                    (i == 0 && c == '\u{feff}') || (c == '\n' && i > 0 && raw[i - 1] == '\r');
                 if !skip {
                     n += 1;
                 }
@@ -996,7 +998,10 @@ fn build_annotations(
                 ));
             }
             found.push(offsets.raw_slice(a, b));
-            norm.push(Span::new(offsets.to_normalized(a), offsets.to_normalized(b)));
+            norm.push(Span::new(
+                offsets.to_normalized(a),
+                offsets.to_normalized(b),
+            ));
         }
         let found = found.join(" ");
         let flat = found.replace("\r\n", " ").replace(['\r', '\n'], " ");
@@ -1191,7 +1196,10 @@ mod tests {
     fn role_keys() {
         assert_eq!(role_key("Theme+"), Some(("Theme".into(), 1, None)));
         assert_eq!(role_key("Cause?"), Some(("Cause".into(), 0, Some(1))));
-        assert_eq!(role_key("Person-Arg{2}"), Some(("Person-Arg".into(), 2, Some(2))));
+        assert_eq!(
+            role_key("Person-Arg{2}"),
+            Some(("Person-Arg".into(), 2, Some(2)))
+        );
         assert_eq!(role_key("X{1-3}"), Some(("X".into(), 1, Some(3))));
         assert_eq!(role_key("X*"), Some(("X".into(), 0, None)));
         assert_eq!(role_key("X"), Some(("X".into(), 1, Some(1))));
