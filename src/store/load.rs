@@ -300,7 +300,7 @@ fn load_documents(
 }
 
 /// Fails when `native`, after resolving symbolic links, lies outside the project folder.
-fn check_inside(
+pub(crate) fn check_inside(
     canonical_dir: &Path,
     native: &Path,
     shown: &str,

@@ -2,7 +2,7 @@
 
 use super::format::{
     DOC_HEADER, DocRef, DocumentFileOut, FORMAT_VERSION, PROJECT_HEADER, ProjectFileOut,
-    doc_file_for, pretty,
+    doc_file_for, pretty, tidy_escapes,
 };
 use super::load::hash_file;
 use super::{DiskState, DocDisk, StoreError, hash_bytes};
@@ -28,7 +28,7 @@ pub fn project_bytes(project: &Project, docs: &[DocRef]) -> Result<Vec<u8>, ron:
         documents: docs.iter().collect(),
     };
     let mut s = String::from(PROJECT_HEADER);
-    s.push_str(&ron::ser::to_string_pretty(&out, pretty())?);
+    s.push_str(&tidy_escapes(ron::ser::to_string_pretty(&out, pretty())?));
     s.push('\n');
     Ok(s.into_bytes())
 }
@@ -41,7 +41,7 @@ pub fn document_bytes(doc: &Document) -> Result<Vec<u8>, ron::Error> {
         annotations: doc.annotations.values().collect(),
     };
     let mut s = String::from(DOC_HEADER);
-    s.push_str(&ron::ser::to_string_pretty(&out, pretty())?);
+    s.push_str(&tidy_escapes(ron::ser::to_string_pretty(&out, pretty())?));
     s.push('\n');
     Ok(s.into_bytes())
 }
@@ -176,30 +176,39 @@ pub fn save(
             doc: None,
         });
     }
-    for w in &plan {
-        let on_disk = hash_file(&w.native)?;
-        if on_disk.is_some() && on_disk != w.expected {
-            return Err(StoreError::Conflict {
-                path: w.native.clone(),
-            });
-        }
-    }
-    let mut report = SaveReport::default();
+    // Check every file before writing any. Unchanged bytes need no write and so cannot
+    // conflict; a file that already holds exactly the new bytes (a save that failed halfway
+    // wrote it) is no conflict either.
+    let mut writes = Vec::new();
+    let mut project_hash = disk.project_hash;
     for w in plan {
         let new_hash = hash_bytes(&w.bytes);
-        if w.expected != Some(new_hash) {
-            write_atomic(&w.native, &w.bytes)?;
-            report.written.push(w.shown);
-        }
         match w.doc {
             Some(id) => {
                 if let Some(d) = doc_disk.get_mut(&id) {
                     d.hash = Some(new_hash);
                 }
             }
-            None => disk.project_hash = Some(new_hash),
+            None => project_hash = Some(new_hash),
         }
+        if w.expected == Some(new_hash) {
+            continue;
+        }
+        let on_disk = hash_file(&w.native)?;
+        if on_disk == Some(new_hash) {
+            continue;
+        }
+        if on_disk.is_some() && on_disk != w.expected {
+            return Err(StoreError::Conflict { path: w.native });
+        }
+        writes.push(w);
     }
+    let mut report = SaveReport::default();
+    for w in writes {
+        write_atomic(&w.native, &w.bytes)?;
+        report.written.push(w.shown);
+    }
+    disk.project_hash = project_hash;
     disk.docs = doc_disk;
     Ok(report)
 }
