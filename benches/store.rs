@@ -166,6 +166,32 @@ fn peak_memory_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Processor time this process has used so far, all threads (clock ticks of 10 ms).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// Runs `f`, returning its result, wall time and processor time.
+fn timed<R>(f: impl FnOnce() -> R) -> (R, Duration, Duration) {
+    let (t, c) = (Instant::now(), cpu_time());
+    let r = f();
+    (r, t.elapsed(), cpu_time() - c)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
@@ -187,9 +213,8 @@ fn main() {
     // Full save: a project not yet on disk, so every file is written.
     let mut disk = DiskState::new(dir.join("bench.marginalia.ron"));
     let all: BTreeSet<DocId> = project.documents.keys().copied().collect();
-    let t = Instant::now();
-    let report = store::save(&project, &mut disk, true, &all).unwrap();
-    let full_save = t.elapsed();
+    let (report, full_save, full_save_cpu) =
+        timed(|| store::save(&project, &mut disk, true, &all).unwrap());
     assert_eq!(report.written.len(), DOCS + 1);
     drop(project);
     let ann_bytes: u64 = std::fs::read_dir(dir.join("sources"))
@@ -199,9 +224,8 @@ fn main() {
         .map(|e| e.metadata().unwrap().len())
         .sum();
 
-    let t = Instant::now();
-    let mut loaded = store::load(dir).unwrap();
-    let load = t.elapsed();
+    let (loaded, load, load_cpu) = timed(|| store::load(dir).unwrap());
+    let mut loaded = loaded;
     assert_eq!(
         loaded
             .project
@@ -214,9 +238,8 @@ fn main() {
 
     // Saving with every document marked changed but nothing different: serializes all,
     // writes nothing.
-    let t = Instant::now();
-    let report = store::save(&loaded.project, &mut loaded.disk, true, &all).unwrap();
-    let unchanged_save = t.elapsed();
+    let (report, unchanged_save, unchanged_cpu) =
+        timed(|| store::save(&loaded.project, &mut loaded.disk, true, &all).unwrap());
     assert!(report.written.is_empty(), "{:?}", report.written);
 
     // One annotation changed in one document.
@@ -224,9 +247,8 @@ fn main() {
     let ann = doc.annotations.values_mut().next().unwrap();
     ann.note = "edited".into();
     let one: BTreeSet<DocId> = [first].into_iter().collect();
-    let t = Instant::now();
-    let report = store::save(&loaded.project, &mut loaded.disk, false, &one).unwrap();
-    let one_save = t.elapsed();
+    let (report, one_save, one_cpu) =
+        timed(|| store::save(&loaded.project, &mut loaded.disk, false, &one).unwrap());
     assert_eq!(report.written.len(), 1);
 
     let verdict = |d: Duration, limit_ms: u64| {
@@ -240,20 +262,28 @@ fn main() {
         "annotation files: {:.1} MB",
         ann_bytes as f64 / (1024.0 * 1024.0)
     );
+    println!("wall time (processor time, all threads); machine load: {}", load_average());
     println!(
-        "load:                 {:>8}  (target 1500 ms: {})",
+        "load:                  {:>8} ({:>8})  target 1500 ms: {}",
         ms(load),
+        ms(load_cpu),
         verdict(load, 1500)
     );
     println!(
-        "full save:            {:>8}  (target 1500 ms: {})",
+        "full save:             {:>8} ({:>8})  target 1500 ms: {}",
         ms(full_save),
+        ms(full_save_cpu),
         verdict(full_save, 1500)
     );
-    println!("save, nothing changed: {:>7}", ms(unchanged_save));
     println!(
-        "save one annotation:  {:>8}  (target 100 ms: {})",
+        "save, nothing changed: {:>8} ({:>8})",
+        ms(unchanged_save),
+        ms(unchanged_cpu)
+    );
+    println!(
+        "save one annotation:   {:>8} ({:>8})  target 100 ms: {}",
         ms(one_save),
+        ms(one_cpu),
         verdict(one_save, 100)
     );
     if let (Some(base), Some(peak)) = (base_mem, peak_memory_mb()) {

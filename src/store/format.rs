@@ -99,116 +99,136 @@ pub fn doc_file_for(meta: &DocumentMeta) -> RelPath {
     }
 }
 
-/// The RON style every file is written in. Strings are escaped (so a note holding `\r`,
-/// NUL or a bidi control cannot put it raw into the file); [`tidy_escapes`] then undoes the
-/// escapes a reader does not need.
+/// The RON style every file is written in. Strings are written raw by RON and then
+/// escaped by [`escape_for_file`].
 pub(crate) fn pretty() -> ron::ser::PrettyConfig {
     ron::ser::PrettyConfig::new()
         .new_line("\n")
         .indentor("    ")
         .struct_names(false)
-        .escape_strings(true)
+        .escape_strings(false)
         .separate_tuple_members(false)
         .compact_arrays(false)
+        .depth_limit(4)
 }
 
-/// Whether `c` may stand unescaped inside a string: printable, and escaped by RON's writer
-/// only because it is a combining mark (`\u{301}`) or a single quote.
-fn readable_unescaped(c: char) -> bool {
-    if c == '\'' {
-        return true;
-    }
-    let mut buf = [0u8; 8];
-    buf[0] = b'a';
-    let s = &*c.encode_utf8(&mut buf[1..]);
-    // `str::escape_debug` escapes combining marks only at the start of a string.
-    let mut probe = String::with_capacity(5);
-    probe.push('a');
-    probe.push_str(s);
-    probe.escape_debug().eq(probe.chars())
-}
-
-/// Makes RON written with `escape_strings(true)` readable again without losing safety:
-/// inside strings, `\'` and escapes of printable combining marks become the characters
-/// themselves; escapes of control, format (bidi, zero-width, BOM), separator and unassigned
-/// characters stay. Char literals, which RON writes raw, get the same escaping.
-///
-/// Relies on the shape of RON's escaped output: outside strings and chars there is no `"`,
-/// `'` or `\`, and inside strings every `\` starts an escape.
-pub(crate) fn tidy_escapes(ron: String) -> String {
-    if !ron.contains('\\') && !ron.contains('\'') {
-        return ron;
-    }
-    let mut out = String::with_capacity(ron.len());
-    let mut chars = ron.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                out.push('"');
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => {
-                            out.push('"');
-                            break;
-                        }
-                        '\\' => match chars.next() {
-                            Some('\'') => out.push('\''),
-                            Some('u') => {
-                                let mut hex = String::new();
-                                for h in chars.by_ref() {
-                                    if h == '}' {
-                                        break;
-                                    }
-                                    if h != '{' {
-                                        hex.push(h);
-                                    }
-                                }
-                                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                                    Some(ch) if readable_unescaped(ch) => out.push(ch),
-                                    _ => {
-                                        out.push_str("\\u{");
-                                        out.push_str(&hex);
-                                        out.push('}');
-                                    }
-                                }
-                            }
-                            Some(other) => {
-                                out.push('\\');
-                                out.push(other);
-                            }
-                            None => out.push('\\'),
-                        },
-                        c => out.push(c),
-                    }
-                }
-            }
-            '\'' => {
-                // RON writes a char literal as `'c'`, or `'\\'` / `'\''`.
-                let ch = match chars.next() {
-                    Some('\\') => chars.next(),
-                    other => other,
-                };
-                if chars.peek() == Some(&'\'') {
-                    chars.next();
-                }
-                match ch {
-                    Some(ch @ ('\\' | '\'')) => {
-                        out.push_str("'\\");
-                        out.push(ch);
-                        out.push('\'');
-                    }
-                    Some(ch) if ch.escape_debug().eq(std::iter::once(ch)) => {
-                        out.push('\'');
-                        out.push(ch);
-                        out.push('\'');
-                    }
-                    Some(ch) => out.push_str(&format!("'\\u{{{:x}}}'", u32::from(ch))),
-                    None => out.push('\''),
-                }
-            }
-            c => out.push(c),
+/// Whether `c` must be escaped in a saved string: control characters (`\r`, NUL, …),
+/// and invisible or layout-changing ones (bidi controls, zero-width characters, BOM, line
+/// separators, unassigned code points). Every other character, in every script, including
+/// combining marks, stays as typed so files read well in diffs.
+fn must_escape(c: char) -> bool {
+    match c {
+        '"' | '\\' => true,
+        ' '..='~' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}' => true,
+        // Common printable blocks, to skip the general check: Latin-1 letters, Latin
+        // Extended, combining diacritics, Greek, Cyrillic, CJK, Hangul.
+        '\u{c0}'..='\u{2ff}'
+        | '\u{300}'..='\u{36f}'
+        | '\u{370}'..='\u{52f}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7a3}' => false,
+        _ => {
+            // `str::escape_debug` escapes non-printable characters anywhere, and combining
+            // marks only at the start, so this asks "printable?" for marks too.
+            let mut probe = String::with_capacity(5);
+            probe.push('a');
+            probe.push(c);
+            !probe.escape_debug().eq(probe.chars())
         }
     }
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => {
+            use std::fmt::Write;
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// Writes string content escaped as needed, as a `"…"` string.
+fn push_string(out: &mut String, content: &str) {
+    out.push('"');
+    if content.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        out.push_str(content);
+    } else {
+        let mut run = 0;
+        for (i, c) in content.char_indices() {
+            if must_escape(c) {
+                out.push_str(&content[run..i]);
+                push_escaped(out, c);
+                run = i + c.len_utf8();
+            }
+        }
+        out.push_str(&content[run..]);
+    }
+    out.push('"');
+}
+
+/// Rewrites RON written with `escape_strings(false)` so the file holds no raw control or
+/// invisible characters: every string, raw (`r#"…"#`) or plain, becomes a plain `"…"`
+/// string escaped by [`must_escape`]; char literals get the same treatment.
+///
+/// Relies on the shape of RON's output for our types: outside strings and chars there is
+/// no `"`, `'` or `\`, and `r` directly before `"` or `#` only starts a raw string (field
+/// and variant names are never raw identifiers); a plain string holds no `"` or `\`.
+pub(crate) fn escape_for_file(ron: &str) -> String {
+    let b = ron.as_bytes();
+    let mut out = String::with_capacity(ron.len() + ron.len() / 16);
+    let mut run = 0; // start of text not yet copied
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                let end = start + ron[start..].find('"').unwrap_or(ron.len() - start);
+                out.push_str(&ron[run..i]);
+                push_string(&mut out, &ron[start..end]);
+                i = end + 1;
+                run = i.min(b.len());
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"')) => {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                let start = i + 1 + hashes + 1;
+                let mut close = String::from("\"");
+                close.push_str(&"#".repeat(hashes));
+                let end = start + ron[start..].find(&close).unwrap_or(ron.len() - start);
+                out.push_str(&ron[run..i]);
+                push_string(&mut out, &ron[start..end]);
+                i = (end + close.len()).min(b.len());
+                run = i;
+            }
+            b'\'' => {
+                // RON writes a char literal as `'c'`, or `'\\'` / `'\''`.
+                let rest = &ron[i + 1..];
+                let (c, len) = match rest.strip_prefix('\\') {
+                    Some(r) => (r.chars().next(), 1 + r.chars().next().map_or(0, char::len_utf8)),
+                    None => (rest.chars().next(), rest.chars().next().map_or(0, char::len_utf8)),
+                };
+                out.push_str(&ron[run..i]);
+                out.push('\'');
+                match c {
+                    Some('\'') => out.push_str("\\'"),
+                    Some('"') => out.push('"'),
+                    Some(c) if must_escape(c) => push_escaped(&mut out, c),
+                    Some(c) => out.push(c),
+                    None => {}
+                }
+                out.push('\'');
+                i = (i + 1 + len + 1).min(b.len());
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&ron[run..]);
     out
 }
 
@@ -218,14 +238,14 @@ mod tests {
     use crate::model::{AttrValue, Slug, schema::EntityType};
 
     fn write<T: Serialize>(v: &T) -> String {
-        tidy_escapes(ron::ser::to_string_pretty(v, pretty()).unwrap())
+        escape_for_file(&ron::ser::to_string_pretty(v, pretty()).unwrap())
     }
 
     fn read<T: serde::de::DeserializeOwned>(s: &str) -> T {
         ron::Options::default().from_str(s).unwrap()
     }
 
-    /// Regression: with raw strings, a note holding `\r` or NUL went into the file as is
+    /// Regression: with RON's raw strings, a note holding `\r` or NUL went into the file as is
     /// (breaking "LF only" and making git see a binary file).
     #[test]
     fn control_characters_are_escaped() {
@@ -254,7 +274,7 @@ mod tests {
         let out = write(&s);
         assert_eq!(out, format!("\"{s}\""));
         assert_eq!(read::<String>(&out), s);
-        // Zero-width joiners are invisible, so they stay escaped.
+        // Zero-width joiners are invisible, so they are escaped.
         let family = "👨\u{200d}👩".to_owned();
         let out = write(&family);
         assert_eq!(out, "\"👨\\u{200d}👩\"");
