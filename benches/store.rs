@@ -32,11 +32,47 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "meeting", "resumed", "at", "Comrade", "FILIPPOV", "telegram", "delegation",
-    "Panmunjom", "armistice", "proposal", "Kim", "Il", "Sung", "Peng", "Dehuai", "Moscow",
-    "Beijing", "copy", "No.", "1951", "July", "10", "agenda", "point", "accepted", "Ли",
-    "Кэ-нун", "товарищ", "Сталин", "телеграмма", "李克农", "毛泽东", "北京", "김일성",
-    "평양", "re\u{301}sume\u{301}", "—", "«cipher»", "№", "📜",
+    "the",
+    "meeting",
+    "resumed",
+    "at",
+    "Comrade",
+    "FILIPPOV",
+    "telegram",
+    "delegation",
+    "Panmunjom",
+    "armistice",
+    "proposal",
+    "Kim",
+    "Il",
+    "Sung",
+    "Peng",
+    "Dehuai",
+    "Moscow",
+    "Beijing",
+    "copy",
+    "No.",
+    "1951",
+    "July",
+    "10",
+    "agenda",
+    "point",
+    "accepted",
+    "Ли",
+    "Кэ-нун",
+    "товарищ",
+    "Сталин",
+    "телеграмма",
+    "李克农",
+    "毛泽东",
+    "北京",
+    "김일성",
+    "평양",
+    "re\u{301}sume\u{301}",
+    "—",
+    "«cipher»",
+    "№",
+    "📜",
 ];
 
 fn source_text(rng: &mut Rng) -> String {
@@ -124,10 +160,7 @@ fn make_project(dir: &std::path::Path) -> (Project, DocId) {
                         Target::Annotation(*rng.pick(&mentions)),
                     ],
                 );
-                roles.insert(
-                    Slug::new("chair"),
-                    vec![Target::Entry(*rng.pick(&people))],
-                );
+                roles.insert(Slug::new("chair"), vec![Target::Entry(*rng.pick(&people))]);
                 let start = rng.below(n - 20);
                 Body::Event(Event {
                     type_id: Slug::new("meeting"),
@@ -201,7 +234,11 @@ fn main() {
     let dir = tmp.path();
     let t = Instant::now();
     let (project, first) = make_project(dir);
-    let anns: usize = project.documents.values().map(|d| d.annotations.len()).sum();
+    let anns: usize = project
+        .documents
+        .values()
+        .map(|d| d.annotations.len())
+        .sum();
     println!(
         "generated {} documents, {anns} annotations, {} registry entries in {}",
         project.documents.len(),
@@ -262,7 +299,10 @@ fn main() {
         "annotation files: {:.1} MB",
         ann_bytes as f64 / (1024.0 * 1024.0)
     );
-    println!("wall time (processor time, all threads); machine load: {}", load_average());
+    println!(
+        "wall time (processor time, all threads); machine load: {}",
+        load_average()
+    );
     println!(
         "load:                  {:>8} ({:>8})  target 1500 ms: {}",
         ms(load),

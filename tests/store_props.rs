@@ -48,11 +48,9 @@ struct SourcePlan {
 }
 
 fn source_plan() -> impl Strategy<Value = SourcePlan> {
-    (any::<bool>(), prop::collection::vec(source_piece(), 0..40)).prop_map(|(bom, v)| {
-        SourcePlan {
-            bom,
-            text: v.concat(),
-        }
+    (any::<bool>(), prop::collection::vec(source_piece(), 0..40)).prop_map(|(bom, v)| SourcePlan {
+        bom,
+        text: v.concat(),
     })
 }
 
@@ -155,11 +153,11 @@ fn body_plan() -> impl Strategy<Value = BodyPlan> {
         1 => (
             slug(),
             prop::option::of(spans()),
-            prop::collection::vec((slug(), prop::collection::vec(target.clone(), 0..3)), 0..4),
+            prop::collection::vec((slug(), prop::collection::vec(target, 0..3)), 0..4),
             prop::option::of(date()),
         )
             .prop_map(|(type_id, trigger, roles, date)| BodyPlan::Event { type_id, trigger, roles, date }),
-        1 => (slug(), target.clone(), target)
+        1 => (slug(), target, target)
             .prop_map(|(type_id, from, to)| BodyPlan::Relation { type_id, from, to }),
     ]
 }
@@ -193,7 +191,12 @@ struct DocPlan {
 fn archival() -> impl Strategy<Value = ArchivalMeta> {
     (
         (free_text(), free_text(), free_text(), free_text()),
-        (free_text(), free_text(), free_text(), prop::option::of(date())),
+        (
+            free_text(),
+            free_text(),
+            free_text(),
+            prop::option::of(date()),
+        ),
     )
         .prop_map(
             |((archive, collection, call_number, citation), (url, lang, note, date))| {
@@ -275,17 +278,24 @@ fn project_plan() -> impl Strategy<Value = ProjectPlan> {
     (
         free_text(),
         free_text(),
-        (slug(), free_text(), free_text(), prop::option::of(any::<char>())),
+        (
+            slug(),
+            free_text(),
+            free_text(),
+            prop::option::of(any::<char>()),
+        ),
         prop::collection::vec(entry(), 0..5),
         prop::collection::vec(doc_plan(), 1..5),
     )
-        .prop_map(|(name, description, extra_type, entries, docs)| ProjectPlan {
-            name,
-            description,
-            extra_type,
-            entries,
-            docs,
-        })
+        .prop_map(
+            |(name, description, extra_type, entries, docs)| ProjectPlan {
+                name,
+                description,
+                extra_type,
+                entries,
+                docs,
+            },
+        )
 }
 
 /// Resolves a plan's spans against `text`; `None` when the text is empty.
@@ -328,7 +338,11 @@ fn build(dir: &Path, plan: &ProjectPlan) -> Project {
     for (i, d) in plan.docs.iter().enumerate() {
         let mut doc = match &d.source {
             Some(src) => {
-                let folder = dir.join(if i % 2 == 0 { "sources" } else { "источники/東京" });
+                let folder = dir.join(if i % 2 == 0 {
+                    "sources"
+                } else {
+                    "источники/東京"
+                });
                 std::fs::create_dir_all(&folder).unwrap();
                 let path = folder.join(format!("doc {i} «телеграмма».txt"));
                 let mut bytes = if src.bom {
@@ -360,7 +374,12 @@ fn build(dir: &Path, plan: &ProjectPlan) -> Project {
         let mut mentions: Vec<AnnId> = Vec::new();
         let target = |(entry, i): (bool, usize), mentions: &[AnnId]| {
             if entry || mentions.is_empty() {
-                Target::Entry(entries.get(i % entries.len().max(1)).copied().unwrap_or_default())
+                Target::Entry(
+                    entries
+                        .get(i % entries.len().max(1))
+                        .copied()
+                        .unwrap_or_default(),
+                )
             } else {
                 Target::Annotation(mentions[i % mentions.len()])
             }
@@ -393,7 +412,12 @@ fn build(dir: &Path, plan: &ProjectPlan) -> Project {
                     trigger: trigger.as_ref().and_then(|s| anchor(&text, s)),
                     roles: roles
                         .iter()
-                        .map(|(r, ts)| (r.clone(), ts.iter().map(|&t| target(t, &mentions)).collect()))
+                        .map(|(r, ts)| {
+                            (
+                                r.clone(),
+                                ts.iter().map(|&t| target(t, &mentions)).collect(),
+                            )
+                        })
                         .collect(),
                     date: date.clone(),
                 }),

@@ -179,7 +179,11 @@ fn unknown_field_is_an_error_naming_field_and_file() {
     let dir = tmp.path();
     saved_project(dir);
     rewrite(dir, ANN, |s| {
-        s.replacen("exact: \"FILIPPOV\",", "exact: \"FILIPPOV\",\n colour: \"red\",", 1)
+        s.replacen(
+            "exact: \"FILIPPOV\",",
+            "exact: \"FILIPPOV\",\n colour: \"red\",",
+            1,
+        )
     });
     let err = load_err(dir);
     assert!(matches!(err, StoreError::UnknownFields { .. }), "{err}");
@@ -211,7 +215,11 @@ fn newer_format_opens_read_only_and_save_refuses() {
             &format!("format_version: {newer},\n    colour: \"red\""),
             1,
         )
-        .replacen("status: NotStarted,", "status: NotStarted,\n provenance: \"x\",", 1)
+        .replacen(
+            "status: NotStarted,",
+            "status: NotStarted,\n provenance: \"x\",",
+            1,
+        )
     });
     let before = read(dir, ANN);
     let mut s = Session::open(dir).unwrap();
@@ -220,7 +228,16 @@ fn newer_format_opens_read_only_and_save_refuses() {
     assert_eq!(warning.severity, Severity::Warning);
     assert!(warning.message.contains("read-only"), "{}", warning.message);
     assert!(warning.message.contains("colour"), "{}", warning.message);
-    assert_eq!(s.project.documents.values().next().unwrap().annotations.len(), 1);
+    assert_eq!(
+        s.project
+            .documents
+            .values()
+            .next()
+            .unwrap()
+            .annotations
+            .len(),
+        1
+    );
     edit_note(&mut s, "mine");
     let err = s.save().unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
@@ -270,7 +287,9 @@ fn malformed_file_names_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     saved_project(dir);
-    rewrite(dir, ANN, |s| s.replacen("exact: \"FILIPPOV\"", "exact: FILIPPOV\"", 1));
+    rewrite(dir, ANN, |s| {
+        s.replacen("exact: \"FILIPPOV\"", "exact: FILIPPOV\"", 1)
+    });
     let line = read(dir, ANN)
         .lines()
         .position(|l| l.contains("exact: FILIPPOV"))
@@ -324,14 +343,18 @@ fn deep_nesting_is_an_error_not_a_crash() {
         saved_project(dir);
         let deep = format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
         // As an unknown field's value, which is parsed and skipped, and as a known one.
-        rewrite(dir, ANN, |s| s.replacen("annotations:", &format!("x: {deep},\n    annotations:"), 1));
+        rewrite(dir, ANN, |s| {
+            s.replacen("annotations:", &format!("x: {deep},\n    annotations:"), 1)
+        });
         let err = load_err(dir);
         assert!(
             matches!(err, StoreError::Parse { .. }),
             "{open}: {}",
             err.to_string().chars().take(200).collect::<String>()
         );
-        rewrite(dir, PROJECT, |s| s.replacen("name: \"Test\"", &format!("name: {deep}"), 1));
+        rewrite(dir, PROJECT, |s| {
+            s.replacen("name: \"Test\"", &format!("name: {deep}"), 1)
+        });
         assert!(matches!(load_err(dir), StoreError::Parse { .. }), "{open}");
     }
 }
@@ -386,12 +409,19 @@ fn paths_escaping_the_project_are_refused() {
         let dir = tmp.path();
         saved_project(dir);
         rewrite(dir, ANN, |s| {
-            s.replacen(&format!("path: \"{SOURCE}\""), &format!("path: \"{bad}\""), 1)
+            s.replacen(
+                &format!("path: \"{SOURCE}\""),
+                &format!("path: \"{bad}\""),
+                1,
+            )
         });
         let err = load_err(dir);
         let msg = err.to_string();
         assert!(matches!(err, StoreError::Parse { .. }), "{bad}: {msg}");
-        assert!(msg.contains("project folder") || msg.contains("backslash"), "{bad}: {msg}");
+        assert!(
+            msg.contains("project folder") || msg.contains("backslash"),
+            "{bad}: {msg}"
+        );
         assert!(msg.ends_with("cable.txt.ann.ron"), "{msg}");
         // The same in the project file's document list.
         let tmp = tempfile::tempdir().unwrap();
@@ -413,7 +443,14 @@ fn invalid_utf8_in_a_source_names_file_and_offset() {
     std::fs::write(dir.join(SOURCE), b"To Cde.\nFILI\xFFPOV").unwrap();
     let err = load_err(dir);
     assert!(
-        matches!(err, StoreError::InvalidUtf8 { offset: 12, line: 2, .. }),
+        matches!(
+            err,
+            StoreError::InvalidUtf8 {
+                offset: 12,
+                line: 2,
+                ..
+            }
+        ),
         "{err}"
     );
     let msg = err.to_string();
@@ -458,7 +495,17 @@ fn duplicate_ids_are_errors() {
     let src2 = dir.join("sources/copy.txt");
     std::fs::copy(dir.join(SOURCE), &src2).unwrap();
     let mut doc2 = store::document_from_source(dir, &src2).unwrap();
-    let ann = s.project.documents.values().next().unwrap().annotations.values().next().unwrap().clone();
+    let ann = s
+        .project
+        .documents
+        .values()
+        .next()
+        .unwrap()
+        .annotations
+        .values()
+        .next()
+        .unwrap()
+        .clone();
     doc2.annotations.insert(ann.id, ann);
     s.project.documents.insert(doc2.id(), doc2);
     s.save().unwrap();
@@ -479,7 +526,12 @@ fn missing_source_is_reported_and_annotations_survive_a_save() {
         .iter()
         .find(|p| p.message.contains("missing"))
         .unwrap();
-    assert!(p.message.ends_with(&format!("sources{}cable.txt", std::path::MAIN_SEPARATOR)), "{}", p.message);
+    assert!(
+        p.message
+            .ends_with(&format!("sources{}cable.txt", std::path::MAIN_SEPARATOR)),
+        "{}",
+        p.message
+    );
     assert_eq!(p.document, Some(doc_id(&s)));
     let doc = s.project.documents.values().next().unwrap();
     assert!(doc.text.is_none());
@@ -504,7 +556,11 @@ fn changed_source_flags_anchors_without_moving_them() {
     let dir = tmp.path();
     saved_project(dir);
     let before = read(dir, ANN);
-    std::fs::write(dir.join(SOURCE), "To Comrade FILIPPOV\r\nЛи Кэ-нун reports.\r\n").unwrap();
+    std::fs::write(
+        dir.join(SOURCE),
+        "To Comrade FILIPPOV\r\nЛи Кэ-нун reports.\r\n",
+    )
+    .unwrap();
     let mut s = Session::open(dir).unwrap();
     let d = doc_id(&s);
     let changed = s
@@ -513,13 +569,22 @@ fn changed_source_flags_anchors_without_moving_them() {
         .find(|p| p.message.contains("source changed"))
         .unwrap();
     assert_eq!(changed.document, Some(d));
-    let ann = s.project.documents[&d].annotations.values().next().unwrap().clone();
+    let ann = s.project.documents[&d]
+        .annotations
+        .values()
+        .next()
+        .unwrap()
+        .clone();
     let flagged = s
         .load_problems
         .iter()
         .find(|p| p.annotation == Some(ann.id))
         .unwrap();
-    assert!(flagged.message.contains("flagged for review"), "{}", flagged.message);
+    assert!(
+        flagged.message.contains("flagged for review"),
+        "{}",
+        flagged.message
+    );
     assert_eq!(ann.anchor().unwrap().fragments, vec![Span::new(8, 16)]);
     assert_eq!(ann.anchor().unwrap().quote.exact, "FILIPPOV");
     s.unsaved.docs.insert(d);

@@ -16,7 +16,11 @@
 //!
 //! Every list is sorted by id and every file is pretty-printed RON with `\n` line
 //! endings, so loading and saving without changes writes identical bytes, and one changed
-//! annotation is a small diff.
+//! annotation is a small diff. Nesting deeper than four levels is written on one line, so
+//! each anchor (fragments and quote) is one line. Strings are always plain `"…"` strings:
+//! `"`, `\`, control characters (`\n`, `\r`, NUL …) and invisible ones (bidi controls,
+//! zero-width characters, BOM, line separators) are escaped, every other character of every
+//! script is written as is (see [`escape_for_file`]).
 
 use crate::model::{Annotation, DocId, DocumentMeta, Entry, ProjectInfo, RelPath, Schema};
 use serde::{Deserialize, Serialize};
@@ -156,7 +160,10 @@ fn push_escaped(out: &mut String, c: char) {
 /// Writes string content escaped as needed, as a `"…"` string.
 fn push_string(out: &mut String, content: &str) {
     out.push('"');
-    if content.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+    if content
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
         out.push_str(content);
     } else {
         let mut run = 0;
@@ -209,8 +216,14 @@ pub(crate) fn escape_for_file(ron: &str) -> String {
                 // RON writes a char literal as `'c'`, or `'\\'` / `'\''`.
                 let rest = &ron[i + 1..];
                 let (c, len) = match rest.strip_prefix('\\') {
-                    Some(r) => (r.chars().next(), 1 + r.chars().next().map_or(0, char::len_utf8)),
-                    None => (rest.chars().next(), rest.chars().next().map_or(0, char::len_utf8)),
+                    Some(r) => (
+                        r.chars().next(),
+                        1 + r.chars().next().map_or(0, char::len_utf8),
+                    ),
+                    None => (
+                        rest.chars().next(),
+                        rest.chars().next().map_or(0, char::len_utf8),
+                    ),
                 };
                 out.push_str(&ron[run..i]);
                 out.push('\'');
@@ -260,8 +273,17 @@ mod tests {
     #[test]
     fn quotes_backslashes_and_hashes_survive() {
         for s in [
-            "\"#", "r#\"x\"#", "\"##\"###", "\\", "a\\\"b", "'", "\\'", "\\u{301}", "#\"",
-            "\"", "ends with \\",
+            "\"#",
+            "r#\"x\"#",
+            "\"##\"###",
+            "\\",
+            "a\\\"b",
+            "'",
+            "\\'",
+            "\\u{301}",
+            "#\"",
+            "\"",
+            "ends with \\",
         ] {
             let out = write(&s.to_owned());
             assert_eq!(read::<String>(&out), s, "{out}");
@@ -283,7 +305,9 @@ mod tests {
 
     #[test]
     fn char_literals_survive() {
-        for c in ['p', '\'', '\\', '"', '\r', '\n', '\0', '\u{301}', '\u{202e}', 'Ж', '😀'] {
+        for c in [
+            'p', '\'', '\\', '"', '\r', '\n', '\0', '\u{301}', '\u{202e}', 'Ж', '😀',
+        ] {
             let t = EntityType {
                 id: Slug::new("x"),
                 label: String::new(),

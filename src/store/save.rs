@@ -28,7 +28,10 @@ pub fn project_bytes(project: &Project, docs: &[DocRef]) -> Result<Vec<u8>, ron:
         documents: docs.iter().collect(),
     };
     let mut s = String::from(PROJECT_HEADER);
-    s.push_str(&escape_for_file(&ron::ser::to_string_pretty(&out, pretty())?));
+    s.push_str(&escape_for_file(&ron::ser::to_string_pretty(
+        &out,
+        pretty(),
+    )?));
     s.push('\n');
     Ok(s.into_bytes())
 }
@@ -41,7 +44,10 @@ pub fn document_bytes(doc: &Document) -> Result<Vec<u8>, ron::Error> {
         annotations: doc.annotations.values().collect(),
     };
     let mut s = String::from(DOC_HEADER);
-    s.push_str(&escape_for_file(&ron::ser::to_string_pretty(&out, pretty())?));
+    s.push_str(&escape_for_file(&ron::ser::to_string_pretty(
+        &out,
+        pretty(),
+    )?));
     s.push('\n');
     Ok(s.into_bytes())
 }
