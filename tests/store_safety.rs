@@ -591,3 +591,36 @@ fn changed_source_flags_anchors_without_moving_them() {
     s.save().unwrap();
     assert_eq!(read(dir, ANN), before);
 }
+
+#[test]
+fn records_are_written_sorted_by_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut s = saved_project(dir);
+    let d = doc_id(&s);
+    let text = s.project.documents[&d].text.clone().unwrap();
+    let mut tx = Transaction::new("tag three");
+    for n in [0x3u128, 0x1, 0x2] {
+        let mut a = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: TextAnchor::span(&text, 0, 2).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        a.id = AnnId(uuid::Uuid::from_u128(n));
+        tx.push(Edit::add_annotation(d, a));
+    }
+    s.commit(tx).unwrap();
+    s.save().unwrap();
+    let file = read(dir, ANN);
+    let ids: Vec<&str> = file
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("id: \""))
+        .skip(1) // the document's own id
+        .collect();
+    assert_eq!(ids.len(), 4, "{file}");
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    assert!(ids[0].starts_with("00000000-0000-0000-0000-000000000001"));
+}
