@@ -387,6 +387,22 @@ fn symlinks_out_of_the_project_are_refused() {
     std::os::unix::fs::symlink(&moved, &real).unwrap();
     assert!(matches!(load_err(dir), StoreError::Escapes { .. }));
 
+    // A page image that is a link to a file outside.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    saved_project(dir);
+    std::os::unix::fs::symlink(&secret, dir.join("sources/page1.png")).unwrap();
+    rewrite(dir, ANN, |s| {
+        s.replacen(
+            "status:",
+            "images: [\"sources/page1.png\"],\n        status:",
+            1,
+        )
+    });
+    let err = load_err(dir);
+    assert!(matches!(err, StoreError::Escapes { .. }), "{err}");
+    assert!(err.to_string().contains("sources/page1.png"), "{err}");
+
     // Adding a linked source is refused too, so a project never saves what it cannot load.
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

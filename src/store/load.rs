@@ -347,6 +347,10 @@ fn load_document(
             });
         }
     }
+    // Page images are read by the viewer, so links out of the project are refused too.
+    for img in &df.document.images {
+        check_inside(canonical_dir, &img.to_native(dir), img.as_str(), &file)?;
+    }
     let mut problems = Vec::new();
     let text = match &df.document.source {
         None => None,
