@@ -300,7 +300,7 @@ fn load_documents(
 }
 
 /// Fails when `native`, after resolving symbolic links, lies outside the project folder.
-fn check_inside(
+pub(crate) fn check_inside(
     canonical_dir: &Path,
     native: &Path,
     shown: &str,
@@ -346,6 +346,10 @@ fn load_document(
                 message: format!("annotation id {id} appears twice"),
             });
         }
+    }
+    // Page images are read by the viewer, so links out of the project are refused too.
+    for img in &df.document.images {
+        check_inside(canonical_dir, &img.to_native(dir), img.as_str(), &file)?;
     }
     let mut problems = Vec::new();
     let text = match &df.document.source {
