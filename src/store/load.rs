@@ -358,7 +358,7 @@ fn load_document(
             let native = src.path.to_native(dir);
             check_inside(canonical_dir, &native, src.path.as_str(), &file)?;
             match read_limited(&native, limits.max_source_bytes) {
-                Err(StoreError::Io { source, .. })
+                Err(StoreError::Io { err: source, .. })
                     if source.kind() == std::io::ErrorKind::NotFound =>
                 {
                     problems.push(
