@@ -327,6 +327,8 @@ const BLOCKS: &[&str] = &[
     "l",
     "table",
     "row",
+    "cell",
+    "attachment",
     "quote",
     "byline",
     "docAuthor",
