@@ -8,9 +8,11 @@
 //! elements (`p`, `head`, `opener`, `dateline`, `closer` …) are separated by `"\n\n"`,
 //! `<lb/>` is `"\n"`, runs of white space become one space and are trimmed at block
 //! edges. `note`s are moved out of the running text to the end of their document as
-//! blocks `"[n] …"`; a `note type="source"` in a document's `head` becomes its citation.
+//! blocks `"[n] …"`; a `note type="source"` (in a document's `head` or directly in it)
+//! becomes its citation. No space is kept after an opening bracket or before closing
+//! punctuation (pretty-printed `(<persName>\n Clubb\n</persName>)` reads `(Clubb)`).
 //! A body with `div type="document"` (a FRUS volume) yields one document per such div.
-//! `persName type="from"`/`"to"` in a document yields a Communication event.
+//! `persName` (or `gloss`) `type="from"`/`"to"` in a document yields a Communication event.
 
 use super::{ImportError, Importer};
 use crate::export::tei::TRIGGER_PTR;
@@ -176,8 +178,28 @@ impl El {
             }
         }
         go(self, &mut s);
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
+        tidy_spaces(&s)
     }
+}
+
+/// Collapses white space to single spaces, trims, and drops spaces after an opening
+/// bracket or quote and before closing punctuation (the text builder's rule).
+fn tidy_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending = true;
+            continue;
+        }
+        let closing = matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’');
+        if pending && !closing && !out.is_empty() && !out.ends_with(['(', '[', '“', '‘']) {
+            out.push(' ');
+        }
+        pending = false;
+        out.push(c);
+    }
+    out
 }
 
 fn local(name: &[u8]) -> String {
@@ -190,10 +212,12 @@ fn local(name: &[u8]) -> String {
 
 /// Parses `text` into its root element; errors name `path` and the line.
 pub fn parse(text: &str, path: &Path) -> Result<El, ImportError> {
-    let line_of = |byte: u64| {
-        let b = (byte as usize).min(text.len());
-        text.as_bytes()[..b].iter().filter(|&&c| c == b'\n').count() + 1
-    };
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+        .collect();
+    let line_of = |byte: u64| newlines.partition_point(|&p| p < byte as usize) + 1;
     let syntax = |byte: u64, message: String| ImportError::Syntax {
         path: path.to_path_buf(),
         line: line_of(byte),
@@ -356,6 +380,10 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
             Some(Slug::new("place"))
         }
         "date" | "time" => Some(dated()),
+        "gloss" => match el.attr("type") {
+            Some("from" | "to") => Some(Slug::new("person")),
+            _ => None,
+        },
         "rs" | "name" => {
             let t = el.attr("type").unwrap_or("name");
             Some(match t {
@@ -597,7 +625,8 @@ impl<'a> TextBuilder<'a> {
             self.need_sep = false;
             self.pending_space = false;
         } else if self.pending_space && with_space {
-            if self.len > 0 && !self.out.ends_with(['\n', ' ']) {
+            // No space after an opening bracket or quote ("[ Washington" → "[Washington").
+            if self.len > 0 && !self.out.ends_with(['\n', ' ', '(', '[', '“', '‘']) {
                 self.push(" ");
             }
             self.pending_space = false;
@@ -613,7 +642,11 @@ impl<'a> TextBuilder<'a> {
             if c.is_whitespace() {
                 self.pending_space = true;
             } else {
-                self.flush(true);
+                // No space before closing punctuation ("Muccio )" → "Muccio)").
+                let closing =
+                    matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’');
+                self.flush(!closing);
+                self.pending_space = false;
                 self.out.push(c);
                 self.len += 1;
             }
@@ -686,8 +719,12 @@ impl<'a> TextBuilder<'a> {
             _ => {
                 if mention_type(project, e).is_some() {
                     self.flush(true);
-                    let start = self.len;
+                    let start_byte = self.out.len();
                     self.walk(project, e, false);
+                    // A space emitted inside the element at its start is not part of the name.
+                    let inner = &self.out[start_byte..];
+                    let lead = inner.chars().take_while(|c| *c == ' ').count();
+                    let start = self.len - inner.chars().count() + lead;
                     if self.len > start {
                         self.found.push(Found {
                             el: e,
@@ -869,12 +906,14 @@ fn import_part(
     let mut tb = TextBuilder::new(preserve);
     // A document's source note is its citation, not running text.
     let mut citation = String::new();
-    if let Some(head) = part.el.child("head") {
-        for n in head.elements().filter(|n| n.name == "note") {
-            if n.attr("type") == Some("source") {
-                citation = n.text();
-            }
-        }
+    let heads = part.el.elements().filter(|e| e.name == "head");
+    for n in part
+        .el
+        .elements()
+        .chain(heads.flat_map(El::elements))
+        .filter(|n| n.name == "note" && n.attr("type") == Some("source"))
+    {
+        citation = n.text();
     }
     tb.walk(project, part.el, true);
     tb.notes.retain(|n| n.attr("type") != Some("source"));
@@ -973,7 +1012,7 @@ fn import_part(
     for f in &tb.found {
         let id = new_id(f.el.attr("xml:id"), &mut ann_ids);
         let a = make_mention(project, f.el, &[f.span], id, &mut unresolved)?;
-        if f.el.name == "persName"
+        if matches!(f.el.name.as_str(), "persName" | "gloss")
             && let Some(t @ ("from" | "to")) = f.el.attr("type")
         {
             from_to.push((t, id));
@@ -1307,11 +1346,31 @@ mod tests {
         assert_eq!(ev.type_id.as_str(), "communication");
         assert_eq!(ev.roles[&Slug::new("sender")].len(), 2);
         assert!(ev.roles.contains_key(&Slug::new("date")));
-        // The second telegram: Acheson to Muccio.
+        // The second telegram: the source note is a child of the div (older volumes), the
+        // recipient a gloss, the dateline bracketed, a page break inside a paragraph.
         let d2 = docs
             .iter()
             .find(|d| d.meta.title.starts_with("The Secretary"))
             .unwrap();
+        assert_eq!(
+            d2.meta.title,
+            "The Secretary of State (Acheson) to the Embassy in Korea"
+        );
+        assert_eq!(d2.meta.archival.citation, "795.00/7–1051: Telegram");
+        assert_eq!(
+            d2.text_or_empty().as_str(),
+            "The Secretary of State (Acheson) to the Embassy in Korea\n\n[Washington,] July 10, 1951—7 p.m.\n\nsecret\n\n12. For Muccio. Your 31 received. Department concurs in CINCUNC proposal.\n\nAcheson"
+        );
+        assert_eq!(
+            mentions(d2),
+            vec![
+                ("date".into(), "July 10, 1951—7 p.m.".into()),
+                ("person".into(), "Acheson".into()),
+                ("person".into(), "Embassy in Korea".into()),
+                ("person".into(), "Muccio".into()),
+                ("place".into(), "Washington".into()),
+            ]
+        );
         let ev2 = d2.annotations.values().find_map(|a| a.as_event()).unwrap();
         assert_eq!(ev2.roles[&Slug::new("recipient")].len(), 1);
         assert_eq!(ev2.roles[&Slug::new("sender")].len(), 1);
@@ -1326,7 +1385,7 @@ mod tests {
         let d = p.documents.values().next().unwrap();
         assert_eq!(
             d.text_or_empty().as_str(),
-            "Kim Il Sung\nmet Peng Dehuai .\n\nЖ&毛"
+            "Kim Il Sung\nmet Peng Dehuai.\n\nЖ&毛"
         );
         assert_eq!(mentions(d), vec![("person".into(), "Peng Dehuai".into())]);
         // An unresolved pointer still yields an entry named after the mention.
