@@ -12,7 +12,7 @@
 //! becomes its citation. No space is kept after an opening bracket or before closing
 //! punctuation (pretty-printed `(<persName>\n Clubb\n</persName>)` reads `(Clubb)`).
 //! A body with `div type="document"` (a FRUS volume) yields one document per such div.
-//! `persName` (or `gloss`) `type="from"`/`"to"` in a document yields a Communication event.
+//! `persName` (or `gloss`) `type="from"` and `"to"` in a document yield a Communication event.
 
 use super::{ImportError, Importer};
 use crate::export::tei::TRIGGER_PTR;
@@ -1175,7 +1175,11 @@ fn import_part(
         }
     }
     // FRUS-style from/to names: a Communication event.
-    if !preserve && from_to.iter().any(|(t, _)| *t == "from") {
+    // Only with both ends: a Communication without a recipient would not validate.
+    if !preserve
+        && from_to.iter().any(|(t, _)| *t == "from")
+        && from_to.iter().any(|(t, _)| *t == "to")
+    {
         let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
         for (t, id) in &from_to {
             let role = if *t == "from" { "sender" } else { "recipient" };
@@ -1322,6 +1326,7 @@ mod tests {
                 ("person".into(), "Muccio".into()),
                 ("person".into(), "Nam Il".into()),
                 ("person".into(), "Ridgway".into()),
+                ("person".into(), "Secretary of State".into()),
                 ("place".into(), "Kaesong".into()),
                 ("place".into(), "Pusan".into()),
             ]
@@ -1345,6 +1350,7 @@ mod tests {
         let ev = d.annotations.values().find_map(|a| a.as_event()).unwrap();
         assert_eq!(ev.type_id.as_str(), "communication");
         assert_eq!(ev.roles[&Slug::new("sender")].len(), 2);
+        assert_eq!(ev.roles[&Slug::new("recipient")].len(), 1);
         assert!(ev.roles.contains_key(&Slug::new("date")));
         // The second telegram: the source note is a child of the div (older volumes), the
         // recipient a gloss, the dateline bracketed, a page break inside a paragraph.
