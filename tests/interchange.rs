@@ -424,7 +424,7 @@ fn mention_spans(p: &Project) -> Vec<(AnnId, String, Vec<Span>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
     fn offsets_survive_both_round_trips(

@@ -721,9 +721,14 @@ impl<'a> TextBuilder<'a> {
                     self.flush(true);
                     let start_byte = self.out.len();
                     self.walk(project, e, false);
-                    // A space emitted inside the element at its start is not part of the name.
+                    // Outside `preserve`, a space emitted inside the element at its start is
+                    // indentation, not part of the name.
                     let inner = &self.out[start_byte..];
-                    let lead = inner.chars().take_while(|c| *c == ' ').count();
+                    let lead = if self.preserve {
+                        0
+                    } else {
+                        inner.chars().take_while(|c| *c == ' ').count()
+                    };
                     let start = self.len - inner.chars().count() + lead;
                     if self.len > start {
                         self.found.push(Found {
