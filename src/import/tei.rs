@@ -976,7 +976,24 @@ fn import_part(
                         id: AnnId,
                         unresolved: &mut HashMap<String, EntryId>|
      -> Result<Annotation, ImportError> {
-        let type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
+        let mut type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
+        // Our export writes other dated types as `date type="<id>"`.
+        if ctx.exact
+            && el.name == "date"
+            && let Some(t) = el.attr("type").filter(|t| Slug::is_valid(t))
+            && project.schema.kind_of(&Slug::new(t)).is_none()
+        {
+            type_id = Slug::new(t);
+            ensure_entity_type(project, &type_id);
+            if let Some(et) = project
+                .schema
+                .entity_types
+                .iter_mut()
+                .find(|e| e.id == type_id)
+            {
+                et.dated = true;
+            }
+        }
         ensure_entity_type(project, &type_id);
         let anchor = TextAnchor::new(&text, spans).map_err(|e| bad_anchor(el, e.to_string()))?;
         let mut entry = ctx.entry_ref(el);
@@ -1419,6 +1436,68 @@ mod tests {
         let err = import_str("<TEI><text><body><p>&nbsp;</p></body></text></TEI>").unwrap_err();
         assert!(matches!(err, ImportError::Syntax { line: 1, .. }), "{err}");
         assert!(err.to_string().contains("in.xml"));
+    }
+
+    #[test]
+    fn custom_types_survive_our_round_trip() {
+        use crate::export::Exporter as _;
+        let mut p = Project::new("custom");
+        p.schema.entity_types.push(EntityType {
+            id: Slug::new("era"),
+            label: "Era".into(),
+            color: "#123456".into(),
+            hotkey: None,
+            dated: true,
+            description: String::new(),
+        });
+        p.schema.entity_types.push(EntityType {
+            id: Slug::new("ship"),
+            label: "Ship".into(),
+            color: "#123456".into(),
+            hotkey: None,
+            dated: false,
+            description: String::new(),
+        });
+        let text =
+            crate::model::SourceText::from_str_normalizing("In the 1950s the Jutlandia sailed.");
+        let mut doc = crate::model::Document {
+            meta: crate::model::DocumentMeta {
+                id: DocId::new(),
+                title: "t".into(),
+                source: None,
+                images: Vec::new(),
+                status: crate::model::DocStatus::NotStarted,
+                archival: ArchivalMeta::default(),
+            },
+            text: Some(text.clone()),
+            annotations: BTreeMap::new(),
+        };
+        for (ty, s, e, date) in [
+            ("era", 7, 12, Some(NormalizedDate::range("1950", "1959"))),
+            ("ship", 17, 26, None),
+        ] {
+            let a = Annotation::new(Body::Mention(Mention {
+                type_id: Slug::new(ty),
+                anchor: TextAnchor::span(&text, s, e).unwrap(),
+                entry: None,
+                date,
+            }));
+            doc.annotations.insert(a.id, a);
+        }
+        let want = doc.annotations.clone();
+        p.documents.insert(doc.id(), doc);
+        let tmp = tempfile::tempdir().unwrap();
+        crate::export::tei::TeiExporter
+            .export(&p, &tmp.path().join("out"), &mut |_| {})
+            .unwrap();
+        let staging = tmp.path().join("staging");
+        std::fs::create_dir_all(&staging).unwrap();
+        let back = TeiImporter
+            .import(&tmp.path().join("out"), &staging)
+            .unwrap();
+        assert_eq!(back.documents.values().next().unwrap().annotations, want);
+        assert!(back.schema.entity(&Slug::new("era")).unwrap().dated);
+        assert!(back.schema.entity(&Slug::new("ship")).is_some());
     }
 
     #[test]
