@@ -362,6 +362,8 @@ const BLOCKS: &[&str] = &[
     "label",
     "listBibl",
     "bibl",
+    "figure",
+    "figDesc",
 ];
 
 /// The entity type of a name-like element, or `None` when it is not one.
@@ -694,7 +696,8 @@ impl<'a> TextBuilder<'a> {
                 }
             }
             "note" => self.notes.push(e),
-            "pb" | "cb" | "milestone" | "gap" | "figure" | "graphic" | "fw" => {}
+            // Page furniture and images carry no running text.
+            "pb" | "cb" | "milestone" | "gap" | "graphic" | "fw" => {}
             "choice" => {
                 let pick = e
                     .elements()
