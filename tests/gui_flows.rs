@@ -11,7 +11,8 @@ use marginalia::session::Session;
 use marginalia::store;
 use std::path::Path;
 
-const TEXT: &str = "To Cde. FILIPPOV\nFilippov replied. Mao Zedong (毛泽东) wrote to Filippov again.\n";
+const TEXT: &str =
+    "To Cde. FILIPPOV\nFilippov replied. Mao Zedong (毛泽东) wrote to Filippov again.\n";
 
 fn make_project(dir: &Path) -> DocId {
     std::fs::create_dir_all(dir.join("sources")).unwrap();
@@ -40,11 +41,23 @@ fn send(h: &mut Harness<'_, App>, c: Command) {
 }
 
 fn count(h: &Harness<'_, App>) -> usize {
-    h.state().state.session.as_ref().unwrap().project.annotation_count()
+    h.state()
+        .state
+        .session
+        .as_ref()
+        .unwrap()
+        .project
+        .annotation_count()
 }
 
 fn tag_first_filippov(h: &mut Harness<'_, App>, doc: DocId) {
-    send(h, Command::Jump { doc, span: Span::new(8, 16) });
+    send(
+        h,
+        Command::Jump {
+            doc,
+            span: Span::new(8, 16),
+        },
+    );
     send(h, Command::TagAs(Slug::new("person")));
     assert_eq!(count(h), 1);
 }
@@ -133,5 +146,8 @@ fn recovery_copy_survives_a_crash() {
     // Restoring is undoable, and saving removes the recovery copy.
     send(&mut h, Command::Save);
     assert!(!recovery::path_for(&project_file).exists());
-    assert_eq!(store::load(tmp.path()).unwrap().project.annotation_count(), 1);
+    assert_eq!(
+        store::load(tmp.path()).unwrap().project.annotation_count(),
+        1
+    );
 }

@@ -35,24 +35,26 @@ impl View for Palette {
                     .filter(|s| s.menu != crate::app::Menu::None || s.shortcut.is_none())
                     .filter_map(|s| palette_score(&s.label, &st.palette_query).map(|k| (k, s)))
                     .collect();
-                hits.sort_by(|a, b| b.0.cmp(&a.0));
+                hits.sort_by_key(|h| std::cmp::Reverse(h.0));
                 if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     run = hits.first().map(|h| h.1.command.clone());
                 }
                 if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                     close = true;
                 }
-                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                    for (_, s) in hits.iter().take(40) {
-                        let mut b = egui::Button::new(&s.label);
-                        if let Some(sc) = s.shortcut {
-                            b = b.shortcut_text(ctx.format_shortcut(&sc));
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        for (_, s) in hits.iter().take(40) {
+                            let mut b = egui::Button::new(&s.label);
+                            if let Some(sc) = s.shortcut {
+                                b = b.shortcut_text(ctx.format_shortcut(&sc));
+                            }
+                            if ui.add(b).clicked() {
+                                run = Some(s.command.clone());
+                            }
                         }
-                        if ui.add(b).clicked() {
-                            run = Some(s.command.clone());
-                        }
-                    }
-                });
+                    });
             });
         if let Some(c) = run {
             st.queue.push(c);

@@ -17,7 +17,9 @@ impl View for RegistryList {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
         ui.heading("Registry");
         labelled_field(ui, "Filter", &mut self.filter, "name or alias");
-        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+            return;
+        };
         let generation = st.generation();
         if self.counts.as_ref().is_none_or(|(g, _)| *g != generation) {
             self.counts = Some((generation, p.mention_counts()));
@@ -48,7 +50,9 @@ impl View for RegistryList {
                             ui.small(format!("also: {} ({})", a.name, a.kind.as_str()));
                         }
                         for (doc, ann) in p.mentions_of(e.id).into_iter().take(50) {
-                            let Some(d) = p.documents.get(&doc) else { continue };
+                            let Some(d) = p.documents.get(&doc) else {
+                                continue;
+                            };
                             let Some(an) = d.annotations.get(&ann).and_then(|a| a.anchor()) else {
                                 continue;
                             };
@@ -63,7 +67,10 @@ impl View for RegistryList {
                 }
             });
         if let Some((doc, span, ann)) = jump {
-            st.push(Command::Jump { doc, span: Span::new(span.start, span.start) });
+            st.push(Command::Jump {
+                doc,
+                span: Span::new(span.start, span.start),
+            });
             st.push(Command::SelectAnnotation(Some(ann)));
         }
     }
