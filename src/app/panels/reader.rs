@@ -160,8 +160,9 @@ impl Layout {
 #[derive(Default)]
 pub struct Reader {
     layout: Layout,
-    /// Timing of the last frame's layout, for the benchmark.
+    /// Lines drawn in the last frame, and the first of them (for the benchmark).
     pub last_visible_lines: usize,
+    pub first_visible_line: usize,
 }
 
 fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
@@ -377,6 +378,7 @@ impl Reader {
             let origin = rect.min + vec2(4.0, 0.0);
             let painter = ui.painter_at(ui.clip_rect());
             let first = self.layout.line_at(viewport.min.y);
+            self.first_visible_line = first;
             let sel_spans = st.sel.spans();
             let mut hover_info: Option<Vec<AnnId>> = None;
             let hover = resp.hover_pos();
