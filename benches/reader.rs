@@ -155,7 +155,10 @@ fn main() {
         ];
         times.push(frame(&mut app, events, t));
         if i == 399 {
-            println!("first_visible_line_after_scrolling {}", app.reader.first_visible_line);
+            println!(
+                "first_visible_line_after_scrolling {}",
+                app.reader.first_visible_line
+            );
         }
     }
     times.sort_by(f64::total_cmp);

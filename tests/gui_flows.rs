@@ -151,3 +151,32 @@ fn recovery_copy_survives_a_crash() {
         1
     );
 }
+
+#[test]
+fn mouse_drag_and_type_popup_tag_a_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    h.run_steps(2);
+    let r = h.get_by_label("Document text").rect();
+    // Line 0 sits in the first line box; drag from before its start to past its end.
+    let y = r.min.y + 16.0;
+    h.hover_at(egui::pos2(r.min.x + 1.0, y));
+    h.run_steps(1);
+    h.drag_at(egui::pos2(r.min.x + 1.0, y));
+    h.run_steps(1);
+    for x in [80.0, 200.0, 400.0, 600.0] {
+        h.hover_at(egui::pos2(r.min.x + x, y));
+        h.run_steps(1);
+    }
+    h.drop_at(egui::pos2(r.min.x + 600.0, y));
+    h.run_steps(2);
+    assert_eq!(h.state().state.sel.span(), Span::new(0, 16));
+    // The type popup opened at the pointer; pick Person with the mouse.
+    h.get_by_label("Person  (P)").click();
+    h.run_steps(2);
+    let p = &h.state().state.session.as_ref().unwrap().project;
+    let a = p.documents[&doc].annotations.values().next().unwrap();
+    assert_eq!(a.type_id().as_str(), "person");
+    assert_eq!(a.anchor().unwrap().quote.exact, "To Cde. FILIPPOV");
+}

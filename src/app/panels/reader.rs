@@ -471,7 +471,9 @@ impl Reader {
 
             // Pointer: click selects an annotation or places the caret; drag selects text.
             if resp.drag_started()
-                && let Some(p) = resp.interact_pointer_pos()
+                && let Some(p) = ui
+                    .input(|i| i.pointer.press_origin())
+                    .or(resp.interact_pointer_pos())
             {
                 let (_, off) = self.hit(ui, text, origin, p, &font);
                 let add = ui.input(|i| i.modifiers.command || i.modifiers.ctrl);
