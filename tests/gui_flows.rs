@@ -180,3 +180,52 @@ fn mouse_drag_and_type_popup_tag_a_line() {
     assert_eq!(a.type_id().as_str(), "person");
     assert_eq!(a.anchor().unwrap().quote.exact, "To Cde. FILIPPOV");
 }
+
+#[test]
+fn new_project_from_a_folder_then_add_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cables");
+    std::fs::create_dir_all(dir.join("more")).unwrap();
+    std::fs::write(dir.join("a.txt"), "Сталин to Mao.\n").unwrap();
+    std::fs::write(dir.join("more/b.md"), "김일성 and 毛泽东.\n").unwrap();
+    std::fs::write(dir.join("notes.pdf"), "not a source").unwrap();
+    let mut h = harness(App::new(Prefs::default()));
+    h.run_steps(1);
+    send(&mut h, Command::NewFromFolder(dir.clone()));
+    let s = h.state().state.session.as_ref().unwrap();
+    assert_eq!(s.project.documents.len(), 2);
+    assert!(h.state().state.is_dirty());
+    send(&mut h, Command::Save);
+    assert!(dir.join("cables.marginalia.ron").exists());
+    assert!(dir.join("more/b.md.ann.ron").exists());
+    std::fs::write(dir.join("c.txt"), "Filippov.\n").unwrap();
+    send(
+        &mut h,
+        Command::AddDocuments(vec![dir.join("c.txt"), dir.join("a.txt")]),
+    );
+    assert_eq!(
+        h.state()
+            .state
+            .session
+            .as_ref()
+            .unwrap()
+            .project
+            .documents
+            .len(),
+        3,
+        "a.txt is already in"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .state
+            .session
+            .as_ref()
+            .unwrap()
+            .project
+            .documents
+            .len(),
+        2
+    );
+}
