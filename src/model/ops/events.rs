@@ -11,6 +11,7 @@ use crate::model::edit::{Edit, Transaction};
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
 use crate::model::project::Project;
 use crate::model::schema::{AttrKind, EventType, RoleSlot, Schema, TypeKind};
+use crate::model::validate::{Severity, validate};
 use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
@@ -91,11 +92,11 @@ fn annotation_of(project: &Project, doc: DocId, id: AnnId) -> Result<&Annotation
 }
 
 /// The event annotation `id` with its event body and schema type.
-fn event_of<'p>(
-    project: &'p Project,
+fn event_of(
+    project: &Project,
     doc: DocId,
     id: AnnId,
-) -> Result<(&'p Annotation, &'p Event, &'p EventType), EventError> {
+) -> Result<(&Annotation, &Event, &EventType), EventError> {
     let ann = annotation_of(project, doc, id)?;
     let ev = ann.as_event().ok_or(EventError::NotAnEvent(id))?;
     let ty = project
@@ -613,19 +614,29 @@ pub(crate) fn rewrite(
         Target::Annotation(a) => doomed.contains(&(doc, *a)),
         Target::Entry(e) => entries.contains(e),
     };
-    loop {
-        let mut more = Vec::new();
-        for doc in project.documents.values() {
-            let d = doc.id();
-            for ann in doc.annotations.values() {
-                if let Some(r) = ann.as_relation()
-                    && !doomed.contains(&(d, ann.id))
-                    && (gone(&doomed, d, &r.from) || gone(&doomed, d, &r.to))
-                {
-                    more.push((d, ann.id));
-                }
+    // Change every survivor first, so what dangles is judged on the changed annotations.
+    let mut changed: BTreeMap<(DocId, AnnId), Annotation> = BTreeMap::new();
+    for doc in project.documents.values() {
+        let d = doc.id();
+        for ann in doc.annotations.values() {
+            if !doomed.contains(&(d, ann.id)) {
+                let mut after = ann.clone();
+                change(d, &mut after);
+                changed.insert((d, ann.id), after);
             }
         }
+    }
+    loop {
+        let more: Vec<(DocId, AnnId)> = changed
+            .iter()
+            .filter(|(key, a)| {
+                !doomed.contains(key)
+                    && a.as_relation().is_some_and(|r| {
+                        gone(&doomed, key.0, &r.from) || gone(&doomed, key.0, &r.to)
+                    })
+            })
+            .map(|(key, _)| *key)
+            .collect();
         if more.is_empty() {
             break;
         }
@@ -635,12 +646,14 @@ pub(crate) fn rewrite(
     for doc in project.documents.values() {
         let d = doc.id();
         for ann in doc.annotations.values() {
-            if doomed.contains(&(d, ann.id)) {
+            let key = (d, ann.id);
+            if doomed.contains(&key) {
                 edits.push(Edit::remove_annotation(d, ann.clone()));
                 continue;
             }
-            let mut after = ann.clone();
-            change(d, &mut after);
+            let Some(mut after) = changed.remove(&key) else {
+                continue;
+            };
             match &mut after.body {
                 Body::Event(e) => {
                     let before = ann.as_event().map(|b| &b.roles);
@@ -671,6 +684,34 @@ pub(crate) fn rewrite(
     edits
 }
 
+/// For each annotation, entry or the schema that `tx` would give more validation errors
+/// than it has now, the last of its errors after `tx`. A transaction that does not apply
+/// counts as one error.
+pub(crate) fn new_errors(project: &Project, tx: &Transaction) -> Vec<String> {
+    type Loc = (Option<DocId>, Option<AnnId>, Option<EntryId>);
+    fn locations(project: &Project) -> BTreeMap<Loc, Vec<String>> {
+        let mut out: BTreeMap<Loc, Vec<String>> = BTreeMap::new();
+        for p in validate(project) {
+            if p.severity == Severity::Error {
+                out.entry((p.document, p.annotation, p.entry))
+                    .or_default()
+                    .push(p.message);
+            }
+        }
+        out
+    }
+    let before = locations(project);
+    let mut trial = project.clone();
+    if let Err(e) = tx.apply(&mut trial) {
+        return vec![e.to_string()];
+    }
+    locations(&trial)
+        .into_iter()
+        .filter(|(loc, msgs)| before.get(loc).map_or(0, Vec::len) < msgs.len())
+        .filter_map(|(_, mut msgs)| msgs.pop())
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -679,7 +720,6 @@ pub(crate) mod tests {
     use crate::model::edit::History;
     use crate::model::registry::Entry;
     use crate::model::text::SourceText;
-    use crate::model::validate::{Severity, validate};
 
     pub(crate) const TEXT: &str = "The meeting resumed at 1500 10 July. Nam Il and Joy spoke; \
         Li Kenong reported to Mao, copies to Peng Dehuai and Kim Il Sung, in Kaesong.";

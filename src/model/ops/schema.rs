@@ -7,7 +7,7 @@
 //! invalid. Deleting something in use needs an explicit [`InUse`] policy, and
 //! [`type_usage`] says beforehand everything a deletion would touch.
 
-use super::events::rewrite;
+use super::events::{new_errors, rewrite};
 use crate::model::annotation::{Annotation, Body};
 use crate::model::edit::{Edit, Transaction};
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
@@ -16,8 +16,7 @@ use crate::model::schema::{
     AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot, Schema, TypeKind,
     parse_color,
 };
-use crate::model::validate::{Severity, validate};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use thiserror::Error;
 
 /// What to do with the annotations that use something being deleted.
@@ -201,44 +200,14 @@ fn schema_tx(project: &Project, label: String, after: Schema) -> Transaction {
     tx
 }
 
-/// Error locations in the project, counted, so new errors can be told from old ones.
-fn error_locations(
-    project: &Project,
-) -> BTreeMap<(Option<DocId>, Option<AnnId>, Option<EntryId>), Vec<String>> {
-    let mut out: BTreeMap<_, Vec<String>> = BTreeMap::new();
-    for p in validate(project) {
-        if p.severity == Severity::Error {
-            out.entry((p.document, p.annotation, p.entry))
-                .or_default()
-                .push(p.message);
-        }
-    }
-    out
-}
-
-/// Refuses `tx` if applying it would give any annotation, entry or the schema more errors
-/// than it has now.
+/// Refuses `tx` if it would give any annotation, entry or the schema new errors.
 fn check_still_valid(project: &Project, tx: &Transaction) -> Result<(), SchemaError> {
-    let before = error_locations(project);
-    let mut trial = project.clone();
-    // The edits were built from this project's state, so they apply.
-    if tx.apply(&mut trial).is_err() {
-        return Err(SchemaError::WouldInvalidate {
-            count: 1,
-            first: "the project changed while the edit was prepared".into(),
-        });
-    }
-    let after = error_locations(&trial);
-    let worse: Vec<&String> = after
-        .iter()
-        .filter(|(loc, msgs)| before.get(*loc).map_or(0, Vec::len) < msgs.len())
-        .filter_map(|(_, msgs)| msgs.last())
-        .collect();
+    let worse = new_errors(project, tx);
     match worse.first() {
         None => Ok(()),
         Some(first) => Err(SchemaError::WouldInvalidate {
             count: worse.len(),
-            first: (*first).clone(),
+            first: first.clone(),
         }),
     }
 }
@@ -1009,6 +978,7 @@ mod tests {
     use crate::model::ops::events::tests::{commit_and_check_undo, fixture, mention};
     use crate::model::ops::events::{add_filler, create_event, create_relation, set_attribute};
     use crate::model::registry::Entry;
+    use crate::model::validate::{Severity, validate};
 
     fn apply(p: &mut Project, tx: Transaction) {
         tx.apply(p).unwrap();
