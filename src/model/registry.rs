@@ -44,10 +44,12 @@ pub enum AliasKind {
     Abbreviation,
     /// Any other variant form, including short forms ("Mao").
     Variant,
+    /// The name in its original script ("毛泽东", "Сталин").
+    OriginalScript,
 }
 
 impl AliasKind {
-    pub const ALL: [AliasKind; 7] = [
+    pub const ALL: [AliasKind; 8] = [
         Self::CoverName,
         Self::Pseudonym,
         Self::Transliteration,
@@ -55,6 +57,7 @@ impl AliasKind {
         Self::Misspelling,
         Self::Abbreviation,
         Self::Variant,
+        Self::OriginalScript,
     ];
 
     /// A lowercase, hyphenated name, as exports write it (TEI `@type`).
@@ -67,6 +70,7 @@ impl AliasKind {
             Self::Misspelling => "misspelling",
             Self::Abbreviation => "abbreviation",
             Self::Variant => "variant",
+            Self::OriginalScript => "original-script",
         }
     }
 
