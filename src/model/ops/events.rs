@@ -684,6 +684,164 @@ pub(crate) fn rewrite(
     edits
 }
 
+/// One role slot of an event as an inspector shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleView {
+    pub id: Slug,
+    pub label: String,
+    /// `1`, `0..1`, `1..n` …
+    pub cardinality: String,
+    /// The filler types it takes, as labels ("Person or Organization").
+    pub allowed: String,
+    /// Fillers in order, each with a short label.
+    pub fillers: Vec<(Target, String)>,
+    /// A required role with fewer fillers than its minimum.
+    pub missing: bool,
+    /// No more fillers fit.
+    pub full: bool,
+    /// A role the event has but its type no longer defines.
+    pub unknown: bool,
+}
+
+/// An event with its roles, as an inspector shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventFrame {
+    pub type_id: Slug,
+    pub type_label: String,
+    /// The trigger's text, if anchored.
+    pub trigger: Option<String>,
+    /// The type's roles in schema order, then any roles the schema does not define.
+    pub roles: Vec<RoleView>,
+    pub date: Option<EventDate>,
+}
+
+/// The frame of event `event`: every role slot with its fillers and state.
+pub fn event_frame(project: &Project, doc: DocId, event: AnnId) -> Result<EventFrame, EventError> {
+    let (ann, ev, ty) = event_of(project, doc, event)?;
+    let label_all = |role: &Slug| -> Vec<(Target, String)> {
+        ev.roles
+            .get(role)
+            .into_iter()
+            .flatten()
+            .map(|t| (*t, project.target_label(doc, t)))
+            .collect()
+    };
+    let mut roles: Vec<RoleView> = ty
+        .roles
+        .iter()
+        .map(|slot| {
+            let fillers = label_all(&slot.id);
+            RoleView {
+                id: slot.id.clone(),
+                label: slot.label.clone(),
+                cardinality: slot.cardinality(),
+                allowed: allowed_list(&project.schema, &slot.fillers),
+                missing: fillers.len() < slot.min as usize,
+                full: slot.max.is_some_and(|m| fillers.len() >= m as usize),
+                unknown: false,
+                fillers,
+            }
+        })
+        .collect();
+    for role in ev.roles.keys().filter(|r| ty.role(r).is_none()) {
+        roles.push(RoleView {
+            id: role.clone(),
+            label: role.to_string(),
+            cardinality: String::new(),
+            allowed: String::new(),
+            fillers: label_all(role),
+            missing: false,
+            full: true,
+            unknown: true,
+        });
+    }
+    Ok(EventFrame {
+        type_id: ev.type_id.clone(),
+        type_label: ty.label.clone(),
+        trigger: ann.anchor().map(|a| a.quote.exact.clone()),
+        roles,
+        date: event_date(project, doc, ev),
+    })
+}
+
+/// Something that may fill a role, as a picker lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub target: Target,
+    /// The mention's text, the event's type and trigger, or the entry's name.
+    pub label: String,
+    pub type_label: String,
+    /// Where an annotation starts in the text; `None` for entries and triggerless events.
+    pub position: Option<usize>,
+}
+
+/// What could be added to the event's `role` now: annotations of the document and
+/// registry entries whose type the role takes, not already in it and not the event itself,
+/// whose label matches `query` (empty matches all). Annotations come first in text order
+/// (triggerless events after them), then entries by match quality and name.
+pub fn role_candidates(
+    project: &Project,
+    doc: DocId,
+    event: AnnId,
+    role: &Slug,
+    query: &str,
+) -> Result<Vec<Candidate>, EventError> {
+    let (_, ev, ty) = event_of(project, doc, event)?;
+    let slot = role_of(ty, role)?;
+    let present = ev.roles.get(role).map_or(&[][..], Vec::as_slice);
+    let q = crate::model::registry::fold(query.trim());
+    let schema = &project.schema;
+    let mut anns: Vec<Candidate> = doc_of(project, doc)?
+        .annotations
+        .values()
+        .filter(|a| a.id != event && a.as_relation().is_none() && slot.allows(a.type_id()))
+        .map(|a| Target::Annotation(a.id))
+        .filter(|t| !present.contains(t))
+        .filter_map(|t| {
+            let Target::Annotation(id) = t else {
+                return None;
+            };
+            let a = project.annotation(doc, id)?;
+            let label = project.target_label(doc, &t);
+            let matches = q.is_empty()
+                || crate::model::registry::fold(&label).contains(&q)
+                || crate::model::registry::fold(schema.label(a.type_id())).contains(&q);
+            matches.then(|| Candidate {
+                target: t,
+                label,
+                type_label: schema.label(a.type_id()).to_owned(),
+                position: a.anchor().map(|an| an.extent().start),
+            })
+        })
+        .collect();
+    anns.sort_by_key(|c| (c.position.is_none(), c.position, c.target));
+    let mut entries: Vec<(u32, String, Candidate)> = project
+        .registry
+        .values()
+        .filter(|e| slot.allows(&e.type_id) && !present.contains(&Target::Entry(e.id)))
+        .filter_map(|e| {
+            let score = e.match_score(query.trim())?;
+            Some((
+                score,
+                crate::model::registry::fold(&e.name),
+                Candidate {
+                    target: Target::Entry(e.id),
+                    label: e.name.clone(),
+                    type_label: schema.label(&e.type_id).to_owned(),
+                    position: None,
+                },
+            ))
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.target.cmp(&b.2.target))
+    });
+    anns.extend(entries.into_iter().map(|(_, _, c)| c));
+    Ok(anns)
+}
+
 /// For each annotation, entry or the schema that `tx` would give more validation errors
 /// than it has now, the last of its errors after `tx`. A transaction that does not apply
 /// counts as one error.
@@ -1113,6 +1271,57 @@ pub(crate) mod tests {
         commit_and_check_undo(&mut p, tx);
         assert!(p.annotation(doc, li).unwrap().attributes.is_empty());
         assert_eq!(errors(&p), Vec::<String>::new());
+    }
+
+    #[test]
+    fn frame_and_candidates() {
+        let (mut p, doc) = fixture();
+        let li = mention(&mut p, doc, "person", "Li Kenong");
+        let mao = mention(&mut p, doc, "person", "Mao");
+        let kaesong = mention(&mut p, doc, "place", "Kaesong");
+        let kim = Entry::new("person".into(), "Kim Il Sung");
+        let kim_id = kim.id;
+        p.registry.insert(kim.id, kim);
+        let trig = [span_of(&p, doc, "reported")];
+        let (tx, comm) = create_event(&p, doc, &"communication".into(), Some(&trig)).unwrap();
+        apply(&mut p, tx);
+        let tx = add_filler(&p, doc, comm, &"sender".into(), Target::Annotation(li)).unwrap();
+        apply(&mut p, tx);
+        let f = event_frame(&p, doc, comm).unwrap();
+        assert_eq!(f.type_label, "Communication");
+        assert_eq!(f.trigger.as_deref(), Some("reported"));
+        let sender = &f.roles[0];
+        assert_eq!((sender.label.as_str(), sender.missing), ("Sender", false));
+        assert_eq!(
+            sender.fillers,
+            vec![(Target::Annotation(li), "Li Kenong".to_owned())]
+        );
+        let recipient = &f.roles[1];
+        assert!(recipient.missing && !recipient.full);
+        assert_eq!(recipient.allowed, "Person or Organization");
+        // Candidates: allowed types only, not already there, text order, then entries.
+        let c = role_candidates(&p, doc, comm, &"recipient".into(), "").unwrap();
+        let targets: Vec<Target> = c.iter().map(|c| c.target).collect();
+        assert_eq!(
+            targets,
+            vec![
+                Target::Annotation(li),
+                Target::Annotation(mao),
+                Target::Entry(kim_id)
+            ]
+        );
+        let c = role_candidates(&p, doc, comm, &"sender".into(), "ma").unwrap();
+        assert_eq!(
+            c.iter().map(|c| c.target).collect::<Vec<_>>(),
+            vec![Target::Annotation(mao)]
+        );
+        let c = role_candidates(&p, doc, comm, &"place".into(), "").unwrap();
+        assert_eq!(
+            c.iter().map(|c| c.target).collect::<Vec<_>>(),
+            vec![Target::Annotation(kaesong)]
+        );
+        let c = role_candidates(&p, doc, comm, &"forwards".into(), "").unwrap();
+        assert!(c.is_empty(), "an event never fills its own role: {c:?}");
     }
 
     #[test]

@@ -93,6 +93,7 @@ pub fn alias_kind_label(kind: AliasKind) -> &'static str {
         AliasKind::Misspelling => "Misspelling",
         AliasKind::Abbreviation => "Abbreviation",
         AliasKind::Variant => "Variant",
+        AliasKind::OriginalScript => "Original script",
     }
 }
 

@@ -1314,7 +1314,10 @@ mod tests {
         let usage = type_usage(&p, &"topic".into()).unwrap();
         assert_eq!(
             usage.emptied_roles,
-            vec![(Slug::new("agenda_point"), Slug::new("topic"))]
+            vec![
+                (Slug::new("meeting"), Slug::new("topic")),
+                (Slug::new("agenda_point"), Slug::new("topic"))
+            ]
         );
         assert_eq!(usage.dependent.len(), 1);
     }
