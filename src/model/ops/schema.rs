@@ -1431,4 +1431,33 @@ mod tests {
         assert!(p.schema.attribute(&"outcome".into()).is_none());
         assert_eq!(errors(&p), Vec::<String>::new());
     }
+
+    #[test]
+    fn delete_relation_type_each_policy() {
+        let (mut p, doc, [.., rel], _) = populated();
+        let sub = Slug::new("subordinate_of");
+        let usage = type_usage(&p, &sub).unwrap();
+        assert_eq!(usage.annotations, vec![(doc, rel)]);
+        assert!(matches!(
+            delete_type(&p, &sub, &InUse::Refuse),
+            Err(SchemaError::InUse { .. })
+        ));
+        // Head of takes a person to an organization or place: Joy is a person.
+        assert!(matches!(
+            delete_type(&p, &sub, &InUse::RetypeTo("head_of".into())),
+            Err(SchemaError::WouldInvalidate { .. })
+        ));
+        let tx = delete_type(&p, &sub, &InUse::RetypeTo("sent_copy_to".into())).unwrap();
+        let mut q = p.clone();
+        commit_and_check_undo(&mut q, tx);
+        assert_eq!(
+            q.annotation(doc, rel).unwrap().type_id().as_str(),
+            "sent_copy_to"
+        );
+        assert!(q.schema.relation(&sub).is_none());
+        let tx = delete_type(&p, &sub, &InUse::DeleteAnnotations).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert!(p.annotation(doc, rel).is_none());
+        assert_eq!(errors(&p), Vec::<String>::new());
+    }
 }
