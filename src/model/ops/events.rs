@@ -788,28 +788,58 @@ pub fn role_candidates(
 ) -> Result<Vec<Candidate>, EventError> {
     let (_, ev, ty) = event_of(project, doc, event)?;
     let slot = role_of(ty, role)?;
-    let present = ev.roles.get(role).map_or(&[][..], Vec::as_slice);
-    let q = crate::model::registry::fold(query.trim());
+    let mut exclude: Vec<Target> = ev.roles.get(role).cloned().unwrap_or_default();
+    exclude.push(Target::Annotation(event));
+    candidates(project, doc, &slot.fillers, &exclude, query)
+}
+
+/// What could be the second argument of a relation of `type_id` whose first argument is
+/// `from` (or, with `reverse`, the first argument when `from` is the second), by the same
+/// rules and order as [`role_candidates`].
+pub fn relation_candidates(
+    project: &Project,
+    doc: DocId,
+    type_id: &Slug,
+    from: Target,
+    reverse: bool,
+    query: &str,
+) -> Result<Vec<Candidate>, EventError> {
+    let ty = project
+        .schema
+        .relation(type_id)
+        .ok_or_else(|| EventError::UnknownRelationType(type_id.clone()))?;
+    let allowed = if reverse { &ty.from } else { &ty.to };
+    candidates(project, doc, allowed, &[from], query)
+}
+
+/// Annotations of `doc` (not relations) and registry entries of an `allowed` type (empty:
+/// any), except `exclude`, matching `query`: annotations in text order, then entries.
+fn candidates(
+    project: &Project,
+    doc: DocId,
+    allowed: &[Slug],
+    exclude: &[Target],
+    query: &str,
+) -> Result<Vec<Candidate>, EventError> {
+    use crate::model::registry::fold;
+    let fits = |t: &Slug| allowed.is_empty() || allowed.contains(t);
+    let q = fold(query.trim());
     let schema = &project.schema;
     let mut anns: Vec<Candidate> = doc_of(project, doc)?
         .annotations
         .values()
-        .filter(|a| a.id != event && a.as_relation().is_none() && slot.allows(a.type_id()))
-        .map(|a| Target::Annotation(a.id))
-        .filter(|t| !present.contains(t))
-        .filter_map(|t| {
-            let Target::Annotation(id) = t else {
-                return None;
-            };
-            let a = project.annotation(doc, id)?;
-            let label = project.target_label(doc, &t);
-            let matches = q.is_empty()
-                || crate::model::registry::fold(&label).contains(&q)
-                || crate::model::registry::fold(schema.label(a.type_id())).contains(&q);
+        .filter(|a| a.as_relation().is_none() && fits(a.type_id()))
+        .filter(|a| !exclude.contains(&Target::Annotation(a.id)))
+        .filter_map(|a| {
+            let target = Target::Annotation(a.id);
+            let label = project.target_label(doc, &target);
+            let type_label = schema.label(a.type_id());
+            let matches =
+                q.is_empty() || fold(&label).contains(&q) || fold(type_label).contains(&q);
             matches.then(|| Candidate {
-                target: t,
+                target,
                 label,
-                type_label: schema.label(a.type_id()).to_owned(),
+                type_label: type_label.to_owned(),
                 position: a.anchor().map(|an| an.extent().start),
             })
         })
@@ -818,12 +848,12 @@ pub fn role_candidates(
     let mut entries: Vec<(u32, String, Candidate)> = project
         .registry
         .values()
-        .filter(|e| slot.allows(&e.type_id) && !present.contains(&Target::Entry(e.id)))
+        .filter(|e| fits(&e.type_id) && !exclude.contains(&Target::Entry(e.id)))
         .filter_map(|e| {
             let score = e.match_score(query.trim())?;
             Some((
                 score,
-                crate::model::registry::fold(&e.name),
+                fold(&e.name),
                 Candidate {
                     target: Target::Entry(e.id),
                     label: e.name.clone(),
@@ -1322,6 +1352,37 @@ pub(crate) mod tests {
         );
         let c = role_candidates(&p, doc, comm, &"forwards".into(), "").unwrap();
         assert!(c.is_empty(), "an event never fills its own role: {c:?}");
+        // Relation targets: "Head of" goes from a person to an organization or place.
+        let c = relation_candidates(
+            &p,
+            doc,
+            &"head_of".into(),
+            Target::Annotation(li),
+            false,
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            c.iter().map(|c| c.target).collect::<Vec<_>>(),
+            vec![Target::Annotation(kaesong)]
+        );
+        let c = relation_candidates(
+            &p,
+            doc,
+            &"head_of".into(),
+            Target::Annotation(kaesong),
+            true,
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            c.iter().map(|c| c.target).collect::<Vec<_>>(),
+            vec![
+                Target::Annotation(li),
+                Target::Annotation(mao),
+                Target::Entry(kim_id)
+            ]
+        );
     }
 
     #[test]

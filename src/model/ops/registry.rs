@@ -740,7 +740,7 @@ pub struct EventRow {
 pub struct RelationRow {
     pub doc: DocId,
     pub ann: AnnId,
-    /// "Li Kenong — Member of → Chinese People's Volunteers".
+    /// "Li Kenong — Member of — Chinese People's Volunteers".
     pub label: String,
 }
 
@@ -850,7 +850,7 @@ pub fn entry_page(project: &Project, id: EntryId) -> Result<EntryPage, RegistryE
                     doc: d,
                     ann: ann.id,
                     label: format!(
-                        "{} — {} → {}",
+                        "{} — {} — {}",
                         project.target_label(d, &r.from),
                         schema.label(&r.type_id),
                         project.target_label(d, &r.to)
@@ -1348,7 +1348,7 @@ mod tests {
         assert_eq!(page.events.len(), 1);
         assert_eq!(page.events[0].ann, comm);
         assert_eq!(page.events[0].roles, vec!["Sender".to_owned()]);
-        assert_eq!(page.relations[0].label, "Li Kenong — Member of → CPV");
+        assert_eq!(page.relations[0].label, "Li Kenong — Member of — CPV");
         assert!(matches!(
             entry_page(&p, EntryId::new()),
             Err(RegistryError::NoEntry(_))
