@@ -4,6 +4,7 @@
 //! (RON projects on disk) never touch the UI; [`session`] ties a project to its files and
 //! history; [`cli`] is the command line.
 
+pub mod app;
 pub mod cli;
 pub mod export;
 pub mod import;

@@ -12,6 +12,9 @@ use std::process::ExitCode;
 struct Args {
     /// Project file or folder to open (default: the sample project).
     project: Option<PathBuf>,
+    /// Render the first frames of the window into this PNG file and exit.
+    #[arg(long, value_name = "PATH")]
+    screenshot: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -114,9 +117,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         None => {
             let project = args.project.unwrap_or_else(cli::sample_project);
-            let report = cli::check::run(&project)
-                .with_context(|| format!("cannot open project {}", project.display()))?;
-            print!("{}", cli::check::format_text(&report));
+            marginalia::app::run(Some(project), args.screenshot)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,5 +1,12 @@
 //! Exports to the formats the field uses, one file per format, each an [`Exporter`].
 
+pub mod brat;
+pub mod conll;
+pub mod csv;
+pub mod jsonl;
+pub mod tei;
+pub mod w3c;
+
 use crate::model::Project;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -49,7 +56,14 @@ pub trait Exporter: Send + Sync {
 
 /// Every exporter, in menu order.
 pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![]
+    vec![
+        Box::new(tei::TeiExporter),
+        Box::new(brat::BratExporter),
+        Box::new(w3c::W3cExporter),
+        Box::new(csv::CsvExporter),
+        Box::new(jsonl::JsonlExporter),
+        Box::new(conll::ConllExporter),
+    ]
 }
 
 /// The exporter with command-line name `id`.

@@ -2,6 +2,11 @@
 //! [`Importer`]. A failed import leaves nothing behind: the project is built in a staging
 //! folder and moved into place only when it has been saved.
 
+pub mod brat;
+pub mod tei;
+pub mod text;
+pub mod w3c;
+
 use crate::model::Project;
 use crate::session::Session;
 use crate::store::{self, StoreError};
@@ -56,7 +61,12 @@ pub trait Importer: Send + Sync {
 
 /// Every importer, in menu order.
 pub fn all() -> Vec<Box<dyn Importer>> {
-    vec![]
+    vec![
+        Box::new(brat::BratImporter),
+        Box::new(text::TextImporter),
+        Box::new(tei::TeiImporter),
+        Box::new(w3c::W3cImporter),
+    ]
 }
 
 /// The importer with command-line name `id`.

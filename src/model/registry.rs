@@ -77,6 +77,20 @@ impl AliasKind {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The name shown to people: "cover name".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CoverName => "cover name",
+            Self::Pseudonym => "pseudonym",
+            Self::Transliteration => "transliteration",
+            Self::Title => "title",
+            Self::Misspelling => "misspelling",
+            Self::Abbreviation => "abbreviation",
+            Self::Variant => "variant",
+            Self::OriginalScript => "original script",
+        }
+    }
 }
 
 /// An identifier in an authority file.

@@ -6,3 +6,4 @@ pub mod document;
 pub mod events;
 pub mod registry;
 pub mod schema;
+pub mod tagging;

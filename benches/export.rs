@@ -1,0 +1,169 @@
+//! Export benchmark: a generated project of 2,000 documents with 100 annotations each
+//! (200,000 annotations: mentions, events with several roles, relations, in Latin,
+//! Cyrillic and CJK text) is exported by every exporter in `export::all()`; prints the
+//! time per format. Run with `cargo bench --bench export`.
+#![allow(clippy::unwrap_used)]
+
+use marginalia::export;
+use marginalia::model::*;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+const DOCUMENTS: usize = 2_000;
+/// Per document: 60 mentions, 20 events, 20 relations.
+const MENTIONS: usize = 60;
+const EVENTS: usize = 20;
+const RELATIONS: usize = 20;
+
+const SENTENCE: &str = "On 10 July 1951 Kim Il Sung met Peng Dehuai at Kaesong; Ли Кэ-нун (李克农) reported to FILIPPOV.\n";
+
+fn project() -> Project {
+    let mut project = Project::new("Benchmark");
+    let mut entries = Vec::new();
+    for i in 0..500 {
+        let mut e = Entry::new(Slug::new("person"), format!("Person {i}"));
+        if i % 3 == 0 {
+            e.authority.push(AuthorityId {
+                scheme: Authority::Wikidata,
+                id: format!("Q{}", 1000 + i),
+            });
+        }
+        entries.push(e.id);
+        project.registry.insert(e.id, e);
+    }
+    // Mentions: "Kim Il Sung", "Peng Dehuai", "Kaesong", "李克农" in each sentence.
+    let words = [
+        ("Kim Il Sung", "person"),
+        ("Peng Dehuai", "person"),
+        ("Kaesong", "place"),
+        ("李克农", "person"),
+        ("10 July 1951", "date"),
+        ("Ли Кэ-нун", "person"),
+    ];
+    let sentences = MENTIONS / words.len();
+    let raw: String = SENTENCE.repeat(sentences);
+    for d in 0..DOCUMENTS {
+        let text = SourceText::from_str_normalizing(&raw);
+        let mut anns: BTreeMap<AnnId, Annotation> = BTreeMap::new();
+        let mut mentions = Vec::new();
+        let sentence_len = SENTENCE.chars().count();
+        for s in 0..sentences {
+            for (w, ty) in words {
+                let byte = SENTENCE.find(w).unwrap();
+                let start = s * sentence_len + SENTENCE[..byte].chars().count();
+                let anchor = TextAnchor::span(&text, start, start + w.chars().count()).unwrap();
+                let mut a = Annotation::new(Body::Mention(Mention {
+                    type_id: Slug::new(ty),
+                    anchor,
+                    entry: (ty == "person").then(|| entries[(d * 7 + s) % entries.len()]),
+                    date: None,
+                }));
+                if s % 4 == 0 {
+                    a.note = "checked against the Russian original".into();
+                }
+                mentions.push((a.id, start));
+                anns.insert(a.id, a);
+            }
+        }
+        for e in 0..EVENTS {
+            let s = e % sentences;
+            let sentence_start = s * sentence_len;
+            let met = SENTENCE[..SENTENCE.find("met").unwrap()].chars().count();
+            let trigger =
+                TextAnchor::span(&text, sentence_start + met, sentence_start + met + 3).unwrap();
+            let base = s * words.len();
+            let mut roles = BTreeMap::new();
+            roles.insert(
+                Slug::new("participant"),
+                vec![
+                    Target::Annotation(mentions[base].0),
+                    Target::Annotation(mentions[base + 1].0),
+                ],
+            );
+            roles.insert(
+                Slug::new("place"),
+                vec![Target::Annotation(mentions[base + 2].0)],
+            );
+            roles.insert(
+                Slug::new("time"),
+                vec![Target::Annotation(mentions[base + 4].0)],
+            );
+            let mut a = Annotation::new(Body::Event(Event {
+                type_id: Slug::new("meeting"),
+                trigger: Some(trigger),
+                roles,
+                date: None,
+            }));
+            a.attributes
+                .insert(Slug::new("status"), AttrValue::Choice("held".into()));
+            anns.insert(a.id, a);
+        }
+        for r in 0..RELATIONS {
+            let base = (r % sentences) * words.len();
+            let a = Annotation::new(Body::Relation(Relation {
+                type_id: Slug::new("subordinate_of"),
+                from: Target::Annotation(mentions[base + 1].0),
+                to: Target::Annotation(mentions[base].0),
+            }));
+            anns.insert(a.id, a);
+        }
+        let doc = Document {
+            meta: DocumentMeta {
+                id: DocId::new(),
+                title: format!("cable {d:04}"),
+                source: Some(SourceInfo {
+                    path: RelPath::parse(&format!("sources/cable-{d:04}.txt")).unwrap(),
+                    hash: String::new(),
+                    line_ending: LineEnding::Lf,
+                    bom: false,
+                }),
+                images: vec![],
+                status: DocStatus::InProgress,
+                archival: ArchivalMeta::default(),
+            },
+            text: Some(text),
+            annotations: anns,
+        };
+        project.documents.insert(doc.id(), doc);
+    }
+    project
+}
+
+fn main() {
+    let t = Instant::now();
+    let project = project();
+    println!(
+        "generated {} documents, {} annotations in {:.2?}",
+        project.documents.len(),
+        project.annotation_count(),
+        t.elapsed()
+    );
+    assert_eq!(
+        project.annotation_count(),
+        DOCUMENTS * (MENTIONS + EVENTS + RELATIONS)
+    );
+    let tmp = std::env::temp_dir().join(format!("marginalia-bench-export-{}", std::process::id()));
+    println!(
+        "{:<10} {:>10} {:>8} {:>12}",
+        "format", "seconds", "files", "MiB written"
+    );
+    for exporter in export::all() {
+        let out = tmp.join(exporter.id());
+        let t = Instant::now();
+        let files = exporter.export(&project, &out, &mut |_| {}).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let bytes: u64 = files
+            .iter()
+            .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+            .sum();
+        println!(
+            "{:<10} {:>10.2} {:>8} {:>12.1}",
+            exporter.id(),
+            secs,
+            files.len(),
+            bytes as f64 / (1 << 20) as f64
+        );
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

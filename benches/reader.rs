@@ -1,0 +1,136 @@
+//! Reader speed: a 4 MB document with 50,000 annotations, run headless through the real
+//! app frame (egui `Context::run_ui` + tessellation, no GPU) while scrolling with the wheel.
+//! Prints `first_frame_ms`, `median_ms`, `p99_ms`. Run: `cargo bench --bench reader`.
+
+use marginalia::app::{App, Prefs};
+use marginalia::model::*;
+use marginalia::session::Session;
+use std::time::Instant;
+
+const WORDS: &[&str] = &[
+    "the", "delegation", "Kim", "Il", "Sung", "Peng", "Dehuai", "armistice", "Kaesong", "agenda",
+    "Ридгуэй", "Сталин", "proposed", "line", "demarcation", "prisoners", "of", "war", "talks",
+    "Mao", "Zedong", "Filippov", "cable", "report", "meeting", "July", "1951", "Ли", "Кэ-нун",
+];
+
+fn build(target_bytes: usize, annotations: usize) -> (Project, DocId) {
+    let mut s = String::with_capacity(target_bytes + 200);
+    let mut i = 0usize;
+    while s.len() < target_bytes {
+        let words = 8 + (i * 7) % 12;
+        for w in 0..words {
+            if w > 0 {
+                s.push(' ');
+            }
+            s.push_str(WORDS[(i * 31 + w * 17) % WORDS.len()]);
+        }
+        s.push_str(".\n");
+        if i % 9 == 8 {
+            s.push('\n');
+        }
+        i += 1;
+    }
+    let text = SourceText::from_str_normalizing(&s);
+    let mut doc = Document {
+        meta: DocumentMeta {
+            id: DocId::new(),
+            title: "bench".into(),
+            source: None,
+            images: vec![],
+            status: DocStatus::InProgress,
+            archival: Default::default(),
+        },
+        text: None,
+        annotations: Default::default(),
+    };
+    let types = ["person", "place", "organization", "date", "topic"];
+    let lines = text.line_count();
+    let mut made = 0;
+    let mut l = 0;
+    while made < annotations {
+        let r = text.line_range(l % lines);
+        l += 1;
+        if r.len() < 20 {
+            continue;
+        }
+        // One word-sized mention, and on every third line a longer one around it (nesting).
+        let a = r.start + (made * 13) % (r.len() - 12);
+        for (s, e) in [(a, a + 6), (a.saturating_sub(4).max(r.start), a + 12)] {
+            if made >= annotations || (s != a && made % 3 != 0) {
+                continue;
+            }
+            let ann = Annotation::new(Body::Mention(Mention {
+                type_id: Slug::new(types[made % types.len()]),
+                anchor: TextAnchor::span(&text, s, e).expect("in bounds"),
+                entry: None,
+                date: None,
+            }));
+            doc.annotations.insert(ann.id, ann);
+            made += 1;
+        }
+    }
+    doc.text = Some(text);
+    let id = doc.id();
+    let mut p = Project::new("bench");
+    p.documents.insert(id, doc);
+    (p, id)
+}
+
+fn main() {
+    let (project, doc) = build(4 << 20, 50_000);
+    let text = project.documents[&doc].text_or_empty();
+    eprintln!(
+        "document: {} bytes, {} lines, {} annotations",
+        text.as_str().len(),
+        text.line_count(),
+        project.documents[&doc].annotations.len()
+    );
+    let mut app = App::new(Prefs::default());
+    app.state.session = Some(Session::create(project, std::env::temp_dir().join("bench.marginalia.ron")));
+    app.state.doc = Some(doc);
+    let ctx = egui::Context::default();
+    let size = egui::vec2(1400.0, 900.0);
+    let input = |events: Vec<egui::Event>, t: f64| egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+        time: Some(t),
+        events,
+        ..Default::default()
+    };
+    let frame = |app: &mut App, events: Vec<egui::Event>, t: f64| {
+        let start = Instant::now();
+        let out = ctx.run_ui(input(events, t), |ui| app.frame(ui));
+        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+        start.elapsed().as_secs_f64() * 1000.0
+    };
+    let first = frame(&mut app, vec![], 0.0);
+    let mut t = 0.0;
+    // Settle (fonts, measured heights), then scroll.
+    for _ in 0..5 {
+        t += 1.0 / 60.0;
+        frame(&mut app, vec![], t);
+    }
+    let centre = egui::pos2(700.0, 450.0);
+    let mut times = Vec::new();
+    for i in 0..600 {
+        t += 1.0 / 60.0;
+        let delta = if i < 400 { -120.0 } else { 300.0 };
+        let events = vec![
+            egui::Event::PointerMoved(centre),
+            egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, delta),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+                modifiers: egui::Modifiers::NONE,
+            },
+        ];
+        times.push(frame(&mut app, events, t));
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let p99 = times[(times.len() * 99) / 100];
+    println!("first_frame_ms {first:.1}");
+    println!("median_ms {median:.2}");
+    println!("p99_ms {p99:.2}");
+    println!("visible_lines {}", app.reader.last_visible_lines);
+}

@@ -1,0 +1,269 @@
+//! Every user action in the window is a [`Command`]. One table, [`table`], gives each
+//! command its label, keyboard shortcut and menu; the menu bar, the shortcut handler and
+//! the command palette all read it. Commands are queued and handled once per frame in
+//! `App::handle`.
+
+use crate::model::ids::{AnnId, DocId, EntryId, Slug};
+use crate::model::registry::AliasKind;
+use crate::model::schema::Schema;
+use crate::model::{Span, Transaction};
+use egui::{Key, KeyboardShortcut, Modifiers};
+use std::path::PathBuf;
+
+/// How the caret moves in the reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaretMove {
+    CharLeft,
+    CharRight,
+    WordLeft,
+    WordRight,
+    LineUp,
+    LineDown,
+}
+
+/// A user action.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    // Project
+    NewFromFolderDialog,
+    /// Create a project from the .txt and .md files in a folder (or open the one there).
+    NewFromFolder(PathBuf),
+    OpenDialog,
+    /// Open a project file or folder.
+    Open(PathBuf),
+    Save,
+    SaveAsDialog,
+    SaveAs(PathBuf),
+    AddDocumentsDialog,
+    AddDocuments(Vec<PathBuf>),
+    Close,
+    Quit,
+    /// Re-read the project from disk, dropping unsaved changes (after a conflict).
+    Reload,
+    // Edit
+    Undo,
+    Redo,
+    Find,
+    FindInProject,
+    Palette,
+    // View
+    ToggleDocuments,
+    ToggleInspector,
+    ToggleRegistry,
+    ToggleTheme,
+    TextLarger,
+    TextSmaller,
+    // Reader and annotations
+    SelectDocument(DocId),
+    SelectAnnotation(Option<AnnId>),
+    NextAnnotation,
+    PrevAnnotation,
+    /// Move the caret; `true` extends the selection.
+    Caret(CaretMove, bool),
+    ClearSelection,
+    /// Keep the current selection as a fragment and start another (discontinuous span).
+    AddFragment,
+    ToggleSnap,
+    /// Open the type popup for the selection.
+    TagPopup,
+    TagAs(Slug),
+    ChangeType(Slug),
+    /// Move the selected annotation to the current selection.
+    Respan,
+    DeleteAnnotation,
+    /// Focus the inspector's registry search.
+    LinkSearch,
+    Link {
+        entry: Option<EntryId>,
+        alias: Option<AliasKind>,
+    },
+    CreateEntry {
+        name: String,
+        alias: Option<AliasKind>,
+    },
+    /// Review every occurrence of the selected text in the document (`false`) or project.
+    TagAllReview(bool),
+    /// Scroll to and select a span.
+    Jump { doc: DocId, span: Span },
+    /// Commit a prepared edit (from the inspector's fields).
+    Apply(Transaction),
+}
+
+/// Which menu a command is listed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    Project,
+    Edit,
+    View,
+    Annotate,
+    /// Shortcut and palette only.
+    None,
+}
+
+/// One row of the command table.
+#[derive(Clone, Debug)]
+pub struct CommandSpec {
+    pub command: Command,
+    pub label: String,
+    pub shortcut: Option<KeyboardShortcut>,
+    pub menu: Menu,
+}
+
+fn spec(command: Command, label: &str, shortcut: Option<KeyboardShortcut>, menu: Menu) -> CommandSpec {
+    CommandSpec {
+        command,
+        label: label.to_owned(),
+        shortcut,
+        menu,
+    }
+}
+
+fn key(m: Modifiers, k: Key) -> Option<KeyboardShortcut> {
+    Some(KeyboardShortcut::new(m, k))
+}
+
+const CMD: Modifiers = Modifiers::COMMAND;
+const CMD_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..Modifiers::COMMAND
+};
+const SHIFT: Modifiers = Modifiers::SHIFT;
+const NONE: Modifiers = Modifiers::NONE;
+
+/// The command table: fixed commands, then one "Tag as" row per entity type of `schema`
+/// with the type's hotkey. Rows with more modifiers come first so that, say, Ctrl+Shift+Z
+/// is matched before Ctrl+Z.
+pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    let mut t = vec![
+        spec(C::NewFromFolderDialog, "New project from a folder of sources…", None, M::Project),
+        spec(C::OpenDialog, "Open…", key(CMD, Key::O), M::Project),
+        spec(C::Save, "Save", key(CMD, Key::S), M::Project),
+        spec(C::SaveAsDialog, "Save As…", key(CMD_SHIFT, Key::S), M::Project),
+        spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
+        spec(C::Close, "Close project", key(CMD, Key::W), M::Project),
+        spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
+        spec(C::Undo, "Undo", key(CMD, Key::Z), M::Edit),
+        spec(C::Redo, "Redo", key(CMD_SHIFT, Key::Z), M::Edit),
+        spec(C::Redo, "Redo (Ctrl+Y)", key(CMD, Key::Y), M::None),
+        spec(C::Find, "Find", key(CMD, Key::F), M::Edit),
+        spec(C::FindInProject, "Find in project", key(CMD_SHIFT, Key::F), M::Edit),
+        spec(C::Palette, "Command palette", key(CMD_SHIFT, Key::P), M::Edit),
+        spec(C::ToggleDocuments, "Show/hide documents", None, M::View),
+        spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
+        spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
+        spec(C::ToggleTheme, "Light/dark theme", None, M::View),
+        spec(C::TextLarger, "Larger text", key(CMD, Key::Plus), M::View),
+        spec(C::TextLarger, "Larger text (Ctrl+=)", key(CMD, Key::Equals), M::None),
+        spec(C::TextSmaller, "Smaller text", key(CMD, Key::Minus), M::View),
+        spec(C::TagPopup, "Tag selection…", key(NONE, Key::Enter), M::Annotate),
+        spec(C::AddFragment, "Add fragment (discontinuous span)", key(CMD, Key::Enter), M::Annotate),
+        spec(C::ToggleSnap, "Snap to word boundaries", None, M::Annotate),
+        spec(C::LinkSearch, "Link to registry entry…", key(CMD, Key::L), M::Annotate),
+        spec(C::Respan, "Move annotation to selection", key(CMD, Key::R), M::Annotate),
+        spec(C::DeleteAnnotation, "Delete annotation", key(NONE, Key::Delete), M::Annotate),
+        spec(C::TagAllReview(false), "Tag all occurrences in document…", key(CMD, Key::T), M::Annotate),
+        spec(C::TagAllReview(true), "Tag all occurrences in project…", key(CMD_SHIFT, Key::T), M::Annotate),
+        spec(C::NextAnnotation, "Next annotation", key(NONE, Key::CloseBracket), M::Annotate),
+        spec(C::PrevAnnotation, "Previous annotation", key(NONE, Key::OpenBracket), M::Annotate),
+        spec(C::ClearSelection, "Clear selection", key(NONE, Key::Escape), M::None),
+        spec(C::Caret(CaretMove::WordLeft, true), "Extend selection by word left", key(CMD_SHIFT, Key::ArrowLeft), M::None),
+        spec(C::Caret(CaretMove::WordRight, true), "Extend selection by word right", key(CMD_SHIFT, Key::ArrowRight), M::None),
+        spec(C::Caret(CaretMove::CharLeft, true), "Extend selection left", key(SHIFT, Key::ArrowLeft), M::None),
+        spec(C::Caret(CaretMove::CharRight, true), "Extend selection right", key(SHIFT, Key::ArrowRight), M::None),
+        spec(C::Caret(CaretMove::LineUp, true), "Extend selection up", key(SHIFT, Key::ArrowUp), M::None),
+        spec(C::Caret(CaretMove::LineDown, true), "Extend selection down", key(SHIFT, Key::ArrowDown), M::None),
+        spec(C::Caret(CaretMove::WordLeft, false), "Word left", key(CMD, Key::ArrowLeft), M::None),
+        spec(C::Caret(CaretMove::WordRight, false), "Word right", key(CMD, Key::ArrowRight), M::None),
+        spec(C::Caret(CaretMove::CharLeft, false), "Caret left", key(NONE, Key::ArrowLeft), M::None),
+        spec(C::Caret(CaretMove::CharRight, false), "Caret right", key(NONE, Key::ArrowRight), M::None),
+        spec(C::Caret(CaretMove::LineUp, false), "Caret up", key(NONE, Key::ArrowUp), M::None),
+        spec(C::Caret(CaretMove::LineDown, false), "Caret down", key(NONE, Key::ArrowDown), M::None),
+    ];
+    if let Some(schema) = schema {
+        for ty in &schema.entity_types {
+            let shortcut = ty
+                .hotkey
+                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
+                .map(|k| KeyboardShortcut::new(NONE, k));
+            t.push(spec(
+                C::TagAs(ty.id.clone()),
+                &format!("Tag as {}", ty.label),
+                shortcut,
+                M::Annotate,
+            ));
+        }
+    }
+    // More modifiers first: egui matches Ctrl+Z against Ctrl+Shift+Z too.
+    t.sort_by_key(|s| {
+        std::cmp::Reverse(s.shortcut.map_or(0, |k| {
+            let m = k.modifiers;
+            u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl)
+        }))
+    });
+    t
+}
+
+/// Whether a shortcut is a plain key (no Ctrl/Cmd), which only applies when no text field
+/// has keyboard focus.
+pub fn is_plain(shortcut: &KeyboardShortcut) -> bool {
+    !shortcut.modifiers.command && !shortcut.modifiers.ctrl && !shortcut.modifiers.alt
+}
+
+/// Ranks `label` against a palette query: `None` when it does not match.
+pub fn palette_score(label: &str, query: &str) -> Option<u32> {
+    let l = label.to_lowercase();
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Some(0);
+    }
+    if l.starts_with(&q) {
+        return Some(3);
+    }
+    if l.contains(&q) {
+        return Some(2);
+    }
+    let mut it = l.chars();
+    q.chars().all(|qc| it.any(|c| c == qc)).then_some(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique_and_ordered() {
+        let schema = Schema::default_diplomatic();
+        let t = table(Some(&schema));
+        let mut seen = std::collections::BTreeMap::new();
+        for (i, s) in t.iter().enumerate() {
+            if let Some(sc) = s.shortcut {
+                let k = format!("{:?}", sc);
+                assert!(seen.insert(k.clone(), i).is_none(), "duplicate shortcut {k}");
+                // A shortcut with fewer modifiers must not come before one it would shadow.
+                for earlier in &t[..i] {
+                    if let Some(e) = earlier.shortcut {
+                        let shadows = e.logical_key == sc.logical_key
+                            && sc.modifiers.matches_logically(e.modifiers)
+                            && e.modifiers != sc.modifiers;
+                        assert!(!shadows, "{} shadows {}", earlier.label, s.label);
+                    }
+                }
+            }
+        }
+        let person = t
+            .iter()
+            .find(|s| s.command == Command::TagAs(Slug::new("person")))
+            .unwrap();
+        assert_eq!(person.shortcut, Some(KeyboardShortcut::new(NONE, Key::P)));
+    }
+
+    #[test]
+    fn palette_matching() {
+        assert_eq!(palette_score("Save As…", "save"), Some(3));
+        assert_eq!(palette_score("Tag as Person", "person"), Some(2));
+        assert_eq!(palette_score("Tag as Person", "tgp"), Some(1));
+        assert_eq!(palette_score("Undo", "x"), None);
+    }
+}

@@ -1,0 +1,325 @@
+//! The inspector: the selected annotation's type, text, registry entry, attributes,
+//! certainty and note. Every change is an undoable transaction.
+
+use super::View;
+use crate::app::{AppState, Command, Focus};
+use crate::model::annotation::{AttrValue, Certainty};
+use crate::model::ops::tagging;
+use crate::model::registry::AliasKind;
+use crate::model::schema::{AttrKind, TypeKind};
+use crate::model::{AnnId, Annotation, DocId, EntryId, Project};
+
+#[derive(Default)]
+pub struct Inspector {
+    /// The note being edited, and for which annotation.
+    note: Option<(AnnId, String)>,
+    /// Text and number attribute fields being edited.
+    attr_edit: Option<(AnnId, String, String)>,
+}
+
+/// Registry entries matching `query`, best first, entries of `type_id` before others.
+pub fn suggestions(p: &Project, query: &str, type_id: &str, limit: usize) -> Vec<(EntryId, String, u32)> {
+    let mut v: Vec<(EntryId, String, u32)> = p
+        .registry
+        .values()
+        .filter_map(|e| {
+            e.match_score(query).map(|s| {
+                let bonus = if e.type_id.as_str() == type_id { 1 } else { 0 };
+                let aliases: Vec<&str> = e.aliases.iter().map(|a| a.name.as_str()).collect();
+                let label = if aliases.is_empty() {
+                    e.name.clone()
+                } else {
+                    format!("{} ({})", e.name, aliases.join(", "))
+                };
+                (e.id, label, s * 2 + bonus)
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    v.truncate(limit);
+    v
+}
+
+fn alias_label(k: Option<AliasKind>) -> &'static str {
+    k.map_or("no", AliasKind::label)
+}
+
+impl View for Inspector {
+    fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        ui.heading("Inspector");
+        ui.separator();
+        let (Some(p), Some(doc)) = (st.session.as_ref().map(|s| &s.project), st.doc) else {
+            ui.label("Open a document to annotate it.");
+            return;
+        };
+        let Some(ann) = st.selected.and_then(|a| p.annotation(doc, a)).cloned() else {
+            self.selection_help(ui, st, doc);
+            return;
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("inspector")
+            .auto_shrink([false, false])
+            .show(ui, |ui| self.annotation(ui, st, doc, &ann));
+    }
+}
+
+impl Inspector {
+    fn selection_help(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId) {
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+        let spans = st.sel.spans();
+        if spans.is_empty() {
+            ui.label("Select text with the mouse or Shift+arrows, then press a type's key (or Enter for a list). Click an annotation, or press ] and [, to inspect it.");
+            return;
+        }
+        let text = p.documents[&doc].text_or_empty();
+        let quoted: Vec<&str> = spans.iter().map(|s| text.slice(s.start, s.end)).collect();
+        ui.label(format!("Selected: “{}”", quoted.join(" … ")));
+        ui.label("Tag as:");
+        let mut cmds = Vec::new();
+        ui.horizontal_wrapped(|ui| {
+            for t in &p.schema.entity_types {
+                let label = match t.hotkey {
+                    Some(k) => format!("{} ({})", t.label, k.to_ascii_uppercase()),
+                    None => t.label.clone(),
+                };
+                if ui.button(label).clicked() {
+                    cmds.push(Command::TagAs(t.id.clone()));
+                }
+            }
+        });
+        if !st.sel.fragments.is_empty() {
+            ui.label(format!("{} fragments (discontinuous)", spans.len()));
+        }
+        st.queue.extend(cmds);
+    }
+
+    fn annotation(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId, ann: &Annotation) {
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+        let mut cmds: Vec<Command> = Vec::new();
+        let kind = p.schema.kind_of(ann.type_id());
+        // Type
+        let types: Vec<(crate::model::Slug, String)> = match kind {
+            Some(TypeKind::Event) => p.schema.event_types.iter().map(|t| (t.id.clone(), t.label.clone())).collect(),
+            Some(TypeKind::Relation) => p.schema.relation_types.iter().map(|t| (t.id.clone(), t.label.clone())).collect(),
+            _ => p.schema.entity_types.iter().map(|t| (t.id.clone(), t.label.clone())).collect(),
+        };
+        egui::ComboBox::from_label("Type")
+            .selected_text(p.schema.label(ann.type_id()))
+            .show_ui(ui, |ui| {
+                for (id, label) in &types {
+                    if ui.selectable_label(id == ann.type_id(), label).clicked() && id != ann.type_id() {
+                        cmds.push(Command::ChangeType(id.clone()));
+                    }
+                }
+            });
+        // Text
+        if let Some(anchor) = ann.anchor() {
+            let text = p.documents[&doc].text_or_empty();
+            ui.label(format!("Text: “{}”", anchor.covered_text(text)));
+            if anchor.fragments.len() > 1 {
+                ui.small(format!("{} fragments", anchor.fragments.len()));
+            }
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!st.sel.is_empty(), egui::Button::new("Move to selection"))
+                .on_hover_text("Re-span this annotation to the selected text (Ctrl+R)")
+                .clicked()
+            {
+                cmds.push(Command::Respan);
+            }
+            if ui.button("Delete").on_hover_text("Delete this annotation (Delete)").clicked() {
+                cmds.push(Command::DeleteAnnotation);
+            }
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Tag all in document…").clicked() {
+                cmds.push(Command::TagAllReview(false));
+            }
+            if ui.button("…in project").clicked() {
+                cmds.push(Command::TagAllReview(true));
+            }
+        });
+        ui.separator();
+        // Registry entry
+        if let Some(m) = ann.as_mention() {
+            ui.strong("Registry entry");
+            match m.entry.and_then(|e| p.registry.get(&e)) {
+                Some(e) => {
+                    ui.horizontal(|ui| {
+                        ui.label(format!("→ {}", e.name));
+                        if ui.button("Unlink").clicked() {
+                            cmds.push(Command::Link { entry: None, alias: None });
+                        }
+                    });
+                }
+                None => {
+                    ui.label("Not linked.");
+                }
+            }
+            let l = ui.label("Link to entry");
+            let resp = ui
+                .add(
+                    egui::TextEdit::singleline(&mut st.link_query)
+                        .hint_text("name or alias (Ctrl+L)")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(l.id);
+            if st.focus == Some(Focus::Link) {
+                resp.request_focus();
+                st.focus = None;
+            }
+            let query = if st.link_query.trim().is_empty() {
+                m.anchor.quote.exact.clone()
+            } else {
+                st.link_query.clone()
+            };
+            let sugg = suggestions(p, &query, m.type_id.as_str(), 8);
+            let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            egui::ComboBox::from_label("Add the text as alias")
+                .selected_text(alias_label(st.link_alias))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut st.link_alias, None, alias_label(None));
+                    for k in AliasKind::ALL {
+                        ui.selectable_value(&mut st.link_alias, Some(k), alias_label(Some(k)));
+                    }
+                });
+            if enter && !st.link_query.trim().is_empty() {
+                match sugg.first() {
+                    Some((id, _, _)) => cmds.push(Command::Link { entry: Some(*id), alias: st.link_alias }),
+                    None => cmds.push(Command::CreateEntry { name: st.link_query.clone(), alias: st.link_alias }),
+                }
+            }
+            for (id, label, _) in &sugg {
+                if ui.button(format!("Link to {label}")).clicked() {
+                    cmds.push(Command::Link { entry: Some(*id), alias: st.link_alias });
+                }
+            }
+            let new_name = if st.link_query.trim().is_empty() { m.anchor.quote.exact.clone() } else { st.link_query.trim().to_owned() };
+            if ui.button(format!("Create entry “{new_name}”")).clicked() {
+                cmds.push(Command::CreateEntry { name: new_name, alias: st.link_alias });
+            }
+            ui.separator();
+        }
+        // Certainty
+        let mut cert = ann.cert;
+        egui::ComboBox::from_label("Certainty")
+            .selected_text(cert.map_or("not stated", |c| c.as_str()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut cert, None, "not stated");
+                for c in Certainty::ALL {
+                    ui.selectable_value(&mut cert, Some(c), c.as_str());
+                }
+            });
+        if cert != ann.cert
+            && let Ok(tx) = tagging::update(p, doc, ann.id, "Change certainty", |a| a.cert = cert)
+        {
+            cmds.push(Command::Apply(tx));
+        }
+        // Attributes
+        for def in p.schema.attributes_for(ann.type_id()) {
+            let cur = ann.attributes.get(&def.id).cloned();
+            match &def.kind {
+                AttrKind::Choice(options) => {
+                    let mut v = match &cur {
+                        Some(AttrValue::Choice(s)) => Some(s.clone()),
+                        _ => None,
+                    };
+                    egui::ComboBox::from_label(&def.label)
+                        .selected_text(v.clone().unwrap_or_else(|| "—".into()))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut v, None, "—");
+                            for o in options {
+                                ui.selectable_value(&mut v, Some(o.clone()), o);
+                            }
+                        });
+                    let new = v.map(AttrValue::Choice);
+                    if new != cur {
+                        cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                    }
+                }
+                AttrKind::YesNo => {
+                    let mut b = matches!(cur, Some(AttrValue::YesNo(true)));
+                    if ui.checkbox(&mut b, &def.label).changed() {
+                        cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, Some(AttrValue::YesNo(b))));
+                    }
+                }
+                AttrKind::Text | AttrKind::Number | AttrKind::Date => {
+                    let shown = cur.as_ref().map(|v| v.to_string()).unwrap_or_default();
+                    let editing = matches!(&self.attr_edit, Some((a, id, _)) if *a == ann.id && id == def.id.as_str());
+                    let mut buf = if editing {
+                        self.attr_edit.as_ref().map(|x| x.2.clone()).unwrap_or_default()
+                    } else {
+                        shown.clone()
+                    };
+                    let l = ui.label(&def.label);
+                    let r = ui.text_edit_singleline(&mut buf).labelled_by(l.id);
+                    if r.changed() || r.has_focus() {
+                        self.attr_edit = Some((ann.id, def.id.0.clone(), buf.clone()));
+                    }
+                    if r.lost_focus() {
+                        self.attr_edit = None;
+                        if buf != shown {
+                            let v = buf.trim();
+                            let new = if v.is_empty() {
+                                None
+                            } else {
+                                match def.kind {
+                                    AttrKind::Number => v.parse::<f64>().ok().map(AttrValue::Number),
+                                    AttrKind::Date => {
+                                        let d = crate::model::NormalizedDate::when(v);
+                                        d.validate().is_ok().then_some(AttrValue::Date(d))
+                                    }
+                                    _ => Some(AttrValue::Text(v.to_owned())),
+                                }
+                            };
+                            if new.is_none() && !v.is_empty() {
+                                st.status = format!("“{v}” is not a valid {}", def.label);
+                            } else {
+                                cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Note
+        let editing = matches!(&self.note, Some((a, _)) if *a == ann.id);
+        if !editing {
+            self.note = Some((ann.id, ann.note.clone()));
+        }
+        if let Some((_, buf)) = &mut self.note {
+            let l = ui.label("Note");
+            let r = ui
+                .add(egui::TextEdit::multiline(buf).desired_rows(3).desired_width(f32::INFINITY))
+                .labelled_by(l.id);
+            if r.lost_focus() && *buf != ann.note {
+                let note = buf.clone();
+                if let Ok(tx) = tagging::update(p, doc, ann.id, "Edit note", |a| a.note = note) {
+                    cmds.push(Command::Apply(tx));
+                }
+            }
+        }
+        st.queue.extend(cmds);
+    }
+}
+
+fn attr_tx(
+    p: &Project,
+    doc: DocId,
+    ann: AnnId,
+    id: &crate::model::Slug,
+    label: &str,
+    value: Option<AttrValue>,
+) -> Option<Command> {
+    tagging::update(p, doc, ann, &format!("Set {label}"), |a| match value {
+        Some(v) => {
+            a.attributes.insert(id.clone(), v);
+        }
+        None => {
+            a.attributes.remove(id);
+        }
+    })
+    .ok()
+    .map(Command::Apply)
+}

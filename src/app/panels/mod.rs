@@ -1,0 +1,36 @@
+//! The window's panels, one file each. A panel draws into the `Ui` the app gives it and
+//! changes project data only by queuing [`Command`](super::Command)s.
+
+pub mod doc_list;
+pub mod find;
+pub mod inspector;
+pub mod palette;
+pub mod reader;
+pub mod registry;
+pub mod status;
+
+use super::AppState;
+
+/// A panel's contents (placement is the app's business).
+pub trait View {
+    fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState);
+}
+
+/// A single-line text field with an accessible label shown before it.
+pub fn labelled_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(l.id)
+    })
+    .inner
+}

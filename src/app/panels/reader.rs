@@ -1,0 +1,508 @@
+//! The reader: the document's text with its annotations as colored underline bars.
+//!
+//! Only visible lines are laid out: one galley per source line, placed by a table of line
+//! tops built from wrapped heights (estimated for lines not yet seen, exact once laid out,
+//! per width and text size). Annotations are found per line through [`LineIndex`], built
+//! once per project change, never by scanning all annotations in a frame.
+
+use super::View;
+use crate::app::{AppState, Command, Selection};
+use crate::model::schema::parse_color;
+use crate::model::{AnnId, DocId, Document, SourceText};
+use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2, pos2, vec2};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Vertical room below the text for underline bars (and the same above, as egui centres).
+const BAR_ROOM: f32 = 9.0;
+const BAR_PITCH: f32 = 3.0;
+const BAR_WIDTH: f32 = 2.0;
+const MAX_BAR_DEPTH: u8 = 3;
+
+/// One annotation fragment on one line, in line-local code points.
+#[derive(Clone, Copy, Debug)]
+pub struct Seg {
+    pub start: u32,
+    pub end: u32,
+    pub ann: AnnId,
+    pub color: Color32,
+    /// Stacking level: 0 is the bar nearest the text.
+    pub depth: u8,
+    /// Length of the whole annotation's extent, to pick the innermost on click.
+    pub extent_len: u32,
+}
+
+/// Annotation fragments by line (compressed rows: `starts[l]..starts[l + 1]` into `segs`).
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    pub starts: Vec<u32>,
+    pub segs: Vec<Seg>,
+}
+
+impl LineIndex {
+    /// Builds the index for a document: O(annotations · lines each spans + n log n).
+    pub fn build(doc: &Document, schema: &crate::model::Schema) -> Self {
+        let text = doc.text_or_empty();
+        let lines = text.line_count();
+        let mut colors: HashMap<&str, Color32> = HashMap::new();
+        let mut items: Vec<(u32, Seg)> = Vec::new();
+        for a in doc.annotations.values() {
+            let Some(anchor) = a.anchor() else { continue };
+            let ty = a.type_id();
+            let color = *colors.entry(ty.as_str()).or_insert_with(|| {
+                schema
+                    .color(ty)
+                    .and_then(parse_color)
+                    .map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b))
+            });
+            let extent_len = anchor.extent().len() as u32;
+            for f in &anchor.fragments {
+                let (l0, l1) = (text.line_of(f.start), text.line_of(f.end.max(f.start + 1) - 1));
+                for l in l0..=l1.min(lines.saturating_sub(1)) {
+                    let r = text.line_range(l);
+                    let s = f.start.max(r.start) - r.start;
+                    let e = f.end.min(r.end).max(r.start) - r.start;
+                    if e <= s && !(r.is_empty() && l0 == l1) {
+                        continue;
+                    }
+                    items.push((
+                        l as u32,
+                        Seg {
+                            start: s as u32,
+                            end: e as u32,
+                            ann: a.id,
+                            color,
+                            depth: 0,
+                            extent_len,
+                        },
+                    ));
+                }
+            }
+        }
+        items.sort_by_key(|(l, s)| (*l, s.start, std::cmp::Reverse(s.end)));
+        let mut starts = vec![0u32; lines + 1];
+        for (l, _) in &items {
+            starts[*l as usize + 1] += 1;
+        }
+        for i in 0..lines {
+            starts[i + 1] += starts[i];
+        }
+        let mut segs: Vec<Seg> = items.into_iter().map(|(_, s)| s).collect();
+        // Stack overlapping segments: each takes the lowest level free over its range.
+        for l in 0..lines {
+            let row = &mut segs[starts[l] as usize..starts[l + 1] as usize];
+            let mut active: Vec<(u32, u8)> = Vec::new();
+            for s in row.iter_mut() {
+                active.retain(|(end, _)| *end > s.start);
+                let mut d = 0u8;
+                while active.iter().any(|(_, x)| *x == d) {
+                    d += 1;
+                }
+                s.depth = d;
+                active.push((s.end, d));
+            }
+        }
+        Self { starts, segs }
+    }
+
+    pub fn line(&self, l: usize) -> &[Seg] {
+        match (self.starts.get(l), self.starts.get(l + 1)) {
+            (Some(&a), Some(&b)) => &self.segs[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Line heights and tops for one document at one width and text size.
+#[derive(Default)]
+struct Layout {
+    doc: Option<DocId>,
+    generation: u64,
+    width: f32,
+    size: f32,
+    line_height: f32,
+    heights: Vec<f32>,
+    exact: Vec<bool>,
+    tops: Vec<f32>,
+    index: LineIndex,
+}
+
+impl Layout {
+    fn total(&self) -> f32 {
+        self.tops.last().copied().unwrap_or(0.0)
+    }
+
+    fn recompute_tops(&mut self) {
+        self.tops.clear();
+        self.tops.reserve(self.heights.len() + 1);
+        let mut y = 0.0;
+        self.tops.push(0.0);
+        for h in &self.heights {
+            y += h;
+            self.tops.push(y);
+        }
+    }
+
+    /// The line at content height `y`.
+    fn line_at(&self, y: f32) -> usize {
+        self.tops
+            .partition_point(|t| *t <= y)
+            .saturating_sub(1)
+            .min(self.heights.len().saturating_sub(1))
+    }
+}
+
+/// The centre panel.
+#[derive(Default)]
+pub struct Reader {
+    layout: Layout,
+    /// Timing of the last frame's layout, for the benchmark.
+    pub last_visible_lines: usize,
+}
+
+fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
+    let mut job = LayoutJob::single_section(
+        text.to_owned(),
+        TextFormat {
+            font_id: font.clone(),
+            color,
+            line_height: Some(line_height),
+            ..Default::default()
+        },
+    );
+    job.wrap.max_width = width;
+    job
+}
+
+/// Blank lines (paragraph breaks) take half a line.
+fn empty_line_height(line_height: f32) -> f32 {
+    (line_height * 0.5).round()
+}
+
+fn r_is_empty(text: &SourceText, line: usize) -> bool {
+    text.line_range(line).is_empty()
+}
+
+/// Rectangles covering local chars `[a, b)` of a laid-out line, one per row.
+fn span_rects(galley: &egui::Galley, a: usize, b: usize) -> Vec<Rect> {
+    let mut out = Vec::new();
+    if b <= a {
+        return out;
+    }
+    let ca = CCursor::new(a);
+    let mut cb = CCursor::new(b);
+    cb.prefer_next_row = false;
+    let (ra, rb) = (galley.layout_from_cursor(ca).row, galley.layout_from_cursor(cb).row);
+    let (pa, pb) = (galley.pos_from_cursor(ca), galley.pos_from_cursor(cb));
+    for r in ra..=rb.min(galley.rows.len().saturating_sub(1)) {
+        let row = galley.rows[r].rect();
+        let x0 = if r == ra { pa.min.x } else { row.min.x };
+        let x1 = if r == rb { pb.min.x } else { row.max.x };
+        if x1 > x0 {
+            out.push(Rect::from_min_max(pos2(x0, row.min.y), pos2(x1, row.max.y)));
+        }
+    }
+    out
+}
+
+impl Reader {
+    fn prepare(
+        &mut self,
+        ui: &egui::Ui,
+        size: f32,
+        generation: u64,
+        project: &crate::model::Project,
+        doc: &Document,
+        width: f32,
+    ) {
+        let l = &mut self.layout;
+        let text = doc.text_or_empty();
+        let same_doc = l.doc == Some(doc.id());
+        if !same_doc || l.generation != generation || l.index.starts.is_empty() {
+            l.index = LineIndex::build(doc, &project.schema);
+            l.generation = generation;
+        }
+        if !same_doc || (l.width - width).abs() > 0.5 || l.size != size {
+            let font = FontId::proportional(size);
+            let (row, avg) = ui.fonts_mut(|f| (f.row_height(&font), f.glyph_width(&font, 'n')));
+            l.line_height = (row + 2.0 * BAR_ROOM).round();
+            l.doc = Some(doc.id());
+            l.width = width;
+            l.size = size;
+            let n = text.line_count();
+            l.heights.clear();
+            l.exact.clear();
+            l.heights.reserve(n);
+            let per_row = (width / avg.max(1.0)).max(1.0);
+            for i in 0..n {
+                let chars = text.line_range(i).len() as f32;
+                if chars == 0.0 {
+                    l.heights.push(empty_line_height(l.line_height));
+                    continue;
+                }
+                let rows = (chars / per_row).ceil().max(1.0);
+                l.heights.push(rows * l.line_height);
+            }
+            l.exact.resize(n, false);
+            l.recompute_tops();
+        }
+    }
+
+    fn galley(&self, ui: &egui::Ui, text: &SourceText, line: usize, font: &FontId, color: Color32) -> Arc<egui::Galley> {
+        let r = text.line_range(line);
+        let job = line_job(text.slice(r.start, r.end), font, color, self.layout.line_height, self.layout.width);
+        ui.fonts_mut(|f| f.layout_job(job))
+    }
+
+    /// Code point under a screen position, given the content origin.
+    fn hit(&self, ui: &egui::Ui, text: &SourceText, origin: Pos2, pos: Pos2, font: &FontId) -> (usize, usize) {
+        let line = self.layout.line_at(pos.y - origin.y);
+        let g = self.galley(ui, text, line, font, Color32::WHITE);
+        let top = origin + vec2(0.0, self.layout.tops[line]);
+        let c = g.cursor_from_pos(pos - top);
+        let r = text.line_range(line);
+        (line, (r.start + c.index.0).min(r.end))
+    }
+}
+
+impl View for Reader {
+    fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        // The session is taken out for the frame so the selection can change while the
+        // document is borrowed; it is always put back.
+        let Some(session) = st.session.take() else {
+            ui.centered_and_justified(|ui| {
+                ui.label("No project open. Use Project → Open…, or drop a project file or a folder of .txt/.md sources here.");
+            });
+            return;
+        };
+        self.show_doc(ui, st, &session);
+        st.session = Some(session);
+        self.tag_popup(ui, st);
+    }
+}
+
+impl Reader {
+    fn show_doc(&mut self, ui: &mut egui::Ui, st: &mut AppState, session: &crate::session::Session) {
+        let project = &session.project;
+        let Some(doc) = st.doc.and_then(|d| project.documents.get(&d)) else {
+            ui.centered_and_justified(|ui| ui.label("No document selected."));
+            return;
+        };
+        if doc.text.is_none() {
+            ui.label(format!("“{}” has no readable transcription.", doc.meta.title));
+            return;
+        }
+        let text = doc.text_or_empty();
+        let width = (ui.available_width() - 16.0).max(80.0);
+        self.prepare(ui, st.prefs.text_size, session.generation, project, doc, width);
+        let font = FontId::proportional(st.prefs.text_size);
+        let text_color = ui.visuals().text_color();
+        let sel_bg = ui.visuals().selection.bg_fill;
+        let outline = ui.visuals().strong_text_color();
+
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("reader-scroll")
+            .auto_shrink([false, false]);
+        if let Some(off) = st.scroll_to.take() {
+            let line = text.line_of(off.min(text.len_chars()));
+            let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
+            // Scroll only when the line is not already in view.
+            let cur = ui.ctx().data(|d| d.get_temp::<(f32, f32)>(egui::Id::unique("reader-view")));
+            let visible = cur.is_some_and(|(a, b)| y >= a && y + self.layout.line_height <= b);
+            if !visible {
+                area = area.vertical_scroll_offset((y - 80.0).max(0.0));
+            }
+        }
+        let mut changed_heights = false;
+        let mut visible_lines = 0;
+        area.show_viewport(ui, |ui, viewport| {
+            ui.ctx().data_mut(|d| {
+                d.insert_temp(egui::Id::unique("reader-view"), (viewport.min.y, viewport.max.y))
+            });
+            let total = self.layout.total();
+            let (rect, resp) = ui.allocate_exact_size(vec2(width + 8.0, total.max(viewport.height())), Sense::click_and_drag());
+            resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text"));
+            let origin = rect.min + vec2(4.0, 0.0);
+            let painter = ui.painter_at(ui.clip_rect());
+            let first = self.layout.line_at(viewport.min.y);
+            let sel_spans = st.sel.spans();
+            let mut hover_info: Option<Vec<AnnId>> = None;
+            let hover = resp.hover_pos();
+            let mut line = first;
+            while line < text.line_count() && self.layout.tops[line] < viewport.max.y {
+                visible_lines += 1;
+                let top = origin + vec2(0.0, self.layout.tops[line]);
+                let g = self.galley(ui, text, line, &font, text_color);
+                let h = if r_is_empty(text, line) {
+                    empty_line_height(self.layout.line_height)
+                } else {
+                    g.size().y.max(self.layout.line_height)
+                };
+                if (h - self.layout.heights[line]).abs() > 0.5 {
+                    self.layout.heights[line] = h;
+                    changed_heights = true;
+                }
+                self.layout.exact[line] = true;
+                let r = text.line_range(line);
+                // Selection background.
+                for s in &sel_spans {
+                    let a = s.start.max(r.start);
+                    let b = s.end.min(r.end);
+                    if b > a {
+                        for rr in span_rects(&g, a - r.start, b - r.start) {
+                            painter.rect_filled(rr.translate(top.to_vec2()).shrink2(vec2(0.0, BAR_ROOM - 1.0)), 2.0, sel_bg);
+                        }
+                    }
+                }
+                let caret_here = st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
+                painter.galley(top, g.clone(), text_color);
+                // Annotation bars.
+                for seg in self.layout.index.line(line) {
+                    let selected = st.selected == Some(seg.ann);
+                    for rr in span_rects(&g, seg.start as usize, seg.end as usize) {
+                        let rr = rr.translate(top.to_vec2());
+                        let y = rr.max.y - BAR_ROOM + 1.0 + f32::from(seg.depth.min(MAX_BAR_DEPTH - 1)) * BAR_PITCH;
+                        painter.line_segment(
+                            [pos2(rr.min.x, y), pos2(rr.max.x, y)],
+                            Stroke::new(BAR_WIDTH, seg.color),
+                        );
+                        if selected {
+                            painter.rect_stroke(
+                                rr.shrink2(vec2(-1.0, BAR_ROOM - 2.0)),
+                                2.0,
+                                Stroke::new(1.5, outline),
+                                egui::StrokeKind::Outside,
+                            );
+                        }
+                    }
+                }
+                if caret_here {
+                    let c = st.sel.caret - r.start;
+                    let p = g.pos_from_cursor(CCursor::new(c)).translate(top.to_vec2());
+                    painter.line_segment(
+                        [pos2(p.min.x, p.min.y + BAR_ROOM - 2.0), pos2(p.min.x, p.max.y - BAR_ROOM + 2.0)],
+                        Stroke::new(1.5, text_color),
+                    );
+                }
+                if let Some(hp) = hover
+                    && hp.y >= top.y
+                    && hp.y < top.y + h
+                {
+                    let c = g.cursor_from_pos(hp - top).index.0 as u32;
+                    let mut under: Vec<&Seg> = self
+                        .layout
+                        .index
+                        .line(line)
+                        .iter()
+                        .filter(|s| s.start <= c && c < s.end)
+                        .collect();
+                    under.sort_by_key(|s| s.extent_len);
+                    if !under.is_empty() {
+                        hover_info = Some(under.iter().map(|s| s.ann).collect());
+                    }
+                }
+                line += 1;
+            }
+
+            // Pointer: click selects an annotation or places the caret; drag selects text.
+            if resp.drag_started()
+                && let Some(p) = resp.interact_pointer_pos()
+            {
+                let (_, off) = self.hit(ui, text, origin, p, &font);
+                let add = ui.input(|i| i.modifiers.command || i.modifiers.ctrl);
+                let mut frags = if add { st.sel.spans() } else { Vec::new() };
+                frags.retain(|s| !s.is_empty());
+                st.sel = Selection { anchor: off, caret: off, fragments: frags };
+                st.tag_popup = None;
+                ui.memory_mut(|m| m.stop_text_input());
+            } else if resp.dragged()
+                && let Some(p) = resp.interact_pointer_pos()
+            {
+                let (_, off) = self.hit(ui, text, origin, p, &font);
+                st.sel.caret = off;
+            }
+            if resp.drag_stopped() && !st.sel.span().is_empty() {
+                st.tag_popup = resp.interact_pointer_pos().map(|p| p + vec2(8.0, 12.0));
+            }
+            if resp.clicked()
+                && let Some(p) = resp.interact_pointer_pos()
+            {
+                let (_, off) = self.hit(ui, text, origin, p, &font);
+                ui.memory_mut(|m| m.stop_text_input());
+                st.tag_popup = None;
+                st.sel = Selection::at(off);
+                let hit = hover_info.as_ref().and_then(|v| v.first().copied());
+                st.queue.push(Command::SelectAnnotation(hit));
+            }
+            if resp.secondary_clicked() && !st.sel.is_empty() {
+                st.tag_popup = resp.interact_pointer_pos();
+            }
+            if let Some(anns) = hover_info {
+                let p = project;
+                let lines: Vec<String> = anns
+                    .iter()
+                    .filter_map(|id| p.annotation(doc.id(), *id))
+                    .map(|a| {
+                        let mut s = p.schema.label(a.type_id()).to_owned();
+                        if let Some(e) = a.as_mention().and_then(|m| m.entry).and_then(|e| p.registry.get(&e)) {
+                            s.push_str(&format!(" → {}", e.name));
+                        }
+                        if !a.note.is_empty() {
+                            s.push_str(&format!(" — {}", a.note));
+                        }
+                        s
+                    })
+                    .collect();
+                resp.on_hover_ui_at_pointer(|ui| {
+                    for l in lines {
+                        ui.label(l);
+                    }
+                });
+            }
+        });
+        self.last_visible_lines = visible_lines;
+        if changed_heights {
+            self.layout.recompute_tops();
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// The "Tag as" popup: one button per entity type, with its hotkey.
+    fn tag_popup(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        let Some(pos) = st.tag_popup else { return };
+        if st.sel.is_empty() {
+            st.tag_popup = None;
+            return;
+        }
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+        let types: Vec<_> = p.schema.entity_types.iter().map(|t| (t.id.clone(), t.label.clone(), t.hotkey, t.color.clone())).collect();
+        let mut picked = None;
+        egui::Area::new(egui::Id::unique("tag-popup"))
+            .fixed_pos(pos)
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.label("Tag as");
+                    for (id, label, key, color) in &types {
+                        let c = parse_color(color).map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b));
+                        ui.horizontal(|ui| {
+                            let (r, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
+                            ui.painter().rect_filled(r, 2.0, c);
+                            let text = match key {
+                                Some(k) => format!("{label}  ({})", k.to_ascii_uppercase()),
+                                None => label.clone(),
+                            };
+                            if ui.button(text).clicked() {
+                                picked = Some(id.clone());
+                            }
+                        });
+                    }
+                });
+            });
+        if let Some(id) = picked {
+            st.queue.push(Command::TagAs(id));
+            st.tag_popup = None;
+        }
+    }
+}

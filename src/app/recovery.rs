@@ -1,0 +1,149 @@
+//! The recovery copy: unsaved work written beside the project file as
+//! `<project file>.recovery` a second after each change, removed after a clean save. On the
+//! next open it is offered back as one undoable transaction, so a crash loses at most a few
+//! seconds and nothing is applied without asking.
+
+use crate::model::{
+    Annotation, DocId, DocumentMeta, Edit, Entry, Project, ProjectInfo, Schema, Transaction,
+};
+use crate::session::Session;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a recovery copy holds: the project-wide data and every document with unsaved changes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recovery {
+    pub info: ProjectInfo,
+    pub schema: Schema,
+    pub registry: Vec<Entry>,
+    pub docs: Vec<RecoveredDoc>,
+}
+
+/// A document's metadata and annotations as they were in memory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecoveredDoc {
+    pub meta: DocumentMeta,
+    pub annotations: Vec<Annotation>,
+}
+
+/// The recovery file for a project file.
+pub fn path_for(project_file: &Path) -> PathBuf {
+    let mut s = project_file.as_os_str().to_owned();
+    s.push(".recovery");
+    PathBuf::from(s)
+}
+
+/// Writes the recovery copy of a session's unsaved work.
+pub fn write(s: &Session) -> anyhow::Result<()> {
+    let r = Recovery {
+        info: s.project.info.clone(),
+        schema: s.project.schema.clone(),
+        registry: s.project.registry.values().cloned().collect(),
+        docs: s
+            .unsaved
+            .docs
+            .iter()
+            .filter_map(|id| s.project.documents.get(id))
+            .map(|d| RecoveredDoc {
+                meta: d.meta.clone(),
+                annotations: d.annotations.values().cloned().collect(),
+            })
+            .collect(),
+    };
+    let text = ron::ser::to_string_pretty(&r, ron::ser::PrettyConfig::new())?;
+    let path = path_for(&s.disk.project_file);
+    let tmp = path_for(&path);
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(())
+}
+
+/// Removes the recovery copy of a session, if any.
+pub fn remove(s: Option<&Session>) {
+    if let Some(s) = s {
+        remove_for(&s.disk.project_file);
+    }
+}
+
+/// Removes the recovery copy of a project file, if any.
+pub fn remove_for(project_file: &Path) {
+    let _ = std::fs::remove_file(path_for(project_file));
+}
+
+/// The session's recovery copy, when there is one that differs from the loaded project.
+pub fn read(s: &Session) -> anyhow::Result<Option<Recovery>> {
+    let path = path_for(&s.disk.project_file);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let r: Recovery = ron::from_str(&text)?;
+    if r.transaction(&s.project)?.is_empty() {
+        remove_for(&s.disk.project_file);
+        return Ok(None);
+    }
+    Ok(Some(r))
+}
+
+impl Recovery {
+    /// The transaction that brings `project` to the recovered state. Documents no longer in
+    /// the project are skipped.
+    pub fn transaction(&self, project: &Project) -> anyhow::Result<Transaction> {
+        let mut tx = Transaction::new("Restore unsaved work");
+        if self.info != project.info {
+            tx.push(Edit::Info {
+                before: project.info.clone(),
+                after: self.info.clone(),
+            });
+        }
+        if self.schema != project.schema {
+            tx.push(Edit::Schema {
+                before: Box::new(project.schema.clone()),
+                after: Box::new(self.schema.clone()),
+            });
+        }
+        let mine: BTreeMap<_, _> = self.registry.iter().map(|e| (e.id, e)).collect();
+        for (id, e) in &project.registry {
+            match mine.get(id) {
+                None => tx.push(Edit::remove_entry(e.clone())),
+                Some(m) if *m != e => tx.push(Edit::update_entry(e.clone(), (*m).clone())),
+                _ => {}
+            }
+        }
+        for (id, m) in &mine {
+            if !project.registry.contains_key(id) {
+                tx.push(Edit::add_entry((*m).clone()));
+            }
+        }
+        for rd in &self.docs {
+            let id: DocId = rd.meta.id;
+            let Some(d) = project.documents.get(&id) else {
+                continue;
+            };
+            if d.meta != rd.meta {
+                tx.push(Edit::DocumentMeta {
+                    before: Box::new(d.meta.clone()),
+                    after: Box::new(rd.meta.clone()),
+                });
+            }
+            let mine: BTreeMap<_, _> = rd.annotations.iter().map(|a| (a.id, a)).collect();
+            for (aid, a) in &d.annotations {
+                match mine.get(aid) {
+                    None => tx.push(Edit::remove_annotation(id, a.clone())),
+                    Some(m) if *m != a => {
+                        tx.push(Edit::update_annotation(id, a.clone(), (*m).clone()))
+                    }
+                    _ => {}
+                }
+            }
+            for (aid, m) in &mine {
+                if !d.annotations.contains_key(aid) {
+                    tx.push(Edit::add_annotation(id, (*m).clone()));
+                }
+            }
+        }
+        Ok(tx)
+    }
+}

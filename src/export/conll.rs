@@ -1,0 +1,192 @@
+//! CoNLL-2003 style export: one token per line, `TOKEN _ _ TAG`, with IOB2 tags
+//! (`B-PER`, `I-PER`, `O`); each document starts with `-DOCSTART- -X- O O` and sentences
+//! are separated by blank lines.
+//!
+//! Tokens and sentences follow Unicode text segmentation (UAX #29): words split at word
+//! boundaries (each CJK ideograph is a token), sentences at sentence boundaries and line
+//! breaks. CoNLL cannot nest, so when mentions overlap **the outermost wins**: mentions are
+//! taken by start, longest first, and one overlapping an earlier-taken mention is left out.
+//! A discontinuous mention tags the tokens of each fragment, each fragment starting with
+//! `B-`; the tokens in its gaps are `O`. A token partly inside a fragment takes its tag.
+
+use super::{ExportError, Exporter, Progress, write_file};
+use crate::model::{Document, Project, Slug};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Writes `documents.conll`.
+pub struct ConllExporter;
+
+/// The tag label for an entity type: `PER`, `ORG`, `LOC` for person, organization and
+/// place (as CoNLL-2003 names them), else the type id in capitals (`DATE`, `DOCREF`).
+pub fn ner_label(type_id: &Slug) -> String {
+    match type_id.as_str() {
+        "person" => "PER".to_owned(),
+        "organization" => "ORG".to_owned(),
+        "place" => "LOC".to_owned(),
+        other => other.to_ascii_uppercase(),
+    }
+}
+
+/// One fragment of a mention that won its place.
+struct Frag {
+    start: usize,
+    end: usize,
+    label: String,
+}
+
+/// The fragments of the mentions kept under "outermost wins", in text order.
+fn kept_fragments(doc: &Document) -> Vec<Frag> {
+    let mut mentions: Vec<_> = doc
+        .annotations
+        .values()
+        .filter_map(|a| a.as_mention())
+        .collect();
+    mentions.sort_by_key(|m| {
+        let e = m.anchor.extent();
+        (e.start, std::cmp::Reverse(e.end))
+    });
+    let mut out = Vec::new();
+    let mut covered_to = 0;
+    for m in mentions {
+        let e = m.anchor.extent();
+        if e.start < covered_to || e.is_empty() {
+            continue;
+        }
+        covered_to = e.end;
+        let label = ner_label(&m.type_id);
+        out.extend(m.anchor.fragments.iter().map(|f| Frag {
+            start: f.start,
+            end: f.end,
+            label: label.clone(),
+        }));
+    }
+    out
+}
+
+/// The CoNLL text of one document, `-DOCSTART-` line included.
+pub fn document_conll(doc: &Document) -> String {
+    let text = doc.text_or_empty().as_str();
+    let frags = kept_fragments(doc);
+    let mut out = String::from("-DOCSTART- -X- O O\n\n");
+    let (mut last_byte, mut last_char) = (0usize, 0usize);
+    let mut fi = 0;
+    let mut tagged_frag: Option<usize> = None;
+    for (sb, sentence) in text.split_sentence_bound_indices() {
+        let mut any = false;
+        for (wb, word) in sentence.split_word_bound_indices() {
+            if word.trim().is_empty() {
+                continue;
+            }
+            let byte = sb + wb;
+            last_char += text[last_byte..byte].chars().count();
+            last_byte = byte;
+            let (ts, te) = (last_char, last_char + word.chars().count());
+            while fi < frags.len() && frags[fi].end <= ts {
+                fi += 1;
+            }
+            let tag = match frags.get(fi) {
+                Some(f) if f.start < te => {
+                    let prefix = if tagged_frag == Some(fi) { "I" } else { "B" };
+                    tagged_frag = Some(fi);
+                    format!("{prefix}-{}", f.label)
+                }
+                _ => "O".to_owned(),
+            };
+            let _ = writeln!(out, "{word} _ _ {tag}");
+            any = true;
+        }
+        if any {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+impl Exporter for ConllExporter {
+    fn id(&self) -> &'static str {
+        "conll"
+    }
+
+    fn label(&self) -> &'static str {
+        "CoNLL-2003 (IOB)"
+    }
+
+    fn export(
+        &self,
+        project: &Project,
+        out_dir: &Path,
+        progress: Progress<'_>,
+    ) -> Result<Vec<PathBuf>, ExportError> {
+        let mut out = String::new();
+        let n = project.documents.len().max(1);
+        progress(0.0);
+        for (i, doc) in project.documents.values().enumerate() {
+            out.push_str(&document_conll(doc));
+            progress((i + 1) as f32 / n as f32);
+        }
+        let file = write_file(out_dir, "documents.conll", out.as_bytes())?;
+        progress(1.0);
+        Ok(vec![file])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Annotation, Body, Mention, SourceText, Span, TextAnchor};
+
+    fn doc(text: &str, mentions: &[(&str, &[(usize, usize)])]) -> Document {
+        let t = SourceText::from_str_normalizing(text);
+        let mut d = Document {
+            meta: crate::model::DocumentMeta {
+                id: crate::model::DocId::new(),
+                title: "t".into(),
+                source: None,
+                images: vec![],
+                status: Default::default(),
+                archival: Default::default(),
+            },
+            text: Some(t.clone()),
+            annotations: Default::default(),
+        };
+        for (ty, spans) in mentions {
+            let spans: Vec<Span> = spans.iter().map(|&(a, b)| Span::new(a, b)).collect();
+            let a = Annotation::new(Body::Mention(Mention {
+                type_id: Slug::new(*ty),
+                anchor: TextAnchor::new(&t, &spans).unwrap(),
+                entry: None,
+                date: None,
+            }));
+            d.annotations.insert(a.id, a);
+        }
+        d
+    }
+
+    #[test]
+    fn outermost_wins_and_sentences_split() {
+        // "Kim Il Sung" (person) contains "Il" tagged as place: the person wins.
+        let d = doc(
+            "Kim Il Sung met 毛泽东. Then left.",
+            &[
+                ("person", &[(0, 11)]),
+                ("place", &[(4, 6)]),
+                ("person", &[(16, 19)]),
+            ],
+        );
+        let c = document_conll(&d);
+        let expect = "-DOCSTART- -X- O O\n\nKim _ _ B-PER\nIl _ _ I-PER\nSung _ _ I-PER\nmet _ _ O\n毛 _ _ B-PER\n泽 _ _ I-PER\n东 _ _ I-PER\n. _ _ O\n\nThen _ _ O\nleft _ _ O\n. _ _ O\n\n";
+        assert_eq!(c, expect);
+    }
+
+    #[test]
+    fn discontinuous_fragments_restart_with_b() {
+        let d = doc("Kim and Peng said", &[("person", &[(0, 3), (8, 12)])]);
+        let c = document_conll(&d);
+        assert!(
+            c.contains("Kim _ _ B-PER\nand _ _ O\nPeng _ _ B-PER\nsaid _ _ O\n"),
+            "{c}"
+        );
+    }
+}

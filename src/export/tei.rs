@@ -1,0 +1,1070 @@
+//! TEI P5 export: one `<TEI>` file per document, valid against `tei_all`.
+//!
+//! Layout of each file:
+//! - `teiHeader`: title, the project as publisher, the annotators as `respStmt`s
+//!   (`xml:id="resp-N"`, pointed to by `@resp`), the archival description in
+//!   `sourceDesc/msDesc` and `sourceDesc/bibl`, and `profileDesc/correspDesc` for each
+//!   Communication event.
+//! - `text/body xml:space="preserve"`: the text as it is. Paragraphs are the pieces between
+//!   `"\n\n"` (so `text == paragraphs.join("\n\n")`), and each other `"\n"` is an `<lb/>`.
+//!   Mentions that nest are inline `persName`/`orgName`/`placeName`/`date`/`rs`
+//!   (`xml:id="a-<annotation uuid>"`, `@ref="#e-<entry uuid>"`, `@cert`, `@resp`). An
+//!   `<anchor>` between two paragraphs stands for the offset between their two newlines.
+//! - `standOff`: mentions that cross others or a paragraph break, and discontinuous ones,
+//!   as `listAnnotation type="mentions"`: an `annotation` whose `@target` lists pairs of
+//!   anchors (start, end of each fragment) placed in the text and whose `note
+//!   type="mention"` holds the same element an inline mention would have. Events are
+//!   `listEvent/event` (`ptr type="<role>"` per filler, in order; `ptr type="trigger-anchor"`
+//!   for the trigger's anchors), relations `listRelation/relation @name @active @passive`,
+//!   notes and attributes `listAnnotation type="notes"` (`note`, and `note type="attribute"
+//!   subtype="<kind>" n="<attribute id>"` per attribute), and the whole registry as
+//!   `listPerson`/`listOrg`/`listPlace`/`listObject`.
+//!
+//! Dates with minute precision (`1951-07-11T00:00`) are not `xsd:dateTime`s, so they go in
+//! `@when-iso`/`@notBefore-iso`/`@notAfter-iso`; others in `@when`/`@notBefore`/`@notAfter`.
+
+use super::w3c::attr_to_text;
+use super::{ExportError, Exporter, Progress, write_file};
+use crate::model::{AnnId, EntryId, Slug};
+use crate::model::{
+    Annotation, Body, Document, Entry, Mention, NormalizedDate, Project, Span, Target,
+};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The TEI namespace.
+pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
+/// `ptr/@type` of the pointer to an event trigger's anchors (not a slug, so no role clashes).
+pub const TRIGGER_PTR: &str = "trigger-anchor";
+
+/// The TEI exporter.
+pub struct TeiExporter;
+
+impl Exporter for TeiExporter {
+    fn id(&self) -> &'static str {
+        "tei"
+    }
+
+    fn label(&self) -> &'static str {
+        "TEI P5 XML"
+    }
+
+    fn export(
+        &self,
+        project: &Project,
+        out_dir: &Path,
+        progress: Progress<'_>,
+    ) -> Result<Vec<PathBuf>, ExportError> {
+        let mut written = Vec::new();
+        let mut used = HashSet::new();
+        let n = project.documents.len().max(1);
+        for (i, doc) in project.documents.values().enumerate() {
+            let name = unique_name(&doc_file_stem(doc), "xml", &mut used);
+            let format_error = |message: String| ExportError::Format {
+                path: out_dir.join(&name),
+                message: format!("document \"{}\": {message}", doc.meta.title),
+            };
+            check_anchors(doc).map_err(format_error)?;
+            let xml = document_xml(project, doc)
+                .map_err(|e| format_error(format!("cannot write XML: {e}")))?;
+            if let Some((line, c)) = first_non_xml_char(&xml) {
+                return Err(format_error(format!(
+                    "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
+                    c as u32
+                )));
+            }
+            written.push(write_file(out_dir, &name, &xml)?);
+            progress((i + 1) as f32 / n as f32);
+        }
+        progress(1.0);
+        Ok(written)
+    }
+}
+
+/// Refuses a document whose anchors fall outside its text (missing or changed source):
+/// exporting it would lose or misplace those annotations.
+pub fn check_anchors(doc: &Document) -> Result<(), String> {
+    let len = doc.text_or_empty().len_chars();
+    for a in doc.annotations.values() {
+        if let Some(an) = a.anchor()
+            && an.extent().end > len
+        {
+            return Err(format!(
+                "annotation {} ends at {} but the text has {len} characters{}",
+                a.id,
+                an.extent().end,
+                if doc.text.is_none() {
+                    " (its source could not be read)"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The first character XML 1.0 forbids, with its 1-based line, if any.
+pub fn first_non_xml_char(bytes: &[u8]) -> Option<(usize, char)> {
+    let s = String::from_utf8_lossy(bytes);
+    let mut line = 1;
+    for c in s.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        let ok = matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{D7FF}').contains(&c)
+            || ('\u{E000}'..='\u{FFFD}').contains(&c)
+            || c >= '\u{10000}';
+        if !ok {
+            return Some((line, c));
+        }
+    }
+    None
+}
+
+/// The file stem for a document: its source path without extension, else its id.
+pub fn doc_file_stem(doc: &Document) -> String {
+    match &doc.meta.source {
+        Some(src) => {
+            let p = src.path.as_str();
+            let file = src.path.file_name();
+            match file.rfind('.') {
+                Some(dot) if dot > 0 => p[..p.len() - (file.len() - dot)].to_owned(),
+                _ => p.to_owned(),
+            }
+        }
+        None => doc.meta.id.to_string(),
+    }
+}
+
+/// `stem.ext`, or `stem-2.ext` … when already used.
+pub fn unique_name(stem: &str, ext: &str, used: &mut HashSet<String>) -> String {
+    let mut name = format!("{stem}.{ext}");
+    let mut k = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{stem}-{k}.{ext}");
+        k += 1;
+    }
+    name
+}
+
+/// The XML id of an annotation.
+pub fn ann_xml_id(id: AnnId) -> String {
+    format!("a-{id}")
+}
+
+/// The XML id of a registry entry.
+pub fn entry_xml_id(id: EntryId) -> String {
+    format!("e-{id}")
+}
+
+/// The XML id of the anchor at the start (`end == false`) or end of fragment `i`.
+fn anchor_id(id: AnnId, i: usize, end: bool) -> String {
+    format!("a-{id}-{i}{}", if end { 'e' } else { 's' })
+}
+
+/// A pointer to a role filler or relation argument.
+fn target_ref(t: &Target) -> String {
+    match t {
+        Target::Annotation(a) => format!("#{}", ann_xml_id(*a)),
+        Target::Entry(e) => format!("#{}", entry_xml_id(*e)),
+    }
+}
+
+/// Whether an ISO value has a time of day without seconds (not an `xsd:dateTime`).
+fn needs_iso_attr(v: &str) -> bool {
+    v.split_once('T').is_some_and(|(_, t)| t.len() == 5)
+}
+
+/// Date attributes for a normalized date.
+pub fn date_attrs(d: &NormalizedDate) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (plain, iso, v) in [
+        ("when", "when-iso", &d.when),
+        ("notBefore", "notBefore-iso", &d.not_before),
+        ("notAfter", "notAfter-iso", &d.not_after),
+    ] {
+        if let Some(v) = v {
+            out.push((if needs_iso_attr(v) { iso } else { plain }, v.clone()));
+        }
+    }
+    out
+}
+
+/// The TEI element for a mention of entity type `type_id`, and its `@type` if any.
+pub fn element_for_type(project: &Project, type_id: &Slug) -> (&'static str, Option<String>) {
+    match type_id.as_str() {
+        "person" => ("persName", None),
+        "organization" => ("orgName", None),
+        "place" => ("placeName", None),
+        "date" => ("date", None),
+        other => {
+            if project.schema.entity(type_id).is_some_and(|t| t.dated) {
+                ("date", Some(other.to_owned()))
+            } else {
+                ("rs", Some(other.to_owned()))
+            }
+        }
+    }
+}
+
+type Attrs = Vec<(&'static str, String)>;
+
+/// A small writer that indents structural parts and leaves mixed content alone.
+struct Out {
+    w: Writer<Vec<u8>>,
+    depth: usize,
+    pretty: bool,
+}
+
+type Res = std::io::Result<()>;
+
+impl Out {
+    fn new() -> Self {
+        Self {
+            w: Writer::new(Vec::new()),
+            depth: 0,
+            pretty: true,
+        }
+    }
+
+    fn nl(&mut self) -> Res {
+        if self.pretty {
+            let s = format!("\n{}", "  ".repeat(self.depth));
+            self.w
+                .write_event(Event::Text(BytesText::from_escaped(s)))?;
+        }
+        Ok(())
+    }
+
+    fn start(name: &str, attrs: &[(&str, String)]) -> BytesStart<'static> {
+        let mut s = BytesStart::new(name.to_owned());
+        for (k, v) in attrs {
+            s.push_attribute((*k, v.as_str()));
+        }
+        s
+    }
+
+    fn open(&mut self, name: &str, attrs: &[(&str, String)]) -> Res {
+        self.nl()?;
+        self.w.write_event(Event::Start(Self::start(name, attrs)))?;
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn close(&mut self, name: &str) -> Res {
+        self.depth -= 1;
+        self.nl()?;
+        self.w.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    fn empty(&mut self, name: &str, attrs: &[(&str, String)]) -> Res {
+        self.nl()?;
+        self.w.write_event(Event::Empty(Self::start(name, attrs)))
+    }
+
+    /// `<name attrs>text</name>` on its own line.
+    fn leaf(&mut self, name: &str, attrs: &[(&str, String)], text: &str) -> Res {
+        self.nl()?;
+        self.w.write_event(Event::Start(Self::start(name, attrs)))?;
+        self.w.write_event(Event::Text(BytesText::new(text)))?;
+        self.w.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    fn raw_open(&mut self, name: &str, attrs: &[(&str, String)]) -> Res {
+        self.w.write_event(Event::Start(Self::start(name, attrs)))
+    }
+
+    fn raw_close(&mut self, name: &str) -> Res {
+        self.w.write_event(Event::End(BytesEnd::new(name)))
+    }
+
+    fn raw_empty(&mut self, name: &str, attrs: &[(&str, String)]) -> Res {
+        self.w.write_event(Event::Empty(Self::start(name, attrs)))
+    }
+
+    fn text(&mut self, s: &str) -> Res {
+        if s.is_empty() {
+            return Ok(());
+        }
+        self.w.write_event(Event::Text(BytesText::new(s)))
+    }
+}
+
+/// Annotator names in first-use order → `resp-N` ids.
+fn resp_ids(doc: &Document) -> BTreeMap<String, String> {
+    let names: BTreeSet<&str> = doc
+        .annotations
+        .values()
+        .map(|a| a.resp.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_owned(), format!("resp-{}", i + 1)))
+        .collect()
+}
+
+/// Attributes shared by every annotation element: cert and resp.
+fn cert_resp(a: &Annotation, resp: &BTreeMap<String, String>) -> Attrs {
+    let mut out = Vec::new();
+    if let Some(c) = a.cert {
+        out.push(("cert", c.as_str().to_owned()));
+    }
+    if let Some(r) = resp.get(&a.resp) {
+        out.push(("resp", format!("#{r}")));
+    }
+    out
+}
+
+/// The element name and attributes for a mention (without `xml:id`).
+fn mention_element(
+    project: &Project,
+    a: &Annotation,
+    m: &Mention,
+    resp: &BTreeMap<String, String>,
+) -> (&'static str, Attrs) {
+    let (name, ty) = element_for_type(project, &m.type_id);
+    let mut attrs: Attrs = Vec::new();
+    if let Some(t) = ty {
+        attrs.push(("type", t));
+    }
+    if let Some(e) = m.entry {
+        attrs.push(("ref", format!("#{}", entry_xml_id(e))));
+    }
+    if name == "date"
+        && let Some(d) = &m.date
+    {
+        attrs.extend(date_attrs(d));
+    }
+    attrs.extend(cert_resp(a, resp));
+    (name, attrs)
+}
+
+/// The pieces of `text` between `"\n\n"`, as code-point ranges.
+pub fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut start = 0;
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        if chars[i] == '\n' && chars[i + 1] == '\n' {
+            out.push(Span::new(start, i));
+            i += 2;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(Span::new(start, chars.len()));
+    out
+}
+
+/// Splits a document's mentions into those written inline (properly nested, one
+/// fragment, inside one paragraph) and the rest.
+fn split_inline(doc: &Document, paras: &[Span]) -> (Vec<AnnId>, Vec<AnnId>) {
+    let mut cands: Vec<(Span, AnnId)> = Vec::new();
+    let mut standoff = Vec::new();
+    for a in doc.annotations.values() {
+        let Body::Mention(m) = &a.body else { continue };
+        let f = &m.anchor.fragments;
+        let inside = f.len() == 1
+            && paras
+                .iter()
+                .any(|p| p.start <= f[0].start && f[0].end <= p.end);
+        if inside {
+            cands.push((f[0], a.id));
+        } else {
+            standoff.push(a.id);
+        }
+    }
+    cands.sort_by(|(a, ia), (b, ib)| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(ia.cmp(ib))
+    });
+    let mut stack: Vec<Span> = Vec::new();
+    let mut inline = Vec::new();
+    for (s, id) in cands {
+        while stack.last().is_some_and(|top| top.end <= s.start) {
+            stack.pop();
+        }
+        if stack.last().is_none_or(|top| s.end <= top.end) {
+            stack.push(s);
+            inline.push(id);
+        } else {
+            standoff.push(id);
+        }
+    }
+    (inline, standoff)
+}
+
+/// One thing that happens at an offset in the body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    /// Closing an inline mention; sorted so inner ones (later starts) close first.
+    Close(std::cmp::Reverse<usize>, std::cmp::Reverse<AnnId>),
+    Anchor(String),
+    /// Opening an inline mention; outer ones (later ends) first.
+    Open(std::cmp::Reverse<usize>, AnnId),
+}
+
+/// The whole TEI file for one document.
+pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8>> {
+    let text = doc.text_or_empty();
+    let paras = paragraphs(text.as_str());
+    let (inline, standoff) = split_inline(doc, &paras);
+    let resp = resp_ids(doc);
+
+    // Marks by offset.
+    let mut marks: BTreeMap<usize, Vec<Mark>> = BTreeMap::new();
+    for id in &inline {
+        let Some(a) = doc.annotations.get(id) else {
+            continue;
+        };
+        let Some(an) = a.anchor() else { continue };
+        let s = an.fragments[0];
+        marks
+            .entry(s.start)
+            .or_default()
+            .push(Mark::Open(std::cmp::Reverse(s.end), *id));
+        marks.entry(s.end).or_default().push(Mark::Close(
+            std::cmp::Reverse(s.start),
+            std::cmp::Reverse(*id),
+        ));
+    }
+    let anchored: Vec<AnnId> = standoff
+        .iter()
+        .copied()
+        .chain(
+            doc.annotations
+                .values()
+                .filter(|a| matches!(&a.body, Body::Event(e) if e.trigger.is_some()))
+                .map(|a| a.id),
+        )
+        .collect();
+    for id in &anchored {
+        let Some(an) = doc.annotations.get(id).and_then(Annotation::anchor) else {
+            continue;
+        };
+        for (i, f) in an.fragments.iter().enumerate() {
+            marks
+                .entry(f.start)
+                .or_default()
+                .push(Mark::Anchor(anchor_id(*id, i, false)));
+            marks
+                .entry(f.end)
+                .or_default()
+                .push(Mark::Anchor(anchor_id(*id, i, true)));
+        }
+    }
+    for v in marks.values_mut() {
+        v.sort();
+    }
+
+    let mut o = Out::new();
+    o.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    o.nl()?;
+    o.w.write_event(Event::Start(Out::start(
+        "TEI",
+        &[
+            ("xmlns", TEI_NS.to_owned()),
+            ("xml:id", format!("d-{}", doc.meta.id)),
+        ],
+    )))?;
+    o.depth = 1;
+    write_header(&mut o, project, doc, &resp)?;
+
+    // Body.
+    o.open("text", &[])?;
+    o.nl()?;
+    o.raw_open("body", &[("xml:space", "preserve".to_owned())])?;
+    o.pretty = false;
+    let chars: Vec<char> = text.as_str().chars().collect();
+    let mut mark_iter = marks.into_iter().peekable();
+    let emit_marks = |o: &mut Out, ms: Vec<Mark>| -> Res {
+        for m in ms {
+            match m {
+                Mark::Close(_, std::cmp::Reverse(id)) => {
+                    if let Some(a) = doc.annotations.get(&id)
+                        && let Body::Mention(m) = &a.body
+                    {
+                        o.raw_close(element_for_type(project, &m.type_id).0)?;
+                    }
+                }
+                Mark::Anchor(x) => o.raw_empty("anchor", &[("xml:id", x)])?,
+                Mark::Open(_, id) => {
+                    if let Some(a) = doc.annotations.get(&id)
+                        && let Body::Mention(m) = &a.body
+                    {
+                        let (name, mut attrs) = mention_element(project, a, m, &resp);
+                        attrs.insert(0, ("xml:id", ann_xml_id(id)));
+                        o.raw_open(name, &attrs)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    };
+    for (pi, p) in paras.iter().enumerate() {
+        if pi > 0 {
+            // The offset between the two newlines of the separator.
+            let mid = p.start - 1;
+            if let Some(ms) = mark_iter.next_if(|(k, _)| *k == mid).map(|(_, v)| v) {
+                emit_marks(&mut o, ms)?;
+            }
+        }
+        o.raw_open("p", &[])?;
+        let mut pos = p.start;
+        loop {
+            if let Some(ms) = mark_iter.next_if(|(k, _)| *k == pos).map(|(_, v)| v) {
+                emit_marks(&mut o, ms)?;
+            }
+            if pos >= p.end {
+                break;
+            }
+            let next = mark_iter
+                .peek()
+                .map_or(p.end, |(k, _)| (*k).min(p.end))
+                .max(pos + 1);
+            let chunk: String = chars[pos..next].iter().collect();
+            for (li, line) in chunk.split('\n').enumerate() {
+                if li > 0 {
+                    o.raw_empty("lb", &[])?;
+                }
+                o.text(line)?;
+            }
+            pos = next;
+        }
+        o.raw_close("p")?;
+    }
+    o.raw_close("body")?;
+    o.pretty = true;
+    o.close("text")?;
+
+    write_standoff(&mut o, project, doc, &standoff, &resp)?;
+    o.depth = 0;
+    o.nl()?;
+    o.raw_close("TEI")?;
+    o.w.write_event(Event::Text(BytesText::new("\n")))?;
+    Ok(o.w.into_inner())
+}
+
+fn write_header(
+    o: &mut Out,
+    project: &Project,
+    doc: &Document,
+    resp: &BTreeMap<String, String>,
+) -> Res {
+    let arch = &doc.meta.archival;
+    o.open("teiHeader", &[])?;
+    o.open("fileDesc", &[])?;
+    o.open("titleStmt", &[])?;
+    o.leaf("title", &[], &doc.meta.title)?;
+    for (name, id) in resp {
+        o.open("respStmt", &[("xml:id", id.clone())])?;
+        o.leaf("resp", &[], "annotation")?;
+        o.leaf("name", &[], name)?;
+        o.close("respStmt")?;
+    }
+    o.close("titleStmt")?;
+    o.open("publicationStmt", &[])?;
+    o.leaf(
+        "p",
+        &[],
+        &format!(
+            "Exported from the Marginalia project \"{}\".",
+            project.info.name
+        ),
+    )?;
+    o.close("publicationStmt")?;
+    o.open("sourceDesc", &[])?;
+    if !(arch.archive.is_empty() && arch.collection.is_empty() && arch.call_number.is_empty()) {
+        o.open("msDesc", &[])?;
+        o.open("msIdentifier", &[])?;
+        if !arch.archive.is_empty() {
+            o.leaf("repository", &[], &arch.archive)?;
+        }
+        if !arch.collection.is_empty() {
+            o.leaf("collection", &[], &arch.collection)?;
+        }
+        if !arch.call_number.is_empty() {
+            o.leaf(
+                "idno",
+                &[("type", "callNumber".to_owned())],
+                &arch.call_number,
+            )?;
+        }
+        o.close("msIdentifier")?;
+        o.close("msDesc")?;
+    }
+    o.open("bibl", &[])?;
+    o.leaf("title", &[], &doc.meta.title)?;
+    if let Some(d) = &arch.date {
+        o.empty("date", &date_attrs(d))?;
+    }
+    if !arch.original_language.is_empty() {
+        let mut attrs = Vec::new();
+        if is_language_tag(&arch.original_language) {
+            attrs.push(("mainLang", arch.original_language.clone()));
+        }
+        o.leaf("textLang", &attrs, &arch.original_language)?;
+    }
+    if !arch.url.is_empty() {
+        o.leaf("ref", &[("target", arch.url.clone())], &arch.url)?;
+    }
+    if !arch.citation.is_empty() {
+        o.leaf("note", &[("type", "citation".to_owned())], &arch.citation)?;
+    }
+    if !arch.translation_note.is_empty() {
+        o.leaf(
+            "note",
+            &[("type", "translation".to_owned())],
+            &arch.translation_note,
+        )?;
+    }
+    o.close("bibl")?;
+    o.close("sourceDesc")?;
+    o.close("fileDesc")?;
+    write_corresp(o, project, doc)?;
+    o.close("teiHeader")
+}
+
+/// Whether `s` looks like a BCP 47 tag ("ru", "zh-Hans", "ko-KR").
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The registry entry a target names: itself, or the entry its mention links to.
+fn entry_of(doc: &Document, t: &Target) -> Option<EntryId> {
+    match t {
+        Target::Entry(e) => Some(*e),
+        Target::Annotation(a) => doc
+            .annotations
+            .get(a)
+            .and_then(Annotation::as_mention)
+            .and_then(|m| m.entry),
+    }
+}
+
+/// `profileDesc/correspDesc` for each Communication event.
+fn write_corresp(o: &mut Out, project: &Project, doc: &Document) -> Res {
+    let comms: Vec<_> = doc
+        .annotations
+        .values()
+        .filter_map(|a| match &a.body {
+            Body::Event(e) if e.type_id.as_str() == "communication" => Some((a.id, e)),
+            _ => None,
+        })
+        .collect();
+    if comms.is_empty() {
+        return Ok(());
+    }
+    o.open("profileDesc", &[])?;
+    for (id, ev) in comms {
+        o.open(
+            "correspDesc",
+            &[("corresp", format!("#{}", ann_xml_id(id)))],
+        )?;
+        let date_of = |ev: &crate::model::Event| -> Option<NormalizedDate> {
+            ev.roles
+                .get(&Slug::new("date"))
+                .into_iter()
+                .flatten()
+                .find_map(|t| match t {
+                    Target::Annotation(a) => doc
+                        .annotations
+                        .get(a)
+                        .and_then(Annotation::as_mention)
+                        .and_then(|m| m.date.clone()),
+                    Target::Entry(_) => None,
+                })
+                .or_else(|| ev.date.clone())
+        };
+        for (action, roles) in [
+            ("sent", &["sender"][..]),
+            ("received", &["recipient", "copy_to"][..]),
+            ("transmitted", &["via"][..]),
+        ] {
+            let fillers: Vec<(&Slug, &Target)> = roles
+                .iter()
+                .flat_map(|r| {
+                    ev.roles
+                        .get_key_value(&Slug::new(*r))
+                        .into_iter()
+                        .flat_map(|(k, v)| v.iter().map(move |t| (k, t)))
+                })
+                .collect();
+            if fillers.is_empty() {
+                continue;
+            }
+            o.open("correspAction", &[("type", action.to_owned())])?;
+            for (role, t) in fillers {
+                let ty = project.target_type(doc.id(), t).cloned();
+                let name = match ty.as_ref().map(Slug::as_str) {
+                    Some("organization") => "orgName",
+                    _ => "persName",
+                };
+                let mut attrs = Vec::new();
+                if let Some(e) = entry_of(doc, t) {
+                    attrs.push(("ref", format!("#{}", entry_xml_id(e))));
+                }
+                if role.as_str() != roles[0] {
+                    attrs.push(("role", role.as_str().to_owned()));
+                }
+                o.leaf(name, &attrs, &project.target_label(doc.id(), t))?;
+            }
+            if action == "sent" {
+                // Places among any role's fillers: where the message was sent from.
+                for t in ev.roles.values().flatten() {
+                    if project.target_type(doc.id(), t).map(Slug::as_str) == Some("place") {
+                        let mut attrs = Vec::new();
+                        if let Some(e) = entry_of(doc, t) {
+                            attrs.push(("ref", format!("#{}", entry_xml_id(e))));
+                        }
+                        o.leaf("placeName", &attrs, &project.target_label(doc.id(), t))?;
+                    }
+                }
+                if let Some(d) = date_of(ev) {
+                    o.empty("date", &date_attrs(&d))?;
+                }
+            }
+            o.close("correspAction")?;
+        }
+        o.close("correspDesc")?;
+    }
+    o.close("profileDesc")
+}
+
+fn write_standoff(
+    o: &mut Out,
+    project: &Project,
+    doc: &Document,
+    standoff: &[AnnId],
+    resp: &BTreeMap<String, String>,
+) -> Res {
+    let anything = !project.registry.is_empty()
+        || !standoff.is_empty()
+        || doc.annotations.values().any(|a| {
+            !matches!(a.body, Body::Mention(_)) || !a.note.is_empty() || !a.attributes.is_empty()
+        });
+    if !anything {
+        // An empty standOff is not valid TEI.
+        return Ok(());
+    }
+    o.open("standOff", &[])?;
+    // The registry.
+    let mut groups: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for e in project.registry.values() {
+        let list = match e.type_id.as_str() {
+            "person" => "listPerson",
+            "organization" => "listOrg",
+            "place" => "listPlace",
+            _ => "listObject",
+        };
+        groups.entry(list).or_default().push(e);
+    }
+    for list in ["listPerson", "listOrg", "listPlace", "listObject"] {
+        let Some(entries) = groups.get(list) else {
+            continue;
+        };
+        o.open(list, &[])?;
+        for e in entries {
+            write_entry(o, e)?;
+        }
+        o.close(list)?;
+    }
+    // Standoff mentions.
+    if !standoff.is_empty() {
+        o.open("listAnnotation", &[("type", "mentions".to_owned())])?;
+        for id in standoff {
+            let Some(a) = doc.annotations.get(id) else {
+                continue;
+            };
+            let Body::Mention(m) = &a.body else { continue };
+            let targets: Vec<String> = (0..m.anchor.fragments.len())
+                .flat_map(|i| {
+                    [
+                        format!("#{}", anchor_id(*id, i, false)),
+                        format!("#{}", anchor_id(*id, i, true)),
+                    ]
+                })
+                .collect();
+            o.open(
+                "annotation",
+                &[
+                    ("xml:id", ann_xml_id(*id)),
+                    ("target", targets.join(" ")),
+                    ("motivation", "identifying".to_owned()),
+                ],
+            )?;
+            o.open("note", &[("type", "mention".to_owned())])?;
+            let (name, attrs) = mention_element(project, a, m, resp);
+            o.leaf(name, &attrs, &m.anchor.covered_text(doc.text_or_empty()))?;
+            o.close("note")?;
+            o.close("annotation")?;
+        }
+        o.close("listAnnotation")?;
+    }
+    // Events.
+    let events: Vec<_> = doc
+        .annotations
+        .values()
+        .filter_map(|a| match &a.body {
+            Body::Event(e) => Some((a, e)),
+            _ => None,
+        })
+        .collect();
+    if !events.is_empty() {
+        o.open("listEvent", &[])?;
+        for (a, ev) in events {
+            let mut attrs: Attrs = vec![
+                ("xml:id", ann_xml_id(a.id)),
+                ("type", ev.type_id.as_str().to_owned()),
+            ];
+            if let Some(d) = &ev.date {
+                attrs.extend(date_attrs(d));
+            }
+            attrs.extend(cert_resp(a, resp));
+            o.open("event", &attrs)?;
+            o.leaf("label", &[], project.schema.label(&ev.type_id))?;
+            if let Some(t) = &ev.trigger {
+                let targets: Vec<String> = (0..t.fragments.len())
+                    .flat_map(|i| {
+                        [
+                            format!("#{}", anchor_id(a.id, i, false)),
+                            format!("#{}", anchor_id(a.id, i, true)),
+                        ]
+                    })
+                    .collect();
+                o.empty(
+                    "ptr",
+                    &[
+                        ("type", TRIGGER_PTR.to_owned()),
+                        ("target", targets.join(" ")),
+                    ],
+                )?;
+            }
+            for (role, fillers) in &ev.roles {
+                for t in fillers {
+                    o.empty(
+                        "ptr",
+                        &[
+                            ("type", role.as_str().to_owned()),
+                            ("target", target_ref(t)),
+                        ],
+                    )?;
+                }
+            }
+            o.close("event")?;
+        }
+        o.close("listEvent")?;
+    }
+    // Relations.
+    let rels: Vec<_> = doc
+        .annotations
+        .values()
+        .filter_map(|a| match &a.body {
+            Body::Relation(r) => Some((a, r)),
+            _ => None,
+        })
+        .collect();
+    if !rels.is_empty() {
+        o.open("listRelation", &[])?;
+        for (a, r) in rels {
+            let mut attrs: Attrs = vec![
+                ("xml:id", ann_xml_id(a.id)),
+                ("name", r.type_id.as_str().to_owned()),
+                ("active", target_ref(&r.from)),
+                ("passive", target_ref(&r.to)),
+            ];
+            attrs.extend(cert_resp(a, resp));
+            o.empty("relation", &attrs)?;
+        }
+        o.close("listRelation")?;
+    }
+    // Notes and attributes.
+    let noted: Vec<&Annotation> = doc
+        .annotations
+        .values()
+        .filter(|a| !a.note.is_empty() || !a.attributes.is_empty())
+        .collect();
+    if !noted.is_empty() {
+        o.open("listAnnotation", &[("type", "notes".to_owned())])?;
+        for a in noted {
+            o.open(
+                "annotation",
+                &[
+                    ("xml:id", format!("n-{}", a.id)),
+                    ("target", format!("#{}", ann_xml_id(a.id))),
+                    ("motivation", motivation(a).to_owned()),
+                ],
+            )?;
+            if !a.note.is_empty() {
+                o.leaf("note", &[], &a.note)?;
+            }
+            for (k, v) in &a.attributes {
+                let (kind, text) = attr_to_text(v);
+                o.leaf(
+                    "note",
+                    &[
+                        ("type", "attribute".to_owned()),
+                        ("subtype", kind.to_owned()),
+                        ("n", k.as_str().to_owned()),
+                    ],
+                    &text,
+                )?;
+            }
+            o.close("annotation")?;
+        }
+        o.close("listAnnotation")?;
+    }
+    o.close("standOff")
+}
+
+/// The motivation of a notes-and-attributes annotation.
+fn motivation(a: &Annotation) -> &'static str {
+    match (a.note.is_empty(), a.attributes.is_empty()) {
+        (false, false) => "commenting describing",
+        (false, true) => "commenting",
+        _ => "describing",
+    }
+}
+
+fn write_entry(o: &mut Out, e: &Entry) -> Res {
+    let (el, name_el) = match e.type_id.as_str() {
+        "person" => ("person", "persName"),
+        "organization" => ("org", "orgName"),
+        "place" => ("place", "placeName"),
+        _ => ("object", "objectName"),
+    };
+    let mut attrs: Attrs = vec![("xml:id", entry_xml_id(e.id))];
+    if el == "object" {
+        attrs.push(("type", e.type_id.as_str().to_owned()));
+    }
+    o.open(el, &attrs)?;
+    if el == "object" {
+        o.open("objectIdentifier", &[])?;
+    }
+    o.leaf(name_el, &[("type", "canonical".to_owned())], &e.name)?;
+    for al in &e.aliases {
+        let mut attrs: Attrs = vec![("type", al.kind.as_str().to_owned())];
+        if !al.note.is_empty() {
+            // The alias note rides along as a sub-type-free annotation attribute.
+            attrs.push(("n", al.note.clone()));
+        }
+        o.leaf(name_el, &attrs, &al.name)?;
+    }
+    for id in &e.authority {
+        o.leaf("idno", &[("type", id.scheme.as_str().to_owned())], &id.id)?;
+    }
+    if el == "object" {
+        o.close("objectIdentifier")?;
+    }
+    if !e.note.is_empty() {
+        o.leaf("note", &[], &e.note)?;
+    }
+    o.close(el)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_join_back() {
+        for t in [
+            "",
+            "a",
+            "a\n\nb",
+            "a\n\n\nb",
+            "a\n\n\n\nb\n",
+            "\n\n",
+            "x\ny\n\n",
+        ] {
+            let chars: Vec<char> = t.chars().collect();
+            let parts: Vec<String> = paragraphs(t)
+                .iter()
+                .map(|s| chars[s.start..s.end].iter().collect())
+                .collect();
+            assert_eq!(parts.join("\n\n"), t, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn minute_precision_uses_iso_attributes() {
+        let d = NormalizedDate::range("1951-07-10T15:00", "1951-07-11");
+        assert_eq!(
+            date_attrs(&d),
+            vec![
+                ("notBefore-iso", "1951-07-10T15:00".to_owned()),
+                ("notAfter", "1951-07-11".to_owned())
+            ]
+        );
+    }
+
+    fn one_doc(text: Option<&str>) -> (Project, crate::model::DocId) {
+        let mut p = Project::new("p");
+        let doc = Document {
+            meta: crate::model::DocumentMeta {
+                id: crate::model::DocId::new(),
+                title: "t".into(),
+                source: None,
+                images: Vec::new(),
+                status: crate::model::DocStatus::NotStarted,
+                archival: crate::model::ArchivalMeta::default(),
+            },
+            text: text.map(crate::model::SourceText::from_str_normalizing),
+            annotations: BTreeMap::new(),
+        };
+        let id = doc.id();
+        p.documents.insert(id, doc);
+        (p, id)
+    }
+
+    #[test]
+    fn control_characters_are_refused_not_written() {
+        let (p, _) = one_doc(Some("a\u{b}b"));
+        let tmp = tempfile::tempdir().unwrap();
+        let err = TeiExporter.export(&p, tmp.path(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("U+000B"), "{err}");
+        assert_eq!(first_non_xml_char("ok\n😀".as_bytes()), None);
+    }
+
+    #[test]
+    fn anchors_outside_the_text_are_refused_by_both_exporters() {
+        let (mut p, id) = one_doc(Some("Mao Zedong"));
+        let t = p.documents[&id].text.clone().unwrap();
+        let a = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: crate::model::TextAnchor::span(&t, 4, 10).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        let doc = p.documents.get_mut(&id).unwrap();
+        doc.annotations.insert(a.id, a);
+        doc.text = None;
+        let tmp = tempfile::tempdir().unwrap();
+        let exporters: [&dyn Exporter; 2] = [&TeiExporter, &super::super::w3c::W3cExporter];
+        for ex in exporters {
+            let err = ex.export(&p, tmp.path(), &mut |_| {}).unwrap_err();
+            assert!(err.to_string().contains("could not be read"), "{err}");
+        }
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("ru"));
+        assert!(is_language_tag("zh-Hans"));
+        assert!(!is_language_tag("Russian"));
+    }
+}

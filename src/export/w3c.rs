@@ -1,0 +1,373 @@
+//! W3C Web Annotation export: per document, `<stem>.json` (an `AnnotationCollection` whose
+//! `first` page holds every annotation) and `<stem>.txt` (the LF-normalized text the
+//! selectors count in), plus one `registry.json` for the folder.
+//!
+//! Conventions, which [`crate::import::w3c`] reads back:
+//! - Ids: the collection is `urn:uuid:<document id>`, its page `…#page-1`, each annotation
+//!   `urn:uuid:<annotation id>`; targets' `source` is the collection's document IRI.
+//! - A mention is motivated `identifying`; it has one target per fragment, each a
+//!   `SpecificResource` with a `TextQuoteSelector` and a `TextPositionSelector` (code points).
+//!   Bodies: `TextualBody` `tagging` (the type label), `describing` (a date as ISO 8601,
+//!   a range as `start/end`, open ends as `..`; an event's own date as `event-date: …`), `commenting` (the note), and
+//!   `SpecificResource` `identifying` whose `source` is the entry's first authority URL, or
+//!   `urn:uuid:<entry id>`.
+//! - Events and relations are motivated `linking`; their targets are the IRIs of the
+//!   fillers (annotations or entries) and, for events, the trigger's text fragments; a
+//!   `describing` body per filler reads `<role>: <IRI>` (`from:`/`to:` for relations).
+//! - `registry.json` lists every entry with its IRIs, names, aliases and authority ids.
+//! - Each attribute is a `classifying` body `<attribute id>=<value>` (its kind is the
+//!   schema's).
+//! - The annotator (`resp`) is the annotation's `creator` (`Person` with `name`).
+
+use super::tei::{doc_file_stem, unique_name};
+use super::{ExportError, Exporter, Progress, write_file};
+use crate::model::anchor::quote_for;
+use crate::model::registry::Authority;
+use crate::model::schema::AttrKind;
+use crate::model::{Annotation, AttrValue, Body, Document, Entry, NormalizedDate, Project, Target};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The Web Annotation JSON-LD context.
+pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// The key of an event's own date in its `describing` body (not a slug, so no role clashes).
+pub const EVENT_DATE: &str = "event-date";
+/// The file listing the registry, beside the collections.
+pub const REGISTRY_FILE: &str = "registry.json";
+
+/// The W3C Web Annotation exporter.
+pub struct W3cExporter;
+
+impl Exporter for W3cExporter {
+    fn id(&self) -> &'static str {
+        "w3c"
+    }
+
+    fn label(&self) -> &'static str {
+        "W3C Web Annotation (JSON-LD)"
+    }
+
+    fn export(
+        &self,
+        project: &Project,
+        out_dir: &Path,
+        progress: Progress<'_>,
+    ) -> Result<Vec<PathBuf>, ExportError> {
+        let mut written = Vec::new();
+        let mut used = HashSet::new();
+        used.insert(REGISTRY_FILE.to_owned());
+        let n = project.documents.len().max(1);
+        for (i, doc) in project.documents.values().enumerate() {
+            let name = unique_name(&doc_file_stem(doc), "json", &mut used);
+            let stem = &name[..name.len() - ".json".len()];
+            super::tei::check_anchors(doc).map_err(|message| ExportError::Format {
+                path: out_dir.join(&name),
+                message: format!("document \"{}\": {message}", doc.meta.title),
+            })?;
+            let json = collection(project, doc);
+            written.push(write_file(out_dir, &name, &pretty(&json))?);
+            written.push(write_file(
+                out_dir,
+                &format!("{stem}.txt"),
+                doc.text_or_empty().as_str().as_bytes(),
+            )?);
+            progress((i + 1) as f32 / n as f32);
+        }
+        written.push(write_file(
+            out_dir,
+            REGISTRY_FILE,
+            &pretty(&registry(project)),
+        )?);
+        progress(1.0);
+        Ok(written)
+    }
+}
+
+fn pretty(v: &Value) -> Vec<u8> {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// The IRI for an entry: its first authority URL, else `urn:uuid:<id>`.
+pub fn entry_iri(e: &Entry) -> String {
+    e.authority
+        .iter()
+        .find_map(|a| authority_url(&a.scheme, &a.id))
+        .unwrap_or_else(|| format!("urn:uuid:{}", e.id))
+}
+
+/// The web address of an authority record, when the scheme has one.
+pub fn authority_url(scheme: &Authority, id: &str) -> Option<String> {
+    if id.starts_with("http://") || id.starts_with("https://") {
+        return Some(id.to_owned());
+    }
+    let base = match scheme {
+        Authority::Wikidata => "https://www.wikidata.org/entity/",
+        Authority::Viaf => "https://viaf.org/viaf/",
+        Authority::Gnd => "https://d-nb.info/gnd/",
+        Authority::GeoNames => "https://sws.geonames.org/",
+        Authority::Lcnaf => "https://id.loc.gov/authorities/names/",
+        Authority::Other(_) => return None,
+    };
+    Some(format!("{base}{id}"))
+}
+
+/// A date as an ISO 8601 value or interval (`..` for an open end).
+pub fn date_value(d: &NormalizedDate) -> String {
+    match (&d.when, &d.not_before, &d.not_after) {
+        (Some(w), _, _) => w.clone(),
+        (None, a, b) => format!(
+            "{}/{}",
+            a.as_deref().unwrap_or(".."),
+            b.as_deref().unwrap_or("..")
+        ),
+    }
+}
+
+/// Reads a [`date_value`] back; `None` unless it is valid ISO 8601.
+pub fn parse_date_value(v: &str) -> Option<NormalizedDate> {
+    let d = match v.split_once('/') {
+        Some((a, b)) => NormalizedDate {
+            when: None,
+            not_before: (a != "..").then(|| a.to_owned()),
+            not_after: (b != "..").then(|| b.to_owned()),
+        },
+        None => NormalizedDate::when(v),
+    };
+    d.validate().ok().map(|()| d)
+}
+
+/// An attribute value as (kind, text): `choice`, `text`, `number`, `yes-no`, `date`.
+pub fn attr_to_text(v: &AttrValue) -> (&'static str, String) {
+    match v {
+        AttrValue::Choice(s) => ("choice", s.clone()),
+        AttrValue::Text(s) => ("text", s.clone()),
+        AttrValue::Number(n) => ("number", n.to_string()),
+        AttrValue::YesNo(b) => ("yes-no", if *b { "yes" } else { "no" }.to_owned()),
+        AttrValue::Date(d) => ("date", date_value(d)),
+    }
+}
+
+/// Reads [`attr_to_text`] back.
+pub fn attr_from_text(kind: &str, s: &str) -> Option<AttrValue> {
+    Some(match kind {
+        "choice" => AttrValue::Choice(s.to_owned()),
+        "text" => AttrValue::Text(s.to_owned()),
+        "number" => AttrValue::Number(s.trim().parse().ok()?),
+        "yes-no" => AttrValue::YesNo(match s.trim() {
+            "yes" => true,
+            "no" => false,
+            _ => return None,
+        }),
+        "date" => AttrValue::Date(parse_date_value(s.trim())?),
+        _ => return None,
+    })
+}
+
+/// The kind name [`attr_to_text`] uses for a schema attribute kind.
+pub fn kind_name(k: &AttrKind) -> &'static str {
+    match k {
+        AttrKind::Choice(_) => "choice",
+        AttrKind::Text => "text",
+        AttrKind::Number => "number",
+        AttrKind::YesNo => "yes-no",
+        AttrKind::Date => "date",
+    }
+}
+
+fn target_iri(project: &Project, t: &Target) -> String {
+    match t {
+        Target::Annotation(a) => format!("urn:uuid:{a}"),
+        Target::Entry(e) => project
+            .registry
+            .get(e)
+            .map_or_else(|| format!("urn:uuid:{e}"), entry_iri),
+    }
+}
+
+fn textual(purpose: &str, value: &str) -> Value {
+    json!({"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"})
+}
+
+/// The `AnnotationCollection` for one document.
+pub fn collection(project: &Project, doc: &Document) -> Value {
+    let doc_iri = format!("urn:uuid:{}", doc.meta.id);
+    let items: Vec<Value> = doc
+        .annotations
+        .values()
+        .map(|a| annotation(project, doc, &doc_iri, a))
+        .collect();
+    json!({
+        "@context": CONTEXT,
+        "id": doc_iri,
+        "type": "AnnotationCollection",
+        "label": doc.meta.title,
+        "total": items.len(),
+        "first": {
+            "id": format!("{doc_iri}#page-1"),
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    })
+}
+
+fn text_targets(doc: &Document, doc_iri: &str, a: &Annotation) -> Vec<Value> {
+    let text = doc.text_or_empty();
+    a.anchor()
+        .map(|an| {
+            an.fragments
+                .iter()
+                .map(|f| {
+                    let q = quote_for(text, f.start, f.end);
+                    json!({
+                        "type": "SpecificResource",
+                        "source": doc_iri,
+                        "selector": [
+                            {"type": "TextQuoteSelector", "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix},
+                            {"type": "TextPositionSelector", "start": f.start, "end": f.end},
+                        ],
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) -> Value {
+    let mut bodies = vec![textual("tagging", project.schema.label(a.type_id()))];
+    let mut targets = text_targets(doc, doc_iri, a);
+    let motivation = match &a.body {
+        Body::Mention(m) => {
+            if let Some(d) = &m.date {
+                bodies.push(textual("describing", &date_value(d)));
+            }
+            if let Some(e) = m.entry {
+                let source = project
+                    .registry
+                    .get(&e)
+                    .map_or_else(|| format!("urn:uuid:{e}"), entry_iri);
+                bodies.push(
+                    json!({"type": "SpecificResource", "purpose": "identifying", "source": source}),
+                );
+            }
+            "identifying"
+        }
+        Body::Event(ev) => {
+            if let Some(d) = &ev.date {
+                bodies.push(textual(
+                    "describing",
+                    &format!("{EVENT_DATE}: {}", date_value(d)),
+                ));
+            }
+            for (role, fillers) in &ev.roles {
+                for t in fillers {
+                    let iri = target_iri(project, t);
+                    bodies.push(textual("describing", &format!("{role}: {iri}")));
+                    targets.push(Value::String(iri));
+                }
+            }
+            "linking"
+        }
+        Body::Relation(r) => {
+            for (k, t) in [("from", &r.from), ("to", &r.to)] {
+                let iri = target_iri(project, t);
+                bodies.push(textual("describing", &format!("{k}: {iri}")));
+                targets.push(Value::String(iri));
+            }
+            "linking"
+        }
+    };
+    for (k, v) in &a.attributes {
+        bodies.push(textual(
+            "classifying",
+            &format!("{k}={}", attr_to_text(v).1),
+        ));
+    }
+    if !a.note.is_empty() {
+        bodies.push(textual("commenting", &a.note));
+    }
+    if targets.is_empty() {
+        targets.push(Value::String(doc_iri.to_owned()));
+    }
+    let mut out = json!({
+        "id": format!("urn:uuid:{}", a.id),
+        "type": "Annotation",
+        "motivation": motivation,
+        "body": bodies,
+        "target": targets,
+    });
+    if !a.resp.is_empty() {
+        out["creator"] = json!({"type": "Person", "name": a.resp});
+    }
+    out
+}
+
+/// The registry as JSON: entries with their IRIs, names, aliases and authority ids.
+pub fn registry(project: &Project) -> Value {
+    let entries: Vec<Value> = project
+        .registry
+        .values()
+        .map(|e| {
+            json!({
+                "id": format!("urn:uuid:{}", e.id),
+                "iri": entry_iri(e),
+                "type": e.type_id.as_str(),
+                "name": e.name,
+                "aliases": e.aliases.iter().map(|a| json!({"name": a.name, "kind": a.kind.as_str(), "note": a.note})).collect::<Vec<_>>(),
+                "authority": e.authority.iter().map(|a| json!({"scheme": a.scheme.as_str(), "id": a.id})).collect::<Vec<_>>(),
+                "note": e.note,
+            })
+        })
+        .collect();
+    json!({"project": project.info.name, "entries": entries})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_values() {
+        assert_eq!(
+            date_value(&NormalizedDate::when("1951-07-11")),
+            "1951-07-11"
+        );
+        assert_eq!(
+            date_value(&NormalizedDate::range("1951-07-10", "1951-07-12")),
+            "1951-07-10/1951-07-12"
+        );
+        let open = NormalizedDate {
+            not_before: Some("1951".into()),
+            ..NormalizedDate::default()
+        };
+        assert_eq!(date_value(&open), "1951/..");
+    }
+
+    #[test]
+    fn attribute_values_round_trip() {
+        for v in [
+            AttrValue::Choice("accepted".into()),
+            AttrValue::Text("Major = rank".into()),
+            AttrValue::Number(120.0),
+            AttrValue::Number(-2.5),
+            AttrValue::YesNo(true),
+            AttrValue::Date(NormalizedDate::range("1951-07-10", "1951-07-12")),
+        ] {
+            let (k, s) = attr_to_text(&v);
+            assert_eq!(attr_from_text(k, &s), Some(v));
+        }
+        assert_eq!(attr_from_text("number", "many"), None);
+    }
+
+    #[test]
+    fn authority_urls() {
+        assert_eq!(
+            authority_url(&Authority::Wikidata, "Q855").as_deref(),
+            Some("https://www.wikidata.org/entity/Q855")
+        );
+        assert_eq!(authority_url(&Authority::Other("x".into()), "1"), None);
+    }
+}

@@ -1,0 +1,1371 @@
+//! TEI P5 import: plain text from the body, mentions from inline `persName`, `placeName`,
+//! `orgName`, `date`, `rs` … (and from our `standOff` encoding), registry entries from
+//! `listPerson`/`listOrg`/`listPlace`/`listObject` and from named elements with an
+//! `xml:id` outside the body (FRUS front-matter persons lists), events and relations.
+//!
+//! Text conventions: with `xml:space="preserve"` on the body (our own export) paragraphs are
+//! joined by `"\n\n"`, `<lb/>` is `"\n"` and text is taken as it is. Otherwise block
+//! elements (`p`, `head`, `opener`, `dateline`, `closer` …) are separated by `"\n\n"`,
+//! `<lb/>` is `"\n"`, runs of white space become one space and are trimmed at block
+//! edges. `note`s are moved out of the running text to the end of their document as
+//! blocks `"[n] …"`; a `note type="source"` in a document's `head` becomes its citation.
+//! A body with `div type="document"` (a FRUS volume) yields one document per such div.
+//! `persName type="from"`/`"to"` in a document yields a Communication event.
+
+use super::{ImportError, Importer};
+use crate::export::tei::TRIGGER_PTR;
+use crate::export::w3c::attr_from_text;
+use crate::model::date::check_iso;
+use crate::model::registry::Authority;
+use crate::model::schema::{EntityType, EventType, RelationType};
+use crate::model::{
+    Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, Certainty, DocId, Entry,
+    EntryId, Event, Mention, NormalizedDate, Project, Relation, Slug, Span, Target, TextAnchor,
+};
+use crate::store;
+use quick_xml::Reader;
+use quick_xml::events::Event as XmlEvent;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The TEI importer.
+pub struct TeiImporter;
+
+impl Importer for TeiImporter {
+    fn id(&self) -> &'static str {
+        "tei"
+    }
+
+    fn label(&self) -> &'static str {
+        "TEI P5 XML"
+    }
+
+    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+        let files = xml_files(source)?;
+        if files.is_empty() {
+            return Err(ImportError::Invalid {
+                path: source.to_path_buf(),
+                message: "no .xml files found".into(),
+            });
+        }
+        let mut project = Project::new(String::new());
+        for (rel, file) in files {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| ImportError::io("read", &file, e))?;
+            let root = parse(&text, &file)?;
+            import_tree(&mut project, &root, &rel, &file, staging)?;
+        }
+        Ok(project)
+    }
+}
+
+/// The `.xml` files under `source` (or `source` itself), with their stems relative to it.
+fn xml_files(source: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
+    if source.is_file() {
+        let stem = source.file_stem().map_or_else(
+            || "document".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        return Ok(vec![(stem, source.to_path_buf())]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![source.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let rd = std::fs::read_dir(&dir).map_err(|e| ImportError::io("read folder", &dir, e))?;
+        for entry in rd {
+            let p = entry
+                .map_err(|e| ImportError::io("read folder", &dir, e))?
+                .path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "xml") {
+                let rel = p.strip_prefix(source).unwrap_or(&p).with_extension("");
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push((parts.join("/"), p));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// A small element tree.
+
+/// An XML element: local name, attributes (qualified names kept for `xml:*`), children.
+#[derive(Debug, Clone)]
+pub struct El {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+    pub line: usize,
+}
+
+/// A child of an element.
+#[derive(Debug, Clone)]
+pub enum Node {
+    El(El),
+    Text(String),
+}
+
+impl El {
+    pub fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &El> {
+        self.children.iter().filter_map(|n| match n {
+            Node::El(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    pub fn child(&self, name: &str) -> Option<&El> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    /// Every descendant element (depth first, document order), not including `self`.
+    pub fn descendants(&self) -> Vec<&El> {
+        let mut out = Vec::new();
+        fn go<'a>(e: &'a El, out: &mut Vec<&'a El>) {
+            for c in e.elements() {
+                out.push(c);
+                go(c, out);
+            }
+        }
+        go(self, &mut out);
+        out
+    }
+
+    /// The text content as written (`exact`, for our own export, which never indents
+    /// inside text) or with white space collapsed and trimmed.
+    pub fn text_in(&self, exact: bool) -> String {
+        if !exact {
+            return self.text();
+        }
+        let mut s = String::new();
+        fn go(e: &El, s: &mut String) {
+            for c in &e.children {
+                match c {
+                    Node::Text(t) => s.push_str(t),
+                    Node::El(e) if e.name == "lb" => s.push('\n'),
+                    Node::El(e) => go(e, s),
+                }
+            }
+        }
+        go(self, &mut s);
+        s
+    }
+
+    /// The text content with white space collapsed and trimmed.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        fn go(e: &El, s: &mut String) {
+            for c in &e.children {
+                match c {
+                    Node::Text(t) => s.push_str(t),
+                    Node::El(e) if e.name == "lb" => s.push(' '),
+                    Node::El(e) => go(e, s),
+                }
+            }
+        }
+        go(self, &mut s);
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+fn local(name: &[u8]) -> String {
+    let s = String::from_utf8_lossy(name);
+    match s.rsplit_once(':') {
+        Some((_, l)) => l.to_owned(),
+        None => s.into_owned(),
+    }
+}
+
+/// Parses `text` into its root element; errors name `path` and the line.
+pub fn parse(text: &str, path: &Path) -> Result<El, ImportError> {
+    let line_of = |byte: u64| {
+        let b = (byte as usize).min(text.len());
+        text.as_bytes()[..b].iter().filter(|&&c| c == b'\n').count() + 1
+    };
+    let syntax = |byte: u64, message: String| ImportError::Syntax {
+        path: path.to_path_buf(),
+        line: line_of(byte),
+        message,
+    };
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(false);
+    let mut stack: Vec<El> = Vec::new();
+    let mut root: Option<El> = None;
+    let push_text = |stack: &mut Vec<El>, s: &str| {
+        if let Some(top) = stack.last_mut() {
+            if let Some(Node::Text(t)) = top.children.last_mut() {
+                t.push_str(s);
+            } else {
+                top.children.push(Node::Text(s.to_owned()));
+            }
+        }
+    };
+    loop {
+        let pos = reader.buffer_position();
+        let ev = reader
+            .read_event()
+            .map_err(|e| syntax(reader.error_position(), e.to_string()))?;
+        let is_empty = matches!(ev, XmlEvent::Empty(_));
+        match &ev {
+            XmlEvent::Start(s) | XmlEvent::Empty(s) => {
+                let mut attrs = Vec::new();
+                for a in s.attributes() {
+                    let a = a.map_err(|e| syntax(pos, e.to_string()))?;
+                    let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+                    let value = a
+                        .unescape_value()
+                        .map_err(|e| syntax(pos, e.to_string()))?
+                        .into_owned();
+                    attrs.push((key, value));
+                }
+                let el = El {
+                    name: local(s.name().as_ref()),
+                    attrs,
+                    children: Vec::new(),
+                    line: line_of(pos),
+                };
+                if stack.is_empty() && root.is_some() {
+                    return Err(syntax(pos, "more than one root element".into()));
+                }
+                if is_empty {
+                    match stack.last_mut() {
+                        Some(top) => top.children.push(Node::El(el)),
+                        None => root = Some(el),
+                    }
+                } else {
+                    stack.push(el);
+                }
+            }
+            XmlEvent::End(_) => {
+                let Some(el) = stack.pop() else {
+                    return Err(syntax(pos, "unexpected closing tag".into()));
+                };
+                match stack.last_mut() {
+                    Some(top) => top.children.push(Node::El(el)),
+                    None => root = Some(el),
+                }
+            }
+            XmlEvent::Text(t) => {
+                let s = t.decode().map_err(|e| syntax(pos, e.to_string()))?;
+                if stack.is_empty() {
+                    if !s.trim().is_empty() {
+                        return Err(syntax(pos, "text outside the root element".into()));
+                    }
+                } else {
+                    push_text(&mut stack, &s);
+                }
+            }
+            XmlEvent::CData(t) => {
+                let s = t.decode().map_err(|e| syntax(pos, e.to_string()))?;
+                push_text(&mut stack, &s);
+            }
+            XmlEvent::GeneralRef(r) => {
+                let c = match r
+                    .resolve_char_ref()
+                    .map_err(|e| syntax(pos, e.to_string()))?
+                {
+                    Some(c) => c.to_string(),
+                    None => {
+                        let name = r.decode().map_err(|e| syntax(pos, e.to_string()))?;
+                        match name.as_ref() {
+                            "amp" => "&".into(),
+                            "lt" => "<".into(),
+                            "gt" => ">".into(),
+                            "quot" => "\"".into(),
+                            "apos" => "'".into(),
+                            other => {
+                                return Err(syntax(pos, format!("unknown entity &{other};")));
+                            }
+                        }
+                    }
+                };
+                push_text(&mut stack, &c);
+            }
+            XmlEvent::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(ImportError::Syntax {
+            path: path.to_path_buf(),
+            line: open.line,
+            message: format!("element <{}> is never closed", open.name),
+        });
+    }
+    root.ok_or_else(|| syntax(0, "no root element".into()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Building the project.
+
+const BLOCKS: &[&str] = &[
+    "p",
+    "ab",
+    "head",
+    "opener",
+    "closer",
+    "dateline",
+    "salute",
+    "signed",
+    "postscript",
+    "div",
+    "list",
+    "item",
+    "lg",
+    "l",
+    "table",
+    "row",
+    "quote",
+    "byline",
+    "docAuthor",
+    "trailer",
+    "argument",
+    "epigraph",
+    "label",
+    "listBibl",
+    "bibl",
+];
+
+/// The entity type of a name-like element, or `None` when it is not one.
+fn mention_type(project: &Project, el: &El) -> Option<Slug> {
+    let dated = || {
+        let wanted = el.attr("type").map(Slug::new);
+        match wanted {
+            Some(t) if project.schema.entity(&t).is_some_and(|e| e.dated) => t,
+            _ => Slug::new("date"),
+        }
+    };
+    match el.name.as_str() {
+        "persName" => Some(Slug::new("person")),
+        "orgName" => Some(Slug::new("organization")),
+        "placeName" | "geogName" | "settlement" | "country" | "region" | "district" | "bloc" => {
+            Some(Slug::new("place"))
+        }
+        "date" | "time" => Some(dated()),
+        "rs" | "name" => {
+            let t = el.attr("type").unwrap_or("name");
+            Some(match t {
+                "person" | "persName" => Slug::new("person"),
+                "org" | "organization" | "orgName" => Slug::new("organization"),
+                "place" | "placeName" => Slug::new("place"),
+                t => slug_of(t),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Reads an ISO value as we store it: drops a time zone, keeps it only if valid.
+fn iso(v: &str) -> Option<String> {
+    let v = v.trim();
+    let cut = match v.split_once('T') {
+        Some((d, t)) => {
+            let end = t.find(['+', '-', 'Z']).unwrap_or(t.len());
+            format!("{d}T{}", &t[..end])
+        }
+        None => v.to_owned(),
+    };
+    check_iso(&cut).ok().map(|()| cut)
+}
+
+fn date_of(el: &El) -> Option<NormalizedDate> {
+    let get = |a: &str, b: &str| el.attr(a).or_else(|| el.attr(b)).and_then(iso);
+    let d = NormalizedDate {
+        when: get("when", "when-iso"),
+        not_before: get("notBefore", "notBefore-iso").or_else(|| get("from", "from-iso")),
+        not_after: get("notAfter", "notAfter-iso").or_else(|| get("to", "to-iso")),
+    };
+    (!d.is_empty()).then_some(d)
+}
+
+/// `s` as a slug: itself when valid, else derived from it as from a label.
+fn slug_of(s: &str) -> Slug {
+    if Slug::is_valid(s) {
+        Slug::new(s)
+    } else {
+        Slug::from_label(s)
+    }
+}
+
+fn uuid_after(id: &str, prefix: &str) -> Option<uuid::Uuid> {
+    id.strip_prefix(prefix)
+        .and_then(|u| uuid::Uuid::parse_str(u).ok())
+}
+
+/// Per-file state: XML ids of entries and respStmts.
+struct Ctx {
+    /// The file is our own export: text is exact, not indented.
+    exact: bool,
+    entries: HashMap<String, EntryId>,
+    resp: HashMap<String, String>,
+}
+
+impl Ctx {
+    fn entry_ref(&self, el: &El) -> Option<EntryId> {
+        let r = el.attr("ref").or_else(|| el.attr("corresp"))?;
+        let first = r.split_whitespace().next()?;
+        self.entries.get(first.strip_prefix('#')?).copied()
+    }
+
+    fn resp_of(&self, el: &El) -> String {
+        el.attr("resp").map_or_else(String::new, |r| {
+            let key = r.trim().trim_start_matches('#');
+            self.resp
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| key.to_owned())
+        })
+    }
+}
+
+fn ensure_entity_type(project: &mut Project, id: &Slug) {
+    if project.schema.kind_of(id).is_none() {
+        project.schema.entity_types.push(EntityType {
+            id: id.clone(),
+            label: id.as_str().replace('_', " "),
+            color: "#888888".into(),
+            hotkey: None,
+            dated: false,
+            description: "Added by TEI import.".into(),
+        });
+    }
+}
+
+fn ensure_event_type(project: &mut Project, id: &Slug) {
+    if project.schema.kind_of(id).is_none() {
+        project.schema.event_types.push(EventType {
+            id: id.clone(),
+            label: id.as_str().replace('_', " "),
+            color: "#888888".into(),
+            hotkey: None,
+            roles: Vec::new(),
+            description: "Added by TEI import.".into(),
+        });
+    }
+}
+
+fn ensure_relation_type(project: &mut Project, id: &Slug) {
+    if project.schema.kind_of(id).is_none() {
+        project.schema.relation_types.push(RelationType {
+            id: id.clone(),
+            label: id.as_str().replace('_', " "),
+            color: "#888888".into(),
+            from: Vec::new(),
+            to: Vec::new(),
+            symmetric: false,
+        });
+    }
+}
+
+/// Reads the registry lists and FRUS-style named elements with ids outside `body`.
+fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx) {
+    fn walk(project: &mut Project, e: &El, ctx: &mut Ctx, in_body: bool) {
+        for c in e.elements() {
+            let ty = match c.name.as_str() {
+                "person" => Some(Slug::new("person")),
+                "org" => Some(Slug::new("organization")),
+                "place" => Some(Slug::new("place")),
+                "object" => Some(slug_of(c.attr("type").unwrap_or("object"))),
+                "persName" | "orgName" | "placeName" if !in_body && c.attr("xml:id").is_some() => {
+                    mention_type(project, c)
+                }
+                _ => None,
+            };
+            if let (Some(ty), Some(xid)) = (ty, c.attr("xml:id")) {
+                let id = uuid_after(xid, "e-").map_or_else(EntryId::new, EntryId);
+                let entry = entry_from(c, id, ty, ctx.exact);
+                ensure_entity_type(project, &entry.type_id);
+                ctx.entries.insert(xid.to_owned(), id);
+                project.registry.entry(id).or_insert(entry);
+                continue;
+            }
+            walk(project, c, ctx, in_body || c.name == "body");
+        }
+    }
+    walk(project, root, ctx, false);
+}
+
+fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> Entry {
+    let mut e = Entry::new(type_id, String::new());
+    e.id = id;
+    if matches!(el.name.as_str(), "persName" | "orgName" | "placeName") {
+        e.name = el.text();
+        return e;
+    }
+    let holder = el.child("objectIdentifier").unwrap_or(el);
+    let names: Vec<&El> = holder
+        .elements()
+        .filter(|c| {
+            matches!(
+                c.name.as_str(),
+                "persName" | "orgName" | "placeName" | "objectName" | "name" | "geogName"
+            )
+        })
+        .collect();
+    let canonical = names
+        .iter()
+        .position(|n| n.attr("type") == Some("canonical"))
+        .unwrap_or(0);
+    for (i, n) in names.iter().enumerate() {
+        if i == canonical {
+            e.name = n.text_in(exact);
+        } else {
+            e.aliases.push(Alias {
+                name: n.text_in(exact),
+                kind: n
+                    .attr("type")
+                    .and_then(AliasKind::parse)
+                    .unwrap_or(AliasKind::Variant),
+                note: n.attr("n").unwrap_or_default().to_owned(),
+            });
+        }
+    }
+    for idno in holder.elements().filter(|c| c.name == "idno") {
+        e.authority.push(AuthorityId {
+            scheme: Authority::parse(idno.attr("type").unwrap_or("other")),
+            id: idno.text_in(exact),
+        });
+    }
+    if let Some(n) = el.child("note") {
+        e.note = n.text_in(exact);
+    }
+    e
+}
+
+/// A mention found while building the text.
+struct Found<'a> {
+    el: &'a El,
+    span: Span,
+}
+
+/// Builds a document's text from body elements, recording mention spans and anchors.
+struct TextBuilder<'a> {
+    out: String,
+    len: usize,
+    preserve: bool,
+    pending_space: bool,
+    need_sep: bool,
+    paras: usize,
+    found: Vec<Found<'a>>,
+    anchors: HashMap<String, usize>,
+    notes: Vec<&'a El>,
+}
+
+impl<'a> TextBuilder<'a> {
+    fn new(preserve: bool) -> Self {
+        Self {
+            out: String::new(),
+            len: 0,
+            preserve,
+            pending_space: false,
+            need_sep: false,
+            paras: 0,
+            found: Vec::new(),
+            anchors: HashMap::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.len += s.chars().count();
+    }
+
+    /// Emits a pending block separator and (unless at a line start) a pending space.
+    fn flush(&mut self, with_space: bool) {
+        if self.preserve {
+            return;
+        }
+        if self.need_sep {
+            if self.len > 0 {
+                self.push("\n\n");
+            }
+            self.need_sep = false;
+            self.pending_space = false;
+        } else if self.pending_space && with_space {
+            if self.len > 0 && !self.out.ends_with(['\n', ' ']) {
+                self.push(" ");
+            }
+            self.pending_space = false;
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        if self.preserve {
+            self.push(s);
+            return;
+        }
+        for c in s.chars() {
+            if c.is_whitespace() {
+                self.pending_space = true;
+            } else {
+                self.flush(true);
+                self.out.push(c);
+                self.len += 1;
+            }
+        }
+    }
+
+    fn block_break(&mut self) {
+        self.need_sep = true;
+        self.pending_space = false;
+    }
+
+    fn walk(&mut self, project: &Project, el: &'a El, top: bool) {
+        for c in &el.children {
+            match c {
+                Node::Text(t) => {
+                    if self.preserve && top {
+                        continue; // indentation between paragraphs
+                    }
+                    self.text(t);
+                }
+                Node::El(e) => self.element(project, e, top),
+            }
+        }
+    }
+
+    fn element(&mut self, project: &Project, e: &'a El, top: bool) {
+        match e.name.as_str() {
+            "lb" => {
+                if self.preserve {
+                    self.push("\n");
+                } else {
+                    self.flush(false);
+                    self.pending_space = false;
+                    self.push("\n");
+                }
+            }
+            "anchor" => {
+                if let Some(id) = e.attr("xml:id") {
+                    let at = if self.preserve && top && self.paras > 0 {
+                        self.len + 1
+                    } else {
+                        self.len
+                    };
+                    self.anchors.insert(id.to_owned(), at);
+                }
+            }
+            "note" => self.notes.push(e),
+            "pb" | "cb" | "milestone" | "gap" | "figure" | "graphic" | "fw" => {}
+            "choice" => {
+                let pick = e
+                    .elements()
+                    .find(|c| matches!(c.name.as_str(), "corr" | "expan" | "reg"))
+                    .or_else(|| e.elements().next());
+                if let Some(p) = pick {
+                    self.walk(project, p, false);
+                }
+            }
+            "p" if self.preserve => {
+                if self.paras > 0 {
+                    self.push("\n\n");
+                }
+                self.paras += 1;
+                self.walk(project, e, false);
+            }
+            name if !self.preserve && BLOCKS.contains(&name) => {
+                self.block_break();
+                self.walk(project, e, false);
+                self.block_break();
+            }
+            _ => {
+                if mention_type(project, e).is_some() {
+                    self.flush(true);
+                    let start = self.len;
+                    self.walk(project, e, false);
+                    if self.len > start {
+                        self.found.push(Found {
+                            el: e,
+                            span: Span::new(start, self.len),
+                        });
+                    }
+                } else {
+                    self.walk(project, e, top && self.preserve && e.name == "div");
+                }
+            }
+        }
+    }
+
+    /// Appends the collected notes as blocks `[n] …` (their own notes too).
+    fn append_notes(&mut self, project: &Project) {
+        let mut i = 0;
+        while i < self.notes.len() {
+            let n = self.notes[i];
+            self.block_break();
+            if let Some(label) = n.attr("n") {
+                self.text(&format!("[{label}] "));
+            }
+            let was = self.preserve;
+            self.preserve = false;
+            self.walk(project, n, false);
+            self.preserve = was;
+            i += 1;
+        }
+    }
+}
+
+/// One document to be made from a part of the body.
+struct Part<'a> {
+    el: &'a El,
+    stem: String,
+    title: String,
+    doc_id: Option<DocId>,
+}
+
+fn import_tree(
+    project: &mut Project,
+    root: &El,
+    rel: &str,
+    file: &Path,
+    staging: &Path,
+) -> Result<(), ImportError> {
+    let invalid = |message: String| ImportError::Invalid {
+        path: file.to_path_buf(),
+        message,
+    };
+    let teis: Vec<&El> = match root.name.as_str() {
+        "TEI" => vec![root],
+        "teiCorpus" => root
+            .descendants()
+            .into_iter()
+            .filter(|e| e.name == "TEI")
+            .collect(),
+        other => return Err(invalid(format!("root element is <{other}>, not <TEI>"))),
+    };
+    for (ti, tei) in teis.iter().enumerate() {
+        let stem = if teis.len() > 1 {
+            format!("{rel}-{}", ti + 1)
+        } else {
+            rel.to_owned()
+        };
+        import_tei(project, tei, &stem, file, staging)?;
+    }
+    Ok(())
+}
+
+fn import_tei(
+    project: &mut Project,
+    tei: &El,
+    stem: &str,
+    file: &Path,
+    staging: &Path,
+) -> Result<(), ImportError> {
+    let text_el = tei.child("text");
+    let body = text_el.and_then(|t| t.child("body"));
+    let preserve = body.is_some_and(|b| b.attr("xml:space") == Some("preserve"))
+        || text_el.and_then(|t| t.attr("xml:space")) == Some("preserve");
+    let mut ctx = Ctx {
+        exact: preserve,
+        entries: HashMap::new(),
+        resp: HashMap::new(),
+    };
+    let header = tei.child("teiHeader");
+    if let Some(h) = header {
+        for r in h.descendants().into_iter().filter(|e| e.name == "respStmt") {
+            if let (Some(id), Some(name)) =
+                (r.attr("xml:id"), r.child("name").or(r.child("persName")))
+            {
+                ctx.resp.insert(id.to_owned(), name.text_in(preserve));
+            }
+        }
+        if project.info.name.is_empty()
+            && let Some(p) = h
+                .descendants()
+                .into_iter()
+                .find(|e| e.name == "publicationStmt")
+        {
+            let t = p.text();
+            if let Some(name) = t
+                .strip_prefix("Exported from the Marginalia project \"")
+                .and_then(|r| r.strip_suffix("\"."))
+            {
+                project.info.name = name.to_owned();
+            }
+        }
+    }
+    read_registry(project, tei, &mut ctx);
+    let Some(body) = body else {
+        return Err(ImportError::Invalid {
+            path: file.to_path_buf(),
+            message: "no <text><body> in the TEI document".into(),
+        });
+    };
+    let title = header
+        .and_then(|h| h.child("fileDesc"))
+        .and_then(|f| f.child("titleStmt"))
+        .and_then(|t| t.child("title"))
+        .map(|t| t.text_in(preserve))
+        .unwrap_or_else(|| stem.rsplit('/').next().unwrap_or(stem).to_owned());
+    let doc_divs: Vec<&El> = body
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "div" && e.attr("type") == Some("document"))
+        .collect();
+    let parts: Vec<Part<'_>> = if doc_divs.is_empty() {
+        vec![Part {
+            el: body,
+            stem: stem.to_owned(),
+            title,
+            doc_id: tei
+                .attr("xml:id")
+                .and_then(|i| uuid_after(i, "d-"))
+                .map(DocId),
+        }]
+    } else {
+        doc_divs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let label = d
+                    .attr("xml:id")
+                    .map_or_else(|| format!("{}", i + 1), str::to_owned);
+                let head = d.child("head").map(|h| {
+                    let mut h = h.clone();
+                    h.children
+                        .retain(|c| !matches!(c, Node::El(e) if e.name == "note"));
+                    h.text()
+                });
+                Part {
+                    el: d,
+                    stem: format!("{stem}-{label}"),
+                    title: head.filter(|h| !h.is_empty()).unwrap_or(label),
+                    doc_id: None,
+                }
+            })
+            .collect()
+    };
+    for part in parts {
+        import_part(project, &ctx, tei, header, &part, preserve, file, staging)?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import_part(
+    project: &mut Project,
+    ctx: &Ctx,
+    tei: &El,
+    header: Option<&El>,
+    part: &Part<'_>,
+    preserve: bool,
+    file: &Path,
+    staging: &Path,
+) -> Result<(), ImportError> {
+    let mut tb = TextBuilder::new(preserve);
+    // A document's source note is its citation, not running text.
+    let mut citation = String::new();
+    if let Some(head) = part.el.child("head") {
+        for n in head.elements().filter(|n| n.name == "note") {
+            if n.attr("type") == Some("source") {
+                citation = n.text();
+            }
+        }
+    }
+    tb.walk(project, part.el, true);
+    tb.notes.retain(|n| n.attr("type") != Some("source"));
+    tb.append_notes(project);
+    if !tb.preserve {
+        // A trailing space or separator never pends past the end.
+        tb.pending_space = false;
+    }
+
+    // Write the text and make the document.
+    let txt_rel = format!("{}.txt", part.stem);
+    let txt_path = txt_rel
+        .split('/')
+        .fold(staging.to_path_buf(), |p, s| p.join(s));
+    if let Some(parent) = txt_path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| ImportError::io("create folder", parent, e))?;
+    }
+    std::fs::write(&txt_path, tb.out.as_bytes())
+        .map_err(|e| ImportError::io("write", &txt_path, e))?;
+    let mut doc = store::document_from_source(staging, &txt_path)?;
+    if let Some(id) = part.doc_id
+        && !project.documents.contains_key(&DocId(id.0))
+    {
+        doc.meta.id = id;
+    }
+    doc.meta.title = part.title.clone();
+    doc.meta.archival = archival(header, &citation, &tb);
+    let text = doc.text_or_empty().clone();
+    let bad_anchor = |e: &El, err: String| ImportError::Invalid {
+        path: file.to_path_buf(),
+        message: format!("line {}: <{}>: {err}", e.line, e.name),
+    };
+
+    let mut ann_ids: HashMap<String, AnnId> = HashMap::new();
+    let new_id = |xid: Option<&str>, ann_ids: &mut HashMap<String, AnnId>| {
+        if let Some(known) = xid.and_then(|x| ann_ids.get(x)) {
+            return *known;
+        }
+        let id = xid
+            .and_then(|x| uuid_after(x, "a-"))
+            .map_or_else(AnnId::new, AnnId);
+        if let Some(x) = xid {
+            ann_ids.insert(x.to_owned(), id);
+        }
+        id
+    };
+    let mut annotations: BTreeMap<AnnId, Annotation> = BTreeMap::new();
+    let mut unresolved: HashMap<String, EntryId> = HashMap::new();
+    let mut from_to: Vec<(&str, AnnId)> = Vec::new();
+    let mut dateline_date: Option<AnnId> = None;
+
+    let make_mention = |project: &mut Project,
+                        el: &El,
+                        spans: &[Span],
+                        id: AnnId,
+                        unresolved: &mut HashMap<String, EntryId>|
+     -> Result<Annotation, ImportError> {
+        let type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
+        ensure_entity_type(project, &type_id);
+        let anchor = TextAnchor::new(&text, spans).map_err(|e| bad_anchor(el, e.to_string()))?;
+        let mut entry = ctx.entry_ref(el);
+        if entry.is_none()
+            && let Some(r) = el.attr("ref").or_else(|| el.attr("corresp"))
+            && let Some(local) = r
+                .split_whitespace()
+                .next()
+                .and_then(|r| r.strip_prefix('#'))
+        {
+            // A pointer to a person we have no list for: make an entry named as here.
+            let eid = *unresolved.entry(local.to_owned()).or_insert_with(|| {
+                let mut e = Entry::new(type_id.clone(), anchor.covered_text(&text));
+                e.id = uuid_after(local, "e-").map_or_else(EntryId::new, EntryId);
+                let eid = e.id;
+                project.registry.entry(eid).or_insert(e);
+                eid
+            });
+            entry = Some(eid);
+        }
+        let date = if project.schema.entity(&type_id).is_some_and(|t| t.dated) {
+            date_of(el)
+        } else {
+            None
+        };
+        let mut a = Annotation::new(Body::Mention(Mention {
+            type_id,
+            anchor,
+            entry,
+            date,
+        }));
+        a.id = id;
+        a.cert = el.attr("cert").and_then(Certainty::parse);
+        a.resp = ctx.resp_of(el);
+        Ok(a)
+    };
+
+    for f in &tb.found {
+        let id = new_id(f.el.attr("xml:id"), &mut ann_ids);
+        let a = make_mention(project, f.el, &[f.span], id, &mut unresolved)?;
+        if f.el.name == "persName"
+            && let Some(t @ ("from" | "to")) = f.el.attr("type")
+        {
+            from_to.push((t, id));
+        }
+        if dateline_date.is_none() && f.el.name == "date" {
+            dateline_date = Some(id);
+        }
+        annotations.insert(id, a);
+    }
+
+    let stand_off: Vec<&El> = if part.doc_id.is_some() || preserve {
+        tei.elements().filter(|e| e.name == "standOff").collect()
+    } else {
+        Vec::new()
+    };
+    let pairs = |el: &El, target: &str| -> Result<Vec<Span>, ImportError> {
+        let ids: Vec<&str> = target
+            .split_whitespace()
+            .map(|t| t.trim_start_matches('#'))
+            .collect();
+        ids.chunks(2)
+            .map(|c| {
+                let get = |k: &str| {
+                    tb.anchors
+                        .get(k)
+                        .copied()
+                        .ok_or_else(|| bad_anchor(el, format!("no anchor \"{k}\" in the text")))
+                };
+                let s = get(c[0])?;
+                let e = get(c.get(1).copied().unwrap_or(c[0]))?;
+                Ok(Span::new(s.min(e), s.max(e)))
+            })
+            .collect()
+    };
+    // Every standOff annotation's id first, so pointers may point forward.
+    for so in &stand_off {
+        for e in so.descendants() {
+            if matches!(e.name.as_str(), "event" | "relation")
+                || (e.name == "annotation" && e.attr("motivation") == Some("identifying"))
+            {
+                new_id(e.attr("xml:id"), &mut ann_ids);
+            }
+        }
+    }
+    // Standoff mentions.
+    for so in &stand_off {
+        for list in so.elements().filter(|e| e.name == "listAnnotation") {
+            if list.attr("type") != Some("mentions") {
+                continue;
+            }
+            for an in list.elements().filter(|e| e.name == "annotation") {
+                let Some(inner) = an
+                    .elements()
+                    .filter(|n| n.name == "note")
+                    .flat_map(El::elements)
+                    .find(|e| mention_type(project, e).is_some())
+                else {
+                    continue;
+                };
+                let spans = pairs(an, an.attr("target").unwrap_or_default())?;
+                let id = new_id(an.attr("xml:id"), &mut ann_ids);
+                let a = make_mention(project, inner, &spans, id, &mut unresolved)?;
+                annotations.insert(id, a);
+            }
+        }
+    }
+    let target_of = |r: &str, ann_ids: &HashMap<String, AnnId>| -> Option<Target> {
+        let k = r.trim().trim_start_matches('#');
+        ann_ids
+            .get(k)
+            .map(|a| Target::Annotation(*a))
+            .or_else(|| ctx.entries.get(k).map(|e| Target::Entry(*e)))
+    };
+    // Events and relations.
+    for so in &stand_off {
+        for ev in so
+            .elements()
+            .filter(|e| e.name == "listEvent")
+            .flat_map(El::elements)
+            .filter(|e| e.name == "event")
+        {
+            let id = new_id(ev.attr("xml:id"), &mut ann_ids);
+            let type_id = slug_of(ev.attr("type").unwrap_or("event"));
+            ensure_event_type(project, &type_id);
+            let mut trigger = None;
+            let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
+            for p in ev.elements().filter(|e| e.name == "ptr") {
+                let ty = p.attr("type").unwrap_or("participant");
+                let tgt = p.attr("target").unwrap_or_default();
+                if ty == TRIGGER_PTR {
+                    let spans = pairs(p, tgt)?;
+                    trigger = Some(
+                        TextAnchor::new(&text, &spans).map_err(|e| bad_anchor(p, e.to_string()))?,
+                    );
+                } else if let Some(t) = target_of(tgt, &ann_ids) {
+                    roles.entry(slug_of(ty)).or_default().push(t);
+                }
+            }
+            let mut a = Annotation::new(Body::Event(Event {
+                type_id,
+                trigger,
+                roles,
+                date: date_of(ev),
+            }));
+            a.id = id;
+            a.cert = ev.attr("cert").and_then(Certainty::parse);
+            a.resp = ctx.resp_of(ev);
+            annotations.insert(id, a);
+        }
+        for rel in so
+            .elements()
+            .filter(|e| e.name == "listRelation")
+            .flat_map(El::elements)
+            .filter(|e| e.name == "relation")
+        {
+            let (Some(from), Some(to)) = (
+                rel.attr("active").and_then(|r| target_of(r, &ann_ids)),
+                rel.attr("passive").and_then(|r| target_of(r, &ann_ids)),
+            ) else {
+                continue;
+            };
+            let id = new_id(rel.attr("xml:id"), &mut ann_ids);
+            let type_id = slug_of(rel.attr("name").unwrap_or("related"));
+            ensure_relation_type(project, &type_id);
+            let mut a = Annotation::new(Body::Relation(Relation { type_id, from, to }));
+            a.id = id;
+            a.cert = rel.attr("cert").and_then(Certainty::parse);
+            a.resp = ctx.resp_of(rel);
+            annotations.insert(id, a);
+        }
+        // Notes.
+        for an in so
+            .elements()
+            .filter(|e| e.name == "listAnnotation" && e.attr("type") == Some("notes"))
+            .flat_map(El::elements)
+        {
+            let Some(t) = an
+                .attr("target")
+                .and_then(|r| ann_ids.get(r.trim_start_matches('#')))
+            else {
+                continue;
+            };
+            let Some(a) = annotations.get_mut(t) else {
+                continue;
+            };
+            for n in an.elements().filter(|e| e.name == "note") {
+                match (n.attr("type"), n.attr("n")) {
+                    (Some("attribute"), Some(k)) => {
+                        if let Some(v) = attr_from_text(
+                            n.attr("subtype").unwrap_or("text"),
+                            &n.text_in(preserve),
+                        ) && Slug::is_valid(k)
+                        {
+                            a.attributes.insert(Slug::new(k), v);
+                        }
+                    }
+                    _ => a.note = n.text_in(preserve),
+                }
+            }
+        }
+    }
+    // FRUS-style from/to names: a Communication event.
+    if !preserve && from_to.iter().any(|(t, _)| *t == "from") {
+        let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
+        for (t, id) in &from_to {
+            let role = if *t == "from" { "sender" } else { "recipient" };
+            roles
+                .entry(Slug::new(role))
+                .or_default()
+                .push(Target::Annotation(*id));
+        }
+        if let Some(d) = dateline_date {
+            roles.insert(Slug::new("date"), vec![Target::Annotation(d)]);
+        }
+        let ty = Slug::new("communication");
+        ensure_event_type(project, &ty);
+        let a = Annotation::new(Body::Event(Event {
+            type_id: ty,
+            trigger: None,
+            roles,
+            date: None,
+        }));
+        annotations.insert(a.id, a);
+    }
+    doc.annotations = annotations;
+    project.documents.insert(doc.id(), doc);
+    Ok(())
+}
+
+fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> ArchivalMeta {
+    let mut m = ArchivalMeta {
+        citation: citation.to_owned(),
+        ..ArchivalMeta::default()
+    };
+    let source_desc = header
+        .and_then(|h| h.child("fileDesc"))
+        .and_then(|f| f.child("sourceDesc"));
+    if let Some(sd) = source_desc {
+        if tb.preserve {
+            if let Some(ms) = sd.child("msDesc").and_then(|m| m.child("msIdentifier")) {
+                m.archive = ms
+                    .child("repository")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
+                m.collection = ms
+                    .child("collection")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
+                m.call_number = ms
+                    .child("idno")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
+            }
+            if let Some(b) = sd.child("bibl") {
+                for c in b.elements() {
+                    match (c.name.as_str(), c.attr("type")) {
+                        ("date", _) => m.date = date_of(c),
+                        ("textLang", _) => {
+                            m.original_language = c
+                                .attr("mainLang")
+                                .map_or_else(|| c.text_in(true), str::to_owned);
+                        }
+                        ("ref", _) => m.url = c.attr("target").unwrap_or_default().to_owned(),
+                        ("note", Some("citation")) => m.citation = c.text_in(true),
+                        ("note", Some("translation")) => m.translation_note = c.text_in(true),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    if m.date.is_none() && !tb.preserve {
+        m.date = tb
+            .found
+            .iter()
+            .find(|f| f.el.name == "date")
+            .and_then(|f| date_of(f.el));
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import_str(xml: &str) -> Result<Project, ImportError> {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("in.xml");
+        std::fs::write(&src, xml).unwrap();
+        let staging = tmp.path().join("staging");
+        std::fs::create_dir_all(&staging).unwrap();
+        TeiImporter.import(&src, &staging)
+    }
+
+    fn mentions(doc: &crate::model::Document) -> Vec<(String, String)> {
+        let text = doc.text_or_empty();
+        let mut v: Vec<_> = doc
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention())
+            .map(|m| (m.type_id.0.clone(), m.anchor.covered_text(text)))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn frus_telegrams() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/tei/frus1951v07-excerpt.xml");
+        let tmp = tempfile::tempdir().unwrap();
+        let p = TeiImporter.import(&path, tmp.path()).unwrap();
+        assert_eq!(p.documents.len(), 2);
+        let docs: Vec<_> = p.documents.values().collect();
+        let d = docs
+            .iter()
+            .find(|d| d.meta.title.starts_with("The Ambassador"))
+            .unwrap();
+        assert_eq!(
+            d.meta.title,
+            "The Ambassador in Korea (Muccio) to the Secretary of State"
+        );
+        assert_eq!(d.meta.archival.citation, "795.00/7–1051: Telegram");
+        assert_eq!(
+            d.meta.archival.date,
+            Some(NormalizedDate::when("1951-07-10T15:00:00"))
+        );
+        let t = d.text_or_empty().as_str();
+        assert!(
+            t.starts_with(
+                "The Ambassador in Korea (Muccio) to the Secretary of State\n\nPusan, July 10, 1951—3 p.m.\n\nLiaison officers returned from Kaesong this morning."
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("Full text follows by air pouch.\nSent Department 31"),
+            "{t}"
+        );
+        assert!(t.ends_with("Muccio\n\n[2] In telegram C–66184, Ridgway had proposed the Danish hospital ship Jutlandia."), "{t}");
+        assert_eq!(
+            mentions(d),
+            vec![
+                ("date".into(), "July 10, 1951—3 p.m.".into()),
+                ("organization".into(), "CINCUNC".into()),
+                ("person".into(), "Joy".into()),
+                ("person".into(), "Muccio".into()),
+                ("person".into(), "Muccio".into()),
+                ("person".into(), "Nam Il".into()),
+                ("person".into(), "Ridgway".into()),
+                ("place".into(), "Kaesong".into()),
+                ("place".into(), "Pusan".into()),
+            ]
+        );
+        // The persons list became the registry; @corresp links to it.
+        let muccio = p
+            .registry
+            .values()
+            .find(|e| e.name == "Muccio, John J.")
+            .unwrap();
+        assert_eq!(muccio.type_id.as_str(), "person");
+        assert_eq!(p.registry.len(), 3);
+        let linked: Vec<_> = d
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention())
+            .filter(|m| m.entry == Some(muccio.id))
+            .collect();
+        assert_eq!(linked.len(), 2);
+        // persName type="from" became the sender of a Communication, with the dateline date.
+        let ev = d.annotations.values().find_map(|a| a.as_event()).unwrap();
+        assert_eq!(ev.type_id.as_str(), "communication");
+        assert_eq!(ev.roles[&Slug::new("sender")].len(), 2);
+        assert!(ev.roles.contains_key(&Slug::new("date")));
+        // The second telegram: Acheson to Muccio.
+        let d2 = docs
+            .iter()
+            .find(|d| d.meta.title.starts_with("The Secretary"))
+            .unwrap();
+        let ev2 = d2.annotations.values().find_map(|a| a.as_event()).unwrap();
+        assert_eq!(ev2.roles[&Slug::new("recipient")].len(), 1);
+        assert_eq!(ev2.roles[&Slug::new("sender")].len(), 1);
+    }
+
+    #[test]
+    fn whitespace_is_collapsed_outside_preserve() {
+        let p = import_str(
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><body>\n  <p>  Kim   Il\n Sung <lb/> met <persName ref='#x'> Peng\n Dehuai </persName>.</p>\n<p>Ж&amp;&#x6BDB;</p></body></text></TEI>",
+        )
+        .unwrap();
+        let d = p.documents.values().next().unwrap();
+        assert_eq!(
+            d.text_or_empty().as_str(),
+            "Kim Il Sung\nmet Peng Dehuai .\n\nЖ&毛"
+        );
+        assert_eq!(mentions(d), vec![("person".into(), "Peng Dehuai".into())]);
+        // An unresolved pointer still yields an entry named after the mention.
+        assert_eq!(p.registry.values().next().unwrap().name, "Peng Dehuai");
+    }
+
+    #[test]
+    fn malformed_xml_names_the_line() {
+        let err =
+            import_str("<TEI>\n<text>\n<body>\n<p>oops</q>\n</body></text></TEI>").unwrap_err();
+        match &err {
+            ImportError::Syntax { line, path, .. } => {
+                assert_eq!(*line, 4, "{err}");
+                assert!(path.ends_with("in.xml"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = import_str("<TEI>\n<text><body><p>never closed").unwrap_err();
+        assert!(matches!(err, ImportError::Syntax { line: 2, .. }), "{err}");
+        let err = import_str("<TEI><text><body><p>&nbsp;</p></body></text></TEI>").unwrap_err();
+        assert!(matches!(err, ImportError::Syntax { line: 1, .. }), "{err}");
+        assert!(err.to_string().contains("in.xml"));
+    }
+
+    #[test]
+    fn not_tei_is_refused() {
+        let err = import_str("<html><body/></html>").unwrap_err();
+        assert!(matches!(err, ImportError::Invalid { .. }), "{err}");
+    }
+
+    #[test]
+    fn iso_values_drop_time_zones() {
+        assert_eq!(
+            iso("1951-07-10T15:00:00+09:00").as_deref(),
+            Some("1951-07-10T15:00:00")
+        );
+        assert_eq!(
+            iso("1951-07-10T06:00:00Z").as_deref(),
+            Some("1951-07-10T06:00:00")
+        );
+        assert_eq!(iso("1951-07").as_deref(), Some("1951-07"));
+        assert_eq!(iso("July 1951"), None);
+    }
+}

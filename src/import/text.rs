@@ -1,0 +1,99 @@
+//! Plain-text import: every `.txt` and `.md` file under a folder (recursively, hidden
+//! entries skipped) becomes a document of a new project with the default schema. The files
+//! are copied into the project folder under the same relative paths.
+
+use super::brat::walk;
+use super::{ImportError, Importer};
+use crate::model::Project;
+use crate::store;
+use std::path::Path;
+
+/// Reads a folder of transcriptions.
+pub struct TextImporter;
+
+impl Importer for TextImporter {
+    fn id(&self) -> &'static str {
+        "text"
+    }
+
+    fn label(&self) -> &'static str {
+        "Folder of text files"
+    }
+
+    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+        if !source.is_dir() {
+            return Err(ImportError::Invalid {
+                path: source.to_path_buf(),
+                message: "a text import reads a folder of .txt and .md files".into(),
+            });
+        }
+        let mut files = Vec::new();
+        walk(source, &mut |p| {
+            if matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md")) {
+                files.push(p.to_path_buf());
+            }
+        })?;
+        let mut project = Project::new("");
+        for file in files {
+            let rel = file.strip_prefix(source).unwrap_or(&file);
+            let dest = staging.join(rel);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| ImportError::io("create folder", parent, e))?;
+            }
+            std::fs::copy(&file, &dest).map_err(|e| ImportError::io("copy", &file, e))?;
+            let doc = store::document_from_source(staging, &dest)?;
+            project.documents.insert(doc.id(), doc);
+        }
+        Ok(project)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_txt_and_md_recursively() {
+        let src = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(src.path().join("sub/.hidden")).unwrap();
+        std::fs::write(src.path().join("a.txt"), "Ким Ир Сен\r\n").unwrap();
+        std::fs::write(src.path().join("sub/b.md"), "# 李克农").unwrap();
+        std::fs::write(src.path().join("sub/c.pdf"), "x").unwrap();
+        std::fs::write(src.path().join("sub/.hidden/d.txt"), "x").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("proj");
+        let file = super::super::run(&TextImporter, src.path(), &dest).unwrap();
+        let loaded = store::load(&file).unwrap();
+        let mut paths: Vec<String> = loaded
+            .project
+            .documents
+            .values()
+            .map(|d| d.meta.source.as_ref().unwrap().path.to_string())
+            .collect();
+        paths.sort();
+        assert_eq!(paths, ["a.txt", "sub/b.md"]);
+        assert!(!loaded.project.schema.entity_types.is_empty());
+        let a = loaded
+            .project
+            .documents
+            .values()
+            .find(|d| d.meta.title == "a")
+            .unwrap();
+        assert_eq!(a.text.as_ref().unwrap().as_str(), "Ким Ир Сен\n");
+        assert!(dest.join("sub/b.md").is_file());
+        assert_eq!(loaded.problems, vec![]);
+    }
+
+    #[test]
+    fn a_file_is_refused_and_nothing_is_left() {
+        let src = tempfile::tempdir().unwrap();
+        let f = src.path().join("a.txt");
+        std::fs::write(&f, "x").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("proj");
+        assert!(super::super::run(&TextImporter, &f, &dest).is_err());
+        assert!(!dest.exists());
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+}

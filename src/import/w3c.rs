@@ -1,0 +1,490 @@
+//! W3C Web Annotation import: reads the folder (or one `.json` file) our exporter writes.
+//!
+//! Convention (see [`crate::export::w3c`]): each `<stem>.json` is an `AnnotationCollection`
+//! (or a page, or a list of annotations) over the text in `<stem>.txt` beside it, which
+//! the selectors count code points in; `registry.json` in the same folder, when present,
+//! gives the registry entries the `identifying` bodies point at. Offsets come from each
+//! target's `TextPositionSelector`, or, failing that, from finding its
+//! `TextQuoteSelector` in the text. Mention types come from the `tagging` body (a type
+//! label or id of the default schema; others are added to the schema).
+
+use super::{ImportError, Importer};
+use crate::export::w3c::{EVENT_DATE, REGISTRY_FILE, attr_from_text, kind_name, parse_date_value};
+use crate::model::registry::Authority;
+use crate::model::schema::{EntityType, TypeKind};
+use crate::model::{
+    Alias, AliasKind, AnnId, Annotation, AuthorityId, Body, DocId, Entry, EntryId, Event, Mention,
+    Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
+};
+use crate::store;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The W3C Web Annotation importer.
+pub struct W3cImporter;
+
+impl Importer for W3cImporter {
+    fn id(&self) -> &'static str {
+        "w3c"
+    }
+
+    fn label(&self) -> &'static str {
+        "W3C Web Annotation (JSON-LD)"
+    }
+
+    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+        let (base, files) = if source.is_file() {
+            let base = source.parent().unwrap_or(Path::new(".")).to_path_buf();
+            (base, vec![source.to_path_buf()])
+        } else {
+            (source.to_path_buf(), json_files(source)?)
+        };
+        if files.is_empty() {
+            return Err(ImportError::Invalid {
+                path: source.to_path_buf(),
+                message: "no annotation .json files found".into(),
+            });
+        }
+        let mut project = Project::new(String::new());
+        let mut iris: HashMap<String, EntryId> = HashMap::new();
+        let reg_path = base.join(REGISTRY_FILE);
+        if reg_path.is_file() {
+            read_registry(&mut project, &mut iris, &reg_path)?;
+        }
+        for f in files {
+            import_file(&mut project, &mut iris, &base, &f, staging)?;
+        }
+        Ok(project)
+    }
+}
+
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = std::fs::read_dir(&d).map_err(|e| ImportError::io("read folder", &d, e))?;
+        for entry in rd {
+            let p = entry
+                .map_err(|e| ImportError::io("read folder", &d, e))?
+                .path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "json" || e == "jsonld")
+                && p.file_name().is_some_and(|n| n != REGISTRY_FILE)
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn read_json(path: &Path) -> Result<Value, ImportError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ImportError::io("read", path, e))?;
+    serde_json::from_str(&text).map_err(|e| ImportError::Syntax {
+        path: path.to_path_buf(),
+        line: e.line(),
+        message: e.to_string(),
+    })
+}
+
+fn uuid_of(iri: &str) -> Option<uuid::Uuid> {
+    iri.strip_prefix("urn:uuid:")
+        .and_then(|u| uuid::Uuid::parse_str(u.split('#').next().unwrap_or(u)).ok())
+}
+
+fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
+    v.get(k).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// `v` as a list: an array's items, or `v` itself.
+fn list(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    }
+}
+
+fn read_registry(
+    project: &mut Project,
+    iris: &mut HashMap<String, EntryId>,
+    path: &Path,
+) -> Result<(), ImportError> {
+    let v = read_json(path)?;
+    if project.info.name.is_empty() {
+        project.info.name = str_of(&v, "project").to_owned();
+    }
+    for e in list(v.get("entries")) {
+        let id_iri = str_of(e, "id");
+        let id = uuid_of(id_iri).map_or_else(EntryId::new, EntryId);
+        let mut entry = Entry::new(Slug::new(str_of(e, "type")), str_of(e, "name"));
+        if !Slug::is_valid(entry.type_id.as_str()) {
+            return Err(ImportError::Invalid {
+                path: path.to_path_buf(),
+                message: format!("entry {id_iri} has no valid type"),
+            });
+        }
+        entry.id = id;
+        entry.note = str_of(e, "note").to_owned();
+        for a in list(e.get("aliases")) {
+            entry.aliases.push(Alias {
+                name: str_of(a, "name").to_owned(),
+                kind: AliasKind::parse(str_of(a, "kind")).unwrap_or(AliasKind::Variant),
+                note: str_of(a, "note").to_owned(),
+            });
+        }
+        for a in list(e.get("authority")) {
+            entry.authority.push(AuthorityId {
+                scheme: Authority::parse(str_of(a, "scheme")),
+                id: str_of(a, "id").to_owned(),
+            });
+        }
+        ensure_type(project, &entry.type_id, None);
+        iris.insert(id_iri.to_owned(), id);
+        iris.insert(str_of(e, "iri").to_owned(), id);
+        project.registry.insert(id, entry);
+    }
+    Ok(())
+}
+
+/// Adds an entity type `id` to the schema when no type has that id.
+fn ensure_type(project: &mut Project, id: &Slug, label: Option<&str>) {
+    if project.schema.kind_of(id).is_none() {
+        project.schema.entity_types.push(EntityType {
+            id: id.clone(),
+            label: label.map_or_else(|| id.as_str().replace('_', " "), str::to_owned),
+            color: "#888888".into(),
+            hotkey: None,
+            dated: false,
+            description: "Added by W3C import.".into(),
+        });
+    }
+}
+
+/// The schema type a tagging value names (a label or an id).
+fn type_from_tag(project: &mut Project, tag: &str) -> Slug {
+    let s = &project.schema;
+    let found = s
+        .entity_types
+        .iter()
+        .map(|t| (&t.id, &t.label))
+        .chain(s.event_types.iter().map(|t| (&t.id, &t.label)))
+        .chain(s.relation_types.iter().map(|t| (&t.id, &t.label)))
+        .find(|(id, label)| id.as_str() == tag || label.eq_ignore_ascii_case(tag))
+        .map(|(id, _)| id.clone());
+    found.unwrap_or_else(|| {
+        let id = if Slug::is_valid(tag) {
+            Slug::new(tag)
+        } else {
+            Slug::from_label(tag)
+        };
+        ensure_type(project, &id, Some(tag));
+        id
+    })
+}
+
+/// The spans a text target selects, from its position selector or its quote.
+fn target_span(t: &Value, text: &SourceText) -> Option<Span> {
+    let sels = list(t.get("selector"));
+    if let Some(p) = sels
+        .iter()
+        .find(|s| str_of(s, "type") == "TextPositionSelector")
+    {
+        let start = p.get("start").and_then(Value::as_u64)? as usize;
+        let end = p.get("end").and_then(Value::as_u64)? as usize;
+        return (start <= end).then(|| Span::new(start, end));
+    }
+    let q = sels
+        .iter()
+        .find(|s| str_of(s, "type") == "TextQuoteSelector")?;
+    let needle = format!("{}{}", str_of(q, "prefix"), str_of(q, "exact"));
+    let byte = text.as_str().find(&needle)?;
+    let start = text.char_of(byte) + str_of(q, "prefix").chars().count();
+    Some(Span::new(start, start + str_of(q, "exact").chars().count()))
+}
+
+fn import_file(
+    project: &mut Project,
+    iris: &mut HashMap<String, EntryId>,
+    base: &Path,
+    file: &Path,
+    staging: &Path,
+) -> Result<(), ImportError> {
+    let invalid = |message: String| ImportError::Invalid {
+        path: file.to_path_buf(),
+        message,
+    };
+    let v = read_json(file)?;
+    let items: Vec<&Value> = if v.get("first").is_some() {
+        list(v.get("first").and_then(|f| f.get("items")))
+    } else if v.get("items").is_some() {
+        list(v.get("items"))
+    } else {
+        list(Some(&v))
+    };
+    let txt = file.with_extension("txt");
+    if !txt.is_file() {
+        return Err(invalid(format!(
+            "the annotated text is missing; expected it beside the annotations as {}",
+            txt.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        )));
+    }
+    let rel = txt.strip_prefix(base).unwrap_or(&txt).to_path_buf();
+    let dest = staging.join(&rel);
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| ImportError::io("create folder", parent, e))?;
+    }
+    std::fs::copy(&txt, &dest).map_err(|e| ImportError::io("copy", &txt, e))?;
+    let mut doc = store::document_from_source(staging, &dest)?;
+    if let Some(u) = uuid_of(str_of(&v, "id"))
+        && !project.documents.contains_key(&DocId(u))
+    {
+        doc.meta.id = DocId(u);
+    }
+    if let Some(l) = v.get("label").and_then(Value::as_str) {
+        doc.meta.title = l.to_owned();
+    }
+    let text = doc.text_or_empty().clone();
+
+    let ids: HashMap<String, AnnId> = items
+        .iter()
+        .filter_map(|a| {
+            let iri = str_of(a, "id");
+            uuid_of(iri).map(|u| (iri.to_owned(), AnnId(u)))
+        })
+        .collect();
+    let mut target_of = |project: &mut Project, iri: &str, name: &str| -> Target {
+        if let Some(a) = ids.get(iri) {
+            return Target::Annotation(*a);
+        }
+        let id = *iris.entry(iri.to_owned()).or_insert_with(|| {
+            let mut e = Entry::new(Slug::new("person"), name);
+            e.id = uuid_of(iri).map_or_else(EntryId::new, EntryId);
+            if uuid_of(iri).is_none() {
+                e.authority.push(AuthorityId {
+                    scheme: Authority::Other("uri".into()),
+                    id: iri.to_owned(),
+                });
+            }
+            let id = e.id;
+            project.registry.entry(id).or_insert(e);
+            id
+        });
+        Target::Entry(id)
+    };
+
+    let mut annotations = BTreeMap::new();
+    for (n, item) in items.iter().enumerate() {
+        let bad = |m: &str| {
+            invalid(format!(
+                "annotation {} ({}): {m}",
+                n + 1,
+                str_of(item, "id")
+            ))
+        };
+        let id = ids
+            .get(str_of(item, "id"))
+            .copied()
+            .unwrap_or_else(AnnId::new);
+        let bodies = list(item.get("body"));
+        let purpose = |b: &&Value, p: &str| str_of(b, "purpose") == p;
+        let tag = bodies
+            .iter()
+            .find(|b| purpose(b, "tagging"))
+            .map(|b| str_of(b, "value"))
+            .unwrap_or("name");
+        let type_id = type_from_tag(project, tag);
+        let describing: Vec<&str> = bodies
+            .iter()
+            .filter(|b| purpose(b, "describing"))
+            .map(|b| str_of(b, "value"))
+            .collect();
+        let note = bodies
+            .iter()
+            .filter(|b| purpose(b, "commenting"))
+            .map(|b| str_of(b, "value"))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let targets = list(item.get("target"));
+        let spans: Vec<Span> = targets
+            .iter()
+            .filter(|t| t.is_object())
+            .filter_map(|t| target_span(t, &text))
+            .collect();
+        let iri_targets: Vec<&str> = targets.iter().filter_map(|t| t.as_str()).collect();
+        let anchor = if spans.is_empty() {
+            None
+        } else {
+            Some(TextAnchor::new(&text, &spans).map_err(|e| bad(&e.to_string()))?)
+        };
+        let body = match project.schema.kind_of(&type_id) {
+            Some(TypeKind::Event) => {
+                let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
+                let mut date = None;
+                for d in &describing {
+                    let Some((role, val)) = d.split_once(": ") else {
+                        continue;
+                    };
+                    if role == EVENT_DATE {
+                        date = parse_date_value(val);
+                    } else if Slug::is_valid(role) {
+                        let t = target_of(project, val, val);
+                        roles.entry(Slug::new(role)).or_default().push(t);
+                    }
+                }
+                Body::Event(Event {
+                    type_id,
+                    trigger: anchor,
+                    roles,
+                    date,
+                })
+            }
+            Some(TypeKind::Relation) => {
+                let mut ends: HashMap<&str, Target> = HashMap::new();
+                for d in &describing {
+                    if let Some((k, val)) = d.split_once(": ") {
+                        ends.insert(k, target_of(project, val, val));
+                    }
+                }
+                let fallback = |i: usize| iri_targets.get(i).copied();
+                let from = ends
+                    .get("from")
+                    .copied()
+                    .or_else(|| fallback(0).map(|i| target_of(project, i, i)));
+                let to = ends
+                    .get("to")
+                    .copied()
+                    .or_else(|| fallback(1).map(|i| target_of(project, i, i)));
+                let (Some(from), Some(to)) = (from, to) else {
+                    return Err(bad("a relation needs two targets"));
+                };
+                Body::Relation(Relation { type_id, from, to })
+            }
+            _ => {
+                let Some(anchor) = anchor else {
+                    return Err(bad("a mention needs a text target"));
+                };
+                let entry = bodies
+                    .iter()
+                    .find(|b| purpose(b, "identifying") && str_of(b, "type") == "SpecificResource")
+                    .map(|b| str_of(b, "source"))
+                    .and_then(|iri| match target_of(project, iri, &anchor.quote.exact) {
+                        Target::Entry(e) => Some(e),
+                        Target::Annotation(_) => None,
+                    });
+                if let Some(e) = entry
+                    && let Some(en) = project.registry.get_mut(&e)
+                    && en.type_id.as_str() == "person"
+                    && en
+                        .authority
+                        .iter()
+                        .any(|a| a.scheme == Authority::Other("uri".into()))
+                {
+                    en.type_id = type_id.clone();
+                }
+                let date = describing.first().and_then(|d| parse_date_value(d));
+                Body::Mention(Mention {
+                    type_id,
+                    anchor,
+                    entry,
+                    date,
+                })
+            }
+        };
+        let mut a = Annotation::new(body);
+        a.id = id;
+        a.note = note;
+        for b in bodies.iter().filter(|b| purpose(b, "classifying")) {
+            let Some((k, v)) = str_of(b, "value").split_once('=') else {
+                continue;
+            };
+            let kind = project
+                .schema
+                .attribute(&Slug::new(k))
+                .map_or("text", |d| kind_name(&d.kind));
+            if let (true, Some(v)) = (Slug::is_valid(k), attr_from_text(kind, v)) {
+                a.attributes.insert(Slug::new(k), v);
+            }
+        }
+        a.resp = item
+            .get("creator")
+            .map(|c| str_of(c, "name").to_owned())
+            .unwrap_or_default();
+        annotations.insert(id, a);
+    }
+    doc.annotations = annotations;
+    project.documents.insert(doc.id(), doc);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NormalizedDate;
+
+    fn setup(json: &str, txt: Option<&str>) -> (tempfile::TempDir, Result<Project, ImportError>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("in");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("doc.json"), json).unwrap();
+        if let Some(t) = txt {
+            std::fs::write(dir.join("doc.txt"), t).unwrap();
+        }
+        let staging = tmp.path().join("staging");
+        std::fs::create_dir_all(&staging).unwrap();
+        let r = W3cImporter.import(&dir, &staging);
+        (tmp, r)
+    }
+
+    #[test]
+    fn quote_selector_alone_finds_the_offsets() {
+        let json = r#"{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage",
+          "items": [{"id": "urn:uuid:01900000-0000-7000-8000-000000000001", "type": "Annotation",
+            "motivation": "identifying",
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "Place"},
+                     {"type": "SpecificResource", "purpose": "identifying", "source": "https://sws.geonames.org/1895406"}],
+            "target": {"source": "urn:uuid:01900000-0000-7000-8000-0000000000aa",
+              "selector": {"type": "TextQuoteSelector", "exact": "Кэсон", "prefix": "в "}}}]}"#;
+        let (_tmp, r) = setup(json, Some("Кэсон: переговоры в Кэсоне"));
+        let p = r.unwrap();
+        let d = p.documents.values().next().unwrap();
+        let m = d.annotations.values().next().unwrap().as_mention().unwrap();
+        assert_eq!(m.type_id.as_str(), "place");
+        assert_eq!(m.anchor.fragments, vec![Span::new(20, 25)]);
+        let e = &p.registry[&m.entry.unwrap()];
+        assert_eq!(e.name, "Кэсон");
+        assert_eq!(e.type_id.as_str(), "place");
+    }
+
+    #[test]
+    fn missing_text_and_bad_json_are_errors() {
+        let (_tmp, r) = setup(r#"{"type": "AnnotationPage", "items": []}"#, None);
+        let err = r.unwrap_err();
+        assert!(err.to_string().contains("doc.txt"), "{err}");
+        let (_tmp, r) = setup("{\n  \"items\": [\n  oops\n]}", Some(""));
+        assert!(
+            matches!(r, Err(ImportError::Syntax { line: 3, .. })),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn date_values_parse() {
+        assert_eq!(
+            parse_date_value("1951-07-10/.."),
+            Some(NormalizedDate {
+                not_before: Some("1951-07-10".into()),
+                ..NormalizedDate::default()
+            })
+        );
+        assert_eq!(
+            parse_date_value("1951-07-11T00:00"),
+            Some(NormalizedDate::when("1951-07-11T00:00"))
+        );
+        assert_eq!(parse_date_value("soon"), None);
+    }
+}
