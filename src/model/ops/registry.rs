@@ -9,7 +9,7 @@ use crate::model::edit::{Edit, Transaction};
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
 use crate::model::project::Project;
 use crate::model::registry::{Alias, AliasKind, Authority, AuthorityId, Entry, fold};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
 /// Why a registry action is not allowed.
@@ -625,6 +625,18 @@ pub enum SortBy {
     MentionCount,
 }
 
+impl SortBy {
+    pub const ALL: [SortBy; 3] = [Self::Relevance, Self::Name, Self::MentionCount];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Relevance => "Best match",
+            Self::Name => "Name",
+            Self::MentionCount => "Mentions",
+        }
+    }
+}
+
 /// A search of the registry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegistryQuery {
@@ -648,7 +660,16 @@ pub struct RegistryRow {
 
 /// The entries matching `q`, in its order.
 pub fn query(project: &Project, q: &RegistryQuery) -> Vec<RegistryRow> {
-    let counts = project.mention_counts();
+    query_counted(project, q, &project.mention_counts())
+}
+
+/// [`query`] with mention counts the caller already has (from
+/// [`Project::mention_counts`], cached between changes).
+pub fn query_counted(
+    project: &Project,
+    q: &RegistryQuery,
+    counts: &BTreeMap<EntryId, usize>,
+) -> Vec<RegistryRow> {
     let mut rows: Vec<(String, RegistryRow)> = project
         .registry
         .values()
