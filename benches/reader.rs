@@ -8,9 +8,35 @@ use marginalia::session::Session;
 use std::time::Instant;
 
 const WORDS: &[&str] = &[
-    "the", "delegation", "Kim", "Il", "Sung", "Peng", "Dehuai", "armistice", "Kaesong", "agenda",
-    "Ридгуэй", "Сталин", "proposed", "line", "demarcation", "prisoners", "of", "war", "talks",
-    "Mao", "Zedong", "Filippov", "cable", "report", "meeting", "July", "1951", "Ли", "Кэ-нун",
+    "the",
+    "delegation",
+    "Kim",
+    "Il",
+    "Sung",
+    "Peng",
+    "Dehuai",
+    "armistice",
+    "Kaesong",
+    "agenda",
+    "Ридгуэй",
+    "Сталин",
+    "proposed",
+    "line",
+    "demarcation",
+    "prisoners",
+    "of",
+    "war",
+    "talks",
+    "Mao",
+    "Zedong",
+    "Filippov",
+    "cable",
+    "report",
+    "meeting",
+    "July",
+    "1951",
+    "Ли",
+    "Кэ-нун",
 ];
 
 fn build(target_bytes: usize, annotations: usize) -> (Project, DocId) {
@@ -86,7 +112,10 @@ fn main() {
         project.documents[&doc].annotations.len()
     );
     let mut app = App::new(Prefs::default());
-    app.state.session = Some(Session::create(project, std::env::temp_dir().join("bench.marginalia.ron")));
+    app.state.session = Some(Session::create(
+        project,
+        std::env::temp_dir().join("bench.marginalia.ron"),
+    ));
     app.state.doc = Some(doc);
     let ctx = egui::Context::default();
     let size = egui::vec2(1400.0, 900.0);

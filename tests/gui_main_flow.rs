@@ -42,7 +42,10 @@ fn steps(h: &mut Harness<'_, App>) {
 
 fn mentions(app: &App) -> Vec<Annotation> {
     let p = &app.state.session.as_ref().unwrap().project;
-    p.documents.values().flat_map(|d| d.annotations.values().cloned()).collect()
+    p.documents
+        .values()
+        .flat_map(|d| d.annotations.values().cloned())
+        .collect()
 }
 
 #[test]
@@ -118,7 +121,10 @@ fn tag_link_undo_redo_save_reload() {
     assert!(!h.state().title().starts_with('•'));
     let on_disk = store::load(tmp.path()).unwrap();
     assert_eq!(on_disk.problems, vec![]);
-    assert_eq!(on_disk.project, h.state().state.session.as_ref().unwrap().project);
+    assert_eq!(
+        on_disk.project,
+        h.state().state.session.as_ref().unwrap().project
+    );
     let anns: Vec<&Annotation> = on_disk
         .project
         .documents

@@ -84,7 +84,10 @@ pub enum Command {
     /// Review every occurrence of the selected text in the document (`false`) or project.
     TagAllReview(bool),
     /// Scroll to and select a span.
-    Jump { doc: DocId, span: Span },
+    Jump {
+        doc: DocId,
+        span: Span,
+    },
     /// Commit a prepared edit (from the inspector's fields).
     Apply(Transaction),
     // Events, registry pages, schema and metadata
@@ -125,7 +128,12 @@ pub struct CommandSpec {
     pub menu: Menu,
 }
 
-fn spec(command: Command, label: &str, shortcut: Option<KeyboardShortcut>, menu: Menu) -> CommandSpec {
+fn spec(
+    command: Command,
+    label: &str,
+    shortcut: Option<KeyboardShortcut>,
+    menu: Menu,
+) -> CommandSpec {
     CommandSpec {
         command,
         label: label.to_owned(),
@@ -153,10 +161,20 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
     use Command as C;
     use Menu as M;
     let mut t = vec![
-        spec(C::NewFromFolderDialog, "New project from a folder of sources…", None, M::Project),
+        spec(
+            C::NewFromFolderDialog,
+            "New project from a folder of sources…",
+            None,
+            M::Project,
+        ),
         spec(C::OpenDialog, "Open…", key(CMD, Key::O), M::Project),
         spec(C::Save, "Save", key(CMD, Key::S), M::Project),
-        spec(C::SaveAsDialog, "Save As…", key(CMD_SHIFT, Key::S), M::Project),
+        spec(
+            C::SaveAsDialog,
+            "Save As…",
+            key(CMD_SHIFT, Key::S),
+            M::Project,
+        ),
         spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
         spec(C::Close, "Close project", key(CMD, Key::W), M::Project),
         spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
@@ -166,38 +184,168 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::Redo, "Redo", key(CMD_SHIFT, Key::Z), M::Edit),
         spec(C::Redo, "Redo (Ctrl+Y)", key(CMD, Key::Y), M::None),
         spec(C::Find, "Find", key(CMD, Key::F), M::Edit),
-        spec(C::FindInProject, "Find in project", key(CMD_SHIFT, Key::F), M::Edit),
-        spec(C::Palette, "Command palette", key(CMD_SHIFT, Key::P), M::Edit),
+        spec(
+            C::FindInProject,
+            "Find in project",
+            key(CMD_SHIFT, Key::F),
+            M::Edit,
+        ),
+        spec(
+            C::Palette,
+            "Command palette",
+            key(CMD_SHIFT, Key::P),
+            M::Edit,
+        ),
         spec(C::ToggleDocuments, "Show/hide documents", None, M::View),
         spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
         spec(C::ToggleTheme, "Light/dark theme", None, M::View),
         spec(C::TextLarger, "Larger text", key(CMD, Key::Plus), M::View),
-        spec(C::TextLarger, "Larger text (Ctrl+=)", key(CMD, Key::Equals), M::None),
-        spec(C::TextSmaller, "Smaller text", key(CMD, Key::Minus), M::View),
-        spec(C::TagPopup, "Tag selection…", key(NONE, Key::Enter), M::Annotate),
-        spec(C::AddFragment, "Add fragment (discontinuous span)", key(CMD, Key::Enter), M::Annotate),
+        spec(
+            C::TextLarger,
+            "Larger text (Ctrl+=)",
+            key(CMD, Key::Equals),
+            M::None,
+        ),
+        spec(
+            C::TextSmaller,
+            "Smaller text",
+            key(CMD, Key::Minus),
+            M::View,
+        ),
+        spec(
+            C::TagPopup,
+            "Tag selection…",
+            key(NONE, Key::Enter),
+            M::Annotate,
+        ),
+        spec(
+            C::AddFragment,
+            "Add fragment (discontinuous span)",
+            key(CMD, Key::Enter),
+            M::Annotate,
+        ),
         spec(C::ToggleSnap, "Snap to word boundaries", None, M::Annotate),
-        spec(C::LinkSearch, "Link to registry entry…", key(CMD, Key::L), M::Annotate),
-        spec(C::Respan, "Move annotation to selection", key(CMD, Key::R), M::Annotate),
-        spec(C::DeleteAnnotation, "Delete annotation", key(NONE, Key::Delete), M::Annotate),
-        spec(C::TagAllReview(false), "Tag all occurrences in document…", key(CMD, Key::T), M::Annotate),
-        spec(C::TagAllReview(true), "Tag all occurrences in project…", key(CMD_SHIFT, Key::T), M::Annotate),
-        spec(C::NextAnnotation, "Next annotation", key(NONE, Key::CloseBracket), M::Annotate),
-        spec(C::PrevAnnotation, "Previous annotation", key(NONE, Key::OpenBracket), M::Annotate),
-        spec(C::ClearSelection, "Clear selection", key(NONE, Key::Escape), M::None),
-        spec(C::Caret(CaretMove::WordLeft, true), "Extend selection by word left", key(CMD_SHIFT, Key::ArrowLeft), M::None),
-        spec(C::Caret(CaretMove::WordRight, true), "Extend selection by word right", key(CMD_SHIFT, Key::ArrowRight), M::None),
-        spec(C::Caret(CaretMove::CharLeft, true), "Extend selection left", key(SHIFT, Key::ArrowLeft), M::None),
-        spec(C::Caret(CaretMove::CharRight, true), "Extend selection right", key(SHIFT, Key::ArrowRight), M::None),
-        spec(C::Caret(CaretMove::LineUp, true), "Extend selection up", key(SHIFT, Key::ArrowUp), M::None),
-        spec(C::Caret(CaretMove::LineDown, true), "Extend selection down", key(SHIFT, Key::ArrowDown), M::None),
-        spec(C::Caret(CaretMove::WordLeft, false), "Word left", key(CMD, Key::ArrowLeft), M::None),
-        spec(C::Caret(CaretMove::WordRight, false), "Word right", key(CMD, Key::ArrowRight), M::None),
-        spec(C::Caret(CaretMove::CharLeft, false), "Caret left", key(NONE, Key::ArrowLeft), M::None),
-        spec(C::Caret(CaretMove::CharRight, false), "Caret right", key(NONE, Key::ArrowRight), M::None),
-        spec(C::Caret(CaretMove::LineUp, false), "Caret up", key(NONE, Key::ArrowUp), M::None),
-        spec(C::Caret(CaretMove::LineDown, false), "Caret down", key(NONE, Key::ArrowDown), M::None),
+        spec(
+            C::LinkSearch,
+            "Link to registry entry…",
+            key(CMD, Key::L),
+            M::Annotate,
+        ),
+        spec(
+            C::Respan,
+            "Move annotation to selection",
+            key(CMD, Key::R),
+            M::Annotate,
+        ),
+        spec(
+            C::DeleteAnnotation,
+            "Delete annotation",
+            key(NONE, Key::Delete),
+            M::Annotate,
+        ),
+        spec(
+            C::TagAllReview(false),
+            "Tag all occurrences in document…",
+            key(CMD, Key::T),
+            M::Annotate,
+        ),
+        spec(
+            C::TagAllReview(true),
+            "Tag all occurrences in project…",
+            key(CMD_SHIFT, Key::T),
+            M::Annotate,
+        ),
+        spec(
+            C::NextAnnotation,
+            "Next annotation",
+            key(NONE, Key::CloseBracket),
+            M::Annotate,
+        ),
+        spec(
+            C::PrevAnnotation,
+            "Previous annotation",
+            key(NONE, Key::OpenBracket),
+            M::Annotate,
+        ),
+        spec(
+            C::ClearSelection,
+            "Clear selection",
+            key(NONE, Key::Escape),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::WordLeft, true),
+            "Extend selection by word left",
+            key(CMD_SHIFT, Key::ArrowLeft),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::WordRight, true),
+            "Extend selection by word right",
+            key(CMD_SHIFT, Key::ArrowRight),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::CharLeft, true),
+            "Extend selection left",
+            key(SHIFT, Key::ArrowLeft),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::CharRight, true),
+            "Extend selection right",
+            key(SHIFT, Key::ArrowRight),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineUp, true),
+            "Extend selection up",
+            key(SHIFT, Key::ArrowUp),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineDown, true),
+            "Extend selection down",
+            key(SHIFT, Key::ArrowDown),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::WordLeft, false),
+            "Word left",
+            key(CMD, Key::ArrowLeft),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::WordRight, false),
+            "Word right",
+            key(CMD, Key::ArrowRight),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::CharLeft, false),
+            "Caret left",
+            key(NONE, Key::ArrowLeft),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::CharRight, false),
+            "Caret right",
+            key(NONE, Key::ArrowRight),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineUp, false),
+            "Caret up",
+            key(NONE, Key::ArrowUp),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineDown, false),
+            "Caret down",
+            key(NONE, Key::ArrowDown),
+            M::None,
+        ),
     ];
     if let Some(schema) = schema {
         for ty in &schema.entity_types {
@@ -270,7 +418,10 @@ mod tests {
         for (i, s) in t.iter().enumerate() {
             if let Some(sc) = s.shortcut {
                 let k = format!("{:?}", sc);
-                assert!(seen.insert(k.clone(), i).is_none(), "duplicate shortcut {k}");
+                assert!(
+                    seen.insert(k.clone(), i).is_none(),
+                    "duplicate shortcut {k}"
+                );
                 // A shortcut with fewer modifiers must not come before one it would shadow.
                 for earlier in &t[..i] {
                     if let Some(e) = earlier.shortcut {

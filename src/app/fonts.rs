@@ -2,8 +2,8 @@
 //! (OFL, `assets/fonts/`) for Chinese, Japanese kana and Hangul, as the lowest-priority
 //! fallback. Characters outside the subset fall back to system fonts (`system_fonts`).
 
-use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
 use egui::FontFamily;
+use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
 
 /// The bundled CJK subset.
 pub const CJK_SUBSET: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJK-subset.otf");

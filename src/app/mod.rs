@@ -123,7 +123,9 @@ pub struct TagAllReview {
 #[derive(Clone, Debug)]
 pub enum Dialog {
     /// Unsaved changes; run `then` after saving or discarding.
-    Unsaved { then: Box<Command> },
+    Unsaved {
+        then: Box<Command>,
+    },
     /// The project changed on disk.
     Conflict(String),
     /// A recovery copy newer than the project was found.
@@ -387,7 +389,8 @@ impl App {
             i.raw
                 .dropped_files
                 .iter()
-                .map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty())
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
         if dropped.is_empty() {
@@ -741,7 +744,8 @@ impl App {
                         Ok(r) => {
                             recovery::remove_for(&old);
                             st.save_state = SaveState::Saved;
-                            st.status = format!("Saved as {} ({} files)", path.display(), r.written.len());
+                            st.status =
+                                format!("Saved as {} ({} files)", path.display(), r.written.len());
                             remember(&mut st.prefs, &path);
                         }
                         Err(e) => {
@@ -813,7 +817,11 @@ impl App {
             }
             Command::Undo | Command::Redo => {
                 let Some(s) = &mut st.session else { return };
-                let r = if c == Command::Undo { s.undo() } else { s.redo() };
+                let r = if c == Command::Undo {
+                    s.undo()
+                } else {
+                    s.redo()
+                };
                 match r {
                     Ok(true) => {
                         st.last_change = Some(ctx.input(|i| i.time));
@@ -837,7 +845,10 @@ impl App {
                 if let (Some(p), Some(d)) = (st.project(), st.doc) {
                     let s = st.sel.span();
                     if !s.is_empty() && s.len() < 200 {
-                        st.find.query = p.documents[&d].text_or_empty().slice(s.start, s.end).to_owned();
+                        st.find.query = p.documents[&d]
+                            .text_or_empty()
+                            .slice(s.start, s.end)
+                            .to_owned();
                     }
                 }
             }
@@ -880,11 +891,16 @@ impl App {
                 }
             }
             Command::NextAnnotation | Command::PrevAnnotation => {
-                let (Some(p), Some(d)) = (st.project(), st.doc) else { return };
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
                 let mut anns: Vec<(usize, usize, AnnId)> = p.documents[&d]
                     .annotations
                     .values()
-                    .filter_map(|a| a.anchor().map(|an| (an.extent().start, an.extent().end, a.id)))
+                    .filter_map(|a| {
+                        a.anchor()
+                            .map(|an| (an.extent().start, an.extent().end, a.id))
+                    })
                     .collect();
                 anns.sort();
                 let cur = st
@@ -904,7 +920,9 @@ impl App {
                 }
             }
             Command::Caret(m, extend) => {
-                let (Some(p), Some(d)) = (st.project(), st.doc) else { return };
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
                 let text = p.documents[&d].text_or_empty();
                 let caret = move_caret(text, st.sel.caret, m);
                 st.sel.caret = caret;
@@ -932,7 +950,10 @@ impl App {
                 if !s.is_empty() {
                     st.sel.fragments.push(s);
                     st.sel.anchor = st.sel.caret;
-                    st.status = format!("{} fragment(s) kept; select the next one", st.sel.fragments.len());
+                    st.status = format!(
+                        "{} fragment(s) kept; select the next one",
+                        st.sel.fragments.len()
+                    );
                 }
             }
             Command::TagPopup => {
@@ -942,7 +963,9 @@ impl App {
                 }
             }
             Command::TagAs(ty) => {
-                let (Some(p), Some(d)) = (st.project(), st.doc) else { return };
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
                 let mut spans = st.sel.spans();
                 if spans.is_empty() {
                     // With no selection, a type key changes the selected annotation's type.
@@ -953,7 +976,10 @@ impl App {
                 }
                 if st.prefs.snap_words {
                     let text = p.documents[&d].text_or_empty();
-                    spans = spans.iter().map(|s| tagging::snap_to_words(text, *s)).collect();
+                    spans = spans
+                        .iter()
+                        .map(|s| tagging::snap_to_words(text, *s))
+                        .collect();
                 }
                 match tagging::tag_mention(p, d, &spans, &ty) {
                     Ok((tx, id)) => {
@@ -969,7 +995,9 @@ impl App {
                 }
             }
             Command::ChangeType(ty) => {
-                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else { return };
+                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+                    return;
+                };
                 match tagging::change_type(p, d, a, &ty) {
                     Ok(tx) => {
                         self.commit(ctx, tx);
@@ -979,11 +1007,16 @@ impl App {
                 }
             }
             Command::Respan => {
-                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else { return };
+                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+                    return;
+                };
                 let mut spans = st.sel.spans();
                 if st.prefs.snap_words {
                     let text = p.documents[&d].text_or_empty();
-                    spans = spans.iter().map(|s| tagging::snap_to_words(text, *s)).collect();
+                    spans = spans
+                        .iter()
+                        .map(|s| tagging::snap_to_words(text, *s))
+                        .collect();
                 }
                 match tagging::respan(p, d, a, &spans) {
                     Ok(tx) => {
@@ -996,7 +1029,9 @@ impl App {
                 }
             }
             Command::DeleteAnnotation => {
-                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else { return };
+                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+                    return;
+                };
                 match tagging::delete(p, d, a) {
                     Ok(tx) => {
                         if self.commit(ctx, tx) {
@@ -1013,7 +1048,9 @@ impl App {
                 }
             }
             Command::Link { entry, alias } => {
-                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else { return };
+                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+                    return;
+                };
                 match tagging::link_entry(p, d, a, entry, alias) {
                     Ok(tx) => {
                         if self.commit(ctx, tx) {
@@ -1025,7 +1062,9 @@ impl App {
                 }
             }
             Command::CreateEntry { name, alias } => {
-                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else { return };
+                let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+                    return;
+                };
                 match tagging::create_entry_and_link(p, d, a, &name, alias) {
                     Ok((tx, _)) => {
                         if self.commit(ctx, tx) {
@@ -1036,7 +1075,9 @@ impl App {
                 }
             }
             Command::TagAllReview(project_wide) => {
-                let (Some(p), Some(d)) = (st.project(), st.doc) else { return };
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
                 let text = p.documents[&d].text_or_empty();
                 // The needle and type come from the selected mention, or the selection.
                 let (needle, type_id, entry) = match st
@@ -1047,7 +1088,9 @@ impl App {
                     Some(m) => (m.anchor.quote.exact.clone(), m.type_id.clone(), m.entry),
                     None => {
                         let s = st.sel.span();
-                        let Some(ty) = p.schema.entity_types.first() else { return };
+                        let Some(ty) = p.schema.entity_types.first() else {
+                            return;
+                        };
                         (text.slice(s.start, s.end).to_owned(), ty.id.clone(), None)
                     }
                 };
@@ -1066,10 +1109,13 @@ impl App {
                     needle,
                     type_id,
                     entry,
-                    hits: hits.into_iter().map(|o| {
-                        let keep = !o.already_tagged;
-                        (o, keep)
-                    }).collect(),
+                    hits: hits
+                        .into_iter()
+                        .map(|o| {
+                            let keep = !o.already_tagged;
+                            (o, keep)
+                        })
+                        .collect(),
                 }));
             }
             Command::Jump { doc, span } => {
@@ -1303,9 +1349,10 @@ pub fn new_project_from_folder(dir: &Path) -> Result<Session, StoreError> {
     if let Ok(file) = store::resolve_project_file(dir) {
         return Session::open(&file);
     }
-    let name = dir
-        .file_name()
-        .map_or_else(|| "Project".to_owned(), |n| n.to_string_lossy().into_owned());
+    let name = dir.file_name().map_or_else(
+        || "Project".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut sources = Vec::new();
     collect_sources(dir, &mut sources, 0);
     sources.sort();
@@ -1323,7 +1370,9 @@ pub fn new_project_from_folder(dir: &Path) -> Result<Session, StoreError> {
 }
 
 fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         let hidden = p
@@ -1392,7 +1441,9 @@ fn occurrence_label(p: &Project, o: &Occurrence) -> String {
         return String::new();
     };
     let t = d.text_or_empty();
-    let before = t.slice(o.span.start.saturating_sub(30), o.span.start).replace('\n', " ");
+    let before = t
+        .slice(o.span.start.saturating_sub(30), o.span.start)
+        .replace('\n', " ");
     let after = t.slice(o.span.end, o.span.end + 30).replace('\n', " ");
     let mut s = format!(
         "{}: …{before}[{}]{after}…",

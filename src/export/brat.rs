@@ -8,7 +8,8 @@
 //! ("Label: value"); certainty, annotator and normalized dates are not written. A
 //! multi-line note becomes one `#` line per line. A relation type marked `symmetric` is
 //! treated as brat's `symmetric-transitive` (an equivalence): its relations are written as
-//! `*` lines, one per connected group. A mention linked to a registry entry gets one `N`
+//! `*` lines, one per connected group (brat gives `*` lines no id, so their notes and
+//! attributes are not written). A mention linked to a registry entry gets one `N`
 //! line per authority id (`Wikidata:Q855`), or `Marginalia:<entry id>` when it has none.
 //!
 //! Type, role and attribute names: see [`brat_name`] and [`slug_for`], an invertible pair.

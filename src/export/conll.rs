@@ -34,6 +34,8 @@ struct Frag {
     start: usize,
     end: usize,
     label: String,
+    /// Index of the mention among the kept ones.
+    mention: usize,
 }
 
 /// The fragments of the mentions kept under "outermost wins", in text order.
@@ -49,6 +51,7 @@ fn kept_fragments(doc: &Document) -> Vec<Frag> {
     });
     let mut out = Vec::new();
     let mut covered_to = 0;
+    let mut kept = 0;
     for m in mentions {
         let e = m.anchor.extent();
         if e.start < covered_to || e.is_empty() {
@@ -56,12 +59,42 @@ fn kept_fragments(doc: &Document) -> Vec<Frag> {
         }
         covered_to = e.end;
         let label = ner_label(&m.type_id);
+        let mention = kept;
+        kept += 1;
         out.extend(m.anchor.fragments.iter().map(|f| Frag {
             start: f.start,
             end: f.end,
             label: label.clone(),
+            mention,
         }));
     }
+    out
+}
+
+/// Code-point offsets where sentences start (after the first), leaving out any that falls
+/// inside a kept mention, so no mention is cut by a sentence break.
+fn sentence_starts(text: &str, frags: &[Frag]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut last_byte, mut last_char) = (0usize, 0usize);
+    for (b, _) in text.split_sentence_bound_indices().skip(1) {
+        last_char += text[last_byte..b].chars().count();
+        last_byte = b;
+        out.push(last_char);
+    }
+    // Extents of kept mentions (fragments of one mention are adjacent in `frags`).
+    let mut extents: Vec<(usize, usize, usize)> = Vec::new();
+    for f in frags {
+        match extents.last_mut() {
+            Some(last) if f.mention == last.2 => last.1 = f.end,
+            _ => extents.push((f.start, f.end, f.mention)),
+        }
+    }
+    // Kept mentions are disjoint and sorted, so the one that could hold `b` is the last
+    // starting before it.
+    out.retain(|&b| {
+        let i = extents.partition_point(|&(s, _, _)| s < b);
+        i == 0 || extents[i - 1].1 <= b
+    });
     out
 }
 
@@ -69,37 +102,42 @@ fn kept_fragments(doc: &Document) -> Vec<Frag> {
 pub fn document_conll(doc: &Document) -> String {
     let text = doc.text_or_empty().as_str();
     let frags = kept_fragments(doc);
+    let starts = sentence_starts(text, &frags);
     let mut out = String::from("-DOCSTART- -X- O O\n\n");
     let (mut last_byte, mut last_char) = (0usize, 0usize);
-    let mut fi = 0;
+    let (mut fi, mut si) = (0, 0);
     let mut tagged_frag: Option<usize> = None;
-    for (sb, sentence) in text.split_sentence_bound_indices() {
-        let mut any = false;
-        for (wb, word) in sentence.split_word_bound_indices() {
-            if word.trim().is_empty() {
-                continue;
-            }
-            let byte = sb + wb;
-            last_char += text[last_byte..byte].chars().count();
-            last_byte = byte;
-            let (ts, te) = (last_char, last_char + word.chars().count());
-            while fi < frags.len() && frags[fi].end <= ts {
-                fi += 1;
-            }
-            let tag = match frags.get(fi) {
-                Some(f) if f.start < te => {
-                    let prefix = if tagged_frag == Some(fi) { "I" } else { "B" };
-                    tagged_frag = Some(fi);
-                    format!("{prefix}-{}", f.label)
-                }
-                _ => "O".to_owned(),
-            };
-            let _ = writeln!(out, "{word} _ _ {tag}");
-            any = true;
+    let mut in_sentence = false;
+    for (byte, word) in text.split_word_bound_indices() {
+        if word.trim().is_empty() {
+            continue;
         }
-        if any {
-            out.push('\n');
+        last_char += text[last_byte..byte].chars().count();
+        last_byte = byte;
+        let (ts, te) = (last_char, last_char + word.chars().count());
+        while si < starts.len() && starts[si] <= ts {
+            if in_sentence {
+                out.push('\n');
+                in_sentence = false;
+            }
+            si += 1;
         }
+        while fi < frags.len() && frags[fi].end <= ts {
+            fi += 1;
+        }
+        let tag = match frags.get(fi) {
+            Some(f) if f.start < te => {
+                let prefix = if tagged_frag == Some(fi) { "I" } else { "B" };
+                tagged_frag = Some(fi);
+                format!("{prefix}-{}", f.label)
+            }
+            _ => "O".to_owned(),
+        };
+        let _ = writeln!(out, "{word} _ _ {tag}");
+        in_sentence = true;
+    }
+    if in_sentence {
+        out.push('\n');
     }
     out
 }
@@ -178,6 +216,20 @@ mod tests {
         let c = document_conll(&d);
         let expect = "-DOCSTART- -X- O O\n\nKim _ _ B-PER\nIl _ _ I-PER\nSung _ _ I-PER\nmet _ _ O\n毛 _ _ B-PER\n泽 _ _ I-PER\n东 _ _ I-PER\n. _ _ O\n\nThen _ _ O\nleft _ _ O\n. _ _ O\n\n";
         assert_eq!(c, expect);
+    }
+
+    #[test]
+    fn no_sentence_break_inside_a_mention() {
+        // Unicode sentence rules break after "No. " here (a capital follows the number).
+        let d = doc(
+            "Cable No. 21677 Sent today. Next one.",
+            &[("docref", &[(6, 15)])],
+        );
+        let c = document_conll(&d);
+        assert!(
+            c.contains("No _ _ B-DOCREF\n. _ _ I-DOCREF\n21677 _ _ I-DOCREF\nSent _ _ O\ntoday _ _ O\n. _ _ O\n\nNext"),
+            "{c}"
+        );
     }
 
     #[test]

@@ -14,12 +14,12 @@ use thiserror::Error;
 /// Why an export failed. Each names the file, last.
 #[derive(Debug, Error)]
 pub enum ExportError {
-    #[error("cannot {action}: {source}: {}", path.display())]
+    #[error("cannot {action}: {err}: {}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        /// Shown in the message, not as a separate cause, so it is printed once.
+        err: std::io::Error,
     },
     #[error("{message}: {}", path.display())]
     Format { path: PathBuf, message: String },
@@ -30,7 +30,7 @@ impl ExportError {
         Self::Io {
             action,
             path: path.into(),
-            source,
+            err: source,
         }
     }
 }

@@ -16,12 +16,12 @@ use thiserror::Error;
 /// Why an import failed. Each names the file (and line, where there is one), last.
 #[derive(Debug, Error)]
 pub enum ImportError {
-    #[error("cannot {action}: {source}: {}", path.display())]
+    #[error("cannot {action}: {err}: {}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        /// Shown in the message, not as a separate cause, so it is printed once.
+        err: std::io::Error,
     },
     #[error("line {line}: {message}: {}", path.display())]
     Syntax {
@@ -42,7 +42,7 @@ impl ImportError {
         Self::Io {
             action,
             path: path.into(),
-            source,
+            err: source,
         }
     }
 }

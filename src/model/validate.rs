@@ -204,7 +204,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                                 ann.id,
                                 f,
                                 &slot.fillers,
-                                &format!("{} role \"{}\"", ty.label, slot.label),
+                                &|| format!("{} role \"{}\"", ty.label, slot.label),
                                 &mut out,
                             );
                         }
@@ -237,7 +237,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                         ann.id,
                         &r.from,
                         &ty.from,
-                        &format!("{} (from)", ty.label),
+                        &|| format!("{} (from)", ty.label),
                         &mut out,
                     );
                     check_target(
@@ -246,7 +246,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                         ann.id,
                         &r.to,
                         &ty.to,
-                        &format!("{} (to)", ty.label),
+                        &|| format!("{} (to)", ty.label),
                         &mut out,
                     );
                 }
@@ -262,15 +262,17 @@ fn check_target(
     ann: AnnId,
     target: &Target,
     allowed: &[Slug],
-    what: &str,
+    what: &dyn Fn() -> String,
     out: &mut Vec<Problem>,
 ) {
     let err = |m: String| Problem::error(m).in_doc(doc).on(ann);
     if *target == Target::Annotation(ann) {
+        let what = what();
         out.push(err(format!("{what} points at its own annotation")));
         return;
     }
     let Some(ty) = project.target_type(doc, target) else {
+        let what = what();
         out.push(err(match target {
             Target::Annotation(a) => {
                 format!("{what} points at annotation {a}, which is not in this document")
@@ -284,6 +286,7 @@ fn check_target(
             .annotation(doc, *a)
             .is_some_and(|x| x.as_relation().is_some())
     {
+        let what = what();
         out.push(err(format!("{what} points at a relation")));
         return;
     }
@@ -293,6 +296,7 @@ fn check_target(
             Some(TypeKind::Event) => " event",
             Some(TypeKind::Relation) => " relation",
         };
+        let what = what();
         out.push(err(format!(
             "{what} may not be filled by a {}{kind} (allowed: {})",
             project.schema.label(ty),
@@ -302,5 +306,132 @@ fn check_target(
                 .collect::<Vec<_>>()
                 .join(", ")
         )));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Annotation, Body, DocStatus, Document, DocumentMeta, Entry, Event, Mention, SourceText,
+        TextAnchor,
+    };
+    use std::collections::BTreeMap;
+
+    fn fixture() -> (Project, DocId, Annotation) {
+        let mut p = Project::new("t");
+        let text = SourceText::from_str_normalizing("Mao met Nam Il in Kaesong.");
+        let place = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("place"),
+            anchor: TextAnchor::span(&text, 18, 25).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        let meta = DocumentMeta {
+            id: DocId::new(),
+            title: "d".into(),
+            source: None,
+            images: vec![],
+            status: DocStatus::NotStarted,
+            archival: Default::default(),
+        };
+        let doc = meta.id;
+        let mut annotations = BTreeMap::new();
+        annotations.insert(place.id, place.clone());
+        p.documents.insert(
+            doc,
+            Document {
+                meta,
+                text: Some(text),
+                annotations,
+            },
+        );
+        (p, doc, place)
+    }
+
+    fn add(p: &mut Project, doc: DocId, a: Annotation) {
+        p.documents
+            .get_mut(&doc)
+            .unwrap()
+            .annotations
+            .insert(a.id, a);
+    }
+
+    fn messages(p: &Project) -> Vec<String> {
+        validate(p).into_iter().map(|p| p.message).collect()
+    }
+
+    #[test]
+    fn clean_project_has_no_problems() {
+        let (p, _, _) = fixture();
+        assert_eq!(messages(&p), Vec::<String>::new());
+    }
+
+    #[test]
+    fn role_constraints_are_enforced() {
+        let (mut p, doc, place) = fixture();
+        let stalin = Entry::new(Slug::new("person"), "Stalin");
+        let mut roles = BTreeMap::new();
+        // A place as a participant is not allowed; a person entry is.
+        roles.insert(
+            Slug::new("participant"),
+            vec![Target::Annotation(place.id), Target::Entry(stalin.id)],
+        );
+        roles.insert(Slug::new("copy_to"), vec![Target::Entry(stalin.id)]);
+        let ev = Annotation::new(Body::Event(Event {
+            type_id: Slug::new("communication"),
+            trigger: None,
+            roles: roles.clone(),
+            date: None,
+        }));
+        add(&mut p, doc, ev);
+        let m = messages(&p);
+        assert!(
+            m.iter().any(|m| m.contains("has no role \"participant\"")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|m| m.contains("missing required role \"Sender\"")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|m| m.contains("missing registry entry")),
+            "{m:?}"
+        );
+
+        let (mut p, doc, place) = fixture();
+        p.registry.insert(stalin.id, stalin.clone());
+        let ev = Annotation::new(Body::Event(Event {
+            type_id: Slug::new("meeting"),
+            trigger: None,
+            roles: BTreeMap::from([
+                (
+                    Slug::new("participant"),
+                    vec![Target::Annotation(place.id), Target::Entry(stalin.id)],
+                ),
+                (Slug::new("place"), vec![Target::Annotation(place.id)]),
+            ]),
+            date: None,
+        }));
+        add(&mut p, doc, ev);
+        let m = messages(&p);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].contains("Participant\" may not be filled by a Place"),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn changed_text_flags_anchor_as_warning() {
+        let (mut p, doc, _) = fixture();
+        p.documents.get_mut(&doc).unwrap().text = Some(SourceText::from_str_normalizing(
+            "Mao met Nam Il in Panmunjom.",
+        ));
+        let problems = validate(&p);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].severity, Severity::Warning);
+        assert!(problems[0].message.contains("flagged for review"));
     }
 }

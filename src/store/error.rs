@@ -6,12 +6,12 @@ use thiserror::Error;
 /// Why a project could not be loaded or saved.
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("cannot {action}: {source}: {}", path.display())]
+    #[error("cannot {action}: {err}: {}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        /// Shown in the message, not as a separate cause, so it is printed once.
+        err: std::io::Error,
     },
     #[error("malformed file at line {line}, column {col}: {message}: {}", path.display())]
     Parse {
@@ -66,7 +66,7 @@ impl StoreError {
         Self::Io {
             action,
             path: path.into(),
-            source,
+            err: source,
         }
     }
 

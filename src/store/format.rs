@@ -16,7 +16,11 @@
 //!
 //! Every list is sorted by id and every file is pretty-printed RON with `\n` line
 //! endings, so loading and saving without changes writes identical bytes, and one changed
-//! annotation is a small diff.
+//! annotation is a small diff. Nesting deeper than four levels is written on one line, so
+//! each anchor (fragments and quote) is one line. Strings are always plain `"…"` strings:
+//! `"`, `\`, control characters (`\n`, `\r`, NUL …) and invisible ones (bidi controls,
+//! zero-width characters, BOM, line separators) are escaped, every other character of every
+//! script is written as is (see [`escape_for_file`]).
 
 use crate::model::{Annotation, DocId, DocumentMeta, Entry, ProjectInfo, RelPath, Schema};
 use serde::{Deserialize, Serialize};
@@ -99,7 +103,8 @@ pub fn doc_file_for(meta: &DocumentMeta) -> RelPath {
     }
 }
 
-/// The RON style every file is written in.
+/// The RON style every file is written in. Strings are written raw by RON and then
+/// escaped by [`escape_for_file`].
 pub(crate) fn pretty() -> ron::ser::PrettyConfig {
     ron::ser::PrettyConfig::new()
         .new_line("\n")
@@ -108,4 +113,218 @@ pub(crate) fn pretty() -> ron::ser::PrettyConfig {
         .escape_strings(false)
         .separate_tuple_members(false)
         .compact_arrays(false)
+        .depth_limit(4)
+}
+
+/// Whether `c` must be escaped in a saved string: control characters (`\r`, NUL, …),
+/// and invisible or layout-changing ones (bidi controls, zero-width characters, BOM, line
+/// separators, unassigned code points). Every other character, in every script, including
+/// combining marks, stays as typed so files read well in diffs.
+fn must_escape(c: char) -> bool {
+    match c {
+        '"' | '\\' => true,
+        ' '..='~' => false,
+        '\u{0}'..='\u{1f}' | '\u{7f}' => true,
+        // Common printable blocks, to skip the general check: Latin-1 letters, Latin
+        // Extended, combining diacritics, Greek, Cyrillic, CJK, Hangul.
+        '\u{c0}'..='\u{2ff}'
+        | '\u{300}'..='\u{36f}'
+        | '\u{370}'..='\u{52f}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7a3}' => false,
+        _ => {
+            // `str::escape_debug` escapes non-printable characters anywhere, and combining
+            // marks only at the start, so this asks "printable?" for marks too.
+            let mut probe = String::with_capacity(5);
+            probe.push('a');
+            probe.push(c);
+            !probe.escape_debug().eq(probe.chars())
+        }
+    }
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => {
+            use std::fmt::Write;
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// Writes string content escaped as needed, as a `"…"` string.
+fn push_string(out: &mut String, content: &str) {
+    out.push('"');
+    if content
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(content);
+    } else {
+        let mut run = 0;
+        for (i, c) in content.char_indices() {
+            if must_escape(c) {
+                out.push_str(&content[run..i]);
+                push_escaped(out, c);
+                run = i + c.len_utf8();
+            }
+        }
+        out.push_str(&content[run..]);
+    }
+    out.push('"');
+}
+
+/// Rewrites RON written with `escape_strings(false)` so the file holds no raw control or
+/// invisible characters: every string, raw (`r#"…"#`) or plain, becomes a plain `"…"`
+/// string escaped by [`must_escape`]; char literals get the same treatment.
+///
+/// Relies on the shape of RON's output for our types: outside strings and chars there is
+/// no `"`, `'` or `\`, and `r` directly before `"` or `#` only starts a raw string (field
+/// and variant names are never raw identifiers); a plain string holds no `"` or `\`.
+pub(crate) fn escape_for_file(ron: &str) -> String {
+    let b = ron.as_bytes();
+    let mut out = String::with_capacity(ron.len() + ron.len() / 16);
+    let mut run = 0; // start of text not yet copied
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                let end = start + ron[start..].find('"').unwrap_or(ron.len() - start);
+                out.push_str(&ron[run..i]);
+                push_string(&mut out, &ron[start..end]);
+                i = end + 1;
+                run = i.min(b.len());
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"')) => {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                let start = i + 1 + hashes + 1;
+                let mut close = String::from("\"");
+                close.push_str(&"#".repeat(hashes));
+                let end = start + ron[start..].find(&close).unwrap_or(ron.len() - start);
+                out.push_str(&ron[run..i]);
+                push_string(&mut out, &ron[start..end]);
+                i = (end + close.len()).min(b.len());
+                run = i;
+            }
+            b'\'' => {
+                // RON writes a char literal as `'c'`, or `'\\'` / `'\''`.
+                let rest = &ron[i + 1..];
+                let (c, len) = match rest.strip_prefix('\\') {
+                    Some(r) => (
+                        r.chars().next(),
+                        1 + r.chars().next().map_or(0, char::len_utf8),
+                    ),
+                    None => (
+                        rest.chars().next(),
+                        rest.chars().next().map_or(0, char::len_utf8),
+                    ),
+                };
+                out.push_str(&ron[run..i]);
+                out.push('\'');
+                match c {
+                    Some('\'') => out.push_str("\\'"),
+                    Some('"') => out.push('"'),
+                    Some(c) if must_escape(c) => push_escaped(&mut out, c),
+                    Some(c) => out.push(c),
+                    None => {}
+                }
+                out.push('\'');
+                i = (i + 1 + len + 1).min(b.len());
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&ron[run..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AttrValue, Slug, schema::EntityType};
+
+    fn write<T: Serialize>(v: &T) -> String {
+        escape_for_file(&ron::ser::to_string_pretty(v, pretty()).unwrap())
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(s: &str) -> T {
+        ron::Options::default().from_str(s).unwrap()
+    }
+
+    /// Regression: with RON's raw strings, a note holding `\r` or NUL went into the file as is
+    /// (breaking "LF only" and making git see a binary file).
+    #[test]
+    fn control_characters_are_escaped() {
+        let note = "line\r\nnext\0end\u{1b}[31m\u{2028}\u{202e}\u{feff}\u{85}\t".to_owned();
+        let out = write(&note);
+        assert!(out.is_ascii(), "{out}");
+        assert!(!out.contains('\r') && !out.contains('\n'), "{out}");
+        assert_eq!(read::<String>(&out), note);
+    }
+
+    /// Regression: quotes, backslashes and `"#` sequences, which raw strings had to fence.
+    #[test]
+    fn quotes_backslashes_and_hashes_survive() {
+        for s in [
+            "\"#",
+            "r#\"x\"#",
+            "\"##\"###",
+            "\\",
+            "a\\\"b",
+            "'",
+            "\\'",
+            "\\u{301}",
+            "#\"",
+            "\"",
+            "ends with \\",
+        ] {
+            let out = write(&s.to_owned());
+            assert_eq!(read::<String>(&out), s, "{out}");
+        }
+    }
+
+    #[test]
+    fn scripts_and_combining_marks_stay_readable() {
+        let s = "Ли Кэ-нун 李克农 김일성 re\u{301}sume\u{301} \u{301}start 😀 Cde.'s".to_owned();
+        let out = write(&s);
+        assert_eq!(out, format!("\"{s}\""));
+        assert_eq!(read::<String>(&out), s);
+        // Zero-width joiners are invisible, so they are escaped.
+        let family = "👨\u{200d}👩".to_owned();
+        let out = write(&family);
+        assert_eq!(out, "\"👨\\u{200d}👩\"");
+        assert_eq!(read::<String>(&out), family);
+    }
+
+    #[test]
+    fn char_literals_survive() {
+        for c in [
+            'p', '\'', '\\', '"', '\r', '\n', '\0', '\u{301}', '\u{202e}', 'Ж', '😀',
+        ] {
+            let t = EntityType {
+                id: Slug::new("x"),
+                label: String::new(),
+                color: String::new(),
+                hotkey: Some(c),
+                dated: false,
+                description: String::new(),
+            };
+            let out = write(&t);
+            assert!(!out.contains('\r') && !out.contains('\0'), "{out:?}");
+            assert_eq!(read::<EntityType>(&out), t, "{out}");
+        }
+    }
+
+    #[test]
+    fn text_attribute_with_escapes_round_trips() {
+        let v = AttrValue::Text("say \"hi\"\r\n\\".into());
+        assert_eq!(read::<AttrValue>(&write(&v)), v);
+    }
 }

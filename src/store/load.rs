@@ -300,7 +300,7 @@ fn load_documents(
 }
 
 /// Fails when `native`, after resolving symbolic links, lies outside the project folder.
-fn check_inside(
+pub(crate) fn check_inside(
     canonical_dir: &Path,
     native: &Path,
     shown: &str,
@@ -347,6 +347,10 @@ fn load_document(
             });
         }
     }
+    // Page images are read by the viewer, so links out of the project are refused too.
+    for img in &df.document.images {
+        check_inside(canonical_dir, &img.to_native(dir), img.as_str(), &file)?;
+    }
     let mut problems = Vec::new();
     let text = match &df.document.source {
         None => None,
@@ -354,7 +358,7 @@ fn load_document(
             let native = src.path.to_native(dir);
             check_inside(canonical_dir, &native, src.path.as_str(), &file)?;
             match read_limited(&native, limits.max_source_bytes) {
-                Err(StoreError::Io { source, .. })
+                Err(StoreError::Io { err: source, .. })
                     if source.kind() == std::io::ErrorKind::NotFound =>
                 {
                     problems.push(

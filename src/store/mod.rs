@@ -71,6 +71,12 @@ pub fn document_from_source(project_dir: &Path, source: &Path) -> Result<Documen
         path: source.to_path_buf(),
         message: format!("sources must be inside the project folder ({e})"),
     })?;
+    // A link inside the folder to a file outside would be refused when the project is
+    // loaded again, so it is refused here too.
+    let canonical_dir = project_dir
+        .canonicalize()
+        .map_err(|e| StoreError::io("resolve folder", project_dir, e))?;
+    load::check_inside(&canonical_dir, source, rel.as_str(), source)?;
     let bytes = load::read_limited(source, Limits::default().max_source_bytes)?;
     let text = SourceText::from_bytes(&bytes).map_err(|e| {
         let crate::model::text::DecodeError::InvalidUtf8 { offset } = e;

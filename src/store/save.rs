@@ -2,7 +2,7 @@
 
 use super::format::{
     DOC_HEADER, DocRef, DocumentFileOut, FORMAT_VERSION, PROJECT_HEADER, ProjectFileOut,
-    doc_file_for, pretty,
+    doc_file_for, escape_for_file, pretty,
 };
 use super::load::hash_file;
 use super::{DiskState, DocDisk, StoreError, hash_bytes};
@@ -28,7 +28,10 @@ pub fn project_bytes(project: &Project, docs: &[DocRef]) -> Result<Vec<u8>, ron:
         documents: docs.iter().collect(),
     };
     let mut s = String::from(PROJECT_HEADER);
-    s.push_str(&ron::ser::to_string_pretty(&out, pretty())?);
+    s.push_str(&escape_for_file(&ron::ser::to_string_pretty(
+        &out,
+        pretty(),
+    )?));
     s.push('\n');
     Ok(s.into_bytes())
 }
@@ -41,7 +44,10 @@ pub fn document_bytes(doc: &Document) -> Result<Vec<u8>, ron::Error> {
         annotations: doc.annotations.values().collect(),
     };
     let mut s = String::from(DOC_HEADER);
-    s.push_str(&ron::ser::to_string_pretty(&out, pretty())?);
+    s.push_str(&escape_for_file(&ron::ser::to_string_pretty(
+        &out,
+        pretty(),
+    )?));
     s.push('\n');
     Ok(s.into_bytes())
 }
@@ -146,20 +152,23 @@ pub fn save(
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    for (id, d) in &doc_disk {
-        if d.hash.is_some() && !docs.contains(id) {
-            continue;
-        }
+    let to_write: Vec<(&DocId, &DocDisk)> = doc_disk
+        .iter()
+        .filter(|(id, d)| d.hash.is_none() || docs.contains(id))
+        .collect();
+    let serialized = par_map(&to_write, cpu_workers(), |&(id, d)| {
         let native = d.file.to_native(&disk.dir);
-        let doc = &project.documents[id];
-        let bytes = document_bytes(doc).map_err(|e| ser_err(&native, e))?;
-        plan.push(PlannedWrite {
+        let bytes = document_bytes(&project.documents[id]).map_err(|e| ser_err(&native, e))?;
+        Ok(PlannedWrite {
             native,
             shown: d.file.to_string(),
             expected: d.hash,
             bytes,
             doc: Some(*id),
-        });
+        })
+    });
+    for w in serialized {
+        plan.push(w?);
     }
     if project_changed || list_changed || disk.project_hash.is_none() {
         let bytes = project_bytes(project, &refs).map_err(|e| ser_err(&disk.project_file, e))?;
@@ -176,30 +185,74 @@ pub fn save(
             doc: None,
         });
     }
-    for w in &plan {
-        let on_disk = hash_file(&w.native)?;
-        if on_disk.is_some() && on_disk != w.expected {
-            return Err(StoreError::Conflict {
-                path: w.native.clone(),
-            });
-        }
-    }
-    let mut report = SaveReport::default();
+    // Check every file before writing any. Unchanged bytes need no write and so cannot
+    // conflict; a file that already holds exactly the new bytes (a save that failed halfway
+    // wrote it) is no conflict either.
+    let mut writes = Vec::new();
+    let mut project_hash = disk.project_hash;
     for w in plan {
         let new_hash = hash_bytes(&w.bytes);
-        if w.expected != Some(new_hash) {
-            write_atomic(&w.native, &w.bytes)?;
-            report.written.push(w.shown);
-        }
         match w.doc {
             Some(id) => {
                 if let Some(d) = doc_disk.get_mut(&id) {
                     d.hash = Some(new_hash);
                 }
             }
-            None => disk.project_hash = Some(new_hash),
+            None => project_hash = Some(new_hash),
         }
+        if w.expected == Some(new_hash) {
+            continue;
+        }
+        let on_disk = hash_file(&w.native)?;
+        if on_disk == Some(new_hash) {
+            continue;
+        }
+        if on_disk.is_some() && on_disk != w.expected {
+            return Err(StoreError::Conflict { path: w.native });
+        }
+        writes.push(w);
     }
+    // Writes wait on the disk (fsync) more than on the processor, so use more threads.
+    let results = par_map(&writes, 16, |w| write_atomic(&w.native, &w.bytes));
+    let mut report = SaveReport::default();
+    for (w, r) in writes.into_iter().zip(results) {
+        r?;
+        report.written.push(w.shown);
+    }
+    disk.project_hash = project_hash;
     disk.docs = doc_disk;
     Ok(report)
+}
+
+/// The number of threads for work that keeps the processor busy.
+pub(crate) fn cpu_workers() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8)
+}
+
+/// `f` applied to every item on up to `threads` scoped threads, results in item order.
+pub(crate) fn par_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if items.len() <= 1 || threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }

@@ -38,11 +38,15 @@ impl Find {
                 st.focus = None;
             }
             let changed = ui.checkbox(&mut self.whole_words, "Whole words").changed()
-                | ui.checkbox(&mut self.case_sensitive, "Match case").changed();
+                | ui.checkbox(&mut self.case_sensitive, "Match case")
+                    .changed();
             if changed || st.find.hits_for.as_ref() != Some(&key) {
                 let text = p.documents[&doc].text_or_empty();
                 st.find.hits = find_occurrences(text, &st.find.query, opts);
-                st.find.current = st.find.hits.partition_point(|s| s.start < st.sel.span().start);
+                st.find.current = st
+                    .find
+                    .hits
+                    .partition_point(|s| s.start < st.sel.span().start);
                 st.find.hits_for = Some(key.clone());
             }
             let n = st.find.hits.len();
@@ -89,23 +93,38 @@ impl Find {
             .open(&mut open)
             .default_size([480.0, 400.0])
             .show(ctx, |ui| {
-                let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+                let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+                    return;
+                };
                 let l = ui.label("Search all documents");
                 let r = ui
-                    .add(egui::TextEdit::singleline(&mut st.find.project_query).desired_width(f32::INFINITY))
+                    .add(
+                        egui::TextEdit::singleline(&mut st.find.project_query)
+                            .desired_width(f32::INFINITY),
+                    )
                     .labelled_by(l.id);
                 if st.focus == Some(Focus::ProjectFind) {
                     r.request_focus();
                     st.focus = None;
                 }
-                if r.changed() || (r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
+                if r.changed() || (r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
+                {
                     st.find.project_hits.clear();
                     for d in p.documents.values() {
                         let Some(t) = &d.text else { continue };
                         for s in find_occurrences(t, &st.find.project_query, opts) {
                             let line = t.line_range(t.line_of(s.start));
-                            let ctx_text: String = t.slice(line.start.max(s.start.saturating_sub(40)), line.end.min(s.end + 40)).to_owned();
-                            st.find.project_hits.push((d.id(), s, format!("{}: {ctx_text}", d.meta.title)));
+                            let ctx_text: String = t
+                                .slice(
+                                    line.start.max(s.start.saturating_sub(40)),
+                                    line.end.min(s.end + 40),
+                                )
+                                .to_owned();
+                            st.find.project_hits.push((
+                                d.id(),
+                                s,
+                                format!("{}: {ctx_text}", d.meta.title),
+                            ));
                             if st.find.project_hits.len() >= 2000 {
                                 break;
                             }
@@ -116,7 +135,10 @@ impl Find {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for (doc, span, label) in &st.find.project_hits {
                         if ui.link(label).clicked() {
-                            cmds.push(Command::Jump { doc: *doc, span: *span });
+                            cmds.push(Command::Jump {
+                                doc: *doc,
+                                span: *span,
+                            });
                         }
                     }
                 });

@@ -20,7 +20,12 @@ pub struct Inspector {
 }
 
 /// Registry entries matching `query`, best first, entries of `type_id` before others.
-pub fn suggestions(p: &Project, query: &str, type_id: &str, limit: usize) -> Vec<(EntryId, String, u32)> {
+pub fn suggestions(
+    p: &Project,
+    query: &str,
+    type_id: &str,
+    limit: usize,
+) -> Vec<(EntryId, String, u32)> {
     let mut v: Vec<(EntryId, String, u32)> = p
         .registry
         .values()
@@ -70,7 +75,9 @@ impl View for Inspector {
 
 impl Inspector {
     fn selection_help(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId) {
-        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+            return;
+        };
         let spans = st.sel.spans();
         if spans.is_empty() {
             ui.label("Select text with the mouse or Shift+arrows, then press a type's key (or Enter for a list). Click an annotation, or press ] and [, to inspect it.");
@@ -99,20 +106,39 @@ impl Inspector {
     }
 
     fn annotation(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId, ann: &Annotation) {
-        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+            return;
+        };
         let mut cmds: Vec<Command> = Vec::new();
         let kind = p.schema.kind_of(ann.type_id());
         // Type
         let types: Vec<(crate::model::Slug, String)> = match kind {
-            Some(TypeKind::Event) => p.schema.event_types.iter().map(|t| (t.id.clone(), t.label.clone())).collect(),
-            Some(TypeKind::Relation) => p.schema.relation_types.iter().map(|t| (t.id.clone(), t.label.clone())).collect(),
-            _ => p.schema.entity_types.iter().map(|t| (t.id.clone(), t.label.clone())).collect(),
+            Some(TypeKind::Event) => p
+                .schema
+                .event_types
+                .iter()
+                .map(|t| (t.id.clone(), t.label.clone()))
+                .collect(),
+            Some(TypeKind::Relation) => p
+                .schema
+                .relation_types
+                .iter()
+                .map(|t| (t.id.clone(), t.label.clone()))
+                .collect(),
+            _ => p
+                .schema
+                .entity_types
+                .iter()
+                .map(|t| (t.id.clone(), t.label.clone()))
+                .collect(),
         };
         egui::ComboBox::from_label("Type")
             .selected_text(p.schema.label(ann.type_id()))
             .show_ui(ui, |ui| {
                 for (id, label) in &types {
-                    if ui.selectable_label(id == ann.type_id(), label).clicked() && id != ann.type_id() {
+                    if ui.selectable_label(id == ann.type_id(), label).clicked()
+                        && id != ann.type_id()
+                    {
                         cmds.push(Command::ChangeType(id.clone()));
                     }
                 }
@@ -133,7 +159,11 @@ impl Inspector {
             {
                 cmds.push(Command::Respan);
             }
-            if ui.button("Delete").on_hover_text("Delete this annotation (Delete)").clicked() {
+            if ui
+                .button("Delete")
+                .on_hover_text("Delete this annotation (Delete)")
+                .clicked()
+            {
                 cmds.push(Command::DeleteAnnotation);
             }
         });
@@ -157,7 +187,10 @@ impl Inspector {
                             cmds.push(Command::OpenEntry(Some(e.id)));
                         }
                         if ui.button("Unlink").clicked() {
-                            cmds.push(Command::Link { entry: None, alias: None });
+                            cmds.push(Command::Link {
+                                entry: None,
+                                alias: None,
+                            });
                         }
                     });
                 }
@@ -194,18 +227,34 @@ impl Inspector {
                 });
             if enter && !st.link_query.trim().is_empty() {
                 match sugg.first() {
-                    Some((id, _, _)) => cmds.push(Command::Link { entry: Some(*id), alias: st.link_alias }),
-                    None => cmds.push(Command::CreateEntry { name: st.link_query.clone(), alias: st.link_alias }),
+                    Some((id, _, _)) => cmds.push(Command::Link {
+                        entry: Some(*id),
+                        alias: st.link_alias,
+                    }),
+                    None => cmds.push(Command::CreateEntry {
+                        name: st.link_query.clone(),
+                        alias: st.link_alias,
+                    }),
                 }
             }
             for (id, label, _) in &sugg {
                 if ui.button(format!("Link to {label}")).clicked() {
-                    cmds.push(Command::Link { entry: Some(*id), alias: st.link_alias });
+                    cmds.push(Command::Link {
+                        entry: Some(*id),
+                        alias: st.link_alias,
+                    });
                 }
             }
-            let new_name = if st.link_query.trim().is_empty() { m.anchor.quote.exact.clone() } else { st.link_query.trim().to_owned() };
+            let new_name = if st.link_query.trim().is_empty() {
+                m.anchor.quote.exact.clone()
+            } else {
+                st.link_query.trim().to_owned()
+            };
             if ui.button(format!("Create entry “{new_name}”")).clicked() {
-                cmds.push(Command::CreateEntry { name: new_name, alias: st.link_alias });
+                cmds.push(Command::CreateEntry {
+                    name: new_name,
+                    alias: st.link_alias,
+                });
             }
             ui.separator();
         }
@@ -249,14 +298,24 @@ impl Inspector {
                 AttrKind::YesNo => {
                     let mut b = matches!(cur, Some(AttrValue::YesNo(true)));
                     if ui.checkbox(&mut b, &def.label).changed() {
-                        cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, Some(AttrValue::YesNo(b))));
+                        cmds.extend(attr_tx(
+                            p,
+                            doc,
+                            ann.id,
+                            &def.id,
+                            &def.label,
+                            Some(AttrValue::YesNo(b)),
+                        ));
                     }
                 }
                 AttrKind::Text | AttrKind::Number | AttrKind::Date => {
                     let shown = cur.as_ref().map(|v| v.to_string()).unwrap_or_default();
                     let editing = matches!(&self.attr_edit, Some((a, id, _)) if *a == ann.id && id == def.id.as_str());
                     let mut buf = if editing {
-                        self.attr_edit.as_ref().map(|x| x.2.clone()).unwrap_or_default()
+                        self.attr_edit
+                            .as_ref()
+                            .map(|x| x.2.clone())
+                            .unwrap_or_default()
                     } else {
                         shown.clone()
                     };
@@ -273,7 +332,9 @@ impl Inspector {
                                 None
                             } else {
                                 match def.kind {
-                                    AttrKind::Number => v.parse::<f64>().ok().map(AttrValue::Number),
+                                    AttrKind::Number => {
+                                        v.parse::<f64>().ok().map(AttrValue::Number)
+                                    }
                                     AttrKind::Date => {
                                         let d = crate::model::NormalizedDate::when(v);
                                         d.validate().is_ok().then_some(AttrValue::Date(d))
@@ -299,7 +360,11 @@ impl Inspector {
         if let Some((_, buf)) = &mut self.note {
             let l = ui.label("Note");
             let r = ui
-                .add(egui::TextEdit::multiline(buf).desired_rows(3).desired_width(f32::INFINITY))
+                .add(
+                    egui::TextEdit::multiline(buf)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY),
+                )
                 .labelled_by(l.id);
             if r.lost_focus() && *buf != ann.note {
                 let note = buf.clone();

@@ -42,17 +42,19 @@ impl View for Palette {
                 if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                     close = true;
                 }
-                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-                    for (_, s) in hits.iter().take(40) {
-                        let mut b = egui::Button::new(&s.label);
-                        if let Some(sc) = s.shortcut {
-                            b = b.shortcut_text(ctx.format_shortcut(&sc));
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        for (_, s) in hits.iter().take(40) {
+                            let mut b = egui::Button::new(&s.label);
+                            if let Some(sc) = s.shortcut {
+                                b = b.shortcut_text(ctx.format_shortcut(&sc));
+                            }
+                            if ui.add(b).clicked() {
+                                run = Some(s.command.clone());
+                            }
                         }
-                        if ui.add(b).clicked() {
-                            run = Some(s.command.clone());
-                        }
-                    }
-                });
+                    });
             });
         if let Some(c) = run {
             st.queue.push(c);

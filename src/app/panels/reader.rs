@@ -58,7 +58,10 @@ impl LineIndex {
             });
             let extent_len = anchor.extent().len() as u32;
             for f in &anchor.fragments {
-                let (l0, l1) = (text.line_of(f.start), text.line_of(f.end.max(f.start + 1) - 1));
+                let (l0, l1) = (
+                    text.line_of(f.start),
+                    text.line_of(f.end.max(f.start + 1) - 1),
+                );
                 for l in l0..=l1.min(lines.saturating_sub(1)) {
                     let r = text.line_range(l);
                     let s = f.start.max(r.start) - r.start;
@@ -193,7 +196,10 @@ fn span_rects(galley: &egui::Galley, a: usize, b: usize) -> Vec<Rect> {
     let ca = CCursor::new(a);
     let mut cb = CCursor::new(b);
     cb.prefer_next_row = false;
-    let (ra, rb) = (galley.layout_from_cursor(ca).row, galley.layout_from_cursor(cb).row);
+    let (ra, rb) = (
+        galley.layout_from_cursor(ca).row,
+        galley.layout_from_cursor(cb).row,
+    );
     let (pa, pb) = (galley.pos_from_cursor(ca), galley.pos_from_cursor(cb));
     for r in ra..=rb.min(galley.rows.len().saturating_sub(1)) {
         let row = galley.rows[r].rect();
@@ -249,14 +255,34 @@ impl Reader {
         }
     }
 
-    fn galley(&self, ui: &egui::Ui, text: &SourceText, line: usize, font: &FontId, color: Color32) -> Arc<egui::Galley> {
+    fn galley(
+        &self,
+        ui: &egui::Ui,
+        text: &SourceText,
+        line: usize,
+        font: &FontId,
+        color: Color32,
+    ) -> Arc<egui::Galley> {
         let r = text.line_range(line);
-        let job = line_job(text.slice(r.start, r.end), font, color, self.layout.line_height, self.layout.width);
+        let job = line_job(
+            text.slice(r.start, r.end),
+            font,
+            color,
+            self.layout.line_height,
+            self.layout.width,
+        );
         ui.fonts_mut(|f| f.layout_job(job))
     }
 
     /// Code point under a screen position, given the content origin.
-    fn hit(&self, ui: &egui::Ui, text: &SourceText, origin: Pos2, pos: Pos2, font: &FontId) -> (usize, usize) {
+    fn hit(
+        &self,
+        ui: &egui::Ui,
+        text: &SourceText,
+        origin: Pos2,
+        pos: Pos2,
+        font: &FontId,
+    ) -> (usize, usize) {
         let line = self.layout.line_at(pos.y - origin.y);
         let g = self.galley(ui, text, line, font, Color32::WHITE);
         let top = origin + vec2(0.0, self.layout.tops[line]);
@@ -283,19 +309,34 @@ impl View for Reader {
 }
 
 impl Reader {
-    fn show_doc(&mut self, ui: &mut egui::Ui, st: &mut AppState, session: &crate::session::Session) {
+    fn show_doc(
+        &mut self,
+        ui: &mut egui::Ui,
+        st: &mut AppState,
+        session: &crate::session::Session,
+    ) {
         let project = &session.project;
         let Some(doc) = st.doc.and_then(|d| project.documents.get(&d)) else {
             ui.centered_and_justified(|ui| ui.label("No document selected."));
             return;
         };
         if doc.text.is_none() {
-            ui.label(format!("“{}” has no readable transcription.", doc.meta.title));
+            ui.label(format!(
+                "“{}” has no readable transcription.",
+                doc.meta.title
+            ));
             return;
         }
         let text = doc.text_or_empty();
         let width = (ui.available_width() - 16.0).max(80.0);
-        self.prepare(ui, st.prefs.text_size, session.generation, project, doc, width);
+        self.prepare(
+            ui,
+            st.prefs.text_size,
+            session.generation,
+            project,
+            doc,
+            width,
+        );
         let font = FontId::proportional(st.prefs.text_size);
         let text_color = ui.visuals().text_color();
         let sel_bg = ui.visuals().selection.bg_fill;
@@ -308,7 +349,9 @@ impl Reader {
             let line = text.line_of(off.min(text.len_chars()));
             let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
             // Scroll only when the line is not already in view.
-            let cur = ui.ctx().data(|d| d.get_temp::<(f32, f32)>(egui::Id::unique("reader-view")));
+            let cur = ui
+                .ctx()
+                .data(|d| d.get_temp::<(f32, f32)>(egui::Id::unique("reader-view")));
             let visible = cur.is_some_and(|(a, b)| y >= a && y + self.layout.line_height <= b);
             if !visible {
                 area = area.vertical_scroll_offset((y - 80.0).max(0.0));
@@ -318,11 +361,19 @@ impl Reader {
         let mut visible_lines = 0;
         area.show_viewport(ui, |ui, viewport| {
             ui.ctx().data_mut(|d| {
-                d.insert_temp(egui::Id::unique("reader-view"), (viewport.min.y, viewport.max.y))
+                d.insert_temp(
+                    egui::Id::unique("reader-view"),
+                    (viewport.min.y, viewport.max.y),
+                )
             });
             let total = self.layout.total();
-            let (rect, resp) = ui.allocate_exact_size(vec2(width + 8.0, total.max(viewport.height())), Sense::click_and_drag());
-            resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text"));
+            let (rect, resp) = ui.allocate_exact_size(
+                vec2(width + 8.0, total.max(viewport.height())),
+                Sense::click_and_drag(),
+            );
+            resp.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text")
+            });
             let origin = rect.min + vec2(4.0, 0.0);
             let painter = ui.painter_at(ui.clip_rect());
             let first = self.layout.line_at(viewport.min.y);
@@ -351,18 +402,26 @@ impl Reader {
                     let b = s.end.min(r.end);
                     if b > a {
                         for rr in span_rects(&g, a - r.start, b - r.start) {
-                            painter.rect_filled(rr.translate(top.to_vec2()).shrink2(vec2(0.0, BAR_ROOM - 1.0)), 2.0, sel_bg);
+                            painter.rect_filled(
+                                rr.translate(top.to_vec2())
+                                    .shrink2(vec2(0.0, BAR_ROOM - 1.0)),
+                                2.0,
+                                sel_bg,
+                            );
                         }
                     }
                 }
-                let caret_here = st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
+                let caret_here =
+                    st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
                 painter.galley(top, g.clone(), text_color);
                 // Annotation bars.
                 for seg in self.layout.index.line(line) {
                     let selected = st.selected == Some(seg.ann);
                     for rr in span_rects(&g, seg.start as usize, seg.end as usize) {
                         let rr = rr.translate(top.to_vec2());
-                        let y = rr.max.y - BAR_ROOM + 1.0 + f32::from(seg.depth.min(MAX_BAR_DEPTH - 1)) * BAR_PITCH;
+                        let y = rr.max.y - BAR_ROOM
+                            + 1.0
+                            + f32::from(seg.depth.min(MAX_BAR_DEPTH - 1)) * BAR_PITCH;
                         painter.line_segment(
                             [pos2(rr.min.x, y), pos2(rr.max.x, y)],
                             Stroke::new(BAR_WIDTH, seg.color),
@@ -381,7 +440,10 @@ impl Reader {
                     let c = st.sel.caret - r.start;
                     let p = g.pos_from_cursor(CCursor::new(c)).translate(top.to_vec2());
                     painter.line_segment(
-                        [pos2(p.min.x, p.min.y + BAR_ROOM - 2.0), pos2(p.min.x, p.max.y - BAR_ROOM + 2.0)],
+                        [
+                            pos2(p.min.x, p.min.y + BAR_ROOM - 2.0),
+                            pos2(p.min.x, p.max.y - BAR_ROOM + 2.0),
+                        ],
                         Stroke::new(1.5, text_color),
                     );
                 }
@@ -413,7 +475,11 @@ impl Reader {
                 let add = ui.input(|i| i.modifiers.command || i.modifiers.ctrl);
                 let mut frags = if add { st.sel.spans() } else { Vec::new() };
                 frags.retain(|s| !s.is_empty());
-                st.sel = Selection { anchor: off, caret: off, fragments: frags };
+                st.sel = Selection {
+                    anchor: off,
+                    caret: off,
+                    fragments: frags,
+                };
                 st.tag_popup = None;
                 ui.memory_mut(|m| m.stop_text_input());
             } else if resp.dragged()
@@ -445,7 +511,11 @@ impl Reader {
                     .filter_map(|id| p.annotation(doc.id(), *id))
                     .map(|a| {
                         let mut s = p.schema.label(a.type_id()).to_owned();
-                        if let Some(e) = a.as_mention().and_then(|m| m.entry).and_then(|e| p.registry.get(&e)) {
+                        if let Some(e) = a
+                            .as_mention()
+                            .and_then(|m| m.entry)
+                            .and_then(|e| p.registry.get(&e))
+                        {
                             s.push_str(&format!(" → {}", e.name));
                         }
                         if !a.note.is_empty() {
@@ -475,8 +545,15 @@ impl Reader {
             st.tag_popup = None;
             return;
         }
-        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
-        let types: Vec<_> = p.schema.entity_types.iter().map(|t| (t.id.clone(), t.label.clone(), t.hotkey, t.color.clone())).collect();
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+            return;
+        };
+        let types: Vec<_> = p
+            .schema
+            .entity_types
+            .iter()
+            .map(|t| (t.id.clone(), t.label.clone(), t.hotkey, t.color.clone()))
+            .collect();
         let mut picked = None;
         egui::Area::new(egui::Id::unique("tag-popup"))
             .fixed_pos(pos)
@@ -485,7 +562,8 @@ impl Reader {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.label("Tag as");
                     for (id, label, key, color) in &types {
-                        let c = parse_color(color).map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b));
+                        let c = parse_color(color)
+                            .map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b));
                         ui.horizontal(|ui| {
                             let (r, _) = ui.allocate_exact_size(Vec2::splat(10.0), Sense::hover());
                             ui.painter().rect_filled(r, 2.0, c);

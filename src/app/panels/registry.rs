@@ -73,7 +73,9 @@ impl View for RegistryList {
                             ui.small(format!("also: {} ({})", a.name, a.kind.as_str()));
                         }
                         for (doc, ann) in p.mentions_of(e.id).into_iter().take(50) {
-                            let Some(d) = p.documents.get(&doc) else { continue };
+                            let Some(d) = p.documents.get(&doc) else {
+                                continue;
+                            };
                             let Some(an) = d.annotations.get(&ann).and_then(|a| a.anchor()) else {
                                 continue;
                             };
@@ -91,7 +93,10 @@ impl View for RegistryList {
             st.push(Command::OpenEntry(Some(e)));
         }
         if let Some((doc, span, ann)) = jump {
-            st.push(Command::Jump { doc, span: Span::new(span.start, span.start) });
+            st.push(Command::Jump {
+                doc,
+                span: Span::new(span.start, span.start),
+            });
             st.push(Command::SelectAnnotation(Some(ann)));
         }
     }

@@ -167,7 +167,9 @@ pub fn change_type(
         return Err(TagError::UnknownType(type_id.clone()));
     }
     let label = format!("Change type to {}", project.schema.label(type_id));
-    update(project, doc, ann, &label, |a| a.set_type_id(type_id.clone()))
+    update(project, doc, ann, &label, |a| {
+        a.set_type_id(type_id.clone())
+    })
 }
 
 /// Moves a mention (or an event's trigger) to new spans.
@@ -195,10 +197,7 @@ pub fn respan(
 pub fn delete(project: &Project, doc: DocId, ann: AnnId) -> Result<Transaction, TagError> {
     let target = annotation(project, doc, ann)?.clone();
     let d = &project.documents[&doc];
-    let mut tx = Transaction::new(format!(
-        "Delete {}",
-        project.schema.label(target.type_id())
-    ));
+    let mut tx = Transaction::new(format!("Delete {}", project.schema.label(target.type_id())));
     let t = Target::Annotation(ann);
     for other in d.annotations.values().filter(|o| o.id != ann) {
         match &other.body {
@@ -431,10 +430,7 @@ pub fn tag_all(
     {
         return Err(TagError::NoEntry(id));
     }
-    let mut tx = Transaction::new(format!(
-        "Tag all as {}",
-        project.schema.label(type_id)
-    ));
+    let mut tx = Transaction::new(format!("Tag all as {}", project.schema.label(type_id)));
     for hit in hits.iter().filter(|h| !h.already_tagged) {
         let text = doc_text(project, hit.doc)?;
         let anchor = TextAnchor::new(text, &[hit.span])?;
@@ -459,7 +455,8 @@ mod tests {
     use super::*;
     use crate::model::{DocStatus, Document, DocumentMeta, History};
 
-    const TEXT: &str = "To Cde. FILIPPOV.\nMao Zedong met Filippov; Ким Ир Сен 김일성 毛泽东 スターリン.";
+    const TEXT: &str =
+        "To Cde. FILIPPOV.\nMao Zedong met Filippov; Ким Ир Сен 김일성 毛泽东 スターリン.";
 
     fn project() -> (Project, DocId) {
         let mut p = Project::new("t");
@@ -505,7 +502,10 @@ mod tests {
         let k = pos("Ир");
         assert_eq!(snap_to_words(&t, Span::new(k, k + 1)), Span::new(k, k + 2));
         let h = pos("김일성");
-        assert_eq!(snap_to_words(&t, Span::new(h + 1, h + 2)), Span::new(h, h + 3));
+        assert_eq!(
+            snap_to_words(&t, Span::new(h + 1, h + 2)),
+            Span::new(h, h + 3)
+        );
         // Unspaced scripts: only the selected characters.
         let m = pos("泽东");
         assert_eq!(snap_to_words(&t, Span::new(m, m + 2)), Span::new(m, m + 2));
@@ -523,8 +523,7 @@ mod tests {
         let original = p.clone();
         let mut h = History::default();
         let f = pos("FILIPPOV");
-        let (tx, id) =
-            tag_mention(&p, doc, &[Span::new(f, f + 8)], &Slug::new("person")).unwrap();
+        let (tx, id) = tag_mention(&p, doc, &[Span::new(f, f + 8)], &Slug::new("person")).unwrap();
         assert_eq!(tx.label, "Tag as Person");
         h.commit(&mut p, tx).unwrap();
         let a = &p.documents[&doc].annotations[&id];
@@ -532,17 +531,29 @@ mod tests {
 
         let tx = change_type(&p, doc, id, &Slug::new("place")).unwrap();
         h.commit(&mut p, tx).unwrap();
-        assert_eq!(p.documents[&doc].annotations[&id].type_id().as_str(), "place");
+        assert_eq!(
+            p.documents[&doc].annotations[&id].type_id().as_str(),
+            "place"
+        );
         assert_eq!(
             change_type(&p, doc, id, &Slug::new("place")),
             Err(TagError::NoChange)
         );
 
         let m = pos("Mao Zedong");
-        let tx = respan(&p, doc, id, &[Span::new(m, m + 3), Span::new(m + 4, m + 10)]).unwrap();
+        let tx = respan(
+            &p,
+            doc,
+            id,
+            &[Span::new(m, m + 3), Span::new(m + 4, m + 10)],
+        )
+        .unwrap();
         h.commit(&mut p, tx).unwrap();
         let an = p.documents[&doc].annotations[&id].anchor().unwrap().clone();
-        assert_eq!(an.covered_text(p.documents[&doc].text.as_ref().unwrap()), "Mao Zedong");
+        assert_eq!(
+            an.covered_text(p.documents[&doc].text.as_ref().unwrap()),
+            "Mao Zedong"
+        );
         assert_eq!(an.fragments.len(), 2);
 
         let tx = delete(&p, doc, id).unwrap();
@@ -578,8 +589,7 @@ mod tests {
         let sid = stalin.id;
         p.registry.insert(sid, stalin);
         let f = pos("FILIPPOV");
-        let (tx, id) =
-            tag_mention(&p, doc, &[Span::new(f, f + 8)], &Slug::new("person")).unwrap();
+        let (tx, id) = tag_mention(&p, doc, &[Span::new(f, f + 8)], &Slug::new("person")).unwrap();
         tx.apply(&mut p).unwrap();
         let tx = link_entry(&p, doc, id, Some(sid), Some(AliasKind::CoverName)).unwrap();
         assert_eq!(tx.edits.len(), 2);
@@ -587,7 +597,10 @@ mod tests {
         assert_eq!(p.registry[&sid].aliases[0].name, "FILIPPOV");
         assert_eq!(p.registry[&sid].aliases[0].kind, AliasKind::CoverName);
         assert_eq!(
-            p.documents[&doc].annotations[&id].as_mention().unwrap().entry,
+            p.documents[&doc].annotations[&id]
+                .as_mention()
+                .unwrap()
+                .entry,
             Some(sid)
         );
         // Linking again changes nothing; an existing alias is not duplicated.
@@ -609,7 +622,10 @@ mod tests {
         let tx = link_entry(&p, doc, id, None, None).unwrap();
         tx.apply(&mut p).unwrap();
         assert_eq!(
-            p.documents[&doc].annotations[&id].as_mention().unwrap().entry,
+            p.documents[&doc].annotations[&id]
+                .as_mention()
+                .unwrap()
+                .entry,
             None
         );
     }
@@ -632,8 +648,14 @@ mod tests {
         };
         assert_eq!(find_occurrences(&t, "ilippo", loose).len(), 2);
         // Unspaced scripts match inside runs.
-        assert_eq!(find_occurrences(&t, "泽东", FindOptions::default()).len(), 1);
-        assert_eq!(find_occurrences(&t, "김일성", FindOptions::default()).len(), 1);
+        assert_eq!(
+            find_occurrences(&t, "泽东", FindOptions::default()).len(),
+            1
+        );
+        assert_eq!(
+            find_occurrences(&t, "김일성", FindOptions::default()).len(),
+            1
+        );
         assert!(find_occurrences(&t, "", FindOptions::default()).is_empty());
     }
 
@@ -655,7 +677,10 @@ mod tests {
         h.undo(&mut p).unwrap().unwrap();
         assert_eq!(p, before);
         let again = occurrences(&p, None, "FILIPPOV", &person, FindOptions::default());
-        assert_eq!(tag_all(&p, &person, None, &again[..1]), Err(TagError::NoChange));
+        assert_eq!(
+            tag_all(&p, &person, None, &again[..1]),
+            Err(TagError::NoChange)
+        );
     }
 
     #[test]
@@ -695,7 +720,10 @@ mod tests {
         let d = &p.documents[&doc];
         assert_eq!(d.annotations.len(), 2, "mention b and the event remain");
         let ev = d.annotations[&ev_id].as_event().unwrap();
-        assert_eq!(ev.roles[&Slug::new("recipient")], vec![Target::Annotation(b)]);
+        assert_eq!(
+            ev.roles[&Slug::new("recipient")],
+            vec![Target::Annotation(b)]
+        );
         tx.invert().apply(&mut p).unwrap();
         assert_eq!(p, before);
     }

@@ -1,0 +1,332 @@
+//! Store benchmark: a synthetic project of 2,000 documents and 200,000 annotations.
+//!
+//! Run with `cargo bench --bench store`. Prints load time, full save time, the time to save
+//! after changing one annotation, and peak memory (VmHWM). Targets on a 2-core machine:
+//! load and full save under 1.5 s, one-document save under 100 ms.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use marginalia::model::*;
+use marginalia::store::{self, DiskState};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+const DOCS: usize = 2_000;
+const ANNS_PER_DOC: usize = 100;
+
+/// A small deterministic generator (xorshift64*), so every run measures the same project.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "meeting",
+    "resumed",
+    "at",
+    "Comrade",
+    "FILIPPOV",
+    "telegram",
+    "delegation",
+    "Panmunjom",
+    "armistice",
+    "proposal",
+    "Kim",
+    "Il",
+    "Sung",
+    "Peng",
+    "Dehuai",
+    "Moscow",
+    "Beijing",
+    "copy",
+    "No.",
+    "1951",
+    "July",
+    "10",
+    "agenda",
+    "point",
+    "accepted",
+    "Ли",
+    "Кэ-нун",
+    "товарищ",
+    "Сталин",
+    "телеграмма",
+    "李克农",
+    "毛泽东",
+    "北京",
+    "김일성",
+    "평양",
+    "re\u{301}sume\u{301}",
+    "—",
+    "«cipher»",
+    "№",
+    "📜",
+];
+
+fn source_text(rng: &mut Rng) -> String {
+    let target = 2_000 + rng.below(3_000);
+    let mut s = String::with_capacity(target + 64);
+    let mut line = 0;
+    while s.len() < target {
+        let w = rng.pick(WORDS);
+        s.push_str(w);
+        line += w.len() + 1;
+        if line > 70 {
+            s.push_str(if rng.below(4) == 0 { "\r\n" } else { "\n" });
+            line = 0;
+        } else {
+            s.push(' ');
+        }
+    }
+    s
+}
+
+fn make_project(dir: &std::path::Path) -> (Project, DocId) {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut project = Project::new("Benchmark");
+    let people: Vec<EntryId> = (0..3_000)
+        .map(|i| {
+            let mut e = Entry::new(Slug::new("person"), format!("Person {i} Лицо 人物"));
+            if i % 3 == 0 {
+                e.aliases.push(Alias {
+                    name: format!("Alias {i}"),
+                    kind: AliasKind::CoverName,
+                    note: String::new(),
+                });
+                e.authority.push(AuthorityId {
+                    scheme: Authority::Wikidata,
+                    id: format!("Q{}", 1000 + i),
+                });
+            }
+            let id = e.id;
+            project.registry.insert(id, e);
+            id
+        })
+        .collect();
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    let mut first = None;
+    for d in 0..DOCS {
+        let path = dir.join(format!("sources/doc-{d:04}.txt"));
+        std::fs::write(&path, source_text(&mut rng)).unwrap();
+        let mut doc = store::document_from_source(dir, &path).unwrap();
+        doc.meta.status = DocStatus::InProgress;
+        doc.meta.archival.archive = "АПРФ".into();
+        doc.meta.archival.call_number = format!("f. 45, op. 1, d. {d}");
+        let text = doc.text.clone().unwrap();
+        let n = text.len_chars();
+        let mut mentions: Vec<AnnId> = Vec::new();
+        for i in 0..ANNS_PER_DOC {
+            let kind = i % 10;
+            let body = if kind < 8 || mentions.len() < 2 {
+                let start = rng.below(n - 40);
+                let len = 3 + rng.below(20);
+                let anchor = if rng.below(20) == 0 {
+                    TextAnchor::new(
+                        &text,
+                        &[
+                            Span::new(start, start + 3),
+                            Span::new(start + 10, start + 10 + len),
+                        ],
+                    )
+                    .unwrap()
+                } else {
+                    TextAnchor::span(&text, start, start + len).unwrap()
+                };
+                let dated = rng.below(10) == 0;
+                Body::Mention(Mention {
+                    type_id: Slug::new(if dated { "date" } else { "person" }),
+                    anchor,
+                    entry: (!dated && rng.below(2) == 0).then(|| *rng.pick(&people)),
+                    date: dated.then(|| NormalizedDate::when("1951-07-10T15:00")),
+                })
+            } else if kind == 8 {
+                let mut roles = BTreeMap::new();
+                roles.insert(
+                    Slug::new("participant"),
+                    vec![
+                        Target::Annotation(*rng.pick(&mentions)),
+                        Target::Annotation(*rng.pick(&mentions)),
+                    ],
+                );
+                roles.insert(Slug::new("chair"), vec![Target::Entry(*rng.pick(&people))]);
+                let start = rng.below(n - 20);
+                Body::Event(Event {
+                    type_id: Slug::new("meeting"),
+                    trigger: Some(TextAnchor::span(&text, start, start + 7).unwrap()),
+                    roles,
+                    date: None,
+                })
+            } else {
+                Body::Relation(Relation {
+                    type_id: Slug::new("subordinate_of"),
+                    from: Target::Annotation(*rng.pick(&mentions)),
+                    to: Target::Annotation(*rng.pick(&mentions)),
+                })
+            };
+            let mut ann = Annotation::new(body);
+            if rng.below(5) == 0 {
+                ann.note = "Checked against the Russian original; см. оригинал.".into();
+                ann.cert = Some(Certainty::Medium);
+                ann.resp = "#ab".into();
+            }
+            if matches!(ann.body, Body::Mention(_)) {
+                mentions.push(ann.id);
+            }
+            doc.annotations.insert(ann.id, ann);
+        }
+        first.get_or_insert(doc.id());
+        project.documents.insert(doc.id(), doc);
+    }
+    (project, first.unwrap())
+}
+
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Processor time this process has used so far, all threads (clock ticks of 10 ms).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// Runs `f`, returning its result, wall time and processor time.
+fn timed<R>(f: impl FnOnce() -> R) -> (R, Duration, Duration) {
+    let (t, c) = (Instant::now(), cpu_time());
+    let r = f();
+    (r, t.elapsed(), cpu_time() - c)
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let t = Instant::now();
+    let (project, first) = make_project(dir);
+    let anns: usize = project
+        .documents
+        .values()
+        .map(|d| d.annotations.len())
+        .sum();
+    println!(
+        "generated {} documents, {anns} annotations, {} registry entries in {}",
+        project.documents.len(),
+        project.registry.len(),
+        ms(t.elapsed())
+    );
+    let base_mem = peak_memory_mb();
+
+    // Full save: a project not yet on disk, so every file is written.
+    let mut disk = DiskState::new(dir.join("bench.marginalia.ron"));
+    let all: BTreeSet<DocId> = project.documents.keys().copied().collect();
+    let (report, full_save, full_save_cpu) =
+        timed(|| store::save(&project, &mut disk, true, &all).unwrap());
+    assert_eq!(report.written.len(), DOCS + 1);
+    drop(project);
+    let ann_bytes: u64 = std::fs::read_dir(dir.join("sources"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".ann.ron"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+
+    let (loaded, load, load_cpu) = timed(|| store::load(dir).unwrap());
+    let mut loaded = loaded;
+    assert_eq!(
+        loaded
+            .project
+            .documents
+            .values()
+            .map(|d| d.annotations.len())
+            .sum::<usize>(),
+        anns
+    );
+
+    // Saving with every document marked changed but nothing different: serializes all,
+    // writes nothing.
+    let (report, unchanged_save, unchanged_cpu) =
+        timed(|| store::save(&loaded.project, &mut loaded.disk, true, &all).unwrap());
+    assert!(report.written.is_empty(), "{:?}", report.written);
+
+    // One annotation changed in one document.
+    let doc = loaded.project.documents.get_mut(&first).unwrap();
+    let ann = doc.annotations.values_mut().next().unwrap();
+    ann.note = "edited".into();
+    let one: BTreeSet<DocId> = [first].into_iter().collect();
+    let (report, one_save, one_cpu) =
+        timed(|| store::save(&loaded.project, &mut loaded.disk, false, &one).unwrap());
+    assert_eq!(report.written.len(), 1);
+
+    let verdict = |d: Duration, limit_ms: u64| {
+        if d <= Duration::from_millis(limit_ms) {
+            "ok"
+        } else {
+            "MISSED"
+        }
+    };
+    println!(
+        "annotation files: {:.1} MB",
+        ann_bytes as f64 / (1024.0 * 1024.0)
+    );
+    println!(
+        "wall time (processor time, all threads); machine load: {}",
+        load_average()
+    );
+    println!(
+        "load:                  {:>8} ({:>8})  target 1500 ms: {}",
+        ms(load),
+        ms(load_cpu),
+        verdict(load, 1500)
+    );
+    println!(
+        "full save:             {:>8} ({:>8})  target 1500 ms: {}",
+        ms(full_save),
+        ms(full_save_cpu),
+        verdict(full_save, 1500)
+    );
+    println!(
+        "save, nothing changed: {:>8} ({:>8})",
+        ms(unchanged_save),
+        ms(unchanged_cpu)
+    );
+    println!(
+        "save one annotation:   {:>8} ({:>8})  target 100 ms: {}",
+        ms(one_save),
+        ms(one_cpu),
+        verdict(one_save, 100)
+    );
+    if let (Some(base), Some(peak)) = (base_mem, peak_memory_mb()) {
+        println!("peak memory (VmHWM):  {peak:.0} MB (after generating alone: {base:.0} MB)");
+    }
+}
