@@ -94,7 +94,10 @@ pub enum Command {
     /// A new event of this type, triggered by the selection if there is one.
     NewEvent(Slug),
     /// Fill an event's role: the next mentions clicked in the reader go into it.
-    FillRole { event: AnnId, role: Slug },
+    FillRole {
+        event: AnnId,
+        role: Slug,
+    },
     /// Stop filling a role.
     CancelFill,
     AddFiller {

@@ -879,7 +879,14 @@ impl App {
                 if let (Some((event, role)), Some(a)) = (st.filling.clone(), a)
                     && a != event
                 {
-                    self.handle(ctx, Command::AddFiller { event, role, target: Target::Annotation(a) });
+                    self.handle(
+                        ctx,
+                        Command::AddFiller {
+                            event,
+                            role,
+                            target: Target::Annotation(a),
+                        },
+                    );
                     return;
                 }
                 st.selected = a;
@@ -1135,11 +1142,16 @@ impl App {
                 self.commit(ctx, tx);
             }
             Command::NewEvent(ty) => {
-                let (Some(p), Some(d)) = (st.project(), st.doc) else { return };
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
                 let mut spans = st.sel.spans();
                 if st.prefs.snap_words {
                     let text = p.documents[&d].text_or_empty();
-                    spans = spans.iter().map(|s| tagging::snap_to_words(text, *s)).collect();
+                    spans = spans
+                        .iter()
+                        .map(|s| tagging::snap_to_words(text, *s))
+                        .collect();
                 }
                 let trigger = (!spans.is_empty()).then_some(spans.as_slice());
                 match events::create_event(p, d, &ty, trigger) {
@@ -1160,16 +1172,27 @@ impl App {
                     .project()
                     .and_then(|p| {
                         let (_, a) = p.find_annotation(event)?;
-                        p.schema.event(a.type_id())?.role(&role).map(|r| r.label.clone())
+                        p.schema
+                            .event(a.type_id())?
+                            .role(&role)
+                            .map(|r| r.label.clone())
                     })
                     .unwrap_or_else(|| role.to_string());
                 st.filling = Some((event, role));
                 st.selected = Some(event);
-                st.status = format!("Click a mention to add it as {label}, or pick one from the list; Esc stops");
+                st.status = format!(
+                    "Click a mention to add it as {label}, or pick one from the list; Esc stops"
+                );
             }
             Command::CancelFill => st.filling = None,
-            Command::AddFiller { event, role, target } => {
-                let (Some(p), Some(d)) = (st.project(), st.doc) else { return };
+            Command::AddFiller {
+                event,
+                role,
+                target,
+            } => {
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
                 match events::add_filler(p, d, event, &role, target) {
                     Ok(tx) => {
                         if self.commit(ctx, tx) {

@@ -21,7 +21,9 @@ impl View for RegistryList {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
         ui.heading("Registry");
         labelled_field(ui, "Filter", &mut self.filter, "name or alias");
-        let Some(p) = st.session.as_ref().map(|s| &s.project) else { return };
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+            return;
+        };
         ui.horizontal(|ui| {
             egui::ComboBox::from_label("Sort")
                 .selected_text(self.sort.label())
@@ -31,7 +33,11 @@ impl View for RegistryList {
                     }
                 });
             egui::ComboBox::from_label("Show")
-                .selected_text(self.only.as_ref().map_or("all types", |t| p.schema.label(t)))
+                .selected_text(
+                    self.only
+                        .as_ref()
+                        .map_or("all types", |t| p.schema.label(t)),
+                )
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.only, None, "all types");
                     for t in &p.schema.entity_types {
@@ -57,7 +63,9 @@ impl View for RegistryList {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for row in rows {
-                    let Some(e) = p.registry.get(&row.id) else { continue };
+                    let Some(e) = p.registry.get(&row.id) else {
+                        continue;
+                    };
                     let n = row.mentions;
                     egui::CollapsingHeader::new(format!(
                         "{} · {} · {n}",
@@ -66,7 +74,10 @@ impl View for RegistryList {
                     ))
                     .id_salt(e.id)
                     .show(ui, |ui| {
-                        if ui.small_button(format!("Open page of {}", e.name)).clicked() {
+                        if ui
+                            .small_button(format!("Open page of {}", e.name))
+                            .clicked()
+                        {
                             open_page = Some(e.id);
                         }
                         for a in &e.aliases {
