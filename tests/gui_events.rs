@@ -456,3 +456,52 @@ fn entry_page_schema_editor_and_metadata() {
     undo(&mut h);
     assert!(project(&h) == &original);
 }
+
+/// While a role is being filled, a mention clicked in the reader (which sends
+/// `SelectAnnotation`) goes into the role and the event stays selected.
+#[test]
+fn clicking_a_mention_fills_the_role() {
+    let tmp = tempfile::tempdir().unwrap();
+    make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    steps(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    steps(&mut h);
+    h.get_by_label("Match case").click();
+    steps(&mut h);
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    press_on(&mut h, "LI KENONG", Key::P);
+    let li = selected(&h).id;
+    press_on(&mut h, "KIM IL SUNG", Key::P);
+    let kim = selected(&h).id;
+    press_on(&mut h, "Brief report", Key::C);
+    let comm = selected(&h).id;
+    h.get_by_label("Add Copy to…").click_accesskit();
+    steps(&mut h);
+    for m in [li, kim] {
+        h.state_mut()
+            .state
+            .push(marginalia::app::Command::SelectAnnotation(Some(m)));
+        steps(&mut h);
+        assert_eq!(
+            h.state().state.selected,
+            Some(comm),
+            "the event stays selected"
+        );
+    }
+    let copies = selected(&h).as_event().unwrap().roles[&Slug::new("copy_to")].clone();
+    assert_eq!(
+        copies,
+        vec![Target::Annotation(li), Target::Annotation(kim)]
+    );
+    // Stopped: a click selects the mention again.
+    h.get_by_label("Done").click_accesskit();
+    steps(&mut h);
+    assert!(h.state().state.filling.is_none());
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::SelectAnnotation(Some(li)));
+    steps(&mut h);
+    assert_eq!(h.state().state.selected, Some(li));
+}
