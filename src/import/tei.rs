@@ -496,6 +496,7 @@ fn ensure_relation_type(project: &mut Project, id: &Slug) {
             color: "#888888".into(),
             from: Vec::new(),
             to: Vec::new(),
+            hotkey: None,
             symmetric: false,
         });
     }
