@@ -174,14 +174,10 @@ impl EntryPageWindow {
             ui.add(egui::TextEdit::singleline(&mut self.alias_name).desired_width(150.0))
                 .labelled_by(l.id);
             egui::ComboBox::from_label("Alias kind")
-                .selected_text(self.alias_kind.map_or("kind…", registry::alias_kind_label))
+                .selected_text(self.alias_kind.map_or("kind…", AliasKind::label))
                 .show_ui(ui, |ui| {
                     for k in AliasKind::ALL {
-                        ui.selectable_value(
-                            &mut self.alias_kind,
-                            Some(k),
-                            registry::alias_kind_label(k),
-                        );
+                        ui.selectable_value(&mut self.alias_kind, Some(k), k.label());
                     }
                 });
             if ui.button("Add alias").clicked() {

@@ -83,20 +83,6 @@ fn update_tx(label: String, before: &Entry, after: Entry) -> Transaction {
     tx
 }
 
-/// A human label for an alias kind: "Cover name".
-pub fn alias_kind_label(kind: AliasKind) -> &'static str {
-    match kind {
-        AliasKind::CoverName => "Cover name",
-        AliasKind::Pseudonym => "Pseudonym",
-        AliasKind::Transliteration => "Transliteration",
-        AliasKind::Title => "Title",
-        AliasKind::Misspelling => "Misspelling",
-        AliasKind::Abbreviation => "Abbreviation",
-        AliasKind::Variant => "Variant",
-        AliasKind::OriginalScript => "Original script",
-    }
-}
-
 /// A new entry of entity type `type_id` named `name`; returns its id.
 pub fn create_entry(
     project: &Project,
@@ -217,7 +203,7 @@ pub fn add_alias(
         return Err(RegistryError::DuplicateAlias {
             entry: e.name.clone(),
             name,
-            kind: alias_kind_label(kind).to_lowercase(),
+            kind: kind.label().to_lowercase(),
         });
     }
     let mut after = e.clone();
@@ -253,7 +239,7 @@ pub fn edit_alias(
         return Err(RegistryError::DuplicateAlias {
             entry: e.name.clone(),
             name,
-            kind: alias_kind_label(alias.kind).to_lowercase(),
+            kind: alias.kind.label().to_lowercase(),
         });
     }
     let mut after = e.clone();
@@ -892,7 +878,7 @@ pub fn entry_page(project: &Project, id: EntryId) -> Result<EntryPage, RegistryE
             .map(|a| AliasRow {
                 name: a.name.clone(),
                 kind: a.kind,
-                kind_label: alias_kind_label(a.kind),
+                kind_label: a.kind.label(),
                 note: a.note.clone(),
             })
             .collect(),
