@@ -312,6 +312,7 @@ fn check_golden(format: &str, tmp: &tempfile::TempDir) -> PathBuf {
     files_under(tmp.path(), tmp.path(), &mut produced);
     produced.sort();
     let mut listed: Vec<PathBuf> = written
+        .files
         .iter()
         .map(|p| p.strip_prefix(tmp.path()).unwrap().to_path_buf())
         .collect();

@@ -14,14 +14,16 @@
 //!
 //! Type, role and attribute names: see [`brat_name`] and [`slug_for`], an invertible pair.
 
-use super::{ExportError, Exporter, Progress, write_file};
+use super::{
+    ExportError, ExportReport, Exporter, Part, Progress, omission, omit_parts, write_file,
+};
 use crate::model::schema::AttrKind;
 use crate::model::{
     AnnId, Annotation, AttrValue, Authority, Body, DocId, Document, EntryId, Project, Slug, Target,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The normalization database name used for registry entries without authority ids.
 pub const MARGINALIA_RID: &str = "Marginalia";
@@ -43,7 +45,7 @@ impl Exporter for BratExporter {
         project: &Project,
         out_dir: &Path,
         progress: Progress<'_>,
-    ) -> Result<Vec<PathBuf>, ExportError> {
+    ) -> Result<ExportReport, ExportError> {
         check_names(project, out_dir)?;
         let mut files = vec![
             write_file(
@@ -53,6 +55,22 @@ impl Exporter for BratExporter {
             )?,
             write_file(out_dir, "visual.conf", visual_conf(project).as_bytes())?,
         ];
+        let mut omitted = Vec::new();
+        let unlinked = project.registry.len() - linked_entries(project);
+        if unlinked > 0 {
+            omitted.push(format!(
+                "brat cannot express registry entries that no mention links to: {unlinked} of {} entries in \"{}\"",
+                project.registry.len(),
+                project.info.name
+            ));
+        }
+        if !project.registry.is_empty() {
+            omitted.push(format!(
+                "brat cannot express registry entries' types, aliases and notes (only names and authority ids, in N lines): {} entries in \"{}\"",
+                project.registry.len(),
+                project.info.name
+            ));
+        }
         let bases = document_bases(project);
         let n = project.documents.len().max(1);
         progress(0.0);
@@ -64,12 +82,13 @@ impl Exporter for BratExporter {
                 &format!("{base}.txt"),
                 text.as_bytes(),
             )?);
-            let ann = document_ann(project, doc);
+            let (ann, lost) = document_ann_report(project, doc);
+            omitted.extend(lost);
             files.push(write_file(out_dir, &format!("{base}.ann"), ann.as_bytes())?);
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
-        Ok(files)
+        Ok(ExportReport { files, omitted })
     }
 }
 
@@ -444,8 +463,27 @@ fn text_field(a: &crate::model::TextAnchor, doc: &Document) -> String {
     a.covered_text(doc.text_or_empty()).replace('\n', " ")
 }
 
+/// How many registry entries at least one mention links to.
+fn linked_entries(project: &Project) -> usize {
+    let linked: std::collections::HashSet<EntryId> = project
+        .documents
+        .values()
+        .flat_map(|d| d.annotations.values())
+        .filter_map(|a| a.as_mention().and_then(|m| m.entry))
+        .filter(|e| project.registry.contains_key(e))
+        .collect();
+    linked.len()
+}
+
 /// The `.ann` text for one document.
 pub fn document_ann(project: &Project, doc: &Document) -> String {
+    document_ann_report(project, doc).0
+}
+
+/// The `.ann` text for one document, and what it leaves out (see [`ExportReport`]).
+pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<String>) {
+    const BRAT: &str = "brat";
+    let mut omitted = Vec::new();
     let schema = &project.schema;
     let mut anchored: Vec<&Annotation> = doc
         .annotations
@@ -466,7 +504,16 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
                 brat_id.insert(a.id, format!("T{nt}"));
             }
             Body::Event(ev) => {
-                let Some(trig) = &ev.trigger else { continue };
+                let Some(trig) = &ev.trigger else {
+                    omitted.push(omission(
+                        BRAT,
+                        "an event without a trigger",
+                        project,
+                        doc,
+                        a,
+                    ));
+                    continue;
+                };
                 let key = (ev.type_id.clone(), trig.fragments.clone());
                 let (t, new) = match trigger_by_span.get(&key) {
                     Some(t) => (t.clone(), false),
@@ -491,9 +538,29 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
         let Body::Relation(r) = &a.body else { continue };
         let (Some(from), Some(to)) = (reference(&brat_id, &r.from), reference(&brat_id, &r.to))
         else {
+            omitted.push(omission(
+                BRAT,
+                "a relation whose argument is a registry entry or an annotation not written",
+                project,
+                doc,
+                a,
+            ));
             continue;
         };
         if is_symmetric(&r.type_id) {
+            omit_parts(
+                &mut omitted,
+                "brat (a symmetric relation, written as a `*` line without id)",
+                &[
+                    Part::Attributes,
+                    Part::Note,
+                    Part::Certainty,
+                    Part::Annotator,
+                ],
+                project,
+                doc,
+                a,
+            );
             equiv
                 .entry(r.type_id.clone())
                 .or_default()
@@ -538,6 +605,19 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
                 let _ = write!(out, "{}\t{}:{t}", brat_id[&a.id], brat_name(&ev.type_id));
                 for (role, fillers) in &ev.roles {
                     let name = brat_name(role);
+                    for f in fillers.iter().filter(|t| reference(&brat_id, t).is_none()) {
+                        omitted.push(omission(
+                            BRAT,
+                            &format!(
+                                "the {} role filler \"{}\" (a registry entry or an annotation not written)",
+                                project.schema.event(&ev.type_id).and_then(|t| t.role(role)).map_or(role.as_str(), |r| r.label.as_str()),
+                                project.target_label(doc.id(), f)
+                            ),
+                            project,
+                            doc,
+                            a,
+                        ));
+                    }
                     for (i, f) in fillers
                         .iter()
                         .filter_map(|t| reference(&brat_id, t))
@@ -576,6 +656,14 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
     let mut norms = String::new();
     let mut notes = String::new();
     for a in &written {
+        omit_parts(
+            &mut omitted,
+            BRAT,
+            &[Part::Certainty, Part::Annotator, Part::Date],
+            project,
+            doc,
+            a,
+        );
         let id = &brat_id[&a.id];
         let mut note_lines: Vec<String> = Vec::new();
         for (attr, value) in &a.attributes {
@@ -601,6 +689,15 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
         if let Body::Mention(m) = &a.body
             && let Some(entry_id) = m.entry
         {
+            if !project.registry.contains_key(&entry_id) {
+                omitted.push(omission(
+                    BRAT,
+                    "a link to a missing registry entry",
+                    project,
+                    doc,
+                    a,
+                ));
+            }
             for (rid, eid, name) in normalizations(project, entry_id) {
                 nn += 1;
                 let _ = writeln!(norms, "N{nn}\tReference {id} {rid}:{eid}\t{name}");
@@ -617,7 +714,7 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
     out.push_str(&attrs);
     out.push_str(&norms);
     out.push_str(&notes);
-    out
+    (out, omitted)
 }
 
 fn reference<'a>(ids: &'a HashMap<AnnId, String>, t: &Target) -> Option<&'a String> {
