@@ -504,16 +504,7 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
                 brat_id.insert(a.id, format!("T{nt}"));
             }
             Body::Event(ev) => {
-                let Some(trig) = &ev.trigger else {
-                    omitted.push(omission(
-                        BRAT,
-                        "an event without a trigger",
-                        project,
-                        doc,
-                        a,
-                    ));
-                    continue;
-                };
+                let Some(trig) = &ev.trigger else { continue };
                 let key = (ev.type_id.clone(), trig.fragments.clone());
                 let (t, new) = match trigger_by_span.get(&key) {
                     Some(t) => (t.clone(), false),
@@ -529,6 +520,19 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
                 brat_id.insert(a.id, format!("E{ne}"));
             }
             Body::Relation(_) => {}
+        }
+    }
+    for a in doc.annotations.values() {
+        if let Body::Event(ev) = &a.body
+            && ev.trigger.is_none()
+        {
+            omitted.push(omission(
+                BRAT,
+                "an event without a trigger",
+                project,
+                doc,
+                a,
+            ));
         }
     }
     let is_symmetric = |ty: &Slug| schema.relation(ty).is_some_and(|r| r.symmetric);
