@@ -4,6 +4,7 @@
 pub mod doc_list;
 pub mod find;
 pub mod inspector;
+pub mod interchange;
 pub mod palette;
 pub mod reader;
 pub mod registry;
