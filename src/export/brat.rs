@@ -12,6 +12,9 @@
 //! attributes are not written). A mention linked to a registry entry gets one `N`
 //! line per authority id (`Wikidata:Q855`), or `Marginalia:<entry id>` when it has none.
 //!
+//! Everything left out is listed, one sentence per annotation, in the [`ExportReport`];
+//! `tests/brat_roundtrip.rs` checks that a re-import of the sample project loses exactly that.
+//!
 //! Type, role and attribute names: see [`brat_name`] and [`slug_for`], an invertible pair.
 
 use super::{
