@@ -471,6 +471,17 @@ fn comparable(
     let mut out = Vec::new();
     let key = |t: &Target| match t {
         Target::Annotation(id) => doc.annotations.get(id).and_then(|a| key_of(a, original)),
+        // The exporter writes an entry as the first mention (by position) linked to it.
+        Target::Entry(e) if original => doc
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention().map(|m| (a, m)))
+            .filter(|(_, m)| m.entry == Some(*e))
+            .min_by_key(|(a, m)| {
+                let x = m.anchor.extent();
+                (x.start, std::cmp::Reverse(x.end), a.id)
+            })
+            .and_then(|(a, _)| key_of(a, original)),
         Target::Entry(_) => None,
     };
     let mut omissions = Vec::new();
@@ -519,7 +530,7 @@ fn comparable(
                                 omit_as(
                                     "brat",
                                     &format!(
-                                        "the {label} role filler \"{}\" (a registry entry or an annotation not written)",
+                                        "the {label} role filler \"{}\" (a registry entry no mention in the document links to, or an annotation not written)",
                                         project.target_label(doc.id(), f)
                                     ),
                                     a,
@@ -534,7 +545,7 @@ fn comparable(
                 let (Some(from), Some(to)) = (key(&r.from), key(&r.to)) else {
                     omit_as(
                         "brat",
-                        "a relation whose argument is a registry entry or an annotation not written",
+                        "a relation whose argument is a registry entry no mention in the document links to, or an annotation not written",
                         a,
                     );
                     continue;

@@ -2,9 +2,10 @@
 //! `annotation.conf` and `visual.conf` generated from the schema.
 //!
 //! Offsets in the `.ann` count code points in the exported `.txt`, as brat reads them.
-//! What brat cannot hold is left out or moved: events without a trigger and role fillers
-//! or relation ends that are registry entries are not written (brat anchors everything in
-//! the text); text, number and date attributes become `AnnotatorNotes` lines
+//! What brat cannot hold is left out or moved: events without a trigger are not written
+//! (brat anchors everything in the text); a role filler or relation end that is a registry
+//! entry is written as the first mention (by position) in the document linked to that
+//! entry, and left out when there is none; text, number and date attributes become `AnnotatorNotes` lines
 //! ("Label: value"); certainty, annotator and normalized dates are not written. A
 //! multi-line note becomes one `#` line per line. A relation type marked `symmetric` is
 //! treated as brat's `symmetric-transitive` (an equivalence): its relations are written as
@@ -497,14 +498,18 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
 
     // Pass 1: brat ids. Triggers with the same type and fragments share one T line.
     let mut brat_id: HashMap<AnnId, String> = HashMap::new();
+    let mut entry_ref: HashMap<EntryId, String> = HashMap::new();
     let mut trigger_t: HashMap<AnnId, (String, bool)> = HashMap::new();
     let mut trigger_by_span: HashMap<(Slug, Vec<crate::model::Span>), String> = HashMap::new();
     let (mut nt, mut ne, mut nr) = (0, 0, 0);
     for a in &anchored {
         match &a.body {
-            Body::Mention(_) => {
+            Body::Mention(m) => {
                 nt += 1;
                 brat_id.insert(a.id, format!("T{nt}"));
+                if let Some(e) = m.entry {
+                    entry_ref.entry(e).or_insert_with(|| format!("T{nt}"));
+                }
             }
             Body::Event(ev) => {
                 let Some(trig) = &ev.trigger else { continue };
@@ -543,11 +548,13 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
     let mut equiv: BTreeMap<Slug, Vec<(String, String)>> = BTreeMap::new();
     for a in doc.annotations.values() {
         let Body::Relation(r) = &a.body else { continue };
-        let (Some(from), Some(to)) = (reference(&brat_id, &r.from), reference(&brat_id, &r.to))
-        else {
+        let (Some(from), Some(to)) = (
+            reference(&brat_id, &entry_ref, &r.from),
+            reference(&brat_id, &entry_ref, &r.to),
+        ) else {
             omitted.push(omission(
                 BRAT,
-                "a relation whose argument is a registry entry or an annotation not written",
+                "a relation whose argument is a registry entry no mention in the document links to, or an annotation not written",
                 project,
                 doc,
                 a,
@@ -612,11 +619,14 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
                 let _ = write!(out, "{}\t{}:{t}", brat_id[&a.id], brat_name(&ev.type_id));
                 for (role, fillers) in &ev.roles {
                     let name = brat_name(role);
-                    for f in fillers.iter().filter(|t| reference(&brat_id, t).is_none()) {
+                    for f in fillers
+                        .iter()
+                        .filter(|t| reference(&brat_id, &entry_ref, t).is_none())
+                    {
                         omitted.push(omission(
                             BRAT,
                             &format!(
-                                "the {} role filler \"{}\" (a registry entry or an annotation not written)",
+                                "the {} role filler \"{}\" (a registry entry no mention in the document links to, or an annotation not written)",
                                 project.schema.event(&ev.type_id).and_then(|t| t.role(role)).map_or(role.as_str(), |r| r.label.as_str()),
                                 project.target_label(doc.id(), f)
                             ),
@@ -627,7 +637,7 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
                     }
                     for (i, f) in fillers
                         .iter()
-                        .filter_map(|t| reference(&brat_id, t))
+                        .filter_map(|t| reference(&brat_id, &entry_ref, t))
                         .enumerate()
                     {
                         if i == 0 {
@@ -724,10 +734,16 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
     (out, omitted)
 }
 
-fn reference<'a>(ids: &'a HashMap<AnnId, String>, t: &Target) -> Option<&'a String> {
+/// The brat id standing for a role filler or relation argument: the annotation's own, or
+/// for a registry entry the first mention (by position) in the document linked to it.
+fn reference<'a>(
+    ids: &'a HashMap<AnnId, String>,
+    entry_ref: &'a HashMap<EntryId, String>,
+    t: &Target,
+) -> Option<&'a String> {
     match t {
         Target::Annotation(id) => ids.get(id),
-        Target::Entry(_) => None,
+        Target::Entry(e) => entry_ref.get(e),
     }
 }
 
