@@ -87,6 +87,7 @@ impl Exporter for BratExporter {
                 text.as_bytes(),
             )?);
             let (ann, lost) = document_ann_report(project, doc);
+            super::omit_archival(&mut omitted, "brat", doc);
             omitted.extend(lost);
             files.push(write_file(out_dir, &format!("{base}.ann"), ann.as_bytes())?);
             progress((i + 1) as f32 / n as f32);

@@ -214,6 +214,7 @@ impl Exporter for ConllExporter {
         let mut omitted = Vec::new();
         for (i, doc) in project.documents.values().enumerate() {
             out.push_str(&document_conll(doc));
+            super::omit_archival(&mut omitted, "CoNLL", doc);
             omissions(project, doc, &mut omitted);
             progress((i + 1) as f32 / n as f32);
         }

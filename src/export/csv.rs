@@ -255,6 +255,7 @@ impl Exporter for CsvExporter {
                     }
                 }
             }
+            super::omit_archival(&mut omitted, "CSV", doc);
             for a in doc.annotations.values() {
                 let parts: &[Part] = match &a.body {
                     Body::Mention(_) => &[Part::Attributes],

@@ -197,6 +197,7 @@ impl Exporter for JsonlExporter {
                 }
             })?;
             out.push(b'\n');
+            super::omit_archival(&mut omitted, "JSON Lines", doc);
             for a in doc.annotations.values() {
                 let parts: &[Part] = match &a.body {
                     Body::Event(_) => &[

@@ -129,6 +129,17 @@ pub fn omission(
     )
 }
 
+/// Adds an omission when `doc` has an archival description (repository, shelfmark, dates
+/// …), for formats that hold no document metadata.
+pub fn omit_archival(omitted: &mut Vec<String>, format: &str, doc: &Document) {
+    if doc.meta.archival != crate::model::ArchivalMeta::default() {
+        omitted.push(format!(
+            "{format} cannot express the archival description of \"{}\"",
+            doc.meta.title
+        ));
+    }
+}
+
 /// Adds one omission per part in `parts` that `a` has.
 pub fn omit_parts(
     omitted: &mut Vec<String>,

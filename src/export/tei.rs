@@ -58,6 +58,7 @@ impl Exporter for TeiExporter {
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
         let mut written = Vec::new();
+        let mut omitted = Vec::new();
         let mut used = HashSet::new();
         let n = project.documents.len().max(1);
         for (i, doc) in project.documents.values().enumerate() {
@@ -76,12 +77,26 @@ impl Exporter for TeiExporter {
                 )));
             }
             written.push(write_file(out_dir, &name, &xml)?);
+            for a in doc.annotations.values() {
+                if let Some(m) = a.as_mention()
+                    && m.date.is_some()
+                    && element_for_type(project, &m.type_id).0 != "date"
+                {
+                    omitted.push(super::omission(
+                        "TEI",
+                        "a normalized date on a mention of a type that is not dated",
+                        project,
+                        doc,
+                        a,
+                    ));
+                }
+            }
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
         Ok(ExportReport {
             files: written,
-            omitted: Vec::new(),
+            omitted,
         })
     }
 }

@@ -66,6 +66,7 @@ impl Exporter for W3cExporter {
                 path: out_dir.join(&name),
                 message: format!("document \"{}\": {message}", doc.meta.title),
             })?;
+            super::omit_archival(&mut omitted, "W3C Web Annotation", doc);
             for a in doc.annotations.values() {
                 omit_parts(
                     &mut omitted,
