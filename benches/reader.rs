@@ -154,6 +154,12 @@ fn main() {
             },
         ];
         times.push(frame(&mut app, events, t));
+        if i == 399 {
+            println!(
+                "first_visible_line_after_scrolling {}",
+                app.reader.first_visible_line
+            );
+        }
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
@@ -161,5 +167,8 @@ fn main() {
     println!("first_frame_ms {first:.1}");
     println!("median_ms {median:.2}");
     println!("p99_ms {p99:.2}");
-    println!("visible_lines {}", app.reader.last_visible_lines);
+    println!(
+        "visible_lines {} first_visible_line_at_end {}",
+        app.reader.last_visible_lines, app.reader.first_visible_line
+    );
 }

@@ -370,6 +370,50 @@ fn w3c_round_trip_keeps_mentions_events_relations() {
 }
 
 #[test]
+fn w3c_import_without_registry_makes_typed_entries() {
+    let p = fixture();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("export");
+    export::w3c::W3cExporter
+        .export(&p, &out, &mut |_| {})
+        .unwrap();
+    std::fs::remove_file(out.join("registry.json")).unwrap();
+    let staging = tmp.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    let back = import::w3c::W3cImporter.import(&out, &staging).unwrap();
+    let mut linked = 0;
+    for (id, d) in &p.documents {
+        let b = &back.documents[id];
+        for (aid, a) in &d.annotations {
+            let (Some(m), Some(bm)) = (a.as_mention(), b.annotations[aid].as_mention()) else {
+                continue;
+            };
+            assert_eq!(m.entry.is_some(), bm.entry.is_some());
+            if let Some(e) = bm.entry {
+                assert_eq!(back.registry[&e].type_id, m.type_id);
+                linked += 1;
+            }
+        }
+    }
+    let want = p
+        .documents
+        .values()
+        .flat_map(|d| d.annotations.values())
+        .filter(|a| a.as_mention().is_some_and(|m| m.entry.is_some()))
+        .count();
+    assert!(want > 0);
+    assert_eq!(linked, want);
+    // Stalin (by Wikidata URL) is one entry for both documents' mentions.
+    assert_eq!(
+        back.registry
+            .values()
+            .filter(|e| e.authority.iter().any(|a| a.id.contains("Q855")))
+            .count(),
+        1
+    );
+}
+
+#[test]
 fn import_run_via_cli_path_creates_a_loadable_project() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("tei");
@@ -425,7 +469,7 @@ fn mention_spans(p: &Project) -> Vec<(AnnId, String, Vec<Span>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
     fn offsets_survive_both_round_trips(

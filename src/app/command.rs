@@ -6,7 +6,7 @@
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
 use crate::model::registry::AliasKind;
 use crate::model::schema::Schema;
-use crate::model::{Span, Transaction};
+use crate::model::{Span, Target, Transaction};
 use egui::{Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
 
@@ -106,6 +106,25 @@ pub enum Command {
     },
     /// Commit a prepared edit (from the inspector's fields).
     Apply(Transaction),
+    // Events, registry pages, schema and metadata
+    /// A new event of this type, triggered by the selection if there is one.
+    NewEvent(Slug),
+    /// Fill an event's role: the next mentions clicked in the reader go into it.
+    FillRole {
+        event: AnnId,
+        role: Slug,
+    },
+    /// Stop filling a role.
+    CancelFill,
+    AddFiller {
+        event: AnnId,
+        role: Slug,
+        target: Target,
+    },
+    /// Show a registry entry's page (`None` closes it).
+    OpenEntry(Option<EntryId>),
+    ToggleSchemaEditor,
+    ToggleMetadata,
 }
 
 /// Which menu a command is listed in.
@@ -180,6 +199,8 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::ImportDialog, "Import…", None, M::Project),
         spec(C::Close, "Close project", key(CMD, Key::W), M::Project),
         spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
+        spec(C::ToggleMetadata, "Document metadata…", None, M::Project),
+        spec(C::ToggleSchemaEditor, "Schema editor…", None, M::Project),
         spec(C::Undo, "Undo", key(CMD, Key::Z), M::Edit),
         spec(C::Redo, "Redo", key(CMD_SHIFT, Key::Z), M::Edit),
         spec(C::Redo, "Redo (Ctrl+Y)", key(CMD, Key::Y), M::None),
@@ -356,6 +377,18 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             t.push(spec(
                 C::TagAs(ty.id.clone()),
                 &format!("Tag as {}", ty.label),
+                shortcut,
+                M::Annotate,
+            ));
+        }
+        for ty in &schema.event_types {
+            let shortcut = ty
+                .hotkey
+                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
+                .map(|k| KeyboardShortcut::new(NONE, k));
+            t.push(spec(
+                C::NewEvent(ty.id.clone()),
+                &format!("New {} event", ty.label),
                 shortcut,
                 M::Annotate,
             ));

@@ -10,8 +10,9 @@ pub mod fonts;
 pub mod panels;
 pub mod recovery;
 
+use crate::model::ops::events;
 use crate::model::ops::tagging::{self, FindOptions, Occurrence, TagError};
-use crate::model::{AnnId, DocId, Edit, Project, Span, Transaction};
+use crate::model::{AnnId, DocId, Edit, Project, Span, Target, Transaction};
 use crate::session::Session;
 use crate::store::{self, StoreError};
 pub use command::{CaretMove, Command, Menu};
@@ -173,6 +174,12 @@ pub struct AppState {
     pub last_change: Option<f64>,
     pub recovery_written: bool,
     pub allow_close: bool,
+    /// The event role being filled: mentions clicked in the reader go into it.
+    pub filling: Option<(AnnId, crate::model::Slug)>,
+    /// The registry entry whose page is open.
+    pub entry_page: Option<crate::model::EntryId>,
+    pub schema_editor_open: bool,
+    pub metadata_open: bool,
     files_tx: mpsc::Sender<Command>,
     files_rx: mpsc::Receiver<Command>,
 }
@@ -216,6 +223,9 @@ pub struct App {
     palette: panels::palette::Palette,
     /// The export and import windows, public so tests can read the last report.
     pub interchange: panels::interchange::Interchange,
+    entry_page: panels::entry_page::EntryPageWindow,
+    schema_editor: panels::schema_editor::SchemaEditor,
+    metadata: panels::metadata::MetadataEditor,
     fonts_installed: bool,
     title: String,
     screenshot: Option<Screenshot>,
@@ -247,6 +257,10 @@ impl App {
                 last_change: None,
                 recovery_written: false,
                 allow_close: false,
+                filling: None,
+                entry_page: None,
+                schema_editor_open: false,
+                metadata_open: false,
                 files_tx,
                 files_rx,
             },
@@ -261,6 +275,9 @@ impl App {
             },
             palette: Default::default(),
             interchange: Default::default(),
+            entry_page: Default::default(),
+            schema_editor: Default::default(),
+            metadata: Default::default(),
             fonts_installed: false,
             title: String::new(),
             screenshot: None,
@@ -348,6 +365,9 @@ impl App {
         self.find.project_window(ui.ctx(), st);
         self.palette.ui(ui, st);
         self.interchange.ui(ui.ctx(), st);
+        self.entry_page.ui(ui, st);
+        self.schema_editor.ui(ui, st);
+        self.metadata.ui(ui, st);
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -870,6 +890,19 @@ impl App {
                 st.find.hits_for = None;
             }
             Command::SelectAnnotation(a) => {
+                if let (Some((event, role)), Some(a)) = (st.filling.clone(), a)
+                    && a != event
+                {
+                    self.handle(
+                        ctx,
+                        Command::AddFiller {
+                            event,
+                            role,
+                            target: Target::Annotation(a),
+                        },
+                    );
+                    return;
+                }
                 st.selected = a;
                 st.link_query.clear();
                 if let (Some(a), Some(d), Some(p)) = (a, st.doc, st.project())
@@ -921,7 +954,9 @@ impl App {
                 st.scroll_to = Some(caret);
             }
             Command::ClearSelection => {
-                if st.find.open {
+                if st.filling.take().is_some() {
+                    st.status = "Stopped filling the role".into();
+                } else if st.find.open {
                     st.find.open = false;
                 } else if st.tag_popup.is_some() {
                     st.tag_popup = None;
@@ -1120,6 +1155,78 @@ impl App {
             Command::Apply(tx) => {
                 self.commit(ctx, tx);
             }
+            Command::NewEvent(ty) => {
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
+                let mut spans = st.sel.spans();
+                if st.prefs.snap_words {
+                    let text = p.documents[&d].text_or_empty();
+                    spans = spans
+                        .iter()
+                        .map(|s| tagging::snap_to_words(text, *s))
+                        .collect();
+                }
+                let trigger = (!spans.is_empty()).then_some(spans.as_slice());
+                match events::create_event(p, d, &ty, trigger) {
+                    Ok((tx, id)) => {
+                        if self.commit(ctx, tx) {
+                            let st = &mut self.state;
+                            st.selected = Some(id);
+                            st.sel = Selection::at(st.sel.caret);
+                            st.filling = None;
+                            st.prefs.show_inspector = true;
+                        }
+                    }
+                    Err(e) => st.status = format!("Cannot create the event: {e}"),
+                }
+            }
+            Command::FillRole { event, role } => {
+                let label = st
+                    .project()
+                    .and_then(|p| {
+                        let (_, a) = p.find_annotation(event)?;
+                        p.schema
+                            .event(a.type_id())?
+                            .role(&role)
+                            .map(|r| r.label.clone())
+                    })
+                    .unwrap_or_else(|| role.to_string());
+                st.filling = Some((event, role));
+                st.selected = Some(event);
+                st.status = format!(
+                    "Click a mention to add it as {label}, or pick one from the list; Esc stops"
+                );
+            }
+            Command::CancelFill => st.filling = None,
+            Command::AddFiller {
+                event,
+                role,
+                target,
+            } => {
+                let (Some(p), Some(d)) = (st.project(), st.doc) else {
+                    return;
+                };
+                match events::add_filler(p, d, event, &role, target) {
+                    Ok(tx) => {
+                        if self.commit(ctx, tx) {
+                            let st = &mut self.state;
+                            st.selected = Some(event);
+                            let full = st
+                                .project()
+                                .and_then(|p| events::event_frame(p, d, event).ok())
+                                .is_none_or(|f| f.roles.iter().any(|r| r.id == role && r.full));
+                            if full {
+                                st.filling = None;
+                            }
+                        }
+                    }
+                    Err(e) => st.status = format!("Cannot add: {e}"),
+                }
+            }
+            Command::OpenEntry(e) => st.entry_page = e,
+            Command::ToggleSchemaEditor => st.schema_editor_open ^= true,
+            Command::ToggleMetadata => st.metadata_open ^= true,
         }
     }
 

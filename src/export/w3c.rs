@@ -281,7 +281,10 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
                 for t in fillers {
                     let iri = target_iri(project, t);
                     bodies.push(textual("describing", &format!("{role}: {iri}")));
-                    targets.push(Value::String(iri));
+                    let iri = Value::String(iri);
+                    if !targets.contains(&iri) {
+                        targets.push(iri);
+                    }
                 }
             }
             "linking"
@@ -290,7 +293,10 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
             for (k, t) in [("from", &r.from), ("to", &r.to)] {
                 let iri = target_iri(project, t);
                 bodies.push(textual("describing", &format!("{k}: {iri}")));
-                targets.push(Value::String(iri));
+                let iri = Value::String(iri);
+                if !targets.contains(&iri) {
+                    targets.push(iri);
+                }
             }
             "linking"
         }

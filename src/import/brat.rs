@@ -457,6 +457,7 @@ impl Builder {
                     color: self.color(&r.name, next()),
                     from: expand(&r.from, false),
                     to: expand(&r.to, false),
+                    hotkey: None,
                     symmetric: r.symmetric,
                 })
                 .collect(),

@@ -8,9 +8,11 @@
 //! elements (`p`, `head`, `opener`, `dateline`, `closer` …) are separated by `"\n\n"`,
 //! `<lb/>` is `"\n"`, runs of white space become one space and are trimmed at block
 //! edges. `note`s are moved out of the running text to the end of their document as
-//! blocks `"[n] …"`; a `note type="source"` in a document's `head` becomes its citation.
+//! blocks `"[n] …"`; a `note type="source"` (in a document's `head` or directly in it)
+//! becomes its citation. No space is kept after an opening bracket or before closing
+//! punctuation (pretty-printed `(<persName>\n Clubb\n</persName>)` reads `(Clubb)`).
 //! A body with `div type="document"` (a FRUS volume) yields one document per such div.
-//! `persName type="from"`/`"to"` in a document yields a Communication event.
+//! `persName` (or `gloss`) `type="from"` and `"to"` in a document yield a Communication event.
 
 use super::{ImportError, Importer};
 use crate::export::tei::TRIGGER_PTR;
@@ -176,8 +178,28 @@ impl El {
             }
         }
         go(self, &mut s);
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
+        tidy_spaces(&s)
     }
+}
+
+/// Collapses white space to single spaces, trims, and drops spaces after an opening
+/// bracket or quote and before closing punctuation (the text builder's rule).
+fn tidy_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending = true;
+            continue;
+        }
+        let closing = matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’');
+        if pending && !closing && !out.is_empty() && !out.ends_with(['(', '[', '“', '‘']) {
+            out.push(' ');
+        }
+        pending = false;
+        out.push(c);
+    }
+    out
 }
 
 fn local(name: &[u8]) -> String {
@@ -190,10 +212,12 @@ fn local(name: &[u8]) -> String {
 
 /// Parses `text` into its root element; errors name `path` and the line.
 pub fn parse(text: &str, path: &Path) -> Result<El, ImportError> {
-    let line_of = |byte: u64| {
-        let b = (byte as usize).min(text.len());
-        text.as_bytes()[..b].iter().filter(|&&c| c == b'\n').count() + 1
-    };
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+        .collect();
+    let line_of = |byte: u64| newlines.partition_point(|&p| p < byte as usize) + 1;
     let syntax = |byte: u64, message: String| ImportError::Syntax {
         path: path.to_path_buf(),
         line: line_of(byte),
@@ -327,6 +351,8 @@ const BLOCKS: &[&str] = &[
     "l",
     "table",
     "row",
+    "cell",
+    "attachment",
     "quote",
     "byline",
     "docAuthor",
@@ -336,6 +362,8 @@ const BLOCKS: &[&str] = &[
     "label",
     "listBibl",
     "bibl",
+    "figure",
+    "figDesc",
 ];
 
 /// The entity type of a name-like element, or `None` when it is not one.
@@ -354,6 +382,10 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
             Some(Slug::new("place"))
         }
         "date" | "time" => Some(dated()),
+        "gloss" => match el.attr("type") {
+            Some("from" | "to") => Some(Slug::new("person")),
+            _ => None,
+        },
         "rs" | "name" => {
             let t = el.attr("type").unwrap_or("name");
             Some(match t {
@@ -464,6 +496,7 @@ fn ensure_relation_type(project: &mut Project, id: &Slug) {
             color: "#888888".into(),
             from: Vec::new(),
             to: Vec::new(),
+            hotkey: None,
             symmetric: false,
         });
     }
@@ -595,7 +628,8 @@ impl<'a> TextBuilder<'a> {
             self.need_sep = false;
             self.pending_space = false;
         } else if self.pending_space && with_space {
-            if self.len > 0 && !self.out.ends_with(['\n', ' ']) {
+            // No space after an opening bracket or quote ("[ Washington" → "[Washington").
+            if self.len > 0 && !self.out.ends_with(['\n', ' ', '(', '[', '“', '‘']) {
                 self.push(" ");
             }
             self.pending_space = false;
@@ -611,7 +645,11 @@ impl<'a> TextBuilder<'a> {
             if c.is_whitespace() {
                 self.pending_space = true;
             } else {
-                self.flush(true);
+                // No space before closing punctuation ("Muccio )" → "Muccio)").
+                let closing =
+                    matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’');
+                self.flush(!closing);
+                self.pending_space = false;
                 self.out.push(c);
                 self.len += 1;
             }
@@ -659,7 +697,8 @@ impl<'a> TextBuilder<'a> {
                 }
             }
             "note" => self.notes.push(e),
-            "pb" | "cb" | "milestone" | "gap" | "figure" | "graphic" | "fw" => {}
+            // Page furniture and images carry no running text.
+            "pb" | "cb" | "milestone" | "gap" | "graphic" | "fw" => {}
             "choice" => {
                 let pick = e
                     .elements()
@@ -684,8 +723,17 @@ impl<'a> TextBuilder<'a> {
             _ => {
                 if mention_type(project, e).is_some() {
                     self.flush(true);
-                    let start = self.len;
+                    let start_byte = self.out.len();
                     self.walk(project, e, false);
+                    // Outside `preserve`, a space emitted inside the element at its start is
+                    // indentation, not part of the name.
+                    let inner = &self.out[start_byte..];
+                    let lead = if self.preserve {
+                        0
+                    } else {
+                        inner.chars().take_while(|c| *c == ' ').count()
+                    };
+                    let start = self.len - inner.chars().count() + lead;
                     if self.len > start {
                         self.found.push(Found {
                             el: e,
@@ -867,12 +915,14 @@ fn import_part(
     let mut tb = TextBuilder::new(preserve);
     // A document's source note is its citation, not running text.
     let mut citation = String::new();
-    if let Some(head) = part.el.child("head") {
-        for n in head.elements().filter(|n| n.name == "note") {
-            if n.attr("type") == Some("source") {
-                citation = n.text();
-            }
-        }
+    let heads = part.el.elements().filter(|e| e.name == "head");
+    for n in part
+        .el
+        .elements()
+        .chain(heads.flat_map(El::elements))
+        .filter(|n| n.name == "note" && n.attr("type") == Some("source"))
+    {
+        citation = n.text();
     }
     tb.walk(project, part.el, true);
     tb.notes.retain(|n| n.attr("type") != Some("source"));
@@ -930,7 +980,24 @@ fn import_part(
                         id: AnnId,
                         unresolved: &mut HashMap<String, EntryId>|
      -> Result<Annotation, ImportError> {
-        let type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
+        let mut type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
+        // Our export writes other dated types as `date type="<id>"`.
+        if ctx.exact
+            && el.name == "date"
+            && let Some(t) = el.attr("type").filter(|t| Slug::is_valid(t))
+            && project.schema.kind_of(&Slug::new(t)).is_none()
+        {
+            type_id = Slug::new(t);
+            ensure_entity_type(project, &type_id);
+            if let Some(et) = project
+                .schema
+                .entity_types
+                .iter_mut()
+                .find(|e| e.id == type_id)
+            {
+                et.dated = true;
+            }
+        }
         ensure_entity_type(project, &type_id);
         let anchor = TextAnchor::new(&text, spans).map_err(|e| bad_anchor(el, e.to_string()))?;
         let mut entry = ctx.entry_ref(el);
@@ -971,7 +1038,7 @@ fn import_part(
     for f in &tb.found {
         let id = new_id(f.el.attr("xml:id"), &mut ann_ids);
         let a = make_mention(project, f.el, &[f.span], id, &mut unresolved)?;
-        if f.el.name == "persName"
+        if matches!(f.el.name.as_str(), "persName" | "gloss")
             && let Some(t @ ("from" | "to")) = f.el.attr("type")
         {
             from_to.push((t, id));
@@ -1134,7 +1201,11 @@ fn import_part(
         }
     }
     // FRUS-style from/to names: a Communication event.
-    if !preserve && from_to.iter().any(|(t, _)| *t == "from") {
+    // Only with both ends: a Communication without a recipient would not validate.
+    if !preserve
+        && from_to.iter().any(|(t, _)| *t == "from")
+        && from_to.iter().any(|(t, _)| *t == "to")
+    {
         let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
         for (t, id) in &from_to {
             let role = if *t == "from" { "sender" } else { "recipient" };
@@ -1281,6 +1352,7 @@ mod tests {
                 ("person".into(), "Muccio".into()),
                 ("person".into(), "Nam Il".into()),
                 ("person".into(), "Ridgway".into()),
+                ("person".into(), "Secretary of State".into()),
                 ("place".into(), "Kaesong".into()),
                 ("place".into(), "Pusan".into()),
             ]
@@ -1304,12 +1376,33 @@ mod tests {
         let ev = d.annotations.values().find_map(|a| a.as_event()).unwrap();
         assert_eq!(ev.type_id.as_str(), "communication");
         assert_eq!(ev.roles[&Slug::new("sender")].len(), 2);
+        assert_eq!(ev.roles[&Slug::new("recipient")].len(), 1);
         assert!(ev.roles.contains_key(&Slug::new("date")));
-        // The second telegram: Acheson to Muccio.
+        // The second telegram: the source note is a child of the div (older volumes), the
+        // recipient a gloss, the dateline bracketed, a page break inside a paragraph.
         let d2 = docs
             .iter()
             .find(|d| d.meta.title.starts_with("The Secretary"))
             .unwrap();
+        assert_eq!(
+            d2.meta.title,
+            "The Secretary of State (Acheson) to the Embassy in Korea"
+        );
+        assert_eq!(d2.meta.archival.citation, "795.00/7–1051: Telegram");
+        assert_eq!(
+            d2.text_or_empty().as_str(),
+            "The Secretary of State (Acheson) to the Embassy in Korea\n\n[Washington,] July 10, 1951—7 p.m.\n\nsecret\n\n12. For Muccio. Your 31 received. Department concurs in CINCUNC proposal.\n\nAcheson"
+        );
+        assert_eq!(
+            mentions(d2),
+            vec![
+                ("date".into(), "July 10, 1951—7 p.m.".into()),
+                ("person".into(), "Acheson".into()),
+                ("person".into(), "Embassy in Korea".into()),
+                ("person".into(), "Muccio".into()),
+                ("place".into(), "Washington".into()),
+            ]
+        );
         let ev2 = d2.annotations.values().find_map(|a| a.as_event()).unwrap();
         assert_eq!(ev2.roles[&Slug::new("recipient")].len(), 1);
         assert_eq!(ev2.roles[&Slug::new("sender")].len(), 1);
@@ -1324,7 +1417,7 @@ mod tests {
         let d = p.documents.values().next().unwrap();
         assert_eq!(
             d.text_or_empty().as_str(),
-            "Kim Il Sung\nmet Peng Dehuai .\n\nЖ&毛"
+            "Kim Il Sung\nmet Peng Dehuai.\n\nЖ&毛"
         );
         assert_eq!(mentions(d), vec![("person".into(), "Peng Dehuai".into())]);
         // An unresolved pointer still yields an entry named after the mention.
@@ -1347,6 +1440,68 @@ mod tests {
         let err = import_str("<TEI><text><body><p>&nbsp;</p></body></text></TEI>").unwrap_err();
         assert!(matches!(err, ImportError::Syntax { line: 1, .. }), "{err}");
         assert!(err.to_string().contains("in.xml"));
+    }
+
+    #[test]
+    fn custom_types_survive_our_round_trip() {
+        use crate::export::Exporter as _;
+        let mut p = Project::new("custom");
+        p.schema.entity_types.push(EntityType {
+            id: Slug::new("era"),
+            label: "Era".into(),
+            color: "#123456".into(),
+            hotkey: None,
+            dated: true,
+            description: String::new(),
+        });
+        p.schema.entity_types.push(EntityType {
+            id: Slug::new("ship"),
+            label: "Ship".into(),
+            color: "#123456".into(),
+            hotkey: None,
+            dated: false,
+            description: String::new(),
+        });
+        let text =
+            crate::model::SourceText::from_str_normalizing("In the 1950s the Jutlandia sailed.");
+        let mut doc = crate::model::Document {
+            meta: crate::model::DocumentMeta {
+                id: DocId::new(),
+                title: "t".into(),
+                source: None,
+                images: Vec::new(),
+                status: crate::model::DocStatus::NotStarted,
+                archival: ArchivalMeta::default(),
+            },
+            text: Some(text.clone()),
+            annotations: BTreeMap::new(),
+        };
+        for (ty, s, e, date) in [
+            ("era", 7, 12, Some(NormalizedDate::range("1950", "1959"))),
+            ("ship", 17, 26, None),
+        ] {
+            let a = Annotation::new(Body::Mention(Mention {
+                type_id: Slug::new(ty),
+                anchor: TextAnchor::span(&text, s, e).unwrap(),
+                entry: None,
+                date,
+            }));
+            doc.annotations.insert(a.id, a);
+        }
+        let want = doc.annotations.clone();
+        p.documents.insert(doc.id(), doc);
+        let tmp = tempfile::tempdir().unwrap();
+        crate::export::tei::TeiExporter
+            .export(&p, &tmp.path().join("out"), &mut |_| {})
+            .unwrap();
+        let staging = tmp.path().join("staging");
+        std::fs::create_dir_all(&staging).unwrap();
+        let back = TeiImporter
+            .import(&tmp.path().join("out"), &staging)
+            .unwrap();
+        assert_eq!(back.documents.values().next().unwrap().annotations, want);
+        assert!(back.schema.entity(&Slug::new("era")).unwrap().dated);
+        assert!(back.schema.entity(&Slug::new("ship")).is_some());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::store;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The W3C Web Annotation importer.
@@ -257,10 +257,13 @@ fn import_file(
             uuid_of(iri).map(|u| (iri.to_owned(), AnnId(u)))
         })
         .collect();
-    let mut target_of = |project: &mut Project, iri: &str, name: &str| -> Target {
+    // Entries made here from an IRI take the type of the first mention that names them.
+    let mut untyped: HashSet<EntryId> = HashSet::new();
+    let mut target_of = |project: &mut Project, iri: &str, name: &str| -> (Target, bool) {
         if let Some(a) = ids.get(iri) {
-            return Target::Annotation(*a);
+            return (Target::Annotation(*a), false);
         }
+        let mut created = false;
         let id = *iris.entry(iri.to_owned()).or_insert_with(|| {
             let mut e = Entry::new(Slug::new("person"), name);
             e.id = uuid_of(iri).map_or_else(EntryId::new, EntryId);
@@ -271,10 +274,11 @@ fn import_file(
                 });
             }
             let id = e.id;
+            created = !project.registry.contains_key(&id);
             project.registry.entry(id).or_insert(e);
             id
         });
-        Target::Entry(id)
+        (Target::Entry(id), created)
     };
 
     let mut annotations = BTreeMap::new();
@@ -332,7 +336,10 @@ fn import_file(
                     if role == EVENT_DATE {
                         date = parse_date_value(val);
                     } else if Slug::is_valid(role) {
-                        let t = target_of(project, val, val);
+                        let (t, created) = target_of(project, val, val);
+                        if let (true, Target::Entry(e)) = (created, t) {
+                            untyped.insert(e);
+                        }
                         roles.entry(Slug::new(role)).or_default().push(t);
                     }
                 }
@@ -345,20 +352,26 @@ fn import_file(
             }
             Some(TypeKind::Relation) => {
                 let mut ends: HashMap<&str, Target> = HashMap::new();
+                let mut resolve = |project: &mut Project, iri: &str| {
+                    let (t, created) = target_of(project, iri, iri);
+                    if let (true, Target::Entry(e)) = (created, t) {
+                        untyped.insert(e);
+                    }
+                    t
+                };
                 for d in &describing {
                     if let Some((k, val)) = d.split_once(": ") {
-                        ends.insert(k, target_of(project, val, val));
+                        ends.insert(k, resolve(project, val));
                     }
                 }
-                let fallback = |i: usize| iri_targets.get(i).copied();
-                let from = ends
-                    .get("from")
-                    .copied()
-                    .or_else(|| fallback(0).map(|i| target_of(project, i, i)));
-                let to = ends
-                    .get("to")
-                    .copied()
-                    .or_else(|| fallback(1).map(|i| target_of(project, i, i)));
+                let from = match ends.get("from") {
+                    Some(t) => Some(*t),
+                    None => iri_targets.first().map(|i| resolve(project, i)),
+                };
+                let to = match ends.get("to") {
+                    Some(t) => Some(*t),
+                    None => iri_targets.get(1).map(|i| resolve(project, i)),
+                };
                 let (Some(from), Some(to)) = (from, to) else {
                     return Err(bad("a relation needs two targets"));
                 };
@@ -368,24 +381,22 @@ fn import_file(
                 let Some(anchor) = anchor else {
                     return Err(bad("a mention needs a text target"));
                 };
-                let entry = bodies
+                let entry = match bodies
                     .iter()
                     .find(|b| purpose(b, "identifying") && str_of(b, "type") == "SpecificResource")
-                    .map(|b| str_of(b, "source"))
-                    .and_then(|iri| match target_of(project, iri, &anchor.quote.exact) {
-                        Target::Entry(e) => Some(e),
-                        Target::Annotation(_) => None,
-                    });
-                if let Some(e) = entry
-                    && let Some(en) = project.registry.get_mut(&e)
-                    && en.type_id.as_str() == "person"
-                    && en
-                        .authority
-                        .iter()
-                        .any(|a| a.scheme == Authority::Other("uri".into()))
+                    .map(|b| target_of(project, str_of(b, "source"), &anchor.quote.exact))
                 {
-                    en.type_id = type_id.clone();
-                }
+                    Some((Target::Entry(e), created)) => {
+                        if created || untyped.remove(&e) {
+                            if let Some(en) = project.registry.get_mut(&e) {
+                                en.type_id = type_id.clone();
+                                en.name = anchor.quote.exact.clone();
+                            }
+                        }
+                        Some(e)
+                    }
+                    _ => None,
+                };
                 let date = describing.first().and_then(|d| parse_date_value(d));
                 Body::Mention(Mention {
                     type_id,

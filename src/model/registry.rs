@@ -78,17 +78,17 @@ impl AliasKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// The name shown to people: "cover name".
+    /// The name shown to people: "Cover name".
     pub fn label(self) -> &'static str {
         match self {
-            Self::CoverName => "cover name",
-            Self::Pseudonym => "pseudonym",
-            Self::Transliteration => "transliteration",
-            Self::Title => "title",
-            Self::Misspelling => "misspelling",
-            Self::Abbreviation => "abbreviation",
-            Self::Variant => "variant",
-            Self::OriginalScript => "original script",
+            Self::CoverName => "Cover name",
+            Self::Pseudonym => "Pseudonym",
+            Self::Transliteration => "Transliteration",
+            Self::Title => "Title",
+            Self::Misspelling => "Misspelling",
+            Self::Abbreviation => "Abbreviation",
+            Self::Variant => "Variant",
+            Self::OriginalScript => "Original script",
         }
     }
 }

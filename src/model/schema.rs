@@ -83,6 +83,9 @@ pub struct RelationType {
     pub to: Vec<Slug>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub symmetric: bool,
+    /// The key that starts a relation of this type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotkey: Option<char>,
 }
 
 /// A typed attribute that annotations of some types may carry.
@@ -214,7 +217,8 @@ impl Schema {
             .entity_types
             .iter()
             .map(|t| (t.hotkey, &t.id))
-            .chain(self.event_types.iter().map(|t| (t.hotkey, &t.id)));
+            .chain(self.event_types.iter().map(|t| (t.hotkey, &t.id)))
+            .chain(self.relation_types.iter().map(|t| (t.hotkey, &t.id)));
         for (key, id) in hotkeys {
             if let Some(k) = key
                 && let Some(other) = keys.insert(k.to_ascii_lowercase(), id)

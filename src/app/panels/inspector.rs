@@ -15,6 +15,8 @@ pub struct Inspector {
     note: Option<(AnnId, String)>,
     /// Text and number attribute fields being edited.
     attr_edit: Option<(AnnId, String, String)>,
+    /// The selected event's roles, or relation's arguments.
+    frame: super::event_frame::EventFrameView,
 }
 
 /// Registry entries matching `query`, best first, entries of `type_id` before others.
@@ -64,7 +66,10 @@ impl View for Inspector {
         egui::ScrollArea::vertical()
             .id_salt("inspector")
             .auto_shrink([false, false])
-            .show(ui, |ui| self.annotation(ui, st, doc, &ann));
+            .show(ui, |ui| {
+                self.frame.ui(ui, st);
+                self.annotation(ui, st, doc, &ann)
+            });
     }
 }
 
@@ -178,6 +183,9 @@ impl Inspector {
                 Some(e) => {
                     ui.horizontal(|ui| {
                         ui.label(format!("→ {}", e.name));
+                        if ui.button("Entry page").clicked() {
+                            cmds.push(Command::OpenEntry(Some(e.id)));
+                        }
                         if ui.button("Unlink").clicked() {
                             cmds.push(Command::Link {
                                 entry: None,

@@ -2,12 +2,16 @@
 //! changes project data only by queuing [`Command`](super::Command)s.
 
 pub mod doc_list;
+pub mod entry_page;
+pub mod event_frame;
 pub mod find;
 pub mod inspector;
 pub mod interchange;
+pub mod metadata;
 pub mod palette;
 pub mod reader;
 pub mod registry;
+pub mod schema_editor;
 pub mod status;
 
 use super::AppState;

@@ -35,7 +35,7 @@ impl View for Palette {
                     .filter(|s| s.menu != crate::app::Menu::None || s.shortcut.is_none())
                     .filter_map(|s| palette_score(&s.label, &st.palette_query).map(|k| (k, s)))
                     .collect();
-                hits.sort_by_key(|b| std::cmp::Reverse(b.0));
+                hits.sort_by_key(|h| std::cmp::Reverse(h.0));
                 if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     run = hits.first().map(|h| h.1.command.clone());
                 }

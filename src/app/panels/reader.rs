@@ -160,8 +160,9 @@ impl Layout {
 #[derive(Default)]
 pub struct Reader {
     layout: Layout,
-    /// Timing of the last frame's layout, for the benchmark.
+    /// Lines drawn in the last frame, and the first of them (for the benchmark).
     pub last_visible_lines: usize,
+    pub first_visible_line: usize,
 }
 
 fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
@@ -377,6 +378,7 @@ impl Reader {
             let origin = rect.min + vec2(4.0, 0.0);
             let painter = ui.painter_at(ui.clip_rect());
             let first = self.layout.line_at(viewport.min.y);
+            self.first_visible_line = first;
             let sel_spans = st.sel.spans();
             let mut hover_info: Option<Vec<AnnId>> = None;
             let hover = resp.hover_pos();
@@ -469,7 +471,9 @@ impl Reader {
 
             // Pointer: click selects an annotation or places the caret; drag selects text.
             if resp.drag_started()
-                && let Some(p) = resp.interact_pointer_pos()
+                && let Some(p) = ui
+                    .input(|i| i.pointer.press_origin())
+                    .or(resp.interact_pointer_pos())
             {
                 let (_, off) = self.hit(ui, text, origin, p, &font);
                 let add = ui.input(|i| i.modifiers.command || i.modifiers.ctrl);

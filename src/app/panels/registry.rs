@@ -3,6 +3,7 @@
 
 use super::{View, labelled_field};
 use crate::app::{AppState, Command};
+use crate::model::ops::registry::{RegistryQuery, SortBy, query_counted};
 use crate::model::{EntryId, Span};
 use std::collections::BTreeMap;
 
@@ -11,6 +12,9 @@ pub struct RegistryList {
     filter: String,
     /// Mention counts, cached per project generation.
     counts: Option<(u64, BTreeMap<EntryId, usize>)>,
+    sort: SortBy,
+    /// Entity type to show; `None` shows all.
+    only: Option<crate::model::Slug>,
 }
 
 impl View for RegistryList {
@@ -20,25 +24,49 @@ impl View for RegistryList {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("Sort")
+                .selected_text(self.sort.label())
+                .show_ui(ui, |ui| {
+                    for s in SortBy::ALL {
+                        ui.selectable_value(&mut self.sort, s, s.label());
+                    }
+                });
+            egui::ComboBox::from_label("Show")
+                .selected_text(
+                    self.only
+                        .as_ref()
+                        .map_or("all types", |t| p.schema.label(t)),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.only, None, "all types");
+                    for t in &p.schema.entity_types {
+                        ui.selectable_value(&mut self.only, Some(t.id.clone()), &t.label);
+                    }
+                });
+        });
         let generation = st.generation();
         if self.counts.as_ref().is_none_or(|(g, _)| *g != generation) {
             self.counts = Some((generation, p.mention_counts()));
         }
         let counts = self.counts.as_ref().map(|c| &c.1);
-        let q = self.filter.trim();
-        let mut entries: Vec<_> = p
-            .registry
-            .values()
-            .filter_map(|e| e.match_score(q).map(|s| (s, e)))
-            .collect();
-        entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        let q = RegistryQuery {
+            text: self.filter.trim().to_owned(),
+            types: self.only.iter().cloned().collect(),
+            sort: self.sort,
+        };
+        let rows = counts.map(|c| query_counted(p, &q, c)).unwrap_or_default();
+        let mut open_page = None;
         let mut jump = None;
         egui::ScrollArea::vertical()
             .id_salt("registry")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                for (_, e) in entries {
-                    let n = counts.and_then(|c| c.get(&e.id)).copied().unwrap_or(0);
+                for row in rows {
+                    let Some(e) = p.registry.get(&row.id) else {
+                        continue;
+                    };
+                    let n = row.mentions;
                     egui::CollapsingHeader::new(format!(
                         "{} · {} · {n}",
                         e.name,
@@ -46,6 +74,12 @@ impl View for RegistryList {
                     ))
                     .id_salt(e.id)
                     .show(ui, |ui| {
+                        if ui
+                            .small_button(format!("Open page of {}", e.name))
+                            .clicked()
+                        {
+                            open_page = Some(e.id);
+                        }
                         for a in &e.aliases {
                             ui.small(format!("also: {} ({})", a.name, a.kind.as_str()));
                         }
@@ -66,6 +100,9 @@ impl View for RegistryList {
                     });
                 }
             });
+        if let Some(e) = open_page {
+            st.push(Command::OpenEntry(Some(e)));
+        }
         if let Some((doc, span, ann)) = jump {
             st.push(Command::Jump {
                 doc,

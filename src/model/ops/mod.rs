@@ -1,4 +1,9 @@
 //! Operations: user actions expressed as [`Transaction`](super::Transaction)s over a
 //! [`Project`](super::Project). Each builds the edits and checks the schema's constraints;
 //! none mutates the project itself, so every action can be undone.
+
+pub mod document;
+pub mod events;
+pub mod registry;
+pub mod schema;
 pub mod tagging;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# GUI smoke test: start the release binary in a real window under Xvfb on the sample project,
+# let it render its first frames into a PNG (--screenshot), and check the PNG is not blank.
+# Needs xvfb-run, Mesa (GL) and ImageMagick's `identify` (installed by .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --release --bin marginalia
+out="target/smoke.png"
+mkdir -p target
+rm -f "$out"
+timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" \
+    "$target/release/marginalia" projects/korean-armistice-1951 --screenshot "$out"
+if [ ! -s "$out" ]; then
+    echo "gui_smoke: no screenshot written to $out" >&2
+    exit 1
+fi
+size=$(identify -format '%w %h' "$out")
+colors=$(identify -format '%k' "$out")
+echo "gui_smoke: $out is $size with $colors colors"
+if [ "$colors" -lt 64 ]; then
+    echo "gui_smoke: the window looks blank ($colors colors): $out" >&2
+    exit 1
+fi

@@ -1,0 +1,373 @@
+//! A registry entry's page, in a window: name, type, note, aliases with their kind,
+//! authority ids as links, every mention across the project grouped by document, the events
+//! and relations the entry takes part in; merging another entry into it and splitting
+//! chosen mentions and aliases off into a new entry. Each change is one undoable command.
+
+use super::{View, labelled_field};
+use crate::app::{AppState, Command};
+use crate::model::ops::registry::{self, EntryPage, Split};
+use crate::model::registry::{AliasKind, Authority};
+use crate::model::{AnnId, DocId, EntryId, Project, Span};
+use std::collections::BTreeSet;
+
+/// The page's editing state (never project data).
+#[derive(Default)]
+pub struct EntryPageWindow {
+    /// The entry the buffers below belong to.
+    entry: Option<EntryId>,
+    name: String,
+    note: String,
+    alias_name: String,
+    alias_kind: Option<AliasKind>,
+    auth_scheme: Option<Authority>,
+    auth_id: String,
+    merge_query: String,
+    split_name: String,
+    split_mentions: BTreeSet<(DocId, AnnId)>,
+    split_aliases: BTreeSet<usize>,
+    error: Option<String>,
+}
+
+const SCHEMES: [Authority; 5] = [
+    Authority::Wikidata,
+    Authority::Viaf,
+    Authority::Gnd,
+    Authority::GeoNames,
+    Authority::Lcnaf,
+];
+
+impl View for EntryPageWindow {
+    fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        let Some(id) = st.entry_page else {
+            self.entry = None;
+            return;
+        };
+        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+            return;
+        };
+        let page = match registry::entry_page(p, id) {
+            Ok(page) => page,
+            Err(_) => {
+                // The entry was merged away or deleted (or undone out of existence).
+                st.entry_page = None;
+                return;
+            }
+        };
+        if self.entry != Some(id) {
+            *self = Self {
+                entry: Some(id),
+                name: page.name.clone(),
+                note: page.note.clone(),
+                ..Self::default()
+            };
+        }
+        let mut cmds = Vec::new();
+        let mut open = true;
+        egui::Window::new(format!("Entry: {}", page.name))
+            .id(egui::Id::unique("entry-page"))
+            .open(&mut open)
+            .default_width(480.0)
+            .default_height(560.0)
+            .show(ui.ctx(), |ui| {
+                if ui.button("Close page").clicked() {
+                    cmds.push(Command::OpenEntry(None));
+                }
+                egui::ScrollArea::vertical()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.page(ui, p, &page, &mut cmds));
+            });
+        if !open {
+            cmds.push(Command::OpenEntry(None));
+        }
+        st.queue.extend(cmds);
+    }
+}
+
+/// Queues a prepared change, or keeps its error to show.
+fn push(
+    r: Result<crate::model::Transaction, registry::RegistryError>,
+    error: &mut Option<String>,
+    cmds: &mut Vec<Command>,
+) {
+    match r {
+        Ok(tx) => {
+            *error = None;
+            cmds.push(Command::Apply(tx));
+        }
+        Err(e) => *error = Some(e.to_string()),
+    }
+}
+
+impl EntryPageWindow {
+    fn page(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Vec<Command>) {
+        let id = page.id;
+        // Name, type, note.
+        let r = labelled_field(ui, "Name", &mut self.name, "canonical name");
+        if r.lost_focus() && self.name.trim() != page.name {
+            push(
+                registry::rename_entry(p, id, &self.name, true),
+                &mut self.error,
+                cmds,
+            );
+        }
+        let mut ty = page.type_id.clone();
+        egui::ComboBox::from_label("Type")
+            .selected_text(&page.type_label)
+            .show_ui(ui, |ui| {
+                for t in &p.schema.entity_types {
+                    ui.selectable_value(&mut ty, t.id.clone(), &t.label);
+                }
+            });
+        if ty != page.type_id {
+            push(registry::set_entry_type(p, id, &ty), &mut self.error, cmds);
+        }
+        let l = ui.label("Note");
+        let r = ui
+            .add(
+                egui::TextEdit::multiline(&mut self.note)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(l.id);
+        if r.lost_focus() && self.note != page.note {
+            push(
+                registry::set_entry_note(p, id, &self.note),
+                &mut self.error,
+                cmds,
+            );
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        ui.separator();
+        // Aliases.
+        ui.strong(format!("Aliases ({})", page.aliases.len()));
+        for (i, a) in page.aliases.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let mut chosen = self.split_aliases.contains(&i);
+                if ui
+                    .checkbox(&mut chosen, format!("{} — {}", a.name, a.kind_label))
+                    .on_hover_text("Tick to split it off into a new entry")
+                    .changed()
+                {
+                    if chosen {
+                        self.split_aliases.insert(i);
+                    } else {
+                        self.split_aliases.remove(&i);
+                    }
+                }
+                if !a.note.is_empty() {
+                    ui.weak(&a.note);
+                }
+                if ui
+                    .small_button("×")
+                    .on_hover_text(format!("Remove alias {}", a.name))
+                    .clicked()
+                {
+                    self.split_aliases.clear();
+                    push(registry::remove_alias(p, id, i), &mut self.error, cmds);
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            let l = ui.label("New alias");
+            ui.add(egui::TextEdit::singleline(&mut self.alias_name).desired_width(150.0))
+                .labelled_by(l.id);
+            egui::ComboBox::from_label("Alias kind")
+                .selected_text(self.alias_kind.map_or("kind…", AliasKind::label))
+                .show_ui(ui, |ui| {
+                    for k in AliasKind::ALL {
+                        ui.selectable_value(&mut self.alias_kind, Some(k), k.label());
+                    }
+                });
+            if ui.button("Add alias").clicked() {
+                let kind = self.alias_kind.unwrap_or(AliasKind::Variant);
+                push(
+                    registry::add_alias(p, id, &self.alias_name, kind, ""),
+                    &mut self.error,
+                    cmds,
+                );
+                self.alias_name.clear();
+            }
+        });
+        ui.separator();
+        // Authority ids.
+        ui.strong("Authority ids");
+        for (i, a) in page.authority.iter().enumerate() {
+            ui.horizontal(|ui| {
+                match &a.url {
+                    Some(url) => {
+                        ui.hyperlink_to(format!("{} {}", a.scheme, a.id), url);
+                    }
+                    None => {
+                        ui.label(format!("{} {}", a.scheme, a.id));
+                    }
+                }
+                if ui
+                    .small_button("×")
+                    .on_hover_text("Remove this id")
+                    .clicked()
+                {
+                    push(registry::remove_authority(p, id, i), &mut self.error, cmds);
+                }
+            });
+        }
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("Scheme")
+                .selected_text(
+                    self.auth_scheme
+                        .as_ref()
+                        .map_or("scheme…", Authority::as_str),
+                )
+                .show_ui(ui, |ui| {
+                    for s in SCHEMES {
+                        let label = s.as_str().to_owned();
+                        ui.selectable_value(&mut self.auth_scheme, Some(s), label);
+                    }
+                });
+            let l = ui.label("Id or URL");
+            ui.add(egui::TextEdit::singleline(&mut self.auth_id).desired_width(140.0))
+                .labelled_by(l.id);
+            if ui.button("Add id").clicked() {
+                let scheme = self.auth_scheme.clone().unwrap_or(Authority::Wikidata);
+                push(
+                    registry::add_authority(p, id, scheme, &self.auth_id),
+                    &mut self.error,
+                    cmds,
+                );
+                self.auth_id.clear();
+            }
+        });
+        ui.separator();
+        // Mentions by document.
+        ui.strong(format!("Mentions ({})", page.mention_count));
+        for d in &page.mentions {
+            egui::CollapsingHeader::new(format!("{} ({})", d.title, d.mentions.len()))
+                .id_salt(("entry-doc", d.doc))
+                .default_open(true)
+                .show(ui, |ui| {
+                    for m in &d.mentions {
+                        ui.horizontal(|ui| {
+                            let key = (d.doc, m.ann);
+                            let mut chosen = self.split_mentions.contains(&key);
+                            let line = m.line.map_or_else(String::new, |l| format!("line {l}: "));
+                            if ui
+                                .checkbox(&mut chosen, format!("{line}“{}”", m.text))
+                                .on_hover_text("Tick to split it off into a new entry")
+                                .changed()
+                            {
+                                if chosen {
+                                    self.split_mentions.insert(key);
+                                } else {
+                                    self.split_mentions.remove(&key);
+                                }
+                            }
+                            if ui
+                                .small_button("Show")
+                                .on_hover_text("Show it in the text")
+                                .clicked()
+                            {
+                                cmds.push(Command::Jump {
+                                    doc: d.doc,
+                                    span: Span::new(m.start, m.start),
+                                });
+                                cmds.push(Command::SelectAnnotation(Some(m.ann)));
+                            }
+                        });
+                    }
+                });
+        }
+        ui.separator();
+        ui.strong(format!("Events ({})", page.events.len()));
+        for e in &page.events {
+            let date = e
+                .date
+                .as_ref()
+                .map(|d| format!("{d} · "))
+                .unwrap_or_default();
+            let title = p
+                .documents
+                .get(&e.doc)
+                .map_or("", |d| d.meta.title.as_str());
+            if ui
+                .link(format!(
+                    "{date}{} — as {} ({title})",
+                    e.label,
+                    e.roles.join(", ")
+                ))
+                .clicked()
+            {
+                cmds.push(Command::SelectDocument(e.doc));
+                cmds.push(Command::SelectAnnotation(Some(e.ann)));
+            }
+        }
+        if !page.relations.is_empty() {
+            ui.strong(format!("Relations ({})", page.relations.len()));
+            for r in &page.relations {
+                if ui.link(&r.label).clicked() {
+                    cmds.push(Command::SelectDocument(r.doc));
+                    cmds.push(Command::SelectAnnotation(Some(r.ann)));
+                }
+            }
+        }
+        ui.separator();
+        // Merge.
+        ui.strong("Merge another entry into this one");
+        labelled_field(ui, "Entry to merge", &mut self.merge_query, "name or alias");
+        if !self.merge_query.trim().is_empty() {
+            let q = registry::RegistryQuery {
+                text: self.merge_query.clone(),
+                types: vec![page.type_id.clone()],
+                sort: registry::SortBy::Relevance,
+            };
+            for row in registry::query(p, &q)
+                .into_iter()
+                .filter(|r| r.id != id)
+                .take(5)
+            {
+                if ui
+                    .button(format!(
+                        "Merge “{}” ({} mentions) into this",
+                        row.name, row.mentions
+                    ))
+                    .clicked()
+                {
+                    match registry::merge_entries(p, id, row.id) {
+                        Ok((tx, _)) => {
+                            cmds.push(Command::Apply(tx));
+                            self.merge_query.clear();
+                        }
+                        Err(e) => self.error = Some(e.to_string()),
+                    }
+                }
+            }
+        }
+        // Split.
+        ui.strong("Split off the chosen mentions and aliases");
+        labelled_field(
+            ui,
+            "New entry name",
+            &mut self.split_name,
+            "name of the other entity",
+        );
+        let n = self.split_mentions.len() + self.split_aliases.len();
+        if ui
+            .add_enabled(n > 0, egui::Button::new(format!("Split off {n} item(s)")))
+            .clicked()
+        {
+            let split = Split {
+                name: self.split_name.clone(),
+                mentions: self.split_mentions.iter().copied().collect(),
+                aliases: self.split_aliases.iter().copied().collect(),
+                authority: Vec::new(),
+            };
+            match registry::split_entry(p, id, &split) {
+                Ok((tx, new)) => {
+                    cmds.push(Command::Apply(tx));
+                    cmds.push(Command::OpenEntry(Some(new)));
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The document metadata editor: a window with the current document's title, status and
+//! archival description. The form edits a copy; "Apply" commits it as one undoable change.
+
+use super::{View, labelled_field};
+use crate::app::{AppState, Command};
+use crate::model::ops::document;
+use crate::model::{ArchivalMeta, DocId, DocStatus, NormalizedDate};
+
+/// The form's copy of a document's metadata, and the document it was taken from.
+#[derive(Default)]
+pub struct MetadataEditor {
+    form: Option<Form>,
+    error: Option<String>,
+}
+
+struct Form {
+    doc: DocId,
+    /// The session generation the form was loaded at; reloaded after other changes.
+    generation: u64,
+    title: String,
+    status: DocStatus,
+    archival: ArchivalMeta,
+    date: String,
+}
+
+impl View for MetadataEditor {
+    fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        if !st.metadata_open {
+            self.form = None;
+            return;
+        }
+        let (Some(doc), Some(p)) = (st.doc, st.session.as_ref().map(|s| &s.project)) else {
+            return;
+        };
+        let Some(meta) = p.documents.get(&doc).map(|d| &d.meta) else {
+            return;
+        };
+        let generation = st.generation();
+        let stale = self
+            .form
+            .as_ref()
+            .is_none_or(|f| f.doc != doc || f.generation != generation);
+        if stale {
+            self.form = Some(Form {
+                doc,
+                generation,
+                title: meta.title.clone(),
+                status: meta.status,
+                archival: meta.archival.clone(),
+                date: meta
+                    .archival
+                    .date
+                    .as_ref()
+                    .map(|d| d.when.clone().unwrap_or_else(|| d.to_string()))
+                    .unwrap_or_default(),
+            });
+            self.error = None;
+        }
+        let Some(f) = self.form.as_mut() else { return };
+        let mut open = true;
+        let mut cmds = Vec::new();
+        egui::Window::new("Document metadata")
+            .open(&mut open)
+            .default_width(460.0)
+            .show(ui.ctx(), |ui| {
+                labelled_field(ui, "Title", &mut f.title, "");
+                egui::ComboBox::from_label("Status")
+                    .selected_text(f.status.label())
+                    .show_ui(ui, |ui| {
+                        for s in DocStatus::ALL {
+                            ui.selectable_value(&mut f.status, s, s.label());
+                        }
+                    });
+                ui.separator();
+                let a = &mut f.archival;
+                labelled_field(ui, "Archive", &mut a.archive, "e.g. APRF");
+                labelled_field(ui, "Collection", &mut a.collection, "fond, series");
+                labelled_field(
+                    ui,
+                    "Call number",
+                    &mut a.call_number,
+                    "f. 45, op. 1, d. 339",
+                );
+                labelled_field(ui, "Citation", &mut a.citation, "how to cite it");
+                labelled_field(ui, "URL", &mut a.url, "https://…");
+                labelled_field(
+                    ui,
+                    "Original language",
+                    &mut a.original_language,
+                    "ru, zh, ko…",
+                );
+                labelled_field(
+                    ui,
+                    "Translation note",
+                    &mut a.translation_note,
+                    "who translated, how",
+                );
+                labelled_field(ui, "Document date", &mut f.date, "YYYY-MM-DD");
+                if let Some(e) = &self.error {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("Apply").clicked() {
+                        let mut archival = f.archival.clone();
+                        let d = f.date.trim();
+                        archival.date = (!d.is_empty()).then(|| NormalizedDate::when(d));
+                        match document::set_metadata(p, doc, &f.title, f.status, archival) {
+                            Ok(tx) if tx.is_empty() => self.error = Some("Nothing changed".into()),
+                            Ok(tx) => {
+                                cmds.push(Command::Apply(tx));
+                                self.error = None;
+                            }
+                            Err(e) => self.error = Some(e.to_string()),
+                        }
+                    }
+                    if ui.button("Close metadata").clicked() {
+                        cmds.push(Command::ToggleMetadata);
+                    }
+                    if ui.button("Revert").clicked() {
+                        // Reload from the project on the next frame.
+                        f.generation = u64::MAX;
+                        self.error = None;
+                    }
+                });
+            });
+        if !open {
+            cmds.push(Command::ToggleMetadata);
+        }
+        st.queue.extend(cmds);
+    }
+}

@@ -1,0 +1,231 @@
+//! More flows through the real window (egui_kittest): tag all occurrences with review,
+//! the command palette, a project changed on disk, and the recovery copy after a crash.
+#![allow(clippy::unwrap_used)]
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::app::{App, Command, Prefs, recovery};
+use marginalia::model::*;
+use marginalia::session::Session;
+use marginalia::store;
+use std::path::Path;
+
+const TEXT: &str =
+    "To Cde. FILIPPOV\nFilippov replied. Mao Zedong (毛泽东) wrote to Filippov again.\n";
+
+fn make_project(dir: &Path) -> DocId {
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    let src = dir.join("sources/cable.txt");
+    std::fs::write(&src, TEXT).unwrap();
+    let doc = store::document_from_source(dir, &src).unwrap();
+    let id = doc.id();
+    let mut project = Project::new("Flows");
+    project.documents.insert(id, doc);
+    Session::create(project, dir.join("flows.marginalia.ron"))
+        .save()
+        .unwrap();
+    id
+}
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(0.25)
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+fn send(h: &mut Harness<'_, App>, c: Command) {
+    h.state_mut().state.push(c);
+    h.run_steps(2);
+}
+
+fn count(h: &Harness<'_, App>) -> usize {
+    h.state()
+        .state
+        .session
+        .as_ref()
+        .unwrap()
+        .project
+        .annotation_count()
+}
+
+fn tag_first_filippov(h: &mut Harness<'_, App>, doc: DocId) {
+    send(
+        h,
+        Command::Jump {
+            doc,
+            span: Span::new(8, 16),
+        },
+    );
+    send(h, Command::TagAs(Slug::new("person")));
+    assert_eq!(count(h), 1);
+}
+
+#[test]
+fn tag_all_occurrences_with_review() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    h.run_steps(2);
+    tag_first_filippov(&mut h, doc);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    h.run_steps(2);
+    h.get_by_label("Apply").click();
+    h.run_steps(2);
+    assert_eq!(count(&h), 3, "the two other occurrences are tagged");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(count(&h), 1, "tag all is one undo step");
+}
+
+#[test]
+fn palette_runs_commands() {
+    let mut h = harness(App::new(Prefs::default()));
+    h.run_steps(2);
+    assert!(!h.state().state.prefs.dark);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    h.run_steps(2);
+    h.get_by_label("Command").type_text("dark theme");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(2);
+    assert!(h.state().state.prefs.dark);
+    assert!(!h.state().state.palette_open);
+}
+
+#[test]
+fn conflict_is_reported_and_nothing_is_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    h.run_steps(2);
+    tag_first_filippov(&mut h, doc);
+    // A colleague changes the document's annotation file meanwhile.
+    let ann_file = tmp.path().join("sources/cable.txt.ann.ron");
+    let theirs = std::fs::read_to_string(&ann_file)
+        .unwrap()
+        .replace("NotStarted", "Done");
+    std::fs::write(&ann_file, &theirs).unwrap();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
+    h.get_by_label("The project changed on disk");
+    assert_eq!(std::fs::read_to_string(&ann_file).unwrap(), theirs);
+    assert!(h.state().state.is_dirty());
+    h.get_by_label("Reload from disk").click();
+    h.run_steps(2);
+    assert_eq!(count(&h), 0);
+    let p = &h.state().state.session.as_ref().unwrap().project;
+    assert_eq!(p.documents[&doc].meta.status, DocStatus::Done);
+}
+
+#[test]
+fn recovery_copy_survives_a_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = make_project(tmp.path());
+    let project_file = tmp.path().join("flows.marginalia.ron");
+    {
+        let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+        h.run_steps(2);
+        tag_first_filippov(&mut h, doc);
+        // A second passes (steps are 0.25 s): the recovery copy is written; then "crash"
+        // before the autosave.
+        h.run_steps(6);
+        assert!(recovery::path_for(&project_file).exists());
+        assert!(h.state().state.is_dirty());
+    }
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    h.run_steps(2);
+    h.get_by_label("Recover unsaved work?");
+    h.get_by_label("Restore changes").click();
+    h.run_steps(2);
+    assert_eq!(count(&h), 1);
+    let p = &h.state().state.session.as_ref().unwrap().project;
+    let a = p.documents[&doc].annotations.values().next().unwrap();
+    assert_eq!(a.anchor().unwrap().quote.exact, "FILIPPOV");
+    // Restoring is undoable, and saving removes the recovery copy.
+    send(&mut h, Command::Save);
+    assert!(!recovery::path_for(&project_file).exists());
+    assert_eq!(
+        store::load(tmp.path()).unwrap().project.annotation_count(),
+        1
+    );
+}
+
+#[test]
+fn mouse_drag_and_type_popup_tag_a_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    h.run_steps(2);
+    let r = h.get_by_label("Document text").rect();
+    // Line 0 sits in the first line box; drag from before its start to past its end.
+    let y = r.min.y + 16.0;
+    h.hover_at(egui::pos2(r.min.x + 1.0, y));
+    h.run_steps(1);
+    h.drag_at(egui::pos2(r.min.x + 1.0, y));
+    h.run_steps(1);
+    for x in [80.0, 200.0, 400.0, 600.0] {
+        h.hover_at(egui::pos2(r.min.x + x, y));
+        h.run_steps(1);
+    }
+    h.drop_at(egui::pos2(r.min.x + 600.0, y));
+    h.run_steps(2);
+    assert_eq!(h.state().state.sel.span(), Span::new(0, 16));
+    // The type popup opened at the pointer; pick Person with the mouse.
+    h.get_by_label("Person  (P)").click();
+    h.run_steps(2);
+    let p = &h.state().state.session.as_ref().unwrap().project;
+    let a = p.documents[&doc].annotations.values().next().unwrap();
+    assert_eq!(a.type_id().as_str(), "person");
+    assert_eq!(a.anchor().unwrap().quote.exact, "To Cde. FILIPPOV");
+}
+
+#[test]
+fn new_project_from_a_folder_then_add_documents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("cables");
+    std::fs::create_dir_all(dir.join("more")).unwrap();
+    std::fs::write(dir.join("a.txt"), "Сталин to Mao.\n").unwrap();
+    std::fs::write(dir.join("more/b.md"), "김일성 and 毛泽东.\n").unwrap();
+    std::fs::write(dir.join("notes.pdf"), "not a source").unwrap();
+    let mut h = harness(App::new(Prefs::default()));
+    h.run_steps(1);
+    send(&mut h, Command::NewFromFolder(dir.clone()));
+    let s = h.state().state.session.as_ref().unwrap();
+    assert_eq!(s.project.documents.len(), 2);
+    assert!(h.state().state.is_dirty());
+    send(&mut h, Command::Save);
+    assert!(dir.join("cables.marginalia.ron").exists());
+    assert!(dir.join("more/b.md.ann.ron").exists());
+    std::fs::write(dir.join("c.txt"), "Filippov.\n").unwrap();
+    send(
+        &mut h,
+        Command::AddDocuments(vec![dir.join("c.txt"), dir.join("a.txt")]),
+    );
+    assert_eq!(
+        h.state()
+            .state
+            .session
+            .as_ref()
+            .unwrap()
+            .project
+            .documents
+            .len(),
+        3,
+        "a.txt is already in"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .state
+            .session
+            .as_ref()
+            .unwrap()
+            .project
+            .documents
+            .len(),
+        2
+    );
+}
