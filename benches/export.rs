@@ -150,7 +150,7 @@ fn main() {
     for exporter in export::all() {
         let out = tmp.join(exporter.id());
         let t = Instant::now();
-        let files = exporter.export(&project, &out, &mut |_| {}).unwrap();
+        let files = exporter.export(&project, &out, &mut |_| {}).unwrap().files;
         let secs = t.elapsed().as_secs_f64();
         let bytes: u64 = files
             .iter()

@@ -92,10 +92,20 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             })?;
             let loaded = marginalia::store::load(&project)
                 .with_context(|| format!("cannot open project {}", project.display()))?;
-            let files = exporter
+            let report = exporter
                 .export(&loaded.project, &out, &mut |_| {})
                 .with_context(|| format!("{} export failed", exporter.label()))?;
-            println!("wrote {} files to {}", files.len(), out.display());
+            println!("wrote {} files to {}", report.files.len(), out.display());
+            if !report.omitted.is_empty() {
+                eprintln!(
+                    "{} things the {} format cannot express were left out:",
+                    report.omitted.len(),
+                    exporter.label()
+                );
+                for line in &report.omitted {
+                    eprintln!("  {line}");
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Import {

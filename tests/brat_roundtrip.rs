@@ -436,3 +436,312 @@ mod offsets {
         }
     }
 }
+
+/// What the brat export of an annotation should come back as, independent of ids: a
+/// mention by type and fragments, an event by type and trigger fragments.
+type Key = (char, String, Vec<(usize, usize)>);
+
+fn frags(a: &TextAnchor) -> Vec<(usize, usize)> {
+    a.fragments.iter().map(|s| (s.start, s.end)).collect()
+}
+
+/// The brat round trip of a type, role or attribute id.
+fn mapped(s: &Slug) -> String {
+    slug_for(&export::brat::brat_name(s)).to_string()
+}
+
+fn key_of(a: &Annotation, original: bool) -> Option<Key> {
+    let m = |s: &Slug| if original { mapped(s) } else { s.to_string() };
+    match &a.body {
+        Body::Mention(x) => Some(('M', m(&x.type_id), frags(&x.anchor))),
+        Body::Event(e) => e.trigger.as_ref().map(|t| ('E', m(&e.type_id), frags(t))),
+        Body::Relation(_) => None,
+    }
+}
+
+/// Everything about one document that brat can hold, as comparable strings, sorted.
+/// With `original`, the parts brat cannot hold are left out and the sentences the exporter
+/// must report for them are pushed onto `expected_omissions`.
+fn comparable(
+    project: &Project,
+    doc: &Document,
+    original: bool,
+    expected_omissions: &mut Vec<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let key = |t: &Target| match t {
+        Target::Annotation(id) => doc.annotations.get(id).and_then(|a| key_of(a, original)),
+        // The exporter writes an entry as the first mention (by position) linked to it.
+        Target::Entry(e) if original => doc
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention().map(|m| (a, m)))
+            .filter(|(_, m)| m.entry == Some(*e))
+            .min_by_key(|(a, m)| {
+                let x = m.anchor.extent();
+                (x.start, std::cmp::Reverse(x.end), a.id)
+            })
+            .and_then(|(a, _)| key_of(a, original)),
+        Target::Entry(_) => None,
+    };
+    let mut omissions = Vec::new();
+    let mut omit_as = |format: &str, what: &str, a: &Annotation| {
+        omissions.push(export::omission(format, what, project, doc, a));
+    };
+    let mut symmetric: HashMap<String, Vec<(Key, Key)>> = HashMap::new();
+    for a in doc.annotations.values() {
+        let head = match &a.body {
+            Body::Mention(m) => {
+                let entry = m.entry.and_then(|e| project.registry.get(&e)).map(|e| {
+                    let mut ids: Vec<String> = e
+                        .authority
+                        .iter()
+                        .map(|x| format!("{}:{}", x.scheme.as_str(), x.id))
+                        .collect();
+                    ids.sort();
+                    format!("{} {ids:?}", e.name.replace(['\n', '\t'], " "))
+                });
+                format!("mention {:?} entry {entry:?}", key_of(a, original))
+            }
+            Body::Event(e) => {
+                if e.trigger.is_none() {
+                    assert!(original, "a re-imported event always has a trigger");
+                    omit_as("brat", "an event without a trigger", a);
+                    continue;
+                }
+                let mut roles = Vec::new();
+                for (role, fillers) in &e.roles {
+                    for f in fillers {
+                        match key(f) {
+                            Some(k) => roles.push(format!(
+                                "{}={k:?}",
+                                if original {
+                                    mapped(role)
+                                } else {
+                                    role.to_string()
+                                }
+                            )),
+                            None => {
+                                let label = project
+                                    .schema
+                                    .event(&e.type_id)
+                                    .and_then(|t| t.role(role))
+                                    .map_or(role.as_str(), |r| r.label.as_str());
+                                omit_as(
+                                    "brat",
+                                    &format!(
+                                        "the {label} role filler \"{}\" (a registry entry no mention in the document links to, or an annotation not written)",
+                                        project.target_label(doc.id(), f)
+                                    ),
+                                    a,
+                                );
+                            }
+                        }
+                    }
+                }
+                format!("event {:?} roles {roles:?}", key_of(a, original))
+            }
+            Body::Relation(r) => {
+                let (Some(from), Some(to)) = (key(&r.from), key(&r.to)) else {
+                    omit_as(
+                        "brat",
+                        "a relation whose argument is a registry entry no mention in the document links to, or an annotation not written",
+                        a,
+                    );
+                    continue;
+                };
+                let ty = if original {
+                    mapped(&r.type_id)
+                } else {
+                    r.type_id.to_string()
+                };
+                if project
+                    .schema
+                    .relation(&r.type_id)
+                    .is_some_and(|t| t.symmetric)
+                {
+                    symmetric.entry(ty).or_default().push((from, to));
+                    if original {
+                        for (present, what) in [
+                            (!a.attributes.is_empty(), "attributes"),
+                            (!a.note.is_empty(), "a note"),
+                            (a.cert.is_some(), "certainty"),
+                            (!a.resp.is_empty(), "the annotator"),
+                        ] {
+                            if present {
+                                omit_as(
+                                    "brat (a symmetric relation, written as a `*` line without id)",
+                                    what,
+                                    a,
+                                );
+                            }
+                        }
+                    }
+                    continue;
+                }
+                format!("relation {ty} {from:?} -> {to:?}")
+            }
+        };
+        // Attributes: yes/no and choices stay attributes; other kinds become note lines.
+        let mut attrs = Vec::new();
+        let mut note_lines = Vec::new();
+        for (k, v) in &a.attributes {
+            match v {
+                AttrValue::YesNo(false) if original => {}
+                AttrValue::YesNo(_) => attrs.push(format!(
+                    "{}={v}",
+                    if original { mapped(k) } else { k.to_string() }
+                )),
+                AttrValue::Choice(c) if original => {
+                    attrs.push(format!("{}={}", mapped(k), export::brat::brat_value(c)))
+                }
+                AttrValue::Choice(c) => attrs.push(format!("{k}={c}")),
+                other if original => {
+                    let label = project
+                        .schema
+                        .attribute(k)
+                        .map_or(k.as_str(), |d| d.label.as_str());
+                    note_lines.push(format!("{label}: {other}"));
+                }
+                other => panic!("re-imported attribute {k}={other} was written as a note"),
+            }
+        }
+        if !a.note.is_empty() {
+            note_lines.extend(a.note.split('\n').map(str::to_owned));
+        }
+        if original {
+            let date = match &a.body {
+                Body::Mention(m) => m.date.is_some(),
+                Body::Event(e) => e.date.is_some(),
+                Body::Relation(_) => false,
+            };
+            for (present, what) in [
+                (a.cert.is_some(), "certainty"),
+                (!a.resp.is_empty(), "the annotator"),
+                (date, "a normalized date"),
+            ] {
+                if present {
+                    omit_as("brat", what, a);
+                }
+            }
+        } else if !original {
+            assert!(a.cert.is_none() && a.resp.is_empty(), "{a:?}");
+        }
+        out.push(format!(
+            "{head} attrs {attrs:?} note {:?}",
+            note_lines.join("\n")
+        ));
+    }
+    // Symmetric relations: compare which annotations each type groups together.
+    for (ty, pairs) in symmetric {
+        let mut groups: Vec<Vec<Key>> = Vec::new();
+        for (a, b) in pairs {
+            let ia = groups.iter().position(|g| g.contains(&a));
+            let ib = groups.iter().position(|g| g.contains(&b));
+            match (ia, ib) {
+                (None, None) => groups.push(vec![a, b]),
+                (Some(i), None) => groups[i].push(b),
+                (None, Some(i)) => groups[i].push(a),
+                (Some(i), Some(j)) if i != j => {
+                    let g = groups.remove(i.max(j));
+                    groups[i.min(j)].extend(g);
+                }
+                _ => {}
+            }
+        }
+        for mut g in groups {
+            g.sort();
+            out.push(format!("equivalent {ty} {g:?}"));
+        }
+    }
+    out.sort();
+    expected_omissions.extend(omissions);
+    out
+}
+
+#[test]
+fn sample_project_brat_reimport_equals_the_project() {
+    let project_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951");
+    let original = marginalia::store::load(&project_dir).unwrap().project;
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = tmp.path().join("brat");
+    let report = export::brat::BratExporter
+        .export(&original, &exp, &mut |_| {})
+        .unwrap();
+    let importer = import::by_id("brat").unwrap();
+    let file = import::run(importer.as_ref(), &exp, &tmp.path().join("p")).unwrap();
+    let back = marginalia::store::load(&file).unwrap().project;
+    assert_eq!(back.documents.len(), original.documents.len());
+
+    let mut expected_omissions = Vec::new();
+    let mut compared = 0;
+    for doc in original.documents.values() {
+        let text = doc.text_or_empty().as_str();
+        let other = back
+            .documents
+            .values()
+            .find(|d| d.text_or_empty().as_str() == text)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no re-imported document has the text of \"{}\"",
+                    doc.meta.title
+                )
+            });
+        let want = comparable(&original, doc, true, &mut expected_omissions);
+        let got = comparable(&back, other, false, &mut Vec::new());
+        assert_eq!(got, want, "document \"{}\"", doc.meta.title);
+        compared += want.len();
+    }
+    assert!(compared > 50, "only {compared} annotations compared");
+
+    // Whatever did not come back is exactly what the report lists, and nothing else.
+    let mut reported: Vec<String> = report
+        .omitted
+        .iter()
+        .filter(|l| {
+            !l.starts_with("brat cannot express registry entries")
+                && !l.starts_with("brat cannot express the archival description")
+        })
+        .cloned()
+        .collect();
+    reported.sort();
+    expected_omissions.sort();
+    let missing: Vec<_> = expected_omissions
+        .iter()
+        .filter(|l| !reported.contains(l))
+        .collect();
+    let extra: Vec<_> = reported
+        .iter()
+        .filter(|l| !expected_omissions.contains(l))
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "lost without a report: {missing:#?}\nreported but not lost: {extra:#?}"
+    );
+    assert_eq!(reported, expected_omissions);
+    // Document metadata does not come back; the report names each described document.
+    for doc in original.documents.values() {
+        let line = format!(
+            "brat cannot express the archival description of \"{}\"",
+            doc.meta.title
+        );
+        assert_eq!(
+            report.omitted.contains(&line),
+            doc.meta.archival != ArchivalMeta::default(),
+            "{line}"
+        );
+    }
+    // Registry entries come back only through mentions' N lines; the report says so.
+    let linked = back.registry.len();
+    if linked < original.registry.len() {
+        assert!(
+            report.omitted.iter().any(|l| l.contains(&format!(
+                "{} of {} entries",
+                original.registry.len() - linked,
+                original.registry.len()
+            ))),
+            "{:?}",
+            report.omitted
+        );
+    }
+}

@@ -312,6 +312,7 @@ fn check_golden(format: &str, tmp: &tempfile::TempDir) -> PathBuf {
     files_under(tmp.path(), tmp.path(), &mut produced);
     produced.sort();
     let mut listed: Vec<PathBuf> = written
+        .files
         .iter()
         .map(|p| p.strip_prefix(tmp.path()).unwrap().to_path_buf())
         .collect();
@@ -533,4 +534,24 @@ fn conll_golden() {
         "{text}"
     );
     assert!(text.contains("김일성 _ _ B-PER\n"), "{text}");
+}
+
+/// What each format leaves out of the fixture, one sentence a line, against
+/// `tests/golden/omitted/<format>.txt`.
+#[test]
+fn omission_reports_golden() {
+    let project = fixture();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/omitted");
+    for exporter in export::all() {
+        let tmp = tempfile::tempdir().unwrap();
+        let report = exporter.export(&project, tmp.path(), &mut |_| {}).unwrap();
+        let text: String = report.omitted.iter().map(|l| format!("{l}\n")).collect();
+        let golden = dir.join(format!("{}.txt", exporter.id()));
+        if std::env::var_os("MARGINALIA_UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&golden, &text).unwrap();
+        }
+        let expected = std::fs::read_to_string(&golden).unwrap();
+        assert_eq!(text, expected, "{}", golden.display());
+    }
 }

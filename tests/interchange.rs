@@ -283,7 +283,8 @@ fn check_golden(exporter: &dyn Exporter, sub: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let files = exporter
         .export(&fixture(), tmp.path(), &mut |_| {})
-        .unwrap();
+        .unwrap()
+        .files;
     let golden = golden_dir().join(sub);
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     for f in &files {

@@ -9,6 +9,10 @@ project=projects/korean-armistice-1951
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# brat by re-import equal to the project: text, mentions, events, relations, attributes and
+# notes come back, and everything that does not is listed in the export report.
+cargo test --quiet --test brat_roundtrip sample_project_brat_reimport_equals_the_project
+
 cargo build --quiet --bin marginalia
 bin="${CARGO_TARGET_DIR:-target}/debug/marginalia"
 

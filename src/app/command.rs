@@ -38,6 +38,22 @@ pub enum Command {
     AddDocuments(Vec<PathBuf>),
     Close,
     Quit,
+    /// Show the export window.
+    ExportDialog,
+    /// Export the open project as `format` (an exporter id) into the folder `out`.
+    Export {
+        format: String,
+        out: PathBuf,
+    },
+    /// Show the import window.
+    ImportDialog,
+    /// Import `source` as `format` (an importer id) into the new project folder `out`, then
+    /// open it.
+    Import {
+        format: String,
+        source: PathBuf,
+        out: PathBuf,
+    },
     /// Re-read the project from disk, dropping unsaved changes (after a conflict).
     Reload,
     // Edit
@@ -179,6 +195,8 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             M::Project,
         ),
         spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
+        spec(C::ExportDialog, "Export…", None, M::Project),
+        spec(C::ImportDialog, "Import…", None, M::Project),
         spec(C::Close, "Close project", key(CMD, Key::W), M::Project),
         spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
         spec(C::ToggleMetadata, "Document metadata…", None, M::Project),

@@ -221,6 +221,8 @@ pub struct App {
     status: panels::status::StatusBar,
     find: panels::find::Find,
     palette: panels::palette::Palette,
+    /// The export and import windows, public so tests can read the last report.
+    pub interchange: panels::interchange::Interchange,
     entry_page: panels::entry_page::EntryPageWindow,
     schema_editor: panels::schema_editor::SchemaEditor,
     metadata: panels::metadata::MetadataEditor,
@@ -272,6 +274,7 @@ impl App {
                 case_sensitive: false,
             },
             palette: Default::default(),
+            interchange: Default::default(),
             entry_page: Default::default(),
             schema_editor: Default::default(),
             metadata: Default::default(),
@@ -361,6 +364,7 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| self.reader.ui(ui, st));
         self.find.project_window(ui.ctx(), st);
         self.palette.ui(ui, st);
+        self.interchange.ui(ui.ctx(), st);
         self.entry_page.ui(ui, st);
         self.schema_editor.ui(ui, st);
         self.metadata.ui(ui, st);
@@ -699,6 +703,16 @@ impl App {
             Command::OpenDialog => pick(st, ctx, Pick::Project),
             Command::SaveAsDialog => pick(st, ctx, Pick::SaveAs),
             Command::AddDocumentsDialog => pick(st, ctx, Pick::Sources),
+            Command::ExportDialog => self.interchange.open_export(),
+            Command::ImportDialog => self.interchange.open_import(),
+            Command::Export { format, out } => {
+                self.interchange.start_export(st, ctx, &format, out);
+            }
+            Command::Import {
+                format,
+                source,
+                out,
+            } => self.interchange.start_import(st, ctx, &format, source, out),
             Command::Open(path) => {
                 if st.is_dirty() {
                     st.dialog = Some(Dialog::Unsaved {

@@ -2,9 +2,10 @@
 //! `annotation.conf` and `visual.conf` generated from the schema.
 //!
 //! Offsets in the `.ann` count code points in the exported `.txt`, as brat reads them.
-//! What brat cannot hold is left out or moved: events without a trigger and role fillers
-//! or relation ends that are registry entries are not written (brat anchors everything in
-//! the text); text, number and date attributes become `AnnotatorNotes` lines
+//! What brat cannot hold is left out or moved: events without a trigger are not written
+//! (brat anchors everything in the text); a role filler or relation end that is a registry
+//! entry is written as the first mention (by position) in the document linked to that
+//! entry, and left out when there is none; text, number and date attributes become `AnnotatorNotes` lines
 //! ("Label: value"); certainty, annotator and normalized dates are not written. A
 //! multi-line note becomes one `#` line per line. A relation type marked `symmetric` is
 //! treated as brat's `symmetric-transitive` (an equivalence): its relations are written as
@@ -12,16 +13,21 @@
 //! attributes are not written). A mention linked to a registry entry gets one `N`
 //! line per authority id (`Wikidata:Q855`), or `Marginalia:<entry id>` when it has none.
 //!
+//! Everything left out is listed, one sentence per annotation, in the [`ExportReport`];
+//! `tests/brat_roundtrip.rs` checks that a re-import of the sample project loses exactly that.
+//!
 //! Type, role and attribute names: see [`brat_name`] and [`slug_for`], an invertible pair.
 
-use super::{ExportError, Exporter, Progress, write_file};
+use super::{
+    ExportError, ExportReport, Exporter, Part, Progress, omission, omit_parts, write_file,
+};
 use crate::model::schema::AttrKind;
 use crate::model::{
     AnnId, Annotation, AttrValue, Authority, Body, DocId, Document, EntryId, Project, Slug, Target,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The normalization database name used for registry entries without authority ids.
 pub const MARGINALIA_RID: &str = "Marginalia";
@@ -43,7 +49,7 @@ impl Exporter for BratExporter {
         project: &Project,
         out_dir: &Path,
         progress: Progress<'_>,
-    ) -> Result<Vec<PathBuf>, ExportError> {
+    ) -> Result<ExportReport, ExportError> {
         check_names(project, out_dir)?;
         let mut files = vec![
             write_file(
@@ -53,6 +59,22 @@ impl Exporter for BratExporter {
             )?,
             write_file(out_dir, "visual.conf", visual_conf(project).as_bytes())?,
         ];
+        let mut omitted = Vec::new();
+        let unlinked = project.registry.len() - linked_entries(project);
+        if unlinked > 0 {
+            omitted.push(format!(
+                "brat cannot express registry entries that no mention links to: {unlinked} of {} entries in \"{}\"",
+                project.registry.len(),
+                project.info.name
+            ));
+        }
+        if !project.registry.is_empty() {
+            omitted.push(format!(
+                "brat cannot express registry entries' types, aliases and notes (only names and authority ids, in N lines): {} entries in \"{}\"",
+                project.registry.len(),
+                project.info.name
+            ));
+        }
         let bases = document_bases(project);
         let n = project.documents.len().max(1);
         progress(0.0);
@@ -64,12 +86,14 @@ impl Exporter for BratExporter {
                 &format!("{base}.txt"),
                 text.as_bytes(),
             )?);
-            let ann = document_ann(project, doc);
+            let (ann, lost) = document_ann_report(project, doc);
+            super::omit_archival(&mut omitted, "brat", doc);
+            omitted.extend(lost);
             files.push(write_file(out_dir, &format!("{base}.ann"), ann.as_bytes())?);
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
-        Ok(files)
+        Ok(ExportReport { files, omitted })
     }
 }
 
@@ -444,8 +468,27 @@ fn text_field(a: &crate::model::TextAnchor, doc: &Document) -> String {
     a.covered_text(doc.text_or_empty()).replace('\n', " ")
 }
 
+/// How many registry entries at least one mention links to.
+fn linked_entries(project: &Project) -> usize {
+    let linked: std::collections::HashSet<EntryId> = project
+        .documents
+        .values()
+        .flat_map(|d| d.annotations.values())
+        .filter_map(|a| a.as_mention().and_then(|m| m.entry))
+        .filter(|e| project.registry.contains_key(e))
+        .collect();
+    linked.len()
+}
+
 /// The `.ann` text for one document.
 pub fn document_ann(project: &Project, doc: &Document) -> String {
+    document_ann_report(project, doc).0
+}
+
+/// The `.ann` text for one document, and what it leaves out (see [`ExportReport`]).
+pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<String>) {
+    const BRAT: &str = "brat";
+    let mut omitted = Vec::new();
     let schema = &project.schema;
     let mut anchored: Vec<&Annotation> = doc
         .annotations
@@ -456,14 +499,18 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
 
     // Pass 1: brat ids. Triggers with the same type and fragments share one T line.
     let mut brat_id: HashMap<AnnId, String> = HashMap::new();
+    let mut entry_ref: HashMap<EntryId, String> = HashMap::new();
     let mut trigger_t: HashMap<AnnId, (String, bool)> = HashMap::new();
     let mut trigger_by_span: HashMap<(Slug, Vec<crate::model::Span>), String> = HashMap::new();
     let (mut nt, mut ne, mut nr) = (0, 0, 0);
     for a in &anchored {
         match &a.body {
-            Body::Mention(_) => {
+            Body::Mention(m) => {
                 nt += 1;
                 brat_id.insert(a.id, format!("T{nt}"));
+                if let Some(e) = m.entry {
+                    entry_ref.entry(e).or_insert_with(|| format!("T{nt}"));
+                }
             }
             Body::Event(ev) => {
                 let Some(trig) = &ev.trigger else { continue };
@@ -484,16 +531,51 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
             Body::Relation(_) => {}
         }
     }
+    for a in doc.annotations.values() {
+        if let Body::Event(ev) = &a.body
+            && ev.trigger.is_none()
+        {
+            omitted.push(omission(
+                BRAT,
+                "an event without a trigger",
+                project,
+                doc,
+                a,
+            ));
+        }
+    }
     let is_symmetric = |ty: &Slug| schema.relation(ty).is_some_and(|r| r.symmetric);
     let mut relations: Vec<(&Annotation, String, String)> = Vec::new();
     let mut equiv: BTreeMap<Slug, Vec<(String, String)>> = BTreeMap::new();
     for a in doc.annotations.values() {
         let Body::Relation(r) = &a.body else { continue };
-        let (Some(from), Some(to)) = (reference(&brat_id, &r.from), reference(&brat_id, &r.to))
-        else {
+        let (Some(from), Some(to)) = (
+            reference(&brat_id, &entry_ref, &r.from),
+            reference(&brat_id, &entry_ref, &r.to),
+        ) else {
+            omitted.push(omission(
+                BRAT,
+                "a relation whose argument is a registry entry no mention in the document links to, or an annotation not written",
+                project,
+                doc,
+                a,
+            ));
             continue;
         };
         if is_symmetric(&r.type_id) {
+            omit_parts(
+                &mut omitted,
+                "brat (a symmetric relation, written as a `*` line without id)",
+                &[
+                    Part::Attributes,
+                    Part::Note,
+                    Part::Certainty,
+                    Part::Annotator,
+                ],
+                project,
+                doc,
+                a,
+            );
             equiv
                 .entry(r.type_id.clone())
                 .or_default()
@@ -538,9 +620,25 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
                 let _ = write!(out, "{}\t{}:{t}", brat_id[&a.id], brat_name(&ev.type_id));
                 for (role, fillers) in &ev.roles {
                     let name = brat_name(role);
+                    for f in fillers
+                        .iter()
+                        .filter(|t| reference(&brat_id, &entry_ref, t).is_none())
+                    {
+                        omitted.push(omission(
+                            BRAT,
+                            &format!(
+                                "the {} role filler \"{}\" (a registry entry no mention in the document links to, or an annotation not written)",
+                                project.schema.event(&ev.type_id).and_then(|t| t.role(role)).map_or(role.as_str(), |r| r.label.as_str()),
+                                project.target_label(doc.id(), f)
+                            ),
+                            project,
+                            doc,
+                            a,
+                        ));
+                    }
                     for (i, f) in fillers
                         .iter()
-                        .filter_map(|t| reference(&brat_id, t))
+                        .filter_map(|t| reference(&brat_id, &entry_ref, t))
                         .enumerate()
                     {
                         if i == 0 {
@@ -576,6 +674,14 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
     let mut norms = String::new();
     let mut notes = String::new();
     for a in &written {
+        omit_parts(
+            &mut omitted,
+            BRAT,
+            &[Part::Certainty, Part::Annotator, Part::Date],
+            project,
+            doc,
+            a,
+        );
         let id = &brat_id[&a.id];
         let mut note_lines: Vec<String> = Vec::new();
         for (attr, value) in &a.attributes {
@@ -601,6 +707,15 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
         if let Body::Mention(m) = &a.body
             && let Some(entry_id) = m.entry
         {
+            if !project.registry.contains_key(&entry_id) {
+                omitted.push(omission(
+                    BRAT,
+                    "a link to a missing registry entry",
+                    project,
+                    doc,
+                    a,
+                ));
+            }
             for (rid, eid, name) in normalizations(project, entry_id) {
                 nn += 1;
                 let _ = writeln!(norms, "N{nn}\tReference {id} {rid}:{eid}\t{name}");
@@ -617,13 +732,19 @@ pub fn document_ann(project: &Project, doc: &Document) -> String {
     out.push_str(&attrs);
     out.push_str(&norms);
     out.push_str(&notes);
-    out
+    (out, omitted)
 }
 
-fn reference<'a>(ids: &'a HashMap<AnnId, String>, t: &Target) -> Option<&'a String> {
+/// The brat id standing for a role filler or relation argument: the annotation's own, or
+/// for a registry entry the first mention (by position) in the document linked to it.
+fn reference<'a>(
+    ids: &'a HashMap<AnnId, String>,
+    entry_ref: &'a HashMap<EntryId, String>,
+    t: &Target,
+) -> Option<&'a String> {
     match t {
         Target::Annotation(id) => ids.get(id),
-        Target::Entry(_) => None,
+        Target::Entry(e) => entry_ref.get(e),
     }
 }
 

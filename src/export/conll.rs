@@ -9,10 +9,12 @@
 //! A discontinuous mention tags the tokens of each fragment, each fragment starting with
 //! `B-`; the tokens in its gaps are `O`. A token partly inside a fragment takes its tag.
 
-use super::{ExportError, Exporter, Progress, write_file};
-use crate::model::{Document, Project, Slug};
+use super::{
+    ExportError, ExportReport, Exporter, Part, Progress, omission, omit_parts, write_file,
+};
+use crate::model::{Annotation, Body, Document, Project, Slug};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Writes `documents.conll`.
@@ -36,6 +38,55 @@ struct Frag {
     label: String,
     /// Index of the mention among the kept ones.
     mention: usize,
+}
+
+/// What CoNLL leaves out of `doc`: mentions inside or crossing a kept one, every mention's
+/// registry link, date, attributes, note, certainty and annotator, and all events and
+/// relations.
+fn omissions(project: &Project, doc: &Document, omitted: &mut Vec<String>) {
+    const CONLL: &str = "CoNLL";
+    let mut mentions: Vec<(&Annotation, crate::model::Span)> = doc
+        .annotations
+        .values()
+        .filter_map(|a| a.as_mention().map(|m| (a, m.anchor.extent())))
+        .collect();
+    mentions.sort_by_key(|(_, e)| (e.start, std::cmp::Reverse(e.end)));
+    let mut covered_to = 0;
+    for (a, e) in mentions {
+        if e.start < covered_to || e.is_empty() {
+            omitted.push(omission(
+                CONLL,
+                "a mention overlapping an outer one, or empty",
+                project,
+                doc,
+                a,
+            ));
+            continue;
+        }
+        covered_to = e.end;
+        omit_parts(
+            omitted,
+            CONLL,
+            &[
+                Part::Entry,
+                Part::Date,
+                Part::Attributes,
+                Part::Note,
+                Part::Certainty,
+                Part::Annotator,
+            ],
+            project,
+            doc,
+            a,
+        );
+    }
+    for a in doc.annotations.values() {
+        match &a.body {
+            Body::Event(_) => omitted.push(omission(CONLL, "an event", project, doc, a)),
+            Body::Relation(_) => omitted.push(omission(CONLL, "a relation", project, doc, a)),
+            Body::Mention(_) => {}
+        }
+    }
 }
 
 /// The fragments of the mentions kept under "outermost wins", in text order.
@@ -156,17 +207,23 @@ impl Exporter for ConllExporter {
         project: &Project,
         out_dir: &Path,
         progress: Progress<'_>,
-    ) -> Result<Vec<PathBuf>, ExportError> {
+    ) -> Result<ExportReport, ExportError> {
         let mut out = String::new();
         let n = project.documents.len().max(1);
         progress(0.0);
+        let mut omitted = Vec::new();
         for (i, doc) in project.documents.values().enumerate() {
             out.push_str(&document_conll(doc));
+            super::omit_archival(&mut omitted, "CoNLL", doc);
+            omissions(project, doc, &mut omitted);
             progress((i + 1) as f32 / n as f32);
         }
         let file = write_file(out_dir, "documents.conll", out.as_bytes())?;
         progress(1.0);
-        Ok(vec![file])
+        Ok(ExportReport {
+            files: vec![file],
+            omitted,
+        })
     }
 }
 

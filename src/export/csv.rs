@@ -5,7 +5,7 @@
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
 //! leading `'`. Offsets are code points in the LF-normalized text, `[start, end)`.
 
-use super::{ExportError, Exporter, Progress, write_file};
+use super::{ExportError, ExportReport, Exporter, Part, Progress, omit_parts, write_file};
 use crate::model::{Annotation, Body, Document, Project, Target};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -101,7 +101,7 @@ impl Exporter for CsvExporter {
         project: &Project,
         out_dir: &Path,
         progress: Progress<'_>,
-    ) -> Result<Vec<PathBuf>, ExportError> {
+    ) -> Result<ExportReport, ExportError> {
         let schema = &project.schema;
         let mut mentions = Table::new(
             "mentions.csv",
@@ -152,6 +152,7 @@ impl Exporter for CsvExporter {
         )?;
         let n = project.documents.len().max(1);
         progress(0.0);
+        let mut omitted = Vec::new();
         for (i, doc) in project.documents.values().enumerate() {
             let title = &doc.meta.title;
             for ann in doc.annotations.values() {
@@ -254,6 +255,26 @@ impl Exporter for CsvExporter {
                     }
                 }
             }
+            super::omit_archival(&mut omitted, "CSV", doc);
+            for a in doc.annotations.values() {
+                let parts: &[Part] = match &a.body {
+                    Body::Mention(_) => &[Part::Attributes],
+                    Body::Event(_) => &[
+                        Part::Attributes,
+                        Part::Note,
+                        Part::Certainty,
+                        Part::Annotator,
+                        Part::Date,
+                    ],
+                    Body::Relation(_) => &[
+                        Part::Attributes,
+                        Part::Note,
+                        Part::Certainty,
+                        Part::Annotator,
+                    ],
+                };
+                omit_parts(&mut omitted, "CSV", parts, project, doc, a);
+            }
             progress((i + 1) as f32 / n as f32);
         }
         let mut entities = Table::new(
@@ -296,7 +317,7 @@ impl Exporter for CsvExporter {
             relations.finish(out_dir)?,
         ];
         progress(1.0);
-        Ok(files)
+        Ok(ExportReport { files, omitted })
     }
 }
 

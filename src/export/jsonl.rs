@@ -7,10 +7,10 @@
 //! are the CoNLL-style names of [`super::conll::ner_label`].
 
 use super::conll::ner_label;
-use super::{ExportError, Exporter, Progress, write_file};
+use super::{ExportError, ExportReport, Exporter, Part, Progress, omit_parts, write_file};
 use crate::model::{Body, Document, Project, Target};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Writes `documents.jsonl`.
 pub struct JsonlExporter;
@@ -184,8 +184,9 @@ impl Exporter for JsonlExporter {
         project: &Project,
         out_dir: &Path,
         progress: Progress<'_>,
-    ) -> Result<Vec<PathBuf>, ExportError> {
+    ) -> Result<ExportReport, ExportError> {
         let mut out = Vec::new();
+        let mut omitted = Vec::new();
         let n = project.documents.len().max(1);
         progress(0.0);
         for (i, doc) in project.documents.values().enumerate() {
@@ -196,10 +197,32 @@ impl Exporter for JsonlExporter {
                 }
             })?;
             out.push(b'\n');
+            super::omit_archival(&mut omitted, "JSON Lines", doc);
+            for a in doc.annotations.values() {
+                let parts: &[Part] = match &a.body {
+                    Body::Event(_) => &[
+                        Part::Attributes,
+                        Part::Note,
+                        Part::Certainty,
+                        Part::Annotator,
+                        Part::Date,
+                    ],
+                    _ => &[
+                        Part::Attributes,
+                        Part::Note,
+                        Part::Certainty,
+                        Part::Annotator,
+                    ],
+                };
+                omit_parts(&mut omitted, "JSON Lines", parts, project, doc, a);
+            }
             progress((i + 1) as f32 / n as f32);
         }
         let file = write_file(out_dir, "documents.jsonl", &out)?;
         progress(1.0);
-        Ok(vec![file])
+        Ok(ExportReport {
+            files: vec![file],
+            omitted,
+        })
     }
 }

@@ -24,7 +24,7 @@
 //! `@when-iso`/`@notBefore-iso`/`@notAfter-iso`; others in `@when`/`@notBefore`/`@notAfter`.
 
 use super::w3c::attr_to_text;
-use super::{ExportError, Exporter, Progress, write_file};
+use super::{ExportError, ExportReport, Exporter, Progress, write_file};
 use crate::model::{AnnId, EntryId, Slug};
 use crate::model::{
     Annotation, Body, Document, Entry, Mention, NormalizedDate, Project, Span, Target,
@@ -32,7 +32,7 @@ use crate::model::{
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The TEI namespace.
 pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
@@ -56,8 +56,9 @@ impl Exporter for TeiExporter {
         project: &Project,
         out_dir: &Path,
         progress: Progress<'_>,
-    ) -> Result<Vec<PathBuf>, ExportError> {
+    ) -> Result<ExportReport, ExportError> {
         let mut written = Vec::new();
+        let mut omitted = Vec::new();
         let mut used = HashSet::new();
         let n = project.documents.len().max(1);
         for (i, doc) in project.documents.values().enumerate() {
@@ -76,10 +77,27 @@ impl Exporter for TeiExporter {
                 )));
             }
             written.push(write_file(out_dir, &name, &xml)?);
+            for a in doc.annotations.values() {
+                if let Some(m) = a.as_mention()
+                    && m.date.is_some()
+                    && element_for_type(project, &m.type_id).0 != "date"
+                {
+                    omitted.push(super::omission(
+                        "TEI",
+                        "a normalized date on a mention of a type that is not dated",
+                        project,
+                        doc,
+                        a,
+                    ));
+                }
+            }
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
-        Ok(written)
+        Ok(ExportReport {
+            files: written,
+            omitted,
+        })
     }
 }
 

@@ -20,14 +20,14 @@
 //! - The annotator (`resp`) is the annotation's `creator` (`Person` with `name`).
 
 use super::tei::{doc_file_stem, unique_name};
-use super::{ExportError, Exporter, Progress, write_file};
+use super::{ExportError, ExportReport, Exporter, Part, Progress, omit_parts, write_file};
 use crate::model::anchor::quote_for;
 use crate::model::registry::Authority;
 use crate::model::schema::AttrKind;
 use crate::model::{Annotation, AttrValue, Body, Document, Entry, NormalizedDate, Project, Target};
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The Web Annotation JSON-LD context.
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -53,8 +53,9 @@ impl Exporter for W3cExporter {
         project: &Project,
         out_dir: &Path,
         progress: Progress<'_>,
-    ) -> Result<Vec<PathBuf>, ExportError> {
+    ) -> Result<ExportReport, ExportError> {
         let mut written = Vec::new();
+        let mut omitted = Vec::new();
         let mut used = HashSet::new();
         used.insert(REGISTRY_FILE.to_owned());
         let n = project.documents.len().max(1);
@@ -65,6 +66,17 @@ impl Exporter for W3cExporter {
                 path: out_dir.join(&name),
                 message: format!("document \"{}\": {message}", doc.meta.title),
             })?;
+            super::omit_archival(&mut omitted, "W3C Web Annotation", doc);
+            for a in doc.annotations.values() {
+                omit_parts(
+                    &mut omitted,
+                    "W3C Web Annotation",
+                    &[Part::Certainty],
+                    project,
+                    doc,
+                    a,
+                );
+            }
             let json = collection(project, doc);
             written.push(write_file(out_dir, &name, &pretty(&json))?);
             written.push(write_file(
@@ -80,7 +92,10 @@ impl Exporter for W3cExporter {
             &pretty(&registry(project)),
         )?);
         progress(1.0);
-        Ok(written)
+        Ok(ExportReport {
+            files: written,
+            omitted,
+        })
     }
 }
 

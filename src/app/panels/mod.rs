@@ -6,6 +6,7 @@ pub mod entry_page;
 pub mod event_frame;
 pub mod find;
 pub mod inspector;
+pub mod interchange;
 pub mod metadata;
 pub mod palette;
 pub mod reader;

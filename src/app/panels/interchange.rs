@@ -1,0 +1,380 @@
+//! Project → Export… and Project → Import…: two small windows. Folder and file choices come
+//! from rfd dialogs on their own threads; exports and imports run on a background thread and
+//! report back over channels, so the window stays responsive. The work itself is started by
+//! [`Command::Export`] and [`Command::Import`], which tests can queue without any dialog.
+
+use crate::app::{AppState, Command};
+use crate::export::ExportReport;
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+/// Which path field a file dialog fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    ExportOut,
+    ImportSource,
+    ImportOut,
+}
+
+/// A message from a background thread.
+enum Msg {
+    Picked(Field, PathBuf),
+    Progress(f32),
+    Exported(Result<ExportReport, String>),
+    /// The new project file, or why the import failed.
+    Imported(Result<PathBuf, String>),
+}
+
+/// Where a job stands.
+#[derive(Debug, Default)]
+enum Job {
+    #[default]
+    Idle,
+    Running(f32),
+    Exported(ExportReport),
+    Imported(PathBuf),
+    Failed(String),
+}
+
+/// The export and import windows and their background work.
+pub struct Interchange {
+    export_open: bool,
+    import_open: bool,
+    export_format: String,
+    export_out: String,
+    import_format: String,
+    import_source: String,
+    import_out: String,
+    job: Job,
+    tx: mpsc::Sender<Msg>,
+    rx: mpsc::Receiver<Msg>,
+}
+
+impl Default for Interchange {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::channel();
+        Self {
+            export_open: false,
+            import_open: false,
+            export_format: crate::export::all()
+                .first()
+                .map_or_else(String::new, |e| e.id().to_owned()),
+            export_out: String::new(),
+            import_format: crate::import::all()
+                .first()
+                .map_or_else(String::new, |e| e.id().to_owned()),
+            import_source: String::new(),
+            import_out: String::new(),
+            job: Job::Idle,
+            tx,
+            rx,
+        }
+    }
+}
+
+impl Interchange {
+    /// Shows the export window.
+    pub fn open_export(&mut self) {
+        self.export_open = true;
+        self.import_open = false;
+        if !matches!(self.job, Job::Running(_)) {
+            self.job = Job::Idle;
+        }
+    }
+
+    /// Shows the import window.
+    pub fn open_import(&mut self) {
+        self.import_open = true;
+        self.export_open = false;
+        if !matches!(self.job, Job::Running(_)) {
+            self.job = Job::Idle;
+        }
+    }
+
+    /// Whether an export or import is running.
+    pub fn busy(&self) -> bool {
+        matches!(self.job, Job::Running(_))
+    }
+
+    /// Starts exporting the open project as `format` into `out` on a background thread.
+    pub fn start_export(
+        &mut self,
+        st: &mut AppState,
+        ctx: &egui::Context,
+        format: &str,
+        out: PathBuf,
+    ) {
+        if self.busy() {
+            st.status = "An export or import is already running".to_owned();
+            return;
+        }
+        let Some(project) = st.project().cloned() else {
+            st.status = "Open a project to export it".to_owned();
+            return;
+        };
+        let Some(exporter) = crate::export::by_id(format) else {
+            self.job = Job::Failed(format!("unknown export format \"{format}\""));
+            return;
+        };
+        self.export_open = true;
+        self.export_format = format.to_owned();
+        self.export_out = out.display().to_string();
+        self.job = Job::Running(0.0);
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let progress_tx = tx.clone();
+            let progress_ctx = ctx.clone();
+            let result = exporter
+                .export(&project, &out, &mut |p| {
+                    let _ = progress_tx.send(Msg::Progress(p));
+                    progress_ctx.request_repaint();
+                })
+                .map_err(|e| format!("{} export failed: {e}", exporter.label()));
+            let _ = tx.send(Msg::Exported(result));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Starts importing `source` as `format` into the new project folder `out`; the new
+    /// project is opened when the import succeeds.
+    pub fn start_import(
+        &mut self,
+        st: &mut AppState,
+        ctx: &egui::Context,
+        format: &str,
+        source: PathBuf,
+        out: PathBuf,
+    ) {
+        if self.busy() {
+            st.status = "An export or import is already running".to_owned();
+            return;
+        }
+        let Some(importer) = crate::import::by_id(format) else {
+            self.job = Job::Failed(format!("unknown import format \"{format}\""));
+            return;
+        };
+        self.import_open = true;
+        self.import_format = format.to_owned();
+        self.import_source = source.display().to_string();
+        self.import_out = out.display().to_string();
+        self.job = Job::Running(0.0);
+        let tx = self.tx.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let result = crate::import::run(importer.as_ref(), &source, &out)
+                .map_err(|e| format!("{} import failed: {e}", importer.label()));
+            let _ = tx.send(Msg::Imported(result));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Takes in background results and draws the open window.
+    pub fn ui(&mut self, ctx: &egui::Context, st: &mut AppState) {
+        while let Ok(msg) = self.rx.try_recv() {
+            match msg {
+                Msg::Picked(field, p) => {
+                    let s = p.display().to_string();
+                    match field {
+                        Field::ExportOut => self.export_out = s,
+                        Field::ImportSource => self.import_source = s,
+                        Field::ImportOut => self.import_out = s,
+                    }
+                }
+                Msg::Progress(p) => {
+                    if let Job::Running(x) = &mut self.job {
+                        *x = p;
+                    }
+                }
+                Msg::Exported(Ok(report)) => {
+                    st.status = format!(
+                        "Exported {} files, {} things left out",
+                        report.files.len(),
+                        report.omitted.len()
+                    );
+                    self.job = Job::Exported(report);
+                }
+                Msg::Imported(Ok(file)) => {
+                    st.status = format!("Imported into {}", file.display());
+                    st.push(Command::Open(file.clone()));
+                    self.job = Job::Imported(file);
+                }
+                Msg::Exported(Err(e)) | Msg::Imported(Err(e)) => {
+                    st.status = e.clone();
+                    self.job = Job::Failed(e);
+                }
+            }
+        }
+        if self.export_open {
+            self.export_window(ctx, st);
+        }
+        if self.import_open {
+            self.import_window(ctx, st);
+        }
+    }
+
+    fn export_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
+        let mut open = true;
+        egui::Window::new("Export")
+            .open(&mut open)
+            .default_size([520.0, 420.0])
+            .show(ctx, |ui| {
+                if st.project().is_none() {
+                    ui.label("Open a project to export it.");
+                    return;
+                }
+                let busy = self.busy();
+                ui.add_enabled_ui(!busy, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label("Format");
+                        for e in crate::export::all() {
+                            ui.radio_value(&mut self.export_format, e.id().to_owned(), e.label());
+                        }
+                    });
+                    self.path_row(ui, ctx, "Output folder", Field::ExportOut);
+                    let out = self.export_out.trim().to_owned();
+                    if ui
+                        .add_enabled(!out.is_empty(), egui::Button::new("Export"))
+                        .clicked()
+                    {
+                        let format = self.export_format.clone();
+                        st.push(Command::Export {
+                            format,
+                            out: PathBuf::from(out),
+                        });
+                    }
+                });
+                self.job_ui(ui);
+            });
+        if !open {
+            self.export_open = false;
+        }
+    }
+
+    fn import_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
+        let mut open = true;
+        egui::Window::new("Import")
+            .open(&mut open)
+            .default_size([520.0, 300.0])
+            .show(ctx, |ui| {
+                let busy = self.busy();
+                ui.add_enabled_ui(!busy, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label("Format");
+                        for i in crate::import::all() {
+                            ui.radio_value(&mut self.import_format, i.id().to_owned(), i.label());
+                        }
+                    });
+                    self.path_row(ui, ctx, "Source file or folder", Field::ImportSource);
+                    self.path_row(ui, ctx, "New project folder", Field::ImportOut);
+                    let source = self.import_source.trim().to_owned();
+                    let out = self.import_out.trim().to_owned();
+                    if ui
+                        .add_enabled(
+                            !source.is_empty() && !out.is_empty(),
+                            egui::Button::new("Import"),
+                        )
+                        .clicked()
+                    {
+                        st.push(Command::Import {
+                            format: self.import_format.clone(),
+                            source: PathBuf::from(source),
+                            out: PathBuf::from(out),
+                        });
+                    }
+                });
+                self.job_ui(ui);
+            });
+        if !open {
+            self.import_open = false;
+        }
+    }
+
+    /// A labelled path field with a "Choose…" button that opens a dialog off the UI thread.
+    fn path_row(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, label: &str, field: Field) {
+        let tx = self.tx.clone();
+        let text = match field {
+            Field::ExportOut => &mut self.export_out,
+            Field::ImportSource => &mut self.import_source,
+            Field::ImportOut => &mut self.import_out,
+        };
+        ui.horizontal(|ui| {
+            let l = ui.label(label);
+            ui.add(egui::TextEdit::singleline(text).desired_width(300.0))
+                .labelled_by(l.id);
+            let folder_only = field != Field::ImportSource;
+            let choose = |folder: bool| {
+                let tx = tx.clone();
+                let ctx = ctx.clone();
+                std::thread::spawn(move || {
+                    let d = rfd::FileDialog::new();
+                    let picked = if folder {
+                        d.pick_folder()
+                    } else {
+                        d.pick_file()
+                    };
+                    if let Some(p) = picked {
+                        let _ = tx.send(Msg::Picked(field, p));
+                        ctx.request_repaint();
+                    }
+                });
+            };
+            if ui.button("Choose folder…").clicked() {
+                choose(true);
+            }
+            if !folder_only && ui.button("Choose file…").clicked() {
+                choose(false);
+            }
+        });
+    }
+
+    fn job_ui(&self, ui: &mut egui::Ui) {
+        match &self.job {
+            Job::Idle => {}
+            Job::Running(p) => {
+                ui.add(egui::ProgressBar::new(*p).show_percentage());
+            }
+            Job::Failed(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            Job::Imported(file) => {
+                ui.label(format!("Created and opened {}", file.display()));
+            }
+            Job::Exported(report) => {
+                ui.label(format!("{} files written:", report.files.len()));
+                egui::ScrollArea::vertical()
+                    .id_salt("export files")
+                    .max_height(120.0)
+                    .show(ui, |ui| {
+                        for f in &report.files {
+                            ui.label(f.display().to_string());
+                        }
+                    });
+                if report.omitted.is_empty() {
+                    ui.label("Nothing was left out.");
+                } else {
+                    ui.label(format!(
+                        "{} things the format cannot express were left out:",
+                        report.omitted.len()
+                    ));
+                    egui::ScrollArea::vertical()
+                        .id_salt("export omissions")
+                        .max_height(180.0)
+                        .show(ui, |ui| {
+                            for line in &report.omitted {
+                                ui.label(line);
+                            }
+                        });
+                }
+            }
+        }
+    }
+
+    /// The last export's report, once it has finished.
+    pub fn last_export(&self) -> Option<&ExportReport> {
+        match &self.job {
+            Job::Exported(r) => Some(r),
+            _ => None,
+        }
+    }
+}
