@@ -4,7 +4,7 @@
 //! `Session::commit` so it can be undone.
 
 use crate::model::anchor::{AnchorError, Span, TextAnchor};
-use crate::model::annotation::{Annotation, Body, Mention, Target};
+use crate::model::annotation::{Annotation, Body, Mention};
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
 use crate::model::registry::{Alias, AliasKind, Entry};
 use crate::model::text::SourceText;
@@ -192,32 +192,12 @@ pub fn respan(
     })
 }
 
-/// Deletes an annotation. Events that name it in a role lose that filler, and relations
-/// with it as an argument are deleted too, so nothing is left dangling.
+/// Deletes an annotation and what would dangle without it (see
+/// [`super::events::delete_annotation`]): role fillers naming it are dropped, relations with
+/// it as an argument are deleted.
 pub fn delete(project: &Project, doc: DocId, ann: AnnId) -> Result<Transaction, TagError> {
-    let target = annotation(project, doc, ann)?.clone();
-    let d = &project.documents[&doc];
-    let mut tx = Transaction::new(format!("Delete {}", project.schema.label(target.type_id())));
-    let t = Target::Annotation(ann);
-    for other in d.annotations.values().filter(|o| o.id != ann) {
-        match &other.body {
-            Body::Relation(r) if r.from == t || r.to == t => {
-                tx.push(Edit::remove_annotation(doc, other.clone()));
-            }
-            Body::Event(e) if e.roles.values().flatten().any(|x| *x == t) => {
-                let mut after = other.clone();
-                if let Body::Event(ev) = &mut after.body {
-                    for fillers in ev.roles.values_mut() {
-                        fillers.retain(|x| *x != t);
-                    }
-                }
-                tx.push(Edit::update_annotation(doc, other.clone(), after));
-            }
-            _ => {}
-        }
-    }
-    tx.push(Edit::remove_annotation(doc, target));
-    Ok(tx)
+    annotation(project, doc, ann)?;
+    super::events::delete_annotation(project, doc, ann).map_err(|_| TagError::NoAnnotation(ann))
 }
 
 /// Links a mention to a registry entry (`None` unlinks). With `alias`, the mention's text is
@@ -453,7 +433,7 @@ pub fn tag_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DocStatus, Document, DocumentMeta, History};
+    use crate::model::{DocStatus, Document, DocumentMeta, History, Target};
 
     const TEXT: &str =
         "To Cde. FILIPPOV.\nMao Zedong met Filippov; Ким Ир Сен 김일성 毛泽东 スターリン.";
