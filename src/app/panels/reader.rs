@@ -380,6 +380,9 @@ impl Reader {
             let first = self.layout.line_at(viewport.min.y);
             self.first_visible_line = first;
             let sel_spans = st.sel.spans();
+            // When an event is selected, its role fillers are linked to it on screen.
+            let links = event_links(doc, project, st.selected);
+            let mut link_rects: HashMap<AnnId, Rect> = HashMap::new();
             let mut hover_info: Option<Vec<AnnId>> = None;
             let hover = resp.hover_pos();
             let mut line = first;
@@ -419,8 +422,12 @@ impl Reader {
                 // Annotation bars.
                 for seg in self.layout.index.line(line) {
                     let selected = st.selected == Some(seg.ann);
+                    let linked = selected || links.contains_key(&seg.ann);
                     for rr in span_rects(&g, seg.start as usize, seg.end as usize) {
                         let rr = rr.translate(top.to_vec2());
+                        if linked {
+                            link_rects.entry(seg.ann).or_insert(rr);
+                        }
                         let y = rr.max.y - BAR_ROOM
                             + 1.0
                             + f32::from(seg.depth.min(MAX_BAR_DEPTH - 1)) * BAR_PITCH;
@@ -467,6 +474,9 @@ impl Reader {
                     }
                 }
                 line += 1;
+            }
+            if let Some(sel) = st.selected {
+                draw_event_links(&painter, sel, &links, &link_rects, &font, outline);
             }
 
             // Pointer: click selects an annotation or places the caret; drag selects text.
@@ -586,5 +596,115 @@ impl Reader {
             st.queue.push(Command::TagAs(id));
             st.tag_popup = None;
         }
+    }
+}
+
+/// The role fillers of the selected annotation when it is an event: filler annotation →
+/// role label (several roles joined by ", ").
+fn event_links(
+    doc: &Document,
+    project: &crate::model::Project,
+    selected: Option<AnnId>,
+) -> HashMap<AnnId, String> {
+    let mut out: HashMap<AnnId, String> = HashMap::new();
+    let Some(ev) = selected
+        .and_then(|id| doc.annotations.get(&id))
+        .and_then(|a| a.as_event())
+    else {
+        return out;
+    };
+    let ty = project.schema.event(&ev.type_id);
+    for (role, fillers) in &ev.roles {
+        let label = ty
+            .and_then(|t| t.role(role))
+            .map_or_else(|| role.to_string(), |r| r.label.clone());
+        for f in fillers {
+            if let crate::model::Target::Annotation(a) = f {
+                out.entry(*a)
+                    .and_modify(|l| {
+                        l.push_str(", ");
+                        l.push_str(&label);
+                    })
+                    .or_insert_with(|| label.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Draws a curve from the selected event's trigger to each visible role filler, and the
+/// role's name above the filler. Fillers on screen are outlined even when the trigger is not.
+fn draw_event_links(
+    painter: &egui::Painter,
+    event: AnnId,
+    links: &HashMap<AnnId, String>,
+    rects: &HashMap<AnnId, Rect>,
+    font: &FontId,
+    color: Color32,
+) {
+    let stroke = Stroke::new(1.2, color.gamma_multiply(0.7));
+    let from = rects.get(&event).map(|r| r.center_top());
+    let small = FontId::proportional((font.size * 0.7).max(9.0));
+    for (ann, role) in links {
+        let Some(r) = rects.get(ann) else { continue };
+        painter.rect_stroke(
+            r.expand(1.0),
+            2.0,
+            Stroke::new(1.0, color.gamma_multiply(0.6)),
+            egui::StrokeKind::Outside,
+        );
+        let to = r.center_top();
+        if let Some(from) = from {
+            let lift = 18.0 + (from.y - to.y).abs() * 0.15;
+            let ctrl = pos2((from.x + to.x) / 2.0, from.y.min(to.y) - lift);
+            painter.add(egui::epaint::QuadraticBezierShape::from_points_stroke(
+                [from, ctrl, to],
+                false,
+                Color32::TRANSPARENT,
+                stroke,
+            ));
+        }
+        painter.text(
+            to - vec2(0.0, 2.0),
+            egui::Align2::CENTER_BOTTOM,
+            role,
+            small.clone(),
+            color,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_selected_event_links_its_fillers_by_role() {
+        let dir = crate::cli::sample_project();
+        let loaded = crate::store::load(&dir).unwrap();
+        let p = &loaded.project;
+        let doc = p.documents.values().next().unwrap();
+        let meeting = doc
+            .annotations
+            .values()
+            .find(|a| {
+                a.as_event()
+                    .is_some_and(|e| e.type_id.as_str() == "meeting")
+                    && a.anchor()
+                        .is_some_and(|t| t.quote.exact == "meeting resumed")
+            })
+            .unwrap();
+        let links = event_links(doc, p, Some(meeting.id));
+        let label_of = |quote: &str| {
+            doc.annotations
+                .values()
+                .find(|a| a.anchor().is_some_and(|t| t.quote.exact == quote))
+                .and_then(|a| links.get(&a.id).cloned())
+        };
+        assert_eq!(label_of("NAM IL").as_deref(), Some("Participant"));
+        assert_eq!(label_of("1500").as_deref(), Some("Time"));
+        assert_eq!(label_of("1700").as_deref(), Some("End time"));
+        let mention = doc.annotations.values().find(|a| a.as_mention().is_some());
+        assert!(event_links(doc, p, mention.map(|a| a.id)).is_empty());
     }
 }
