@@ -85,11 +85,3 @@ fn conflict_refuses_to_overwrite() {
     assert_eq!(std::fs::read_to_string(&pf).unwrap(), theirs);
     assert!(s.is_dirty());
 }
-
-#[test]
-#[ignore = "prints the files for a human to look at"]
-fn peek() {
-    let dir = std::path::Path::new("/tmp/peekproj");
-    let mut s = small_project(dir);
-    s.save().unwrap();
-}
