@@ -152,3 +152,21 @@ fn cjk_cyrillic_text_renders() {
     h.run();
     h.get_by_label("毛泽东 김일성 スターリン Сталин Ελλάδα");
 }
+
+#[test]
+fn about_shows_version_and_git_revision() {
+    let tmp = tempfile::tempdir().unwrap();
+    make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    steps(&mut h);
+    h.get_by_label("Help").click();
+    steps(&mut h);
+    h.get_by_label("About Marginalia").click();
+    steps(&mut h);
+    let version = format!("Version {}", marginalia::cli::VERSION);
+    h.get_by_label(&version);
+    assert!(version.contains(env!("CARGO_PKG_VERSION")));
+    h.get_by_label("Close").click();
+    steps(&mut h);
+    assert!(h.query_by_label(&version).is_none());
+}

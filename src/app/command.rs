@@ -124,6 +124,8 @@ pub enum Command {
     /// Show a registry entry's page (`None` closes it).
     OpenEntry(Option<EntryId>),
     ToggleSchemaEditor,
+    /// Show or hide the About window.
+    About,
     ToggleMetadata,
 }
 
@@ -134,6 +136,7 @@ pub enum Menu {
     Edit,
     View,
     Annotate,
+    Help,
     /// Shortcut and palette only.
     None,
 }
@@ -201,6 +204,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
         spec(C::ToggleMetadata, "Document metadata…", None, M::Project),
         spec(C::ToggleSchemaEditor, "Schema editor…", None, M::Project),
+        spec(C::About, "About Marginalia", None, M::Help),
         spec(C::Undo, "Undo", key(CMD, Key::Z), M::Edit),
         spec(C::Redo, "Redo", key(CMD_SHIFT, Key::Z), M::Edit),
         spec(C::Redo, "Redo (Ctrl+Y)", key(CMD, Key::Y), M::None),

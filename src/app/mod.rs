@@ -179,6 +179,8 @@ pub struct AppState {
     /// The registry entry whose page is open.
     pub entry_page: Option<crate::model::EntryId>,
     pub schema_editor_open: bool,
+    /// Whether the About window is shown.
+    pub about_open: bool,
     pub metadata_open: bool,
     files_tx: mpsc::Sender<Command>,
     files_rx: mpsc::Receiver<Command>,
@@ -226,6 +228,7 @@ pub struct App {
     entry_page: panels::entry_page::EntryPageWindow,
     schema_editor: panels::schema_editor::SchemaEditor,
     metadata: panels::metadata::MetadataEditor,
+    about: panels::about::About,
     fonts_installed: bool,
     title: String,
     screenshot: Option<Screenshot>,
@@ -260,6 +263,7 @@ impl App {
                 filling: None,
                 entry_page: None,
                 schema_editor_open: false,
+                about_open: false,
                 metadata_open: false,
                 files_tx,
                 files_rx,
@@ -278,6 +282,7 @@ impl App {
             entry_page: Default::default(),
             schema_editor: Default::default(),
             metadata: Default::default(),
+            about: panels::about::About,
             fonts_installed: false,
             title: String::new(),
             screenshot: None,
@@ -368,6 +373,7 @@ impl App {
         self.entry_page.ui(ui, st);
         self.schema_editor.ui(ui, st);
         self.metadata.ui(ui, st);
+        self.about.ui(ui, st);
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -430,6 +436,7 @@ impl App {
                     (Menu::Edit, "Edit"),
                     (Menu::View, "View"),
                     (Menu::Annotate, "Annotate"),
+                    (Menu::Help, "Help"),
                 ] {
                     ui.menu_button(title, |ui| {
                         for spec in table.iter().filter(|s| s.menu == menu) {
@@ -1226,6 +1233,7 @@ impl App {
             }
             Command::OpenEntry(e) => st.entry_page = e,
             Command::ToggleSchemaEditor => st.schema_editor_open ^= true,
+            Command::About => st.about_open ^= true,
             Command::ToggleMetadata => st.metadata_open ^= true,
         }
     }

@@ -1,6 +1,7 @@
 //! The window's panels, one file each. A panel draws into the `Ui` the app gives it and
 //! changes project data only by queuing [`Command`](super::Command)s.
 
+pub mod about;
 pub mod doc_list;
 pub mod entry_page;
 pub mod event_frame;
