@@ -13,7 +13,8 @@ trap 'rm -rf "$tmp"' EXIT
 # notes come back, and everything that does not is listed in the export report.
 cargo test --quiet --test brat_roundtrip sample_project_brat_reimport_equals_the_project
 
-cargo build --quiet --bin marginalia
+# The binary `cargo test` built (same features as the tests, so nothing is rebuilt).
+cargo test --no-run --quiet
 bin="${CARGO_TARGET_DIR:-target}/debug/marginalia"
 
 for format in brat csv jsonl conll; do
