@@ -974,11 +974,11 @@ pub(crate) mod tests {
         Span::new(start, start + word.chars().count())
     }
 
-    fn apply(p: &mut Project, tx: Transaction) {
+    pub(crate) fn apply(p: &mut Project, tx: Transaction) {
         tx.apply(p).unwrap();
     }
 
-    fn errors(p: &Project) -> Vec<String> {
+    pub(crate) fn errors(p: &Project) -> Vec<String> {
         validate(p)
             .into_iter()
             .filter(|x| x.severity == Severity::Error)

@@ -901,21 +901,10 @@ pub fn entry_page(project: &Project, id: EntryId) -> Result<EntryPage, RegistryE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ops::events::tests::{commit_and_check_undo, fixture, mention};
+    use crate::model::ops::events::tests::{
+        apply, commit_and_check_undo, errors, fixture, mention,
+    };
     use crate::model::ops::events::{add_filler, create_event, create_relation};
-    use crate::model::validate::{Severity, validate};
-
-    fn apply(p: &mut Project, tx: Transaction) {
-        tx.apply(p).unwrap();
-    }
-
-    fn errors(p: &Project) -> Vec<String> {
-        validate(p)
-            .into_iter()
-            .filter(|x| x.severity == Severity::Error)
-            .map(|x| x.message)
-            .collect()
-    }
 
     fn link(p: &mut Project, doc: DocId, ann: AnnId, entry: EntryId) {
         let a = p

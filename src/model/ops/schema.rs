@@ -975,22 +975,11 @@ pub fn delete_type(
 mod tests {
     use super::*;
     use crate::model::annotation::{AttrValue, Target};
-    use crate::model::ops::events::tests::{commit_and_check_undo, fixture, mention};
+    use crate::model::ops::events::tests::{
+        apply, commit_and_check_undo, errors, fixture, mention,
+    };
     use crate::model::ops::events::{add_filler, create_event, create_relation, set_attribute};
     use crate::model::registry::Entry;
-    use crate::model::validate::{Severity, validate};
-
-    fn apply(p: &mut Project, tx: Transaction) {
-        tx.apply(p).unwrap();
-    }
-
-    fn errors(p: &Project) -> Vec<String> {
-        validate(p)
-            .into_iter()
-            .filter(|x| x.severity == Severity::Error)
-            .map(|x| x.message)
-            .collect()
-    }
 
     /// A meeting with two participants (one a registry entry), an agenda point on a topic,
     /// and a relation; returns the ids (nam, joy_entry, topic, meeting, point, relation).
