@@ -78,7 +78,11 @@ impl Exporter for W3cExporter {
                 );
             }
             let json = collection(project, doc);
-            written.push(write_file(out_dir, &name, &pretty(&json))?);
+            written.push(write_file(
+                out_dir,
+                &name,
+                &pretty(&json, &out_dir.join(&name))?,
+            )?);
             written.push(write_file(
                 out_dir,
                 &format!("{stem}.txt"),
@@ -89,7 +93,7 @@ impl Exporter for W3cExporter {
         written.push(write_file(
             out_dir,
             REGISTRY_FILE,
-            &pretty(&registry(project)),
+            &pretty(&registry(project), &out_dir.join(REGISTRY_FILE))?,
         )?);
         progress(1.0);
         Ok(ExportReport {
@@ -99,10 +103,14 @@ impl Exporter for W3cExporter {
     }
 }
 
-fn pretty(v: &Value) -> Vec<u8> {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+/// `v` as pretty JSON with a final newline; `path` names the file in an error.
+fn pretty(v: &Value, path: &Path) -> Result<Vec<u8>, ExportError> {
+    let mut s = serde_json::to_string_pretty(v).map_err(|e| ExportError::Format {
+        path: path.to_path_buf(),
+        message: format!("cannot write JSON: {e}"),
+    })?;
     s.push('\n');
-    s.into_bytes()
+    Ok(s.into_bytes())
 }
 
 /// The IRI for an entry: its first authority URL, else `urn:uuid:<id>`.
