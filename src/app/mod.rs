@@ -322,9 +322,11 @@ impl App {
         while let Ok(c) = self.state.files_rx.try_recv() {
             self.state.push(c);
         }
-        self.shortcuts(&ctx);
+        // One command table per frame, read by the shortcuts and the menu bar.
+        let table = command::table(self.state.project().map(|p| &p.schema));
+        self.shortcuts(&ctx, &table);
         self.dropped_files(&ctx);
-        self.menu_bar(ui);
+        self.menu_bar(ui, &table);
         self.panels(ui);
         self.dialogs(&ctx);
         let queued = std::mem::take(&mut self.state.queue);
@@ -376,11 +378,10 @@ impl App {
         self.about.ui(ui, st);
     }
 
-    fn shortcuts(&mut self, ctx: &egui::Context) {
+    fn shortcuts(&mut self, ctx: &egui::Context, table: &[command::CommandSpec]) {
         let typing = ctx.egui_wants_keyboard_input();
         let modal = self.state.dialog.is_some() || self.state.palette_open;
-        let table = command::table(self.state.project().map(|p| &p.schema));
-        for spec in &table {
+        for spec in table {
             let Some(sc) = spec.shortcut else { continue };
             if command::is_plain(&sc) && (typing || modal) {
                 continue;
@@ -426,8 +427,7 @@ impl App {
         }
     }
 
-    fn menu_bar(&mut self, ui: &mut egui::Ui) {
-        let table = command::table(self.state.project().map(|p| &p.schema));
+    fn menu_bar(&mut self, ui: &mut egui::Ui, table: &[command::CommandSpec]) {
         let st = &mut self.state;
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
