@@ -49,6 +49,16 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Crash trial: edit and save in a loop until killed (tests/crash_trial.sh).
+    #[command(hide = true)]
+    DebugEditLoop {
+        project: PathBuf,
+        #[arg(long)]
+        rounds: Option<u64>,
+    },
+    /// Crash trial: print the state a killed edit loop left the project in.
+    #[command(hide = true)]
+    DebugProbe { project: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -123,6 +133,14 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             let file = marginalia::import::run(importer.as_ref(), &source, &out)
                 .with_context(|| format!("{} import failed", importer.label()))?;
             println!("created project {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::DebugEditLoop { project, rounds }) => {
+            cli::crash_trial::edit_loop(&project, rounds)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::DebugProbe { project }) => {
+            println!("{}", cli::crash_trial::probe(&project)?);
             Ok(ExitCode::SUCCESS)
         }
         None => {

@@ -98,7 +98,15 @@ impl Session {
 
     /// Saves what changed. On error nothing is marked saved.
     pub fn save(&mut self) -> Result<SaveReport, StoreError> {
-        let report = store::save(
+        self.save_with(&store::fs::RealFs)
+    }
+
+    /// [`Session::save`] through a file-system seam (tests fail or crash it at any step).
+    /// On error nothing is marked saved, and [`Session::disk`] still says what each file
+    /// may hold, so the next save reports no false conflict.
+    pub fn save_with(&mut self, fs: &dyn store::fs::Fs) -> Result<SaveReport, StoreError> {
+        let report = store::save_with(
+            fs,
             &self.project,
             &mut self.disk,
             self.unsaved.project,

@@ -5,7 +5,9 @@ use super::format::{
     DocRef, DocumentFile, FORMAT_VERSION, OLDEST_FORMAT_VERSION, PROJECT_SUFFIX, ProjectFile,
     VersionProbe,
 };
-use super::{DiskState, DocDisk, Hash, hash_bytes};
+use super::fs::{RealFs, open_regular};
+use super::journal::{self, Recovery};
+use super::{DiskState, DocDisk, hash_bytes};
 use crate::model::validate::{Problem, validate};
 use crate::model::{Document, Project, SourceText};
 use serde::de::DeserializeOwned;
@@ -65,17 +67,35 @@ pub fn resolve_project_file(path: &Path) -> Result<PathBuf, StoreError> {
     }
 }
 
-/// Reads a file whole after checking its size.
+/// Reads a regular file whole after checking its size. A FIFO, device or folder in its
+/// place is an error naming it, never a read that waits forever.
 pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
-    let meta = std::fs::metadata(path).map_err(|e| StoreError::io("read", path, e))?;
-    if meta.len() > limit {
+    use std::io::Read as _;
+    let f = open_regular(path).map_err(|e| StoreError::io("read", path, e))?;
+    let size = f
+        .metadata()
+        .map_err(|e| StoreError::io("read", path, e))?
+        .len();
+    if size > limit {
         return Err(StoreError::TooLarge {
             path: path.to_path_buf(),
-            size: meta.len(),
+            size,
             limit,
         });
     }
-    std::fs::read(path).map_err(|e| StoreError::io("read", path, e))
+    // A file that grows while it is read stops at the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    f.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| StoreError::io("read", path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(StoreError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
 }
 
 fn line_of_byte(bytes: &[u8], offset: usize) -> usize {
@@ -99,6 +119,8 @@ fn parse_versioned<T: DeserializeOwned>(
         offset: e.valid_up_to(),
         line: line_of_byte(bytes, e.valid_up_to()),
     })?;
+    // A byte-order mark (some editors add one) is not part of the RON text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let options = ron::Options::default();
     let mut ignored = Vec::new();
     let parsed: Result<T, ron::error::SpannedError> = (|| {
@@ -179,6 +201,8 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
     let dir = file
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    // A save interrupted by a crash is finished or undone before anything is read.
+    let recovered = journal::recover(&RealFs, &file)?;
     let bytes = read_limited(&file, limits.max_ron_bytes)?;
     let project_hash = hash_bytes(&bytes);
     let (pf, mut read_only): (ProjectFile, Option<String>) =
@@ -241,6 +265,13 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
         documents,
     };
     problems.extend(validate(&project));
+    if let Some(r) = recovered {
+        problems.insert(0, Problem::warning(recovery_note(&r)));
+    }
+    // Temporary files of saves that crashed, now that no journal needs them.
+    let mut targets: Vec<PathBuf> = docs_disk.values().map(|d| d.file.to_native(&dir)).collect();
+    targets.push(file.clone());
+    journal::sweep_stale_temps(&RealFs, &targets);
     if let Some(reason) = &read_only {
         problems.insert(0, Problem::warning(reason.clone()));
     }
@@ -252,6 +283,7 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
             project_hash: Some(project_hash),
             docs: docs_disk,
             read_only,
+            attempted: BTreeMap::new(),
         },
         problems,
     })
@@ -265,38 +297,13 @@ fn load_documents(
     refs: &[DocRef],
     limits: Limits,
 ) -> Result<Vec<DocLoad>, StoreError> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 8);
-    let chunk = refs.len().div_ceil(workers).max(1);
-    let results: Vec<Result<Vec<DocLoad>, StoreError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = refs
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|r| load_document(dir, canonical_dir, project_file, r, limits))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(StoreError::Invalid {
-                        path: dir.to_path_buf(),
-                        message: "a loader thread panicked".into(),
-                    })
-                })
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(refs.len());
-    for r in results {
-        out.extend(r?);
-    }
-    Ok(out)
+    use rayon::prelude::*;
+    // Results in `refs` order, so the error reported is the same on every run.
+    let results: Vec<Result<DocLoad, StoreError>> = refs
+        .par_iter()
+        .map(|r| load_document(dir, canonical_dir, project_file, r, limits))
+        .collect();
+    results.into_iter().collect()
 }
 
 /// Fails when `native`, after resolving symbolic links, lies outside the project folder.
@@ -409,11 +416,15 @@ fn load_document(
     })
 }
 
-/// The BLAKE3 hash of a file, or `None` when it does not exist.
-pub(crate) fn hash_file(path: &Path) -> Result<Option<Hash>, StoreError> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(hash_bytes(&b))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(StoreError::io("read", path, e)),
+/// The warning shown after a crashed save was finished or undone on load.
+fn recovery_note(r: &Recovery) -> String {
+    match r {
+        Recovery::RolledForward { files } => format!(
+            "a save interrupted by a crash was completed: {}",
+            files.join(", ")
+        ),
+        Recovery::RolledBack { reason } => format!(
+            "a save interrupted by a crash was undone ({reason}); the files are as before it"
+        ),
     }
 }

@@ -7,13 +7,15 @@
 
 mod error;
 pub mod format;
+pub mod fs;
+pub mod journal;
 mod load;
 mod save;
 
 pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
 pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
-pub use save::{SaveReport, document_bytes, project_bytes, save, write_atomic};
+pub use save::{SaveReport, document_bytes, project_bytes, save, save_with, write_atomic};
 
 use crate::model::{
     ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, RelPath, SourceInfo, SourceText,
@@ -39,6 +41,9 @@ pub struct DiskState {
     pub docs: BTreeMap<DocId, DocDisk>,
     /// Why the project may not be saved (a newer format), if so.
     pub read_only: Option<String>,
+    /// Versions a failed save may or may not have left in a file (it could not tell): the
+    /// file holding one of them is no conflict. Cleared by a successful save.
+    pub attempted: BTreeMap<PathBuf, Vec<Hash>>,
 }
 
 /// A document's annotation file and its hash as last read or written.
@@ -60,6 +65,7 @@ impl DiskState {
             project_hash: None,
             docs: BTreeMap::new(),
             read_only: None,
+            attempted: BTreeMap::new(),
         }
     }
 }

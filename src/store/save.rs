@@ -4,12 +4,14 @@ use super::format::{
     DOC_HEADER, DocRef, DocumentFileOut, FORMAT_VERSION, PROJECT_HEADER, ProjectFileOut,
     doc_file_for, escape_for_file, pretty,
 };
-use super::load::hash_file;
+use super::fs::{Fs, RealFs};
+use super::journal;
 use super::{DiskState, DocDisk, StoreError, hash_bytes};
 use crate::model::{DocId, Document, Project};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// What a save wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,40 +58,7 @@ pub fn document_bytes(doc: &Document) -> Result<Vec<u8>, ron::Error> {
 /// the old file kept as `<name>.bak`, then rename over. A failure at any step leaves the
 /// old file as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create folder", dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(|e| StoreError::io("create", &tmp, e))?;
-        f.write_all(bytes)
-            .map_err(|e| StoreError::io("write", &tmp, e))?;
-        f.sync_all().map_err(|e| StoreError::io("sync", &tmp, e))?;
-        drop(f);
-        if path.exists() {
-            let bak = dir.join(format!("{name}.bak"));
-            let _ = std::fs::remove_file(&bak);
-            if std::fs::hard_link(path, &bak).is_err() {
-                std::fs::copy(path, &bak).map_err(|e| StoreError::io("back up", &bak, e))?;
-            }
-        }
-        std::fs::rename(&tmp, path).map_err(|e| StoreError::io("replace", path, e))?;
-        // Make the rename itself durable; not every platform can open a folder.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    journal::replace_one(&RealFs, path, bytes)
 }
 
 /// One file a save will write.
@@ -105,10 +74,24 @@ struct PlannedWrite {
 }
 
 /// Saves the project file (when `project_changed`) and the documents in `docs` (plus any
-/// document not yet on disk). Refuses before writing anything when a file to be written
+/// document not yet on disk), as one step: after a crash the project loads entirely as it
+/// was or entirely as saved. Refuses before writing anything when a file to be written
 /// changed on disk since it was loaded or last saved. Files whose bytes are unchanged are
 /// not rewritten.
 pub fn save(
+    project: &Project,
+    disk: &mut DiskState,
+    project_changed: bool,
+    docs: &BTreeSet<DocId>,
+) -> Result<SaveReport, StoreError> {
+    save_with(&RealFs, project, disk, project_changed, docs)
+}
+
+/// [`save`] through the file-system seam `fs`. On error, `disk` still says exactly what
+/// each file may hold: a file the failed save replaced is recorded with its new hash, and
+/// one it may or may not have replaced gets its new hash in [`DiskState::attempted`].
+pub fn save_with(
+    fs: &dyn Fs,
     project: &Project,
     disk: &mut DiskState,
     project_changed: bool,
@@ -120,6 +103,8 @@ pub fn save(
             reason: reason.clone(),
         });
     }
+    // A save interrupted earlier (this session's or another's) is finished or undone first.
+    journal::recover(fs, &disk.project_file)?;
     // Assign files to new documents; forget removed ones (their files stay on disk).
     let mut refs: Vec<DocRef> = Vec::with_capacity(project.documents.len());
     let mut doc_disk = std::collections::BTreeMap::new();
@@ -152,21 +137,25 @@ pub fn save(
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let to_write: Vec<(&DocId, &DocDisk)> = doc_disk
+    let to_write: Vec<(&DocId, &DocDisk, &Document)> = doc_disk
         .iter()
         .filter(|(id, d)| d.hash.is_none() || docs.contains(id))
+        .filter_map(|(id, d)| project.documents.get(id).map(|doc| (id, d, doc)))
         .collect();
-    let serialized = par_map(&to_write, cpu_workers(), |&(id, d)| {
-        let native = d.file.to_native(&disk.dir);
-        let bytes = document_bytes(&project.documents[id]).map_err(|e| ser_err(&native, e))?;
-        Ok(PlannedWrite {
-            native,
-            shown: d.file.to_string(),
-            expected: d.hash,
-            bytes,
-            doc: Some(*id),
+    let serialized: Vec<Result<PlannedWrite, StoreError>> = to_write
+        .par_iter()
+        .map(|&(id, d, doc)| {
+            let native = d.file.to_native(&disk.dir);
+            let bytes = document_bytes(doc).map_err(|e| ser_err(&native, e))?;
+            Ok(PlannedWrite {
+                native,
+                shown: d.file.to_string(),
+                expected: d.hash,
+                bytes,
+                doc: Some(*id),
+            })
         })
-    });
+        .collect();
     for w in serialized {
         plan.push(w?);
     }
@@ -186,8 +175,8 @@ pub fn save(
         });
     }
     // Check every file before writing any. Unchanged bytes need no write and so cannot
-    // conflict; a file that already holds exactly the new bytes (a save that failed halfway
-    // wrote it) is no conflict either.
+    // conflict; a file that already holds exactly the new bytes, or bytes an earlier
+    // failed save of this session may have left there, is no conflict either.
     let mut writes = Vec::new();
     let mut project_hash = disk.project_hash;
     for w in plan {
@@ -203,56 +192,85 @@ pub fn save(
         if w.expected == Some(new_hash) {
             continue;
         }
-        let on_disk = hash_file(&w.native)?;
+        let on_disk = hash_file(fs, &w.native)?;
         if on_disk == Some(new_hash) {
             continue;
         }
-        if on_disk.is_some() && on_disk != w.expected {
+        if let Some(h) = on_disk
+            && Some(h) != w.expected
+            && !disk
+                .attempted
+                .get(&w.native)
+                .is_some_and(|a| a.contains(&h))
+        {
             return Err(StoreError::Conflict { path: w.native });
         }
         writes.push(w);
     }
-    // Writes wait on the disk (fsync) more than on the processor, so use more threads.
-    let results = par_map(&writes, 16, |w| write_atomic(&w.native, &w.bytes));
+    let files: Vec<journal::Replace<'_>> = writes
+        .iter()
+        .map(|w| journal::Replace {
+            target: &w.native,
+            bytes: &w.bytes,
+        })
+        .collect();
+    if let Err(err) = journal::replace_all(fs, &disk.project_file, &files) {
+        note_failed_writes(fs, disk, &writes);
+        return Err(err);
+    }
     let mut report = SaveReport::default();
-    for (w, r) in writes.into_iter().zip(results) {
-        r?;
+    for w in writes {
         report.written.push(w.shown);
     }
     disk.project_hash = project_hash;
     disk.docs = doc_disk;
+    disk.attempted.clear();
     Ok(report)
 }
 
-/// The number of threads for work that keeps the processor busy.
-pub(crate) fn cpu_workers() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 8)
+/// After a failed save, records what each file it meant to write holds now: the new
+/// version where it is certainly there, and otherwise the new version as possible.
+fn note_failed_writes(fs: &dyn Fs, disk: &mut DiskState, writes: &[PlannedWrite]) {
+    for w in writes {
+        let new_hash = hash_bytes(&w.bytes);
+        let known = match w.doc {
+            None => Some(&mut disk.project_hash),
+            Some(id) => disk.docs.get_mut(&id).map(|d| &mut d.hash),
+        };
+        match (hash_file(fs, &w.native), known) {
+            (Ok(Some(h)), Some(expected)) if h == new_hash => *expected = Some(h),
+            _ => {
+                let seen = disk.attempted.entry(w.native.clone()).or_default();
+                if !seen.contains(&new_hash) {
+                    seen.push(new_hash);
+                }
+            }
+        }
+    }
 }
 
-/// `f` applied to every item on up to `threads` scoped threads, results in item order.
-pub(crate) fn par_map<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    if items.len() <= 1 || threads <= 1 {
-        return items.iter().map(&f).collect();
+/// The BLAKE3 hash of a file, or `None` when it does not exist.
+fn hash_file(fs: &dyn Fs, path: &Path) -> Result<Option<super::Hash>, StoreError> {
+    match fs.read(path) {
+        Ok(b) => Ok(Some(hash_bytes(&b))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::io("read", path, e)),
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+}
+
+/// Runs `f` on a pool of threads for work that waits on the disk (fsync) more than on the
+/// processor, so it uses more threads than there are cores.
+pub(crate) fn on_io_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(16)
+            .thread_name(|i| format!("marginalia-io-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
 }

@@ -1,0 +1,501 @@
+//! Saves of several files as one step for the project, and cleaning up after a crash.
+//!
+//! A save that replaces more than one file writes every new version to a temporary file
+//! beside its target (`.NAME.tmp-PID`, fsynced), then a journal naming the targets and the
+//! hash of each new version (`.PROJECT.journal` beside the project file, written to a
+//! temporary file, fsynced and renamed into place), then renames each temporary file over
+//! its target, and removes the journal last. The journal is the commit point:
+//!
+//! - no journal: no target was replaced; temporary files are leftovers, removed when
+//!   provably stale ([`sweep_stale_temps`]);
+//! - a journal: every temporary file it names was complete before it was written, so the
+//!   save is finished ("rolled forward") by [`recover`] before anything else is read. If a
+//!   temporary file is missing or does not hold the recorded bytes (and its target does not
+//!   either), the journal was not ours to trust: the save is rolled back instead, removing
+//!   the temporary files it names and leaving every target as it is.
+
+use super::StoreError;
+use super::fs::Fs;
+use super::{Hash, hash_bytes};
+use crate::model::RelPath;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The journal of a project file: `.<name>.journal` in the same folder.
+pub fn journal_path(project_file: &Path) -> PathBuf {
+    let name = file_name(project_file);
+    project_file.with_file_name(format!(".{name}.journal"))
+}
+
+/// The temporary file a process `pid` writes before replacing `target`.
+pub fn temp_path(target: &Path, pid: u32) -> PathBuf {
+    let name = file_name(target);
+    target.with_file_name(format!(".{name}.tmp-{pid}"))
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// What the journal file holds.
+#[derive(Debug, Serialize, Deserialize)]
+struct JournalFile {
+    /// Always [`JOURNAL_MAGIC`].
+    journal: String,
+    /// The process that wrote the temporary files.
+    pid: u32,
+    files: Vec<JournalEntry>,
+}
+
+const JOURNAL_MAGIC: &str = "marginalia save journal 1";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct JournalEntry {
+    /// The file to replace, relative to the project folder.
+    target: String,
+    /// BLAKE3 (hex) of its new contents.
+    hash: String,
+}
+
+/// One file of a multi-file save.
+pub(crate) struct Replace<'a> {
+    pub target: &'a Path,
+    pub bytes: &'a [u8],
+}
+
+/// The bytes of a journal for `files` (paths under `dir`).
+fn journal_bytes(dir: &Path, files: &[Replace<'_>]) -> Result<Vec<u8>, StoreError> {
+    let mut entries = Vec::with_capacity(files.len());
+    for f in files {
+        let rel = RelPath::from_native(dir, f.target).map_err(|e| StoreError::Invalid {
+            path: f.target.to_path_buf(),
+            message: format!("cannot save outside the project folder ({e})"),
+        })?;
+        entries.push(JournalEntry {
+            target: rel.as_str().to_owned(),
+            hash: hash_bytes(f.bytes).to_hex().to_string(),
+        });
+    }
+    let j = JournalFile {
+        journal: JOURNAL_MAGIC.to_owned(),
+        pid: std::process::id(),
+        files: entries,
+    };
+    serde_json::to_vec_pretty(&j).map_err(|e| StoreError::Serialize {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes `bytes` to a new temporary file for `target` and fsyncs it.
+fn write_temp(fs: &dyn Fs, target: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
+    let tmp = temp_path(target, std::process::id());
+    let mut f = fs
+        .create(&tmp)
+        .map_err(|e| StoreError::io("create", &tmp, e))?;
+    f.write_all(bytes)
+        .map_err(|e| StoreError::io("write", &tmp, e))?;
+    f.sync_all().map_err(|e| StoreError::io("sync", &tmp, e))?;
+    Ok(tmp)
+}
+
+/// Keeps the current `target` as `<name>.bak` (a hard link where possible, else a copy).
+fn back_up(fs: &dyn Fs, target: &Path) -> Result<(), StoreError> {
+    let bak = target.with_file_name(format!("{}.bak", file_name(target)));
+    match fs.remove_file(&bak) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(StoreError::io("replace backup", &bak, e)),
+    }
+    if fs.hard_link(target, &bak).is_err() {
+        fs.copy(target, &bak)
+            .map_err(|e| StoreError::io("back up", &bak, e))?;
+    }
+    Ok(())
+}
+
+fn exists(fs: &dyn Fs, p: &Path) -> Result<bool, StoreError> {
+    fs.exists(p).map_err(|e| StoreError::io("look at", p, e))
+}
+
+fn parent(p: &Path) -> &Path {
+    p.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Writes one file atomically through `fs`: temporary file, fsync, backup, rename.
+pub(crate) fn replace_one(fs: &dyn Fs, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = parent(target);
+    fs.create_dir_all(dir)
+        .map_err(|e| StoreError::io("create folder", dir, e))?;
+    let tmp = write_temp(fs, target, bytes).inspect_err(|_| {
+        let _ = fs.remove_file(&temp_path(target, std::process::id()));
+    })?;
+    let result = (|| {
+        if exists(fs, target)? {
+            back_up(fs, target)?;
+        }
+        fs.rename(&tmp, target)
+            .map_err(|e| StoreError::io("replace", target, e))?;
+        fs.sync_dir(dir)
+            .map_err(|e| StoreError::io("sync folder", dir, e))
+    })();
+    if result.is_err() {
+        let _ = fs.remove_file(&tmp);
+    }
+    result
+}
+
+/// Replaces every file in `files` as one step for the project whose file is
+/// `project_file` (see the module documentation). On error before the journal is in place
+/// nothing was replaced; after it, the save is finished by [`recover`] (here, or on the next
+/// load or save if that fails too).
+pub(crate) fn replace_all(
+    fs: &dyn Fs,
+    project_file: &Path,
+    files: &[Replace<'_>],
+) -> Result<(), StoreError> {
+    match files {
+        [] => return Ok(()),
+        [one] => return replace_one(fs, one.target, one.bytes),
+        _ => {}
+    }
+    let dir = parent(project_file);
+    let pid = std::process::id();
+    let remove_temps = || {
+        for f in files {
+            let _ = fs.remove_file(&temp_path(f.target, pid));
+        }
+    };
+    // 1. Every new version in a temporary file, fsynced.
+    let write = |f: &Replace<'_>| -> Result<(), StoreError> {
+        let d = parent(f.target);
+        fs.create_dir_all(d)
+            .map_err(|e| StoreError::io("create folder", d, e))?;
+        write_temp(fs, f.target, f.bytes).map(|_| ())
+    };
+    let written: Vec<Result<(), StoreError>> = if fs.parallel() {
+        use rayon::prelude::*;
+        super::save::on_io_threads(|| files.par_iter().map(write).collect())
+    } else {
+        files.iter().map(write).collect()
+    };
+    if let Some(err) = written.into_iter().find_map(Result::err) {
+        remove_temps();
+        return Err(err);
+    }
+    // 2. The journal: the commit point.
+    let journal = journal_path(project_file);
+    let committed = (|| {
+        let bytes = journal_bytes(dir, files)?;
+        let tmp = write_temp(fs, &journal, &bytes)?;
+        fs.rename(&tmp, &journal)
+            .map_err(|e| StoreError::io("write journal", &journal, e))?;
+        fs.sync_dir(dir)
+            .map_err(|e| StoreError::io("sync folder", dir, e))
+    })();
+    if let Err(err) = committed {
+        let _ = fs.remove_file(&journal);
+        let _ = fs.remove_file(&temp_path(&journal, pid));
+        remove_temps();
+        return Err(err);
+    }
+    // 3. Replace every target, then 4. drop the journal.
+    let finished = (|| {
+        let mut dirs = BTreeSet::new();
+        for f in files {
+            let tmp = temp_path(f.target, pid);
+            if exists(fs, f.target)? {
+                back_up(fs, f.target)?;
+            }
+            fs.rename(&tmp, f.target)
+                .map_err(|e| StoreError::io("replace", f.target, e))?;
+            dirs.insert(parent(f.target).to_path_buf());
+        }
+        for d in &dirs {
+            fs.sync_dir(d)
+                .map_err(|e| StoreError::io("sync folder", d, e))?;
+        }
+        fs.remove_file(&journal)
+            .map_err(|e| StoreError::io("remove journal", &journal, e))?;
+        fs.sync_dir(dir)
+            .map_err(|e| StoreError::io("sync folder", dir, e))
+    })();
+    match finished {
+        Ok(()) => Ok(()),
+        // Past the commit point the save is finished, not undone: try once more now (a
+        // transient failure, a backup that could not be made); if that fails too, the
+        // journal stays for the next load or save.
+        Err(err) => {
+            let done = recover(fs, project_file).is_ok() && !exists(fs, &journal).unwrap_or(true);
+            if done { Ok(()) } else { Err(err) }
+        }
+    }
+}
+
+/// What [`recover`] did with a journal left behind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recovery {
+    /// Every file was complete: the interrupted save was finished.
+    RolledForward { files: Vec<String> },
+    /// The journal could not be trusted: its temporary files were removed and no target
+    /// was touched.
+    RolledBack { reason: String },
+}
+
+/// Finishes or undoes a save of `project_file` interrupted by a crash, if its journal is
+/// there. Must run before the project's files are read.
+pub fn recover(fs: &dyn Fs, project_file: &Path) -> Result<Option<Recovery>, StoreError> {
+    let journal = journal_path(project_file);
+    let bytes = match fs.read(&journal) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreError::io("read journal", &journal, e)),
+    };
+    let dir = parent(project_file);
+    let finish = |outcome: Recovery| -> Result<Option<Recovery>, StoreError> {
+        fs.remove_file(&journal)
+            .map_err(|e| StoreError::io("remove journal", &journal, e))?;
+        fs.sync_dir(dir)
+            .map_err(|e| StoreError::io("sync folder", dir, e))?;
+        Ok(Some(outcome))
+    };
+    let parsed: JournalFile = match serde_json::from_slice(&bytes) {
+        Ok(j) => j,
+        Err(e) => {
+            // Never written by a save (the journal is renamed into place whole): nothing
+            // it names can be trusted, so nothing is touched but the journal itself.
+            return finish(Recovery::RolledBack {
+                reason: format!("unreadable journal ({e})"),
+            });
+        }
+    };
+    if parsed.journal != JOURNAL_MAGIC {
+        return finish(Recovery::RolledBack {
+            reason: "not a journal of this version".into(),
+        });
+    }
+    // Every name must be a safe relative path inside the project folder.
+    let mut plan = Vec::with_capacity(parsed.files.len());
+    let mut bad = None;
+    let canonical_dir = dir.canonicalize().ok();
+    for e in &parsed.files {
+        let Ok(rel) = RelPath::parse(&e.target) else {
+            bad = Some(format!("unsafe path \"{}\"", e.target));
+            break;
+        };
+        let target = rel.to_native(dir);
+        let inside = match (&canonical_dir, parent(&target).canonicalize()) {
+            (Some(d), Ok(p)) => p.starts_with(d),
+            _ => false,
+        };
+        let Ok(hash) = blake3::Hash::from_hex(&e.hash) else {
+            bad = Some(format!("bad hash for \"{}\"", e.target));
+            break;
+        };
+        if !inside {
+            bad = Some(format!("\"{}\" is outside the project folder", e.target));
+            break;
+        }
+        plan.push((rel, target, hash));
+    }
+    let temps_of = |plan: &[(RelPath, PathBuf, Hash)]| -> Vec<PathBuf> {
+        plan.iter()
+            .map(|(_, t, _)| temp_path(t, parsed.pid))
+            .collect()
+    };
+    if let Some(reason) = bad {
+        for tmp in temps_of(&plan) {
+            remove_if_file(fs, &tmp)?;
+        }
+        return finish(Recovery::RolledBack { reason });
+    }
+    // Forward only when every file is either complete in its temporary file or already
+    // in place.
+    let mut pending = Vec::new();
+    for (rel, target, hash) in &plan {
+        let tmp = temp_path(target, parsed.pid);
+        let tmp_hash = read_hash(fs, &tmp)?;
+        if tmp_hash == Some(*hash) {
+            pending.push((rel, target, tmp));
+        } else if read_hash(fs, target)? != Some(*hash) {
+            for tmp in temps_of(&plan) {
+                remove_if_file(fs, &tmp)?;
+            }
+            return finish(Recovery::RolledBack {
+                reason: format!("\"{rel}\" was not saved completely"),
+            });
+        }
+    }
+    let mut dirs = BTreeSet::new();
+    for (_, target, tmp) in &pending {
+        if exists(fs, target)? {
+            // The data comes first: a backup that cannot be made does not stop the save.
+            let _ = back_up(fs, target);
+        }
+        fs.rename(tmp, target)
+            .map_err(|e| StoreError::io("finish interrupted save of", target, e))?;
+        dirs.insert(parent(target).to_path_buf());
+    }
+    for d in &dirs {
+        fs.sync_dir(d)
+            .map_err(|e| StoreError::io("sync folder", d, e))?;
+    }
+    finish(Recovery::RolledForward {
+        files: pending.iter().map(|(rel, _, _)| rel.to_string()).collect(),
+    })
+}
+
+fn read_hash(fs: &dyn Fs, p: &Path) -> Result<Option<Hash>, StoreError> {
+    match fs.read(p) {
+        Ok(b) => Ok(Some(hash_bytes(&b))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        // A special file or folder in the way: not a complete version of anything.
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(None),
+        Err(e) => Err(StoreError::io("read", p, e)),
+    }
+}
+
+fn remove_if_file(fs: &dyn Fs, p: &Path) -> Result<(), StoreError> {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.is_file() => fs
+            .remove_file(p)
+            .map_err(|e| StoreError::io("remove temporary file", p, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Whether process `pid` is certainly not running on this machine. `false` when that
+/// cannot be known (no `/proc`), so nothing is removed on a guess.
+fn process_is_dead(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
+}
+
+/// Removes the temporary files a save of `targets` left behind in a crash: only
+/// `.NAME.tmp-PID` beside a file of this project, and only when process PID is no longer
+/// running. Returns the files removed. Run after [`recover`], so no journal needs them.
+pub fn sweep_stale_temps(fs: &dyn Fs, targets: &[PathBuf]) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let mut by_dir: std::collections::BTreeMap<&Path, BTreeSet<String>> = Default::default();
+    for t in targets {
+        by_dir.entry(parent(t)).or_default().insert(file_name(t));
+    }
+    for (dir, names) in by_dir {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some((target, pid)) = name.strip_prefix('.').and_then(|n| n.rsplit_once(".tmp-"))
+            else {
+                continue;
+            };
+            let Ok(pid) = pid.parse::<u32>() else {
+                continue;
+            };
+            if !names.contains(target) || !process_is_dead(pid) {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_file()) && fs.remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::fs::RealFs;
+
+    fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join("p.marginalia.ron");
+        let ann = tmp.path().join("sources").join("a.txt.ann.ron");
+        std::fs::create_dir_all(ann.parent().unwrap()).unwrap();
+        std::fs::write(&project, "old project").unwrap();
+        std::fs::write(&ann, "old ann").unwrap();
+        (tmp, project, ann)
+    }
+
+    #[test]
+    fn replace_all_replaces_every_file_and_keeps_backups() {
+        let (_t, project, ann) = setup();
+        let files = [
+            Replace {
+                target: &ann,
+                bytes: b"new ann",
+            },
+            Replace {
+                target: &project,
+                bytes: b"new project",
+            },
+        ];
+        replace_all(&RealFs, &project, &files).unwrap();
+        assert_eq!(std::fs::read(&project).unwrap(), b"new project");
+        assert_eq!(std::fs::read(&ann).unwrap(), b"new ann");
+        assert_eq!(
+            std::fs::read(ann.with_file_name("a.txt.ann.ron.bak")).unwrap(),
+            b"old ann"
+        );
+        assert!(!journal_path(&project).exists());
+    }
+
+    #[test]
+    fn hostile_journal_touches_nothing_outside() {
+        let (t, project, ann) = setup();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        std::fs::write(&victim, "keep").unwrap();
+        let j = JournalFile {
+            journal: JOURNAL_MAGIC.into(),
+            pid: 1,
+            files: vec![
+                JournalEntry {
+                    target: "../victim.txt".into(),
+                    hash: hash_bytes(b"evil").to_hex().to_string(),
+                },
+                JournalEntry {
+                    target: "sources/a.txt.ann.ron".into(),
+                    hash: hash_bytes(b"evil").to_hex().to_string(),
+                },
+            ],
+        };
+        std::fs::write(journal_path(&project), serde_json::to_vec(&j).unwrap()).unwrap();
+        let r = recover(&RealFs, &project).unwrap();
+        assert!(matches!(r, Some(Recovery::RolledBack { .. })), "{r:?}");
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        assert_eq!(std::fs::read(&ann).unwrap(), b"old ann");
+        assert!(!journal_path(&project).exists());
+        drop(t);
+    }
+
+    #[test]
+    fn stale_temps_of_dead_processes_only_are_swept() {
+        let (_t, project, ann) = setup();
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        // No process has a pid near u32::MAX (Linux caps pids at 2^22); ours is alive.
+        let dead = temp_path(&ann, u32::MAX - 1);
+        let alive = temp_path(&ann, std::process::id());
+        let foreign = ann.with_file_name(".notes.txt.tmp-4000000");
+        for p in [&dead, &alive, &foreign] {
+            std::fs::write(p, "x").unwrap();
+        }
+        let removed = sweep_stale_temps(&RealFs, &[project, ann]);
+        assert_eq!(removed, vec![dead.clone()]);
+        assert!(!dead.exists() && alive.exists() && foreign.exists());
+    }
+}
