@@ -55,6 +55,7 @@ for ((i = 1; i <= trials; i++)); do
     if [ -s "$work/err" ]; then echo "trial $i: loop said: $(cat "$work/err")" >&2; fi
     # After a load, no journal and no temporary file of a dead process may remain.
     n=$(find "$project" \( -name '.*.tmp-*' -o -name '.*.journal' \) | wc -l)
+    if [ "$n" -gt 0 ]; then echo "trial $i: left behind: $(find "$project" \( -name '.*.tmp-*' -o -name '.*.journal' \) -printf "%P ")" >&2; fi
     leftovers=$((leftovers + n))
     case "$state" in state*) ;; *) break ;; esac
 done

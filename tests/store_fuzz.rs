@@ -442,7 +442,7 @@ fn run_all(cases: usize, budget: Duration) {
 /// The quick run, well under 20 s.
 #[test]
 fn loaders_survive_mutated_inputs() {
-    run_all(150, Duration::from_secs(8));
+    run_all(1000, Duration::from_secs(8));
 }
 
 /// The long run, by hand or from CI: `FUZZ_SECONDS` per target (default 120).

@@ -149,10 +149,15 @@ fn stale_temporary_files_of_dead_processes_are_removed_on_load() {
     let dir = tmp.path();
     saved_project(dir);
     let dead = dead_pid();
-    let stale: Vec<PathBuf> = [PROJECT, ANN]
+    let mut stale: Vec<PathBuf> = [PROJECT, ANN]
         .iter()
         .map(|rel| journal::temp_path(&dir.join(rel), dead))
         .collect();
+    // The journal's own temporary file, from a crash while it was written.
+    stale.push(journal::temp_path(
+        &journal::journal_path(&dir.join(PROJECT)),
+        dead,
+    ));
     let keep: Vec<PathBuf> = vec![
         // A running process (this one) may be saving right now.
         journal::temp_path(&dir.join(ANN), std::process::id()),

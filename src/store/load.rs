@@ -271,6 +271,7 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
     // Temporary files of saves that crashed, now that no journal needs them.
     let mut targets: Vec<PathBuf> = docs_disk.values().map(|d| d.file.to_native(&dir)).collect();
     targets.push(file.clone());
+    targets.push(journal::journal_path(&file));
     journal::sweep_stale_temps(&RealFs, &targets);
     if let Some(reason) = &read_only {
         problems.insert(0, Problem::warning(reason.clone()));
