@@ -207,16 +207,22 @@ pub(crate) fn replace_all(
     }
     // 3. Replace every target, then 4. drop the journal.
     let finished = (|| {
-        let mut dirs = BTreeSet::new();
-        for f in files {
-            let tmp = temp_path(f.target, pid);
+        let put = |f: &Replace<'_>| -> Result<(), StoreError> {
             if exists(fs, f.target)? {
                 back_up(fs, f.target)?;
             }
-            fs.rename(&tmp, f.target)
-                .map_err(|e| StoreError::io("replace", f.target, e))?;
-            dirs.insert(parent(f.target).to_path_buf());
-        }
+            fs.rename(&temp_path(f.target, pid), f.target)
+                .map_err(|e| StoreError::io("replace", f.target, e))
+        };
+        // The order of the renames does not matter any more: the journal is in place.
+        let put: Vec<Result<(), StoreError>> = if fs.parallel() {
+            use rayon::prelude::*;
+            super::save::on_io_threads(|| files.par_iter().map(put).collect())
+        } else {
+            files.iter().map(put).collect()
+        };
+        put.into_iter().collect::<Result<(), StoreError>>()?;
+        let dirs: BTreeSet<&Path> = files.iter().map(|f| parent(f.target)).collect();
         for d in &dirs {
             fs.sync_dir(d)
                 .map_err(|e| StoreError::io("sync folder", d, e))?;
