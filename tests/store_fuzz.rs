@@ -185,20 +185,15 @@ fn string_value() -> impl Strategy<Value = String> {
 fn mutation() -> impl Strategy<Value = Mutation> {
     let pos = any::<usize>();
     prop_oneof![
-        (pos.clone(), 1usize..64).prop_map(|(at, len)| Mutation::Delete { at, len }),
-        (pos.clone(), 1usize..256, pos.clone()).prop_map(|(from, len, to)| Mutation::Duplicate {
-            from,
-            len,
-            to
-        }),
-        (pos.clone(), prop::sample::select(TOKENS))
-            .prop_map(|(at, token)| Mutation::Insert { at, token }),
-        (pos.clone(), prop::sample::select(NUMBERS))
+        (pos, 1usize..64).prop_map(|(at, len)| Mutation::Delete { at, len }),
+        (pos, 1usize..256, pos).prop_map(|(from, len, to)| Mutation::Duplicate { from, len, to }),
+        (pos, prop::sample::select(TOKENS)).prop_map(|(at, token)| Mutation::Insert { at, token }),
+        (pos, prop::sample::select(NUMBERS))
             .prop_map(|(nth, value)| Mutation::Number { nth, value }),
-        (pos.clone(), string_value()).prop_map(|(nth, value)| Mutation::Str { nth, value }),
-        (pos.clone(), pos.clone()).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
-        pos.clone().prop_map(|at| Mutation::Truncate { at }),
-        (pos.clone(), 0u8..8).prop_map(|(at, bit)| Mutation::FlipBit { at, bit }),
+        (pos, string_value()).prop_map(|(nth, value)| Mutation::Str { nth, value }),
+        (pos, pos).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
+        pos.prop_map(|at| Mutation::Truncate { at }),
+        (pos, 0u8..8).prop_map(|(at, bit)| Mutation::FlipBit { at, bit }),
         (pos, 1usize..2000, prop::sample::select(vec!['(', '[', '{']))
             .prop_map(|(at, depth, open)| Mutation::Nest { at, depth, open }),
     ]

@@ -122,6 +122,13 @@ fn exists(fs: &dyn Fs, p: &Path) -> Result<bool, StoreError> {
     fs.exists(p).map_err(|e| StoreError::io("look at", p, e))
 }
 
+/// The folder relative paths of a project start from, as given (empty for a project file
+/// named without a folder, as [`super::DiskState`] has it).
+fn base(project_file: &Path) -> &Path {
+    project_file.parent().unwrap_or(Path::new(""))
+}
+
+/// The folder of `p`, as a path the file system can open (`.` for none).
 fn parent(p: &Path) -> &Path {
     p.parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -192,7 +199,7 @@ pub(crate) fn replace_all(
     // 2. The journal: the commit point.
     let journal = journal_path(project_file);
     let committed = (|| {
-        let bytes = journal_bytes(dir, files)?;
+        let bytes = journal_bytes(base(project_file), files)?;
         let tmp = write_temp(fs, &journal, &bytes)?;
         fs.rename(&tmp, &journal)
             .map_err(|e| StoreError::io("write journal", &journal, e))?;
@@ -295,7 +302,7 @@ pub fn recover(fs: &dyn Fs, project_file: &Path) -> Result<Option<Recovery>, Sto
             bad = Some(format!("unsafe path \"{}\"", e.target));
             break;
         };
-        let target = rel.to_native(dir);
+        let target = rel.to_native(base(project_file));
         let inside = match (&canonical_dir, parent(&target).canonicalize()) {
             (Some(d), Ok(p)) => p.starts_with(d),
             _ => false,
@@ -456,6 +463,24 @@ mod tests {
             b"old ann"
         );
         assert!(!journal_path(&project).exists());
+    }
+
+    /// A project file named without a folder (`marginalia p.marginalia.ron`).
+    #[test]
+    fn journal_paths_relative_to_a_bare_project_file_name() {
+        let files = [Replace {
+            target: Path::new("sources/a.txt.ann.ron"),
+            bytes: b"x",
+        }];
+        let bytes = journal_bytes(base(Path::new("p.marginalia.ron")), &files).unwrap();
+        let j: JournalFile = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(j.files[0].target, "sources/a.txt.ann.ron");
+        assert_eq!(
+            RelPath::parse(&j.files[0].target)
+                .unwrap()
+                .to_native(base(Path::new("p.marginalia.ron"))),
+            Path::new("sources/a.txt.ann.ron")
+        );
     }
 
     #[test]
