@@ -21,6 +21,8 @@ pub struct Session {
     pub load_problems: Vec<Problem>,
     /// Bumped on every change, so views can cache derived data.
     pub generation: u64,
+    /// What a failed Save As may have left on disk, until it is retried or succeeds.
+    failed_save_as: Option<DiskState>,
 }
 
 impl Session {
@@ -34,6 +36,7 @@ impl Session {
             unsaved: Touched::default(),
             load_problems: loaded.problems,
             generation: 0,
+            failed_save_as: None,
         })
     }
 
@@ -49,6 +52,7 @@ impl Session {
             },
             load_problems: Vec::new(),
             generation: 0,
+            failed_save_as: None,
         }
     }
 
@@ -119,6 +123,38 @@ impl Session {
     /// Saves the whole project under a new project file in the same folder, or in another
     /// folder when every source can be reached from it.
     pub fn save_as(&mut self, project_file: PathBuf) -> Result<SaveReport, StoreError> {
+        self.save_as_with(&store::fs::RealFs, project_file)
+    }
+
+    /// [`Session::save_as`] through a file-system seam. Retrying a failed Save As to the
+    /// same file knows what the failed one may have left there, so it is no false conflict.
+    pub fn save_as_with(
+        &mut self,
+        fs: &dyn store::fs::Fs,
+        project_file: PathBuf,
+    ) -> Result<SaveReport, StoreError> {
+        let mut disk = match self.failed_save_as.take() {
+            Some(prev) if prev.project_file == project_file => prev,
+            // Save As over the open project file is a save of everything.
+            _ if project_file == self.disk.project_file => self.disk.clone(),
+            _ => self.fresh_disk_state(project_file),
+        };
+        let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
+        match store::save_with(fs, &self.project, &mut disk, true, &all) {
+            Ok(report) => {
+                self.disk = disk;
+                self.unsaved = Touched::default();
+                Ok(report)
+            }
+            Err(e) => {
+                self.failed_save_as = Some(disk);
+                Err(e)
+            }
+        }
+    }
+
+    /// What is on disk for a project about to be saved as `project_file` for the first time.
+    fn fresh_disk_state(&self, project_file: PathBuf) -> DiskState {
         let mut disk = DiskState::new(project_file);
         if disk.dir != self.disk.dir {
             disk.docs = self
@@ -136,11 +172,7 @@ impl Session {
                 })
                 .collect();
         }
-        let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
-        let report = store::save(&self.project, &mut disk, true, &all)?;
-        self.disk = disk;
-        self.unsaved = Touched::default();
-        Ok(report)
+        disk
     }
 
     /// The project's display name.

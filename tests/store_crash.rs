@@ -289,3 +289,43 @@ fn load_reports_a_finished_interrupted_save() {
     }
     assert!(seen, "no crash point left a journal");
 }
+
+/// Save As into a new folder on a full disk, at every step: retrying it after one more
+/// edit is no false conflict, and the new folder loads as saved. A project whose only
+/// file is the project file takes the one-file path (no journal) too.
+#[test]
+fn full_disk_during_save_as_then_retry_without_false_conflict() {
+    for with_documents in [true, false] {
+        let count = {
+            let tmp = tempfile::tempdir().unwrap();
+            let mut s = saved_project(&tmp.path().join("a"));
+            if !with_documents {
+                s.project.documents.clear();
+            }
+            let fs = FaultyFs::new(usize::MAX, Fault::NoSpace);
+            s.save_as_with(&fs, tmp.path().join(PROJECT)).unwrap();
+            fs.steps()
+        };
+        for n in 0..count {
+            let tmp = tempfile::tempdir().unwrap();
+            let mut s = saved_project(&tmp.path().join("a"));
+            if !with_documents {
+                s.project.documents.clear();
+            }
+            let target = tmp.path().join("b").join(PROJECT);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            let _ = s.save_as_with(&FaultyFs::new(n, Fault::NoSpace), target.clone());
+            let mut info = s.project.info.clone();
+            info.description = "after the disk was full".into();
+            s.commit(Transaction::new("d").with(Edit::Info {
+                before: s.project.info.clone(),
+                after: info,
+            }))
+            .unwrap();
+            s.save_as(target.clone())
+                .unwrap_or_else(|e| panic!("documents {with_documents}, step {n}: {e}"));
+            let loaded = store::load(&target).unwrap();
+            assert_eq!(loaded.project.info, s.project.info);
+        }
+    }
+}
