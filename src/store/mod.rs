@@ -2,8 +2,9 @@
 //!
 //! See [`format`] for the layout and why annotations live in one file per document.
 //! Loading is strict (a malformed, oversized or unsafe file is an error naming the file
-//! and line) and never falls back to defaults; saving is deterministic, atomic, and
-//! refuses to overwrite a file that changed on disk since it was read.
+//! and line) and never falls back to defaults; saving is deterministic, atomic for the
+//! whole project (see [`journal`]), and refuses to overwrite a file that changed on disk
+//! since it was read. Only regular files are read ([`fs::open_regular`]).
 
 mod error;
 pub mod format;
