@@ -49,6 +49,21 @@ enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Git merge driver: three-way merge of one project or annotation file into OURS.
+    /// Exits 0 when clean, 1 when conflicts were recorded in the file.
+    Merge {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+        /// The file's path in the repository (git's %P).
+        #[arg(long)]
+        path: Option<PathBuf>,
+    },
+    /// Set up a project in a git repository: .gitattributes, .gitignore, merge driver.
+    GitSetup {
+        /// Project file or folder (default: the current folder).
+        project: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -123,6 +138,35 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             let file = marginalia::import::run(importer.as_ref(), &source, &out)
                 .with_context(|| format!("{} import failed", importer.label()))?;
             println!("created project {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Merge {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => {
+            let labels = marginalia::model::merge::Labels::default();
+            let outcome = cli::merge::run(&base, &ours, &theirs, path.as_deref(), &labels)?;
+            eprint!(
+                "{}",
+                cli::merge::report(&outcome, path.as_deref().unwrap_or(&ours))
+            );
+            Ok(if outcome.conflicts.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Some(Cmd::GitSetup { project }) => {
+            let project = project.unwrap_or_else(|| PathBuf::from("."));
+            let exe = std::env::current_exe().context("cannot find the marginalia executable")?;
+            let report = cli::git_setup::run(&project, &exe)
+                .with_context(|| format!("cannot set up git for {}", project.display()))?;
+            for (file, lines) in &report.appended {
+                println!("{file}: {} line(s) added", lines.len());
+            }
+            println!("merge driver: {}", report.driver);
             Ok(ExitCode::SUCCESS)
         }
         None => {

@@ -1,6 +1,8 @@
 //! The command line: `marginalia [PROJECT]`, `marginalia check`, and friends.
 
 pub mod check;
+pub mod git_setup;
+pub mod merge;
 
 use std::path::PathBuf;
 

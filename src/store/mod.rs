@@ -8,12 +8,15 @@
 mod error;
 pub mod format;
 mod load;
+pub mod merge;
 mod save;
 
 pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
 pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
-pub use save::{SaveReport, document_bytes, project_bytes, save, write_atomic};
+pub use save::{
+    SaveReport, document_bytes, document_bytes_with, project_bytes, save, write_atomic,
+};
 
 use crate::model::{
     ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, RelPath, SourceInfo, SourceText,
