@@ -589,8 +589,45 @@ pub fn missing_references(p: &Project) -> BTreeMap<RecordKey, Vec<RecordKey>> {
     out
 }
 
-/// The version of a record a project holds.
-fn lookup(p: &Project, key: &RecordKey) -> Option<Record> {
+/// The key of every record a project holds (the document list of a project file is not a
+/// project record).
+pub fn record_keys(p: &Project) -> BTreeSet<RecordKey> {
+    let mut out = BTreeSet::from([RecordKey::Info]);
+    let s = &p.schema;
+    out.extend(
+        s.entity_types
+            .iter()
+            .map(|t| RecordKey::EntityType(t.id.clone())),
+    );
+    out.extend(
+        s.event_types
+            .iter()
+            .map(|t| RecordKey::EventType(t.id.clone())),
+    );
+    out.extend(
+        s.relation_types
+            .iter()
+            .map(|t| RecordKey::RelationType(t.id.clone())),
+    );
+    out.extend(
+        s.attributes
+            .iter()
+            .map(|t| RecordKey::Attribute(t.id.clone())),
+    );
+    out.extend(p.registry.keys().map(|e| RecordKey::Entry(*e)));
+    for (d, doc) in &p.documents {
+        out.insert(RecordKey::Document(*d));
+        out.extend(
+            doc.annotations
+                .keys()
+                .map(|a| RecordKey::Annotation(*d, *a)),
+        );
+    }
+    out
+}
+
+/// The version of a record a project holds; `None` when it holds none.
+pub fn record(p: &Project, key: &RecordKey) -> Option<Record> {
     match key {
         RecordKey::Info => Some(Record::Info(p.info.clone())),
         RecordKey::EntityType(s) => p.schema.entity(s).cloned().map(Record::EntityType),
@@ -642,7 +679,7 @@ fn restore_referenced(
             if !tried.insert(key.clone()) {
                 continue;
             }
-            let Some(rec) = lookup(base, &key) else {
+            let Some(rec) = record(base, &key) else {
                 continue;
             };
             if !insert(merged, &key, rec.clone()) {
@@ -653,7 +690,7 @@ fn restore_referenced(
                 key.clone(),
                 ConflictKind::DeletedButReferenced,
                 Side::Base,
-                [Some(rec), lookup(ours, &key), lookup(theirs, &key)],
+                [Some(rec), record(ours, &key), record(theirs, &key)],
             );
             if let Some(c) = ctx.conflicts.last_mut() {
                 c.referenced_by = by;
