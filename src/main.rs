@@ -58,6 +58,12 @@ enum Cmd {
         /// The file's path in the repository (git's %P).
         #[arg(long)]
         path: Option<PathBuf>,
+        /// What to call our side in recorded conflicts (git's %X).
+        #[arg(long)]
+        ours_label: Option<String>,
+        /// What to call their side in recorded conflicts (git's %Y).
+        #[arg(long)]
+        theirs_label: Option<String>,
     },
     /// Set up a project in a git repository: .gitattributes, .gitignore, merge driver.
     GitSetup {
@@ -145,8 +151,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             ours,
             theirs,
             path,
+            ours_label,
+            theirs_label,
         }) => {
-            let labels = marginalia::model::merge::Labels::default();
+            let labels = cli::merge::labels(ours_label, theirs_label);
             let outcome = cli::merge::run(&base, &ours, &theirs, path.as_deref(), &labels)?;
             eprint!(
                 "{}",

@@ -280,6 +280,12 @@ fn the_same_annotation_changed_on_both_branches_is_a_recorded_conflict() {
     };
     assert_eq!(note(&c.ours), "Bob: this is Stalin");
     assert_eq!(note(&c.theirs), "Alice: this is Mao");
+    // git ≥ 2.44 names the sides; older versions leave the driver's defaults.
+    assert!(
+        ["alice", "theirs"].contains(&c.theirs_label.as_str()),
+        "{}",
+        c.theirs_label
+    );
     // The merged project holds ours until someone decides.
     assert_eq!(
         the_doc(&loaded.project).annotations[&target].note,

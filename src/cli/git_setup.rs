@@ -52,10 +52,12 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-/// The driver command git runs, for the executable `exe`.
+/// The driver command git runs, for the executable `exe`. `%X` and `%Y` are the names git
+/// gives the two sides (git 2.44 and later; older versions pass them unexpanded, which the
+/// driver ignores).
 pub fn driver_command(exe: &Path) -> String {
     format!(
-        "{} merge %O %A %B --path %P",
+        "{} merge %O %A %B --path %P --ours-label %X --theirs-label %Y",
         shell_quote(&exe.to_string_lossy())
     )
 }
@@ -200,7 +202,7 @@ mod tests {
         assert_eq!(shell_quote("/it's/m"), "'/it'\\''s/m'");
         assert_eq!(
             driver_command(Path::new("/opt/m")),
-            "/opt/m merge %O %A %B --path %P"
+            "/opt/m merge %O %A %B --path %P --ours-label %X --theirs-label %Y"
         );
     }
 

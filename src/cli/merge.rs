@@ -18,6 +18,22 @@ pub struct Outcome {
     pub conflicts: Vec<Conflict>,
 }
 
+/// Side names from the command line; a missing, empty or unexpanded (`%X`) one falls back to
+/// "ours" / "theirs".
+pub fn labels(ours: Option<String>, theirs: Option<String>) -> Labels {
+    let usable = |s: &Option<String>| {
+        s.as_ref()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty() && !s.starts_with('%'))
+            .map(str::to_owned)
+    };
+    let d = Labels::default();
+    Labels {
+        ours: usable(&ours).unwrap_or(d.ours),
+        theirs: usable(&theirs).unwrap_or(d.theirs),
+    }
+}
+
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
