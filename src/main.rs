@@ -64,6 +64,9 @@ enum Cmd {
         /// What to call their side in recorded conflicts (git's %Y).
         #[arg(long)]
         theirs_label: Option<String>,
+        /// The base commit's name (git's %S).
+        #[arg(long)]
+        base_label: Option<String>,
     },
     /// Set up a project in a git repository: .gitattributes, .gitignore, merge driver.
     GitSetup {
@@ -153,9 +156,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             path,
             ours_label,
             theirs_label,
+            base_label,
         }) => {
+            let revs = cli::merge::Revisions {
+                base: base_label,
+                ours: ours_label.clone(),
+                theirs: theirs_label.clone(),
+            };
             let labels = cli::merge::labels(ours_label, theirs_label);
-            let outcome = cli::merge::run(&base, &ours, &theirs, path.as_deref(), &labels)?;
+            let outcome = cli::merge::run(&base, &ours, &theirs, path.as_deref(), &labels, &revs)?;
             eprint!(
                 "{}",
                 cli::merge::report(&outcome, path.as_deref().unwrap_or(&ours))

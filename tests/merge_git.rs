@@ -322,3 +322,195 @@ fn the_same_annotation_changed_on_both_branches_is_a_recorded_conflict() {
     git(&dir, &["commit", "-q", "-am", "resolved"]);
     assert!(git(&dir, &["status", "--porcelain"]).is_empty());
 }
+
+fn link(p: &Project, ann: AnnId, entry: EntryId) -> Edit {
+    let doc = the_doc(p);
+    let before = doc.annotations.get(&ann).unwrap().clone();
+    let mut after = before.clone();
+    if let Body::Mention(m) = &mut after.body {
+        m.entry = Some(entry);
+    }
+    Edit::Annotation {
+        doc: doc.id(),
+        before: Some(Box::new(before)),
+        after: Some(Box::new(after)),
+    }
+}
+
+fn remove_entry(p: &Project, entry: EntryId) -> Edit {
+    Edit::Entry {
+        before: Some(Box::new(p.registry[&entry].clone())),
+        after: None,
+    }
+}
+
+/// One branch deletes a registry entry, the other links a mention to it (annotation file)
+/// and adds an entry of its own (so both changed the project file and git runs the driver
+/// on it): the project-file driver reads the other branch's annotation files through git
+/// and restores the entry with a conflict instead of leaving the link dangling.
+#[test]
+fn deleting_an_entry_another_branch_links_to_is_a_conflict_not_a_dangling_link() {
+    if !git_available() {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let (_tmp, dir) = repo();
+    let ship = Entry::new(Slug::new("organization"), "Jutlandia (hospital ship)");
+    edit(&dir, |_| {
+        Transaction::new("add").with(Edit::Entry {
+            before: None,
+            after: Some(Box::new(ship.clone())),
+        })
+    });
+    git(&dir, &["commit", "-q", "-am", "entry"]);
+    let base = marginalia::store::load(&dir.join(PROJECT)).unwrap().project;
+    let mention = the_doc(&base)
+        .annotations
+        .values()
+        .find(|a| {
+            a.as_mention()
+                .is_some_and(|m| m.type_id.as_str() == "organization")
+        })
+        .unwrap()
+        .id;
+    git(&dir, &["checkout", "-q", "-b", "alice"]);
+    edit(&dir, |p| {
+        Transaction::new("link")
+            .with(link(p, mention, ship.id))
+            .with(Edit::Entry {
+                before: None,
+                after: Some(Box::new(Entry::new(Slug::new("person"), "Peng Dehuai"))),
+            })
+    });
+    git(&dir, &["commit", "-q", "-am", "Alice links"]);
+    git(&dir, &["checkout", "-q", "main"]);
+    edit(&dir, |p| {
+        Transaction::new("delete").with(remove_entry(p, ship.id))
+    });
+    git(&dir, &["commit", "-q", "-am", "Bob deletes the entry"]);
+    let o = git_out(&dir, &["merge", "--no-edit", "alice"]);
+    let out = format!(
+        "{}{}{}",
+        git(&dir, &["log", "--stat", "--format=%s", "-3", "--all"]),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!o.status.success(), "git must report the conflict: {out}");
+    let loaded = marginalia::store::load(&dir.join(PROJECT)).unwrap();
+    assert_eq!(loaded.project.registry.get(&ship.id), Some(&ship), "{out}");
+    assert_eq!(loaded.project.conflicts.len(), 1, "{out}");
+    let c = &loaded.project.conflicts[0];
+    assert_eq!(c.record, merge::RecordKey::Entry(ship.id));
+    assert_eq!(c.kind, merge::ConflictKind::DeletedButReferenced);
+    assert_eq!(
+        c.referenced_by,
+        vec![merge::RecordKey::Annotation(the_doc(&base).id(), mention)]
+    );
+    let (ok, _, text) = check(&dir);
+    assert!(!ok);
+    assert!(!text.contains("missing registry entry"), "{text}");
+    assert!(text.contains("unresolved merge conflict"), "{text}");
+}
+
+/// Merging two registry entries on one branch (relink, then delete) while the other branch
+/// edits unrelated annotations and adds an entry stays a clean merge.
+#[test]
+fn merging_entries_on_one_branch_stays_clean() {
+    if !git_available() {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let (_tmp, dir) = repo();
+    let base = marginalia::store::load(&dir.join(PROJECT)).unwrap().project;
+    let counts = base.mention_counts();
+    let mut linked = counts.keys().copied();
+    let (gone, keep) = (linked.next().unwrap(), linked.next().unwrap());
+    let other = the_doc(&base)
+        .annotations
+        .values()
+        .find(|a| !a.targets().contains(&Target::Entry(gone)))
+        .unwrap()
+        .id;
+    git(&dir, &["checkout", "-q", "-b", "alice"]);
+    // Alice also adds an entry, so both branches changed the project file and git runs the
+    // driver on it: her unchanged mentions of the merged entry must not count as new links.
+    edit(&dir, |p| {
+        let mut tx = set_note(p, other, "Alice was here");
+        tx.push(Edit::Entry {
+            before: None,
+            after: Some(Box::new(Entry::new(Slug::new("person"), "Peng Dehuai"))),
+        });
+        tx
+    });
+    git(&dir, &["commit", "-q", "-am", "Alice notes"]);
+    git(&dir, &["checkout", "-q", "main"]);
+    edit(&dir, |p| {
+        let mut tx = Transaction::new("merge entries");
+        for (_, a) in p.mentions_of(gone) {
+            tx.push(link(p, a, keep));
+        }
+        tx.push(remove_entry(p, gone));
+        tx
+    });
+    git(&dir, &["commit", "-q", "-am", "Bob merges two entries"]);
+    let o = git_out(&dir, &["merge", "--no-edit", "alice"]);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let loaded = marginalia::store::load(&dir.join(PROJECT)).unwrap();
+    assert!(!loaded.project.registry.contains_key(&gone));
+    assert!(loaded.project.conflicts.is_empty());
+    assert_eq!(
+        the_doc(&loaded.project).annotations[&other].note,
+        "Alice was here"
+    );
+    let (ok, _, text) = check(&dir);
+    assert!(ok, "{text}");
+}
+
+/// The limit of a per-file driver: when each branch changed a different file (one deleted an
+/// entry in the project file, the other linked to it in an annotation file), git merges
+/// without calling any driver. `marginalia check` catches the dangling link.
+#[test]
+fn a_link_git_merges_without_the_driver_is_caught_by_check() {
+    if !git_available() {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let (_tmp, dir) = repo();
+    let ship = Entry::new(Slug::new("organization"), "Jutlandia (hospital ship)");
+    edit(&dir, |_| {
+        Transaction::new("add").with(Edit::Entry {
+            before: None,
+            after: Some(Box::new(ship.clone())),
+        })
+    });
+    git(&dir, &["commit", "-q", "-am", "entry"]);
+    let base = marginalia::store::load(&dir.join(PROJECT)).unwrap().project;
+    let mention = the_doc(&base)
+        .annotations
+        .values()
+        .find(|a| {
+            a.as_mention()
+                .is_some_and(|m| m.type_id.as_str() == "organization")
+        })
+        .unwrap()
+        .id;
+    git(&dir, &["checkout", "-q", "-b", "alice"]);
+    edit(&dir, |p| {
+        Transaction::new("link").with(link(p, mention, ship.id))
+    });
+    git(&dir, &["commit", "-q", "-am", "Alice links"]);
+    git(&dir, &["checkout", "-q", "main"]);
+    edit(&dir, |p| {
+        Transaction::new("delete").with(remove_entry(p, ship.id))
+    });
+    git(&dir, &["commit", "-q", "-am", "Bob deletes the entry"]);
+    git(&dir, &["merge", "--no-edit", "alice"]);
+    let (ok, _, text) = check(&dir);
+    assert!(!ok, "{text}");
+    assert!(text.contains("missing registry entry"), "{text}");
+}

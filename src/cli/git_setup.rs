@@ -57,7 +57,7 @@ fn shell_quote(s: &str) -> String {
 /// driver ignores).
 pub fn driver_command(exe: &Path) -> String {
     format!(
-        "{} merge %O %A %B --path %P --ours-label %X --theirs-label %Y",
+        "{} merge %O %A %B --path %P --base-label %S --ours-label %X --theirs-label %Y",
         shell_quote(&exe.to_string_lossy())
     )
 }
@@ -202,7 +202,7 @@ mod tests {
         assert_eq!(shell_quote("/it's/m"), "'/it'\\''s/m'");
         assert_eq!(
             driver_command(Path::new("/opt/m")),
-            "/opt/m merge %O %A %B --path %P --ours-label %X --theirs-label %Y"
+            "/opt/m merge %O %A %B --path %P --base-label %S --ours-label %X --theirs-label %Y"
         );
     }
 

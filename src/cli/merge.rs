@@ -5,11 +5,16 @@
 //! OURS (`%A`) in every case but an error: clean → exit 0; conflicts → the file records them
 //! (it still loads) and the exit status is 1, so git reports a conflict.
 
-use crate::model::merge::{Conflict, Labels};
-use crate::store::merge::{FileKind, Version, merge_file};
+use crate::model::merge::{Conflict, Labels, RecordKey, Side};
+use crate::model::{DocId, RelPath};
+use crate::store::merge::{
+    FileKind, OutsideReferences, Version, changed_references, merge_file_with, parse_document_file,
+};
 use anyhow::{Context as _, bail};
-use std::io::Write as _;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 /// What the driver did.
 #[derive(Debug)]
@@ -38,14 +43,27 @@ fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
+/// The commits git is merging, as it names them to the driver (`%S`, `%X`, `%Y`); each is
+/// used only if git resolves it to a commit.
+#[derive(Clone, Debug, Default)]
+pub struct Revisions {
+    pub base: Option<String>,
+    pub ours: Option<String>,
+    pub theirs: Option<String>,
+}
+
 /// Merges the three files and writes the result into `ours`. `path` is the file's path in
-/// the repository (git's `%P`), used to tell the kind of file and in messages.
+/// the repository (git's `%P`), used to tell the kind of file and in messages. For a project
+/// file merged in a git repository, `revs` lets the driver read the annotation files of the
+/// commits being merged, so a registry entry or type deleted on one side while the other
+/// side's new annotations refer to it is restored with a conflict rather than left dangling.
 pub fn run(
     base: &Path,
     ours: &Path,
     theirs: &Path,
     path: Option<&Path>,
     labels: &Labels,
+    revs: &Revisions,
 ) -> anyhow::Result<Outcome> {
     let (b, o, t) = (read(base)?, read(ours)?, read(theirs)?);
     let kind = path
@@ -61,7 +79,11 @@ pub fn run(
     };
     let shown = |p: &Path| path.map_or_else(|| p.to_path_buf(), Path::to_path_buf);
     let (sb, so, st) = (shown(base), shown(ours), shown(theirs));
-    let merged = merge_file(
+    let mut outside = match (kind, path) {
+        (FileKind::Project, Some(p)) => GitOutside::new(p, revs),
+        _ => None,
+    };
+    let merged = merge_file_with(
         kind,
         Version {
             path: &sb,
@@ -76,7 +98,13 @@ pub fn run(
             bytes: &t,
         },
         labels,
+        outside.as_mut().map(|g| g as &mut dyn OutsideReferences),
     )?;
+    if let Some(g) = &outside {
+        for n in &g.notes {
+            eprintln!("marginalia: {n}");
+        }
+    }
     if merged.bytes != o {
         write_replacing(ours, &merged.bytes)?;
     }
@@ -173,4 +201,165 @@ pub fn conflict_details(conflicts: &[Conflict]) -> String {
         }
     }
     s
+}
+
+/// Reads blobs of other commits through one `git cat-file --batch` process.
+struct GitFiles {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl GitFiles {
+    fn start() -> Option<Self> {
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let stdin = child.stdin.take()?;
+        let stdout = BufReader::new(child.stdout.take()?);
+        Some(Self {
+            child,
+            stdin: Some(stdin),
+            stdout,
+        })
+    }
+
+    /// The blob `rev:path`, or `None` when there is none.
+    fn read(&mut self, rev: &str, path: &str) -> Option<Vec<u8>> {
+        if path.contains('\n') {
+            return None;
+        }
+        let stdin = self.stdin.as_mut()?;
+        writeln!(stdin, "{rev}:{path}").ok()?;
+        stdin.flush().ok()?;
+        let mut header = String::new();
+        self.stdout.read_line(&mut header).ok()?;
+        let mut parts = header.split_whitespace();
+        let (_, kind, size) = (parts.next()?, parts.next()?, parts.next());
+        let size: usize = size?.parse().ok()?;
+        let mut buf = vec![0; size + 1];
+        self.stdout.read_exact(&mut buf).ok()?;
+        buf.pop();
+        (kind == "blob").then_some(buf)
+    }
+}
+
+impl Drop for GitFiles {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// The commit git names `label` (its first word: rebase labels add the subject), if any.
+fn resolve(label: Option<&str>) -> Option<String> {
+    let word = label?.split_whitespace().next()?;
+    if word.starts_with('%') {
+        return None;
+    }
+    let out = Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet"])
+        .arg(format!("{word}^{{commit}}"))
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let sha = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    (out.status.success() && !sha.is_empty()).then_some(sha)
+}
+
+/// [`OutsideReferences`] answered from the commits being merged.
+struct GitOutside {
+    files: Option<GitFiles>,
+    /// The project folder, relative to the repository, with a trailing `/` (or empty).
+    prefix: String,
+    base: Option<String>,
+    ours: Option<String>,
+    theirs: Option<String>,
+    /// What could not be checked, for git's log.
+    notes: Vec<String>,
+}
+
+impl GitOutside {
+    fn new(path: &Path, revs: &Revisions) -> Option<Self> {
+        let ours = resolve(revs.ours.as_deref());
+        let theirs = resolve(revs.theirs.as_deref());
+        if ours.is_none() && theirs.is_none() {
+            return None;
+        }
+        let prefix = path
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .filter(|p| !p.is_empty())
+            .map_or_else(String::new, |p| format!("{p}/"));
+        Some(Self {
+            files: None,
+            prefix,
+            base: resolve(revs.base.as_deref()),
+            ours,
+            theirs,
+            notes: Vec::new(),
+        })
+    }
+
+    fn read_doc(
+        &mut self,
+        rev: &str,
+        file: &RelPath,
+    ) -> Option<crate::store::format::DocumentFile> {
+        let path = format!("{}{file}", self.prefix);
+        if self.files.is_none() {
+            self.files = GitFiles::start();
+        }
+        let bytes = self.files.as_mut()?.read(rev, &path)?;
+        match parse_document_file(Path::new(&path), &bytes) {
+            Ok(df) => Some(df),
+            Err(e) => {
+                self.notes
+                    .push(format!("references from it are not checked: {e}"));
+                None
+            }
+        }
+    }
+}
+
+impl OutsideReferences for GitOutside {
+    fn referring(
+        &mut self,
+        side: Side,
+        deleted: &BTreeSet<RecordKey>,
+        files: &BTreeMap<DocId, RelPath>,
+        base_files: &BTreeMap<DocId, RelPath>,
+    ) -> BTreeMap<RecordKey, Vec<RecordKey>> {
+        let mut out: BTreeMap<RecordKey, Vec<RecordKey>> = BTreeMap::new();
+        let rev = match side {
+            Side::Ours => self.ours.clone(),
+            Side::Theirs => self.theirs.clone(),
+            Side::Base => None,
+        };
+        let Some(rev) = rev else {
+            self.notes.push(format!(
+                "cannot read the {side:?} side's annotation files from git; links from them to the {} deleted registry entries or types are not checked",
+                deleted.len()
+            ));
+            return out;
+        };
+        let base_rev = self.base.clone();
+        for (doc, file) in files {
+            let Some(side_file) = self.read_doc(&rev, file) else {
+                continue;
+            };
+            let base_file = match (&base_rev, base_files.get(doc)) {
+                (Some(b), Some(f)) => self.read_doc(b, f),
+                _ => None,
+            };
+            for (key, by) in changed_references(&side_file, base_file.as_ref(), deleted) {
+                out.entry(key).or_default().push(by);
+            }
+        }
+        out
+    }
 }

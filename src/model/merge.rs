@@ -674,32 +674,94 @@ fn restore_referenced(
     let mut tried = BTreeSet::new();
     loop {
         let missing = missing_references(merged);
-        let mut restored = false;
-        for (key, by) in missing {
-            if !tried.insert(key.clone()) {
-                continue;
-            }
-            let Some(rec) = record(base, &key) else {
-                continue;
-            };
-            if !insert(merged, &key, rec.clone()) {
-                continue;
-            }
-            restored = true;
-            ctx.conflict(
-                key.clone(),
-                ConflictKind::DeletedButReferenced,
-                Side::Base,
-                [Some(rec), record(ours, &key), record(theirs, &key)],
-            );
-            if let Some(c) = ctx.conflicts.last_mut() {
-                c.referenced_by = by;
-            }
-        }
-        if !restored {
+        if !restore(ctx, merged, [base, ours, theirs], missing, &mut tried) {
             break;
         }
     }
+}
+
+/// Restores from the base each of `missing` not tried yet, recording a conflict naming who
+/// refers to it. Returns whether anything was restored.
+fn restore(
+    ctx: &mut Ctx<'_>,
+    merged: &mut Project,
+    [base, ours, theirs]: [&Project; 3],
+    missing: BTreeMap<RecordKey, Vec<RecordKey>>,
+    tried: &mut BTreeSet<RecordKey>,
+) -> bool {
+    let mut restored = false;
+    for (key, by) in missing {
+        if !tried.insert(key.clone()) {
+            continue;
+        }
+        let Some(rec) = record(base, &key) else {
+            continue;
+        };
+        if record(merged, &key).is_some() || !insert(merged, &key, rec.clone()) {
+            continue;
+        }
+        restored = true;
+        ctx.conflict(
+            key.clone(),
+            ConflictKind::DeletedButReferenced,
+            Side::Base,
+            [Some(rec), record(ours, &key), record(theirs, &key)],
+        );
+        if let Some(c) = ctx.conflicts.last_mut() {
+            c.referenced_by = by;
+        }
+    }
+    restored
+}
+
+/// Restores records that the merge deleted but that records outside the merged project
+/// still refer to (`referring`: record → who refers to it, e.g. annotations in other files
+/// when only the project file is merged), with a conflict for each; then restores what those
+/// need in turn.
+pub fn restore_referenced_elsewhere(
+    merged: &mut Merged,
+    [base, ours, theirs]: [&Project; 3],
+    referring: BTreeMap<RecordKey, Vec<RecordKey>>,
+    labels: &Labels,
+) {
+    let mut ctx = Ctx {
+        labels,
+        conflicts: Vec::new(),
+    };
+    let mut tried = BTreeSet::new();
+    if restore(
+        &mut ctx,
+        &mut merged.project,
+        [base, ours, theirs],
+        referring,
+        &mut tried,
+    ) {
+        restore_referenced(&mut ctx, &mut merged.project, base, ours, theirs);
+    }
+    merged.new_conflicts.extend(ctx.conflicts.iter().cloned());
+    merged.new_conflicts.sort_by(|a, b| a.record.cmp(&b.record));
+    merged.project.conflicts.extend(ctx.conflicts);
+    merged
+        .project
+        .conflicts
+        .sort_by(|a, b| a.record.cmp(&b.record));
+}
+
+/// The project-wide records (registry entries, types, attributes) an annotation refers to.
+pub fn outside_references(a: &Annotation) -> Vec<RecordKey> {
+    let mut out = Vec::new();
+    out.push(match &a.body {
+        Body::Mention(m) => RecordKey::EntityType(m.type_id.clone()),
+        Body::Event(e) => RecordKey::EventType(e.type_id.clone()),
+        Body::Relation(r) => RecordKey::RelationType(r.type_id.clone()),
+    });
+    out.extend(a.attributes.keys().map(|k| RecordKey::Attribute(k.clone())));
+    for t in a.targets() {
+        if let Target::Entry(e) = t {
+            out.push(RecordKey::Entry(e));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,9 +11,12 @@ use super::StoreError;
 use super::format::{DOC_SUFFIX, DocRef, DocumentFile, PROJECT_SUFFIX, ProjectFile};
 use super::load::parse_versioned;
 use super::save::{document_bytes_with, project_bytes};
-use crate::model::merge::{Conflict, Labels, merge_document_list, merge_projects};
+use crate::model::merge::{
+    Conflict, Labels, RecordKey, Side, merge_document_list, merge_projects, outside_references,
+    record_keys, restore_referenced_elsewhere,
+};
 use crate::model::{DocId, Document, Project, RelPath, Schema};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Which kind of Marginalia file is being merged.
@@ -175,6 +178,49 @@ fn document_of(v: &Version<'_>) -> Result<Project, StoreError> {
     Ok(p)
 }
 
+/// What a project-file merge asks about the annotation files it cannot see: which
+/// annotations refer to project-wide records (registry entries, types, attributes) that the
+/// merge would delete. Git's driver answers from the two commits being merged.
+pub trait OutsideReferences {
+    /// `deleted`: records the merge deletes though `side` still has them. `files`: that
+    /// side's annotation files; `base_files`: the base's. Returns each deleted record that an
+    /// annotation of `side`, added or changed since the base, refers to, with those
+    /// annotations.
+    fn referring(
+        &mut self,
+        side: Side,
+        deleted: &BTreeSet<RecordKey>,
+        files: &BTreeMap<DocId, RelPath>,
+        base_files: &BTreeMap<DocId, RelPath>,
+    ) -> BTreeMap<RecordKey, Vec<RecordKey>>;
+}
+
+/// The references from `side` (one version of an annotation file) to records in `deleted`,
+/// made by annotations that differ from the `base` version of the file, as
+/// (referenced record, referring annotation). Without a base every annotation counts.
+pub fn changed_references(
+    side: &DocumentFile,
+    base: Option<&DocumentFile>,
+    deleted: &BTreeSet<RecordKey>,
+) -> Vec<(RecordKey, RecordKey)> {
+    let before: BTreeMap<_, _> = base
+        .map(|b| b.annotations.iter().map(|a| (a.id, a)).collect())
+        .unwrap_or_default();
+    let doc = side.document.id;
+    let mut out = Vec::new();
+    for a in &side.annotations {
+        if before.get(&a.id) == Some(&a) {
+            continue;
+        }
+        for k in outside_references(a) {
+            if deleted.contains(&k) {
+                out.push((k, RecordKey::Annotation(doc, a.id)));
+            }
+        }
+    }
+    out
+}
+
 /// Merges three versions of one file of `kind`.
 pub fn merge_file(
     kind: FileKind,
@@ -182,6 +228,19 @@ pub fn merge_file(
     ours: Version<'_>,
     theirs: Version<'_>,
     labels: &Labels,
+) -> Result<FileMerge, StoreError> {
+    merge_file_with(kind, base, ours, theirs, labels, None)
+}
+
+/// [`merge_file`], asking `outside` which annotation files refer to project-wide records the
+/// merge of a project file would delete; those are restored with a conflict instead.
+pub fn merge_file_with(
+    kind: FileKind,
+    base: Version<'_>,
+    ours: Version<'_>,
+    theirs: Version<'_>,
+    labels: &Labels,
+    outside: Option<&mut dyn OutsideReferences>,
 ) -> Result<FileMerge, StoreError> {
     let ser = |e: ron::Error| StoreError::Serialize {
         path: ours.path.to_path_buf(),
@@ -201,6 +260,29 @@ pub fn merge_file(
                 .project
                 .conflicts
                 .sort_by(|a, b| a.record.cmp(&b.record));
+            if let Some(outside) = outside {
+                let kept = record_keys(&merged.project);
+                for (side, p, files) in [(Side::Ours, &o, &od), (Side::Theirs, &t, &td)] {
+                    let deleted: BTreeSet<RecordKey> = record_keys(p)
+                        .into_iter()
+                        .filter(|k| {
+                            matches!(
+                                k,
+                                RecordKey::Entry(_)
+                                    | RecordKey::EntityType(_)
+                                    | RecordKey::EventType(_)
+                                    | RecordKey::RelationType(_)
+                                    | RecordKey::Attribute(_)
+                            ) && !kept.contains(k)
+                        })
+                        .collect();
+                    if deleted.is_empty() {
+                        continue;
+                    }
+                    let found = outside.referring(side, &deleted, files, &bd);
+                    restore_referenced_elsewhere(&mut merged, [&b, &o, &t], found, labels);
+                }
+            }
             let refs: Vec<DocRef> = docs
                 .into_iter()
                 .map(|(id, file)| DocRef { id, file })
