@@ -2,7 +2,7 @@
 //! written into OURS, and conflicts in project files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use marginalia::model::merge::{ConflictKind, RecordKey};
+use marginalia::model::merge::{self, ConflictKind, RecordKey};
 use marginalia::model::*;
 use marginalia::store::format::DocRef;
 use marginalia::store::{self, merge::parse_project_file};
@@ -157,4 +157,30 @@ fn a_malformed_side_is_an_error_naming_the_file_and_ours_is_untouched() {
         "{err}"
     );
     assert_eq!(out, o);
+}
+
+/// A conflict about a document that is no longer in the project is kept in the project file
+/// rather than dropped with the document's file.
+#[test]
+fn a_conflict_about_a_removed_document_stays_in_the_project_file() {
+    let (mut base, refs) = sample();
+    let doc = *base.documents.keys().next().unwrap();
+    let (mut ours, mut theirs) = (base.clone(), base.clone());
+    ours.documents.get_mut(&doc).unwrap().meta.title = "ours".into();
+    theirs.documents.get_mut(&doc).unwrap().meta.title = "theirs".into();
+    let merged = merge::merge_projects(&base, &ours, &theirs, &merge::Labels::default());
+    assert_eq!(merged.new_conflicts.len(), 1);
+    base.conflicts = merged.project.conflicts.clone();
+    base.documents.clear();
+    let out = bytes(&base, &[]);
+    let pf = parse_project_file(Path::new(PROJECT_PATH), &out).unwrap();
+    assert_eq!(pf.conflicts, merged.new_conflicts);
+    // With the document listed, the conflict goes to its annotation file instead.
+    let with_doc = bytes(&merged.project, &refs);
+    assert!(
+        parse_project_file(Path::new(PROJECT_PATH), &with_doc)
+            .unwrap()
+            .conflicts
+            .is_empty()
+    );
 }

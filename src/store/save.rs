@@ -27,10 +27,16 @@ pub fn project_bytes(project: &Project, docs: &[DocRef]) -> Result<Vec<u8>, ron:
         schema: &project.schema,
         registry: project.registry.values().collect(),
         documents: docs.iter().collect(),
+        // Conflicts about a document go to its annotation file; those about a document not
+        // in the list (deleted since) stay here, so none is ever dropped.
         conflicts: project
             .conflicts
             .iter()
-            .filter(|c| c.record.document().is_none())
+            .filter(|c| {
+                c.record
+                    .document()
+                    .is_none_or(|d| !docs.iter().any(|r| r.id == d))
+            })
             .collect(),
     };
     let mut s = String::from(PROJECT_HEADER);
