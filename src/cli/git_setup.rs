@@ -91,13 +91,7 @@ pub fn append_missing(path: &Path, header: &str, wanted: &[String]) -> anyhow::R
         out.push_str(l);
         out.push('\n');
     }
-    store::write_atomic(path, out.as_bytes())
-        .with_context(|| format!("cannot update {}", path.display()))?;
-    // write_atomic keeps the previous version as a backup; it is not needed here.
-    let _ = std::fs::remove_file(path.with_file_name(format!(
-        "{}.bak",
-        path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-    )));
+    super::merge::write_replacing(path, out.as_bytes())?;
     Ok(missing)
 }
 
@@ -219,6 +213,6 @@ mod tests {
             "target/\n*.bak\n# M\n*.recovery\n"
         );
         assert!(append_missing(&path, "# M", &wanted).unwrap().is_empty());
-        assert!(!dir.path().join(".gitignore.bak").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

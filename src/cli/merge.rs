@@ -114,9 +114,9 @@ pub fn run(
     })
 }
 
-/// Replaces `path` with `bytes` through a temporary file and a rename, leaving no backup:
-/// git's `%A` is a scratch file in the work tree.
-fn write_replacing(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Replaces `path` with `bytes` through a temporary file and a rename, leaving no backup
+/// (git's `%A` is a scratch file in the work tree; a user's own `NAME.bak` stays untouched).
+pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -135,7 +135,7 @@ fn write_replacing(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.with_context(|| format!("cannot write the merged file {}", path.display()))
+    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// What the driver prints on standard error for git's log.
