@@ -59,6 +59,30 @@ enum Cmd {
     /// Crash trial: print the state a killed edit loop left the project in.
     #[command(hide = true)]
     DebugProbe { project: PathBuf },
+    /// Git merge driver: three-way merge of one project or annotation file into OURS.
+    /// Exits 0 when clean, 1 when conflicts were recorded in the file.
+    Merge {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+        /// The file's path in the repository (git's %P).
+        #[arg(long)]
+        path: Option<PathBuf>,
+        /// What to call our side in recorded conflicts (git's %X).
+        #[arg(long)]
+        ours_label: Option<String>,
+        /// What to call their side in recorded conflicts (git's %Y).
+        #[arg(long)]
+        theirs_label: Option<String>,
+        /// The base commit's name (git's %S).
+        #[arg(long)]
+        base_label: Option<String>,
+    },
+    /// Set up a project in a git repository: .gitattributes, .gitignore, merge driver.
+    GitSetup {
+        /// Project file or folder (default: the current folder).
+        project: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -141,6 +165,43 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Some(Cmd::DebugProbe { project }) => {
             println!("{}", cli::crash_trial::probe(&project)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Merge {
+            base,
+            ours,
+            theirs,
+            path,
+            ours_label,
+            theirs_label,
+            base_label,
+        }) => {
+            let revs = cli::merge::Revisions {
+                base: base_label,
+                ours: ours_label.clone(),
+                theirs: theirs_label.clone(),
+            };
+            let labels = cli::merge::labels(ours_label, theirs_label);
+            let outcome = cli::merge::run(&base, &ours, &theirs, path.as_deref(), &labels, &revs)?;
+            eprint!(
+                "{}",
+                cli::merge::report(&outcome, path.as_deref().unwrap_or(&ours))
+            );
+            Ok(if outcome.conflicts.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Some(Cmd::GitSetup { project }) => {
+            let project = project.unwrap_or_else(|| PathBuf::from("."));
+            let exe = std::env::current_exe().context("cannot find the marginalia executable")?;
+            let report = cli::git_setup::run(&project, &exe)
+                .with_context(|| format!("cannot set up git for {}", project.display()))?;
+            for (file, lines) in &report.appended {
+                println!("{file}: {} line(s) added", lines.len());
+            }
+            println!("merge driver: {}", report.driver);
             Ok(ExitCode::SUCCESS)
         }
         None => {

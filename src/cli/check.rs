@@ -15,6 +15,9 @@ pub struct CheckReport {
     pub read_only: bool,
     pub counts: Counts,
     pub problems: Vec<Problem>,
+    /// Unresolved merge conflicts, each with every version of its record.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<crate::model::merge::Conflict>,
 }
 
 /// Loads and validates; a load failure is returned as the error.
@@ -32,8 +35,9 @@ pub fn report(
     project: &Project,
     file: &Path,
     read_only: bool,
-    problems: Vec<Problem>,
+    mut problems: Vec<Problem>,
 ) -> CheckReport {
+    problems.extend(super::merge::conflict_problems(project));
     CheckReport {
         project: project.info.name.clone(),
         file: file.display().to_string(),
@@ -41,6 +45,7 @@ pub fn report(
         read_only,
         counts: project.counts(),
         problems,
+        conflicts: project.conflicts.clone(),
     }
 }
 
@@ -81,5 +86,6 @@ pub fn format_text(r: &CheckReport) -> String {
         }
         let _ = writeln!(s, "{sev}: {}{loc}", p.message);
     }
+    s.push_str(&super::merge::conflict_details(&r.conflicts));
     s
 }

@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod crash_trial;
+pub mod git_setup;
+pub mod merge;
 
 use std::path::PathBuf;
 

@@ -8,6 +8,7 @@ pub mod date;
 pub mod document;
 pub mod edit;
 pub mod ids;
+pub mod merge;
 pub mod ops;
 pub mod project;
 pub mod registry;

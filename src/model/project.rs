@@ -3,6 +3,7 @@
 use super::annotation::{Annotation, Body, Target};
 use super::document::Document;
 use super::ids::{AnnId, DocId, EntryId, Slug};
+use super::merge::Conflict;
 use super::registry::Entry;
 use super::schema::Schema;
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,8 @@ pub struct Project {
     pub schema: Schema,
     pub registry: BTreeMap<EntryId, Entry>,
     pub documents: BTreeMap<DocId, Document>,
+    /// Unresolved merge conflicts, in record order; each keeps every version of its record.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// Counts per type, as `marginalia check` prints them.
@@ -51,6 +54,7 @@ impl Project {
             schema: Schema::default_diplomatic(),
             registry: BTreeMap::new(),
             documents: BTreeMap::new(),
+            conflicts: Vec::new(),
         }
     }
 

@@ -22,6 +22,7 @@
 //! zero-width characters, BOM, line separators) are escaped, every other character of every
 //! script is written as is (see [`escape_for_file`]).
 
+use crate::model::merge::Conflict;
 use crate::model::{Annotation, DocId, DocumentMeta, Entry, ProjectInfo, RelPath, Schema};
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +58,9 @@ pub struct ProjectFile {
     pub registry: Vec<Entry>,
     #[serde(default)]
     pub documents: Vec<DocRef>,
+    /// Unresolved merge conflicts about project-wide records (see `model::merge`).
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
 }
 
 /// The project file, as written (borrowing from the model).
@@ -67,6 +71,8 @@ pub(crate) struct ProjectFileOut<'a> {
     pub schema: &'a Schema,
     pub registry: Vec<&'a Entry>,
     pub documents: Vec<&'a DocRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<&'a Conflict>,
 }
 
 /// A document's annotation file, as read.
@@ -76,6 +82,9 @@ pub struct DocumentFile {
     pub document: DocumentMeta,
     #[serde(default)]
     pub annotations: Vec<Annotation>,
+    /// Unresolved merge conflicts about this document and its annotations.
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
 }
 
 /// A document's annotation file, as written.
@@ -84,6 +93,8 @@ pub(crate) struct DocumentFileOut<'a> {
     pub format_version: u32,
     pub document: &'a DocumentMeta,
     pub annotations: Vec<&'a Annotation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<&'a Conflict>,
 }
 
 /// Only the version, to tell "newer format" from "malformed" when a full parse fails.

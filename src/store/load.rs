@@ -109,7 +109,7 @@ fn line_of_byte(bytes: &[u8], offset: usize) -> usize {
 /// Parses a versioned RON file strictly: unknown fields are an error for files of this
 /// version, and the reason to open read-only for files of a newer one.
 /// Returns the value and, for a newer version, the warning to show.
-fn parse_versioned<T: DeserializeOwned>(
+pub(crate) fn parse_versioned<T: DeserializeOwned>(
     path: &Path,
     bytes: &[u8],
     version_of: impl Fn(&T) -> u32,
@@ -186,6 +186,8 @@ struct DocLoad {
     disk: DocDisk,
     problems: Vec<Problem>,
     newer: Option<String>,
+    /// Merge conflicts recorded in the document's file.
+    conflicts: Vec<crate::model::merge::Conflict>,
 }
 
 /// Loads a project from its file or folder with the default limits.
@@ -241,6 +243,7 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
     let mut docs_disk = BTreeMap::new();
     let mut problems = Vec::new();
     let mut ann_ids = BTreeSet::new();
+    let mut conflicts = pf.conflicts;
     for l in loads {
         for id in l.doc.annotations.keys() {
             if !ann_ids.insert(*id) {
@@ -254,15 +257,19 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
             read_only = l.newer;
         }
         problems.extend(l.problems);
+        conflicts.extend(l.conflicts);
         docs_disk.insert(l.doc.id(), l.disk);
         documents.insert(l.doc.id(), l.doc);
     }
 
+    // In record order, as a merge leaves them and a save writes them.
+    conflicts.sort_by(|a, b| a.record.cmp(&b.record));
     let project = Project {
         info: pf.info,
         schema: pf.schema,
         registry,
         documents,
+        conflicts,
     };
     problems.extend(validate(&project));
     if let Some(r) = recovered {
@@ -403,6 +410,7 @@ fn load_document(
         }
     };
     Ok(DocLoad {
+        conflicts: df.conflicts,
         doc: Document {
             meta: df.document,
             text,

@@ -11,12 +11,15 @@ pub mod format;
 pub mod fs;
 pub mod journal;
 mod load;
+pub mod merge;
 mod save;
 
 pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
 pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
-pub use save::{SaveReport, document_bytes, project_bytes, save, save_with, write_atomic};
+pub use save::{
+    SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_with, write_atomic,
+};
 
 use crate::model::{
     ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, RelPath, SourceInfo, SourceText,

@@ -7,6 +7,7 @@ use super::format::{
 use super::fs::{Fs, RealFs};
 use super::journal;
 use super::{DiskState, DocDisk, StoreError, hash_bytes};
+use crate::model::merge::Conflict;
 use crate::model::{DocId, Document, Project};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -28,6 +29,17 @@ pub fn project_bytes(project: &Project, docs: &[DocRef]) -> Result<Vec<u8>, ron:
         schema: &project.schema,
         registry: project.registry.values().collect(),
         documents: docs.iter().collect(),
+        // Conflicts about a document go to its annotation file; those about a document not
+        // in the list (deleted since) stay here, so none is ever dropped.
+        conflicts: project
+            .conflicts
+            .iter()
+            .filter(|c| {
+                c.record
+                    .document()
+                    .is_none_or(|d| !docs.iter().any(|r| r.id == d))
+            })
+            .collect(),
     };
     let mut s = String::from(PROJECT_HEADER);
     s.push_str(&escape_for_file(&ron::ser::to_string_pretty(
@@ -38,12 +50,22 @@ pub fn project_bytes(project: &Project, docs: &[DocRef]) -> Result<Vec<u8>, ron:
     Ok(s.into_bytes())
 }
 
-/// The bytes of one document's annotation file.
+/// The bytes of one document's annotation file, for a document without merge conflicts.
 pub fn document_bytes(doc: &Document) -> Result<Vec<u8>, ron::Error> {
+    document_bytes_with(doc, &[])
+}
+
+/// The bytes of one document's annotation file, holding those of `conflicts` that are about
+/// this document (the others are skipped, so a project's whole list can be passed).
+pub fn document_bytes_with(doc: &Document, conflicts: &[Conflict]) -> Result<Vec<u8>, ron::Error> {
     let out = DocumentFileOut {
         format_version: FORMAT_VERSION,
         document: &doc.meta,
         annotations: doc.annotations.values().collect(),
+        conflicts: conflicts
+            .iter()
+            .filter(|c| c.record.document() == Some(doc.id()))
+            .collect(),
     };
     let mut s = String::from(DOC_HEADER);
     s.push_str(&escape_for_file(&ron::ser::to_string_pretty(
@@ -146,7 +168,8 @@ pub fn save_with(
         .par_iter()
         .map(|&(id, d, doc)| {
             let native = d.file.to_native(&disk.dir);
-            let bytes = document_bytes(doc).map_err(|e| ser_err(&native, e))?;
+            let bytes =
+                document_bytes_with(doc, &project.conflicts).map_err(|e| ser_err(&native, e))?;
             Ok(PlannedWrite {
                 native,
                 shown: d.file.to_string(),

@@ -1,0 +1,218 @@
+//! `marginalia git-setup [PROJECT]`: prepares a project in a git repository for group work.
+//!
+//! Writes, in the project folder, `.gitattributes` (the Marginalia merge driver for project
+//! and annotation files, and `-text` so git never rewrites line endings of those files or of
+//! the sources, whose hashes the annotations depend on) and `.gitignore` (backups, recovery
+//! copies, lock and temporary files), and registers the driver in the repository's own git
+//! config. Existing lines of either file are kept; only missing lines are appended.
+
+use crate::store::{self, DOC_SUFFIX, PROJECT_SUFFIX};
+use anyhow::{Context as _, bail};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The driver's name in `.gitattributes` and git config.
+pub const DRIVER: &str = "marginalia";
+
+/// What `.gitignore` must hold: save backups, recovery copies, presence locks and the
+/// temporary files of an interrupted save.
+pub const IGNORED: &[&str] = &["*.bak", "*.recovery", "*.marginalia.ron.lock", ".*.tmp-*"];
+
+/// What git-setup did.
+#[derive(Debug)]
+pub struct SetupReport {
+    pub dir: PathBuf,
+    /// Lines appended, per file name.
+    pub appended: Vec<(String, Vec<String>)>,
+    /// The driver command registered in git config.
+    pub driver: String,
+}
+
+/// The `.gitattributes` lines for a project whose sources have these file extensions.
+pub fn attribute_lines(source_extensions: &BTreeSet<String>) -> Vec<String> {
+    let mut out = vec![
+        format!("*{PROJECT_SUFFIX} merge={DRIVER} -text"),
+        format!("*{DOC_SUFFIX} merge={DRIVER} -text"),
+    ];
+    for ext in source_extensions {
+        out.push(format!("*.{ext} -text"));
+    }
+    out
+}
+
+/// Quotes a word for the POSIX shell git runs drivers with.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c))
+    {
+        return s.to_owned();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The driver command git runs, for the executable `exe`. `%X` and `%Y` are the names git
+/// gives the two sides (git 2.44 and later; older versions pass them unexpanded, which the
+/// driver ignores).
+pub fn driver_command(exe: &Path) -> String {
+    format!(
+        "{} merge %O %A %B --path %P --base-label %S --ours-label %X --theirs-label %Y",
+        shell_quote(&exe.to_string_lossy())
+    )
+}
+
+/// Appends to `path` every line of `wanted` it does not hold yet (compared trimmed); never
+/// changes or removes an existing line. Returns the lines appended.
+pub fn append_missing(path: &Path, header: &str, wanted: &[String]) -> anyhow::Result<Vec<String>> {
+    let existing = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let have: BTreeSet<&str> = existing.lines().map(str::trim).collect();
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|l| !have.contains(l.trim()))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return Ok(missing);
+    }
+    let mut out = existing.clone();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    if !have.contains(header.trim()) {
+        out.push_str(header);
+        out.push('\n');
+    }
+    for l in &missing {
+        out.push_str(l);
+        out.push('\n');
+    }
+    super::merge::write_replacing(path, out.as_bytes())?;
+    Ok(missing)
+}
+
+fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run git (is it installed?) in {}", dir.display()))?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {} in {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim(),
+            dir.display()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Sets up the project at `project` (its file or folder) for git, registering `exe` as the
+/// merge driver.
+pub fn run(project: &Path, exe: &Path) -> anyhow::Result<SetupReport> {
+    let file = store::resolve_project_file(project)?;
+    let loaded = store::load(&file)?;
+    let dir = loaded.disk.dir.clone();
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    if git(&dir, &["rev-parse", "--is-inside-work-tree"]).map_or(true, |s| s != "true") {
+        bail!(
+            "not inside a git repository; run `git init` first: {}",
+            dir.display()
+        );
+    }
+    let extensions: BTreeSet<String> = loaded
+        .project
+        .documents
+        .values()
+        .filter_map(|d| d.meta.source.as_ref())
+        .filter_map(|s| {
+            let name = s.path.file_name();
+            let (_, ext) = name.rsplit_once('.')?;
+            (!ext.is_empty()
+                && ext
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .then(|| ext.to_owned())
+        })
+        .collect();
+    let mut appended = Vec::new();
+    let attrs = append_missing(
+        &dir.join(".gitattributes"),
+        "# Marginalia: merge by record, keep line endings as written",
+        &attribute_lines(&extensions),
+    )?;
+    appended.push((".gitattributes".to_owned(), attrs));
+    let ignore: Vec<String> = IGNORED.iter().map(|s| (*s).to_owned()).collect();
+    let ign = append_missing(
+        &dir.join(".gitignore"),
+        "# Marginalia: backups, recovery copies, locks, unfinished saves",
+        &ignore,
+    )?;
+    appended.push((".gitignore".to_owned(), ign));
+    let driver = driver_command(exe);
+    git(
+        &dir,
+        &[
+            "config",
+            "--local",
+            &format!("merge.{DRIVER}.name"),
+            "Marginalia: three-way merge by record",
+        ],
+    )?;
+    git(
+        &dir,
+        &[
+            "config",
+            "--local",
+            &format!("merge.{DRIVER}.driver"),
+            &driver,
+        ],
+    )?;
+    Ok(SetupReport {
+        dir,
+        appended,
+        driver,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_survives_spaces_and_quotes() {
+        assert_eq!(shell_quote("/usr/bin/marginalia"), "/usr/bin/marginalia");
+        assert_eq!(shell_quote("/a b/m"), "'/a b/m'");
+        assert_eq!(shell_quote("/it's/m"), "'/it'\\''s/m'");
+        assert_eq!(
+            driver_command(Path::new("/opt/m")),
+            "/opt/m merge %O %A %B --path %P --base-label %S --ours-label %X --theirs-label %Y"
+        );
+    }
+
+    #[test]
+    fn existing_lines_are_kept_and_only_missing_ones_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".gitignore");
+        std::fs::write(&path, "target/\n*.bak").unwrap();
+        let wanted = vec!["*.bak".to_owned(), "*.recovery".to_owned()];
+        let added = append_missing(&path, "# M", &wanted).unwrap();
+        assert_eq!(added, vec!["*.recovery".to_owned()]);
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "target/\n*.bak\n# M\n*.recovery\n"
+        );
+        assert!(append_missing(&path, "# M", &wanted).unwrap().is_empty());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

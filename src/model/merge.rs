@@ -1,0 +1,996 @@
+//! Three-way merge of projects by record id: base, ours, theirs → merged project plus
+//! conflicts. No UI and no files; the git merge driver (`store::merge`) and the window build
+//! on it.
+//!
+//! Records are the project info, each schema type (entity, event, relation, attribute, by
+//! slug), each registry entry, each document's metadata and each annotation (by id). A
+//! record changed on one side only takes that side; changed identically on both, once;
+//! changed differently, a [`Conflict`] that keeps every version. Nothing is ever dropped:
+//!
+//! - both changed: ours stays in place, both versions are in the conflict;
+//! - deleted on one side, changed on the other: the changed version stays in place;
+//! - deleted on one side while the other side still refers to it (a role filler, relation
+//!   argument, registry link, type or attribute): the base version is restored and the
+//!   conflict names the records that refer to it, so no id dangles.
+//!
+//! Conflicts are data ([`Project::conflicts`]) saved in the project and annotation files, so a
+//! conflicted merge still loads; see `docs/merge.md`.
+
+use super::annotation::{Annotation, Body, Target};
+use super::document::{Document, DocumentMeta, RelPath};
+use super::ids::{AnnId, DocId, EntryId, Slug};
+use super::project::{Project, ProjectInfo};
+use super::registry::Entry;
+use super::schema::{AttributeDef, EntityType, EventType, RelationType, Schema};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which record a conflict is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RecordKey {
+    Info,
+    EntityType(Slug),
+    EventType(Slug),
+    RelationType(Slug),
+    Attribute(Slug),
+    Entry(EntryId),
+    /// A document's metadata (and, for a deletion, the document as a whole).
+    Document(DocId),
+    /// A document's entry in the project file's document list (file-level merge only).
+    DocumentFile(DocId),
+    Annotation(DocId, AnnId),
+}
+
+impl RecordKey {
+    /// The document whose annotation file holds a conflict about this record; `None`: the
+    /// project file holds it.
+    pub fn document(&self) -> Option<DocId> {
+        match self {
+            Self::Document(d) | Self::Annotation(d, _) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// A short human description: "annotation 0190ab12", "entity type person".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Info => "project info".into(),
+            Self::EntityType(s) => format!("entity type {s}"),
+            Self::EventType(s) => format!("event type {s}"),
+            Self::RelationType(s) => format!("relation type {s}"),
+            Self::Attribute(s) => format!("attribute {s}"),
+            Self::Entry(e) => format!("registry entry {}", e.short()),
+            Self::Document(d) => format!("document {}", d.short()),
+            Self::DocumentFile(d) => format!("document list entry {}", d.short()),
+            Self::Annotation(_, a) => format!("annotation {}", a.short()),
+        }
+    }
+}
+
+/// One version of a record, as kept in a conflict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Record {
+    Info(ProjectInfo),
+    EntityType(EntityType),
+    EventType(EventType),
+    RelationType(RelationType),
+    Attribute(AttributeDef),
+    Entry(Entry),
+    Document(DocumentMeta),
+    DocumentFile(RelPath),
+    Annotation(Annotation),
+}
+
+/// Why two sides could not be merged automatically.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ConflictKind {
+    /// Changed on both sides, differently (or added on both with different content).
+    BothChanged,
+    /// Deleted on our side, changed on theirs.
+    DeletedByOurs,
+    /// Deleted on their side, changed on ours.
+    DeletedByTheirs,
+    /// Deleted on one side while the other side added or changed records that refer to it.
+    DeletedButReferenced,
+}
+
+impl ConflictKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::BothChanged => "changed on both sides",
+            Self::DeletedByOurs => "deleted on our side, changed on theirs",
+            Self::DeletedByTheirs => "deleted on their side, changed on ours",
+            Self::DeletedButReferenced => "deleted on one side, still referred to on the other",
+        }
+    }
+}
+
+/// Which version of a conflicting record the merged project holds until it is resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Side {
+    Base,
+    Ours,
+    Theirs,
+}
+
+/// A record the merge could not decide, with every version of it. `None` means the record
+/// does not exist on that side (deleted, or never added).
+///
+/// Invariant: the merged project holds the `kept` version, so it stays valid; the other
+/// version is only here until someone resolves the conflict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub record: RecordKey,
+    pub kind: ConflictKind,
+    pub kept: Side,
+    /// What our side is called ("ours", a branch name).
+    pub ours_label: String,
+    pub theirs_label: String,
+    pub base: Option<Record>,
+    pub ours: Option<Record>,
+    pub theirs: Option<Record>,
+    /// For [`ConflictKind::DeletedButReferenced`]: the records that refer to this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referenced_by: Vec<RecordKey>,
+}
+
+impl Conflict {
+    /// One line for lists: "annotation 0190ab12: changed on both sides (kept ours)".
+    pub fn summary(&self) -> String {
+        let kept = match self.kept {
+            Side::Base => "restored the base version",
+            Side::Ours => "kept ours",
+            Side::Theirs => "kept theirs",
+        };
+        let mut s = format!("{}: {} ({kept})", self.record.describe(), self.kind.label());
+        if !self.referenced_by.is_empty() {
+            let refs: Vec<String> = self.referenced_by.iter().map(RecordKey::describe).collect();
+            s.push_str(&format!("; referred to by {}", refs.join(", ")));
+        }
+        s
+    }
+}
+
+/// Names for the two sides, recorded in each conflict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Labels {
+    pub ours: String,
+    pub theirs: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Self {
+            ours: "ours".into(),
+            theirs: "theirs".into(),
+        }
+    }
+}
+
+/// The result of a merge.
+#[derive(Clone, Debug)]
+pub struct Merged {
+    /// The merged project. Its `conflicts` hold the new conflicts plus the unresolved ones
+    /// either side already had.
+    pub project: Project,
+    /// The conflicts this merge found, in record order.
+    pub new_conflicts: Vec<Conflict>,
+}
+
+impl Merged {
+    /// Whether the merge needs no one's decision.
+    pub fn is_clean(&self) -> bool {
+        self.new_conflicts.is_empty()
+    }
+}
+
+/// Collects conflicts while records are merged.
+struct Ctx<'a> {
+    labels: &'a Labels,
+    conflicts: Vec<Conflict>,
+}
+
+impl Ctx<'_> {
+    fn conflict(
+        &mut self,
+        record: RecordKey,
+        kind: ConflictKind,
+        kept: Side,
+        [base, ours, theirs]: [Option<Record>; 3],
+    ) {
+        self.conflicts.push(Conflict {
+            record,
+            kind,
+            kept,
+            ours_label: self.labels.ours.clone(),
+            theirs_label: self.labels.theirs.clone(),
+            base,
+            ours,
+            theirs,
+            referenced_by: Vec::new(),
+        });
+    }
+}
+
+/// Merges one record present on at least one side. Returns the merged value (`None`:
+/// deleted) and records a conflict when the sides disagree.
+fn merge_one<V: Clone + PartialEq>(
+    ctx: &mut Ctx<'_>,
+    key: impl FnOnce() -> RecordKey,
+    wrap: impl Fn(&V) -> Record,
+    base: Option<&V>,
+    ours: Option<&V>,
+    theirs: Option<&V>,
+) -> Option<V> {
+    if ours == theirs || theirs == base {
+        return ours.cloned();
+    }
+    if ours == base {
+        return theirs.cloned();
+    }
+    let (kind, kept) = match (ours, theirs) {
+        (Some(_), Some(_)) => (ConflictKind::BothChanged, Side::Ours),
+        (None, _) => (ConflictKind::DeletedByOurs, Side::Theirs),
+        (_, None) => (ConflictKind::DeletedByTheirs, Side::Ours),
+    };
+    let versions = [base.map(&wrap), ours.map(&wrap), theirs.map(&wrap)];
+    ctx.conflict(key(), kind, kept, versions);
+    ours.or(theirs).cloned()
+}
+
+/// Merges maps of records by key.
+fn merge_map<K: Ord + Clone, V: Clone + PartialEq>(
+    ctx: &mut Ctx<'_>,
+    key: impl Fn(&K) -> RecordKey,
+    wrap: impl Fn(&V) -> Record,
+    base: &BTreeMap<K, V>,
+    ours: &BTreeMap<K, V>,
+    theirs: &BTreeMap<K, V>,
+) -> BTreeMap<K, V> {
+    if ours == theirs || theirs == base {
+        return ours.clone();
+    }
+    if ours == base {
+        return theirs.clone();
+    }
+    let keys: BTreeSet<&K> = base
+        .keys()
+        .chain(ours.keys())
+        .chain(theirs.keys())
+        .collect();
+    let mut out = BTreeMap::new();
+    for k in keys {
+        let (b, o, t) = (base.get(k), ours.get(k), theirs.get(k));
+        if let Some(v) = merge_one(ctx, || key(k), &wrap, b, o, t) {
+            out.insert(k.clone(), v);
+        }
+    }
+    out
+}
+
+/// Merges an ordered list of records named by slug. The order is ours (or theirs when
+/// ours kept the base order), then records only the other side has, in its order.
+fn merge_list<V: Clone + PartialEq>(
+    ctx: &mut Ctx<'_>,
+    id: impl Fn(&V) -> &Slug,
+    key: impl Fn(&Slug) -> RecordKey,
+    wrap: impl Fn(&V) -> Record,
+    [base, ours, theirs]: [&[V]; 3],
+) -> Vec<V> {
+    if ours == theirs || theirs == base {
+        return ours.to_vec();
+    }
+    if ours == base {
+        return theirs.to_vec();
+    }
+    let map =
+        |l: &[V]| -> BTreeMap<Slug, V> { l.iter().map(|v| (id(v).clone(), v.clone())).collect() };
+    let merged = merge_map(ctx, key, wrap, &map(base), &map(ours), &map(theirs));
+    let ids = |l: &[V]| -> Vec<Slug> { l.iter().map(|v| id(v).clone()).collect() };
+    let (first, second) = if ids(ours) == ids(base) {
+        (theirs, ours)
+    } else {
+        (ours, theirs)
+    };
+    let mut out = Vec::with_capacity(merged.len());
+    let mut placed = BTreeSet::new();
+    for v in first.iter().chain(second) {
+        let slug = id(v);
+        if placed.insert(slug.clone())
+            && let Some(m) = merged.get(slug)
+        {
+            out.push(m.clone());
+        }
+    }
+    out
+}
+
+fn merge_schema(ctx: &mut Ctx<'_>, base: &Schema, ours: &Schema, theirs: &Schema) -> Schema {
+    if ours == theirs || theirs == base {
+        return ours.clone();
+    }
+    if ours == base {
+        return theirs.clone();
+    }
+    Schema {
+        entity_types: merge_list(
+            ctx,
+            |t: &EntityType| &t.id,
+            |s| RecordKey::EntityType(s.clone()),
+            |t| Record::EntityType(t.clone()),
+            [&base.entity_types, &ours.entity_types, &theirs.entity_types],
+        ),
+        event_types: merge_list(
+            ctx,
+            |t: &EventType| &t.id,
+            |s| RecordKey::EventType(s.clone()),
+            |t| Record::EventType(t.clone()),
+            [&base.event_types, &ours.event_types, &theirs.event_types],
+        ),
+        relation_types: merge_list(
+            ctx,
+            |t: &RelationType| &t.id,
+            |s| RecordKey::RelationType(s.clone()),
+            |t| Record::RelationType(t.clone()),
+            [
+                &base.relation_types,
+                &ours.relation_types,
+                &theirs.relation_types,
+            ],
+        ),
+        attributes: merge_list(
+            ctx,
+            |t: &AttributeDef| &t.id,
+            |s| RecordKey::Attribute(s.clone()),
+            |t| Record::Attribute(t.clone()),
+            [&base.attributes, &ours.attributes, &theirs.attributes],
+        ),
+    }
+}
+
+/// Whether two documents hold the same data (the text is read from the source, not merged).
+fn same_doc(a: &Document, b: &Document) -> bool {
+    a.meta == b.meta && a.annotations == b.annotations
+}
+
+fn merge_document(
+    ctx: &mut Ctx<'_>,
+    id: DocId,
+    base: Option<&Document>,
+    ours: Option<&Document>,
+    theirs: Option<&Document>,
+) -> Option<Document> {
+    let eq = |a: Option<&Document>, b: Option<&Document>| match (a, b) {
+        (Some(a), Some(b)) => same_doc(a, b),
+        (None, None) => true,
+        _ => false,
+    };
+    if eq(ours, theirs) || eq(theirs, base) {
+        return ours.cloned();
+    }
+    if eq(ours, base) {
+        return theirs.cloned();
+    }
+    let meta = |d: Option<&Document>| d.map(|d| Record::Document(d.meta.clone()));
+    match (ours, theirs) {
+        (Some(o), Some(t)) => {
+            let empty = BTreeMap::new();
+            let b_anns = base.map_or(&empty, |b| &b.annotations);
+            let merged_meta = merge_one(
+                ctx,
+                || RecordKey::Document(id),
+                |m: &DocumentMeta| Record::Document(m.clone()),
+                base.map(|b| &b.meta),
+                Some(&o.meta),
+                Some(&t.meta),
+            );
+            let annotations = merge_map(
+                ctx,
+                |a: &AnnId| RecordKey::Annotation(id, *a),
+                |a: &Annotation| Record::Annotation(a.clone()),
+                b_anns,
+                &o.annotations,
+                &t.annotations,
+            );
+            // The text follows the source: ours, unless only theirs changed it.
+            let text = match base {
+                Some(b) if o.text == b.text => t.text.clone(),
+                _ => o.text.clone(),
+            };
+            Some(Document {
+                meta: merged_meta.unwrap_or_else(|| o.meta.clone()),
+                text,
+                annotations,
+            })
+        }
+        (None, Some(t)) => {
+            ctx.conflict(
+                RecordKey::Document(id),
+                ConflictKind::DeletedByOurs,
+                Side::Theirs,
+                [meta(base), None, meta(Some(t))],
+            );
+            Some(t.clone())
+        }
+        (Some(o), None) => {
+            ctx.conflict(
+                RecordKey::Document(id),
+                ConflictKind::DeletedByTheirs,
+                Side::Ours,
+                [meta(base), meta(Some(o)), None],
+            );
+            Some(o.clone())
+        }
+        (None, None) => None,
+    }
+}
+
+/// Conflicts either side still carries: one resolved (removed) on a side and untouched on
+/// the other is resolved; one added on either side is kept.
+fn merge_carried(base: &[Conflict], ours: &[Conflict], theirs: &[Conflict]) -> Vec<Conflict> {
+    let mut out: Vec<Conflict> = Vec::new();
+    for c in ours {
+        if (theirs.contains(c) || !base.contains(c)) && !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    for c in theirs {
+        if !base.contains(c) && !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
+/// Three-way merge of whole projects. The merged project is valid wherever the three inputs
+/// are, apart from what the conflicts record; see the module documentation for the rules.
+pub fn merge_projects(base: &Project, ours: &Project, theirs: &Project, labels: &Labels) -> Merged {
+    let mut ctx = Ctx {
+        labels,
+        conflicts: Vec::new(),
+    };
+    let info = merge_one(
+        &mut ctx,
+        || RecordKey::Info,
+        |i: &ProjectInfo| Record::Info(i.clone()),
+        Some(&base.info),
+        Some(&ours.info),
+        Some(&theirs.info),
+    )
+    .unwrap_or_else(|| ours.info.clone());
+    let schema = merge_schema(&mut ctx, &base.schema, &ours.schema, &theirs.schema);
+    let registry = merge_map(
+        &mut ctx,
+        |e: &EntryId| RecordKey::Entry(*e),
+        |e: &Entry| Record::Entry(e.clone()),
+        &base.registry,
+        &ours.registry,
+        &theirs.registry,
+    );
+    let ids: BTreeSet<DocId> = base
+        .documents
+        .keys()
+        .chain(ours.documents.keys())
+        .chain(theirs.documents.keys())
+        .copied()
+        .collect();
+    let mut documents = BTreeMap::new();
+    for id in ids {
+        let (b, o, t) = (
+            base.documents.get(&id),
+            ours.documents.get(&id),
+            theirs.documents.get(&id),
+        );
+        if let Some(d) = merge_document(&mut ctx, id, b, o, t) {
+            documents.insert(id, d);
+        }
+    }
+    let mut project = Project {
+        info,
+        schema,
+        registry,
+        documents,
+        conflicts: Vec::new(),
+    };
+    restore_referenced(&mut ctx, &mut project, base, ours, theirs);
+    let mut new_conflicts = ctx.conflicts;
+    new_conflicts.sort_by(|a, b| a.record.cmp(&b.record));
+    let mut all = merge_carried(&base.conflicts, &ours.conflicts, &theirs.conflicts);
+    all.extend(new_conflicts.iter().cloned());
+    all.sort_by(|a, b| a.record.cmp(&b.record));
+    project.conflicts = all;
+    Merged {
+        project,
+        new_conflicts,
+    }
+}
+
+/// Three-way merge of a project file's document list (document id → annotation file).
+/// Returns the merged list and its conflicts.
+pub fn merge_document_list(
+    base: &BTreeMap<DocId, RelPath>,
+    ours: &BTreeMap<DocId, RelPath>,
+    theirs: &BTreeMap<DocId, RelPath>,
+    labels: &Labels,
+) -> (BTreeMap<DocId, RelPath>, Vec<Conflict>) {
+    let mut ctx = Ctx {
+        labels,
+        conflicts: Vec::new(),
+    };
+    let merged = merge_map(
+        &mut ctx,
+        |d: &DocId| RecordKey::DocumentFile(*d),
+        |f: &RelPath| Record::DocumentFile(f.clone()),
+        base,
+        ours,
+        theirs,
+    );
+    (merged, ctx.conflicts)
+}
+
+/// Every record a project refers to that it does not hold, with who refers to it.
+pub fn missing_references(p: &Project) -> BTreeMap<RecordKey, Vec<RecordKey>> {
+    let mut out: BTreeMap<RecordKey, Vec<RecordKey>> = BTreeMap::new();
+    let mut miss = |k: RecordKey, by: RecordKey| {
+        let v = out.entry(k).or_default();
+        if !v.contains(&by) {
+            v.push(by);
+        }
+    };
+    let entity = |s: &Slug| p.schema.entity(s).is_some();
+    for e in p.registry.values() {
+        if !entity(&e.type_id) {
+            miss(
+                RecordKey::EntityType(e.type_id.clone()),
+                RecordKey::Entry(e.id),
+            );
+        }
+    }
+    for doc in p.documents.values() {
+        let d = doc.id();
+        for a in doc.annotations.values() {
+            let me = RecordKey::Annotation(d, a.id);
+            let type_missing = match &a.body {
+                Body::Mention(m) => {
+                    (!entity(&m.type_id)).then(|| RecordKey::EntityType(m.type_id.clone()))
+                }
+                Body::Event(e) => p
+                    .schema
+                    .event(&e.type_id)
+                    .is_none()
+                    .then(|| RecordKey::EventType(e.type_id.clone())),
+                Body::Relation(r) => p
+                    .schema
+                    .relation(&r.type_id)
+                    .is_none()
+                    .then(|| RecordKey::RelationType(r.type_id.clone())),
+            };
+            if let Some(k) = type_missing {
+                miss(k, me.clone());
+            }
+            for attr in a.attributes.keys() {
+                if p.schema.attribute(attr).is_none() {
+                    miss(RecordKey::Attribute(attr.clone()), me.clone());
+                }
+            }
+            for t in a.targets() {
+                match t {
+                    Target::Annotation(x) if !doc.annotations.contains_key(&x) => {
+                        miss(RecordKey::Annotation(d, x), me.clone());
+                    }
+                    Target::Entry(e) if !p.registry.contains_key(&e) => {
+                        miss(RecordKey::Entry(e), me.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The key of every record a project holds (the document list of a project file is not a
+/// project record).
+pub fn record_keys(p: &Project) -> BTreeSet<RecordKey> {
+    let mut out = BTreeSet::from([RecordKey::Info]);
+    let s = &p.schema;
+    out.extend(
+        s.entity_types
+            .iter()
+            .map(|t| RecordKey::EntityType(t.id.clone())),
+    );
+    out.extend(
+        s.event_types
+            .iter()
+            .map(|t| RecordKey::EventType(t.id.clone())),
+    );
+    out.extend(
+        s.relation_types
+            .iter()
+            .map(|t| RecordKey::RelationType(t.id.clone())),
+    );
+    out.extend(
+        s.attributes
+            .iter()
+            .map(|t| RecordKey::Attribute(t.id.clone())),
+    );
+    out.extend(p.registry.keys().map(|e| RecordKey::Entry(*e)));
+    for (d, doc) in &p.documents {
+        out.insert(RecordKey::Document(*d));
+        out.extend(
+            doc.annotations
+                .keys()
+                .map(|a| RecordKey::Annotation(*d, *a)),
+        );
+    }
+    out
+}
+
+/// The version of a record a project holds; `None` when it holds none.
+pub fn record(p: &Project, key: &RecordKey) -> Option<Record> {
+    match key {
+        RecordKey::Info => Some(Record::Info(p.info.clone())),
+        RecordKey::EntityType(s) => p.schema.entity(s).cloned().map(Record::EntityType),
+        RecordKey::EventType(s) => p.schema.event(s).cloned().map(Record::EventType),
+        RecordKey::RelationType(s) => p.schema.relation(s).cloned().map(Record::RelationType),
+        RecordKey::Attribute(s) => p.schema.attribute(s).cloned().map(Record::Attribute),
+        RecordKey::Entry(e) => p.registry.get(e).cloned().map(Record::Entry),
+        RecordKey::Document(d) => p.documents.get(d).map(|d| Record::Document(d.meta.clone())),
+        RecordKey::DocumentFile(_) => None,
+        RecordKey::Annotation(d, a) => p.annotation(*d, *a).cloned().map(Record::Annotation),
+    }
+}
+
+/// Puts a record back into a project; `false` when it has nowhere to go.
+fn insert(p: &mut Project, key: &RecordKey, record: Record) -> bool {
+    match (key, record) {
+        (RecordKey::EntityType(_), Record::EntityType(t)) => p.schema.entity_types.push(t),
+        (RecordKey::EventType(_), Record::EventType(t)) => p.schema.event_types.push(t),
+        (RecordKey::RelationType(_), Record::RelationType(t)) => p.schema.relation_types.push(t),
+        (RecordKey::Attribute(_), Record::Attribute(t)) => p.schema.attributes.push(t),
+        (RecordKey::Entry(id), Record::Entry(e)) => {
+            p.registry.insert(*id, e);
+        }
+        (RecordKey::Annotation(d, id), Record::Annotation(a)) => match p.documents.get_mut(d) {
+            Some(doc) => {
+                doc.annotations.insert(*id, a);
+            }
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
+}
+
+/// Restores, from the base, every record one side deleted while the merged project still
+/// refers to it, recording a conflict for each, until nothing is missing that the base has.
+fn restore_referenced(
+    ctx: &mut Ctx<'_>,
+    merged: &mut Project,
+    base: &Project,
+    ours: &Project,
+    theirs: &Project,
+) {
+    let mut tried = BTreeSet::new();
+    loop {
+        let missing = missing_references(merged);
+        if !restore(ctx, merged, [base, ours, theirs], missing, &mut tried) {
+            break;
+        }
+    }
+}
+
+/// Restores from the base each of `missing` not tried yet, recording a conflict naming who
+/// refers to it. Returns whether anything was restored.
+fn restore(
+    ctx: &mut Ctx<'_>,
+    merged: &mut Project,
+    [base, ours, theirs]: [&Project; 3],
+    missing: BTreeMap<RecordKey, Vec<RecordKey>>,
+    tried: &mut BTreeSet<RecordKey>,
+) -> bool {
+    let mut restored = false;
+    for (key, by) in missing {
+        if !tried.insert(key.clone()) {
+            continue;
+        }
+        let Some(rec) = record(base, &key) else {
+            continue;
+        };
+        if record(merged, &key).is_some() || !insert(merged, &key, rec.clone()) {
+            continue;
+        }
+        restored = true;
+        ctx.conflict(
+            key.clone(),
+            ConflictKind::DeletedButReferenced,
+            Side::Base,
+            [Some(rec), record(ours, &key), record(theirs, &key)],
+        );
+        if let Some(c) = ctx.conflicts.last_mut() {
+            c.referenced_by = by;
+        }
+    }
+    restored
+}
+
+/// Restores records that the merge deleted but that records outside the merged project
+/// still refer to (`referring`: record → who refers to it, e.g. annotations in other files
+/// when only the project file is merged), with a conflict for each; then restores what those
+/// need in turn.
+pub fn restore_referenced_elsewhere(
+    merged: &mut Merged,
+    [base, ours, theirs]: [&Project; 3],
+    referring: BTreeMap<RecordKey, Vec<RecordKey>>,
+    labels: &Labels,
+) {
+    let mut ctx = Ctx {
+        labels,
+        conflicts: Vec::new(),
+    };
+    let mut tried = BTreeSet::new();
+    if restore(
+        &mut ctx,
+        &mut merged.project,
+        [base, ours, theirs],
+        referring,
+        &mut tried,
+    ) {
+        restore_referenced(&mut ctx, &mut merged.project, base, ours, theirs);
+    }
+    merged.new_conflicts.extend(ctx.conflicts.iter().cloned());
+    merged.new_conflicts.sort_by(|a, b| a.record.cmp(&b.record));
+    merged.project.conflicts.extend(ctx.conflicts);
+    merged
+        .project
+        .conflicts
+        .sort_by(|a, b| a.record.cmp(&b.record));
+}
+
+/// The project-wide records (registry entries, types, attributes) an annotation refers to.
+pub fn outside_references(a: &Annotation) -> Vec<RecordKey> {
+    let mut out = Vec::new();
+    out.push(match &a.body {
+        Body::Mention(m) => RecordKey::EntityType(m.type_id.clone()),
+        Body::Event(e) => RecordKey::EventType(e.type_id.clone()),
+        Body::Relation(r) => RecordKey::RelationType(r.type_id.clone()),
+    });
+    out.extend(a.attributes.keys().map(|k| RecordKey::Attribute(k.clone())));
+    for t in a.targets() {
+        if let Target::Entry(e) = t {
+            out.push(RecordKey::Entry(e));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Event, Mention, SourceText, TextAnchor, validate::validate};
+
+    fn text() -> SourceText {
+        SourceText::from_str_normalizing("Mao met Nam Il in Kaesong on 10 July.")
+    }
+
+    fn mention(ty: &str, start: usize, end: usize) -> Annotation {
+        Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new(ty),
+            anchor: TextAnchor::span(&text(), start, end).unwrap(),
+            entry: None,
+            date: None,
+        }))
+    }
+
+    /// A project with one document holding two mentions.
+    fn base() -> (Project, DocId, AnnId, AnnId) {
+        let mut p = Project::new("t");
+        let meta = DocumentMeta {
+            id: DocId::new(),
+            title: "d".into(),
+            source: None,
+            images: vec![],
+            status: Default::default(),
+            archival: Default::default(),
+        };
+        let (mao, nam) = (mention("person", 0, 3), mention("person", 8, 14));
+        let (m, n) = (mao.id, nam.id);
+        let d = meta.id;
+        p.documents.insert(
+            d,
+            Document {
+                meta,
+                text: Some(text()),
+                annotations: BTreeMap::from([(m, mao), (n, nam)]),
+            },
+        );
+        (p, d, m, n)
+    }
+
+    fn ann_mut(p: &mut Project, d: DocId, a: AnnId) -> &mut Annotation {
+        p.documents
+            .get_mut(&d)
+            .unwrap()
+            .annotations
+            .get_mut(&a)
+            .unwrap()
+    }
+
+    fn add(p: &mut Project, d: DocId, a: Annotation) {
+        p.documents.get_mut(&d).unwrap().annotations.insert(a.id, a);
+    }
+
+    fn errors(p: &Project) -> Vec<String> {
+        validate(p)
+            .into_iter()
+            .filter(|p| p.severity == crate::model::Severity::Error)
+            .map(|p| p.message)
+            .collect()
+    }
+
+    #[test]
+    fn one_sided_changes_are_taken() {
+        let (b, d, m, n) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        ann_mut(&mut o, d, m).note = "ours".into();
+        ann_mut(&mut t, d, n).note = "theirs".into();
+        let place = mention("place", 18, 25);
+        add(&mut t, d, place.clone());
+        t.info.description = "about Kaesong".into();
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert!(r.is_clean(), "{:?}", r.new_conflicts);
+        assert_eq!(r.project.annotation(d, m).unwrap().note, "ours");
+        assert_eq!(r.project.annotation(d, n).unwrap().note, "theirs");
+        assert_eq!(r.project.annotation(d, place.id), Some(&place));
+        assert_eq!(r.project.info.description, "about Kaesong");
+        assert!(r.project.conflicts.is_empty());
+    }
+
+    #[test]
+    fn identical_changes_are_taken_once() {
+        let (b, d, m, _) = base();
+        let mut o = b.clone();
+        ann_mut(&mut o, d, m).note = "same".into();
+        let place = mention("place", 18, 25);
+        add(&mut o, d, place.clone());
+        let t = o.clone();
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert!(r.is_clean());
+        assert_eq!(r.project, o);
+    }
+
+    #[test]
+    fn different_changes_conflict_keeping_both() {
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        ann_mut(&mut o, d, m).note = "ours".into();
+        ann_mut(&mut t, d, m).note = "theirs".into();
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(r.new_conflicts.len(), 1);
+        let c = &r.new_conflicts[0];
+        assert_eq!(c.record, RecordKey::Annotation(d, m));
+        assert_eq!(c.kind, ConflictKind::BothChanged);
+        assert_eq!(c.kept, Side::Ours);
+        let note = |r: &Option<Record>| match r {
+            Some(Record::Annotation(a)) => a.note.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(note(&c.ours), "ours");
+        assert_eq!(note(&c.theirs), "theirs");
+        assert_eq!(note(&c.base), "");
+        assert_eq!(r.project.annotation(d, m).unwrap().note, "ours");
+        assert_eq!(r.project.conflicts, r.new_conflicts);
+        assert!(errors(&r.project).is_empty());
+    }
+
+    #[test]
+    fn deletion_against_edit_conflicts_and_keeps_the_edit() {
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.documents.get_mut(&d).unwrap().annotations.remove(&m);
+        ann_mut(&mut t, d, m).note = "theirs".into();
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(r.new_conflicts.len(), 1);
+        assert_eq!(r.new_conflicts[0].kind, ConflictKind::DeletedByOurs);
+        assert_eq!(r.new_conflicts[0].ours, None);
+        assert_eq!(r.project.annotation(d, m).unwrap().note, "theirs");
+
+        // A deletion on one side with no change on the other is simply taken.
+        let r = merge_projects(&b, &o, &b, &Labels::default());
+        assert!(r.is_clean());
+        assert_eq!(r.project.annotation(d, m), None);
+    }
+
+    #[test]
+    fn deleting_a_filler_the_other_side_uses_is_a_conflict_not_a_dangling_id() {
+        let (b, d, m, n) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.documents.get_mut(&d).unwrap().annotations.remove(&m);
+        let meeting = Annotation::new(Body::Event(Event {
+            type_id: Slug::new("meeting"),
+            trigger: None,
+            roles: BTreeMap::from([(
+                Slug::new("participant"),
+                vec![Target::Annotation(m), Target::Annotation(n)],
+            )]),
+            date: None,
+        }));
+        add(&mut t, d, meeting.clone());
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(r.new_conflicts.len(), 1, "{:?}", r.new_conflicts);
+        let c = &r.new_conflicts[0];
+        assert_eq!(c.record, RecordKey::Annotation(d, m));
+        assert_eq!(c.kind, ConflictKind::DeletedButReferenced);
+        assert_eq!(c.referenced_by, vec![RecordKey::Annotation(d, meeting.id)]);
+        assert_eq!(c.ours, None);
+        assert!(c.theirs.is_some());
+        assert!(r.project.annotation(d, m).is_some());
+        assert!(r.project.annotation(d, meeting.id).is_some());
+        assert!(missing_references(&r.project).is_empty());
+        assert!(errors(&r.project).is_empty(), "{:?}", errors(&r.project));
+    }
+
+    #[test]
+    fn deleting_a_linked_entry_is_a_conflict() {
+        let (mut b, d, m, _) = base();
+        let mao = Entry::new(Slug::new("person"), "Mao Zedong");
+        b.registry.insert(mao.id, mao.clone());
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.registry.remove(&mao.id);
+        if let Body::Mention(x) = &mut ann_mut(&mut t, d, m).body {
+            x.entry = Some(mao.id);
+        }
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(r.new_conflicts.len(), 1);
+        assert_eq!(r.new_conflicts[0].record, RecordKey::Entry(mao.id));
+        assert_eq!(r.project.registry.get(&mao.id), Some(&mao));
+        assert!(errors(&r.project).is_empty());
+    }
+
+    #[test]
+    fn schema_types_merge_by_slug_and_keep_order() {
+        let b = Project::new("t");
+        let (mut o, mut t) = (b.clone(), b.clone());
+        let mut ship = b.schema.entity_types[0].clone();
+        ship.id = Slug::new("ship");
+        o.schema.entity_types.push(ship.clone());
+        t.schema.entity_types[0].label = "Renamed".into();
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert!(r.is_clean());
+        assert_eq!(r.project.schema.entity_types.last(), Some(&ship));
+        assert_eq!(r.project.schema.entity_types[0].label, "Renamed");
+        assert_eq!(
+            r.project.schema.entity_types.len(),
+            b.schema.entity_types.len() + 1
+        );
+    }
+
+    #[test]
+    fn document_deleted_against_annotated_is_kept() {
+        let (b, d, _, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.documents.remove(&d);
+        add(&mut t, d, mention("place", 18, 25));
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(r.new_conflicts.len(), 1);
+        assert_eq!(r.new_conflicts[0].record, RecordKey::Document(d));
+        assert_eq!(r.project.documents.get(&d), t.documents.get(&d));
+    }
+
+    #[test]
+    fn carried_conflicts_survive_until_resolved_on_a_side() {
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        ann_mut(&mut o, d, m).note = "ours".into();
+        ann_mut(&mut t, d, m).note = "theirs".into();
+        let first = merge_projects(&b, &o, &t, &Labels::default()).project;
+        assert_eq!(first.conflicts.len(), 1);
+        // Both sides start from the conflicted project; one resolves it.
+        let mut resolved = first.clone();
+        resolved.conflicts.clear();
+        let r = merge_projects(&first, &resolved, &first, &Labels::default());
+        assert!(r.project.conflicts.is_empty());
+        let r = merge_projects(&first, &first, &first, &Labels::default());
+        assert_eq!(r.project.conflicts.len(), 1);
+    }
+}
