@@ -4,12 +4,14 @@
 
 pub mod anchor;
 pub mod annotation;
+pub mod changeset;
 pub mod date;
 pub mod document;
 pub mod edit;
 pub mod ids;
 pub mod ops;
 pub mod project;
+pub mod reanchor;
 pub mod registry;
 pub mod schema;
 pub mod text;
