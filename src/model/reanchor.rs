@@ -25,6 +25,9 @@ use serde::{Deserialize, Serialize};
 
 /// Characters next to a boundary that must be unchanged for the boundary to be certain.
 const PIN: usize = 3;
+/// How far (in characters) from the expected place an exact quote with a slightly changed
+/// context still counts as found where expected.
+const NEAR: usize = 64;
 /// Longest probe for the bit-parallel search (one machine word).
 const PROBE: usize = 64;
 
@@ -282,13 +285,45 @@ impl<'t> Matcher<'t> {
             places = self.exact_places(0, self.len(), &a.quote.exact, &prefix, &suffix, expected);
         }
         places.sort_by_key(|p| (p.ctx_errors, !p.pinned, p.distance));
+        let approx = if places
+            .first()
+            .is_none_or(|p| p.ctx_errors > 0 || p.start != expected)
+        {
+            self.approximate(&prefix, &quote, &suffix, (lo, hi), expected)
+        } else {
+            None
+        };
         if let Some(best) = places.first() {
             let margin = (ctx_len / 8).max(3);
-            let clear = places
-                .get(1)
-                .is_none_or(|second| second.ctx_errors >= best.ctx_errors + margin);
+            // Clearly best by context; or about as good as another, but where the
+            // neighbours say it should be while the other is far from there.
+            let clear = places[1..].iter().all(|p| {
+                p.ctx_errors >= best.ctx_errors + margin
+                    || (p.distance > 4 * NEAR && p.distance > 4 * best.distance)
+            });
             let good = best.ctx_errors * 4 <= ctx_len;
-            if clear && good && best.pinned {
+            // Away from where the neighbours say it should be, the quote may have changed
+            // there and this be a copy: only an intact context makes it certain.
+            let near = best.distance <= NEAR;
+            // An approximate match elsewhere that fits about as well is a rival.
+            // So is a tie in the approximate search, away from the expected place.
+            let rival = approx.is_some_and(|(p, ap)| {
+                ((p.start, p.end) != (best.start, best.end)
+                    && p.ctx_errors <= best.ctx_errors + margin)
+                    || (ap.ambiguous && !near)
+            });
+            // A better-fitting occurrence farther away than another plausible one is a guess
+            // between repeated passages.
+            let nearer_plausible = places
+                .iter()
+                .any(|p| p.distance < best.distance && p.ctx_errors * 2 <= ctx_len);
+            if clear
+                && good
+                && best.pinned
+                && (near || best.ctx_errors == 0)
+                && !rival
+                && !nearer_plausible
+            {
                 return self.moved(a, best.start);
             }
         }
@@ -305,10 +340,15 @@ impl<'t> Matcher<'t> {
             })
             .collect();
         // 3. Approximate.
-        if let Some((place, certain)) = self.approximate(&prefix, &quote, &suffix, lo, hi) {
+        if let Some((place, ap)) = approx {
+            let certain = ap.certain;
             let single = a.fragments.len() == 1;
-            if certain && single && self.opts.pinned_approximate_is_certain && candidates.is_empty()
-            {
+            // Exact occurrences elsewhere must all fit clearly worse than this place.
+            let margin = (ctx_len / 8).max(3);
+            let beats_exact = places
+                .iter()
+                .all(|p| p.ctx_errors >= place.ctx_errors + margin);
+            if certain && single && self.opts.pinned_approximate_is_certain && beats_exact {
                 if let Ok(n) = TextAnchor::span(self.text, place.start, place.end) {
                     return Outcome::Moved(n);
                 }
@@ -428,13 +468,24 @@ impl<'t> Matcher<'t> {
             let before = self.before(start, prefix.len());
             let after = self.after(end, suffix.len());
             let ctx_errors = self.context_errors(start, end, prefix, suffix);
-            let pin_left = pinned_tail(prefix, before, start == prefix.len());
-            let pin_right = pinned_head(suffix, after, end + suffix.len() == self.len());
+            // A boundary is sure when the characters beyond it are unchanged, or when the
+            // character outside is of another kind (word, space, punctuation) than the one
+            // inside: then it cannot be a changed copy of the anchor's own edge.
+            let word_edge = |inside: char, outside: Option<&char>| {
+                outside.is_none_or(|&c| char_class(c) != char_class(inside))
+            };
+            let pin_left = pinned_tail(prefix, before, start == prefix.len())
+                || word_edge(
+                    self.chars[start],
+                    start.checked_sub(1).map(|i| &self.chars[i]),
+                );
+            let pin_right = pinned_head(suffix, after, end + suffix.len() == self.len())
+                || word_edge(self.chars[end - 1], self.chars.get(end));
             out.push(Place {
                 start,
                 end,
                 ctx_errors,
-                pinned: pin_left || pin_right,
+                pinned: pin_left && pin_right,
                 distance: start.abs_diff(expected),
             });
             if out.len() > 10_000 {
@@ -450,11 +501,18 @@ impl<'t> Matcher<'t> {
         prefix: &[char],
         quote: &[char],
         suffix: &[char],
-        lo: usize,
-        hi: usize,
-    ) -> Option<(Place, bool)> {
-        let start = self.boundary(prefix, quote, suffix, 0, lo, hi)?;
-        let end = self.boundary(prefix, quote, suffix, quote.len(), lo, hi)?;
+        (lo, hi): (usize, usize),
+        expected: usize,
+    ) -> Option<(Place, Approx)> {
+        let start = self.boundary(prefix, quote, suffix, 0, (lo, hi), expected)?;
+        let end = self.boundary(
+            prefix,
+            quote,
+            suffix,
+            quote.len(),
+            (lo, hi),
+            expected + quote.len(),
+        )?;
         let (s, e) = (start.pos, end.pos);
         if s >= e {
             return None;
@@ -482,7 +540,13 @@ impl<'t> Matcher<'t> {
             distance: 0,
         };
         let good = ctx_errors * 4 <= prefix.len() + suffix.len();
-        Some((place, place.pinned && good))
+        Some((
+            place,
+            Approx {
+                certain: place.pinned && good,
+                ambiguous: !(start.clear && end.clear),
+            },
+        ))
     }
 
     /// Finds the new place of the boundary at `at` in `quote` (0: the start, `quote.len()`:
@@ -493,8 +557,8 @@ impl<'t> Matcher<'t> {
         quote: &[char],
         suffix: &[char],
         at: usize,
-        lo: usize,
-        hi: usize,
+        (lo, hi): (usize, usize),
+        expected: usize,
     ) -> Option<Boundary> {
         // The old text around the boundary: prefix + quote + suffix, cut to PROBE chars.
         let whole: Vec<char> = prefix.iter().chain(quote).chain(suffix).copied().collect();
@@ -518,10 +582,15 @@ impl<'t> Matcher<'t> {
             hits
         };
         let mut hits = search(lo, hi);
+        // Found only far from where the neighbours say it should be: a proposal at best.
+        let mut far = false;
         if hits.is_empty() && (lo > 0 || hi < self.len()) {
             hits = search(0, self.len());
+            far = true;
         }
-        hits.sort_by_key(|h| h.1);
+        // Best first; of equally good ones, the nearest to where it is expected.
+        let right = probe.len() - left;
+        hits.sort_by_key(|h| (h.1, (h.0.saturating_sub(right)).abs_diff(expected)));
         let best = *hits.first()?;
         let clear = hits.get(1).is_none_or(|h| h.1 >= best.1 + 3);
         let seg_start = best.0.saturating_sub(probe.len() + k);
@@ -529,16 +598,39 @@ impl<'t> Matcher<'t> {
         let (pos_a, pin_a) = align_boundary(probe, seg, left, at == 0, true);
         let (pos_b, pin_b) = align_boundary(probe, seg, left, at == 0, false);
         Some(Boundary {
+            clear,
             pos: seg_start + pos_a,
-            certain: clear && pos_a == pos_b && pin_a && pin_b,
+            certain: clear && !far && pos_a == pos_b && pin_a && pin_b,
         })
     }
 }
 
+/// What the approximate search says about its best place.
+#[derive(Clone, Copy, Debug)]
+struct Approx {
+    /// Both boundaries pinned, found near the expected place, and clearly best.
+    certain: bool,
+    /// Another place matches a boundary nearly as well.
+    ambiguous: bool,
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Boundary {
+    /// No other place matches nearly as well.
+    clear: bool,
     pos: usize,
     certain: bool,
+}
+
+/// 0: word character, 1: white space, 2: anything else.
+fn char_class(c: char) -> u8 {
+    if c.is_alphanumeric() {
+        0
+    } else if c.is_whitespace() {
+        1
+    } else {
+        2
+    }
 }
 
 fn score(errors: usize, len: usize) -> u16 {
