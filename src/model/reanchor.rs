@@ -276,23 +276,28 @@ impl<'t> Matcher<'t> {
         let lo = old.min(expected).saturating_sub(self.opts.window);
         let hi = (old.max(expected) + quote.len() + self.opts.window).min(self.len());
         let mut places = self.exact_places(lo, hi, &a.quote.exact, &prefix, &suffix, expected);
-        // Without a good, pinned occurrence near the expected place, look everywhere.
+        // Without a good, pinned occurrence near the expected place, try an approximate
+        // match near it; only when that fails too, look for the quote everywhere.
         let ctx_len = prefix.len() + suffix.len();
         let good_near = places
             .iter()
             .any(|p| p.pinned && p.ctx_errors * 4 <= ctx_len);
-        if !good_near && (lo > 0 || hi < self.len()) {
-            places = self.exact_places(0, self.len(), &a.quote.exact, &prefix, &suffix, expected);
+        let mut approx = None;
+        if !good_near {
+            approx = self.approximate(&prefix, &quote, &suffix, (lo, hi), expected);
+            if approx.is_none() && (lo > 0 || hi < self.len()) {
+                places =
+                    self.exact_places(0, self.len(), &a.quote.exact, &prefix, &suffix, expected);
+            }
         }
         places.sort_by_key(|p| (p.ctx_errors, !p.pinned, p.distance));
-        let approx = if places
-            .first()
-            .is_none_or(|p| p.ctx_errors > 0 || p.start != expected)
+        if good_near
+            && places
+                .first()
+                .is_none_or(|p| p.ctx_errors > 0 || p.start != expected)
         {
-            self.approximate(&prefix, &quote, &suffix, (lo, hi), expected)
-        } else {
-            None
-        };
+            approx = self.approximate(&prefix, &quote, &suffix, (lo, hi), expected);
+        }
         if let Some(best) = places.first() {
             let margin = (ctx_len / 8).max(3);
             // Clearly best by context; or about as good as another, but where the
