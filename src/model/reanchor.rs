@@ -977,6 +977,21 @@ mod tests {
     }
 
     #[test]
+    fn discontinuous_anchor_moves_whole() {
+        let old = SourceText::from_str_normalizing("Kim Il Sung and Peng Dehuai met at Kaesong.");
+        let a = TextAnchor::new(&old, &[Span::new(0, 3), Span::new(16, 20)]).unwrap();
+        let new = SourceText::from_str_normalizing(
+            "On 10 July Kim Il Sung and Peng Dehuai met at Kaesong.",
+        );
+        let out = reanchor_anchors(&new, &[&a], Options::default());
+        let Outcome::Moved(m) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(m.fragments, vec![Span::new(11, 14), Span::new(27, 31)]);
+        assert_eq!(m.covered_text(&new), "Kim Peng");
+    }
+
+    #[test]
     fn mapping_and_reanchoring_agree_on_a_keystroke() {
         let old = SourceText::from_str_normalizing(
             "The delegation of the Korean People's Army arrived at Kaesong on 10 July.",
