@@ -28,6 +28,13 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Re-anchor annotations of documents whose source changed; print the counts.
+    Reanchor {
+        project: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
@@ -111,6 +118,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some(Cmd::Reanchor { project, json }) => {
+            let report = cli::reanchor::run(&project)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", cli::reanchor::format_text(&report));
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Export {
             project,

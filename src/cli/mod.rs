@@ -4,6 +4,7 @@ pub mod check;
 pub mod crash_trial;
 pub mod git_setup;
 pub mod merge;
+pub mod reanchor;
 
 use std::path::PathBuf;
 

@@ -21,6 +21,10 @@ pub struct Annotation {
     /// Who made the annotation (TEI `@resp`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resp: String,
+    /// Set when re-anchoring after a source change could not place this annotation with
+    /// certainty; its anchor keeps the old offsets and quote until someone reviews it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reanchor: Option<super::reanchor::AnchorReview>,
 }
 
 /// What an annotation is.
@@ -137,6 +141,7 @@ impl Annotation {
             note: String::new(),
             cert: None,
             resp: String::new(),
+            reanchor: None,
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod anchor;
 pub mod annotation;
+pub mod changeset;
 pub mod date;
 pub mod document;
 pub mod edit;
@@ -11,6 +12,7 @@ pub mod ids;
 pub mod merge;
 pub mod ops;
 pub mod project;
+pub mod reanchor;
 pub mod registry;
 pub mod schema;
 pub mod text;

@@ -125,6 +125,13 @@ impl SourceText {
         self.had_bom
     }
 
+    /// Sets the line-ending style and BOM to restore when written (a changed text keeps
+    /// those of the text it was made from).
+    pub fn set_line_ending_and_bom(&mut self, line_ending: LineEnding, had_bom: bool) {
+        self.line_ending = line_ending;
+        self.had_bom = had_bom;
+    }
+
     /// Number of lines (a trailing `\n` starts a final empty line).
     pub fn line_count(&self) -> usize {
         self.line_starts.len()

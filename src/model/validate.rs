@@ -104,6 +104,22 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                     ),
                 }
             }
+            if let Some(review) = &ann.reanchor {
+                let quote = ann.anchor().map_or("", |a| a.quote.exact.as_str());
+                out.push(
+                    Problem::warning(match review.kind {
+                        super::reanchor::ReviewKind::NeedsReview => format!(
+                            "\"{quote}\" needs review after its source changed: {} proposed places; its old place is kept",
+                            review.candidates.len()
+                        ),
+                        super::reanchor::ReviewKind::Orphaned => format!(
+                            "\"{quote}\" was not found in its changed source (orphaned); its old place is kept"
+                        ),
+                    })
+                    .in_doc(d)
+                    .on(ann.id),
+                );
+            }
             if let Some(anchor) = ann.anchor() {
                 let ordered = anchor.fragments.windows(2).all(|w| w[0].end <= w[1].start);
                 if anchor.fragments.is_empty()
