@@ -7,9 +7,10 @@
 //! and arguments; and so on, recursively.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::export::brat::slug_for;
-use marginalia::export::{self, Exporter};
-use marginalia::import::{self, ImportError};
+use marginalia::interchange::brat;
+use marginalia::interchange::brat::slug_for;
+use marginalia::interchange::export::{self, ExportOptions, Exporter};
+use marginalia::interchange::import::{self, ImportError};
 use marginalia::model::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -129,8 +130,13 @@ fn round_trip(collection: &Path) -> usize {
     let file = import::run(importer.as_ref(), collection, &proj).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     let out = tmp.path().join("export");
-    export::brat::BratExporter
-        .export(&loaded.project, &out, &mut |_| {})
+    brat::BratExporter
+        .export(
+            &loaded.project,
+            &out,
+            &ExportOptions::default(),
+            &mut |_| {},
+        )
         .unwrap();
     let mut originals = Vec::new();
     ann_files(collection, &mut originals);
@@ -338,8 +344,13 @@ fn crlf_source_offsets_map_to_normalized_text_and_unknown_types_are_added() {
     assert_eq!(s.problems(), Vec::<String>::new());
     // Exported again, offsets count the LF-normalized text.
     let exp = out.path().join("exp");
-    export::brat::BratExporter
-        .export(&loaded.project, &exp, &mut |_| {})
+    brat::BratExporter
+        .export(
+            &loaded.project,
+            &exp,
+            &ExportOptions::default(),
+            &mut |_| {},
+        )
         .unwrap();
     let ann = std::fs::read_to_string(exp.join("a.ann")).unwrap();
     assert!(ann.contains("Agent 8 16\tFILIPPOV"), "{ann}");
@@ -413,8 +424,8 @@ mod offsets {
             }
             let project = project_with(&s, &spans);
             let tmp = tempfile::tempdir().unwrap();
-            export::brat::BratExporter
-                .export(&project, &tmp.path().join("e"), &mut |_| {})
+            brat::BratExporter
+                .export(&project, &tmp.path().join("e"), &ExportOptions::default(), &mut |_| {})
                 .unwrap();
             let importer = import::by_id("brat").unwrap();
             let file = import::run(importer.as_ref(), &tmp.path().join("e"), &tmp.path().join("p")).unwrap();
@@ -447,7 +458,7 @@ fn frags(a: &TextAnchor) -> Vec<(usize, usize)> {
 
 /// The brat round trip of a type, role or attribute id.
 fn mapped(s: &Slug) -> String {
-    slug_for(&export::brat::brat_name(s)).to_string()
+    slug_for(&brat::brat_name(s)).to_string()
 }
 
 fn key_of(a: &Annotation, original: bool) -> Option<Key> {
@@ -593,7 +604,7 @@ fn comparable(
                     if original { mapped(k) } else { k.to_string() }
                 )),
                 AttrValue::Choice(c) if original => {
-                    attrs.push(format!("{}={}", mapped(k), export::brat::brat_value(c)))
+                    attrs.push(format!("{}={}", mapped(k), brat::brat_value(c)))
                 }
                 AttrValue::Choice(c) => attrs.push(format!("{k}={c}")),
                 other if original => {
@@ -665,8 +676,8 @@ fn sample_project_brat_reimport_equals_the_project() {
     let original = marginalia::store::load(&project_dir).unwrap().project;
     let tmp = tempfile::tempdir().unwrap();
     let exp = tmp.path().join("brat");
-    let report = export::brat::BratExporter
-        .export(&original, &exp, &mut |_| {})
+    let report = brat::BratExporter
+        .export(&original, &exp, &ExportOptions::default(), &mut |_| {})
         .unwrap();
     let importer = import::by_id("brat").unwrap();
     let file = import::run(importer.as_ref(), &exp, &tmp.path().join("p")).unwrap();

@@ -1,13 +1,12 @@
-//! Exports to the formats the field uses, one file per format, each an [`Exporter`].
+//! Exports: the [`Exporter`] trait, the registry of exporters ([`all`], [`by_id`]), the
+//! [`Output`] exporters put their files into, and [`run`], which writes those files only
+//! when that is safe: never into the project's own folder, never over an existing file
+//! unless asked to, each file atomically.
 
-pub mod brat;
-pub mod conll;
-pub mod csv;
-pub mod jsonl;
-pub mod tei;
-pub mod w3c;
-
+use super::{brat, conll, csv, jsonl, tei, w3c};
 use crate::model::{Annotation, Document, Project};
+use crate::store::{self, StoreError};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -23,6 +22,15 @@ pub enum ExportError {
     },
     #[error("{message}: {}", path.display())]
     Format { path: PathBuf, message: String },
+    #[error(
+        "the file already exists; choose an empty folder or replace it on purpose (--force): {}",
+        path.display()
+    )]
+    Exists { path: PathBuf },
+    #[error("refusing to export into the project's own folder, whose files it would replace: {}", path.display())]
+    IntoProject { path: PathBuf },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl ExportError {
@@ -44,14 +52,122 @@ pub trait Exporter: Send + Sync {
     fn id(&self) -> &'static str;
     /// The name shown in menus.
     fn label(&self) -> &'static str;
-    /// Writes the export of `project` into the folder `out_dir` (created if missing) and
-    /// returns the files written and everything the format could not hold.
+    /// Makes the export of `project`: adds every file to `out` and returns the files (as
+    /// [`Output::add`] names them) and everything the format could not hold.
+    fn write(
+        &self,
+        project: &Project,
+        out: &mut Output,
+        progress: Progress<'_>,
+    ) -> Result<ExportReport, ExportError>;
+
+    /// Exports `project` into the folder `out_dir` (created if missing): [`run`].
     fn export(
         &self,
         project: &Project,
         out_dir: &Path,
+        options: &ExportOptions,
         progress: Progress<'_>,
-    ) -> Result<ExportReport, ExportError>;
+    ) -> Result<ExportReport, ExportError> {
+        run(self, project, out_dir, options, progress)
+    }
+}
+
+/// How an export may write.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Replace files that already exist (the old one is kept as `<name>.bak`).
+    pub overwrite: bool,
+    /// The exported project's folder, never written into.
+    pub project_dir: Option<PathBuf>,
+}
+
+/// The files of one export, held until all are made. Names are `/`-separated paths
+/// relative to the output folder; each is a plain path inside it and used once.
+#[derive(Debug)]
+pub struct Output {
+    dir: PathBuf,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    /// Lowercased names, so two names that differ only in case (one file on some
+    /// systems) are refused too.
+    used: HashSet<String>,
+}
+
+impl Output {
+    /// An empty export into folder `dir`.
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+            used: HashSet::new(),
+        }
+    }
+
+    /// The output folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Adds file `name` with `bytes`; returns the path it will have.
+    pub fn add(&mut self, name: &str, bytes: Vec<u8>) -> Result<PathBuf, ExportError> {
+        let path =
+            super::common::join_inside(&self.dir, name).map_err(|message| ExportError::Format {
+                path: self.dir.clone(),
+                message,
+            })?;
+        if !self.used.insert(name.to_lowercase()) {
+            return Err(ExportError::Format {
+                path,
+                message: "the export would write this file twice".into(),
+            });
+        }
+        self.files.push((path.clone(), bytes));
+        Ok(path)
+    }
+
+    /// The files added, in order.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_path(), b.as_slice()))
+    }
+}
+
+/// Makes the export of `project` with `exporter` and writes it into `out_dir`. Refuses,
+/// before writing anything, an `out_dir` that is the project's own folder, and any file
+/// that exists already (unless `options.overwrite`; something that is not a regular file
+/// is never replaced). Each file is written atomically.
+pub fn run<E: Exporter + ?Sized>(
+    exporter: &E,
+    project: &Project,
+    out_dir: &Path,
+    options: &ExportOptions,
+    progress: Progress<'_>,
+) -> Result<ExportReport, ExportError> {
+    if let Some(project_dir) = &options.project_dir
+        && let (Ok(a), Ok(b)) = (out_dir.canonicalize(), project_dir.canonicalize())
+        && a == b
+    {
+        return Err(ExportError::IntoProject {
+            path: out_dir.to_path_buf(),
+        });
+    }
+    let mut out = Output::new(out_dir);
+    let report = exporter.write(project, &mut out, progress)?;
+    for (path, _) in out.files() {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if !options.overwrite || !m.is_file() => {
+                return Err(ExportError::Exists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ExportError::io("inspect", path, e)),
+        }
+    }
+    for (path, bytes) in out.files() {
+        store::write_atomic(path, bytes)?;
+    }
+    Ok(report)
 }
 
 /// What an export wrote, and what it left out.
@@ -171,14 +287,4 @@ pub fn all() -> Vec<Box<dyn Exporter>> {
 /// The exporter with command-line name `id`.
 pub fn by_id(id: &str) -> Option<Box<dyn Exporter>> {
     all().into_iter().find(|e| e.id() == id)
-}
-
-/// Creates `dir` and writes `bytes` to `dir/name`, returning the path.
-pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, ExportError> {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| ExportError::io("create folder", parent, e))?;
-    }
-    std::fs::write(&path, bytes).map_err(|e| ExportError::io("write", &path, e))?;
-    Ok(path)
 }
