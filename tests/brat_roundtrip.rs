@@ -15,16 +15,20 @@ use marginalia::model::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-const CORPORA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/brat");
-
-fn corpora() -> Option<PathBuf> {
-    let p = PathBuf::from(CORPORA);
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("note: {CORPORA} is absent; skipping the brat corpus round trip");
-        None
-    }
+/// The shared brat corpora: `$MARGINALIA_SHARED/corpora/brat`, else `../shared/corpora/brat`
+/// beside the repository. Fails with the path when they are missing.
+fn corpora() -> PathBuf {
+    let shared = std::env::var_os("MARGINALIA_SHARED").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
+        PathBuf::from,
+    );
+    let p = shared.join("corpora/brat");
+    assert!(
+        p.is_dir(),
+        "the brat corpora are missing: {} (set MARGINALIA_SHARED to the shared folder)",
+        p.display()
+    );
+    p
 }
 
 /// The lines of an `.ann` file with ids replaced by what they name, sorted.
@@ -159,30 +163,35 @@ fn round_trip(collection: &Path) -> usize {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
 fn news_tutorial_round_trips() {
-    let Some(c) = corpora() else { return };
+    let c = corpora();
     let n = round_trip(&c.join("tutorials/news"));
     assert_eq!(n, 168);
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
 fn bio_tutorial_round_trips() {
-    let Some(c) = corpora() else { return };
+    let c = corpora();
     let n = round_trip(&c.join("tutorials/bio"));
     assert_eq!(n, 152);
 }
 
 #[test]
-fn conll2002_spanish_round_trips_with_parent_conf() {
-    let Some(c) = corpora() else { return };
-    // The documents are in esp/, the annotation.conf one folder up.
-    let n = round_trip(&c.join("corpora/CoNLL-ST_2002/esp"));
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
+fn conll2002_spanish_round_trips_with_the_conf_at_the_top() {
+    let c = corpora();
+    // The documents are in esp/, the annotation.conf one folder up: the import reads the
+    // conf only inside the folder it imports, so it imports that folder.
+    let n = round_trip(&c.join("corpora/CoNLL-ST_2002"));
     assert_eq!(n, 540);
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
 fn imported_schema_follows_annotation_conf() {
-    let Some(c) = corpora() else { return };
+    let c = corpora();
     let tmp = tempfile::tempdir().unwrap();
     let importer = import::by_id("brat").unwrap();
     let file = import::run(

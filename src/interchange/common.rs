@@ -493,6 +493,36 @@ mod tests {
     }
 
     #[test]
+    fn sources_are_txt_and_md_in_any_case_and_not_hidden() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("sub/.git")).unwrap();
+        for f in [
+            "a.txt",
+            "B.TXT",
+            "sub/c.md",
+            "sub/d.pdf",
+            ".e.txt",
+            "sub/.git/f.txt",
+        ] {
+            std::fs::write(root.join(f), "x").unwrap();
+        }
+        let found: Vec<PathBuf> = collect_sources(root).unwrap();
+        let rel: Vec<&Path> = found
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap())
+            .collect();
+        assert_eq!(
+            rel,
+            [
+                Path::new("B.TXT"),
+                Path::new("a.txt"),
+                Path::new("sub/c.md")
+            ]
+        );
+    }
+
+    #[test]
     fn nearest_stops_at_the_root() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("annotation.conf"), "").unwrap();
