@@ -222,6 +222,20 @@ fn deep_xml_is_an_error_naming_file_and_line_and_leaves_nothing() {
     assert!(err.to_string().contains("nested more than"), "{err}");
     assert!(err.to_string().ends_with("deep.xml"), "{err}");
     assert_eq!(listing(tmp.path()), ["deep.xml"]);
+
+    // Just under the limit the import works, on the same small stack.
+    let n = marginalia::interchange::tei::tree::MAX_DEPTH - 5;
+    std::fs::write(
+        &src,
+        tei_doc(&format!(
+            "<p>{}<persName>Kim</persName>{}</p>",
+            "<hi>".repeat(n),
+            "</hi>".repeat(n)
+        )),
+    )
+    .unwrap();
+    let file = import_within(&tei::TeiImporter, &src, &out).unwrap();
+    assert_eq!(assert_checks(&file).project.annotation_count(), 1);
 }
 
 #[cfg(unix)]

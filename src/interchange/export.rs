@@ -88,8 +88,6 @@ pub struct ExportOptions {
 pub struct Output {
     dir: PathBuf,
     files: Vec<(PathBuf, Vec<u8>)>,
-    /// Lowercased names, so two names that differ only in case (one file on some
-    /// systems) are refused too.
     used: HashSet<String>,
 }
 
@@ -115,7 +113,7 @@ impl Output {
                 path: self.dir.clone(),
                 message,
             })?;
-        if !self.used.insert(name.to_lowercase()) {
+        if !self.used.insert(name.to_owned()) {
             return Err(ExportError::Format {
                 path,
                 message: "the export would write this file twice".into(),
