@@ -137,6 +137,7 @@ fn symlink_loops_end_and_links_out_of_the_folder_are_not_followed() {
     symlink(&src, src.join("sub/up")).unwrap();
     // Links out: a file (as a passwd link would be) and a folder.
     symlink(outside.join("secret.txt"), src.join("passwd.txt")).unwrap();
+    symlink("/etc/passwd", src.join("etc-passwd.txt")).unwrap();
     symlink(&outside, src.join("elsewhere")).unwrap();
     // A link that stays inside is followed.
     symlink(src.join("a.txt"), src.join("sub/same.txt")).unwrap();
@@ -162,6 +163,7 @@ fn symlink_loops_end_and_links_out_of_the_folder_are_not_followed() {
             );
         }
         assert!(!out.join("passwd.txt").exists());
+        assert!(!out.join("etc-passwd.txt").exists());
         assert!(!out.join("elsewhere").exists());
     }
 

@@ -6,6 +6,7 @@
 use super::{brat, conll, csv, jsonl, tei, w3c};
 use crate::model::{Annotation, Document, Project};
 use crate::store::{self, StoreError};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -162,8 +163,16 @@ pub fn run<E: Exporter + ?Sized>(
             Err(e) => return Err(ExportError::io("inspect", path, e)),
         }
     }
-    for (path, bytes) in out.files() {
-        store::write_atomic(path, bytes)?;
+    // Each atomic write waits on fsync more than on the processor, so write on more
+    // threads than there are cores.
+    let write_all = || -> Result<(), StoreError> {
+        out.files
+            .par_iter()
+            .try_for_each(|(path, bytes)| store::write_atomic(path, bytes))
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(16).build() {
+        Ok(pool) => pool.install(write_all)?,
+        Err(_) => write_all()?,
     }
     Ok(report)
 }
