@@ -4,7 +4,7 @@
 //! time per format. Run with `cargo bench --bench export`.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::export;
+use marginalia::interchange::export::{self, ExportOptions};
 use marginalia::model::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -150,7 +150,10 @@ fn main() {
     for exporter in export::all() {
         let out = tmp.join(exporter.id());
         let t = Instant::now();
-        let files = exporter.export(&project, &out, &mut |_| {}).unwrap().files;
+        let files = exporter
+            .export(&project, &out, &ExportOptions::default(), &mut |_| {})
+            .unwrap()
+            .files;
         let secs = t.elapsed().as_secs_f64();
         let bytes: u64 = files
             .iter()

@@ -6,8 +6,10 @@
 
 pub mod app;
 pub mod cli;
-pub mod export;
-pub mod import;
+pub mod interchange;
 pub mod model;
 pub mod session;
 pub mod store;
+
+/// The export and import registries at their earlier paths (`crate::export::all()`).
+pub use interchange::{export, import};

@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use marginalia::cli;
+use marginalia::interchange::{export, import};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,9 +42,12 @@ enum Cmd {
         /// Format: tei, brat, w3c, csv, jsonl or conll.
         #[arg(long)]
         format: String,
-        /// Folder to write into (created if missing).
+        /// Folder to write into (created if missing; never the project's own folder).
         #[arg(long)]
         out: PathBuf,
+        /// Replace files that already exist in the folder (each old file is kept as .bak).
+        #[arg(long)]
+        force: bool,
     },
     /// Import another tool's files as a new project.
     Import {
@@ -132,9 +136,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             project,
             format,
             out,
+            force,
         }) => {
-            let exporter = marginalia::export::by_id(&format).with_context(|| {
-                let known: Vec<_> = marginalia::export::all().iter().map(|e| e.id()).collect();
+            let exporter = export::by_id(&format).with_context(|| {
+                let known: Vec<_> = export::all().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown export format \"{format}\" (known: {})",
                     known.join(", ")
@@ -142,8 +147,12 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             })?;
             let loaded = marginalia::store::load(&project)
                 .with_context(|| format!("cannot open project {}", project.display()))?;
+            let options = export::ExportOptions {
+                overwrite: force,
+                project_dir: Some(loaded.disk.dir.clone()),
+            };
             let report = exporter
-                .export(&loaded.project, &out, &mut |_| {})
+                .export(&loaded.project, &out, &options, &mut |_| {})
                 .with_context(|| format!("{} export failed", exporter.label()))?;
             println!("wrote {} files to {}", report.files.len(), out.display());
             if !report.omitted.is_empty() {
@@ -163,14 +172,14 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             source,
             out,
         }) => {
-            let importer = marginalia::import::by_id(&format).with_context(|| {
-                let known: Vec<_> = marginalia::import::all().iter().map(|e| e.id()).collect();
+            let importer = import::by_id(&format).with_context(|| {
+                let known: Vec<_> = import::all().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",
                     known.join(", ")
                 )
             })?;
-            let file = marginalia::import::run(importer.as_ref(), &source, &out)
+            let file = import::run(importer.as_ref(), &source, &out)
                 .with_context(|| format!("{} import failed", importer.label()))?;
             println!("created project {}", file.display());
             Ok(ExitCode::SUCCESS)

@@ -7,23 +7,28 @@
 //! and arguments; and so on, recursively.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::export::brat::slug_for;
-use marginalia::export::{self, Exporter};
-use marginalia::import::{self, ImportError};
+use marginalia::interchange::brat;
+use marginalia::interchange::brat::slug_for;
+use marginalia::interchange::export::{self, ExportOptions, Exporter};
+use marginalia::interchange::import::{self, ImportError};
 use marginalia::model::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-const CORPORA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/brat");
-
-fn corpora() -> Option<PathBuf> {
-    let p = PathBuf::from(CORPORA);
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("note: {CORPORA} is absent; skipping the brat corpus round trip");
-        None
-    }
+/// The shared brat corpora: `$MARGINALIA_SHARED/corpora/brat`, else `../shared/corpora/brat`
+/// beside the repository. Fails with the path when they are missing.
+fn corpora() -> PathBuf {
+    let shared = std::env::var_os("MARGINALIA_SHARED").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
+        PathBuf::from,
+    );
+    let p = shared.join("corpora/brat");
+    assert!(
+        p.is_dir(),
+        "the brat corpora are missing: {} (set MARGINALIA_SHARED to the shared folder)",
+        p.display()
+    );
+    p
 }
 
 /// The lines of an `.ann` file with ids replaced by what they name, sorted.
@@ -129,8 +134,13 @@ fn round_trip(collection: &Path) -> usize {
     let file = import::run(importer.as_ref(), collection, &proj).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     let out = tmp.path().join("export");
-    export::brat::BratExporter
-        .export(&loaded.project, &out, &mut |_| {})
+    brat::BratExporter
+        .export(
+            &loaded.project,
+            &out,
+            &ExportOptions::default(),
+            &mut |_| {},
+        )
         .unwrap();
     let mut originals = Vec::new();
     ann_files(collection, &mut originals);
@@ -153,30 +163,35 @@ fn round_trip(collection: &Path) -> usize {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
 fn news_tutorial_round_trips() {
-    let Some(c) = corpora() else { return };
+    let c = corpora();
     let n = round_trip(&c.join("tutorials/news"));
     assert_eq!(n, 168);
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
 fn bio_tutorial_round_trips() {
-    let Some(c) = corpora() else { return };
+    let c = corpora();
     let n = round_trip(&c.join("tutorials/bio"));
     assert_eq!(n, 152);
 }
 
 #[test]
-fn conll2002_spanish_round_trips_with_parent_conf() {
-    let Some(c) = corpora() else { return };
-    // The documents are in esp/, the annotation.conf one folder up.
-    let n = round_trip(&c.join("corpora/CoNLL-ST_2002/esp"));
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
+fn conll2002_spanish_round_trips_with_the_conf_at_the_top() {
+    let c = corpora();
+    // The documents are in esp/, the annotation.conf one folder up: the import reads the
+    // conf only inside the folder it imports, so it imports that folder.
+    let n = round_trip(&c.join("corpora/CoNLL-ST_2002"));
     assert_eq!(n, 540);
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/brat; run by .ci/checks/interchange_corpora.sh"]
 fn imported_schema_follows_annotation_conf() {
-    let Some(c) = corpora() else { return };
+    let c = corpora();
     let tmp = tempfile::tempdir().unwrap();
     let importer = import::by_id("brat").unwrap();
     let file = import::run(
@@ -338,8 +353,13 @@ fn crlf_source_offsets_map_to_normalized_text_and_unknown_types_are_added() {
     assert_eq!(s.problems(), Vec::<String>::new());
     // Exported again, offsets count the LF-normalized text.
     let exp = out.path().join("exp");
-    export::brat::BratExporter
-        .export(&loaded.project, &exp, &mut |_| {})
+    brat::BratExporter
+        .export(
+            &loaded.project,
+            &exp,
+            &ExportOptions::default(),
+            &mut |_| {},
+        )
         .unwrap();
     let ann = std::fs::read_to_string(exp.join("a.ann")).unwrap();
     assert!(ann.contains("Agent 8 16\tFILIPPOV"), "{ann}");
@@ -413,8 +433,8 @@ mod offsets {
             }
             let project = project_with(&s, &spans);
             let tmp = tempfile::tempdir().unwrap();
-            export::brat::BratExporter
-                .export(&project, &tmp.path().join("e"), &mut |_| {})
+            brat::BratExporter
+                .export(&project, &tmp.path().join("e"), &ExportOptions::default(), &mut |_| {})
                 .unwrap();
             let importer = import::by_id("brat").unwrap();
             let file = import::run(importer.as_ref(), &tmp.path().join("e"), &tmp.path().join("p")).unwrap();
@@ -447,7 +467,7 @@ fn frags(a: &TextAnchor) -> Vec<(usize, usize)> {
 
 /// The brat round trip of a type, role or attribute id.
 fn mapped(s: &Slug) -> String {
-    slug_for(&export::brat::brat_name(s)).to_string()
+    slug_for(&brat::brat_name(s)).to_string()
 }
 
 fn key_of(a: &Annotation, original: bool) -> Option<Key> {
@@ -593,7 +613,7 @@ fn comparable(
                     if original { mapped(k) } else { k.to_string() }
                 )),
                 AttrValue::Choice(c) if original => {
-                    attrs.push(format!("{}={}", mapped(k), export::brat::brat_value(c)))
+                    attrs.push(format!("{}={}", mapped(k), brat::brat_value(c)))
                 }
                 AttrValue::Choice(c) => attrs.push(format!("{k}={c}")),
                 other if original => {
@@ -665,8 +685,8 @@ fn sample_project_brat_reimport_equals_the_project() {
     let original = marginalia::store::load(&project_dir).unwrap().project;
     let tmp = tempfile::tempdir().unwrap();
     let exp = tmp.path().join("brat");
-    let report = export::brat::BratExporter
-        .export(&original, &exp, &mut |_| {})
+    let report = brat::BratExporter
+        .export(&original, &exp, &ExportOptions::default(), &mut |_| {})
         .unwrap();
     let importer = import::by_id("brat").unwrap();
     let file = import::run(importer.as_ref(), &exp, &tmp.path().join("p")).unwrap();

@@ -4,7 +4,7 @@
 //! normalization. Run with `MARGINALIA_UPDATE_GOLDEN=1` to rewrite `tests/golden/`.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::export;
+use marginalia::interchange::export::{self, ExportOptions};
 use marginalia::model::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -299,7 +299,7 @@ fn check_golden(format: &str, tmp: &tempfile::TempDir) -> PathBuf {
     let exporter = export::by_id(format).unwrap();
     let mut last = -1.0;
     let written = exporter
-        .export(&project, tmp.path(), &mut |p| {
+        .export(&project, tmp.path(), &ExportOptions::default(), &mut |p| {
             assert!(
                 p >= last && (0.0..=1.0).contains(&p),
                 "progress {p} after {last}"
@@ -380,10 +380,11 @@ fn brat_export_reimports_with_the_same_annotations() {
     let exp = tmp.path().join("exp");
     export::by_id("brat")
         .unwrap()
-        .export(&project, &exp, &mut |_| {})
+        .export(&project, &exp, &ExportOptions::default(), &mut |_| {})
         .unwrap();
-    let importer = marginalia::import::by_id("brat").unwrap();
-    let file = marginalia::import::run(importer.as_ref(), &exp, &tmp.path().join("p")).unwrap();
+    let importer = marginalia::interchange::import::by_id("brat").unwrap();
+    let file = marginalia::interchange::import::run(importer.as_ref(), &exp, &tmp.path().join("p"))
+        .unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     let spans = |p: &Project| {
         let mut v: Vec<(String, String, Vec<Span>)> = p
@@ -399,7 +400,7 @@ fn brat_export_reimports_with_the_same_annotations() {
         v
     };
     fn brat_type(a: &Annotation) -> String {
-        marginalia::export::brat::brat_name(a.type_id())
+        marginalia::interchange::brat::brat_name(a.type_id())
     }
     let want = spans(&project);
     assert_eq!(want.len(), 17);
@@ -544,7 +545,9 @@ fn omission_reports_golden() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/omitted");
     for exporter in export::all() {
         let tmp = tempfile::tempdir().unwrap();
-        let report = exporter.export(&project, tmp.path(), &mut |_| {}).unwrap();
+        let report = exporter
+            .export(&project, tmp.path(), &ExportOptions::default(), &mut |_| {})
+            .unwrap();
         let text: String = report.omitted.iter().map(|l| format!("{l}\n")).collect();
         let golden = dir.join(format!("{}.txt", exporter.id()));
         if std::env::var_os("MARGINALIA_UPDATE_GOLDEN").is_some() {

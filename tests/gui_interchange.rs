@@ -7,7 +7,7 @@
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::app::{App, Command, Prefs};
-use marginalia::export::Exporter;
+use marginalia::interchange::export::{ExportOptions, Exporter};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -77,10 +77,11 @@ fn export_csv_and_import_brat_through_the_app() {
 
     // Import: export brat, then import it through the app; the new project opens.
     let brat = tmp.path().join("brat");
-    marginalia::export::brat::BratExporter
+    marginalia::interchange::brat::BratExporter
         .export(
             &h.state().state.session.as_ref().unwrap().project,
             &brat,
+            &ExportOptions::default(),
             &mut |_| {},
         )
         .unwrap();

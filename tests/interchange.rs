@@ -4,8 +4,9 @@
 //! Set `UPDATE_GOLDEN=1` to rewrite `tests/golden/` after an intended change.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::export::{self, Exporter};
-use marginalia::import::{self, Importer};
+use marginalia::interchange::export::{ExportOptions, Exporter};
+use marginalia::interchange::import::{self, Importer};
+use marginalia::interchange::{tei, w3c};
 use marginalia::model::registry::Authority;
 use marginalia::model::*;
 use proptest::prelude::*;
@@ -282,7 +283,12 @@ fn golden_dir() -> PathBuf {
 fn check_golden(exporter: &dyn Exporter, sub: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let files = exporter
-        .export(&fixture(), tmp.path(), &mut |_| {})
+        .export(
+            &fixture(),
+            tmp.path(),
+            &ExportOptions::default(),
+            &mut |_| {},
+        )
         .unwrap()
         .files;
     let golden = golden_dir().join(sub);
@@ -305,19 +311,21 @@ fn check_golden(exporter: &dyn Exporter, sub: &str) {
 
 #[test]
 fn tei_export_matches_golden() {
-    check_golden(&export::tei::TeiExporter, "tei");
+    check_golden(&tei::TeiExporter, "tei");
 }
 
 #[test]
 fn w3c_export_matches_golden() {
-    check_golden(&export::w3c::W3cExporter, "w3c");
+    check_golden(&w3c::W3cExporter, "w3c");
 }
 
 /// Exports `project` with `exporter` and imports the result with `importer`.
 fn round_trip(project: &Project, exporter: &dyn Exporter, importer: &dyn Importer) -> Project {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("export");
-    exporter.export(project, &out, &mut |_| {}).unwrap();
+    exporter
+        .export(project, &out, &ExportOptions::default(), &mut |_| {})
+        .unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
     importer.import(&out, &staging).unwrap()
@@ -338,7 +346,7 @@ fn without_cert(doc: &Document) -> BTreeMap<AnnId, Annotation> {
 #[test]
 fn tei_round_trip_keeps_everything() {
     let p = fixture();
-    let back = round_trip(&p, &export::tei::TeiExporter, &import::tei::TeiImporter);
+    let back = round_trip(&p, &tei::TeiExporter, &tei::TeiImporter);
     assert_eq!(back.info.name, p.info.name);
     assert_eq!(back.registry, p.registry);
     assert_eq!(back.documents.len(), p.documents.len());
@@ -354,7 +362,7 @@ fn tei_round_trip_keeps_everything() {
 #[test]
 fn w3c_round_trip_keeps_mentions_events_relations() {
     let p = fixture();
-    let back = round_trip(&p, &export::w3c::W3cExporter, &import::w3c::W3cImporter);
+    let back = round_trip(&p, &w3c::W3cExporter, &w3c::W3cImporter);
     assert_eq!(back.registry, p.registry);
     for (id, d) in &p.documents {
         let b = &back.documents[id];
@@ -374,13 +382,13 @@ fn w3c_import_without_registry_makes_typed_entries() {
     let p = fixture();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("export");
-    export::w3c::W3cExporter
-        .export(&p, &out, &mut |_| {})
+    w3c::W3cExporter
+        .export(&p, &out, &ExportOptions::default(), &mut |_| {})
         .unwrap();
     std::fs::remove_file(out.join("registry.json")).unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let back = import::w3c::W3cImporter.import(&out, &staging).unwrap();
+    let back = w3c::W3cImporter.import(&out, &staging).unwrap();
     let mut linked = 0;
     for (id, d) in &p.documents {
         let b = &back.documents[id];
@@ -417,10 +425,10 @@ fn w3c_import_without_registry_makes_typed_entries() {
 fn import_run_via_cli_path_creates_a_loadable_project() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("tei");
-    export::tei::TeiExporter
-        .export(&fixture(), &out, &mut |_| {})
+    tei::TeiExporter
+        .export(&fixture(), &out, &ExportOptions::default(), &mut |_| {})
         .unwrap();
-    let file = import::run(&import::tei::TeiImporter, &out, &tmp.path().join("proj")).unwrap();
+    let file = import::run(&tei::TeiImporter, &out, &tmp.path().join("proj")).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     assert_eq!(loaded.project.documents.len(), 2);
     assert_eq!(
@@ -480,8 +488,8 @@ proptest! {
         let want = mention_spans(&p);
         let text = p.documents.values().next().unwrap().text_or_empty().as_str().to_owned();
         for (exp, imp) in [
-            (&export::tei::TeiExporter as &dyn Exporter, &import::tei::TeiImporter as &dyn Importer),
-            (&export::w3c::W3cExporter, &import::w3c::W3cImporter),
+            (&tei::TeiExporter as &dyn Exporter, &tei::TeiImporter as &dyn Importer),
+            (&w3c::W3cExporter, &w3c::W3cImporter),
         ] {
             let back = round_trip(&p, exp, imp);
             let bd = back.documents.values().next().unwrap();
@@ -503,8 +511,8 @@ fn sample_project_round_trips() {
         return;
     }
     let p = marginalia::store::load(&path).unwrap().project;
-    let tei = round_trip(&p, &export::tei::TeiExporter, &import::tei::TeiImporter);
-    let w3c = round_trip(&p, &export::w3c::W3cExporter, &import::w3c::W3cImporter);
+    let tei = round_trip(&p, &tei::TeiExporter, &tei::TeiImporter);
+    let w3c = round_trip(&p, &w3c::W3cExporter, &w3c::W3cImporter);
     assert_eq!(tei.registry, p.registry);
     assert_eq!(w3c.registry, p.registry);
     for (id, d) in &p.documents {

@@ -4,7 +4,7 @@
 //! [`Command::Export`] and [`Command::Import`], which tests can queue without any dialog.
 
 use crate::app::{AppState, Command};
-use crate::export::ExportReport;
+use crate::interchange::export::ExportReport;
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -56,11 +56,11 @@ impl Default for Interchange {
         Self {
             export_open: false,
             import_open: false,
-            export_format: crate::export::all()
+            export_format: crate::interchange::export::all()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             export_out: String::new(),
-            import_format: crate::import::all()
+            import_format: crate::interchange::import::all()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             import_source: String::new(),
@@ -112,7 +112,12 @@ impl Interchange {
             st.status = "Open a project to export it".to_owned();
             return;
         };
-        let Some(exporter) = crate::export::by_id(format) else {
+        // The window asks no confirmation yet, so an export never replaces files.
+        let options = crate::interchange::export::ExportOptions {
+            overwrite: false,
+            project_dir: st.session.as_ref().map(|s| s.dir().to_path_buf()),
+        };
+        let Some(exporter) = crate::interchange::export::by_id(format) else {
             self.job = Job::Failed(format!("unknown export format \"{format}\""));
             return;
         };
@@ -126,7 +131,7 @@ impl Interchange {
             let progress_tx = tx.clone();
             let progress_ctx = ctx.clone();
             let result = exporter
-                .export(&project, &out, &mut |p| {
+                .export(&project, &out, &options, &mut |p| {
                     let _ = progress_tx.send(Msg::Progress(p));
                     progress_ctx.request_repaint();
                 })
@@ -150,7 +155,7 @@ impl Interchange {
             st.status = "An export or import is already running".to_owned();
             return;
         }
-        let Some(importer) = crate::import::by_id(format) else {
+        let Some(importer) = crate::interchange::import::by_id(format) else {
             self.job = Job::Failed(format!("unknown import format \"{format}\""));
             return;
         };
@@ -162,7 +167,7 @@ impl Interchange {
         let tx = self.tx.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let result = crate::import::run(importer.as_ref(), &source, &out)
+            let result = crate::interchange::import::run(importer.as_ref(), &source, &out)
                 .map_err(|e| format!("{} import failed: {e}", importer.label()));
             let _ = tx.send(Msg::Imported(result));
             ctx.request_repaint();
@@ -227,7 +232,7 @@ impl Interchange {
                 ui.add_enabled_ui(!busy, |ui| {
                     ui.horizontal(|ui| {
                         ui.label("Format");
-                        for e in crate::export::all() {
+                        for e in crate::interchange::export::all() {
                             ui.radio_value(&mut self.export_format, e.id().to_owned(), e.label());
                         }
                     });
@@ -261,7 +266,7 @@ impl Interchange {
                 ui.add_enabled_ui(!busy, |ui| {
                     ui.horizontal(|ui| {
                         ui.label("Format");
-                        for i in crate::import::all() {
+                        for i in crate::interchange::import::all() {
                             ui.radio_value(&mut self.import_format, i.id().to_owned(), i.label());
                         }
                     });

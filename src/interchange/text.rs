@@ -1,9 +1,11 @@
-//! Plain-text import: every `.txt` and `.md` file under a folder (recursively, hidden
-//! entries skipped) becomes a document of a new project with the default schema. The files
-//! are copied into the project folder under the same relative paths.
+//! Plain-text import: every `.txt` and `.md` file under a folder (recursively, any case of
+//! the extension, hidden entries skipped; see
+//! [`collect_sources`](super::common::collect_sources)) becomes a document of a
+//! new project with the default schema. The files are copied into the project folder under
+//! the same relative paths.
 
-use super::brat::walk;
-use super::{ImportError, Importer};
+use super::common::{SourceTree, copy_into};
+use super::import::{ImportError, Importer};
 use crate::model::Project;
 use crate::store;
 use std::path::Path;
@@ -27,21 +29,10 @@ impl Importer for TextImporter {
                 message: "a text import reads a folder of .txt and .md files".into(),
             });
         }
-        let mut files = Vec::new();
-        walk(source, &mut |p| {
-            if matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md")) {
-                files.push(p.to_path_buf());
-            }
-        })?;
+        let tree = SourceTree::scan(source)?;
         let mut project = Project::new("");
-        for file in files {
-            let rel = file.strip_prefix(source).unwrap_or(&file);
-            let dest = staging.join(rel);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| ImportError::io("create folder", parent, e))?;
-            }
-            std::fs::copy(&file, &dest).map_err(|e| ImportError::io("copy", &file, e))?;
+        for file in tree.with_extension(&["txt", "md"]) {
+            let dest = copy_into(&tree, &file, staging)?;
             let doc = store::document_from_source(staging, &dest)?;
             project.documents.insert(doc.id(), doc);
         }
@@ -63,7 +54,7 @@ mod tests {
         std::fs::write(src.path().join("sub/.hidden/d.txt"), "x").unwrap();
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("proj");
-        let file = super::super::run(&TextImporter, src.path(), &dest).unwrap();
+        let file = crate::interchange::import::run(&TextImporter, src.path(), &dest).unwrap();
         let loaded = store::load(&file).unwrap();
         let mut paths: Vec<String> = loaded
             .project
@@ -92,7 +83,7 @@ mod tests {
         std::fs::write(&f, "x").unwrap();
         let out = tempfile::tempdir().unwrap();
         let dest = out.path().join("proj");
-        assert!(super::super::run(&TextImporter, &f, &dest).is_err());
+        assert!(crate::interchange::import::run(&TextImporter, &f, &dest).is_err());
         assert!(!dest.exists());
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
     }

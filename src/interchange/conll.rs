@@ -9,27 +9,16 @@
 //! A discontinuous mention tags the tokens of each fragment, each fragment starting with
 //! `B-`; the tokens in its gaps are `O`. A token partly inside a fragment takes its tag.
 
-use super::{
-    ExportError, ExportReport, Exporter, Part, Progress, omission, omit_parts, write_file,
+use super::common::ner_label;
+use super::export::{
+    ExportError, ExportReport, Exporter, Output, Part, Progress, omission, omit_parts,
 };
-use crate::model::{Annotation, Body, Document, Project, Slug};
+use crate::model::{Annotation, Body, Document, Project};
 use std::fmt::Write as _;
-use std::path::Path;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Writes `documents.conll`.
 pub struct ConllExporter;
-
-/// The tag label for an entity type: `PER`, `ORG`, `LOC` for person, organization and
-/// place (as CoNLL-2003 names them), else the type id in capitals (`DATE`, `DOCREF`).
-pub fn ner_label(type_id: &Slug) -> String {
-    match type_id.as_str() {
-        "person" => "PER".to_owned(),
-        "organization" => "ORG".to_owned(),
-        "place" => "LOC".to_owned(),
-        other => other.to_ascii_uppercase(),
-    }
-}
 
 /// One fragment of a mention that won its place.
 struct Frag {
@@ -202,10 +191,10 @@ impl Exporter for ConllExporter {
         "CoNLL-2003 (IOB)"
     }
 
-    fn export(
+    fn write(
         &self,
         project: &Project,
-        out_dir: &Path,
+        output: &mut Output,
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
         let mut out = String::new();
@@ -214,11 +203,11 @@ impl Exporter for ConllExporter {
         let mut omitted = Vec::new();
         for (i, doc) in project.documents.values().enumerate() {
             out.push_str(&document_conll(doc));
-            super::omit_archival(&mut omitted, "CoNLL", doc);
+            super::export::omit_archival(&mut omitted, "CoNLL", doc);
             omissions(project, doc, &mut omitted);
             progress((i + 1) as f32 / n as f32);
         }
-        let file = write_file(out_dir, "documents.conll", out.as_bytes())?;
+        let file = output.add("documents.conll", out.into_bytes())?;
         progress(1.0);
         Ok(ExportReport {
             files: vec![file],
@@ -230,6 +219,7 @@ impl Exporter for ConllExporter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Slug;
     use crate::model::{Annotation, Body, Mention, SourceText, Span, TextAnchor};
 
     fn doc(text: &str, mentions: &[(&str, &[(usize, usize)])]) -> Document {

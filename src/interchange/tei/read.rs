@@ -14,9 +14,13 @@
 //! A body with `div type="document"` (a FRUS volume) yields one document per such div.
 //! `persName` (or `gloss`) `type="from"` and `"to"` in a document yield a Communication event.
 
-use super::{ImportError, Importer};
-use crate::export::tei::TRIGGER_PTR;
-use crate::export::w3c::attr_from_text;
+use super::tree::{El, Node, parse};
+use super::{ANN_ID_PREFIX, DOC_ID_PREFIX, ENTRY_ID_PREFIX, TRIGGER_PTR, uuid_after};
+use crate::interchange::common::{
+    SourceTree, admit_attribute, attr_from_text, join_inside, read_regular_text, slug_name,
+    unique_name,
+};
+use crate::interchange::import::{ImportError, Importer};
 use crate::model::date::check_iso;
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, EventType, RelationType};
@@ -25,9 +29,7 @@ use crate::model::{
     EntryId, Event, Mention, NormalizedDate, Project, Relation, Slug, Span, Target, TextAnchor,
 };
 use crate::store;
-use quick_xml::Reader;
-use quick_xml::events::Event as XmlEvent;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The TEI importer.
@@ -51,284 +53,52 @@ impl Importer for TeiImporter {
             });
         }
         let mut project = Project::new(String::new());
+        let mut seen = Seen::default();
         for (rel, file) in files {
-            let text =
-                std::fs::read_to_string(&file).map_err(|e| ImportError::io("read", &file, e))?;
+            let text = read_regular_text(&file)?;
             let root = parse(&text, &file)?;
-            import_tree(&mut project, &root, &rel, &file, staging)?;
+            import_tree(&mut project, &mut seen, &root, &rel, &file, staging)?;
         }
         Ok(project)
     }
 }
 
+/// What earlier files and parts of this import used: annotation ids (with the file that
+/// used each) and text file names, so neither is taken twice.
+#[derive(Default)]
+struct Seen {
+    annotations: HashMap<AnnId, PathBuf>,
+    texts: HashSet<String>,
+}
+
 /// The `.xml` files under `source` (or `source` itself), with their stems relative to it.
 fn xml_files(source: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
-    if source.is_file() {
+    if !source.is_dir() {
+        let base = source
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file = base.join(source.file_name().unwrap_or_default());
+        if !SourceTree::scan_shallow(base)?.contains(&file) {
+            return Err(ImportError::Invalid {
+                path: source.to_path_buf(),
+                message:
+                    "not a regular file in its folder (hidden, a link out of it, or a special file)"
+                        .into(),
+            });
+        }
         let stem = source.file_stem().map_or_else(
             || "document".to_owned(),
             |s| s.to_string_lossy().into_owned(),
         );
-        return Ok(vec![(stem, source.to_path_buf())]);
+        return Ok(vec![(stem, file)]);
     }
-    let mut out = Vec::new();
-    let mut stack = vec![source.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let rd = std::fs::read_dir(&dir).map_err(|e| ImportError::io("read folder", &dir, e))?;
-        for entry in rd {
-            let p = entry
-                .map_err(|e| ImportError::io("read folder", &dir, e))?
-                .path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "xml") {
-                let rel = p.strip_prefix(source).unwrap_or(&p).with_extension("");
-                let parts: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push((parts.join("/"), p));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------
-// A small element tree.
-
-/// An XML element: local name, attributes (qualified names kept for `xml:*`), children.
-#[derive(Debug, Clone)]
-pub struct El {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-    pub children: Vec<Node>,
-    pub line: usize,
-}
-
-/// A child of an element.
-#[derive(Debug, Clone)]
-pub enum Node {
-    El(El),
-    Text(String),
-}
-
-impl El {
-    pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn elements(&self) -> impl Iterator<Item = &El> {
-        self.children.iter().filter_map(|n| match n {
-            Node::El(e) => Some(e),
-            Node::Text(_) => None,
-        })
-    }
-
-    pub fn child(&self, name: &str) -> Option<&El> {
-        self.elements().find(|e| e.name == name)
-    }
-
-    /// Every descendant element (depth first, document order), not including `self`.
-    pub fn descendants(&self) -> Vec<&El> {
-        let mut out = Vec::new();
-        fn go<'a>(e: &'a El, out: &mut Vec<&'a El>) {
-            for c in e.elements() {
-                out.push(c);
-                go(c, out);
-            }
-        }
-        go(self, &mut out);
-        out
-    }
-
-    /// The text content as written (`exact`, for our own export, which never indents
-    /// inside text) or with white space collapsed and trimmed.
-    pub fn text_in(&self, exact: bool) -> String {
-        if !exact {
-            return self.text();
-        }
-        let mut s = String::new();
-        fn go(e: &El, s: &mut String) {
-            for c in &e.children {
-                match c {
-                    Node::Text(t) => s.push_str(t),
-                    Node::El(e) if e.name == "lb" => s.push('\n'),
-                    Node::El(e) => go(e, s),
-                }
-            }
-        }
-        go(self, &mut s);
-        s
-    }
-
-    /// The text content with white space collapsed and trimmed.
-    pub fn text(&self) -> String {
-        let mut s = String::new();
-        fn go(e: &El, s: &mut String) {
-            for c in &e.children {
-                match c {
-                    Node::Text(t) => s.push_str(t),
-                    Node::El(e) if e.name == "lb" => s.push(' '),
-                    Node::El(e) => go(e, s),
-                }
-            }
-        }
-        go(self, &mut s);
-        tidy_spaces(&s)
-    }
-}
-
-/// Collapses white space to single spaces, trims, and drops spaces after an opening
-/// bracket or quote and before closing punctuation (the text builder's rule).
-fn tidy_spaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            pending = true;
-            continue;
-        }
-        let closing = matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’');
-        if pending && !closing && !out.is_empty() && !out.ends_with(['(', '[', '“', '‘']) {
-            out.push(' ');
-        }
-        pending = false;
-        out.push(c);
-    }
-    out
-}
-
-fn local(name: &[u8]) -> String {
-    let s = String::from_utf8_lossy(name);
-    match s.rsplit_once(':') {
-        Some((_, l)) => l.to_owned(),
-        None => s.into_owned(),
-    }
-}
-
-/// Parses `text` into its root element; errors name `path` and the line.
-pub fn parse(text: &str, path: &Path) -> Result<El, ImportError> {
-    let newlines: Vec<usize> = text
-        .bytes()
-        .enumerate()
-        .filter_map(|(i, b)| (b == b'\n').then_some(i))
-        .collect();
-    let line_of = |byte: u64| newlines.partition_point(|&p| p < byte as usize) + 1;
-    let syntax = |byte: u64, message: String| ImportError::Syntax {
-        path: path.to_path_buf(),
-        line: line_of(byte),
-        message,
-    };
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(false);
-    let mut stack: Vec<El> = Vec::new();
-    let mut root: Option<El> = None;
-    let push_text = |stack: &mut Vec<El>, s: &str| {
-        if let Some(top) = stack.last_mut() {
-            if let Some(Node::Text(t)) = top.children.last_mut() {
-                t.push_str(s);
-            } else {
-                top.children.push(Node::Text(s.to_owned()));
-            }
-        }
-    };
-    loop {
-        let pos = reader.buffer_position();
-        let ev = reader
-            .read_event()
-            .map_err(|e| syntax(reader.error_position(), e.to_string()))?;
-        let is_empty = matches!(ev, XmlEvent::Empty(_));
-        match &ev {
-            XmlEvent::Start(s) | XmlEvent::Empty(s) => {
-                let mut attrs = Vec::new();
-                for a in s.attributes() {
-                    let a = a.map_err(|e| syntax(pos, e.to_string()))?;
-                    let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-                    let value = a
-                        .unescape_value()
-                        .map_err(|e| syntax(pos, e.to_string()))?
-                        .into_owned();
-                    attrs.push((key, value));
-                }
-                let el = El {
-                    name: local(s.name().as_ref()),
-                    attrs,
-                    children: Vec::new(),
-                    line: line_of(pos),
-                };
-                if stack.is_empty() && root.is_some() {
-                    return Err(syntax(pos, "more than one root element".into()));
-                }
-                if is_empty {
-                    match stack.last_mut() {
-                        Some(top) => top.children.push(Node::El(el)),
-                        None => root = Some(el),
-                    }
-                } else {
-                    stack.push(el);
-                }
-            }
-            XmlEvent::End(_) => {
-                let Some(el) = stack.pop() else {
-                    return Err(syntax(pos, "unexpected closing tag".into()));
-                };
-                match stack.last_mut() {
-                    Some(top) => top.children.push(Node::El(el)),
-                    None => root = Some(el),
-                }
-            }
-            XmlEvent::Text(t) => {
-                let s = t.decode().map_err(|e| syntax(pos, e.to_string()))?;
-                if stack.is_empty() {
-                    if !s.trim().is_empty() {
-                        return Err(syntax(pos, "text outside the root element".into()));
-                    }
-                } else {
-                    push_text(&mut stack, &s);
-                }
-            }
-            XmlEvent::CData(t) => {
-                let s = t.decode().map_err(|e| syntax(pos, e.to_string()))?;
-                push_text(&mut stack, &s);
-            }
-            XmlEvent::GeneralRef(r) => {
-                let c = match r
-                    .resolve_char_ref()
-                    .map_err(|e| syntax(pos, e.to_string()))?
-                {
-                    Some(c) => c.to_string(),
-                    None => {
-                        let name = r.decode().map_err(|e| syntax(pos, e.to_string()))?;
-                        match name.as_ref() {
-                            "amp" => "&".into(),
-                            "lt" => "<".into(),
-                            "gt" => ">".into(),
-                            "quot" => "\"".into(),
-                            "apos" => "'".into(),
-                            other => {
-                                return Err(syntax(pos, format!("unknown entity &{other};")));
-                            }
-                        }
-                    }
-                };
-                push_text(&mut stack, &c);
-            }
-            XmlEvent::Eof => break,
-            _ => {}
-        }
-    }
-    if let Some(open) = stack.last() {
-        return Err(ImportError::Syntax {
-            path: path.to_path_buf(),
-            line: open.line,
-            message: format!("element <{}> is never closed", open.name),
-        });
-    }
-    root.ok_or_else(|| syntax(0, "no root element".into()))
+    let tree = SourceTree::scan(source)?;
+    Ok(tree
+        .with_extension(&["xml"])
+        .into_iter()
+        .map(|p| (tree.rel(&p.with_extension("")), p))
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -431,11 +201,6 @@ fn slug_of(s: &str) -> Slug {
     }
 }
 
-fn uuid_after(id: &str, prefix: &str) -> Option<uuid::Uuid> {
-    id.strip_prefix(prefix)
-        .and_then(|u| uuid::Uuid::parse_str(u).ok())
-}
-
 /// Per-file state: XML ids of entries and respStmts.
 struct Ctx {
     /// The file is our own export: text is exact, not indented.
@@ -517,7 +282,7 @@ fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx) {
                 _ => None,
             };
             if let (Some(ty), Some(xid)) = (ty, c.attr("xml:id")) {
-                let id = uuid_after(xid, "e-").map_or_else(EntryId::new, EntryId);
+                let id = uuid_after(xid, ENTRY_ID_PREFIX).map_or_else(EntryId::new, EntryId);
                 let entry = entry_from(c, id, ty, ctx.exact);
                 ensure_entity_type(project, &entry.type_id);
                 ctx.entries.insert(xid.to_owned(), id);
@@ -775,6 +540,7 @@ struct Part<'a> {
 
 fn import_tree(
     project: &mut Project,
+    seen: &mut Seen,
     root: &El,
     rel: &str,
     file: &Path,
@@ -799,13 +565,14 @@ fn import_tree(
         } else {
             rel.to_owned()
         };
-        import_tei(project, tei, &stem, file, staging)?;
+        import_tei(project, seen, tei, &stem, file, staging)?;
     }
     Ok(())
 }
 
 fn import_tei(
     project: &mut Project,
+    seen: &mut Seen,
     tei: &El,
     stem: &str,
     file: &Path,
@@ -869,10 +636,25 @@ fn import_tei(
             title,
             doc_id: tei
                 .attr("xml:id")
-                .and_then(|i| uuid_after(i, "d-"))
+                .and_then(|i| uuid_after(i, DOC_ID_PREFIX))
                 .map(DocId),
         }]
     } else {
+        // Each div's xml:id names its text file: it must be unique, and it becomes a slug.
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        for d in &doc_divs {
+            if let Some(id) = d.attr("xml:id")
+                && let Some(first) = ids.insert(id, d.line)
+            {
+                return Err(ImportError::Syntax {
+                    path: file.to_path_buf(),
+                    line: d.line,
+                    message: format!(
+                        "xml:id \"{id}\" of this <div type=\"document\"> is already used on line {first}"
+                    ),
+                });
+            }
+        }
         doc_divs
             .iter()
             .enumerate()
@@ -886,9 +668,10 @@ fn import_tei(
                         .retain(|c| !matches!(c, Node::El(e) if e.name == "note"));
                     h.text()
                 });
+                let n = format!("{}", i + 1);
                 Part {
                     el: d,
-                    stem: format!("{stem}-{label}"),
+                    stem: format!("{stem}-{}", slug_name(&label, &n)),
                     title: head.filter(|h| !h.is_empty()).unwrap_or(label),
                     doc_id: None,
                 }
@@ -896,7 +679,9 @@ fn import_tei(
             .collect()
     };
     for part in parts {
-        import_part(project, &ctx, tei, header, &part, preserve, file, staging)?;
+        import_part(
+            project, seen, &ctx, tei, header, &part, preserve, file, staging,
+        )?;
     }
     Ok(())
 }
@@ -904,6 +689,7 @@ fn import_tei(
 #[allow(clippy::too_many_arguments)]
 fn import_part(
     project: &mut Project,
+    seen: &mut Seen,
     ctx: &Ctx,
     tei: &El,
     header: Option<&El>,
@@ -932,11 +718,13 @@ fn import_part(
         tb.pending_space = false;
     }
 
-    // Write the text and make the document.
-    let txt_rel = format!("{}.txt", part.stem);
-    let txt_path = txt_rel
-        .split('/')
-        .fold(staging.to_path_buf(), |p, s| p.join(s));
+    // Write the text and make the document: the path is checked to stay inside `staging`
+    // before anything is created.
+    let txt_rel = unique_name(&part.stem, "txt", &mut seen.texts);
+    let txt_path = join_inside(staging, &txt_rel).map_err(|message| ImportError::Invalid {
+        path: file.to_path_buf(),
+        message,
+    })?;
     if let Some(parent) = txt_path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| ImportError::io("create folder", parent, e))?;
     }
@@ -962,7 +750,7 @@ fn import_part(
             return *known;
         }
         let id = xid
-            .and_then(|x| uuid_after(x, "a-"))
+            .and_then(|x| uuid_after(x, ANN_ID_PREFIX))
             .map_or_else(AnnId::new, AnnId);
         if let Some(x) = xid {
             ann_ids.insert(x.to_owned(), id);
@@ -1011,7 +799,7 @@ fn import_part(
             // A pointer to a person we have no list for: make an entry named as here.
             let eid = *unresolved.entry(local.to_owned()).or_insert_with(|| {
                 let mut e = Entry::new(type_id.clone(), anchor.covered_text(&text));
-                e.id = uuid_after(local, "e-").map_or_else(EntryId::new, EntryId);
+                e.id = uuid_after(local, ENTRY_ID_PREFIX).map_or_else(EntryId::new, EntryId);
                 let eid = e.id;
                 project.registry.entry(eid).or_insert(e);
                 eid
@@ -1046,7 +834,7 @@ fn import_part(
         if dateline_date.is_none() && f.el.name == "date" {
             dateline_date = Some(id);
         }
-        annotations.insert(id, a);
+        add_annotation(&mut annotations, seen, a, file, f.el)?;
     }
 
     let stand_off: Vec<&El> = if part.doc_id.is_some() || preserve {
@@ -1101,7 +889,7 @@ fn import_part(
                 let spans = pairs(an, an.attr("target").unwrap_or_default())?;
                 let id = new_id(an.attr("xml:id"), &mut ann_ids);
                 let a = make_mention(project, inner, &spans, id, &mut unresolved)?;
-                annotations.insert(id, a);
+                add_annotation(&mut annotations, seen, a, file, an)?;
             }
         }
     }
@@ -1146,7 +934,7 @@ fn import_part(
             a.id = id;
             a.cert = ev.attr("cert").and_then(Certainty::parse);
             a.resp = ctx.resp_of(ev);
-            annotations.insert(id, a);
+            add_annotation(&mut annotations, seen, a, file, ev)?;
         }
         for rel in so
             .elements()
@@ -1167,7 +955,7 @@ fn import_part(
             a.id = id;
             a.cert = rel.attr("cert").and_then(Certainty::parse);
             a.resp = ctx.resp_of(rel);
-            annotations.insert(id, a);
+            add_annotation(&mut annotations, seen, a, file, rel)?;
         }
         // Notes.
         for an in so
@@ -1192,7 +980,9 @@ fn import_part(
                             &n.text_in(preserve),
                         ) && Slug::is_valid(k)
                         {
-                            a.attributes.insert(Slug::new(k), v);
+                            let k = Slug::new(k);
+                            admit_attribute(&mut project.schema, a.type_id(), &k, &v);
+                            a.attributes.insert(k, v);
                         }
                     }
                     _ => a.note = n.text_in(preserve),
@@ -1229,6 +1019,37 @@ fn import_part(
     }
     doc.annotations = annotations;
     project.documents.insert(doc.id(), doc);
+    Ok(())
+}
+
+/// Adds `a` to a document's `annotations`, refusing an id this document or an earlier one
+/// already uses (the same `xml:id` twice, or the same annotation in two files).
+fn add_annotation(
+    annotations: &mut BTreeMap<AnnId, Annotation>,
+    seen: &mut Seen,
+    a: Annotation,
+    file: &Path,
+    el: &El,
+) -> Result<(), ImportError> {
+    let id = a.id;
+    let dup = |message: String| ImportError::Syntax {
+        path: file.to_path_buf(),
+        line: el.line,
+        message,
+    };
+    if annotations.insert(id, a).is_some() {
+        return Err(dup(format!(
+            "<{}> has the id of another annotation in this document ({id})",
+            el.name
+        )));
+    }
+    if let Some(other) = seen.annotations.insert(id, file.to_path_buf()) {
+        return Err(dup(format!(
+            "<{}> has the id of an annotation in another document ({id}, in {})",
+            el.name,
+            other.display()
+        )));
+    }
     Ok(())
 }
 
@@ -1444,7 +1265,7 @@ mod tests {
 
     #[test]
     fn custom_types_survive_our_round_trip() {
-        use crate::export::Exporter as _;
+        use crate::interchange::export::{ExportOptions, Exporter as _};
         let mut p = Project::new("custom");
         p.schema.entity_types.push(EntityType {
             id: Slug::new("era"),
@@ -1491,8 +1312,13 @@ mod tests {
         let want = doc.annotations.clone();
         p.documents.insert(doc.id(), doc);
         let tmp = tempfile::tempdir().unwrap();
-        crate::export::tei::TeiExporter
-            .export(&p, &tmp.path().join("out"), &mut |_| {})
+        crate::interchange::tei::TeiExporter
+            .export(
+                &p,
+                &tmp.path().join("out"),
+                &ExportOptions::default(),
+                &mut |_| {},
+            )
             .unwrap();
         let staging = tmp.path().join("staging");
         std::fs::create_dir_all(&staging).unwrap();

@@ -1,6 +1,6 @@
 //! W3C Web Annotation import: reads the folder (or one `.json` file) our exporter writes.
 //!
-//! Convention (see [`crate::export::w3c`]): each `<stem>.json` is an `AnnotationCollection`
+//! Convention (see [`super::write`]): each `<stem>.json` is an `AnnotationCollection`
 //! (or a page, or a list of annotations) over the text in `<stem>.txt` beside it, which
 //! the selectors count code points in; `registry.json` in the same folder, when present,
 //! gives the registry entries the `identifying` bodies point at. Offsets come from each
@@ -8,8 +8,12 @@
 //! `TextQuoteSelector` in the text. Mention types come from the `tagging` body (a type
 //! label or id of the default schema; others are added to the schema).
 
-use super::{ImportError, Importer};
-use crate::export::w3c::{EVENT_DATE, REGISTRY_FILE, attr_from_text, kind_name, parse_date_value};
+use super::{EVENT_DATE, REGISTRY_FILE};
+use crate::interchange::common::{
+    SourceTree, admit_attribute, attr_from_text, copy_into, kind_name, parse_date_value,
+    read_regular_text,
+};
+use crate::interchange::import::{ImportError, Importer};
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, TypeKind};
 use crate::model::{
@@ -34,11 +38,32 @@ impl Importer for W3cImporter {
     }
 
     fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
-        let (base, files) = if source.is_file() {
-            let base = source.parent().unwrap_or(Path::new(".")).to_path_buf();
-            (base, vec![source.to_path_buf()])
+        // One file: it and the files beside it (its text, the registry); a folder: all of it.
+        let (tree, files) = if source.is_dir() {
+            let tree = SourceTree::scan(source)?;
+            let files = tree
+                .files()
+                .filter(|p| {
+                    p.extension().is_some_and(|e| e == "json" || e == "jsonld")
+                        && p.file_name().is_some_and(|n| n != REGISTRY_FILE)
+                })
+                .map(Path::to_path_buf)
+                .collect();
+            (tree, files)
         } else {
-            (source.to_path_buf(), json_files(source)?)
+            let base = source
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let tree = SourceTree::scan_shallow(base)?;
+            let file = base.join(source.file_name().unwrap_or_default());
+            if !tree.contains(&file) {
+                return Err(ImportError::Invalid {
+                    path: source.to_path_buf(),
+                    message: "not a regular file in its folder (hidden, a link out of it, or a special file)".into(),
+                });
+            }
+            (tree, vec![file])
         };
         if files.is_empty() {
             return Err(ImportError::Invalid {
@@ -48,41 +73,20 @@ impl Importer for W3cImporter {
         }
         let mut project = Project::new(String::new());
         let mut iris: HashMap<String, EntryId> = HashMap::new();
-        let reg_path = base.join(REGISTRY_FILE);
-        if reg_path.is_file() {
+        let reg_path = tree.root().join(REGISTRY_FILE);
+        if tree.contains(&reg_path) {
             read_registry(&mut project, &mut iris, &reg_path)?;
         }
+        let mut seen: HashMap<AnnId, PathBuf> = HashMap::new();
         for f in files {
-            import_file(&mut project, &mut iris, &base, &f, staging)?;
+            import_file(&mut project, &mut iris, &mut seen, &tree, &f, staging)?;
         }
         Ok(project)
     }
 }
 
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|e| ImportError::io("read folder", &d, e))?;
-        for entry in rd {
-            let p = entry
-                .map_err(|e| ImportError::io("read folder", &d, e))?
-                .path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "json" || e == "jsonld")
-                && p.file_name().is_some_and(|n| n != REGISTRY_FILE)
-            {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
 fn read_json(path: &Path) -> Result<Value, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError::io("read", path, e))?;
+    let text = read_regular_text(path)?;
     serde_json::from_str(&text).map_err(|e| ImportError::Syntax {
         path: path.to_path_buf(),
         line: e.line(),
@@ -209,7 +213,8 @@ fn target_span(t: &Value, text: &SourceText) -> Option<Span> {
 fn import_file(
     project: &mut Project,
     iris: &mut HashMap<String, EntryId>,
-    base: &Path,
+    seen: &mut HashMap<AnnId, PathBuf>,
+    tree: &SourceTree,
     file: &Path,
     staging: &Path,
 ) -> Result<(), ImportError> {
@@ -226,19 +231,14 @@ fn import_file(
         list(Some(&v))
     };
     let txt = file.with_extension("txt");
-    if !txt.is_file() {
+    if !tree.contains(&txt) {
         return Err(invalid(format!(
             "the annotated text is missing; expected it beside the annotations as {}",
             txt.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         )));
     }
-    let rel = txt.strip_prefix(base).unwrap_or(&txt).to_path_buf();
-    let dest = staging.join(&rel);
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| ImportError::io("create folder", parent, e))?;
-    }
-    std::fs::copy(&txt, &dest).map_err(|e| ImportError::io("copy", &txt, e))?;
+    let dest = copy_into(tree, &txt, staging)?;
     let mut doc = store::document_from_source(staging, &dest)?;
     if let Some(u) = uuid_of(str_of(&v, "id"))
         && !project.documents.contains_key(&DocId(u))
@@ -418,14 +418,24 @@ fn import_file(
                 .attribute(&Slug::new(k))
                 .map_or("text", |d| kind_name(&d.kind));
             if let (true, Some(v)) = (Slug::is_valid(k), attr_from_text(kind, v)) {
-                a.attributes.insert(Slug::new(k), v);
+                let k = Slug::new(k);
+                admit_attribute(&mut project.schema, a.type_id(), &k, &v);
+                a.attributes.insert(k, v);
             }
         }
         a.resp = item
             .get("creator")
             .map(|c| str_of(c, "name").to_owned())
             .unwrap_or_default();
-        annotations.insert(id, a);
+        if annotations.insert(id, a).is_some() {
+            return Err(bad("its id is used by an earlier annotation in this file"));
+        }
+        if let Some(other) = seen.insert(id, file.to_path_buf()) {
+            return Err(bad(&format!(
+                "its id is used by an annotation in {} too",
+                other.display()
+            )));
+        }
     }
     doc.annotations = annotations;
     project.documents.insert(doc.id(), doc);
@@ -435,7 +445,6 @@ fn import_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::NormalizedDate;
 
     fn setup(json: &str, txt: Option<&str>) -> (tempfile::TempDir, Result<Project, ImportError>) {
         let tmp = tempfile::tempdir().unwrap();
@@ -481,21 +490,5 @@ mod tests {
             matches!(r, Err(ImportError::Syntax { line: 3, .. })),
             "{r:?}"
         );
-    }
-
-    #[test]
-    fn date_values_parse() {
-        assert_eq!(
-            parse_date_value("1951-07-10/.."),
-            Some(NormalizedDate {
-                not_before: Some("1951-07-10".into()),
-                ..NormalizedDate::default()
-            })
-        );
-        assert_eq!(
-            parse_date_value("1951-07-11T00:00"),
-            Some(NormalizedDate::when("1951-07-11T00:00"))
-        );
-        assert_eq!(parse_date_value("soon"), None);
     }
 }

@@ -1,10 +1,12 @@
 //! brat standoff import: a folder of `.txt` + `.ann` files (searched recursively) with the
-//! `annotation.conf` nearest to each (in its folder or a parent, as brat looks it up).
+//! `annotation.conf` nearest to each (in its folder or a parent inside the imported
+//! folder, as brat looks it up, never above it).
 //!
 //! The schema is built from every `annotation.conf` used (entities, events with role types
 //! and cardinality, relations with argument types, attributes) and `visual.conf` (labels,
 //! colors); a type, role or attribute found in an `.ann` file but not declared is added,
-//! never dropped. Type names become slugs with [`slug_for`], which export inverts.
+//! never dropped. Type names become slugs with [`slug_for`](super::slug_for), which export
+//! inverts.
 //!
 //! `.ann` lines: `T` (with `;`-separated fragments) becomes a mention, or an event trigger
 //! when an `E` line uses it (a `T` of an event type that no `E` uses becomes an event with
@@ -17,8 +19,9 @@
 //! span whose text differs from the line's text is an error naming the file and line.
 //! The abstract (`!`) nodes of brat's type hierarchies are not kept.
 
-use super::{ImportError, Importer};
-use crate::export::brat::{MARGINALIA_RID, slug_for};
+use super::{MARGINALIA_RID, slug_for};
+use crate::interchange::common::{SourceTree, copy_into, read_regular_text};
+use crate::interchange::import::{ImportError, Importer};
 use crate::model::schema::{AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot};
 use crate::model::{
     Alias, AliasKind, AnnId, Annotation, AttrValue, Authority, AuthorityId, Body, EntryId, Event,
@@ -47,18 +50,19 @@ impl Importer for BratImporter {
                 message: "a brat import reads a folder of .txt and .ann files".into(),
             });
         }
-        let docs = find_documents(source)?;
+        let tree = SourceTree::scan(source)?;
+        let docs = find_documents(&tree)?;
         let mut b = Builder::default();
         let mut confs = BTreeSet::new();
         for (txt, _) in &docs {
             let dir = txt.parent().unwrap_or(source);
-            if let Some(conf) = nearest(dir, "annotation.conf") {
+            if let Some(conf) = tree.nearest(dir, "annotation.conf") {
                 confs.insert(conf);
             }
         }
         for conf in &confs {
             parse_annotation_conf(conf, &mut b)?;
-            if let Some(visual) = nearest(conf.parent().unwrap_or(source), "visual.conf") {
+            if let Some(visual) = tree.nearest(conf.parent().unwrap_or(source), "visual.conf") {
                 parse_visual_conf(&visual, &mut b)?;
             }
         }
@@ -75,17 +79,10 @@ impl Importer for BratImporter {
         project.schema = b.finish();
         let mut entries: HashMap<(String, String), EntryId> = HashMap::new();
         for (txt, ann, lines) in parsed {
-            let rel = txt.strip_prefix(source).unwrap_or(&txt);
-            let dest = staging.join(rel);
-            if let Some(parent) = dest.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| ImportError::io("create folder", parent, e))?;
-            }
-            std::fs::copy(&txt, &dest).map_err(|e| ImportError::io("copy", &txt, e))?;
+            let dest = copy_into(&tree, &txt, staging)?;
             let mut doc = store::document_from_source(staging, &dest)?;
             if let Some(ann_path) = ann {
-                let raw =
-                    std::fs::read_to_string(&txt).map_err(|e| ImportError::io("read", &txt, e))?;
+                let raw = read_regular_text(&txt)?;
                 let text = doc.text.clone().unwrap_or_default();
                 let anns =
                     build_annotations(&mut project, &mut entries, &ann_path, &lines, &raw, &text)?;
@@ -97,18 +94,17 @@ impl Importer for BratImporter {
     }
 }
 
-/// `.txt` files under `root` (sorted, hidden entries skipped) with their `.ann`, if any.
-fn find_documents(root: &Path) -> Result<Vec<(PathBuf, Option<PathBuf>)>, ImportError> {
+/// The `.txt` files of `tree` (sorted) with their `.ann`, if the tree has one.
+fn find_documents(tree: &SourceTree) -> Result<Vec<(PathBuf, Option<PathBuf>)>, ImportError> {
     let mut txts = Vec::new();
     let mut anns = Vec::new();
-    walk(
-        root,
-        &mut |p| match p.extension().and_then(|e| e.to_str()) {
+    for p in tree.files() {
+        match p.extension().and_then(|e| e.to_str()) {
             Some("txt") => txts.push(p.to_path_buf()),
             Some("ann") => anns.push(p.to_path_buf()),
             _ => {}
-        },
-    )?;
+        }
+    }
     let txt_set: HashSet<PathBuf> = txts.iter().cloned().collect();
     if let Some(orphan) = anns
         .iter()
@@ -124,38 +120,10 @@ fn find_documents(root: &Path) -> Result<Vec<(PathBuf, Option<PathBuf>)>, Import
         .into_iter()
         .map(|t| {
             let a = t.with_extension("ann");
-            let ann = a.is_file().then_some(a);
+            let ann = tree.contains(&a).then_some(a);
             (t, ann)
         })
         .collect())
-}
-
-/// Calls `f` for every file under `dir`, recursively, skipping names starting with `.`.
-pub(crate) fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) -> Result<(), ImportError> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| ImportError::io("read folder", dir, e))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, f)?;
-        } else if p.is_file() {
-            f(&p);
-        }
-    }
-    Ok(())
-}
-
-/// `dir/name`, or the same in the nearest parent folder that has it.
-fn nearest(dir: &Path, name: &str) -> Option<PathBuf> {
-    dir.ancestors().map(|d| d.join(name)).find(|p| p.is_file())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -497,20 +465,7 @@ fn split_role(role: &str, declared: impl Fn(&str) -> bool) -> (String, u32) {
 }
 
 fn read_text(path: &Path) -> Result<String, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::io("read", path, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        ImportError::Syntax {
-            path: path.to_path_buf(),
-            line,
-            message: "invalid UTF-8".into(),
-        }
-    })
+    read_regular_text(path)
 }
 
 /// Parses the cardinality suffix of a role key: `?`, `*`, `+`, `{n}`, `{n-m}`, `{n-}`.

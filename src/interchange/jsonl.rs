@@ -4,13 +4,12 @@
 //! Offsets are code points in `text` (the LF-normalized text), half-open — what Python's
 //! `text[start:end]` gives. A discontinuous mention is one span (its extent) with its
 //! `fragments`; doccano's `label` list has one `[start, end, label]` per fragment. Labels
-//! are the CoNLL-style names of [`super::conll::ner_label`].
+//! are the CoNLL-style names of [`super::common::ner_label`].
 
-use super::conll::ner_label;
-use super::{ExportError, ExportReport, Exporter, Part, Progress, omit_parts, write_file};
+use super::common::ner_label;
+use super::export::{ExportError, ExportReport, Exporter, Output, Part, Progress, omit_parts};
 use crate::model::{Body, Document, Project, Target};
 use serde::Serialize;
-use std::path::Path;
 
 /// Writes `documents.jsonl`.
 pub struct JsonlExporter;
@@ -179,12 +178,13 @@ impl Exporter for JsonlExporter {
         "JSON Lines (spaCy, doccano)"
     }
 
-    fn export(
+    fn write(
         &self,
         project: &Project,
-        out_dir: &Path,
+        output: &mut Output,
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
+        let out_dir = &output.dir().to_path_buf();
         let mut out = Vec::new();
         let mut omitted = Vec::new();
         let n = project.documents.len().max(1);
@@ -197,7 +197,7 @@ impl Exporter for JsonlExporter {
                 }
             })?;
             out.push(b'\n');
-            super::omit_archival(&mut omitted, "JSON Lines", doc);
+            super::export::omit_archival(&mut omitted, "JSON Lines", doc);
             for a in doc.annotations.values() {
                 let parts: &[Part] = match &a.body {
                     Body::Event(_) => &[
@@ -218,7 +218,7 @@ impl Exporter for JsonlExporter {
             }
             progress((i + 1) as f32 / n as f32);
         }
-        let file = write_file(out_dir, "documents.jsonl", &out)?;
+        let file = output.add("documents.jsonl", out)?;
         progress(1.0);
         Ok(ExportReport {
             files: vec![file],

@@ -2,7 +2,7 @@
 //! `first` page holds every annotation) and `<stem>.txt` (the LF-normalized text the
 //! selectors count in), plus one `registry.json` for the folder.
 //!
-//! Conventions, which [`crate::import::w3c`] reads back:
+//! Conventions, which [`super::read`] reads back:
 //! - Ids: the collection is `urn:uuid:<document id>`, its page `…#page-1`, each annotation
 //!   `urn:uuid:<annotation id>`; targets' `source` is the collection's document IRI.
 //! - A mention is motivated `identifying`; it has one target per fragment, each a
@@ -19,22 +19,18 @@
 //!   schema's).
 //! - The annotator (`resp`) is the annotation's `creator` (`Person` with `name`).
 
-use super::tei::{doc_file_stem, unique_name};
-use super::{ExportError, ExportReport, Exporter, Part, Progress, omit_parts, write_file};
+use super::{CONTEXT, EVENT_DATE, REGISTRY_FILE, entry_iri};
+use crate::interchange::common::{
+    attr_to_text, check_anchors, date_value, doc_file_stem, unique_name,
+};
+use crate::interchange::export::{
+    ExportError, ExportReport, Exporter, Output, Part, Progress, omit_parts,
+};
 use crate::model::anchor::quote_for;
-use crate::model::registry::Authority;
-use crate::model::schema::AttrKind;
-use crate::model::{Annotation, AttrValue, Body, Document, Entry, NormalizedDate, Project, Target};
+use crate::model::{Annotation, Body, Document, Project, Target};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::path::Path;
-
-/// The Web Annotation JSON-LD context.
-pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
-/// The key of an event's own date in its `describing` body (not a slug, so no role clashes).
-pub const EVENT_DATE: &str = "event-date";
-/// The file listing the registry, beside the collections.
-pub const REGISTRY_FILE: &str = "registry.json";
 
 /// The W3C Web Annotation exporter.
 pub struct W3cExporter;
@@ -48,12 +44,13 @@ impl Exporter for W3cExporter {
         "W3C Web Annotation (JSON-LD)"
     }
 
-    fn export(
+    fn write(
         &self,
         project: &Project,
-        out_dir: &Path,
+        output: &mut Output,
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
+        let out_dir = &output.dir().to_path_buf();
         let mut written = Vec::new();
         let mut omitted = Vec::new();
         let mut used = HashSet::new();
@@ -62,11 +59,11 @@ impl Exporter for W3cExporter {
         for (i, doc) in project.documents.values().enumerate() {
             let name = unique_name(&doc_file_stem(doc), "json", &mut used);
             let stem = &name[..name.len() - ".json".len()];
-            super::tei::check_anchors(doc).map_err(|message| ExportError::Format {
+            check_anchors(doc).map_err(|message| ExportError::Format {
                 path: out_dir.join(&name),
                 message: format!("document \"{}\": {message}", doc.meta.title),
             })?;
-            super::omit_archival(&mut omitted, "W3C Web Annotation", doc);
+            crate::interchange::export::omit_archival(&mut omitted, "W3C Web Annotation", doc);
             for a in doc.annotations.values() {
                 omit_parts(
                     &mut omitted,
@@ -78,22 +75,16 @@ impl Exporter for W3cExporter {
                 );
             }
             let json = collection(project, doc);
-            written.push(write_file(
-                out_dir,
-                &name,
-                &pretty(&json, &out_dir.join(&name))?,
-            )?);
-            written.push(write_file(
-                out_dir,
+            written.push(output.add(&name, pretty(&json, &out_dir.join(&name))?)?);
+            written.push(output.add(
                 &format!("{stem}.txt"),
-                doc.text_or_empty().as_str().as_bytes(),
+                doc.text_or_empty().as_str().as_bytes().to_vec(),
             )?);
             progress((i + 1) as f32 / n as f32);
         }
-        written.push(write_file(
-            out_dir,
+        written.push(output.add(
             REGISTRY_FILE,
-            &pretty(&registry(project), &out_dir.join(REGISTRY_FILE))?,
+            pretty(&registry(project), &out_dir.join(REGISTRY_FILE))?,
         )?);
         progress(1.0);
         Ok(ExportReport {
@@ -111,93 +102,6 @@ fn pretty(v: &Value, path: &Path) -> Result<Vec<u8>, ExportError> {
     })?;
     s.push('\n');
     Ok(s.into_bytes())
-}
-
-/// The IRI for an entry: its first authority URL, else `urn:uuid:<id>`.
-pub fn entry_iri(e: &Entry) -> String {
-    e.authority
-        .iter()
-        .find_map(|a| authority_url(&a.scheme, &a.id))
-        .unwrap_or_else(|| format!("urn:uuid:{}", e.id))
-}
-
-/// The web address of an authority record, when the scheme has one.
-pub fn authority_url(scheme: &Authority, id: &str) -> Option<String> {
-    if id.starts_with("http://") || id.starts_with("https://") {
-        return Some(id.to_owned());
-    }
-    let base = match scheme {
-        Authority::Wikidata => "https://www.wikidata.org/entity/",
-        Authority::Viaf => "https://viaf.org/viaf/",
-        Authority::Gnd => "https://d-nb.info/gnd/",
-        Authority::GeoNames => "https://sws.geonames.org/",
-        Authority::Lcnaf => "https://id.loc.gov/authorities/names/",
-        Authority::Other(_) => return None,
-    };
-    Some(format!("{base}{id}"))
-}
-
-/// A date as an ISO 8601 value or interval (`..` for an open end).
-pub fn date_value(d: &NormalizedDate) -> String {
-    match (&d.when, &d.not_before, &d.not_after) {
-        (Some(w), _, _) => w.clone(),
-        (None, a, b) => format!(
-            "{}/{}",
-            a.as_deref().unwrap_or(".."),
-            b.as_deref().unwrap_or("..")
-        ),
-    }
-}
-
-/// Reads a [`date_value`] back; `None` unless it is valid ISO 8601.
-pub fn parse_date_value(v: &str) -> Option<NormalizedDate> {
-    let d = match v.split_once('/') {
-        Some((a, b)) => NormalizedDate {
-            when: None,
-            not_before: (a != "..").then(|| a.to_owned()),
-            not_after: (b != "..").then(|| b.to_owned()),
-        },
-        None => NormalizedDate::when(v),
-    };
-    d.validate().ok().map(|()| d)
-}
-
-/// An attribute value as (kind, text): `choice`, `text`, `number`, `yes-no`, `date`.
-pub fn attr_to_text(v: &AttrValue) -> (&'static str, String) {
-    match v {
-        AttrValue::Choice(s) => ("choice", s.clone()),
-        AttrValue::Text(s) => ("text", s.clone()),
-        AttrValue::Number(n) => ("number", n.to_string()),
-        AttrValue::YesNo(b) => ("yes-no", if *b { "yes" } else { "no" }.to_owned()),
-        AttrValue::Date(d) => ("date", date_value(d)),
-    }
-}
-
-/// Reads [`attr_to_text`] back.
-pub fn attr_from_text(kind: &str, s: &str) -> Option<AttrValue> {
-    Some(match kind {
-        "choice" => AttrValue::Choice(s.to_owned()),
-        "text" => AttrValue::Text(s.to_owned()),
-        "number" => AttrValue::Number(s.trim().parse().ok()?),
-        "yes-no" => AttrValue::YesNo(match s.trim() {
-            "yes" => true,
-            "no" => false,
-            _ => return None,
-        }),
-        "date" => AttrValue::Date(parse_date_value(s.trim())?),
-        _ => return None,
-    })
-}
-
-/// The kind name [`attr_to_text`] uses for a schema attribute kind.
-pub fn kind_name(k: &AttrKind) -> &'static str {
-    match k {
-        AttrKind::Choice(_) => "choice",
-        AttrKind::Text => "text",
-        AttrKind::Number => "number",
-        AttrKind::YesNo => "yes-no",
-        AttrKind::Date => "date",
-    }
 }
 
 fn target_iri(project: &Project, t: &Target) -> String {
@@ -352,51 +256,4 @@ pub fn registry(project: &Project) -> Value {
         })
         .collect();
     json!({"project": project.info.name, "entries": entries})
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn date_values() {
-        assert_eq!(
-            date_value(&NormalizedDate::when("1951-07-11")),
-            "1951-07-11"
-        );
-        assert_eq!(
-            date_value(&NormalizedDate::range("1951-07-10", "1951-07-12")),
-            "1951-07-10/1951-07-12"
-        );
-        let open = NormalizedDate {
-            not_before: Some("1951".into()),
-            ..NormalizedDate::default()
-        };
-        assert_eq!(date_value(&open), "1951/..");
-    }
-
-    #[test]
-    fn attribute_values_round_trip() {
-        for v in [
-            AttrValue::Choice("accepted".into()),
-            AttrValue::Text("Major = rank".into()),
-            AttrValue::Number(120.0),
-            AttrValue::Number(-2.5),
-            AttrValue::YesNo(true),
-            AttrValue::Date(NormalizedDate::range("1951-07-10", "1951-07-12")),
-        ] {
-            let (k, s) = attr_to_text(&v);
-            assert_eq!(attr_from_text(k, &s), Some(v));
-        }
-        assert_eq!(attr_from_text("number", "many"), None);
-    }
-
-    #[test]
-    fn authority_urls() {
-        assert_eq!(
-            authority_url(&Authority::Wikidata, "Q855").as_deref(),
-            Some("https://www.wikidata.org/entity/Q855")
-        );
-        assert_eq!(authority_url(&Authority::Other("x".into()), "1"), None);
-    }
 }

@@ -5,7 +5,7 @@
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
 //! leading `'`. Offsets are code points in the LF-normalized text, `[start, end)`.
 
-use super::{ExportError, ExportReport, Exporter, Part, Progress, omit_parts, write_file};
+use super::export::{ExportError, ExportReport, Exporter, Output, Part, Progress, omit_parts};
 use crate::model::{Annotation, Body, Document, Project, Target};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -55,13 +55,13 @@ impl Table {
             })
     }
 
-    fn finish(self, out_dir: &Path) -> Result<PathBuf, ExportError> {
-        let path = out_dir.join(self.name);
+    fn finish(self, output: &mut Output) -> Result<PathBuf, ExportError> {
+        let path = output.dir().join(self.name);
         let bytes = self.writer.into_inner().map_err(|e| ExportError::Format {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        write_file(out_dir, self.name, &bytes)
+        output.add(self.name, bytes)
     }
 }
 
@@ -96,12 +96,13 @@ impl Exporter for CsvExporter {
         "CSV tables"
     }
 
-    fn export(
+    fn write(
         &self,
         project: &Project,
-        out_dir: &Path,
+        output: &mut Output,
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
+        let out_dir = &output.dir().to_path_buf();
         let schema = &project.schema;
         let mut mentions = Table::new(
             "mentions.csv",
@@ -255,7 +256,7 @@ impl Exporter for CsvExporter {
                     }
                 }
             }
-            super::omit_archival(&mut omitted, "CSV", doc);
+            super::export::omit_archival(&mut omitted, "CSV", doc);
             for a in doc.annotations.values() {
                 let parts: &[Part] = match &a.body {
                     Body::Mention(_) => &[Part::Attributes],
@@ -311,10 +312,10 @@ impl Exporter for CsvExporter {
             )?;
         }
         let files = vec![
-            mentions.finish(out_dir)?,
-            entities.finish(out_dir)?,
-            events.finish(out_dir)?,
-            relations.finish(out_dir)?,
+            mentions.finish(output)?,
+            entities.finish(output)?,
+            events.finish(output)?,
+            relations.finish(output)?,
         ];
         progress(1.0);
         Ok(ExportReport { files, omitted })

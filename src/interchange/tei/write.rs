@@ -23,8 +23,9 @@
 //! Dates with minute precision (`1951-07-11T00:00`) are not `xsd:dateTime`s, so they go in
 //! `@when-iso`/`@notBefore-iso`/`@notAfter-iso`; others in `@when`/`@notBefore`/`@notAfter`.
 
-use super::w3c::attr_to_text;
-use super::{ExportError, ExportReport, Exporter, Progress, write_file};
+use super::{TEI_NS, TRIGGER_PTR, ann_xml_id, doc_xml_id, entry_xml_id};
+use crate::interchange::common::{attr_to_text, check_anchors, doc_file_stem, unique_name};
+use crate::interchange::export::{ExportError, ExportReport, Exporter, Output, Progress};
 use crate::model::{AnnId, EntryId, Slug};
 use crate::model::{
     Annotation, Body, Document, Entry, Mention, NormalizedDate, Project, Span, Target,
@@ -32,12 +33,6 @@ use crate::model::{
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::Path;
-
-/// The TEI namespace.
-pub const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
-/// `ptr/@type` of the pointer to an event trigger's anchors (not a slug, so no role clashes).
-pub const TRIGGER_PTR: &str = "trigger-anchor";
 
 /// The TEI exporter.
 pub struct TeiExporter;
@@ -51,12 +46,13 @@ impl Exporter for TeiExporter {
         "TEI P5 XML"
     }
 
-    fn export(
+    fn write(
         &self,
         project: &Project,
-        out_dir: &Path,
+        output: &mut Output,
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
+        let out_dir = &output.dir().to_path_buf();
         let mut written = Vec::new();
         let mut omitted = Vec::new();
         let mut used = HashSet::new();
@@ -76,13 +72,13 @@ impl Exporter for TeiExporter {
                     c as u32
                 )));
             }
-            written.push(write_file(out_dir, &name, &xml)?);
+            written.push(output.add(&name, xml)?);
             for a in doc.annotations.values() {
                 if let Some(m) = a.as_mention()
                     && m.date.is_some()
                     && element_for_type(project, &m.type_id).0 != "date"
                 {
-                    omitted.push(super::omission(
+                    omitted.push(crate::interchange::export::omission(
                         "TEI",
                         "a normalized date on a mention of a type that is not dated",
                         project,
@@ -99,29 +95,6 @@ impl Exporter for TeiExporter {
             omitted,
         })
     }
-}
-
-/// Refuses a document whose anchors fall outside its text (missing or changed source):
-/// exporting it would lose or misplace those annotations.
-pub fn check_anchors(doc: &Document) -> Result<(), String> {
-    let len = doc.text_or_empty().len_chars();
-    for a in doc.annotations.values() {
-        if let Some(an) = a.anchor()
-            && an.extent().end > len
-        {
-            return Err(format!(
-                "annotation {} ends at {} but the text has {len} characters{}",
-                a.id,
-                an.extent().end,
-                if doc.text.is_none() {
-                    " (its source could not be read)"
-                } else {
-                    ""
-                }
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The first character XML 1.0 forbids, with its 1-based line, if any.
@@ -141,42 +114,6 @@ pub fn first_non_xml_char(bytes: &[u8]) -> Option<(usize, char)> {
         }
     }
     None
-}
-
-/// The file stem for a document: its source path without extension, else its id.
-pub fn doc_file_stem(doc: &Document) -> String {
-    match &doc.meta.source {
-        Some(src) => {
-            let p = src.path.as_str();
-            let file = src.path.file_name();
-            match file.rfind('.') {
-                Some(dot) if dot > 0 => p[..p.len() - (file.len() - dot)].to_owned(),
-                _ => p.to_owned(),
-            }
-        }
-        None => doc.meta.id.to_string(),
-    }
-}
-
-/// `stem.ext`, or `stem-2.ext` … when already used.
-pub fn unique_name(stem: &str, ext: &str, used: &mut HashSet<String>) -> String {
-    let mut name = format!("{stem}.{ext}");
-    let mut k = 2;
-    while !used.insert(name.clone()) {
-        name = format!("{stem}-{k}.{ext}");
-        k += 1;
-    }
-    name
-}
-
-/// The XML id of an annotation.
-pub fn ann_xml_id(id: AnnId) -> String {
-    format!("a-{id}")
-}
-
-/// The XML id of a registry entry.
-pub fn entry_xml_id(id: EntryId) -> String {
-    format!("e-{id}")
 }
 
 /// The XML id of the anchor at the start (`end == false`) or end of fragment `i`.
@@ -492,7 +429,7 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
         "TEI",
         &[
             ("xmlns", TEI_NS.to_owned()),
-            ("xml:id", format!("d-{}", doc.meta.id)),
+            ("xml:id", doc_xml_id(doc.meta.id)),
         ],
     )))?;
     o.depth = 1;
@@ -997,6 +934,7 @@ fn write_entry(o: &mut Out, e: &Entry) -> Res {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::interchange::export::ExportOptions;
 
     #[test]
     fn paragraphs_join_back() {
@@ -1053,30 +991,11 @@ mod tests {
     fn control_characters_are_refused_not_written() {
         let (p, _) = one_doc(Some("a\u{b}b"));
         let tmp = tempfile::tempdir().unwrap();
-        let err = TeiExporter.export(&p, tmp.path(), &mut |_| {}).unwrap_err();
+        let err = TeiExporter
+            .export(&p, tmp.path(), &ExportOptions::default(), &mut |_| {})
+            .unwrap_err();
         assert!(err.to_string().contains("U+000B"), "{err}");
         assert_eq!(first_non_xml_char("ok\n😀".as_bytes()), None);
-    }
-
-    #[test]
-    fn anchors_outside_the_text_are_refused_by_both_exporters() {
-        let (mut p, id) = one_doc(Some("Mao Zedong"));
-        let t = p.documents[&id].text.clone().unwrap();
-        let a = Annotation::new(Body::Mention(Mention {
-            type_id: Slug::new("person"),
-            anchor: crate::model::TextAnchor::span(&t, 4, 10).unwrap(),
-            entry: None,
-            date: None,
-        }));
-        let doc = p.documents.get_mut(&id).unwrap();
-        doc.annotations.insert(a.id, a);
-        doc.text = None;
-        let tmp = tempfile::tempdir().unwrap();
-        let exporters: [&dyn Exporter; 2] = [&TeiExporter, &super::super::w3c::W3cExporter];
-        for ex in exporters {
-            let err = ex.export(&p, tmp.path(), &mut |_| {}).unwrap_err();
-            assert!(err.to_string().contains("could not be read"), "{err}");
-        }
     }
 
     #[test]

@@ -1,0 +1,297 @@
+//! Exports: the [`Exporter`] trait, the registry of exporters ([`all`], [`by_id`]), the
+//! [`Output`] exporters put their files into, and [`run`], which writes those files only
+//! when that is safe: never into the project's own folder, never over an existing file
+//! unless asked to, each file atomically.
+
+use super::{brat, conll, csv, jsonl, tei, w3c};
+use crate::model::{Annotation, Document, Project};
+use crate::store::{self, StoreError};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why an export failed. Each names the file, last.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error("cannot {action}: {err}: {}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        /// Shown in the message, not as a separate cause, so it is printed once.
+        err: std::io::Error,
+    },
+    #[error("{message}: {}", path.display())]
+    Format { path: PathBuf, message: String },
+    #[error(
+        "the file already exists; choose an empty folder or replace it on purpose (--force): {}",
+        path.display()
+    )]
+    Exists { path: PathBuf },
+    #[error("refusing to export into the project's own folder, whose files it would replace: {}", path.display())]
+    IntoProject { path: PathBuf },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ExportError {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.into(),
+            err: source,
+        }
+    }
+}
+
+/// Reports progress from 0.0 to 1.0; exporters call it at least once per document.
+pub type Progress<'a> = &'a mut dyn FnMut(f32);
+
+/// One export format.
+pub trait Exporter: Send + Sync {
+    /// The name used on the command line (`--format tei`).
+    fn id(&self) -> &'static str;
+    /// The name shown in menus.
+    fn label(&self) -> &'static str;
+    /// Makes the export of `project`: adds every file to `out` and returns the files (as
+    /// [`Output::add`] names them) and everything the format could not hold.
+    fn write(
+        &self,
+        project: &Project,
+        out: &mut Output,
+        progress: Progress<'_>,
+    ) -> Result<ExportReport, ExportError>;
+
+    /// Exports `project` into the folder `out_dir` (created if missing): [`run`].
+    fn export(
+        &self,
+        project: &Project,
+        out_dir: &Path,
+        options: &ExportOptions,
+        progress: Progress<'_>,
+    ) -> Result<ExportReport, ExportError> {
+        run(self, project, out_dir, options, progress)
+    }
+}
+
+/// How an export may write.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Replace files that already exist (the old one is kept as `<name>.bak`).
+    pub overwrite: bool,
+    /// The exported project's folder, never written into.
+    pub project_dir: Option<PathBuf>,
+}
+
+/// The files of one export, held until all are made. Names are `/`-separated paths
+/// relative to the output folder; each is a plain path inside it and used once.
+#[derive(Debug)]
+pub struct Output {
+    dir: PathBuf,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    used: HashSet<String>,
+}
+
+impl Output {
+    /// An empty export into folder `dir`.
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+            used: HashSet::new(),
+        }
+    }
+
+    /// The output folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Adds file `name` with `bytes`; returns the path it will have.
+    pub fn add(&mut self, name: &str, bytes: Vec<u8>) -> Result<PathBuf, ExportError> {
+        let path =
+            super::common::join_inside(&self.dir, name).map_err(|message| ExportError::Format {
+                path: self.dir.clone(),
+                message,
+            })?;
+        if !self.used.insert(name.to_owned()) {
+            return Err(ExportError::Format {
+                path,
+                message: "the export would write this file twice".into(),
+            });
+        }
+        self.files.push((path.clone(), bytes));
+        Ok(path)
+    }
+
+    /// The files added, in order.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_path(), b.as_slice()))
+    }
+}
+
+/// Makes the export of `project` with `exporter` and writes it into `out_dir`. Refuses,
+/// before writing anything, an `out_dir` that is the project's own folder, and any file
+/// that exists already (unless `options.overwrite`; something that is not a regular file
+/// is never replaced). Each file is written atomically.
+pub fn run<E: Exporter + ?Sized>(
+    exporter: &E,
+    project: &Project,
+    out_dir: &Path,
+    options: &ExportOptions,
+    progress: Progress<'_>,
+) -> Result<ExportReport, ExportError> {
+    if let Some(project_dir) = &options.project_dir
+        && let (Ok(a), Ok(b)) = (out_dir.canonicalize(), project_dir.canonicalize())
+        && a == b
+    {
+        return Err(ExportError::IntoProject {
+            path: out_dir.to_path_buf(),
+        });
+    }
+    let mut out = Output::new(out_dir);
+    let report = exporter.write(project, &mut out, progress)?;
+    for (path, _) in out.files() {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if !options.overwrite || !m.is_file() => {
+                return Err(ExportError::Exists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ExportError::io("inspect", path, e)),
+        }
+    }
+    // Each atomic write waits on fsync more than on the processor, so write on more
+    // threads than there are cores.
+    let write_all = || -> Result<(), StoreError> {
+        out.files
+            .par_iter()
+            .try_for_each(|(path, bytes)| store::write_atomic(path, bytes))
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(16).build() {
+        Ok(pool) => pool.install(write_all)?,
+        Err(_) => write_all()?,
+    }
+    Ok(report)
+}
+
+/// What an export wrote, and what it left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    /// The files written, in writing order.
+    pub files: Vec<PathBuf>,
+    /// One sentence per piece of project data the format cannot express, naming the
+    /// document and annotation ("brat cannot express …: Meeting <id> in \"Cable …\"").
+    pub omitted: Vec<String>,
+}
+
+/// A part of an annotation that a format may not be able to hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Attributes,
+    Note,
+    Certainty,
+    Annotator,
+    /// A mention's or event's normalized date.
+    Date,
+    /// A mention's registry entry.
+    Entry,
+}
+
+impl Part {
+    fn present(self, a: &Annotation) -> bool {
+        match self {
+            Part::Attributes => !a.attributes.is_empty(),
+            Part::Note => !a.note.is_empty(),
+            Part::Certainty => a.cert.is_some(),
+            Part::Annotator => !a.resp.is_empty(),
+            Part::Date => match &a.body {
+                crate::model::Body::Mention(m) => m.date.is_some(),
+                crate::model::Body::Event(e) => e.date.is_some(),
+                crate::model::Body::Relation(_) => false,
+            },
+            Part::Entry => a.as_mention().is_some_and(|m| m.entry.is_some()),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Part::Attributes => "attributes",
+            Part::Note => "a note",
+            Part::Certainty => "certainty",
+            Part::Annotator => "the annotator",
+            Part::Date => "a normalized date",
+            Part::Entry => "a registry link",
+        }
+    }
+}
+
+/// `"<Type label> <annotation id> in \"<document title>\""`: names an annotation for a report.
+pub fn describe(project: &Project, doc: &Document, a: &Annotation) -> String {
+    format!(
+        "{} {} in \"{}\"",
+        project.schema.label(a.type_id()),
+        a.id,
+        doc.meta.title
+    )
+}
+
+/// `"<format> cannot express <what>: <annotation>"`.
+pub fn omission(
+    format: &str,
+    what: &str,
+    project: &Project,
+    doc: &Document,
+    a: &Annotation,
+) -> String {
+    format!(
+        "{format} cannot express {what}: {}",
+        describe(project, doc, a)
+    )
+}
+
+/// Adds an omission when `doc` has an archival description (repository, shelfmark, dates
+/// …), for formats that hold no document metadata.
+pub fn omit_archival(omitted: &mut Vec<String>, format: &str, doc: &Document) {
+    if doc.meta.archival != crate::model::ArchivalMeta::default() {
+        omitted.push(format!(
+            "{format} cannot express the archival description of \"{}\"",
+            doc.meta.title
+        ));
+    }
+}
+
+/// Adds one omission per part in `parts` that `a` has.
+pub fn omit_parts(
+    omitted: &mut Vec<String>,
+    format: &str,
+    parts: &[Part],
+    project: &Project,
+    doc: &Document,
+    a: &Annotation,
+) {
+    for p in parts {
+        if p.present(a) {
+            omitted.push(omission(format, p.name(), project, doc, a));
+        }
+    }
+}
+
+/// Every exporter, in menu order.
+pub fn all() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(tei::TeiExporter),
+        Box::new(brat::BratExporter),
+        Box::new(w3c::W3cExporter),
+        Box::new(csv::CsvExporter),
+        Box::new(jsonl::JsonlExporter),
+        Box::new(conll::ConllExporter),
+    ]
+}
+
+/// The exporter with command-line name `id`.
+pub fn by_id(id: &str) -> Option<Box<dyn Exporter>> {
+    all().into_iter().find(|e| e.id() == id)
+}

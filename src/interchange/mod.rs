@@ -1,0 +1,17 @@
+//! Interchange with other tools. One module per format holds its vocabulary, its reader
+//! and its writer side by side (`tei`, `brat`, `w3c`); export-only formats are single
+//! files (`csv`, `jsonl`, `conll`), and `text` is import-only. No format uses another
+//! format's internals: what they share is in [`common`]. [`export`] and [`import`] hold
+//! the traits, the registries and the safe ways to run them ([`export::run`],
+//! [`import::run`]). Nothing here touches the UI.
+
+pub mod brat;
+pub mod common;
+pub mod conll;
+pub mod csv;
+pub mod export;
+pub mod import;
+pub mod jsonl;
+pub mod tei;
+pub mod text;
+pub mod w3c;
