@@ -1,13 +1,14 @@
-//! The `marginalia` executable: the workbench window, and the command line.
+//! The `marginalia` executable: the workbench window (cargo feature `gui`), and the command
+//! line.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use marginalia::cli;
+use marginalia::{build_info, cli};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "marginalia", version = cli::VERSION, about = "An annotation workbench for archival documents")]
+#[command(name = "marginalia", version = build_info::VERSION, about = "An annotation workbench for archival documents")]
 #[command(args_conflicts_with_subcommands = true)]
 struct Args {
     /// Project file or folder to open (default: the sample project).
@@ -125,10 +126,22 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("created project {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
-        None => {
-            let project = args.project.unwrap_or_else(cli::sample_project);
-            marginalia::app::run(Some(project), args.screenshot)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        None => window(args.project, args.screenshot),
     }
+}
+
+/// Opens the window on `project` (default: the sample project).
+#[cfg(feature = "gui")]
+fn window(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let project = project.unwrap_or_else(build_info::sample_project);
+    marginalia::app::run(Some(project), screenshot)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Without the `gui` feature there is no window: say so and name the commands there are.
+#[cfg(not(feature = "gui"))]
+fn window(_project: Option<PathBuf>, _screenshot: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    anyhow::bail!(
+        "this marginalia was built without the window (cargo feature \"gui\"); use a subcommand: check, export or import (see --help)"
+    )
 }

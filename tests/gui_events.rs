@@ -4,6 +4,7 @@
 //! participants and two agenda points, each point with who proposed and who opposed it.
 //! Then saves, reads the files back from disk and checks they hold exactly those events.
 #![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -482,7 +483,7 @@ fn clicking_a_mention_fills_the_role() {
     for m in [li, kim] {
         h.state_mut()
             .state
-            .push(marginalia::app::Command::SelectAnnotation(Some(m)));
+            .push(marginalia::app::Message::SelectAnnotation(Some(m)));
         steps(&mut h);
         assert_eq!(
             h.state().state.selected,
@@ -501,7 +502,7 @@ fn clicking_a_mention_fills_the_role() {
     assert!(h.state().state.filling.is_none());
     h.state_mut()
         .state
-        .push(marginalia::app::Command::SelectAnnotation(Some(li)));
+        .push(marginalia::app::Message::SelectAnnotation(Some(li)));
     steps(&mut h);
     assert_eq!(h.state().state.selected, Some(li));
 }

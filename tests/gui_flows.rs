@@ -1,11 +1,12 @@
 //! More flows through the real window (egui_kittest): tag all occurrences with review,
 //! the command palette, a project changed on disk, and the recovery copy after a crash.
 #![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::app::{App, Command, Prefs, recovery};
+use marginalia::app::{Action, App, Command, Message, Prefs, recovery};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
@@ -35,7 +36,7 @@ fn harness(app: App) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
-fn send(h: &mut Harness<'_, App>, c: Command) {
+fn send(h: &mut Harness<'_, App>, c: impl Into<Action>) {
     h.state_mut().state.push(c);
     h.run_steps(2);
 }
@@ -53,7 +54,7 @@ fn count(h: &Harness<'_, App>) -> usize {
 fn tag_first_filippov(h: &mut Harness<'_, App>, doc: DocId) {
     send(
         h,
-        Command::Jump {
+        Message::Jump {
             doc,
             span: Span::new(8, 16),
         },
@@ -191,7 +192,7 @@ fn new_project_from_a_folder_then_add_documents() {
     std::fs::write(dir.join("notes.pdf"), "not a source").unwrap();
     let mut h = harness(App::new(Prefs::default()));
     h.run_steps(1);
-    send(&mut h, Command::NewFromFolder(dir.clone()));
+    send(&mut h, Message::NewFromFolder(dir.clone()));
     let s = h.state().state.session.as_ref().unwrap();
     assert_eq!(s.project.documents.len(), 2);
     assert!(h.state().state.is_dirty());
@@ -201,7 +202,7 @@ fn new_project_from_a_folder_then_add_documents() {
     std::fs::write(dir.join("c.txt"), "Filippov.\n").unwrap();
     send(
         &mut h,
-        Command::AddDocuments(vec![dir.join("c.txt"), dir.join("a.txt")]),
+        Message::AddDocuments(vec![dir.join("c.txt"), dir.join("a.txt")]),
     );
     assert_eq!(
         h.state()

@@ -2,6 +2,7 @@
 //! open a project, find a word, tag it as a Person by keyboard, link it to a registry entry,
 //! undo and redo, save, and check the files on disk hold exactly that.
 #![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;

@@ -2,7 +2,7 @@
 //! Enter goes to the next hit and selects it; Escape closes and keeps the selection.
 
 use super::View;
-use crate::app::{AppState, Command, Focus};
+use crate::app::{AppState, Focus, Message, Queue};
 use crate::model::ops::tagging::{FindOptions, find_occurrences};
 
 #[derive(Default)]
@@ -27,7 +27,7 @@ impl Find {
         };
         let key = (st.find.query.clone(), doc, st.generation());
         let opts = self.opts();
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         ui.horizontal(|ui| {
             let l = ui.label("Find in document");
             let r = ui
@@ -67,7 +67,7 @@ impl Find {
                     (st.find.current + n - 1) % n
                 };
                 let s = st.find.hits[i];
-                cmds.push(Command::Jump { doc, span: s });
+                cmds.push(Message::Jump { doc, span: s });
                 st.find.current = if next { i + 1 } else { i };
                 if enter {
                     r.request_focus();
@@ -88,7 +88,7 @@ impl Find {
         }
         let mut open = true;
         let opts = self.opts();
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         egui::Window::new("Find in project")
             .open(&mut open)
             .default_size([480.0, 400.0])
@@ -135,7 +135,7 @@ impl Find {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for (doc, span, label) in &st.find.project_hits {
                         if ui.link(label).clicked() {
-                            cmds.push(Command::Jump {
+                            cmds.push(Message::Jump {
                                 doc: *doc,
                                 span: *span,
                             });

@@ -6,7 +6,7 @@
 //! once per project change, never by scanning all annotations in a frame.
 
 use super::View;
-use crate::app::{AppState, Command, Selection};
+use crate::app::{AppState, Command, Message, Selection};
 use crate::model::schema::parse_color;
 use crate::model::{AnnId, DocId, Document, SourceText};
 use egui::text::{CCursor, LayoutJob, TextFormat};
@@ -513,7 +513,7 @@ impl Reader {
                 st.tag_popup = None;
                 st.sel = Selection::at(off);
                 let hit = hover_info.as_ref().and_then(|v| v.first().copied());
-                st.queue.push(Command::SelectAnnotation(hit));
+                st.queue.push(Message::SelectAnnotation(hit));
             }
             if resp.secondary_clicked() && !st.sel.is_empty() {
                 st.tag_popup = resp.interact_pointer_pos();
@@ -680,7 +680,7 @@ mod tests {
 
     #[test]
     fn a_selected_event_links_its_fillers_by_role() {
-        let dir = crate::cli::sample_project();
+        let dir = crate::build_info::sample_project();
         let loaded = crate::store::load(&dir).unwrap();
         let p = &loaded.project;
         let doc = p.documents.values().next().unwrap();
