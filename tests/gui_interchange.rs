@@ -34,7 +34,7 @@ fn run_until(h: &mut Harness<'_, App>, done: impl Fn(&App) -> bool) {
 }
 
 #[test]
-fn export_csv_and_import_brat_through_the_app() {
+fn export_csv_and_import_brat_through_the_app_by_command() {
     let tmp = tempfile::tempdir().unwrap();
     let mut h = harness(App::with_project(Prefs::default(), &sample()));
     h.run_steps(3);

@@ -164,9 +164,8 @@ fn about_shows_version_and_git_revision() {
     steps(&mut h);
     h.get_by_label("About Marginalia").click();
     steps(&mut h);
-    let version = format!("Version {}", marginalia::cli::VERSION);
+    let version = format!("Version {}", marginalia::build_info::VERSION);
     h.get_by_label(&version);
-    assert!(version.contains(env!("CARGO_PKG_VERSION")));
     h.get_by_label("Close").click();
     steps(&mut h);
     assert!(h.query_by_label(&version).is_none());

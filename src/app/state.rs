@@ -305,3 +305,72 @@ impl AppState {
         self.session.as_ref().is_some_and(Session::is_dirty)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Annotation, Body, Document, DocumentMeta, EntryId, Mention, Slug, SourceText, TextAnchor,
+    };
+
+    fn doc(text: &str) -> Document {
+        let text = SourceText::from_str_normalizing(text);
+        let mut d = Document {
+            meta: DocumentMeta {
+                id: DocId::new(),
+                title: "t".into(),
+                source: None,
+                images: vec![],
+                status: Default::default(),
+                archival: Default::default(),
+            },
+            text: None,
+            annotations: Default::default(),
+        };
+        let a = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: TextAnchor::new(&text, &[Span::new(0, 3)]).expect("anchor"),
+            entry: None,
+            date: None,
+        }));
+        d.annotations.insert(a.id, a);
+        d.text = Some(text);
+        d
+    }
+
+    #[test]
+    fn revalidate_drops_every_id_the_project_lost() {
+        let (long, short) = (doc("Kim Il Sung met Peng Dehuai."), doc("Kim."));
+        let (long_id, short_id) = (long.id(), short.id());
+        let ann = *long.annotations.keys().next().expect("one");
+        let mut p = Project::new("p");
+        p.documents.insert(long_id, long);
+        p.documents.insert(short_id, short);
+        let mut st = AppState::new(Prefs::default());
+        st.session = Some(Session::create(p, PathBuf::from("p.marginalia.ron")));
+        st.doc = Some(long_id);
+        st.selected = Some(ann);
+        st.filling = Some((ann, Slug::new("participant")));
+        st.entry_page = Some(EntryId::new());
+        st.sel = Selection {
+            anchor: 20,
+            caret: 25,
+            fragments: vec![Span::new(10, 15)],
+        };
+        st.find.project_hits = vec![(long_id, Span::new(16, 20), String::new())];
+        st.revalidate();
+        assert_eq!(st.doc, Some(long_id), "still there");
+        assert_eq!(st.selected, Some(ann));
+        assert!(st.filling.is_some());
+        assert_eq!(st.entry_page, None, "no such entry");
+        if let Some(s) = &mut st.session {
+            s.project.documents.remove(&long_id);
+        }
+        st.revalidate();
+        assert_eq!(st.doc, Some(short_id));
+        assert_eq!(st.selected, None);
+        assert_eq!(st.filling, None);
+        assert_eq!(st.sel, Selection::default());
+        assert!(st.find.project_hits.is_empty());
+    }
+}

@@ -21,7 +21,13 @@ impl Find {
 
     /// The find bar; shown only while find is open.
     pub fn bar(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
-        let (Some(p), Some(doc)) = (st.session.as_ref().map(|s| &s.project), st.doc) else {
+        let Some((p, doc)) = st
+            .session
+            .as_ref()
+            .map(|s| &s.project)
+            .zip(st.doc)
+            .filter(|(p, d)| p.documents.contains_key(d))
+        else {
             st.find.open = false;
             return;
         };
@@ -41,8 +47,10 @@ impl Find {
                 | ui.checkbox(&mut self.case_sensitive, "Match case")
                     .changed();
             if changed || st.find.hits_for.as_ref() != Some(&key) {
-                let text = p.documents[&doc].text_or_empty();
-                st.find.hits = find_occurrences(text, &st.find.query, opts);
+                let text = p.documents.get(&doc).map(|d| d.text_or_empty());
+                st.find.hits = text
+                    .map(|t| find_occurrences(t, &st.find.query, opts))
+                    .unwrap_or_default();
                 st.find.current = st
                     .find
                     .hits

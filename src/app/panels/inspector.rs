@@ -73,16 +73,24 @@ impl View for Inspector {
             ui.label("Open a document to annotate it.");
             return;
         };
-        let Some(ann) = st.selected.and_then(|a| p.annotation(doc, a)).cloned() else {
+        if st.selected.and_then(|a| p.annotation(doc, a)).is_none() {
             self.selection_help(ui, st, doc);
             return;
-        };
+        }
         egui::ScrollArea::vertical()
             .id_salt("inspector")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 self.frame.ui(ui, st);
-                self.annotation(ui, st, doc, &ann)
+                // The session is taken out while the annotation is borrowed from it (no
+                // copy: its note may be huge); it is always put back.
+                let Some(session) = st.session.take() else {
+                    return;
+                };
+                if let Some(ann) = st.selected.and_then(|a| session.project.annotation(doc, a)) {
+                    self.annotation(ui, st, &session.project, doc, ann);
+                }
+                st.session = Some(session);
             });
     }
 }
@@ -97,7 +105,10 @@ impl Inspector {
             ui.label("Select text with the mouse or Shift+arrows, then press a type's key (or Enter for a list). Click an annotation, or press ] and [, to inspect it.");
             return;
         }
-        let text = p.documents[&doc].text_or_empty();
+        let Some(d) = p.documents.get(&doc) else {
+            return;
+        };
+        let text = d.text_or_empty();
         let quoted: Vec<&str> = spans.iter().map(|s| text.slice(s.start, s.end)).collect();
         ui.label(format!("Selected: “{}”", quoted.join(" … ")));
         ui.label("Tag as:");
@@ -119,10 +130,14 @@ impl Inspector {
         st.queue.extend(cmds);
     }
 
-    fn annotation(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId, ann: &Annotation) {
-        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
-            return;
-        };
+    fn annotation(
+        &mut self,
+        ui: &mut egui::Ui,
+        st: &mut AppState,
+        p: &Project,
+        doc: DocId,
+        ann: &Annotation,
+    ) {
         let mut cmds = Queue::default();
         let kind = p.schema.kind_of(ann.type_id());
         // Type
@@ -159,8 +174,12 @@ impl Inspector {
             });
         // Text
         if let Some(anchor) = ann.anchor() {
-            let text = p.documents[&doc].text_or_empty();
-            ui.label(format!("Text: “{}”", anchor.covered_text(text)));
+            if let Some(d) = p.documents.get(&doc) {
+                ui.label(format!(
+                    "Text: “{}”",
+                    anchor.covered_text(d.text_or_empty())
+                ));
+            }
             if anchor.fragments.len() > 1 {
                 ui.small(format!("{} fragments", anchor.fragments.len()));
             }
@@ -300,7 +319,7 @@ impl Inspector {
                     // schema) is shown and kept: drawing never edits.
                     let misfit = cur.as_ref().filter(|_| fitting.is_none());
                     let shown = match misfit {
-                        Some(v) => format!("⚠ {v}"),
+                        Some(v) => format!("{v} (does not fit)"),
                         None => fitting.clone().unwrap_or_else(|| "—".into()),
                     };
                     let mut v = fitting.clone();
@@ -315,7 +334,7 @@ impl Inspector {
                         });
                     if let Some(old) = misfit {
                         ui.label(format!(
-                            "⚠ \"{old}\" does not fit {}; kept until you choose a value",
+                            "\"{old}\" does not fit {}; kept until you choose a value",
                             def.label
                         ));
                     }

@@ -11,6 +11,7 @@ pub mod inspector;
 pub mod interchange;
 pub mod metadata;
 pub mod palette;
+pub mod pieces;
 pub mod problems;
 pub mod reader;
 pub mod registry;
