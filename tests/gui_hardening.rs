@@ -83,14 +83,14 @@ fn a_choice_value_that_no_longer_fits_is_shown_and_kept() {
     let mut ann = None;
     let doc = make(tmp.path(), "Kim Il Sung met Peng.\n", |p, d| {
         p.schema.attributes.push(AttributeDef {
-            id: Slug::new("rank"),
-            label: "Rank".into(),
+            id: Slug::new("grade"),
+            label: "Grade".into(),
             kind: AttrKind::Choice(vec!["general".into(), "marshal".into()]),
             applies_to: vec![],
         });
         let mut a = mention(p, d, Span::new(0, 11));
         a.attributes
-            .insert(Slug::new("rank"), AttrValue::Text("Commander, CPV".into()));
+            .insert(Slug::new("grade"), AttrValue::Text("Commander, CPV".into()));
         ann = Some(a.id);
         p.documents.get_mut(&d).unwrap().annotations.insert(a.id, a);
     });
@@ -102,12 +102,26 @@ fn a_choice_value_that_no_longer_fits_is_shown_and_kept() {
         .push(Message::SelectAnnotation(Some(ann)));
     // Several seconds of frames: long enough for an autosave of any change.
     h.run_steps(30);
-    h.get_by_label_contains("does not fit Rank");
+    h.get_by_label_contains("does not fit Grade");
     assert_eq!(
-        project(&h).annotation(doc, ann).unwrap().attributes[&Slug::new("rank")],
+        project(&h).annotation(doc, ann).unwrap().attributes[&Slug::new("grade")],
         AttrValue::Text("Commander, CPV".into())
     );
     assert!(!h.state().state.is_dirty(), "drawing changed nothing");
+    // `check` lists the value, and it is still on disk.
+    let loaded = store::load(tmp.path()).unwrap();
+    assert!(
+        loaded
+            .problems
+            .iter()
+            .any(|p| p.annotation == Some(ann) && p.message.contains("wrong kind")),
+        "{:?}",
+        loaded.problems
+    );
+    assert_eq!(
+        loaded.project.annotation(doc, ann),
+        project(&h).annotation(doc, ann)
+    );
 }
 
 /// Issue 8 §11: after undoing "add documents" the window pointed at a removed document and

@@ -163,13 +163,17 @@ impl eframe::App for App {
     }
 }
 
-/// Runs the window on `project` (None: no project); with `screenshot`, writes a PNG of the
-/// first frames and exits.
-pub fn run(project: Option<PathBuf>, screenshot: Option<PathBuf>) -> anyhow::Result<()> {
+/// Runs the window on `project` (None: no project) at `size` (default 1400 × 900); with
+/// `screenshot`, writes a PNG of the first frames and exits.
+pub fn run(
+    project: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    size: Option<[f32; 2]>,
+) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Marginalia")
-            .with_inner_size([1400.0, 900.0])
+            .with_inner_size(size.unwrap_or([1400.0, 900.0]))
             .with_min_inner_size([640.0, 400.0])
             .with_drag_and_drop(true),
         persist_window: screenshot.is_none(),
