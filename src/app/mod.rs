@@ -170,6 +170,9 @@ pub fn run(
     screenshot: Option<PathBuf>,
     size: Option<[f32; 2]>,
 ) -> anyhow::Result<()> {
+    let scratch = screenshot.as_ref().map(|_| {
+        std::env::temp_dir().join(format!("marginalia-screenshot-{}", std::process::id()))
+    });
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Marginalia")
@@ -177,9 +180,12 @@ pub fn run(
             .with_min_inner_size([640.0, 400.0])
             .with_drag_and_drop(true),
         persist_window: screenshot.is_none(),
+        // A screenshot shows a fresh window: no panel sizes or preferences from earlier runs
+        // are read, and nothing is written where the real ones live.
+        persistence_path: scratch.clone(),
         ..Default::default()
     };
-    eframe::run_native(
+    let result = eframe::run_native(
         "Marginalia",
         options,
         Box::new(move |cc| {
@@ -201,5 +207,9 @@ pub fn run(
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"));
+    if let Some(file) = scratch {
+        let _ = std::fs::remove_file(file);
+    }
+    result
 }

@@ -24,7 +24,7 @@ impl View for RegistryList {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_label("Sort")
                 .selected_text(self.sort.label())
                 .show_ui(ui, |ui| {
