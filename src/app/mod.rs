@@ -5,9 +5,9 @@
 //! Layout: menu bar, document list (left), reader (centre), inspector and registry (right),
 //! status bar (bottom). Every user action is a [`Command`] (menu, shortcut, palette) or a
 //! [`Message`] carrying data (from a panel, dialog, drop or file picker); both are queued and
-//! handled in [`App::handle`], once per frame. One concern per file: [`state`], [`layout`],
-//! [`menus`], [`dialogs`], [`autosave`], [`drop`], [`pick`], [`screenshot`], [`folder`], and
-//! the handlers in [`handle`].
+//! handled in [`App::handle`], once per frame. One concern per file: [`state`], `layout`,
+//! `menus`, `dialogs`, `autosave`, `drop`, `pick`, `screenshot`, [`folder`], and the handlers
+//! in `handle` (see `docs/window.md`).
 
 mod autosave;
 pub mod command;
