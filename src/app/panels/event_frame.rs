@@ -45,7 +45,7 @@ impl View for EventFrameView {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
-        let Some(ann) = p.annotation(doc, sel).cloned() else {
+        let Some(ann) = p.annotation(doc, sel) else {
             return;
         };
         if ann.as_event().is_some() {
