@@ -76,7 +76,7 @@ impl View for EventFrameView {
             ui.separator();
         }
         if ann.as_relation().is_none() {
-            self.relations(ui, p, &ann, &mut out);
+            self.relations(ui, p, ann, &mut out);
         }
         if let Some(s) = out.status {
             st.status = s;
