@@ -1,6 +1,8 @@
 //! Reader speed: a 4 MB document with 50,000 annotations, run headless through the real
 //! app frame (egui `Context::run_ui` + tessellation, no GPU) while scrolling with the wheel.
-//! Prints `first_frame_ms`, `median_ms`, `p99_ms`. Run: `cargo bench --bench reader`.
+//! Prints `first_frame_ms`, `median_ms`, `p99_ms`. Then the same for hostile input (issue 8):
+//! one 10 MB line, 10,000 annotations stacked on one span, and a selected annotation with a
+//! 100 MB note (`hostile_*`). Run: `cargo bench --bench reader`.
 
 use marginalia::app::{App, Prefs};
 use marginalia::model::*;
@@ -102,11 +104,55 @@ fn build(target_bytes: usize, annotations: usize) -> (Project, DocId) {
     (p, id)
 }
 
+/// One 10 MB line, 10,000 annotations on its first word, one of them with a 100 MB note.
+fn hostile() -> (Project, DocId, AnnId) {
+    let text =
+        SourceText::from_str_normalizing(&"Kim Il Sung met Peng Dehuai. ".repeat(10_000_000 / 29));
+    let mut doc = Document {
+        meta: DocumentMeta {
+            id: DocId::new(),
+            title: "hostile".into(),
+            source: None,
+            images: vec![],
+            status: DocStatus::InProgress,
+            archival: Default::default(),
+        },
+        text: None,
+        annotations: Default::default(),
+    };
+    let mut noted = None;
+    for i in 0..10_000 {
+        let mut ann = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: TextAnchor::span(&text, 0, 11).expect("in bounds"),
+            entry: None,
+            date: None,
+        }));
+        if i == 0 {
+            ann.note = "A long note. ".repeat(100_000_000 / 13);
+            noted = Some(ann.id);
+        }
+        doc.annotations.insert(ann.id, ann);
+    }
+    doc.text = Some(text);
+    let id = doc.id();
+    let mut p = Project::new("hostile");
+    p.documents.insert(id, doc);
+    (p, id, noted.expect("made"))
+}
+
 fn main() {
     let (project, doc) = build(4 << 20, 50_000);
+    measure("", project, doc, None);
+    let (project, doc, noted) = hostile();
+    measure("hostile_", project, doc, Some(noted));
+}
+
+/// Opens `doc` (selecting `selected`), then scrolls; prints the numbers prefixed by `label`.
+fn measure(label: &str, project: Project, doc: DocId, selected: Option<AnnId>) {
     let text = project.documents[&doc].text_or_empty();
     eprintln!(
-        "document: {} bytes, {} lines, {} annotations",
+        "{label}document: {} bytes, {} lines, {} annotations",
         text.as_str().len(),
         text.line_count(),
         project.documents[&doc].annotations.len()
@@ -117,6 +163,7 @@ fn main() {
         std::env::temp_dir().join("bench.marginalia.ron"),
     ));
     app.state.doc = Some(doc);
+    app.state.selected = selected;
     let ctx = egui::Context::default();
     let size = egui::vec2(1400.0, 900.0);
     let input = |events: Vec<egui::Event>, t: f64| egui::RawInput {
@@ -156,7 +203,7 @@ fn main() {
         times.push(frame(&mut app, events, t));
         if i == 399 {
             println!(
-                "first_visible_line_after_scrolling {}",
+                "{label}first_visible_line_after_scrolling {}",
                 app.reader.first_visible_line
             );
         }
@@ -164,11 +211,11 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let p99 = times[(times.len() * 99) / 100];
-    println!("first_frame_ms {first:.1}");
-    println!("median_ms {median:.2}");
-    println!("p99_ms {p99:.2}");
+    println!("{label}first_frame_ms {first:.1}");
+    println!("{label}median_ms {median:.2}");
+    println!("{label}p99_ms {p99:.2}");
     println!(
-        "visible_lines {} first_visible_line_at_end {}",
+        "{label}visible_lines {} first_visible_line_at_end {}",
         app.reader.last_visible_lines, app.reader.first_visible_line
     );
 }

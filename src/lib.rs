@@ -2,9 +2,12 @@
 //!
 //! Layers, from the bottom: [`model`] (plain data and invertible edits) and [`store`]
 //! (RON projects on disk) never touch the UI; [`session`] ties a project to its files and
-//! history; [`cli`] is the command line.
+//! history; [`cli`] is the command line; [`app`] is the window (cargo feature `gui`, on by
+//! default).
 
+#[cfg(feature = "gui")]
 pub mod app;
+pub mod build_info;
 pub mod cli;
 pub mod interchange;
 pub mod model;

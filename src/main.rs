@@ -1,14 +1,15 @@
-//! The `marginalia` executable: the workbench window, and the command line.
+//! The `marginalia` executable: the workbench window (cargo feature `gui`), and the command
+//! line.
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use marginalia::cli;
 use marginalia::interchange::{export, import};
+use marginalia::{build_info, cli};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "marginalia", version = cli::VERSION, about = "An annotation workbench for archival documents")]
+#[command(name = "marginalia", version = build_info::VERSION, about = "An annotation workbench for archival documents")]
 #[command(args_conflicts_with_subcommands = true)]
 struct Args {
     /// Project file or folder to open (default: the sample project).
@@ -16,6 +17,9 @@ struct Args {
     /// Render the first frames of the window into this PNG file and exit.
     #[arg(long, value_name = "PATH")]
     screenshot: Option<PathBuf>,
+    /// Initial window size in logical pixels, e.g. 700x900.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    window_size: Option<[f32; 2]>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -229,10 +233,46 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("merge driver: {}", report.driver);
             Ok(ExitCode::SUCCESS)
         }
-        None => {
-            let project = args.project.unwrap_or_else(cli::sample_project);
-            marginalia::app::run(Some(project), args.screenshot)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        None => window(args.project, args.screenshot, args.window_size),
     }
+}
+
+/// Opens the window on `project` (default: the sample project).
+#[cfg(feature = "gui")]
+fn window(
+    project: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    size: Option<[f32; 2]>,
+) -> anyhow::Result<ExitCode> {
+    let project = project.unwrap_or_else(build_info::sample_project);
+    marginalia::app::run(Some(project), screenshot, size)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Without the `gui` feature there is no window: say so and name the commands there are.
+#[cfg(not(feature = "gui"))]
+fn window(
+    _project: Option<PathBuf>,
+    _screenshot: Option<PathBuf>,
+    _size: Option<[f32; 2]>,
+) -> anyhow::Result<ExitCode> {
+    anyhow::bail!(
+        "this marginalia was built without the window (cargo feature \"gui\"); use a subcommand: check, export or import (see --help)"
+    )
+}
+
+/// Parses `WxH` (e.g. `700x900`) into a size of at least 200 × 200.
+fn parse_size(s: &str) -> Result<[f32; 2], String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, like 700x900, not \"{s}\""))?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (200..=16_384).contains(n))
+            .map(|n| n as f32)
+            .ok_or_else(|| format!("\"{v}\" is not a size between 200 and 16384"))
+    };
+    Ok([num(w)?, num(h)?])
 }

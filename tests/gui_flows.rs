@@ -1,11 +1,12 @@
 //! More flows through the real window (egui_kittest): tag all occurrences with review,
 //! the command palette, a project changed on disk, and the recovery copy after a crash.
 #![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::app::{App, Command, Prefs, recovery};
+use marginalia::app::{Action, App, Command, Message, Prefs, recovery};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
@@ -35,7 +36,7 @@ fn harness(app: App) -> Harness<'static, App> {
         .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
-fn send(h: &mut Harness<'_, App>, c: Command) {
+fn send(h: &mut Harness<'_, App>, c: impl Into<Action>) {
     h.state_mut().state.push(c);
     h.run_steps(2);
 }
@@ -50,15 +51,39 @@ fn count(h: &Harness<'_, App>) -> usize {
         .annotation_count()
 }
 
+/// Drags the pointer across code points `[start, end)` of the reader's text, where the
+/// reader drew them in the last frame.
+fn drag_over(h: &mut Harness<'_, App>, start: usize, end: usize) {
+    let reader = &h.state().reader;
+    let from = reader
+        .char_rect(start)
+        .expect("start on screen")
+        .left_center()
+        + egui::vec2(1.0, 0.0);
+    let to = reader
+        .char_rect(end - 1)
+        .expect("end on screen")
+        .right_center()
+        - egui::vec2(1.0, 0.0);
+    h.hover_at(from);
+    h.run_steps(1);
+    h.drag_at(from);
+    h.run_steps(1);
+    for t in [0.25, 0.5, 0.75, 1.0] {
+        h.hover_at(from + (to - from) * t);
+        h.run_steps(1);
+    }
+    h.drop_at(to);
+    h.run_steps(2);
+}
+
+/// Selects "FILIPPOV" on the first line with the pointer and tags it with the P key.
 fn tag_first_filippov(h: &mut Harness<'_, App>, doc: DocId) {
-    send(
-        h,
-        Command::Jump {
-            doc,
-            span: Span::new(8, 16),
-        },
-    );
-    send(h, Command::TagAs(Slug::new("person")));
+    assert_eq!(h.state().state.doc, Some(doc));
+    drag_over(h, 8, 16);
+    assert_eq!(h.state().state.sel.span(), Span::new(8, 16));
+    h.key_press(Key::P);
+    h.run_steps(2);
     assert_eq!(count(h), 1);
 }
 
@@ -144,7 +169,8 @@ fn recovery_copy_survives_a_crash() {
     let a = p.documents[&doc].annotations.values().next().unwrap();
     assert_eq!(a.anchor().unwrap().quote.exact, "FILIPPOV");
     // Restoring is undoable, and saving removes the recovery copy.
-    send(&mut h, Command::Save);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run_steps(2);
     assert!(!recovery::path_for(&project_file).exists());
     assert_eq!(
         store::load(tmp.path()).unwrap().project.annotation_count(),
@@ -181,8 +207,10 @@ fn mouse_drag_and_type_popup_tag_a_line() {
     assert_eq!(a.anchor().unwrap().quote.exact, "To Cde. FILIPPOV");
 }
 
+/// Folder and file choices come from dialogs and drops, which kittest cannot drive: they
+/// are queued as the messages those send.
 #[test]
-fn new_project_from_a_folder_then_add_documents() {
+fn new_project_from_a_folder_then_add_documents_by_command() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("cables");
     std::fs::create_dir_all(dir.join("more")).unwrap();
@@ -191,7 +219,7 @@ fn new_project_from_a_folder_then_add_documents() {
     std::fs::write(dir.join("notes.pdf"), "not a source").unwrap();
     let mut h = harness(App::new(Prefs::default()));
     h.run_steps(1);
-    send(&mut h, Command::NewFromFolder(dir.clone()));
+    send(&mut h, Message::NewFromFolder(dir.clone()));
     let s = h.state().state.session.as_ref().unwrap();
     assert_eq!(s.project.documents.len(), 2);
     assert!(h.state().state.is_dirty());
@@ -201,7 +229,7 @@ fn new_project_from_a_folder_then_add_documents() {
     std::fs::write(dir.join("c.txt"), "Filippov.\n").unwrap();
     send(
         &mut h,
-        Command::AddDocuments(vec![dir.join("c.txt"), dir.join("a.txt")]),
+        Message::AddDocuments(vec![dir.join("c.txt"), dir.join("a.txt")]),
     );
     assert_eq!(
         h.state()

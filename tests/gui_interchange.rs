@@ -1,12 +1,13 @@
 //! Project → Export… and Import… driven headless (egui_kittest): the menu opens the export
-//! window; a queued `Command::Export` writes the sample project as CSV on a background
-//! thread and the window lists the files; a queued `Command::Import` builds a new project
+//! window; a queued `Message::Export` writes the sample project as CSV on a background
+//! thread and the window lists the files; a queued `Message::Import` builds a new project
 //! from the export of a brat folder and opens it.
 #![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use marginalia::app::{App, Command, Prefs};
+use marginalia::app::{App, Message, Prefs};
 use marginalia::interchange::export::{ExportOptions, Exporter};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -33,7 +34,7 @@ fn run_until(h: &mut Harness<'_, App>, done: impl Fn(&App) -> bool) {
 }
 
 #[test]
-fn export_csv_and_import_brat_through_the_app() {
+fn export_csv_and_import_brat_through_the_app_by_command() {
     let tmp = tempfile::tempdir().unwrap();
     let mut h = harness(App::with_project(Prefs::default(), &sample()));
     h.run_steps(3);
@@ -47,7 +48,7 @@ fn export_csv_and_import_brat_through_the_app() {
     h.get_by_label("Output folder");
 
     let out = tmp.path().join("csv");
-    h.state_mut().state.push(Command::Export {
+    h.state_mut().state.push(Message::Export {
         format: "csv".into(),
         out: out.clone(),
     });
@@ -86,7 +87,7 @@ fn export_csv_and_import_brat_through_the_app() {
         )
         .unwrap();
     let new = tmp.path().join("imported");
-    h.state_mut().state.push(Command::Import {
+    h.state_mut().state.push(Message::Import {
         format: "brat".into(),
         source: brat,
         out: new.clone(),

@@ -2,6 +2,7 @@
 //! open a project, find a word, tag it as a Person by keyboard, link it to a registry entry,
 //! undo and redo, save, and check the files on disk hold exactly that.
 #![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -163,9 +164,8 @@ fn about_shows_version_and_git_revision() {
     steps(&mut h);
     h.get_by_label("About Marginalia").click();
     steps(&mut h);
-    let version = format!("Version {}", marginalia::cli::VERSION);
+    let version = format!("Version {}", marginalia::build_info::VERSION);
     h.get_by_label(&version);
-    assert!(version.contains(env!("CARGO_PKG_VERSION")));
     h.get_by_label("Close").click();
     steps(&mut h);
     assert!(h.query_by_label(&version).is_none());

@@ -79,15 +79,17 @@ fn line_of(text: &str, needle: &str) -> usize {
 // ---------------------------------------------------------------- golden
 
 #[test]
+#[ignore = "needs ../shared (the seed text) beside the clone; .ci/run runs it"]
 fn source_is_the_shared_seed_verbatim() {
     let seed = Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/seed/cable-21677-mao-to-filippov-1951-07-11.txt"
     ));
-    if !seed.exists() {
-        eprintln!("note: {} is absent; skipping", seed.display());
-        return;
-    }
+    assert!(
+        seed.exists(),
+        "the shared seed text is missing: put the shared folder beside the clone: {}",
+        seed.display()
+    );
     assert_eq!(
         std::fs::read(sample_dir().join(SOURCE)).unwrap(),
         std::fs::read(seed).unwrap()

@@ -23,3 +23,21 @@ if [ "$colors" -lt 64 ]; then
     echo "gui_smoke: the window looks blank ($colors colors): $out" >&2
     exit 1
 fi
+
+# The same at a narrow window (700x900): the reader must still get room to draw text.
+narrow="target/smoke-700x900.png"
+rm -f "$narrow"
+timeout 120 xvfb-run -a -s "-screen 0 700x900x24" \
+    "$target/debug/marginalia" projects/korean-armistice-1951 --window-size 700x900 \
+    --screenshot "$narrow"
+if [ ! -s "$narrow" ]; then
+    echo "gui_smoke: no screenshot written to $narrow" >&2
+    exit 1
+fi
+size=$(identify -format '%w %h' "$narrow")
+colors=$(identify -format '%k' "$narrow")
+echo "gui_smoke: $narrow is $size with $colors colors"
+if [ "$size" != "700 900" ] || [ "$colors" -lt 64 ]; then
+    echo "gui_smoke: the narrow window is wrong ($size, $colors colors): $narrow" >&2
+    exit 1
+fi

@@ -1,61 +1,29 @@
-//! Every user action in the window is a [`Command`]. One table, [`table`], gives each
-//! command its label, keyboard shortcut and menu; the menu bar, the shortcut handler and
-//! the command palette all read it. Commands are queued and handled once per frame in
-//! `App::handle`.
+//! User commands: what a person can ask the window to do by menu, shortcut or palette.
+//! One table, [`table`], gives each command its label, keyboard shortcut and menu; the menu
+//! bar, the shortcut handler and the command palette all read it. Internal messages that
+//! carry data from panels and dialogs are [`Message`](super::Message)s. Both are queued and
+//! handled once per frame in `App::handle`.
 
-use crate::model::ids::{AnnId, DocId, EntryId, Slug};
-use crate::model::registry::AliasKind;
+pub use crate::model::caret::CaretMove;
+use crate::model::ids::Slug;
 use crate::model::schema::Schema;
-use crate::model::{Span, Target, Transaction};
 use egui::{Key, KeyboardShortcut, Modifiers};
-use std::path::PathBuf;
 
-/// How the caret moves in the reader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CaretMove {
-    CharLeft,
-    CharRight,
-    WordLeft,
-    WordRight,
-    LineUp,
-    LineDown,
-}
-
-/// A user action.
-#[derive(Clone, Debug, PartialEq)]
+/// A user command: a row of the [`table`], without data beyond what the row names.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     // Project
     NewFromFolderDialog,
-    /// Create a project from the .txt and .md files in a folder (or open the one there).
-    NewFromFolder(PathBuf),
     OpenDialog,
-    /// Open a project file or folder.
-    Open(PathBuf),
     Save,
     SaveAsDialog,
-    SaveAs(PathBuf),
     AddDocumentsDialog,
-    AddDocuments(Vec<PathBuf>),
     Close,
     Quit,
     /// Show the export window.
     ExportDialog,
-    /// Export the open project as `format` (an exporter id) into the folder `out`.
-    Export {
-        format: String,
-        out: PathBuf,
-    },
     /// Show the import window.
     ImportDialog,
-    /// Import `source` as `format` (an importer id) into the new project folder `out`, then
-    /// open it.
-    Import {
-        format: String,
-        source: PathBuf,
-        out: PathBuf,
-    },
-    /// Re-read the project from disk, dropping unsaved changes (after a conflict).
-    Reload,
     // Edit
     Undo,
     Redo,
@@ -70,8 +38,6 @@ pub enum Command {
     TextLarger,
     TextSmaller,
     // Reader and annotations
-    SelectDocument(DocId),
-    SelectAnnotation(Option<AnnId>),
     NextAnnotation,
     PrevAnnotation,
     /// Move the caret; `true` extends the selection.
@@ -89,44 +55,17 @@ pub enum Command {
     DeleteAnnotation,
     /// Focus the inspector's registry search.
     LinkSearch,
-    Link {
-        entry: Option<EntryId>,
-        alias: Option<AliasKind>,
-    },
-    CreateEntry {
-        name: String,
-        alias: Option<AliasKind>,
-    },
     /// Review every occurrence of the selected text in the document (`false`) or project.
     TagAllReview(bool),
-    /// Scroll to and select a span.
-    Jump {
-        doc: DocId,
-        span: Span,
-    },
-    /// Commit a prepared edit (from the inspector's fields).
-    Apply(Transaction),
     // Events, registry pages, schema and metadata
     /// A new event of this type, triggered by the selection if there is one.
     NewEvent(Slug),
-    /// Fill an event's role: the next mentions clicked in the reader go into it.
-    FillRole {
-        event: AnnId,
-        role: Slug,
-    },
-    /// Stop filling a role.
-    CancelFill,
-    AddFiller {
-        event: AnnId,
-        role: Slug,
-        target: Target,
-    },
-    /// Show a registry entry's page (`None` closes it).
-    OpenEntry(Option<EntryId>),
     ToggleSchemaEditor,
     /// Show or hide the About window.
     About,
     ToggleMetadata,
+    /// Show or hide the Problems panel (the same list as `marginalia check`).
+    ToggleProblems,
 }
 
 /// Which menu a command is listed in.
@@ -225,6 +164,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
         spec(C::ToggleTheme, "Light/dark theme", None, M::View),
+        spec(C::ToggleProblems, "Show/hide problems", None, M::View),
         spec(C::TextLarger, "Larger text", key(CMD, Key::Plus), M::View),
         spec(
             C::TextLarger,

@@ -4,6 +4,7 @@
 
 pub mod anchor;
 pub mod annotation;
+pub mod caret;
 pub mod changeset;
 pub mod date;
 pub mod document;

@@ -19,7 +19,7 @@ impl View for About {
             .resizable(false)
             .show(ui.ctx(), |ui| {
                 ui.label("An annotation workbench for archival documents.");
-                ui.label(format!("Version {}", crate::cli::VERSION));
+                ui.label(format!("Version {}", crate::build_info::VERSION));
                 ui.label("CJK text: Noto Sans CJK subset, SIL Open Font License 1.1.");
                 if ui.button("Close").clicked() {
                     st.queue.push(Command::About);

@@ -1,7 +1,7 @@
 //! The document list: title, date, annotation count and status, with a filter box.
 
 use super::{View, labelled_field};
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Message};
 use crate::model::registry::fold;
 
 #[derive(Default)]
@@ -63,7 +63,7 @@ impl View for DocList {
                 }
             });
         if let Some(d) = clicked {
-            st.push(Command::SelectDocument(d));
+            st.push(Message::SelectDocument(d));
         }
     }
 }

@@ -4,7 +4,7 @@
 //! chosen mentions and aliases off into a new entry. Each change is one undoable command.
 
 use super::{View, labelled_field};
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Message, Queue};
 use crate::model::ops::registry::{self, EntryPage, Split};
 use crate::model::registry::{AliasKind, Authority};
 use crate::model::{AnnId, DocId, EntryId, Project, Span};
@@ -61,7 +61,7 @@ impl View for EntryPageWindow {
                 ..Self::default()
             };
         }
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         let mut open = true;
         egui::Window::new(format!("Entry: {}", page.name))
             .id(egui::Id::unique("entry-page"))
@@ -70,14 +70,14 @@ impl View for EntryPageWindow {
             .default_height(560.0)
             .show(ui.ctx(), |ui| {
                 if ui.button("Close page").clicked() {
-                    cmds.push(Command::OpenEntry(None));
+                    cmds.push(Message::OpenEntry(None));
                 }
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| self.page(ui, p, &page, &mut cmds));
             });
         if !open {
-            cmds.push(Command::OpenEntry(None));
+            cmds.push(Message::OpenEntry(None));
         }
         st.queue.extend(cmds);
     }
@@ -87,19 +87,19 @@ impl View for EntryPageWindow {
 fn push(
     r: Result<crate::model::Transaction, registry::RegistryError>,
     error: &mut Option<String>,
-    cmds: &mut Vec<Command>,
+    cmds: &mut Queue,
 ) {
     match r {
         Ok(tx) => {
             *error = None;
-            cmds.push(Command::Apply(tx));
+            cmds.push(Message::Apply(tx));
         }
         Err(e) => *error = Some(e.to_string()),
     }
 }
 
 impl EntryPageWindow {
-    fn page(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Vec<Command>) {
+    fn page(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
         let id = page.id;
         // Name, type, note.
         let r = labelled_field(ui, "Name", &mut self.name, "canonical name");
@@ -267,11 +267,11 @@ impl EntryPageWindow {
                                 .on_hover_text("Show it in the text")
                                 .clicked()
                             {
-                                cmds.push(Command::Jump {
+                                cmds.push(Message::Jump {
                                     doc: d.doc,
                                     span: Span::new(m.start, m.start),
                                 });
-                                cmds.push(Command::SelectAnnotation(Some(m.ann)));
+                                cmds.push(Message::SelectAnnotation(Some(m.ann)));
                             }
                         });
                     }
@@ -297,16 +297,16 @@ impl EntryPageWindow {
                 ))
                 .clicked()
             {
-                cmds.push(Command::SelectDocument(e.doc));
-                cmds.push(Command::SelectAnnotation(Some(e.ann)));
+                cmds.push(Message::SelectDocument(e.doc));
+                cmds.push(Message::SelectAnnotation(Some(e.ann)));
             }
         }
         if !page.relations.is_empty() {
             ui.strong(format!("Relations ({})", page.relations.len()));
             for r in &page.relations {
                 if ui.link(&r.label).clicked() {
-                    cmds.push(Command::SelectDocument(r.doc));
-                    cmds.push(Command::SelectAnnotation(Some(r.ann)));
+                    cmds.push(Message::SelectDocument(r.doc));
+                    cmds.push(Message::SelectAnnotation(Some(r.ann)));
                 }
             }
         }
@@ -334,7 +334,7 @@ impl EntryPageWindow {
                 {
                     match registry::merge_entries(p, id, row.id) {
                         Ok((tx, _)) => {
-                            cmds.push(Command::Apply(tx));
+                            cmds.push(Message::Apply(tx));
                             self.merge_query.clear();
                         }
                         Err(e) => self.error = Some(e.to_string()),
@@ -363,8 +363,8 @@ impl EntryPageWindow {
             };
             match registry::split_entry(p, id, &split) {
                 Ok((tx, new)) => {
-                    cmds.push(Command::Apply(tx));
-                    cmds.push(Command::OpenEntry(Some(new)));
+                    cmds.push(Message::Apply(tx));
+                    cmds.push(Message::OpenEntry(Some(new)));
                 }
                 Err(e) => self.error = Some(e.to_string()),
             }

@@ -5,7 +5,7 @@
 //! event: the relations it takes part in, and a form to add one.
 
 use super::View;
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Message, Queue};
 use crate::model::ops::events::{self, Candidate, DateSource, EventFrame};
 use crate::model::{AnnId, Annotation, DocId, NormalizedDate, Project, Slug, Target};
 use egui::Key;
@@ -39,13 +39,13 @@ impl View for EventFrameView {
             doc,
             spans: st.sel.spans(),
             filling: st.filling.clone(),
-            cmds: Vec::new(),
+            cmds: Queue::default(),
             status: None,
         };
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
-        let Some(ann) = p.annotation(doc, sel).cloned() else {
+        let Some(ann) = p.annotation(doc, sel) else {
             return;
         };
         if ann.as_event().is_some() {
@@ -69,14 +69,14 @@ impl View for EventFrameView {
                 .clicked()
             {
                 match events::reverse_relation(p, doc, sel) {
-                    Ok(tx) => out.cmds.push(Command::Apply(tx)),
+                    Ok(tx) => out.cmds.push(Message::Apply(tx)),
                     Err(e) => out.status = Some(format!("Cannot reverse: {e}")),
                 }
             }
             ui.separator();
         }
         if ann.as_relation().is_none() {
-            self.relations(ui, p, &ann, &mut out);
+            self.relations(ui, p, ann, &mut out);
         }
         if let Some(s) = out.status {
             st.status = s;
@@ -91,13 +91,13 @@ struct Out {
     /// The reader's selection.
     spans: Vec<crate::model::Span>,
     filling: Option<(AnnId, Slug)>,
-    cmds: Vec<Command>,
+    cmds: Queue,
     status: Option<String>,
 }
 
 /// A clickable label for a role filler or relation argument: jumps to a mention or event,
 /// opens an entry's page.
-fn target_link(ui: &mut egui::Ui, p: &Project, doc: DocId, t: Target, cmds: &mut Vec<Command>) {
+fn target_link(ui: &mut egui::Ui, p: &Project, doc: DocId, t: Target, cmds: &mut Queue) {
     let label = p.target_label(doc, &t);
     match t {
         Target::Entry(e) => {
@@ -106,21 +106,21 @@ fn target_link(ui: &mut egui::Ui, p: &Project, doc: DocId, t: Target, cmds: &mut
                 .on_hover_text("Open the entry's page")
                 .clicked()
             {
-                cmds.push(Command::OpenEntry(Some(e)));
+                cmds.push(Message::OpenEntry(Some(e)));
             }
         }
         Target::Annotation(a) => {
             let anchor = p.annotation(doc, a).and_then(Annotation::anchor);
             if ui.link(label).clicked() {
-                cmds.push(Command::CancelFill);
+                cmds.push(Message::CancelFill);
                 if let Some(an) = anchor {
                     let s = an.extent();
-                    cmds.push(Command::Jump {
+                    cmds.push(Message::Jump {
                         doc,
                         span: crate::model::Span::new(s.start, s.start),
                     });
                 }
-                cmds.push(Command::SelectAnnotation(Some(a)));
+                cmds.push(Message::SelectAnnotation(Some(a)));
             }
         }
     }
@@ -151,13 +151,13 @@ impl EventFrameView {
                 .clicked()
             {
                 match events::set_trigger(p, doc, event, Some(&out.spans)) {
-                    Ok(tx) => out.cmds.push(Command::Apply(tx)),
+                    Ok(tx) => out.cmds.push(Message::Apply(tx)),
                     Err(e) => out.status = Some(format!("Cannot set the trigger: {e}")),
                 }
             }
             if frame.trigger.is_some() && ui.button("Remove trigger").clicked() {
                 match events::set_trigger(p, doc, event, None) {
-                    Ok(tx) => out.cmds.push(Command::Apply(tx)),
+                    Ok(tx) => out.cmds.push(Message::Apply(tx)),
                     Err(e) => out.status = Some(format!("Cannot remove the trigger: {e}")),
                 }
             }
@@ -206,7 +206,7 @@ impl EventFrameView {
                     let v = buf.trim();
                     let date = (!v.is_empty()).then(|| NormalizedDate::when(v));
                     match events::set_event_date(p, doc, event, date) {
-                        Ok(tx) => out.cmds.push(Command::Apply(tx)),
+                        Ok(tx) => out.cmds.push(Message::Apply(tx)),
                         Err(e) => out.status = Some(format!("Cannot set the date: {e}")),
                     }
                 }
@@ -242,7 +242,7 @@ impl EventFrameView {
                             .clicked()
                         && let Ok(tx) = mv(i, i - 1)
                     {
-                        out.cmds.push(Command::Apply(tx));
+                        out.cmds.push(Message::Apply(tx));
                     }
                     if i + 1 < n
                         && ui
@@ -251,7 +251,7 @@ impl EventFrameView {
                             .clicked()
                         && let Ok(tx) = mv(i, i + 1)
                     {
-                        out.cmds.push(Command::Apply(tx));
+                        out.cmds.push(Message::Apply(tx));
                     }
                     if ui
                         .small_button("×")
@@ -259,7 +259,7 @@ impl EventFrameView {
                         .clicked()
                     {
                         match events::remove_filler(p, doc, event, &role.id, t) {
-                            Ok(tx) => out.cmds.push(Command::Apply(tx)),
+                            Ok(tx) => out.cmds.push(Message::Apply(tx)),
                             Err(e) => out.status = Some(format!("Cannot remove: {e}")),
                         }
                     }
@@ -279,7 +279,7 @@ impl EventFrameView {
                         self.query.clear();
                         self.highlight = 0;
                         self.focus_picker = true;
-                        out.cmds.push(Command::FillRole {
+                        out.cmds.push(Message::FillRole {
                             event,
                             role: role.id.clone(),
                         });
@@ -344,7 +344,7 @@ impl EventFrameView {
             self.focus_picker = true;
         }
         if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
-            out.cmds.push(Command::CancelFill);
+            out.cmds.push(Message::CancelFill);
         }
         for (i, c) in candidates.iter().enumerate() {
             ui.horizontal(|ui| {
@@ -364,13 +364,13 @@ impl EventFrameView {
         ui.horizontal(|ui| {
             ui.add_space(12.0);
             if ui.small_button("Done").clicked() {
-                out.cmds.push(Command::CancelFill);
+                out.cmds.push(Message::CancelFill);
             }
         });
         if let Some(target) = pick {
             self.query.clear();
             self.highlight = 0;
-            out.cmds.push(Command::AddFiller {
+            out.cmds.push(Message::AddFiller {
                 event,
                 role: role.clone(),
                 target,
@@ -407,8 +407,8 @@ impl EventFrameView {
                             .on_hover_text("Select the relation")
                             .clicked()
                         {
-                            out.cmds.push(Command::CancelFill);
-                            out.cmds.push(Command::SelectAnnotation(Some(r.id)));
+                            out.cmds.push(Message::CancelFill);
+                            out.cmds.push(Message::SelectAnnotation(Some(r.id)));
                         }
                         target_link(ui, p, doc, other, &mut out.cmds);
                     });
@@ -495,7 +495,7 @@ impl EventFrameView {
                     };
                     match events::create_relation(p, doc, &rt, from, to) {
                         Ok((tx, _)) => {
-                            out.cmds.push(Command::Apply(tx));
+                            out.cmds.push(Message::Apply(tx));
                             self.rel_query.clear();
                             self.rel_highlight = 0;
                         }

@@ -2,7 +2,7 @@
 //! Enter goes to the next hit and selects it; Escape closes and keeps the selection.
 
 use super::View;
-use crate::app::{AppState, Command, Focus};
+use crate::app::{AppState, Focus, Message, Queue};
 use crate::model::ops::tagging::{FindOptions, find_occurrences};
 
 #[derive(Default)]
@@ -21,13 +21,19 @@ impl Find {
 
     /// The find bar; shown only while find is open.
     pub fn bar(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
-        let (Some(p), Some(doc)) = (st.session.as_ref().map(|s| &s.project), st.doc) else {
+        let Some((p, doc)) = st
+            .session
+            .as_ref()
+            .map(|s| &s.project)
+            .zip(st.doc)
+            .filter(|(p, d)| p.documents.contains_key(d))
+        else {
             st.find.open = false;
             return;
         };
         let key = (st.find.query.clone(), doc, st.generation());
         let opts = self.opts();
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         ui.horizontal(|ui| {
             let l = ui.label("Find in document");
             let r = ui
@@ -41,8 +47,10 @@ impl Find {
                 | ui.checkbox(&mut self.case_sensitive, "Match case")
                     .changed();
             if changed || st.find.hits_for.as_ref() != Some(&key) {
-                let text = p.documents[&doc].text_or_empty();
-                st.find.hits = find_occurrences(text, &st.find.query, opts);
+                let text = p.documents.get(&doc).map(|d| d.text_or_empty());
+                st.find.hits = text
+                    .map(|t| find_occurrences(t, &st.find.query, opts))
+                    .unwrap_or_default();
                 st.find.current = st
                     .find
                     .hits
@@ -67,7 +75,7 @@ impl Find {
                     (st.find.current + n - 1) % n
                 };
                 let s = st.find.hits[i];
-                cmds.push(Command::Jump { doc, span: s });
+                cmds.push(Message::Jump { doc, span: s });
                 st.find.current = if next { i + 1 } else { i };
                 if enter {
                     r.request_focus();
@@ -88,7 +96,7 @@ impl Find {
         }
         let mut open = true;
         let opts = self.opts();
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         egui::Window::new("Find in project")
             .open(&mut open)
             .default_size([480.0, 400.0])
@@ -135,7 +143,7 @@ impl Find {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for (doc, span, label) in &st.find.project_hits {
                         if ui.link(label).clicked() {
-                            cmds.push(Command::Jump {
+                            cmds.push(Message::Jump {
                                 doc: *doc,
                                 span: *span,
                             });

@@ -2,7 +2,7 @@
 //! certainty and note. Every change is an undoable transaction.
 
 use super::View;
-use crate::app::{AppState, Command, Focus};
+use crate::app::{AppState, Command, Focus, Message, Queue};
 use crate::model::annotation::{AttrValue, Certainty};
 use crate::model::ops::tagging;
 use crate::model::registry::AliasKind;
@@ -17,6 +17,20 @@ pub struct Inspector {
     attr_edit: Option<(AnnId, String, String)>,
     /// The selected event's roles, or relation's arguments.
     frame: super::event_frame::EventFrameView,
+    /// The annotation whose long note the user asked to see in full.
+    note_in_full: Option<AnnId>,
+}
+
+/// Notes longer than this (bytes) are shown cut short, with "Show all".
+pub const NOTE_PREVIEW_BYTES: usize = 4_000;
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn prefix_at_char_boundary(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// Registry entries matching `query`, best first, entries of `type_id` before others.
@@ -59,16 +73,24 @@ impl View for Inspector {
             ui.label("Open a document to annotate it.");
             return;
         };
-        let Some(ann) = st.selected.and_then(|a| p.annotation(doc, a)).cloned() else {
+        if st.selected.and_then(|a| p.annotation(doc, a)).is_none() {
             self.selection_help(ui, st, doc);
             return;
-        };
+        }
         egui::ScrollArea::vertical()
             .id_salt("inspector")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 self.frame.ui(ui, st);
-                self.annotation(ui, st, doc, &ann)
+                // The session is taken out while the annotation is borrowed from it (no
+                // copy: its note may be huge); it is always put back.
+                let Some(session) = st.session.take() else {
+                    return;
+                };
+                if let Some(ann) = st.selected.and_then(|a| session.project.annotation(doc, a)) {
+                    self.annotation(ui, st, &session.project, doc, ann);
+                }
+                st.session = Some(session);
             });
     }
 }
@@ -83,11 +105,14 @@ impl Inspector {
             ui.label("Select text with the mouse or Shift+arrows, then press a type's key (or Enter for a list). Click an annotation, or press ] and [, to inspect it.");
             return;
         }
-        let text = p.documents[&doc].text_or_empty();
+        let Some(d) = p.documents.get(&doc) else {
+            return;
+        };
+        let text = d.text_or_empty();
         let quoted: Vec<&str> = spans.iter().map(|s| text.slice(s.start, s.end)).collect();
         ui.label(format!("Selected: “{}”", quoted.join(" … ")));
         ui.label("Tag as:");
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         ui.horizontal_wrapped(|ui| {
             for t in &p.schema.entity_types {
                 let label = match t.hotkey {
@@ -105,11 +130,15 @@ impl Inspector {
         st.queue.extend(cmds);
     }
 
-    fn annotation(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId, ann: &Annotation) {
-        let Some(p) = st.session.as_ref().map(|s| &s.project) else {
-            return;
-        };
-        let mut cmds: Vec<Command> = Vec::new();
+    fn annotation(
+        &mut self,
+        ui: &mut egui::Ui,
+        st: &mut AppState,
+        p: &Project,
+        doc: DocId,
+        ann: &Annotation,
+    ) {
+        let mut cmds = Queue::default();
         let kind = p.schema.kind_of(ann.type_id());
         // Type
         let types: Vec<(crate::model::Slug, String)> = match kind {
@@ -145,8 +174,12 @@ impl Inspector {
             });
         // Text
         if let Some(anchor) = ann.anchor() {
-            let text = p.documents[&doc].text_or_empty();
-            ui.label(format!("Text: “{}”", anchor.covered_text(text)));
+            if let Some(d) = p.documents.get(&doc) {
+                ui.label(format!(
+                    "Text: “{}”",
+                    anchor.covered_text(d.text_or_empty())
+                ));
+            }
             if anchor.fragments.len() > 1 {
                 ui.small(format!("{} fragments", anchor.fragments.len()));
             }
@@ -184,10 +217,10 @@ impl Inspector {
                     ui.horizontal(|ui| {
                         ui.label(format!("→ {}", e.name));
                         if ui.button("Entry page").clicked() {
-                            cmds.push(Command::OpenEntry(Some(e.id)));
+                            cmds.push(Message::OpenEntry(Some(e.id)));
                         }
                         if ui.button("Unlink").clicked() {
-                            cmds.push(Command::Link {
+                            cmds.push(Message::Link {
                                 entry: None,
                                 alias: None,
                             });
@@ -227,11 +260,11 @@ impl Inspector {
                 });
             if enter && !st.link_query.trim().is_empty() {
                 match sugg.first() {
-                    Some((id, _, _)) => cmds.push(Command::Link {
+                    Some((id, _, _)) => cmds.push(Message::Link {
                         entry: Some(*id),
                         alias: st.link_alias,
                     }),
-                    None => cmds.push(Command::CreateEntry {
+                    None => cmds.push(Message::CreateEntry {
                         name: st.link_query.clone(),
                         alias: st.link_alias,
                     }),
@@ -239,7 +272,7 @@ impl Inspector {
             }
             for (id, label, _) in &sugg {
                 if ui.button(format!("Link to {label}")).clicked() {
-                    cmds.push(Command::Link {
+                    cmds.push(Message::Link {
                         entry: Some(*id),
                         alias: st.link_alias,
                     });
@@ -251,7 +284,7 @@ impl Inspector {
                 st.link_query.trim().to_owned()
             };
             if ui.button(format!("Create entry “{new_name}”")).clicked() {
-                cmds.push(Command::CreateEntry {
+                cmds.push(Message::CreateEntry {
                     name: new_name,
                     alias: st.link_alias,
                 });
@@ -271,34 +304,49 @@ impl Inspector {
         if cert != ann.cert
             && let Ok(tx) = tagging::update(p, doc, ann.id, "Change certainty", |a| a.cert = cert)
         {
-            cmds.push(Command::Apply(tx));
+            cmds.push(Message::Apply(tx));
         }
         // Attributes
         for def in p.schema.attributes_for(ann.type_id()) {
             let cur = ann.attributes.get(&def.id).cloned();
             match &def.kind {
                 AttrKind::Choice(options) => {
-                    let mut v = match &cur {
-                        Some(AttrValue::Choice(s)) => Some(s.clone()),
+                    let fitting = match &cur {
+                        Some(AttrValue::Choice(s)) if options.contains(s) => Some(s.clone()),
                         _ => None,
                     };
+                    // A value that no longer fits (its kind or options changed in the
+                    // schema) is shown and kept: drawing never edits.
+                    let misfit = cur.as_ref().filter(|_| fitting.is_none());
+                    let shown = match misfit {
+                        Some(v) => format!("{v} (does not fit)"),
+                        None => fitting.clone().unwrap_or_else(|| "—".into()),
+                    };
+                    let mut v = fitting.clone();
+                    let mut picked = false;
                     egui::ComboBox::from_label(&def.label)
-                        .selected_text(v.clone().unwrap_or_else(|| "—".into()))
+                        .selected_text(shown)
                         .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut v, None, "—");
+                            picked |= ui.selectable_value(&mut v, None, "—").clicked();
                             for o in options {
-                                ui.selectable_value(&mut v, Some(o.clone()), o);
+                                picked |= ui.selectable_value(&mut v, Some(o.clone()), o).clicked();
                             }
                         });
+                    if let Some(old) = misfit {
+                        ui.label(format!(
+                            "\"{old}\" does not fit {}; kept until you choose a value",
+                            def.label
+                        ));
+                    }
                     let new = v.map(AttrValue::Choice);
-                    if new != cur {
-                        cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                    if picked && new != cur {
+                        cmds.push_opt(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
                     }
                 }
                 AttrKind::YesNo => {
                     let mut b = matches!(cur, Some(AttrValue::YesNo(true)));
                     if ui.checkbox(&mut b, &def.label).changed() {
-                        cmds.extend(attr_tx(
+                        cmds.push_opt(attr_tx(
                             p,
                             doc,
                             ann.id,
@@ -332,9 +380,11 @@ impl Inspector {
                                 None
                             } else {
                                 match def.kind {
-                                    AttrKind::Number => {
-                                        v.parse::<f64>().ok().map(AttrValue::Number)
-                                    }
+                                    AttrKind::Number => v
+                                        .parse::<f64>()
+                                        .ok()
+                                        .filter(|x| x.is_finite())
+                                        .map(AttrValue::Number),
                                     AttrKind::Date => {
                                         let d = crate::model::NormalizedDate::when(v);
                                         d.validate().is_ok().then_some(AttrValue::Date(d))
@@ -345,14 +395,33 @@ impl Inspector {
                             if new.is_none() && !v.is_empty() {
                                 st.status = format!("“{v}” is not a valid {}", def.label);
                             } else {
-                                cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                                cmds.push_opt(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
                             }
                         }
                     }
                 }
             }
         }
-        // Note
+        // Note. A huge note is shown cut short until asked for in full: laying out
+        // megabytes of text would freeze the window every time the annotation is selected.
+        if ann.note.len() > NOTE_PREVIEW_BYTES && self.note_in_full != Some(ann.id) {
+            ui.label("Note");
+            ui.label(format!(
+                "{}…",
+                prefix_at_char_boundary(&ann.note, NOTE_PREVIEW_BYTES)
+            ));
+            ui.horizontal(|ui| {
+                ui.label(format!(
+                    "({} KB more not shown)",
+                    (ann.note.len() - NOTE_PREVIEW_BYTES) / 1024
+                ));
+                if ui.button("Show all").clicked() {
+                    self.note_in_full = Some(ann.id);
+                }
+            });
+            st.queue.extend(cmds);
+            return;
+        }
         let editing = matches!(&self.note, Some((a, _)) if *a == ann.id);
         if !editing {
             self.note = Some((ann.id, ann.note.clone()));
@@ -369,7 +438,7 @@ impl Inspector {
             if r.lost_focus() && *buf != ann.note {
                 let note = buf.clone();
                 if let Ok(tx) = tagging::update(p, doc, ann.id, "Edit note", |a| a.note = note) {
-                    cmds.push(Command::Apply(tx));
+                    cmds.push(Message::Apply(tx));
                 }
             }
         }
@@ -384,7 +453,7 @@ fn attr_tx(
     id: &crate::model::Slug,
     label: &str,
     value: Option<AttrValue>,
-) -> Option<Command> {
+) -> Option<Message> {
     tagging::update(p, doc, ann, &format!("Set {label}"), |a| match value {
         Some(v) => {
             a.attributes.insert(id.clone(), v);
@@ -394,5 +463,5 @@ fn attr_tx(
         }
     })
     .ok()
-    .map(Command::Apply)
+    .map(Message::Apply)
 }

@@ -1,9 +1,9 @@
 //! Project → Export… and Project → Import…: two small windows. Folder and file choices come
 //! from rfd dialogs on their own threads; exports and imports run on a background thread and
 //! report back over channels, so the window stays responsive. The work itself is started by
-//! [`Command::Export`] and [`Command::Import`], which tests can queue without any dialog.
+//! [`Message::Export`] and [`Message::Import`], which tests can queue without any dialog.
 
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Message};
 use crate::interchange::export::ExportReport;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -201,7 +201,7 @@ impl Interchange {
                 }
                 Msg::Imported(Ok(file)) => {
                     st.status = format!("Imported into {}", file.display());
-                    st.push(Command::Open(file.clone()));
+                    st.push(Message::Open(file.clone()));
                     self.job = Job::Imported(file);
                 }
                 Msg::Exported(Err(e)) | Msg::Imported(Err(e)) => {
@@ -243,7 +243,7 @@ impl Interchange {
                         .clicked()
                     {
                         let format = self.export_format.clone();
-                        st.push(Command::Export {
+                        st.push(Message::Export {
                             format,
                             out: PathBuf::from(out),
                         });
@@ -281,7 +281,7 @@ impl Interchange {
                         )
                         .clicked()
                     {
-                        st.push(Command::Import {
+                        st.push(Message::Import {
                             format: self.import_format.clone(),
                             source: PathBuf::from(source),
                             out: PathBuf::from(out),

@@ -2,7 +2,7 @@
 //! archival description. The form edits a copy; "Apply" commits it as one undoable change.
 
 use super::{View, labelled_field};
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Command, Message, Queue};
 use crate::model::ops::document;
 use crate::model::{ArchivalMeta, DocId, DocStatus, NormalizedDate};
 
@@ -58,7 +58,7 @@ impl View for MetadataEditor {
         }
         let Some(f) = self.form.as_mut() else { return };
         let mut open = true;
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         egui::Window::new("Document metadata")
             .open(&mut open)
             .default_width(460.0)
@@ -107,7 +107,7 @@ impl View for MetadataEditor {
                         match document::set_metadata(p, doc, &f.title, f.status, archival) {
                             Ok(tx) if tx.is_empty() => self.error = Some("Nothing changed".into()),
                             Ok(tx) => {
-                                cmds.push(Command::Apply(tx));
+                                cmds.push(Message::Apply(tx));
                                 self.error = None;
                             }
                             Err(e) => self.error = Some(e.to_string()),

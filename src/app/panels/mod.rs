@@ -1,5 +1,6 @@
 //! The window's panels, one file each. A panel draws into the `Ui` the app gives it and
-//! changes project data only by queuing [`Command`](super::Command)s.
+//! changes project data only by queuing [`Command`](super::Command)s and
+//! [`Message`](super::Message)s.
 
 pub mod about;
 pub mod doc_list;
@@ -10,6 +11,8 @@ pub mod inspector;
 pub mod interchange;
 pub mod metadata;
 pub mod palette;
+pub mod pieces;
+pub mod problems;
 pub mod reader;
 pub mod registry;
 pub mod schema_editor;

@@ -1,12 +1,15 @@
 //! The reader: the document's text with its annotations as colored underline bars.
 //!
-//! Only visible lines are laid out: one galley per source line, placed by a table of line
-//! tops built from wrapped heights (estimated for lines not yet seen, exact once laid out,
-//! per width and text size). Annotations are found per line through [`LineIndex`], built
-//! once per project change, never by scanning all annotations in a frame.
+//! Only visible lines are laid out: one galley per [piece](super::pieces) (a source line, or
+//! a part of a very long one), placed by a table of tops built from wrapped heights
+//! (estimated for pieces not yet seen, exact once laid out, per width and text size).
+//! Annotations are found per piece through [`LineIndex`], built once per project change,
+//! never by scanning all annotations in a frame. Annotations stacked deeper than
+//! [`MAX_BAR_DEPTH`] bars are not drawn one by one: a "+N" marker counts them.
 
 use super::View;
-use crate::app::{AppState, Command, Selection};
+use super::pieces::Pieces;
+use crate::app::{AppState, Command, Message, Selection};
 use crate::model::schema::parse_color;
 use crate::model::{AnnId, DocId, Document, SourceText};
 use egui::text::{CCursor, LayoutJob, TextFormat};
@@ -18,7 +21,10 @@ use std::sync::Arc;
 const BAR_ROOM: f32 = 9.0;
 const BAR_PITCH: f32 = 3.0;
 const BAR_WIDTH: f32 = 2.0;
-const MAX_BAR_DEPTH: u8 = 3;
+/// Bars drawn under one stretch of text; more collapse into a "+N" marker.
+pub const MAX_BAR_DEPTH: u8 = 3;
+/// Annotations listed in the hover tooltip; the rest are counted.
+const MAX_TOOLTIP_LINES: usize = 12;
 
 /// One annotation fragment on one line, in line-local code points.
 #[derive(Clone, Copy, Debug)]
@@ -27,24 +33,36 @@ pub struct Seg {
     pub end: u32,
     pub ann: AnnId,
     pub color: Color32,
-    /// Stacking level: 0 is the bar nearest the text.
+    /// Stacking level: 0 is the bar nearest the text; [`MAX_BAR_DEPTH`] means not drawn
+    /// (counted in a [`Marker`]).
     pub depth: u8,
     /// Length of the whole annotation's extent, to pick the innermost on click.
     pub extent_len: u32,
 }
 
-/// Annotation fragments by line (compressed rows: `starts[l]..starts[l + 1]` into `segs`).
+/// "+N": `count` annotation fragments stacked too deep to draw start at `start` (piece-local
+/// code points).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Marker {
+    pub start: u32,
+    pub count: u32,
+}
+
+/// Annotation fragments by piece (compressed rows: `starts[l]..starts[l + 1]` into `segs`),
+/// and the "+N" markers of each piece.
 #[derive(Clone, Debug, Default)]
 pub struct LineIndex {
     pub starts: Vec<u32>,
     pub segs: Vec<Seg>,
+    pub marker_starts: Vec<u32>,
+    pub markers: Vec<Marker>,
 }
 
 impl LineIndex {
-    /// Builds the index for a document: O(annotations · lines each spans + n log n).
-    pub fn build(doc: &Document, schema: &crate::model::Schema) -> Self {
-        let text = doc.text_or_empty();
-        let lines = text.line_count();
+    /// Builds the index for a document laid out as `pieces`:
+    /// O(fragments · pieces each spans · [`MAX_BAR_DEPTH`] + n log n), whatever the stacking.
+    pub fn build(doc: &Document, schema: &crate::model::Schema, pieces: &Pieces) -> Self {
+        let lines = pieces.len();
         let mut colors: HashMap<&str, Color32> = HashMap::new();
         let mut items: Vec<(u32, Seg)> = Vec::new();
         for a in doc.annotations.values() {
@@ -58,12 +76,9 @@ impl LineIndex {
             });
             let extent_len = anchor.extent().len() as u32;
             for f in &anchor.fragments {
-                let (l0, l1) = (
-                    text.line_of(f.start),
-                    text.line_of(f.end.max(f.start + 1) - 1),
-                );
+                let (l0, l1) = (pieces.of(f.start), pieces.of(f.end.max(f.start + 1) - 1));
                 for l in l0..=l1.min(lines.saturating_sub(1)) {
-                    let r = text.line_range(l);
+                    let r = pieces.range(l);
                     let s = f.start.max(r.start) - r.start;
                     let e = f.end.min(r.end).max(r.start) - r.start;
                     if e <= s && !(r.is_empty() && l0 == l1) {
@@ -92,26 +107,55 @@ impl LineIndex {
             starts[i + 1] += starts[i];
         }
         let mut segs: Vec<Seg> = items.into_iter().map(|(_, s)| s).collect();
-        // Stack overlapping segments: each takes the lowest level free over its range.
+        let mut marker_starts = Vec::with_capacity(lines + 1);
+        let mut markers: Vec<Marker> = Vec::new();
+        // Stack overlapping segments: each takes the lowest of the drawn levels free over
+        // its range; with none free it is counted in the marker at its start.
         for l in 0..lines {
+            marker_starts.push(markers.len() as u32);
             let row = &mut segs[starts[l] as usize..starts[l + 1] as usize];
-            let mut active: Vec<(u32, u8)> = Vec::new();
+            let first_marker = markers.len();
+            // End of the segment holding each drawn level (0: free).
+            let mut level_end = [0u32; MAX_BAR_DEPTH as usize];
             for s in row.iter_mut() {
-                active.retain(|(end, _)| *end > s.start);
-                let mut d = 0u8;
-                while active.iter().any(|(_, x)| *x == d) {
-                    d += 1;
+                match level_end.iter().position(|end| *end <= s.start) {
+                    Some(d) => {
+                        level_end[d] = s.end.max(s.start + 1);
+                        s.depth = d as u8;
+                    }
+                    None => {
+                        s.depth = MAX_BAR_DEPTH;
+                        match markers[first_marker..].last_mut() {
+                            Some(m) if m.start == s.start => m.count += 1,
+                            _ => markers.push(Marker {
+                                start: s.start,
+                                count: 1,
+                            }),
+                        }
+                    }
                 }
-                s.depth = d;
-                active.push((s.end, d));
             }
         }
-        Self { starts, segs }
+        marker_starts.push(markers.len() as u32);
+        Self {
+            starts,
+            segs,
+            marker_starts,
+            markers,
+        }
     }
 
     pub fn line(&self, l: usize) -> &[Seg] {
         match (self.starts.get(l), self.starts.get(l + 1)) {
-            (Some(&a), Some(&b)) => &self.segs[a as usize..b as usize],
+            (Some(&a), Some(&b)) => self.segs.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The "+N" markers of piece `l`, by start.
+    pub fn markers(&self, l: usize) -> &[Marker] {
+        match (self.marker_starts.get(l), self.marker_starts.get(l + 1)) {
+            (Some(&a), Some(&b)) => self.markers.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -129,6 +173,7 @@ struct Layout {
     exact: Vec<bool>,
     tops: Vec<f32>,
     index: LineIndex,
+    pieces: Pieces,
 }
 
 impl Layout {
@@ -163,6 +208,8 @@ pub struct Reader {
     /// Lines drawn in the last frame, and the first of them (for the benchmark).
     pub last_visible_lines: usize,
     pub first_visible_line: usize,
+    /// The pieces drawn in the last frame: their code points, screen position and galley.
+    drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
 }
 
 fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
@@ -182,10 +229,6 @@ fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: 
 /// Blank lines (paragraph breaks) take half a line.
 fn empty_line_height(line_height: f32) -> f32 {
     (line_height * 0.5).round()
-}
-
-fn r_is_empty(text: &SourceText, line: usize) -> bool {
-    text.line_range(line).is_empty()
 }
 
 /// Rectangles covering local chars `[a, b)` of a laid-out line, one per row.
@@ -214,6 +257,23 @@ fn span_rects(galley: &egui::Galley, a: usize, b: usize) -> Vec<Rect> {
 }
 
 impl Reader {
+    /// Where code point `offset` of the open document was drawn in the last frame (the
+    /// rectangle of the character starting there), if it was on screen.
+    pub fn char_rect(&self, offset: usize) -> Option<Rect> {
+        let (r, top, g) = self
+            .drawn
+            .iter()
+            .find(|(r, _, _)| r.start <= offset && offset < r.end)?;
+        let a = g.pos_from_cursor(CCursor::new(offset - r.start));
+        let b = g.pos_from_cursor(CCursor::new(offset - r.start + 1));
+        let rect = if b.min.y == a.min.y && b.min.x > a.min.x {
+            Rect::from_min_max(a.min, pos2(b.min.x, a.max.y))
+        } else {
+            a.expand2(vec2(2.0, 0.0))
+        };
+        Some(rect.translate(top.to_vec2()))
+    }
+
     fn prepare(
         &mut self,
         ui: &egui::Ui,
@@ -227,23 +287,28 @@ impl Reader {
         let text = doc.text_or_empty();
         let same_doc = l.doc == Some(doc.id());
         if !same_doc || l.generation != generation || l.index.starts.is_empty() {
-            l.index = LineIndex::build(doc, &project.schema);
+            l.pieces = Pieces::new(text);
+            l.index = LineIndex::build(doc, &project.schema, &l.pieces);
             l.generation = generation;
         }
-        if !same_doc || (l.width - width).abs() > 0.5 || l.size != size {
+        if !same_doc
+            || (l.width - width).abs() > 0.5
+            || l.size != size
+            || l.heights.len() != l.pieces.len()
+        {
             let font = FontId::proportional(size);
             let (row, avg) = ui.fonts_mut(|f| (f.row_height(&font), f.glyph_width(&font, 'n')));
             l.line_height = (row + 2.0 * BAR_ROOM).round();
             l.doc = Some(doc.id());
             l.width = width;
             l.size = size;
-            let n = text.line_count();
+            let n = l.pieces.len();
             l.heights.clear();
             l.exact.clear();
             l.heights.reserve(n);
             let per_row = (width / avg.max(1.0)).max(1.0);
             for i in 0..n {
-                let chars = text.line_range(i).len() as f32;
+                let chars = l.pieces.range(i).len() as f32;
                 if chars == 0.0 {
                     l.heights.push(empty_line_height(l.line_height));
                     continue;
@@ -264,7 +329,7 @@ impl Reader {
         font: &FontId,
         color: Color32,
     ) -> Arc<egui::Galley> {
-        let r = text.line_range(line);
+        let r = self.layout.pieces.range(line);
         let job = line_job(
             text.slice(r.start, r.end),
             font,
@@ -286,15 +351,16 @@ impl Reader {
     ) -> (usize, usize) {
         let line = self.layout.line_at(pos.y - origin.y);
         let g = self.galley(ui, text, line, font, Color32::WHITE);
-        let top = origin + vec2(0.0, self.layout.tops[line]);
+        let top = origin + vec2(0.0, self.layout.tops.get(line).copied().unwrap_or(0.0));
         let c = g.cursor_from_pos(pos - top);
-        let r = text.line_range(line);
+        let r = self.layout.pieces.range(line);
         (line, (r.start + c.index.0).min(r.end))
     }
 }
 
 impl View for Reader {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        self.drawn.clear();
         // The session is taken out for the frame so the selection can change while the
         // document is borrowed; it is always put back.
         let Some(session) = st.session.take() else {
@@ -347,7 +413,7 @@ impl Reader {
             .id_salt("reader-scroll")
             .auto_shrink([false, false]);
         if let Some(off) = st.scroll_to.take() {
-            let line = text.line_of(off.min(text.len_chars()));
+            let line = self.layout.pieces.of(off.min(text.len_chars()));
             let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
             // Scroll only when the line is not already in view.
             let cur = ui
@@ -386,11 +452,14 @@ impl Reader {
             let mut hover_info: Option<Vec<AnnId>> = None;
             let hover = resp.hover_pos();
             let mut line = first;
-            while line < text.line_count() && self.layout.tops[line] < viewport.max.y {
+            let pieces = self.layout.pieces.len();
+            self.drawn.clear();
+            while line < pieces && self.layout.tops[line] < viewport.max.y {
                 visible_lines += 1;
                 let top = origin + vec2(0.0, self.layout.tops[line]);
                 let g = self.galley(ui, text, line, &font, text_color);
-                let h = if r_is_empty(text, line) {
+                let r = self.layout.pieces.range(line);
+                let h = if r.is_empty() {
                     empty_line_height(self.layout.line_height)
                 } else {
                     g.size().y.max(self.layout.line_height)
@@ -400,7 +469,6 @@ impl Reader {
                     changed_heights = true;
                 }
                 self.layout.exact[line] = true;
-                let r = text.line_range(line);
                 // Selection background.
                 for s in &sel_spans {
                     let a = s.start.max(r.start);
@@ -419,8 +487,12 @@ impl Reader {
                 let caret_here =
                     st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
                 painter.galley(top, g.clone(), text_color);
+                self.drawn.push((r.clone(), top, g.clone()));
                 // Annotation bars.
                 for seg in self.layout.index.line(line) {
+                    if seg.depth >= MAX_BAR_DEPTH {
+                        continue;
+                    }
                     let selected = st.selected == Some(seg.ann);
                     let linked = selected || links.contains_key(&seg.ann);
                     for rr in span_rects(&g, seg.start as usize, seg.end as usize) {
@@ -444,6 +516,19 @@ impl Reader {
                             );
                         }
                     }
+                }
+                // "+N" for annotations stacked too deep to draw, under the deepest bar.
+                for m in self.layout.index.markers(line) {
+                    let p = g
+                        .pos_from_cursor(CCursor::new(m.start as usize))
+                        .translate(top.to_vec2());
+                    painter.text(
+                        pos2(p.min.x, p.max.y - 1.0),
+                        egui::Align2::LEFT_BOTTOM,
+                        format!("+{}", m.count),
+                        FontId::proportional((font.size * 0.55).max(8.0)),
+                        outline,
+                    );
                 }
                 if caret_here {
                     let c = st.sel.caret - r.start;
@@ -513,15 +598,17 @@ impl Reader {
                 st.tag_popup = None;
                 st.sel = Selection::at(off);
                 let hit = hover_info.as_ref().and_then(|v| v.first().copied());
-                st.queue.push(Command::SelectAnnotation(hit));
+                st.queue.push(Message::SelectAnnotation(hit));
             }
             if resp.secondary_clicked() && !st.sel.is_empty() {
                 st.tag_popup = resp.interact_pointer_pos();
             }
             if let Some(anns) = hover_info {
                 let p = project;
-                let lines: Vec<String> = anns
+                let more = anns.len().saturating_sub(MAX_TOOLTIP_LINES);
+                let mut lines: Vec<String> = anns
                     .iter()
+                    .take(MAX_TOOLTIP_LINES)
                     .filter_map(|id| p.annotation(doc.id(), *id))
                     .map(|a| {
                         let mut s = p.schema.label(a.type_id()).to_owned();
@@ -533,11 +620,16 @@ impl Reader {
                             s.push_str(&format!(" → {}", e.name));
                         }
                         if !a.note.is_empty() {
-                            s.push_str(&format!(" — {}", a.note));
+                            let note: String = a.note.chars().take(200).collect();
+                            let cut = if note.len() < a.note.len() { "…" } else { "" };
+                            s.push_str(&format!(" — {note}{cut}"));
                         }
                         s
                     })
                     .collect();
+                if more > 0 {
+                    lines.push(format!("… and {more} more"));
+                }
                 resp.on_hover_ui_at_pointer(|ui| {
                     for l in lines {
                         ui.label(l);
@@ -680,7 +772,7 @@ mod tests {
 
     #[test]
     fn a_selected_event_links_its_fillers_by_role() {
-        let dir = crate::cli::sample_project();
+        let dir = crate::build_info::sample_project();
         let loaded = crate::store::load(&dir).unwrap();
         let p = &loaded.project;
         let doc = p.documents.values().next().unwrap();
@@ -706,5 +798,62 @@ mod tests {
         assert_eq!(label_of("1700").as_deref(), Some("End time"));
         let mention = doc.annotations.values().find(|a| a.as_mention().is_some());
         assert!(event_links(doc, p, mention.map(|a| a.id)).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod stacking_tests {
+    use super::*;
+    use crate::model::{Annotation, Body, Mention, Schema, Slug, Span, TextAnchor};
+
+    /// A document whose text is `raw`, with `n` person mentions on each of `spans`.
+    fn stacked(raw: &str, spans: &[Span], n: usize) -> Document {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("t.txt");
+        std::fs::write(&src, raw).expect("write source");
+        let mut doc = crate::store::document_from_source(dir.path(), &src).expect("document");
+        let text = doc.text_or_empty().clone();
+        for s in spans {
+            for _ in 0..n {
+                let a = Annotation::new(Body::Mention(Mention {
+                    type_id: Slug::new("person"),
+                    anchor: TextAnchor::new(&text, &[*s]).expect("anchor"),
+                    entry: None,
+                    date: None,
+                }));
+                doc.annotations.insert(a.id, a);
+            }
+        }
+        doc
+    }
+
+    /// Issue 8 §2: 257+ annotations on one span wrapped a u8 depth and never finished.
+    #[test]
+    fn ten_thousand_annotations_on_one_span_collapse_into_a_marker() {
+        let doc = stacked("Kim Il Sung met Peng.\n", &[Span::new(0, 11)], 10_000);
+        let pieces = Pieces::new(doc.text_or_empty());
+        let index = LineIndex::build(&doc, &Schema::default_diplomatic(), &pieces);
+        let row = index.line(0);
+        assert_eq!(row.len(), 10_000);
+        let drawn = row.iter().filter(|s| s.depth < MAX_BAR_DEPTH).count();
+        assert_eq!(drawn, usize::from(MAX_BAR_DEPTH));
+        assert_eq!(
+            index.markers(0),
+            &[Marker {
+                start: 0,
+                count: 10_000 - u32::from(MAX_BAR_DEPTH)
+            }]
+        );
+    }
+
+    #[test]
+    fn levels_are_reused_once_free() {
+        // Two separate stacks of two on one line: both fit, no marker.
+        let doc = stacked("aaaa bbbb cccc\n", &[Span::new(0, 4), Span::new(5, 9)], 2);
+        let pieces = Pieces::new(doc.text_or_empty());
+        let index = LineIndex::build(&doc, &Schema::default_diplomatic(), &pieces);
+        let depths: Vec<u8> = index.line(0).iter().map(|s| s.depth).collect();
+        assert_eq!(depths, vec![0, 1, 0, 1]);
+        assert!(index.markers(0).is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! and jump to its mentions.
 
 use super::{View, labelled_field};
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Message};
 use crate::model::ops::registry::{RegistryQuery, SortBy, query_counted};
 use crate::model::{EntryId, Span};
 use std::collections::BTreeMap;
@@ -24,7 +24,7 @@ impl View for RegistryList {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_label("Sort")
                 .selected_text(self.sort.label())
                 .show_ui(ui, |ui| {
@@ -101,14 +101,14 @@ impl View for RegistryList {
                 }
             });
         if let Some(e) = open_page {
-            st.push(Command::OpenEntry(Some(e)));
+            st.push(Message::OpenEntry(Some(e)));
         }
         if let Some((doc, span, ann)) = jump {
-            st.push(Command::Jump {
+            st.push(Message::Jump {
                 doc,
                 span: Span::new(span.start, span.start),
             });
-            st.push(Command::SelectAnnotation(Some(ann)));
+            st.push(Message::SelectAnnotation(Some(ann)));
         }
     }
 }

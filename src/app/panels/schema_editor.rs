@@ -4,7 +4,7 @@
 //! [`crate::model::ops::schema`] so existing annotations stay valid.
 
 use super::View;
-use crate::app::{AppState, Command};
+use crate::app::{AppState, Command, Message, Queue};
 use crate::model::ops::schema::{self as ops, InUse, RoleDef, SchemaError};
 use crate::model::schema::{AttrKind, TypeKind, parse_color};
 use crate::model::{Project, Slug, Transaction};
@@ -86,7 +86,7 @@ impl View for SchemaEditor {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
-        let mut cmds = Vec::new();
+        let mut cmds = Queue::default();
         let mut open = true;
         egui::Window::new("Schema")
             .id(egui::Id::unique("schema-editor"))
@@ -195,12 +195,12 @@ fn choose_types(ui: &mut egui::Ui, all: &[(Slug, String)], chosen: &mut Vec<Slug
 }
 
 impl SchemaEditor {
-    fn result(&mut self, r: Result<Transaction, SchemaError>, cmds: &mut Vec<Command>) -> bool {
+    fn result(&mut self, r: Result<Transaction, SchemaError>, cmds: &mut Queue) -> bool {
         match r {
             Ok(tx) => {
                 self.error = None;
                 if !tx.is_empty() {
-                    cmds.push(Command::Apply(tx));
+                    cmds.push(Message::Apply(tx));
                 }
                 true
             }
@@ -242,7 +242,7 @@ impl SchemaEditor {
         None
     }
 
-    fn types(&mut self, ui: &mut egui::Ui, p: &Project, kind: TypeKind, cmds: &mut Vec<Command>) {
+    fn types(&mut self, ui: &mut egui::Ui, p: &Project, kind: TypeKind, cmds: &mut Queue) {
         for (id, label, color, hotkey) in types_of(p, kind) {
             ui.horizontal(|ui| {
                 let c = parse_color(&color).map_or(egui::Color32::GRAY, |[r, g, b]| {
@@ -372,7 +372,7 @@ impl SchemaEditor {
                 let key = self.new_hotkey.trim().chars().next();
                 match ops::add_type(p, kind, &self.new_label, color, key) {
                     Ok((tx, _)) => {
-                        cmds.push(Command::Apply(tx));
+                        cmds.push(Message::Apply(tx));
                         self.new_label.clear();
                         self.new_color.clear();
                         self.new_hotkey.clear();
@@ -384,13 +384,7 @@ impl SchemaEditor {
         });
     }
 
-    fn roles(
-        &mut self,
-        ui: &mut egui::Ui,
-        p: &Project,
-        event_type: &Slug,
-        cmds: &mut Vec<Command>,
-    ) {
+    fn roles(&mut self, ui: &mut egui::Ui, p: &Project, event_type: &Slug, cmds: &mut Queue) {
         let Some(ty) = p.schema.event(event_type) else {
             return;
         };
@@ -488,7 +482,7 @@ impl SchemaEditor {
             });
     }
 
-    fn attributes(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Vec<Command>) {
+    fn attributes(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Queue) {
         for a in &p.schema.attributes {
             ui.horizontal(|ui| {
                 if let Some(new) = self.field(
@@ -564,7 +558,7 @@ impl SchemaEditor {
             };
             match ops::add_attribute(p, &self.attr_label, kind, self.attr_applies.clone()) {
                 Ok((tx, _)) => {
-                    cmds.push(Command::Apply(tx));
+                    cmds.push(Message::Apply(tx));
                     self.attr_label.clear();
                     self.attr_choices.clear();
                     self.attr_applies.clear();
@@ -577,7 +571,7 @@ impl SchemaEditor {
 
     /// The question a removal asks: nothing in use deletes at once; otherwise retype (or
     /// move) what uses it, or delete that too — never silently.
-    fn removal(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Vec<Command>) {
+    fn removal(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Queue) {
         let Some(removing) = self.removing.clone() else {
             return;
         };

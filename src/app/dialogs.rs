@@ -1,0 +1,158 @@
+//! Modal dialogs: unsaved changes, a conflict on disk, recovery, "tag all" review, messages.
+
+use super::message::Message;
+use super::state::Dialog;
+use super::{App, Command, recovery};
+use crate::model::Project;
+use crate::model::ops::tagging::{self, Occurrence};
+
+impl App {
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.state.dialog.clone() else {
+            return;
+        };
+        let mut close = false;
+        let st = &mut self.state;
+        egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            match &dialog {
+                Dialog::Unsaved { then } => {
+                    ui.heading("Unsaved changes");
+                    ui.label("The project has changes that are not saved yet.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            st.queue.push(Command::Save);
+                            st.queue.push((**then).clone());
+                            close = true;
+                        }
+                        if ui.button("Discard changes").clicked() {
+                            recovery::remove(st.session.as_ref());
+                            st.session = None;
+                            st.doc = None;
+                            st.selected = None;
+                            st.allow_close = true;
+                            st.queue.push((**then).clone());
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Conflict(msg) => {
+                    ui.heading("The project changed on disk");
+                    ui.label(msg);
+                    ui.label("Your changes are not saved. Reload the project from disk (dropping your changes), or keep yours by saving them as a copy.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Save mine as a copy…").clicked() {
+                            st.queue.push(Command::SaveAsDialog);
+                            close = true;
+                        }
+                        if ui.button("Reload from disk").clicked() {
+                            st.queue.push(Message::Reload);
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Recovery(r) => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label(format!(
+                        "A recovery copy from an earlier session holds changes to {} document(s) that were never saved.",
+                        r.docs.len()
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Restore changes").clicked() {
+                            if let Some(p) = st.project() {
+                                match r.transaction(p) {
+                                    Ok(tx) => st.queue.push(Message::Apply(tx)),
+                                    Err(e) => st.status = format!("cannot restore: {e}"),
+                                }
+                            }
+                            close = true;
+                        }
+                        if ui.button("Discard recovery copy").clicked() {
+                            recovery::remove(st.session.as_ref());
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::TagAll(review) => {
+                    let mut review = review.clone();
+                    ui.heading(format!("Tag all \"{}\"", review.needle));
+                    let project = st.project();
+                    ui.label(format!(
+                        "{} occurrence(s); untick any that are not a {}.",
+                        review.hits.len(),
+                        project.map_or("", |p| p.schema.label(&review.type_id))
+                    ));
+                    egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                        for (occ, keep) in &mut review.hits {
+                            let label = project
+                                .map(|p| occurrence_label(p, occ))
+                                .unwrap_or_default();
+                            ui.add_enabled(
+                                !occ.already_tagged,
+                                egui::Checkbox::new(keep, label),
+                            );
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button("Apply").clicked() {
+                            let chosen: Vec<Occurrence> = review
+                                .hits
+                                .iter()
+                                .filter(|(_, k)| *k)
+                                .map(|(o, _)| o.clone())
+                                .collect();
+                            if let Some(p) = st.project() {
+                                match tagging::tag_all(p, &review.type_id, review.entry, &chosen) {
+                                    Ok(tx) => st.queue.push(Message::Apply(tx)),
+                                    Err(e) => st.status = e.to_string(),
+                                }
+                            }
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                    if !close {
+                        st.dialog = Some(Dialog::TagAll(review));
+                    }
+                }
+                Dialog::Message(m) => {
+                    ui.label(m);
+                    if ui.button("OK").clicked() {
+                        close = true;
+                    }
+                }
+            }
+        });
+        if close {
+            self.state.dialog = None;
+        }
+    }
+}
+
+fn occurrence_label(p: &Project, o: &Occurrence) -> String {
+    let Some(d) = p.documents.get(&o.doc) else {
+        return String::new();
+    };
+    let t = d.text_or_empty();
+    let before = t
+        .slice(o.span.start.saturating_sub(30), o.span.start)
+        .replace('\n', " ");
+    let after = t.slice(o.span.end, o.span.end + 30).replace('\n', " ");
+    let mut s = format!(
+        "{}: …{before}[{}]{after}…",
+        d.meta.title,
+        t.slice(o.span.start, o.span.end)
+    );
+    if o.already_tagged {
+        s.push_str(" (already tagged)");
+    }
+    s
+}

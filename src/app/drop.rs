@@ -1,0 +1,42 @@
+//! Files and folders dropped on the window: a project opens, a folder of sources becomes a
+//! new project, source files are added to the open project.
+
+use super::App;
+use super::folder::is_source;
+use super::message::Message;
+use crate::store;
+use std::path::PathBuf;
+
+impl App {
+    pub(super) fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if dropped.is_empty() {
+            return;
+        }
+        let mut sources = Vec::new();
+        for p in dropped {
+            let name = p.to_string_lossy();
+            if name.ends_with(store::PROJECT_SUFFIX) {
+                self.state.push(Message::Open(p));
+            } else if p.is_dir() {
+                if store::resolve_project_file(&p).is_ok() {
+                    self.state.push(Message::Open(p));
+                } else {
+                    self.state.push(Message::NewFromFolder(p));
+                }
+            } else if is_source(&p) {
+                sources.push(p);
+            }
+        }
+        if !sources.is_empty() {
+            self.state.push(Message::AddDocuments(sources));
+        }
+    }
+}

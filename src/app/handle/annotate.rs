@@ -1,0 +1,273 @@
+//! Annotating: tagging, retyping, respanning, deleting, linking to the registry, "tag all",
+//! events and their roles.
+
+use crate::app::App;
+use crate::app::state::{Dialog, Focus, Selection, TagAllReview};
+use crate::model::ops::events;
+use crate::model::ops::tagging::{self, FindOptions, TagError};
+use crate::model::{AliasKind, AnnId, EntryId, Slug, Span, Target};
+
+impl App {
+    /// The selection's spans, snapped to words when that preference is on; `None` without
+    /// an open document.
+    fn selection_spans(&self) -> Option<Vec<Span>> {
+        let st = &self.state;
+        let doc = st.project()?.documents.get(&st.doc?)?;
+        let spans = st.sel.spans();
+        Some(if st.prefs.snap_words {
+            let text = doc.text_or_empty();
+            spans
+                .iter()
+                .map(|s| tagging::snap_to_words(text, *s))
+                .collect()
+        } else {
+            spans
+        })
+    }
+
+    pub(super) fn tag_as(&mut self, ctx: &egui::Context, ty: Slug) {
+        let Some(spans) = self.selection_spans() else {
+            return;
+        };
+        if spans.is_empty() {
+            // With no selection, a type key changes the selected annotation's type.
+            if self.state.selected.is_some() {
+                self.change_type(ctx, &ty);
+            }
+            return;
+        }
+        let st = &mut self.state;
+        let (Some(p), Some(d)) = (st.project(), st.doc) else {
+            return;
+        };
+        match tagging::tag_mention(p, d, &spans, &ty) {
+            Ok((tx, id)) => {
+                if self.commit(ctx, tx) {
+                    let st = &mut self.state;
+                    st.selected = Some(id);
+                    st.sel = Selection::at(st.sel.caret);
+                    st.tag_popup = None;
+                    st.link_query.clear();
+                }
+            }
+            Err(e) => st.status = format!("Cannot tag: {e}"),
+        }
+    }
+
+    pub(super) fn change_type(&mut self, ctx: &egui::Context, ty: &Slug) {
+        let st = &mut self.state;
+        let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+            return;
+        };
+        match tagging::change_type(p, d, a, ty) {
+            Ok(tx) => {
+                self.commit(ctx, tx);
+            }
+            Err(TagError::NoChange) => {}
+            Err(e) => st.status = format!("Cannot change type: {e}"),
+        }
+    }
+
+    pub(super) fn respan(&mut self, ctx: &egui::Context) {
+        let Some(spans) = self.selection_spans() else {
+            return;
+        };
+        let st = &mut self.state;
+        let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+            return;
+        };
+        match tagging::respan(p, d, a, &spans) {
+            Ok(tx) => {
+                if self.commit(ctx, tx) {
+                    let st = &mut self.state;
+                    st.sel = Selection::at(st.sel.caret);
+                }
+            }
+            Err(e) => st.status = format!("Cannot change span: {e}"),
+        }
+    }
+
+    pub(super) fn delete_annotation(&mut self, ctx: &egui::Context) {
+        let st = &mut self.state;
+        let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+            return;
+        };
+        match tagging::delete(p, d, a) {
+            Ok(tx) => {
+                if self.commit(ctx, tx) {
+                    self.state.selected = None;
+                }
+            }
+            Err(e) => st.status = format!("Cannot delete: {e}"),
+        }
+    }
+
+    pub(super) fn link_search(&mut self) {
+        let st = &mut self.state;
+        if st.selected.is_some() {
+            st.prefs.show_inspector = true;
+            st.focus = Some(Focus::Link);
+        }
+    }
+
+    pub(super) fn link(
+        &mut self,
+        ctx: &egui::Context,
+        entry: Option<EntryId>,
+        alias: Option<AliasKind>,
+    ) {
+        let st = &mut self.state;
+        let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+            return;
+        };
+        match tagging::link_entry(p, d, a, entry, alias) {
+            Ok(tx) => {
+                if self.commit(ctx, tx) {
+                    self.state.link_query.clear();
+                }
+            }
+            Err(TagError::NoChange) => {}
+            Err(e) => st.status = format!("Cannot link: {e}"),
+        }
+    }
+
+    pub(super) fn create_entry(
+        &mut self,
+        ctx: &egui::Context,
+        name: &str,
+        alias: Option<AliasKind>,
+    ) {
+        let st = &mut self.state;
+        let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+            return;
+        };
+        match tagging::create_entry_and_link(p, d, a, name, alias) {
+            Ok((tx, _)) => {
+                if self.commit(ctx, tx) {
+                    self.state.link_query.clear();
+                }
+            }
+            Err(e) => st.status = format!("Cannot create entry: {e}"),
+        }
+    }
+
+    pub(super) fn tag_all_review(&mut self, project_wide: bool) {
+        let st = &mut self.state;
+        let (Some(p), Some(d)) = (st.project(), st.doc) else {
+            return;
+        };
+        let Some(doc) = p.documents.get(&d) else {
+            return;
+        };
+        let text = doc.text_or_empty();
+        // The needle and type come from the selected mention, or the selection.
+        let (needle, type_id, entry) = match st
+            .selected
+            .and_then(|a| p.annotation(d, a))
+            .and_then(|a| a.as_mention())
+        {
+            Some(m) => (m.anchor.quote.exact.clone(), m.type_id.clone(), m.entry),
+            None => {
+                let s = st.sel.span();
+                let Some(ty) = p.schema.entity_types.first() else {
+                    return;
+                };
+                (text.slice(s.start, s.end).to_owned(), ty.id.clone(), None)
+            }
+        };
+        if needle.trim().is_empty() {
+            st.status = "Select a mention or some text first".into();
+            return;
+        }
+        let hits = tagging::occurrences(
+            p,
+            (!project_wide).then_some(d),
+            &needle,
+            &type_id,
+            FindOptions::default(),
+        );
+        st.dialog = Some(Dialog::TagAll(TagAllReview {
+            needle,
+            type_id,
+            entry,
+            hits: hits
+                .into_iter()
+                .map(|o| {
+                    let keep = !o.already_tagged;
+                    (o, keep)
+                })
+                .collect(),
+        }));
+    }
+
+    pub(super) fn new_event(&mut self, ctx: &egui::Context, ty: &Slug) {
+        let Some(spans) = self.selection_spans() else {
+            return;
+        };
+        let st = &mut self.state;
+        let (Some(p), Some(d)) = (st.project(), st.doc) else {
+            return;
+        };
+        let trigger = (!spans.is_empty()).then_some(spans.as_slice());
+        match events::create_event(p, d, ty, trigger) {
+            Ok((tx, id)) => {
+                if self.commit(ctx, tx) {
+                    let st = &mut self.state;
+                    st.selected = Some(id);
+                    st.sel = Selection::at(st.sel.caret);
+                    st.filling = None;
+                    st.prefs.show_inspector = true;
+                }
+            }
+            Err(e) => st.status = format!("Cannot create the event: {e}"),
+        }
+    }
+
+    pub(super) fn fill_role(&mut self, event: AnnId, role: Slug) {
+        let st = &mut self.state;
+        let Some(label) = st.project().and_then(|p| {
+            let (_, a) = p.find_annotation(event)?;
+            Some(
+                p.schema
+                    .event(a.type_id())
+                    .and_then(|e| e.role(&role))
+                    .map_or_else(|| role.to_string(), |r| r.label.clone()),
+            )
+        }) else {
+            return;
+        };
+        st.filling = Some((event, role));
+        st.selected = Some(event);
+        st.status =
+            format!("Click a mention to add it as {label}, or pick one from the list; Esc stops");
+    }
+
+    pub(super) fn add_filler(
+        &mut self,
+        ctx: &egui::Context,
+        event: AnnId,
+        role: Slug,
+        target: Target,
+    ) {
+        let st = &mut self.state;
+        let (Some(p), Some(d)) = (st.project(), st.doc) else {
+            return;
+        };
+        match events::add_filler(p, d, event, &role, target) {
+            Ok(tx) => {
+                if self.commit(ctx, tx) {
+                    let st = &mut self.state;
+                    st.selected = Some(event);
+                    let full = st
+                        .project()
+                        .and_then(|p| events::event_frame(p, d, event).ok())
+                        .is_none_or(|f| f.roles.iter().any(|r| r.id == role && r.full));
+                    if full {
+                        st.filling = None;
+                    }
+                }
+            }
+            Err(e) => st.status = format!("Cannot add: {e}"),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Handling of queued actions: the dispatch table. Each arm names the handler of one
+//! command or message; the handlers live beside this file by group (project files, editing
+//! and view, the reader, annotating). The only place where actions change state.
+
+mod annotate;
+mod edit;
+mod project;
+mod reader;
+
+use super::message::{Action, Message};
+use super::pick::{Pick, pick};
+use super::{App, Command};
+
+impl App {
+    /// Handles one command or message.
+    pub fn handle(&mut self, ctx: &egui::Context, a: impl Into<Action>) {
+        match a.into() {
+            Action::Command(c) => self.command(ctx, c),
+            Action::Message(m) => self.message(ctx, m),
+        }
+    }
+
+    fn command(&mut self, ctx: &egui::Context, c: Command) {
+        use Command as C;
+        let st = &mut self.state;
+        match c {
+            C::NewFromFolderDialog => pick(st, ctx, Pick::Folder),
+            C::OpenDialog => pick(st, ctx, Pick::Project),
+            C::SaveAsDialog => pick(st, ctx, Pick::SaveAs),
+            C::AddDocumentsDialog => pick(st, ctx, Pick::Sources),
+            C::ExportDialog => self.interchange.open_export(),
+            C::ImportDialog => self.interchange.open_import(),
+            C::Save => self.save(),
+            C::Close => self.close(),
+            C::Quit => self.quit(ctx),
+            C::Undo => self.undo_redo(ctx, true),
+            C::Redo => self.undo_redo(ctx, false),
+            C::Find => self.find(),
+            C::FindInProject => self.find_in_project(),
+            C::Palette => self.toggle_palette(),
+            C::ToggleDocuments => st.prefs.show_documents ^= true,
+            C::ToggleInspector => st.prefs.show_inspector ^= true,
+            C::ToggleRegistry => st.prefs.show_registry ^= true,
+            C::ToggleTheme => st.prefs.dark ^= true,
+            C::TextLarger => st.prefs.text_size = (st.prefs.text_size + 1.0).min(40.0),
+            C::TextSmaller => st.prefs.text_size = (st.prefs.text_size - 1.0).max(9.0),
+            C::ToggleSnap => st.prefs.snap_words ^= true,
+            C::ToggleSchemaEditor => st.schema_editor_open ^= true,
+            C::About => st.about_open ^= true,
+            C::ToggleMetadata => st.metadata_open ^= true,
+            C::ToggleProblems => st.problems_open ^= true,
+            C::NextAnnotation => self.step_annotation(true),
+            C::PrevAnnotation => self.step_annotation(false),
+            C::Caret(m, extend) => self.caret(m, extend),
+            C::ClearSelection => self.clear_selection(),
+            C::AddFragment => self.add_fragment(),
+            C::TagPopup => self.tag_popup(ctx),
+            C::TagAs(ty) => self.tag_as(ctx, ty),
+            C::ChangeType(ty) => self.change_type(ctx, &ty),
+            C::Respan => self.respan(ctx),
+            C::DeleteAnnotation => self.delete_annotation(ctx),
+            C::LinkSearch => self.link_search(),
+            C::TagAllReview(project_wide) => self.tag_all_review(project_wide),
+            C::NewEvent(ty) => self.new_event(ctx, &ty),
+        }
+    }
+
+    fn message(&mut self, ctx: &egui::Context, m: Message) {
+        use Message as M;
+        match m {
+            M::Open(path) => self.open(path),
+            M::NewFromFolder(dir) => self.new_from_folder(ctx, dir),
+            M::Reload => self.reload(),
+            M::SaveAs(path) => self.save_as(path),
+            M::AddDocuments(paths) => self.add_documents(ctx, &paths),
+            M::Export { format, out } => {
+                self.interchange
+                    .start_export(&mut self.state, ctx, &format, out);
+            }
+            M::Import {
+                format,
+                source,
+                out,
+            } => self
+                .interchange
+                .start_import(&mut self.state, ctx, &format, source, out),
+            M::SelectDocument(d) => self.select_document(d),
+            M::SelectAnnotation(a) => self.select_annotation(ctx, a),
+            M::Jump { doc, span } => self.jump(doc, span),
+            M::Apply(tx) => {
+                self.commit(ctx, tx);
+            }
+            M::Link { entry, alias } => self.link(ctx, entry, alias),
+            M::CreateEntry { name, alias } => self.create_entry(ctx, &name, alias),
+            M::FillRole { event, role } => self.fill_role(event, role),
+            M::CancelFill => self.state.filling = None,
+            M::AddFiller {
+                event,
+                role,
+                target,
+            } => self.add_filler(ctx, event, role, target),
+            M::OpenEntry(e) => self.state.entry_page = e,
+        }
+    }
+}

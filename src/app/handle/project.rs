@@ -1,0 +1,243 @@
+//! Project-level actions: open, create from a folder, reload, save, add documents, close,
+//! quit; and the helpers every handler shares (commit, errors).
+
+use crate::app::folder::new_project_from_folder;
+use crate::app::message::Message;
+use crate::app::state::{Dialog, FindState, Prefs, SaveState, Selection};
+use crate::app::{App, Command, recovery};
+use crate::model::{Edit, Transaction};
+use crate::session::Session;
+use crate::store::{self, StoreError};
+use std::path::{Path, PathBuf};
+
+impl App {
+    /// Asks about unsaved changes first; `true` when the caller may go on now.
+    fn settled(&mut self, then: Message) -> bool {
+        if self.state.is_dirty() {
+            self.state.dialog = Some(Dialog::Unsaved {
+                then: Box::new(then.into()),
+            });
+            return false;
+        }
+        true
+    }
+
+    pub(super) fn open(&mut self, path: PathBuf) {
+        if !self.settled(Message::Open(path.clone())) {
+            return;
+        }
+        match Session::open(&path) {
+            Ok(s) => self.set_session(s, &path),
+            Err(e) => self.error(&format!("Cannot open the project: {e}")),
+        }
+    }
+
+    pub(super) fn new_from_folder(&mut self, ctx: &egui::Context, dir: PathBuf) {
+        if !self.settled(Message::NewFromFolder(dir.clone())) {
+            return;
+        }
+        match new_project_from_folder(&dir) {
+            Ok(s) => {
+                let file = s.disk.project_file.clone();
+                self.set_session(s, &file);
+                self.state.last_change = Some(ctx.input(|i| i.time));
+            }
+            Err(e) => self.error(&format!("Cannot create a project: {e}")),
+        }
+    }
+
+    pub(super) fn reload(&mut self) {
+        let Some(s) = &self.state.session else { return };
+        let file = s.disk.project_file.clone();
+        // Keep the reader where it was when the document is still there.
+        let (doc, sel, selected) = (self.state.doc, self.state.sel.clone(), self.state.selected);
+        match Session::open(&file) {
+            Ok(s) => {
+                self.set_session(s, &file);
+                let st = &mut self.state;
+                if doc.is_some_and(|d| st.project().is_some_and(|p| p.documents.contains_key(&d))) {
+                    st.doc = doc;
+                    st.sel = sel;
+                    st.selected = selected;
+                    st.scroll_to = Some(st.sel.caret);
+                }
+                st.revalidate();
+            }
+            Err(e) => self.error(&format!("Cannot reload the project: {e}")),
+        }
+    }
+
+    pub(super) fn save_as(&mut self, path: PathBuf) {
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else { return };
+        let old = s.disk.project_file.clone();
+        match s.save_as(path.clone()) {
+            Ok(r) => {
+                recovery::remove_for(&old);
+                st.save_state = SaveState::Saved;
+                st.status = format!("Saved as {} ({} files)", path.display(), r.written.len());
+                remember(&mut st.prefs, &path);
+            }
+            Err(e) => {
+                st.save_state = SaveState::Error(e.to_string());
+                self.error(&format!("Cannot save: {e}"));
+            }
+        }
+    }
+
+    pub(super) fn add_documents(&mut self, ctx: &egui::Context, paths: &[PathBuf]) {
+        let Some(s) = &self.state.session else { return };
+        let mut tx = Transaction::new("Add documents");
+        let known: Vec<String> = s
+            .project
+            .documents
+            .values()
+            .filter_map(|d| d.meta.source.as_ref().map(|x| x.path.to_string()))
+            .collect();
+        let mut errors = Vec::new();
+        for p in paths {
+            match store::document_from_source(s.dir(), p) {
+                Ok(d) => {
+                    let rel = d.meta.source.as_ref().map(|x| x.path.to_string());
+                    if rel.is_some_and(|r| known.contains(&r)) {
+                        continue;
+                    }
+                    tx.push(Edit::Document {
+                        before: None,
+                        after: Some(Box::new(d)),
+                    });
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        let n = tx.edits.len();
+        self.commit(ctx, tx);
+        let st = &mut self.state;
+        st.status = format!("Added {n} document(s)");
+        if !errors.is_empty() {
+            st.dialog = Some(Dialog::Message(format!(
+                "Some files were not added:\n{}",
+                errors.join("\n")
+            )));
+        }
+    }
+
+    pub(super) fn close(&mut self) {
+        let st = &mut self.state;
+        if st.is_dirty() {
+            st.dialog = Some(Dialog::Unsaved {
+                then: Box::new(Command::Close.into()),
+            });
+            return;
+        }
+        recovery::remove(st.session.as_ref());
+        st.session = None;
+        st.problems.clear();
+        st.sel = Selection::default();
+        st.save_state = SaveState::Saved;
+        st.revalidate();
+    }
+
+    pub(super) fn quit(&mut self, ctx: &egui::Context) {
+        let st = &mut self.state;
+        if st.is_dirty() && !st.allow_close {
+            st.dialog = Some(Dialog::Unsaved {
+                then: Box::new(Command::Quit.into()),
+            });
+            return;
+        }
+        st.allow_close = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    /// Commits a transaction, then drops ids it removed; reports failure in the status bar.
+    pub(super) fn commit(&mut self, ctx: &egui::Context, tx: Transaction) -> bool {
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else {
+            return false;
+        };
+        if tx.is_empty() {
+            return false;
+        }
+        let label = tx.label.clone();
+        match s.commit(tx) {
+            Ok(()) => {
+                st.status = label;
+                st.last_change = Some(ctx.input(|i| i.time));
+                st.recovery_written = false;
+                st.save_state = SaveState::Unsaved;
+                st.revalidate();
+                true
+            }
+            Err(e) => {
+                st.status = format!("{label} failed: {e}");
+                false
+            }
+        }
+    }
+
+    pub(crate) fn save(&mut self) {
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else { return };
+        st.save_state = SaveState::Saving;
+        match s.save() {
+            Ok(r) => {
+                recovery::remove(Some(s));
+                st.save_state = SaveState::Saved;
+                st.last_change = None;
+                st.status = if r.written.is_empty() {
+                    "Saved (nothing changed)".to_owned()
+                } else {
+                    format!("Saved {} file(s)", r.written.len())
+                };
+            }
+            Err(e @ StoreError::Conflict { .. }) => {
+                st.save_state = SaveState::Error("changed on disk".into());
+                st.dialog = Some(Dialog::Conflict(e.to_string()));
+            }
+            Err(e) => {
+                st.save_state = SaveState::Error(e.to_string());
+                st.status = format!("Cannot save: {e}");
+            }
+        }
+    }
+
+    fn set_session(&mut self, s: Session, path: &Path) {
+        let st = &mut self.state;
+        st.doc = s.project.documents.keys().next().copied();
+        let recovered = recovery::read(&s);
+        st.problems = s.load_problems.clone();
+        // Load problems are shown on open, not first discovered on save.
+        st.problems_open = !st.problems.is_empty();
+        st.session = Some(s);
+        st.sel = Selection::default();
+        st.selected = None;
+        st.filling = None;
+        st.entry_page = None;
+        st.save_state = SaveState::Saved;
+        st.find = FindState::default();
+        st.last_change = None;
+        st.allow_close = false;
+        st.scroll_to = Some(0);
+        st.status = format!("Opened {}", path.display());
+        remember(&mut st.prefs, path);
+        match recovered {
+            Ok(Some(r)) => st.dialog = Some(Dialog::Recovery(r)),
+            Ok(None) => {}
+            Err(e) => st.status = format!("Recovery copy unreadable: {e}"),
+        }
+    }
+
+    pub(super) fn error(&mut self, msg: &str) {
+        self.state.status = msg.to_owned();
+        self.state.dialog = Some(Dialog::Message(msg.to_owned()));
+    }
+}
+
+/// Puts `path` first in the recent-projects list (at most ten).
+fn remember(prefs: &mut Prefs, path: &Path) {
+    let p = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    prefs.recent.retain(|x| x != &p);
+    prefs.recent.insert(0, p);
+    prefs.recent.truncate(10);
+}

@@ -1,0 +1,83 @@
+//! The menu bar and keyboard shortcuts, both read from the one command table.
+
+use super::command::{self, CommandSpec};
+use super::message::Message;
+use super::{App, Command, Menu};
+
+impl App {
+    pub(super) fn shortcuts(&mut self, ctx: &egui::Context, table: &[CommandSpec]) {
+        let typing = ctx.egui_wants_keyboard_input();
+        let modal = self.state.dialog.is_some() || self.state.palette_open;
+        for spec in table {
+            let Some(sc) = spec.shortcut else { continue };
+            if command::is_plain(&sc) && (typing || modal) {
+                continue;
+            }
+            if modal && !matches!(spec.command, Command::Palette | Command::Quit) {
+                continue;
+            }
+            if ctx.input_mut(|i| i.consume_shortcut(&sc)) {
+                self.state.push(spec.command.clone());
+            }
+        }
+    }
+
+    pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui, table: &[CommandSpec]) {
+        let st = &mut self.state;
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                for (menu, title) in [
+                    (Menu::Project, "Project"),
+                    (Menu::Edit, "Edit"),
+                    (Menu::View, "View"),
+                    (Menu::Annotate, "Annotate"),
+                    (Menu::Help, "Help"),
+                ] {
+                    ui.menu_button(title, |ui| {
+                        for spec in table.iter().filter(|s| s.menu == menu) {
+                            let mut label = spec.label.clone();
+                            match (&spec.command, st.session.as_ref()) {
+                                (Command::Undo, Some(s)) => {
+                                    if let Some(l) = s.history.undo_label() {
+                                        label = format!("Undo {l}");
+                                    }
+                                }
+                                (Command::Redo, Some(s)) => {
+                                    if let Some(l) = s.history.redo_label() {
+                                        label = format!("Redo {l}");
+                                    }
+                                }
+                                (Command::ToggleSnap, _) => {
+                                    label = format!(
+                                        "{label}: {}",
+                                        if st.prefs.snap_words { "on" } else { "off" }
+                                    );
+                                }
+                                _ => {}
+                            }
+                            let mut b = egui::Button::new(label);
+                            if let Some(sc) = spec.shortcut {
+                                b = b.shortcut_text(ui.ctx().format_shortcut(&sc));
+                            }
+                            if ui.add(b).clicked() {
+                                st.queue.push(spec.command.clone());
+                                ui.close();
+                            }
+                        }
+                        if menu == Menu::Project && !st.prefs.recent.is_empty() {
+                            ui.separator();
+                            ui.menu_button("Open Recent", |ui| {
+                                for p in st.prefs.recent.clone() {
+                                    if ui.button(p.display().to_string()).clicked() {
+                                        st.queue.push(Message::Open(p));
+                                        ui.close();
+                                    }
+                                }
+                            });
+                        }
+                    });
+                }
+            });
+        });
+    }
+}
