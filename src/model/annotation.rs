@@ -106,14 +106,28 @@ impl Certainty {
     }
 }
 
-/// The value of a typed attribute.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The value of a typed attribute. A `Number` should be finite (operations refuse others,
+/// validation reports them); equality compares numbers bit for bit, so every value, even a
+/// `NaN` read from a damaged file, equals itself and an edit holding it can still apply.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum AttrValue {
     Choice(String),
     Text(String),
     Number(f64),
     YesNo(bool),
     Date(NormalizedDate),
+}
+
+impl PartialEq for AttrValue {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Choice(a), Self::Choice(b)) | (Self::Text(a), Self::Text(b)) => a == b,
+            (Self::Number(a), Self::Number(b)) => a.to_bits() == b.to_bits(),
+            (Self::YesNo(a), Self::YesNo(b)) => a == b,
+            (Self::Date(a), Self::Date(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl std::fmt::Display for AttrValue {

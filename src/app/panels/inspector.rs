@@ -4,7 +4,7 @@
 use super::View;
 use crate::app::{AppState, Command, Focus};
 use crate::model::annotation::{AttrValue, Certainty};
-use crate::model::ops::tagging;
+use crate::model::ops::events;
 use crate::model::registry::AliasKind;
 use crate::model::schema::{AttrKind, TypeKind};
 use crate::model::{AnnId, Annotation, DocId, EntryId, Project};
@@ -269,7 +269,7 @@ impl Inspector {
                 }
             });
         if cert != ann.cert
-            && let Ok(tx) = tagging::update(p, doc, ann.id, "Change certainty", |a| a.cert = cert)
+            && let Ok(tx) = events::set_certainty(p, doc, ann.id, cert)
         {
             cmds.push(Command::Apply(tx));
         }
@@ -292,7 +292,7 @@ impl Inspector {
                         });
                     let new = v.map(AttrValue::Choice);
                     if new != cur {
-                        cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                        cmds.extend(attr_tx(p, doc, ann.id, &def.id, new, &mut st.status));
                     }
                 }
                 AttrKind::YesNo => {
@@ -303,8 +303,8 @@ impl Inspector {
                             doc,
                             ann.id,
                             &def.id,
-                            &def.label,
                             Some(AttrValue::YesNo(b)),
+                            &mut st.status,
                         ));
                     }
                 }
@@ -345,7 +345,7 @@ impl Inspector {
                             if new.is_none() && !v.is_empty() {
                                 st.status = format!("“{v}” is not a valid {}", def.label);
                             } else {
-                                cmds.extend(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                                cmds.extend(attr_tx(p, doc, ann.id, &def.id, new, &mut st.status));
                             }
                         }
                     }
@@ -368,7 +368,7 @@ impl Inspector {
                 .labelled_by(l.id);
             if r.lost_focus() && *buf != ann.note {
                 let note = buf.clone();
-                if let Ok(tx) = tagging::update(p, doc, ann.id, "Edit note", |a| a.note = note) {
+                if let Ok(tx) = events::set_note(p, doc, ann.id, &note) {
                     cmds.push(Command::Apply(tx));
                 }
             }
@@ -382,17 +382,12 @@ fn attr_tx(
     doc: DocId,
     ann: AnnId,
     id: &crate::model::Slug,
-    label: &str,
     value: Option<AttrValue>,
+    status: &mut String,
 ) -> Option<Command> {
-    tagging::update(p, doc, ann, &format!("Set {label}"), |a| match value {
-        Some(v) => {
-            a.attributes.insert(id.clone(), v);
-        }
-        None => {
-            a.attributes.remove(id);
-        }
-    })
-    .ok()
-    .map(Command::Apply)
+    events::set_attribute(p, doc, ann, id, value)
+        .map_err(|e| *status = e.to_string())
+        .ok()
+        .filter(|tx| !tx.is_empty())
+        .map(Command::Apply)
 }
