@@ -209,6 +209,16 @@ impl Annotation {
         }
     }
 
+    /// Whether this annotation points at something `hit` accepts (a mention at its entry,
+    /// an event at its role fillers, a relation at its arguments), without allocating.
+    pub fn points_at(&self, mut hit: impl FnMut(&Target) -> bool) -> bool {
+        match &self.body {
+            Body::Mention(m) => m.entry.is_some_and(|e| hit(&Target::Entry(e))),
+            Body::Event(e) => e.roles.values().flatten().any(hit),
+            Body::Relation(r) => hit(&r.from) || hit(&r.to),
+        }
+    }
+
     /// Every annotation or entry this one points at.
     pub fn targets(&self) -> Vec<Target> {
         match &self.body {

@@ -479,4 +479,27 @@ mod tests {
         assert_eq!(problems[0].severity, Severity::Warning);
         assert!(problems[0].message.contains("flagged for review"));
     }
+
+    #[test]
+    fn non_finite_numbers_are_errors() {
+        use crate::model::annotation::AttrValue;
+        let (mut p, doc, place) = fixture();
+        let mut q = place.clone();
+        q.id = AnnId::new();
+        q.set_type_id(Slug::new("quantity"));
+        q.attributes
+            .insert(Slug::new("count"), AttrValue::Number(f64::NAN));
+        add(&mut p, doc, q);
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m == "attribute \"count\" holds NaN, which is not a finite number"),
+            "{m:?}"
+        );
+        assert!(
+            validate(&p)
+                .iter()
+                .any(|x| x.severity == Severity::Error && x.message.contains("finite"))
+        );
+    }
 }

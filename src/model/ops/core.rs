@@ -203,7 +203,15 @@ pub fn delete_annotation(
 ) -> Result<Transaction, OpError> {
     let a = annotation(project, doc, ann)?;
     let doomed = BTreeSet::from([(doc, ann)]);
-    let edits = rewrite(project, doomed, &BTreeSet::new(), |_| false, |_, _| {});
+    let scope = BTreeSet::from([doc]);
+    let edits = rewrite(
+        project,
+        doomed,
+        &BTreeSet::new(),
+        Some(&scope),
+        |_| false,
+        |_, _| {},
+    );
     let label = format!("Delete {}", project.schema.label(a.type_id()));
     Ok(Transaction { label, edits })
 }
@@ -215,13 +223,15 @@ pub fn delete_annotation(
 /// and mention links to deleted entries. Entries are removed after the annotations; one edit
 /// per changed record, in document and annotation order.
 ///
-/// `touches` must hold for every annotation `change` would change; only those are copied.
-/// Annotations point at annotations of their own document only, so without `entries` only
-/// the documents of `doomed` and of changed annotations are visited after the first pass.
+/// `scope` holds the documents where `touches` may hold and `entries` may be named
+/// (`None`: all). `touches` must hold for every annotation `change` would change; only
+/// those are copied. Annotations point only into their own document, so after one pass
+/// over `scope` only the documents where something goes or changes are visited again.
 pub(crate) fn rewrite(
     project: &Project,
     mut doomed: BTreeSet<(DocId, AnnId)>,
     entries: &BTreeSet<EntryId>,
+    scope: Option<&BTreeSet<DocId>>,
     touches: impl Fn(&Annotation) -> bool,
     mut change: impl FnMut(DocId, &mut Annotation),
 ) -> Vec<Edit> {
@@ -229,9 +239,12 @@ pub(crate) fn rewrite(
         Target::Annotation(a) => doomed.contains(&(doc, *a)),
         Target::Entry(e) => entries.contains(e),
     };
+    let names_entry =
+        |a: &Annotation| a.points_at(|t| matches!(t, Target::Entry(e) if entries.contains(e)));
     // Change the survivors first, so what dangles is judged on the changed annotations.
     let mut changed: BTreeMap<(DocId, AnnId), Annotation> = BTreeMap::new();
-    for doc in project.documents.values() {
+    let mut relevant: BTreeSet<DocId> = doomed.iter().map(|(d, _)| *d).collect();
+    let mut first_pass = |doc: &Document| {
         let d = doc.id();
         for ann in doc.annotations.values() {
             if touches(ann) && !doomed.contains(&(d, ann.id)) {
@@ -239,25 +252,28 @@ pub(crate) fn rewrite(
                 change(d, &mut after);
                 if after != *ann {
                     changed.insert((d, ann.id), after);
+                    relevant.insert(d);
                 }
             }
+            if !entries.is_empty() && !relevant.contains(&d) && names_entry(ann) {
+                relevant.insert(d);
+            }
         }
+    };
+    match scope {
+        Some(docs) => docs
+            .iter()
+            .filter_map(|d| project.documents.get(d))
+            .for_each(&mut first_pass),
+        None => project.documents.values().for_each(&mut first_pass),
     }
     // The documents where something can change or dangle.
-    let docs: Vec<&Document> = if entries.is_empty() {
-        let ids: BTreeSet<DocId> = doomed
-            .iter()
-            .chain(changed.keys())
-            .map(|(d, _)| *d)
-            .collect();
-        ids.iter()
-            .filter_map(|d| project.documents.get(d))
-            .collect()
-    } else {
-        project.documents.values().collect()
-    };
-    // Relations that lose an argument go too; a relation only points into its own document,
-    // so after the first round only documents that lost something more are scanned again.
+    let docs: Vec<&Document> = relevant
+        .iter()
+        .filter_map(|d| project.documents.get(d))
+        .collect();
+    // Relations that lose an argument go too; after the first round only documents that
+    // lost something more are scanned again.
     let mut scan: Vec<&Document> = docs.clone();
     loop {
         let mut more = Vec::new();
@@ -553,13 +569,10 @@ impl<'a> Trial<'a> {
             .collect();
         let edited_docs: BTreeSet<DocId> = self.anns.keys().map(|(d, _)| *d).collect();
         let points_at = |d: DocId, a: &Annotation| {
-            a.targets().iter().any(|t| match t {
+            a.points_at(|t| match t {
                 Target::Annotation(x) => self.anns.contains_key(&(d, *x)),
                 Target::Entry(e) => lost_entries.contains(e),
-            }) || a
-                .as_mention()
-                .and_then(|m| m.entry)
-                .is_some_and(|e| lost_entries.contains(&e))
+            })
         };
         let uses_changed = |a: &Annotation| {
             types.contains(a.type_id()) || a.attributes.keys().any(|k| attrs.contains(k))
@@ -636,4 +649,196 @@ fn changed_defs(before: &Schema, after: &Schema) -> (BTreeSet<Slug>, BTreeSet<Sl
         &mut attrs,
     );
     (types, attrs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ops::events::tests::{apply, fixture, mention};
+    use crate::model::ops::events::{add_filler, create_event, create_relation};
+    use crate::model::ops::{registry, schema, tagging};
+    use crate::model::schema::TypeKind;
+
+    /// A document with people, a quantity, a meeting with participants, a relation and an
+    /// entry; returns (project, doc, [nam, joy, quantity, meeting, relation], entry).
+    fn populated() -> (Project, DocId, [AnnId; 5], EntryId) {
+        let (mut p, doc) = fixture();
+        let nam = mention(&mut p, doc, "person", "Nam Il");
+        let joy = mention(&mut p, doc, "person", "Joy");
+        let qty = mention(&mut p, doc, "quantity", "1500");
+        let kim = Entry::new("person".into(), "Kim Il Sung");
+        let kim_id = kim.id;
+        p.registry.insert(kim.id, kim);
+        let (tx, meeting) = create_event(&p, doc, &"meeting".into(), None).unwrap();
+        apply(&mut p, tx);
+        for t in [Target::Annotation(nam), Target::Entry(kim_id)] {
+            let tx = add_filler(&p, doc, meeting, &"participant".into(), t).unwrap();
+            apply(&mut p, tx);
+        }
+        let (tx, rel) = create_relation(
+            &p,
+            doc,
+            &"subordinate_of".into(),
+            Target::Annotation(joy),
+            Target::Entry(kim_id),
+        )
+        .unwrap();
+        apply(&mut p, tx);
+        (p, doc, [nam, joy, qty, meeting, rel], kim_id)
+    }
+
+    fn schema_tx(p: &Project, f: impl FnOnce(&mut Schema)) -> Transaction {
+        let mut after = p.schema.clone();
+        f(&mut after);
+        Transaction::new("schema").with(Edit::Schema {
+            before: Box::new(p.schema.clone()),
+            after: Box::new(after),
+        })
+    }
+
+    #[test]
+    fn checking_what_a_transaction_touches_agrees_with_validating_a_copy() {
+        let (p, doc, [nam, joy, qty, meeting, _rel], kim) = populated();
+        let retype = |id: AnnId, ty: &str| {
+            let a = p.annotation(doc, id).unwrap();
+            let mut b = a.clone();
+            b.set_type_id(ty.into());
+            Transaction::new("retype").with(Edit::update_annotation(doc, a.clone(), b))
+        };
+        let mut entry_to_place = p.registry[&kim].clone();
+        entry_to_place.type_id = "place".into();
+        let txs = vec![
+            // The participant becomes a place: the meeting now holds a wrong filler.
+            retype(nam, "place"),
+            // The relation's argument becomes an event type's mention.
+            retype(joy, "topic"),
+            retype(qty, "person"),
+            // The entry filling a role and a relation goes, or changes type.
+            Transaction::new("rm").with(Edit::remove_entry(p.registry[&kim].clone())),
+            Transaction::new("ty")
+                .with(Edit::update_entry(p.registry[&kim].clone(), entry_to_place)),
+            // Schema edits: a role that takes only organizations, a required role, a
+            // relation type that goes, an attribute that no longer applies.
+            schema_tx(&p, |s| {
+                let m = s.event_types.iter_mut().find(|t| t.id == "meeting".into());
+                m.unwrap().roles[0].fillers = vec!["organization".into()];
+            }),
+            schema_tx(&p, |s| {
+                let m = s.event_types.iter_mut().find(|t| t.id == "meeting".into());
+                m.unwrap().roles[1].min = 1;
+            }),
+            schema_tx(&p, |s| {
+                s.relation_types.retain(|r| r.id != "subordinate_of".into())
+            }),
+            schema_tx(&p, |s| s.entity_types.retain(|t| t.id != "person".into())),
+            // Deleting the meeting; a transaction that does not apply.
+            tagging::delete(&p, doc, meeting).unwrap(),
+            Transaction::new("stale").with(Edit::add_annotation(
+                doc,
+                p.annotation(doc, nam).unwrap().clone(),
+            )),
+        ];
+        for tx in txs {
+            let fast = new_errors(&p, &tx);
+            let slow = new_errors_by_copy(&p, &tx);
+            assert_eq!(fast, slow, "{}", tx.label);
+        }
+        // Most of them do make something invalid, so the comparison is not of empty lists.
+        let (p2, _, _, _) = populated();
+        let tx = schema_tx(&p2, |s| s.entity_types.retain(|t| t.id != "person".into()));
+        assert!(!new_errors(&p2, &tx).is_empty());
+    }
+
+    #[test]
+    fn schema_edits_are_refused_when_they_break_annotations() {
+        let (p, _, _, _) = populated();
+        let def = schema::RoleDef {
+            label: "Participant".into(),
+            fillers: vec!["organization".into()],
+            min: 0,
+            max: None,
+        };
+        let err = schema::edit_role(&p, &"meeting".into(), &"participant".into(), &def);
+        assert!(
+            matches!(err, Err(OpError::WouldInvalidate { count: 1, .. })),
+            "{err:?}"
+        );
+        let (tx, _) = schema::add_type(&p, TypeKind::Entity, "Ship", "#123456", None).unwrap();
+        assert_eq!(new_errors(&p, &tx), Vec::<String>::new());
+    }
+
+    #[test]
+    fn non_finite_numbers_are_refused() {
+        let (p, doc, [_, _, qty, ..], _) = populated();
+        for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let err = set_attribute(&p, doc, qty, &"count".into(), Some(AttrValue::Number(n)));
+            assert!(
+                matches!(&err, Err(OpError::AttributeWrongKind { expected, .. }) if expected == "a finite number"),
+                "{err:?}"
+            );
+            let err = update_annotation(&p, doc, qty, "Set count", |a| {
+                a.attributes.insert("count".into(), AttrValue::Number(n));
+            });
+            assert!(
+                matches!(err, Err(OpError::AttributeWrongKind { .. })),
+                "{err:?}"
+            );
+        }
+        let tx = set_attribute(&p, doc, qty, &"count".into(), Some(AttrValue::Number(3.0)));
+        assert_eq!(tx.unwrap().edits.len(), 1);
+    }
+
+    #[test]
+    fn errors_keep_their_context() {
+        let (p, doc, [nam, ..], kim) = populated();
+        let ghost_doc = DocId::new();
+        let ghost = AnnId::new();
+        assert_eq!(
+            tagging::delete(&p, ghost_doc, nam),
+            Err(OpError::NoDocument(ghost_doc))
+        );
+        assert_eq!(
+            tagging::delete(&p, doc, ghost),
+            Err(OpError::NoAnnotation { doc, ann: ghost })
+        );
+        let err = registry::merge_entries(&p, kim, EntryId::new()).unwrap_err();
+        assert!(matches!(err, OpError::NoEntry(_)));
+        assert_eq!(
+            text(&p, doc).map(|t| t.len_chars() > 0),
+            Ok(true),
+            "the fixture has text"
+        );
+    }
+
+    #[test]
+    fn rewrite_copies_only_what_changes() {
+        let (p, doc, [nam, joy, _, meeting, rel], kim) = populated();
+        // Deleting `nam` changes only the meeting it fills.
+        let tx = delete_annotation(&p, doc, nam).unwrap();
+        assert_eq!(tx.edits.len(), 2);
+        // Deleting the entry: the meeting loses a filler, the relation goes.
+        let edits = rewrite(
+            &p,
+            BTreeSet::new(),
+            &BTreeSet::from([kim]),
+            None,
+            |_| false,
+            |_, _| {},
+        );
+        let touched: BTreeSet<AnnId> = edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Annotation {
+                    before: Some(a), ..
+                } => Some(a.id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(touched, BTreeSet::from([meeting, rel]));
+        assert!(!touched.contains(&joy));
+        assert!(matches!(
+            edits.last(),
+            Some(Edit::Entry { after: None, .. })
+        ));
+    }
 }

@@ -111,6 +111,7 @@ pub fn set_entry_type(
         project,
         BTreeSet::new(),
         &BTreeSet::new(),
+        None,
         |a| a.as_mention().is_some_and(|m| m.entry == Some(id)),
         |_, a| {
             if let Body::Mention(m) = &mut a.body
@@ -321,6 +322,7 @@ pub fn delete_entry(project: &Project, id: EntryId) -> Result<Transaction, OpErr
         project,
         BTreeSet::new(),
         &BTreeSet::from([id]),
+        None,
         |_| false,
         |_, _| {},
     );
@@ -403,10 +405,17 @@ pub fn merge_entries(
             format!("{}\n\n{}", merged.note, a.note)
         };
     }
+    // One pass over the project: the documents that name `absorb`, and the relations
+    // between the two entries.
     let pair = [Target::Entry(keep), Target::Entry(absorb)];
     let mut doomed = BTreeSet::new();
+    let mut scope = BTreeSet::new();
     for doc in project.documents.values() {
         for ann in doc.annotations.values() {
+            if !ann.points_at(|t| *t == Target::Entry(absorb)) {
+                continue;
+            }
+            scope.insert(doc.id());
             if let Some(r) = ann.as_relation()
                 && pair.contains(&r.from)
                 && pair.contains(&r.to)
@@ -423,20 +432,12 @@ pub fn merge_entries(
     };
     let mut tx = Transaction::new(format!("Merge {} into {}", a.name, k.name));
     tx.push(Edit::update_entry(k.clone(), merged));
-    let names_absorb = |ann: &Annotation| match &ann.body {
-        Body::Mention(m) => m.entry == Some(absorb),
-        Body::Event(e) => e
-            .roles
-            .values()
-            .flatten()
-            .any(|t| *t == Target::Entry(absorb)),
-        Body::Relation(r) => r.from == Target::Entry(absorb) || r.to == Target::Entry(absorb),
-    };
     let edits = rewrite(
         project,
         doomed,
         &BTreeSet::from([absorb]),
-        names_absorb,
+        Some(&scope),
+        |ann| ann.points_at(|t| *t == Target::Entry(absorb)),
         |_, ann| match &mut ann.body {
             Body::Mention(m) => {
                 if m.entry == Some(absorb) {

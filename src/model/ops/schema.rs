@@ -696,6 +696,7 @@ pub fn delete_type(project: &Project, id: &Slug, policy: &InUse) -> Result<Trans
             project,
             BTreeSet::new(),
             &BTreeSet::new(),
+            None,
             |a| a.type_id() == id,
             |_, a| {
                 if a.type_id() == id {
@@ -761,7 +762,7 @@ pub fn delete_type(project: &Project, id: &Slug, policy: &InUse) -> Result<Trans
             })
     };
     tx.edits
-        .extend(rewrite(project, doomed, &entries, touches, |_, a| {
+        .extend(rewrite(project, doomed, &entries, None, touches, |_, a| {
             for attr in &usage.emptied_attributes {
                 a.attributes.remove(attr);
             }
