@@ -314,7 +314,7 @@ fn main() {
                     label: "Participants".into(),
                     fillers: vec![person.clone(), "organization".into()],
                     min: 0,
-                    max: None,
+                    max: Some(50),
                 };
                 schema::edit_role(p, &"meeting".into(), &"participant".into(), &def).unwrap()
             }),

@@ -590,14 +590,20 @@ impl<'a> Trial<'a> {
                 }
             }
         }
+        let has_error = |v: &[Problem]| v.iter().any(|p| p.severity == Severity::Error);
         for (d, id) in anns {
-            let mut before = Vec::new();
-            if let Some(a) = base.annotation(d, id) {
-                annotation_problems(base, d, None, a, &mut before);
-            }
+            // After first: with no error after, there is nothing new, and no need to look
+            // at before.
             let mut after = Vec::new();
             if let Some(a) = self.annotation(d, id) {
                 annotation_problems(self, d, None, a, &mut after);
+            }
+            if !has_error(&after) {
+                continue;
+            }
+            let mut before = Vec::new();
+            if let Some(a) = base.annotation(d, id) {
+                annotation_problems(base, d, None, a, &mut before);
             }
             compare((Some(d), Some(id), None), before, after);
         }
