@@ -365,6 +365,28 @@ fn main() {
             ms(median(&t.undo)),
         );
     }
+    // The floor for an edit that must find every reference to an entry: one pass over
+    // every annotation, as merge_entries makes.
+    let mut scans = Vec::new();
+    let mut found = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        found = project
+            .documents
+            .values()
+            .flat_map(|d| d.annotations.values())
+            .filter(|a| a.points_at(|t| *t == Target::Entry(absorb)))
+            .count();
+        scans.push(start.elapsed());
+    }
+    println!(
+        "{:<44} {:>9} {:>9} {:>9} {:>9}",
+        format!("(one pass over all annotations: {found} hits)"),
+        ms(median(&scans)),
+        "",
+        ms(median(&scans)),
+        ms(max(&scans)),
+    );
     println!(
         "\nslowest edit or undo: {} ms (target {} ms): {}",
         ms(worst),
