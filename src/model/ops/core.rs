@@ -246,18 +246,20 @@ pub(crate) fn rewrite(
     let mut relevant: BTreeSet<DocId> = doomed.iter().map(|(d, _)| *d).collect();
     let mut first_pass = |doc: &Document| {
         let d = doc.id();
+        let mut hit = false;
         for ann in doc.annotations.values() {
             if touches(ann) && !doomed.contains(&(d, ann.id)) {
                 let mut after = ann.clone();
                 change(d, &mut after);
                 if after != *ann {
                     changed.insert((d, ann.id), after);
-                    relevant.insert(d);
+                    hit = true;
                 }
             }
-            if !entries.is_empty() && !relevant.contains(&d) && names_entry(ann) {
-                relevant.insert(d);
-            }
+            hit = hit || (!entries.is_empty() && names_entry(ann));
+        }
+        if hit {
+            relevant.insert(d);
         }
     };
     match scope {
@@ -568,14 +570,17 @@ impl<'a> Trial<'a> {
             .map(|(id, _)| *id)
             .collect();
         let edited_docs: BTreeSet<DocId> = self.anns.keys().map(|(d, _)| *d).collect();
+        let pointed_at = !self.anns.is_empty() || !lost_entries.is_empty();
         let points_at = |d: DocId, a: &Annotation| {
-            a.points_at(|t| match t {
-                Target::Annotation(x) => self.anns.contains_key(&(d, *x)),
-                Target::Entry(e) => lost_entries.contains(e),
-            })
+            pointed_at
+                && a.points_at(|t| match t {
+                    Target::Annotation(x) => self.anns.contains_key(&(d, *x)),
+                    Target::Entry(e) => lost_entries.contains(e),
+                })
         };
         let uses_changed = |a: &Annotation| {
-            types.contains(a.type_id()) || a.attributes.keys().any(|k| attrs.contains(k))
+            (!types.is_empty() && types.contains(a.type_id()))
+                || (!attrs.is_empty() && a.attributes.keys().any(|k| attrs.contains(k)))
         };
         let mut anns: BTreeSet<(DocId, AnnId)> = self.anns.keys().copied().collect();
         let scan_all = !lost_entries.is_empty() || !types.is_empty() || !attrs.is_empty();
