@@ -365,15 +365,21 @@ type Loc = (Option<DocId>, Option<AnnId>, Option<EntryId>);
 /// the annotations and entries it edits, the annotations pointing at an edited annotation
 /// or at a removed or retyped entry, and, when it changes the schema, what uses a changed
 /// type or attribute. A transaction that adds or removes documents is checked on a copy.
-pub(crate) fn new_errors(project: &Project, tx: &Transaction) -> Vec<String> {
+/// With `scope`, annotations naming an entry `tx` removes or retypes are known to be only
+/// in those documents (`None`: anywhere).
+pub(crate) fn new_errors_in(
+    project: &Project,
+    tx: &Transaction,
+    scope: Option<&BTreeSet<DocId>>,
+) -> Vec<String> {
     match Trial::of(project, tx) {
         Err(e) => vec![e.to_string()],
-        Ok(Some(trial)) => trial.new_errors(),
+        Ok(Some(trial)) => trial.new_errors(scope),
         Ok(None) => new_errors_by_copy(project, tx),
     }
 }
 
-/// [`new_errors`] by validating the whole project before and after on a copy.
+/// [`new_errors_in`] by validating the whole project before and after on a copy.
 fn new_errors_by_copy(project: &Project, tx: &Transaction) -> Vec<String> {
     fn locations(project: &Project) -> BTreeMap<Loc, Vec<String>> {
         let mut out: BTreeMap<Loc, Vec<String>> = BTreeMap::new();
@@ -401,7 +407,16 @@ fn new_errors_by_copy(project: &Project, tx: &Transaction) -> Vec<String> {
 /// Refuses `tx` with [`OpError::WouldInvalidate`] if it would give any annotation, entry or
 /// the schema new errors.
 pub(crate) fn refuse_new_errors(project: &Project, tx: &Transaction) -> Result<(), OpError> {
-    let worse = new_errors(project, tx);
+    refuse_new_errors_in(project, tx, None)
+}
+
+/// [`refuse_new_errors`] with the `scope` of [`new_errors_in`].
+pub(crate) fn refuse_new_errors_in(
+    project: &Project,
+    tx: &Transaction,
+    scope: Option<&BTreeSet<DocId>>,
+) -> Result<(), OpError> {
+    let worse = new_errors_in(project, tx, scope);
     match worse.first() {
         None => Ok(()),
         Some(first) => Err(OpError::WouldInvalidate {
@@ -504,8 +519,8 @@ impl<'a> Trial<'a> {
         Ok(Some(t))
     }
 
-    /// See [`new_errors`].
-    fn new_errors(&self) -> Vec<String> {
+    /// See [`new_errors_in`].
+    fn new_errors(&self, scope: Option<&BTreeSet<DocId>>) -> Vec<String> {
         let base = self.base;
         let mut worse: BTreeMap<Loc, String> = BTreeMap::new();
         let mut compare = |loc: Loc, before: Vec<Problem>, after: Vec<Problem>| {
@@ -583,10 +598,11 @@ impl<'a> Trial<'a> {
                 || (!attrs.is_empty() && a.attributes.keys().any(|k| attrs.contains(k)))
         };
         let mut anns: BTreeSet<(DocId, AnnId)> = self.anns.keys().copied().collect();
-        let scan_all = !lost_entries.is_empty() || !types.is_empty() || !attrs.is_empty();
+        let scan_all =
+            !types.is_empty() || !attrs.is_empty() || (!lost_entries.is_empty() && scope.is_none());
         for doc in base.documents.values() {
             let d = doc.id();
-            if !scan_all && !edited_docs.contains(&d) {
+            if !scan_all && !edited_docs.contains(&d) && !scope.is_some_and(|s| s.contains(&d)) {
                 continue;
             }
             for a in doc.annotations.values() {
@@ -749,15 +765,18 @@ mod tests {
                 p.annotation(doc, nam).unwrap().clone(),
             )),
         ];
+        let scope = BTreeSet::from([doc]);
         for tx in txs {
-            let fast = new_errors(&p, &tx);
+            let fast = new_errors_in(&p, &tx, None);
             let slow = new_errors_by_copy(&p, &tx);
             assert_eq!(fast, slow, "{}", tx.label);
+            // Every annotation is in `doc`, so it is a correct scope for every entry.
+            assert_eq!(new_errors_in(&p, &tx, Some(&scope)), slow, "{}", tx.label);
         }
         // Most of them do make something invalid, so the comparison is not of empty lists.
         let (p2, _, _, _) = populated();
         let tx = schema_tx(&p2, |s| s.entity_types.retain(|t| t.id != "person".into()));
-        assert!(!new_errors(&p2, &tx).is_empty());
+        assert!(!new_errors_in(&p2, &tx, None).is_empty());
     }
 
     #[test]
@@ -775,7 +794,7 @@ mod tests {
             "{err:?}"
         );
         let (tx, _) = schema::add_type(&p, TypeKind::Entity, "Ship", "#123456", None).unwrap();
-        assert_eq!(new_errors(&p, &tx), Vec::<String>::new());
+        assert_eq!(new_errors_in(&p, &tx, None), Vec::<String>::new());
     }
 
     #[test]

@@ -107,11 +107,22 @@ pub fn set_entry_type(
         e,
         after,
     );
+    // One pass: the documents that name the entry; only there can anything change or break.
+    let scope: BTreeSet<DocId> = project
+        .documents
+        .values()
+        .filter(|d| {
+            d.annotations
+                .values()
+                .any(|a| a.points_at(|t| *t == Target::Entry(id)))
+        })
+        .map(|d| d.id())
+        .collect();
     tx.edits.extend(rewrite(
         project,
         BTreeSet::new(),
         &BTreeSet::new(),
-        None,
+        Some(&scope),
         |a| a.as_mention().is_some_and(|m| m.entry == Some(id)),
         |_, a| {
             if let Body::Mention(m) = &mut a.body
@@ -122,11 +133,7 @@ pub fn set_entry_type(
             }
         },
     ));
-    check(project, tx)
-}
-
-fn check(project: &Project, tx: Transaction) -> Result<Transaction, OpError> {
-    core::refuse_new_errors(project, &tx)?;
+    core::refuse_new_errors_in(project, &tx, Some(&scope))?;
     Ok(tx)
 }
 

@@ -4,8 +4,9 @@
 //! Annotations name types, roles and attributes by slug, and slugs never change, so a
 //! rename carries every annotation along. Any edit that changes constraints is checked
 //! against every annotation and entry using what it changes (see
-//! [`super::core::refuse_new_errors`]): it is refused if it would make one invalid. Deleting something in use needs an explicit [`InUse`] policy, and
-//! [`type_usage`] says beforehand everything a deletion would touch.
+//! [`super::core::refuse_new_errors`]): it is refused if it would make one invalid.
+//! Deleting something in use needs an explicit [`InUse`] policy, and [`type_usage`] says
+//! beforehand everything a deletion would touch.
 
 use super::core::{refuse_new_errors, rewrite};
 use super::error::OpError;
