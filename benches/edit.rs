@@ -387,6 +387,24 @@ fn main() {
         ms(median(&scans)),
         ms(max(&scans)),
     );
+    // What every checked registry or schema edit cost before: copy the project (texts
+    // included) and validate it before and after.
+    let mut olds = Vec::new();
+    for _ in 0..3 {
+        let start = Instant::now();
+        let copy = project.clone();
+        let problems = validate::validate(&project).len() + validate::validate(&copy).len();
+        olds.push(start.elapsed());
+        assert!(problems > 0);
+    }
+    println!(
+        "{:<44} {:>9} {:>9} {:>9} {:>9}",
+        "(old check: copy + validate twice, of 3)",
+        ms(median(&olds)),
+        "",
+        ms(median(&olds)),
+        ms(max(&olds)),
+    );
     println!(
         "\nslowest edit or undo: {} ms (target {} ms): {}",
         ms(worst),
