@@ -2,11 +2,10 @@
 //!
 //! Each variant names what was missing or refused, with the ids and labels needed to say so
 //! (a document, an annotation *in* a document, an entry, a type); errors from the layers
-//! below (anchors, dates, edits that no longer fit) are carried, not flattened.
+//! below (anchors, dates) are carried, not flattened.
 
 use crate::model::anchor::AnchorError;
 use crate::model::date::DateError;
-use crate::model::edit::EditError;
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
 use thiserror::Error;
 
@@ -147,9 +146,6 @@ pub enum OpError {
     MentionNotOfEntry(AnnId),
     #[error("a split must move at least one mention, alias or authority id")]
     NothingToSplit,
-    /// The project changed between building a transaction and applying it.
-    #[error(transparent)]
-    Edit(#[from] EditError),
 }
 
 impl OpError {
