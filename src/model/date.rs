@@ -4,7 +4,9 @@
 //! `YYYY-MM-DDThh:mm` or `YYYY-MM-DDThh:mm:ss` (as TEI's `@when` takes them). An uncertain
 //! date is a range: `not_before` / `not_after` (TEI `@notBefore` / `@notAfter`).
 //!
-//! Military "2400 10 July 1951" is the midnight that ends 10 July: `1951-07-11T00:00`.
+//! Military "2400 10 July 1951", the midnight that ends 10 July, is written
+//! `1951-07-11T00:00`; an hour of 24 is not accepted. Surface text is normalized by the
+//! annotator, not parsed here.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
