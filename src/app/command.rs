@@ -356,19 +356,12 @@ pub fn is_plain(shortcut: &KeyboardShortcut) -> bool {
 
 /// Ranks `label` against a palette query: `None` when it does not match.
 pub fn palette_score(label: &str, query: &str) -> Option<u32> {
-    let l = label.to_lowercase();
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return Some(0);
-    }
-    if l.starts_with(&q) {
-        return Some(3);
-    }
-    if l.contains(&q) {
-        return Some(2);
-    }
-    let mut it = l.chars();
-    q.chars().all(|qc| it.any(|c| c == qc)).then_some(1)
+    // The registry's matcher, in three tiers: prefix, word or substring, letters in order.
+    crate::model::matching::score(label, query).map(|s| match s {
+        80.. => 3,
+        40.. => 2,
+        _ => s.min(1),
+    })
 }
 
 #[cfg(test)]

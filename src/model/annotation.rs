@@ -110,14 +110,28 @@ impl Certainty {
     }
 }
 
-/// The value of a typed attribute.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The value of a typed attribute. A `Number` should be finite (operations refuse others,
+/// validation reports them); equality compares numbers bit for bit, so every value, even a
+/// `NaN` read from a damaged file, equals itself and an edit holding it can still apply.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum AttrValue {
     Choice(String),
     Text(String),
     Number(f64),
     YesNo(bool),
     Date(NormalizedDate),
+}
+
+impl PartialEq for AttrValue {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Choice(a), Self::Choice(b)) | (Self::Text(a), Self::Text(b)) => a == b,
+            (Self::Number(a), Self::Number(b)) => a.to_bits() == b.to_bits(),
+            (Self::YesNo(a), Self::YesNo(b)) => a == b,
+            (Self::Date(a), Self::Date(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl std::fmt::Display for AttrValue {
@@ -197,6 +211,16 @@ impl Annotation {
         match &self.body {
             Body::Relation(r) => Some(r),
             _ => None,
+        }
+    }
+
+    /// Whether this annotation points at something `hit` accepts (a mention at its entry,
+    /// an event at its role fillers, a relation at its arguments), without allocating.
+    pub fn points_at(&self, mut hit: impl FnMut(&Target) -> bool) -> bool {
+        match &self.body {
+            Body::Mention(m) => m.entry.is_some_and(|e| hit(&Target::Entry(e))),
+            Body::Event(e) => e.roles.values().flatten().any(hit),
+            Body::Relation(r) => hit(&r.from) || hit(&r.to),
         }
     }
 

@@ -4,7 +4,9 @@
 //! `YYYY-MM-DDThh:mm` or `YYYY-MM-DDThh:mm:ss` (as TEI's `@when` takes them). An uncertain
 //! date is a range: `not_before` / `not_after` (TEI `@notBefore` / `@notAfter`).
 //!
-//! Military "2400 10 July 1951" is the midnight that ends 10 July: `1951-07-11T00:00`.
+//! Military "2400 10 July 1951", the midnight that ends 10 July, is written
+//! `1951-07-11T00:00`; an hour of 24 is not accepted. Surface text is normalized by the
+//! annotator, not parsed here.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -26,8 +28,6 @@ pub enum DateError {
     NotIso(String),
     #[error("not_before {0} is after not_after {1}")]
     EmptyRange(String, String),
-    #[error("could not read a date or time in \"{0}\"")]
-    Unparsed(String),
 }
 
 impl NormalizedDate {
@@ -150,103 +150,6 @@ fn days_in_month(y: u32, m: u32) -> u32 {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Reads the date forms of cables and reports: "11 July 1951", "July 11, 1951",
-/// "2400 10 July 1951", "1920 11 July" (year from `context_year`), "1500" (day from
-/// `context_day`, `YYYY-MM-DD`). Four-digit military times run 0000–2400; 2400 rolls over
-/// to 00:00 of the next day.
-pub fn parse_surface(
-    text: &str,
-    context_year: Option<u32>,
-    context_day: Option<&str>,
-) -> Result<NormalizedDate, DateError> {
-    let unparsed = || DateError::Unparsed(text.to_owned());
-    let words: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let mut time: Option<(u32, u32)> = None;
-    let mut day: Option<u32> = None;
-    let mut month: Option<u32> = None;
-    let mut year: Option<u32> = None;
-    for w in &words {
-        if let Some(i) = MONTHS
-            .iter()
-            .position(|m| m == w || (w.len() >= 3 && m.starts_with(w.as_str())))
-        {
-            month = Some(i as u32 + 1);
-        } else if let Ok(n) = w.parse::<u32>() {
-            match w.len() {
-                4 if month.is_none()
-                    && day.is_none()
-                    && time.is_none()
-                    && n <= 2400
-                    && n % 100 < 60 =>
-                {
-                    time = Some((n / 100, n % 100));
-                }
-                4 => year = Some(n),
-                1 | 2 => day = Some(n),
-                _ => return Err(unparsed()),
-            }
-        } else {
-            return Err(unparsed());
-        }
-    }
-    let date = match (year.or(context_year), month, day) {
-        (Some(y), Some(m), Some(d)) => Some((y, m, d)),
-        (Some(y), Some(m), None) if time.is_none() => {
-            return Ok(NormalizedDate::when(format!("{y:04}-{m:02}")));
-        }
-        (Some(y), None, None) if time.is_none() && year.is_some() => {
-            return Ok(NormalizedDate::when(format!("{y:04}")));
-        }
-        _ => context_day.and_then(parse_ymd),
-    };
-    let (mut y, mut m, mut d) = date.ok_or_else(unparsed)?;
-    if d < 1 || d > days_in_month(y, m) {
-        return Err(unparsed());
-    }
-    let Some((mut h, mi)) = time else {
-        return Ok(NormalizedDate::when(format!("{y:04}-{m:02}-{d:02}")));
-    };
-    if h == 24 {
-        h = 0;
-        d += 1;
-        if d > days_in_month(y, m) {
-            d = 1;
-            m += 1;
-            if m > 12 {
-                m = 1;
-                y += 1;
-            }
-        }
-    }
-    Ok(NormalizedDate::when(format!(
-        "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}"
-    )))
-}
-
-fn parse_ymd(s: &str) -> Option<(u32, u32, u32)> {
-    let mut it = s.get(..10)?.split('-').map(|p| p.parse::<u32>().ok());
-    Some((it.next()??, it.next()??, it.next()??))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,44 +175,6 @@ mod tests {
         ] {
             assert!(check_iso(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn midnight_2400_is_next_day() {
-        assert_eq!(
-            parse_surface("2400 10 July 1951", None, None).unwrap(),
-            NormalizedDate::when("1951-07-11T00:00")
-        );
-        assert_eq!(
-            parse_surface("2400 31 December 1951", None, None).unwrap(),
-            NormalizedDate::when("1952-01-01T00:00")
-        );
-    }
-
-    #[test]
-    fn cable_forms() {
-        assert_eq!(
-            parse_surface("1920 11 July", Some(1951), None)
-                .unwrap()
-                .when
-                .as_deref(),
-            Some("1951-07-11T19:20")
-        );
-        assert_eq!(
-            parse_surface("1500", None, Some("1951-07-10"))
-                .unwrap()
-                .when
-                .as_deref(),
-            Some("1951-07-10T15:00")
-        );
-        assert_eq!(
-            parse_surface("July 11, 1951", None, None)
-                .unwrap()
-                .when
-                .as_deref(),
-            Some("1951-07-11")
-        );
-        assert!(parse_surface("tomorrow", None, None).is_err());
     }
 
     #[test]

@@ -196,7 +196,8 @@ pub struct DocumentMeta {
     /// The text transcription, if the document has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceInfo>,
-    /// Page images, in page order.
+    /// Paths of page images, in page order. They are kept, checked on load and saved; no
+    /// part of Marginalia displays them yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<RelPath>,
     #[serde(default)]
@@ -219,7 +220,7 @@ impl Document {
         self.meta.id
     }
 
-    /// The text, or an empty one for image-only documents and unread sources.
+    /// The text, or an empty one for documents without a transcription and unread sources.
     pub fn text_or_empty(&self) -> &SourceText {
         static EMPTY: std::sync::OnceLock<SourceText> = std::sync::OnceLock::new();
         self.text

@@ -340,24 +340,25 @@ impl History {
         Ok(touched)
     }
 
-    /// Undoes the last transaction; `None` when there is nothing to undo.
+    /// Undoes the last transaction; `None` when there is nothing to undo. A transaction that
+    /// no longer applies changes nothing, is dropped (so the one before it can be undone
+    /// next) and its error is returned for the caller to report.
     pub fn undo(&mut self, project: &mut Project) -> Option<Result<Touched, EditError>> {
         let tx = self.undo.pop()?;
         let result = tx.invert().apply(project);
-        match result {
-            Ok(_) => self.redo.push(tx),
-            Err(_) => self.undo.push(tx),
+        if result.is_ok() {
+            self.redo.push(tx);
         }
         Some(result)
     }
 
-    /// Redoes the last undone transaction; `None` when there is nothing to redo.
+    /// Redoes the last undone transaction; `None` when there is nothing to redo. Like
+    /// [`History::undo`], one that no longer applies is dropped and its error returned.
     pub fn redo(&mut self, project: &mut Project) -> Option<Result<Touched, EditError>> {
         let tx = self.redo.pop()?;
         let result = tx.apply(project);
-        match result {
-            Ok(_) => self.undo.push(tx),
-            Err(_) => self.redo.push(tx),
+        if result.is_ok() {
+            self.undo.push(tx);
         }
         Some(result)
     }
@@ -480,6 +481,73 @@ mod tests {
             .with(Edit::add_annotation(doc, b.clone()));
         assert_eq!(tx.apply(&mut p), Err(EditError::AnnotationMismatch(b.id)));
         assert_eq!(p, before);
+    }
+
+    #[test]
+    fn failed_undo_is_dropped_not_stuck() {
+        let (mut p, doc) = project_with_doc();
+        let mut h = History::default();
+        let a = mention(&p, doc, 0, 3);
+        let b = mention(&p, doc, 4, 10);
+        h.commit(
+            &mut p,
+            Transaction::new("a").with(Edit::add_annotation(doc, a.clone())),
+        )
+        .unwrap();
+        h.commit(
+            &mut p,
+            Transaction::new("b").with(Edit::add_annotation(doc, b.clone())),
+        )
+        .unwrap();
+        // Someone removes `b` behind the history's back: undoing "b" cannot apply.
+        p.documents.get_mut(&doc).unwrap().annotations.remove(&b.id);
+        let changed = p.clone();
+        assert_eq!(
+            h.undo(&mut p),
+            Some(Err(EditError::AnnotationMismatch(b.id)))
+        );
+        assert_eq!(p, changed, "a failed undo changes nothing");
+        assert_eq!(h.undo_label(), Some("a"), "the failed step is dropped");
+        assert!(!h.can_redo());
+        h.undo(&mut p).unwrap().unwrap();
+        assert!(p.documents[&doc].annotations.is_empty());
+        // The same for redo: something now stands where "a" would go.
+        let mut blocker = mention(&p, doc, 4, 10);
+        blocker.id = a.id;
+        p.documents
+            .get_mut(&doc)
+            .unwrap()
+            .annotations
+            .insert(a.id, blocker);
+        assert_eq!(
+            h.redo(&mut p),
+            Some(Err(EditError::AnnotationMismatch(a.id)))
+        );
+        assert!(!h.can_redo(), "the failed redo is dropped");
+        assert!(!h.can_undo());
+    }
+
+    #[test]
+    fn nan_attribute_can_still_be_removed() {
+        use crate::model::annotation::AttrValue;
+        let (mut p, doc) = project_with_doc();
+        let mut a = mention(&p, doc, 0, 3);
+        a.attributes
+            .insert(Slug::new("age"), AttrValue::Number(f64::NAN));
+        p.documents
+            .get_mut(&doc)
+            .unwrap()
+            .annotations
+            .insert(a.id, a.clone());
+        let mut h = History::default();
+        h.commit(
+            &mut p,
+            Transaction::new("delete").with(Edit::remove_annotation(doc, a)),
+        )
+        .unwrap();
+        assert!(p.documents[&doc].annotations.is_empty());
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p.documents[&doc].annotations.len(), 1);
     }
 
     #[test]

@@ -169,43 +169,19 @@ impl Entry {
     }
 
     /// How well `query` matches a name of this entry: higher is better, `None` is no match.
-    /// Case- and diacritic-insensitive prefix, word and subsequence matching.
+    /// The best [`super::matching::score`] over the names; an empty query matches with 0.
     pub fn match_score(&self, query: &str) -> Option<u32> {
-        let q = fold(query);
+        let q = fold(query.trim());
         if q.is_empty() {
             return Some(0);
         }
-        self.names().filter_map(|n| score(&fold(n), &q)).max()
+        self.names()
+            .filter_map(|n| super::matching::score_folded(&fold(n), &q))
+            .max()
     }
 }
 
-/// Lowercases and strips combining marks, for matching.
-pub fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn score(name: &str, q: &str) -> Option<u32> {
-    if name == q {
-        return Some(100);
-    }
-    if name.starts_with(q) {
-        return Some(80);
-    }
-    if name
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.starts_with(q))
-    {
-        return Some(60);
-    }
-    if name.contains(q) {
-        return Some(40);
-    }
-    let mut it = name.chars();
-    q.chars().all(|qc| it.any(|c| c == qc)).then_some(10)
-}
+pub use super::matching::fold;
 
 #[cfg(test)]
 mod tests {
@@ -224,6 +200,9 @@ mod tests {
         assert_eq!(stalin.match_score("joseph"), Some(60));
         assert_eq!(stalin.match_score("sln"), Some(10));
         assert_eq!(stalin.match_score("mao"), None);
+        let perez = Entry::new(Slug::new("person"), "Pe\u{301}rez, Carlos");
+        assert_eq!(perez.match_score("perez"), Some(80));
+        assert_eq!(perez.match_score("Pérez"), Some(80));
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! resolve, anchors match their text.
 
 use super::anchor::AnchorCheck;
-use super::annotation::{Body, Target};
+use super::annotation::{Annotation, Body, Target};
 use super::ids::{AnnId, DocId, EntryId, Slug};
 use super::project::Project;
-use super::schema::TypeKind;
+use super::registry::Entry;
+use super::schema::{Schema, TypeKind};
+use super::text::SourceText;
 use serde::Serialize;
 
 /// How serious a problem is: errors fail `marginalia check`.
@@ -57,223 +59,263 @@ impl Problem {
     }
 }
 
-/// Every problem in the project. Anchor mismatches are warnings (flagged for review).
-pub fn validate(project: &Project) -> Vec<Problem> {
-    let mut out: Vec<Problem> = project
-        .schema
-        .problems()
-        .into_iter()
-        .map(|m| Problem::error(format!("schema: {m}")))
-        .collect();
-    let schema = &project.schema;
+/// What validation reads of a project: the schema, annotations by document, and the
+/// registry. [`Project`] is one; an operation's trial of a transaction is another.
+pub(crate) trait View {
+    fn schema(&self) -> &Schema;
+    fn annotation(&self, doc: DocId, id: AnnId) -> Option<&Annotation>;
+    fn entry(&self, id: EntryId) -> Option<&Entry>;
+}
 
-    for entry in project.registry.values() {
-        if schema.entity(&entry.type_id).is_none() {
-            out.push(Problem {
-                entry: Some(entry.id),
-                ..Problem::error(format!(
-                    "registry entry \"{}\" has unknown entity type \"{}\"",
-                    entry.name, entry.type_id
-                ))
-            });
-        }
+impl View for Project {
+    fn schema(&self) -> &Schema {
+        &self.schema
     }
 
+    fn annotation(&self, doc: DocId, id: AnnId) -> Option<&Annotation> {
+        Project::annotation(self, doc, id)
+    }
+
+    fn entry(&self, id: EntryId) -> Option<&Entry> {
+        self.registry.get(&id)
+    }
+}
+
+/// Every problem in the project. Anchor mismatches are warnings (flagged for review).
+pub fn validate(project: &Project) -> Vec<Problem> {
+    let mut out = schema_problems(&project.schema);
+    for entry in project.registry.values() {
+        entry_problems(project, entry, &mut out);
+    }
     for doc in project.documents.values() {
-        let d = doc.id();
         for ann in doc.annotations.values() {
-            let err = |m: String| Problem::error(m).in_doc(d).on(ann.id);
-            if let (Some(anchor), Some(text)) = (ann.anchor(), &doc.text) {
-                match anchor.check(text) {
-                    AnchorCheck::Ok => {}
-                    AnchorCheck::OutOfBounds => out.push(
-                        Problem::warning(format!(
-                            "anchor of \"{}\" lies outside the text; flagged for review",
-                            anchor.quote.exact
-                        ))
-                        .in_doc(d)
-                        .on(ann.id),
-                    ),
-                    AnchorCheck::QuoteMismatch { found } => out.push(
-                        Problem::warning(format!(
-                            "anchor quotes \"{}\" but the text there now reads \"{found}\"; flagged for review",
-                            anchor.quote.exact
-                        ))
-                        .in_doc(d)
-                        .on(ann.id),
-                    ),
-                }
-            }
-            if let Some(review) = &ann.reanchor {
-                let quote = ann.anchor().map_or("", |a| a.quote.exact.as_str());
-                out.push(
-                    Problem::warning(match review.kind {
-                        super::reanchor::ReviewKind::NeedsReview => format!(
-                            "\"{quote}\" needs review after its source changed: {} proposed places; its old place is kept",
-                            review.candidates.len()
-                        ),
-                        super::reanchor::ReviewKind::Orphaned => format!(
-                            "\"{quote}\" was not found in its changed source (orphaned); its old place is kept"
-                        ),
-                    })
-                    .in_doc(d)
-                    .on(ann.id),
-                );
-            }
-            if let Some(anchor) = ann.anchor() {
-                let ordered = anchor.fragments.windows(2).all(|w| w[0].end <= w[1].start);
-                if anchor.fragments.is_empty()
-                    || anchor.fragments.iter().any(|s| s.is_empty())
-                    || !ordered
-                {
-                    out.push(err(
-                        "anchor fragments must be non-empty, sorted and disjoint".into(),
-                    ));
-                }
-            }
-            for (attr, value) in &ann.attributes {
-                match schema.attribute(attr) {
-                    None => out.push(err(format!("unknown attribute \"{attr}\""))),
-                    Some(def)
-                        if !def.applies_to.is_empty()
-                            && !def.applies_to.contains(ann.type_id()) =>
-                    {
-                        out.push(err(format!(
-                            "attribute \"{attr}\" does not apply to type \"{}\"",
-                            ann.type_id()
-                        )));
-                    }
-                    Some(def) => {
-                        use super::annotation::AttrValue as V;
-                        use super::schema::AttrKind as K;
-                        let fits = match (&def.kind, value) {
-                            (K::Choice(opts), V::Choice(c)) => opts.contains(c),
-                            (K::Text, V::Text(_))
-                            | (K::Number, V::Number(_))
-                            | (K::YesNo, V::YesNo(_)) => true,
-                            (K::Date, V::Date(d)) => d.validate().is_ok(),
-                            _ => false,
-                        };
-                        if !fits {
-                            out.push(err(format!(
-                                "attribute \"{attr}\" has value \"{value}\" of the wrong kind"
-                            )));
-                        }
-                    }
-                }
-            }
-            match &ann.body {
-                Body::Mention(m) => {
-                    if schema.entity(&m.type_id).is_none() {
-                        out.push(err(format!(
-                            "mention has unknown entity type \"{}\"",
-                            m.type_id
-                        )));
-                    }
-                    if let Some(e) = m.entry {
-                        match project.registry.get(&e) {
-                            None => out
-                                .push(err(format!("mention links to missing registry entry {e}"))),
-                            Some(entry) if entry.type_id != m.type_id => out.push(
-                                Problem::warning(format!(
-                                    "mention \"{}\" is a {} but links to \"{}\", a {}",
-                                    m.anchor.quote.exact,
-                                    schema.label(&m.type_id),
-                                    entry.name,
-                                    schema.label(&entry.type_id)
-                                ))
-                                .in_doc(d)
-                                .on(ann.id),
-                            ),
-                            Some(_) => {}
-                        }
-                    }
-                    if let Some(date) = &m.date
-                        && let Err(e) = date.validate()
-                    {
-                        out.push(err(format!("date of \"{}\": {e}", m.anchor.quote.exact)));
-                    }
-                }
-                Body::Event(ev) => {
-                    let Some(ty) = schema.event(&ev.type_id) else {
-                        out.push(err(format!("event has unknown type \"{}\"", ev.type_id)));
-                        continue;
-                    };
-                    for (role, fillers) in &ev.roles {
-                        let Some(slot) = ty.role(role) else {
-                            out.push(err(format!("{} has no role \"{role}\"", ty.label)));
-                            continue;
-                        };
-                        if slot.max.is_some_and(|max| fillers.len() > max as usize) {
-                            out.push(err(format!(
-                                "{} role \"{}\" takes {} but has {} fillers",
-                                ty.label,
-                                slot.label,
-                                slot.cardinality(),
-                                fillers.len()
-                            )));
-                        }
-                        for f in fillers {
-                            check_target(
-                                project,
-                                d,
-                                ann.id,
-                                f,
-                                &slot.fillers,
-                                &|| format!("{} role \"{}\"", ty.label, slot.label),
-                                &mut out,
-                            );
-                        }
-                    }
-                    for slot in &ty.roles {
-                        let n = ev.roles.get(&slot.id).map_or(0, Vec::len);
-                        if n < slot.min as usize {
-                            out.push(err(format!(
-                                "{} is missing required role \"{}\" ({})",
-                                ty.label,
-                                slot.label,
-                                slot.cardinality()
-                            )));
-                        }
-                    }
-                    if let Some(date) = &ev.date
-                        && let Err(e) = date.validate()
-                    {
-                        out.push(err(format!("date of {}: {e}", ty.label)));
-                    }
-                }
-                Body::Relation(r) => {
-                    let Some(ty) = schema.relation(&r.type_id) else {
-                        out.push(err(format!("relation has unknown type \"{}\"", r.type_id)));
-                        continue;
-                    };
-                    check_target(
-                        project,
-                        d,
-                        ann.id,
-                        &r.from,
-                        &ty.from,
-                        &|| format!("{} (from)", ty.label),
-                        &mut out,
-                    );
-                    check_target(
-                        project,
-                        d,
-                        ann.id,
-                        &r.to,
-                        &ty.to,
-                        &|| format!("{} (to)", ty.label),
-                        &mut out,
-                    );
-                }
-            }
+            annotation_problems(project, doc.id(), doc.text.as_ref(), ann, &mut out);
         }
     }
     out
 }
 
+/// The schema's own problems, as errors.
+pub(crate) fn schema_problems(schema: &Schema) -> Vec<Problem> {
+    schema
+        .problems()
+        .into_iter()
+        .map(|m| Problem::error(format!("schema: {m}")))
+        .collect()
+}
+
+/// The problems of one registry entry.
+pub(crate) fn entry_problems(view: &impl View, entry: &Entry, out: &mut Vec<Problem>) {
+    if view.schema().entity(&entry.type_id).is_none() {
+        out.push(Problem {
+            entry: Some(entry.id),
+            ..Problem::error(format!(
+                "registry entry \"{}\" has unknown entity type \"{}\"",
+                entry.name, entry.type_id
+            ))
+        });
+    }
+}
+
+/// The problems of one annotation of document `d`; its anchor is checked against `text`
+/// when there is one.
+pub(crate) fn annotation_problems(
+    view: &impl View,
+    d: DocId,
+    text: Option<&SourceText>,
+    ann: &Annotation,
+    out: &mut Vec<Problem>,
+) {
+    let schema = view.schema();
+    let err = |m: String| Problem::error(m).in_doc(d).on(ann.id);
+    if let (Some(anchor), Some(text)) = (ann.anchor(), text) {
+        match anchor.check(text) {
+            AnchorCheck::Ok => {}
+            AnchorCheck::OutOfBounds => out.push(
+                Problem::warning(format!(
+                    "anchor of \"{}\" lies outside the text; flagged for review",
+                    anchor.quote.exact
+                ))
+                .in_doc(d)
+                .on(ann.id),
+            ),
+            AnchorCheck::QuoteMismatch { found } => out.push(
+                Problem::warning(format!(
+                    "anchor quotes \"{}\" but the text there now reads \"{found}\"; flagged for review",
+                    anchor.quote.exact
+                ))
+                .in_doc(d)
+                .on(ann.id),
+            ),
+        }
+    }
+    if let Some(review) = &ann.reanchor {
+        let quote = ann.anchor().map_or("", |a| a.quote.exact.as_str());
+        out.push(
+            Problem::warning(match review.kind {
+                super::reanchor::ReviewKind::NeedsReview => format!(
+                    "\"{quote}\" needs review after its source changed: {} proposed places; its old place is kept",
+                    review.candidates.len()
+                ),
+                super::reanchor::ReviewKind::Orphaned => format!(
+                    "\"{quote}\" was not found in its changed source (orphaned); its old place is kept"
+                ),
+            })
+            .in_doc(d)
+            .on(ann.id),
+        );
+    }
+    if let Some(anchor) = ann.anchor() {
+        let ordered = anchor.fragments.windows(2).all(|w| w[0].end <= w[1].start);
+        if anchor.fragments.is_empty() || anchor.fragments.iter().any(|s| s.is_empty()) || !ordered
+        {
+            out.push(err(
+                "anchor fragments must be non-empty, sorted and disjoint".into(),
+            ));
+        }
+    }
+    for (attr, value) in &ann.attributes {
+        match schema.attribute(attr) {
+            None => out.push(err(format!("unknown attribute \"{attr}\""))),
+            Some(def) if !def.applies_to.is_empty() && !def.applies_to.contains(ann.type_id()) => {
+                out.push(err(format!(
+                    "attribute \"{attr}\" does not apply to type \"{}\"",
+                    ann.type_id()
+                )));
+            }
+            Some(def) => {
+                use super::annotation::AttrValue as V;
+                use super::schema::AttrKind as K;
+                let fits = match (&def.kind, value) {
+                    (K::Choice(opts), V::Choice(c)) => opts.contains(c),
+                    (K::Number, V::Number(n)) if !n.is_finite() => {
+                        out.push(err(format!(
+                            "attribute \"{attr}\" holds {value}, which is not a finite number"
+                        )));
+                        continue;
+                    }
+                    (K::Text, V::Text(_)) | (K::Number, V::Number(_)) | (K::YesNo, V::YesNo(_)) => {
+                        true
+                    }
+                    (K::Date, V::Date(d)) => d.validate().is_ok(),
+                    _ => false,
+                };
+                if !fits {
+                    out.push(err(format!(
+                        "attribute \"{attr}\" has value \"{value}\" of the wrong kind"
+                    )));
+                }
+            }
+        }
+    }
+    match &ann.body {
+        Body::Mention(m) => {
+            if schema.entity(&m.type_id).is_none() {
+                out.push(err(format!(
+                    "mention has unknown entity type \"{}\"",
+                    m.type_id
+                )));
+            }
+            if let Some(e) = m.entry {
+                match view.entry(e) {
+                    None => out.push(err(format!("mention links to missing registry entry {e}"))),
+                    Some(entry) if entry.type_id != m.type_id => out.push(
+                        Problem::warning(format!(
+                            "mention \"{}\" is a {} but links to \"{}\", a {}",
+                            m.anchor.quote.exact,
+                            schema.label(&m.type_id),
+                            entry.name,
+                            schema.label(&entry.type_id)
+                        ))
+                        .in_doc(d)
+                        .on(ann.id),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            if let Some(date) = &m.date
+                && let Err(e) = date.validate()
+            {
+                out.push(err(format!("date of \"{}\": {e}", m.anchor.quote.exact)));
+            }
+        }
+        Body::Event(ev) => {
+            let Some(ty) = schema.event(&ev.type_id) else {
+                out.push(err(format!("event has unknown type \"{}\"", ev.type_id)));
+                return;
+            };
+            for (role, fillers) in &ev.roles {
+                let Some(slot) = ty.role(role) else {
+                    out.push(err(format!("{} has no role \"{role}\"", ty.label)));
+                    continue;
+                };
+                if slot.max.is_some_and(|max| fillers.len() > max as usize) {
+                    out.push(err(format!(
+                        "{} role \"{}\" takes {} but has {} fillers",
+                        ty.label,
+                        slot.label,
+                        slot.cardinality(),
+                        fillers.len()
+                    )));
+                }
+                for f in fillers {
+                    check_target(
+                        view,
+                        d,
+                        ann.id,
+                        f,
+                        &slot.fillers,
+                        &|| format!("{} role \"{}\"", ty.label, slot.label),
+                        out,
+                    );
+                }
+            }
+            for slot in &ty.roles {
+                let n = ev.roles.get(&slot.id).map_or(0, Vec::len);
+                if n < slot.min as usize {
+                    out.push(err(format!(
+                        "{} is missing required role \"{}\" ({})",
+                        ty.label,
+                        slot.label,
+                        slot.cardinality()
+                    )));
+                }
+            }
+            if let Some(date) = &ev.date
+                && let Err(e) = date.validate()
+            {
+                out.push(err(format!("date of {}: {e}", ty.label)));
+            }
+        }
+        Body::Relation(r) => {
+            let Some(ty) = schema.relation(&r.type_id) else {
+                out.push(err(format!("relation has unknown type \"{}\"", r.type_id)));
+                return;
+            };
+            check_target(
+                view,
+                d,
+                ann.id,
+                &r.from,
+                &ty.from,
+                &|| format!("{} (from)", ty.label),
+                out,
+            );
+            check_target(
+                view,
+                d,
+                ann.id,
+                &r.to,
+                &ty.to,
+                &|| format!("{} (to)", ty.label),
+                out,
+            );
+        }
+    }
+}
+
 fn check_target(
-    project: &Project,
+    view: &impl View,
     doc: DocId,
     ann: AnnId,
     target: &Target,
@@ -287,7 +329,13 @@ fn check_target(
         out.push(err(format!("{what} points at its own annotation")));
         return;
     }
-    let Some(ty) = project.target_type(doc, target) else {
+    let found = match target {
+        Target::Annotation(a) => view
+            .annotation(doc, *a)
+            .map(|x| (x.type_id(), x.as_relation().is_some())),
+        Target::Entry(e) => view.entry(*e).map(|x| (&x.type_id, false)),
+    };
+    let Some((ty, is_relation)) = found else {
         let what = what();
         out.push(err(match target {
             Target::Annotation(a) => {
@@ -297,17 +345,14 @@ fn check_target(
         }));
         return;
     };
-    if let Target::Annotation(a) = target
-        && project
-            .annotation(doc, *a)
-            .is_some_and(|x| x.as_relation().is_some())
-    {
+    if is_relation {
         let what = what();
         out.push(err(format!("{what} points at a relation")));
         return;
     }
+    let schema = view.schema();
     if !allowed.is_empty() && !allowed.contains(ty) {
-        let kind = match project.schema.kind_of(ty) {
+        let kind = match schema.kind_of(ty) {
             Some(TypeKind::Entity) | None => "",
             Some(TypeKind::Event) => " event",
             Some(TypeKind::Relation) => " relation",
@@ -315,10 +360,10 @@ fn check_target(
         let what = what();
         out.push(err(format!(
             "{what} may not be filled by a {}{kind} (allowed: {})",
-            project.schema.label(ty),
+            schema.label(ty),
             allowed
                 .iter()
-                .map(|s| project.schema.label(s))
+                .map(|s| schema.label(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         )));
@@ -449,5 +494,28 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].severity, Severity::Warning);
         assert!(problems[0].message.contains("flagged for review"));
+    }
+
+    #[test]
+    fn non_finite_numbers_are_errors() {
+        use crate::model::annotation::AttrValue;
+        let (mut p, doc, place) = fixture();
+        let mut q = place.clone();
+        q.id = AnnId::new();
+        q.set_type_id(Slug::new("quantity"));
+        q.attributes
+            .insert(Slug::new("count"), AttrValue::Number(f64::NAN));
+        add(&mut p, doc, q);
+        let m = messages(&p);
+        assert!(
+            m.iter()
+                .any(|m| m == "attribute \"count\" holds NaN, which is not a finite number"),
+            "{m:?}"
+        );
+        assert!(
+            validate(&p)
+                .iter()
+                .any(|x| x.severity == Severity::Error && x.message.contains("finite"))
+        );
     }
 }

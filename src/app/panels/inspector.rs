@@ -4,7 +4,7 @@
 use super::View;
 use crate::app::{AppState, Command, Focus, Message, Queue};
 use crate::model::annotation::{AttrValue, Certainty};
-use crate::model::ops::tagging;
+use crate::model::ops::events;
 use crate::model::registry::AliasKind;
 use crate::model::schema::{AttrKind, TypeKind};
 use crate::model::{AnnId, Annotation, DocId, EntryId, Project};
@@ -302,7 +302,7 @@ impl Inspector {
                 }
             });
         if cert != ann.cert
-            && let Ok(tx) = tagging::update(p, doc, ann.id, "Change certainty", |a| a.cert = cert)
+            && let Ok(tx) = events::set_certainty(p, doc, ann.id, cert)
         {
             cmds.push(Message::Apply(tx));
         }
@@ -340,7 +340,7 @@ impl Inspector {
                     }
                     let new = v.map(AttrValue::Choice);
                     if picked && new != cur {
-                        cmds.push_opt(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                        cmds.push_opt(attr_tx(p, doc, ann.id, &def.id, new, &mut st.status));
                     }
                 }
                 AttrKind::YesNo => {
@@ -351,8 +351,8 @@ impl Inspector {
                             doc,
                             ann.id,
                             &def.id,
-                            &def.label,
                             Some(AttrValue::YesNo(b)),
+                            &mut st.status,
                         ));
                     }
                 }
@@ -395,7 +395,14 @@ impl Inspector {
                             if new.is_none() && !v.is_empty() {
                                 st.status = format!("“{v}” is not a valid {}", def.label);
                             } else {
-                                cmds.push_opt(attr_tx(p, doc, ann.id, &def.id, &def.label, new));
+                                cmds.push_opt(attr_tx(
+                                    p,
+                                    doc,
+                                    ann.id,
+                                    &def.id,
+                                    new,
+                                    &mut st.status,
+                                ));
                             }
                         }
                     }
@@ -437,7 +444,7 @@ impl Inspector {
                 .labelled_by(l.id);
             if r.lost_focus() && *buf != ann.note {
                 let note = buf.clone();
-                if let Ok(tx) = tagging::update(p, doc, ann.id, "Edit note", |a| a.note = note) {
+                if let Ok(tx) = events::set_note(p, doc, ann.id, &note) {
                     cmds.push(Message::Apply(tx));
                 }
             }
@@ -451,17 +458,12 @@ fn attr_tx(
     doc: DocId,
     ann: AnnId,
     id: &crate::model::Slug,
-    label: &str,
     value: Option<AttrValue>,
+    status: &mut String,
 ) -> Option<Message> {
-    tagging::update(p, doc, ann, &format!("Set {label}"), |a| match value {
-        Some(v) => {
-            a.attributes.insert(id.clone(), v);
-        }
-        None => {
-            a.attributes.remove(id);
-        }
-    })
-    .ok()
-    .map(Message::Apply)
+    events::set_attribute(p, doc, ann, id, value)
+        .map_err(|e| *status = e.to_string())
+        .ok()
+        .filter(|tx| !tx.is_empty())
+        .map(Message::Apply)
 }

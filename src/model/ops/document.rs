@@ -1,31 +1,21 @@
 //! Editing a document's metadata: title, status and archival description.
 
-use crate::model::date::{DateError, NormalizedDate};
+use super::error::OpError;
+use crate::model::date::NormalizedDate;
 use crate::model::document::{ArchivalMeta, DocStatus, DocumentMeta};
 use crate::model::edit::{Edit, Transaction};
 use crate::model::ids::DocId;
 use crate::model::project::Project;
-use thiserror::Error;
 
-/// Why a metadata edit is not allowed.
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum DocumentError {
-    #[error("document {0} is not in the project")]
-    NoDocument(DocId),
-    #[error("a document needs a title")]
-    EmptyTitle,
-    #[error("the document's date is not valid: {0}")]
-    Date(#[from] DateError),
-    #[error("\"{0}\" is not a web address; it must start with http:// or https://")]
-    BadUrl(String),
-}
+/// Former name of [`OpError`] for metadata edits.
+pub type DocumentError = OpError;
 
-fn meta_of(project: &Project, doc: DocId) -> Result<&DocumentMeta, DocumentError> {
+fn meta_of(project: &Project, doc: DocId) -> Result<&DocumentMeta, OpError> {
     project
         .documents
         .get(&doc)
         .map(|d| &d.meta)
-        .ok_or(DocumentError::NoDocument(doc))
+        .ok_or(OpError::NoDocument(doc))
 }
 
 fn meta_tx(label: String, before: &DocumentMeta, after: DocumentMeta) -> Transaction {
@@ -41,7 +31,7 @@ fn meta_tx(label: String, before: &DocumentMeta, after: DocumentMeta) -> Transac
 
 /// Checks and tidies archival fields: each trimmed, the URL http(s), the date ISO 8601
 /// (an empty date becomes none).
-pub fn check_archival(mut a: ArchivalMeta) -> Result<ArchivalMeta, DocumentError> {
+pub fn check_archival(mut a: ArchivalMeta) -> Result<ArchivalMeta, OpError> {
     for field in [
         &mut a.archive,
         &mut a.collection,
@@ -57,7 +47,7 @@ pub fn check_archival(mut a: ArchivalMeta) -> Result<ArchivalMeta, DocumentError
         }
     }
     if !(a.url.is_empty() || a.url.starts_with("http://") || a.url.starts_with("https://")) {
-        return Err(DocumentError::BadUrl(a.url));
+        return Err(OpError::BadUrl(a.url));
     }
     if let Some(d) = &a.date {
         d.validate()?;
@@ -71,7 +61,7 @@ pub fn set_archival(
     project: &Project,
     doc: DocId,
     archival: ArchivalMeta,
-) -> Result<Transaction, DocumentError> {
+) -> Result<Transaction, OpError> {
     let meta = meta_of(project, doc)?;
     let mut after = meta.clone();
     after.archival = check_archival(archival)?;
@@ -87,7 +77,7 @@ pub fn set_status(
     project: &Project,
     doc: DocId,
     status: DocStatus,
-) -> Result<Transaction, DocumentError> {
+) -> Result<Transaction, OpError> {
     let meta = meta_of(project, doc)?;
     let mut after = meta.clone();
     after.status = status;
@@ -99,11 +89,11 @@ pub fn set_status(
 }
 
 /// Renames the document.
-pub fn set_title(project: &Project, doc: DocId, title: &str) -> Result<Transaction, DocumentError> {
+pub fn set_title(project: &Project, doc: DocId, title: &str) -> Result<Transaction, OpError> {
     let meta = meta_of(project, doc)?;
     let title = title.trim();
     if title.is_empty() {
-        return Err(DocumentError::EmptyTitle);
+        return Err(OpError::EmptyName("a document"));
     }
     let mut after = meta.clone();
     after.title = title.to_owned();
@@ -121,11 +111,11 @@ pub fn set_metadata(
     title: &str,
     status: DocStatus,
     archival: ArchivalMeta,
-) -> Result<Transaction, DocumentError> {
+) -> Result<Transaction, OpError> {
     let meta = meta_of(project, doc)?;
     let title = title.trim();
     if title.is_empty() {
-        return Err(DocumentError::EmptyTitle);
+        return Err(OpError::EmptyName("a document"));
     }
     let mut after = meta.clone();
     after.title = title.to_owned();
@@ -198,16 +188,16 @@ mod tests {
         };
         assert!(matches!(
             set_archival(&p, doc, bad_date),
-            Err(DocumentError::Date(_))
+            Err(OpError::Date(_))
         ));
         assert_eq!(
             set_title(&p, doc, "  ").unwrap_err(),
-            DocumentError::EmptyTitle
+            OpError::EmptyName("a document")
         );
         let ghost = DocId::new();
         assert_eq!(
             set_status(&p, ghost, DocStatus::Done).unwrap_err(),
-            DocumentError::NoDocument(ghost)
+            OpError::NoDocument(ghost)
         );
     }
 }

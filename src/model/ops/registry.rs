@@ -2,74 +2,31 @@
 //! entries that are one, splitting one that is two; searching, sorting and filtering it;
 //! and the data of an entry's page.
 
-use super::events::{event_date, new_errors, rewrite};
+use super::core::{self, rewrite};
+use super::error::OpError;
 use crate::model::annotation::{Annotation, Body, Target};
-use crate::model::date::NormalizedDate;
 use crate::model::edit::{Edit, Transaction};
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
 use crate::model::project::Project;
-use crate::model::registry::{Alias, AliasKind, Authority, AuthorityId, Entry, fold};
-use std::collections::{BTreeMap, BTreeSet};
-use thiserror::Error;
+use crate::model::registry::{Alias, AliasKind, Authority, AuthorityId, Entry};
 
-/// Why a registry action is not allowed.
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum RegistryError {
-    #[error("registry entry {0} does not exist")]
-    NoEntry(EntryId),
-    #[error("\"{0}\" is not an entity type in the schema")]
-    NotEntityType(Slug),
-    #[error("a name cannot be empty")]
-    EmptyName,
-    #[error("\"{entry}\" already has the name \"{name}\" ({kind})")]
-    DuplicateAlias {
-        entry: String,
-        name: String,
-        kind: String,
-    },
-    #[error("\"{entry}\" has no alias number {index}")]
-    NoAlias { entry: String, index: usize },
-    #[error("\"{entry}\" has no authority id number {index}")]
-    NoAuthority { entry: String, index: usize },
-    #[error("\"{id}\" is not a {scheme} id; expected {expected}")]
-    BadAuthorityId {
-        scheme: String,
-        id: String,
-        expected: &'static str,
-    },
-    #[error("\"{entry}\" already has {scheme} id {id}")]
-    DuplicateAuthority {
-        entry: String,
-        scheme: String,
-        id: String,
-    },
-    #[error("an entry cannot be merged with itself")]
-    SameEntry,
-    #[error(
-        "cannot merge \"{keep}\" ({keep_type}) with \"{absorb}\" ({absorb_type}): types differ"
-    )]
-    TypesDiffer {
-        keep: String,
-        keep_type: String,
-        absorb: String,
-        absorb_type: String,
-    },
-    #[error("mention {0} is not linked to the entry being split")]
-    MentionNotOfEntry(AnnId),
-    #[error("a split must move at least one mention, alias or authority id")]
-    NothingToSplit,
-    #[error("this would make {count} annotation(s) invalid; first: {first}")]
-    WouldInvalidate { count: usize, first: String },
+pub use crate::model::query::registry::{
+    AliasRow, AuthorityRow, DocMentions, EntryPage, EventRow, MentionRow, RegistryQuery,
+    RegistryRow, RelationRow, SortBy, entry_page, query, query_counted,
+};
+use std::collections::BTreeSet;
+
+/// Former name of [`OpError`] for registry actions.
+pub type RegistryError = OpError;
+
+fn entry_of(project: &Project, id: EntryId) -> Result<&Entry, OpError> {
+    core::entry(project, id)
 }
 
-fn entry_of(project: &Project, id: EntryId) -> Result<&Entry, RegistryError> {
-    project.registry.get(&id).ok_or(RegistryError::NoEntry(id))
-}
-
-fn name_of(name: &str) -> Result<String, RegistryError> {
+fn name_of(name: &str) -> Result<String, OpError> {
     let n = name.trim();
     if n.is_empty() {
-        Err(RegistryError::EmptyName)
+        Err(OpError::EmptyName("an entry"))
     } else {
         Ok(n.to_owned())
     }
@@ -88,9 +45,9 @@ pub fn create_entry(
     project: &Project,
     type_id: &Slug,
     name: &str,
-) -> Result<(Transaction, EntryId), RegistryError> {
+) -> Result<(Transaction, EntryId), OpError> {
     if project.schema.entity(type_id).is_none() {
-        return Err(RegistryError::NotEntityType(type_id.clone()));
+        return Err(OpError::unknown_entity_type(type_id));
     }
     let name = name_of(name)?;
     let entry = Entry::new(type_id.clone(), name.clone());
@@ -105,7 +62,7 @@ pub fn rename_entry(
     id: EntryId,
     name: &str,
     keep_old_as_alias: bool,
-) -> Result<Transaction, RegistryError> {
+) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     let name = name_of(name)?;
     let mut after = e.clone();
@@ -124,11 +81,7 @@ pub fn rename_entry(
 }
 
 /// Sets an entry's note.
-pub fn set_entry_note(
-    project: &Project,
-    id: EntryId,
-    note: &str,
-) -> Result<Transaction, RegistryError> {
+pub fn set_entry_note(project: &Project, id: EntryId, note: &str) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     let mut after = e.clone();
     after.note = note.to_owned();
@@ -141,10 +94,10 @@ pub fn set_entry_type(
     project: &Project,
     id: EntryId,
     type_id: &Slug,
-) -> Result<Transaction, RegistryError> {
+) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     if project.schema.entity(type_id).is_none() {
-        return Err(RegistryError::NotEntityType(type_id.clone()));
+        return Err(OpError::unknown_entity_type(type_id));
     }
     let old = e.type_id.clone();
     let mut after = e.clone();
@@ -154,10 +107,23 @@ pub fn set_entry_type(
         e,
         after,
     );
+    // One pass: the documents that name the entry; only there can anything change or break.
+    let scope: BTreeSet<DocId> = project
+        .documents
+        .values()
+        .filter(|d| {
+            d.annotations
+                .values()
+                .any(|a| a.points_at(|t| *t == Target::Entry(id)))
+        })
+        .map(|d| d.id())
+        .collect();
     tx.edits.extend(rewrite(
         project,
         BTreeSet::new(),
         &BTreeSet::new(),
+        Some(&scope),
+        |a| a.as_mention().is_some_and(|m| m.entry == Some(id)),
         |_, a| {
             if let Body::Mention(m) = &mut a.body
                 && m.entry == Some(id)
@@ -167,18 +133,8 @@ pub fn set_entry_type(
             }
         },
     ));
-    check(project, tx)
-}
-
-fn check(project: &Project, tx: Transaction) -> Result<Transaction, RegistryError> {
-    let worse = new_errors(project, &tx);
-    match worse.first() {
-        None => Ok(tx),
-        Some(first) => Err(RegistryError::WouldInvalidate {
-            count: worse.len(),
-            first: first.clone(),
-        }),
-    }
+    core::refuse_new_errors_in(project, &tx, Some(&scope))?;
+    Ok(tx)
 }
 
 /// Adds an alias; refused when the entry already has that name with that kind, or it is
@@ -189,18 +145,18 @@ pub fn add_alias(
     name: &str,
     kind: AliasKind,
     note: &str,
-) -> Result<Transaction, RegistryError> {
+) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     let name = name_of(name)?;
     if e.name == name {
-        return Err(RegistryError::DuplicateAlias {
+        return Err(OpError::DuplicateAlias {
             entry: e.name.clone(),
             name,
             kind: "its canonical name".into(),
         });
     }
     if e.aliases.iter().any(|a| a.name == name && a.kind == kind) {
-        return Err(RegistryError::DuplicateAlias {
+        return Err(OpError::DuplicateAlias {
             entry: e.name.clone(),
             name,
             kind: kind.label().to_lowercase(),
@@ -221,11 +177,12 @@ pub fn edit_alias(
     id: EntryId,
     index: usize,
     alias: Alias,
-) -> Result<Transaction, RegistryError> {
+) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     if index >= e.aliases.len() {
-        return Err(RegistryError::NoAlias {
+        return Err(OpError::NoItem {
             entry: e.name.clone(),
+            what: "alias",
             index,
         });
     }
@@ -236,7 +193,7 @@ pub fn edit_alias(
             .enumerate()
             .any(|(i, a)| i != index && a.name == name && a.kind == alias.kind)
     {
-        return Err(RegistryError::DuplicateAlias {
+        return Err(OpError::DuplicateAlias {
             entry: e.name.clone(),
             name,
             kind: alias.kind.label().to_lowercase(),
@@ -248,15 +205,12 @@ pub fn edit_alias(
 }
 
 /// Removes alias number `index`.
-pub fn remove_alias(
-    project: &Project,
-    id: EntryId,
-    index: usize,
-) -> Result<Transaction, RegistryError> {
+pub fn remove_alias(project: &Project, id: EntryId, index: usize) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     if index >= e.aliases.len() {
-        return Err(RegistryError::NoAlias {
+        return Err(OpError::NoItem {
             entry: e.name.clone(),
+            what: "alias",
             index,
         });
     }
@@ -297,7 +251,7 @@ fn authority_shape(scheme: &Authority, s: &str) -> Result<(), &'static str> {
 
 /// Reads an authority id typed or pasted by the user: the bare id ("Q855", "q855") or a
 /// URL of the scheme ("https://www.wikidata.org/wiki/Q855").
-pub fn parse_authority(scheme: Authority, input: &str) -> Result<AuthorityId, RegistryError> {
+pub fn parse_authority(scheme: Authority, input: &str) -> Result<AuthorityId, OpError> {
     let raw = input.trim();
     let norm = |s: &str| match scheme {
         Authority::Wikidata => s.to_ascii_uppercase(),
@@ -314,7 +268,7 @@ pub fn parse_authority(scheme: Authority, input: &str) -> Result<AuthorityId, Re
     };
     match candidate {
         Some(id) if authority_shape(&scheme, &id).is_ok() => Ok(AuthorityId { scheme, id }),
-        _ => Err(RegistryError::BadAuthorityId {
+        _ => Err(OpError::BadAuthorityId {
             scheme: scheme.as_str().to_owned(),
             id: raw.to_owned(),
             expected: authority_shape(&scheme, "").err().unwrap_or("an id"),
@@ -328,11 +282,11 @@ pub fn add_authority(
     id: EntryId,
     scheme: Authority,
     input: &str,
-) -> Result<Transaction, RegistryError> {
+) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     let auth = parse_authority(scheme, input)?;
     if e.authority.contains(&auth) {
-        return Err(RegistryError::DuplicateAuthority {
+        return Err(OpError::DuplicateAuthority {
             entry: e.name.clone(),
             scheme: auth.scheme.as_str().to_owned(),
             id: auth.id,
@@ -349,11 +303,12 @@ pub fn remove_authority(
     project: &Project,
     id: EntryId,
     index: usize,
-) -> Result<Transaction, RegistryError> {
+) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
     if index >= e.authority.len() {
-        return Err(RegistryError::NoAuthority {
+        return Err(OpError::NoItem {
             entry: e.name.clone(),
+            what: "authority id",
             index,
         });
     }
@@ -368,9 +323,16 @@ pub fn remove_authority(
 
 /// Deletes an entry: its mentions stay but are unlinked, role fillers naming it are dropped
 /// and relations with it as an argument are deleted.
-pub fn delete_entry(project: &Project, id: EntryId) -> Result<Transaction, RegistryError> {
+pub fn delete_entry(project: &Project, id: EntryId) -> Result<Transaction, OpError> {
     let e = entry_of(project, id)?;
-    let edits = rewrite(project, BTreeSet::new(), &BTreeSet::from([id]), |_, _| {});
+    let edits = rewrite(
+        project,
+        BTreeSet::new(),
+        &BTreeSet::from([id]),
+        None,
+        |_| false,
+        |_, _| {},
+    );
     Ok(Transaction {
         label: format!("Delete entry {}", e.name),
         edits,
@@ -397,14 +359,14 @@ pub fn merge_entries(
     project: &Project,
     keep: EntryId,
     absorb: EntryId,
-) -> Result<(Transaction, MergeSummary), RegistryError> {
+) -> Result<(Transaction, MergeSummary), OpError> {
     if keep == absorb {
-        return Err(RegistryError::SameEntry);
+        return Err(OpError::SameEntry);
     }
     let k = entry_of(project, keep)?;
     let a = entry_of(project, absorb)?;
     if k.type_id != a.type_id {
-        return Err(RegistryError::TypesDiffer {
+        return Err(OpError::TypesDiffer {
             keep: k.name.clone(),
             keep_type: project.schema.label(&k.type_id).to_owned(),
             absorb: a.name.clone(),
@@ -450,10 +412,17 @@ pub fn merge_entries(
             format!("{}\n\n{}", merged.note, a.note)
         };
     }
+    // One pass over the project: the documents that name `absorb`, and the relations
+    // between the two entries.
     let pair = [Target::Entry(keep), Target::Entry(absorb)];
     let mut doomed = BTreeSet::new();
+    let mut scope = BTreeSet::new();
     for doc in project.documents.values() {
         for ann in doc.annotations.values() {
+            if !ann.points_at(|t| *t == Target::Entry(absorb)) {
+                continue;
+            }
+            scope.insert(doc.id());
             if let Some(r) = ann.as_relation()
                 && pair.contains(&r.from)
                 && pair.contains(&r.to)
@@ -474,6 +443,8 @@ pub fn merge_entries(
         project,
         doomed,
         &BTreeSet::from([absorb]),
+        Some(&scope),
+        |ann| ann.points_at(|t| *t == Target::Entry(absorb)),
         |_, ann| match &mut ann.body {
             Body::Mention(m) => {
                 if m.entry == Some(absorb) {
@@ -525,21 +496,23 @@ pub fn split_entry(
     project: &Project,
     source: EntryId,
     split: &Split,
-) -> Result<(Transaction, EntryId), RegistryError> {
+) -> Result<(Transaction, EntryId), OpError> {
     let s = entry_of(project, source)?;
     let name = name_of(&split.name)?;
     if split.mentions.is_empty() && split.aliases.is_empty() && split.authority.is_empty() {
-        return Err(RegistryError::NothingToSplit);
+        return Err(OpError::NothingToSplit);
     }
     if let Some(&index) = split.aliases.iter().find(|&&i| i >= s.aliases.len()) {
-        return Err(RegistryError::NoAlias {
+        return Err(OpError::NoItem {
             entry: s.name.clone(),
+            what: "alias",
             index,
         });
     }
     if let Some(&index) = split.authority.iter().find(|&&i| i >= s.authority.len()) {
-        return Err(RegistryError::NoAuthority {
+        return Err(OpError::NoItem {
             entry: s.name.clone(),
+            what: "authority id",
             index,
         });
     }
@@ -550,7 +523,7 @@ pub fn split_entry(
             .and_then(Annotation::as_mention)
             .is_some_and(|m| m.entry == Some(source));
         if !linked {
-            return Err(RegistryError::MentionNotOfEntry(ann));
+            return Err(OpError::MentionNotOfEntry(ann));
         }
         moved.insert((doc, ann));
     }
@@ -599,305 +572,6 @@ pub fn split_entry(
     Ok((tx, new_id))
 }
 
-/// How registry rows are ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SortBy {
-    /// Best match first (then most mentions, then name); by name when there is no search.
-    #[default]
-    Relevance,
-    /// Alphabetical, ignoring case and diacritics.
-    Name,
-    /// Most mentions first, then by name.
-    MentionCount,
-}
-
-impl SortBy {
-    pub const ALL: [SortBy; 3] = [Self::Relevance, Self::Name, Self::MentionCount];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Relevance => "Best match",
-            Self::Name => "Name",
-            Self::MentionCount => "Mentions",
-        }
-    }
-}
-
-/// A search of the registry.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RegistryQuery {
-    /// Matched against names and aliases with [`Entry::match_score`]; empty matches all.
-    pub text: String,
-    /// Entity types to show; empty shows all.
-    pub types: Vec<Slug>,
-    pub sort: SortBy,
-}
-
-/// One row of the registry list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RegistryRow {
-    pub id: EntryId,
-    pub name: String,
-    pub type_id: Slug,
-    pub mentions: usize,
-    /// How well the search text matched (0 with no search).
-    pub score: u32,
-}
-
-/// The entries matching `q`, in its order.
-pub fn query(project: &Project, q: &RegistryQuery) -> Vec<RegistryRow> {
-    query_counted(project, q, &project.mention_counts())
-}
-
-/// [`query`] with mention counts the caller already has (from
-/// [`Project::mention_counts`], cached between changes).
-pub fn query_counted(
-    project: &Project,
-    q: &RegistryQuery,
-    counts: &BTreeMap<EntryId, usize>,
-) -> Vec<RegistryRow> {
-    let mut rows: Vec<(String, RegistryRow)> = project
-        .registry
-        .values()
-        .filter(|e| q.types.is_empty() || q.types.contains(&e.type_id))
-        .filter_map(|e| {
-            let score = e.match_score(&q.text)?;
-            Some((
-                fold(&e.name),
-                RegistryRow {
-                    id: e.id,
-                    name: e.name.clone(),
-                    type_id: e.type_id.clone(),
-                    mentions: counts.get(&e.id).copied().unwrap_or(0),
-                    score,
-                },
-            ))
-        })
-        .collect();
-    let by_name = |a: &(String, RegistryRow), b: &(String, RegistryRow)| {
-        a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id))
-    };
-    match q.sort {
-        SortBy::Name => rows.sort_by(by_name),
-        SortBy::MentionCount => {
-            rows.sort_by(|a, b| b.1.mentions.cmp(&a.1.mentions).then(by_name(a, b)));
-        }
-        SortBy::Relevance => rows.sort_by(|a, b| {
-            b.1.score
-                .cmp(&a.1.score)
-                .then(b.1.mentions.cmp(&a.1.mentions))
-                .then(by_name(a, b))
-        }),
-    }
-    rows.into_iter().map(|(_, r)| r).collect()
-}
-
-/// An alias on an entry page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AliasRow {
-    pub name: String,
-    pub kind: AliasKind,
-    /// "Cover name".
-    pub kind_label: &'static str,
-    pub note: String,
-}
-
-/// An authority id on an entry page, with its URL when the scheme has one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuthorityRow {
-    pub scheme: String,
-    pub id: String,
-    pub url: Option<String>,
-}
-
-/// One mention on an entry page.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MentionRow {
-    pub ann: AnnId,
-    /// The quoted text.
-    pub text: String,
-    /// Where it starts, as a code-point offset.
-    pub start: usize,
-    /// The 1-based line it starts on, when the document has text.
-    pub line: Option<usize>,
-}
-
-/// A document's mentions of an entry, in text order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DocMentions {
-    pub doc: DocId,
-    pub title: String,
-    pub mentions: Vec<MentionRow>,
-}
-
-/// An event an entry takes part in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventRow {
-    pub doc: DocId,
-    pub ann: AnnId,
-    /// "Meeting: resumed" or "Communication".
-    pub label: String,
-    /// Labels of the roles the entry fills, directly or through a mention.
-    pub roles: Vec<String>,
-    pub date: Option<NormalizedDate>,
-}
-
-/// A relation an entry is an argument of.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RelationRow {
-    pub doc: DocId,
-    pub ann: AnnId,
-    /// "Li Kenong — Member of — Chinese People's Volunteers".
-    pub label: String,
-}
-
-/// Everything an entry page shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EntryPage {
-    pub id: EntryId,
-    pub name: String,
-    pub type_id: Slug,
-    pub type_label: String,
-    pub note: String,
-    pub aliases: Vec<AliasRow>,
-    pub authority: Vec<AuthorityRow>,
-    /// Documents in title order, each with at least one mention.
-    pub mentions: Vec<DocMentions>,
-    pub mention_count: usize,
-    /// Events by date (undated last), then document and id.
-    pub events: Vec<EventRow>,
-    pub relations: Vec<RelationRow>,
-}
-
-/// The data of the page of entry `id`.
-pub fn entry_page(project: &Project, id: EntryId) -> Result<EntryPage, RegistryError> {
-    let e = entry_of(project, id)?;
-    let schema = &project.schema;
-    let names_entry = |doc: DocId, t: &Target| match t {
-        Target::Entry(x) => *x == id,
-        Target::Annotation(a) => project
-            .annotation(doc, *a)
-            .and_then(Annotation::as_mention)
-            .is_some_and(|m| m.entry == Some(id)),
-    };
-    let mut mentions = Vec::new();
-    for doc in project.documents.values() {
-        let mut rows: Vec<MentionRow> = doc
-            .annotations
-            .values()
-            .filter_map(|a| {
-                let m = a.as_mention().filter(|m| m.entry == Some(id))?;
-                let start = m.anchor.extent().start;
-                Some(MentionRow {
-                    ann: a.id,
-                    text: m.anchor.quote.exact.clone(),
-                    start,
-                    line: doc.text.as_ref().map(|t| t.line_of(start) + 1),
-                })
-            })
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        rows.sort_by_key(|r| (r.start, r.ann));
-        mentions.push(DocMentions {
-            doc: doc.id(),
-            title: doc.meta.title.clone(),
-            mentions: rows,
-        });
-    }
-    mentions.sort_by(|a, b| a.title.cmp(&b.title).then(a.doc.cmp(&b.doc)));
-    let mention_count = mentions.iter().map(|d| d.mentions.len()).sum();
-    let mut events = Vec::new();
-    let mut relations = Vec::new();
-    for (doc, ann) in project.events_involving(id) {
-        let Some(ev) = project.annotation(doc, ann).and_then(Annotation::as_event) else {
-            continue;
-        };
-        let ty = schema.event(&ev.type_id);
-        let roles = ev
-            .roles
-            .iter()
-            .filter(|(_, fillers)| fillers.iter().any(|t| names_entry(doc, t)))
-            .map(|(r, _)| {
-                ty.and_then(|t| t.role(r))
-                    .map_or_else(|| r.to_string(), |s| s.label.clone())
-            })
-            .collect();
-        events.push(EventRow {
-            doc,
-            ann,
-            label: project.target_label(doc, &Target::Annotation(ann)),
-            roles,
-            date: event_date(project, doc, ev).map(|d| d.date),
-        });
-    }
-    events.sort_by(|a, b| {
-        let key = |r: &EventRow| {
-            r.date
-                .as_ref()
-                .and_then(|d| d.sort_key().map(str::to_owned))
-        };
-        match (key(a), key(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then(a.doc.cmp(&b.doc))
-        .then(a.ann.cmp(&b.ann))
-    });
-    for doc in project.documents.values() {
-        let d = doc.id();
-        for ann in doc.annotations.values() {
-            if let Some(r) = ann.as_relation()
-                && (names_entry(d, &r.from) || names_entry(d, &r.to))
-            {
-                relations.push(RelationRow {
-                    doc: d,
-                    ann: ann.id,
-                    label: format!(
-                        "{} — {} — {}",
-                        project.target_label(d, &r.from),
-                        schema.label(&r.type_id),
-                        project.target_label(d, &r.to)
-                    ),
-                });
-            }
-        }
-    }
-    Ok(EntryPage {
-        id,
-        name: e.name.clone(),
-        type_id: e.type_id.clone(),
-        type_label: schema.label(&e.type_id).to_owned(),
-        note: e.note.clone(),
-        aliases: e
-            .aliases
-            .iter()
-            .map(|a| AliasRow {
-                name: a.name.clone(),
-                kind: a.kind,
-                kind_label: a.kind.label(),
-                note: a.note.clone(),
-            })
-            .collect(),
-        authority: e
-            .authority
-            .iter()
-            .map(|a| AuthorityRow {
-                scheme: a.scheme.as_str().to_owned(),
-                id: a.id.clone(),
-                url: a.url(),
-            })
-            .collect(),
-        mentions,
-        mention_count,
-        events,
-        relations,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -933,21 +607,21 @@ mod tests {
         assert_eq!(p.registry[&mao].name, "Mao Zedong");
         assert_eq!(
             create_entry(&p, &"meeting".into(), "x").unwrap_err(),
-            RegistryError::NotEntityType("meeting".into())
+            OpError::unknown_entity_type(&"meeting".into())
         );
         assert_eq!(
             create_entry(&p, &"person".into(), " ").unwrap_err(),
-            RegistryError::EmptyName
+            OpError::EmptyName("an entry")
         );
         let tx = add_alias(&p, mao, "Mao Tse-tung", AliasKind::Transliteration, "").unwrap();
         commit_and_check_undo(&mut p, tx);
         assert!(matches!(
             add_alias(&p, mao, "Mao Tse-tung", AliasKind::Transliteration, ""),
-            Err(RegistryError::DuplicateAlias { .. })
+            Err(OpError::DuplicateAlias { .. })
         ));
         assert!(matches!(
             add_alias(&p, mao, "Mao Zedong", AliasKind::Variant, ""),
-            Err(RegistryError::DuplicateAlias { .. })
+            Err(OpError::DuplicateAlias { .. })
         ));
         let tx = edit_alias(
             &p,
@@ -968,7 +642,7 @@ mod tests {
         commit_and_check_undo(&mut p, tx);
         assert!(matches!(
             remove_alias(&p, mao, 5),
-            Err(RegistryError::NoAlias { index: 5, .. })
+            Err(OpError::NoItem { index: 5, .. })
         ));
         let tx = set_entry_note(&p, mao, "Chairman of the CPC").unwrap();
         commit_and_check_undo(&mut p, tx);
@@ -987,7 +661,7 @@ mod tests {
                 Authority::Wikidata,
                 "https://www.wikidata.org/wiki/Q855"
             ),
-            Err(RegistryError::DuplicateAuthority { .. })
+            Err(OpError::DuplicateAuthority { .. })
         ));
         let tx = add_authority(
             &p,
@@ -1075,7 +749,7 @@ mod tests {
         apply(&mut p, tx);
         assert_eq!(
             merge_entries(&p, stalin, stalin).unwrap_err(),
-            RegistryError::SameEntry
+            OpError::SameEntry
         );
         let (tx, summary) = merge_entries(&p, stalin, filippov).unwrap();
         assert_eq!(
@@ -1125,7 +799,7 @@ mod tests {
         let kaesong = entry(&mut p, "place", "Kaesong");
         assert!(matches!(
             merge_entries(&p, stalin, kaesong),
-            Err(RegistryError::TypesDiffer { .. })
+            Err(OpError::TypesDiffer { .. })
         ));
     }
 
@@ -1177,7 +851,7 @@ mod tests {
         };
         assert_eq!(
             split_entry(&p, kim, &empty).unwrap_err(),
-            RegistryError::NothingToSplit
+            OpError::NothingToSplit
         );
         let wrong = Split {
             name: "X".into(),
@@ -1186,7 +860,7 @@ mod tests {
         };
         assert_eq!(
             split_entry(&p, kim, &wrong).unwrap_err(),
-            RegistryError::MentionNotOfEntry(m1)
+            OpError::MentionNotOfEntry(m1)
         );
         let wrong = Split {
             name: "X".into(),
@@ -1195,7 +869,7 @@ mod tests {
         };
         assert!(matches!(
             split_entry(&p, kim, &wrong),
-            Err(RegistryError::NoAlias { index: 7, .. })
+            Err(OpError::NoItem { index: 7, .. })
         ));
         // Merging back restores the mentions to one entry.
         let (tx, _) = merge_entries(&p, kim, new).unwrap();
@@ -1247,10 +921,7 @@ mod tests {
         let tx = add_filler(&p, doc, meeting, &"place".into(), Target::Annotation(m)).unwrap();
         apply(&mut p, tx);
         let err = set_entry_type(&p, kaesong, &"organization".into()).unwrap_err();
-        assert!(
-            matches!(err, RegistryError::WouldInvalidate { .. }),
-            "{err}"
-        );
+        assert!(matches!(err, OpError::WouldInvalidate { .. }), "{err}");
     }
 
     #[test]
@@ -1347,7 +1018,7 @@ mod tests {
         assert_eq!(page.relations[0].label, "Li Kenong — Member of — CPV");
         assert!(matches!(
             entry_page(&p, EntryId::new()),
-            Err(RegistryError::NoEntry(_))
+            Err(OpError::NoEntry(_))
         ));
     }
 }

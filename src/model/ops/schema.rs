@@ -3,11 +3,13 @@
 //!
 //! Annotations name types, roles and attributes by slug, and slugs never change, so a
 //! rename carries every annotation along. Any edit that changes constraints is checked
-//! against the whole project: it is refused if it would make an existing annotation
-//! invalid. Deleting something in use needs an explicit [`InUse`] policy, and
-//! [`type_usage`] says beforehand everything a deletion would touch.
+//! against every annotation and entry using what it changes (see
+//! [`super::core::refuse_new_errors`]): it is refused if it would make one invalid.
+//! Deleting something in use needs an explicit [`InUse`] policy, and [`type_usage`] says
+//! beforehand everything a deletion would touch.
 
-use super::events::{new_errors, rewrite};
+use super::core::{refuse_new_errors, rewrite};
+use super::error::OpError;
 use crate::model::annotation::{Annotation, Body};
 use crate::model::edit::{Edit, Transaction};
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
@@ -17,7 +19,8 @@ use crate::model::schema::{
     parse_color,
 };
 use std::collections::BTreeSet;
-use thiserror::Error;
+
+pub use crate::model::query::schema::{TypeUsage, type_usage};
 
 /// What to do with the annotations that use something being deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,45 +34,8 @@ pub enum InUse {
     DeleteAnnotations,
 }
 
-/// Why a schema edit is not allowed.
-#[derive(Debug, Error, PartialEq, Eq)]
-pub enum SchemaError {
-    #[error("\"{0}\" is not a type in the schema")]
-    UnknownType(Slug),
-    #[error("{ty} has no role \"{role}\"")]
-    UnknownRole { ty: String, role: Slug },
-    #[error("\"{0}\" is not an attribute in the schema")]
-    UnknownAttribute(Slug),
-    #[error("\"{0}\" is not an entity or event type, so nothing can be restricted to it")]
-    UnknownFillerType(Slug),
-    #[error("a name cannot be empty")]
-    EmptyLabel,
-    #[error("\"{label}\" is already the name of {other}")]
-    DuplicateLabel { label: String, other: String },
-    #[error("\"{0}\" is not a color; use #rrggbb")]
-    BadColor(String),
-    #[error("'{0}' cannot be a hotkey; use a letter or digit")]
-    BadHotkey(char),
-    #[error("hotkey '{key}' is already used by \"{by}\"")]
-    HotkeyTaken { key: char, by: String },
-    #[error("at least {min} and at most {max} is impossible")]
-    BadCardinality { min: u32, max: u32 },
-    #[error("a choice attribute needs at least one choice")]
-    NoChoices,
-    #[error("{what} is in use ({uses}); retype or delete what uses it")]
-    InUse { what: String, uses: String },
-    #[error("cannot move the uses of {what} onto itself")]
-    RetypeToSelf { what: String },
-    #[error("cannot retype {from} to {to}: one is {from_kind}, the other {to_kind}")]
-    RetypeKind {
-        from: String,
-        to: String,
-        from_kind: &'static str,
-        to_kind: &'static str,
-    },
-    #[error("this would make {count} annotation(s) or entries invalid; first: {first}")]
-    WouldInvalidate { count: usize, first: String },
-}
+/// Former name of [`OpError`] for schema edits.
+pub type SchemaError = OpError;
 
 fn kind_name(kind: TypeKind) -> &'static str {
     match kind {
@@ -79,10 +45,8 @@ fn kind_name(kind: TypeKind) -> &'static str {
     }
 }
 
-fn kind_of(schema: &Schema, id: &Slug) -> Result<TypeKind, SchemaError> {
-    schema
-        .kind_of(id)
-        .ok_or_else(|| SchemaError::UnknownType(id.clone()))
+fn kind_of(schema: &Schema, id: &Slug) -> Result<TypeKind, OpError> {
+    schema.kind_of(id).ok_or_else(|| OpError::unknown_type(id))
 }
 
 /// The label, color and hotkey every type kind has.
@@ -139,15 +103,15 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// A trimmed, non-empty type label no other type has.
-fn type_label(s: &Schema, label: &str, except: Option<&Slug>) -> Result<String, SchemaError> {
+fn type_label(s: &Schema, label: &str, except: Option<&Slug>) -> Result<String, OpError> {
     let label = label.trim();
     if label.is_empty() {
-        return Err(SchemaError::EmptyLabel);
+        return Err(OpError::EmptyName("a type"));
     }
     if let Some((id, other, _)) =
         all_types(s).find(|(id, l, _)| Some(*id) != except && same_name(l, label))
     {
-        return Err(SchemaError::DuplicateLabel {
+        return Err(OpError::DuplicateLabel {
             label: label.to_owned(),
             other: format!("type \"{other}\" ({id})"),
         });
@@ -156,27 +120,23 @@ fn type_label(s: &Schema, label: &str, except: Option<&Slug>) -> Result<String, 
 }
 
 /// `#rrggbb`, lowercased.
-fn color(c: &str) -> Result<String, SchemaError> {
+fn color(c: &str) -> Result<String, OpError> {
     let c = c.trim().to_ascii_lowercase();
-    parse_color(&c).ok_or_else(|| SchemaError::BadColor(c.clone()))?;
+    parse_color(&c).ok_or_else(|| OpError::BadColor(c.clone()))?;
     Ok(c)
 }
 
 /// A lowercase letter or digit no other type uses (hotkeys are case-insensitive).
-fn hotkey(
-    s: &Schema,
-    key: Option<char>,
-    except: Option<&Slug>,
-) -> Result<Option<char>, SchemaError> {
+fn hotkey(s: &Schema, key: Option<char>, except: Option<&Slug>) -> Result<Option<char>, OpError> {
     let Some(k) = key else { return Ok(None) };
     if !k.is_ascii_alphanumeric() {
-        return Err(SchemaError::BadHotkey(k));
+        return Err(OpError::BadHotkey(k));
     }
     let k = k.to_ascii_lowercase();
     if let Some((_, by, _)) = all_types(s)
         .find(|(id, _, h)| Some(*id) != except && h.map(|h| h.to_ascii_lowercase()) == Some(k))
     {
-        return Err(SchemaError::HotkeyTaken {
+        return Err(OpError::HotkeyTaken {
             key: k,
             by: by.to_owned(),
         });
@@ -201,15 +161,8 @@ fn schema_tx(project: &Project, label: String, after: Schema) -> Transaction {
 }
 
 /// Refuses `tx` if it would give any annotation, entry or the schema new errors.
-fn check_still_valid(project: &Project, tx: &Transaction) -> Result<(), SchemaError> {
-    let worse = new_errors(project, tx);
-    match worse.first() {
-        None => Ok(()),
-        Some(first) => Err(SchemaError::WouldInvalidate {
-            count: worse.len(),
-            first: first.clone(),
-        }),
-    }
+fn check_still_valid(project: &Project, tx: &Transaction) -> Result<(), OpError> {
+    refuse_new_errors(project, tx)
 }
 
 /// Adds a new type of `kind` with a slug derived from `label`; returns the slug. A new
@@ -220,7 +173,7 @@ pub fn add_type(
     label: &str,
     col: &str,
     key: Option<char>,
-) -> Result<(Transaction, Slug), SchemaError> {
+) -> Result<(Transaction, Slug), OpError> {
     let s = &project.schema;
     let label = type_label(s, label, None)?;
     let color = color(col)?;
@@ -258,10 +211,10 @@ pub fn add_type(
 }
 
 /// Renames a type. Its slug stays, so every annotation of it carries the new name.
-pub fn rename_type(project: &Project, id: &Slug, label: &str) -> Result<Transaction, SchemaError> {
+pub fn rename_type(project: &Project, id: &Slug, label: &str) -> Result<Transaction, OpError> {
     let label = type_label(&project.schema, label, Some(id))?;
     let mut after = project.schema.clone();
-    let c = common_mut(&mut after, id).ok_or_else(|| SchemaError::UnknownType(id.clone()))?;
+    let c = common_mut(&mut after, id).ok_or_else(|| OpError::unknown_type(id))?;
     let old = std::mem::replace(c.label, label.clone());
     Ok(schema_tx(
         project,
@@ -271,24 +224,20 @@ pub fn rename_type(project: &Project, id: &Slug, label: &str) -> Result<Transact
 }
 
 /// Sets a type's `#rrggbb` color.
-pub fn recolor_type(project: &Project, id: &Slug, col: &str) -> Result<Transaction, SchemaError> {
+pub fn recolor_type(project: &Project, id: &Slug, col: &str) -> Result<Transaction, OpError> {
     let color = color(col)?;
     let mut after = project.schema.clone();
-    let c = common_mut(&mut after, id).ok_or_else(|| SchemaError::UnknownType(id.clone()))?;
+    let c = common_mut(&mut after, id).ok_or_else(|| OpError::unknown_type(id))?;
     *c.color = color;
     let label = format!("Recolor {}", c.label);
     Ok(schema_tx(project, label, after))
 }
 
 /// Sets or clears a type's hotkey; no two types share one.
-pub fn set_hotkey(
-    project: &Project,
-    id: &Slug,
-    key: Option<char>,
-) -> Result<Transaction, SchemaError> {
+pub fn set_hotkey(project: &Project, id: &Slug, key: Option<char>) -> Result<Transaction, OpError> {
     let key = hotkey(&project.schema, key, Some(id))?;
     let mut after = project.schema.clone();
-    let c = common_mut(&mut after, id).ok_or_else(|| SchemaError::UnknownType(id.clone()))?;
+    let c = common_mut(&mut after, id).ok_or_else(|| OpError::unknown_type(id))?;
     *c.hotkey = key;
     let label = format!("Set hotkey of {}", c.label);
     Ok(schema_tx(project, label, after))
@@ -309,17 +258,17 @@ fn check_role_def(
     ty: &EventType,
     def: &RoleDef,
     except: Option<&Slug>,
-) -> Result<String, SchemaError> {
+) -> Result<String, OpError> {
     let label = def.label.trim();
     if label.is_empty() {
-        return Err(SchemaError::EmptyLabel);
+        return Err(OpError::EmptyName("a role"));
     }
     if let Some(other) = ty
         .roles
         .iter()
         .find(|r| Some(&r.id) != except && same_name(&r.label, label))
     {
-        return Err(SchemaError::DuplicateLabel {
+        return Err(OpError::DuplicateLabel {
             label: label.to_owned(),
             other: format!("role \"{}\" of {}", other.label, ty.label),
         });
@@ -329,21 +278,21 @@ fn check_role_def(
         .iter()
         .find(|f| s.entity(f).is_none() && s.event(f).is_none())
     {
-        return Err(SchemaError::UnknownFillerType(bad.clone()));
+        return Err(OpError::UnknownFillerType(bad.clone()));
     }
     if let Some(max) = def.max
         && max < def.min
     {
-        return Err(SchemaError::BadCardinality { min: def.min, max });
+        return Err(OpError::BadCardinality { min: def.min, max });
     }
     Ok(label.to_owned())
 }
 
-fn event_type_mut<'a>(s: &'a mut Schema, id: &Slug) -> Result<&'a mut EventType, SchemaError> {
+fn event_type_mut<'a>(s: &'a mut Schema, id: &Slug) -> Result<&'a mut EventType, OpError> {
     s.event_types
         .iter_mut()
         .find(|t| &t.id == id)
-        .ok_or_else(|| SchemaError::UnknownType(id.clone()))
+        .ok_or_else(|| OpError::unknown_type(id))
 }
 
 /// Adds a role slot to an event type; returns its slug. A required role (`min > 0`) is
@@ -352,11 +301,11 @@ pub fn add_role(
     project: &Project,
     event_type: &Slug,
     def: &RoleDef,
-) -> Result<(Transaction, Slug), SchemaError> {
+) -> Result<(Transaction, Slug), OpError> {
     let s = &project.schema;
     let ty = s
         .event(event_type)
-        .ok_or_else(|| SchemaError::UnknownType(event_type.clone()))?;
+        .ok_or_else(|| OpError::unknown_type(event_type))?;
     let label = check_role_def(s, ty, def, None)?;
     let base = Slug::from_label(&label);
     let id = std::iter::once(base.clone())
@@ -390,12 +339,12 @@ pub fn edit_role(
     event_type: &Slug,
     role: &Slug,
     def: &RoleDef,
-) -> Result<Transaction, SchemaError> {
+) -> Result<Transaction, OpError> {
     let s = &project.schema;
     let ty = s
         .event(event_type)
-        .ok_or_else(|| SchemaError::UnknownType(event_type.clone()))?;
-    ty.role(role).ok_or_else(|| SchemaError::UnknownRole {
+        .ok_or_else(|| OpError::unknown_type(event_type))?;
+    ty.role(role).ok_or_else(|| OpError::UnknownRole {
         ty: ty.label.clone(),
         role: role.clone(),
     })?;
@@ -444,12 +393,12 @@ pub fn remove_role(
     event_type: &Slug,
     role: &Slug,
     policy: &InUse,
-) -> Result<Transaction, SchemaError> {
+) -> Result<Transaction, OpError> {
     let s = &project.schema;
     let ty = s
         .event(event_type)
-        .ok_or_else(|| SchemaError::UnknownType(event_type.clone()))?;
-    let slot = ty.role(role).ok_or_else(|| SchemaError::UnknownRole {
+        .ok_or_else(|| OpError::unknown_type(event_type))?;
+    let slot = ty.role(role).ok_or_else(|| OpError::UnknownRole {
         ty: ty.label.clone(),
         role: role.clone(),
     })?;
@@ -466,13 +415,13 @@ pub fn remove_role(
     }
     let target = match policy {
         InUse::Refuse => {
-            return Err(SchemaError::InUse {
+            return Err(OpError::InUse {
                 what,
                 uses: plural(users.len(), "event fills it", "events fill it"),
             });
         }
-        InUse::RetypeTo(other) if other == role => return Err(SchemaError::RetypeToSelf { what }),
-        InUse::RetypeTo(other) => Some(ty.role(other).ok_or_else(|| SchemaError::UnknownRole {
+        InUse::RetypeTo(other) if other == role => return Err(OpError::RetypeToSelf { what }),
+        InUse::RetypeTo(other) => Some(ty.role(other).ok_or_else(|| OpError::UnknownRole {
             ty: ty.label.clone(),
             role: other.clone(),
         })?),
@@ -507,17 +456,17 @@ pub fn set_relation_arguments(
     relation_type: &Slug,
     from: Vec<Slug>,
     to: Vec<Slug>,
-) -> Result<Transaction, SchemaError> {
+) -> Result<Transaction, OpError> {
     let s = &project.schema;
     let rel = s
         .relation(relation_type)
-        .ok_or_else(|| SchemaError::UnknownType(relation_type.clone()))?;
+        .ok_or_else(|| OpError::unknown_type(relation_type))?;
     if let Some(bad) = from
         .iter()
         .chain(&to)
         .find(|f| s.entity(f).is_none() && s.event(f).is_none())
     {
-        return Err(SchemaError::UnknownFillerType(bad.clone()));
+        return Err(OpError::UnknownFillerType(bad.clone()));
     }
     let mut after = s.clone();
     if let Some(r) = after
@@ -539,12 +488,12 @@ pub fn add_attribute(
     label: &str,
     kind: AttrKind,
     applies_to: Vec<Slug>,
-) -> Result<(Transaction, Slug), SchemaError> {
+) -> Result<(Transaction, Slug), OpError> {
     let s = &project.schema;
     let label = attribute_label(s, label, None)?;
     check_kind(&kind)?;
     if let Some(bad) = applies_to.iter().find(|t| s.kind_of(t).is_none()) {
-        return Err(SchemaError::UnknownType(bad.clone()));
+        return Err(OpError::unknown_type(bad));
     }
     let id = s.fresh_slug(&label);
     let mut after = s.clone();
@@ -560,24 +509,24 @@ pub fn add_attribute(
     ))
 }
 
-fn check_kind(kind: &AttrKind) -> Result<(), SchemaError> {
+fn check_kind(kind: &AttrKind) -> Result<(), OpError> {
     match kind {
-        AttrKind::Choice(c) if c.iter().all(|c| c.trim().is_empty()) => Err(SchemaError::NoChoices),
+        AttrKind::Choice(c) if c.iter().all(|c| c.trim().is_empty()) => Err(OpError::NoChoices),
         _ => Ok(()),
     }
 }
 
-fn attribute_label(s: &Schema, label: &str, except: Option<&Slug>) -> Result<String, SchemaError> {
+fn attribute_label(s: &Schema, label: &str, except: Option<&Slug>) -> Result<String, OpError> {
     let label = label.trim();
     if label.is_empty() {
-        return Err(SchemaError::EmptyLabel);
+        return Err(OpError::EmptyName("an attribute"));
     }
     if let Some(other) = s
         .attributes
         .iter()
         .find(|a| Some(&a.id) != except && same_name(&a.label, label))
     {
-        return Err(SchemaError::DuplicateLabel {
+        return Err(OpError::DuplicateLabel {
             label: label.to_owned(),
             other: format!("attribute \"{}\"", other.label),
         });
@@ -585,19 +534,15 @@ fn attribute_label(s: &Schema, label: &str, except: Option<&Slug>) -> Result<Str
     Ok(label.to_owned())
 }
 
-fn attribute_mut<'a>(s: &'a mut Schema, id: &Slug) -> Result<&'a mut AttributeDef, SchemaError> {
+fn attribute_mut<'a>(s: &'a mut Schema, id: &Slug) -> Result<&'a mut AttributeDef, OpError> {
     s.attributes
         .iter_mut()
         .find(|a| &a.id == id)
-        .ok_or_else(|| SchemaError::UnknownAttribute(id.clone()))
+        .ok_or_else(|| OpError::UnknownAttribute(id.clone()))
 }
 
 /// Renames an attribute; values keep their slug and so carry over.
-pub fn rename_attribute(
-    project: &Project,
-    id: &Slug,
-    label: &str,
-) -> Result<Transaction, SchemaError> {
+pub fn rename_attribute(project: &Project, id: &Slug, label: &str) -> Result<Transaction, OpError> {
     let label = attribute_label(&project.schema, label, Some(id))?;
     let mut after = project.schema.clone();
     let a = attribute_mut(&mut after, id)?;
@@ -616,13 +561,13 @@ pub fn edit_attribute(
     id: &Slug,
     kind: AttrKind,
     applies_to: Vec<Slug>,
-) -> Result<Transaction, SchemaError> {
+) -> Result<Transaction, OpError> {
     check_kind(&kind)?;
     if let Some(bad) = applies_to
         .iter()
         .find(|t| project.schema.kind_of(t).is_none())
     {
-        return Err(SchemaError::UnknownType(bad.clone()));
+        return Err(OpError::unknown_type(bad));
     }
     let mut after = project.schema.clone();
     let a = attribute_mut(&mut after, id)?;
@@ -641,7 +586,7 @@ pub fn remove_attribute(
     project: &Project,
     id: &Slug,
     policy: &InUse,
-) -> Result<Transaction, SchemaError> {
+) -> Result<Transaction, OpError> {
     let mut after = project.schema.clone();
     let def = attribute_mut(&mut after, id)?.clone();
     after.attributes.retain(|a| &a.id != id);
@@ -659,7 +604,7 @@ pub fn remove_attribute(
     }
     let target = match policy {
         InUse::Refuse => {
-            return Err(SchemaError::InUse {
+            return Err(OpError::InUse {
                 what,
                 uses: plural(
                     users.len(),
@@ -668,12 +613,12 @@ pub fn remove_attribute(
                 ),
             });
         }
-        InUse::RetypeTo(other) if other == id => return Err(SchemaError::RetypeToSelf { what }),
+        InUse::RetypeTo(other) if other == id => return Err(OpError::RetypeToSelf { what }),
         InUse::RetypeTo(other) => Some(
             project
                 .schema
                 .attribute(other)
-                .ok_or_else(|| SchemaError::UnknownAttribute(other.clone()))?,
+                .ok_or_else(|| OpError::UnknownAttribute(other.clone()))?,
         ),
         InUse::DeleteAnnotations => None,
     };
@@ -690,155 +635,6 @@ pub fn remove_attribute(
     Ok(tx)
 }
 
-/// Everything that uses a type, so the user can decide what deleting it should do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TypeUsage {
-    pub kind: TypeKind,
-    pub label: String,
-    /// Mentions, events or relations of the type.
-    pub annotations: Vec<(DocId, AnnId)>,
-    /// Registry entries of the (entity) type.
-    pub entries: Vec<EntryId>,
-    /// Role slots of other event types that only this type may fill, as (event type, role):
-    /// they go with it.
-    pub emptied_roles: Vec<(Slug, Slug)>,
-    /// Relation types whose first or second argument only this type may be: they go with it.
-    pub emptied_relation_types: Vec<Slug>,
-    /// Attributes that apply only to this type: they go with it.
-    pub emptied_attributes: Vec<Slug>,
-    /// Other annotations holding a filler, relation or value in what goes with the type.
-    pub dependent: Vec<(DocId, AnnId)>,
-}
-
-impl TypeUsage {
-    /// Whether deleting the type would delete or change any annotation or entry.
-    pub fn in_use(&self) -> bool {
-        !self.annotations.is_empty() || !self.entries.is_empty() || !self.dependent.is_empty()
-    }
-
-    /// "3 annotations, 1 registry entry, 2 other annotations through role Topic of …".
-    pub fn describe(&self, schema: &Schema) -> String {
-        let mut parts = Vec::new();
-        if !self.annotations.is_empty() {
-            parts.push(plural(self.annotations.len(), "annotation", "annotations"));
-        }
-        if !self.entries.is_empty() {
-            parts.push(plural(
-                self.entries.len(),
-                "registry entry",
-                "registry entries",
-            ));
-        }
-        let mut gone: Vec<String> = self
-            .emptied_roles
-            .iter()
-            .map(|(t, r)| {
-                let role = schema
-                    .event(t)
-                    .and_then(|e| e.role(r))
-                    .map_or(r.as_str(), |r| r.label.as_str());
-                format!("role {role} of {}", schema.label(t))
-            })
-            .collect();
-        gone.extend(
-            self.emptied_relation_types
-                .iter()
-                .map(|r| format!("relation type {}", schema.label(r))),
-        );
-        gone.extend(self.emptied_attributes.iter().map(|a| {
-            format!(
-                "attribute {}",
-                schema.attribute(a).map_or(a.as_str(), |d| d.label.as_str())
-            )
-        }));
-        if !gone.is_empty() {
-            parts.push(format!("it alone fills {}", gone.join(", ")));
-        }
-        if !self.dependent.is_empty() {
-            parts.push(plural(
-                self.dependent.len(),
-                "other annotation uses those",
-                "other annotations use those",
-            ));
-        }
-        if parts.is_empty() {
-            "not used".into()
-        } else {
-            parts.join("; ")
-        }
-    }
-}
-
-/// What uses the type `id`.
-pub fn type_usage(project: &Project, id: &Slug) -> Result<TypeUsage, SchemaError> {
-    let s = &project.schema;
-    let kind = kind_of(s, id)?;
-    let only = |v: &[Slug]| v.len() == 1 && v[0] == *id;
-    let emptied_roles: Vec<(Slug, Slug)> = s
-        .event_types
-        .iter()
-        .filter(|t| &t.id != id)
-        .flat_map(|t| {
-            t.roles
-                .iter()
-                .filter(|r| only(&r.fillers))
-                .map(|r| (t.id.clone(), r.id.clone()))
-        })
-        .collect();
-    let emptied_relation_types: Vec<Slug> = s
-        .relation_types
-        .iter()
-        .filter(|r| &r.id != id && (only(&r.from) || only(&r.to)))
-        .map(|r| r.id.clone())
-        .collect();
-    let emptied_attributes: Vec<Slug> = s
-        .attributes
-        .iter()
-        .filter(|a| only(&a.applies_to))
-        .map(|a| a.id.clone())
-        .collect();
-    let mut annotations = Vec::new();
-    let mut dependent = Vec::new();
-    for doc in project.documents.values() {
-        for ann in doc.annotations.values() {
-            let key = (doc.id(), ann.id);
-            if ann.type_id() == id {
-                annotations.push(key);
-                continue;
-            }
-            let in_emptied_role = ann.as_event().is_some_and(|e| {
-                emptied_roles
-                    .iter()
-                    .any(|(t, r)| *t == e.type_id && e.roles.contains_key(r))
-            });
-            let of_emptied_relation =
-                ann.as_relation().is_some() && emptied_relation_types.contains(ann.type_id());
-            let has_emptied_attr = emptied_attributes
-                .iter()
-                .any(|a| ann.attributes.contains_key(a));
-            if in_emptied_role || of_emptied_relation || has_emptied_attr {
-                dependent.push(key);
-            }
-        }
-    }
-    let entries = project
-        .registry
-        .values()
-        .filter(|e| &e.type_id == id)
-        .map(|e| e.id)
-        .collect();
-    Ok(TypeUsage {
-        kind,
-        label: s.label(id).to_owned(),
-        annotations,
-        entries,
-        emptied_roles,
-        emptied_relation_types,
-        emptied_attributes,
-        dependent,
-    })
-}
-
 /// Replaces `old` by `new` in a list of type ids, keeping order and dropping duplicates.
 fn replace_in(v: &mut Vec<Slug>, old: &Slug, new: &Slug) {
     if v.contains(old) {
@@ -852,7 +648,7 @@ fn replace_in(v: &mut Vec<Slug>, old: &Slug, new: &Slug) {
 
 /// Deletes type `id` from the schema. What uses it is handled by `policy`:
 ///
-/// - `Refuse`: fails with [`SchemaError::InUse`] if [`type_usage`] reports any use.
+/// - `Refuse`: fails with [`OpError::InUse`] if [`type_usage`] reports any use.
 /// - `RetypeTo(other)`: every annotation and entry of the type becomes `other` (same kind),
 ///   and every role, relation type and attribute that named it names `other` instead;
 ///   refused if a retyped annotation would break `other`'s constraints.
@@ -860,11 +656,7 @@ fn replace_in(v: &mut Vec<Slug>, old: &Slug, new: &Slug) {
 ///   pointing at them, and what goes with the type (see [`TypeUsage`]) with its data.
 ///
 /// Role, relation and attribute lists that named the type among others just lose it.
-pub fn delete_type(
-    project: &Project,
-    id: &Slug,
-    policy: &InUse,
-) -> Result<Transaction, SchemaError> {
+pub fn delete_type(project: &Project, id: &Slug, policy: &InUse) -> Result<Transaction, OpError> {
     let usage = type_usage(project, id)?;
     let s = &project.schema;
     let what = format!("type \"{}\"", usage.label);
@@ -876,11 +668,11 @@ pub fn delete_type(
 
     if let InUse::RetypeTo(new) = policy {
         if new == id {
-            return Err(SchemaError::RetypeToSelf { what });
+            return Err(OpError::RetypeToSelf { what });
         }
         let new_kind = kind_of(s, new)?;
         if new_kind != usage.kind {
-            return Err(SchemaError::RetypeKind {
+            return Err(OpError::RetypeKind {
                 from: usage.label.clone(),
                 to: s.label(new).to_owned(),
                 from_kind: kind_name(usage.kind),
@@ -905,6 +697,8 @@ pub fn delete_type(
             project,
             BTreeSet::new(),
             &BTreeSet::new(),
+            None,
+            |a| a.type_id() == id,
             |_, a| {
                 if a.type_id() == id {
                     a.set_type_id(new.clone());
@@ -921,7 +715,7 @@ pub fn delete_type(
     }
 
     if *policy == InUse::Refuse && usage.in_use() {
-        return Err(SchemaError::InUse {
+        return Err(OpError::InUse {
             what,
             uses: usage.describe(s),
         });
@@ -956,18 +750,31 @@ pub fn delete_type(
         }
     }
     let entries: BTreeSet<EntryId> = usage.entries.iter().copied().collect();
-    tx.edits.extend(rewrite(project, doomed, &entries, |_, a| {
-        for attr in &usage.emptied_attributes {
-            a.attributes.remove(attr);
-        }
-        if let Body::Event(e) = &mut a.body {
-            for (t, r) in &usage.emptied_roles {
-                if *t == e.type_id {
-                    e.roles.remove(r);
+    let touches = |a: &Annotation| {
+        usage
+            .emptied_attributes
+            .iter()
+            .any(|x| a.attributes.contains_key(x))
+            || a.as_event().is_some_and(|e| {
+                usage
+                    .emptied_roles
+                    .iter()
+                    .any(|(t, r)| *t == e.type_id && e.roles.contains_key(r))
+            })
+    };
+    tx.edits
+        .extend(rewrite(project, doomed, &entries, None, touches, |_, a| {
+            for attr in &usage.emptied_attributes {
+                a.attributes.remove(attr);
+            }
+            if let Body::Event(e) = &mut a.body {
+                for (t, r) in &usage.emptied_roles {
+                    if *t == e.type_id {
+                        e.roles.remove(r);
+                    }
                 }
             }
-        }
-    }));
+        }));
     Ok(tx)
 }
 
@@ -1042,7 +849,7 @@ mod tests {
         // Uniqueness of names and hotkeys, across kinds and case.
         assert!(matches!(
             add_type(&p, TypeKind::Event, " person ", "#000000", None),
-            Err(SchemaError::DuplicateLabel { .. })
+            Err(OpError::DuplicateLabel { .. })
         ));
         assert_eq!(
             set_hotkey(&p, &treaty, Some('P')).unwrap_err().to_string(),
@@ -1050,7 +857,7 @@ mod tests {
         );
         assert_eq!(
             set_hotkey(&p, &treaty, Some('!')).unwrap_err(),
-            SchemaError::BadHotkey('!')
+            OpError::BadHotkey('!')
         );
         assert_eq!(
             rename_type(&p, &treaty, "Meeting").unwrap_err().to_string(),
@@ -1058,11 +865,11 @@ mod tests {
         );
         assert_eq!(
             recolor_type(&p, &ship, "red").unwrap_err(),
-            SchemaError::BadColor("red".into())
+            OpError::BadColor("red".into())
         );
         assert_eq!(
             rename_type(&p, &"nope".into(), "X").unwrap_err(),
-            SchemaError::UnknownType("nope".into())
+            OpError::unknown_type(&"nope".into())
         );
         // Renaming carries annotations along: they keep their slug and show the new name.
         let tx = rename_type(&p, &"person".into(), "Individual").unwrap();
@@ -1109,14 +916,14 @@ mod tests {
         };
         let err = add_role(&p, &"meeting".into(), &required).unwrap_err();
         assert!(
-            matches!(&err, SchemaError::WouldInvalidate { count: 1, first } if first.contains("Secretary")),
+            matches!(&err, OpError::WouldInvalidate { count: 1, first } if first.contains("Secretary")),
             "{err}"
         );
         assert!(add_role(&p, &"communication".into(), &required).is_ok());
         // Duplicate role labels, unknown fillers, impossible cardinality.
         assert!(matches!(
             add_role(&p, &"meeting".into(), &def),
-            Err(SchemaError::DuplicateLabel { .. })
+            Err(OpError::DuplicateLabel { .. })
         ));
         let bad = RoleDef {
             fillers: vec!["ghost".into()],
@@ -1125,7 +932,7 @@ mod tests {
         };
         assert_eq!(
             add_role(&p, &"meeting".into(), &bad).unwrap_err(),
-            SchemaError::UnknownFillerType("ghost".into())
+            OpError::UnknownFillerType("ghost".into())
         );
         let bad = RoleDef {
             min: 2,
@@ -1135,7 +942,7 @@ mod tests {
         };
         assert!(matches!(
             add_role(&p, &"meeting".into(), &bad),
-            Err(SchemaError::BadCardinality { .. })
+            Err(OpError::BadCardinality { .. })
         ));
         // Narrowing participants to organizations would break the meeting.
         let narrow = RoleDef {
@@ -1145,7 +952,7 @@ mod tests {
             max: None,
         };
         let err = edit_role(&p, &"meeting".into(), &"participant".into(), &narrow).unwrap_err();
-        assert!(matches!(err, SchemaError::WouldInvalidate { .. }), "{err}");
+        assert!(matches!(err, OpError::WouldInvalidate { .. }), "{err}");
         let one = RoleDef {
             max: Some(1),
             fillers: vec!["person".into()],
@@ -1178,7 +985,7 @@ mod tests {
             &participant,
             &InUse::RetypeTo("chair".into()),
         );
-        assert!(matches!(err, Err(SchemaError::WouldInvalidate { .. })));
+        assert!(matches!(err, Err(OpError::WouldInvalidate { .. })));
         let def = RoleDef {
             label: "Attendee".into(),
             fillers: vec!["person".into()],
@@ -1232,11 +1039,11 @@ mod tests {
         apply(&mut p, tx);
         assert!(matches!(
             add_attribute(&p, "language", AttrKind::Text, vec![]),
-            Err(SchemaError::DuplicateLabel { .. })
+            Err(OpError::DuplicateLabel { .. })
         ));
         assert_eq!(
             add_attribute(&p, "Empty", AttrKind::Choice(vec![]), vec![]).unwrap_err(),
-            SchemaError::NoChoices
+            OpError::NoChoices
         );
         // Dropping a choice in use is refused; adding one is fine.
         let err = edit_attribute(
@@ -1245,7 +1052,7 @@ mod tests {
             AttrKind::Choice(vec!["zh".into()]),
             vec!["person".into()],
         );
-        assert!(matches!(err, Err(SchemaError::WouldInvalidate { .. })));
+        assert!(matches!(err, Err(OpError::WouldInvalidate { .. })));
         let tx = edit_attribute(
             &p,
             &lang,
@@ -1258,7 +1065,7 @@ mod tests {
         commit_and_check_undo(&mut p, tx);
         assert!(matches!(
             remove_attribute(&p, &lang, &InUse::Refuse),
-            Err(SchemaError::InUse { .. })
+            Err(OpError::InUse { .. })
         ));
         // Moving a choice value into a text attribute does not fit.
         assert!(remove_attribute(&p, &lang, &InUse::RetypeTo("rank".into())).is_err());
@@ -1294,7 +1101,7 @@ mod tests {
     fn delete_type_in_use_refused() {
         let (p, _, _, _) = populated();
         let err = delete_type(&p, &"person".into(), &InUse::Refuse).unwrap_err();
-        assert!(matches!(err, SchemaError::InUse { .. }));
+        assert!(matches!(err, OpError::InUse { .. }));
         assert!(
             err.to_string().contains("1 annotation; 1 registry entry"),
             "{err}"
@@ -1317,10 +1124,10 @@ mod tests {
         // Different kinds do not mix.
         let err =
             delete_type(&p, &"person".into(), &InUse::RetypeTo("meeting".into())).unwrap_err();
-        assert!(matches!(err, SchemaError::RetypeKind { .. }), "{err}");
+        assert!(matches!(err, OpError::RetypeKind { .. }), "{err}");
         assert!(matches!(
             delete_type(&p, &"person".into(), &InUse::RetypeTo("person".into())),
-            Err(SchemaError::RetypeToSelf { .. })
+            Err(OpError::RetypeToSelf { .. })
         ));
         // Person → Organization: mentions, entries, roles, relations, attributes follow.
         let tx = delete_type(
@@ -1358,7 +1165,7 @@ mod tests {
             &InUse::RetypeTo("communication".into()),
         );
         assert!(
-            matches!(err, Err(SchemaError::WouldInvalidate { .. })),
+            matches!(err, Err(OpError::WouldInvalidate { .. })),
             "{err:?}"
         );
     }
@@ -1429,12 +1236,12 @@ mod tests {
         assert_eq!(usage.annotations, vec![(doc, rel)]);
         assert!(matches!(
             delete_type(&p, &sub, &InUse::Refuse),
-            Err(SchemaError::InUse { .. })
+            Err(OpError::InUse { .. })
         ));
         // Head of takes a person to an organization or place: Joy is a person.
         assert!(matches!(
             delete_type(&p, &sub, &InUse::RetypeTo("head_of".into())),
-            Err(SchemaError::WouldInvalidate { .. })
+            Err(OpError::WouldInvalidate { .. })
         ));
         let tx = delete_type(&p, &sub, &InUse::RetypeTo("sent_copy_to".into())).unwrap();
         let mut q = p.clone();

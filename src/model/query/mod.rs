@@ -1,0 +1,7 @@
+//! Reading the project for display: what panels, pickers and lists show. Nothing here
+//! builds an edit; the operations that do are in [`super::ops`].
+
+pub mod events;
+pub mod registry;
+pub mod schema;
+pub mod text;
