@@ -2,8 +2,8 @@
 //! new project, source files are added to the open project.
 
 use super::App;
-use super::folder::is_source;
 use super::message::Message;
+use crate::interchange::text::is_source;
 use crate::store;
 use std::path::PathBuf;
 

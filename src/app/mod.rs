@@ -13,7 +13,6 @@ mod autosave;
 pub mod command;
 mod dialogs;
 mod drop;
-pub mod folder;
 pub mod fonts;
 mod handle;
 mod layout;

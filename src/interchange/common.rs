@@ -344,11 +344,14 @@ fn resolves_inside(canonical_root: &Path, e: &walkdir::DirEntry) -> bool {
             .is_ok_and(|real| real.starts_with(canonical_root))
 }
 
+/// The extensions a transcription may have (any case): `.txt` and `.md`.
+pub const SOURCE_EXTENSIONS: &[&str] = &["txt", "md"];
+
 /// The text sources (`.txt` and `.md`, any case) under `dir`, sorted: what a plain-text
 /// import and a new project made from a folder take as documents. Reads through
 /// [`SourceTree`], so links out of `dir`, loops and special files are never listed.
 pub fn collect_sources(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
-    Ok(SourceTree::scan(dir)?.with_extension(&["txt", "md"]))
+    Ok(SourceTree::scan(dir)?.with_extension(SOURCE_EXTENSIONS))
 }
 
 /// Copies `file` of `tree` to the same relative path under `staging` and returns the copy's

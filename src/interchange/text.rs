@@ -31,13 +31,45 @@ impl Importer for TextImporter {
         }
         let tree = SourceTree::scan(source)?;
         let mut project = Project::new("");
-        for file in tree.with_extension(&["txt", "md"]) {
+        for file in tree.with_extension(super::common::SOURCE_EXTENSIONS) {
             let dest = copy_into(&tree, &file, staging)?;
             let doc = store::document_from_source(staging, &dest)?;
             project.documents.insert(doc.id(), doc);
         }
         Ok(project)
     }
+}
+
+/// Whether `p` is a regular file with a transcription's extension.
+pub fn is_source(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file())
+        && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            super::common::SOURCE_EXTENSIONS
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
+}
+
+/// A new project over the transcriptions under `dir`, kept where they are (the window's
+/// "New project from folder"; [`TextImporter`] copies them instead), and the project file
+/// it is to be saved as. Walks the folder as every importer does
+/// ([`collect_sources`](super::common::collect_sources)).
+pub fn project_in_place(dir: &Path) -> Result<(Project, std::path::PathBuf), ImportError> {
+    let name = dir.file_name().map_or_else(
+        || "Project".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut project = Project::new(name.clone());
+    for src in super::common::collect_sources(dir)? {
+        let d = store::document_from_source(dir, &src)?;
+        project.documents.insert(d.id(), d);
+    }
+    let file = dir.join(format!(
+        "{}{}",
+        super::common::slug_file_name(&name),
+        store::PROJECT_SUFFIX
+    ));
+    Ok((project, file))
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Project-level actions: open, create from a folder, reload, save, add documents, close,
 //! quit; and the helpers every handler shares (commit, errors).
 
-use crate::app::folder::new_project_from_folder;
 use crate::app::message::Message;
 use crate::app::state::{Dialog, FindState, Prefs, SaveState, Selection};
 use crate::app::{App, Command, recovery};
@@ -42,7 +41,7 @@ impl App {
                 self.set_session(s, &file);
                 self.state.last_change = Some(ctx.input(|i| i.time));
             }
-            Err(e) => self.error(&format!("Cannot create a project: {e}")),
+            Err(e) => self.error(&format!("Cannot create a project: {e:#}")),
         }
     }
 
@@ -240,4 +239,14 @@ fn remember(prefs: &mut Prefs, path: &Path) {
     prefs.recent.retain(|x| x != &p);
     prefs.recent.insert(0, p);
     prefs.recent.truncate(10);
+}
+
+/// The project already in `dir`, or a new one over the transcriptions under it, kept where
+/// they are.
+fn new_project_from_folder(dir: &Path) -> anyhow::Result<Session> {
+    if let Ok(file) = store::resolve_project_file(dir) {
+        return Ok(Session::open(&file)?);
+    }
+    let (project, file) = crate::interchange::text::project_in_place(dir)?;
+    Ok(Session::create(project, file))
 }
