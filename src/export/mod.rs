@@ -165,6 +165,7 @@ pub fn all() -> Vec<Box<dyn Exporter>> {
         Box::new(csv::CsvExporter),
         Box::new(jsonl::JsonlExporter),
         Box::new(conll::ConllExporter),
+        Box::new(crate::interchange::webanno_tsv::WebAnnoTsvExporter),
     ]
 }
 

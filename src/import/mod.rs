@@ -66,6 +66,7 @@ pub fn all() -> Vec<Box<dyn Importer>> {
         Box::new(text::TextImporter),
         Box::new(tei::TeiImporter),
         Box::new(w3c::W3cImporter),
+        Box::new(crate::interchange::webanno_tsv::WebAnnoTsvImporter),
     ]
 }
 

@@ -1,0 +1,3 @@
+//! Interchange formats shared by import and export.
+
+pub mod webanno_tsv;
