@@ -263,3 +263,93 @@ fn sample_project_exports_valid_tsv() {
         report.omitted
     );
 }
+
+/// The spec's longer example (`example2.tsv`, POS, named entities and dependencies) comes
+/// back equal after normalization: the file numbers its disambiguation ids with gaps
+/// (`PER[2]`, `ORG[4]`), the export numbers them 1, 2, 3 … in order of appearance.
+#[test]
+fn example2_round_trips() {
+    let path = suite().join("../example2.tsv");
+    let reference = std::fs::read_to_string(&path).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let exported = round_trip(&path, work.path());
+    assert_ne!(exported, reference, "the ids are renumbered");
+    assert_eq!(
+        canonical(&read::parse(&exported).unwrap()),
+        canonical(&read::parse(&reference).unwrap())
+    );
+}
+
+/// A Marginalia project exported to TSV and imported again keeps every single-span mention
+/// with its type and text, and every relation (a relation end that is a registry entry is
+/// written as the entry's first mention in the document, so each relation is kept). Type labels become Java-style layer names
+/// ("Date/Time" → `webanno.custom.DateTime`, imported back as "DateTime"), so labels are
+/// compared by their letters and digits, ignoring case.
+#[test]
+fn sample_project_survives_export_and_import() {
+    use marginalia::import::Importer;
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/projects/korean-armistice-1951"
+    );
+    let loaded = marginalia::store::load(Path::new(sample)).unwrap();
+    let original = &loaded.project;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tsv");
+    WebAnnoTsvExporter
+        .export(original, &out, &mut |_| {})
+        .unwrap();
+    let staging = dir.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    let back = WebAnnoTsvImporter.import(&out, &staging).unwrap();
+    let mentions = |p: &marginalia::model::Project| {
+        let mut v: Vec<(String, String)> = p
+            .documents
+            .values()
+            .flat_map(|d| d.annotations.values())
+            .filter_map(|a| {
+                let m = a.as_mention()?;
+                let label: String = p
+                    .schema
+                    .label(&m.type_id)
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                (m.anchor.fragments.len() == 1 && label != "token" && label != "sentence")
+                    .then(|| (label, m.anchor.quote.exact.clone()))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = mentions(original);
+    assert!(!before.is_empty());
+    assert_eq!(mentions(&back), before);
+    let relations = back
+        .documents
+        .values()
+        .flat_map(|d| d.annotations.values())
+        .filter(|a| a.as_relation().is_some())
+        .count();
+    // Relations whose ends can be written: annotations, or entries mentioned in the document.
+    let writable = original
+        .documents
+        .values()
+        .flat_map(|d| {
+            d.annotations.values().filter(move |a| {
+                a.as_relation().is_some_and(|r| {
+                    [r.from, r.to].iter().all(|t| match t {
+                        marginalia::model::Target::Annotation(_) => true,
+                        marginalia::model::Target::Entry(e) => d
+                            .annotations
+                            .values()
+                            .any(|m| m.as_mention().is_some_and(|m| m.entry == Some(*e))),
+                    })
+                })
+            })
+        })
+        .count();
+    assert!(writable > 0);
+    assert_eq!(relations, writable);
+}

@@ -26,7 +26,7 @@ use super::{
 use crate::export::{Part, omission, omit_parts};
 use crate::model::schema::{AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot};
 use crate::model::{
-    AnnId, Annotation, AttrValue, Body, Document, Event, Mention, Project, Relation, Slug,
+    AnnId, Annotation, AttrValue, Body, Document, EntryId, Event, Mention, Project, Relation, Slug,
     SourceText, Target, TextAnchor,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -970,24 +970,59 @@ impl ExportLayers {
                 links: Vec::new(),
             });
         }
-        for (idx, feature, role, target, a) in pending_links {
-            let node = match target {
-                Target::Annotation(id) => node_of.get(&id).copied(),
-                Target::Entry(_) => None,
-            };
-            match node {
-                Some(n) => spans[idx].links.push(Link {
-                    feature,
-                    role,
-                    target: n,
-                }),
-                None => omitted.push(omission(
+        // A registry entry stands for its first mention (by position) in the document.
+        let mut first_mention: HashMap<EntryId, (usize, Node)> = HashMap::new();
+        for a in doc.annotations.values() {
+            if let Some(m) = a.as_mention()
+                && let Some(e) = m.entry
+                && let Some(&n) = node_of.get(&a.id)
+            {
+                let start = m.anchor.extent().start;
+                let slot = first_mention.entry(e).or_insert((start, n));
+                if start < slot.0 {
+                    *slot = (start, n);
+                }
+            }
+        }
+        let mut resolve = |t: Target, a: &Annotation, what: &str, omitted: &mut Vec<String>| match t
+        {
+            Target::Annotation(id) => {
+                let n = node_of.get(&id).copied();
+                if n.is_none() {
+                    omitted.push(omission(
+                        FMT,
+                        &format!("{what} that is an annotation it does not write"),
+                        project,
+                        doc,
+                        a,
+                    ));
+                }
+                n
+            }
+            Target::Entry(e) => {
+                let n = first_mention.get(&e).map(|&(_, n)| n);
+                let how = if n.is_some() {
+                    "written as the entry's first mention in the document"
+                } else {
+                    "left out: no mention of the entry in the document"
+                };
+                omitted.push(omission(
                     FMT,
-                    "a role filler that is a registry entry or an annotation it does not write",
+                    &format!("{what} that is a registry entry ({how})"),
                     project,
                     doc,
                     a,
-                )),
+                ));
+                n
+            }
+        };
+        for (idx, feature, role, target, a) in pending_links {
+            if let Some(n) = resolve(target, a, "a role filler", omitted) {
+                spans[idx].links.push(Link {
+                    feature,
+                    role,
+                    target: n,
+                });
             }
         }
 
@@ -997,20 +1032,9 @@ impl ExportLayers {
         let mut has_prev: HashSet<usize> = HashSet::new();
         for a in doc.annotations.values() {
             let Body::Relation(r) = &a.body else { continue };
-            let ends = match (r.from, r.to) {
-                (Target::Annotation(f), Target::Annotation(t)) => {
-                    node_of.get(&f).copied().zip(node_of.get(&t).copied())
-                }
-                _ => None,
-            };
-            let Some((from, to)) = ends else {
-                omitted.push(omission(
-                    FMT,
-                    "a relation to a registry entry or to an annotation it does not write",
-                    project,
-                    doc,
-                    a,
-                ));
+            let from = resolve(r.from, a, "a relation end", omitted);
+            let to = resolve(r.to, a, "a relation end", omitted);
+            let (Some(from), Some(to)) = (from, to) else {
                 continue;
             };
             if self.chain_next.contains_key(&r.type_id) {

@@ -72,8 +72,9 @@ pub fn print(doc: &TsvDoc) -> String {
         let a = &doc.spans[s];
         let mut units = Vec::new();
         let covered: Vec<usize> = if a.begin < a.end {
-            (0..tokens.len())
-                .filter(|&t| tokens[t].begin < a.end && a.begin < tokens[t].end)
+            let first = tokens.partition_point(|t| t.end <= a.begin);
+            (first..tokens.len())
+                .take_while(|&t| tokens[t].begin < a.end)
                 .collect()
         } else {
             Vec::new()
@@ -143,13 +144,14 @@ pub fn print(doc: &TsvDoc) -> String {
     // Row names.
     let mut token_sentence = vec![(0usize, 0usize); tokens.len()];
     let mut per_sentence: Vec<Vec<usize>> = vec![Vec::new(); doc.sentences.len()];
+    let mut si = 0;
     for (t, tok) in tokens.iter().enumerate() {
-        let s = doc
-            .sentences
-            .iter()
-            .position(|s| s.begin <= tok.begin && tok.begin < s.end.max(s.begin + 1))
-            .unwrap_or(0);
-        if let Some(list) = per_sentence.get_mut(s) {
+        // Sentences and tokens are both sorted: the sentence holding a token is the last
+        // one starting at or before it.
+        while si + 1 < doc.sentences.len() && doc.sentences[si + 1].begin <= tok.begin {
+            si += 1;
+        }
+        if let Some(list) = per_sentence.get_mut(si) {
             list.push(t);
         }
     }
@@ -357,13 +359,15 @@ impl Printer<'_> {
 
 /// The token a zero-width span at `p` is written under, and its (moved) offset.
 fn zero_width_home(tokens: &[super::Token], p: usize) -> Option<(usize, usize)> {
-    if let Some(t) = tokens.iter().position(|t| t.begin <= p && p <= t.end) {
+    // The first token ending at or after `p`.
+    let t = tokens.partition_point(|t| t.end < p);
+    if tokens.get(t).is_some_and(|tok| tok.begin <= p) {
         return Some((t, p));
     }
-    if let Some(t) = tokens.iter().rposition(|t| t.end <= p) {
-        return Some((t, tokens[t].end));
+    if t > 0 {
+        return Some((t - 1, tokens[t - 1].end));
     }
-    tokens.first().map(|t| (0, t.begin))
+    tokens.first().map(|tok| (0, tok.begin))
 }
 
 fn sub_unit(subs: &mut [Vec<(usize, usize)>], t: usize, b: usize, e: usize) -> Unit {
