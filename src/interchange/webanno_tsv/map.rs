@@ -984,8 +984,7 @@ impl ExportLayers {
                 }
             }
         }
-        let mut resolve = |t: Target, a: &Annotation, what: &str, omitted: &mut Vec<String>| match t
-        {
+        let resolve = |t: Target, a: &Annotation, what: &str, omitted: &mut Vec<String>| match t {
             Target::Annotation(id) => {
                 let n = node_of.get(&id).copied();
                 if n.is_none() {
