@@ -20,6 +20,7 @@ enum Unit {
     Sub(usize, usize),
 }
 
+/// Numbers handed out on first request, from 1: disambiguation ids of spans, chain ids.
 #[derive(Default)]
 struct Ids {
     next: usize,
