@@ -409,6 +409,13 @@ impl Exporter for WebAnnoTsvExporter {
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
         let mut report = ExportReport::default();
+        if !project.registry.is_empty() {
+            report.omitted.push(format!(
+                "WebAnno TSV cannot express the registry (names, types, aliases, authority ids, notes): {} entries in \"{}\"",
+                project.registry.len(),
+                project.info.name
+            ));
+        }
         let layers = map::ExportLayers::new(project);
         let mut taken = BTreeSet::new();
         let n = project.documents.len().max(1);
