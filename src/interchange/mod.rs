@@ -1,3 +1,1 @@
-//! Interchange formats shared by import and export.
-
 pub mod webanno_tsv;
