@@ -353,3 +353,48 @@ fn sample_project_survives_export_and_import() {
     assert!(writable > 0);
     assert_eq!(relations, writable);
 }
+
+/// A folder laid out like an INCEpTION project export (`annotation/<document>/<user>.tsv`)
+/// imports every file under it, one document each, titled by its path, sharing one schema.
+#[test]
+fn folder_import_reads_nested_files() {
+    use marginalia::import::Importer;
+    let suite = suite();
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("export");
+    for (case, doc, user) in [
+        ("testMultiTokenSpanWithFeatureValue", "a.txt", "anna"),
+        ("testCrossSentenceSpanWithFeatureValue", "b.txt", "ben"),
+    ] {
+        let to = src.join("annotation").join(doc);
+        std::fs::create_dir_all(&to).unwrap();
+        std::fs::copy(
+            suite.join(case).join("reference.tsv"),
+            to.join(format!("{user}.tsv")),
+        )
+        .unwrap();
+    }
+    let staging = dir.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    let project = WebAnnoTsvImporter.import(&src, &staging).unwrap();
+    let mut titles: Vec<&str> = project
+        .documents
+        .values()
+        .map(|d| d.meta.title.as_str())
+        .collect();
+    titles.sort();
+    assert_eq!(titles, ["annotation/a.txt/anna", "annotation/b.txt/ben"]);
+    let span_types = project
+        .schema
+        .entity_types
+        .iter()
+        .filter(|t| t.label == "Span")
+        .count();
+    assert_eq!(span_types, 1, "both files' webanno.custom.Span is one type");
+    let empty = tempfile::tempdir().unwrap();
+    let err = WebAnnoTsvImporter
+        .import(empty.path(), &staging)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no .tsv file"), "{err}");
+}

@@ -113,7 +113,12 @@ impl ImportBuilder {
             return s.clone();
         }
         let label = short_name(&layer.name).to_owned();
-        let color = self.color();
+        // Tokens and sentences underline every word: a quiet grey keeps them out of the way.
+        let color = if layer.name == TOKEN_LAYER || layer.name == SENTENCE_LAYER {
+            "#c8c8c8".to_owned()
+        } else {
+            self.color()
+        };
         self.layer_count += 1;
         let description = describe_layer(self.layer_count, layer);
         let schema = &mut project.schema;

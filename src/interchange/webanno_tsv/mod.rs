@@ -313,8 +313,8 @@ pub fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
 
-/// Reads WebAnno TSV 3.3: one `.tsv` file, or every `.tsv` file in a folder (not
-/// recursive), one document each.
+/// Reads WebAnno TSV 3.3: one `.tsv` file, or every `.tsv` file under a folder, one
+/// document each (titled by its path in the folder).
 pub struct WebAnnoTsvImporter;
 
 impl Importer for WebAnnoTsvImporter {
@@ -332,7 +332,7 @@ impl Importer for WebAnnoTsvImporter {
         project.schema = crate::model::Schema::default();
         let mut builder = map::ImportBuilder::default();
         let mut taken = BTreeSet::new();
-        for file in files {
+        for (file, rel) in files {
             let raw =
                 std::fs::read_to_string(&file).map_err(|e| ImportError::io("read", &file, e))?;
             let doc = read::parse(&raw).map_err(|e| ImportError::Syntax {
@@ -340,21 +340,31 @@ impl Importer for WebAnnoTsvImporter {
                 line: e.line,
                 message: e.message,
             })?;
-            let stem = file.file_stem().map_or_else(
-                || "document".to_owned(),
-                |s| s.to_string_lossy().into_owned(),
-            );
-            let mut name = crate::import::slug_file_name(&stem);
+            // The text goes where the .tsv was, relative to the source folder, with safe
+            // file names.
+            let parts: Vec<String> = rel
+                .iter()
+                .map(|p| crate::import::slug_file_name(p))
+                .collect();
+            let base = parts.join("/");
+            let mut name = base.clone();
             let mut n = 2;
             while !taken.insert(name.clone()) {
-                name = format!("{}-{n}", crate::import::slug_file_name(&stem));
+                name = format!("{base}-{n}");
                 n += 1;
             }
-            let dest = staging.join(format!("{name}.txt"));
+            let dest = name
+                .split('/')
+                .fold(staging.to_path_buf(), |p, part| p.join(part))
+                .with_extension("txt");
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| ImportError::io("create folder", parent, e))?;
+            }
             std::fs::write(&dest, doc.text.as_bytes())
                 .map_err(|e| ImportError::io("write", &dest, e))?;
             let mut document = crate::store::document_from_source(staging, &dest)?;
-            document.meta.title = stem;
+            document.meta.title = rel.join("/");
             builder
                 .add_document(&mut project, &mut document, &doc)
                 .map_err(|message| ImportError::Invalid {
@@ -367,18 +377,25 @@ impl Importer for WebAnnoTsvImporter {
     }
 }
 
-/// The `.tsv` files `source` names: itself, or those in the folder, sorted.
-fn tsv_files(source: &Path) -> Result<Vec<PathBuf>, ImportError> {
+/// The `.tsv` files `source` names — itself, or those under the folder (recursively, as
+/// in an INCEpTION project export: `annotation/<document>/<user>.tsv`), sorted — each with
+/// its path relative to the folder, without `.tsv`, as a list of parts.
+fn tsv_files(source: &Path) -> Result<Vec<(PathBuf, Vec<String>)>, ImportError> {
+    let stem = |p: &Path| {
+        p.file_stem().map_or_else(
+            || "document".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        )
+    };
     if source.is_file() {
-        return Ok(vec![source.to_path_buf()]);
+        return Ok(vec![(source.to_path_buf(), vec![stem(source)])]);
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(source)
-        .map_err(|e| ImportError::io("read folder", source, e))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "tsv"))
-        .collect();
-    files.sort();
+    let mut files = Vec::new();
+    crate::import::brat::walk(source, &mut |p| {
+        if p.extension().is_some_and(|e| e == "tsv") {
+            files.push(p.to_path_buf());
+        }
+    })?;
     if files.is_empty() {
         return Err(ImportError::Invalid {
             path: source.to_path_buf(),
@@ -387,7 +404,20 @@ fn tsv_files(source: &Path) -> Result<Vec<PathBuf>, ImportError> {
                     .into(),
         });
     }
-    Ok(files)
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            let rel = f.strip_prefix(source).unwrap_or(&f);
+            let mut parts: Vec<String> = rel
+                .parent()
+                .into_iter()
+                .flat_map(|p| p.iter())
+                .map(|c| c.to_string_lossy().into_owned())
+                .collect();
+            parts.push(stem(&f));
+            (f, parts)
+        })
+        .collect())
 }
 
 /// Writes one WebAnno TSV 3.3 file per document.
