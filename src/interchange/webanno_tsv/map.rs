@@ -508,6 +508,17 @@ fn feature_name(a: &AttributeDef) -> String {
     }
 }
 
+/// `name`, or `name2`, `name3` … when `taken` has it; records the result in `taken`.
+fn unique(name: String, taken: &mut HashSet<String>) -> String {
+    let mut out = name.clone();
+    let mut n = 2;
+    while !taken.insert(out.clone()) {
+        out = format!("{name}{n}");
+        n += 1;
+    }
+    out
+}
+
 /// `webanno.custom.<Label in CamelCase>` for a type that did not come from TSV.
 fn native_layer_name(label: &str, id: &Slug) -> String {
     let mut out = String::new();
@@ -627,7 +638,9 @@ impl ExportLayers {
             sentence_id,
             zero_attr,
         };
+        let mut layer_names = HashSet::new();
         for (_, _, _, mut layer, ty) in found {
+            layer.name = unique(layer.name, &mut layer_names);
             let mut features = Vec::new();
             let attrs: Vec<&AttributeDef> = schema
                 .attributes_for(&ty)
@@ -646,11 +659,13 @@ impl ExportLayers {
                     used.insert(a.id.clone());
                 }
             }
+            let mut feature_names: HashSet<String> =
+                features.iter().map(|(n, _)| n.clone()).collect();
             for a in attrs.iter().filter(|a| !used.contains(&a.id)) {
                 if layer.columns == [Column::Placeholder] {
                     layer.columns.clear();
                 }
-                let name = feature_name(a);
+                let name = unique(feature_name(a), &mut feature_names);
                 layer.columns.push(Column::Feature(name.clone()));
                 features.push((name, a.id.clone()));
             }
@@ -701,14 +716,16 @@ impl ExportLayers {
             } else {
                 native_layer_name(&rt.label, &rt.id)
             };
+            let name = unique(name, &mut layer_names);
             let base = match rt.from.as_slice() {
                 [one] => layer_name(one, &out).unwrap_or_else(|| ANY_TYPE.to_owned()),
                 _ => ANY_TYPE.to_owned(),
             };
             let mut columns = Vec::new();
             let mut features = Vec::new();
+            let mut feature_names = HashSet::new();
             for a in schema.attributes_for(&rt.id) {
-                let n = feature_name(a);
+                let n = unique(feature_name(a), &mut feature_names);
                 columns.push(Column::Feature(n.clone()));
                 features.push((n, a.id.clone()));
             }
@@ -1146,6 +1163,23 @@ mod tests {
         .unwrap();
         let d = describe_layer(3, &layer);
         assert_eq!(parse_description(&d), Some((3, layer)));
+    }
+
+    #[test]
+    fn colliding_layer_names_are_made_unique() {
+        let mut p = Project::new("t");
+        p.schema.entity_types.truncate(1);
+        p.schema.event_types.clear();
+        p.schema.relation_types.clear();
+        p.schema.attributes.clear();
+        let mut twin = p.schema.entity_types[0].clone();
+        twin.id = Slug::new("twin");
+        p.schema.entity_types.push(twin);
+        let layers = ExportLayers::new(&p);
+        let names: Vec<&str> = layers.layers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names.len(), 2);
+        assert_ne!(names[0], names[1]);
+        assert_eq!(format!("{}2", names[0]), names[1]);
     }
 
     #[test]
