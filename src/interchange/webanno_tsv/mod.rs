@@ -229,7 +229,7 @@ pub struct TsvDoc {
     pub chains: Vec<Chain>,
 }
 
-/// Escapes a feature value or role: `\ [ ] | _ -> ; * TAB LF CR`.
+/// Escapes a feature value or role as INCEpTION does: `\ [ ] | _ -> ; *`, TAB and LF.
 pub fn escape_value(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -245,47 +245,77 @@ pub fn escape_value(s: &str) -> String {
             }
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
             _ => out.push(c),
         }
     }
     out
 }
 
-/// Escapes sentence and token text: backslash, TAB and CR (line feeds split `#Text=`
-/// lines instead).
+/// Undoes [`escape_value`]; a backslash before anything else is kept.
+pub fn unescape_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (text, len) = match after.chars().next() {
+            Some(c @ ('\\' | '[' | ']' | '|' | '_' | ';' | '*')) => (c.to_string(), 1),
+            Some('t') => ("\t".to_owned(), 1),
+            Some('n') => ("\n".to_owned(), 1),
+            Some('-') if after.starts_with("->") => ("->".to_owned(), 2),
+            _ => ("\\".to_owned(), 0),
+        };
+        out.push_str(&text);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes sentence and token text as INCEpTION does: backslash, TAB, LF, CR, form feed
+/// and backspace as `\\ \t \n \r \f \b`; other control characters except 8–13 get a
+/// backslash before them.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
             '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{8}' => out.push_str("\\b"),
+            c if (c as u32) < 8 || (14..32).contains(&(c as u32)) => {
+                out.push('\\');
+                out.push(c);
+            }
             _ => out.push(c),
         }
     }
     out
 }
 
-/// Undoes [`escape_value`] and [`escape_text`]: `\t` `\n` `\r` are control characters,
-/// `\X` is `X`, `\->` is `->`.
-pub fn unescape(s: &str) -> String {
+/// Undoes [`escape_text`]; a backslash before anything else is kept.
+pub fn unescape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (c, len) = match after.chars().next() {
+            Some('\\') => ('\\', 1),
+            Some('t') => ('\t', 1),
+            Some('n') => ('\n', 1),
+            Some('r') => ('\r', 1),
+            Some('f') => ('\u{c}', 1),
+            Some('b') => ('\u{8}', 1),
+            Some(c) if (c as u32) < 8 || (14..32).contains(&(c as u32)) => (c, 1),
+            _ => ('\\', 0),
+        };
+        out.push(c);
+        rest = &after[len..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -478,14 +508,17 @@ mod tests {
 
     #[test]
     fn escaping_round_trips() {
-        let nasty = "#*'\"`´\t:;{}|[ ]()\\§$%?=&_\n a->b\r";
+        let nasty = "#*'\"`´\t:;{}|[ ]()\\§$%?=&_\n a->b";
         let e = escape_value(nasty);
-        assert_eq!(
-            e,
-            "#\\*'\"`´\\t:\\;{}\\|\\[ \\]()\\\\§$%?=&\\_\\n a\\->b\\r"
-        );
-        assert_eq!(unescape(&e), nasty);
-        assert_eq!(unescape(&escape_text("a\tb\\c")), "a\tb\\c");
+        // As in the suite's testTokenBoundedSpanWithSpecialSymbolsValue.
+        assert_eq!(e, "#\\*'\"`´\\t:\\;{}\\|\\[ \\]()\\\\§$%?=&\\_\\n a\\->b");
+        assert_eq!(unescape_value(&e), nasty);
+        assert_eq!(unescape_value("a\\xb\\"), "a\\xb\\");
+        let text = "a\tb\\c\r\u{1}d\u{b}";
+        assert_eq!(escape_text(text), "a\\tb\\\\c\\r\\\u{1}d\u{b}");
+        assert_eq!(unescape_text(&escape_text(text)), text);
+        // `\t` is a TAB; a backslash before any other letter stays.
+        assert_eq!(unescape_text("C:\\temp\\x"), "C:\temp\\x");
     }
 
     #[test]

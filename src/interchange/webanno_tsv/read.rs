@@ -8,7 +8,7 @@
 
 use super::{
     ANY_TYPE, Chain, Column, FORMAT_LINE, Layer, LayerKind, Link, Node, RelAnn, Sentence, SpanAnn,
-    TOKEN_LAYER, Token, TsvDoc, split_unescaped, unescape, utf16_len,
+    TOKEN_LAYER, Token, TsvDoc, split_unescaped, unescape_text, unescape_value, utf16_len,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -220,7 +220,7 @@ impl<'d> Body<'d> {
                         "a sentence header inside a sentence (missing blank line)",
                     );
                 }
-                sentence_id = Some(unescape(id));
+                sentence_id = Some(unescape_text(id));
                 continue;
             }
             if let Some(t) = line.strip_prefix("#Text=") {
@@ -231,7 +231,7 @@ impl<'d> Body<'d> {
                     );
                 }
                 let s = sentence_text.get_or_insert_with(String::new);
-                s.push_str(&unescape(t));
+                s.push_str(&unescape_text(t));
                 s.push('\n');
                 continue;
             }
@@ -469,7 +469,9 @@ impl<'d> Body<'d> {
                 Column::Feature(f) => {
                     let (v, _) = split_suffix(v);
                     if v != "*" && self.doc.spans[s].feature(f).is_none() {
-                        self.doc.spans[s].features.push((f.clone(), unescape(v)));
+                        self.doc.spans[s]
+                            .features
+                            .push((f.clone(), unescape_value(v)));
                     }
                 }
                 Column::SlotRole { feature, .. } if new => {
@@ -503,7 +505,7 @@ impl<'d> Body<'d> {
                             kind: PendingKind::Link {
                                 span: s,
                                 feature: feature.clone(),
-                                role: (r != "*").then(|| unescape(r)),
+                                role: (r != "*").then(|| unescape_value(r)),
                                 target: t.to_owned(),
                                 layer: (target_layer != ANY_TYPE).then(|| target_layer.clone()),
                             },
@@ -560,10 +562,10 @@ impl<'d> Body<'d> {
                 if let Some((t, _)) = ty
                     && t != "*"
                 {
-                    features.push(("referenceType".to_owned(), unescape(t)));
+                    features.push(("referenceType".to_owned(), unescape_value(t)));
                 }
                 if rel_value != "*" {
-                    features.push(("referenceRelation".to_owned(), unescape(rel_value)));
+                    features.push(("referenceRelation".to_owned(), unescape_value(rel_value)));
                 }
                 self.doc.spans.push(SpanAnn {
                     layer: li,
@@ -596,7 +598,7 @@ impl<'d> Body<'d> {
         for (c, v) in columns.iter().zip(vals) {
             let Some(v) = v else { continue };
             match c {
-                Column::Feature(f) if *v != "*" => features.push((f.clone(), unescape(v))),
+                Column::Feature(f) if *v != "*" => features.push((f.clone(), unescape_value(v))),
                 Column::Governor { .. } => {
                     let (r, ids) = split_suffix(v);
                     let (g, d) = match ids {
