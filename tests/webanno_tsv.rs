@@ -398,3 +398,15 @@ fn folder_import_reads_nested_files() {
         .to_string();
     assert!(err.contains("no .tsv file"), "{err}");
 }
+
+/// A sentence with a CR LF line break (INCEpTION writes the CR as `\r` at the end of the
+/// first `#Text=` line, and counts it in the offsets) comes back byte for byte.
+#[test]
+fn crlf_sentence_round_trips() {
+    let text = "#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Span|value\n\n\n#Text=one\\r\n#Text=two\n1-1\t0-3\tone\tx\t\n1-2\t5-8\ttwo\t_\t\n\n#Text=three\n2-1\t10-15\tthree\ty\t\n";
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("crlf.tsv");
+    std::fs::write(&src, text).unwrap();
+    let exported = round_trip(&src, dir.path());
+    assert_eq!(exported, text);
+}

@@ -21,7 +21,7 @@
 
 use super::{
     ANY_TYPE, Chain, Column, Layer, LayerKind, Link, Node, RelAnn, SENTENCE_LAYER, Sentence,
-    SpanAnn, TOKEN_LAYER, Token, TsvDoc,
+    SpanAnn, TOKEN_LAYER, Token, TsvDoc, utf16_len,
 };
 use crate::export::{Part, omission, omit_parts};
 use crate::model::schema::{AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot};
@@ -747,11 +747,19 @@ impl ExportLayers {
         const FMT: &str = "WebAnno TSV";
         let text = doc.text_or_empty();
         let s = text.as_str();
+        // The file gets the source's own line endings back (a CR is written `\r` at the
+        // end of a `#Text=` line, as INCEpTION does), so offsets count them.
+        let newline = text.line_ending().as_str();
+        let newline_units = utf16_len(newline);
         let mut u16_at = Vec::with_capacity(text.len_chars() + 1);
         let mut n = 0;
         for c in s.chars() {
             u16_at.push(n);
-            n += c.len_utf16();
+            n += if c == '\n' {
+                newline_units
+            } else {
+                c.len_utf16()
+            };
         }
         u16_at.push(n);
         let u = |cp: usize| u16_at.get(cp).copied().unwrap_or(n);
@@ -1132,7 +1140,7 @@ impl ExportLayers {
         }
 
         TsvDoc {
-            text: s.to_owned(),
+            text: text.to_original_line_endings(),
             layers: self.layers.clone(),
             sentences: tsv_sentences,
             tokens: tsv_tokens,

@@ -183,6 +183,9 @@ struct Body<'d> {
     chain_links: BTreeMap<(usize, usize, usize), usize>,
     pending: Vec<Pending>,
     columns: usize,
+    /// Some sentence has a CR LF line break: gaps between sentences then start with CR LF
+    /// too (where they have room), so the whole text keeps one line-ending style.
+    crlf: bool,
 }
 
 impl<'d> Body<'d> {
@@ -196,10 +199,14 @@ impl<'d> Body<'d> {
             chain_links: BTreeMap::new(),
             pending: Vec::new(),
             columns,
+            crlf: false,
         }
     }
 
     fn read(mut self, lines: &[&str], start: usize) -> Result<(), ParseError> {
+        self.crlf = lines[start.min(lines.len())..]
+            .iter()
+            .any(|l| l.starts_with("#Text=") && l.ends_with("\\r") && !l.ends_with("\\\\r"));
         let mut sentence_text: Option<String> = None;
         let mut sentence_id: Option<String> = None;
         let mut in_sentence = false;
@@ -313,6 +320,10 @@ impl<'d> Body<'d> {
         if in_sentence {
             self.close_sentence();
         }
+        if self.crlf && self.doc.text.ends_with('\n') && !self.doc.text.ends_with("\r\n") {
+            self.doc.text.pop();
+            self.doc.text.push_str("\r\n");
+        }
         self.resolve()
     }
 
@@ -333,6 +344,15 @@ impl<'d> Body<'d> {
                     format!("the sentence starts at {begin}, inside the sentence before it"),
                 );
             }
+        }
+        if self.crlf
+            && self.text_len < begin
+            && self.doc.text.ends_with('\n')
+            && !self.doc.text.ends_with("\r\n")
+        {
+            self.doc.text.pop();
+            self.doc.text.push_str("\r\n");
+            self.text_len += 1;
         }
         while self.text_len < begin {
             self.doc.text.push(' ');
