@@ -13,6 +13,3 @@ pub mod interchange;
 pub mod model;
 pub mod session;
 pub mod store;
-
-/// The export and import registries at their earlier paths (`crate::export::all()`).
-pub use interchange::{export, import};

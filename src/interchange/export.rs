@@ -288,6 +288,7 @@ pub fn all() -> Vec<Box<dyn Exporter>> {
         Box::new(csv::CsvExporter),
         Box::new(jsonl::JsonlExporter),
         Box::new(conll::ConllExporter),
+        Box::new(super::webanno_tsv::WebAnnoTsvExporter),
     ]
 }
 

@@ -65,6 +65,7 @@ pub fn all() -> Vec<Box<dyn Importer>> {
         Box::new(text::TextImporter),
         Box::new(tei::TeiImporter),
         Box::new(w3c::W3cImporter),
+        Box::new(super::webanno_tsv::WebAnnoTsvImporter),
     ]
 }
 

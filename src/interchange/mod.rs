@@ -1,6 +1,6 @@
 //! Interchange with other tools. One module per format holds its vocabulary, its reader
 //! and its writer side by side (`tei`, `brat`, `w3c`); export-only formats are single
-//! files (`csv`, `jsonl`, `conll`), and `text` is import-only. No format uses another
+//! files (`csv`, `jsonl`, `conll`); WebAnno TSV is `webanno_tsv`, and `text` is import-only. No format uses another
 //! format's internals: what they share is in [`common`]. [`export`] and [`import`] hold
 //! the traits, the registries and the safe ways to run them ([`export::run`],
 //! [`import::run`]). Nothing here touches the UI.
@@ -15,3 +15,4 @@ pub mod jsonl;
 pub mod tei;
 pub mod text;
 pub mod w3c;
+pub mod webanno_tsv;
