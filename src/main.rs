@@ -43,7 +43,7 @@ enum Cmd {
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
-        /// Format: tei, brat, w3c, csv, jsonl or conll.
+        /// Format: tei, brat, w3c, webanno-tsv, csv, jsonl or conll.
         #[arg(long)]
         format: String,
         /// Folder to write into (created if missing; never the project's own folder).
@@ -55,7 +55,7 @@ enum Cmd {
     },
     /// Import another tool's files as a new project.
     Import {
-        /// Format: brat, text, tei or w3c.
+        /// Format: brat, text, tei, w3c or webanno-tsv.
         #[arg(long)]
         format: String,
         /// File or folder to import.
