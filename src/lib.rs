@@ -10,6 +10,7 @@ pub mod interchange;
 pub mod model;
 pub mod session;
 pub mod store;
+pub mod views;
 
 /// The export and import registries at their earlier paths (`crate::export::all()`).
 pub use interchange::{export, import};
