@@ -32,7 +32,7 @@ enum Cmd {
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
-        /// Format: tei, brat, w3c, csv, jsonl or conll.
+        /// Format: tei, brat, w3c, csv, jsonl, conll, gephi, gexf, palladio or cmif.
         #[arg(long)]
         format: String,
         /// Folder to write into (created if missing; never the project's own folder).
