@@ -42,6 +42,8 @@ enum Cmd {
         #[arg(long)]
         force: bool,
     },
+    /// Ask a project questions: events by role, communications, a period, concordance …
+    Query(cli::query::QueryArgs),
     /// Import another tool's files as a new project.
     Import {
         /// Format: brat, text, tei or w3c.
@@ -115,6 +117,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                     eprintln!("  {line}");
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Query(q)) => {
+            cli::query::run(&q)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Import {

@@ -1,6 +1,7 @@
 //! The command line: `marginalia [PROJECT]`, `marginalia check`, and friends.
 
 pub mod check;
+pub mod query;
 
 use std::path::PathBuf;
 
