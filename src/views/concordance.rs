@@ -103,13 +103,18 @@ pub fn kwic(project: &Project, query: &KwicQuery, width: usize, sort: KwicSort) 
                 if needle.is_empty() {
                     continue;
                 }
-                // Fold per character so offsets stay those of the text.
-                let folded: Vec<String> = chars.iter().map(|c| fold(&c.to_string())).collect();
+                let (folded, at) = fold_with_offsets(&chars);
                 let mut i = 0;
-                while i < chars.len() {
-                    if let Some(end) = match_at(&folded, i, &needle) {
-                        line(i, end, None);
-                        i = end.max(i + 1);
+                while i + needle.len() <= folded.len() {
+                    if folded[i] == needle[0] && folded[i..i + needle.len()] == needle[..] {
+                        let start = at[i];
+                        let mut end = at[i + needle.len() - 1] + 1;
+                        // Take trailing combining marks with the match.
+                        while chars.get(end).is_some_and(|&c| is_mark(c)) {
+                            end += 1;
+                        }
+                        line(start, end, None);
+                        i += needle.len();
                     } else {
                         i += 1;
                     }
@@ -121,33 +126,25 @@ pub fn kwic(project: &Project, query: &KwicQuery, width: usize, sort: KwicSort) 
     out
 }
 
-/// Where a match of `needle` starting at char `i` ends, if one does.
-fn match_at(folded: &[String], i: usize, needle: &[char]) -> Option<usize> {
-    let mut k = 0;
-    let mut j = i;
-    while k < needle.len() {
-        let f = folded.get(j)?;
-        if f.is_empty() {
-            // A combining mark folded away: skip it, unless the match has not started.
-            if j == i {
-                return None;
-            }
-            j += 1;
+fn is_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// The text folded as [`fold`] folds it (lowercase, combining marks dropped), with the
+/// offset in `chars` each folded character comes from.
+fn fold_with_offsets(chars: &[char]) -> (Vec<char>, Vec<usize>) {
+    let mut folded = Vec::with_capacity(chars.len());
+    let mut at = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if is_mark(c) {
             continue;
         }
-        for c in f.chars() {
-            if needle.get(k) != Some(&c) {
-                return None;
-            }
-            k += 1;
+        for l in c.to_lowercase() {
+            folded.push(l);
+            at.push(i);
         }
-        j += 1;
     }
-    // Take trailing combining marks with the match.
-    while folded.get(j).is_some_and(String::is_empty) {
-        j += 1;
-    }
-    Some(j)
+    (folded, at)
 }
 
 /// Sorts lines in place; ties keep document then position order.
@@ -240,19 +237,15 @@ mod tests {
 
     #[test]
     fn search_folds_case_and_marks_but_keeps_offsets() {
-        let folded: Vec<String> = "Ré\u{301}sumé X"
-            .chars()
-            .map(|c| fold(&c.to_string()))
-            .collect();
-        let needle: Vec<char> = "resume".chars().collect();
-        // "Ré" + combining acute + "sumé": the combining mark is skipped, not counted.
-        assert_eq!(match_at(&folded, 0, &needle), None);
-        let plain: Vec<String> = "a Resume b".chars().map(|c| fold(&c.to_string())).collect();
-        assert_eq!(match_at(&plain, 2, &needle), Some(8));
-        let marked: Vec<String> = "Re\u{301}sume\u{301}!"
-            .chars()
-            .map(|c| fold(&c.to_string()))
-            .collect();
-        assert_eq!(match_at(&marked, 0, &needle), Some(8));
+        let chars: Vec<char> = "a Re\u{301}sume\u{301}! İx".chars().collect();
+        let (folded, at) = fold_with_offsets(&chars);
+        let text: String = folded.iter().collect();
+        assert_eq!(text, fold("a Re\u{301}sume\u{301}! İx"));
+        let i = text.find("resume").unwrap();
+        // "resume" starts at "R" (2) and its last "e" is at 8, before the final mark.
+        assert_eq!((at[i], at[i + 5]), (2, 8));
+        // "İ" lowercases to two characters, both from offset 12.
+        let j = folded.iter().position(|&c| c == 'i').unwrap();
+        assert_eq!((at[j], at[j + 1], at[j + 2]), (12, 12, 13));
     }
 }

@@ -100,6 +100,11 @@ impl TimeRange {
             (Some(a), Some(b)) => Some(a.max(b)),
             _ => None,
         };
+        Self::span(start, end)
+    }
+
+    /// The range `[start, end)` labelled with its ends as ISO minutes.
+    pub fn span(start: Option<Minute>, end: Option<Minute>) -> TimeRange {
         let label = match (start, end) {
             (Some(a), Some(b)) => format!("{} – {}", iso_minute(a), iso_minute(b - 1)),
             (Some(a), None) => format!("after {}", iso_minute(a)),

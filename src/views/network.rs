@@ -9,7 +9,7 @@
 use super::{Actor, Index, Link, Minute, TimeRange, actor_label, actor_type};
 use crate::model::{DocId, Project, Slug};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 
 /// What an edge stands for.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -107,44 +107,79 @@ pub struct Network {
     pub edges: Vec<Edge>,
 }
 
-type EdgeKey = (EdgeKind, Actor, Actor);
+/// An edge being collected: its links and the extent of its dated events.
+struct Acc {
+    directed: bool,
+    links: Vec<Link>,
+    /// `Some(None)`: some event's range is open at that end.
+    start: Option<Option<Minute>>,
+    end: Option<Option<Minute>>,
+}
 
 struct Builder<'a> {
     project: &'a Project,
     filter: &'a NetworkFilter,
-    edges: BTreeMap<EdgeKey, (bool, Vec<Link>, Option<TimeRange>)>,
+    /// Actors interned to dense ids, with whether each may be a node.
+    ids: HashMap<&'a Actor, u32>,
+    actors: Vec<(&'a Actor, bool)>,
+    kinds: Vec<EdgeKind>,
+    edges: HashMap<(u16, u32, u32), Acc>,
 }
 
-impl Builder<'_> {
-    fn node_ok(&self, a: &Actor) -> bool {
-        (self.filter.unlinked || matches!(a, Actor::Entry(_)))
-            && actor_type(self.project, a).is_some_and(|t| self.filter.node_types.contains(t))
+impl<'a> Builder<'a> {
+    fn intern(&mut self, a: &'a Actor) -> (u32, bool) {
+        if let Some(&i) = self.ids.get(a) {
+            return (i, self.actors[i as usize].1);
+        }
+        let ok = (self.filter.unlinked || matches!(a, Actor::Entry(_)))
+            && actor_type(self.project, a).is_some_and(|t| self.filter.node_types.contains(t));
+        let i = self.actors.len() as u32;
+        self.ids.insert(a, i);
+        self.actors.push((a, ok));
+        (i, ok)
+    }
+
+    fn kind(&mut self, kind: EdgeKind) -> u16 {
+        match self.kinds.iter().position(|k| *k == kind) {
+            Some(i) => i as u16,
+            None => {
+                self.kinds.push(kind);
+                (self.kinds.len() - 1) as u16
+            }
+        }
     }
 
     fn add(
         &mut self,
-        kind: EdgeKind,
+        kind: u16,
         directed: bool,
-        a: &Actor,
-        b: &Actor,
+        a: &'a Actor,
+        b: &'a Actor,
         link: Link,
         range: Option<&TimeRange>,
     ) {
-        if a == b || !self.node_ok(a) || !self.node_ok(b) {
+        let ((x, okx), (y, oky)) = (self.intern(a), self.intern(b));
+        if x == y || !okx || !oky {
             return;
         }
-        let (a, b) = if directed || a < b { (a, b) } else { (b, a) };
-        let e = self
-            .edges
-            .entry((kind, a.clone(), b.clone()))
-            .or_insert((directed, Vec::new(), None));
-        if e.1.last() != Some(&link) {
-            e.1.push(link);
+        let (x, y) = if directed || a < b { (x, y) } else { (y, x) };
+        let e = self.edges.entry((kind, x, y)).or_insert(Acc {
+            directed,
+            links: Vec::new(),
+            start: None,
+            end: None,
+        });
+        if e.links.last() != Some(&link) {
+            e.links.push(link);
         }
         if let Some(r) = range {
-            e.2 = Some(match &e.2 {
-                Some(x) => x.union(r),
-                None => r.clone(),
+            e.start = Some(match e.start {
+                None => r.start,
+                Some(s) => s.zip(r.start).map(|(p, q)| p.min(q)),
+            });
+            e.end = Some(match e.end {
+                None => r.end,
+                Some(s) => s.zip(r.end).map(|(p, q)| p.max(q)),
             });
         }
     }
@@ -155,8 +190,16 @@ impl Network {
         let mut b = Builder {
             project,
             filter,
-            edges: BTreeMap::new(),
+            ids: HashMap::new(),
+            actors: Vec::new(),
+            kinds: Vec::new(),
+            edges: HashMap::new(),
         };
+        let (comm, copy, meeting) = (
+            b.kind(EdgeKind::Communication),
+            b.kind(EdgeKind::Copy),
+            b.kind(EdgeKind::Meeting),
+        );
         for e in &index.events {
             if filter.document.is_some_and(|d| d != e.link.doc) {
                 continue;
@@ -169,13 +212,12 @@ impl Network {
             let range = e.range.as_ref();
             match e.type_id.as_str() {
                 "communication" => {
-                    let senders: Vec<&Actor> = e.actors("sender").collect();
-                    for s in &senders {
+                    for s in e.actors("sender") {
                         for r in e.actors("recipient") {
-                            b.add(EdgeKind::Communication, true, s, r, e.link, range);
+                            b.add(comm, true, s, r, e.link, range);
                         }
                         for r in e.actors("copy_to") {
-                            b.add(EdgeKind::Copy, true, s, r, e.link, range);
+                            b.add(copy, true, s, r, e.link, range);
                         }
                     }
                 }
@@ -186,19 +228,16 @@ impl Network {
                     people.dedup();
                     for (i, x) in people.iter().enumerate() {
                         for y in &people[i + 1..] {
-                            b.add(EdgeKind::Meeting, false, x, y, e.link, range);
+                            b.add(meeting, false, x, y, e.link, range);
                         }
                     }
                 }
                 _ => {}
             }
         }
-        let in_window: Option<BTreeSet<Actor>> = filter.window.map(|_| {
-            b.edges
-                .keys()
-                .flat_map(|(_, x, y)| [x.clone(), y.clone()])
-                .collect()
-        });
+        let in_window: Option<HashSet<u32>> = filter
+            .window
+            .map(|_| b.edges.keys().flat_map(|&(_, x, y)| [x, y]).collect());
         for r in &index.relations {
             if filter.document.is_some_and(|d| d != r.link.doc) {
                 continue;
@@ -206,64 +245,75 @@ impl Network {
             let (Some(x), Some(y)) = (&r.from.actor, &r.to.actor) else {
                 continue;
             };
-            if let Some(keep) = &in_window
-                && !(keep.contains(x) && keep.contains(y))
-            {
-                continue;
+            if let Some(keep) = &in_window {
+                let inside = |a: &Actor| b.ids.get(a).is_some_and(|i| keep.contains(i));
+                if !(inside(x) && inside(y)) {
+                    continue;
+                }
             }
             let symmetric = project
                 .schema
                 .relation(&r.type_id)
                 .is_some_and(|t| t.symmetric);
-            b.add(
-                EdgeKind::Relation(r.type_id.clone()),
-                !symmetric,
-                x,
-                y,
-                r.link,
-                None,
-            );
+            let kind = b.kind(EdgeKind::Relation(r.type_id.clone()));
+            b.add(kind, !symmetric, x, y, r.link, None);
         }
-        let mut actors: BTreeSet<&Actor> = BTreeSet::new();
-        for (_, x, y) in b.edges.keys() {
-            actors.insert(x);
-            actors.insert(y);
+        // Nodes: the actors with an edge, by label then id.
+        let mut used = vec![false; b.actors.len()];
+        for &(_, x, y) in b.edges.keys() {
+            used[x as usize] = true;
+            used[y as usize] = true;
         }
-        let mut nodes: Vec<Node> = actors
-            .into_iter()
-            .map(|a| Node {
-                actor: a.clone(),
-                id: match a {
-                    Actor::Entry(id) => id.to_string(),
-                    Actor::Unlinked { type_id, text } => format!("text:{type_id}:{text}"),
-                },
-                label: actor_label(project, a),
-                type_id: actor_type(project, a).cloned().unwrap_or_default_slug(),
-                degree: 0,
+        let mut nodes: Vec<(u32, Node)> = b
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| used[*i])
+            .map(|(i, (a, _))| {
+                (
+                    i as u32,
+                    Node {
+                        actor: (*a).clone(),
+                        id: match a {
+                            Actor::Entry(id) => id.to_string(),
+                            Actor::Unlinked { type_id, text } => format!("text:{type_id}:{text}"),
+                        },
+                        label: actor_label(project, a),
+                        type_id: actor_type(project, a).cloned().unwrap_or_default_slug(),
+                        degree: 0,
+                    },
+                )
             })
             .collect();
-        nodes.sort_by(|a, b| a.label.cmp(&b.label).then(a.id.cmp(&b.id)));
-        let pos: BTreeMap<&Actor, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (&n.actor, i)).collect();
-        let mut edges = Vec::with_capacity(b.edges.len());
-        for ((kind, x, y), (directed, links, range)) in &b.edges {
-            let (Some(&s), Some(&t)) = (pos.get(x), pos.get(y)) else {
-                continue;
-            };
-            let (s, t) = if *directed || s <= t { (s, t) } else { (t, s) };
-            edges.push(Edge {
-                source: s,
-                target: t,
-                kind: kind.clone(),
-                directed: *directed,
-                weight: links.len(),
-                links: links.clone(),
-                range: range.clone(),
-            });
+        nodes.sort_by(|(_, a), (_, b)| a.label.cmp(&b.label).then(a.id.cmp(&b.id)));
+        let mut pos = vec![0usize; b.actors.len()];
+        for (n, (i, _)) in nodes.iter().enumerate() {
+            pos[*i as usize] = n;
         }
-        edges.sort_by(|a, b| {
-            (&a.kind, a.source, a.target).cmp(&(&b.kind, b.source, b.target))
-        });
+        let mut nodes: Vec<Node> = nodes.into_iter().map(|(_, n)| n).collect();
+        let kinds = std::mem::take(&mut b.kinds);
+        let mut edges: Vec<Edge> = b
+            .edges
+            .into_iter()
+            .map(|((k, x, y), acc)| {
+                let (s, t) = (pos[x as usize], pos[y as usize]);
+                let (s, t) = if acc.directed || s <= t { (s, t) } else { (t, s) };
+                let range = match (acc.start, acc.end) {
+                    (Some(a), Some(b)) if a.is_some() || b.is_some() => Some(TimeRange::span(a, b)),
+                    _ => None,
+                };
+                Edge {
+                    source: s,
+                    target: t,
+                    kind: kinds[k as usize].clone(),
+                    directed: acc.directed,
+                    weight: acc.links.len(),
+                    links: acc.links,
+                    range,
+                }
+            })
+            .collect();
+        edges.sort_by(|a, b| (&a.kind, a.source, a.target).cmp(&(&b.kind, b.source, b.target)));
         for e in &edges {
             nodes[e.source].degree += e.weight;
             nodes[e.target].degree += e.weight;
@@ -294,12 +344,16 @@ impl OrDefaultSlug for Option<Slug> {
     }
 }
 
+/// Repulsion partners counted per node and round, at most.
+const MAX_NEIGHBOURS: usize = 64;
+
 /// Node positions in the unit square, `[x, y]` per node in [`Network::nodes`] order.
 ///
 /// Fruchterman–Reingold with a fixed start (nodes on a golden-angle spiral in node order),
 /// a fixed number of rounds and a cooling schedule, so the same network always gets the
 /// same picture. Repulsion is counted only between nodes in neighbouring grid cells, which
-/// keeps a round linear in the number of nodes.
+/// keeps a round linear in the number of nodes
+/// (at most [`MAX_NEIGHBOURS`] partners each).
 pub fn layout(net: &Network) -> Vec<[f32; 2]> {
     let n = net.nodes.len();
     if n == 0 {
@@ -315,36 +369,41 @@ pub fn layout(net: &Network) -> Vec<[f32; 2]> {
         .collect();
     let rounds = if n > 1000 { 40 } else { 120 };
     let cell = 2.0 * k;
-    let mut temp = 0.1;
+    let mut temp = 0.1f64.min(20.0 * k);
     let mut disp = vec![[0.0f64; 2]; n];
+    let key = |q: &[f64; 2]| ((q[0] / cell).floor() as i64, (q[1] / cell).floor() as i64);
     for _ in 0..rounds {
         disp.iter_mut().for_each(|d| *d = [0.0, 0.0]);
-        let mut grid: BTreeMap<(i64, i64), Vec<usize>> = BTreeMap::new();
+        // Cell members in node order; lookups only, so the sums run in a fixed order.
+        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
         for (i, q) in p.iter().enumerate() {
-            grid.entry(((q[0] / cell).floor() as i64, (q[1] / cell).floor() as i64))
-                .or_default()
-                .push(i);
+            grid.entry(key(q)).or_default().push(i);
         }
-        for (&(cx, cy), members) in &grid {
-            for dx in -1..=1 {
+        for i in 0..n {
+            let (cx, cy) = key(&p[i]);
+            let mut seen = 0;
+            'cells: for dx in -1..=1 {
                 for dy in -1..=1 {
                     let Some(others) = grid.get(&(cx + dx, cy + dy)) else {
                         continue;
                     };
-                    for &i in members {
-                        for &j in others {
-                            if i == j {
-                                continue;
-                            }
-                            let d = [p[i][0] - p[j][0], p[i][1] - p[j][1]];
-                            let dist2 = (d[0] * d[0] + d[1] * d[1]).max(1e-9);
-                            let dist = dist2.sqrt();
-                            if dist > cell {
-                                continue;
-                            }
-                            let f = k * k / dist;
-                            disp[i][0] += d[0] / dist * f;
-                            disp[i][1] += d[1] / dist * f;
+                    for &j in others {
+                        if i == j {
+                            continue;
+                        }
+                        let d = [p[i][0] - p[j][0], p[i][1] - p[j][1]];
+                        let dist2 = (d[0] * d[0] + d[1] * d[1]).max(1e-12);
+                        let dist = dist2.sqrt();
+                        if dist > cell {
+                            continue;
+                        }
+                        let f = k * k / dist;
+                        disp[i][0] += d[0] / dist * f;
+                        disp[i][1] += d[1] / dist * f;
+                        // Crowded spots count their nearest cells only, keeping a round linear.
+                        seen += 1;
+                        if seen >= MAX_NEIGHBOURS {
+                            break 'cells;
                         }
                     }
                 }
