@@ -37,11 +37,47 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "the", "meeting", "resumed", "at", "Comrade", "FILIPPOV", "telegram", "delegation",
-    "Panmunjom", "armistice", "proposal", "Kim", "Il", "Sung", "Peng", "Dehuai", "Moscow",
-    "Beijing", "copy", "No.", "1951", "July", "10", "agenda", "point", "accepted", "Ли",
-    "Кэ-нун", "товарищ", "Сталин", "телеграмма", "李克农", "毛泽东", "北京", "김일성", "평양",
-    "re\u{301}sume\u{301}", "—", "«cipher»", "№", "📜",
+    "the",
+    "meeting",
+    "resumed",
+    "at",
+    "Comrade",
+    "FILIPPOV",
+    "telegram",
+    "delegation",
+    "Panmunjom",
+    "armistice",
+    "proposal",
+    "Kim",
+    "Il",
+    "Sung",
+    "Peng",
+    "Dehuai",
+    "Moscow",
+    "Beijing",
+    "copy",
+    "No.",
+    "1951",
+    "July",
+    "10",
+    "agenda",
+    "point",
+    "accepted",
+    "Ли",
+    "Кэ-нун",
+    "товарищ",
+    "Сталин",
+    "телеграмма",
+    "李克农",
+    "毛泽东",
+    "北京",
+    "김일성",
+    "평양",
+    "re\u{301}sume\u{301}",
+    "—",
+    "«cipher»",
+    "№",
+    "📜",
 ];
 
 fn source_text(rng: &mut Rng) -> String {
@@ -126,7 +162,10 @@ fn make_project() -> (Project, Vec<EntryId>) {
                 } else {
                     roles.insert(Slug::new("sender"), vec![who(&mut rng)]);
                     roles.insert(Slug::new("recipient"), vec![who(&mut rng)]);
-                    roles.insert(Slug::new("copy_to"), vec![Target::Entry(*rng.pick(&people))]);
+                    roles.insert(
+                        Slug::new("copy_to"),
+                        vec![Target::Entry(*rng.pick(&people))],
+                    );
                     roles.insert(
                         Slug::new("date"),
                         vec![Target::Annotation(*rng.pick(&dates))],
@@ -219,14 +258,24 @@ fn main() {
         t.elapsed()
     );
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("load average: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!(
+        "load average: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let mut ok = true;
     let (d, index) = median(5, || Index::build(&p));
     ok &= report(
         "index (events resolved, dated)",
         200.0,
         d,
-        format!("{} events, {} relations", index.events.len(), index.relations.len()),
+        format!(
+            "{} events, {} relations",
+            index.events.len(),
+            index.relations.len()
+        ),
     );
     let (d, t) = median(5, || {
         Timeline::build(&p, &index, &TimelineFilter::default(), RowMode::ByType)
@@ -240,7 +289,12 @@ fn main() {
     let (d, t) = median(5, || {
         Timeline::build(&p, &index, &TimelineFilter::default(), RowMode::ByEntry)
     });
-    ok &= report("timeline, rows by entry", 200.0, d, format!("{} rows", t.rows.len()));
+    ok &= report(
+        "timeline, rows by entry",
+        200.0,
+        d,
+        format!("{} rows", t.rows.len()),
+    );
     let (d, net) = median(5, || Network::build(&p, &index, &NetworkFilter::default()));
     ok &= report(
         "network, whole project",
@@ -268,7 +322,7 @@ fn main() {
         pos.len()
     );
     let few = NetworkFilter {
-        window: Some(iso_bounds("1951-07").map(|(a, b)| (a, b)).unwrap()),
+        window: Some(iso_bounds("1951-07").unwrap()),
         ..NetworkFilter::default()
     };
     let month = Network::build(&p, &index, &few);
@@ -280,18 +334,45 @@ fn main() {
         format!("{} nodes, {} edges", pos.len(), month.edges.len()),
     );
     let someone = people[7];
-    let (d, lines) = median(5, || kwic(&p, &KwicQuery::Entry(someone), 40, KwicSort::Left));
-    ok &= report("concordance, one entry", 200.0, d, format!("{} lines", lines.len()));
+    let (d, lines) = median(5, || {
+        kwic(&p, &KwicQuery::Entry(someone), 40, KwicSort::Left)
+    });
+    ok &= report(
+        "concordance, one entry",
+        200.0,
+        d,
+        format!("{} lines", lines.len()),
+    );
     let (d, lines) = median(3, || {
         kwic(&p, &KwicQuery::Type(Slug::new("date")), 40, KwicSort::Date)
     });
-    ok &= report("concordance, a type (date)", 200.0, d, format!("{} lines", lines.len()));
+    ok &= report(
+        "concordance, a type (date)",
+        200.0,
+        d,
+        format!("{} lines", lines.len()),
+    );
     let (d, lines) = median(3, || {
-        kwic(&p, &KwicQuery::Search("Panmunjom".into()), 40, KwicSort::Right)
+        kwic(
+            &p,
+            &KwicQuery::Search("Panmunjom".into()),
+            40,
+            KwicSort::Right,
+        )
     });
-    ok &= report("concordance, search \"Panmunjom\"", 200.0, d, format!("{} lines", lines.len()));
+    ok &= report(
+        "concordance, search \"Panmunjom\"",
+        200.0,
+        d,
+        format!("{} lines", lines.len()),
+    );
     let (d, s) = median(5, || stats(&p));
-    ok &= report("statistics", 200.0, d, format!("{} documents", s.documents.len()));
+    ok &= report(
+        "statistics",
+        200.0,
+        d,
+        format!("{} documents", s.documents.len()),
+    );
     let questions = [
         (
             "query: meetings an entry attended",
@@ -335,5 +416,12 @@ fn main() {
         d,
         format!("{} hits", hits.len()),
     );
-    println!("{}", if ok { "all targets met" } else { "SOME TARGETS MISSED" });
+    println!(
+        "{}",
+        if ok {
+            "all targets met"
+        } else {
+            "SOME TARGETS MISSED"
+        }
+    );
 }

@@ -85,7 +85,10 @@ fn gephi_tables_as_gephi_reads_them() {
     );
     // Same tables as the network view: one implementation.
     let net = Network::build(&p, &Index::build(&p), &NetworkFilter::default());
-    assert_eq!((nodes.len(), edges.len()), (net.nodes.len(), net.edges.len()));
+    assert_eq!(
+        (nodes.len(), edges.len()),
+        (net.nodes.len(), net.edges.len())
+    );
     // Handling events link no two actors: reported, by id.
     assert!(
         report
@@ -143,7 +146,10 @@ fn parse_gexf(
                 assert_eq!(parent, "nodes");
                 let id = attr(&e, "id").unwrap();
                 assert!(attr(&e, "label").is_some());
-                assert!(nodes.insert(id, attr(&e, "start")).is_none(), "unique node id");
+                assert!(
+                    nodes.insert(id, attr(&e, "start")).is_none(),
+                    "unique node id"
+                );
             }
             "edge" => {
                 assert_eq!(parent, "edges");
@@ -190,7 +196,10 @@ fn gexf_plays_through_time() {
     let text = std::fs::read_to_string(dir.path().join("network.gexf")).unwrap();
     let (nodes, edges) = parse_gexf(&text);
     let net = Network::build(&p, &Index::build(&p), &NetworkFilter::default());
-    assert_eq!((nodes.len(), edges.len()), (net.nodes.len(), net.edges.len()));
+    assert_eq!(
+        (nodes.len(), edges.len()),
+        (net.nodes.len(), net.edges.len())
+    );
     for (s, t, ty, w, spells) in &edges {
         assert!(nodes.contains_key(s) && nodes.contains_key(t));
         assert!(ty == "directed" || ty == "undirected");
@@ -310,7 +319,10 @@ fn cmif_letters_with_authority_refs() {
         .count();
     assert_eq!(letters, comms);
     assert!(actions.iter().any(|a| a == "sent") && actions.iter().any(|a| a == "received"));
-    assert!(refs.contains(&"https://www.wikidata.org/wiki/Q5816".to_owned()), "{refs:?}");
+    assert!(
+        refs.contains(&"https://www.wikidata.org/wiki/Q5816".to_owned()),
+        "{refs:?}"
+    );
     assert!(text.contains("<date when=\"1951-07-11\"/>"));
     assert!(text.contains("subtype=\"cc\""));
     assert!(report.omitted.iter().any(|l| l.contains("licence")));

@@ -53,7 +53,11 @@ fn the_10_july_session_on_the_timeline() {
     assert!(points.len() >= 5, "{}", points.len());
     assert!(points.iter().any(|e| e.range.as_ref() == Some(r)));
     // The verification has no time: listed aside.
-    assert!(t.undated.iter().any(|e| e.label == "Archival handling: Verified"));
+    assert!(
+        t.undated
+            .iter()
+            .any(|e| e.label == "Archival handling: Verified")
+    );
     // Rows per type in schema order; sorted by start inside each row.
     let keys: Vec<_> = t.rows.iter().map(|r| r.key.clone()).collect();
     assert_eq!(keys[0], RowKey::Type(Slug::new("meeting")));
@@ -80,12 +84,12 @@ fn timeline_rows_per_entry_and_filters() {
     };
     let t = Timeline::build(&p, &idx, &filter, RowMode::ByEntry);
     assert!(t.events.iter().all(|e| e.has(nam, None)));
-    assert!(t.events.iter().any(|e| e.label == "Meeting: meeting resumed"));
-    let row = t
-        .rows
-        .iter()
-        .find(|r| r.key == RowKey::Entry(nam))
-        .unwrap();
+    assert!(
+        t.events
+            .iter()
+            .any(|e| e.label == "Meeting: meeting resumed")
+    );
+    let row = t.rows.iter().find(|r| r.key == RowKey::Entry(nam)).unwrap();
     assert_eq!(row.events.len(), t.events.len());
     let only_handling = TimelineFilter {
         types: vec![Slug::new("handling")],
@@ -99,7 +103,11 @@ fn timeline_rows_per_entry_and_filters() {
         annotator: Some("someone else".into()),
         ..TimelineFilter::default()
     };
-    assert!(Timeline::build(&p, &idx, &nobody, RowMode::ByType).events.is_empty());
+    assert!(
+        Timeline::build(&p, &idx, &nobody, RowMode::ByType)
+            .events
+            .is_empty()
+    );
 }
 
 #[test]
@@ -118,11 +126,7 @@ fn li_kenong_to_mao_with_copies() {
     );
     assert_eq!(hits.len(), 1, "{hits:#?}");
     assert_eq!(hits[0].label, "Communication: Brief report");
-    let ev = idx
-        .events
-        .iter()
-        .find(|e| e.link == hits[0].link)
-        .unwrap();
+    let ev = idx.events.iter().find(|e| e.link == hits[0].link).unwrap();
     let mut copies = role_names(&p, ev, "copy_to");
     copies.sort();
     assert_eq!(copies, ["Kim Il Sung", "Peng Dehuai"]);
@@ -341,4 +345,57 @@ fn entries_mentioned_in_some_documents_but_never_in_others() {
     );
     assert!(none.is_empty());
     assert!(DocSelector::parse("colour:red").is_err());
+}
+
+#[test]
+fn query_command_line_answers_in_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_marginalia"))
+            .arg("query")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "--json",
+        "events",
+        "--entry",
+        "Nam Il",
+        "--type",
+        "meeting",
+        "--role",
+        "participant",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["label"], "Meeting: meeting resumed");
+    assert_eq!(hits[0]["date"], "1951-07-10T15:00 – 1951-07-10T17:00");
+    assert!(hits[0]["link"]["ann"].is_string());
+    // --json after the question, too.
+    let out = run(&["period", "1951-07-11", "--json"]);
+    assert!(out.status.success());
+    let day: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        day.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["label"] == "Meeting: new meeting")
+    );
+    let out = run(&["events", "--entry", "Nobody at all"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no registry entry matches \"Nobody at all\""),
+        "{err}"
+    );
+    let out = run(&["period", "1951-13"]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -108,14 +108,19 @@ fn entry(project: &Project, name: &str) -> anyhow::Result<crate::model::EntryId>
 }
 
 fn period(from: &str, to: Option<&str>) -> anyhow::Result<(Minute, Minute)> {
-    let bad = |s: &str| format!("\"{s}\" is not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm)");
+    let bad = |s: &str| {
+        format!("\"{s}\" is not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm)")
+    };
     let (a, b) = iso_bounds(from).with_context(|| bad(from))?;
     let b = match to {
         Some(t) => iso_bounds(t).with_context(|| bad(t))?.1,
         None => b,
     };
     if b <= a {
-        bail!("the period ends before it starts: {from} – {}", to.unwrap_or(from));
+        bail!(
+            "the period ends before it starts: {from} – {}",
+            to.unwrap_or(from)
+        );
     }
     Ok((a, b))
 }

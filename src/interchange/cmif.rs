@@ -136,9 +136,7 @@ pub fn cmif(project: &Project, index: &Index) -> (String, Vec<String>) {
         sent.extend(fillers(e, "place").filter_map(|f| name_element(project, f)));
         if let Some(r) = &e.range {
             sent.push(date_element(r));
-            if r.start.is_some_and(|a| a % 1440 != 0)
-                || r.end.is_some_and(|b| b % 1440 != 0)
-            {
+            if r.start.is_some_and(|a| a % 1440 != 0) || r.end.is_some_and(|b| b % 1440 != 0) {
                 omitted.push(format!(
                     "CMIF keeps dates to the day, not the time {} of Communication {key}",
                     r.label
@@ -182,7 +180,12 @@ pub fn cmif(project: &Project, index: &Index) -> (String, Vec<String>) {
             .roles
             .keys()
             .map(Slug::as_str)
-            .filter(|r| !matches!(*r, "sender" | "recipient" | "copy_to" | "via" | "place" | "date"))
+            .filter(|r| {
+                !matches!(
+                    *r,
+                    "sender" | "recipient" | "copy_to" | "via" | "place" | "date"
+                )
+            })
             .collect();
         if !other.is_empty() {
             omitted.push(format!(

@@ -47,7 +47,11 @@ pub(crate) fn network_omissions(
     index: &Index,
     net: &Network,
 ) -> Vec<String> {
-    let used: BTreeSet<Link> = net.edges.iter().flat_map(|e| e.links.iter().copied()).collect();
+    let used: BTreeSet<Link> = net
+        .edges
+        .iter()
+        .flat_map(|e| e.links.iter().copied())
+        .collect();
     let mut left: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let all = index
         .events

@@ -123,7 +123,11 @@ pub fn gexf(project: &Project, index: &Index, net: &Network) -> String {
             xml(e.kind.as_str()),
             events.join(" ")
         );
-        let spells: Vec<&TimeRange> = e.links.iter().filter_map(|l| ranges.get(l).copied()).collect();
+        let spells: Vec<&TimeRange> = e
+            .links
+            .iter()
+            .filter_map(|l| ranges.get(l).copied())
+            .collect();
         if !spells.is_empty() && spells.len() == e.links.len() {
             s.push_str("        <spells>\n");
             for r in spells {

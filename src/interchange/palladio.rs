@@ -127,10 +127,7 @@ impl Exporter for PalladioExporter {
                             .as_ref()
                             .map(coordinates_cell)
                             .unwrap_or_default(),
-                        e.authority
-                            .iter()
-                            .find_map(|a| a.url())
-                            .unwrap_or_default(),
+                        e.authority.iter().find_map(|a| a.url()).unwrap_or_default(),
                     ]
                 }),
         )?;

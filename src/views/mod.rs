@@ -413,7 +413,10 @@ pub fn filler(project: &Project, doc: &Document, t: &Target) -> Filler {
                 target: *t,
                 actor: Some(Actor::Entry(*id)),
                 entity_type: e.map(|e| e.type_id.clone()),
-                label: e.map_or_else(|| format!("missing entry {}", id.short()), |e| e.name.clone()),
+                label: e.map_or_else(
+                    || format!("missing entry {}", id.short()),
+                    |e| e.name.clone(),
+                ),
             }
         }
         Target::Annotation(id) => match doc.annotations.get(id) {
@@ -450,10 +453,10 @@ pub fn filler(project: &Project, doc: &Document, t: &Target) -> Filler {
 /// The display name of an actor: the entry's name, or the unlinked text.
 pub fn actor_label(project: &Project, actor: &Actor) -> String {
     match actor {
-        Actor::Entry(id) => project
-            .registry
-            .get(id)
-            .map_or_else(|| format!("missing entry {}", id.short()), |e| e.name.clone()),
+        Actor::Entry(id) => project.registry.get(id).map_or_else(
+            || format!("missing entry {}", id.short()),
+            |e| e.name.clone(),
+        ),
         Actor::Unlinked { text, .. } => text.clone(),
     }
 }
@@ -508,8 +511,11 @@ mod tests {
 
     #[test]
     fn ranges_from_uncertain_dates() {
-        let r = TimeRange::of(&NormalizedDate::range("1951-07-10T17:00", "1951-07-11T00:00"))
-            .unwrap();
+        let r = TimeRange::of(&NormalizedDate::range(
+            "1951-07-10T17:00",
+            "1951-07-11T00:00",
+        ))
+        .unwrap();
         assert_eq!(r.end.unwrap() - r.start.unwrap(), 7 * 60 + 1);
         let open = TimeRange::of(&NormalizedDate {
             when: None,

@@ -297,7 +297,11 @@ impl Network {
             .into_iter()
             .map(|((k, x, y), acc)| {
                 let (s, t) = (pos[x as usize], pos[y as usize]);
-                let (s, t) = if acc.directed || s <= t { (s, t) } else { (t, s) };
+                let (s, t) = if acc.directed || s <= t {
+                    (s, t)
+                } else {
+                    (t, s)
+                };
                 let range = match (acc.start, acc.end) {
                     (Some(a), Some(b)) if a.is_some() || b.is_some() => Some(TimeRange::span(a, b)),
                     _ => None,
