@@ -308,6 +308,20 @@ fn concordance_and_statistics() {
     assert_eq!(search.len(), 1);
     assert_eq!(search[0].keyword, "conference");
     assert_eq!(search[0].link.ann, None);
+    // A match inside a mention links to it.
+    let li = kwic(
+        &p,
+        &KwicQuery::Search("li kenong".into()),
+        10,
+        KwicSort::Document,
+    );
+    assert!(li.len() >= 2);
+    let linked: Vec<_> = li.iter().filter_map(|l| l.link.ann).collect();
+    assert!(!linked.is_empty());
+    for a in linked {
+        let m = p.find_annotation(a).unwrap().1.as_mention().unwrap();
+        assert_eq!(m.entry, Some(entry(&p, "Li Kenong")));
+    }
     let dates = kwic(&p, &KwicQuery::Type(Slug::new("date")), 20, KwicSort::Date);
     assert!(dates.len() >= 5);
     let s = stats(&p);

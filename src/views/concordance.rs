@@ -14,7 +14,8 @@ pub enum KwicQuery {
     Entry(EntryId),
     /// Every mention of the entity type.
     Type(Slug),
-    /// Every occurrence of the text (ignoring case and combining marks), annotated or not.
+    /// Every occurrence of the text (ignoring case and combining marks), annotated or not;
+    /// a match inside a mention links to it.
     Search(String),
 }
 
@@ -113,7 +114,18 @@ pub fn kwic(project: &Project, query: &KwicQuery, width: usize, sort: KwicSort) 
                         while chars.get(end).is_some_and(|&c| is_mark(c)) {
                             end += 1;
                         }
-                        line(start, end, None);
+                        // Link the mention the match lies in, when one does.
+                        let ann = doc
+                            .annotations_in(start, end)
+                            .filter(|a| a.as_mention().is_some())
+                            .find(|a| {
+                                a.anchor().is_some_and(|an| {
+                                    let x = an.extent();
+                                    x.start <= start && end <= x.end
+                                })
+                            })
+                            .map(|a| a.id);
+                        line(start, end, ann);
                         i += needle.len();
                     } else {
                         i += 1;

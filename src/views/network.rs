@@ -458,3 +458,49 @@ pub fn layout(net: &Network) -> Vec<[f32; 2]> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EntryId;
+
+    fn node(i: usize) -> Node {
+        let id = EntryId::new();
+        Node {
+            actor: Actor::Entry(id),
+            id: id.to_string(),
+            label: format!("n{i}"),
+            type_id: Slug::new("person"),
+            degree: 0,
+        }
+    }
+
+    #[test]
+    fn layout_pulls_linked_nodes_together_and_is_stable() {
+        // Two triangles with no edge between them, and one loner.
+        let net = Network {
+            nodes: (0..7).map(node).collect(),
+            edges: [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5)]
+                .into_iter()
+                .map(|(s, t)| Edge {
+                    source: s,
+                    target: t,
+                    kind: EdgeKind::Meeting,
+                    directed: false,
+                    weight: 1,
+                    links: Vec::new(),
+                    range: None,
+                })
+                .collect(),
+        };
+        let p = layout(&net);
+        assert_eq!(p, layout(&net));
+        let d =
+            |a: usize, b: usize| ((p[a][0] - p[b][0]).powi(2) + (p[a][1] - p[b][1]).powi(2)).sqrt();
+        let inside = d(0, 1).max(d(1, 2)).max(d(0, 2));
+        let across = d(0, 3).min(d(1, 4)).min(d(2, 5));
+        assert!(inside < across, "{inside} {across}");
+        assert!(p.iter().flatten().all(|v| (0.0..=1.0).contains(v)));
+        assert!(layout(&Network::default()).is_empty());
+    }
+}
