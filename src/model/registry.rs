@@ -238,6 +238,20 @@ mod tests {
     }
 
     #[test]
+    fn coordinates_are_optional_and_round_trip() {
+        let mut beijing = Entry::new(Slug::new("place"), "Beijing");
+        let old = ron::to_string(&beijing).unwrap();
+        assert!(!old.contains("coordinates"));
+        assert_eq!(ron::from_str::<Entry>(&old).unwrap(), beijing);
+        beijing.coordinates = Some(Coordinates {
+            lat: 39.9042,
+            lon: 116.4074,
+        });
+        let text = ron::to_string(&beijing).unwrap();
+        assert_eq!(ron::from_str::<Entry>(&text).unwrap(), beijing);
+    }
+
+    #[test]
     fn authority_urls() {
         let id = AuthorityId {
             scheme: Authority::Wikidata,
