@@ -13,3 +13,4 @@ pub mod interchange;
 pub mod model;
 pub mod session;
 pub mod store;
+pub mod views;

@@ -43,7 +43,7 @@ enum Cmd {
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
-        /// Format: tei, brat, w3c, webanno-tsv, csv, jsonl or conll.
+        /// Format: tei, brat, w3c, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio or cmif.
         #[arg(long)]
         format: String,
         /// Folder to write into (created if missing; never the project's own folder).
@@ -53,6 +53,8 @@ enum Cmd {
         #[arg(long)]
         force: bool,
     },
+    /// Ask a project questions: events by role, communications, a period, concordance …
+    Query(cli::query::QueryArgs),
     /// Import another tool's files as a new project.
     Import {
         /// Format: brat, text, tei, w3c or webanno-tsv.
@@ -169,6 +171,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                     eprintln!("  {line}");
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Query(q)) => {
+            cli::query::run(&q)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Import {

@@ -4,6 +4,7 @@ pub mod check;
 pub mod crash_trial;
 pub mod git_setup;
 pub mod merge;
+pub mod query;
 pub mod reanchor;
 
 pub use crate::build_info::{VERSION, sample_project};

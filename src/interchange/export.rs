@@ -3,7 +3,7 @@
 //! when that is safe: never into the project's own folder, never over an existing file
 //! unless asked to, each file atomically.
 
-use super::{brat, conll, csv, jsonl, tei, w3c};
+use super::{brat, cmif, conll, csv, gephi, gexf, jsonl, palladio, tei, w3c};
 use crate::model::{Annotation, Document, Project};
 use crate::store::{self, StoreError};
 use rayon::prelude::*;
@@ -289,6 +289,10 @@ pub fn all() -> Vec<Box<dyn Exporter>> {
         Box::new(jsonl::JsonlExporter),
         Box::new(conll::ConllExporter),
         Box::new(super::webanno_tsv::WebAnnoTsvExporter),
+        Box::new(gephi::GephiExporter),
+        Box::new(gexf::GexfExporter),
+        Box::new(palladio::PalladioExporter),
+        Box::new(cmif::CmifExporter),
     ]
 }
 

@@ -6,12 +6,16 @@
 //! [`import::run`]). Nothing here touches the UI.
 
 pub mod brat;
+pub mod cmif;
 pub mod common;
 pub mod conll;
 pub mod csv;
 pub mod export;
+pub mod gephi;
+pub mod gexf;
 pub mod import;
 pub mod jsonl;
+pub mod palladio;
 pub mod tei;
 pub mod text;
 pub mod w3c;

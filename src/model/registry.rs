@@ -19,6 +19,16 @@ pub struct Entry {
     pub authority: Vec<AuthorityId>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Where a place is, for maps (Palladio); `None`: not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordinates: Option<Coordinates>,
+}
+
+/// A point on the globe in decimal degrees (WGS 84): latitude −90…90, longitude −180…180.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Coordinates {
+    pub lat: f64,
+    pub lon: f64,
 }
 
 /// Another name for an entry, and what kind of name it is.
@@ -160,6 +170,7 @@ impl Entry {
             aliases: Vec::new(),
             authority: Vec::new(),
             note: String::new(),
+            coordinates: None,
         }
     }
 
@@ -203,6 +214,20 @@ mod tests {
         let perez = Entry::new(Slug::new("person"), "Pe\u{301}rez, Carlos");
         assert_eq!(perez.match_score("perez"), Some(80));
         assert_eq!(perez.match_score("Pérez"), Some(80));
+    }
+
+    #[test]
+    fn coordinates_are_optional_and_round_trip() {
+        let mut beijing = Entry::new(Slug::new("place"), "Beijing");
+        let old = ron::to_string(&beijing).unwrap();
+        assert!(!old.contains("coordinates"));
+        assert_eq!(ron::from_str::<Entry>(&old).unwrap(), beijing);
+        beijing.coordinates = Some(Coordinates {
+            lat: 39.9042,
+            lon: 116.4074,
+        });
+        let text = ron::to_string(&beijing).unwrap();
+        assert_eq!(ron::from_str::<Entry>(&text).unwrap(), beijing);
     }
 
     #[test]

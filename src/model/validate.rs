@@ -115,6 +115,17 @@ pub(crate) fn entry_problems(view: &impl View, entry: &Entry, out: &mut Vec<Prob
             ))
         });
     }
+    if let Some(c) = entry.coordinates
+        && !((-90.0..=90.0).contains(&c.lat) && (-180.0..=180.0).contains(&c.lon))
+    {
+        out.push(Problem {
+            entry: Some(entry.id),
+            ..Problem::error(format!(
+                "registry entry \"{}\" has coordinates {}, {} outside latitude −90…90 / longitude −180…180",
+                entry.name, c.lat, c.lon
+            ))
+        });
+    }
 }
 
 /// The problems of one annotation of document `d`; its anchor is checked against `text`
@@ -420,6 +431,24 @@ mod tests {
 
     fn messages(p: &Project) -> Vec<String> {
         validate(p).into_iter().map(|p| p.message).collect()
+    }
+
+    #[test]
+    fn coordinates_out_of_range_are_errors() {
+        let (mut p, _, _) = fixture();
+        let mut e = Entry::new(Slug::new("place"), "Kaesong");
+        e.coordinates = Some(crate::model::registry::Coordinates {
+            lat: 126.55,
+            lon: 37.97,
+        });
+        p.registry.insert(e.id, e.clone());
+        assert!(messages(&p).iter().any(|m| m.contains("outside latitude")));
+        e.coordinates = Some(crate::model::registry::Coordinates {
+            lat: 37.97,
+            lon: 126.55,
+        });
+        p.registry.insert(e.id, e);
+        assert!(!messages(&p).iter().any(|m| m.contains("outside latitude")));
     }
 
     #[test]

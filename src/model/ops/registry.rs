@@ -412,6 +412,19 @@ pub fn merge_entries(
             format!("{}\n\n{}", merged.note, a.note)
         };
     }
+    // Coordinates: the kept entry's win; different ones of the absorbed entry go to the note.
+    match (merged.coordinates, a.coordinates) {
+        (None, Some(c)) => merged.coordinates = Some(c),
+        (Some(x), Some(c)) if x != c => {
+            let line = format!("Coordinates of \"{}\": {}, {}", a.name, c.lat, c.lon);
+            merged.note = if merged.note.is_empty() {
+                line
+            } else {
+                format!("{}\n\n{line}", merged.note)
+            };
+        }
+        _ => {}
+    }
     // One pass over the project: the documents that name `absorb`, and the relations
     // between the two entries.
     let pair = [Target::Entry(keep), Target::Entry(absorb)];
@@ -697,6 +710,36 @@ mod tests {
         let tx = remove_authority(&p, stalin, 0).unwrap();
         commit_and_check_undo(&mut p, tx);
         assert_eq!(p.registry[&stalin].authority.len(), 1);
+    }
+
+    #[test]
+    fn merge_keeps_both_entries_coordinates() {
+        use crate::model::registry::Coordinates;
+        let (mut p, _) = fixture();
+        let a = entry(&mut p, "place", "Kaesong");
+        let b = entry(&mut p, "place", "Kaesŏng");
+        let c = entry(&mut p, "place", "Gaeseong");
+        let here = Coordinates {
+            lat: 37.97,
+            lon: 126.55,
+        };
+        let there = Coordinates {
+            lat: 38.0,
+            lon: 126.5,
+        };
+        p.registry.get_mut(&b).unwrap().coordinates = Some(here);
+        let (tx, _) = merge_entries(&p, a, b).unwrap();
+        apply(&mut p, tx);
+        assert_eq!(p.registry[&a].coordinates, Some(here));
+        p.registry.get_mut(&c).unwrap().coordinates = Some(there);
+        let (tx, _) = merge_entries(&p, a, c).unwrap();
+        apply(&mut p, tx);
+        assert_eq!(p.registry[&a].coordinates, Some(here));
+        assert!(
+            p.registry[&a]
+                .note
+                .contains("Coordinates of \"Gaeseong\": 38, 126.5")
+        );
     }
 
     #[test]
