@@ -7,7 +7,7 @@ use super::{brat, conll, csv, jsonl, tei, w3c};
 use crate::model::{Annotation, Document, Project};
 use crate::store::{self, StoreError};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -277,6 +277,37 @@ pub fn omit_parts(
             omitted.push(omission(format, p.name(), project, doc, a));
         }
     }
+}
+
+/// How many omissions of one kind are listed one by one; more are grouped into one line.
+pub const OMISSIONS_LISTED: usize = 5;
+
+/// Groups omissions that say the same thing about many annotations: lines sharing the
+/// part before the first `": "` (`"brat cannot express the annotator"`) become one line
+/// `"… the annotator of 116 annotations, the first: Person … in \"cable\""` when there
+/// are more than [`OMISSIONS_LISTED`]; fewer stay as they are. Order: first occurrence.
+pub fn group_omissions(omitted: Vec<String>) -> Vec<String> {
+    let head = |l: &str| l.split_once(": ").map(|(h, _)| h.to_owned());
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for l in &omitted {
+        if let Some(h) = head(l) {
+            *counts.entry(h).or_default() += 1;
+        }
+    }
+    let mut done: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for l in omitted {
+        match l.split_once(": ") {
+            Some((h, first)) if counts.get(h).is_some_and(|&n| n > OMISSIONS_LISTED) => {
+                if done.insert(h.to_owned()) {
+                    let n = counts.get(h).copied().unwrap_or_default();
+                    out.push(format!("{h} of {n} annotations, the first: {first}"));
+                }
+            }
+            _ => out.push(l),
+        }
+    }
+    out
 }
 
 /// Every exporter, in menu order.

@@ -19,7 +19,7 @@
 //! Type, role and attribute names: see [`brat_name`] and [`super::slug_for`], an invertible
 //! pair.
 
-use super::{MARGINALIA_RID, authority_rid, brat_name, brat_value};
+use super::{ANNOTATOR_NOTES, MARGINALIA_RID, authority_rid, brat_name, brat_value, note_type};
 use crate::interchange::export::{
     ExportError, ExportReport, Exporter, Output, Part, Progress, omission, omit_parts,
 };
@@ -85,6 +85,7 @@ impl Exporter for BratExporter {
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
+        let omitted = crate::interchange::export::group_omissions(omitted);
         Ok(ExportReport { files, omitted })
     }
 }
@@ -214,6 +215,13 @@ pub fn annotation_conf(project: &Project) -> String {
                     "{}\tArg:{arg}, Value:{}",
                     brat_name(&a.id),
                     vals.join("|")
+                );
+            }
+            AttrKind::Text if note_type(&a.id).is_some() => {
+                let _ = writeln!(
+                    out,
+                    "# {} notes are written as `#` lines of that type",
+                    brat_name(&a.id)
                 );
             }
             AttrKind::Text | AttrKind::Number | AttrKind::Date => {
@@ -520,6 +528,7 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
         );
         let id = &brat_id[&a.id];
         let mut note_lines: Vec<String> = Vec::new();
+        let mut typed_notes: Vec<(String, String)> = Vec::new();
         for (attr, value) in &a.attributes {
             let name = brat_name(attr);
             match value {
@@ -531,6 +540,10 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
                 AttrValue::Choice(v) => {
                     na += 1;
                     let _ = writeln!(attrs, "A{na}\t{name} {id} {}", brat_value(v));
+                }
+                AttrValue::Text(v) if note_type(attr).is_some() => {
+                    let ty = note_type(attr).unwrap_or_else(|| brat_name(attr));
+                    typed_notes.extend(v.split('\n').map(|l| (ty.clone(), l.to_owned())));
                 }
                 other => {
                     let label = schema
@@ -562,7 +575,11 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
         }
         for line in note_lines {
             nnote += 1;
-            let _ = writeln!(notes, "#{nnote}\tAnnotatorNotes {id}\t{line}");
+            let _ = writeln!(notes, "#{nnote}\t{ANNOTATOR_NOTES} {id}\t{line}");
+        }
+        for (ty, line) in typed_notes {
+            nnote += 1;
+            let _ = writeln!(notes, "#{nnote}\t{ty} {id}\t{line}");
         }
     }
     out.push_str(&attrs);
