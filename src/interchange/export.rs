@@ -187,6 +187,13 @@ pub struct ExportReport {
     pub omitted: Vec<String>,
 }
 
+impl ExportReport {
+    /// The omissions as a reader wants them: repeated items grouped ([`group_omissions`]).
+    pub fn grouped(&self) -> Vec<String> {
+        group_omissions(self.omitted.clone())
+    }
+}
+
 /// A part of an annotation that a format may not be able to hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {

@@ -10,11 +10,16 @@
 //!
 //! `.ann` lines: `T` (with `;`-separated fragments) becomes a mention, or an event trigger
 //! when an `E` line uses it (a `T` of an event type that no `E` uses becomes an event with
-//! no roles); `E` an event, numbered roles (`Theme2`) filling the base role in number order;
+//! no roles); `E` an event, numbered roles numbered as the exporter numbers them (`Theme`,
+//! `Theme2`) filling the base role in number order, any other numbering (`Theme1`, a
+//! `Site2` pairing with the second theme) kept as a role of that name (its base role is made
+//! optional where the event leaves it empty);
 //! `R` a relation; `*` (equivalence) a chain of relations of a symmetric type; `A`/`M`
 //! attributes (binary: yes/no; valued: a choice); `N` links the mention to a registry
 //! entry, one per normalization id (`Marginalia:<id>` restores an exported entry); `#`
-//! notes (several join with line breaks). Offsets count code points of the `.txt` as
+//! `AnnotatorNotes` the note (several join with line breaks), other note types (`Lemma`) a
+//! text attribute per type ([`note_slug`](super::note_slug)). `[spans]` in
+//! `annotation.conf` is read as `[entities]`. Offsets count code points of the `.txt` as
 //! brat reads it (a BOM or `\r` counts) and are mapped onto the LF-normalized text; a
 //! span whose text differs from the line's text is an error naming the file and line.
 //! The abstract (`!`) nodes of brat's type hierarchies are not kept.
@@ -263,6 +268,17 @@ impl Builder {
                 Kind::E { ty, args, .. } => {
                     let ev = self.event(ty);
                     let names = role_names(args, |r| ev.roles.iter().any(|x| x.name == r));
+                    for (name, _) in &names {
+                        // `Theme1` alone fills the place of a required `Theme`: the base
+                        // role becomes optional, or the event would not pass `check`.
+                        let base = split_role(name, |_| false).0;
+                        if base != *name
+                            && !names.iter().any(|(n, _)| *n == base)
+                            && let Some(r) = ev.roles.iter_mut().find(|r| r.name == base)
+                        {
+                            r.min = 0;
+                        }
+                    }
                     for (name, _) in names {
                         if !ev.roles.iter().any(|r| r.name == name) {
                             // A numbered role kept under its own name (`Site2`) takes the
@@ -480,7 +496,19 @@ impl Builder {
 /// a `Site`, which pairs the site with the second theme) keeps each name as its own role,
 /// so the numbers survive a round trip.
 fn role_names(args: &[(String, String)], declared: impl Fn(&str) -> bool) -> Vec<(String, u32)> {
-    let split: Vec<(String, u32)> = args.iter().map(|(r, _)| split_role(r, &declared)).collect();
+    // A numbered name whose base is declared counts under the base even when the name
+    // itself was kept as a role (by another event), so each event groups the same way.
+    let split: Vec<(String, u32)> = args
+        .iter()
+        .map(|(r, _)| {
+            let (base, n) = split_role(r, |_| false);
+            if base != *r && declared(&base) {
+                (base, n)
+            } else {
+                split_role(r, &declared)
+            }
+        })
+        .collect();
     let mut groups: HashMap<&str, Vec<(u32, &str)>> = HashMap::new();
     for ((base, n), (role, _)) in split.iter().zip(args) {
         groups.entry(base).or_default().push((*n, role));

@@ -85,7 +85,6 @@ impl Exporter for BratExporter {
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
-        let omitted = crate::interchange::export::group_omissions(omitted);
         Ok(ExportReport { files, omitted })
     }
 }

@@ -374,10 +374,7 @@ fn annotation<'a>(
         }
     };
     for (k, v) in &a.attributes {
-        bodies.push(textual(
-            "classifying",
-            format!("{k}={}", attr_to_text(v).1),
-        ));
+        bodies.push(textual("classifying", format!("{k}={}", attr_to_text(v).1)));
     }
     if !a.note.is_empty() {
         bodies.push(textual("commenting", a.note.as_str()));
