@@ -323,6 +323,7 @@ pub fn all() -> Vec<Box<dyn Exporter>> {
         Box::new(tei::TeiExporter),
         Box::new(brat::BratExporter),
         Box::new(w3c::W3cExporter),
+        Box::new(w3c::RecogitoExporter),
         Box::new(csv::CsvExporter),
         Box::new(jsonl::JsonlExporter),
         Box::new(conll::ConllExporter),

@@ -27,6 +27,7 @@ use crate::model::schema::AttrKind;
 use crate::model::{
     AnnId, Annotation, AttrValue, Body, DocId, Document, EntryId, Project, Slug, Target,
 };
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -74,11 +75,24 @@ impl Exporter for BratExporter {
         let bases = document_bases(project);
         let n = project.documents.len().max(1);
         progress(0.0);
-        for (i, doc) in project.documents.values().enumerate() {
-            let base = &bases[&doc.id()];
+        // The `.ann` files are made per document in parallel, then added in document order.
+        let made: Vec<(&Document, String, Vec<String>)> = project
+            .documents
+            .values()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|doc| {
+                let (ann, lost) = document_ann_report(project, doc);
+                (doc, ann, lost)
+            })
+            .collect();
+        for (i, (doc, ann, lost)) in made.into_iter().enumerate() {
+            let base = bases.get(&doc.id()).ok_or_else(|| ExportError::Format {
+                path: out_dir.clone(),
+                message: format!("document \"{}\" has no file name", doc.meta.title),
+            })?;
             let text = doc.text_or_empty().as_str();
             files.push(output.add(&format!("{base}.txt"), text.as_bytes().to_vec())?);
-            let (ann, lost) = document_ann_report(project, doc);
             crate::interchange::export::omit_archival(&mut omitted, "brat", doc);
             omitted.extend(lost);
             files.push(output.add(&format!("{base}.ann"), ann.into_bytes())?);
