@@ -173,10 +173,12 @@ pub fn run<E: Exporter + ?Sized>(
     Ok(report)
 }
 
-/// Writes `files` atomically, as [`crate::store::write_atomic`] does (a temporary file beside
-/// each, its data synced, then renamed over the target; a replaced file kept as
-/// `NAME.bak`), but syncs each folder once after all its renames instead of once per file:
-/// thousands of folder syncs on one folder took most of an export's time.
+/// Writes `files` atomically, as [`crate::store::write_atomic`] does (a temporary file
+/// beside each, its data synced, then renamed over the target; a replaced file kept as
+/// `NAME.bak`), in phases over all files: every temporary file is written, then all are
+/// synced, then renamed, then each folder is synced once. Synced one by one (write, sync,
+/// rename, sync the folder), thousands of small files spent most of an export in fsync;
+/// syncing after all writes lets the file system flush them together.
 fn write_files(files: &[(PathBuf, Vec<u8>)], overwrite: bool) -> Result<(), ExportError> {
     let folder = |p: &Path| {
         p.parent()
@@ -190,37 +192,60 @@ fn write_files(files: &[(PathBuf, Vec<u8>)], overwrite: bool) -> Result<(), Expo
         std::fs::create_dir_all(d).map_err(|e| ExportError::io("create folder", d, e))?;
     }
     let pid = std::process::id();
-    files.par_iter().try_for_each(|(path, bytes)| {
+    let temp = |path: &Path| {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.tmp-{pid}"));
-        let result = (|| {
-            let mut f =
-                std::fs::File::create(&tmp).map_err(|e| ExportError::io("create", &tmp, e))?;
-            std::io::Write::write_all(&mut f, bytes)
-                .map_err(|e| ExportError::io("write", &tmp, e))?;
-            f.sync_all().map_err(|e| ExportError::io("sync", &tmp, e))?;
-            if overwrite && std::fs::symlink_metadata(path).is_ok() {
-                let bak = path.with_file_name(format!("{name}.bak"));
-                match std::fs::remove_file(&bak) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(ExportError::io("replace backup", &bak, e));
-                    }
-                    _ => {}
+        path.with_file_name(format!(".{name}.tmp-{pid}"))
+    };
+    let remove_temps = || {
+        files.par_iter().for_each(|(path, _)| {
+            let _ = std::fs::remove_file(temp(path));
+        });
+    };
+    // Files are closed after writing and opened again to sync, so no more than one per
+    // thread is open at a time.
+    let written = files.par_iter().try_for_each(|(path, bytes)| {
+        let tmp = temp(path);
+        std::fs::write(&tmp, bytes).map_err(|e| ExportError::io("write", &tmp, e))
+    });
+    let synced = written.and_then(|()| {
+        files.par_iter().try_for_each(|(path, _)| {
+            let tmp = temp(path);
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| ExportError::io("sync", &tmp, e))
+        })
+    });
+    if let Err(e) = synced {
+        remove_temps();
+        return Err(e);
+    }
+    let renamed = files.par_iter().try_for_each(|(path, _)| {
+        let tmp = temp(path);
+        if overwrite && std::fs::symlink_metadata(path).is_ok() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bak = path.with_file_name(format!("{name}.bak"));
+            match std::fs::remove_file(&bak) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(ExportError::io("replace backup", &bak, e));
                 }
-                if std::fs::hard_link(path, &bak).is_err() {
-                    std::fs::copy(path, &bak).map_err(|e| ExportError::io("back up", &bak, e))?;
-                }
+                _ => {}
             }
-            std::fs::rename(&tmp, path).map_err(|e| ExportError::io("replace", path, e))
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
+            if std::fs::hard_link(path, &bak).is_err() {
+                std::fs::copy(path, &bak).map_err(|e| ExportError::io("back up", &bak, e))?;
+            }
         }
-        result
-    })?;
+        std::fs::rename(&tmp, path).map_err(|e| ExportError::io("replace", path, e))
+    });
+    if let Err(e) = renamed {
+        remove_temps();
+        return Err(e);
+    }
     folders
         .par_iter()
         .try_for_each(|d| match std::fs::File::open(d) {
