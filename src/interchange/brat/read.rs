@@ -305,15 +305,16 @@ impl Builder {
                     type_of.insert(&l.id, ty.clone());
                 }
                 Kind::Equiv { ty, .. } => self.relation(ty).symmetric = true,
-                Kind::Note { ty, .. } if ty != ANNOTATOR_NOTES => {
-                    if !self.attributes.iter().any(|a| a.note && &a.name == ty) {
-                        self.attributes.push(AttrB {
-                            name: ty.clone(),
-                            targets: Vec::new(),
-                            values: None,
-                            note: true,
-                        });
-                    }
+                Kind::Note { ty, .. }
+                    if ty != ANNOTATOR_NOTES
+                        && !self.attributes.iter().any(|a| a.note && &a.name == ty) =>
+                {
+                    self.attributes.push(AttrB {
+                        name: ty.clone(),
+                        targets: Vec::new(),
+                        values: None,
+                        note: true,
+                    });
                 }
                 _ => {}
             }

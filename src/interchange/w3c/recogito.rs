@@ -32,6 +32,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
 
+/// One document's file name, document, JSON and omissions, made on a worker thread.
+type Made<'a> = (
+    String,
+    &'a Document,
+    Result<Vec<u8>, ExportError>,
+    Vec<String>,
+);
+
 /// The RecogitoJS profile of the W3C exporter.
 pub struct RecogitoExporter;
 
@@ -288,7 +296,7 @@ impl Exporter for RecogitoExporter {
             .values()
             .map(|doc| (unique_name(&doc_file_stem(doc), "json", &mut used), doc))
             .collect();
-        let made: Vec<(String, &Document, Result<Vec<u8>, ExportError>, Vec<String>)> = jobs
+        let made: Vec<Made<'_>> = jobs
             .into_par_iter()
             .map(|(name, doc)| {
                 let path = out_dir.join(&name);
