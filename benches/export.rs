@@ -1,10 +1,13 @@
 //! Export benchmark: a generated project of 2,000 documents with 100 annotations each
 //! (200,000 annotations: mentions, events with several roles, relations, in Latin,
 //! Cyrillic and CJK text) is exported by every exporter in `export::all()`; prints the
-//! time per format. Run with `cargo bench --bench export`.
+//! time per format: the whole export (`seconds`), the part spent making the files in memory
+//! (`make s`) and the process's user and system CPU time over the whole export (`user s`,
+//! `sys s`; on a machine shared with other builds, CPU time shows the export's own cost
+//! better than wall time). Run with `cargo bench --bench export`.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::interchange::export::{self, ExportOptions};
+use marginalia::interchange::export::{self, ExportOptions, Output};
 use marginalia::model::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -129,6 +132,20 @@ fn project() -> Project {
     project
 }
 
+/// This process's (user, system) CPU seconds so far, from `/proc/self/stat` (Linux; clock
+/// ticks of 1/100 s); zeros elsewhere.
+fn cpu_seconds() -> (f64, f64) {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return (0.0, 0.0);
+    };
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (tick(11), tick(12))
+}
+
 fn main() {
     let t = Instant::now();
     let project = project();
@@ -144,25 +161,35 @@ fn main() {
     );
     let tmp = std::env::temp_dir().join(format!("marginalia-bench-export-{}", std::process::id()));
     println!(
-        "{:<10} {:>10} {:>8} {:>12}",
-        "format", "seconds", "files", "MiB written"
+        "{:<10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>12}",
+        "format", "seconds", "make s", "user s", "sys s", "files", "MiB written"
     );
     for exporter in export::all() {
         let out = tmp.join(exporter.id());
+        let t = Instant::now();
+        exporter
+            .write(&project, &mut Output::new(&out), &mut |_| {})
+            .unwrap();
+        let make = t.elapsed().as_secs_f64();
+        let (u0, s0) = cpu_seconds();
         let t = Instant::now();
         let files = exporter
             .export(&project, &out, &ExportOptions::default(), &mut |_| {})
             .unwrap()
             .files;
         let secs = t.elapsed().as_secs_f64();
+        let (u1, s1) = cpu_seconds();
         let bytes: u64 = files
             .iter()
             .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
             .sum();
         println!(
-            "{:<10} {:>10.2} {:>8} {:>12.1}",
+            "{:<10} {:>10.2} {:>8.2} {:>8.2} {:>8.2} {:>8} {:>12.1}",
             exporter.id(),
             secs,
+            make,
+            u1 - u0,
+            s1 - s0,
             files.len(),
             bytes as f64 / (1 << 20) as f64
         );

@@ -167,7 +167,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                     report.omitted.len(),
                     exporter.label()
                 );
-                for line in &report.omitted {
+                for line in report.grouped() {
                     eprintln!("  {line}");
                 }
             }

@@ -172,7 +172,7 @@ fn symlink_loops_end_and_links_out_of_the_folder_are_not_followed() {
     std::fs::create_dir_all(&w).unwrap();
     std::fs::write(
         w.join("doc.json"),
-        r#"{"type": "AnnotationPage", "items": []}"#,
+        r#"{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage", "items": []}"#,
     )
     .unwrap();
     symlink(outside.join("secret.txt"), w.join("doc.txt")).unwrap();
@@ -259,7 +259,7 @@ fn fifos_are_never_opened_by_any_importer() {
     std::fs::write(src.join("a.txt"), "Kim Il Sung\n").unwrap();
     std::fs::write(
         src.join("a.json"),
-        r#"{"type": "AnnotationPage", "items": []}"#,
+        r#"{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage", "items": []}"#,
     )
     .unwrap();
     for name in [
@@ -309,7 +309,7 @@ fn the_same_annotation_id_in_two_w3c_files_is_refused_and_nothing_written() {
         std::fs::write(
             src.join(format!("{stem}.json")),
             format!(
-                r#"{{"type": "AnnotationPage", "items": [{}]}}"#,
+                r#"{{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage", "items": [{}]}}"#,
                 w3c_item(id)
             ),
         )
@@ -336,7 +336,7 @@ fn the_same_annotation_id_in_two_w3c_files_is_refused_and_nothing_written() {
     std::fs::write(
         src.join("one.json"),
         format!(
-            r#"{{"type": "AnnotationPage", "items": [{}, {}]}}"#,
+            r#"{{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationPage", "items": [{}, {}]}}"#,
             w3c_item(id),
             w3c_item(id)
         ),

@@ -10,4 +10,5 @@ if [ ! -d "$shared/corpora/brat" ]; then
     exit 1
 fi
 MARGINALIA_SHARED="$(cd "$shared" && pwd)" cargo test --quiet --test brat_roundtrip -- --ignored
+MARGINALIA_SHARED="$(cd "$shared" && pwd)" cargo test --quiet --test w3c_recogito -- --ignored
 echo "interchange_corpora: ok"

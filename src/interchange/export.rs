@@ -5,9 +5,9 @@
 
 use super::{brat, cmif, conll, csv, gephi, gexf, jsonl, palladio, tei, w3c};
 use crate::model::{Annotation, Document, Project};
-use crate::store::{self, StoreError};
+use crate::store::StoreError;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -165,16 +165,96 @@ pub fn run<E: Exporter + ?Sized>(
     }
     // Each atomic write waits on fsync more than on the processor, so write on more
     // threads than there are cores.
-    let write_all = || -> Result<(), StoreError> {
-        out.files
-            .par_iter()
-            .try_for_each(|(path, bytes)| store::write_atomic(path, bytes))
-    };
+    let write_all = || write_files(&out.files, options.overwrite);
     match rayon::ThreadPoolBuilder::new().num_threads(16).build() {
         Ok(pool) => pool.install(write_all)?,
         Err(_) => write_all()?,
     }
     Ok(report)
+}
+
+/// Writes `files` atomically, as [`crate::store::write_atomic`] does (a temporary file
+/// beside each, its data synced, then renamed over the target; a replaced file kept as
+/// `NAME.bak`), in phases over all files: every temporary file is written, then all are
+/// synced, then renamed, then each folder is synced once. Synced one by one (write, sync,
+/// rename, sync the folder), thousands of small files spent most of an export in fsync;
+/// syncing after all writes lets the file system flush them together.
+fn write_files(files: &[(PathBuf, Vec<u8>)], overwrite: bool) -> Result<(), ExportError> {
+    let folder = |p: &Path| {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    };
+    let folders: std::collections::BTreeSet<PathBuf> =
+        files.iter().map(|(p, _)| folder(p)).collect();
+    for d in &folders {
+        std::fs::create_dir_all(d).map_err(|e| ExportError::io("create folder", d, e))?;
+    }
+    let pid = std::process::id();
+    let temp = |path: &Path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        path.with_file_name(format!(".{name}.tmp-{pid}"))
+    };
+    let remove_temps = || {
+        files.par_iter().for_each(|(path, _)| {
+            let _ = std::fs::remove_file(temp(path));
+        });
+    };
+    // Files are closed after writing and opened again to sync, so no more than one per
+    // thread is open at a time.
+    let written = files.par_iter().try_for_each(|(path, bytes)| {
+        let tmp = temp(path);
+        std::fs::write(&tmp, bytes).map_err(|e| ExportError::io("write", &tmp, e))
+    });
+    let synced = written.and_then(|()| {
+        files.par_iter().try_for_each(|(path, _)| {
+            let tmp = temp(path);
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| ExportError::io("sync", &tmp, e))
+        })
+    });
+    if let Err(e) = synced {
+        remove_temps();
+        return Err(e);
+    }
+    let renamed = files.par_iter().try_for_each(|(path, _)| {
+        let tmp = temp(path);
+        if overwrite && std::fs::symlink_metadata(path).is_ok() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let bak = path.with_file_name(format!("{name}.bak"));
+            match std::fs::remove_file(&bak) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(ExportError::io("replace backup", &bak, e));
+                }
+                _ => {}
+            }
+            if std::fs::hard_link(path, &bak).is_err() {
+                std::fs::copy(path, &bak).map_err(|e| ExportError::io("back up", &bak, e))?;
+            }
+        }
+        std::fs::rename(&tmp, path).map_err(|e| ExportError::io("replace", path, e))
+    });
+    if let Err(e) = renamed {
+        remove_temps();
+        return Err(e);
+    }
+    folders
+        .par_iter()
+        .try_for_each(|d| match std::fs::File::open(d) {
+            // Where a folder cannot be opened, renames are as durable as the platform makes them.
+            Ok(f) => f
+                .sync_all()
+                .map_err(|e| ExportError::io("sync folder", d, e)),
+            Err(_) => Ok(()),
+        })
 }
 
 /// What an export wrote, and what it left out.
@@ -185,6 +265,13 @@ pub struct ExportReport {
     /// One sentence per piece of project data the format cannot express, naming the
     /// document and annotation ("brat cannot express …: Meeting <id> in \"Cable …\"").
     pub omitted: Vec<String>,
+}
+
+impl ExportReport {
+    /// The omissions as a reader wants them: repeated items grouped ([`group_omissions`]).
+    pub fn grouped(&self) -> Vec<String> {
+        group_omissions(self.omitted.clone())
+    }
 }
 
 /// A part of an annotation that a format may not be able to hold.
@@ -279,12 +366,44 @@ pub fn omit_parts(
     }
 }
 
+/// How many omissions of one kind are listed one by one; more are grouped into one line.
+pub const OMISSIONS_LISTED: usize = 5;
+
+/// Groups omissions that say the same thing about many annotations: lines sharing the
+/// part before the first `": "` (`"brat cannot express the annotator"`) become one line
+/// `"… the annotator of 116 annotations, the first: Person … in \"cable\""` when there
+/// are more than [`OMISSIONS_LISTED`]; fewer stay as they are. Order: first occurrence.
+pub fn group_omissions(omitted: Vec<String>) -> Vec<String> {
+    let head = |l: &str| l.split_once(": ").map(|(h, _)| h.to_owned());
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for l in &omitted {
+        if let Some(h) = head(l) {
+            *counts.entry(h).or_default() += 1;
+        }
+    }
+    let mut done: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for l in omitted {
+        match l.split_once(": ") {
+            Some((h, first)) if counts.get(h).is_some_and(|&n| n > OMISSIONS_LISTED) => {
+                if done.insert(h.to_owned()) {
+                    let n = counts.get(h).copied().unwrap_or_default();
+                    out.push(format!("{h} of {n} annotations, the first: {first}"));
+                }
+            }
+            _ => out.push(l),
+        }
+    }
+    out
+}
+
 /// Every exporter, in menu order.
 pub fn all() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(tei::TeiExporter),
         Box::new(brat::BratExporter),
         Box::new(w3c::W3cExporter),
+        Box::new(w3c::RecogitoExporter),
         Box::new(csv::CsvExporter),
         Box::new(jsonl::JsonlExporter),
         Box::new(conll::ConllExporter),

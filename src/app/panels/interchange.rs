@@ -366,7 +366,7 @@ impl Interchange {
                         .id_salt("export omissions")
                         .max_height(180.0)
                         .show(ui, |ui| {
-                            for line in &report.omitted {
+                            for line in report.grouped() {
                                 ui.label(line);
                             }
                         });

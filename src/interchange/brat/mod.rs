@@ -13,6 +13,26 @@ use crate::model::{Authority, Slug};
 /// The normalization database name used for registry entries without authority ids.
 pub const MARGINALIA_RID: &str = "Marginalia";
 
+/// The note type brat writes for free-text notes; other `#` types are kept by name.
+pub const ANNOTATOR_NOTES: &str = "AnnotatorNotes";
+
+/// The attribute id holding the notes of brat note type `name` (`Lemma` → `lemma__n`);
+/// [`note_type`] inverts it.
+pub fn note_slug(name: &str) -> Slug {
+    let s = slug_for(name);
+    match s.as_str().rsplit_once("__") {
+        Some((_, flags)) if parse_flags(flags).is_some() => Slug(format!("{s}_n")),
+        _ => Slug(format!("{s}__n")),
+    }
+}
+
+/// The brat note type an attribute id made by [`note_slug`] stands for.
+pub fn note_type(slug: &Slug) -> Option<String> {
+    let (_, flags) = slug.as_str().rsplit_once("__")?;
+    let f = parse_flags(flags)?;
+    f.note.then(|| brat_name(slug))
+}
+
 /// The brat name for a slug. Plain slugs get a capital first letter (`agenda_point` →
 /// `Agenda_point`); slugs made by [`slug_for`] from other brat names carry, after a final
 /// `__`, flags that restore them exactly: `c` all capitals, `l` lowercase first letter,
@@ -124,6 +144,8 @@ struct Flags {
     prefix: bool,
     upper: Vec<usize>,
     hyphen: Vec<usize>,
+    /// The attribute stands for a brat note type ([`note_slug`]).
+    note: bool,
 }
 
 fn parse_flags(s: &str) -> Option<Flags> {
@@ -136,6 +158,7 @@ fn parse_flags(s: &str) -> Option<Flags> {
             "c" => f.caps = true,
             "l" => f.lower = true,
             "p" => f.prefix = true,
+            "n" => f.note = true,
             t if t.len() > 1 && t.starts_with('u') => f.upper.push(t[1..].parse().ok()?),
             t if t.len() > 1 && t.starts_with('h') => f.hyphen.push(t[1..].parse().ok()?),
             _ => return None,

@@ -10,16 +10,21 @@
 //!
 //! `.ann` lines: `T` (with `;`-separated fragments) becomes a mention, or an event trigger
 //! when an `E` line uses it (a `T` of an event type that no `E` uses becomes an event with
-//! no roles); `E` an event, numbered roles (`Theme2`) filling the base role in number order;
+//! no roles); `E` an event, numbered roles numbered as the exporter numbers them (`Theme`,
+//! `Theme2`) filling the base role in number order, any other numbering (`Theme1`, a
+//! `Site2` pairing with the second theme) kept as a role of that name (its base role is made
+//! optional where the event leaves it empty);
 //! `R` a relation; `*` (equivalence) a chain of relations of a symmetric type; `A`/`M`
 //! attributes (binary: yes/no; valued: a choice); `N` links the mention to a registry
 //! entry, one per normalization id (`Marginalia:<id>` restores an exported entry); `#`
-//! notes (several join with line breaks). Offsets count code points of the `.txt` as
+//! `AnnotatorNotes` the note (several join with line breaks), other note types (`Lemma`) a
+//! text attribute per type ([`note_slug`](super::note_slug)). `[spans]` in
+//! `annotation.conf` is read as `[entities]`. Offsets count code points of the `.txt` as
 //! brat reads it (a BOM or `\r` counts) and are mapped onto the LF-normalized text; a
 //! span whose text differs from the line's text is an error naming the file and line.
 //! The abstract (`!`) nodes of brat's type hierarchies are not kept.
 
-use super::{MARGINALIA_RID, slug_for};
+use super::{ANNOTATOR_NOTES, MARGINALIA_RID, note_slug, slug_for};
 use crate::interchange::common::{SourceTree, copy_into, read_regular_text};
 use crate::interchange::import::{ImportError, Importer};
 use crate::model::schema::{AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot};
@@ -153,6 +158,8 @@ struct AttrB {
     name: String,
     targets: Vec<String>,
     values: Option<Vec<String>>,
+    /// A note type other than `AnnotatorNotes` (`#1\tLemma T1\tDelilah`): a text attribute.
+    note: bool,
 }
 
 /// The schema being assembled, by brat names.
@@ -227,6 +234,7 @@ impl Builder {
                     name: name.to_owned(),
                     targets: Vec::new(),
                     values: None,
+                    note: false,
                 });
                 self.attributes.len() - 1
             }
@@ -259,14 +267,34 @@ impl Builder {
                 }
                 Kind::E { ty, args, .. } => {
                     let ev = self.event(ty);
-                    for (role, _) in args {
-                        let base = role_base(ev, role);
-                        if !ev.roles.iter().any(|r| r.name == base) {
+                    let names = role_names(args, |r| ev.roles.iter().any(|x| x.name == r));
+                    for (name, _) in &names {
+                        // `Theme1` alone fills the place of a required `Theme`: the base
+                        // role becomes optional, or the event would not pass `check`.
+                        let base = split_role(name, |_| false).0;
+                        if base != *name
+                            && !names.iter().any(|(n, _)| *n == base)
+                            && let Some(r) = ev.roles.iter_mut().find(|r| r.name == base)
+                        {
+                            r.min = 0;
+                        }
+                    }
+                    for (name, _) in names {
+                        if !ev.roles.iter().any(|r| r.name == name) {
+                            // A numbered role kept under its own name (`Site2`) takes the
+                            // filler types of its base role.
+                            let base = split_role(&name, |_| false).0;
+                            let types = ev
+                                .roles
+                                .iter()
+                                .find(|r| r.name == base)
+                                .map(|r| r.types.clone())
+                                .unwrap_or_default();
                             ev.roles.push(RoleB {
-                                name: base,
+                                name,
                                 min: 0,
                                 max: None,
-                                types: Vec::new(),
+                                types,
                             });
                         }
                     }
@@ -277,6 +305,17 @@ impl Builder {
                     type_of.insert(&l.id, ty.clone());
                 }
                 Kind::Equiv { ty, .. } => self.relation(ty).symmetric = true,
+                Kind::Note { ty, .. }
+                    if ty != ANNOTATOR_NOTES
+                        && !self.attributes.iter().any(|a| a.note && &a.name == ty) =>
+                {
+                    self.attributes.push(AttrB {
+                        name: ty.clone(),
+                        targets: Vec::new(),
+                        values: None,
+                        note: true,
+                    });
+                }
                 _ => {}
             }
         }
@@ -433,9 +472,14 @@ impl Builder {
                 .attributes
                 .iter()
                 .map(|a| AttributeDef {
-                    id: slug_for(&a.name),
+                    id: if a.note {
+                        note_slug(&a.name)
+                    } else {
+                        slug_for(&a.name)
+                    },
                     label: self.label(&a.name),
                     kind: match &a.values {
+                        _ if a.note => AttrKind::Text,
                         Some(v) => AttrKind::Choice(v.clone()),
                         None => AttrKind::YesNo,
                     },
@@ -446,9 +490,56 @@ impl Builder {
     }
 }
 
-/// The declared role a (possibly numbered) role name fills: `Theme2` → `Theme`.
-fn role_base(ev: &EventB, role: &str) -> String {
-    split_role(role, |r| ev.roles.iter().any(|x| x.name == r)).0
+/// The role each argument of an `E` line fills, with its order within that role.
+///
+/// Numbered roles that count the way the exporter numbers (`Theme`, `Theme2`, `Theme3`)
+/// fill their base role in number order. Any other numbering (`Theme1`, or `Site2` without
+/// a `Site`, which pairs the site with the second theme) keeps each name as its own role,
+/// so the numbers survive a round trip.
+fn role_names(args: &[(String, String)], declared: impl Fn(&str) -> bool) -> Vec<(String, u32)> {
+    // A numbered name whose base is declared counts under the base even when the name
+    // itself was kept as a role (by another event), so each event groups the same way.
+    let split: Vec<(String, u32)> = args
+        .iter()
+        .map(|(r, _)| {
+            let (base, n) = split_role(r, |_| false);
+            if base != *r && declared(&base) {
+                (base, n)
+            } else {
+                split_role(r, &declared)
+            }
+        })
+        .collect();
+    let mut groups: HashMap<&str, Vec<(u32, &str)>> = HashMap::new();
+    for ((base, n), (role, _)) in split.iter().zip(args) {
+        groups.entry(base).or_default().push((*n, role));
+    }
+    let plain: HashSet<&str> = groups
+        .iter()
+        .filter(|(base, members)| {
+            let mut members: Vec<(u32, &str)> = members.to_vec();
+            members.sort_unstable();
+            members.iter().enumerate().all(|(i, (_, role))| {
+                if i == 0 {
+                    role == *base
+                } else {
+                    *role == format!("{base}{}", i + 1)
+                }
+            })
+        })
+        .map(|(base, _)| *base)
+        .collect();
+    split
+        .iter()
+        .zip(args)
+        .map(|((base, n), (role, _))| {
+            if plain.contains(base.as_str()) {
+                (base.clone(), *n)
+            } else {
+                (role.clone(), 1)
+            }
+        })
+        .collect()
 }
 
 /// Splits `Theme2` into (`Theme`, 2); a declared name ending in digits is kept whole.
@@ -542,7 +633,7 @@ fn parse_annotation_conf(path: &Path, b: &mut Builder) -> Result<(), ImportError
             args.push((key.trim().to_owned(), types));
         }
         match section.as_str() {
-            "entities" if !is_abstract && !name.starts_with('<') => b.entity(name),
+            "entities" | "spans" if !is_abstract && !name.starts_with('<') => b.entity(name),
             "events" if !is_abstract && !name.starts_with('<') => {
                 let mut roles = Vec::new();
                 for (key, types) in args {
@@ -705,6 +796,8 @@ enum Kind {
         text: String,
     },
     Note {
+        /// `AnnotatorNotes`, or another note type (`Lemma`).
+        ty: String,
         target: String,
         text: String,
     },
@@ -837,7 +930,8 @@ fn parse_line(raw: &str) -> Result<Line, String> {
             _ => return Err("expected Reference ID DB:ID".into()),
         },
         Some('#') => match toks.as_slice() {
-            [_, target] => Kind::Note {
+            [ty, target] => Kind::Note {
+                ty: (*ty).to_owned(),
                 target: (*target).to_owned(),
                 text: text.unwrap_or_default().to_owned(),
             },
@@ -1009,10 +1103,10 @@ fn build_annotations(
                 let type_id = slug_for(ty);
                 let declared = schema.event(&type_id);
                 let mut numbered: BTreeMap<Slug, Vec<(u32, Target)>> = BTreeMap::new();
-                for (role, id) in args {
-                    let (base, n) = split_role(role, |r| {
-                        declared.is_some_and(|d| d.role(&slug_for(r)).is_some())
-                    });
+                let names = role_names(args, |r| {
+                    declared.is_some_and(|d| d.role(&slug_for(r)).is_some())
+                });
+                for ((base, n), (_, id)) in names.into_iter().zip(args) {
                     numbered
                         .entry(slug_for(&base))
                         .or_default()
@@ -1080,11 +1174,23 @@ fn build_annotations(
                 };
                 a.attributes.insert(slug_for(name), v);
             }
-            Kind::Note { text, .. } => {
+            Kind::Note { ty, text, .. } if ty == ANNOTATOR_NOTES => {
                 if !a.note.is_empty() {
                     a.note.push('\n');
                 }
                 a.note.push_str(text);
+            }
+            Kind::Note { ty, text, .. } => {
+                let slot = a
+                    .attributes
+                    .entry(note_slug(ty))
+                    .or_insert_with(|| AttrValue::Text(String::new()));
+                if let AttrValue::Text(t) = slot {
+                    if !t.is_empty() {
+                        t.push('\n');
+                    }
+                    t.push_str(text);
+                }
             }
             Kind::N { rid, eid, text, .. } => {
                 let Body::Mention(m) = &mut a.body else {

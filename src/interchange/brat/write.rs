@@ -19,7 +19,7 @@
 //! Type, role and attribute names: see [`brat_name`] and [`super::slug_for`], an invertible
 //! pair.
 
-use super::{MARGINALIA_RID, authority_rid, brat_name, brat_value};
+use super::{ANNOTATOR_NOTES, MARGINALIA_RID, authority_rid, brat_name, brat_value, note_type};
 use crate::interchange::export::{
     ExportError, ExportReport, Exporter, Output, Part, Progress, omission, omit_parts,
 };
@@ -27,6 +27,7 @@ use crate::model::schema::AttrKind;
 use crate::model::{
     AnnId, Annotation, AttrValue, Body, DocId, Document, EntryId, Project, Slug, Target,
 };
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -74,11 +75,24 @@ impl Exporter for BratExporter {
         let bases = document_bases(project);
         let n = project.documents.len().max(1);
         progress(0.0);
-        for (i, doc) in project.documents.values().enumerate() {
-            let base = &bases[&doc.id()];
+        // The `.ann` files are made per document in parallel, then added in document order.
+        let made: Vec<(&Document, String, Vec<String>)> = project
+            .documents
+            .values()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|doc| {
+                let (ann, lost) = document_ann_report(project, doc);
+                (doc, ann, lost)
+            })
+            .collect();
+        for (i, (doc, ann, lost)) in made.into_iter().enumerate() {
+            let base = bases.get(&doc.id()).ok_or_else(|| ExportError::Format {
+                path: out_dir.clone(),
+                message: format!("document \"{}\" has no file name", doc.meta.title),
+            })?;
             let text = doc.text_or_empty().as_str();
             files.push(output.add(&format!("{base}.txt"), text.as_bytes().to_vec())?);
-            let (ann, lost) = document_ann_report(project, doc);
             crate::interchange::export::omit_archival(&mut omitted, "brat", doc);
             omitted.extend(lost);
             files.push(output.add(&format!("{base}.ann"), ann.into_bytes())?);
@@ -214,6 +228,13 @@ pub fn annotation_conf(project: &Project) -> String {
                     "{}\tArg:{arg}, Value:{}",
                     brat_name(&a.id),
                     vals.join("|")
+                );
+            }
+            AttrKind::Text if note_type(&a.id).is_some() => {
+                let _ = writeln!(
+                    out,
+                    "# {} notes are written as `#` lines of that type",
+                    brat_name(&a.id)
                 );
             }
             AttrKind::Text | AttrKind::Number | AttrKind::Date => {
@@ -520,6 +541,7 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
         );
         let id = &brat_id[&a.id];
         let mut note_lines: Vec<String> = Vec::new();
+        let mut typed_notes: Vec<(String, String)> = Vec::new();
         for (attr, value) in &a.attributes {
             let name = brat_name(attr);
             match value {
@@ -531,6 +553,10 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
                 AttrValue::Choice(v) => {
                     na += 1;
                     let _ = writeln!(attrs, "A{na}\t{name} {id} {}", brat_value(v));
+                }
+                AttrValue::Text(v) if note_type(attr).is_some() => {
+                    let ty = note_type(attr).unwrap_or_else(|| brat_name(attr));
+                    typed_notes.extend(v.split('\n').map(|l| (ty.clone(), l.to_owned())));
                 }
                 other => {
                     let label = schema
@@ -562,7 +588,11 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
         }
         for line in note_lines {
             nnote += 1;
-            let _ = writeln!(notes, "#{nnote}\tAnnotatorNotes {id}\t{line}");
+            let _ = writeln!(notes, "#{nnote}\t{ANNOTATOR_NOTES} {id}\t{line}");
+        }
+        for (ty, line) in typed_notes {
+            nnote += 1;
+            let _ = writeln!(notes, "#{nnote}\t{ty} {id}\t{line}");
         }
     }
     out.push_str(&attrs);

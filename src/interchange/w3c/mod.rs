@@ -3,9 +3,11 @@
 //! documentation describes the conventions).
 
 pub mod read;
+pub mod recogito;
 pub mod write;
 
 pub use read::W3cImporter;
+pub use recogito::RecogitoExporter;
 pub use write::W3cExporter;
 
 use crate::model::Entry;

@@ -15,7 +15,7 @@ use crate::interchange::common::{
 };
 use crate::interchange::import::{ImportError, Importer};
 use crate::model::registry::Authority;
-use crate::model::schema::{EntityType, TypeKind};
+use crate::model::schema::{EntityType, EventType, TypeKind};
 use crate::model::{
     Alias, AliasKind, AnnId, Annotation, AuthorityId, Body, DocId, Entry, EntryId, Event, Mention,
     Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
@@ -190,24 +190,268 @@ fn type_from_tag(project: &mut Project, tag: &str) -> Slug {
     })
 }
 
-/// The spans a text target selects, from its position selector or its quote.
-fn target_span(t: &Value, text: &SourceText) -> Option<Span> {
-    let sels = list(t.get("selector"));
-    if let Some(p) = sels
-        .iter()
-        .find(|s| str_of(s, "type") == "TextPositionSelector")
-    {
-        let start = p.get("start").and_then(Value::as_u64)? as usize;
-        let end = p.get("end").and_then(Value::as_u64)? as usize;
-        return (start <= end).then(|| Span::new(start, end));
+/// The event type a whole-document note (an annotation without a text selector that is
+/// no event or relation) is kept as: an event without trigger or roles whose note is the
+/// text, so it stays attached to its document and is written back without a selector.
+pub const DOCUMENT_NOTE: &str = "document_note";
+
+/// How a file counts its `TextPositionSelector` offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Units {
+    /// Code points, as the W3C model and our exporter count.
+    CodePoints,
+    /// UTF-16 code units, as browser tools (JavaScript strings) count.
+    Utf16,
+}
+
+/// Code-point offset → UTF-16 offset table of a text, for texts outside the BMP.
+struct Utf16Map {
+    /// `starts[i]`: the UTF-16 offset of code point `i`; one more entry for the end.
+    starts: Vec<usize>,
+}
+
+impl Utf16Map {
+    fn new(text: &SourceText) -> Option<Self> {
+        let s = text.as_str();
+        if s.chars().all(|c| c.len_utf16() == 1) {
+            return None;
+        }
+        let mut starts = Vec::with_capacity(s.len() + 1);
+        let mut n = 0;
+        for c in s.chars() {
+            starts.push(n);
+            n += c.len_utf16();
+        }
+        starts.push(n);
+        Some(Self { starts })
     }
-    let q = sels
+
+    /// The code-point offset of UTF-16 offset `u`, if `u` falls on a code point boundary.
+    fn to_code_point(&self, u: usize) -> Option<usize> {
+        self.starts.binary_search(&u).ok()
+    }
+}
+
+/// One text target read: its span, and what the reader had to decide about it.
+struct Found {
+    span: Span,
+    /// Set when the quote overrode the position: why, for the annotation's note.
+    remark: Option<String>,
+}
+
+/// A position selector's offsets, if it has them.
+fn position_of(sels: &[&Value]) -> Option<(usize, usize)> {
+    let p = sels
         .iter()
-        .find(|s| str_of(s, "type") == "TextQuoteSelector")?;
-    let needle = format!("{}{}", str_of(q, "prefix"), str_of(q, "exact"));
-    let byte = text.as_str().find(&needle)?;
-    let start = text.char_of(byte) + str_of(q, "prefix").chars().count();
-    Some(Span::new(start, start + str_of(q, "exact").chars().count()))
+        .find(|s| str_of(s, "type") == "TextPositionSelector")?;
+    let start = p.get("start").and_then(Value::as_u64)? as usize;
+    let end = p.get("end").and_then(Value::as_u64)? as usize;
+    Some((start, end))
+}
+
+fn quote_of<'a>(sels: &[&'a Value]) -> Option<&'a Value> {
+    sels.iter()
+        .find(|s| str_of(s, "type") == "TextQuoteSelector")
+        .copied()
+}
+
+/// Whether positions `(a, b)` in `units` select `exact` in `text`.
+fn selects(
+    text: &SourceText,
+    utf16: Option<&Utf16Map>,
+    units: Units,
+    (a, b): (usize, usize),
+    exact: &str,
+) -> Option<Span> {
+    let (a, b) = match (units, utf16) {
+        (Units::Utf16, Some(m)) => (m.to_code_point(a)?, m.to_code_point(b)?),
+        (Units::Utf16, None) | (Units::CodePoints, _) => (a, b),
+    };
+    (a <= b && b <= text.len_chars() && text.slice(a, b) == exact).then(|| Span::new(a, b))
+}
+
+/// The units a file's positions count in: UTF-16 when the text has characters outside the
+/// BMP and more of the file's quoted targets agree with their positions read as UTF-16
+/// than as code points.
+fn detect_units(items: &[&Value], text: &SourceText, utf16: Option<&Utf16Map>) -> Units {
+    if utf16.is_none() {
+        return Units::CodePoints;
+    }
+    let (mut cp, mut u16) = (0usize, 0usize);
+    for item in items {
+        for t in list(item.get("target")) {
+            let sels = list(t.get("selector"));
+            let (Some(pos), Some(q)) = (position_of(&sels), quote_of(&sels)) else {
+                continue;
+            };
+            let exact = str_of(q, "exact");
+            if selects(text, utf16, Units::CodePoints, pos, exact).is_some() {
+                cp += 1;
+            }
+            if selects(text, utf16, Units::Utf16, pos, exact).is_some() {
+                u16 += 1;
+            }
+        }
+    }
+    if u16 > cp {
+        Units::Utf16
+    } else {
+        Units::CodePoints
+    }
+}
+
+/// Where a quote selector's `exact` occurs in `text` with its prefix and suffix, nearest
+/// to `near` when it occurs more than once; failing that, `exact` alone.
+fn find_quote(text: &SourceText, q: &Value, near: usize) -> Option<Span> {
+    let exact = str_of(q, "exact");
+    if exact.is_empty() {
+        return None;
+    }
+    let (prefix, suffix) = (str_of(q, "prefix"), str_of(q, "suffix"));
+    let s = text.as_str();
+    let n = exact.chars().count();
+    let mut best: Option<(usize, usize)> = None; // (score, start)
+    for (byte, _) in s.match_indices(exact) {
+        let start = text.char_of(byte);
+        let before = &s[..byte];
+        let after = &s[byte + exact.len()..];
+        let mut score = 0;
+        if !before.ends_with(prefix) {
+            score += 2;
+        }
+        if !after.starts_with(suffix) {
+            score += 2;
+        }
+        let key = (score, start.abs_diff(near));
+        let better = match best {
+            None => true,
+            Some((b, bs)) => key < (b, bs.abs_diff(near)),
+        };
+        if better {
+            best = Some((score, start));
+        }
+    }
+    best.map(|(_, start)| Span::new(start, start + n))
+}
+
+/// The span a text target selects. A position selector that agrees with the quote (or
+/// has no quote) gives it; when they disagree the quote wins, found with its prefix and
+/// suffix, and the remark says so; out-of-range positions without a quote to fall back on
+/// are an error.
+fn target_span(
+    t: &Value,
+    text: &SourceText,
+    utf16: Option<&Utf16Map>,
+    units: Units,
+) -> Result<Option<Found>, String> {
+    let sels = list(t.get("selector"));
+    let pos = position_of(&sels);
+    let quote = quote_of(&sels);
+    let unit_name = match units {
+        Units::CodePoints => "characters",
+        Units::Utf16 => "UTF-16 code units",
+    };
+    match (pos, quote) {
+        (Some(p), None) => {
+            let span = match (units, utf16) {
+                (Units::Utf16, Some(m)) => m
+                    .to_code_point(p.0)
+                    .zip(m.to_code_point(p.1))
+                    .map(|(a, b)| Span::new(a, b)),
+                _ => Some(Span::new(p.0, p.1)),
+            };
+            match span {
+                Some(s) if s.start <= s.end && s.end <= text.len_chars() => Ok(Some(Found {
+                    span: s,
+                    remark: None,
+                })),
+                _ => Err(format!(
+                    "TextPositionSelector {}–{} lies outside the text of {} {unit_name}",
+                    p.0,
+                    p.1,
+                    match (units, utf16) {
+                        (Units::Utf16, Some(m)) => m.starts.last().copied().unwrap_or_default(),
+                        _ => text.len_chars(),
+                    }
+                )),
+            }
+        }
+        (Some(p), Some(q)) => {
+            let exact = str_of(q, "exact");
+            if let Some(span) = selects(text, utf16, units, p, exact) {
+                return Ok(Some(Found { span, remark: None }));
+            }
+            let near = match (units, utf16) {
+                (Units::Utf16, Some(m)) => m.to_code_point(p.0).unwrap_or(p.0),
+                _ => p.0,
+            };
+            match find_quote(text, q, near) {
+                Some(span) => Ok(Some(Found {
+                    remark: Some(format!(
+                        "W3C import: the TextPositionSelector {}–{} ({unit_name}) did not select \"{exact}\"; anchored by the TextQuoteSelector at {}–{}",
+                        p.0, p.1, span.start, span.end
+                    )),
+                    span,
+                })),
+                None => Err(format!(
+                    "neither the TextPositionSelector {}–{} nor the TextQuoteSelector \"{exact}\" selects anything in the text of {} characters",
+                    p.0,
+                    p.1,
+                    text.len_chars()
+                )),
+            }
+        }
+        (None, Some(q)) => match find_quote(text, q, 0) {
+            Some(span) => Ok(Some(Found { span, remark: None })),
+            None => Err(format!(
+                "the TextQuoteSelector \"{}\" is not in the text",
+                str_of(q, "exact")
+            )),
+        },
+        (None, None) => Ok(None),
+    }
+}
+
+/// Refuses what is not a Web Annotation file: no `@context` (on the file, or on each
+/// annotation of a plain array), or annotations of type `Note` (another vocabulary).
+fn check_vocabulary(v: &Value, items: &[&Value]) -> Result<(), String> {
+    let has_context = |x: &Value| x.get("@context").is_some();
+    let context_ok = match v {
+        Value::Array(a) => !a.is_empty() && a.iter().all(has_context),
+        other => has_context(other),
+    };
+    if !context_ok && !(matches!(v, Value::Array(a) if a.is_empty())) {
+        return Err(
+            "this is not a W3C Web Annotation file: it has no \"@context\" (expected \"http://www.w3.org/ns/anno.jsonld\")".into(),
+        );
+    }
+    if let Some((n, _)) = items
+        .iter()
+        .enumerate()
+        .find(|(_, i)| str_of(i, "type") == "Note")
+    {
+        return Err(format!(
+            "annotation {} has \"type\": \"Note\", which is not a W3C Web Annotation (expected \"Annotation\")",
+            n + 1
+        ));
+    }
+    Ok(())
+}
+
+/// Adds the event type [`DOCUMENT_NOTE`] when the schema has no type of that id.
+fn ensure_document_note(project: &mut Project) -> Slug {
+    let id = Slug::new(DOCUMENT_NOTE);
+    if project.schema.kind_of(&id).is_none() {
+        project.schema.event_types.push(EventType {
+            id: id.clone(),
+            label: "Document note".into(),
+            color: "#888888".into(),
+            hotkey: None,
+            roles: Vec::new(),
+            description: "A note on the whole document (a W3C annotation without selector).".into(),
+        });
+    }
+    id
 }
 
 fn import_file(
@@ -249,6 +493,10 @@ fn import_file(
         doc.meta.title = l.to_owned();
     }
     let text = doc.text_or_empty().clone();
+    check_vocabulary(&v, &items).map_err(invalid)?;
+    let utf16 = Utf16Map::new(&text);
+    let units = detect_units(&items, &text, utf16.as_ref());
+    let doc_iri = str_of(&v, "id").to_owned();
 
     let ids: HashMap<String, AnnId> = items
         .iter()
@@ -296,30 +544,77 @@ fn import_file(
             .unwrap_or_else(AnnId::new);
         let bodies = list(item.get("body"));
         let purpose = |b: &&Value, p: &str| str_of(b, "purpose") == p;
-        let tag = bodies
+        let tagging = bodies
             .iter()
             .find(|b| purpose(b, "tagging"))
-            .map(|b| str_of(b, "value"))
-            .unwrap_or("name");
-        let type_id = type_from_tag(project, tag);
+            .map(|b| str_of(b, "value"));
         let describing: Vec<&str> = bodies
             .iter()
             .filter(|b| purpose(b, "describing"))
             .map(|b| str_of(b, "value"))
             .collect();
-        let note = bodies
+        // Comments: `commenting` bodies, and (as Hypothesis writes them) textual bodies
+        // without a purpose; a plain string body is a comment too.
+        let mut note = bodies
             .iter()
-            .filter(|b| purpose(b, "commenting"))
+            .filter(|b| {
+                purpose(b, "commenting")
+                    || (b.get("purpose").is_none()
+                        && matches!(str_of(b, "type"), "TextualBody" | "")
+                        && b.get("value").is_some())
+            })
             .map(|b| str_of(b, "value"))
+            .chain(bodies.iter().filter_map(|b| b.as_str()))
             .collect::<Vec<_>>()
             .join("\n\n");
         let targets = list(item.get("target"));
-        let spans: Vec<Span> = targets
+        let mut spans: Vec<Span> = Vec::new();
+        for t in targets.iter().filter(|t| t.is_object()) {
+            if let Some(found) =
+                target_span(t, &text, utf16.as_ref(), units).map_err(|m| bad(&m))?
+            {
+                spans.push(found.span);
+                if let Some(r) = found.remark {
+                    if !note.is_empty() {
+                        note.push('\n');
+                    }
+                    note.push_str(&r);
+                }
+            }
+        }
+        let iri_targets: Vec<&str> = targets
             .iter()
-            .filter(|t| t.is_object())
-            .filter_map(|t| target_span(t, &text))
+            .filter_map(|t| t.as_str())
+            .filter(|i| *i != doc_iri)
             .collect();
-        let iri_targets: Vec<&str> = targets.iter().filter_map(|t| t.as_str()).collect();
+        // No text selector and nothing linked: a note on the whole document.
+        let whole_document = spans.is_empty()
+            && iri_targets.is_empty()
+            && !tagging.is_some_and(|t| {
+                project
+                    .schema
+                    .event_types
+                    .iter()
+                    .any(|e| e.id.as_str() == t || e.label.eq_ignore_ascii_case(t))
+                    || project
+                        .schema
+                        .relation_types
+                        .iter()
+                        .any(|r| r.id.as_str() == t || r.label.eq_ignore_ascii_case(t))
+            });
+        let type_id = if whole_document {
+            if let Some(t) =
+                tagging.filter(|t| *t != DOCUMENT_NOTE && !t.eq_ignore_ascii_case("Document note"))
+            {
+                if !note.is_empty() {
+                    note.push('\n');
+                }
+                note.push_str(&format!("Tagged: {t}"));
+            }
+            ensure_document_note(project)
+        } else {
+            type_from_tag(project, tagging.unwrap_or("name"))
+        };
         let anchor = if spans.is_empty() {
             None
         } else {

@@ -28,12 +28,21 @@ use crate::interchange::export::{
 };
 use crate::model::anchor::quote_for;
 use crate::model::{Annotation, Body, Document, Project, Target};
-use serde_json::{Value, json};
+use rayon::prelude::*;
+use serde::Serialize;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The W3C Web Annotation exporter.
 pub struct W3cExporter;
+
+/// One document's files and omissions, made on a worker thread.
+struct DocOut<'a> {
+    doc: &'a Document,
+    name: String,
+    json: Result<Vec<u8>, ExportError>,
+    omitted: Vec<String>,
+}
 
 impl Exporter for W3cExporter {
     fn id(&self) -> &'static str {
@@ -50,32 +59,29 @@ impl Exporter for W3cExporter {
         output: &mut Output,
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
-        let out_dir = &output.dir().to_path_buf();
-        let mut written = Vec::new();
-        let mut omitted = Vec::new();
+        let out_dir = output.dir().to_path_buf();
         let mut used = HashSet::new();
         used.insert(REGISTRY_FILE.to_owned());
-        let n = project.documents.len().max(1);
-        for (i, doc) in project.documents.values().enumerate() {
-            let name = unique_name(&doc_file_stem(doc), "json", &mut used);
-            let stem = &name[..name.len() - ".json".len()];
-            check_anchors(doc).map_err(|message| ExportError::Format {
-                path: out_dir.join(&name),
-                message: format!("document \"{}\": {message}", doc.meta.title),
-            })?;
-            crate::interchange::export::omit_archival(&mut omitted, "W3C Web Annotation", doc);
-            for a in doc.annotations.values() {
-                omit_parts(
-                    &mut omitted,
-                    "W3C Web Annotation",
-                    &[Part::Certainty],
-                    project,
-                    doc,
-                    a,
-                );
-            }
-            let json = collection(project, doc);
-            written.push(output.add(&name, pretty(&json, &out_dir.join(&name))?)?);
+        // Names are given in document order (they depend on each other), the JSON is made
+        // per document in parallel.
+        let jobs: Vec<(String, &Document)> = project
+            .documents
+            .values()
+            .map(|doc| (unique_name(&doc_file_stem(doc), "json", &mut used), doc))
+            .collect();
+        let made: Vec<DocOut> = jobs
+            .into_par_iter()
+            .map(|(name, doc)| document_out(project, doc, name, &out_dir))
+            .collect();
+        let mut written = Vec::new();
+        let mut omitted = Vec::new();
+        let n = made.len().max(1);
+        for (i, d) in made.into_iter().enumerate() {
+            let doc = d.doc;
+            let json = d.json?;
+            omitted.extend(d.omitted);
+            let stem = &d.name[..d.name.len() - ".json".len()];
+            written.push(output.add(&d.name, json)?);
             written.push(output.add(
                 &format!("{stem}.txt"),
                 doc.text_or_empty().as_str().as_bytes().to_vec(),
@@ -94,14 +100,145 @@ impl Exporter for W3cExporter {
     }
 }
 
+fn document_out<'a>(
+    project: &Project,
+    doc: &'a Document,
+    name: String,
+    out_dir: &Path,
+) -> DocOut<'a> {
+    let path: PathBuf = out_dir.join(&name);
+    let mut omitted = Vec::new();
+    let json = check_anchors(doc)
+        .map_err(|message| ExportError::Format {
+            path: path.clone(),
+            message: format!("document \"{}\": {message}", doc.meta.title),
+        })
+        .and_then(|()| {
+            crate::interchange::export::omit_archival(&mut omitted, "W3C Web Annotation", doc);
+            for a in doc.annotations.values() {
+                omit_parts(
+                    &mut omitted,
+                    "W3C Web Annotation",
+                    &[Part::Certainty],
+                    project,
+                    doc,
+                    a,
+                );
+            }
+            pretty(&collection(project, doc), &path)
+        });
+    DocOut {
+        doc,
+        name,
+        json,
+        omitted,
+    }
+}
+
 /// `v` as pretty JSON with a final newline; `path` names the file in an error.
-fn pretty(v: &Value, path: &Path) -> Result<Vec<u8>, ExportError> {
-    let mut s = serde_json::to_string_pretty(v).map_err(|e| ExportError::Format {
+pub(super) fn pretty<T: Serialize>(v: &T, path: &Path) -> Result<Vec<u8>, ExportError> {
+    let mut out = Vec::with_capacity(4096);
+    serde_json::to_writer_pretty(&mut out, v).map_err(|e| ExportError::Format {
         path: path.to_path_buf(),
         message: format!("cannot write JSON: {e}"),
     })?;
-    s.push('\n');
-    Ok(s.into_bytes())
+    out.push(b'\n');
+    Ok(out)
+}
+
+// The structs below serialize to the same bytes the former `serde_json::Value` encoding
+// gave: their fields are declared in the byte order of their keys (serde_json sorts an
+// object's keys), so the goldens stay unchanged.
+
+/// An `AnnotationCollection` holding one page.
+#[derive(Serialize)]
+pub struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    first: Page<'a>,
+    id: String,
+    label: &'a str,
+    total: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    id: String,
+    items: Vec<W3cAnnotation<'a>>,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// One `Annotation`.
+#[derive(Serialize)]
+pub struct W3cAnnotation<'a> {
+    body: Vec<W3cBody<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<Creator<'a>>,
+    id: String,
+    motivation: &'static str,
+    target: Vec<W3cTarget>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Creator<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum W3cBody<'a> {
+    Textual {
+        format: &'static str,
+        purpose: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: std::borrow::Cow<'a, str>,
+    },
+    Resource {
+        purpose: &'static str,
+        source: String,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize, PartialEq)]
+#[serde(untagged)]
+enum W3cTarget {
+    Iri(String),
+    Text {
+        selector: [Selector; 2],
+        source: String,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize, PartialEq)]
+#[serde(untagged)]
+enum Selector {
+    Quote {
+        exact: String,
+        prefix: String,
+        suffix: String,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Position {
+        end: usize,
+        start: usize,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
 }
 
 fn target_iri(project: &Project, t: &Target) -> String {
@@ -114,34 +251,40 @@ fn target_iri(project: &Project, t: &Target) -> String {
     }
 }
 
-fn textual(purpose: &str, value: &str) -> Value {
-    json!({"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"})
+fn textual<'a>(purpose: &'static str, value: impl Into<std::borrow::Cow<'a, str>>) -> W3cBody<'a> {
+    W3cBody::Textual {
+        format: "text/plain",
+        purpose,
+        kind: "TextualBody",
+        value: value.into(),
+    }
 }
 
 /// The `AnnotationCollection` for one document.
-pub fn collection(project: &Project, doc: &Document) -> Value {
+pub fn collection<'a>(project: &'a Project, doc: &'a Document) -> Collection<'a> {
     let doc_iri = format!("urn:uuid:{}", doc.meta.id);
-    let items: Vec<Value> = doc
+    let items: Vec<W3cAnnotation<'a>> = doc
         .annotations
         .values()
         .map(|a| annotation(project, doc, &doc_iri, a))
         .collect();
-    json!({
-        "@context": CONTEXT,
-        "id": doc_iri,
-        "type": "AnnotationCollection",
-        "label": doc.meta.title,
-        "total": items.len(),
-        "first": {
-            "id": format!("{doc_iri}#page-1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
+    Collection {
+        context: CONTEXT,
+        first: Page {
+            id: format!("{doc_iri}#page-1"),
+            start_index: 0,
+            kind: "AnnotationPage",
+            items,
         },
-    })
+        total: doc.annotations.len(),
+        id: doc_iri,
+        label: &doc.meta.title,
+        kind: "AnnotationCollection",
+    }
 }
 
-fn text_targets(doc: &Document, doc_iri: &str, a: &Annotation) -> Vec<Value> {
+/// The text targets of `a`: one per fragment, with a quote and a position selector.
+fn text_targets(doc: &Document, doc_iri: &str, a: &Annotation) -> Vec<W3cTarget> {
     let text = doc.text_or_empty();
     a.anchor()
         .map(|an| {
@@ -149,36 +292,59 @@ fn text_targets(doc: &Document, doc_iri: &str, a: &Annotation) -> Vec<Value> {
                 .iter()
                 .map(|f| {
                     let q = quote_for(text, f.start, f.end);
-                    json!({
-                        "type": "SpecificResource",
-                        "source": doc_iri,
-                        "selector": [
-                            {"type": "TextQuoteSelector", "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix},
-                            {"type": "TextPositionSelector", "start": f.start, "end": f.end},
+                    W3cTarget::Text {
+                        selector: [
+                            Selector::Quote {
+                                exact: q.exact,
+                                prefix: q.prefix,
+                                suffix: q.suffix,
+                                kind: "TextQuoteSelector",
+                            },
+                            Selector::Position {
+                                end: f.end,
+                                start: f.start,
+                                kind: "TextPositionSelector",
+                            },
                         ],
-                    })
+                        source: doc_iri.to_owned(),
+                        kind: "SpecificResource",
+                    }
                 })
                 .collect()
         })
         .unwrap_or_default()
 }
 
-fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) -> Value {
+fn push_iri(targets: &mut Vec<W3cTarget>, iri: String) {
+    let t = W3cTarget::Iri(iri);
+    if !targets.contains(&t) {
+        targets.push(t);
+    }
+}
+
+fn annotation<'a>(
+    project: &'a Project,
+    doc: &'a Document,
+    doc_iri: &str,
+    a: &'a Annotation,
+) -> W3cAnnotation<'a> {
     let mut bodies = vec![textual("tagging", project.schema.label(a.type_id()))];
     let mut targets = text_targets(doc, doc_iri, a);
     let motivation = match &a.body {
         Body::Mention(m) => {
             if let Some(d) = &m.date {
-                bodies.push(textual("describing", &date_value(d)));
+                bodies.push(textual("describing", date_value(d)));
             }
             if let Some(e) = m.entry {
                 let source = project
                     .registry
                     .get(&e)
                     .map_or_else(|| format!("urn:uuid:{e}"), entry_iri);
-                bodies.push(
-                    json!({"type": "SpecificResource", "purpose": "identifying", "source": source}),
-                );
+                bodies.push(W3cBody::Resource {
+                    purpose: "identifying",
+                    source,
+                    kind: "SpecificResource",
+                });
             }
             "identifying"
         }
@@ -186,17 +352,14 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
             if let Some(d) = &ev.date {
                 bodies.push(textual(
                     "describing",
-                    &format!("{EVENT_DATE}: {}", date_value(d)),
+                    format!("{EVENT_DATE}: {}", date_value(d)),
                 ));
             }
             for (role, fillers) in &ev.roles {
                 for t in fillers {
                     let iri = target_iri(project, t);
-                    bodies.push(textual("describing", &format!("{role}: {iri}")));
-                    let iri = Value::String(iri);
-                    if !targets.contains(&iri) {
-                        targets.push(iri);
-                    }
+                    bodies.push(textual("describing", format!("{role}: {iri}")));
+                    push_iri(&mut targets, iri);
                 }
             }
             "linking"
@@ -204,56 +367,97 @@ fn annotation(project: &Project, doc: &Document, doc_iri: &str, a: &Annotation) 
         Body::Relation(r) => {
             for (k, t) in [("from", &r.from), ("to", &r.to)] {
                 let iri = target_iri(project, t);
-                bodies.push(textual("describing", &format!("{k}: {iri}")));
-                let iri = Value::String(iri);
-                if !targets.contains(&iri) {
-                    targets.push(iri);
-                }
+                bodies.push(textual("describing", format!("{k}: {iri}")));
+                push_iri(&mut targets, iri);
             }
             "linking"
         }
     };
     for (k, v) in &a.attributes {
-        bodies.push(textual(
-            "classifying",
-            &format!("{k}={}", attr_to_text(v).1),
-        ));
+        bodies.push(textual("classifying", format!("{k}={}", attr_to_text(v).1)));
     }
     if !a.note.is_empty() {
-        bodies.push(textual("commenting", &a.note));
+        bodies.push(textual("commenting", a.note.as_str()));
     }
     if targets.is_empty() {
-        targets.push(Value::String(doc_iri.to_owned()));
+        targets.push(W3cTarget::Iri(doc_iri.to_owned()));
     }
-    let mut out = json!({
-        "id": format!("urn:uuid:{}", a.id),
-        "type": "Annotation",
-        "motivation": motivation,
-        "body": bodies,
-        "target": targets,
-    });
-    if !a.resp.is_empty() {
-        out["creator"] = json!({"type": "Person", "name": a.resp});
+    W3cAnnotation {
+        body: bodies,
+        creator: (!a.resp.is_empty()).then(|| Creator {
+            name: &a.resp,
+            kind: "Person",
+        }),
+        id: format!("urn:uuid:{}", a.id),
+        motivation,
+        target: targets,
+        kind: "Annotation",
     }
-    out
 }
 
-/// The registry as JSON: entries with their IRIs, names, aliases and authority ids.
-pub fn registry(project: &Project) -> Value {
-    let entries: Vec<Value> = project
-        .registry
-        .values()
-        .map(|e| {
-            json!({
-                "id": format!("urn:uuid:{}", e.id),
-                "iri": entry_iri(e),
-                "type": e.type_id.as_str(),
-                "name": e.name,
-                "aliases": e.aliases.iter().map(|a| json!({"name": a.name, "kind": a.kind.as_str(), "note": a.note})).collect::<Vec<_>>(),
-                "authority": e.authority.iter().map(|a| json!({"scheme": a.scheme.as_str(), "id": a.id})).collect::<Vec<_>>(),
-                "note": e.note,
+/// `registry.json`: every entry with its IRIs, names, aliases and authority ids.
+#[derive(Serialize)]
+pub struct Registry<'a> {
+    entries: Vec<RegistryEntry<'a>>,
+    project: &'a str,
+}
+
+#[derive(Serialize)]
+struct RegistryEntry<'a> {
+    aliases: Vec<RegistryAlias<'a>>,
+    authority: Vec<RegistryAuthority<'a>>,
+    id: String,
+    iri: String,
+    name: &'a str,
+    note: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(Serialize)]
+struct RegistryAlias<'a> {
+    kind: &'a str,
+    name: &'a str,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct RegistryAuthority<'a> {
+    id: &'a str,
+    scheme: &'a str,
+}
+
+/// The registry of `project` for `registry.json`.
+pub fn registry(project: &Project) -> Registry<'_> {
+    Registry {
+        entries: project
+            .registry
+            .values()
+            .map(|e| RegistryEntry {
+                aliases: e
+                    .aliases
+                    .iter()
+                    .map(|a| RegistryAlias {
+                        kind: a.kind.as_str(),
+                        name: &a.name,
+                        note: &a.note,
+                    })
+                    .collect(),
+                authority: e
+                    .authority
+                    .iter()
+                    .map(|a| RegistryAuthority {
+                        id: &a.id,
+                        scheme: a.scheme.as_str(),
+                    })
+                    .collect(),
+                id: format!("urn:uuid:{}", e.id),
+                iri: entry_iri(e),
+                name: &e.name,
+                note: &e.note,
+                kind: e.type_id.as_str(),
             })
-        })
-        .collect();
-    json!({"project": project.info.name, "entries": entries})
+            .collect(),
+        project: &project.info.name,
+    }
 }
