@@ -677,8 +677,8 @@ impl<'a> TextBuilder<'a> {
                 self.walk(project, e, false);
             }
             name if !self.preserve && BLOCKS.contains(&name) => {
-                let enclosure = name == "attachment"
-                    || (name == "div" && e.attr("type") == Some("enclosure"));
+                let enclosure =
+                    name == "attachment" || (name == "div" && e.attr("type") == Some("enclosure"));
                 let outer = self.enclosure;
                 if enclosure {
                     self.enclosure = Some(self.enclosures.len());
@@ -1105,7 +1105,10 @@ fn import_part(
         if f.el.name == "date" {
             from_to.push(("date", f.enclosure, id));
         }
-        if f.dateline && a.as_mention().is_some_and(|m| m.type_id.as_str() == "place") {
+        if f.dateline
+            && a.as_mention()
+                .is_some_and(|m| m.type_id.as_str() == "place")
+        {
             from_to.push(("place", f.enclosure, id));
         }
         add_annotation(&mut annotations, seen, a, file, f.el)?;
@@ -1295,8 +1298,7 @@ fn file_number(note: &str) -> Option<String> {
         .split(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == ';')
         .next()?
         .trim_end_matches('.');
-    (word.starts_with(|c: char| c.is_ascii_digit()) && word.contains('/'))
-        .then(|| word.to_owned())
+    (word.starts_with(|c: char| c.is_ascii_digit()) && word.contains('/')).then(|| word.to_owned())
 }
 
 /// The volume's identity from a header: the project is named after the volume (the complete
@@ -1387,7 +1389,13 @@ fn footnotes(
     for n in &notes {
         let at = n.at.min(chars.len());
         let span = match n.start {
-            Some(s) if s < at => Span::new(s, at),
+            Some(mut s) if s < at && chars[s..at].iter().any(|c| !c.is_whitespace()) => {
+                // The anchor stood before a pending space.
+                while chars[s].is_whitespace() {
+                    s += 1;
+                }
+                Span::new(s, at)
+            }
             _ => {
                 // The word the marker follows, else the word after it.
                 let mut s = at;
@@ -1413,9 +1421,11 @@ fn footnotes(
             continue; // an empty document: the note is still in its text
         };
         let ty = slug_of(n.el.attr("type").unwrap_or("footnote"));
-        let ty = if project.schema.kind_of(&ty).is_some_and(|k| {
-            k != crate::model::schema::TypeKind::Entity
-        }) {
+        let ty = if project
+            .schema
+            .kind_of(&ty)
+            .is_some_and(|k| k != crate::model::schema::TypeKind::Entity)
+        {
             Slug::new("footnote")
         } else {
             ty
@@ -1674,6 +1684,20 @@ fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> Archiv
             }
         }
     }
+    // An edition's manuscript description (a letter's `listWit/witness/msDesc`): the
+    // holding archive and the shelfmark.
+    if !tb.preserve
+        && let Some(ms) = source_desc.and_then(|sd| {
+            sd.descendants()
+                .into_iter()
+                .find(|e| e.name == "msIdentifier")
+        })
+    {
+        let get = |n: &str| ms.child(n).map(|e| collapse(&e.text())).unwrap_or_default();
+        m.archive = get("repository");
+        m.collection = get("collection");
+        m.call_number = get("idno");
+    }
     if m.date.is_none() && !tb.preserve {
         m.date = tb
             .found
@@ -1746,6 +1770,8 @@ mod tests {
             mentions(d),
             vec![
                 ("date".into(), "July 10, 1951—3 p.m.".into()),
+                // The footnote is anchored on the word its marker follows.
+                ("footnote".into(), "place.".into()),
                 ("organization".into(), "CINCUNC".into()),
                 ("person".into(), "Joy".into()),
                 ("person".into(), "Muccio".into()),
@@ -1756,6 +1782,18 @@ mod tests {
                 ("place".into(), "Kaesong".into()),
                 ("place".into(), "Pusan".into()),
             ]
+        );
+        let footnote = d
+            .annotations
+            .values()
+            .find(|a| {
+                a.as_mention()
+                    .is_some_and(|m| m.type_id.as_str() == "footnote")
+            })
+            .unwrap();
+        assert_eq!(
+            footnote.note,
+            "[2] In telegram C–66184, Ridgway had proposed the Danish hospital ship Jutlandia."
         );
         // The persons list became the registry; @corresp links to it.
         let muccio = p
