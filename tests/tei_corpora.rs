@@ -3,6 +3,8 @@
 //! enclosures). Each test counts what the XML holds and what the import kept, prints both
 //! and checks they match (docs/interchange-tei.md records the numbers).
 
+#![allow(clippy::unwrap_used)]
+
 use marginalia::interchange::import::Importer;
 use marginalia::interchange::tei::TeiImporter;
 use marginalia::interchange::tei::tree::{El, parse};
