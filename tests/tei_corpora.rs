@@ -5,9 +5,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+use marginalia::interchange::export::{ExportOptions, Exporter};
 use marginalia::interchange::import::Importer;
-use marginalia::interchange::tei::TeiImporter;
 use marginalia::interchange::tei::tree::{El, parse};
+use marginalia::interchange::tei::{TeiExporter, TeiImporter};
 use marginalia::model::{Authority, Body, Project, Slug, Target};
 use std::path::{Path, PathBuf};
 
@@ -166,6 +167,30 @@ fn letters_keep_correspondence_registry_commentary_and_pages() {
         comment.note.starts_with("Das erste Heft"),
         "{}",
         comment.note
+    );
+    // Exported back: correspDesc with @when for the plain day, names with authority URIs.
+    let out = tempfile::tempdir().unwrap();
+    TeiExporter
+        .export(&p, out.path(), &ExportOptions::default(), &mut |_| {})
+        .unwrap();
+    let mut xml = String::new();
+    for f in std::fs::read_dir(out.path()).unwrap() {
+        let f = f.unwrap().path();
+        if f.extension().is_some_and(|e| e == "xml") {
+            xml.push_str(&std::fs::read_to_string(f).unwrap());
+        }
+    }
+    assert!(xml.contains(r#"<date when="1890-01-31"/>"#));
+    let gnd = s
+        .authority
+        .iter()
+        .find(|a| a.scheme == Authority::Gnd)
+        .unwrap();
+    assert!(
+        xml.lines()
+            .any(|l| l.contains(">Arthur Schnitzler</persName>")
+                && l.contains(&format!("https://d-nb.info/gnd/{}", gnd.id))),
+        "no GND URI in the correspDesc's @ref"
     );
 }
 
