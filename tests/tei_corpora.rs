@@ -52,6 +52,7 @@ fn mentions_of<'a>(p: &'a Project, ty: &'a str) -> impl Iterator<Item = &'a str>
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/tei; run from .ci/checks/tei_corpora.sh"]
 fn letters_keep_correspondence_registry_commentary_and_pages() {
     let dir = shared("corpora/tei/letters");
     let p = import(&dir);
@@ -293,11 +294,13 @@ fn frus_counts(file: &str) {
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/tei; run from .ci/checks/tei_corpora.sh"]
 fn frus_1894_nicaragua_keeps_the_apparatus() {
     frus_counts("frus1894Nicaragua.xml");
 }
 
 #[test]
+#[ignore = "needs ../shared/corpora/tei; run from .ci/checks/tei_corpora.sh"]
 fn frus_1936_v03_keeps_the_apparatus() {
     frus_counts("frus1936v03.xml");
 }
