@@ -160,6 +160,8 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
             Some("from" | "to") => Some(Slug::new("person")),
             _ => None,
         },
+        // A speech in a drama or transcript, linked to its speaker by `@who`.
+        "sp" if el.attr("who").is_some() => Some(Slug::new("speech")),
         "rs" | "name" => {
             let t = el.attr("type").unwrap_or("name");
             Some(match t {
@@ -218,7 +220,10 @@ struct Ctx {
 
 impl Ctx {
     fn entry_ref(&self, el: &El) -> Option<EntryId> {
-        let r = el.attr("ref").or_else(|| el.attr("corresp"))?;
+        let r = el
+            .attr("ref")
+            .or_else(|| el.attr("corresp"))
+            .or_else(|| el.attr("who"))?;
         let first = r.split_whitespace().next()?;
         self.entries.get(first.strip_prefix('#')?).copied()
     }
@@ -712,7 +717,7 @@ impl<'a> TextBuilder<'a> {
                     let lead = if self.preserve {
                         0
                     } else {
-                        inner.chars().take_while(|c| *c == ' ').count()
+                        inner.chars().take_while(|c| c.is_whitespace()).count()
                     };
                     let start = self.len - inner.chars().count() + lead;
                     if self.len > start {
@@ -1027,6 +1032,14 @@ fn import_part(
                         unresolved: &mut HashMap<String, EntryId>|
      -> Result<Annotation, ImportError> {
         let mut type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
+        // A FRUS sender or recipient that is an office ("the Embassy in Korea") is an
+        // organization, not a person.
+        if type_id.as_str() == "person"
+            && matches!(el.attr("type"), Some("from" | "to"))
+            && office_like(&collapse(&el.text()))
+        {
+            type_id = Slug::new("organization");
+        }
         // Our export writes other dated types as `date type="<id>"`.
         if ctx.exact
             && el.name == "date"
@@ -1050,6 +1063,7 @@ fn import_part(
         let pointer = el
             .attr("ref")
             .or_else(|| el.attr("corresp"))
+            .or_else(|| el.attr("who"))
             .and_then(|r| r.split_whitespace().next());
         let key = match (pointer, el.attr("key")) {
             (Some(r), _) if r.starts_with('#') => Some(format!("{}{r}", ctx.edition)),
@@ -1277,6 +1291,37 @@ fn import_part(
     doc.annotations = annotations;
     project.documents.insert(doc.id(), doc);
     Ok(())
+}
+
+/// Whether a sender's or recipient's name names an office, not a person: "Embassy in Korea",
+/// "the Legation in Nicaragua", "Department of State", "Navy Department", "Foreign Office".
+fn office_like(name: &str) -> bool {
+    const OFFICES: &[&str] = &[
+        "embassy",
+        "legation",
+        "consulate",
+        "consulate-general",
+        "department",
+        "ministry",
+        "office",
+        "mission",
+        "delegation",
+        "commission",
+        "government",
+        "secretariat",
+    ];
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words = match words.first() {
+        Some(&"the") => &words[1..],
+        _ => &words[..],
+    };
+    // "Embassy in Korea", "Department of State"; or "Navy Department", "Foreign Office".
+    words.first().is_some_and(|w| OFFICES.contains(w))
+        || (words.len() == 2 && OFFICES.contains(&words[1]))
 }
 
 /// `s` with runs of white space made one space, trimmed.
@@ -1835,8 +1880,8 @@ mod tests {
             mentions(d2),
             vec![
                 ("date".into(), "July 10, 1951—7 p.m.".into()),
+                ("organization".into(), "Embassy in Korea".into()),
                 ("person".into(), "Acheson".into()),
-                ("person".into(), "Embassy in Korea".into()),
                 ("person".into(), "Muccio".into()),
                 ("place".into(), "Washington".into()),
             ]
@@ -1945,6 +1990,85 @@ mod tests {
         assert_eq!(back.documents.values().next().unwrap().annotations, want);
         assert!(back.schema.entity(&Slug::new("era")).unwrap().dated);
         assert!(back.schema.entity(&Slug::new("ship")).is_some());
+    }
+
+    #[test]
+    fn archival_apparatus_is_kept() {
+        let p = import_str(concat!(
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader><fileDesc><titleStmt>",
+            "<title type='complete'>FRUS 1918, Russia</title><title type='series'>FRUS</title>",
+            "<editor><persName>Ed One</persName></editor></titleStmt></fileDesc></teiHeader>",
+            "<text><body><div type='document' xml:id='d7' n='7'>",
+            "<note type='source'>File No. 861.51/131</note><note type='source'>[Telegram]</note>",
+            "<head>The <gloss type='from'>Ambassador</gloss> to the <gloss type='to'>Department of State</gloss></head>",
+            "<p>düster,<space/>so<note n='1'>See No. 3.</note> went <pb n='12' facs='0012'/>on.</p>",
+            "<list><label>1.</label><item>First (<bibl>Nr. 358</bibl>)</item></list>",
+            "<div type='enclosure'><head><persName type='from'>A</persName> to <persName type='to'>B</persName></head>",
+            "<p>Enclosed.</p></div>",
+            "<sp who='#x'><speaker>X</speaker><p>Hello.</p></sp>",
+            "</div></body></text></TEI>"
+        ))
+        .unwrap();
+        assert_eq!(p.info.name, "FRUS 1918, Russia");
+        assert!(p.info.description.contains("Series: FRUS"));
+        assert!(p.info.description.contains("Editors: Ed One"));
+        let d = p.documents.values().next().unwrap();
+        let a = &d.meta.archival;
+        assert_eq!(a.citation, "File No. 861.51/131; [Telegram]");
+        assert_eq!(a.call_number, "861.51/131");
+        assert_eq!((a.number.as_str(), a.source_id.as_str()), ("7", "d7"));
+        let t = d.text_or_empty().as_str();
+        assert!(t.contains("düster, so went on."), "{t}");
+        assert!(t.contains("1. First (Nr. 358)"), "{t}");
+        let pb = &a.page_breaks[0];
+        assert_eq!((pb.n.as_str(), pb.facs.as_str()), ("12", "0012"));
+        assert_eq!(t.chars().skip(pb.offset).take(3).collect::<String>(), "on.");
+        let m = mentions(d);
+        assert!(m.contains(&("footnote".into(), "so".into())), "{m:?}");
+        assert!(
+            m.contains(&("organization".into(), "Department of State".into())),
+            "{m:?}"
+        );
+        assert!(
+            m.contains(&("speech".into(), "X\n\nHello.".into())),
+            "{m:?}"
+        );
+        // The enclosure is its own communication, forwarded by the covering one.
+        let evs: Vec<_> = d
+            .annotations
+            .values()
+            .filter_map(|a| a.as_event())
+            .collect();
+        assert_eq!(evs.len(), 2);
+        let cover = evs
+            .iter()
+            .find(|e| e.roles.contains_key(&Slug::new("forwards")))
+            .unwrap();
+        assert_eq!(cover.roles[&Slug::new("sender")].len(), 1);
+        assert!(office_like("the Embassy in Korea") && office_like("Navy Department"));
+        assert!(!office_like("Secretary of State") && !office_like("Mr. Baker"));
+    }
+
+    #[test]
+    fn authority_uris_are_recognized() {
+        let a = authority_from_url("http://d-nb.info/gnd/118609807/", "");
+        assert_eq!((a.scheme, a.id.as_str()), (Authority::Gnd, "118609807"));
+        let a = authority_from_url("http://www.wikidata.org/entity/Q44331", "wikidata");
+        assert_eq!((a.scheme, a.id.as_str()), (Authority::Wikidata, "Q44331"));
+        let a = authority_from_url("https://pmb.acdh.oeaw.ac.at/entity/2121/", "pmb");
+        assert_eq!(a.scheme, Authority::Other("pmb".into()));
+        assert_eq!(
+            authority_key(&a),
+            authority_key(&authority_from_url(
+                "http://pmb.acdh.oeaw.ac.at/entity/2121",
+                "url"
+            ))
+        );
+        assert_eq!(
+            file_number("795.00/7–1051: Telegram").as_deref(),
+            Some("795.00/7–1051")
+        );
+        assert_eq!(file_number("[Telegram]"), None);
     }
 
     #[test]
