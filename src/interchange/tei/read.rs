@@ -158,6 +158,8 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
         "date" | "time" => Some(dated()),
         "gloss" => match el.attr("type") {
             Some("from" | "to") => Some(Slug::new("person")),
+            // An abbreviation in the text pointing at its list entry.
+            _ if el.attr("target").is_some() => Some(Slug::new("abbreviation")),
             _ => None,
         },
         // A speech in a drama or transcript, linked to its speaker by `@who`.
@@ -223,7 +225,8 @@ impl Ctx {
         let r = el
             .attr("ref")
             .or_else(|| el.attr("corresp"))
-            .or_else(|| el.attr("who"))?;
+            .or_else(|| el.attr("who"))
+            .or_else(|| el.attr("target").filter(|_| el.name == "gloss"))?;
         let first = r.split_whitespace().next()?;
         self.entries.get(first.strip_prefix('#')?).copied()
     }
@@ -283,7 +286,14 @@ fn ensure_relation_type(project: &mut Project, id: &Slug) {
 /// whose edition-scoped `xml:id` or authority URI an earlier file already had is that
 /// entry: its new authority ids are added and an empty note is filled.
 fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx, seen: &mut Seen) {
-    fn walk(project: &mut Project, e: &El, ctx: &mut Ctx, seen: &mut Seen, in_body: bool) {
+    fn walk<'a>(
+        project: &mut Project,
+        e: &'a El,
+        ctx: &mut Ctx,
+        seen: &mut Seen,
+        in_body: bool,
+        item: Option<&'a El>,
+    ) {
         for c in e.elements() {
             let ty = match c.name.as_str() {
                 "person" => Some(Slug::new("person")),
@@ -293,6 +303,8 @@ fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx, seen: &mut See
                 "persName" | "orgName" | "placeName" if !in_body && c.attr("xml:id").is_some() => {
                     mention_type(project, c)
                 }
+                // An abbreviations list: `<item><term xml:id="t_ARA1">ARA</term>, Bureau …</item>`.
+                "term" if !in_body && c.attr("xml:id").is_some() => Some(Slug::new("abbreviation")),
                 _ => None,
             };
             if let (Some(ty), Some(xid)) = (ty, c.attr("xml:id")) {
@@ -300,7 +312,7 @@ fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx, seen: &mut See
                 let mut entry = entry_from(c, id, ty, ctx.exact);
                 if c.name != "person" && entry.note.is_empty() {
                     // FRUS persons lists: `<item><persName xml:id=…>X</persName>, Ambassador …</item>`.
-                    entry.note = description_after(e, c);
+                    entry.note = item.map(|i| description_after(i, c)).unwrap_or_default();
                 }
                 let mut keys = vec![format!("{}#{xid}", ctx.edition)];
                 keys.extend(entry.authority.iter().map(authority_key));
@@ -329,23 +341,23 @@ fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx, seen: &mut See
                 ctx.entries.insert(xid.to_owned(), id);
                 continue;
             }
-            walk(project, c, ctx, seen, in_body || c.name == "body");
+            let item = if c.name == "item" { Some(c) } else { item };
+            walk(project, c, ctx, seen, in_body || c.name == "body", item);
         }
     }
-    walk(project, root, ctx, seen, false);
+    walk(project, root, ctx, seen, false, None);
 }
 
-/// The text after `name` in its parent `item` (a persons list's description: "Ambassador
-/// in Russia"), without leading punctuation; empty when the parent is no list item.
-fn description_after(parent: &El, name: &El) -> String {
-    if parent.name != "item" {
-        return String::new();
-    }
+/// The text after `name` in the list `item` that holds it (a persons list's description:
+/// "Ambassador in Russia"), without leading punctuation.
+fn description_after(item: &El, name: &El) -> String {
+    let holds =
+        |e: &El| std::ptr::eq(e, name) || e.descendants().iter().any(|d| std::ptr::eq(*d, name));
     let mut after = false;
     let mut out = String::new();
-    for c in &parent.children {
+    for c in &item.children {
         match c {
-            Node::El(e) if std::ptr::eq(e, name) => after = true,
+            Node::El(e) if !after && holds(e) => after = true,
             Node::El(e) if after => out.push_str(&e.text()),
             Node::Text(t) if after => out.push_str(t),
             _ => {}
@@ -417,8 +429,11 @@ fn authority_from_url(url: &str, scheme: &str) -> AuthorityId {
 fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> Entry {
     let mut e = Entry::new(type_id, String::new());
     e.id = id;
-    if matches!(el.name.as_str(), "persName" | "orgName" | "placeName") {
-        e.name = el.text();
+    if matches!(
+        el.name.as_str(),
+        "persName" | "orgName" | "placeName" | "term"
+    ) {
+        e.name = collapse(&el.text());
         return e;
     }
     let holder = el.child("objectIdentifier").unwrap_or(el);
@@ -1879,6 +1894,8 @@ mod tests {
         assert_eq!(
             mentions(d2),
             vec![
+                // `<gloss target="#t_CINCUNC1">`: an abbreviation pointing at the terms list.
+                ("abbreviation".into(), "CINCUNC".into()),
                 ("date".into(), "July 10, 1951—7 p.m.".into()),
                 ("organization".into(), "Embassy in Korea".into()),
                 ("person".into(), "Acheson".into()),
@@ -2046,6 +2063,33 @@ mod tests {
             .unwrap();
         assert_eq!(cover.roles[&Slug::new("sender")].len(), 1);
         assert!(office_like("the Embassy in Korea") && office_like("Navy Department"));
+        // The persons list's description is the entry's note.
+        let p = import_str(concat!(
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><front><div xml:id='persons'><list>",
+            "<item><hi><persName xml:id='p_FD1'>Francis, David R.</persName></hi>, Ambassador in Russia</item>",
+            "</list></div><div xml:id='terms'><list><item><hi><term xml:id='t_ARA1'>ARA</term></hi>, ",
+            "Bureau of Inter-American Affairs</item></list></div></front><body><div type='document'>",
+            "<p><persName corresp='#p_FD1'>Francis</persName> wrote to <gloss target='#t_ARA1'>ARA</gloss>.</p>",
+            "</div></body></text></TEI>"
+        ))
+        .unwrap();
+        let francis = p
+            .registry
+            .values()
+            .find(|e| e.name.starts_with("Francis"))
+            .unwrap();
+        assert_eq!(francis.note, "Ambassador in Russia");
+        let ara = p.registry.values().find(|e| e.name == "ARA").unwrap();
+        assert_eq!(ara.type_id.as_str(), "abbreviation");
+        assert_eq!(ara.note, "Bureau of Inter-American Affairs");
+        let d = p.documents.values().next().unwrap();
+        let linked = d
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention())
+            .filter(|m| m.entry == Some(ara.id) || m.entry == Some(francis.id))
+            .count();
+        assert_eq!(linked, 2);
         assert!(!office_like("Secretary of State") && !office_like("Mr. Baker"));
     }
 
