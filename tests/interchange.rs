@@ -145,6 +145,7 @@ fn fixture() -> Project {
         original_language: "ru".into(),
         translation_note: "Transcription of the Russian original.".into(),
         date: Some(NormalizedDate::when("1951-07-11")),
+        ..ArchivalMeta::default()
     };
     {
         let mut b = Builder {

@@ -209,6 +209,7 @@ fn archival() -> impl Strategy<Value = ArchivalMeta> {
                     original_language: lang,
                     translation_note: note,
                     date,
+                    ..ArchivalMeta::default()
                 }
             },
         )

@@ -186,6 +186,31 @@ pub struct ArchivalMeta {
     pub translation_note: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NormalizedDate>,
+    /// The document's number in its edition ("2" for FRUS document 2).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub number: String,
+    /// The document's identifier in the edition it was imported from (its `xml:id`, "d2").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source_id: String,
+    /// Page breaks of the printed or manuscript original, in text order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_breaks: Vec<PageBreak>,
+}
+
+/// Where a new page of the original begins in the text.
+///
+/// Invariant: `offset` is a code-point offset into the LF-normalized text, at most its length.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PageBreak {
+    /// The first character of the new page.
+    pub offset: usize,
+    /// The page number as printed ("563"), empty when unnumbered.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub n: String,
+    /// The page image's name or URL (TEI `@facs`), empty when none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub facs: String,
 }
 
 /// Everything about a document except its text and annotations.

@@ -26,7 +26,8 @@ use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, EventType, RelationType};
 use crate::model::{
     Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, Certainty, DocId, Entry,
-    EntryId, Event, Mention, NormalizedDate, Project, Relation, Slug, Span, Target, TextAnchor,
+    EntryId, Event, Mention, NormalizedDate, PageBreak, Project, Relation, Slug, Span, Target,
+    TextAnchor,
 };
 use crate::store;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -69,6 +70,9 @@ impl Importer for TeiImporter {
 struct Seen {
     annotations: HashMap<AnnId, PathBuf>,
     texts: HashSet<String>,
+    /// Registry entries by identity key (authority URI, `@key`, edition-scoped `xml:id`),
+    /// so the same person in many files is one entry.
+    entry_keys: HashMap<String, EntryId>,
 }
 
 /// The `.xml` files under `source` (or `source` itself), with their stems relative to it.
@@ -154,8 +158,12 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
         "date" | "time" => Some(dated()),
         "gloss" => match el.attr("type") {
             Some("from" | "to") => Some(Slug::new("person")),
+            // An abbreviation in the text pointing at its list entry.
+            _ if el.attr("target").is_some() => Some(Slug::new("abbreviation")),
             _ => None,
         },
+        // A speech in a drama or transcript, linked to its speaker by `@who`.
+        "sp" if el.attr("who").is_some() => Some(Slug::new("speech")),
         "rs" | "name" => {
             let t = el.attr("type").unwrap_or("name");
             Some(match t {
@@ -207,11 +215,18 @@ struct Ctx {
     exact: bool,
     entries: HashMap<String, EntryId>,
     resp: HashMap<String, String>,
+    /// Scopes edition-internal ids (`#pmb123`) across files: the `xml:base` of the `TEI`
+    /// element when it has one (files of one edition share it), else the file.
+    edition: String,
 }
 
 impl Ctx {
     fn entry_ref(&self, el: &El) -> Option<EntryId> {
-        let r = el.attr("ref").or_else(|| el.attr("corresp"))?;
+        let r = el
+            .attr("ref")
+            .or_else(|| el.attr("corresp"))
+            .or_else(|| el.attr("who"))
+            .or_else(|| el.attr("target").filter(|_| el.name == "gloss"))?;
         let first = r.split_whitespace().next()?;
         self.entries.get(first.strip_prefix('#')?).copied()
     }
@@ -267,39 +282,158 @@ fn ensure_relation_type(project: &mut Project, id: &Slug) {
     }
 }
 
-/// Reads the registry lists and FRUS-style named elements with ids outside `body`.
-fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx) {
-    fn walk(project: &mut Project, e: &El, ctx: &mut Ctx, in_body: bool) {
+/// Reads the registry lists and FRUS-style named elements with ids outside `body`. An entry
+/// whose edition-scoped `xml:id` or authority URI an earlier file already had is that
+/// entry: its new authority ids are added and an empty note is filled.
+fn read_registry(project: &mut Project, root: &El, ctx: &mut Ctx, seen: &mut Seen) {
+    fn walk<'a>(
+        project: &mut Project,
+        e: &'a El,
+        ctx: &mut Ctx,
+        seen: &mut Seen,
+        in_body: bool,
+        item: Option<&'a El>,
+    ) {
         for c in e.elements() {
             let ty = match c.name.as_str() {
                 "person" => Some(Slug::new("person")),
-                "org" => Some(Slug::new("organization")),
+                "org" | "personGrp" => Some(Slug::new("organization")),
                 "place" => Some(Slug::new("place")),
                 "object" => Some(slug_of(c.attr("type").unwrap_or("object"))),
                 "persName" | "orgName" | "placeName" if !in_body && c.attr("xml:id").is_some() => {
                     mention_type(project, c)
                 }
+                // An abbreviations list: `<item><term xml:id="t_ARA1">ARA</term>, Bureau …</item>`.
+                "term" if !in_body && c.attr("xml:id").is_some() => Some(Slug::new("abbreviation")),
                 _ => None,
             };
             if let (Some(ty), Some(xid)) = (ty, c.attr("xml:id")) {
                 let id = uuid_after(xid, ENTRY_ID_PREFIX).map_or_else(EntryId::new, EntryId);
-                let entry = entry_from(c, id, ty, ctx.exact);
-                ensure_entity_type(project, &entry.type_id);
+                let mut entry = entry_from(c, id, ty, ctx.exact);
+                if c.name != "person" && entry.note.is_empty() {
+                    // FRUS persons lists: `<item><persName xml:id=…>X</persName>, Ambassador …</item>`.
+                    entry.note = item.map(|i| description_after(i, c)).unwrap_or_default();
+                }
+                let mut keys = vec![format!("{}#{xid}", ctx.edition)];
+                keys.extend(entry.authority.iter().map(authority_key));
+                let known = keys.iter().find_map(|k| seen.entry_keys.get(k)).copied();
+                let id = match known.and_then(|k| project.registry.get_mut(&k)) {
+                    Some(old) => {
+                        for a in entry.authority {
+                            if !old.authority.contains(&a) {
+                                old.authority.push(a);
+                            }
+                        }
+                        if old.note.is_empty() {
+                            old.note = entry.note;
+                        }
+                        old.id
+                    }
+                    None => {
+                        ensure_entity_type(project, &entry.type_id);
+                        project.registry.entry(id).or_insert(entry);
+                        id
+                    }
+                };
+                for k in keys {
+                    seen.entry_keys.entry(k).or_insert(id);
+                }
                 ctx.entries.insert(xid.to_owned(), id);
-                project.registry.entry(id).or_insert(entry);
                 continue;
             }
-            walk(project, c, ctx, in_body || c.name == "body");
+            let item = if c.name == "item" { Some(c) } else { item };
+            walk(project, c, ctx, seen, in_body || c.name == "body", item);
         }
     }
-    walk(project, root, ctx, false);
+    walk(project, root, ctx, seen, false, None);
+}
+
+/// The text after `name` in the list `item` that holds it (a persons list's description:
+/// "Ambassador in Russia"), without leading punctuation.
+fn description_after(item: &El, name: &El) -> String {
+    let holds =
+        |e: &El| std::ptr::eq(e, name) || e.descendants().iter().any(|d| std::ptr::eq(*d, name));
+    let mut after = false;
+    let mut out = String::new();
+    for c in &item.children {
+        match c {
+            Node::El(e) if !after && holds(e) => after = true,
+            Node::El(e) if after => out.push_str(&e.text()),
+            Node::Text(t) if after => out.push_str(t),
+            _ => {}
+        }
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.trim_start_matches([',', ';', ':', ' ', '—', '–'])
+        .trim()
+        .to_owned()
+}
+
+/// The identity key of an authority id: the scheme and id, or the URL without its protocol.
+fn authority_key(a: &AuthorityId) -> String {
+    match &a.scheme {
+        Authority::Other(_) => {
+            let u = a.id.trim().trim_end_matches('/');
+            let u = u
+                .strip_prefix("https://")
+                .or_else(|| u.strip_prefix("http://"))
+                .unwrap_or(u);
+            format!("url:{}", u.strip_prefix("www.").unwrap_or(u))
+        }
+        s => format!("{}:{}", s.as_str(), a.id.trim()),
+    }
+}
+
+/// An authority id from a URI: GND, Wikidata, VIAF, GeoNames and LCNAF URIs become their
+/// scheme and bare id; any other URL is kept whole under `scheme` (the `idno`'s subtype or
+/// type, "url" when it has none).
+fn authority_from_url(url: &str, scheme: &str) -> AuthorityId {
+    let u = url.trim();
+    let bare = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .unwrap_or(u);
+    let bare = bare.strip_prefix("www.").unwrap_or(bare);
+    let known = [
+        ("d-nb.info/gnd/", Authority::Gnd),
+        ("wikidata.org/entity/", Authority::Wikidata),
+        ("wikidata.org/wiki/", Authority::Wikidata),
+        ("viaf.org/viaf/", Authority::Viaf),
+        ("geonames.org/", Authority::GeoNames),
+        ("sws.geonames.org/", Authority::GeoNames),
+        ("id.loc.gov/authorities/names/", Authority::Lcnaf),
+    ];
+    for (prefix, scheme) in known {
+        if let Some(id) = bare.strip_prefix(prefix) {
+            let id = id.trim_end_matches('/').split('/').next().unwrap_or(id);
+            let id = id.trim_end_matches(".html");
+            if !id.is_empty() {
+                return AuthorityId {
+                    scheme,
+                    id: id.to_owned(),
+                };
+            }
+        }
+    }
+    let scheme = if scheme.is_empty() || scheme.eq_ignore_ascii_case("url") {
+        "url"
+    } else {
+        scheme
+    };
+    AuthorityId {
+        scheme: Authority::Other(scheme.to_owned()),
+        id: u.to_owned(),
+    }
 }
 
 fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> Entry {
     let mut e = Entry::new(type_id, String::new());
     e.id = id;
-    if matches!(el.name.as_str(), "persName" | "orgName" | "placeName") {
-        e.name = el.text();
+    if matches!(
+        el.name.as_str(),
+        "persName" | "orgName" | "placeName" | "term"
+    ) {
+        e.name = collapse(&el.text());
         return e;
     }
     let holder = el.child("objectIdentifier").unwrap_or(el);
@@ -331,10 +465,26 @@ fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> Entry {
         }
     }
     for idno in holder.elements().filter(|c| c.name == "idno") {
-        e.authority.push(AuthorityId {
-            scheme: Authority::parse(idno.attr("type").unwrap_or("other")),
-            id: idno.text_in(exact),
-        });
+        let id = idno.text_in(exact);
+        if id.trim().is_empty() {
+            continue;
+        }
+        let a = if id.trim().starts_with("http://") || id.trim().starts_with("https://") {
+            let scheme = idno
+                .attr("subtype")
+                .filter(|s| !s.is_empty())
+                .or_else(|| idno.attr("type"))
+                .unwrap_or("url");
+            authority_from_url(&id, scheme)
+        } else {
+            AuthorityId {
+                scheme: Authority::parse(idno.attr("type").unwrap_or("other")),
+                id,
+            }
+        };
+        if !e.authority.contains(&a) {
+            e.authority.push(a);
+        }
     }
     if let Some(n) = el.child("note") {
         e.note = n.text_in(exact);
@@ -346,6 +496,18 @@ fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> Entry {
 struct Found<'a> {
     el: &'a El,
     span: Span,
+    /// The enclosure it is in (an index into [`TextBuilder::enclosures`]), if any.
+    enclosure: Option<usize>,
+    /// It is inside a `dateline`.
+    dateline: bool,
+}
+
+/// A note's place in the running text: the note marker (where the `note` element stood) and,
+/// for commentary, the start of the commented passage (the preceding `anchor`).
+struct NoteAt<'a> {
+    el: &'a El,
+    start: Option<usize>,
+    at: usize,
 }
 
 /// Builds a document's text from body elements, recording mention spans and anchors.
@@ -359,6 +521,19 @@ struct TextBuilder<'a> {
     found: Vec<Found<'a>>,
     anchors: HashMap<String, usize>,
     notes: Vec<&'a El>,
+    /// Non-source notes where they stood in the running text.
+    notes_at: Vec<NoteAt<'a>>,
+    /// The last `anchor` outside our own encoding, which a commentary note may close.
+    last_anchor: Option<usize>,
+    /// Page breaks placed in the text; `pending_pages` wait for the next character.
+    pages: Vec<PageBreak>,
+    pending_pages: Vec<PageBreak>,
+    /// Enclosures (FRUS `frus:attachment`, `div type="enclosure"`) in document order.
+    enclosures: Vec<&'a El>,
+    enclosure: Option<usize>,
+    in_dateline: usize,
+    /// A list label just ended: its item continues the line.
+    after_label: bool,
 }
 
 impl<'a> TextBuilder<'a> {
@@ -373,6 +548,22 @@ impl<'a> TextBuilder<'a> {
             found: Vec::new(),
             anchors: HashMap::new(),
             notes: Vec::new(),
+            notes_at: Vec::new(),
+            last_anchor: None,
+            pages: Vec::new(),
+            pending_pages: Vec::new(),
+            enclosures: Vec::new(),
+            enclosure: None,
+            in_dateline: 0,
+            after_label: false,
+        }
+    }
+
+    /// Places pending page breaks at the current end of the text.
+    fn place_pages(&mut self) {
+        for mut p in self.pending_pages.drain(..) {
+            p.offset = self.len;
+            self.pages.push(p);
         }
     }
 
@@ -403,6 +594,7 @@ impl<'a> TextBuilder<'a> {
 
     fn text(&mut self, s: &str) {
         if self.preserve {
+            self.place_pages();
             self.push(s);
             return;
         }
@@ -415,6 +607,9 @@ impl<'a> TextBuilder<'a> {
                     matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’');
                 self.flush(!closing);
                 self.pending_space = false;
+                if !self.pending_pages.is_empty() {
+                    self.place_pages();
+                }
                 self.out.push(c);
                 self.len += 1;
             }
@@ -460,10 +655,31 @@ impl<'a> TextBuilder<'a> {
                     };
                     self.anchors.insert(id.to_owned(), at);
                 }
+                if !self.preserve {
+                    self.last_anchor = Some(self.len);
+                }
             }
-            "note" => self.notes.push(e),
+            "note" => {
+                if e.attr("type") != Some("source") && !self.preserve {
+                    self.notes_at.push(NoteAt {
+                        el: e,
+                        start: self.last_anchor.take(),
+                        at: self.len,
+                    });
+                }
+                self.notes.push(e);
+            }
+            "pb" => self.pending_pages.push(PageBreak {
+                offset: 0,
+                n: e.attr("n").unwrap_or_default().to_owned(),
+                facs: e.attr("facs").unwrap_or_default().to_owned(),
+            }),
+            // A gap in the line (`<space/>`) separates words.
+            "space" if !self.preserve => self.pending_space = true,
+            // An inline reference reads inline: "(Nr. 358, S. 4)".
+            "bibl" if !self.preserve => self.walk(project, e, false),
             // Page furniture and images carry no running text.
-            "pb" | "cb" | "milestone" | "gap" | "graphic" | "fw" => {}
+            "cb" | "milestone" | "gap" | "graphic" | "fw" => {}
             "choice" => {
                 let pick = e
                     .elements()
@@ -481,9 +697,29 @@ impl<'a> TextBuilder<'a> {
                 self.walk(project, e, false);
             }
             name if !self.preserve && BLOCKS.contains(&name) => {
-                self.block_break();
+                let enclosure =
+                    name == "attachment" || (name == "div" && e.attr("type") == Some("enclosure"));
+                let outer = self.enclosure;
+                if enclosure {
+                    self.enclosure = Some(self.enclosures.len());
+                    self.enclosures.push(e);
+                }
+                self.in_dateline += usize::from(name == "dateline");
+                if !(name == "item" && self.after_label) {
+                    self.block_break();
+                }
+                self.after_label = false;
                 self.walk(project, e, false);
-                self.block_break();
+                if name == "label" {
+                    // A list label ("1.") starts its item's line.
+                    self.need_sep = false;
+                    self.pending_space = true;
+                    self.after_label = true;
+                } else {
+                    self.block_break();
+                }
+                self.in_dateline -= usize::from(name == "dateline");
+                self.enclosure = outer;
             }
             _ => {
                 if mention_type(project, e).is_some() {
@@ -496,13 +732,15 @@ impl<'a> TextBuilder<'a> {
                     let lead = if self.preserve {
                         0
                     } else {
-                        inner.chars().take_while(|c| *c == ' ').count()
+                        inner.chars().take_while(|c| c.is_whitespace()).count()
                     };
                     let start = self.len - inner.chars().count() + lead;
                     if self.len > start {
                         self.found.push(Found {
                             el: e,
                             span: Span::new(start, self.len),
+                            enclosure: self.enclosure,
+                            dateline: self.in_dateline > 0,
                         });
                     }
                 } else {
@@ -536,6 +774,11 @@ struct Part<'a> {
     stem: String,
     title: String,
     doc_id: Option<DocId>,
+    /// The document number (`@n`) and `xml:id` in the edition.
+    number: String,
+    source_id: String,
+    /// The header's `correspDesc`, for a file that is one letter.
+    corresp: Option<&'a El>,
 }
 
 fn import_tree(
@@ -586,6 +829,9 @@ fn import_tei(
         exact: preserve,
         entries: HashMap::new(),
         resp: HashMap::new(),
+        edition: tei
+            .attr("xml:base")
+            .map_or_else(|| format!("file:{}", file.display()), str::to_owned),
     };
     let header = tei.child("teiHeader");
     if let Some(h) = header {
@@ -610,20 +856,32 @@ fn import_tei(
                 project.info.name = name.to_owned();
             }
         }
+        if !preserve {
+            volume_info(project, h);
+        }
     }
-    read_registry(project, tei, &mut ctx);
+    read_registry(project, tei, &mut ctx, seen);
     let Some(body) = body else {
         return Err(ImportError::Invalid {
             path: file.to_path_buf(),
             message: "no <text><body> in the TEI document".into(),
         });
     };
-    let title = header
+    // A letter's own title (`level="a"`) before the series title.
+    let titles: Vec<&El> = header
         .and_then(|h| h.child("fileDesc"))
         .and_then(|f| f.child("titleStmt"))
-        .and_then(|t| t.child("title"))
+        .map(|t| t.elements().filter(|e| e.name == "title").collect())
+        .unwrap_or_default();
+    let title = titles
+        .iter()
+        .find(|t| t.attr("level") == Some("a"))
+        .or_else(|| titles.first())
         .map(|t| t.text_in(preserve))
         .unwrap_or_else(|| stem.rsplit('/').next().unwrap_or(stem).to_owned());
+    let corresp = header
+        .and_then(|h| h.child("profileDesc"))
+        .and_then(|p| p.child("correspDesc"));
     let doc_divs: Vec<&El> = body
         .descendants()
         .into_iter()
@@ -638,6 +896,13 @@ fn import_tei(
                 .attr("xml:id")
                 .and_then(|i| uuid_after(i, DOC_ID_PREFIX))
                 .map(DocId),
+            number: String::new(),
+            source_id: tei
+                .attr("xml:id")
+                .filter(|i| uuid_after(i, DOC_ID_PREFIX).is_none())
+                .unwrap_or_default()
+                .to_owned(),
+            corresp,
         }]
     } else {
         // Each div's xml:id names its text file: it must be unique, and it becomes a slug.
@@ -674,6 +939,9 @@ fn import_tei(
                     stem: format!("{stem}-{}", slug_name(&label, &n)),
                     title: head.filter(|h| !h.is_empty()).unwrap_or(label),
                     doc_id: None,
+                    number: d.attr("n").unwrap_or_default().to_owned(),
+                    source_id: d.attr("xml:id").unwrap_or_default().to_owned(),
+                    corresp: None,
                 }
             })
             .collect()
@@ -699,18 +967,23 @@ fn import_part(
     staging: &Path,
 ) -> Result<(), ImportError> {
     let mut tb = TextBuilder::new(preserve);
-    // A document's source note is its citation, not running text.
-    let mut citation = String::new();
-    let heads = part.el.elements().filter(|e| e.name == "head");
-    for n in part
+    // A document's source notes are its citation, not running text: all of them, in order
+    // (a file number and "[Telegram]"); a file number is also its call number.
+    let sources: Vec<String> = part
         .el
-        .elements()
-        .chain(heads.flat_map(El::elements))
+        .descendants()
+        .into_iter()
         .filter(|n| n.name == "note" && n.attr("type") == Some("source"))
-    {
-        citation = n.text();
-    }
+        .map(|n| collapse(&n.text()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let citation = sources.join("; ");
+    let call_number = sources
+        .iter()
+        .find_map(|s| file_number(s))
+        .unwrap_or_default();
     tb.walk(project, part.el, true);
+    tb.place_pages();
     tb.notes.retain(|n| n.attr("type") != Some("source"));
     tb.append_notes(project);
     if !tb.preserve {
@@ -738,6 +1011,12 @@ fn import_part(
     }
     doc.meta.title = part.title.clone();
     doc.meta.archival = archival(header, &citation, &tb);
+    if doc.meta.archival.call_number.is_empty() {
+        doc.meta.archival.call_number = call_number;
+    }
+    doc.meta.archival.number.clone_from(&part.number);
+    doc.meta.archival.source_id.clone_from(&part.source_id);
+    doc.meta.archival.page_breaks = std::mem::take(&mut tb.pages);
     let text = doc.text_or_empty().clone();
     let bad_anchor = |e: &El, err: String| ImportError::Invalid {
         path: file.to_path_buf(),
@@ -758,9 +1037,8 @@ fn import_part(
         id
     };
     let mut annotations: BTreeMap<AnnId, Annotation> = BTreeMap::new();
-    let mut unresolved: HashMap<String, EntryId> = HashMap::new();
-    let mut from_to: Vec<(&str, AnnId)> = Vec::new();
-    let mut dateline_date: Option<AnnId> = None;
+    // (from|to|date|place, enclosure, annotation) for Communication events.
+    let mut from_to: Vec<(&str, Option<usize>, AnnId)> = Vec::new();
 
     let make_mention = |project: &mut Project,
                         el: &El,
@@ -769,6 +1047,14 @@ fn import_part(
                         unresolved: &mut HashMap<String, EntryId>|
      -> Result<Annotation, ImportError> {
         let mut type_id = mention_type(project, el).unwrap_or_else(|| Slug::new("name"));
+        // A FRUS sender or recipient that is an office ("the Embassy in Korea") is an
+        // organization, not a person.
+        if type_id.as_str() == "person"
+            && matches!(el.attr("type"), Some("from" | "to"))
+            && office_like(&collapse(&el.text()))
+        {
+            type_id = Slug::new("organization");
+        }
         // Our export writes other dated types as `date type="<id>"`.
         if ctx.exact
             && el.name == "date"
@@ -789,17 +1075,31 @@ fn import_part(
         ensure_entity_type(project, &type_id);
         let anchor = TextAnchor::new(&text, spans).map_err(|e| bad_anchor(el, e.to_string()))?;
         let mut entry = ctx.entry_ref(el);
+        let pointer = el
+            .attr("ref")
+            .or_else(|| el.attr("corresp"))
+            .or_else(|| el.attr("who"))
+            .and_then(|r| r.split_whitespace().next());
+        let key = match (pointer, el.attr("key")) {
+            (Some(r), _) if r.starts_with('#') => Some(format!("{}{r}", ctx.edition)),
+            (Some(r), _) if r.starts_with("http://") || r.starts_with("https://") => {
+                Some(authority_key(&authority_from_url(r, "url")))
+            }
+            (_, Some(k)) => Some(format!("key:{k}")),
+            _ => None,
+        };
         if entry.is_none()
-            && let Some(r) = el.attr("ref").or_else(|| el.attr("corresp"))
-            && let Some(local) = r
-                .split_whitespace()
-                .next()
-                .and_then(|r| r.strip_prefix('#'))
+            && let Some(key) = key
         {
-            // A pointer to a person we have no list for: make an entry named as here.
-            let eid = *unresolved.entry(local.to_owned()).or_insert_with(|| {
+            // A pointer to an entry we have no list for (or an authority URI, or a @key):
+            // one entry per pointer across all files, named as here.
+            let eid = *unresolved.entry(key).or_insert_with(|| {
                 let mut e = Entry::new(type_id.clone(), anchor.covered_text(&text));
-                e.id = uuid_after(local, ENTRY_ID_PREFIX).map_or_else(EntryId::new, EntryId);
+                if let Some(local) = pointer.and_then(|r| r.strip_prefix('#')) {
+                    e.id = uuid_after(local, ENTRY_ID_PREFIX).map_or_else(EntryId::new, EntryId);
+                } else if let Some(r) = pointer.filter(|r| r.starts_with("http")) {
+                    e.authority.push(authority_from_url(r, "url"));
+                }
                 let eid = e.id;
                 project.registry.entry(eid).or_insert(e);
                 eid
@@ -825,14 +1125,20 @@ fn import_part(
 
     for f in &tb.found {
         let id = new_id(f.el.attr("xml:id"), &mut ann_ids);
-        let a = make_mention(project, f.el, &[f.span], id, &mut unresolved)?;
+        let a = make_mention(project, f.el, &[f.span], id, &mut seen.entry_keys)?;
         if matches!(f.el.name.as_str(), "persName" | "gloss")
             && let Some(t @ ("from" | "to")) = f.el.attr("type")
         {
-            from_to.push((t, id));
+            from_to.push((t, f.enclosure, id));
         }
-        if dateline_date.is_none() && f.el.name == "date" {
-            dateline_date = Some(id);
+        if f.el.name == "date" {
+            from_to.push(("date", f.enclosure, id));
+        }
+        if f.dateline
+            && a.as_mention()
+                .is_some_and(|m| m.type_id.as_str() == "place")
+        {
+            from_to.push(("place", f.enclosure, id));
         }
         add_annotation(&mut annotations, seen, a, file, f.el)?;
     }
@@ -888,7 +1194,7 @@ fn import_part(
                 };
                 let spans = pairs(an, an.attr("target").unwrap_or_default())?;
                 let id = new_id(an.attr("xml:id"), &mut ann_ids);
-                let a = make_mention(project, inner, &spans, id, &mut unresolved)?;
+                let a = make_mention(project, inner, &spans, id, &mut seen.entry_keys)?;
                 add_annotation(&mut annotations, seen, a, file, an)?;
             }
         }
@@ -990,36 +1296,379 @@ fn import_part(
             }
         }
     }
-    // FRUS-style from/to names: a Communication event.
-    // Only with both ends: a Communication without a recipient would not validate.
-    if !preserve
-        && from_to.iter().any(|(t, _)| *t == "from")
-        && from_to.iter().any(|(t, _)| *t == "to")
-    {
-        let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
-        for (t, id) in &from_to {
-            let role = if *t == "from" { "sender" } else { "recipient" };
-            roles
-                .entry(Slug::new(role))
-                .or_default()
-                .push(Target::Annotation(*id));
+    if !preserve {
+        footnotes(project, &mut tb, &text, &mut annotations, file)?;
+        communications(project, &tb, &from_to, &mut annotations);
+        if let Some(c) = part.corresp {
+            correspondence(project, ctx, seen, c, &mut annotations);
         }
-        if let Some(d) = dateline_date {
+    }
+    doc.annotations = annotations;
+    project.documents.insert(doc.id(), doc);
+    Ok(())
+}
+
+/// Whether a sender's or recipient's name names an office, not a person: "Embassy in Korea",
+/// "the Legation in Nicaragua", "Department of State", "Navy Department", "Foreign Office".
+fn office_like(name: &str) -> bool {
+    const OFFICES: &[&str] = &[
+        "embassy",
+        "legation",
+        "consulate",
+        "consulate-general",
+        "department",
+        "ministry",
+        "office",
+        "mission",
+        "delegation",
+        "commission",
+        "government",
+        "secretariat",
+    ];
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words = match words.first() {
+        Some(&"the") => &words[1..],
+        _ => &words[..],
+    };
+    // "Embassy in Korea", "Department of State"; or "Navy Department", "Foreign Office".
+    words.first().is_some_and(|w| OFFICES.contains(w))
+        || (words.len() == 2 && OFFICES.contains(&words[1]))
+}
+
+/// `s` with runs of white space made one space, trimmed.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The file number in a FRUS source note ("711.90H/41", "File No. 861.51/131",
+/// "795.00/7–1051: Telegram" → "795.00/7–1051"): a first word that starts with a digit and
+/// has a slash.
+fn file_number(note: &str) -> Option<String> {
+    let t = note.trim();
+    let t = t
+        .strip_prefix("File No.")
+        .or_else(|| t.strip_prefix("File no."))
+        .unwrap_or(t)
+        .trim_start();
+    let word = t
+        .split(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == ';')
+        .next()?
+        .trim_end_matches('.');
+    (word.starts_with(|c: char| c.is_ascii_digit()) && word.contains('/')).then(|| word.to_owned())
+}
+
+/// The volume's identity from a header: the project is named after the volume (the complete
+/// or monograph title, else the series title) and its description names the series, the
+/// editors and the publisher. Fills only what is still empty.
+fn volume_info(project: &mut Project, header: &El) {
+    let file_desc = header.child("fileDesc");
+    let title_stmt = file_desc.and_then(|f| f.child("titleStmt"));
+    let titles: Vec<&El> = title_stmt
+        .map(|t| t.elements().filter(|e| e.name == "title").collect())
+        .unwrap_or_default();
+    let find = |pred: &dyn Fn(&El) -> bool| {
+        titles
+            .iter()
+            .find(|t| pred(t))
+            .map(|t| collapse(&t.text()))
+            .filter(|t| !t.is_empty())
+    };
+    let series = find(&|t| t.attr("type") == Some("series") || t.attr("level") == Some("s"));
+    let volume = find(&|t| t.attr("type") == Some("complete") || t.attr("level") == Some("m"))
+        .or_else(|| series.clone());
+    if project.info.name.is_empty()
+        && let Some(v) = &volume
+    {
+        project.info.name.clone_from(v);
+    }
+    if !project.info.description.is_empty() {
+        return;
+    }
+    let mut lines = Vec::new();
+    if let Some(v) = &volume {
+        lines.push(v.clone());
+    }
+    if let Some(s) = series.filter(|s| Some(s) != volume.as_ref()) {
+        lines.push(format!("Series: {s}"));
+    }
+    let editors: Vec<String> = title_stmt
+        .into_iter()
+        .flat_map(El::elements)
+        .filter(|e| e.name == "editor")
+        .flat_map(|e| {
+            let names: Vec<String> = e
+                .elements()
+                .filter(|n| matches!(n.name.as_str(), "name" | "persName"))
+                .map(|n| collapse(&n.text()))
+                .collect();
+            if names.is_empty() {
+                vec![collapse(&e.text())]
+            } else {
+                names
+            }
+        })
+        .filter(|n| !n.is_empty())
+        .collect();
+    if !editors.is_empty() {
+        lines.push(format!("Editors: {}", editors.join("; ")));
+    }
+    if let Some(ps) = file_desc.and_then(|f| f.child("publicationStmt")) {
+        let part = |n: &str| ps.child(n).map(|e| collapse(&e.text()));
+        let publ: Vec<String> = [part("publisher"), part("pubPlace"), part("date")]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !publ.is_empty() {
+            lines.push(format!("Published: {}", publ.join(", ")));
+        }
+    }
+    project.info.description = lines.join("\n");
+}
+
+/// Footnotes and commentary notes as annotations where they stand: a note whose marker
+/// follows a word is anchored on that word (the passage from its `anchor` for commentary),
+/// typed after the note's `@type` ("commentary") or "footnote", with the note's text as the
+/// annotation's note ("[n] …"). The note text also stays at the end of the document.
+fn footnotes(
+    project: &mut Project,
+    tb: &mut TextBuilder<'_>,
+    text: &crate::model::SourceText,
+    annotations: &mut BTreeMap<AnnId, Annotation>,
+    file: &Path,
+) -> Result<(), ImportError> {
+    if tb.notes_at.is_empty() {
+        return Ok(());
+    }
+    let chars: Vec<char> = tb.out.chars().collect();
+    let notes = std::mem::take(&mut tb.notes_at);
+    for n in &notes {
+        let at = n.at.min(chars.len());
+        let span = match n.start {
+            Some(mut s) if s < at && chars[s..at].iter().any(|c| !c.is_whitespace()) => {
+                // The anchor stood before a pending space.
+                while chars[s].is_whitespace() {
+                    s += 1;
+                }
+                Span::new(s, at)
+            }
+            _ => {
+                // The word the marker follows, else the word after it.
+                let mut s = at;
+                while s > 0 && !chars[s - 1].is_whitespace() {
+                    s -= 1;
+                }
+                if s < at {
+                    Span::new(s, at)
+                } else {
+                    let mut e = at;
+                    while e < chars.len() && chars[e].is_whitespace() {
+                        e += 1;
+                    }
+                    let s = e;
+                    while e < chars.len() && !chars[e].is_whitespace() {
+                        e += 1;
+                    }
+                    Span::new(s, e)
+                }
+            }
+        };
+        let Ok(anchor) = TextAnchor::new(text, &[span]) else {
+            continue; // an empty document: the note is still in its text
+        };
+        let ty = slug_of(n.el.attr("type").unwrap_or("footnote"));
+        let ty = if project
+            .schema
+            .kind_of(&ty)
+            .is_some_and(|k| k != crate::model::schema::TypeKind::Entity)
+        {
+            Slug::new("footnote")
+        } else {
+            ty
+        };
+        ensure_entity_type(project, &ty);
+        let mut nb = TextBuilder::new(false);
+        nb.walk(project, n.el, false);
+        let body = nb.out;
+        let mut a = Annotation::new(Body::Mention(Mention {
+            type_id: ty,
+            anchor,
+            entry: None,
+            date: None,
+        }));
+        a.note = match n.el.attr("n") {
+            Some(label) => format!("[{label}] {body}"),
+            None => body,
+        };
+        if annotations.insert(a.id, a).is_some() {
+            return Err(ImportError::Invalid {
+                path: file.to_path_buf(),
+                message: format!("line {}: a note's annotation id is taken", n.el.line),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// FRUS-style from/to names: a Communication event for the document and one for each
+/// enclosure with its own sender, recipient, date and place; the covering Communication
+/// `forwards` its enclosures'. Only with both ends: a Communication without a recipient
+/// would not validate.
+fn communications(
+    project: &mut Project,
+    tb: &TextBuilder<'_>,
+    from_to: &[(&str, Option<usize>, AnnId)],
+    annotations: &mut BTreeMap<AnnId, Annotation>,
+) {
+    let mut made: Vec<(Option<usize>, AnnId)> = Vec::new();
+    let groups = std::iter::once(None).chain((0..tb.enclosures.len()).map(Some));
+    for g in groups {
+        let of = |kind: &str| -> Vec<AnnId> {
+            from_to
+                .iter()
+                .filter(|(k, e, _)| *k == kind && *e == g)
+                .map(|(_, _, id)| *id)
+                .collect()
+        };
+        let (from, to) = (of("from"), of("to"));
+        if from.is_empty() || to.is_empty() {
+            continue;
+        }
+        let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
+        roles.insert(
+            Slug::new("sender"),
+            from.into_iter().map(Target::Annotation).collect(),
+        );
+        roles.insert(
+            Slug::new("recipient"),
+            to.into_iter().map(Target::Annotation).collect(),
+        );
+        let date = of("date").first().copied();
+        if let Some(d) = date {
             roles.insert(Slug::new("date"), vec![Target::Annotation(d)]);
+        }
+        if let Some(p) = of("place").first() {
+            roles.insert(Slug::new("place"), vec![Target::Annotation(*p)]);
         }
         let ty = Slug::new("communication");
         ensure_event_type(project, &ty);
-        let a = Annotation::new(Body::Event(Event {
+        let mut a = Annotation::new(Body::Event(Event {
             type_id: ty,
             trigger: None,
             roles,
             date: None,
         }));
+        if let Some(e) = g.and_then(|i| tb.enclosures.get(i)) {
+            a.note = e
+                .descendants()
+                .into_iter()
+                .filter(|n| n.name == "note" && n.attr("type") == Some("source"))
+                .map(|n| collapse(&n.text()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            if a.note.is_empty() {
+                a.note = "Enclosure".into();
+            }
+        }
+        made.push((g, a.id));
         annotations.insert(a.id, a);
     }
-    doc.annotations = annotations;
-    project.documents.insert(doc.id(), doc);
-    Ok(())
+    // The covering communication forwards its enclosures.
+    if let Some((None, cover)) = made.first().copied() {
+        let enclosed: Vec<Target> = made
+            .iter()
+            .filter(|(g, _)| g.is_some())
+            .map(|(_, id)| Target::Annotation(*id))
+            .collect();
+        if !enclosed.is_empty()
+            && let Some(Body::Event(ev)) = annotations.get_mut(&cover).map(|a| &mut a.body)
+        {
+            ev.roles.insert(Slug::new("forwards"), enclosed);
+        }
+    }
+}
+
+/// A letter's `correspDesc`: a Communication event with the sender and recipient (and the
+/// place and date of sending) as registry entries, linked by `@ref` to the file's lists or
+/// to an authority URI shared across files.
+fn correspondence(
+    project: &mut Project,
+    ctx: &Ctx,
+    seen: &mut Seen,
+    corresp: &El,
+    annotations: &mut BTreeMap<AnnId, Annotation>,
+) {
+    let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
+    let mut date = None;
+    for action in corresp.elements().filter(|e| e.name == "correspAction") {
+        let sent = action.attr("type") == Some("sent");
+        let role = match action.attr("type") {
+            Some("sent") => "sender",
+            Some("received") => "recipient",
+            _ => continue,
+        };
+        for c in action.elements() {
+            let (ty, role) = match c.name.as_str() {
+                "persName" | "name" => ("person", role),
+                "orgName" => ("organization", role),
+                "placeName" if sent => ("place", "place"),
+                "date" if sent => {
+                    date = date_of(c);
+                    continue;
+                }
+                _ => continue,
+            };
+            let id = header_entry(project, ctx, seen, c, ty);
+            let slot = roles.entry(Slug::new(role)).or_default();
+            if !slot.contains(&Target::Entry(id)) {
+                slot.push(Target::Entry(id));
+            }
+        }
+    }
+    if !(roles.contains_key(&Slug::new("sender")) && roles.contains_key(&Slug::new("recipient"))) {
+        return;
+    }
+    let ty = Slug::new("communication");
+    ensure_event_type(project, &ty);
+    let a = Annotation::new(Body::Event(Event {
+        type_id: ty,
+        trigger: None,
+        roles,
+        date,
+    }));
+    annotations.insert(a.id, a);
+}
+
+/// The registry entry a header name points at: the file's list entry for `#id`, the entry
+/// an earlier file made for the same authority URI or `@key`, else a new entry named as here.
+fn header_entry(project: &mut Project, ctx: &Ctx, seen: &mut Seen, el: &El, ty: &str) -> EntryId {
+    if let Some(id) = ctx.entry_ref(el) {
+        return id;
+    }
+    let name = collapse(&el.text());
+    let r = el.attr("ref").and_then(|r| r.split_whitespace().next());
+    let key = match (r, el.attr("key")) {
+        (Some(r), _) if r.starts_with('#') => format!("{}{r}", ctx.edition),
+        (Some(r), _) => authority_key(&authority_from_url(r, "url")),
+        (None, Some(k)) => format!("key:{k}"),
+        (None, None) => format!("name:{ty}:{name}"),
+    };
+    if let Some(id) = seen.entry_keys.get(&key) {
+        return *id;
+    }
+    let mut e = Entry::new(Slug::new(ty), name);
+    if let Some(r) = r.filter(|r| r.starts_with("http")) {
+        e.authority.push(authority_from_url(r, "url"));
+    }
+    ensure_entity_type(project, &e.type_id);
+    let id = e.id;
+    project.registry.insert(id, e);
+    seen.entry_keys.insert(key, id);
+    id
 }
 
 /// Adds `a` to a document's `annotations`, refusing an id this document or an earlier one
@@ -1095,6 +1744,20 @@ fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> Archiv
             }
         }
     }
+    // An edition's manuscript description (a letter's `listWit/witness/msDesc`): the
+    // holding archive and the shelfmark.
+    if !tb.preserve
+        && let Some(ms) = source_desc.and_then(|sd| {
+            sd.descendants()
+                .into_iter()
+                .find(|e| e.name == "msIdentifier")
+        })
+    {
+        let get = |n: &str| ms.child(n).map(|e| collapse(&e.text())).unwrap_or_default();
+        m.archive = get("repository");
+        m.collection = get("collection");
+        m.call_number = get("idno");
+    }
     if m.date.is_none() && !tb.preserve {
         m.date = tb
             .found
@@ -1167,6 +1830,8 @@ mod tests {
             mentions(d),
             vec![
                 ("date".into(), "July 10, 1951—3 p.m.".into()),
+                // The footnote is anchored on the word its marker follows.
+                ("footnote".into(), "place.".into()),
                 ("organization".into(), "CINCUNC".into()),
                 ("person".into(), "Joy".into()),
                 ("person".into(), "Muccio".into()),
@@ -1177,6 +1842,18 @@ mod tests {
                 ("place".into(), "Kaesong".into()),
                 ("place".into(), "Pusan".into()),
             ]
+        );
+        let footnote = d
+            .annotations
+            .values()
+            .find(|a| {
+                a.as_mention()
+                    .is_some_and(|m| m.type_id.as_str() == "footnote")
+            })
+            .unwrap();
+        assert_eq!(
+            footnote.note,
+            "[2] In telegram C–66184, Ridgway had proposed the Danish hospital ship Jutlandia."
         );
         // The persons list became the registry; @corresp links to it.
         let muccio = p
@@ -1217,9 +1894,11 @@ mod tests {
         assert_eq!(
             mentions(d2),
             vec![
+                // `<gloss target="#t_CINCUNC1">`: an abbreviation pointing at the terms list.
+                ("abbreviation".into(), "CINCUNC".into()),
                 ("date".into(), "July 10, 1951—7 p.m.".into()),
+                ("organization".into(), "Embassy in Korea".into()),
                 ("person".into(), "Acheson".into()),
-                ("person".into(), "Embassy in Korea".into()),
                 ("person".into(), "Muccio".into()),
                 ("place".into(), "Washington".into()),
             ]
@@ -1328,6 +2007,112 @@ mod tests {
         assert_eq!(back.documents.values().next().unwrap().annotations, want);
         assert!(back.schema.entity(&Slug::new("era")).unwrap().dated);
         assert!(back.schema.entity(&Slug::new("ship")).is_some());
+    }
+
+    #[test]
+    fn archival_apparatus_is_kept() {
+        let p = import_str(concat!(
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader><fileDesc><titleStmt>",
+            "<title type='complete'>FRUS 1918, Russia</title><title type='series'>FRUS</title>",
+            "<editor><persName>Ed One</persName></editor></titleStmt></fileDesc></teiHeader>",
+            "<text><body><div type='document' xml:id='d7' n='7'>",
+            "<note type='source'>File No. 861.51/131</note><note type='source'>[Telegram]</note>",
+            "<head>The <gloss type='from'>Ambassador</gloss> to the <gloss type='to'>Department of State</gloss></head>",
+            "<p>düster,<space/>so<note n='1'>See No. 3.</note> went <pb n='12' facs='0012'/>on.</p>",
+            "<list><label>1.</label><item>First (<bibl>Nr. 358</bibl>)</item></list>",
+            "<div type='enclosure'><head><persName type='from'>A</persName> to <persName type='to'>B</persName></head>",
+            "<p>Enclosed.</p></div>",
+            "<sp who='#x'><speaker>X</speaker><p>Hello.</p></sp>",
+            "</div></body></text></TEI>"
+        ))
+        .unwrap();
+        assert_eq!(p.info.name, "FRUS 1918, Russia");
+        assert!(p.info.description.contains("Series: FRUS"));
+        assert!(p.info.description.contains("Editors: Ed One"));
+        let d = p.documents.values().next().unwrap();
+        let a = &d.meta.archival;
+        assert_eq!(a.citation, "File No. 861.51/131; [Telegram]");
+        assert_eq!(a.call_number, "861.51/131");
+        assert_eq!((a.number.as_str(), a.source_id.as_str()), ("7", "d7"));
+        let t = d.text_or_empty().as_str();
+        assert!(t.contains("düster, so went on."), "{t}");
+        assert!(t.contains("1. First (Nr. 358)"), "{t}");
+        let pb = &a.page_breaks[0];
+        assert_eq!((pb.n.as_str(), pb.facs.as_str()), ("12", "0012"));
+        assert_eq!(t.chars().skip(pb.offset).take(3).collect::<String>(), "on.");
+        let m = mentions(d);
+        assert!(m.contains(&("footnote".into(), "so".into())), "{m:?}");
+        assert!(
+            m.contains(&("organization".into(), "Department of State".into())),
+            "{m:?}"
+        );
+        assert!(
+            m.contains(&("speech".into(), "X\n\nHello.".into())),
+            "{m:?}"
+        );
+        // The enclosure is its own communication, forwarded by the covering one.
+        let evs: Vec<_> = d
+            .annotations
+            .values()
+            .filter_map(|a| a.as_event())
+            .collect();
+        assert_eq!(evs.len(), 2);
+        let cover = evs
+            .iter()
+            .find(|e| e.roles.contains_key(&Slug::new("forwards")))
+            .unwrap();
+        assert_eq!(cover.roles[&Slug::new("sender")].len(), 1);
+        assert!(office_like("the Embassy in Korea") && office_like("Navy Department"));
+        // The persons list's description is the entry's note.
+        let p = import_str(concat!(
+            "<TEI xmlns='http://www.tei-c.org/ns/1.0'><text><front><div xml:id='persons'><list>",
+            "<item><hi><persName xml:id='p_FD1'>Francis, David R.</persName></hi>, Ambassador in Russia</item>",
+            "</list></div><div xml:id='terms'><list><item><hi><term xml:id='t_ARA1'>ARA</term></hi>, ",
+            "Bureau of Inter-American Affairs</item></list></div></front><body><div type='document'>",
+            "<p><persName corresp='#p_FD1'>Francis</persName> wrote to <gloss target='#t_ARA1'>ARA</gloss>.</p>",
+            "</div></body></text></TEI>"
+        ))
+        .unwrap();
+        let francis = p
+            .registry
+            .values()
+            .find(|e| e.name.starts_with("Francis"))
+            .unwrap();
+        assert_eq!(francis.note, "Ambassador in Russia");
+        let ara = p.registry.values().find(|e| e.name == "ARA").unwrap();
+        assert_eq!(ara.type_id.as_str(), "abbreviation");
+        assert_eq!(ara.note, "Bureau of Inter-American Affairs");
+        let d = p.documents.values().next().unwrap();
+        let linked = d
+            .annotations
+            .values()
+            .filter_map(|a| a.as_mention())
+            .filter(|m| m.entry == Some(ara.id) || m.entry == Some(francis.id))
+            .count();
+        assert_eq!(linked, 2);
+        assert!(!office_like("Secretary of State") && !office_like("Mr. Baker"));
+    }
+
+    #[test]
+    fn authority_uris_are_recognized() {
+        let a = authority_from_url("http://d-nb.info/gnd/118609807/", "");
+        assert_eq!((a.scheme, a.id.as_str()), (Authority::Gnd, "118609807"));
+        let a = authority_from_url("http://www.wikidata.org/entity/Q44331", "wikidata");
+        assert_eq!((a.scheme, a.id.as_str()), (Authority::Wikidata, "Q44331"));
+        let a = authority_from_url("https://pmb.acdh.oeaw.ac.at/entity/2121/", "pmb");
+        assert_eq!(a.scheme, Authority::Other("pmb".into()));
+        assert_eq!(
+            authority_key(&a),
+            authority_key(&authority_from_url(
+                "http://pmb.acdh.oeaw.ac.at/entity/2121",
+                "url"
+            ))
+        );
+        assert_eq!(
+            file_number("795.00/7–1051: Telegram").as_deref(),
+            Some("795.00/7–1051")
+        );
+        assert_eq!(file_number("[Telegram]"), None);
     }
 
     #[test]

@@ -149,6 +149,29 @@ pub fn date_attrs(d: &NormalizedDate) -> Vec<(&'static str, String)> {
     out
 }
 
+/// The `@ref` of a name for entry `e`: its XML id, then the entry's authority URIs (GND,
+/// Wikidata, VIAF, GeoNames, LCNAF, or an id that is itself a web address), so tools that
+/// follow authority files (correspSearch, CMIF) find the person.
+pub fn ref_value(project: &Project, e: EntryId) -> String {
+    let mut v = format!("#{}", entry_xml_id(e));
+    for a in project
+        .registry
+        .get(&e)
+        .map_or(&[][..], |x| &x.authority[..])
+    {
+        let id = a.id.trim();
+        let url = a.url().or_else(|| {
+            (id.starts_with("http://") || id.starts_with("https://")).then(|| id.to_owned())
+        });
+        if let Some(u) = url.filter(|u| !u.contains(char::is_whitespace) && !v.contains(u.as_str()))
+        {
+            v.push(' ');
+            v.push_str(&u);
+        }
+    }
+    v
+}
+
 /// The TEI element for a mention of entity type `type_id`, and its `@type` if any.
 pub fn element_for_type(project: &Project, type_id: &Slug) -> (&'static str, Option<String>) {
     match type_id.as_str() {
@@ -289,7 +312,7 @@ fn mention_element(
         attrs.push(("type", t));
     }
     if let Some(e) = m.entry {
-        attrs.push(("ref", format!("#{}", entry_xml_id(e))));
+        attrs.push(("ref", ref_value(project, e)));
     }
     if name == "date"
         && let Some(d) = &m.date
@@ -671,7 +694,7 @@ fn write_corresp(o: &mut Out, project: &Project, doc: &Document) -> Res {
                 };
                 let mut attrs = Vec::new();
                 if let Some(e) = entry_of(doc, t) {
-                    attrs.push(("ref", format!("#{}", entry_xml_id(e))));
+                    attrs.push(("ref", ref_value(project, e)));
                 }
                 if role.as_str() != roles[0] {
                     attrs.push(("role", role.as_str().to_owned()));
@@ -684,7 +707,7 @@ fn write_corresp(o: &mut Out, project: &Project, doc: &Document) -> Res {
                     if project.target_type(doc.id(), t).map(Slug::as_str) == Some("place") {
                         let mut attrs = Vec::new();
                         if let Some(e) = entry_of(doc, t) {
-                            attrs.push(("ref", format!("#{}", entry_xml_id(e))));
+                            attrs.push(("ref", ref_value(project, e)));
                         }
                         o.leaf("placeName", &attrs, &project.target_label(doc.id(), t))?;
                     }
