@@ -5,6 +5,7 @@
 //! history; [`cli`] is the command line.
 
 pub mod app;
+pub mod facsimile;
 pub mod cli;
 pub mod interchange;
 pub mod model;
