@@ -78,6 +78,14 @@ pub fn decode_page_with(
     decode_bytes_with(&bytes, path, limits, on_size)
 }
 
+/// Reads only the header of the page image at `path`: its checked width and height.
+pub fn header(path: &Path, limits: &DecodeLimits) -> Result<(u32, u32), DecodeError> {
+    let bytes = read_regular_file(path, limits.max_file_bytes)?;
+    let (width, height) = dimensions(&bytes, path)?;
+    check_dimensions(width, height, path, limits)?;
+    Ok((width, height))
+}
+
 /// Decodes an image already in memory; `path` is only used in errors.
 pub fn decode_bytes(
     bytes: &[u8],

@@ -7,6 +7,7 @@
 
 pub mod background;
 pub mod cache;
+pub mod check;
 pub mod decode;
 pub mod pyramid;
 pub mod tiles;

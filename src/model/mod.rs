@@ -13,6 +13,7 @@ pub mod merge;
 pub mod ops;
 pub mod project;
 pub mod reanchor;
+pub mod region;
 pub mod registry;
 pub mod schema;
 pub mod text;
@@ -25,6 +26,7 @@ pub use document::{ArchivalMeta, DocStatus, Document, DocumentMeta, RelPath, Sou
 pub use edit::{Edit, History, Touched, Transaction};
 pub use ids::{AnnId, DocId, EntryId, Slug};
 pub use project::{Counts, Project, ProjectInfo};
+pub use region::{PageRegion, Shape};
 pub use registry::{Alias, AliasKind, Authority, AuthorityId, Entry};
 pub use schema::Schema;
 pub use text::{LineEnding, SourceText};

@@ -81,9 +81,14 @@ pub fn validate(project: &Project) -> Vec<Problem> {
 
     for doc in project.documents.values() {
         let d = doc.id();
+        out.extend(super::region::problems(doc));
         for ann in doc.annotations.values() {
             let err = |m: String| Problem::error(m).in_doc(d).on(ann.id);
-            if let (Some(anchor), Some(text)) = (ann.anchor(), &doc.text) {
+            // A region mention without transcribed words has an anchor with no fragments.
+            let text_anchor = ann
+                .anchor()
+                .filter(|a| ann.region.is_none() || !a.fragments.is_empty());
+            if let (Some(anchor), Some(text)) = (text_anchor, &doc.text) {
                 match anchor.check(text) {
                     AnchorCheck::Ok => {}
                     AnchorCheck::OutOfBounds => out.push(
@@ -120,7 +125,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
                     .on(ann.id),
                 );
             }
-            if let Some(anchor) = ann.anchor() {
+            if let Some(anchor) = text_anchor {
                 let ordered = anchor.fragments.windows(2).all(|w| w[0].end <= w[1].start);
                 if anchor.fragments.is_empty()
                     || anchor.fragments.iter().any(|s| s.is_empty())
