@@ -61,6 +61,28 @@ pub enum DecodeError {
     Corrupt { message: String, path: PathBuf },
 }
 
+impl DecodeError {
+    /// The file the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Io { path, .. }
+            | Self::NotAFile { path }
+            | Self::TooLarge { path, .. }
+            | Self::UnknownFormat { path }
+            | Self::Empty { path, .. }
+            | Self::Bomb { path, .. }
+            | Self::Corrupt { path, .. } => path,
+        }
+    }
+
+    /// The message without the file name, for callers that name the file themselves.
+    pub fn reason(&self) -> String {
+        let full = self.to_string();
+        let path = format!(": {}", self.path().display());
+        full.strip_suffix(&path).unwrap_or(&full).to_owned()
+    }
+}
+
 /// Reads and decodes the page image at `path` to 8-bit RGB (alpha is dropped: scans are
 /// opaque), within `limits`.
 pub fn decode_page(path: &Path, limits: &DecodeLimits) -> Result<RgbImage, DecodeError> {

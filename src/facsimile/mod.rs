@@ -9,6 +9,7 @@ pub mod background;
 pub mod cache;
 pub mod check;
 pub mod decode;
+pub mod pages;
 pub mod pyramid;
 pub mod tiles;
 
