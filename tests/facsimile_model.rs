@@ -177,3 +177,30 @@ fn a_missing_page_image_is_a_warning_naming_it() {
     assert_eq!(problems[0].severity, Severity::Warning);
     assert!(problems[0].message.ends_with("letter.png"), "{problems:?}");
 }
+
+#[test]
+fn check_reads_page_image_headers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut f = fixture(tmp.path());
+    f.session.save().unwrap();
+    let file = tmp.path().join("f.marginalia.ron");
+    let r = marginalia::cli::check::run(&file).unwrap();
+    assert!(r.ok && r.problems.is_empty(), "{:?}", r.problems);
+    std::fs::write(tmp.path().join("pages/cable.002.png"), b"truncated").unwrap();
+    let r = marginalia::cli::check::run(&file).unwrap();
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].message.contains("not a PNG, JPEG or TIFF"));
+    assert!(r.problems[0].message.ends_with("cable.002.png"));
+}
+
+#[test]
+fn the_sample_has_a_readable_facsimile() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951");
+    let loaded = store::load(&dir.join("korean-armistice-1951.marginalia.ron")).unwrap();
+    let doc = loaded.project.documents.values().next().unwrap();
+    assert_eq!(doc.meta.images.len(), 1);
+    let path = doc.meta.images[0].to_native(&dir);
+    assert!(std::fs::metadata(&path).unwrap().len() <= 300 * 1024);
+    let img = marginalia::facsimile::decode_page(&path, &DecodeLimits::default()).unwrap();
+    assert_eq!(img.dimensions(), (1700, 2200));
+}
