@@ -5,8 +5,8 @@
 //! history; [`cli`] is the command line.
 
 pub mod app;
-pub mod facsimile;
 pub mod cli;
+pub mod facsimile;
 pub mod interchange;
 pub mod model;
 pub mod session;

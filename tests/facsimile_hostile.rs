@@ -10,7 +10,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -33,7 +37,11 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &ihdr);
     // zlib stream of a few zero bytes
-    chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]);
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
+    );
     chunk(&mut out, b"IEND", &[]);
     out
 }
@@ -54,7 +62,10 @@ fn decode_file(name: &str, bytes: &[u8]) -> (Result<image::RgbImage, DecodeError
 }
 
 fn assert_names_file(e: &DecodeError, path: &str) {
-    assert!(e.to_string().ends_with(path), "error must end with the path: {e}");
+    assert!(
+        e.to_string().ends_with(path),
+        "error must end with the path: {e}"
+    );
 }
 
 #[test]
@@ -105,7 +116,10 @@ fn truncated_files_are_refused() {
     for cut in [8, 40, png.len() / 2, png.len() - 13] {
         let (r, path) = decode_file("cut.png", &png[..cut]);
         let e = r.unwrap_err();
-        assert!(matches!(e, DecodeError::Corrupt { .. }), "cut at {cut}: {e}");
+        assert!(
+            matches!(e, DecodeError::Corrupt { .. }),
+            "cut at {cut}: {e}"
+        );
         assert!(e.to_string().contains("truncated or corrupt"), "{e}");
         assert_names_file(&e, &path);
     }

@@ -30,7 +30,10 @@ fn fixture(dir: &std::path::Path) -> Fixture {
     let src = dir.join("sources/cable.txt");
     std::fs::write(&src, "To Cde. FILIPPOV\nNo. 21677\n").unwrap();
     let mut doc = store::document_from_source(dir, &src).unwrap();
-    doc.meta.images = vec![page(dir, "cable.001.png", 400, 300), page(dir, "cable.002.png", 400, 300)];
+    doc.meta.images = vec![
+        page(dir, "cable.001.png", 400, 300),
+        page(dir, "cable.002.png", 400, 300),
+    ];
     let scanned = doc.id();
     let text = doc.text.clone().unwrap();
     let mut image_only = Document {
@@ -99,7 +102,10 @@ fn fixture(dir: &std::path::Path) -> Fixture {
 fn regions_and_image_only_documents_survive_save_and_load() {
     let tmp = tempfile::tempdir().unwrap();
     let mut f = fixture(tmp.path());
-    assert_eq!(marginalia::model::validate::validate(&f.session.project), vec![]);
+    assert_eq!(
+        marginalia::model::validate::validate(&f.session.project),
+        vec![]
+    );
     f.session.save().unwrap();
     let loaded = Session::open(tmp.path()).unwrap();
     assert_eq!(loaded.load_problems, vec![]);
@@ -122,7 +128,10 @@ fn regions_and_image_only_documents_survive_save_and_load() {
     assert!(ron.contains("Rect("), "{ron}");
 
     for d in loaded.project.documents.values() {
-        assert_eq!(page_problems(d, tmp.path(), &DecodeLimits::default()), vec![]);
+        assert_eq!(
+            page_problems(d, tmp.path(), &DecodeLimits::default()),
+            vec![]
+        );
     }
 }
 
@@ -141,29 +150,52 @@ fn bad_regions_are_reported() {
     };
     let problems = page_problems(doc, tmp.path(), &DecodeLimits::default());
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].message.contains("outside the 400 × 300"), "{problems:?}");
+    assert!(
+        problems[0].message.contains("outside the 400 × 300"),
+        "{problems:?}"
+    );
 
-    let region = doc.annotations.get_mut(&f.stamp).unwrap().region.as_mut().unwrap();
+    let region = doc
+        .annotations
+        .get_mut(&f.stamp)
+        .unwrap()
+        .region
+        .as_mut()
+        .unwrap();
     region.page = 2;
     region.text = Some(f.stamp);
     let msgs: Vec<String> = marginalia::model::validate::validate(&f.session.project)
         .into_iter()
         .map(|p| p.message)
         .collect();
-    assert!(msgs.iter().any(|m| m.contains("page 3 but the document has 2")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.contains("not a text mention")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("page 3 but the document has 2")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter().any(|m| m.contains("not a text mention")),
+        "{msgs:?}"
+    );
 }
 
 #[test]
 fn deleting_the_text_mention_unlinks_its_region() {
     let tmp = tempfile::tempdir().unwrap();
     let mut f = fixture(tmp.path());
-    let tx = marginalia::model::ops::events::delete_annotation(&f.session.project, f.scanned, f.word)
-        .unwrap();
+    let tx =
+        marginalia::model::ops::events::delete_annotation(&f.session.project, f.scanned, f.word)
+            .unwrap();
     f.session.commit(tx).unwrap();
     let doc = &f.session.project.documents[&f.scanned];
-    assert_eq!(doc.annotations[&f.stamp].region.as_ref().unwrap().text, None);
-    assert_eq!(marginalia::model::validate::validate(&f.session.project), vec![]);
+    assert_eq!(
+        doc.annotations[&f.stamp].region.as_ref().unwrap().text,
+        None
+    );
+    assert_eq!(
+        marginalia::model::validate::validate(&f.session.project),
+        vec![]
+    );
 }
 
 #[test]
@@ -195,7 +227,8 @@ fn check_reads_page_image_headers() {
 
 #[test]
 fn the_sample_has_a_readable_facsimile() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951");
     let loaded = store::load(&dir.join("korean-armistice-1951.marginalia.ron")).unwrap();
     let doc = loaded.project.documents.values().next().unwrap();
     assert_eq!(doc.meta.images.len(), 1);

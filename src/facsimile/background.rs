@@ -115,7 +115,11 @@ mod tests {
         d.request(1, good);
         d.request(2, bad);
         match d.wait().unwrap() {
-            DecodeEvent::Dimensions { key: 1, width: 700, height: 40 } => {}
+            DecodeEvent::Dimensions {
+                key: 1,
+                width: 700,
+                height: 40,
+            } => {}
             e => panic!("{e:?}"),
         }
         match d.wait().unwrap() {

@@ -109,7 +109,11 @@ mod tests {
     }
 
     fn key(col: u32) -> TileKey {
-        TileKey { level: 0, col, row: 0 }
+        TileKey {
+            level: 0,
+            col,
+            row: 0,
+        }
     }
 
     #[test]

@@ -46,7 +46,11 @@ pub enum DecodeError {
     #[error("not a PNG, JPEG or TIFF image (the content is checked, not the extension): {}", path.display())]
     UnknownFormat { path: PathBuf },
     #[error("page image has no pixels ({width} × {height}): {}", path.display())]
-    Empty { width: u32, height: u32, path: PathBuf },
+    Empty {
+        width: u32,
+        height: u32,
+        path: PathBuf,
+    },
     #[error(
         "page image claims {width} × {height} pixels, more than the limit ({limit}); refused as a possible decompression bomb: {}",
         path.display()

@@ -17,4 +17,4 @@ pub use background::{BackgroundDecoder, DecodeEvent};
 pub use cache::TileCache;
 pub use decode::{DecodeError, DecodeLimits, decode_page};
 pub use pyramid::{Pyramid, Tile};
-pub use tiles::{Rotation, TILE_SIZE, TileKey, TileRequest, ViewRect};
+pub use tiles::{NEW_TILES_PER_FRAME, Rotation, TILE_SIZE, TileKey, TileRequest, ViewRect};

@@ -151,7 +151,10 @@ mod tests {
             "e/cable.004.jpg",
         ]);
         let got = for_source(Path::new("d/cable.txt"), files.iter().map(PathBuf::as_path));
-        assert_eq!(got, paths(&["d/cable.001.png", "d/cable.002.JPG", "d/cable.10.jpg"]));
+        assert_eq!(
+            got,
+            paths(&["d/cable.001.png", "d/cable.002.JPG", "d/cable.10.jpg"])
+        );
     }
 
     #[test]
@@ -171,7 +174,13 @@ mod tests {
 
     #[test]
     fn unclaimed_numbered_images_form_sets() {
-        let files = paths(&["d/a.2.jpg", "d/a.1.jpg", "d/b.1.tif", "d/c.jpg", "x/a.1.png"]);
+        let files = paths(&[
+            "d/a.2.jpg",
+            "d/a.1.jpg",
+            "d/b.1.tif",
+            "d/c.jpg",
+            "x/a.1.png",
+        ]);
         let claimed = BTreeSet::from([PathBuf::from("d/b.1.tif")]);
         let sets = unclaimed_sets(files.iter().map(PathBuf::as_path), &claimed);
         assert_eq!(

@@ -88,13 +88,14 @@ impl Pyramid {
             return None;
         }
         let (tw, th) = (TILE_SIZE.min(lw - x0), TILE_SIZE.min(lh - y0));
-        let mut rgba = Vec::with_capacity((tw * th * 4) as usize);
+        let mut rgba = vec![255u8; (tw * th * 4) as usize];
         let raw = img.as_raw();
         let stride = lw as usize * 3;
-        for y in y0..y0 + th {
-            let start = y as usize * stride + x0 as usize * 3;
-            for px in raw[start..start + tw as usize * 3].chunks_exact(3) {
-                rgba.extend_from_slice(&[px[0], px[1], px[2], 255]);
+        for (row, out) in rgba.chunks_exact_mut(tw as usize * 4).enumerate() {
+            let start = (y0 as usize + row) * stride + x0 as usize * 3;
+            let src = &raw[start..start + tw as usize * 3];
+            for (o, px) in out.chunks_exact_mut(4).zip(src.chunks_exact(3)) {
+                o[..3].copy_from_slice(px);
             }
         }
         Some(Tile {
@@ -165,10 +166,30 @@ mod tests {
         let mut img = RgbImage::new(600, 520);
         img.put_pixel(512, 512, image::Rgb([1, 2, 3]));
         let p = Pyramid::new(img);
-        let t = p.tile(TileKey { level: 0, col: 1, row: 1 }).unwrap();
+        let t = p
+            .tile(TileKey {
+                level: 0,
+                col: 1,
+                row: 1,
+            })
+            .unwrap();
         assert_eq!((t.width, t.height), (88, 8));
         assert_eq!(&t.rgba[..4], &[1, 2, 3, 255]);
-        assert!(p.tile(TileKey { level: 0, col: 2, row: 0 }).is_none());
-        assert!(p.tile(TileKey { level: 9, col: 0, row: 0 }).is_none());
+        assert!(
+            p.tile(TileKey {
+                level: 0,
+                col: 2,
+                row: 0
+            })
+            .is_none()
+        );
+        assert!(
+            p.tile(TileKey {
+                level: 9,
+                col: 0,
+                row: 0
+            })
+            .is_none()
+        );
     }
 }

@@ -9,6 +9,11 @@
 /// (at least 2,048 on every GPU egui runs on).
 pub const TILE_SIZE: u32 = 512;
 
+/// How many missing tiles a viewer should cut per frame; the others are drawn from a
+/// coarser cached tile ([`TileKey::parent`]) until a later frame cuts them. Keeps a frame's
+/// CPU time bounded when a zoom step brings in a whole new level.
+pub const NEW_TILES_PER_FRAME: usize = 4;
+
 /// A clockwise rotation of the page by a multiple of 90°.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Rotation {
@@ -97,6 +102,17 @@ pub struct TileKey {
     pub row: u32,
 }
 
+impl TileKey {
+    /// The tile of the next coarser level that covers this one.
+    pub fn parent(self) -> Self {
+        Self {
+            level: self.level.saturating_add(1),
+            col: self.col / 2,
+            row: self.row / 2,
+        }
+    }
+}
+
 /// A tile to draw: its key, its pixels' place in its level, and where it lies on the
 /// full-size image (for drawing, rotate with [`Rotation::to_view`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -123,11 +139,7 @@ pub fn level_for_zoom(zoom: f64, levels: u8) -> u8 {
         return 0;
     }
     let l = (1.0 / zoom).log2().floor();
-    if l >= f64::from(max) {
-        max
-    } else {
-        l as u8
-    }
+    if l >= f64::from(max) { max } else { l as u8 }
 }
 
 /// The tiles of a `width × height` image with `levels` levels that cover `viewport` (in
@@ -224,18 +236,41 @@ mod tests {
         assert_eq!(level_for_zoom(0.001, 5), 4);
         assert_eq!(level_for_zoom(f64::NAN, 5), 0);
         assert_eq!(level_size(1001, 7, 1), (501, 4));
+        let k = TileKey {
+            level: 1,
+            col: 5,
+            row: 2,
+        };
+        assert_eq!(
+            k.parent(),
+            TileKey {
+                level: 2,
+                col: 2,
+                row: 1
+            }
+        );
     }
 
     #[test]
     fn full_view_at_full_size_covers_every_tile_once() {
-        let tiles = visible_tiles(1100, 600, 3, rect(0.0, 0.0, 1100.0, 600.0), 1.0, Rotation::R0);
+        let tiles = visible_tiles(
+            1100,
+            600,
+            3,
+            rect(0.0, 0.0, 1100.0, 600.0),
+            1.0,
+            Rotation::R0,
+        );
         assert_eq!(tiles.len(), 3 * 2);
         let area: f64 = tiles
             .iter()
             .map(|t| t.image_rect.width() * t.image_rect.height())
             .sum();
         assert_eq!(area, 1100.0 * 600.0);
-        let edge = tiles.iter().find(|t| t.key.col == 2 && t.key.row == 1).unwrap();
+        let edge = tiles
+            .iter()
+            .find(|t| t.key.col == 2 && t.key.row == 1)
+            .unwrap();
         assert_eq!(edge.level_rect, (1024, 512, 76, 88));
     }
 
@@ -267,12 +302,33 @@ mod tests {
     #[test]
     fn rotated_viewport_maps_to_the_right_corner() {
         // Rotated 90° clockwise, the view's top-left corner shows the image's bottom-left.
-        let tiles = visible_tiles(2048, 1024, 1, rect(0.0, 0.0, 10.0, 10.0), 1.0, Rotation::R90);
+        let tiles = visible_tiles(
+            2048,
+            1024,
+            1,
+            rect(0.0, 0.0, 10.0, 10.0),
+            1.0,
+            Rotation::R90,
+        );
         assert_eq!(tiles.len(), 1);
         assert_eq!((tiles[0].key.col, tiles[0].key.row), (0, 1));
-        let tiles = visible_tiles(2048, 1024, 1, rect(0.0, 0.0, 10.0, 10.0), 1.0, Rotation::R270);
+        let tiles = visible_tiles(
+            2048,
+            1024,
+            1,
+            rect(0.0, 0.0, 10.0, 10.0),
+            1.0,
+            Rotation::R270,
+        );
         assert_eq!((tiles[0].key.col, tiles[0].key.row), (3, 0));
-        let tiles = visible_tiles(2048, 1024, 1, rect(0.0, 0.0, 10.0, 10.0), 1.0, Rotation::R180);
+        let tiles = visible_tiles(
+            2048,
+            1024,
+            1,
+            rect(0.0, 0.0, 10.0, 10.0),
+            1.0,
+            Rotation::R180,
+        );
         assert_eq!((tiles[0].key.col, tiles[0].key.row), (3, 1));
     }
 

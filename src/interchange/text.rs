@@ -149,13 +149,26 @@ mod tests {
         let loaded = store::load(&file).unwrap();
         assert_eq!(loaded.problems, vec![]);
         let images = |title: &str| -> Vec<String> {
-            let d = loaded.project.documents.values().find(|d| d.meta.title == title);
-            d.unwrap().meta.images.iter().map(|p| p.to_string()).collect()
+            let d = loaded
+                .project
+                .documents
+                .values()
+                .find(|d| d.meta.title == title);
+            d.unwrap()
+                .meta
+                .images
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
         };
         assert_eq!(images("cable"), ["cable.001.png", "cable.002.jpg"]);
         assert_eq!(images("letter"), ["letter/a.png", "letter/b.png"]);
         assert_eq!(images("scan"), ["scan.1.tif"]);
-        let scan = loaded.project.documents.values().find(|d| d.meta.title == "scan");
+        let scan = loaded
+            .project
+            .documents
+            .values()
+            .find(|d| d.meta.title == "scan");
         assert!(scan.unwrap().meta.source.is_none());
         assert!(dest.join("letter/b.png").is_file());
     }

@@ -62,7 +62,9 @@ pub enum RegionError {
     EmptyRect,
     #[error("a polygon needs at least 3 points, has {0}")]
     FewPoints(usize),
-    #[error("the region ({x0}, {y0})–({x1}, {y1}) reaches outside the {width} × {height} page image")]
+    #[error(
+        "the region ({x0}, {y0})–({x1}, {y1}) reaches outside the {width} × {height} page image"
+    )]
     Outside {
         x0: u64,
         y0: u64,
@@ -183,7 +185,9 @@ pub fn problems(doc: &super::Document) -> Vec<super::Problem> {
         if let Some(t) = region.text {
             let target = doc.annotations.get(&t);
             let is_text = target.is_some_and(|a| {
-                a.id != ann.id && a.as_mention().is_some_and(|m| !m.anchor.fragments.is_empty())
+                a.id != ann.id
+                    && a.as_mention()
+                        .is_some_and(|m| !m.anchor.fragments.is_empty())
             });
             if !is_text {
                 out.push(err(format!(
@@ -216,12 +220,23 @@ mod tests {
             Err(RegionError::Outside { x1: 11, .. })
         ));
         assert_eq!(rect(0, 0, 0, 10).check(), Err(RegionError::EmptyRect));
-        assert_eq!(Shape::Polygon(vec![(0, 0), (1, 1)]).check(), Err(RegionError::FewPoints(2)));
+        assert_eq!(
+            Shape::Polygon(vec![(0, 0), (1, 1)]).check(),
+            Err(RegionError::FewPoints(2))
+        );
         let tri = Shape::Polygon(vec![(5, 1), (9, 8), (1, 8)]);
         assert_eq!(tri.check_inside(10, 9), Ok(()));
-        assert_eq!(tri.check_inside(9, 8), Ok(()), "vertices may lie on the edge");
+        assert_eq!(
+            tri.check_inside(9, 8),
+            Ok(()),
+            "vertices may lie on the edge"
+        );
         assert!(tri.check_inside(8, 8).is_err());
-        assert!(rect(u32::MAX, 0, u32::MAX, 1).check_inside(u32::MAX, 1).is_err());
+        assert!(
+            rect(u32::MAX, 0, u32::MAX, 1)
+                .check_inside(u32::MAX, 1)
+                .is_err()
+        );
     }
 
     #[test]

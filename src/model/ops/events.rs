@@ -671,7 +671,11 @@ pub(crate) fn rewrite(
                 }
                 Body::Relation(_) => {}
             }
-            if let Some(r) = after.region.as_mut().filter(|r| r.text.is_some_and(|t| doomed.contains(&(d, t)))) {
+            if let Some(r) = after
+                .region
+                .as_mut()
+                .filter(|r| r.text.is_some_and(|t| doomed.contains(&(d, t))))
+            {
                 r.text = None;
             }
             if after != *ann {
