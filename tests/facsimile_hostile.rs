@@ -1,5 +1,6 @@
 //! Hostile page images: decompression bombs, truncated files, wrong extensions, 0 × 0
 //! images and non-files give errors naming the file, never a panic.
+#![allow(clippy::unwrap_used)]
 
 use marginalia::facsimile::{DecodeError, DecodeLimits, decode_page};
 use std::io::Cursor;
