@@ -34,7 +34,8 @@ impl Pyramid {
     pub fn new(full: RgbImage) -> Self {
         let mut levels = vec![full];
         while let Some(last) = levels.last() {
-            if last.width().max(last.height()) <= TILE_SIZE || levels.len() >= 16 {
+            let (w, h) = last.dimensions();
+            if w.max(h) <= TILE_SIZE || w.min(h) == 0 || levels.len() >= 16 {
                 break;
             }
             let next = halve(last);
@@ -147,6 +148,20 @@ mod tests {
             assert_eq!(*s, tiles::level_size(2100, 1000, l as u8));
         }
         assert_eq!(p.coarsest().unwrap().dimensions(), (263, 125));
+    }
+
+    #[test]
+    fn a_zero_sized_image_is_one_level() {
+        let p = Pyramid::new(RgbImage::new(0, 100_000));
+        assert_eq!(p.level_count(), 1);
+        assert!(
+            p.tile(TileKey {
+                level: 0,
+                col: 0,
+                row: 0
+            })
+            .is_none()
+        );
     }
 
     #[test]
