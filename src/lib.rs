@@ -9,6 +9,7 @@
 pub mod app;
 pub mod build_info;
 pub mod cli;
+pub mod facsimile;
 pub mod interchange;
 pub mod model;
 pub mod session;

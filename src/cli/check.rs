@@ -38,6 +38,12 @@ pub fn report(
     mut problems: Vec<Problem>,
 ) -> CheckReport {
     problems.extend(super::merge::conflict_problems(project));
+    if let Some(dir) = file.parent() {
+        let limits = crate::facsimile::DecodeLimits::default();
+        for doc in project.documents.values() {
+            problems.extend(crate::facsimile::check::page_problems(doc, dir, &limits));
+        }
+    }
     CheckReport {
         project: project.info.name.clone(),
         file: file.display().to_string(),

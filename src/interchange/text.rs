@@ -3,12 +3,20 @@
 //! [`collect_sources`](super::common::collect_sources)) becomes a document of a
 //! new project with the default schema. The files are copied into the project folder under
 //! the same relative paths.
+//!
+//! Page images come along by the convention of [`crate::facsimile::pages`]: `NAME.001.jpg`,
+//! `NAME.002.jpg` … beside `NAME.txt`, or a `NAME/` folder of images beside it. They are
+//! copied under the same relative paths and listed, in page order, as the document's
+//! images; numbered images without a transcription become image-only documents. Each
+//! image's header is checked on import (never its pixels).
 
 use super::common::{SourceTree, copy_into};
 use super::import::{ImportError, Importer};
-use crate::model::Project;
+use crate::facsimile::{self, pages};
+use crate::model::{ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, Project, RelPath};
 use crate::store;
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// Reads a folder of transcriptions.
 pub struct TextImporter;
@@ -31,9 +39,28 @@ impl Importer for TextImporter {
         }
         let tree = SourceTree::scan(source)?;
         let mut project = Project::new("");
+        let mut claimed = BTreeSet::new();
         for file in tree.with_extension(super::common::SOURCE_EXTENSIONS) {
             let dest = copy_into(&tree, &file, staging)?;
-            let doc = store::document_from_source(staging, &dest)?;
+            let mut doc = store::document_from_source(staging, &dest)?;
+            let images = pages::for_source(&file, tree.files());
+            doc.meta.images = copy_pages(&tree, &images, staging)?;
+            claimed.extend(images);
+            project.documents.insert(doc.id(), doc);
+        }
+        for (title, images) in pages::unclaimed_sets(tree.files(), &claimed) {
+            let doc = Document {
+                meta: DocumentMeta {
+                    id: DocId::new(),
+                    title,
+                    source: None,
+                    images: copy_pages(&tree, &images, staging)?,
+                    status: DocStatus::NotStarted,
+                    archival: ArchivalMeta::default(),
+                },
+                text: None,
+                annotations: Default::default(),
+            };
             project.documents.insert(doc.id(), doc);
         }
         Ok(project)
@@ -72,6 +99,30 @@ pub fn project_in_place(dir: &Path) -> Result<(Project, std::path::PathBuf), Imp
     Ok((project, file))
 }
 
+/// Checks the headers of page images, copies them into `staging` and returns their paths
+/// relative to it.
+fn copy_pages(
+    tree: &SourceTree,
+    images: &[PathBuf],
+    staging: &Path,
+) -> Result<Vec<RelPath>, ImportError> {
+    let limits = facsimile::DecodeLimits::default();
+    images
+        .iter()
+        .map(|img| {
+            facsimile::decode::header(img, &limits).map_err(|e| ImportError::Invalid {
+                path: img.clone(),
+                message: e.reason(),
+            })?;
+            let dest = copy_into(tree, img, staging)?;
+            RelPath::from_native(staging, &dest).map_err(|e| ImportError::Invalid {
+                path: dest,
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +157,67 @@ mod tests {
         assert_eq!(a.text.as_ref().unwrap().as_str(), "Ким Ир Сен\n");
         assert!(dest.join("sub/b.md").is_file());
         assert_eq!(loaded.problems, vec![]);
+    }
+
+    fn page(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        image::RgbImage::new(4, 6).save(path).unwrap();
+    }
+
+    #[test]
+    fn page_images_come_along_by_name() {
+        let src = tempfile::tempdir().unwrap();
+        let s = src.path();
+        std::fs::write(s.join("cable.txt"), "FILIPPOV").unwrap();
+        page(&s.join("cable.002.jpg"));
+        page(&s.join("cable.001.png"));
+        std::fs::write(s.join("letter.md"), "Dear").unwrap();
+        page(&s.join("letter/b.png"));
+        page(&s.join("letter/a.png"));
+        page(&s.join("scan.1.tif"));
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("proj");
+        let file = crate::interchange::import::run(&TextImporter, s, &dest).unwrap();
+        let loaded = store::load(&file).unwrap();
+        assert_eq!(loaded.problems, vec![]);
+        let images = |title: &str| -> Vec<String> {
+            let d = loaded
+                .project
+                .documents
+                .values()
+                .find(|d| d.meta.title == title);
+            d.unwrap()
+                .meta
+                .images
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
+        };
+        assert_eq!(images("cable"), ["cable.001.png", "cable.002.jpg"]);
+        assert_eq!(images("letter"), ["letter/a.png", "letter/b.png"]);
+        assert_eq!(images("scan"), ["scan.1.tif"]);
+        let scan = loaded
+            .project
+            .documents
+            .values()
+            .find(|d| d.meta.title == "scan");
+        assert!(scan.unwrap().meta.source.is_none());
+        assert!(dest.join("letter/b.png").is_file());
+    }
+
+    #[test]
+    fn a_hostile_page_image_stops_the_import_naming_it() {
+        let src = tempfile::tempdir().unwrap();
+        std::fs::write(src.path().join("cable.txt"), "x").unwrap();
+        std::fs::write(src.path().join("cable.001.jpg"), "not a jpeg").unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("proj");
+        let e = crate::interchange::import::run(&TextImporter, src.path(), &dest).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.ends_with("cable.001.jpg"), "{msg}");
+        assert!(msg.contains("not a PNG, JPEG or TIFF"), "{msg}");
+        assert_eq!(msg.matches("cable.001.jpg").count(), 1, "{msg}");
+        assert!(!dest.exists());
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub struct TextQuote {
 
 /// Where an annotation sits in a text. Invariant: `fragments` is non-empty, sorted,
 /// non-overlapping, and each fragment is non-empty.
+/// (The one exception: a region mention with no transcribed words has no fragments; see
+/// [`super::region`].)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TextAnchor {
     pub fragments: Vec<Span>,

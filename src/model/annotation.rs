@@ -25,6 +25,9 @@ pub struct Annotation {
     /// certainty; its anchor keeps the old offsets and quote until someone reviews it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reanchor: Option<super::reanchor::AnchorReview>,
+    /// The place on a page image this annotation marks (a region mention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<super::region::PageRegion>,
 }
 
 /// What an annotation is.
@@ -156,6 +159,7 @@ impl Annotation {
             cert: None,
             resp: String::new(),
             reanchor: None,
+            region: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod ops;
 pub mod project;
 pub mod query;
 pub mod reanchor;
+pub mod region;
 pub mod registry;
 pub mod schema;
 pub mod text;
@@ -30,6 +31,7 @@ pub use document::{
 pub use edit::{Edit, History, Touched, Transaction};
 pub use ids::{AnnId, DocId, EntryId, Slug};
 pub use project::{Counts, Project, ProjectInfo};
+pub use region::{PageRegion, Shape};
 pub use registry::{Alias, AliasKind, Authority, AuthorityId, Entry};
 pub use schema::Schema;
 pub use text::{LineEnding, SourceText};

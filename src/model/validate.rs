@@ -88,6 +88,7 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         entry_problems(project, entry, &mut out);
     }
     for doc in project.documents.values() {
+        out.extend(super::region::problems(doc));
         for ann in doc.annotations.values() {
             annotation_problems(project, doc.id(), doc.text.as_ref(), ann, &mut out);
         }
@@ -139,7 +140,11 @@ pub(crate) fn annotation_problems(
 ) {
     let schema = view.schema();
     let err = |m: String| Problem::error(m).in_doc(d).on(ann.id);
-    if let (Some(anchor), Some(text)) = (ann.anchor(), text) {
+    // A region mention without transcribed words has an anchor with no fragments.
+    let text_anchor = ann
+        .anchor()
+        .filter(|a| ann.region.is_none() || !a.fragments.is_empty());
+    if let (Some(anchor), Some(text)) = (text_anchor, text) {
         match anchor.check(text) {
             AnchorCheck::Ok => {}
             AnchorCheck::OutOfBounds => out.push(
@@ -176,7 +181,7 @@ pub(crate) fn annotation_problems(
             .on(ann.id),
         );
     }
-    if let Some(anchor) = ann.anchor() {
+    if let Some(anchor) = text_anchor {
         let ordered = anchor.fragments.windows(2).all(|w| w[0].end <= w[1].start);
         if anchor.fragments.is_empty() || anchor.fragments.iter().any(|s| s.is_empty()) || !ordered
         {

@@ -305,10 +305,19 @@ pub(crate) fn rewrite(
             .collect();
         doomed.extend(more);
     }
-    let dangles = |d: DocId, doomed: &BTreeSet<(DocId, AnnId)>, a: &Annotation| match &a.body {
-        Body::Event(e) => e.roles.values().flatten().any(|t| gone(doomed, d, t)),
-        Body::Mention(m) => m.entry.is_some_and(|e| entries.contains(&e)),
-        Body::Relation(_) => false,
+    // A region that shows a text mention which goes loses that link.
+    let shows_doomed = |d: DocId, doomed: &BTreeSet<(DocId, AnnId)>, a: &Annotation| {
+        a.region
+            .as_ref()
+            .is_some_and(|r| r.text.is_some_and(|t| doomed.contains(&(d, t))))
+    };
+    let dangles = |d: DocId, doomed: &BTreeSet<(DocId, AnnId)>, a: &Annotation| {
+        shows_doomed(d, doomed, a)
+            || match &a.body {
+                Body::Event(e) => e.roles.values().flatten().any(|t| gone(doomed, d, t)),
+                Body::Mention(m) => m.entry.is_some_and(|e| entries.contains(&e)),
+                Body::Relation(_) => false,
+            }
     };
     let mut edits = Vec::new();
     for doc in &docs {
@@ -340,6 +349,11 @@ pub(crate) fn rewrite(
                     }
                 }
                 Body::Relation(_) => {}
+            }
+            if shows_doomed(d, &doomed, &after)
+                && let Some(r) = after.region.as_mut()
+            {
+                r.text = None;
             }
             if after != *ann {
                 edits.push(Edit::update_annotation(d, ann.clone(), after));
