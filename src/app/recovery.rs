@@ -7,6 +7,7 @@ use crate::model::{
     Annotation, DocId, DocumentMeta, Edit, Entry, Project, ProjectInfo, Schema, Transaction,
 };
 use crate::session::Session;
+use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -53,10 +54,51 @@ pub fn write(s: &Session) -> anyhow::Result<()> {
     };
     let text = ron::ser::to_string_pretty(&r, ron::ser::PrettyConfig::new())?;
     let path = path_for(&s.disk.project_file);
-    let tmp = path_for(&path);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(())
+    write_durably(&path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` through `.NAME.tmp-PID` beside it, fsynced before the rename and
+/// the folder fsynced after, so a crash leaves the old copy or the new one — and a
+/// temporary file that [`sweep_leftovers`] removes once its process is gone. No `.bak`: a
+/// recovery copy is itself the backup.
+fn write_durably(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("cannot write the recovery copy {}", path.display()))
+}
+
+/// Removes what crashed writers of the recovery copy of `project_file` left: temporary
+/// files of processes no longer running, and the `<recovery>.recovery` temporary of
+/// earlier versions.
+pub fn sweep_leftovers(project_file: &Path) {
+    let path = path_for(project_file);
+    crate::store::journal::sweep_stale_temps(&crate::store::fs::RealFs, &[path.clone()]);
+    let legacy = path_for(&path);
+    if std::fs::symlink_metadata(&legacy).is_ok_and(|m| m.file_type().is_file()) {
+        let _ = std::fs::remove_file(legacy);
+    }
 }
 
 /// Removes the recovery copy of a session, if any.
@@ -73,6 +115,7 @@ pub fn remove_for(project_file: &Path) {
 
 /// The session's recovery copy, when there is one that differs from the loaded project.
 pub fn read(s: &Session) -> anyhow::Result<Option<Recovery>> {
+    sweep_leftovers(&s.disk.project_file);
     let path = path_for(&s.disk.project_file);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -145,5 +188,47 @@ impl Recovery {
             }
         }
         Ok(tx)
+    }
+}
+
+#[cfg(test)]
+mod leftover_tests {
+    use super::*;
+
+    #[test]
+    fn crashed_recovery_writes_are_swept_and_live_ones_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join("p.marginalia.ron");
+        let recovery = path_for(&project);
+        // Left by an earlier version, by a dead process, and by this (live) process.
+        let legacy = path_for(&recovery);
+        let dead = tmp.path().join(".p.marginalia.ron.recovery.tmp-4194303");
+        let live = tmp.path().join(format!(
+            ".p.marginalia.ron.recovery.tmp-{}",
+            std::process::id()
+        ));
+        for f in [&legacy, &dead, &live] {
+            std::fs::write(f, "x").unwrap();
+        }
+        sweep_leftovers(&project);
+        assert!(!legacy.exists() && !dead.exists());
+        assert!(
+            live.exists(),
+            "a running writer's file is not ours to remove"
+        );
+    }
+
+    #[test]
+    fn write_durably_replaces_and_leaves_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("p.marginalia.ron.recovery");
+        write_durably(&path, b"one").unwrap();
+        write_durably(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
     }
 }
