@@ -66,7 +66,12 @@ fn cable(s: &Session) -> DocId {
     *s.project
         .documents
         .iter()
-        .find(|(_, d)| d.meta.source.as_ref().is_some_and(|i| i.path.as_str() == SOURCE))
+        .find(|(_, d)| {
+            d.meta
+                .source
+                .as_ref()
+                .is_some_and(|i| i.path.as_str() == SOURCE)
+        })
         .unwrap()
         .0
 }
@@ -131,7 +136,10 @@ fn correcting_filipov_inside_a_tagged_mention_keeps_crlf_and_bom_and_loads_clean
     s.save().unwrap();
 
     let saved = std::fs::read(&src).unwrap();
-    assert_eq!(saved, original_bytes, "BOM, CRLF and the text as before the misreading");
+    assert_eq!(
+        saved, original_bytes,
+        "BOM, CRLF and the text as before the misreading"
+    );
     assert!(
         tmp.path().join(format!("{SOURCE}.bak")).exists(),
         "the previous source is kept as .bak"

@@ -164,8 +164,22 @@ mod tests {
     /// Pieces of text in the scripts and shapes that trip code-point arithmetic.
     fn piece() -> impl Strategy<Value = String> {
         prop::sample::select(vec![
-            "Филиппов", "Сталин ", "毛泽东", "金日成", "김일성 ", "판문점", "e\u{301}", "n\u{303}o",
-            "👨\u{200d}👩\u{200d}👧", "🇰🇷", "\r\n", "\n", " ", "Mao", ", ", "ё",
+            "Филиппов",
+            "Сталин ",
+            "毛泽东",
+            "金日成",
+            "김일성 ",
+            "판문점",
+            "e\u{301}",
+            "n\u{303}o",
+            "👨\u{200d}👩\u{200d}👧",
+            "🇰🇷",
+            "\r\n",
+            "\n",
+            " ",
+            "Mao",
+            ", ",
+            "ё",
         ])
         .prop_map(str::to_owned)
     }
@@ -326,9 +340,16 @@ mod tests {
         h.commit(&mut p, tx).unwrap();
         let d = &p.documents[&doc];
         assert_eq!(d.text.as_ref().unwrap().as_str(), "Mao met in Moscow");
-        let kinds: Vec<_> = d.annotations.values().map(|a| a.type_id().as_str()).collect();
+        let kinds: Vec<_> = d
+            .annotations
+            .values()
+            .map(|a| a.type_id().as_str())
+            .collect();
         assert_eq!(kinds.iter().filter(|k| **k == "person").count(), 2);
-        assert!(!kinds.contains(&"knows"), "the relation to the deleted mention goes");
+        assert!(
+            !kinds.contains(&"knows"),
+            "the relation to the deleted mention goes"
+        );
         let ev = d.annotations.values().find_map(|a| a.as_event()).unwrap();
         assert_eq!(ev.roles.values().flatten().count(), 1);
         assert_consistent(&p, doc);
