@@ -49,6 +49,7 @@ impl Session {
             unsaved: Touched {
                 project: true,
                 docs: BTreeSet::new(),
+                sources: BTreeSet::new(),
             },
             load_problems: Vec::new(),
             generation: 0,
@@ -109,12 +110,13 @@ impl Session {
     /// On error nothing is marked saved, and [`Session::disk`] still says what each file
     /// may hold, so the next save reports no false conflict.
     pub fn save_with(&mut self, fs: &dyn store::fs::Fs) -> Result<SaveReport, StoreError> {
-        let report = store::save_with(
+        let report = store::save_sources_with(
             fs,
             &self.project,
             &mut self.disk,
             self.unsaved.project,
             &self.unsaved.docs,
+            &self.unsaved.sources,
         )?;
         self.unsaved = Touched::default();
         Ok(report)
@@ -140,7 +142,8 @@ impl Session {
             _ => self.fresh_disk_state(project_file),
         };
         let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
-        match store::save_with(fs, &self.project, &mut disk, true, &all) {
+        let sources = self.unsaved.sources.clone();
+        match store::save_sources_with(fs, &self.project, &mut disk, true, &all, &sources) {
             Ok(report) => {
                 self.disk = disk;
                 self.unsaved = Touched::default();

@@ -94,7 +94,10 @@ fn write_durably(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// earlier versions.
 pub fn sweep_leftovers(project_file: &Path) {
     let path = path_for(project_file);
-    crate::store::journal::sweep_stale_temps(&crate::store::fs::RealFs, &[path.clone()]);
+    crate::store::journal::sweep_stale_temps(
+        &crate::store::fs::RealFs,
+        std::slice::from_ref(&path),
+    );
     let legacy = path_for(&path);
     if std::fs::symlink_metadata(&legacy).is_ok_and(|m| m.file_type().is_file()) {
         let _ = std::fs::remove_file(legacy);

@@ -6,6 +6,7 @@
 //! transactions for the session only — it is never saved into a project.
 
 use super::annotation::Annotation;
+use super::changeset::ChangeSet;
 use super::document::{Document, DocumentMeta};
 use super::ids::{AnnId, DocId, EntryId};
 use super::project::{Project, ProjectInfo};
@@ -43,6 +44,14 @@ pub enum Edit {
         before: ProjectInfo,
         after: ProjectInfo,
     },
+    /// Changes the text of document `doc` by `change`; `inverse` undoes it. Anchors are not
+    /// mapped here: the operation that builds the edit adds their updates (see
+    /// [`crate::model::ops::text`]). Invariant: `inverse` is `change.invert(text)`.
+    Text {
+        doc: DocId,
+        change: Box<ChangeSet>,
+        inverse: Box<ChangeSet>,
+    },
 }
 
 /// An edit did not fit the project's current state (the project was changed elsewhere).
@@ -60,6 +69,8 @@ pub enum EditError {
     SchemaMismatch,
     #[error("the project information is not as the edit expects")]
     InfoMismatch,
+    #[error("the text of document {0} is not as the edit expects")]
+    TextMismatch(DocId),
     #[error("an edit must change something")]
     Empty,
 }
@@ -71,16 +82,20 @@ pub struct Touched {
     pub project: bool,
     /// Document files.
     pub docs: BTreeSet<DocId>,
+    /// Documents whose transcription (source file) was edited; only these sources are
+    /// ever written.
+    pub sources: BTreeSet<DocId>,
 }
 
 impl Touched {
     pub fn merge(&mut self, other: Touched) {
         self.project |= other.project;
         self.docs.extend(other.docs);
+        self.sources.extend(other.sources);
     }
 
     pub fn is_empty(&self) -> bool {
-        !self.project && self.docs.is_empty()
+        !self.project && self.docs.is_empty() && self.sources.is_empty()
     }
 }
 
@@ -167,6 +182,15 @@ impl Edit {
             Self::Info { before, after } => Self::Info {
                 before: after.clone(),
                 after: before.clone(),
+            },
+            Self::Text {
+                doc,
+                change,
+                inverse,
+            } => Self::Text {
+                doc: *doc,
+                change: inverse.clone(),
+                inverse: change.clone(),
             },
         }
     }
@@ -259,6 +283,19 @@ impl Edit {
                 }
                 project.info = after.clone();
                 touched.project = true;
+            }
+            Self::Text { doc, change, .. } => {
+                let d = project
+                    .documents
+                    .get_mut(doc)
+                    .ok_or(EditError::NoDocument(*doc))?;
+                let text = d.text.as_ref().ok_or(EditError::TextMismatch(*doc))?;
+                let new = change
+                    .apply(text)
+                    .map_err(|_| EditError::TextMismatch(*doc))?;
+                d.text = Some(new);
+                touched.docs.insert(*doc);
+                touched.sources.insert(*doc);
             }
         }
         Ok(touched)

@@ -188,6 +188,8 @@ struct DocLoad {
     newer: Option<String>,
     /// Merge conflicts recorded in the document's file.
     conflicts: Vec<crate::model::merge::Conflict>,
+    /// Hash of the source file as read; `None` when there is none.
+    source_hash: Option<super::Hash>,
 }
 
 /// Loads a project from its file or folder with the default limits.
@@ -241,6 +243,7 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
 
     let mut documents = BTreeMap::new();
     let mut docs_disk = BTreeMap::new();
+    let mut sources = BTreeMap::new();
     let mut problems = Vec::new();
     let mut ann_ids = BTreeSet::new();
     let mut conflicts = pf.conflicts;
@@ -258,6 +261,9 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
         }
         problems.extend(l.problems);
         conflicts.extend(l.conflicts);
+        if let Some(h) = l.source_hash {
+            sources.insert(l.doc.id(), h);
+        }
         docs_disk.insert(l.doc.id(), l.disk);
         documents.insert(l.doc.id(), l.doc);
     }
@@ -290,6 +296,7 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
             dir,
             project_hash: Some(project_hash),
             docs: docs_disk,
+            sources,
             read_only,
             attempted: BTreeMap::new(),
         },
@@ -367,6 +374,7 @@ fn load_document(
         check_inside(canonical_dir, &img.to_native(dir), img.as_str(), &file)?;
     }
     let mut problems = Vec::new();
+    let mut source_hash = None;
     let text = match &df.document.source {
         None => None,
         Some(src) => {
@@ -395,7 +403,9 @@ fn load_document(
                             line: line_of_byte(&src_bytes, offset),
                         }
                     })?;
-                    if hash_bytes(&src_bytes).to_hex().as_str() != src.hash {
+                    let h = hash_bytes(&src_bytes);
+                    source_hash = Some(h);
+                    if h.to_hex().as_str() != src.hash {
                         problems.push(
                             Problem::warning(format!(
                                 "source changed since it was annotated; anchors that no longer match are flagged: {}",
@@ -422,6 +432,7 @@ fn load_document(
         },
         problems,
         newer: newer.map(|w| format!("{}: {w}", r.file)),
+        source_hash,
     })
 }
 

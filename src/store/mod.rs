@@ -18,7 +18,8 @@ pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
 pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
 pub use save::{
-    SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_with, write_atomic,
+    SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_sources_with,
+    save_with, write_atomic,
 };
 
 use crate::model::{
@@ -43,6 +44,9 @@ pub struct DiskState {
     /// Hash of the project file as last read or written; `None`: not yet on disk.
     pub project_hash: Option<Hash>,
     pub docs: BTreeMap<DocId, DocDisk>,
+    /// Hash of each document's source file as last read or written (only sources that
+    /// were read); a source is written only by an explicit edit of the transcription.
+    pub sources: BTreeMap<DocId, Hash>,
     /// Why the project may not be saved (a newer format), if so.
     pub read_only: Option<String>,
     /// Versions a failed save may or may not have left in a file (it could not tell): the
@@ -68,6 +72,7 @@ impl DiskState {
             dir,
             project_hash: None,
             docs: BTreeMap::new(),
+            sources: BTreeMap::new(),
             read_only: None,
             attempted: BTreeMap::new(),
         }

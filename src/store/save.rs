@@ -93,6 +93,9 @@ struct PlannedWrite {
     bytes: Vec<u8>,
     /// The document it belongs to; `None`: the project file.
     doc: Option<DocId>,
+    /// True when this is the document's source file (its transcription), not its
+    /// annotation file.
+    source: bool,
 }
 
 /// Saves the project file (when `project_changed`) and the documents in `docs` (plus any
@@ -118,6 +121,21 @@ pub fn save_with(
     disk: &mut DiskState,
     project_changed: bool,
     docs: &BTreeSet<DocId>,
+) -> Result<SaveReport, StoreError> {
+    save_sources_with(fs, project, disk, project_changed, docs, &BTreeSet::new())
+}
+
+/// [`save_with`] that also writes the source files (transcriptions) of the documents in
+/// `sources`, in the same atomic step, with their original line endings and BOM. Sources
+/// are written only for documents whose text was explicitly edited; a source that changed
+/// on disk since it was read or last written is a conflict, as for any other file.
+pub fn save_sources_with(
+    fs: &dyn Fs,
+    project: &Project,
+    disk: &mut DiskState,
+    project_changed: bool,
+    docs: &BTreeSet<DocId>,
+    sources: &BTreeSet<DocId>,
 ) -> Result<SaveReport, StoreError> {
     if let Some(reason) = &disk.read_only {
         return Err(StoreError::ReadOnly {
@@ -176,11 +194,28 @@ pub fn save_with(
                 expected: d.hash,
                 bytes,
                 doc: Some(*id),
+                source: false,
             })
         })
         .collect();
     for w in serialized {
         plan.push(w?);
+    }
+    for id in sources {
+        let Some(doc) = project.documents.get(id) else {
+            continue;
+        };
+        let (Some(src), Some(text)) = (&doc.meta.source, &doc.text) else {
+            continue;
+        };
+        plan.push(PlannedWrite {
+            native: src.path.to_native(&disk.dir),
+            shown: src.path.to_string(),
+            expected: disk.sources.get(id).copied(),
+            bytes: crate::model::ops::text::source_bytes(text),
+            doc: Some(*id),
+            source: true,
+        });
     }
     if project_changed || list_changed || disk.project_hash.is_none() {
         let bytes = project_bytes(project, &refs).map_err(|e| ser_err(&disk.project_file, e))?;
@@ -195,6 +230,7 @@ pub fn save_with(
             expected: disk.project_hash,
             bytes,
             doc: None,
+            source: false,
         });
     }
     // Check every file before writing any. Unchanged bytes need no write and so cannot
@@ -202,9 +238,26 @@ pub fn save_with(
     // failed save of this session may have left there, is no conflict either.
     let mut writes = Vec::new();
     let mut project_hash = disk.project_hash;
+    let mut source_hashes = disk.sources.clone();
     for w in plan {
         let new_hash = hash_bytes(&w.bytes);
         match w.doc {
+            Some(id) if w.source => {
+                // No record (a project not loaded from disk): the `.bak` keeps the old file.
+                let known = source_hashes.insert(id, new_hash);
+                if w.expected == Some(new_hash) {
+                    continue;
+                }
+                let on_disk = hash_file(fs, &w.native)?;
+                if on_disk == Some(new_hash) {
+                    continue;
+                }
+                if known.is_some() && on_disk.is_some() && on_disk != w.expected {
+                    return Err(StoreError::Conflict { path: w.native });
+                }
+                writes.push(w);
+                continue;
+            }
             Some(id) => {
                 if let Some(d) = doc_disk.get_mut(&id) {
                     d.hash = Some(new_hash);
@@ -247,6 +300,7 @@ pub fn save_with(
     }
     disk.project_hash = project_hash;
     disk.docs = doc_disk;
+    disk.sources = source_hashes;
     disk.attempted.clear();
     Ok(report)
 }
@@ -257,6 +311,7 @@ fn note_failed_writes(fs: &dyn Fs, disk: &mut DiskState, writes: &[PlannedWrite]
     for w in writes {
         let new_hash = hash_bytes(&w.bytes);
         let known = match w.doc {
+            _ if w.source => None,
             None => Some(&mut disk.project_hash),
             Some(id) => disk.docs.get_mut(&id).map(|d| &mut d.hash),
         };

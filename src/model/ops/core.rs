@@ -525,7 +525,10 @@ impl<'a> Trial<'a> {
                     }
                     t.schema = &**after;
                 }
-                Edit::DocumentMeta { .. } | Edit::Document { .. } | Edit::Info { .. } => {
+                Edit::DocumentMeta { .. }
+                | Edit::Document { .. }
+                | Edit::Info { .. }
+                | Edit::Text { .. } => {
                     return Ok(None);
                 }
             }

@@ -10,5 +10,6 @@ pub mod events;
 pub mod registry;
 pub mod schema;
 pub mod tagging;
+pub mod text;
 
 pub use error::OpError;

@@ -1,0 +1,120 @@
+//! Keystroke latency when correcting a transcription: one document of 4 MB with 50,000
+//! mentions; one character typed near the start (every anchor after it shifts), in the
+//! middle and at the end, through `ops::text::edit_text` and `History::commit`, then undone.
+//!
+//! Run with `cargo bench --bench text_edit`. Prints, per place, the median and worst of
+//! several runs for building the transaction, committing it and undoing it. Target: build
+//! plus commit within one frame, 16 ms.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use marginalia::model::ops::text::edit_text;
+use marginalia::model::*;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+const BYTES: usize = 4 << 20;
+const MENTIONS: usize = 50_000;
+const RUNS: usize = 7;
+
+const WORDS: &[&str] = &[
+    "the",
+    "meeting",
+    "resumed",
+    "Comrade",
+    "FILIPPOV",
+    "Panmunjom",
+    "Ли",
+    "李克农",
+    "김일성",
+    "re\u{301}sume\u{301}",
+];
+
+fn project() -> (Project, DocId) {
+    let mut s = String::with_capacity(BYTES + 64);
+    let mut i = 0usize;
+    while s.len() < BYTES {
+        s.push_str(WORDS[i % WORDS.len()]);
+        s.push(if i % 11 == 10 { '\n' } else { ' ' });
+        i += 1;
+    }
+    let text = SourceText::from_str_normalizing(&s);
+    let len = text.len_chars();
+    let step = len / MENTIONS;
+    let mut annotations = BTreeMap::new();
+    for k in 0..MENTIONS {
+        let start = k * step + 1;
+        let a = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: TextAnchor::span(&text, start, start + step / 2).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        annotations.insert(a.id, a);
+    }
+    let meta = DocumentMeta {
+        id: DocId::new(),
+        title: "big".into(),
+        source: Some(SourceInfo {
+            path: RelPath::parse("big.txt").unwrap(),
+            hash: String::new(),
+            line_ending: LineEnding::Lf,
+            bom: false,
+        }),
+        images: vec![],
+        status: DocStatus::NotStarted,
+        archival: Default::default(),
+    };
+    let doc = meta.id;
+    let mut p = Project::new("bench");
+    p.documents.insert(
+        doc,
+        Document {
+            meta,
+            text: Some(text),
+            annotations,
+        },
+    );
+    (p, doc)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let (mut p, doc) = project();
+    let len = p.documents[&doc].text.as_ref().unwrap().len_chars();
+    println!(
+        "text_edit: {} bytes, {len} code points, {MENTIONS} mentions",
+        p.documents[&doc].text.as_ref().unwrap().as_str().len()
+    );
+    let mut h = History::default();
+    for (place, at) in [("start", 0), ("middle", len / 2), ("end", len)] {
+        let (mut build, mut commit, mut undo) = (vec![], vec![], vec![]);
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let tx = edit_text(&p, doc, at..at, "x").unwrap();
+            build.push(t.elapsed());
+            let t = Instant::now();
+            h.commit(&mut p, tx).unwrap();
+            commit.push(t.elapsed());
+            let t = Instant::now();
+            h.undo(&mut p).unwrap().unwrap();
+            undo.push(t.elapsed());
+        }
+        for v in [&mut build, &mut commit, &mut undo] {
+            v.sort();
+        }
+        let total: Vec<f64> = (0..RUNS).map(|i| ms(build[i] + commit[i])).collect();
+        println!(
+            "keystroke_{place}: build median {:.2} ms worst {:.2} ms; commit median {:.2} ms worst {:.2} ms; \
+             build+commit median {:.2} ms (target 16 ms); undo median {:.2} ms",
+            ms(build[RUNS / 2]),
+            ms(build[RUNS - 1]),
+            ms(commit[RUNS / 2]),
+            ms(commit[RUNS - 1]),
+            total[RUNS / 2],
+            ms(undo[RUNS / 2]),
+        );
+    }
+}

@@ -1,0 +1,369 @@
+//! Correcting the transcription: a text edit together with the annotation updates it
+//! implies, as one transaction in the same history as annotation edits.
+//!
+//! Anchors are mapped through the [`ChangeSet`] by its boundary rule (text inserted at a
+//! mention's edge stays outside it; inside it, it joins); quotes and context are refreshed.
+//! A mention whose text is deleted entirely is removed, with whatever would dangle (event
+//! roles naming it, relations to it) through the shared cascade [`core::rewrite`]. The
+//! document's stored source hash is updated to the bytes a save will write, so the saved
+//! project loads clean.
+
+use super::OpError;
+use super::core;
+use crate::model::anchor::{AnchorError, TextAnchor};
+use crate::model::annotation::{Annotation, Body};
+use crate::model::changeset::ChangeSet;
+use crate::model::edit::{Edit, Transaction};
+use crate::model::ids::{AnnId, DocId};
+use crate::model::project::Project;
+use crate::model::text::SourceText;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+/// The bytes a source file holds for `text`: its BOM and original line endings restored.
+pub fn source_bytes(text: &SourceText) -> Vec<u8> {
+    let body = text.to_original_line_endings();
+    let mut out = Vec::with_capacity(body.len() + 3);
+    if text.had_bom() {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+/// Replaces the code points `range` of document `doc`'s text with `replacement` (line
+/// endings normalized to LF). Fails when the document has no text, the range is outside
+/// it, or the text would not change.
+pub fn edit_text(
+    project: &Project,
+    doc: DocId,
+    range: Range<usize>,
+    replacement: &str,
+) -> Result<Transaction, OpError> {
+    let text = core::text(project, doc)?;
+    let len = text.len_chars();
+    let out_of_bounds = || {
+        OpError::Anchor(AnchorError::OutOfBounds {
+            start: range.start,
+            end: range.end,
+            len,
+        })
+    };
+    let change = ChangeSet::replace(len, range.start, range.end, replacement)
+        .map_err(|_| out_of_bounds())?;
+    let new_text = change.apply(text).map_err(|_| out_of_bounds())?;
+    if new_text.as_str() == text.as_str() {
+        return Err(OpError::NoChange);
+    }
+    let inverse = change.invert(text).map_err(|_| out_of_bounds())?;
+    let d = core::document(project, doc)?;
+
+    // Map every anchor of the document. A mention whose text is gone is removed; an event
+    // whose trigger text is gone keeps its roles and loses the trigger.
+    let anchored: Vec<(&Annotation, &TextAnchor)> = d
+        .annotations
+        .values()
+        .filter_map(|a| a.anchor().map(|an| (a, an)))
+        .collect();
+    let mapped = change.map_anchors(anchored.iter().map(|(_, an)| *an), &new_text);
+    let mut doomed = BTreeSet::new();
+    let mut moved: BTreeMap<AnnId, Option<TextAnchor>> = BTreeMap::new();
+    for ((a, old), new) in anchored.iter().zip(mapped) {
+        match new {
+            None if a.as_event().is_some() => {
+                moved.insert(a.id, None);
+            }
+            None => {
+                doomed.insert((doc, a.id));
+            }
+            Some(new) if new != **old => {
+                moved.insert(a.id, Some(new));
+            }
+            Some(_) => {}
+        }
+    }
+
+    let mut tx = Transaction::new(label(text, &range, replacement));
+    tx.push(Edit::Text {
+        doc,
+        change: Box::new(change),
+        inverse: Box::new(inverse),
+    });
+    if let Some(src) = &d.meta.source {
+        let hash = blake3::hash(&source_bytes(&new_text)).to_hex().to_string();
+        if hash != src.hash {
+            let mut after = d.meta.clone();
+            if let Some(s) = &mut after.source {
+                s.hash = hash;
+            }
+            tx.push(Edit::DocumentMeta {
+                before: Box::new(d.meta.clone()),
+                after: Box::new(after),
+            });
+        }
+    }
+    let scope = BTreeSet::from([doc]);
+    tx.edits.extend(core::rewrite(
+        project,
+        doomed,
+        &BTreeSet::new(),
+        Some(&scope),
+        |a| moved.contains_key(&a.id),
+        |_, a| {
+            let Some(new) = moved.get(&a.id) else {
+                return;
+            };
+            match &mut a.body {
+                Body::Mention(m) => {
+                    if let Some(anchor) = new {
+                        m.anchor = anchor.clone();
+                    }
+                }
+                Body::Event(e) => e.trigger = new.clone(),
+                Body::Relation(_) => {}
+            }
+        },
+    ));
+    Ok(tx)
+}
+
+/// "Insert …", "Delete …" or "Replace …" for the undo menu.
+fn label(text: &SourceText, range: &Range<usize>, replacement: &str) -> String {
+    let short = |s: &str| -> String {
+        let mut t: String = s.chars().take(20).collect();
+        if s.chars().count() > 20 {
+            t.push('…');
+        }
+        t.replace('\n', "⏎")
+    };
+    if range.is_empty() {
+        format!("Insert “{}”", short(replacement))
+    } else if replacement.is_empty() {
+        format!("Delete “{}”", short(text.slice(range.start, range.end)))
+    } else {
+        format!(
+            "Replace “{}” with “{}”",
+            short(text.slice(range.start, range.end)),
+            short(replacement)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::annotation::{Event, Mention, Relation, Target};
+    use crate::model::document::{DocStatus, Document, DocumentMeta, SourceInfo};
+    use crate::model::edit::History;
+    use crate::model::ids::Slug;
+    use crate::model::text::SourceText;
+    use crate::store::document_bytes;
+    use proptest::prelude::*;
+
+    /// Pieces of text in the scripts and shapes that trip code-point arithmetic.
+    fn piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "Филиппов",
+            "Сталин ",
+            "毛泽东",
+            "金日成",
+            "김일성 ",
+            "판문점",
+            "e\u{301}",
+            "n\u{303}o",
+            "👨\u{200d}👩\u{200d}👧",
+            "🇰🇷",
+            "\r\n",
+            "\n",
+            " ",
+            "Mao",
+            ", ",
+            "ё",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(piece(), 4..40).prop_map(|v| v.concat())
+    }
+
+    /// A project with one document holding `src` (as its source file's bytes would, with a
+    /// BOM), mentions over `spans`, an event whose roles name the first two mentions and
+    /// whose trigger is the third, and a relation between the first two.
+    fn project(src: &str, spans: &[(usize, usize)]) -> (Project, DocId) {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(src.as_bytes());
+        let text = SourceText::from_bytes(&bytes).unwrap();
+        let meta = DocumentMeta {
+            id: DocId::new(),
+            title: "d".into(),
+            source: Some(SourceInfo {
+                path: crate::model::RelPath::parse("d.txt").unwrap(),
+                hash: blake3::hash(&bytes).to_hex().to_string(),
+                line_ending: text.line_ending(),
+                bom: true,
+            }),
+            images: vec![],
+            status: DocStatus::NotStarted,
+            archival: Default::default(),
+        };
+        let doc = meta.id;
+        let len = text.len_chars();
+        let mut anns = BTreeMap::new();
+        let mut ids = Vec::new();
+        let mut anchors = Vec::new();
+        for &(a, b) in spans {
+            let (a, b) = (a % (len + 1), b % (len + 1));
+            let (s, e) = (a.min(b), a.max(b));
+            if let Ok(anchor) = TextAnchor::span(&text, s, e) {
+                anchors.push(anchor.clone());
+                let m = Annotation::new(Body::Mention(Mention {
+                    type_id: Slug::new("person"),
+                    anchor,
+                    entry: None,
+                    date: None,
+                }));
+                ids.push(m.id);
+                anns.insert(m.id, m);
+            }
+        }
+        if ids.len() >= 3 {
+            let ev = Annotation::new(Body::Event(Event {
+                type_id: Slug::new("meeting"),
+                trigger: Some(anchors[2].clone()),
+                roles: BTreeMap::from([(
+                    Slug::new("participant"),
+                    vec![Target::Annotation(ids[0]), Target::Annotation(ids[1])],
+                )]),
+                date: None,
+            }));
+            let rel = Annotation::new(Body::Relation(Relation {
+                type_id: Slug::new("knows"),
+                from: Target::Annotation(ids[0]),
+                to: Target::Annotation(ids[1]),
+            }));
+            anns.insert(ev.id, ev);
+            anns.insert(rel.id, rel);
+        }
+        let mut p = Project::new("t");
+        p.documents.insert(
+            doc,
+            Document {
+                meta,
+                text: Some(text),
+                annotations: anns,
+            },
+        );
+        (p, doc)
+    }
+
+    /// Every anchor equals one freshly made over its fragments (quote and context refreshed),
+    /// the stored hash is that of the bytes a save writes, and nothing points at a removed
+    /// annotation.
+    fn assert_consistent(p: &Project, doc: DocId) {
+        let d = &p.documents[&doc];
+        let text = d.text.as_ref().unwrap();
+        for a in d.annotations.values() {
+            if let Some(anchor) = a.anchor() {
+                assert_eq!(
+                    Some(anchor),
+                    TextAnchor::new(text, &anchor.fragments).ok().as_ref()
+                );
+            }
+            for t in a.targets() {
+                if let Target::Annotation(id) = t {
+                    assert!(d.annotations.contains_key(&id), "dangling {id:?}");
+                }
+            }
+        }
+        let hash = blake3::hash(&source_bytes(text)).to_hex().to_string();
+        assert_eq!(d.meta.source.as_ref().unwrap().hash, hash);
+    }
+
+    fn saved(p: &Project, doc: DocId) -> (Vec<u8>, Vec<u8>) {
+        let d = &p.documents[&doc];
+        (
+            document_bytes(d).unwrap(),
+            source_bytes(d.text.as_ref().unwrap()),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn random_edits_keep_anchors_and_undo_restores_the_project(
+            src in text(),
+            crlf in any::<bool>(),
+            spans in prop::collection::vec((0usize..400, 0usize..400), 0..12),
+            edits in prop::collection::vec((0usize..400, 0usize..8, prop::option::of(piece())), 1..12),
+        ) {
+            // One line-ending style per file (mixed styles are saved as LF; see design.md).
+            let src = src.replace("\r\n", "\n");
+            let src = if crlf { src.replace('\n', "\r\n") } else { src };
+            let (mut p, doc) = project(&src, &spans);
+            let original = p.clone();
+            let original_bytes = saved(&p, doc);
+            let mut h = History::default();
+            for (at, n, ins) in edits {
+                let len = p.documents[&doc].text.as_ref().unwrap().len_chars();
+                let start = at % (len + 1);
+                let end = (start + n).min(len);
+                match edit_text(&p, doc, start..end, ins.as_deref().unwrap_or("")) {
+                    Ok(tx) => {
+                        let touched = h.commit(&mut p, tx).unwrap();
+                        prop_assert!(touched.sources.contains(&doc));
+                    }
+                    Err(OpError::NoChange) => {}
+                    Err(e) => panic!("{e}"),
+                }
+                assert_consistent(&p, doc);
+            }
+            while h.can_undo() {
+                h.undo(&mut p).unwrap().unwrap();
+            }
+            prop_assert_eq!(saved(&p, doc), original_bytes);
+            prop_assert_eq!(p, original);
+        }
+    }
+
+    #[test]
+    fn deleting_a_mention_removes_it_and_what_would_dangle_and_undo_restores_them() {
+        let src = "Mao met Filippov in Moscow";
+        let (mut p, doc) = project(src, &[(0, 3), (8, 16), (4, 7)]);
+        let before = p.clone();
+        let mut h = History::default();
+        // Delete "Filippov " entirely: the mention goes, the relation naming it goes, the
+        // event loses the filler.
+        let tx = edit_text(&p, doc, 8..17, "").unwrap();
+        assert_eq!(tx.label, "Delete “Filippov ”");
+        h.commit(&mut p, tx).unwrap();
+        let d = &p.documents[&doc];
+        assert_eq!(d.text.as_ref().unwrap().as_str(), "Mao met in Moscow");
+        let kinds: Vec<_> = d
+            .annotations
+            .values()
+            .map(|a| a.type_id().as_str())
+            .collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "person").count(), 2);
+        assert!(
+            !kinds.contains(&"knows"),
+            "the relation to the deleted mention goes"
+        );
+        let ev = d.annotations.values().find_map(|a| a.as_event()).unwrap();
+        assert_eq!(ev.roles.values().flatten().count(), 1);
+        assert_consistent(&p, doc);
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn out_of_range_and_no_op_edits_are_refused() {
+        let (p, doc) = project("abc", &[]);
+        assert!(matches!(
+            edit_text(&p, doc, 2..9, "x"),
+            Err(OpError::Anchor(AnchorError::OutOfBounds { .. }))
+        ));
+        assert_eq!(edit_text(&p, doc, 1..2, "b"), Err(OpError::NoChange));
+    }
+}
