@@ -363,8 +363,34 @@ pub fn copy_into(tree: &SourceTree, file: &Path, staging: &Path) -> Result<PathB
         std::fs::create_dir_all(parent).map_err(|e| ImportError::io("create folder", parent, e))?;
     }
     let bytes = read_regular(file)?;
+    check_source_bytes(&bytes, file)?;
     std::fs::write(&dest, bytes).map_err(|e| ImportError::io("write", &dest, e))?;
     Ok(dest)
+}
+
+/// Refuses, naming the imported `file`, a source text that the project could not load:
+/// over the size limit, or not UTF-8. (Checked before copying, so that the error does not
+/// name the copy in the staging folder, which is removed.)
+fn check_source_bytes(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
+    let limit = crate::store::Limits::default().max_source_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(ImportError::Invalid {
+            path: file.to_path_buf(),
+            message: format!(
+                "the text takes {} bytes, over the limit of {limit} bytes a source may have",
+                bytes.len()
+            ),
+        });
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let offset = e.valid_up_to();
+        return Err(ImportError::Syntax {
+            path: file.to_path_buf(),
+            line: bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1,
+            message: format!("invalid UTF-8 at byte offset {offset}"),
+        });
+    }
+    Ok(())
 }
 
 /// Reads a file that must be a regular file (a FIFO or device is refused, never opened).
@@ -538,5 +564,21 @@ mod tests {
             tree.nearest(&root.join("sub"), "annotation.conf"),
             Some(root.join("annotation.conf"))
         );
+    }
+
+    #[test]
+    fn a_source_text_that_is_not_utf8_is_refused_naming_the_imported_file() {
+        let src = tempfile::tempdir().unwrap();
+        let staging = tempfile::tempdir().unwrap();
+        let file = src.path().join("a.txt");
+        std::fs::write(&file, b"line one\nline \xff two\n").unwrap();
+        let tree = SourceTree::scan(src.path()).unwrap();
+        let err = copy_into(&tree, &file, staging.path()).unwrap_err();
+        let ImportError::Syntax { path, line, .. } = &err else {
+            panic!("{err}");
+        };
+        assert_eq!((path, *line), (&file, 2), "{err}");
+        assert!(err.to_string().contains("byte offset 14"), "{err}");
+        assert!(!staging.path().join("a.txt").exists());
     }
 }

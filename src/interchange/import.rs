@@ -119,7 +119,7 @@ pub fn run_with_limits(
         }
         let file_name = format!("{}{}", slug_file_name(&name), store::PROJECT_SUFFIX);
         let project_file = staging.join(&file_name);
-        check_before_saving(&project, &project_file, limits)?;
+        check_before_saving(&project, source, limits)?;
         let all: BTreeSet<DocId> = project.documents.keys().copied().collect();
         store::save(
             &project,
@@ -183,12 +183,21 @@ pub fn sweep_stale_staging(parent: &Path) -> Vec<PathBuf> {
     removed
 }
 
-/// The path that names `doc` in an error: its source text, else the project file.
-fn shown(doc: &Document, project_file: &Path) -> PathBuf {
-    doc.meta.source.as_ref().map_or_else(
-        || project_file.to_path_buf(),
-        |s| PathBuf::from(s.path.as_str()),
-    )
+/// The path that names `doc` in an error: the imported file of the same relative path as
+/// its source text when there is one, else `source`, the file or folder imported. (Never
+/// the staging folder, which is gone when the error is shown.)
+fn shown(doc: &Document, source: &Path) -> PathBuf {
+    let base = if source.is_dir() {
+        source
+    } else {
+        source.parent().unwrap_or(source)
+    };
+    doc.meta
+        .source
+        .as_ref()
+        .map(|s| base.join(s.path.as_str()))
+        .filter(|p| p.starts_with(base) && p.is_file())
+        .unwrap_or_else(|| source.to_path_buf())
 }
 
 /// What would make the saved project fail to load or fail `check`, found before anything
@@ -196,14 +205,14 @@ fn shown(doc: &Document, project_file: &Path) -> PathBuf {
 /// annotation file over the load limit, and validation errors.
 fn check_before_saving(
     project: &Project,
-    project_file: &Path,
+    source: &Path,
     limits: Limits,
 ) -> Result<(), ImportError> {
     let mut ann_owner: HashMap<_, &Document> = HashMap::new();
     let mut doc_files: HashMap<String, &Document> = HashMap::new();
     for doc in project.documents.values() {
         let invalid = |message: String| ImportError::Invalid {
-            path: shown(doc, project_file),
+            path: shown(doc, source),
             message,
         };
         let file = store::doc_file_for(&doc.meta).to_string();
@@ -239,7 +248,7 @@ fn check_before_saving(
         let path = p
             .document
             .and_then(|d| project.documents.get(&d))
-            .map_or_else(|| project_file.to_path_buf(), |d| shown(d, project_file));
+            .map_or_else(|| source.to_path_buf(), |d| shown(d, source));
         return Err(ImportError::Invalid {
             path,
             message: format!("the imported project would not pass check: {}", p.message),
@@ -336,5 +345,35 @@ mod tests {
             .collect();
         assert!(staging_left.is_empty(), "{staging_left:?}");
         assert!(sweep_stale_staging(parent).is_empty());
+    }
+
+    #[test]
+    fn an_import_that_would_not_pass_check_names_the_imported_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(
+            src.join("annotation.conf"),
+            "[entities]\nPerson\nPlace\n[relations]\nRel\tArg1:Person, Arg2:Person\n[events]\n[attributes]\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("a.txt"), "Kim met Seoul\n").unwrap();
+        std::fs::write(
+            src.join("a.ann"),
+            "T1\tPerson 0 3\tKim\nT2\tPlace 8 13\tSeoul\nR1\tRel Arg1:T1 Arg2:T2\n",
+        )
+        .unwrap();
+        let err = run(
+            &super::super::brat::BratImporter,
+            &src,
+            &tmp.path().join("proj"),
+        )
+        .unwrap_err();
+        let ImportError::Invalid { path, message } = &err else {
+            panic!("{err}");
+        };
+        assert!(message.contains("would not pass check"), "{err}");
+        assert_eq!(path, &src.join("a.txt"), "{err}");
+        assert!(!tmp.path().join("proj").exists());
     }
 }
