@@ -897,3 +897,30 @@ fn harness_covers_every_importer_and_mutates_deterministically() {
     apply(brat, &file, &mut b, &Mutation::CopyFile { name: "copy" });
     assert!(tmp.path().join("copy.ann").is_file());
 }
+
+/// Found by the fuzzer: a TEI document id of 70,000 characters became a file name too long
+/// for the file system, and the error named the staging folder. Names are cut; it imports.
+#[test]
+fn a_tei_document_id_too_long_for_a_file_name_imports() {
+    let sandbox = tempfile::tempdir().unwrap();
+    let input = sandbox.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let id = "x".repeat(70_000);
+    std::fs::write(
+        input.join("vol.xml"),
+        format!(
+            "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt></fileDesc></teiHeader>\n<text><body>\n<div type=\"document\" xml:id=\"{id}\"><p>One.</p></div>\n<div type=\"document\" xml:id=\"{id}y\"><p>Two.</p></div>\n</body></text></TEI>\n"
+        ),
+    )
+    .unwrap();
+    let out = sandbox.path().join("out");
+    let file = match import_within("tei", &input, &out) {
+        Some(Ok(Ok(file))) => file,
+        other => panic!(
+            "{:?}",
+            other.map(|r| r.map(|r| r.map_err(|e| e[..e.len().min(300)].to_owned())))
+        ),
+    };
+    assert!(matches!(judge_imported(&file, &out), Outcome::Imported));
+    assert_eq!(store::load(&file).unwrap().project.documents.len(), 2);
+}

@@ -163,6 +163,14 @@ pub fn doc_file_stem(doc: &Document) -> String {
 
 /// `stem.ext`, or `stem-2.ext` … when already used.
 pub fn unique_name(stem: &str, ext: &str, used: &mut HashSet<String>) -> String {
+    // The last part is cut to a length every file system takes, with room for "-k.ext".
+    let (dir, last) = stem.rsplit_once('/').map_or(("", stem), |(d, l)| (d, l));
+    let last = truncate_bytes(last, MAX_STEM_BYTES);
+    let stem = if dir.is_empty() {
+        last.to_owned()
+    } else {
+        format!("{dir}/{last}")
+    };
     let mut name = format!("{stem}.{ext}");
     let mut k = 2;
     while !used.insert(name.clone()) {
@@ -172,8 +180,22 @@ pub fn unique_name(stem: &str, ext: &str, used: &mut HashSet<String>) -> String 
     name
 }
 
+/// The longest file-name stem made from imported content, in bytes: file systems take 255
+/// bytes per name, and a stem gets a number and an extension added.
+pub const MAX_STEM_BYTES: usize = 200;
+
+/// The longest start of `s` of at most `max` bytes that ends on a character boundary.
+fn truncate_bytes(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// A file name made of the letters, digits, `-` and `_` of `name` (others become `-`,
-/// trimmed at the ends), or `fallback` when none is left. Never a path, never hidden.
+/// trimmed at the ends, cut to [`MAX_STEM_BYTES`]), or `fallback` when none is left. Never a
+/// path, never hidden.
 pub fn slug_name(name: &str, fallback: &str) -> String {
     let s: String = name
         .chars()
@@ -185,7 +207,7 @@ pub fn slug_name(name: &str, fallback: &str) -> String {
             }
         })
         .collect();
-    let s = s.trim_matches('-');
+    let s = truncate_bytes(s.trim_matches('-'), MAX_STEM_BYTES).trim_end_matches('-');
     if s.is_empty() {
         fallback.to_owned()
     } else {
@@ -499,6 +521,18 @@ mod tests {
         assert_eq!(slug_name("..", "doc"), "doc");
         assert_eq!(slug_name("d12", "doc"), "d12");
         assert_eq!(slug_name("Ким Ир Сен", "doc"), "Ким-Ир-Сен");
+        // Cut to a length file systems take, on a character boundary, never ending in '-'.
+        let long = slug_name(&"Ким-".repeat(100), "doc");
+        assert!(
+            long.len() <= MAX_STEM_BYTES && long.starts_with("Ким-Ким"),
+            "{long}"
+        );
+        assert!(!long.ends_with('-'));
+        let mut used = HashSet::new();
+        let a = unique_name(&format!("sub/{}", "x".repeat(300)), "txt", &mut used);
+        let b = unique_name(&format!("sub/{}y", "x".repeat(300)), "txt", &mut used);
+        assert_eq!(a, format!("sub/{}.txt", "x".repeat(MAX_STEM_BYTES)));
+        assert_eq!(b, format!("sub/{}-2.txt", "x".repeat(MAX_STEM_BYTES)));
         let dir = Path::new("/out");
         assert_eq!(
             join_inside(dir, "a/b.txt").unwrap(),
