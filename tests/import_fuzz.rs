@@ -8,8 +8,8 @@
 //!
 //! The quick run is part of `cargo test`; the long one is
 //! `cargo test --test import_fuzz -- --ignored --nocapture` (`FUZZ_SECONDS` per target,
-//! default 45; needs the shared corpora, `MARGINALIA_SHARED` or `../shared`), and its figures
-//! go into `docs/reliability.md`.
+//! default 45; `FUZZ_SEED` for other inputs; needs the shared corpora, `MARGINALIA_SHARED`
+//! or `../shared`), and its figures go into `docs/reliability.md`.
 //!
 //! Adding an importer is one [`Target`]: its id, its seed folders, and the tokens and
 //! nesting that its syntax is made of.
@@ -803,10 +803,21 @@ fn fuzz(target: &Target, long: bool, cases: usize, budget: Duration, seed: u64) 
     stats
 }
 
+/// Runs every target; `FUZZ_SEED` (default 0) picks another reproducible series of inputs.
 fn run_all(long: bool, cases: usize, budget: Duration) {
+    let base: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let mut failures = Vec::new();
     for (i, t) in TARGETS.iter().enumerate() {
-        let s = fuzz(t, long, cases, budget, 0x1_5eed + i as u64);
+        let s = fuzz(
+            t,
+            long,
+            cases,
+            budget,
+            base.wrapping_mul(16) + 0x1_5eed + i as u64,
+        );
         println!(
             "import fuzz {}: {} inputs, {} imported, {} clear errors, {} panics, {} hangs, {} with files changed outside the output, {} failures",
             t.importer,
