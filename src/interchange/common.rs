@@ -163,6 +163,14 @@ pub fn doc_file_stem(doc: &Document) -> String {
 
 /// `stem.ext`, or `stem-2.ext` … when already used.
 pub fn unique_name(stem: &str, ext: &str, used: &mut HashSet<String>) -> String {
+    // The last part is cut to a length every file system takes, with room for "-k.ext".
+    let (dir, last) = stem.rsplit_once('/').map_or(("", stem), |(d, l)| (d, l));
+    let last = truncate_bytes(last, MAX_STEM_BYTES);
+    let stem = if dir.is_empty() {
+        last.to_owned()
+    } else {
+        format!("{dir}/{last}")
+    };
     let mut name = format!("{stem}.{ext}");
     let mut k = 2;
     while !used.insert(name.clone()) {
@@ -172,8 +180,22 @@ pub fn unique_name(stem: &str, ext: &str, used: &mut HashSet<String>) -> String 
     name
 }
 
+/// The longest file-name stem made from imported content, in bytes: file systems take 255
+/// bytes per name, and a stem gets a number and an extension added.
+pub const MAX_STEM_BYTES: usize = 200;
+
+/// The longest start of `s` of at most `max` bytes that ends on a character boundary.
+fn truncate_bytes(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// A file name made of the letters, digits, `-` and `_` of `name` (others become `-`,
-/// trimmed at the ends), or `fallback` when none is left. Never a path, never hidden.
+/// trimmed at the ends, cut to [`MAX_STEM_BYTES`]), or `fallback` when none is left. Never a
+/// path, never hidden.
 pub fn slug_name(name: &str, fallback: &str) -> String {
     let s: String = name
         .chars()
@@ -185,7 +207,7 @@ pub fn slug_name(name: &str, fallback: &str) -> String {
             }
         })
         .collect();
-    let s = s.trim_matches('-');
+    let s = truncate_bytes(s.trim_matches('-'), MAX_STEM_BYTES).trim_end_matches('-');
     if s.is_empty() {
         fallback.to_owned()
     } else {
@@ -366,8 +388,34 @@ pub fn copy_into(tree: &SourceTree, file: &Path, staging: &Path) -> Result<PathB
         std::fs::create_dir_all(parent).map_err(|e| ImportError::io("create folder", parent, e))?;
     }
     let bytes = read_regular(file)?;
+    check_source_bytes(&bytes, file)?;
     std::fs::write(&dest, bytes).map_err(|e| ImportError::io("write", &dest, e))?;
     Ok(dest)
+}
+
+/// Refuses, naming the imported `file`, a source text that the project could not load:
+/// over the size limit, or not UTF-8. (Checked before copying, so that the error does not
+/// name the copy in the staging folder, which is removed.)
+fn check_source_bytes(bytes: &[u8], file: &Path) -> Result<(), ImportError> {
+    let limit = crate::store::Limits::default().max_source_bytes;
+    if bytes.len() as u64 > limit {
+        return Err(ImportError::Invalid {
+            path: file.to_path_buf(),
+            message: format!(
+                "the text takes {} bytes, over the limit of {limit} bytes a source may have",
+                bytes.len()
+            ),
+        });
+    }
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let offset = e.valid_up_to();
+        return Err(ImportError::Syntax {
+            path: file.to_path_buf(),
+            line: bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1,
+            message: format!("invalid UTF-8 at byte offset {offset}"),
+        });
+    }
+    Ok(())
 }
 
 /// Reads a file that must be a regular file (a FIFO or device is refused, never opened).
@@ -476,6 +524,18 @@ mod tests {
         assert_eq!(slug_name("..", "doc"), "doc");
         assert_eq!(slug_name("d12", "doc"), "d12");
         assert_eq!(slug_name("Ким Ир Сен", "doc"), "Ким-Ир-Сен");
+        // Cut to a length file systems take, on a character boundary, never ending in '-'.
+        let long = slug_name(&"Ким-".repeat(100), "doc");
+        assert!(
+            long.len() <= MAX_STEM_BYTES && long.starts_with("Ким-Ким"),
+            "{long}"
+        );
+        assert!(!long.ends_with('-'));
+        let mut used = HashSet::new();
+        let a = unique_name(&format!("sub/{}", "x".repeat(300)), "txt", &mut used);
+        let b = unique_name(&format!("sub/{}y", "x".repeat(300)), "txt", &mut used);
+        assert_eq!(a, format!("sub/{}.txt", "x".repeat(MAX_STEM_BYTES)));
+        assert_eq!(b, format!("sub/{}-2.txt", "x".repeat(MAX_STEM_BYTES)));
         let dir = Path::new("/out");
         assert_eq!(
             join_inside(dir, "a/b.txt").unwrap(),
@@ -541,5 +601,21 @@ mod tests {
             tree.nearest(&root.join("sub"), "annotation.conf"),
             Some(root.join("annotation.conf"))
         );
+    }
+
+    #[test]
+    fn a_source_text_that_is_not_utf8_is_refused_naming_the_imported_file() {
+        let src = tempfile::tempdir().unwrap();
+        let staging = tempfile::tempdir().unwrap();
+        let file = src.path().join("a.txt");
+        std::fs::write(&file, b"line one\nline \xff two\n").unwrap();
+        let tree = SourceTree::scan(src.path()).unwrap();
+        let err = copy_into(&tree, &file, staging.path()).unwrap_err();
+        let ImportError::Syntax { path, line, .. } = &err else {
+            panic!("{err}");
+        };
+        assert_eq!((path, *line), (&file, 2), "{err}");
+        assert!(err.to_string().contains("byte offset 14"), "{err}");
+        assert!(!staging.path().join("a.txt").exists());
     }
 }

@@ -109,7 +109,8 @@ pub fn run_with_limits(
         || "imported".to_owned(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let staging = parent.join(format!(".{name}.importing-{}", std::process::id()));
+    sweep_stale_staging(parent);
+    let staging = parent.join(staging_name(&name, std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| ImportError::io("create folder", &staging, e))?;
     let result = (|| {
@@ -119,7 +120,7 @@ pub fn run_with_limits(
         }
         let file_name = format!("{}{}", slug_file_name(&name), store::PROJECT_SUFFIX);
         let project_file = staging.join(&file_name);
-        check_before_saving(&project, &project_file, limits)?;
+        check_before_saving(&project, source, limits)?;
         let all: BTreeSet<DocId> = project.documents.keys().copied().collect();
         store::save(
             &project,
@@ -141,12 +142,63 @@ pub fn run_with_limits(
     result
 }
 
-/// The path that names `doc` in an error: its source text, else the project file.
-fn shown(doc: &Document, project_file: &Path) -> PathBuf {
-    doc.meta.source.as_ref().map_or_else(
-        || project_file.to_path_buf(),
-        |s| PathBuf::from(s.path.as_str()),
-    )
+/// The name of the staging folder process `pid` builds the import of `name` in.
+fn staging_name(name: &str, pid: u32) -> String {
+    format!(".{name}.importing-{pid}")
+}
+
+/// Removes the staging folders that imports killed before they finished left in `parent`:
+/// only folders (not links) named exactly `.NAME.importing-PID`, and only when process PID
+/// is certainly not running on this machine. Returns the folders removed.
+pub fn sweep_stale_staging(parent: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let Some((name, pid)) = file_name
+            .strip_prefix('.')
+            .and_then(|n| n.rsplit_once(".importing-"))
+        else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if name.is_empty()
+            || staging_name(name, pid) != file_name
+            || !store::journal::process_is_dead(pid)
+            || !entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            continue;
+        }
+        let path = entry.path();
+        if std::fs::remove_dir_all(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
+/// The path that names `doc` in an error: the imported file of the same relative path as
+/// its source text when there is one, else `source`, the file or folder imported. (Never
+/// the staging folder, which is gone when the error is shown.)
+fn shown(doc: &Document, source: &Path) -> PathBuf {
+    let base = if source.is_dir() {
+        source
+    } else {
+        source.parent().unwrap_or(source)
+    };
+    doc.meta
+        .source
+        .as_ref()
+        .map(|s| base.join(s.path.as_str()))
+        .filter(|p| p.starts_with(base) && p.is_file())
+        .unwrap_or_else(|| source.to_path_buf())
 }
 
 /// What would make the saved project fail to load or fail `check`, found before anything
@@ -154,14 +206,14 @@ fn shown(doc: &Document, project_file: &Path) -> PathBuf {
 /// annotation file over the load limit, and validation errors.
 fn check_before_saving(
     project: &Project,
-    project_file: &Path,
+    source: &Path,
     limits: Limits,
 ) -> Result<(), ImportError> {
     let mut ann_owner: HashMap<_, &Document> = HashMap::new();
     let mut doc_files: HashMap<String, &Document> = HashMap::new();
     for doc in project.documents.values() {
         let invalid = |message: String| ImportError::Invalid {
-            path: shown(doc, project_file),
+            path: shown(doc, source),
             message,
         };
         let file = store::doc_file_for(&doc.meta).to_string();
@@ -197,7 +249,7 @@ fn check_before_saving(
         let path = p
             .document
             .and_then(|d| project.documents.get(&d))
-            .map_or_else(|| project_file.to_path_buf(), |d| shown(d, project_file));
+            .map_or_else(|| source.to_path_buf(), |d| shown(d, source));
         return Err(ImportError::Invalid {
             path,
             message: format!("the imported project would not pass check: {}", p.message),
@@ -227,4 +279,102 @@ fn check_saved(project_file: &Path, limits: Limits) -> Result<(), ImportError> {
 /// [`super::common::slug_file_name`]).
 pub fn slug_file_name(name: &str) -> String {
     super::common::slug_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_import_removes_stale_staging_folders_of_dead_processes_only() {
+        if !Path::new("/proc/self").exists() {
+            return; // Whether a process runs cannot be known here, so nothing is removed.
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let parent = tmp.path();
+        // No process has a pid near u32::MAX (Linux caps pids at 2^22); ours is alive.
+        let dead = parent.join(".old.importing-4294967290");
+        let dead_other = parent.join(".proj.importing-4294967291");
+        let alive = parent.join(format!(".old.importing-{}", std::process::id()));
+        let kept = [
+            alive.clone(),
+            parent.join(".old.importing-04294967290"),
+            parent.join(".old.importing-+4294967290"),
+            parent.join(".old.importing-4294967290x"),
+            parent.join("old.importing-4294967290"),
+            parent.join("..importing-4294967290"),
+            parent.join("notes"),
+        ];
+        for d in [&dead, &dead_other].into_iter().chain(&kept) {
+            std::fs::create_dir_all(d.join("sources")).unwrap();
+            std::fs::write(d.join("sources/a.txt"), "written by someone").unwrap();
+        }
+        let file_not_folder = parent.join(".file.importing-4294967292");
+        std::fs::write(&file_not_folder, "a file, not a staging folder").unwrap();
+        #[cfg(unix)]
+        let link = {
+            let link = parent.join(".link.importing-4294967293");
+            std::os::unix::fs::symlink(parent.join("notes"), &link).unwrap();
+            link
+        };
+
+        let src = parent.join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("a.txt"), "text").unwrap();
+        let file = run(
+            &super::super::text::TextImporter,
+            &src,
+            &parent.join("proj"),
+        )
+        .unwrap();
+        assert!(file.exists());
+
+        assert!(!dead.exists() && !dead_other.exists());
+        for k in &kept {
+            assert!(k.join("sources/a.txt").exists(), "{}", k.display());
+        }
+        assert!(file_not_folder.is_file());
+        #[cfg(unix)]
+        assert!(
+            std::fs::symlink_metadata(&link).is_ok() && parent.join("notes/sources/a.txt").exists()
+        );
+        let staging_left: Vec<_> = std::fs::read_dir(parent)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".proj."))
+            .collect();
+        assert!(staging_left.is_empty(), "{staging_left:?}");
+        assert!(sweep_stale_staging(parent).is_empty());
+    }
+
+    #[test]
+    fn an_import_that_would_not_pass_check_names_the_imported_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(
+            src.join("annotation.conf"),
+            "[entities]\nPerson\nPlace\n[relations]\nRel\tArg1:Person, Arg2:Person\n[events]\n[attributes]\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("a.txt"), "Kim met Seoul\n").unwrap();
+        std::fs::write(
+            src.join("a.ann"),
+            "T1\tPerson 0 3\tKim\nT2\tPlace 8 13\tSeoul\nR1\tRel Arg1:T1 Arg2:T2\n",
+        )
+        .unwrap();
+        let err = run(
+            &super::super::brat::BratImporter,
+            &src,
+            &tmp.path().join("proj"),
+        )
+        .unwrap_err();
+        let ImportError::Invalid { path, message } = &err else {
+            panic!("{err}");
+        };
+        assert!(message.contains("would not pass check"), "{err}");
+        assert_eq!(path, &src.join("a.txt"), "{err}");
+        assert!(!tmp.path().join("proj").exists());
+    }
 }

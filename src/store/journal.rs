@@ -385,7 +385,7 @@ fn remove_if_file(fs: &dyn Fs, p: &Path) -> Result<(), StoreError> {
 
 /// Whether process `pid` is certainly not running on this machine. `false` when that
 /// cannot be known (no `/proc`), so nothing is removed on a guess.
-fn process_is_dead(pid: u32) -> bool {
+pub fn process_is_dead(pid: u32) -> bool {
     if pid == std::process::id() {
         return false;
     }
