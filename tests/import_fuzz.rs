@@ -66,12 +66,42 @@ const TARGETS: &[Target] = &[
         nest: ("[", "]"),
     },
     Target {
+        importer: "webanno-tsv",
+        seeds: webanno_seeds,
+        mutate: &["tsv"],
+        tokens: TSV_TOKENS,
+        nest: ("[", "]"),
+    },
+    Target {
         importer: "text",
         seeds: text_seeds,
         mutate: &["txt", "md"],
         tokens: TEXT_TOKENS,
         nest: ("(", ")"),
     },
+];
+
+/// WebAnno TSV 3.3 syntax: headers, sentence and token rows, stacked and slot values,
+/// escapes, and UTF-16 offsets past the text.
+const TSV_TOKENS: &[&str] = &[
+    "#FORMAT=WebAnno TSV 3.3\n",
+    "#T_SP=webanno.custom.Span|value\n",
+    "#T_RL=webanno.custom.Rel|value|BT_webanno.custom.Span\n",
+    "#T_CH=webanno.custom.Chain|referenceType|referenceRelation\n",
+    "\n#Text=",
+    "\t",
+    "1-1\t0-4\tKim\t",
+    "1-2\t99999-100000\tx\t",
+    "1-1.1\t0-2\tKi\t",
+    "*[1]|*[2]",
+    "_",
+    "*",
+    "[4294967296]",
+    "1-1[0_0]",
+    "\\|",
+    "\\[",
+    "\\",
+    "->",
 ];
 
 const COMMON_TOKENS: &[&str] = &[
@@ -238,7 +268,7 @@ fn sample_exports() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let loaded = store::load(&sample_project()).unwrap();
-        for id in ["brat", "tei", "w3c"] {
+        for id in ["brat", "tei", "w3c", "webanno-tsv"] {
             let exporter = export::by_id(id).unwrap();
             export::run(
                 &*exporter,
@@ -324,6 +354,31 @@ fn w3c_seeds(long: bool) -> Vec<PathBuf> {
             &shared("corpora/w3c/annotations"),
             "json",
         ));
+    }
+    seeds
+}
+
+fn webanno_seeds(long: bool) -> Vec<PathBuf> {
+    let mut seeds = vec![sample_exports().join("webanno-tsv")];
+    if long {
+        // INCEpTION's own round-trip suite: each case's reference.tsv on its own.
+        static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+        let root = DIR.get_or_init(|| tempfile::tempdir().unwrap()).path();
+        let suite = shared("corpora/webanno-tsv/tsv3-suite");
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(suite)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.join("reference.tsv").is_file())
+            .collect();
+        cases.sort();
+        for (i, case) in cases.iter().enumerate() {
+            let seed = root.join(format!("webanno-{i}"));
+            if !seed.exists() {
+                std::fs::create_dir_all(&seed).unwrap();
+                std::fs::copy(case.join("reference.tsv"), seed.join("reference.tsv")).unwrap();
+            }
+            seeds.push(seed);
+        }
     }
     seeds
 }
