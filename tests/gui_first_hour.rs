@@ -74,3 +74,55 @@ fn opening_a_random_file_says_what_it_is_not_and_what_to_do() {
     let m = m.clone();
     h.get_by_label(&m);
 }
+
+#[test]
+fn menus_read_right_and_esc_closes_them() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(3);
+    assert!(h.state().state.session.is_some());
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    let undo = h.get_by_label_contains("Undo").rect().top();
+    let redo = h.get_by_label_contains("Redo").rect().top();
+    assert!(undo < redo, "Undo above Redo");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("Redo").is_none(),
+        "Esc closed the menu"
+    );
+    h.get_by_label("Annotate").click();
+    h.run_steps(2);
+    // Shortcuts as on the keys, not egui's key names.
+    // A menu row's accessible label is its text, then its shortcut.
+    h.get_by_label("Next annotation ]");
+    h.get_by_label("Previous annotation [");
+    assert!(h.query_by_label_contains("Bracket").is_none());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Next annotation").is_none());
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Larger text Ctrl++");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.get_by_label("Project").click();
+    h.run_steps(2);
+    let top = |h: &Harness<'_, App>, l: &str| h.get_by_label(l).rect().top();
+    let order = [
+        "New project from a folder of sources…",
+        "Open… Ctrl+O",
+        "Save Ctrl+S",
+        "Save As… Ctrl+Shift+S",
+        "Add documents…",
+        "Export…",
+        "Import…",
+        "Close project Ctrl+W",
+        "Quit Ctrl+Q",
+    ];
+    for w in order.windows(2) {
+        assert!(top(&h, w[0]) < top(&h, w[1]), "{} above {}", w[0], w[1]);
+    }
+}
