@@ -78,7 +78,7 @@ impl App {
 /// folder without one) and indeed does not load: the message for people. `None` when the
 /// path should be opened as usual.
 pub fn not_a_project(path: &std::path::Path) -> Option<String> {
-    const SUFFIX: &str = ".marginalia.ron";
+    use crate::store::PROJECT_SUFFIX as SUFFIX;
     let named_right = if path.is_dir() {
         std::fs::read_dir(path)
             .ok()?
