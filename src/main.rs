@@ -33,6 +33,17 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Add source files to a project as documents, and save it.
+    Add {
+        project: PathBuf,
+        /// Text files to add; those inside the project folder are added where they are.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Copy files from outside the project folder into its sources/ folder (without
+        /// this, such files are refused).
+        #[arg(long)]
+        copy: bool,
+    },
     /// Re-anchor annotations of documents whose source changed; print the counts.
     Reanchor {
         project: PathBuf,
@@ -43,7 +54,7 @@ enum Cmd {
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
-        /// Format: tei, brat, w3c, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio or cmif.
+        /// Format: tei, brat, w3c, w3c-recogito, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio or cmif.
         #[arg(long)]
         format: String,
         /// Folder to write into (created if missing; never the project's own folder).
@@ -128,6 +139,16 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some(Cmd::Add {
+            project,
+            files,
+            copy,
+        }) => {
+            let added = cli::add::run(&project, &files, copy)
+                .with_context(|| format!("cannot add documents to {}", project.display()))?;
+            print!("{}", cli::add::format_text(&added));
+            Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Reanchor { project, json }) => {
             let report = cli::reanchor::run(&project)?;
@@ -243,15 +264,16 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Opens the window on `project` (default: the sample project).
+/// Opens the window on `project`; without one, on the repository's sample when run from
+/// the source tree (`cargo run`), else on the start screen.
 #[cfg(feature = "gui")]
 fn window(
     project: Option<PathBuf>,
     screenshot: Option<PathBuf>,
     size: Option<[f32; 2]>,
 ) -> anyhow::Result<ExitCode> {
-    let project = project.unwrap_or_else(build_info::sample_project);
-    marginalia::app::run(Some(project), screenshot, size)?;
+    let project = project.or_else(build_info::dev_sample);
+    marginalia::app::run(project, screenshot, size)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -20,6 +20,8 @@ pub enum Command {
     AddDocumentsDialog,
     Close,
     Quit,
+    /// Copy the embedded sample into the user's data folder (once) and open it.
+    OpenSample,
     /// Show the export window.
     ExportDialog,
     /// Show the import window.
@@ -87,6 +89,9 @@ pub struct CommandSpec {
     pub label: String,
     pub shortcut: Option<KeyboardShortcut>,
     pub menu: Menu,
+    /// Place in its menu: rows are listed in the order [`table`] declares them, whatever
+    /// order the shortcut matching needs.
+    pub order: usize,
 }
 
 fn spec(
@@ -100,6 +105,7 @@ fn spec(
         label: label.to_owned(),
         shortcut,
         menu,
+        order: 0,
     }
 }
 
@@ -139,10 +145,11 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
         spec(C::ExportDialog, "Export…", None, M::Project),
         spec(C::ImportDialog, "Import…", None, M::Project),
-        spec(C::Close, "Close project", key(CMD, Key::W), M::Project),
-        spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
         spec(C::ToggleMetadata, "Document metadata…", None, M::Project),
         spec(C::ToggleSchemaEditor, "Schema editor…", None, M::Project),
+        spec(C::Close, "Close project", key(CMD, Key::W), M::Project),
+        spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
+        spec(C::OpenSample, "Open the sample project", None, M::Help),
         spec(C::About, "About Marginalia", None, M::Help),
         spec(C::Undo, "Undo", key(CMD, Key::Z), M::Edit),
         spec(C::Redo, "Redo", key(CMD_SHIFT, Key::Z), M::Edit),
@@ -338,6 +345,9 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             ));
         }
     }
+    for (i, s) in t.iter_mut().enumerate() {
+        s.order = i;
+    }
     // More modifiers first: egui matches Ctrl+Z against Ctrl+Shift+Z too.
     t.sort_by_key(|s| {
         std::cmp::Reverse(s.shortcut.map_or(0, |k| {
@@ -346,6 +356,38 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         }))
     });
     t
+}
+
+/// The rows of `menu`, in the order the table declares them.
+pub fn menu_rows(table: &[CommandSpec], menu: Menu) -> Vec<&CommandSpec> {
+    let mut rows: Vec<&CommandSpec> = table.iter().filter(|s| s.menu == menu).collect();
+    rows.sort_by_key(|s| s.order);
+    rows
+}
+
+/// A shortcut as people read it on the key caps: "Ctrl+Shift+S", "]", "Ctrl++", "Esc"
+/// (egui's own names say "CloseBracket" and "Ctrl+Plus"). On a Mac, Cmd instead of Ctrl.
+pub fn shortcut_text(shortcut: &KeyboardShortcut, is_mac: bool) -> String {
+    let mut s = egui::ModifierNames::NAMES.format(&shortcut.modifiers, is_mac);
+    if !s.is_empty() {
+        s.push('+');
+    }
+    let k = shortcut.logical_key;
+    let name = match k {
+        Key::Minus => "-",
+        Key::Escape => "Esc",
+        Key::ArrowLeft | Key::ArrowRight | Key::ArrowUp | Key::ArrowDown => k.name(),
+        _ => {
+            let sym = k.symbol_or_name();
+            if sym.chars().count() == 1 && sym.chars().all(|c| c.is_ascii_punctuation()) {
+                sym
+            } else {
+                k.name()
+            }
+        }
+    };
+    s.push_str(name);
+    s
 }
 
 /// Whether a shortcut is a plain key (no Ctrl/Cmd), which only applies when no text field
@@ -396,6 +438,51 @@ mod tests {
             .find(|s| s.command == Command::TagAs(Slug::new("person")))
             .unwrap();
         assert_eq!(person.shortcut, Some(KeyboardShortcut::new(NONE, Key::P)));
+    }
+
+    #[test]
+    fn shortcuts_read_as_on_the_keys() {
+        let t = |m, k| shortcut_text(&KeyboardShortcut::new(m, k), false);
+        assert_eq!(t(NONE, Key::CloseBracket), "]");
+        assert_eq!(t(NONE, Key::OpenBracket), "[");
+        assert_eq!(t(CMD, Key::Plus), "Ctrl++");
+        assert_eq!(t(CMD, Key::Minus), "Ctrl+-");
+        assert_eq!(t(CMD, Key::Equals), "Ctrl+=");
+        assert_eq!(t(CMD_SHIFT, Key::S), "Ctrl+Shift+S");
+        assert_eq!(t(NONE, Key::Enter), "Enter");
+        assert_eq!(t(NONE, Key::Delete), "Delete");
+        assert_eq!(t(NONE, Key::Escape), "Esc");
+        assert_eq!(t(CMD_SHIFT, Key::ArrowLeft), "Ctrl+Shift+Left");
+        assert_eq!(
+            shortcut_text(&KeyboardShortcut::new(CMD, Key::O), true),
+            "Cmd+O"
+        );
+    }
+
+    #[test]
+    fn menus_list_rows_in_the_usual_order() {
+        let t = table(Some(&Schema::default_diplomatic()));
+        let labels =
+            |m| -> Vec<String> { menu_rows(&t, m).iter().map(|s| s.label.clone()).collect() };
+        let project = labels(Menu::Project);
+        let pos = |l: &str| project.iter().position(|x| x == l).unwrap();
+        let order = [
+            "New project from a folder of sources…",
+            "Open…",
+            "Save",
+            "Save As…",
+            "Add documents…",
+            "Export…",
+            "Import…",
+            "Close project",
+            "Quit",
+        ];
+        for w in order.windows(2) {
+            assert!(pos(w[0]) < pos(w[1]), "{} before {}", w[0], w[1]);
+        }
+        assert_eq!(project.last().map(String::as_str), Some("Quit"));
+        let edit = labels(Menu::Edit);
+        assert_eq!(&edit[..2], ["Undo", "Redo"]);
     }
 
     #[test]

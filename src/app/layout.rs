@@ -38,7 +38,13 @@ impl App {
                     }
                 });
         }
-        egui::CentralPanel::default().show(ui, |ui| self.reader.ui(ui, st));
+        egui::CentralPanel::default().show(ui, |ui| {
+            if st.session.is_none() {
+                self.start.ui(ui, st);
+            } else {
+                self.reader.ui(ui, st);
+            }
+        });
         self.find.project_window(ui.ctx(), st);
         self.palette.ui(ui, st);
         self.interchange.ui(ui.ctx(), st);

@@ -6,7 +6,8 @@ use super::{App, Command, Menu};
 
 impl App {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context, table: &[CommandSpec]) {
-        let typing = ctx.egui_wants_keyboard_input();
+        // An open menu (or other popup) takes the plain keys; egui closes it on Esc.
+        let typing = ctx.egui_wants_keyboard_input() || egui::Popup::is_any_open(ctx);
         let modal = self.state.dialog.is_some() || self.state.palette_open;
         for spec in table {
             let Some(sc) = spec.shortcut else { continue };
@@ -34,7 +35,8 @@ impl App {
                     (Menu::Help, "Help"),
                 ] {
                     ui.menu_button(title, |ui| {
-                        for spec in table.iter().filter(|s| s.menu == menu) {
+                        let is_mac = ui.ctx().os().is_mac();
+                        for spec in command::menu_rows(table, menu) {
                             let mut label = spec.label.clone();
                             match (&spec.command, st.session.as_ref()) {
                                 (Command::Undo, Some(s)) => {
@@ -57,23 +59,23 @@ impl App {
                             }
                             let mut b = egui::Button::new(label);
                             if let Some(sc) = spec.shortcut {
-                                b = b.shortcut_text(ui.ctx().format_shortcut(&sc));
+                                b = b.shortcut_text(command::shortcut_text(&sc, is_mac));
                             }
                             if ui.add(b).clicked() {
                                 st.queue.push(spec.command.clone());
                                 ui.close();
                             }
-                        }
-                        if menu == Menu::Project && !st.prefs.recent.is_empty() {
-                            ui.separator();
-                            ui.menu_button("Open Recent", |ui| {
-                                for p in st.prefs.recent.clone() {
-                                    if ui.button(p.display().to_string()).clicked() {
-                                        st.queue.push(Message::Open(p));
-                                        ui.close();
+                            // Open Recent comes right after Open, as in other programs.
+                            if spec.command == Command::OpenDialog && !st.prefs.recent.is_empty() {
+                                ui.menu_button("Open Recent", |ui| {
+                                    for p in st.prefs.recent.clone() {
+                                        if ui.button(p.display().to_string()).clicked() {
+                                            st.queue.push(Message::Open(p));
+                                            ui.close();
+                                        }
                                     }
-                                }
-                            });
+                                });
+                            }
                         }
                     });
                 }

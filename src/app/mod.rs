@@ -22,6 +22,7 @@ pub mod panels;
 mod pick;
 pub mod recovery;
 mod screenshot;
+pub mod start;
 pub mod state;
 
 pub use command::{CaretMove, Command, Menu};
@@ -50,6 +51,8 @@ pub struct App {
     metadata: panels::metadata::MetadataEditor,
     about: panels::about::About,
     problems: panels::problems::ProblemsWindow,
+    /// The start screen, shown while no project is open.
+    pub start: start::StartScreen,
     fonts_installed: bool,
     title: String,
     screenshot: Option<screenshot::Screenshot>,
@@ -76,6 +79,7 @@ impl App {
             metadata: Default::default(),
             about: panels::about::About,
             problems: Default::default(),
+            start: Default::default(),
             fonts_installed: false,
             title: String::new(),
             screenshot: None,

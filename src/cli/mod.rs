@@ -1,5 +1,6 @@
 //! The command line: `marginalia [PROJECT]`, `marginalia check`, and friends.
 
+pub mod add;
 pub mod check;
 pub mod crash_trial;
 pub mod git_setup;

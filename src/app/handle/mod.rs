@@ -33,6 +33,7 @@ impl App {
             C::Save => self.save(),
             C::Close => self.close(),
             C::Quit => self.quit(ctx),
+            C::OpenSample => self.open_sample(),
             C::Undo => self.undo_redo(ctx, true),
             C::Redo => self.undo_redo(ctx, false),
             C::Find => self.find(),
@@ -68,7 +69,14 @@ impl App {
     fn message(&mut self, ctx: &egui::Context, m: Message) {
         use Message as M;
         match m {
-            M::Open(path) => self.open(path),
+            // Say plainly when the path is no project (app::start), before asking anything.
+            M::Open(path) => match super::start::not_a_project(&path) {
+                Some(text) => {
+                    self.state.status = text.lines().next().unwrap_or_default().to_owned();
+                    self.state.dialog = Some(super::state::Dialog::Message(text));
+                }
+                None => self.open(path),
+            },
             M::NewFromFolder(dir) => self.new_from_folder(ctx, dir),
             M::Reload => self.reload(),
             M::SaveAs(path) => self.save_as(path),

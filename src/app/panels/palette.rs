@@ -48,7 +48,10 @@ impl View for Palette {
                         for (_, s) in hits.iter().take(40) {
                             let mut b = egui::Button::new(&s.label);
                             if let Some(sc) = s.shortcut {
-                                b = b.shortcut_text(ctx.format_shortcut(&sc));
+                                b = b.shortcut_text(crate::app::command::shortcut_text(
+                                    &sc,
+                                    ctx.os().is_mac(),
+                                ));
                             }
                             if ui.add(b).clicked() {
                                 run = Some(s.command.clone());

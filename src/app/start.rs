@@ -1,0 +1,170 @@
+//! The start screen, shown in the reader's place while no project is open: recent
+//! projects, New project from a folder, Open…, and Open the sample (the sample embedded in
+//! the binary, copied on first use into the user's data folder).
+
+use super::message::Message;
+use super::state::{AppState, Dialog};
+use super::{App, Command};
+use std::path::PathBuf;
+
+/// The start screen's settings.
+pub struct StartScreen {
+    /// The folder the sample is copied into (`None`: no user data folder is known).
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for StartScreen {
+    fn default() -> Self {
+        Self {
+            data_dir: crate::build_info::user_data_dir(),
+        }
+    }
+}
+
+impl StartScreen {
+    /// Draws the start screen; buttons queue their commands.
+    pub fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        ui.vertical_centered(|ui| {
+            ui.add_space(24.0);
+            ui.heading("Marginalia");
+            ui.label("Annotate archival documents: people, places, events, and their links.");
+            ui.add_space(16.0);
+            if ui.button("Open the sample").clicked() {
+                st.push(Command::OpenSample);
+            }
+            if ui.button("Open…").clicked() {
+                st.push(Command::OpenDialog);
+            }
+            if ui.button("New project from a folder…").clicked() {
+                st.push(Command::NewFromFolderDialog);
+            }
+            ui.add_space(16.0);
+            if st.prefs.recent.is_empty() {
+                ui.weak("No recent projects. You can also drop a project file or a folder of .txt/.md sources here.");
+            } else {
+                ui.strong("Recent projects");
+                for p in st.prefs.recent.clone() {
+                    if ui.link(p.display().to_string()).clicked() {
+                        st.push(Message::Open(p));
+                    }
+                }
+            }
+        });
+    }
+}
+
+impl App {
+    /// Copies the embedded sample into the user's data folder (keeping an existing copy as
+    /// it is) and opens it.
+    pub(super) fn open_sample(&mut self) {
+        let Some(dir) = self.start.data_dir.clone() else {
+            self.state.dialog = Some(Dialog::Message(
+                "Cannot open the sample: there is no folder for your data.\nSet HOME or XDG_DATA_HOME, then try again.".to_owned(),
+            ));
+            return;
+        };
+        match crate::build_info::install_sample(&dir) {
+            Ok(file) => self.state.push(Message::Open(file)),
+            Err(e) => {
+                self.state.dialog = Some(Dialog::Message(format!(
+                    "Cannot open the sample. Check that you may write to that folder.\n{e}"
+                )))
+            }
+        }
+    }
+}
+
+/// When `path` cannot be a project by its name (a file not named `*.marginalia.ron`, or a
+/// folder without one) and indeed does not load: the message for people. `None` when the
+/// path should be opened as usual.
+pub fn not_a_project(path: &std::path::Path) -> Option<String> {
+    use crate::store::PROJECT_SUFFIX as SUFFIX;
+    let named_right = if path.is_dir() {
+        std::fs::read_dir(path)
+            .ok()?
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(SUFFIX))
+    } else if path.is_file() {
+        path.to_string_lossy().ends_with(SUFFIX)
+    } else {
+        true
+    };
+    if named_right {
+        return None;
+    }
+    crate::store::load(path)
+        .err()
+        .map(|e| open_error_text(path, &e))
+}
+
+/// What a failure to open `path` means for a person, and what to do, on the first line; the
+/// technical detail on the second.
+pub fn open_error_text(path: &std::path::Path, e: &crate::store::StoreError) -> String {
+    use crate::store::StoreError as E;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let first = match e {
+        E::NoProjectFile { .. } => format!(
+            "The folder “{name}” holds no Marginalia project. To annotate the text files in it, use Project → New project from a folder of sources…"
+        ),
+        E::Parse { .. }
+        | E::UnknownFields { .. }
+        | E::InvalidUtf8 { .. }
+        | E::TooLarge { .. }
+        | E::Invalid { .. } => format!(
+            "“{name}” is not a Marginalia project file. Open a file whose name ends in .marginalia.ron, or a folder that holds one; to annotate text files, use Project → New project from a folder of sources…"
+        ),
+        E::UnsupportedVersion { .. } => format!(
+            "“{name}” was written by a different version of Marginalia. Open it with a Marginalia that reads this version."
+        ),
+        E::Io { .. } => {
+            format!("Cannot read “{name}”. Check that it exists and that you may read it.")
+        }
+        _ => format!("Cannot open “{name}”."),
+    };
+    format!("{first}\nDetail: {e}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_random_file_is_explained_with_the_detail_second() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let tmp = tempfile::tempdir()?;
+        let f = tmp.path().join("os-release");
+        std::fs::write(&f, "PRETTY_NAME=\"Debian GNU/Linux 13\"\nNAME=\"Debian\"\n")?;
+        let text = not_a_project(&f).ok_or("a random file must be refused")?;
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or_default();
+        assert!(
+            first.contains("“os-release” is not a Marginalia project file"),
+            "{first}"
+        );
+        assert!(first.contains("New project from a folder"), "{first}");
+        assert!(
+            !first.contains("PRETTY_NAME"),
+            "no parser talk on the first line: {first}"
+        );
+        let second = lines.next().unwrap_or_default();
+        assert!(second.starts_with("Detail: "), "{second}");
+        assert!(second.ends_with(&f.display().to_string()), "{second}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_folder_of_text_is_explained_and_a_project_is_left_alone()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        std::fs::write(tmp.path().join("a.txt"), "text")?;
+        let text = not_a_project(tmp.path()).ok_or("a folder without a project is refused")?;
+        assert!(text.contains("holds no Marginalia project"), "{text}");
+        let file = crate::build_info::install_sample(tmp.path())?;
+        assert_eq!(not_a_project(&file), None);
+        assert_eq!(not_a_project(file.parent().ok_or("dir")?), None);
+        Ok(())
+    }
+}

@@ -1,0 +1,128 @@
+//! The first launch as a new user sees it: the start screen's buttons by accessible label,
+//! and opening the sample copies it into the user's data folder (a temporary HOME here).
+#![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::app::{App, Prefs};
+use marginalia::build_info;
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1000.0, 700.0])
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+#[test]
+fn start_screen_offers_the_first_steps_and_opens_the_sample_copy() {
+    let home = tempfile::tempdir().unwrap();
+    let data = build_info::user_data_dir_from(None, Some(home.path().into()), None).unwrap();
+    let prefs = Prefs {
+        recent: vec![home.path().join("old.marginalia.ron")],
+        ..Prefs::default()
+    };
+    let mut app = App::new(prefs);
+    app.start.data_dir = Some(data.clone());
+    let mut h = harness(app);
+    h.run_steps(2);
+    h.get_by_label("Open…");
+    h.get_by_label("New project from a folder…");
+    h.get_by_label(&home.path().join("old.marginalia.ron").display().to_string());
+    h.get_by_label("Open the sample").click();
+    h.run_steps(3);
+    let file = data
+        .join(build_info::SAMPLE_NAME)
+        .join(build_info::SAMPLE_FILES[0].0);
+    assert!(file.is_file(), "sample copied to {}", file.display());
+    let session = h.state().state.session.as_ref().expect("sample opened");
+    assert!(
+        session.disk.dir.starts_with(home.path()),
+        "the copy is open, not the repository's: {}",
+        session.disk.dir.display()
+    );
+    assert!(!session.project.documents.is_empty());
+    assert!(
+        h.query_by_label("Open the sample").is_none(),
+        "start screen gone"
+    );
+}
+
+#[test]
+fn opening_a_random_file_says_what_it_is_not_and_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("os-release");
+    std::fs::write(&f, "PRETTY_NAME=\"Debian GNU/Linux 13\"\n").unwrap();
+    let mut app = App::new(Prefs::default());
+    app.state.push(marginalia::app::Message::Open(f.clone()));
+    let mut h = harness(app);
+    h.run_steps(3);
+    assert!(h.state().state.session.is_none());
+    let Some(marginalia::app::Dialog::Message(m)) = &h.state().state.dialog else {
+        panic!("an error is shown");
+    };
+    let (first, detail) = m.split_once('\n').unwrap();
+    assert!(
+        first.contains("is not a Marginalia project file"),
+        "{first}"
+    );
+    assert!(first.contains("New project from a folder"), "{first}");
+    assert!(
+        detail.starts_with("Detail: ") && detail.contains("os-release"),
+        "{detail}"
+    );
+    let m = m.clone();
+    h.get_by_label(&m);
+}
+
+#[test]
+fn menus_read_right_and_esc_closes_them() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(3);
+    assert!(h.state().state.session.is_some());
+    h.get_by_label("Edit").click();
+    h.run_steps(2);
+    let undo = h.get_by_label_contains("Undo").rect().top();
+    let redo = h.get_by_label_contains("Redo").rect().top();
+    assert!(undo < redo, "Undo above Redo");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("Redo").is_none(),
+        "Esc closed the menu"
+    );
+    h.get_by_label("Annotate").click();
+    h.run_steps(2);
+    // Shortcuts as on the keys, not egui's key names.
+    // A menu row's accessible label is its text, then its shortcut.
+    h.get_by_label("Next annotation ]");
+    h.get_by_label("Previous annotation [");
+    assert!(h.query_by_label_contains("Bracket").is_none());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Next annotation").is_none());
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Larger text Ctrl++");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.get_by_label("Project").click();
+    h.run_steps(2);
+    let top = |h: &Harness<'_, App>, l: &str| h.get_by_label(l).rect().top();
+    let order = [
+        "New project from a folder of sources…",
+        "Open… Ctrl+O",
+        "Save Ctrl+S",
+        "Save As… Ctrl+Shift+S",
+        "Add documents…",
+        "Export…",
+        "Import…",
+        "Close project Ctrl+W",
+        "Quit Ctrl+Q",
+    ];
+    for w in order.windows(2) {
+        assert!(top(&h, w[0]) < top(&h, w[1]), "{} above {}", w[0], w[1]);
+    }
+}
