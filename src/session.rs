@@ -23,6 +23,39 @@ pub struct Session {
     pub generation: u64,
     /// What a failed Save As may have left on disk, until it is retried or succeeds.
     failed_save_as: Option<DiskState>,
+    /// The project as last loaded, saved or merged from disk: the base of a three-way
+    /// merge when another writer changed the files.
+    pub base: Project,
+    /// Conflicts of the last merge from disk not yet accepted; saving is refused meanwhile.
+    pub unresolved: Vec<crate::model::merge::Conflict>,
+}
+
+/// What [`Session::merge_from_disk`] brought in.
+#[derive(Debug)]
+pub struct DiskMerge {
+    /// Records the disk version changed since the base (taken without conflict or not).
+    pub incoming: usize,
+    /// The conflicts this merge found; the session holds one version of each.
+    pub conflicts: Vec<crate::model::merge::Conflict>,
+}
+
+impl DiskMerge {
+    /// One line for the status bar.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "Merged {} change{} from disk",
+            self.incoming,
+            if self.incoming == 1 { "" } else { "s" }
+        );
+        if !self.conflicts.is_empty() {
+            s.push_str(&format!(
+                "; {} conflict{} to resolve before saving",
+                self.conflicts.len(),
+                if self.conflicts.len() == 1 { "" } else { "s" }
+            ));
+        }
+        s
+    }
 }
 
 impl Session {
@@ -30,6 +63,7 @@ impl Session {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let loaded = store::load(path)?;
         Ok(Self {
+            base: loaded.project.clone(),
             project: loaded.project,
             disk: loaded.disk,
             history: History::default(),
@@ -37,12 +71,17 @@ impl Session {
             load_problems: loaded.problems,
             generation: 0,
             failed_save_as: None,
+            unresolved: Vec::new(),
         })
     }
 
     /// A new, unsaved project to be written as `project_file`.
     pub fn create(project: Project, project_file: PathBuf) -> Self {
         Self {
+            base: Project {
+                info: project.info.clone(),
+                ..Project::default()
+            },
             project,
             disk: DiskState::new(project_file),
             history: History::default(),
@@ -53,6 +92,7 @@ impl Session {
             load_problems: Vec::new(),
             generation: 0,
             failed_save_as: None,
+            unresolved: Vec::new(),
         }
     }
 
@@ -109,6 +149,7 @@ impl Session {
     /// On error nothing is marked saved, and [`Session::disk`] still says what each file
     /// may hold, so the next save reports no false conflict.
     pub fn save_with(&mut self, fs: &dyn store::fs::Fs) -> Result<SaveReport, StoreError> {
+        self.refuse_unresolved()?;
         let report = store::save_with(
             fs,
             &self.project,
@@ -117,6 +158,7 @@ impl Session {
             &self.unsaved.docs,
         )?;
         self.unsaved = Touched::default();
+        self.base = self.project.clone();
         Ok(report)
     }
 
@@ -144,6 +186,7 @@ impl Session {
             Ok(report) => {
                 self.disk = disk;
                 self.unsaved = Touched::default();
+                self.base = self.project.clone();
                 Ok(report)
             }
             Err(e) => {
@@ -151,6 +194,69 @@ impl Session {
                 Err(e)
             }
         }
+    }
+
+    /// Saving is refused while a merge from disk left conflicts nobody has resolved.
+    fn refuse_unresolved(&self) -> Result<(), StoreError> {
+        if self.unresolved.is_empty() {
+            return Ok(());
+        }
+        Err(StoreError::Invalid {
+            path: self.disk.project_file.clone(),
+            message: format!(
+                "{} conflict(s) with changes on disk are not resolved yet; not saved",
+                self.unresolved.len()
+            ),
+        })
+    }
+
+    /// Accepts the version the session holds for every conflict of the last merge from
+    /// disk (ours); the other versions stay recorded in `Project::conflicts`, so nothing
+    /// is lost, and saving is allowed again.
+    pub fn accept_merge(&mut self) {
+        self.unresolved.clear();
+    }
+
+    /// Another writer changed the project's files: loads the disk version and merges it into
+    /// this session by record (base = [`Session::base`], ours = the session, theirs = disk).
+    /// The session then holds the merged project, every file that differs from disk is
+    /// marked unsaved, and the undo history is cleared (its edits were made against the
+    /// pre-merge project). Conflicts are recorded in the project (`Project::conflicts`),
+    /// keeping our version; nothing either side wrote is dropped.
+    pub fn merge_from_disk(&mut self) -> Result<DiskMerge, StoreError> {
+        let loaded = store::load(&self.disk.project_file)?;
+        let theirs = loaded.project;
+        let labels = crate::model::merge::Labels {
+            ours: "this window".into(),
+            theirs: "on disk".into(),
+        };
+        let merged =
+            crate::model::merge::merge_projects(&self.base, &self.project, &theirs, &labels);
+        let incoming = changed_records(&self.base, &theirs);
+        let mut unsaved = Touched {
+            project: merged.project.info != theirs.info
+                || merged.project.schema != theirs.schema
+                || merged.project.registry != theirs.registry
+                || merged.project.conflicts != theirs.conflicts
+                || merged.project.documents.keys().ne(theirs.documents.keys()),
+            docs: BTreeSet::new(),
+        };
+        for (id, doc) in &merged.project.documents {
+            if theirs.documents.get(id) != Some(doc) {
+                unsaved.docs.insert(*id);
+            }
+        }
+        self.project = merged.project;
+        self.base = theirs;
+        self.disk = loaded.disk;
+        self.unsaved = unsaved;
+        self.history = History::default();
+        self.generation += 1;
+        self.unresolved.extend(merged.new_conflicts.iter().cloned());
+        Ok(DiskMerge {
+            incoming,
+            conflicts: merged.new_conflicts,
+        })
     }
 
     /// What is on disk for a project about to be saved as `project_file` for the first time.
@@ -184,4 +290,11 @@ impl Session {
     pub fn dir(&self) -> &Path {
         &self.disk.dir
     }
+}
+
+/// How many records differ between two versions of a project.
+fn changed_records(a: &Project, b: &Project) -> usize {
+    use crate::model::merge::{record, record_keys};
+    let keys: BTreeSet<_> = record_keys(a).union(&record_keys(b)).cloned().collect();
+    keys.iter().filter(|k| record(a, k) != record(b, k)).count()
 }

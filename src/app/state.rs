@@ -117,6 +117,8 @@ pub enum Dialog {
     },
     /// The project changed on disk.
     Conflict(String),
+    /// A merge from disk left these conflicts (one line each); saving waits for them.
+    MergeConflicts(Vec<String>),
     /// A recovery copy newer than the project was found.
     Recovery(recovery::Recovery),
     TagAll(TagAllReview),

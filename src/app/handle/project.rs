@@ -190,13 +190,41 @@ impl App {
                     format!("Saved {} file(s)", r.written.len())
                 };
             }
-            Err(e @ StoreError::Conflict { .. }) => {
-                st.save_state = SaveState::Error("changed on disk".into());
-                st.dialog = Some(Dialog::Conflict(e.to_string()));
-            }
+            Err(StoreError::Conflict { .. }) => self.merge_from_disk(),
             Err(e) => {
                 st.save_state = SaveState::Error(e.to_string());
                 st.status = format!("Cannot save: {e}");
+            }
+        }
+    }
+
+    /// A save was refused because another writer changed the files: merges the disk
+    /// version into the session, says what came in, and saves the result when nothing
+    /// conflicts; conflicts open the list and saving waits until they are accepted.
+    fn merge_from_disk(&mut self) {
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else { return };
+        match s.merge_from_disk() {
+            Ok(m) if m.conflicts.is_empty() => {
+                let merged = m.summary();
+                st.revalidate();
+                self.save();
+                let st = &mut self.state;
+                st.status = format!("{merged}; {}", st.status);
+            }
+            Ok(m) => {
+                st.save_state = SaveState::Error("conflicts with changes on disk".into());
+                st.status = m.summary();
+                st.dialog = Some(Dialog::MergeConflicts(
+                    m.conflicts.iter().map(|c| c.summary()).collect(),
+                ));
+                st.revalidate();
+            }
+            Err(e) => {
+                st.save_state = SaveState::Error("changed on disk".into());
+                st.dialog = Some(Dialog::Conflict(format!(
+                    "The project changed on disk and could not be merged: {e}"
+                )));
             }
         }
     }
