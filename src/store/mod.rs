@@ -10,6 +10,7 @@ mod error;
 pub mod format;
 pub mod fs;
 pub mod journal;
+pub mod lock;
 mod load;
 pub mod merge;
 mod save;
