@@ -28,6 +28,9 @@ pub struct Session {
     pub base: Project,
     /// Conflicts of the last merge from disk not yet accepted; saving is refused meanwhile.
     pub unresolved: Vec<crate::model::merge::Conflict>,
+    /// This process's presence lock on the project file, while the window holds it open
+    /// for writing; `None` for the command line, read-only opens and unsaved projects.
+    pub lock: Option<store::lock::ProjectLock>,
 }
 
 /// What [`Session::merge_from_disk`] brought in.
@@ -72,6 +75,7 @@ impl Session {
             generation: 0,
             failed_save_as: None,
             unresolved: Vec::new(),
+            lock: None,
         })
     }
 
@@ -93,6 +97,7 @@ impl Session {
             generation: 0,
             failed_save_as: None,
             unresolved: Vec::new(),
+            lock: None,
         }
     }
 
@@ -194,6 +199,31 @@ impl Session {
                 Err(e)
             }
         }
+    }
+
+    /// Takes the presence lock beside the project file (replacing a stale one), so others
+    /// opening the project see it is in use.
+    pub fn acquire_lock(&mut self) -> Result<(), StoreError> {
+        self.lock = Some(store::lock::ProjectLock::acquire(&self.disk.project_file)?);
+        Ok(())
+    }
+
+    /// Opened while someone else has the project open: saving is refused, no lock taken.
+    pub fn set_read_only(&mut self, reason: String) {
+        self.lock = None;
+        self.disk.read_only = Some(reason);
+    }
+
+    /// Refreshes the presence lock when it is due, so machines that cannot see our process
+    /// know we are still here.
+    pub fn keep_presence(&mut self) -> Result<(), StoreError> {
+        if let Some(l) = &mut self.lock
+            && store::lock::now_secs().saturating_sub(l.info().refreshed)
+                >= store::lock::REFRESH_SECS
+        {
+            l.refresh()?;
+        }
+        Ok(())
     }
 
     /// Saving is refused while a merge from disk left conflicts nobody has resolved.

@@ -83,6 +83,30 @@ impl App {
                         }
                     });
                 }
+                Dialog::InUse { path, who } => {
+                    ui.heading("The project is open elsewhere");
+                    ui.label(format!("Open by {who}."));
+                    ui.label("Continue to work on it too (changes are merged when either saves), or open it read-only.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Continue").clicked() {
+                            st.queue.push(Message::OpenInUse {
+                                path: path.clone(),
+                                read_only: false,
+                            });
+                            close = true;
+                        }
+                        if ui.button("Open read-only").clicked() {
+                            st.queue.push(Message::OpenInUse {
+                                path: path.clone(),
+                                read_only: true,
+                            });
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
                 Dialog::Recovery(r) => {
                     ui.heading("Recover unsaved work?");
                     ui.label(format!(

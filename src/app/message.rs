@@ -16,6 +16,11 @@ pub enum Message {
     NewFromFolder(PathBuf),
     /// Open a project file or folder.
     Open(PathBuf),
+    /// Open a project that someone else has open (after asking): for writing, or read-only.
+    OpenInUse {
+        path: PathBuf,
+        read_only: bool,
+    },
     SaveAs(PathBuf),
     AddDocuments(Vec<PathBuf>),
     /// Export the open project as `format` (an exporter id) into the folder `out`.

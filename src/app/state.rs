@@ -119,6 +119,11 @@ pub enum Dialog {
     Conflict(String),
     /// A merge from disk left these conflicts (one line each); saving waits for them.
     MergeConflicts(Vec<String>),
+    /// The project is open elsewhere: who has it (one line), and the path to open.
+    InUse {
+        path: PathBuf,
+        who: String,
+    },
     /// A recovery copy newer than the project was found.
     Recovery(recovery::Recovery),
     TagAll(TagAllReview),

@@ -123,12 +123,14 @@ pub fn read(path: &Path) -> Result<Option<LockInfo>, StoreError> {
         path: path.to_path_buf(),
         message: format!("lock file is not UTF-8 ({e})"),
     })?;
-    ron::from_str(text).map(Some).map_err(|e| StoreError::Parse {
-        path: path.to_path_buf(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        message: e.code.to_string(),
-    })
+    ron::from_str(text)
+        .map(Some)
+        .map_err(|e| StoreError::Parse {
+            path: path.to_path_buf(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: e.code.to_string(),
+        })
 }
 
 /// This process's presence on an open project. Dropping it removes the lock file when the
@@ -321,7 +323,10 @@ mod tests {
             refreshed: 1_000_000,
         };
         write_lock(&file, &info);
-        assert!(matches!(presence_at(&file, 1_000_000 + 60), Presence::Held(_)));
+        assert!(matches!(
+            presence_at(&file, 1_000_000 + 60),
+            Presence::Held(_)
+        ));
         assert!(matches!(
             presence_at(&file, 1_000_000 + STALE_AFTER_SECS + 1),
             Presence::Stale(_)

@@ -10,8 +10,8 @@ mod error;
 pub mod format;
 pub mod fs;
 pub mod journal;
-pub mod lock;
 mod load;
+pub mod lock;
 pub mod merge;
 mod save;
 

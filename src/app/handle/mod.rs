@@ -69,6 +69,7 @@ impl App {
         use Message as M;
         match m {
             M::Open(path) => self.open(path),
+            M::OpenInUse { path, read_only } => self.open_in_use(path, read_only),
             M::NewFromFolder(dir) => self.new_from_folder(ctx, dir),
             M::Reload => self.reload(),
             M::SaveAs(path) => self.save_as(path),

@@ -25,8 +25,34 @@ impl App {
         if !self.settled(Message::Open(path.clone())) {
             return;
         }
+        if let Ok(file) = store::resolve_project_file(&path)
+            && let store::lock::Presence::Held(info) = store::lock::presence(&file)
+        {
+            self.state.dialog = Some(Dialog::InUse {
+                path,
+                who: info.describe(),
+            });
+            return;
+        }
+        self.open_in_use(path, false);
+    }
+
+    /// Opens a project without asking about presence again; `read_only`: without a lock,
+    /// and saving refused.
+    pub(super) fn open_in_use(&mut self, path: PathBuf, read_only: bool) {
         match Session::open(&path) {
-            Ok(s) => self.set_session(s, &path),
+            Ok(mut s) => {
+                let lock_error = if read_only {
+                    s.set_read_only("opened read-only while in use elsewhere".into());
+                    None
+                } else {
+                    s.acquire_lock().err()
+                };
+                self.set_session(s, &path);
+                if let Some(e) = lock_error {
+                    self.state.status = format!("Opened, but cannot mark it in use: {e}");
+                }
+            }
             Err(e) => self.error(&format!("Cannot open the project: {e}")),
         }
     }
@@ -36,9 +62,13 @@ impl App {
             return;
         }
         match new_project_from_folder(&dir) {
-            Ok(s) => {
+            Ok(mut s) => {
                 let file = s.disk.project_file.clone();
+                let lock_error = s.acquire_lock().err();
                 self.set_session(s, &file);
+                if let Some(e) = lock_error {
+                    self.state.status = format!("Cannot mark the project in use: {e}");
+                }
                 self.state.last_change = Some(ctx.input(|i| i.time));
             }
             Err(e) => self.error(&format!("Cannot create a project: {e:#}")),
@@ -50,8 +80,18 @@ impl App {
         let file = s.disk.project_file.clone();
         // Keep the reader where it was when the document is still there.
         let (doc, sel, selected) = (self.state.doc, self.state.sel.clone(), self.state.selected);
+        let read_only = s.disk.read_only.clone();
         match Session::open(&file) {
-            Ok(s) => {
+            Ok(mut s) => {
+                // The reloaded session keeps this window's presence (or read-only state).
+                if let Some(old) = self.state.session.as_mut() {
+                    s.lock = old.lock.take();
+                }
+                if let Some(r) = read_only
+                    && s.disk.read_only.is_none()
+                {
+                    s.set_read_only(r);
+                }
                 self.set_session(s, &file);
                 let st = &mut self.state;
                 if doc.is_some_and(|d| st.project().is_some_and(|p| p.documents.contains_key(&d))) {
