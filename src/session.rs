@@ -201,6 +201,65 @@ impl Session {
         }
     }
 
+    /// Writes a complete, independent copy of the project into the folder `dir`: every
+    /// source and page image copied to the same relative path, the project file under its
+    /// own name and every annotation file, all paths relative to `dir`. Refuses to replace
+    /// any file already there. Returns the copy, opened; this session is unchanged.
+    pub fn save_copy(&self, dir: &Path) -> Result<Session, StoreError> {
+        let name = self
+            .disk
+            .project_file
+            .file_name()
+            .ok_or_else(|| StoreError::Invalid {
+                path: self.disk.project_file.clone(),
+                message: "the project file has no name".into(),
+            })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create folder", dir, e))?;
+        let project_file = dir.join(name);
+        let mut files: Vec<&crate::model::RelPath> = Vec::new();
+        for doc in self.project.documents.values() {
+            files.extend(doc.meta.source.as_ref().map(|s| &s.path));
+            files.extend(doc.meta.images.iter());
+        }
+        let mut targets = vec![project_file.clone()];
+        targets.extend(files.iter().map(|r| r.to_native(dir)));
+        targets.extend(self.disk.docs.values().map(|d| d.file.to_native(dir)));
+        if let Some(t) = targets.iter().find(|t| t.exists()) {
+            return Err(StoreError::Invalid {
+                path: t.clone(),
+                message:
+                    "a file is already there; the copy would replace it, so nothing was copied"
+                        .into(),
+            });
+        }
+        for rel in files {
+            let (from, to) = (rel.to_native(&self.disk.dir), rel.to_native(dir));
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::io("create folder", parent, e))?;
+            }
+            std::fs::copy(&from, &to).map_err(|e| StoreError::io("copy source", &from, e))?;
+        }
+        let mut disk = DiskState::new(project_file.clone());
+        disk.docs = self
+            .disk
+            .docs
+            .iter()
+            .map(|(id, d)| {
+                (
+                    *id,
+                    store::DocDisk {
+                        file: d.file.clone(),
+                        hash: None,
+                    },
+                )
+            })
+            .collect();
+        let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
+        store::save(&self.project, &mut disk, true, &all)?;
+        Session::open(&project_file)
+    }
+
     /// Takes the presence lock beside the project file (replacing a stale one), so others
     /// opening the project see it is in use.
     pub fn acquire_lock(&mut self) -> Result<(), StoreError> {
