@@ -102,3 +102,83 @@ fn stale_lock_is_replaced_without_asking() {
             .is_mine()
     );
 }
+
+#[test]
+fn save_copy_message_writes_the_copy_and_opens_it() {
+    let (tmp, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let file = make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    h.run_steps(2);
+    let dest = out.path().join("copy");
+    h.state_mut()
+        .state
+        .push(marginalia::app::Message::SaveCopy(dest.clone()));
+    h.run_steps(2);
+    let s = h.state().state.session.as_ref().unwrap();
+    assert_eq!(s.dir(), dest.as_path());
+    assert_eq!(s.project, Session::open(&file).unwrap().project);
+    let copy_file = dest.join("shared.marginalia.ron");
+    assert!(
+        lock::read(&lock::lock_path(&copy_file))
+            .unwrap()
+            .unwrap()
+            .is_mine()
+    );
+    assert!(
+        !lock::lock_path(&file).exists(),
+        "the original is no longer held"
+    );
+    assert!(h.state().state.status.starts_with("Saved a copy as"));
+}
+
+#[test]
+fn conflicting_save_lists_conflicts_and_saves_after_accepting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = make_project(tmp.path());
+    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    h.run_steps(2);
+    // Both sides change the document's title: a conflict.
+    let mut other = Session::open(&file).unwrap();
+    let d = *other.project.documents.keys().next().unwrap();
+    let before = other.project.documents[&d].meta.clone();
+    let mut theirs = before.clone();
+    theirs.title = "Theirs".into();
+    other
+        .commit(Transaction::new("title").with(Edit::DocumentMeta {
+            before: Box::new(before.clone()),
+            after: Box::new(theirs),
+        }))
+        .unwrap();
+    other.save().unwrap();
+    let mut mine = before.clone();
+    mine.title = "Mine".into();
+    h.state_mut()
+        .state
+        .session
+        .as_mut()
+        .unwrap()
+        .commit(Transaction::new("title").with(Edit::DocumentMeta {
+            before: Box::new(before),
+            after: Box::new(mine),
+        }))
+        .unwrap();
+    h.state_mut().state.push(marginalia::app::Command::Save);
+    h.run_steps(4);
+    let status = h.state().state.status.clone();
+    assert!(
+        h.query_by_label("Conflicts with changes on disk").is_some(),
+        "{status}"
+    );
+    h.get_by_label_contains("changed on both sides");
+    assert!(h.state().state.is_dirty(), "not saved while unresolved");
+    h.get_by_label("Keep mine, record theirs, and save").click();
+    h.run_steps(3);
+    assert!(!h.state().state.is_dirty());
+    let on_disk = Session::open(&file).unwrap();
+    assert_eq!(on_disk.project.documents[&d].meta.title, "Mine");
+    assert_eq!(
+        on_disk.project.conflicts.len(),
+        1,
+        "theirs is kept in the conflict"
+    );
+}

@@ -45,7 +45,7 @@ impl App {
                     ui.label("Your changes are not saved. Reload the project from disk (dropping your changes), or keep yours by saving them as a copy.");
                     ui.horizontal(|ui| {
                         if ui.button("Save mine as a copy…").clicked() {
-                            st.queue.push(Command::SaveAsDialog);
+                            st.queue.push(Command::SaveCopyDialog);
                             close = true;
                         }
                         if ui.button("Reload from disk").clicked() {
@@ -75,7 +75,7 @@ impl App {
                             close = true;
                         }
                         if ui.button("Save mine as a copy…").clicked() {
-                            st.queue.push(Command::SaveAsDialog);
+                            st.queue.push(Command::SaveCopyDialog);
                             close = true;
                         }
                         if ui.button("Later").clicked() {

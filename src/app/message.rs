@@ -22,6 +22,8 @@ pub enum Message {
         read_only: bool,
     },
     SaveAs(PathBuf),
+    /// Save a complete copy of the project into this folder and open it.
+    SaveCopy(PathBuf),
     AddDocuments(Vec<PathBuf>),
     /// Export the open project as `format` (an exporter id) into the folder `out`.
     Export {

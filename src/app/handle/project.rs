@@ -124,6 +124,27 @@ impl App {
         }
     }
 
+    /// Saves a complete copy of the project into `dir` and opens it; the project this
+    /// window had open stays as it is on disk (its unsaved changes live on in the copy and
+    /// in its recovery copy).
+    pub(super) fn save_copy(&mut self, dir: PathBuf) {
+        let Some(s) = &self.state.session else { return };
+        match s.save_copy(&dir) {
+            Ok(mut copy) => {
+                let file = copy.disk.project_file.clone();
+                let lock_error = copy.acquire_lock().err();
+                self.set_session(copy, &file);
+                self.state.status = format!("Saved a copy as {} and opened it", file.display());
+                if let Some(e) = lock_error {
+                    self.state
+                        .status
+                        .push_str(&format!("; cannot mark it in use: {e}"));
+                }
+            }
+            Err(e) => self.error(&format!("Cannot save a copy: {e}")),
+        }
+    }
+
     pub(super) fn add_documents(&mut self, ctx: &egui::Context, paths: &[PathBuf]) {
         let Some(s) = &self.state.session else { return };
         let mut tx = Transaction::new("Add documents");
