@@ -120,7 +120,7 @@ fn palette_runs_commands() {
 }
 
 #[test]
-fn conflict_is_reported_and_nothing_is_overwritten() {
+fn change_on_disk_is_merged_and_nothing_is_overwritten() {
     let tmp = tempfile::tempdir().unwrap();
     let doc = make_project(tmp.path());
     let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
@@ -132,16 +132,17 @@ fn conflict_is_reported_and_nothing_is_overwritten() {
         .unwrap()
         .replace("NotStarted", "Done");
     std::fs::write(&ann_file, &theirs).unwrap();
+    // Saving merges their change in (no conflict) and saves both.
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
-    h.get_by_label("The project changed on disk");
-    assert_eq!(std::fs::read_to_string(&ann_file).unwrap(), theirs);
-    assert!(h.state().state.is_dirty());
-    h.get_by_label("Reload from disk").click();
-    h.run_steps(2);
-    assert_eq!(count(&h), 0);
+    let status = h.state().state.status.clone();
+    assert!(status.starts_with("Merged 1 change from disk"), "{status}");
+    assert!(!h.state().state.is_dirty());
+    assert_eq!(count(&h), 1);
     let p = &h.state().state.session.as_ref().unwrap().project;
     assert_eq!(p.documents[&doc].meta.status, DocStatus::Done);
+    let on_disk = Session::open(&tmp.path().join("flows.marginalia.ron")).unwrap();
+    assert_eq!(&on_disk.project, p);
 }
 
 #[test]

@@ -7,6 +7,16 @@ impl App {
     pub(super) fn background(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         let st = &mut self.state;
+        if let Some(s) = &mut st.session {
+            if let Err(e) = s.keep_presence() {
+                st.status = format!("cannot refresh the presence lock: {e}");
+            }
+            if s.lock.is_some() {
+                ctx.request_repaint_after(std::time::Duration::from_secs(
+                    crate::store::lock::REFRESH_SECS,
+                ));
+            }
+        }
         if st.is_dirty() {
             if st.save_state == SaveState::Saved {
                 st.save_state = SaveState::Unsaved;

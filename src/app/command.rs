@@ -17,6 +17,8 @@ pub enum Command {
     OpenDialog,
     Save,
     SaveAsDialog,
+    /// Pick a folder and save a complete copy of the project there, then open it.
+    SaveCopyDialog,
     AddDocumentsDialog,
     Close,
     Quit,
@@ -142,6 +144,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(CMD_SHIFT, Key::S),
             M::Project,
         ),
+        spec(C::SaveCopyDialog, "Save as copy…", None, M::Project),
         spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
         spec(C::ExportDialog, "Export…", None, M::Project),
         spec(C::ImportDialog, "Import…", None, M::Project),

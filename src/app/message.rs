@@ -16,7 +16,14 @@ pub enum Message {
     NewFromFolder(PathBuf),
     /// Open a project file or folder.
     Open(PathBuf),
+    /// Open a project that someone else has open (after asking): for writing, or read-only.
+    OpenInUse {
+        path: PathBuf,
+        read_only: bool,
+    },
     SaveAs(PathBuf),
+    /// Save a complete copy of the project into this folder and open it.
+    SaveCopy(PathBuf),
     AddDocuments(Vec<PathBuf>),
     /// Export the open project as `format` (an exporter id) into the folder `out`.
     Export {

@@ -11,6 +11,7 @@ pub(super) enum Pick {
     Project,
     Folder,
     SaveAs,
+    SaveCopy,
     Sources,
 }
 
@@ -42,6 +43,7 @@ pub(super) fn pick(st: &mut AppState, ctx: &egui::Context, what: Pick) {
                         Message::SaveAs(PathBuf::from(format!("{stem}{}", store::PROJECT_SUFFIX)))
                     }
                 }),
+            Pick::SaveCopy => d.pick_folder().map(Message::SaveCopy),
             Pick::Sources => d
                 .add_filter("Text", &["txt", "md"])
                 .pick_files()

@@ -117,6 +117,13 @@ pub enum Dialog {
     },
     /// The project changed on disk.
     Conflict(String),
+    /// A merge from disk left these conflicts (one line each); saving waits for them.
+    MergeConflicts(Vec<String>),
+    /// The project is open elsewhere: who has it (one line), and the path to open.
+    InUse {
+        path: PathBuf,
+        who: String,
+    },
     /// A recovery copy newer than the project was found.
     Recovery(recovery::Recovery),
     TagAll(TagAllReview),

@@ -11,6 +11,7 @@ pub mod format;
 pub mod fs;
 pub mod journal;
 mod load;
+pub mod lock;
 pub mod merge;
 mod save;
 

@@ -27,6 +27,7 @@ impl App {
             C::NewFromFolderDialog => pick(st, ctx, Pick::Folder),
             C::OpenDialog => pick(st, ctx, Pick::Project),
             C::SaveAsDialog => pick(st, ctx, Pick::SaveAs),
+            C::SaveCopyDialog => pick(st, ctx, Pick::SaveCopy),
             C::AddDocumentsDialog => pick(st, ctx, Pick::Sources),
             C::ExportDialog => self.interchange.open_export(),
             C::ImportDialog => self.interchange.open_import(),
@@ -77,9 +78,11 @@ impl App {
                 }
                 None => self.open(path),
             },
+            M::OpenInUse { path, read_only } => self.open_in_use(path, read_only),
             M::NewFromFolder(dir) => self.new_from_folder(ctx, dir),
             M::Reload => self.reload(),
             M::SaveAs(path) => self.save_as(path),
+            M::SaveCopy(dir) => self.save_copy(dir),
             M::AddDocuments(paths) => self.add_documents(ctx, &paths),
             M::Export { format, out } => {
                 self.interchange

@@ -25,8 +25,34 @@ impl App {
         if !self.settled(Message::Open(path.clone())) {
             return;
         }
+        if let Ok(file) = store::resolve_project_file(&path)
+            && let store::lock::Presence::Held(info) = store::lock::presence(&file)
+        {
+            self.state.dialog = Some(Dialog::InUse {
+                path,
+                who: info.describe(),
+            });
+            return;
+        }
+        self.open_in_use(path, false);
+    }
+
+    /// Opens a project without asking about presence again; `read_only`: without a lock,
+    /// and saving refused.
+    pub(super) fn open_in_use(&mut self, path: PathBuf, read_only: bool) {
         match Session::open(&path) {
-            Ok(s) => self.set_session(s, &path),
+            Ok(mut s) => {
+                let lock_error = if read_only {
+                    s.set_read_only("opened read-only while in use elsewhere".into());
+                    None
+                } else {
+                    s.acquire_lock().err()
+                };
+                self.set_session(s, &path);
+                if let Some(e) = lock_error {
+                    self.state.status = format!("Opened, but cannot mark it in use: {e}");
+                }
+            }
             Err(e) => self.error(&format!("Cannot open the project: {e}")),
         }
     }
@@ -36,9 +62,13 @@ impl App {
             return;
         }
         match new_project_from_folder(&dir) {
-            Ok(s) => {
+            Ok(mut s) => {
                 let file = s.disk.project_file.clone();
+                let lock_error = s.acquire_lock().err();
                 self.set_session(s, &file);
+                if let Some(e) = lock_error {
+                    self.state.status = format!("Cannot mark the project in use: {e}");
+                }
                 self.state.last_change = Some(ctx.input(|i| i.time));
             }
             Err(e) => self.error(&format!("Cannot create a project: {e:#}")),
@@ -50,8 +80,18 @@ impl App {
         let file = s.disk.project_file.clone();
         // Keep the reader where it was when the document is still there.
         let (doc, sel, selected) = (self.state.doc, self.state.sel.clone(), self.state.selected);
+        let read_only = s.disk.read_only.clone();
         match Session::open(&file) {
-            Ok(s) => {
+            Ok(mut s) => {
+                // The reloaded session keeps this window's presence (or read-only state).
+                if let Some(old) = self.state.session.as_mut() {
+                    s.lock = old.lock.take();
+                }
+                if let Some(r) = read_only
+                    && s.disk.read_only.is_none()
+                {
+                    s.set_read_only(r);
+                }
                 self.set_session(s, &file);
                 let st = &mut self.state;
                 if doc.is_some_and(|d| st.project().is_some_and(|p| p.documents.contains_key(&d))) {
@@ -81,6 +121,27 @@ impl App {
                 st.save_state = SaveState::Error(e.to_string());
                 self.error(&format!("Cannot save: {e}"));
             }
+        }
+    }
+
+    /// Saves a complete copy of the project into `dir` and opens it; the project this
+    /// window had open stays as it is on disk (its unsaved changes live on in the copy and
+    /// in its recovery copy).
+    pub(super) fn save_copy(&mut self, dir: PathBuf) {
+        let Some(s) = &self.state.session else { return };
+        match s.save_copy(&dir) {
+            Ok(mut copy) => {
+                let file = copy.disk.project_file.clone();
+                let lock_error = copy.acquire_lock().err();
+                self.set_session(copy, &file);
+                self.state.status = format!("Saved a copy as {} and opened it", file.display());
+                if let Some(e) = lock_error {
+                    self.state
+                        .status
+                        .push_str(&format!("; cannot mark it in use: {e}"));
+                }
+            }
+            Err(e) => self.error(&format!("Cannot save a copy: {e}")),
         }
     }
 
@@ -190,13 +251,41 @@ impl App {
                     format!("Saved {} file(s)", r.written.len())
                 };
             }
-            Err(e @ StoreError::Conflict { .. }) => {
-                st.save_state = SaveState::Error("changed on disk".into());
-                st.dialog = Some(Dialog::Conflict(e.to_string()));
-            }
+            Err(StoreError::Conflict { .. }) => self.merge_from_disk(),
             Err(e) => {
                 st.save_state = SaveState::Error(e.to_string());
                 st.status = format!("Cannot save: {e}");
+            }
+        }
+    }
+
+    /// A save was refused because another writer changed the files: merges the disk
+    /// version into the session, says what came in, and saves the result when nothing
+    /// conflicts; conflicts open the list and saving waits until they are accepted.
+    fn merge_from_disk(&mut self) {
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else { return };
+        match s.merge_from_disk() {
+            Ok(m) if m.conflicts.is_empty() => {
+                let merged = m.summary();
+                st.revalidate();
+                self.save();
+                let st = &mut self.state;
+                st.status = format!("{merged}; {}", st.status);
+            }
+            Ok(m) => {
+                st.save_state = SaveState::Error("conflicts with changes on disk".into());
+                st.status = m.summary();
+                st.dialog = Some(Dialog::MergeConflicts(
+                    m.conflicts.iter().map(|c| c.summary()).collect(),
+                ));
+                st.revalidate();
+            }
+            Err(e) => {
+                st.save_state = SaveState::Error("changed on disk".into());
+                st.dialog = Some(Dialog::Conflict(format!(
+                    "The project changed on disk and could not be merged: {e}"
+                )));
             }
         }
     }
