@@ -7,13 +7,22 @@ use marginalia::session::Session;
 use marginalia::store;
 use std::path::Path;
 
+/// A real 2 × 3 PNG: `check` reads page image headers.
+fn tiny_png() -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(2, 3)
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    bytes.into_inner()
+}
+
 /// A saved project with two sources in subfolders, a page image and a tag; returns it open.
 fn project(dir: &Path) -> Session {
     std::fs::create_dir_all(dir.join("sources/1950")).unwrap();
     std::fs::create_dir_all(dir.join("images")).unwrap();
     std::fs::write(dir.join("sources/1950/cable.txt"), "Stalin met Mao.\r\n").unwrap();
     std::fs::write(dir.join("sources/note.md"), "# Note\nMao replied.\n").unwrap();
-    std::fs::write(dir.join("images/p1.png"), b"\x89PNG not really").unwrap();
+    std::fs::write(dir.join("images/p1.png"), tiny_png()).unwrap();
     let mut project = Project::new("Copy me");
     for src in ["sources/1950/cable.txt", "sources/note.md"] {
         let mut doc = store::document_from_source(dir, &dir.join(src)).unwrap();
@@ -55,7 +64,7 @@ fn copy_is_complete_independent_and_equal() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(
         std::fs::read(out.join("images/p1.png")).unwrap(),
-        b"\x89PNG not really"
+        tiny_png()
     );
     // Independent: the original folder can go away and the copy still loads equal.
     let original = s.project.clone();

@@ -376,19 +376,39 @@ pub fn collect_sources(dir: &Path) -> Result<Vec<PathBuf>, ImportError> {
     Ok(SourceTree::scan(dir)?.with_extension(SOURCE_EXTENSIONS))
 }
 
-/// Copies `file` of `tree` to the same relative path under `staging` and returns the copy's
-/// path. The path is checked to stay inside `staging` before anything is created.
+/// Copies the source text `file` of `tree` to the same relative path under `staging` and
+/// returns the copy's path. The text is checked to be one the project can load, and the
+/// path to stay inside `staging`, before anything is created.
 pub fn copy_into(tree: &SourceTree, file: &Path, staging: &Path) -> Result<PathBuf, ImportError> {
+    copy_checked(tree, file, staging, check_source_bytes)
+}
+
+/// Copies `file` of `tree` (a page image, or any other file that is not a source text) to
+/// the same relative path under `staging`, the path checked as in [`copy_into`].
+pub fn copy_file_into(
+    tree: &SourceTree,
+    file: &Path,
+    staging: &Path,
+) -> Result<PathBuf, ImportError> {
+    copy_checked(tree, file, staging, |_, _| Ok(()))
+}
+
+fn copy_checked(
+    tree: &SourceTree,
+    file: &Path,
+    staging: &Path,
+    check: impl Fn(&[u8], &Path) -> Result<(), ImportError>,
+) -> Result<PathBuf, ImportError> {
     let rel = tree.rel(file);
     let dest = join_inside(staging, &rel).map_err(|message| ImportError::Invalid {
         path: file.to_path_buf(),
         message,
     })?;
+    let bytes = read_regular(file)?;
+    check(&bytes, file)?;
     if let Some(parent) = dest.parent() {
         std::fs::create_dir_all(parent).map_err(|e| ImportError::io("create folder", parent, e))?;
     }
-    let bytes = read_regular(file)?;
-    check_source_bytes(&bytes, file)?;
     std::fs::write(&dest, bytes).map_err(|e| ImportError::io("write", &dest, e))?;
     Ok(dest)
 }

@@ -10,7 +10,7 @@
 //! images; numbered images without a transcription become image-only documents. Each
 //! image's header is checked on import (never its pixels).
 
-use super::common::{SourceTree, copy_into};
+use super::common::{SourceTree, copy_file_into, copy_into};
 use super::import::{ImportError, Importer};
 use crate::facsimile::{self, pages};
 use crate::model::{ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, Project, RelPath};
@@ -114,7 +114,7 @@ fn copy_pages(
                 path: img.clone(),
                 message: e.reason(),
             })?;
-            let dest = copy_into(tree, img, staging)?;
+            let dest = copy_file_into(tree, img, staging)?;
             RelPath::from_native(staging, &dest).map_err(|e| ImportError::Invalid {
                 path: dest,
                 message: e.to_string(),
