@@ -192,9 +192,16 @@ impl Session {
         let sources = self.unsaved.sources.clone();
         match store::save_sources_with(fs, &self.project, &mut disk, true, &all, &sources) {
             Ok(report) => {
+                let moved = disk.project_file != self.disk.project_file;
                 self.disk = disk;
                 self.unsaved = Touched::default();
                 self.base = self.project.clone();
+                // The session now edits the new file: its lock moves there (the old one is
+                // dropped, which removes it).
+                if moved && self.lock.is_some() {
+                    self.lock = None;
+                    self.acquire_lock()?;
+                }
                 Ok(report)
             }
             Err(e) => {

@@ -474,13 +474,20 @@ fn exports_refuse_the_projects_own_folder_even_when_forced() {
             project_dir: Some(dir.clone()),
         };
         for exporter in export::all() {
-            let err = exporter
-                .export(&loaded.project, &dir.join("."), &options, &mut |_| {})
-                .unwrap_err();
-            assert!(matches!(err, ExportError::IntoProject { .. }), "{err:?}");
+            // The folder itself, a folder inside it that exists (where the sources are), and
+            // one inside it that does not exist yet.
+            let inside = dir.join("notes");
+            std::fs::create_dir_all(&inside).unwrap();
+            for out in [dir.join("."), inside.clone(), dir.join("new/deeper")] {
+                let err = exporter
+                    .export(&loaded.project, &out, &options, &mut |_| {})
+                    .unwrap_err();
+                assert!(matches!(err, ExportError::IntoProject { .. }), "{err:?}");
+            }
         }
     }
     assert_eq!(std::fs::read(&source).unwrap(), before);
+    assert!(!dir.join("new").exists());
     assert_checks(&loaded.disk.project_file);
 }
 

@@ -103,3 +103,17 @@ fn copy_never_replaces_files_already_there() {
     );
     assert!(!b.path().join("copy.marginalia.ron").exists());
 }
+
+#[test]
+fn save_as_moves_the_presence_lock_to_the_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = project(dir.path());
+    s.acquire_lock().unwrap();
+    let old_lock = dir.path().join("copy.marginalia.ron.lock");
+    assert!(old_lock.exists());
+    let new_file = dir.path().join("renamed.marginalia.ron");
+    s.save_as(new_file.clone()).unwrap();
+    assert!(!old_lock.exists(), "the old file is no longer open here");
+    assert!(dir.path().join("renamed.marginalia.ron.lock").exists());
+    assert!(!dir.path().join("copy.marginalia.ron.lock.bak").exists());
+}

@@ -28,7 +28,7 @@ pub enum ExportError {
         path.display()
     )]
     Exists { path: PathBuf },
-    #[error("refusing to export into the project's own folder, whose files it would replace: {}", path.display())]
+    #[error("refusing to export into the project's own folder or a folder inside it, whose files it would replace: {}", path.display())]
     IntoProject { path: PathBuf },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -130,8 +130,23 @@ impl Output {
     }
 }
 
+/// `path` with links resolved, for a path that may not exist yet: its nearest existing
+/// ancestor canonicalized, the rest appended. `None` when no ancestor resolves.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            return Some(rest.iter().rev().fold(c, |p, part| p.join(part)));
+        }
+        rest.push(cur.file_name()?.to_os_string());
+        cur = cur.parent()?;
+    }
+}
+
 /// Makes the export of `project` with `exporter` and writes it into `out_dir`. Refuses,
-/// before writing anything, an `out_dir` that is the project's own folder, and any file
+/// before writing anything, an `out_dir` that is the project's own folder or inside it, and any file
 /// that exists already (unless `options.overwrite`; something that is not a regular file
 /// is never replaced). Each file is written atomically.
 pub fn run<E: Exporter + ?Sized>(
@@ -141,9 +156,11 @@ pub fn run<E: Exporter + ?Sized>(
     options: &ExportOptions,
     progress: Progress<'_>,
 ) -> Result<ExportReport, ExportError> {
+    // The project's folder or any folder inside it holds sources and annotation files an
+    // export must never replace, even with `overwrite`.
     if let Some(project_dir) = &options.project_dir
-        && let (Ok(a), Ok(b)) = (out_dir.canonicalize(), project_dir.canonicalize())
-        && a == b
+        && let (Some(a), Ok(b)) = (resolved(out_dir), project_dir.canonicalize())
+        && a.starts_with(&b)
     {
         return Err(ExportError::IntoProject {
             path: out_dir.to_path_buf(),

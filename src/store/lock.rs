@@ -173,7 +173,10 @@ impl ProjectLock {
                 path: self.path.clone(),
                 message: e.to_string(),
             })?;
-        super::write_atomic(&self.path, format!("{text}\n").as_bytes())
+        super::write_atomic(&self.path, format!("{text}\n").as_bytes())?;
+        // A lock is no user's work: no backup of it is kept (write_atomic keeps one).
+        let _ = std::fs::remove_file(backup_of(&self.path));
+        Ok(())
     }
 }
 
@@ -188,6 +191,13 @@ impl Drop for ProjectLock {
             let _ = std::fs::remove_file(&self.path);
         }
     }
+}
+
+/// Where `write_atomic` keeps the previous version of `path`.
+fn backup_of(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".bak");
+    PathBuf::from(s)
 }
 
 /// Seconds since the Unix epoch.
@@ -280,8 +290,15 @@ mod tests {
         assert_eq!(on_disk.pid, std::process::id());
         // Our own lock does not count as someone else's.
         assert_eq!(presence(&file), Presence::Free);
+        let mut lock = lock;
+        lock.refresh().expect("refresh");
         drop(lock);
         assert!(!path.exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert!(left.is_empty(), "a lock leaves nothing behind: {left:?}");
     }
 
     #[test]
