@@ -285,7 +285,7 @@ fn window(
     _size: Option<[f32; 2]>,
 ) -> anyhow::Result<ExitCode> {
     anyhow::bail!(
-        "this marginalia was built without the window (cargo feature \"gui\"); use a subcommand: check, export or import (see --help)"
+        "this marginalia was built without the window (cargo feature \"gui\"); use a subcommand such as check, add, export, import, query, merge or reanchor (see --help)"
     )
 }
 

@@ -6,7 +6,7 @@
 //! status bar (bottom). Every user action is a [`Command`] (menu, shortcut, palette) or a
 //! [`Message`] carrying data (from a panel, dialog, drop or file picker); both are queued and
 //! handled in [`App::handle`], once per frame. One concern per file: [`state`], `layout`,
-//! `menus`, `dialogs`, `autosave`, `drop`, `pick`, `screenshot`, [`folder`], and the handlers
+//! `menus`, `dialogs`, `autosave`, `drop`, `pick`, `screenshot`, `start`, and the handlers
 //! in `handle` (see `docs/window.md`).
 
 mod autosave;

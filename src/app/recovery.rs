@@ -123,9 +123,13 @@ pub fn read(s: &Session) -> anyhow::Result<Option<Recovery>> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.into()),
+        Err(e) => {
+            return Err(e)
+                .with_context(|| format!("cannot read the recovery copy {}", path.display()));
+        }
     };
-    let r: Recovery = ron::from_str(&text)?;
+    let r: Recovery = ron::from_str(&text)
+        .with_context(|| format!("the recovery copy is damaged: {}", path.display()))?;
     if r.transaction(&s.project)?.is_empty() {
         remove_for(&s.disk.project_file);
         return Ok(None);
