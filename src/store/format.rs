@@ -271,6 +271,28 @@ mod tests {
 
     /// Regression: with RON's raw strings, a note holding `\r` or NUL went into the file as is
     /// (breaking "LF only" and making git see a binary file).
+    proptest::proptest! {
+        /// The contract `escape_for_file` keeps with the pinned `ron` (Cargo.toml pins the
+        /// exact version): for any strings and chars, the rewritten file parses back to the
+        /// same value and holds no raw control or invisible character. A `ron` release that
+        /// changes its output shape fails here before it can corrupt a file.
+        #[test]
+        fn any_string_or_char_round_trips_escaped(
+            texts in proptest::collection::vec(proptest::prelude::any::<String>(), 0..4),
+            chars in proptest::collection::vec(proptest::prelude::any::<char>(), 0..4),
+        ) {
+            let value = (texts.clone(), chars.clone(), std::collections::BTreeMap::from([(texts.concat(), chars.iter().collect::<String>())]));
+            let file = write(&value);
+            proptest::prop_assert!(
+                !file.chars().any(|c| !matches!(c, '\n' | '"' | '\\') && must_escape(c)),
+                "raw character left in {file:?}"
+            );
+            let back: (Vec<String>, Vec<char>, std::collections::BTreeMap<String, String>) =
+                ron::from_str(&file).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}: {file}")))?;
+            proptest::prop_assert_eq!(back, value);
+        }
+    }
+
     #[test]
     fn control_characters_are_escaped() {
         let note = "line\r\nnext\0end\u{1b}[31m\u{2028}\u{202e}\u{feff}\u{85}\t".to_owned();
