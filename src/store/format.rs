@@ -269,8 +269,6 @@ mod tests {
         ron::Options::default().from_str(s).unwrap()
     }
 
-    /// Regression: with RON's raw strings, a note holding `\r` or NUL went into the file as is
-    /// (breaking "LF only" and making git see a binary file).
     proptest::proptest! {
         /// The contract `escape_for_file` keeps with the pinned `ron` (Cargo.toml pins the
         /// exact version): for any strings and chars, the rewritten file parses back to the
@@ -293,6 +291,8 @@ mod tests {
         }
     }
 
+    /// Regression: with RON's raw strings, a note holding `\r` or NUL went into the file as is
+    /// (breaking "LF only" and making git see a binary file).
     #[test]
     fn control_characters_are_escaped() {
         let note = "line\r\nnext\0end\u{1b}[31m\u{2028}\u{202e}\u{feff}\u{85}\t".to_owned();
