@@ -115,8 +115,8 @@ impl App {
                     ));
                     ui.horizontal(|ui| {
                         if ui.button("Restore changes").clicked() {
-                            if let Some(p) = st.project() {
-                                match r.transaction(p) {
+                            if let Some(session) = st.session.as_ref() {
+                                match r.transaction(&session.project, session.dir()) {
                                     Ok(tx) => st.queue.push(Message::Apply(tx)),
                                     Err(e) => st.status = format!("cannot restore: {e}"),
                                 }

@@ -130,17 +130,42 @@ pub fn read(s: &Session) -> anyhow::Result<Option<Recovery>> {
     };
     let r: Recovery = ron::from_str(&text)
         .with_context(|| format!("the recovery copy is damaged: {}", path.display()))?;
-    if r.transaction(&s.project)?.is_empty() {
+    if r.transaction(&s.project, s.dir())?.is_empty() {
         remove_for(&s.disk.project_file);
         return Ok(None);
     }
     Ok(Some(r))
 }
 
+/// A document that was added after the last save, rebuilt from the recovery copy: its text
+/// from its source file (if it has one), its metadata and annotations from the copy.
+fn added_document(rd: &RecoveredDoc, dir: &Path) -> anyhow::Result<crate::model::Document> {
+    let text = match &rd.meta.source {
+        Some(src) => {
+            let path = src.path.to_native(dir);
+            crate::store::document_from_source(dir, &path)
+                .with_context(|| {
+                    format!(
+                        "cannot restore document \"{}\": its source cannot be read",
+                        rd.meta.title
+                    )
+                })?
+                .text
+        }
+        None => None,
+    };
+    Ok(crate::model::Document {
+        meta: rd.meta.clone(),
+        text,
+        annotations: rd.annotations.iter().map(|a| (a.id, a.clone())).collect(),
+    })
+}
+
 impl Recovery {
-    /// The transaction that brings `project` to the recovered state. Documents no longer in
-    /// the project are skipped.
-    pub fn transaction(&self, project: &Project) -> anyhow::Result<Transaction> {
+    /// The transaction that brings `project` (whose folder is `dir`) to the recovered state.
+    /// A document added after the last save comes back with its text read from its source
+    /// in `dir`; one whose source cannot be read is an error naming it, and the copy stays.
+    pub fn transaction(&self, project: &Project, dir: &Path) -> anyhow::Result<Transaction> {
         let mut tx = Transaction::new("Restore unsaved work");
         if self.info != project.info {
             tx.push(Edit::Info {
@@ -170,6 +195,10 @@ impl Recovery {
         for rd in &self.docs {
             let id: DocId = rd.meta.id;
             let Some(d) = project.documents.get(&id) else {
+                tx.push(Edit::Document {
+                    before: None,
+                    after: Some(Box::new(added_document(rd, dir)?)),
+                });
                 continue;
             };
             if d.meta != rd.meta {
@@ -237,5 +266,49 @@ mod leftover_tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+}
+
+#[cfg(test)]
+mod added_document_tests {
+    use super::*;
+    use crate::model::{Annotation, Body, Mention, Slug, TextAnchor};
+
+    #[test]
+    fn a_document_added_after_the_last_save_is_restored_with_its_annotations() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("late.txt");
+        std::fs::write(&src, "Kim Il Sung\n").unwrap();
+        let doc = crate::store::document_from_source(tmp.path(), &src).unwrap();
+        let text = doc.text.clone().unwrap();
+        let ann = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: TextAnchor::new(&text, &[crate::model::Span::new(0, 3)]).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        let project = Project::new("p");
+        let r = Recovery {
+            info: project.info.clone(),
+            schema: project.schema.clone(),
+            registry: Vec::new(),
+            docs: vec![RecoveredDoc {
+                meta: doc.meta.clone(),
+                annotations: vec![ann.clone()],
+            }],
+        };
+        let tx = r.transaction(&project, tmp.path()).unwrap();
+        assert!(!tx.is_empty(), "the added document must not be skipped");
+        let mut restored = project.clone();
+        crate::model::History::default()
+            .commit(&mut restored, tx)
+            .unwrap();
+        let back = restored.documents.get(&doc.id()).unwrap();
+        assert_eq!(back.text, doc.text);
+        assert_eq!(back.annotations.get(&ann.id), Some(&ann));
+        // Its source gone: an error naming it, not a silent skip.
+        std::fs::remove_file(&src).unwrap();
+        let err = r.transaction(&project, tmp.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("late"), "{err:#}");
     }
 }
