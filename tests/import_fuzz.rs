@@ -789,8 +789,11 @@ fn fuzz(target: &Target, long: bool, cases: usize, budget: Duration, seed: u64) 
         stats.inputs += 1;
         let (seed_dir, files) = &seeds[seed_pick % seeds.len()];
         let sandbox = tempfile::tempdir().unwrap();
-        let input = sandbox.path().join("in");
-        let out = sandbox.path().join("out");
+        // Two levels down, so that the `../` and `../../` escapes the mutations write land
+        // inside the snapshotted sandbox; deeper ones aim at /tmp/outside, checked below.
+        let nest = sandbox.path().join("up2").join("up1");
+        let input = nest.join("in");
+        let out = nest.join("out");
         copy_dir(seed_dir, &input);
         let rel = &files[file_pick % files.len()];
         let file = input.join(rel);
@@ -809,6 +812,8 @@ fn fuzz(target: &Target, long: bool, cases: usize, budget: Duration, seed: u64) 
             rel.display()
         );
         let before = snapshot(sandbox.path());
+        let escape = Path::new("/tmp/outside");
+        let escape_before = escape.exists();
         let outcome = match import_within(target.importer, &input, &out) {
             None => {
                 stats.hangs += 1;
@@ -832,6 +837,13 @@ fn fuzz(target: &Target, long: bool, cases: usize, budget: Duration, seed: u64) 
         };
         let mut after = snapshot(sandbox.path());
         after.retain(|p, _| !p.starts_with(&out));
+        if escape.exists() != escape_before {
+            stats.outside_writes += 1;
+            stats.failures.push(format!(
+                "wrote {} outside the sandbox: {what}",
+                escape.display()
+            ));
+        }
         if after != before {
             stats.outside_writes += 1;
             let changed: Vec<_> = after
