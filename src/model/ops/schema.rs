@@ -344,10 +344,11 @@ pub fn edit_role(
     let ty = s
         .event(event_type)
         .ok_or_else(|| OpError::unknown_type(event_type))?;
-    ty.role(role).ok_or_else(|| OpError::UnknownRole {
+    let old = ty.role(role).ok_or_else(|| OpError::UnknownRole {
         ty: ty.label.clone(),
         role: role.clone(),
     })?;
+    let loosened = relaxes(&old.fillers, old.min, old.max, def);
     let label = check_role_def(s, ty, def, Some(role))?;
     let mut after = s.clone();
     if let Some(slot) = event_type_mut(&mut after, event_type)?
@@ -361,8 +362,26 @@ pub fn edit_role(
         slot.max = def.max;
     }
     let tx = schema_tx(project, format!("Edit role {label} of {}", ty.label), after);
-    check_still_valid(project, &tx)?;
+    // A role that allows at least what it allowed before cannot make an event invalid, so
+    // only a tightening needs the check against every event of the type.
+    if !loosened {
+        check_still_valid(project, &tx)?;
+    }
     Ok(tx)
+}
+
+/// Whether `def` allows every filling that a role with `fillers`, `min` and `max` allowed:
+/// any type (no fillers) or a superset of the types, a minimum no higher and a maximum no
+/// lower (`None`: unbounded).
+fn relaxes(fillers: &[Slug], min: u32, max: Option<u32>, def: &RoleDef) -> bool {
+    let types = def.fillers.is_empty()
+        || (!fillers.is_empty() && fillers.iter().all(|f| def.fillers.contains(f)));
+    let most = match (def.max, max) {
+        (None, _) => true,
+        (Some(new), Some(old)) => new >= old,
+        (Some(_), None) => false,
+    };
+    types && def.min <= min && most
 }
 
 /// Events of `event_type` that fill `role`.
@@ -967,6 +986,70 @@ mod tests {
         let tx = edit_role(&p, &"meeting".into(), &"participant".into(), &renamed).unwrap();
         commit_and_check_undo(&mut p, tx);
         assert_eq!(errors(&p), Vec::<String>::new());
+        // Loosened to any type (not checked against the events), then narrowed again:
+        // the narrowing is still checked, so it is refused.
+        let any = RoleDef {
+            fillers: Vec::new(),
+            ..renamed.clone()
+        };
+        let tx = edit_role(&p, &"meeting".into(), &"participant".into(), &any).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        let err = edit_role(
+            &p,
+            &"meeting".into(),
+            &"participant".into(),
+            &narrow_again(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, OpError::WouldInvalidate { .. }), "{err}");
+        assert_eq!(errors(&p), Vec::<String>::new());
+    }
+
+    fn narrow_again() -> RoleDef {
+        RoleDef {
+            label: "Attendee".into(),
+            fillers: vec!["organization".into()],
+            min: 0,
+            max: None,
+        }
+    }
+
+    #[test]
+    fn loosening_is_told_from_tightening() {
+        let role = |fillers: &[&str], min, max| RoleDef {
+            label: "R".into(),
+            fillers: fillers.iter().map(|f| Slug::new(*f)).collect(),
+            min,
+            max,
+        };
+        let p = [Slug::new("person")];
+        assert!(relaxes(
+            &p,
+            1,
+            Some(2),
+            &role(&["person", "organization"], 0, None)
+        ));
+        assert!(relaxes(&p, 1, Some(2), &role(&[], 1, Some(2))));
+        assert!(
+            !relaxes(&[], 0, None, &role(&["person"], 0, None)),
+            "any → one type"
+        );
+        assert!(
+            !relaxes(&p, 0, None, &role(&["person"], 1, None)),
+            "higher minimum"
+        );
+        assert!(
+            !relaxes(&p, 0, None, &role(&["person"], 0, Some(9))),
+            "a maximum where none was"
+        );
+        assert!(
+            !relaxes(&p, 0, Some(3), &role(&["person"], 0, Some(2))),
+            "lower maximum"
+        );
+        assert!(
+            !relaxes(&p, 0, None, &role(&["organization"], 0, None)),
+            "other types"
+        );
     }
 
     #[test]
