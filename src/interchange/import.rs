@@ -171,7 +171,7 @@ pub fn sweep_stale_staging(parent: &Path) -> Vec<PathBuf> {
         };
         if name.is_empty()
             || staging_name(name, pid) != file_name
-            || !store::journal::process_is_dead(pid)
+            || store::fs::process_running(pid) != Some(false)
             || !entry.file_type().is_ok_and(|t| t.is_dir())
         {
             continue;

@@ -94,6 +94,19 @@ impl Fs for RealFs {
     }
 }
 
+/// Whether process `pid` runs on this machine, from `/proc`; `None` where that cannot be
+/// told. This process always runs. Callers choose what an unknown means: removing a
+/// leftover needs `Some(false)`, honouring a lock treats `None` as running.
+pub fn process_running(pid: u32) -> Option<bool> {
+    if pid == std::process::id() {
+        return Some(true);
+    }
+    let proc = Path::new("/proc");
+    proc.join("self")
+        .exists()
+        .then(|| proc.join(pid.to_string()).exists())
+}
+
 /// Opens `path` for reading only if it is a regular file (after following links): a FIFO,
 /// device or folder is an `InvalidInput` error, never a read that blocks. Checked before
 /// opening, opened without blocking, and checked again on the opened handle.

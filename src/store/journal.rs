@@ -383,16 +383,6 @@ fn remove_if_file(fs: &dyn Fs, p: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Whether process `pid` is certainly not running on this machine. `false` when that
-/// cannot be known (no `/proc`), so nothing is removed on a guess.
-pub fn process_is_dead(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return false;
-    }
-    let proc = Path::new("/proc");
-    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
-}
-
 /// Removes the temporary files a save of `targets` left behind in a crash: only
 /// `.NAME.tmp-PID` beside a file of this project, and only when process PID is no longer
 /// running. Returns the files removed. Run after [`recover`], so no journal needs them.
@@ -415,7 +405,7 @@ pub fn sweep_stale_temps(fs: &dyn Fs, targets: &[PathBuf]) -> Vec<PathBuf> {
             let Ok(pid) = pid.parse::<u32>() else {
                 continue;
             };
-            if !names.contains(target) || !process_is_dead(pid) {
+            if !names.contains(target) || super::fs::process_running(pid) != Some(false) {
                 continue;
             }
             let path = entry.path();

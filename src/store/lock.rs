@@ -55,7 +55,9 @@ impl LockInfo {
     /// Whether the holder may still have the project open at `now`.
     pub fn is_live(&self, now: u64) -> bool {
         if self.host == host_name() {
-            pid_alive(self.pid)
+            // Where that cannot be told, assume running: a live colleague is never
+            // taken for stale.
+            super::fs::process_running(self.pid).unwrap_or(true)
         } else {
             now.saturating_sub(self.refreshed.max(self.since)) < STALE_AFTER_SECS
         }
@@ -250,16 +252,6 @@ fn host_name() -> String {
                 .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
         })
         .unwrap_or_else(|| "unknown machine".into())
-}
-
-/// Whether a process of this machine is running; where that cannot be told (no `/proc`),
-/// it is assumed to be, so a live colleague is never taken for stale.
-fn pid_alive(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return true;
-    }
-    proc.join(pid.to_string()).exists()
 }
 
 #[cfg(test)]
