@@ -200,16 +200,7 @@ impl Edit {
         let mut touched = Touched::default();
         match self {
             Self::Annotation { doc, before, after } => {
-                let id = before
-                    .as_ref()
-                    .or(after.as_ref())
-                    .map(|a| a.id)
-                    .ok_or(EditError::Empty)?;
-                if let (Some(b), Some(a)) = (before, after)
-                    && b.id != a.id
-                {
-                    return Err(EditError::AnnotationMismatch(a.id));
-                }
+                let id = annotation_edit_id(before, after)?;
                 let d = project
                     .documents
                     .get_mut(doc)
@@ -224,16 +215,7 @@ impl Edit {
                 touched.docs.insert(*doc);
             }
             Self::Entry { before, after } => {
-                let id = before
-                    .as_ref()
-                    .or(after.as_ref())
-                    .map(|e| e.id)
-                    .ok_or(EditError::Empty)?;
-                if let (Some(b), Some(a)) = (before, after)
-                    && b.id != a.id
-                {
-                    return Err(EditError::EntryMismatch(a.id));
-                }
+                let id = entry_edit_id(before, after)?;
                 if project.registry.get(&id) != before.as_deref() {
                     return Err(EditError::EntryMismatch(id));
                 }
@@ -420,6 +402,41 @@ impl History {
         self.undo.clear();
         self.redo.clear();
     }
+}
+
+/// The annotation an annotation edit is about: `before` and `after` name the same one, and
+/// at least one is there.
+pub(crate) fn annotation_edit_id(
+    before: &Option<Box<Annotation>>,
+    after: &Option<Box<Annotation>>,
+) -> Result<AnnId, EditError> {
+    if let (Some(b), Some(a)) = (before, after)
+        && b.id != a.id
+    {
+        return Err(EditError::AnnotationMismatch(a.id));
+    }
+    before
+        .as_ref()
+        .or(after.as_ref())
+        .map(|a| a.id)
+        .ok_or(EditError::Empty)
+}
+
+/// The registry entry an entry edit is about, checked as [`annotation_edit_id`] checks.
+pub(crate) fn entry_edit_id(
+    before: &Option<Box<Entry>>,
+    after: &Option<Box<Entry>>,
+) -> Result<EntryId, EditError> {
+    if let (Some(b), Some(a)) = (before, after)
+        && b.id != a.id
+    {
+        return Err(EditError::EntryMismatch(a.id));
+    }
+    before
+        .as_ref()
+        .or(after.as_ref())
+        .map(|e| e.id)
+        .ok_or(EditError::Empty)
 }
 
 #[cfg(test)]

@@ -485,16 +485,7 @@ impl<'a> Trial<'a> {
         for edit in &tx.edits {
             match edit {
                 Edit::Annotation { doc, before, after } => {
-                    let id = before
-                        .as_ref()
-                        .or(after.as_ref())
-                        .map(|a| a.id)
-                        .ok_or(EditError::Empty)?;
-                    if let (Some(b), Some(a)) = (before, after)
-                        && b.id != a.id
-                    {
-                        return Err(EditError::AnnotationMismatch(a.id));
-                    }
+                    let id = crate::model::edit::annotation_edit_id(before, after)?;
                     if !base.documents.contains_key(doc) {
                         return Err(EditError::NoDocument(*doc));
                     }
@@ -504,16 +495,7 @@ impl<'a> Trial<'a> {
                     t.anns.insert((*doc, id), after.as_deref());
                 }
                 Edit::Entry { before, after } => {
-                    let id = before
-                        .as_ref()
-                        .or(after.as_ref())
-                        .map(|e| e.id)
-                        .ok_or(EditError::Empty)?;
-                    if let (Some(b), Some(a)) = (before, after)
-                        && b.id != a.id
-                    {
-                        return Err(EditError::EntryMismatch(a.id));
-                    }
+                    let id = crate::model::edit::entry_edit_id(before, after)?;
                     if t.entry(id) != before.as_deref() {
                         return Err(EditError::EntryMismatch(id));
                     }
