@@ -12,28 +12,14 @@ use marginalia::model::*;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+#[path = "support/mod.rs"]
+mod support;
+use support::Rng;
+
 const DOCS: usize = 2_000;
 const ANNS_PER_DOC: usize = 100;
 const RUNS: usize = 7;
 const FRAME: Duration = Duration::from_millis(16);
-
-/// A small deterministic generator (xorshift64*), so every run measures the same project.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 const WORDS: &[&str] = &[
     "the",

@@ -15,22 +15,12 @@ use marginalia::model::reanchor::{Options, Tally, reanchor_anchors};
 use marginalia::model::{SourceText, Span};
 use std::time::{Duration, Instant};
 
+#[path = "support/mod.rs"]
+mod support;
+use support::Rng;
+
 const TEXT_BYTES: usize = 4_000_000;
 const ANNOTATIONS: usize = 50_000;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn build_text(rng: &mut Rng) -> String {
     let fixture = concat!(
