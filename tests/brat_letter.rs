@@ -202,3 +202,77 @@ fn omission_report_groups_repeated_items() {
         .collect();
     assert_eq!(group_omissions(few.clone()), few);
 }
+
+/// A configuration with macros, a type hierarchy, normalization ids on types,
+/// `<ENTITY-NESTING>`, comments and drawing settings Marginalia has no place for.
+const RICH_CONF: &str = "# Epigenetics, after the brat EPI task configuration\n\
+[entities]\n\nProtein\nEntity|GO:0005575\n\n\
+[relations]\n\n<ENTITY-NESTING>\tArg1:<ENTITY>, Arg2:<ENTITY>\n\
+Equiv\tArg1:Protein, Arg2:Protein, <REL-TYPE>:symmetric-transitive\n\n\
+[events]\n\n<PROT>=Protein|Entity\n!Modification\n\
+\tAcetylation|GO:0006473\tTheme:<PROT>, Site?:Entity\n\
+\tBinding\tTheme+:<PROT>, Site*:Entity\n\
+Regulation\tTheme:<EVENT>|Protein\n\n\
+[attributes]\n\nNegation\tArg:<EVENT>\n";
+
+const RICH_VISUAL: &str = "[labels]\n\nProtein | Protein | Pro\n\n[drawing]\n\n\
+SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken\n\
+Protein\tbgColor:#7fa2ff\n";
+
+#[test]
+fn annotation_conf_with_macros_nesting_and_normalization_ids_round_trips_byte_for_byte() {
+    let ann = format!(
+        "{}\n{}\nE1\tBinding:T2 Theme:T1\n",
+        t_line("T1", "Protein", "TRAF2", 0),
+        t_line("T2", "Binding", "binds", 0)
+    );
+    let src = tempfile::tempdir().unwrap();
+    for (name, content) in [
+        ("a.txt", TEXT),
+        ("a.ann", ann.as_str()),
+        ("annotation.conf", RICH_CONF),
+        ("visual.conf", RICH_VISUAL),
+    ] {
+        std::fs::write(src.path().join(name), content).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = import::run(
+        import::by_id("brat").unwrap().as_ref(),
+        src.path(),
+        &tmp.path().join("project"),
+    )
+    .unwrap();
+    let loaded = marginalia::store::load(&file).unwrap();
+    let export = |project: &Project, name: &str| {
+        let out = tmp.path().join(name);
+        brat::BratExporter
+            .export(project, &out, &ExportOptions::default(), &mut |_| {})
+            .unwrap();
+        (
+            std::fs::read_to_string(out.join("annotation.conf")).unwrap(),
+            std::fs::read_to_string(out.join("visual.conf")).unwrap(),
+        )
+    };
+    let (conf, visual) = export(&loaded.project, "unchanged");
+    assert_eq!(conf, RICH_CONF);
+    assert_eq!(visual, RICH_VISUAL);
+
+    // Once the tagset changes, the kept file no longer describes it: generated instead,
+    // with the new type declared.
+    let mut changed = loaded.project.clone();
+    changed
+        .schema
+        .entity_types
+        .push(marginalia::model::schema::EntityType {
+            id: Slug::new("site"),
+            label: "Site".into(),
+            color: "#aabbcc".into(),
+            hotkey: None,
+            dated: false,
+            description: String::new(),
+        });
+    let (conf, _) = export(&changed, "changed");
+    assert_ne!(conf, RICH_CONF);
+    assert!(conf.lines().any(|l| l == "Site"), "{conf}");
+    assert!(conf.lines().any(|l| l.starts_with("Acetylation")), "{conf}");
+}

@@ -345,6 +345,17 @@ fn merge_schema(ctx: &mut Ctx<'_>, base: &Schema, ours: &Schema, theirs: &Schema
             |t| Record::Attribute(t.clone()),
             [&base.attributes, &ours.attributes, &theirs.attributes],
         ),
+        // Kept files: ours, then any only theirs has. Each names the tagset it describes,
+        // so one that no longer matches the merged types is never written back.
+        origins: {
+            let mut o = ours.origins.clone();
+            for t in &theirs.origins {
+                if !o.contains(t) {
+                    o.push(t.clone());
+                }
+            }
+            o
+        },
     }
 }
 

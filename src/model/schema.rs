@@ -22,6 +22,24 @@ pub struct Schema {
     pub relation_types: Vec<RelationType>,
     #[serde(default)]
     pub attributes: Vec<AttributeDef>,
+    /// Configuration files this schema was imported from, kept as the user wrote them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<SchemaOrigin>,
+}
+
+/// A configuration file a schema was imported from (brat's `annotation.conf`), kept
+/// verbatim so an export to the same format writes back what the user wrote — macros,
+/// comments, type hierarchy, settings Marginalia has no place for. It describes the schema
+/// only while [`Schema::fingerprint`] still equals `fingerprint` (the schema as that file
+/// alone declared it); after any change to the types, exporters generate the file instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaOrigin {
+    /// The interchange format id (`brat`).
+    pub format: String,
+    /// The file name in that format (`annotation.conf`).
+    pub file: String,
+    pub text: String,
+    pub fingerprint: String,
 }
 
 /// A kind of named thing that mentions and registry entries have: Person, Place …
@@ -118,6 +136,30 @@ pub enum TypeKind {
 }
 
 impl Schema {
+    /// A hash of the types, roles and attributes (not of `origins`): equal fingerprints,
+    /// equal tagsets.
+    pub fn fingerprint(&self) -> String {
+        let types = (
+            &self.entity_types,
+            &self.event_types,
+            &self.relation_types,
+            &self.attributes,
+        );
+        // Plain structs and vectors always serialize; an error would only give an empty
+        // (never matching) hash input.
+        let text = ron::to_string(&types).unwrap_or_default();
+        blake3::hash(text.as_bytes()).to_hex()[..32].to_owned()
+    }
+
+    /// The kept text of `format`'s `file`, if it still describes this schema.
+    pub fn origin(&self, format: &str, file: &str) -> Option<&str> {
+        let fingerprint = self.fingerprint();
+        self.origins
+            .iter()
+            .find(|o| o.format == format && o.file == file && o.fingerprint == fingerprint)
+            .map(|o| o.text.as_str())
+    }
+
     /// The default schema for diplomatic and archival history.
     pub fn default_diplomatic() -> Self {
         // The asset is compiled in and checked by a unit test, so this cannot fail at run time.

@@ -27,7 +27,9 @@
 use super::{ANNOTATOR_NOTES, MARGINALIA_RID, note_slug, slug_for};
 use crate::interchange::common::{SourceTree, copy_into, read_regular_text};
 use crate::interchange::import::{ImportError, Importer};
-use crate::model::schema::{AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot};
+use crate::model::schema::{
+    AttrKind, AttributeDef, EntityType, EventType, RelationType, RoleSlot, SchemaOrigin,
+};
 use crate::model::{
     Alias, AliasKind, AnnId, Annotation, AttrValue, Authority, AuthorityId, Body, EntryId, Event,
     Mention, Project, Relation, Schema, Slug, SourceText, Span, Target, TextAnchor,
@@ -71,6 +73,21 @@ impl Importer for BratImporter {
                 parse_visual_conf(&visual, &mut b)?;
             }
         }
+        // A single configuration (with its visual.conf) is kept verbatim for export; its
+        // fingerprint is of the schema it alone declares, so types the .ann files add
+        // (or any later change) make export generate the files instead.
+        let kept = match confs.iter().collect::<Vec<_>>().as_slice() {
+            [conf] => {
+                let fingerprint = b.clone().finish().fingerprint();
+                let mut kept = vec![origin("annotation.conf", conf, &fingerprint)?];
+                if let Some(visual) = tree.nearest(conf.parent().unwrap_or(source), "visual.conf")
+                {
+                    kept.push(origin("visual.conf", &visual, &fingerprint)?);
+                }
+                kept
+            }
+            _ => Vec::new(),
+        };
         let mut parsed = Vec::new();
         for (txt, ann) in docs {
             let lines = match &ann {
@@ -82,6 +99,7 @@ impl Importer for BratImporter {
         }
         let mut project = Project::new("");
         project.schema = b.finish();
+        project.schema.origins = kept;
         let mut entries: HashMap<(String, String), EntryId> = HashMap::new();
         for (txt, ann, lines) in parsed {
             let dest = copy_into(&tree, &txt, staging)?;
@@ -97,6 +115,16 @@ impl Importer for BratImporter {
         }
         Ok(project)
     }
+}
+
+/// `path`'s text kept as the brat file `file` of a schema with `fingerprint`.
+fn origin(file: &str, path: &Path, fingerprint: &str) -> Result<SchemaOrigin, ImportError> {
+    Ok(SchemaOrigin {
+        format: "brat".into(),
+        file: file.into(),
+        text: read_text(path)?,
+        fingerprint: fingerprint.into(),
+    })
 }
 
 /// The `.txt` files of `tree` (sorted) with their `.ann`, if the tree has one.
@@ -135,6 +163,7 @@ fn find_documents(tree: &SourceTree) -> Result<Vec<(PathBuf, Option<PathBuf>)>, 
 // Configuration
 
 /// A role as declared or found.
+#[derive(Clone)]
 struct RoleB {
     name: String,
     min: u32,
@@ -142,11 +171,13 @@ struct RoleB {
     types: Vec<String>,
 }
 
+#[derive(Clone)]
 struct EventB {
     name: String,
     roles: Vec<RoleB>,
 }
 
+#[derive(Clone)]
 struct RelationB {
     name: String,
     from: Vec<String>,
@@ -154,6 +185,7 @@ struct RelationB {
     symmetric: bool,
 }
 
+#[derive(Clone)]
 struct AttrB {
     name: String,
     targets: Vec<String>,
@@ -163,7 +195,7 @@ struct AttrB {
 }
 
 /// The schema being assembled, by brat names.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Builder {
     entities: Vec<String>,
     events: Vec<EventB>,
@@ -486,6 +518,7 @@ impl Builder {
                     applies_to: expand(&a.targets, true),
                 })
                 .collect(),
+            origins: Vec::new(),
         }
     }
 }

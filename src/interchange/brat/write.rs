@@ -53,8 +53,8 @@ impl Exporter for BratExporter {
         let out_dir = &output.dir().to_path_buf();
         check_names(project, out_dir)?;
         let mut files = vec![
-            output.add("annotation.conf", annotation_conf(project).into_bytes())?,
-            output.add("visual.conf", visual_conf(project).into_bytes())?,
+            output.add("annotation.conf", kept_or(project, "annotation.conf", annotation_conf))?,
+            output.add("visual.conf", kept_or(project, "visual.conf", visual_conf))?,
         ];
         let mut omitted = Vec::new();
         let unlinked = project.registry.len() - linked_entries(project);
@@ -159,6 +159,15 @@ fn type_list(types: &[Slug]) -> String {
         "<ANY>".to_owned()
     } else {
         types.iter().map(brat_name).collect::<Vec<_>>().join("|")
+    }
+}
+
+/// The configuration file `file` as the user wrote it, where the project was imported
+/// from brat and its schema has not changed since; else `generate`d from the schema.
+fn kept_or(project: &Project, file: &str, generate: fn(&Project) -> String) -> Vec<u8> {
+    match project.schema.origin("brat", file) {
+        Some(text) => text.as_bytes().to_vec(),
+        None => generate(project).into_bytes(),
     }
 }
 
