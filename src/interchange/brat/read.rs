@@ -80,8 +80,7 @@ impl Importer for BratImporter {
             [conf] => {
                 let fingerprint = b.clone().finish().fingerprint();
                 let mut kept = vec![origin("annotation.conf", conf, &fingerprint)?];
-                if let Some(visual) = tree.nearest(conf.parent().unwrap_or(source), "visual.conf")
-                {
+                if let Some(visual) = tree.nearest(conf.parent().unwrap_or(source), "visual.conf") {
                     kept.push(origin("visual.conf", &visual, &fingerprint)?);
                 }
                 kept

@@ -53,7 +53,10 @@ impl Exporter for BratExporter {
         let out_dir = &output.dir().to_path_buf();
         check_names(project, out_dir)?;
         let mut files = vec![
-            output.add("annotation.conf", kept_or(project, "annotation.conf", annotation_conf))?,
+            output.add(
+                "annotation.conf",
+                kept_or(project, "annotation.conf", annotation_conf),
+            )?,
             output.add("visual.conf", kept_or(project, "visual.conf", visual_conf))?,
         ];
         let mut omitted = Vec::new();

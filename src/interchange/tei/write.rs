@@ -32,7 +32,9 @@ use crate::model::{
 };
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
 
 /// The TEI exporter.
 pub struct TeiExporter;
@@ -53,40 +55,25 @@ impl Exporter for TeiExporter {
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
         let out_dir = &output.dir().to_path_buf();
+        // Names are given in document order (they depend on each other), the XML is made
+        // per document in parallel.
+        let mut used = HashSet::new();
+        let jobs: Vec<(String, &Document)> = project
+            .documents
+            .values()
+            .map(|doc| (unique_name(&doc_file_stem(doc), "xml", &mut used), doc))
+            .collect();
+        let made: Vec<Result<DocFile, ExportError>> = jobs
+            .into_par_iter()
+            .map(|(name, doc)| document_file(project, doc, name, out_dir))
+            .collect();
         let mut written = Vec::new();
         let mut omitted = Vec::new();
-        let mut used = HashSet::new();
-        let n = project.documents.len().max(1);
-        for (i, doc) in project.documents.values().enumerate() {
-            let name = unique_name(&doc_file_stem(doc), "xml", &mut used);
-            let format_error = |message: String| ExportError::Format {
-                path: out_dir.join(&name),
-                message: format!("document \"{}\": {message}", doc.meta.title),
-            };
-            check_anchors(doc).map_err(format_error)?;
-            let xml = document_xml(project, doc)
-                .map_err(|e| format_error(format!("cannot write XML: {e}")))?;
-            if let Some((line, c)) = first_non_xml_char(&xml) {
-                return Err(format_error(format!(
-                    "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
-                    c as u32
-                )));
-            }
+        let n = made.len().max(1);
+        for (i, d) in made.into_iter().enumerate() {
+            let (name, xml, left_out) = d?;
             written.push(output.add(&name, xml)?);
-            for a in doc.annotations.values() {
-                if let Some(m) = a.as_mention()
-                    && m.date.is_some()
-                    && element_for_type(project, &m.type_id).0 != "date"
-                {
-                    omitted.push(crate::interchange::export::omission(
-                        "TEI",
-                        "a normalized date on a mention of a type that is not dated",
-                        project,
-                        doc,
-                        a,
-                    ));
-                }
-            }
+            omitted.extend(left_out);
             progress((i + 1) as f32 / n as f32);
         }
         progress(1.0);
@@ -95,6 +82,47 @@ impl Exporter for TeiExporter {
             omitted,
         })
     }
+}
+
+/// A document's file name, its XML, and what it could not hold.
+type DocFile = (String, Vec<u8>, Vec<String>);
+
+/// One document's TEI file named `name`, with what it could not hold.
+fn document_file(
+    project: &Project,
+    doc: &Document,
+    name: String,
+    out_dir: &Path,
+) -> Result<DocFile, ExportError> {
+    let format_error = |message: String| ExportError::Format {
+        path: out_dir.join(&name),
+        message: format!("document \"{}\": {message}", doc.meta.title),
+    };
+    check_anchors(doc).map_err(format_error)?;
+    let xml =
+        document_xml(project, doc).map_err(|e| format_error(format!("cannot write XML: {e}")))?;
+    if let Some((line, c)) = first_non_xml_char(&xml) {
+        return Err(format_error(format!(
+            "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
+            c as u32
+        )));
+    }
+    let mut omitted = Vec::new();
+    for a in doc.annotations.values() {
+        if let Some(m) = a.as_mention()
+            && m.date.is_some()
+            && element_for_type(project, &m.type_id).0 != "date"
+        {
+            omitted.push(crate::interchange::export::omission(
+                "TEI",
+                "a normalized date on a mention of a type that is not dated",
+                project,
+                doc,
+                a,
+            ));
+        }
+    }
+    Ok((name, xml, omitted))
 }
 
 /// The first character XML 1.0 forbids, with its 1-based line, if any.
