@@ -1303,4 +1303,114 @@ mod tests {
         let r = merge_projects(&first, &first, &first, &Labels::default());
         assert_eq!(r.project.conflicts.len(), 1);
     }
+
+    /// Ours and theirs change the note of the same mention: one conflict.
+    fn conflicted() -> (Project, DocId, AnnId) {
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        ann_mut(&mut o, d, m).note = "ours".into();
+        ann_mut(&mut t, d, m).note = "theirs".into();
+        let merged = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(merged.project.conflicts.len(), 1);
+        (merged.project, d, m)
+    }
+
+    #[test]
+    fn transaction_between_turns_one_project_into_the_other_and_back() {
+        let (a, d, m, n) = base();
+        let mut b = a.clone();
+        ann_mut(&mut b, d, m).note = "changed".into();
+        b.documents.get_mut(&d).unwrap().annotations.remove(&n);
+        add(&mut b, d, mention("place", 18, 25));
+        b.info.description = "new".into();
+        b.conflicts = conflicted().0.conflicts;
+        let tx = transaction_between(&a, &b, "t");
+        let mut p = a.clone();
+        tx.apply(&mut p).unwrap();
+        assert_eq!(p, b);
+        tx.invert().apply(&mut p).unwrap();
+        assert_eq!(p, a);
+        assert!(transaction_between(&a, &a, "t").is_empty());
+    }
+
+    #[test]
+    fn resolving_takes_mine_theirs_or_both_and_removes_the_conflict() {
+        let (p, d, m) = conflicted();
+        for (choice, notes) in [
+            (Choice::Mine, vec!["ours"]),
+            (Choice::Theirs, vec!["theirs"]),
+            (Choice::Both, vec!["ours", "theirs"]),
+        ] {
+            let mut q = p.clone();
+            resolve(&p, &[0], choice).unwrap().apply(&mut q).unwrap();
+            assert!(q.conflicts.is_empty(), "{choice:?}");
+            let mut got: Vec<&str> = q.documents[&d]
+                .annotations
+                .values()
+                .map(|a| a.note.as_str())
+                .filter(|n| !n.is_empty())
+                .collect();
+            got.sort();
+            assert_eq!(got, notes, "{choice:?}");
+            if choice == Choice::Both {
+                assert_eq!(q.documents[&d].annotations[&m].note, "ours");
+            }
+        }
+        assert_eq!(
+            resolve(&p, &[3], Choice::Mine),
+            Err(ResolveError::NoConflict(3))
+        );
+    }
+
+    #[test]
+    fn a_resolution_that_would_leave_a_reference_dangling_is_refused() {
+        // Theirs deletes a mention; ours adds an event that points at it: the base version
+        // is restored with a DeletedButReferenced conflict. Choosing theirs (deleted) would
+        // leave the event's filler dangling.
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        let mut roles = BTreeMap::new();
+        roles.insert(Slug::new("who"), vec![Target::Annotation(m)]);
+        add(
+            &mut o,
+            d,
+            Annotation::new(Body::Event(Event {
+                type_id: Slug::new("meeting"),
+                trigger: None,
+                roles,
+                date: None,
+            })),
+        );
+        t.documents.get_mut(&d).unwrap().annotations.remove(&m);
+        let merged = merge_projects(&b, &o, &t, &Labels::default());
+        let i = merged
+            .project
+            .conflicts
+            .iter()
+            .position(|c| c.kind == ConflictKind::DeletedButReferenced)
+            .unwrap();
+        let err = resolve(&merged.project, &[i], Choice::Theirs).unwrap_err();
+        assert!(matches!(err, ResolveError::StillReferenced { .. }), "{err}");
+        assert!(resolve(&merged.project, &[i], Choice::Mine).is_ok());
+    }
+
+    #[test]
+    fn both_is_refused_for_records_that_cannot_be_duplicated() {
+        let (b, _, _, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.info.name = "ours".into();
+        t.info.name = "theirs".into();
+        let p = merge_projects(&b, &o, &t, &Labels::default()).project;
+        assert!(!p.conflicts[0].can_keep_both());
+        assert!(matches!(
+            resolve(&p, &[0], Choice::Both),
+            Err(ResolveError::CannotKeepBoth(_))
+        ));
+        let mut q = p.clone();
+        resolve(&p, &[0], Choice::Theirs)
+            .unwrap()
+            .apply(&mut q)
+            .unwrap();
+        assert_eq!(q.info.name, "theirs");
+    }
 }
