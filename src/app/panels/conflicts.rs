@@ -175,7 +175,13 @@ fn describe_annotation(project: &Project, a: &Annotation) -> Vec<String> {
     if let Some(anchor) = a.anchor() {
         let q = &anchor.quote;
         v.push(format!("text: \"{}\"", q.exact));
-        v.push(format!("in: …{}[{}]{}…", q.prefix, q.exact, q.suffix));
+        let flat = |s: &str| s.replace(['\n', '\r', '\t'], " ");
+        v.push(format!(
+            "in: …{}[{}]{}…",
+            flat(&q.prefix).trim_start(),
+            flat(&q.exact),
+            flat(&q.suffix).trim_end()
+        ));
     }
     if let Body::Mention(m) = &a.body
         && let Some(e) = m.entry
