@@ -25,7 +25,7 @@ pub struct Recovery {
     /// The same records as the crashed session had loaded or last saved them (its merge
     /// base). `None` in copies written before it was kept: those are applied as they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base: Option<RecoveryBase>,
+    pub base: Option<Box<RecoveryBase>>,
     /// The merge conflicts the session held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
@@ -71,7 +71,7 @@ pub fn write(s: &Session) -> anyhow::Result<()> {
                 annotations: d.annotations.values().cloned().collect(),
             })
             .collect(),
-        base: Some(RecoveryBase {
+        base: Some(Box::new(RecoveryBase {
             info: s.base.info.clone(),
             schema: s.base.schema.clone(),
             registry: s.base.registry.values().cloned().collect(),
@@ -85,7 +85,7 @@ pub fn write(s: &Session) -> anyhow::Result<()> {
                     annotations: d.annotations.values().cloned().collect(),
                 })
                 .collect(),
-        }),
+        })),
         conflicts: s.project.conflicts.clone(),
     };
     let text = ron::ser::to_string_pretty(&r, ron::ser::PrettyConfig::new())?;
