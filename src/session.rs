@@ -26,20 +26,32 @@ pub struct Session {
     /// The project as last loaded, saved or merged from disk: the base of a three-way
     /// merge when another writer changed the files.
     pub base: Project,
-    /// Conflicts of the last merge from disk not yet accepted; saving is refused meanwhile.
-    pub unresolved: Vec<crate::model::merge::Conflict>,
     /// This process's presence lock on the project file, while the window holds it open
     /// for writing; `None` for the command line, read-only opens and unsaved projects.
     pub lock: Option<store::lock::ProjectLock>,
 }
 
 /// What [`Session::merge_from_disk`] brought in.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct DiskMerge {
     /// Records the disk version changed since the base (taken without conflict or not).
     pub incoming: usize,
     /// The conflicts this merge found; the session holds one version of each.
     pub conflicts: Vec<crate::model::merge::Conflict>,
+}
+
+/// What [`Session::sync_from_disk`] found.
+#[derive(Clone, Debug)]
+pub enum DiskSync {
+    /// The files hold what this session last loaded or saved (its own writes included).
+    Unchanged,
+    /// Another writer is in the middle of a save (its journal is there): look again later.
+    Busy,
+    /// Merged into the session as one undoable history entry.
+    Merged(DiskMerge),
+    /// Not merged: it would conflict with unsaved changes here. The next save merges it
+    /// and opens the conflict review.
+    Postponed(DiskMerge),
 }
 
 impl DiskMerge {
@@ -74,7 +86,6 @@ impl Session {
             load_problems: loaded.problems,
             generation: 0,
             failed_save_as: None,
-            unresolved: Vec::new(),
             lock: None,
         })
     }
@@ -97,7 +108,6 @@ impl Session {
             load_problems: Vec::new(),
             generation: 0,
             failed_save_as: None,
-            unresolved: Vec::new(),
             lock: None,
         }
     }
@@ -295,53 +305,144 @@ impl Session {
         Ok(())
     }
 
-    /// Saving is refused while a merge from disk left conflicts nobody has resolved.
+    /// Saving is refused while the project holds merge conflicts nobody has resolved (from
+    /// a merge from disk, or loaded from files the git merge driver wrote).
     fn refuse_unresolved(&self) -> Result<(), StoreError> {
-        if self.unresolved.is_empty() {
+        let n = self.project.conflicts.len();
+        if n == 0 {
             return Ok(());
         }
         Err(StoreError::Invalid {
             path: self.disk.project_file.clone(),
             message: format!(
-                "{} conflict(s) with changes on disk are not resolved yet; not saved",
-                self.unresolved.len()
+                "{n} merge conflict{} not resolved yet (review them under Project → Resolve conflicts); not saved",
+                if n == 1 { " is" } else { "s are" }
             ),
         })
     }
 
-    /// Accepts the version the session holds for every conflict of the last merge from
-    /// disk (ours); the other versions stay recorded in `Project::conflicts`, so nothing
-    /// is lost, and saving is allowed again.
-    pub fn accept_merge(&mut self) {
-        self.unresolved.clear();
+    /// Resolves the conflicts at `which` (indexes into `project.conflicts`) by `choice`,
+    /// as one undoable history entry. Refused, with nothing changed, when the choice would
+    /// leave a reference dangling.
+    pub fn resolve_conflicts(
+        &mut self,
+        which: &[usize],
+        choice: crate::model::merge::Choice,
+    ) -> Result<(), anyhow::Error> {
+        let tx = crate::model::merge::resolve(&self.project, which, choice)?;
+        self.commit(tx)?;
+        Ok(())
+    }
+
+    /// Whether the project file or an annotation file holds something this session did not
+    /// last load or save (so another writer changed it). Our own writes, and versions a
+    /// failed save of ours may have left, are not changes.
+    pub fn changed_on_disk(&self) -> bool {
+        let differs = |path: &Path, known: Option<store::Hash>| -> bool {
+            let now = std::fs::symlink_metadata(path)
+                .ok()
+                .filter(|m| m.file_type().is_file())
+                .and_then(|_| std::fs::read(path).ok())
+                .map(|b| store::hash_bytes(&b));
+            now != known
+                && !now.is_some_and(|h| {
+                    self.disk
+                        .attempted
+                        .get(path)
+                        .is_some_and(|v| v.contains(&h))
+                })
+        };
+        if self.disk.project_hash.is_none() {
+            return false;
+        }
+        differs(&self.disk.project_file, self.disk.project_hash)
+            || self
+                .disk
+                .docs
+                .values()
+                .any(|d| d.hash.is_some() && differs(&d.file.to_native(&self.disk.dir), d.hash))
+    }
+
+    /// Brings in what another writer saved, if anything: merged at once (one undoable
+    /// history entry) when that needs no one's decision or this session has nothing
+    /// unsaved; otherwise left for the next save, which merges it and shows the conflicts.
+    /// Unsaved edits are never lost either way.
+    pub fn sync_from_disk(&mut self) -> Result<DiskSync, StoreError> {
+        if !self.changed_on_disk() {
+            return Ok(DiskSync::Unchanged);
+        }
+        if store::journal::journal_path(&self.disk.project_file).exists() {
+            return Ok(DiskSync::Busy);
+        }
+        let loaded = store::load(&self.disk.project_file)?;
+        let merged = crate::model::merge::merge_projects(
+            &self.base,
+            &self.project,
+            &loaded.project,
+            &Self::labels(),
+        );
+        if !merged.is_clean() && self.is_dirty() {
+            return Ok(DiskSync::Postponed(DiskMerge {
+                incoming: changed_records(&self.base, &loaded.project),
+                conflicts: merged.new_conflicts,
+            }));
+        }
+        self.apply_merge(loaded, merged).map(DiskSync::Merged)
+    }
+
+    fn labels() -> crate::model::merge::Labels {
+        crate::model::merge::Labels {
+            ours: "this window".into(),
+            theirs: "on disk".into(),
+        }
     }
 
     /// Another writer changed the project's files: loads the disk version and merges it into
-    /// this session by record (base = [`Session::base`], ours = the session, theirs = disk).
-    /// The session then holds the merged project, every file that differs from disk is
-    /// marked unsaved, and the undo history is cleared (its edits were made against the
-    /// pre-merge project). Conflicts are recorded in the project (`Project::conflicts`),
-    /// keeping our version; nothing either side wrote is dropped.
+    /// this session by record (base = [`Session::base`], ours = the session, theirs = disk),
+    /// as one transaction in the undo history ("Merge N changes from disk"): undoing it
+    /// restores the pre-merge project, and earlier edits stay undoable where the merge did
+    /// not touch their records. Every file that then differs from disk is marked unsaved.
+    /// Conflicts are recorded in the project (`Project::conflicts`), keeping our version;
+    /// nothing either side wrote is dropped, and saving waits until they are resolved.
     pub fn merge_from_disk(&mut self) -> Result<DiskMerge, StoreError> {
         let loaded = store::load(&self.disk.project_file)?;
+        let merged = crate::model::merge::merge_projects(
+            &self.base,
+            &self.project,
+            &loaded.project,
+            &Self::labels(),
+        );
+        self.apply_merge(loaded, merged)
+    }
+
+    fn apply_merge(
+        &mut self,
+        loaded: store::Loaded,
+        merged: crate::model::merge::Merged,
+    ) -> Result<DiskMerge, StoreError> {
         let theirs = loaded.project;
-        let labels = crate::model::merge::Labels {
-            ours: "this window".into(),
-            theirs: "on disk".into(),
-        };
-        let merged =
-            crate::model::merge::merge_projects(&self.base, &self.project, &theirs, &labels);
         let incoming = changed_records(&self.base, &theirs);
+        let label = format!(
+            "Merge {incoming} change{} from disk",
+            if incoming == 1 { "" } else { "s" }
+        );
+        let tx = crate::model::merge::transaction_between(&self.project, &merged.project, &label);
+        self.history
+            .commit(&mut self.project, tx)
+            .map_err(|e| StoreError::Invalid {
+                path: loaded.disk.project_file.clone(),
+                message: format!("the merge from disk does not apply: {e}"),
+            })?;
         let mut unsaved = Touched {
-            project: merged.project.info != theirs.info
-                || merged.project.schema != theirs.schema
-                || merged.project.registry != theirs.registry
-                || merged.project.conflicts != theirs.conflicts
-                || merged.project.documents.keys().ne(theirs.documents.keys()),
+            project: self.project.info != theirs.info
+                || self.project.schema != theirs.schema
+                || self.project.registry != theirs.registry
+                || self.project.conflicts != theirs.conflicts
+                || self.project.documents.keys().ne(theirs.documents.keys()),
             docs: BTreeSet::new(),
             sources: BTreeSet::new(),
         };
-        for (id, doc) in &merged.project.documents {
+        for (id, doc) in &self.project.documents {
             let on_disk = theirs.documents.get(id);
             if on_disk != Some(doc) {
                 unsaved.docs.insert(*id);
@@ -351,13 +452,10 @@ impl Session {
                 unsaved.sources.insert(*id);
             }
         }
-        self.project = merged.project;
         self.base = theirs;
         self.disk = loaded.disk;
         self.unsaved = unsaved;
-        self.history = History::default();
         self.generation += 1;
-        self.unresolved.extend(merged.new_conflicts.iter().cloned());
         Ok(DiskMerge {
             incoming,
             conflicts: merged.new_conflicts,

@@ -132,7 +132,7 @@ fn save_copy_message_writes_the_copy_and_opens_it() {
 }
 
 #[test]
-fn conflicting_save_lists_conflicts_and_saves_after_accepting() {
+fn conflicting_save_opens_the_review_and_saves_after_resolving() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
@@ -165,20 +165,15 @@ fn conflicting_save_lists_conflicts_and_saves_after_accepting() {
     h.state_mut().state.push(marginalia::app::Command::Save);
     h.run_steps(4);
     let status = h.state().state.status.clone();
-    assert!(
-        h.query_by_label("Conflicts with changes on disk").is_some(),
-        "{status}"
-    );
+    assert!(h.query_by_label("Merge conflicts").is_some(), "{status}");
     h.get_by_label_contains("changed on both sides");
     assert!(h.state().state.is_dirty(), "not saved while unresolved");
-    h.get_by_label("Keep mine, record theirs, and save").click();
-    h.run_steps(3);
+    h.get_by_label("Keep mine").click();
+    h.run_steps(2);
+    h.state_mut().state.push(marginalia::app::Command::Save);
+    h.run_steps(2);
     assert!(!h.state().state.is_dirty());
     let on_disk = Session::open(&file).unwrap();
     assert_eq!(on_disk.project.documents[&d].meta.title, "Mine");
-    assert_eq!(
-        on_disk.project.conflicts.len(),
-        1,
-        "theirs is kept in the conflict"
-    );
+    assert!(on_disk.project.conflicts.is_empty(), "resolved");
 }

@@ -83,7 +83,7 @@ fn refused_save_merges_disk_version_and_keeps_both_tags() {
 }
 
 #[test]
-fn conflicting_merge_refuses_save_until_accepted_and_keeps_both_versions() {
+fn conflicting_merge_refuses_save_until_resolved_and_keeps_both_versions() {
     let dir = tempfile::tempdir().unwrap();
     let mut first = saved_project(dir.path());
     let ann = tag(&mut first, 0, 6, "Stalin");
@@ -106,7 +106,12 @@ fn conflicting_merge_refuses_save_until_accepted_and_keeps_both_versions() {
     let err = b.save().unwrap_err().to_string();
     assert!(err.contains("not resolved"), "{err}");
     assert!(err.ends_with(&file.display().to_string()), "{err}");
-    b.accept_merge();
+    let c = &b.project.conflicts;
+    assert_eq!(c.len(), 1, "the other version is recorded until resolved");
+    let theirs = format!("{:?}", c[0].theirs);
+    assert!(theirs.contains("from A"), "{theirs}");
+    b.resolve_conflicts(&[0], marginalia::model::merge::Choice::Mine)
+        .unwrap();
     b.save().unwrap();
     let reopened = Session::open(&file).unwrap();
     let d = doc_id(&reopened);
@@ -114,8 +119,5 @@ fn conflicting_merge_refuses_save_until_accepted_and_keeps_both_versions() {
         reopened.project.documents[&d].annotations[&ann].note,
         "from B"
     );
-    let c = &reopened.project.conflicts;
-    assert_eq!(c.len(), 1, "the other version stays recorded");
-    let theirs = format!("{:?}", c[0].theirs);
-    assert!(theirs.contains("from A"), "{theirs}");
+    assert!(reopened.project.conflicts.is_empty());
 }

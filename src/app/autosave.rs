@@ -1,11 +1,12 @@
 //! Autosave, the recovery copy, and the unsaved-changes question on closing the window.
 
 use super::state::{Dialog, SaveState};
-use super::{AUTOSAVE_SECS, App, Command, RECOVERY_SECS, recovery};
+use super::{AUTOSAVE_SECS, App, Command, RECOVERY_SECS, recovery, watch};
 
 impl App {
     pub(super) fn background(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
+        self.watch_disk(ctx, now);
         let st = &mut self.state;
         if let Some(s) = &mut st.session {
             if let Err(e) = s.keep_presence() {
@@ -41,6 +42,49 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Merges what other writers saved into the open project as soon as the watch sees it
+    /// (see [`watch`]); says in the status bar what came in.
+    fn watch_disk(&mut self, ctx: &egui::Context, now: f64) {
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else {
+            st.watch = None;
+            return;
+        };
+        if s.disk.project_hash.is_none() {
+            return;
+        }
+        if st
+            .watch
+            .as_ref()
+            .is_none_or(|w| w.project_file != s.disk.project_file)
+        {
+            let ctx = ctx.clone();
+            st.watch = Some(watch::Watch::start(s, move || ctx.request_repaint()));
+        }
+        let Some(w) = &mut st.watch else { return };
+        if w.is_polling() {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(watch::POLL_SECS));
+        }
+        let was_dirty = s.is_dirty();
+        match watch::check(w, s, now) {
+            watch::Outcome::Nothing => return,
+            watch::Outcome::Merged { line, conflicts } => {
+                st.status = line;
+                if conflicts {
+                    st.conflicts_open = true;
+                    st.save_state = SaveState::Error("merge conflicts to resolve".into());
+                } else if !was_dirty && !s.is_dirty() {
+                    st.save_state = SaveState::Saved;
+                } else {
+                    st.last_change.get_or_insert(now);
+                    st.recovery_written = false;
+                }
+            }
+            watch::Outcome::Postponed(line) | watch::Outcome::Error(line) => st.status = line,
+        }
+        st.revalidate();
     }
 
     pub(super) fn close_request(&mut self, ctx: &egui::Context) {

@@ -70,6 +70,8 @@ pub enum Command {
     ToggleMetadata,
     /// Show or hide the Problems panel (the same list as `marginalia check`).
     ToggleProblems,
+    /// Show or hide the review of merge conflicts.
+    ToggleConflicts,
 }
 
 /// Which menu a command is listed in.
@@ -150,6 +152,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::ImportDialog, "Import…", None, M::Project),
         spec(C::ToggleMetadata, "Document metadata…", None, M::Project),
         spec(C::ToggleSchemaEditor, "Schema editor…", None, M::Project),
+        spec(C::ToggleConflicts, "Resolve conflicts…", None, M::Project),
         spec(C::Close, "Close project", key(CMD, Key::W), M::Project),
         spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
         spec(C::OpenSample, "Open the sample project", None, M::Help),

@@ -57,32 +57,6 @@ impl App {
                         }
                     });
                 }
-                Dialog::MergeConflicts(lines) => {
-                    ui.heading("Conflicts with changes on disk");
-                    ui.label("Another writer changed these records too. This window keeps its own version of each; the other version is recorded with the conflict and nothing is lost. Saving waits until you accept.");
-                    egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
-                        for l in lines {
-                            ui.label(l);
-                        }
-                    });
-                    ui.horizontal(|ui| {
-                        if ui.button("Keep mine, record theirs, and save").clicked() {
-                            if let Some(s) = &mut st.session {
-                                s.accept_merge();
-                            }
-                            st.save_state = super::state::SaveState::Unsaved;
-                            st.queue.push(Command::Save);
-                            close = true;
-                        }
-                        if ui.button("Save mine as a copy…").clicked() {
-                            st.queue.push(Command::SaveCopyDialog);
-                            close = true;
-                        }
-                        if ui.button("Later").clicked() {
-                            close = true;
-                        }
-                    });
-                }
                 Dialog::InUse { path, who } => {
                     ui.heading("The project is open elsewhere");
                     ui.label(format!("Open by {who}."));

@@ -24,6 +24,7 @@ pub mod recovery;
 mod screenshot;
 pub mod start;
 pub mod state;
+pub mod watch;
 
 pub use command::{CaretMove, Command, Menu};
 pub use message::{Action, Message, Queue};
@@ -51,6 +52,7 @@ pub struct App {
     metadata: panels::metadata::MetadataEditor,
     about: panels::about::About,
     problems: panels::problems::ProblemsWindow,
+    conflicts: panels::conflicts::ConflictsWindow,
     /// The start screen, shown while no project is open.
     pub start: start::StartScreen,
     fonts_installed: bool,
@@ -79,6 +81,7 @@ impl App {
             metadata: Default::default(),
             about: panels::about::About,
             problems: Default::default(),
+            conflicts: Default::default(),
             start: Default::default(),
             fonts_installed: false,
             title: String::new(),

@@ -1,8 +1,11 @@
 //! The recovery copy: unsaved work written beside the project file as
-//! `<project file>.recovery` a second after each change, removed after a clean save. On the
-//! next open it is offered back as one undoable transaction, so a crash loses at most a few
-//! seconds and nothing is applied without asking.
+//! `<project file>.recovery` a second after each change (fsynced), removed after a clean
+//! save. It also holds the versions the session had loaded (its merge base), so on the next
+//! open it is merged three-way against what is on disk then — a colleague's work saved
+//! meanwhile is kept, never reverted — and offered back as one undoable transaction, so a
+//! crash loses at most a few seconds and nothing is applied without asking.
 
+use crate::model::merge::{Conflict, Labels, merge_projects, transaction_between};
 use crate::model::{
     Annotation, DocId, DocumentMeta, Edit, Entry, Project, ProjectInfo, Schema, Transaction,
 };
@@ -15,6 +18,23 @@ use std::path::{Path, PathBuf};
 /// What a recovery copy holds: the project-wide data and every document with unsaved changes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Recovery {
+    pub info: ProjectInfo,
+    pub schema: Schema,
+    pub registry: Vec<Entry>,
+    pub docs: Vec<RecoveredDoc>,
+    /// The same records as the crashed session had loaded or last saved them (its merge
+    /// base). `None` in copies written before it was kept: those are applied as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Box<RecoveryBase>>,
+    /// The merge conflicts the session held.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The base of a recovery copy: project-wide data, and the base version of each recovered
+/// document that existed then (a document added since has none).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryBase {
     pub info: ProjectInfo,
     pub schema: Schema,
     pub registry: Vec<Entry>,
@@ -51,6 +71,22 @@ pub fn write(s: &Session) -> anyhow::Result<()> {
                 annotations: d.annotations.values().cloned().collect(),
             })
             .collect(),
+        base: Some(Box::new(RecoveryBase {
+            info: s.base.info.clone(),
+            schema: s.base.schema.clone(),
+            registry: s.base.registry.values().cloned().collect(),
+            docs: s
+                .unsaved
+                .docs
+                .iter()
+                .filter_map(|id| s.base.documents.get(id))
+                .map(|d| RecoveredDoc {
+                    meta: d.meta.clone(),
+                    annotations: d.annotations.values().cloned().collect(),
+                })
+                .collect(),
+        })),
+        conflicts: s.project.conflicts.clone(),
     };
     let text = ron::ser::to_string_pretty(&r, ron::ser::PrettyConfig::new())?;
     let path = path_for(&s.disk.project_file);
@@ -165,7 +201,14 @@ impl Recovery {
     /// The transaction that brings `project` (whose folder is `dir`) to the recovered state.
     /// A document added after the last save comes back with its text read from its source
     /// in `dir`; one whose source cannot be read is an error naming it, and the copy stays.
+    /// With a base, the recovered work is merged three-way into `project` (what is on disk
+    /// now): records only the crashed session changed take its version, records only the
+    /// disk changed keep the disk's, and records both changed differently become conflicts
+    /// for review (the recovered version in place, the disk's kept with the conflict).
     pub fn transaction(&self, project: &Project, dir: &Path) -> anyhow::Result<Transaction> {
+        if let Some(base) = &self.base {
+            return self.merged_transaction(base, project, dir);
+        }
         let mut tx = Transaction::new("Restore unsaved work");
         if self.info != project.info {
             tx.push(Edit::Info {
@@ -224,6 +267,63 @@ impl Recovery {
             }
         }
         Ok(tx)
+    }
+
+    fn merged_transaction(
+        &self,
+        base: &RecoveryBase,
+        theirs: &Project,
+        dir: &Path,
+    ) -> anyhow::Result<Transaction> {
+        let entries = |v: &[Entry]| v.iter().map(|e| (e.id, e.clone())).collect();
+        let anns = |rd: &RecoveredDoc| rd.annotations.iter().map(|a| (a.id, a.clone())).collect();
+        let mut b = theirs.clone();
+        b.info = base.info.clone();
+        b.schema = base.schema.clone();
+        b.registry = entries(&base.registry);
+        let mut o = theirs.clone();
+        o.info = self.info.clone();
+        o.schema = self.schema.clone();
+        o.registry = entries(&self.registry);
+        o.conflicts = self.conflicts.clone();
+        for rd in &self.docs {
+            let id = rd.meta.id;
+            let text = theirs.documents.get(&id).map(|d| d.text.clone());
+            match base.docs.iter().find(|d| d.meta.id == id) {
+                Some(bd) => {
+                    b.documents.insert(
+                        id,
+                        crate::model::Document {
+                            meta: bd.meta.clone(),
+                            text: text.clone().flatten(),
+                            annotations: anns(bd),
+                        },
+                    );
+                }
+                None => {
+                    b.documents.remove(&id);
+                }
+            }
+            let doc = match text {
+                Some(text) => crate::model::Document {
+                    meta: rd.meta.clone(),
+                    text,
+                    annotations: anns(rd),
+                },
+                None => added_document(rd, dir)?,
+            };
+            o.documents.insert(id, doc);
+        }
+        let labels = Labels {
+            ours: "recovered".into(),
+            theirs: "on disk".into(),
+        };
+        let merged = merge_projects(&b, &o, theirs, &labels);
+        Ok(transaction_between(
+            theirs,
+            &merged.project,
+            "Restore unsaved work",
+        ))
     }
 }
 
@@ -296,6 +396,8 @@ mod added_document_tests {
                 meta: doc.meta.clone(),
                 annotations: vec![ann.clone()],
             }],
+            base: None,
+            conflicts: Vec::new(),
         };
         let tx = r.transaction(&project, tmp.path()).unwrap();
         assert!(!tx.is_empty(), "the added document must not be skipped");
@@ -310,5 +412,111 @@ mod added_document_tests {
         std::fs::remove_file(&src).unwrap();
         let err = r.transaction(&project, tmp.path()).unwrap_err();
         assert!(format!("{err:#}").contains("late"), "{err:#}");
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::model::{Body, Mention, Slug, TextAnchor};
+
+    fn tag(s: &mut Session, start: usize, end: usize, note: &str) -> crate::model::AnnId {
+        let (id, doc) = s.project.documents.iter().next().unwrap();
+        let text = doc.text.as_ref().unwrap();
+        let mut a = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new("person"),
+            anchor: TextAnchor::span(text, start, end).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        a.note = note.into();
+        let aid = a.id;
+        s.commit(Transaction::new("tag").with(Edit::add_annotation(*id, a)))
+            .unwrap();
+        aid
+    }
+
+    #[test]
+    fn a_crashed_sessions_work_is_merged_with_a_colleagues_save_not_over_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("cable.txt");
+        std::fs::write(&src, "Stalin wrote to Mao from Moscow.\n").unwrap();
+        let doc = crate::store::document_from_source(tmp.path(), &src).unwrap();
+        let mut project = Project::new("p");
+        project.documents.insert(doc.id(), doc);
+        let file = tmp.path().join("p.marginalia.ron");
+        crate::session::Session::create(project, file.clone())
+            .save()
+            .unwrap();
+        // A tags Stalin and renames the project, writes its recovery copy, and crashes.
+        let mut a = Session::open(&file).unwrap();
+        let stalin = tag(&mut a, 0, 6, "from A");
+        let mut info = a.project.info.clone();
+        info.description = "A's description".into();
+        a.commit(Transaction::new("info").with(Edit::Info {
+            before: a.project.info.clone(),
+            after: info,
+        }))
+        .unwrap();
+        write(&a).unwrap();
+        drop(a);
+        // Meanwhile B tags Mao and saves.
+        let mut b = Session::open(&file).unwrap();
+        let mao = tag(&mut b, 16, 19, "from B");
+        b.save().unwrap();
+        // A reopens and restores: both tags are there, and B's is not reverted.
+        let mut a = Session::open(&file).unwrap();
+        let r = read(&a).unwrap().expect("the recovery copy is offered");
+        let tx = r.transaction(&a.project, a.dir()).unwrap();
+        a.commit(tx).unwrap();
+        let d = a.project.documents.values().next().unwrap();
+        assert!(d.annotations.contains_key(&stalin), "A's work restored");
+        assert!(d.annotations.contains_key(&mao), "B's work kept");
+        assert_eq!(a.project.info.description, "A's description");
+        assert!(a.project.conflicts.is_empty());
+        a.save().unwrap();
+        let back = Session::open(&file).unwrap();
+        assert_eq!(back.project.annotation_count(), 2);
+        // Undo takes the restore back, and only it.
+        a.undo().unwrap();
+        let d = a.project.documents.values().next().unwrap();
+        assert!(!d.annotations.contains_key(&stalin) && d.annotations.contains_key(&mao));
+    }
+
+    #[test]
+    fn the_same_record_changed_by_the_crashed_session_and_on_disk_is_a_conflict() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("cable.txt");
+        std::fs::write(&src, "Stalin wrote to Mao.\n").unwrap();
+        let doc = crate::store::document_from_source(tmp.path(), &src).unwrap();
+        let mut project = Project::new("p");
+        project.documents.insert(doc.id(), doc);
+        let file = tmp.path().join("p.marginalia.ron");
+        let mut first = crate::session::Session::create(project, file.clone());
+        let ann = tag(&mut first, 0, 6, "base");
+        first.save().unwrap();
+        let note = |s: &mut Session, n: &str| {
+            let d = *s.project.documents.keys().next().unwrap();
+            let before = s.project.annotation(d, ann).unwrap().clone();
+            let mut after = before.clone();
+            after.note = n.into();
+            s.commit(Transaction::new("note").with(Edit::update_annotation(d, before, after)))
+                .unwrap();
+        };
+        let mut a = Session::open(&file).unwrap();
+        note(&mut a, "A's note");
+        write(&a).unwrap();
+        drop(a);
+        let mut b = Session::open(&file).unwrap();
+        note(&mut b, "B's note");
+        b.save().unwrap();
+        let mut a = Session::open(&file).unwrap();
+        let r = read(&a).unwrap().unwrap();
+        a.commit(r.transaction(&a.project, a.dir()).unwrap())
+            .unwrap();
+        assert_eq!(a.project.conflicts.len(), 1);
+        let c = format!("{:?}", a.project.conflicts[0]);
+        assert!(c.contains("A's note") && c.contains("B's note"), "{c}");
+        assert!(a.save().is_err(), "saving waits for the review");
     }
 }

@@ -117,8 +117,6 @@ pub enum Dialog {
     },
     /// The project changed on disk.
     Conflict(String),
-    /// A merge from disk left these conflicts (one line each); saving waits for them.
-    MergeConflicts(Vec<String>),
     /// The project is open elsewhere: who has it (one line), and the path to open.
     InUse {
         path: PathBuf,
@@ -183,6 +181,10 @@ pub struct AppState {
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
+    /// Whether the conflict review is shown.
+    pub conflicts_open: bool,
+    /// Watches the open project's files for other writers.
+    pub watch: Option<super::watch::Watch>,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -219,6 +221,8 @@ impl AppState {
             metadata_open: false,
             problems_open: false,
             problems: Vec::new(),
+            conflicts_open: false,
+            watch: None,
             files_tx,
             files_rx,
         }

@@ -9,6 +9,7 @@ use super::annotation::Annotation;
 use super::changeset::ChangeSet;
 use super::document::{Document, DocumentMeta};
 use super::ids::{AnnId, DocId, EntryId};
+use super::merge::Conflict;
 use super::project::{Project, ProjectInfo};
 use super::registry::Entry;
 use super::schema::Schema;
@@ -52,6 +53,12 @@ pub enum Edit {
         change: Box<ChangeSet>,
         inverse: Box<ChangeSet>,
     },
+    /// Replaces the project's recorded merge conflicts (a merge from disk adds some,
+    /// resolving one removes it).
+    Conflicts {
+        before: Vec<Conflict>,
+        after: Vec<Conflict>,
+    },
 }
 
 /// An edit did not fit the project's current state (the project was changed elsewhere).
@@ -71,6 +78,8 @@ pub enum EditError {
     InfoMismatch,
     #[error("the text of document {0} is not as the edit expects")]
     TextMismatch(DocId),
+    #[error("the recorded merge conflicts are not as the edit expects")]
+    ConflictsMismatch,
     #[error("an edit must change something")]
     Empty,
 }
@@ -192,6 +201,10 @@ impl Edit {
                 change: inverse.clone(),
                 inverse: change.clone(),
             },
+            Self::Conflicts { before, after } => Self::Conflicts {
+                before: after.clone(),
+                after: before.clone(),
+            },
         }
     }
 
@@ -251,6 +264,13 @@ impl Edit {
                 };
                 touched.project = true;
                 touched.docs.insert(id);
+                // Replacing a document with another text (a merge from disk, or its undo)
+                // changes its transcription too.
+                if let (Some(b), Some(a)) = (before, after)
+                    && b.text != a.text
+                {
+                    touched.sources.insert(id);
+                }
             }
             Self::Schema { before, after } => {
                 if project.schema != **before {
@@ -278,6 +298,21 @@ impl Edit {
                 d.text = Some(new);
                 touched.docs.insert(*doc);
                 touched.sources.insert(*doc);
+            }
+            Self::Conflicts { before, after } => {
+                if project.conflicts != *before {
+                    return Err(EditError::ConflictsMismatch);
+                }
+                project.conflicts = after.clone();
+                // Conflicts are saved in the project file and in the annotation files of
+                // the documents they are about.
+                touched.project = true;
+                touched.docs.extend(
+                    before
+                        .iter()
+                        .chain(after)
+                        .filter_map(|c| c.record.document()),
+                );
             }
         }
         Ok(touched)

@@ -18,6 +18,7 @@
 
 use super::annotation::{Annotation, Body, Target};
 use super::document::{Document, DocumentMeta, RelPath};
+use super::edit::{Edit, Transaction};
 use super::ids::{AnnId, DocId, EntryId, Slug};
 use super::project::{Project, ProjectInfo};
 use super::registry::Entry;
@@ -775,6 +776,315 @@ pub fn outside_references(a: &Annotation) -> Vec<RecordKey> {
     out
 }
 
+/// The transaction that turns `from` into `to`, record by record: the project info, the
+/// schema (whole), each registry entry, each document (added, removed, or replaced whole
+/// when its text differs), each document's metadata and annotations, and the recorded
+/// conflicts. Applying it to `from` gives `to`; its inverse gives `from` back.
+pub fn transaction_between(from: &Project, to: &Project, label: &str) -> Transaction {
+    let mut tx = Transaction::new(label);
+    if from.info != to.info {
+        tx.push(Edit::Info {
+            before: from.info.clone(),
+            after: to.info.clone(),
+        });
+    }
+    if from.schema != to.schema {
+        tx.push(Edit::Schema {
+            before: Box::new(from.schema.clone()),
+            after: Box::new(to.schema.clone()),
+        });
+    }
+    let ids: BTreeSet<&EntryId> = from.registry.keys().chain(to.registry.keys()).collect();
+    for id in ids {
+        match (from.registry.get(id), to.registry.get(id)) {
+            (Some(a), Some(b)) if a != b => tx.push(Edit::update_entry(a.clone(), b.clone())),
+            (Some(a), None) => tx.push(Edit::remove_entry(a.clone())),
+            (None, Some(b)) => tx.push(Edit::add_entry(b.clone())),
+            _ => {}
+        }
+    }
+    let docs: BTreeSet<&DocId> = from.documents.keys().chain(to.documents.keys()).collect();
+    for id in docs {
+        let (a, b) = (from.documents.get(id), to.documents.get(id));
+        match (a, b) {
+            (Some(a), Some(b)) if a.text != b.text => tx.push(Edit::Document {
+                before: Some(Box::new(a.clone())),
+                after: Some(Box::new(b.clone())),
+            }),
+            (Some(a), Some(b)) => {
+                if a.meta != b.meta {
+                    tx.push(Edit::DocumentMeta {
+                        before: Box::new(a.meta.clone()),
+                        after: Box::new(b.meta.clone()),
+                    });
+                }
+                if a.annotations == b.annotations {
+                    continue;
+                }
+                let anns: BTreeSet<&AnnId> =
+                    a.annotations.keys().chain(b.annotations.keys()).collect();
+                for aid in anns {
+                    match (a.annotations.get(aid), b.annotations.get(aid)) {
+                        (Some(x), Some(y)) if x != y => {
+                            tx.push(Edit::update_annotation(*id, x.clone(), y.clone()))
+                        }
+                        (Some(x), None) => tx.push(Edit::remove_annotation(*id, x.clone())),
+                        (None, Some(y)) => tx.push(Edit::add_annotation(*id, y.clone())),
+                        _ => {}
+                    }
+                }
+            }
+            (None, None) => {}
+            (a, b) => tx.push(Edit::Document {
+                before: a.cloned().map(Box::new),
+                after: b.cloned().map(Box::new),
+            }),
+        }
+    }
+    if from.conflicts != to.conflicts {
+        tx.push(Edit::Conflicts {
+            before: from.conflicts.clone(),
+            after: to.conflicts.clone(),
+        });
+    }
+    tx
+}
+
+/// How a conflict is resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Choice {
+    /// Our version ("this window", or the branch merged into); `None` there deletes it.
+    Mine,
+    /// Their version ("on disk", or the branch merged in).
+    Theirs,
+    /// Both: when both versions exist and the record can be duplicated (an annotation or
+    /// a registry entry), ours keeps its id and theirs is added under a new id; when only
+    /// one exists, that one.
+    Both,
+}
+
+impl Choice {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Mine => "Keep mine",
+            Self::Theirs => "Keep theirs",
+            Self::Both => "Keep both",
+        }
+    }
+}
+
+/// Why a resolution was refused; the project is unchanged.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ResolveError {
+    #[error("there is no conflict number {0}")]
+    NoConflict(usize),
+    #[error("{0}: both versions cannot be kept (one record of this kind per id); choose one")]
+    CannotKeepBoth(String),
+    #[error("{record}: the chosen version deletes it, but {by} still refer(s) to it")]
+    StillReferenced { record: String, by: String },
+    #[error("{0}: the chosen version has nowhere to go (its document is not in the project)")]
+    Nowhere(String),
+}
+
+impl Conflict {
+    /// Whether [`Choice::Both`] can keep two records.
+    pub fn can_keep_both(&self) -> bool {
+        match (&self.ours, &self.theirs) {
+            (Some(a), Some(b)) => {
+                matches!(
+                    (a, b),
+                    (Record::Annotation(_), Record::Annotation(_))
+                        | (Record::Entry(_), Record::Entry(_))
+                )
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Sets the version a project holds of a record (`None`: none). `false` when it has
+/// nowhere to go.
+fn set_record(p: &mut Project, key: &RecordKey, want: Option<Record>) -> bool {
+    let current = record(p, key);
+    if current == want {
+        return true;
+    }
+    match (key, want) {
+        (RecordKey::Info, Some(Record::Info(i))) => p.info = i,
+        (RecordKey::EntityType(s), w) => set_listed(
+            &mut p.schema.entity_types,
+            s,
+            w,
+            |r| {
+                if let Record::EntityType(t) = r {
+                    Some(t)
+                } else {
+                    None
+                }
+            },
+            |t| &t.id,
+        ),
+        (RecordKey::EventType(s), w) => set_listed(
+            &mut p.schema.event_types,
+            s,
+            w,
+            |r| {
+                if let Record::EventType(t) = r {
+                    Some(t)
+                } else {
+                    None
+                }
+            },
+            |t| &t.id,
+        ),
+        (RecordKey::RelationType(s), w) => set_listed(
+            &mut p.schema.relation_types,
+            s,
+            w,
+            |r| {
+                if let Record::RelationType(t) = r {
+                    Some(t)
+                } else {
+                    None
+                }
+            },
+            |t| &t.id,
+        ),
+        (RecordKey::Attribute(s), w) => set_listed(
+            &mut p.schema.attributes,
+            s,
+            w,
+            |r| {
+                if let Record::Attribute(t) = r {
+                    Some(t)
+                } else {
+                    None
+                }
+            },
+            |t| &t.id,
+        ),
+        (RecordKey::Entry(id), Some(Record::Entry(e))) => {
+            p.registry.insert(*id, e);
+        }
+        (RecordKey::Entry(id), None) => {
+            p.registry.remove(id);
+        }
+        (RecordKey::Document(d), Some(Record::Document(m))) => match p.documents.get_mut(d) {
+            Some(doc) => doc.meta = m,
+            None => return false,
+        },
+        (RecordKey::Document(d), None) => {
+            p.documents.remove(d);
+        }
+        // The document list is rebuilt from the documents when the project is saved.
+        (RecordKey::DocumentFile(_), _) => {}
+        (RecordKey::Annotation(d, id), w) => match (p.documents.get_mut(d), w) {
+            (Some(doc), Some(Record::Annotation(a))) => {
+                doc.annotations.insert(*id, a);
+            }
+            (Some(doc), None) => {
+                doc.annotations.remove(id);
+            }
+            (None, None) => {}
+            _ => return false,
+        },
+        _ => return false,
+    }
+    true
+}
+
+/// Puts `want` in place of the list item named `slug` (appended when absent), or removes it.
+fn set_listed<V>(
+    list: &mut Vec<V>,
+    slug: &Slug,
+    want: Option<Record>,
+    unwrap: impl Fn(Record) -> Option<V>,
+    id: impl Fn(&V) -> &Slug,
+) {
+    let at = list.iter().position(|v| id(v) == slug);
+    match (at, want.and_then(unwrap)) {
+        (Some(i), Some(v)) => list[i] = v,
+        (None, Some(v)) => list.push(v),
+        (Some(i), None) => {
+            list.remove(i);
+        }
+        (None, None) => {}
+    }
+}
+
+/// The project with the conflicts at `which` (indexes into `project.conflicts`) resolved by
+/// `choice`, as one transaction labelled for undo. Refused, with nothing changed, when a
+/// choice would delete a record something still refers to or cannot keep both versions.
+pub fn resolve(
+    project: &Project,
+    which: &[usize],
+    choice: Choice,
+) -> Result<Transaction, ResolveError> {
+    let mut target = project.clone();
+    let mut done = BTreeSet::new();
+    for &i in which {
+        let c = project
+            .conflicts
+            .get(i)
+            .ok_or(ResolveError::NoConflict(i))?;
+        done.insert(i);
+        let want = match choice {
+            Choice::Mine => c.ours.clone(),
+            Choice::Theirs => c.theirs.clone(),
+            Choice::Both => match (&c.ours, &c.theirs) {
+                (Some(_), Some(Record::Annotation(t))) if c.can_keep_both() => {
+                    if let RecordKey::Annotation(d, _) = &c.record {
+                        let mut copy = t.clone();
+                        copy.id = AnnId::new();
+                        let key = RecordKey::Annotation(*d, copy.id);
+                        if !set_record(&mut target, &key, Some(Record::Annotation(copy))) {
+                            return Err(ResolveError::Nowhere(c.record.describe()));
+                        }
+                    }
+                    c.ours.clone()
+                }
+                (Some(_), Some(Record::Entry(t))) => {
+                    let mut copy = t.clone();
+                    copy.id = EntryId::new();
+                    target.registry.insert(copy.id, copy);
+                    c.ours.clone()
+                }
+                (Some(_), Some(_)) => {
+                    return Err(ResolveError::CannotKeepBoth(c.record.describe()));
+                }
+                (Some(o), None) => Some(o.clone()),
+                (None, Some(t)) => Some(t.clone()),
+                (None, None) => record(project, &c.record),
+            },
+        };
+        if !set_record(&mut target, &c.record, want) {
+            return Err(ResolveError::Nowhere(c.record.describe()));
+        }
+    }
+    target.conflicts = project
+        .conflicts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !done.contains(i))
+        .map(|(_, c)| c.clone())
+        .collect();
+    let before = missing_references(project);
+    for (k, by) in missing_references(&target) {
+        if !before.contains_key(&k) {
+            let by: Vec<String> = by.iter().map(RecordKey::describe).collect();
+            return Err(ResolveError::StillReferenced {
+                record: k.describe(),
+                by: by.join(", "),
+            });
+        }
+    }
+    let label = match (which.len(), choice) {
+        (1, c) => format!("Resolve conflict: {}", c.label().to_lowercase()),
+        (n, c) => format!("Resolve {n} conflicts: {}", c.label().to_lowercase()),
+    };
+    Ok(transaction_between(project, &target, &label))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1003,5 +1313,115 @@ mod tests {
         assert!(r.project.conflicts.is_empty());
         let r = merge_projects(&first, &first, &first, &Labels::default());
         assert_eq!(r.project.conflicts.len(), 1);
+    }
+
+    /// Ours and theirs change the note of the same mention: one conflict.
+    fn conflicted() -> (Project, DocId, AnnId) {
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        ann_mut(&mut o, d, m).note = "ours".into();
+        ann_mut(&mut t, d, m).note = "theirs".into();
+        let merged = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(merged.project.conflicts.len(), 1);
+        (merged.project, d, m)
+    }
+
+    #[test]
+    fn transaction_between_turns_one_project_into_the_other_and_back() {
+        let (a, d, m, n) = base();
+        let mut b = a.clone();
+        ann_mut(&mut b, d, m).note = "changed".into();
+        b.documents.get_mut(&d).unwrap().annotations.remove(&n);
+        add(&mut b, d, mention("place", 18, 25));
+        b.info.description = "new".into();
+        b.conflicts = conflicted().0.conflicts;
+        let tx = transaction_between(&a, &b, "t");
+        let mut p = a.clone();
+        tx.apply(&mut p).unwrap();
+        assert_eq!(p, b);
+        tx.invert().apply(&mut p).unwrap();
+        assert_eq!(p, a);
+        assert!(transaction_between(&a, &a, "t").is_empty());
+    }
+
+    #[test]
+    fn resolving_takes_mine_theirs_or_both_and_removes_the_conflict() {
+        let (p, d, m) = conflicted();
+        for (choice, notes) in [
+            (Choice::Mine, vec!["ours"]),
+            (Choice::Theirs, vec!["theirs"]),
+            (Choice::Both, vec!["ours", "theirs"]),
+        ] {
+            let mut q = p.clone();
+            resolve(&p, &[0], choice).unwrap().apply(&mut q).unwrap();
+            assert!(q.conflicts.is_empty(), "{choice:?}");
+            let mut got: Vec<&str> = q.documents[&d]
+                .annotations
+                .values()
+                .map(|a| a.note.as_str())
+                .filter(|n| !n.is_empty())
+                .collect();
+            got.sort();
+            assert_eq!(got, notes, "{choice:?}");
+            if choice == Choice::Both {
+                assert_eq!(q.documents[&d].annotations[&m].note, "ours");
+            }
+        }
+        assert_eq!(
+            resolve(&p, &[3], Choice::Mine),
+            Err(ResolveError::NoConflict(3))
+        );
+    }
+
+    #[test]
+    fn a_resolution_that_would_leave_a_reference_dangling_is_refused() {
+        // Theirs deletes a mention; ours adds an event that points at it: the base version
+        // is restored with a DeletedButReferenced conflict. Choosing theirs (deleted) would
+        // leave the event's filler dangling.
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        let mut roles = BTreeMap::new();
+        roles.insert(Slug::new("who"), vec![Target::Annotation(m)]);
+        add(
+            &mut o,
+            d,
+            Annotation::new(Body::Event(Event {
+                type_id: Slug::new("meeting"),
+                trigger: None,
+                roles,
+                date: None,
+            })),
+        );
+        t.documents.get_mut(&d).unwrap().annotations.remove(&m);
+        let merged = merge_projects(&b, &o, &t, &Labels::default());
+        let i = merged
+            .project
+            .conflicts
+            .iter()
+            .position(|c| c.kind == ConflictKind::DeletedButReferenced)
+            .unwrap();
+        let err = resolve(&merged.project, &[i], Choice::Theirs).unwrap_err();
+        assert!(matches!(err, ResolveError::StillReferenced { .. }), "{err}");
+        assert!(resolve(&merged.project, &[i], Choice::Mine).is_ok());
+    }
+
+    #[test]
+    fn both_is_refused_for_records_that_cannot_be_duplicated() {
+        let (b, _, _, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        o.info.name = "ours".into();
+        t.info.name = "theirs".into();
+        let p = merge_projects(&b, &o, &t, &Labels::default()).project;
+        assert!(!p.conflicts[0].can_keep_both());
+        assert!(matches!(
+            resolve(&p, &[0], Choice::Both),
+            Err(ResolveError::CannotKeepBoth(_))
+        ));
+        let mut q = p.clone();
+        resolve(&p, &[0], Choice::Theirs)
+            .unwrap()
+            .apply(&mut q)
+            .unwrap();
+        assert_eq!(q.info.name, "theirs");
     }
 }

@@ -260,13 +260,14 @@ impl App {
     }
 
     /// A save was refused because another writer changed the files: merges the disk
-    /// version into the session, says what came in, and saves the result when nothing
-    /// conflicts; conflicts open the list and saving waits until they are accepted.
+    /// version into the session (one undoable history entry), says what came in, and
+    /// saves the result when nothing conflicts; conflicts open the review and saving waits
+    /// until they are resolved.
     fn merge_from_disk(&mut self) {
         let st = &mut self.state;
         let Some(s) = &mut st.session else { return };
         match s.merge_from_disk() {
-            Ok(m) if m.conflicts.is_empty() => {
+            Ok(m) if s.project.conflicts.is_empty() => {
                 let merged = m.summary();
                 st.revalidate();
                 self.save();
@@ -274,11 +275,9 @@ impl App {
                 st.status = format!("{merged}; {}", st.status);
             }
             Ok(m) => {
-                st.save_state = SaveState::Error("conflicts with changes on disk".into());
+                st.save_state = SaveState::Error("merge conflicts to resolve".into());
                 st.status = m.summary();
-                st.dialog = Some(Dialog::MergeConflicts(
-                    m.conflicts.iter().map(|c| c.summary()).collect(),
-                ));
+                st.conflicts_open = true;
                 st.revalidate();
             }
             Err(e) => {
@@ -297,6 +296,8 @@ impl App {
         st.problems = s.load_problems.clone();
         // Load problems are shown on open, not first discovered on save.
         st.problems_open = !st.problems.is_empty();
+        // Conflicts recorded in the files (the git merge driver wrote them) open the review.
+        st.conflicts_open = !s.project.conflicts.is_empty();
         st.session = Some(s);
         st.sel = Selection::default();
         st.selected = None;

@@ -510,7 +510,8 @@ impl<'a> Trial<'a> {
                 Edit::DocumentMeta { .. }
                 | Edit::Document { .. }
                 | Edit::Info { .. }
-                | Edit::Text { .. } => {
+                | Edit::Text { .. }
+                | Edit::Conflicts { .. } => {
                     return Ok(None);
                 }
             }
