@@ -3,8 +3,10 @@
 //! Layout of each file:
 //! - `teiHeader`: title, the project as publisher, the annotators as `respStmt`s
 //!   (`xml:id="resp-N"`, pointed to by `@resp`), the archival description in
-//!   `sourceDesc/msDesc` and `sourceDesc/bibl`, and `profileDesc/correspDesc` for each
-//!   Communication event.
+//!   `sourceDesc/msDesc` and `sourceDesc/bibl`, `profileDesc/correspDesc` for each
+//!   Communication event, and `revisionDesc` with a `change type="created"` and one
+//!   `type="modified"` per stamped annotation (`@when` UTC, `@who="#resp-N"`,
+//!   `@target="#a-<annotation uuid>"`).
 //! - `text/body xml:space="preserve"`: the text as it is. Paragraphs are the pieces between
 //!   `"\n\n"` (so `text == paragraphs.join("\n\n")`), and each other `"\n"` is an `<lb/>`.
 //!   Mentions that nest are inline `persName`/`orgName`/`placeName`/`date`/`rs`
@@ -272,12 +274,15 @@ impl Out {
     }
 }
 
-/// Annotator names in first-use order → `resp-N` ids.
+/// Annotator names (of `@resp` and of the stamps), sorted → `resp-N` ids.
 fn resp_ids(doc: &Document) -> BTreeMap<String, String> {
     let names: BTreeSet<&str> = doc
         .annotations
         .values()
-        .map(|a| a.resp.as_str())
+        .flat_map(|a| {
+            let stamps = [&a.created, &a.modified];
+            std::iter::once(a.annotator()).chain(stamps.into_iter().flatten().map(|s| &*s.by))
+        })
         .filter(|r| !r.is_empty())
         .collect();
     names
@@ -293,7 +298,7 @@ fn cert_resp(a: &Annotation, resp: &BTreeMap<String, String>) -> Attrs {
     if let Some(c) = a.cert {
         out.push(("cert", c.as_str().to_owned()));
     }
-    if let Some(r) = resp.get(&a.resp) {
+    if let Some(r) = resp.get(a.annotator()) {
         out.push(("resp", format!("#{r}")));
     }
     out
@@ -610,7 +615,37 @@ fn write_header(
     o.close("sourceDesc")?;
     o.close("fileDesc")?;
     write_corresp(o, project, doc)?;
+    write_changes(o, doc, resp)?;
     o.close("teiHeader")
+}
+
+/// `revisionDesc`: when each annotation was created and last changed, and by whom.
+fn write_changes(o: &mut Out, doc: &Document, resp: &BTreeMap<String, String>) -> Res {
+    let stamped = doc
+        .annotations
+        .values()
+        .flat_map(|a| [("created", &a.created), ("modified", &a.modified)].map(|(k, s)| (a, k, s)))
+        .filter_map(|(a, kind, s)| s.as_ref().map(|s| (a.id, kind, s)));
+    let mut open = false;
+    for (id, kind, stamp) in stamped {
+        if !open {
+            o.open("revisionDesc", &[])?;
+            open = true;
+        }
+        let mut attrs = vec![
+            ("type", kind.to_owned()),
+            ("when", stamp.at.to_string()),
+            ("target", format!("#{}", ann_xml_id(id))),
+        ];
+        if let Some(r) = resp.get(&stamp.by) {
+            attrs.push(("who", format!("#{r}")));
+        }
+        o.empty("change", &attrs)?;
+    }
+    if open {
+        o.close("revisionDesc")?;
+    }
+    Ok(())
 }
 
 /// Whether `s` looks like a BCP 47 tag ("ru", "zh-Hans", "ko-KR").
