@@ -70,6 +70,8 @@ pub enum Command {
     ToggleMetadata,
     /// Show or hide the Problems panel (the same list as `marginalia check`).
     ToggleProblems,
+    /// Ask for the annotator name stamped on changes.
+    AnnotatorName,
 }
 
 /// Which menu a command is listed in.
@@ -170,6 +172,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(CMD_SHIFT, Key::P),
             M::Edit,
         ),
+        spec(C::AnnotatorName, "Your name as annotator…", None, M::Edit),
         spec(C::ToggleDocuments, "Show/hide documents", None, M::View),
         spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),

@@ -28,6 +28,8 @@ pub struct Prefs {
     pub show_inspector: bool,
     pub show_registry: bool,
     pub snap_words: bool,
+    /// The name stamped on what this person creates and changes; `None` until asked.
+    pub annotator: Option<String>,
 }
 
 impl Default for Prefs {
@@ -40,6 +42,7 @@ impl Default for Prefs {
             show_inspector: true,
             show_registry: true,
             snap_words: true,
+            annotator: None,
         }
     }
 }
@@ -183,6 +186,12 @@ pub struct AppState {
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
+    /// The annotator-name prompt's text while it is open (see `app::prefs`).
+    pub annotator_prompt: Option<String>,
+    /// The clock of the stamps on commits (fixed in tests).
+    pub clock: crate::model::Clock,
+    /// The reader shows only annotations this annotator made or changed last (`None`: all).
+    pub reader_annotator: Option<String>,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -219,6 +228,9 @@ impl AppState {
             metadata_open: false,
             problems_open: false,
             problems: Vec::new(),
+            annotator_prompt: None,
+            clock: crate::model::Clock::System,
+            reader_annotator: None,
             files_tx,
             files_rx,
         }

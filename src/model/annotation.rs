@@ -185,6 +185,11 @@ impl Annotation {
         }
     }
 
+    /// Whether `name` made this annotation or changed it last.
+    pub fn touched_by(&self, name: &str) -> bool {
+        self.annotator() == name || self.modified.as_ref().is_some_and(|m| m.by == name)
+    }
+
     /// The schema type of the mention, event or relation.
     pub fn type_id(&self) -> &Slug {
         match &self.body {

@@ -188,6 +188,14 @@ impl Entry {
         self.created.as_ref().map_or("", |s| s.by.as_str())
     }
 
+    /// Whether `name` created this entry or changed it last.
+    pub fn touched_by(&self, name: &str) -> bool {
+        [&self.created, &self.modified]
+            .into_iter()
+            .flatten()
+            .any(|s| s.by == name)
+    }
+
     /// The canonical name and every alias.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(|a| a.name.as_str()))

@@ -56,7 +56,41 @@ impl Stamper {
     }
 }
 
+/// One line saying who made a record and who changed it last, and when: "Created by Anna
+/// on 2026-11-30 03:39 UTC, changed by Ben on 2026-12-01 10:02 UTC". `resp` is a name an
+/// import gave without times. `None` when nothing is known.
+pub fn provenance(created: Option<&Stamp>, modified: Option<&Stamp>, resp: &str) -> Option<String> {
+    let part = |verb: &str, s: &Stamp| {
+        let by = if s.by.is_empty() {
+            String::new()
+        } else {
+            format!(" by {}", s.by)
+        };
+        format!("{verb}{by} on {}", s.at.short())
+    };
+    let mut out = match created {
+        Some(c) => part("Created", c),
+        None if !resp.is_empty() => format!("Made by {resp}"),
+        None => String::new(),
+    };
+    if let Some(m) = modified.filter(|m| Some(*m) != created) {
+        let changed = part("changed", m);
+        out = if out.is_empty() {
+            format!("C{}", &changed[1..])
+        } else {
+            format!("{out}, {changed}")
+        };
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 impl UtcTime {
+    /// To the minute for people: "2026-11-30 03:39 UTC".
+    pub fn short(self) -> String {
+        let (y, mo, d, h, mi, _) = self.parts();
+        format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+    }
+
     /// The system clock, truncated to the second (before 1970: the epoch).
     pub fn now() -> Self {
         let secs = std::time::SystemTime::now()
@@ -248,6 +282,29 @@ mod tests {
         ] {
             assert_eq!(UtcTime::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn provenance_lines() {
+        let s = |by: &str, at| Stamp {
+            by: by.into(),
+            at: UtcTime(at),
+        };
+        let (a, b) = (s("Anna", 1_700_000_000), s("Ben", 1_700_090_000));
+        assert_eq!(
+            provenance(Some(&a), Some(&a), "").as_deref(),
+            Some("Created by Anna on 2023-11-14 22:13 UTC")
+        );
+        assert_eq!(
+            provenance(Some(&a), Some(&b), "").as_deref(),
+            Some("Created by Anna on 2023-11-14 22:13 UTC, changed by Ben on 2023-11-15 23:13 UTC")
+        );
+        assert_eq!(
+            provenance(None, Some(&s("", 0)), "").as_deref(),
+            Some("Changed on 1970-01-01 00:00 UTC")
+        );
+        assert_eq!(provenance(None, None, "ak").as_deref(), Some("Made by ak"));
+        assert_eq!(provenance(None, None, ""), None);
     }
 
     #[test]

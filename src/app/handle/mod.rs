@@ -51,6 +51,7 @@ impl App {
             C::About => st.about_open ^= true,
             C::ToggleMetadata => st.metadata_open ^= true,
             C::ToggleProblems => st.problems_open ^= true,
+            C::AnnotatorName => st.ask_annotator(),
             C::NextAnnotation => self.step_annotation(true),
             C::PrevAnnotation => self.step_annotation(false),
             C::Caret(m, extend) => self.caret(m, extend),

@@ -62,11 +62,23 @@ impl LineIndex {
     /// Builds the index for a document laid out as `pieces`:
     /// O(fragments · pieces each spans · [`MAX_BAR_DEPTH`] + n log n), whatever the stacking.
     pub fn build(doc: &Document, schema: &crate::model::Schema, pieces: &Pieces) -> Self {
+        Self::build_by(doc, schema, pieces, None)
+    }
+
+    /// [`LineIndex::build`] of only the annotations `only` made or changed last (`None`: all).
+    pub fn build_by(
+        doc: &Document,
+        schema: &crate::model::Schema,
+        pieces: &Pieces,
+        only: Option<&str>,
+    ) -> Self {
         let lines = pieces.len();
         let mut colors: HashMap<&str, Color32> = HashMap::new();
         let mut items: Vec<(u32, Seg)> = Vec::new();
         for a in doc.annotations.values() {
-            let Some(anchor) = a.anchor() else { continue };
+            let Some(anchor) = a.anchor().filter(|_| only.is_none_or(|n| a.touched_by(n))) else {
+                continue;
+            };
             let ty = a.type_id();
             let color = *colors.entry(ty.as_str()).or_insert_with(|| {
                 schema
@@ -174,6 +186,8 @@ struct Layout {
     tops: Vec<f32>,
     index: LineIndex,
     pieces: Pieces,
+    /// The annotator filter `index` was built with.
+    annotator: Option<String>,
 }
 
 impl Layout {
@@ -282,14 +296,20 @@ impl Reader {
         project: &crate::model::Project,
         doc: &Document,
         width: f32,
+        only: Option<&str>,
     ) {
         let l = &mut self.layout;
         let text = doc.text_or_empty();
         let same_doc = l.doc == Some(doc.id());
-        if !same_doc || l.generation != generation || l.index.starts.is_empty() {
+        if !same_doc
+            || l.generation != generation
+            || l.index.starts.is_empty()
+            || l.annotator.as_deref() != only
+        {
             l.pieces = Pieces::new(text);
-            l.index = LineIndex::build(doc, &project.schema, &l.pieces);
+            l.index = LineIndex::build_by(doc, &project.schema, &l.pieces, only);
             l.generation = generation;
+            l.annotator = only.map(str::to_owned);
         }
         if !same_doc
             || (l.width - width).abs() > 0.5
@@ -403,6 +423,7 @@ impl Reader {
             project,
             doc,
             width,
+            st.reader_annotator.as_deref(),
         );
         let font = FontId::proportional(st.prefs.text_size);
         let text_color = ui.visuals().text_color();
