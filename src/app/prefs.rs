@@ -82,9 +82,14 @@ pub fn entry_annotators<'p>(entries: impl Iterator<Item = &'p Entry>) -> Vec<Str
     names.into_iter().map(str::to_owned).collect()
 }
 
-/// A combo "Annotator" choosing one of `names` or everyone (`None`).
-pub fn annotator_combo(ui: &mut egui::Ui, id: &str, names: &[String], chosen: &mut Option<String>) {
-    egui::ComboBox::new(id, "Annotator")
+/// A combo labelled `label` choosing one of the annotators `names` or everyone (`None`).
+pub fn annotator_combo(
+    ui: &mut egui::Ui,
+    label: &str,
+    names: &[String],
+    chosen: &mut Option<String>,
+) {
+    egui::ComboBox::from_label(label)
         .selected_text(chosen.as_deref().unwrap_or("everyone"))
         .show_ui(ui, |ui| {
             ui.selectable_value(chosen, None, "everyone");

@@ -91,7 +91,7 @@ impl View for Inspector {
         {
             crate::app::prefs::annotator_combo(
                 ui,
-                "reader-annotator",
+                "Show annotations by",
                 names,
                 &mut st.reader_annotator,
             );

@@ -60,12 +60,7 @@ impl View for RegistryList {
             if let Some((_, names)) = &self.annotators
                 && (!names.is_empty() || self.annotator.is_some())
             {
-                crate::app::prefs::annotator_combo(
-                    ui,
-                    "registry-annotator",
-                    names,
-                    &mut self.annotator,
-                );
+                crate::app::prefs::annotator_combo(ui, "Entries by", names, &mut self.annotator);
             }
         });
         let generation = st.generation();
