@@ -62,7 +62,10 @@ fn tag(h: &mut Harness<'_, App>, word: &str) -> AnnId {
     };
     st.push(Command::TagAs(Slug::new("person")));
     steps(h);
-    h.state().state.selected.expect("the new mention is selected")
+    h.state()
+        .state
+        .selected
+        .expect("the new mention is selected")
 }
 
 /// Clicks the reader in the middle of `word`, as a pointer would.
@@ -180,6 +183,12 @@ fn the_inspector_says_who_and_the_reader_and_registry_filter_by_annotator() {
     steps(&mut h);
     let back = store::load(tmp.path()).unwrap().project;
     let a = back.annotation(doc, filippov).unwrap();
-    assert_eq!(a.created.as_ref().map(|s| (s.by.as_str(), s.at)), Some(("Anna", T1)));
-    assert_eq!(a.modified.as_ref().map(|s| (s.by.as_str(), s.at)), Some(("Ben", T2)));
+    assert_eq!(
+        a.created.as_ref().map(|s| (s.by.as_str(), s.at)),
+        Some(("Anna", T1))
+    );
+    assert_eq!(
+        a.modified.as_ref().map(|s| (s.by.as_str(), s.at)),
+        Some(("Ben", T2))
+    );
 }

@@ -13,8 +13,9 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UtcTime(pub i64);
 
-/// Who made or changed a record, and when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Who made or changed a record, and when. Saved on one line as the time, a space and the
+/// name: `"2026-11-30T03:39:22Z Anna Petrova"` (just the time when the name is empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stamp {
     /// The annotator's name as set in the preferences (or as an import gave it).
     pub by: String,
@@ -217,6 +218,44 @@ impl<'de> Deserialize<'de> for UtcTime {
     }
 }
 
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.by.is_empty() {
+            write!(f, "{}", self.at)
+        } else {
+            write!(f, "{} {}", self.at, self.by)
+        }
+    }
+}
+
+impl Stamp {
+    /// Reads what [`Stamp`]'s `Display` writes; `None` when the time is malformed.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (at, by) = s.split_once(' ').unwrap_or((s, ""));
+        Some(Self {
+            by: by.to_owned(),
+            at: UtcTime::parse(at)?,
+        })
+    }
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "\"{s}\" is not a stamp like \"2026-11-30T03:39:22Z Anna Petrova\""
+            ))
+        })
+    }
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -324,9 +363,18 @@ mod tests {
         }
         .stamp();
         let text = ron::to_string(&s).expect("serialize");
-        assert_eq!(text, "(by:\"Анна\",at:\"2023-11-14T22:13:20Z\")");
+        assert_eq!(text, "\"2023-11-14T22:13:20Z Анна\"");
         assert_eq!(ron::from_str::<Stamp>(&text).expect("parse"), s);
-        let err = ron::from_str::<Stamp>("(by:\"a\",at:\"soon\")").unwrap_err();
-        assert!(err.to_string().contains("not a UTC time"), "{err}");
+        let nobody = Stamp {
+            by: String::new(),
+            at: UtcTime(0),
+        };
+        let text = ron::to_string(&nobody).expect("serialize");
+        assert_eq!(text, "\"1970-01-01T00:00:00Z\"");
+        assert_eq!(ron::from_str::<Stamp>(&text).expect("parse"), nobody);
+        let spaced = Stamp::parse("2023-11-14T22:13:20Z  Anna  Petrova ").expect("parse");
+        assert_eq!(spaced.by, " Anna  Petrova ", "the name is kept as it was");
+        let err = ron::from_str::<Stamp>("\"soon Anna\"").unwrap_err();
+        assert!(err.to_string().contains("is not a stamp"), "{err}");
     }
 }
