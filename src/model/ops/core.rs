@@ -103,13 +103,21 @@ pub fn update_annotation(
 }
 
 /// Stamps the records `tx` creates or changes with `stamp`, before it is committed: a new
-/// annotation or entry gets `created` (unless it carries one already, as a re-added record
-/// does) and `modified`; a changed one gets `modified`, keeping its `created`. Removals are
-/// left alone, and so are annotations whose only change is an anchor moved by a text edit
-/// in the same transaction (nobody changed the annotation itself). The stamps are part of
-/// the records, so undo restores the old ones.
+/// annotation or entry gets `created` and `modified`; a changed one gets `modified`,
+/// keeping its `created`. Left alone: removals; records the transaction brings with their
+/// own stamps (a `modified` other than the one before: restored from a recovery copy,
+/// taken from a merge, re-added as they were), so nobody's work is re-attributed; and
+/// annotations whose only change is an anchor moved by a text edit in the same transaction
+/// (nobody changed the annotation itself). The stamps are part of the records, so undo
+/// restores the old ones.
 pub fn stamp(tx: &mut Transaction, stamp: &crate::model::stamp::Stamp) {
     let text_edit = tx.edits.iter().any(|e| matches!(e, Edit::Text { .. }));
+    let set = |created: &mut Option<_>, modified: &mut Option<_>| {
+        if created.is_none() {
+            *created = Some(stamp.clone());
+        }
+        *modified = Some(stamp.clone());
+    };
     for edit in &mut tx.edits {
         match edit {
             Edit::Annotation {
@@ -117,24 +125,24 @@ pub fn stamp(tx: &mut Transaction, stamp: &crate::model::stamp::Stamp) {
                 after: Some(after),
                 ..
             } => {
-                if let Some(b) = before
-                    && text_edit
-                    && only_anchor_moved(b, after)
+                let before_modified = before.as_ref().and_then(|b| b.modified.as_ref());
+                if after.modified.as_ref() != before_modified
+                    || before
+                        .as_ref()
+                        .is_some_and(|b| text_edit && only_anchor_moved(b, after))
                 {
                     continue;
                 }
-                if after.created.is_none() {
-                    after.created = Some(stamp.clone());
-                }
-                after.modified = Some(stamp.clone());
+                set(&mut after.created, &mut after.modified);
             }
             Edit::Entry {
-                after: Some(after), ..
+                before,
+                after: Some(after),
             } => {
-                if after.created.is_none() {
-                    after.created = Some(stamp.clone());
+                let before_modified = before.as_ref().and_then(|b| b.modified.as_ref());
+                if after.modified.as_ref() == before_modified {
+                    set(&mut after.created, &mut after.modified);
                 }
-                after.modified = Some(stamp.clone());
             }
             _ => {}
         }
@@ -988,20 +996,38 @@ mod tests {
             p.annotation(doc, ann).unwrap().modified.as_ref(),
             Some(&ben)
         );
-        // A record re-added by a later transaction keeps who created it.
-        let a = p.annotation(doc, ann).unwrap().clone();
-        let mut tx = Transaction::new("re-add")
-            .with(Edit::remove_annotation(doc, a.clone()))
-            .with(Edit::add_annotation(doc, a));
-        stamp(&mut tx, &ben);
-        let Some(Edit::Annotation {
-            after: Some(after), ..
-        }) = tx.edits.last()
-        else {
-            panic!("the re-add is the last edit");
-        };
-        assert_eq!(after.created.as_ref(), Some(&anna));
-        assert_eq!(after.modified.as_ref(), Some(&ben));
+        // A transaction that brings records with their own stamps (a recovery copy, a
+        // merge, a re-add) keeps them: Anna's version restored by Carla stays Anna's.
+        let carla = stamp_at("Carla", 3_000);
+        let current = p.annotation(doc, ann).unwrap().clone();
+        let mut restored = current.clone();
+        restored.note.clear();
+        restored.modified = Some(anna.clone());
+        let mut tx = Transaction::new("restore")
+            .with(Edit::update_annotation(
+                doc,
+                current.clone(),
+                restored.clone(),
+            ))
+            .with(Edit::remove_annotation(doc, current.clone()))
+            .with(Edit::add_annotation(doc, current.clone()));
+        stamp(&mut tx, &carla);
+        let afters: Vec<&Annotation> = tx
+            .edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Annotation { after, .. } => after.as_deref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(afters, [&restored, &current]);
+        let before = p.registry[&kim].clone();
+        let mut e = before.clone();
+        e.name = "Kim Il-sung".into();
+        e.modified = Some(ben.clone());
+        let mut tx = Transaction::new("restore").with(Edit::update_entry(before, e.clone()));
+        stamp(&mut tx, &carla);
+        assert!(matches!(&tx.edits[0], Edit::Entry { after: Some(x), .. } if **x == e));
     }
 
     #[test]
