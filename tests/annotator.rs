@@ -48,7 +48,7 @@ fn make(dir: &Path) -> Made {
     project.documents.insert(doc, d);
     let mut s = Session::create(project, dir.join("who.marginalia.ron"));
     s.save().unwrap();
-    let mut tag = |s: &mut Session, word: &str| {
+    let tag = |s: &mut Session, word: &str| {
         let start = TEXT.find(word).unwrap();
         let span = Span::new(start, start + word.len());
         let (tx, id) = tagging::tag_mention(&s.project, doc, &[span], &"person".into()).unwrap();

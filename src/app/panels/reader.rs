@@ -296,20 +296,15 @@ impl Reader {
         project: &crate::model::Project,
         doc: &Document,
         width: f32,
-        only: Option<&str>,
     ) {
         let l = &mut self.layout;
         let text = doc.text_or_empty();
         let same_doc = l.doc == Some(doc.id());
-        if !same_doc
-            || l.generation != generation
-            || l.index.starts.is_empty()
-            || l.annotator.as_deref() != only
-        {
+        if !same_doc || l.generation != generation || l.index.starts.is_empty() {
             l.pieces = Pieces::new(text);
+            let only = l.annotator.as_deref();
             l.index = LineIndex::build_by(doc, &project.schema, &l.pieces, only);
             l.generation = generation;
-            l.annotator = only.map(str::to_owned);
         }
         if !same_doc
             || (l.width - width).abs() > 0.5
@@ -416,6 +411,11 @@ impl Reader {
         }
         let text = doc.text_or_empty();
         let width = (ui.available_width() - 16.0).max(80.0);
+        // The annotator filter (chosen in the inspector): a change rebuilds the index.
+        if self.layout.annotator != st.reader_annotator {
+            self.layout.annotator.clone_from(&st.reader_annotator);
+            self.layout.index = LineIndex::default();
+        }
         self.prepare(
             ui,
             st.prefs.text_size,
@@ -423,7 +423,6 @@ impl Reader {
             project,
             doc,
             width,
-            st.reader_annotator.as_deref(),
         );
         let font = FontId::proportional(st.prefs.text_size);
         let text_color = ui.visuals().text_color();
