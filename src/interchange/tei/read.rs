@@ -958,11 +958,12 @@ fn import_tei(
     Ok(())
 }
 
-/// Stamps from `revisionDesc/change` elements that name an annotation (`@target`,
+/// Stamps from `revisionDesc/change` elements that name an annotation or entry (`@target`,
 /// `@type` `created` or `modified`, `@when`, `@who` → a `respStmt`), as the TEI export
 /// writes them. An annotation whose creator is its `@resp` keeps the name in its stamp only.
 fn read_changes(project: &mut Project, ctx: &Ctx, header: &El) {
     let mut stamps: HashMap<AnnId, [Option<Stamp>; 2]> = HashMap::new();
+    let mut entry_stamps: HashMap<EntryId, [Option<Stamp>; 2]> = HashMap::new();
     for c in header
         .descendants()
         .into_iter()
@@ -981,13 +982,22 @@ fn read_changes(project: &mut Project, ctx: &Ctx, header: &El) {
             let key = w.trim().trim_start_matches('#');
             ctx.resp.get(key).cloned().unwrap_or_else(|| key.to_owned())
         });
-        for t in target.split_whitespace() {
-            if let Some(id) = t
-                .strip_prefix('#')
-                .and_then(|x| uuid_after(x, ANN_ID_PREFIX))
-            {
-                stamps.entry(AnnId(id)).or_default()[slot] = Some(Stamp { by: by.clone(), at });
+        for t in target
+            .split_whitespace()
+            .filter_map(|t| t.strip_prefix('#'))
+        {
+            let s = Some(Stamp { by: by.clone(), at });
+            if let Some(id) = uuid_after(t, ANN_ID_PREFIX) {
+                stamps.entry(AnnId(id)).or_default()[slot] = s;
+            } else if let Some(id) = uuid_after(t, ENTRY_ID_PREFIX) {
+                entry_stamps.entry(EntryId(id)).or_default()[slot] = s;
             }
+        }
+    }
+    for (id, [created, modified]) in entry_stamps {
+        if let Some(e) = project.registry.get_mut(&id) {
+            e.created = created;
+            e.modified = modified;
         }
     }
     if stamps.is_empty() {

@@ -5,8 +5,8 @@
 //!   (`xml:id="resp-N"`, pointed to by `@resp`), the archival description in
 //!   `sourceDesc/msDesc` and `sourceDesc/bibl`, `profileDesc/correspDesc` for each
 //!   Communication event, and `revisionDesc` with a `change type="created"` and one
-//!   `type="modified"` per stamped annotation (`@when` UTC, `@who="#resp-N"`,
-//!   `@target="#a-<annotation uuid>"`).
+//!   `type="modified"` per stamped annotation and registry entry (`@when` UTC,
+//!   `@who="#resp-N"`, `@target="#a-<annotation uuid>"` or `"#e-<entry uuid>"`).
 //! - `text/body xml:space="preserve"`: the text as it is. Paragraphs are the pieces between
 //!   `"\n\n"` (so `text == paragraphs.join("\n\n")`), and each other `"\n"` is an `<lb/>`.
 //!   Mentions that nest are inline `persName`/`orgName`/`placeName`/`date`/`rs`
@@ -274,8 +274,14 @@ impl Out {
     }
 }
 
-/// Annotator names (of `@resp` and of the stamps), sorted → `resp-N` ids.
-fn resp_ids(doc: &Document) -> BTreeMap<String, String> {
+/// Annotator names (of `@resp` and of the stamps of the document's annotations and of the
+/// registry's entries), sorted → `resp-N` ids.
+fn resp_ids(project: &Project, doc: &Document) -> BTreeMap<String, String> {
+    let entries = project
+        .registry
+        .values()
+        .flat_map(|e| [&e.created, &e.modified].into_iter().flatten())
+        .map(|s| s.by.as_str());
     let names: BTreeSet<&str> = doc
         .annotations
         .values()
@@ -283,6 +289,7 @@ fn resp_ids(doc: &Document) -> BTreeMap<String, String> {
             let stamps = [&a.created, &a.modified];
             std::iter::once(a.annotator()).chain(stamps.into_iter().flatten().map(|s| &*s.by))
         })
+        .chain(entries)
         .filter(|r| !r.is_empty())
         .collect();
     names
@@ -402,7 +409,7 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
     let text = doc.text_or_empty();
     let paras = paragraphs(text.as_str());
     let (inline, standoff) = split_inline(doc, &paras);
-    let resp = resp_ids(doc);
+    let resp = resp_ids(project, doc);
 
     // Marks by offset.
     let mut marks: BTreeMap<usize, Vec<Mark>> = BTreeMap::new();
@@ -615,17 +622,31 @@ fn write_header(
     o.close("sourceDesc")?;
     o.close("fileDesc")?;
     write_corresp(o, project, doc)?;
-    write_changes(o, doc, resp)?;
+    write_changes(o, project, doc, resp)?;
     o.close("teiHeader")
 }
 
-/// `revisionDesc`: when each annotation was created and last changed, and by whom.
-fn write_changes(o: &mut Out, doc: &Document, resp: &BTreeMap<String, String>) -> Res {
-    let stamped = doc
+/// `revisionDesc`: when each annotation and registry entry was created and last changed,
+/// and by whom.
+fn write_changes(
+    o: &mut Out,
+    project: &Project,
+    doc: &Document,
+    resp: &BTreeMap<String, String>,
+) -> Res {
+    let anns = doc
         .annotations
         .values()
-        .flat_map(|a| [("created", &a.created), ("modified", &a.modified)].map(|(k, s)| (a, k, s)))
-        .filter_map(|(a, kind, s)| s.as_ref().map(|s| (a.id, kind, s)));
+        .map(|a| (ann_xml_id(a.id), &a.created, &a.modified));
+    let entries = project
+        .registry
+        .values()
+        .map(|e| (entry_xml_id(e.id), &e.created, &e.modified));
+    let stamped = anns.chain(entries).flat_map(|(id, created, modified)| {
+        [("created", created), ("modified", modified)]
+            .into_iter()
+            .filter_map(move |(kind, s)| s.as_ref().map(|s| (id.clone(), kind, s)))
+    });
     let mut open = false;
     for (id, kind, stamp) in stamped {
         if !open {
@@ -635,7 +656,7 @@ fn write_changes(o: &mut Out, doc: &Document, resp: &BTreeMap<String, String>) -
         let mut attrs = vec![
             ("type", kind.to_owned()),
             ("when", stamp.at.to_string()),
-            ("target", format!("#{}", ann_xml_id(id))),
+            ("target", format!("#{id}")),
         ];
         if let Some(r) = resp.get(&stamp.by) {
             attrs.push(("who", format!("#{r}")));

@@ -134,6 +134,8 @@ fn read_registry(
         }
         entry.id = id;
         entry.note = str_of(e, "note").to_owned();
+        entry.created = Stamp::parse(str_of(e, "created"));
+        entry.modified = Stamp::parse(str_of(e, "modified"));
         for a in list(e.get("aliases")) {
             entry.aliases.push(Alias {
                 name: str_of(a, "name").to_owned(),

@@ -14,7 +14,8 @@
 //! - Events and relations are motivated `linking`; their targets are the IRIs of the
 //!   fillers (annotations or entries) and, for events, the trigger's text fragments; a
 //!   `describing` body per filler reads `<role>: <IRI>` (`from:`/`to:` for relations).
-//! - `registry.json` lists every entry with its IRIs, names, aliases and authority ids.
+//! - `registry.json` lists every entry with its IRIs, names, aliases and authority ids, and
+//!   its `created`/`modified` stamps (`"<UTC time> <name>"`).
 //! - Each attribute is a `classifying` body `<attribute id>=<value>` (its kind is the
 //!   schema's).
 //! - The annotator ([`Annotation::annotator`]) is the annotation's `creator` (`Person` with
@@ -425,8 +426,13 @@ pub struct Registry<'a> {
 struct RegistryEntry<'a> {
     aliases: Vec<RegistryAlias<'a>>,
     authority: Vec<RegistryAuthority<'a>>,
+    /// Who created the entry and when (`"<UTC time> <name>"`, as in project files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
     id: String,
     iri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
     name: &'a str,
     note: &'a str,
     #[serde(rename = "type")]
@@ -470,7 +476,9 @@ pub fn registry(project: &Project) -> Registry<'_> {
                         scheme: a.scheme.as_str(),
                     })
                     .collect(),
+                created: e.created.as_ref().map(ToString::to_string),
                 id: format!("urn:uuid:{}", e.id),
+                modified: e.modified.as_ref().map(ToString::to_string),
                 iri: entry_iri(e),
                 name: &e.name,
                 note: &e.note,
