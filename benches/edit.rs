@@ -187,12 +187,18 @@ fn measure(project: &mut Project, op: impl Fn(&Project) -> Transaction) -> Timin
         undo: Vec::new(),
     };
     let mut history = History::default();
+    // Commits are stamped as a session stamps them (who, the system clock).
+    let stamper = Stamper {
+        by: "Bench annotator".into(),
+        clock: Clock::System,
+    };
     for _ in 0..RUNS {
         let start = Instant::now();
-        let tx = op(project);
+        let mut tx = op(project);
         t.build.push(start.elapsed());
         assert!(!tx.is_empty(), "the benchmarked edit changes nothing");
         let start = Instant::now();
+        marginalia::model::ops::core::stamp(&mut tx, &stamper.stamp());
         history.commit(project, tx).unwrap();
         t.commit.push(start.elapsed());
         let start = Instant::now();

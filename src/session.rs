@@ -29,6 +29,10 @@ pub struct Session {
     /// This process's presence lock on the project file, while the window holds it open
     /// for writing; `None` for the command line, read-only opens and unsaved projects.
     pub lock: Option<store::lock::ProjectLock>,
+    /// Who makes the changes committed here, and their clock: every annotation and entry a
+    /// commit creates or changes is stamped with it. `None`: no stamps (the command line,
+    /// or no annotator name set).
+    pub stamper: Option<crate::model::Stamper>,
 }
 
 /// What [`Session::merge_from_disk`] brought in.
@@ -87,6 +91,7 @@ impl Session {
             generation: 0,
             failed_save_as: None,
             lock: None,
+            stamper: None,
         })
     }
 
@@ -109,11 +114,15 @@ impl Session {
             generation: 0,
             failed_save_as: None,
             lock: None,
+            stamper: None,
         }
     }
 
-    /// Applies a user action and records it for undo.
-    pub fn commit(&mut self, tx: Transaction) -> Result<(), EditError> {
+    /// Applies a user action, stamped by [`Session::stamper`], and records it for undo.
+    pub fn commit(&mut self, mut tx: Transaction) -> Result<(), EditError> {
+        if let Some(s) = &self.stamper {
+            crate::model::ops::core::stamp(&mut tx, &s.stamp());
+        }
         let touched = self.history.commit(&mut self.project, tx)?;
         self.note_change(touched);
         Ok(())

@@ -72,6 +72,8 @@ pub enum Command {
     ToggleProblems,
     /// Show or hide the review of merge conflicts.
     ToggleConflicts,
+    /// Ask for the annotator name stamped on changes.
+    AnnotatorName,
 }
 
 /// Which menu a command is listed in.
@@ -173,6 +175,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(CMD_SHIFT, Key::P),
             M::Edit,
         ),
+        spec(C::AnnotatorName, "Your name as annotator…", None, M::Edit),
         spec(C::ToggleDocuments, "Show/hide documents", None, M::View),
         spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),

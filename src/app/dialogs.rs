@@ -8,6 +8,7 @@ use crate::model::ops::tagging::{self, Occurrence};
 
 impl App {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        self.annotator_prompt(ctx);
         let Some(dialog) = self.state.dialog.clone() else {
             return;
         };

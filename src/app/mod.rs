@@ -20,6 +20,7 @@ mod menus;
 pub mod message;
 pub mod panels;
 mod pick;
+pub mod prefs;
 pub mod recovery;
 mod screenshot;
 pub mod start;
@@ -207,6 +208,9 @@ pub fn run(
                 Some(p) => App::with_project(prefs, p),
                 None => App::new(prefs),
             };
+            if screenshot.is_none() {
+                app.ask_annotator_if_unset();
+            }
             if let Some(path) = screenshot {
                 app = app.screenshot_to(path);
             }

@@ -28,6 +28,8 @@ pub struct Prefs {
     pub show_inspector: bool,
     pub show_registry: bool,
     pub snap_words: bool,
+    /// The name stamped on what this person creates and changes; `None` until asked.
+    pub annotator: Option<String>,
 }
 
 impl Default for Prefs {
@@ -40,6 +42,7 @@ impl Default for Prefs {
             show_inspector: true,
             show_registry: true,
             snap_words: true,
+            annotator: None,
         }
     }
 }
@@ -185,6 +188,12 @@ pub struct AppState {
     pub conflicts_open: bool,
     /// Watches the open project's files for other writers.
     pub watch: Option<super::watch::Watch>,
+    /// The annotator-name prompt's text while it is open (see `app::prefs`).
+    pub annotator_prompt: Option<String>,
+    /// The clock of the stamps on commits (fixed in tests).
+    pub clock: crate::model::Clock,
+    /// The reader shows only annotations this annotator made or changed last (`None`: all).
+    pub reader_annotator: Option<String>,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -223,6 +232,9 @@ impl AppState {
             problems: Vec::new(),
             conflicts_open: false,
             watch: None,
+            annotator_prompt: None,
+            clock: crate::model::Clock::System,
+            reader_annotator: None,
             files_tx,
             files_rx,
         }

@@ -182,7 +182,7 @@ impl Exporter for CsvExporter {
                                 opt(date.and_then(|d| d.not_before.as_deref())),
                                 opt(date.and_then(|d| d.not_after.as_deref())),
                                 ann.cert.map(|c| c.as_str().to_owned()).unwrap_or_default(),
-                                ann.resp.clone(),
+                                ann.annotator().to_owned(),
                                 ann.note.clone(),
                             ],
                             out_dir,

@@ -325,6 +325,7 @@ pub enum Part {
     Attributes,
     Note,
     Certainty,
+    /// Who made and last changed the annotation, and when.
     Annotator,
     /// A mention's or event's normalized date.
     Date,
@@ -338,7 +339,7 @@ impl Part {
             Part::Attributes => !a.attributes.is_empty(),
             Part::Note => !a.note.is_empty(),
             Part::Certainty => a.cert.is_some(),
-            Part::Annotator => !a.resp.is_empty(),
+            Part::Annotator => !a.annotator().is_empty() || a.modified.is_some(),
             Part::Date => match &a.body {
                 crate::model::Body::Mention(m) => m.date.is_some(),
                 crate::model::Body::Event(e) => e.date.is_some(),

@@ -3,6 +3,7 @@
 use super::anchor::TextAnchor;
 use super::date::NormalizedDate;
 use super::ids::{AnnId, EntryId, Slug};
+use super::stamp::Stamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -18,7 +19,9 @@ pub struct Annotation {
     /// How sure the annotator is (TEI `@cert`); `None`: not stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert: Option<Certainty>,
-    /// Who made the annotation (TEI `@resp`).
+    /// Who is responsible for the annotation as an import named them (TEI `@resp`, W3C
+    /// `creator`); empty for annotations made here, whose maker is `created.by` (see
+    /// [`Annotation::annotator`]).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resp: String,
     /// Set when re-anchoring after a source change could not place this annotation with
@@ -28,6 +31,13 @@ pub struct Annotation {
     /// The place on a page image this annotation marks (a region mention).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<super::region::PageRegion>,
+    /// Who created the annotation, and when; `None` in files from before stamps and for
+    /// annotations made without an annotator name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<Stamp>,
+    /// Who changed it last, and when (equal to `created` until someone changes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<Stamp>,
 }
 
 /// What an annotation is.
@@ -160,7 +170,24 @@ impl Annotation {
             resp: String::new(),
             reanchor: None,
             region: None,
+            created: None,
+            modified: None,
         }
+    }
+
+    /// Who made the annotation: the name an import gave ([`Annotation::resp`]), else the
+    /// creator's stamp; empty when unknown.
+    pub fn annotator(&self) -> &str {
+        if self.resp.is_empty() {
+            self.created.as_ref().map_or("", |s| s.by.as_str())
+        } else {
+            &self.resp
+        }
+    }
+
+    /// Whether `name` made this annotation or changed it last.
+    pub fn touched_by(&self, name: &str) -> bool {
+        self.annotator() == name || self.modified.as_ref().is_some_and(|m| m.by == name)
     }
 
     /// The schema type of the mention, event or relation.

@@ -19,6 +19,7 @@ pub mod reanchor;
 pub mod region;
 pub mod registry;
 pub mod schema;
+pub mod stamp;
 pub mod text;
 pub mod validate;
 
@@ -34,5 +35,6 @@ pub use project::{Counts, Project, ProjectInfo};
 pub use region::{PageRegion, Shape};
 pub use registry::{Alias, AliasKind, Authority, AuthorityId, Entry};
 pub use schema::Schema;
+pub use stamp::{Clock, Stamp, Stamper, UtcTime};
 pub use text::{LineEnding, SourceText};
 pub use validate::{Problem, Severity};

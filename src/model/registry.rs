@@ -2,6 +2,7 @@
 //! names the documents use for it ("Filippov" was Stalin's cover name).
 
 use super::ids::{EntryId, Slug};
+use super::stamp::Stamp;
 use serde::{Deserialize, Serialize};
 
 /// A person, organization, place or other entity known across the project.
@@ -22,6 +23,12 @@ pub struct Entry {
     /// Where a place is, for maps (Palladio); `None`: not recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordinates: Option<Coordinates>,
+    /// Who created the entry, and when; `None` in files from before stamps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<Stamp>,
+    /// Who changed it last, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<Stamp>,
 }
 
 /// A point on the globe in decimal degrees (WGS 84): latitude −90…90, longitude −180…180.
@@ -171,7 +178,22 @@ impl Entry {
             authority: Vec::new(),
             note: String::new(),
             coordinates: None,
+            created: None,
+            modified: None,
         }
+    }
+
+    /// Who created the entry; empty when unknown.
+    pub fn annotator(&self) -> &str {
+        self.created.as_ref().map_or("", |s| s.by.as_str())
+    }
+
+    /// Whether `name` created this entry or changed it last.
+    pub fn touched_by(&self, name: &str) -> bool {
+        [&self.created, &self.modified]
+            .into_iter()
+            .flatten()
+            .any(|s| s.by == name)
     }
 
     /// The canonical name and every alias.

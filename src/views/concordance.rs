@@ -229,11 +229,11 @@ pub fn stats(project: &Project) -> Stats {
             let ty = a.type_id().as_str();
             *d.by_type.entry(ty.to_owned()).or_insert(0) += 1;
             *s.by_type.entry(ty.to_owned()).or_insert(0) += 1;
-            let an = s.annotators.entry(a.resp.clone()).or_default();
+            let an = s.annotators.entry(a.annotator().to_owned()).or_default();
             an.annotations += 1;
             *an.by_type.entry(ty.to_owned()).or_insert(0) += 1;
-            if !seen.contains(&a.resp.as_str()) {
-                seen.push(&a.resp);
+            if !seen.contains(&a.annotator()) {
+                seen.push(a.annotator());
                 an.documents += 1;
             }
         }

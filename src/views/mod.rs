@@ -308,7 +308,7 @@ fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> E
             roles,
             range,
             dated_by,
-            resp: a.resp.clone(),
+            resp: a.annotator().to_owned(),
         };
     };
     for (role, targets) in &ev.roles {
@@ -400,7 +400,7 @@ fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> E
         roles,
         range,
         dated_by,
-        resp: a.resp.clone(),
+        resp: a.annotator().to_owned(),
     }
 }
 

@@ -52,6 +52,7 @@ impl App {
             C::ToggleMetadata => st.metadata_open ^= true,
             C::ToggleProblems => st.problems_open ^= true,
             C::ToggleConflicts => st.conflicts_open ^= true,
+            C::AnnotatorName => st.ask_annotator(),
             C::NextAnnotation => self.step_annotation(true),
             C::PrevAnnotation => self.step_annotation(false),
             C::Caret(m, extend) => self.caret(m, extend),

@@ -213,6 +213,7 @@ impl App {
     /// Commits a transaction, then drops ids it removed; reports failure in the status bar.
     pub(super) fn commit(&mut self, ctx: &egui::Context, tx: Transaction) -> bool {
         let st = &mut self.state;
+        let stamper = st.stamper();
         let Some(s) = &mut st.session else {
             return false;
         };
@@ -220,6 +221,7 @@ impl App {
             return false;
         }
         let label = tx.label.clone();
+        s.stamper = stamper;
         match s.commit(tx) {
             Ok(()) => {
                 st.status = label;

@@ -19,6 +19,9 @@ pub struct Inspector {
     frame: super::event_frame::EventFrameView,
     /// The annotation whose long note the user asked to see in full.
     note_in_full: Option<AnnId>,
+    /// The annotators of the open document, for the reader's filter: (generation, document,
+    /// names).
+    annotators: Option<(u64, DocId, Vec<String>)>,
 }
 
 /// Notes longer than this (bytes) are shown cut short, with "Show all".
@@ -73,6 +76,26 @@ impl View for Inspector {
             ui.label("Open a document to annotate it.");
             return;
         };
+        // Which annotator's annotations the reader shows (names cached per generation).
+        let generation = st.generation();
+        if self
+            .annotators
+            .as_ref()
+            .is_none_or(|(g, d, _)| (*g, *d) != (generation, doc))
+        {
+            let names = crate::app::prefs::annotation_annotators(p, Some(doc));
+            self.annotators = Some((generation, doc, names));
+        }
+        if let Some((_, _, names)) = &self.annotators
+            && (!names.is_empty() || st.reader_annotator.is_some())
+        {
+            crate::app::prefs::annotator_combo(
+                ui,
+                "Show annotations by",
+                names,
+                &mut st.reader_annotator,
+            );
+        }
         if st.selected.and_then(|a| p.annotation(doc, a)).is_none() {
             self.selection_help(ui, st, doc);
             return;
@@ -172,6 +195,12 @@ impl Inspector {
                     }
                 }
             });
+        // Who made it and who changed it last
+        if let Some(line) =
+            crate::model::stamp::provenance(ann.created.as_ref(), ann.modified.as_ref(), &ann.resp)
+        {
+            ui.small(line);
+        }
         // Text
         if let Some(anchor) = ann.anchor() {
             if let Some(d) = p.documents.get(&doc) {

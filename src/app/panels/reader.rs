@@ -62,11 +62,23 @@ impl LineIndex {
     /// Builds the index for a document laid out as `pieces`:
     /// O(fragments · pieces each spans · [`MAX_BAR_DEPTH`] + n log n), whatever the stacking.
     pub fn build(doc: &Document, schema: &crate::model::Schema, pieces: &Pieces) -> Self {
+        Self::build_by(doc, schema, pieces, None)
+    }
+
+    /// [`LineIndex::build`] of only the annotations `only` made or changed last (`None`: all).
+    pub fn build_by(
+        doc: &Document,
+        schema: &crate::model::Schema,
+        pieces: &Pieces,
+        only: Option<&str>,
+    ) -> Self {
         let lines = pieces.len();
         let mut colors: HashMap<&str, Color32> = HashMap::new();
         let mut items: Vec<(u32, Seg)> = Vec::new();
         for a in doc.annotations.values() {
-            let Some(anchor) = a.anchor() else { continue };
+            let Some(anchor) = a.anchor().filter(|_| only.is_none_or(|n| a.touched_by(n))) else {
+                continue;
+            };
             let ty = a.type_id();
             let color = *colors.entry(ty.as_str()).or_insert_with(|| {
                 schema
@@ -174,6 +186,8 @@ struct Layout {
     tops: Vec<f32>,
     index: LineIndex,
     pieces: Pieces,
+    /// The annotator filter `index` was built with.
+    annotator: Option<String>,
 }
 
 impl Layout {
@@ -288,7 +302,8 @@ impl Reader {
         let same_doc = l.doc == Some(doc.id());
         if !same_doc || l.generation != generation || l.index.starts.is_empty() {
             l.pieces = Pieces::new(text);
-            l.index = LineIndex::build(doc, &project.schema, &l.pieces);
+            let only = l.annotator.as_deref();
+            l.index = LineIndex::build_by(doc, &project.schema, &l.pieces, only);
             l.generation = generation;
         }
         if !same_doc
@@ -396,6 +411,11 @@ impl Reader {
         }
         let text = doc.text_or_empty();
         let width = (ui.available_width() - 16.0).max(80.0);
+        // The annotator filter (chosen in the inspector): a change rebuilds the index.
+        if self.layout.annotator != st.reader_annotator {
+            self.layout.annotator.clone_from(&st.reader_annotator);
+            self.layout.index = LineIndex::default();
+        }
         self.prepare(
             ui,
             st.prefs.text_size,

@@ -15,6 +15,10 @@ pub struct RegistryList {
     sort: SortBy,
     /// Entity type to show; `None` shows all.
     only: Option<crate::model::Slug>,
+    /// Show only entries this annotator created or changed last; `None` shows all.
+    annotator: Option<String>,
+    /// The registry's annotators, cached per project generation.
+    annotators: Option<(u64, Vec<String>)>,
 }
 
 impl View for RegistryList {
@@ -44,6 +48,20 @@ impl View for RegistryList {
                         ui.selectable_value(&mut self.only, Some(t.id.clone()), &t.label);
                     }
                 });
+            let generation = st.generation();
+            if self
+                .annotators
+                .as_ref()
+                .is_none_or(|(g, _)| *g != generation)
+            {
+                let names = crate::app::prefs::entry_annotators(p.registry.values());
+                self.annotators = Some((generation, names));
+            }
+            if let Some((_, names)) = &self.annotators
+                && (!names.is_empty() || self.annotator.is_some())
+            {
+                crate::app::prefs::annotator_combo(ui, "Entries by", names, &mut self.annotator);
+            }
         });
         let generation = st.generation();
         if self.counts.as_ref().is_none_or(|(g, _)| *g != generation) {
@@ -55,7 +73,10 @@ impl View for RegistryList {
             types: self.only.iter().cloned().collect(),
             sort: self.sort,
         };
-        let rows = counts.map(|c| query_counted(p, &q, c)).unwrap_or_default();
+        let mut rows = counts.map(|c| query_counted(p, &q, c)).unwrap_or_default();
+        if let Some(name) = &self.annotator {
+            rows.retain(|r| p.registry.get(&r.id).is_some_and(|e| e.touched_by(name)));
+        }
         let mut open_page = None;
         let mut jump = None;
         egui::ScrollArea::vertical()

@@ -29,6 +29,7 @@ use crate::model::{
     EntryId, Event, Mention, NormalizedDate, PageBreak, Project, Relation, Slug, Span, Target,
     TextAnchor,
 };
+use crate::model::{Stamp, UtcTime};
 use crate::store;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -951,7 +952,68 @@ fn import_tei(
             project, seen, &ctx, tei, header, &part, preserve, file, staging,
         )?;
     }
+    if let Some(h) = header {
+        read_changes(project, &ctx, h);
+    }
     Ok(())
+}
+
+/// Stamps from `revisionDesc/change` elements that name an annotation or entry (`@target`,
+/// `@type` `created` or `modified`, `@when`, `@who` → a `respStmt`), as the TEI export
+/// writes them. An annotation whose creator is its `@resp` keeps the name in its stamp only.
+fn read_changes(project: &mut Project, ctx: &Ctx, header: &El) {
+    let mut stamps: HashMap<AnnId, [Option<Stamp>; 2]> = HashMap::new();
+    let mut entry_stamps: HashMap<EntryId, [Option<Stamp>; 2]> = HashMap::new();
+    for c in header
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "change")
+    {
+        let slot = match c.attr("type") {
+            Some("created") => 0,
+            Some("modified") => 1,
+            _ => continue,
+        };
+        let (Some(at), Some(target)) = (c.attr("when").and_then(UtcTime::parse), c.attr("target"))
+        else {
+            continue;
+        };
+        let by = c.attr("who").map_or_else(String::new, |w| {
+            let key = w.trim().trim_start_matches('#');
+            ctx.resp.get(key).cloned().unwrap_or_else(|| key.to_owned())
+        });
+        for t in target
+            .split_whitespace()
+            .filter_map(|t| t.strip_prefix('#'))
+        {
+            let s = Some(Stamp { by: by.clone(), at });
+            if let Some(id) = uuid_after(t, ANN_ID_PREFIX) {
+                stamps.entry(AnnId(id)).or_default()[slot] = s;
+            } else if let Some(id) = uuid_after(t, ENTRY_ID_PREFIX) {
+                entry_stamps.entry(EntryId(id)).or_default()[slot] = s;
+            }
+        }
+    }
+    for (id, [created, modified]) in entry_stamps {
+        if let Some(e) = project.registry.get_mut(&id) {
+            e.created = created;
+            e.modified = modified;
+        }
+    }
+    if stamps.is_empty() {
+        return;
+    }
+    for doc in project.documents.values_mut() {
+        for a in doc.annotations.values_mut() {
+            if let Some([created, modified]) = stamps.remove(&a.id) {
+                if created.as_ref().is_some_and(|c| c.by == a.resp) {
+                    a.resp.clear();
+                }
+                a.created = created;
+                a.modified = modified;
+            }
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

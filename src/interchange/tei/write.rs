@@ -3,8 +3,10 @@
 //! Layout of each file:
 //! - `teiHeader`: title, the project as publisher, the annotators as `respStmt`s
 //!   (`xml:id="resp-N"`, pointed to by `@resp`), the archival description in
-//!   `sourceDesc/msDesc` and `sourceDesc/bibl`, and `profileDesc/correspDesc` for each
-//!   Communication event.
+//!   `sourceDesc/msDesc` and `sourceDesc/bibl`, `profileDesc/correspDesc` for each
+//!   Communication event, and `revisionDesc` with a `change type="created"` and one
+//!   `type="modified"` per stamped annotation and registry entry (`@when` UTC,
+//!   `@who="#resp-N"`, `@target="#a-<annotation uuid>"` or `"#e-<entry uuid>"`).
 //! - `text/body xml:space="preserve"`: the text as it is. Paragraphs are the pieces between
 //!   `"\n\n"` (so `text == paragraphs.join("\n\n")`), and each other `"\n"` is an `<lb/>`.
 //!   Mentions that nest are inline `persName`/`orgName`/`placeName`/`date`/`rs`
@@ -300,12 +302,22 @@ impl Out {
     }
 }
 
-/// Annotator names in first-use order → `resp-N` ids.
-fn resp_ids(doc: &Document) -> BTreeMap<String, String> {
+/// Annotator names (of `@resp` and of the stamps of the document's annotations and of the
+/// registry's entries), sorted → `resp-N` ids.
+fn resp_ids(project: &Project, doc: &Document) -> BTreeMap<String, String> {
+    let entries = project
+        .registry
+        .values()
+        .flat_map(|e| [&e.created, &e.modified].into_iter().flatten())
+        .map(|s| s.by.as_str());
     let names: BTreeSet<&str> = doc
         .annotations
         .values()
-        .map(|a| a.resp.as_str())
+        .flat_map(|a| {
+            let stamps = [&a.created, &a.modified];
+            std::iter::once(a.annotator()).chain(stamps.into_iter().flatten().map(|s| &*s.by))
+        })
+        .chain(entries)
         .filter(|r| !r.is_empty())
         .collect();
     names
@@ -321,7 +333,7 @@ fn cert_resp(a: &Annotation, resp: &BTreeMap<String, String>) -> Attrs {
     if let Some(c) = a.cert {
         out.push(("cert", c.as_str().to_owned()));
     }
-    if let Some(r) = resp.get(&a.resp) {
+    if let Some(r) = resp.get(a.annotator()) {
         out.push(("resp", format!("#{r}")));
     }
     out
@@ -425,7 +437,7 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
     let text = doc.text_or_empty();
     let paras = paragraphs(text.as_str());
     let (inline, standoff) = split_inline(doc, &paras);
-    let resp = resp_ids(doc);
+    let resp = resp_ids(project, doc);
 
     // Marks by offset.
     let mut marks: BTreeMap<usize, Vec<Mark>> = BTreeMap::new();
@@ -638,7 +650,51 @@ fn write_header(
     o.close("sourceDesc")?;
     o.close("fileDesc")?;
     write_corresp(o, project, doc)?;
+    write_changes(o, project, doc, resp)?;
     o.close("teiHeader")
+}
+
+/// `revisionDesc`: when each annotation and registry entry was created and last changed,
+/// and by whom.
+fn write_changes(
+    o: &mut Out,
+    project: &Project,
+    doc: &Document,
+    resp: &BTreeMap<String, String>,
+) -> Res {
+    let anns = doc
+        .annotations
+        .values()
+        .map(|a| (ann_xml_id(a.id), &a.created, &a.modified));
+    let entries = project
+        .registry
+        .values()
+        .map(|e| (entry_xml_id(e.id), &e.created, &e.modified));
+    let stamped = anns.chain(entries).flat_map(|(id, created, modified)| {
+        [("created", created), ("modified", modified)]
+            .into_iter()
+            .filter_map(move |(kind, s)| s.as_ref().map(|s| (id.clone(), kind, s)))
+    });
+    let mut open = false;
+    for (id, kind, stamp) in stamped {
+        if !open {
+            o.open("revisionDesc", &[])?;
+            open = true;
+        }
+        let mut attrs = vec![
+            ("type", kind.to_owned()),
+            ("when", stamp.at.to_string()),
+            ("target", format!("#{id}")),
+        ];
+        if let Some(r) = resp.get(&stamp.by) {
+            attrs.push(("who", format!("#{r}")));
+        }
+        o.empty("change", &attrs)?;
+    }
+    if open {
+        o.close("revisionDesc")?;
+    }
+    Ok(())
 }
 
 /// Whether `s` looks like a BCP 47 tag ("ru", "zh-Hans", "ko-KR").

@@ -20,6 +20,7 @@ use crate::model::{
     Alias, AliasKind, AnnId, Annotation, AuthorityId, Body, DocId, Entry, EntryId, Event, Mention,
     Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
 };
+use crate::model::{Stamp, UtcTime};
 use crate::store;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -133,6 +134,8 @@ fn read_registry(
         }
         entry.id = id;
         entry.note = str_of(e, "note").to_owned();
+        entry.created = Stamp::parse(str_of(e, "created"));
+        entry.modified = Stamp::parse(str_of(e, "modified"));
         for a in list(e.get("aliases")) {
             entry.aliases.push(Alias {
                 name: str_of(a, "name").to_owned(),
@@ -718,10 +721,22 @@ fn import_file(
                 a.attributes.insert(k, v);
             }
         }
-        a.resp = item
+        let creator = item
             .get("creator")
             .map(|c| str_of(c, "name").to_owned())
             .unwrap_or_default();
+        // With its times, the creator is a stamp (the model names no one for `modified`:
+        // the creator is taken); without, the name alone is `resp`.
+        let time = |k: &str| item.get(k).and_then(Value::as_str).and_then(UtcTime::parse);
+        let stamp = |at| Stamp {
+            by: creator.clone(),
+            at,
+        };
+        a.created = time("created").map(stamp);
+        a.modified = time("modified").map(stamp);
+        if a.created.is_none() {
+            a.resp = creator;
+        }
         if annotations.insert(id, a).is_some() {
             return Err(bad("its id is used by an earlier annotation in this file"));
         }

@@ -14,10 +14,15 @@
 //! - Events and relations are motivated `linking`; their targets are the IRIs of the
 //!   fillers (annotations or entries) and, for events, the trigger's text fragments; a
 //!   `describing` body per filler reads `<role>: <IRI>` (`from:`/`to:` for relations).
-//! - `registry.json` lists every entry with its IRIs, names, aliases and authority ids.
+//! - `registry.json` lists every entry with its IRIs, names, aliases and authority ids, and
+//!   its `created`/`modified` stamps (`"<UTC time> <name>"`).
 //! - Each attribute is a `classifying` body `<attribute id>=<value>` (its kind is the
 //!   schema's).
-//! - The annotator (`resp`) is the annotation's `creator` (`Person` with `name`).
+//! - The annotator ([`Annotation::annotator`]) is the annotation's `creator` (`Person` with
+//!   `name`); the times of its `created` and `modified` stamps are `created` and
+//!   `modified`. The model has no agent for `modified`: a last change by someone else than
+//!   the creator is reported as left out, and on import the creator is taken as the last
+//!   changer.
 
 use super::{CONTEXT, EVENT_DATE, REGISTRY_FILE, entry_iri};
 use crate::interchange::common::{
@@ -124,6 +129,15 @@ fn document_out<'a>(
                     doc,
                     a,
                 );
+                if a.modified.as_ref().is_some_and(|m| m.by != a.annotator()) {
+                    omitted.push(crate::interchange::export::omission(
+                        "W3C Web Annotation",
+                        "who last changed it",
+                        project,
+                        doc,
+                        a,
+                    ));
+                }
             }
             pretty(&collection(project, doc), &path)
         });
@@ -178,8 +192,12 @@ struct Page<'a> {
 pub struct W3cAnnotation<'a> {
     body: Vec<W3cBody<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     creator: Option<Creator<'a>>,
     id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
     motivation: &'static str,
     target: Vec<W3cTarget>,
     #[serde(rename = "type")]
@@ -384,11 +402,13 @@ fn annotation<'a>(
     }
     W3cAnnotation {
         body: bodies,
-        creator: (!a.resp.is_empty()).then(|| Creator {
-            name: &a.resp,
+        created: a.created.as_ref().map(|s| s.at.to_string()),
+        creator: (!a.annotator().is_empty()).then(|| Creator {
+            name: a.annotator(),
             kind: "Person",
         }),
         id: format!("urn:uuid:{}", a.id),
+        modified: a.modified.as_ref().map(|s| s.at.to_string()),
         motivation,
         target: targets,
         kind: "Annotation",
@@ -406,8 +426,13 @@ pub struct Registry<'a> {
 struct RegistryEntry<'a> {
     aliases: Vec<RegistryAlias<'a>>,
     authority: Vec<RegistryAuthority<'a>>,
+    /// Who created the entry and when (`"<UTC time> <name>"`, as in project files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
     id: String,
     iri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
     name: &'a str,
     note: &'a str,
     #[serde(rename = "type")]
@@ -451,7 +476,9 @@ pub fn registry(project: &Project) -> Registry<'_> {
                         scheme: a.scheme.as_str(),
                     })
                     .collect(),
+                created: e.created.as_ref().map(ToString::to_string),
                 id: format!("urn:uuid:{}", e.id),
+                modified: e.modified.as_ref().map(ToString::to_string),
                 iri: entry_iri(e),
                 name: &e.name,
                 note: &e.note,

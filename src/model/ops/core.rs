@@ -102,6 +102,64 @@ pub fn update_annotation(
     Ok(tx)
 }
 
+/// Stamps the records `tx` creates or changes with `stamp`, before it is committed: a new
+/// annotation or entry gets `created` and `modified`; a changed one gets `modified`,
+/// keeping its `created`. Left alone: removals; records the transaction brings with their
+/// own stamps (a `modified` other than the one before: restored from a recovery copy,
+/// taken from a merge, re-added as they were), so nobody's work is re-attributed; and
+/// annotations whose only change is an anchor moved by a text edit in the same transaction
+/// (nobody changed the annotation itself). The stamps are part of the records, so undo
+/// restores the old ones.
+pub fn stamp(tx: &mut Transaction, stamp: &crate::model::stamp::Stamp) {
+    let text_edit = tx.edits.iter().any(|e| matches!(e, Edit::Text { .. }));
+    let set = |created: &mut Option<_>, modified: &mut Option<_>| {
+        if created.is_none() {
+            *created = Some(stamp.clone());
+        }
+        *modified = Some(stamp.clone());
+    };
+    for edit in &mut tx.edits {
+        match edit {
+            Edit::Annotation {
+                before,
+                after: Some(after),
+                ..
+            } => {
+                let before_modified = before.as_ref().and_then(|b| b.modified.as_ref());
+                if after.modified.as_ref() != before_modified
+                    || before
+                        .as_ref()
+                        .is_some_and(|b| text_edit && only_anchor_moved(b, after))
+                {
+                    continue;
+                }
+                set(&mut after.created, &mut after.modified);
+            }
+            Edit::Entry {
+                before,
+                after: Some(after),
+            } => {
+                let before_modified = before.as_ref().and_then(|b| b.modified.as_ref());
+                if after.modified.as_ref() == before_modified {
+                    set(&mut after.created, &mut after.modified);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `after` differs from `before` only in its anchor (offsets, quote) and its
+/// re-anchoring review, which text edits set mechanically.
+fn only_anchor_moved(before: &Annotation, after: &Annotation) -> bool {
+    let mut b = before.clone();
+    if let (Some(x), Some(y)) = (b.anchor_mut(), after.anchor()) {
+        *x = y.clone();
+    }
+    b.reanchor.clone_from(&after.reanchor);
+    b == *after
+}
+
 /// What values an attribute kind takes, for messages.
 pub fn kind_name(kind: &AttrKind) -> String {
     match kind {
@@ -870,5 +928,132 @@ mod tests {
             edits.last(),
             Some(Edit::Entry { after: None, .. })
         ));
+    }
+
+    fn stamp_at(by: &str, secs: i64) -> crate::model::stamp::Stamp {
+        crate::model::stamp::Stamp {
+            by: by.into(),
+            at: crate::model::stamp::UtcTime(secs),
+        }
+    }
+
+    /// Stamps `tx` with `s` and commits it through `h`.
+    fn commit_stamped(
+        p: &mut Project,
+        h: &mut crate::model::History,
+        mut tx: Transaction,
+        s: &crate::model::stamp::Stamp,
+    ) {
+        stamp(&mut tx, s);
+        h.commit(p, tx).unwrap();
+    }
+
+    #[test]
+    fn stamping_records_who_created_and_who_changed() {
+        let (mut p, doc) = crate::model::ops::events::tests::fixture();
+        let mut h = crate::model::History::default();
+        let (anna, ben) = (stamp_at("Anna", 1_000), stamp_at("Ben", 2_000));
+        // Creating an annotation and an entry sets both stamps.
+        let span = crate::model::Span::new(4, 11);
+        let (tx, ann) = tagging::tag_mention(&p, doc, &[span], &"person".into()).unwrap();
+        commit_stamped(&mut p, &mut h, tx, &anna);
+        let (tx, kim) = registry::create_entry(&p, &"person".into(), "Kim Il Sung").unwrap();
+        commit_stamped(&mut p, &mut h, tx, &anna);
+        let a = p.annotation(doc, ann).unwrap();
+        assert_eq!(
+            (a.created.as_ref(), a.modified.as_ref()),
+            (Some(&anna), Some(&anna))
+        );
+        assert_eq!(a.annotator(), "Anna");
+        let e = &p.registry[&kim];
+        assert_eq!(
+            (e.created.as_ref(), e.modified.as_ref()),
+            (Some(&anna), Some(&anna))
+        );
+        // A change sets `modified` only, on the records it changes.
+        let tx = set_note(&p, doc, ann, "who is this?").unwrap();
+        commit_stamped(&mut p, &mut h, tx, &ben);
+        let tx = registry::rename_entry(&p, kim, "Kim Il-sung", true).unwrap();
+        commit_stamped(&mut p, &mut h, tx, &ben);
+        let a = p.annotation(doc, ann).unwrap();
+        assert_eq!(
+            (a.created.as_ref(), a.modified.as_ref()),
+            (Some(&anna), Some(&ben))
+        );
+        assert_eq!(a.annotator(), "Anna", "the creator stays the annotator");
+        let e = &p.registry[&kim];
+        assert_eq!(
+            (e.created.as_ref(), e.modified.as_ref()),
+            (Some(&anna), Some(&ben))
+        );
+        // Undo restores the old stamps with the rest of the record; redo brings Ben's back.
+        h.undo(&mut p).unwrap().unwrap();
+        h.undo(&mut p).unwrap().unwrap();
+        let a = p.annotation(doc, ann).unwrap();
+        assert_eq!(a.modified.as_ref(), Some(&anna));
+        assert_eq!(p.registry[&kim].modified.as_ref(), Some(&anna));
+        h.redo(&mut p).unwrap().unwrap();
+        assert_eq!(
+            p.annotation(doc, ann).unwrap().modified.as_ref(),
+            Some(&ben)
+        );
+        // A transaction that brings records with their own stamps (a recovery copy, a
+        // merge, a re-add) keeps them: Anna's version restored by Carla stays Anna's.
+        let carla = stamp_at("Carla", 3_000);
+        let current = p.annotation(doc, ann).unwrap().clone();
+        let mut restored = current.clone();
+        restored.note.clear();
+        restored.modified = Some(anna.clone());
+        let mut tx = Transaction::new("restore")
+            .with(Edit::update_annotation(
+                doc,
+                current.clone(),
+                restored.clone(),
+            ))
+            .with(Edit::remove_annotation(doc, current.clone()))
+            .with(Edit::add_annotation(doc, current.clone()));
+        stamp(&mut tx, &carla);
+        let afters: Vec<&Annotation> = tx
+            .edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Annotation { after, .. } => after.as_deref(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(afters, [&restored, &current]);
+        let before = p.registry[&kim].clone();
+        let mut e = before.clone();
+        e.name = "Kim Il-sung".into();
+        e.modified = Some(ben.clone());
+        let mut tx = Transaction::new("restore").with(Edit::update_entry(before, e.clone()));
+        stamp(&mut tx, &carla);
+        assert!(matches!(&tx.edits[0], Edit::Entry { after: Some(x), .. } if **x == e));
+    }
+
+    #[test]
+    fn a_text_edit_does_not_restamp_the_annotations_it_only_moves() {
+        let (mut p, doc) = crate::model::ops::events::tests::fixture();
+        let mut h = crate::model::History::default();
+        let anna = stamp_at("Anna", 1_000);
+        let nam = crate::model::ops::events::tests::mention(&mut p, doc, "person", "Nam Il");
+        let tx = set_note(&p, doc, nam, "chief delegate").unwrap();
+        commit_stamped(&mut p, &mut h, tx, &anna);
+        let before = p.annotation(doc, nam).unwrap().clone();
+        // Inserting text before the mention moves its anchor.
+        let tx = crate::model::ops::text::edit_text(&p, doc, 0..0, "Cable. ").unwrap();
+        assert!(
+            tx.edits
+                .iter()
+                .any(|e| matches!(e, Edit::Annotation { .. }))
+        );
+        commit_stamped(&mut p, &mut h, tx, &stamp_at("Ben", 2_000));
+        let after = p.annotation(doc, nam).unwrap();
+        assert_ne!(after.anchor(), before.anchor(), "the anchor moved");
+        assert_eq!(
+            after.modified.as_ref(),
+            Some(&anna),
+            "but nobody changed the mention"
+        );
     }
 }
