@@ -213,9 +213,67 @@ impl Ctx<'_> {
     }
 }
 
+/// A record the merge compares. Two sides that made the same change at different
+/// moments (the same content, different `modified` stamps) agree: the later stamp is kept,
+/// so nobody has to choose between two equal versions.
+trait MergeRecord: Clone + PartialEq {
+    /// The version to keep when `self` and `other` differ only in their stamps.
+    fn same_change(&self, _other: &Self) -> Option<Self> {
+        None
+    }
+}
+
+/// The later of two stamped versions equal but for their stamps, if they are.
+fn later_of<T: Clone + PartialEq>(
+    a: &T,
+    b: &T,
+    stamps: impl Fn(&mut T) -> [&mut Option<super::Stamp>; 2],
+) -> Option<T> {
+    let bare = |v: &T| {
+        let mut v = v.clone();
+        for s in stamps(&mut v) {
+            *s = None;
+        }
+        v
+    };
+    if bare(a) != bare(b) {
+        return None;
+    }
+    let when = |v: &T| {
+        let mut v = v.clone();
+        let [_, modified] = stamps(&mut v);
+        modified.as_ref().map(|s| s.at)
+    };
+    Some(if when(b) > when(a) {
+        b.clone()
+    } else {
+        a.clone()
+    })
+}
+
+impl MergeRecord for Annotation {
+    fn same_change(&self, other: &Self) -> Option<Self> {
+        later_of(self, other, |a| [&mut a.created, &mut a.modified])
+    }
+}
+
+impl MergeRecord for Entry {
+    fn same_change(&self, other: &Self) -> Option<Self> {
+        later_of(self, other, |e| [&mut e.created, &mut e.modified])
+    }
+}
+
+impl MergeRecord for DocumentMeta {}
+impl MergeRecord for ProjectInfo {}
+impl MergeRecord for RelPath {}
+impl MergeRecord for EntityType {}
+impl MergeRecord for EventType {}
+impl MergeRecord for RelationType {}
+impl MergeRecord for AttributeDef {}
+
 /// Merges one record present on at least one side. Returns the merged value (`None`:
 /// deleted) and records a conflict when the sides disagree.
-fn merge_one<V: Clone + PartialEq>(
+fn merge_one<V: MergeRecord>(
     ctx: &mut Ctx<'_>,
     key: impl FnOnce() -> RecordKey,
     wrap: impl Fn(&V) -> Record,
@@ -229,6 +287,11 @@ fn merge_one<V: Clone + PartialEq>(
     if ours == base {
         return theirs.cloned();
     }
+    if let (Some(o), Some(t)) = (ours, theirs)
+        && let Some(v) = o.same_change(t)
+    {
+        return Some(v);
+    }
     let (kind, kept) = match (ours, theirs) {
         (Some(_), Some(_)) => (ConflictKind::BothChanged, Side::Ours),
         (None, _) => (ConflictKind::DeletedByOurs, Side::Theirs),
@@ -240,7 +303,7 @@ fn merge_one<V: Clone + PartialEq>(
 }
 
 /// Merges maps of records by key.
-fn merge_map<K: Ord + Clone, V: Clone + PartialEq>(
+fn merge_map<K: Ord + Clone, V: MergeRecord>(
     ctx: &mut Ctx<'_>,
     key: impl Fn(&K) -> RecordKey,
     wrap: impl Fn(&V) -> Record,
@@ -271,7 +334,7 @@ fn merge_map<K: Ord + Clone, V: Clone + PartialEq>(
 
 /// Merges an ordered list of records named by slug. The order is ours (or theirs when
 /// ours kept the base order), then records only the other side has, in its order.
-fn merge_list<V: Clone + PartialEq>(
+fn merge_list<V: MergeRecord>(
     ctx: &mut Ctx<'_>,
     id: impl Fn(&V) -> &Slug,
     key: impl Fn(&Slug) -> RecordKey,
@@ -1178,6 +1241,32 @@ mod tests {
         let r = merge_projects(&b, &o, &t, &Labels::default());
         assert!(r.is_clean());
         assert_eq!(r.project, o);
+    }
+
+    #[test]
+    fn the_same_change_made_at_different_moments_is_one_change_with_the_later_stamp() {
+        use crate::model::{Stamp, UtcTime};
+        let stamp = |by: &str, at: i64| {
+            Some(Stamp {
+                by: by.into(),
+                at: UtcTime(at),
+            })
+        };
+        let (b, d, m, _) = base();
+        let (mut o, mut t) = (b.clone(), b.clone());
+        let (ours, theirs) = (ann_mut(&mut o, d, m), ann_mut(&mut t, d, m));
+        ours.note = "checked".into();
+        ours.modified = stamp("Anna", 100);
+        theirs.note = "checked".into();
+        theirs.modified = stamp("Boris", 200);
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert!(r.is_clean(), "{:?}", r.new_conflicts);
+        let merged = r.project.annotation(d, m).unwrap();
+        assert_eq!(merged.modified, stamp("Boris", 200));
+        // A different content still conflicts, stamps or not.
+        ann_mut(&mut t, d, m).note = "doubtful".into();
+        let r = merge_projects(&b, &o, &t, &Labels::default());
+        assert_eq!(r.new_conflicts.len(), 1);
     }
 
     #[test]
