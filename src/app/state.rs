@@ -28,6 +28,10 @@ pub struct Prefs {
     pub show_inspector: bool,
     pub show_registry: bool,
     pub snap_words: bool,
+    /// Whether the page images are shown beside the transcription.
+    pub show_pages: bool,
+    /// Whether the transcription is shown (hidden: the page images take its place).
+    pub show_transcription: bool,
 }
 
 impl Default for Prefs {
@@ -40,6 +44,8 @@ impl Default for Prefs {
             show_inspector: true,
             show_registry: true,
             snap_words: true,
+            show_pages: true,
+            show_transcription: true,
         }
     }
 }
@@ -183,6 +189,8 @@ pub struct AppState {
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
+    /// The page pane's drawn region, selected region and its linked text.
+    pub pages: super::panels::facsimile::PagesState,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -219,6 +227,7 @@ impl AppState {
             metadata_open: false,
             problems_open: false,
             problems: Vec::new(),
+            pages: Default::default(),
             files_tx,
             files_rx,
         }

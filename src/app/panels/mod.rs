@@ -6,6 +6,7 @@ pub mod about;
 pub mod doc_list;
 pub mod entry_page;
 pub mod event_frame;
+pub mod facsimile;
 pub mod find;
 pub mod inspector;
 pub mod interchange;
