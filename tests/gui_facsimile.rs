@@ -254,6 +254,91 @@ fn draw_tag_link_undo_save_and_reload_a_region() {
     assert!(saved.contains("Rect("), "{saved}");
 }
 
+/// Clicks at `p` (press and release without moving).
+fn click(h: &mut Harness<'_, App>, p: egui::Pos2) {
+    h.hover_at(p);
+    h.run_steps(1);
+    h.drag_at(p);
+    h.run_steps(1);
+    h.drop_at(p);
+    h.run_steps(3);
+}
+
+#[test]
+fn polygon_by_clicks_tagged_by_key_then_reshaped_and_nudged() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
+    write_page(&tmp.path().join("scans/p.001.png"), true);
+    let (_, doc) = make_project(tmp.path(), "To Cde. FILIPPOV\n", &["p.001.png"], None);
+    let mut h = harness(
+        App::with_project(Prefs::default(), tmp.path()),
+        [1400.0, 900.0],
+    );
+    run_until(&mut h, "the page", |a| a.pages.is_ready(0));
+    let at = |h: &Harness<'_, App>, x: f64, y: f64| h.state().pages.screen_of(x, y).unwrap();
+    h.get_by_label("Polygon").click();
+    h.run_steps(2);
+    // Corners far apart (a screen point is more than one image pixel here).
+    for (x, y) in [(100.0, 600.0), (400.0, 600.0), (250.0, 800.0)] {
+        let p = at(&h, x, y);
+        click(&mut h, p);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let draft = h
+        .state()
+        .state
+        .pages
+        .draft
+        .clone()
+        .expect("closed by Enter");
+    let Shape::Polygon(pts) = &draft.shape else {
+        panic!("{:?}", draft.shape)
+    };
+    assert_eq!(pts.len(), 3);
+    // The Stamp/Mark hotkey tags it.
+    h.key_press(egui::Key::S);
+    h.run_steps(2);
+    let rs = regions(project(&h), doc);
+    assert_eq!(rs.len(), 1, "{}", h.state().state.status);
+    assert_eq!(rs[0].type_id().as_str(), "stamp");
+    let id = rs[0].id;
+    let shape = |h: &Harness<'_, App>| {
+        project(h)
+            .annotation(doc, id)
+            .and_then(|a| a.region.clone())
+            .unwrap()
+            .shape
+    };
+    // Drag the third vertex down with the Select tool.
+    h.get_by_label("Select").click();
+    h.run_steps(2);
+    let (x2, y2) = (f64::from(pts[2].0), f64::from(pts[2].1));
+    let from = at(&h, x2, y2);
+    let to = at(&h, x2, y2 + 100.0);
+    drag(&mut h, from, to);
+    let Shape::Polygon(moved) = shape(&h) else {
+        panic!()
+    };
+    assert_eq!(moved[..2], pts[..2], "other vertices stay");
+    assert!(moved[2].1.abs_diff(pts[2].1 + 100) <= 3, "{moved:?}");
+    // Shift+Right nudges the whole region right by at least one pixel.
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight);
+    h.run_steps(2);
+    let Shape::Polygon(nudged) = shape(&h) else {
+        panic!()
+    };
+    assert!(
+        nudged[0].0 > moved[0].0 && nudged[0].1 == moved[0].1,
+        "{nudged:?}"
+    );
+    // Each is one undo step.
+    send(&mut h, Command::Undo);
+    assert_eq!(shape(&h), Shape::Polygon(moved.clone()));
+    send(&mut h, Command::Undo);
+    assert_eq!(shape(&h), draft.shape);
+}
+
 #[test]
 fn pages_follow_the_transcription_and_back() {
     let tmp = tempfile::tempdir().unwrap();

@@ -353,6 +353,11 @@ impl Facsimile {
         self.camera.map(|c| c.to_screen(self.canvas, x, y))
     }
 
+    /// Where the page was drawn in the last frame.
+    pub fn canvas_rect(&self) -> Rect {
+        self.canvas
+    }
+
     /// The camera's zoom (screen points per image pixel), once the page size is known.
     pub fn zoom(&self) -> Option<f64> {
         self.camera.map(|c| c.zoom)
@@ -459,7 +464,6 @@ impl Facsimile {
         let page = page.min(n - 1);
         if page != self.page {
             self.page = page;
-            self.cache.forget_page(page);
             self.camera = self.camera.map(|c| Camera {
                 size: match self.pages.get(&page) {
                     Some(PageState::Ready(p)) => p.size(),
@@ -1166,7 +1170,9 @@ impl Facsimile {
                         st.queue.push(Message::Pages(PagesMsg::SelectRegion(None)));
                     }
                 }
-                Key::Delete | Key::Backspace if st.pages.region.is_some() => {
+                Key::Delete | Key::Backspace
+                    if st.pages.region.is_some() && st.selected == st.pages.region =>
+                {
                     st.queue.push(Command::DeleteAnnotation);
                 }
                 _ => {
