@@ -55,7 +55,13 @@ fn main() {
             annotations: Default::default(),
         },
     );
-    let mut app = App::new(Prefs::default());
+    // The pages get the centre's right half without the side panels: a larger pane.
+    let mut app = App::new(Prefs {
+        show_documents: false,
+        show_inspector: false,
+        show_registry: false,
+        ..Default::default()
+    });
     app.state.session = Some(Session::create(
         project,
         dir.path().join("bench.marginalia.ron"),
@@ -94,6 +100,7 @@ fn main() {
     }
     let first_visible_ms = opened.elapsed().as_secs_f64() * 1e3;
     let pane = app.pages.canvas_rect();
+    let fit_zoom = app.pages.zoom().unwrap_or(f64::NAN);
     // Settle at fit page, then 400 frames: zoom in and out about a moving pointer, then pan.
     for _ in 0..10 {
         t += 1.0 / 60.0;
@@ -102,6 +109,7 @@ fn main() {
     let mut times = Vec::with_capacity(400);
     let mut uploads = 0;
     let mut cut = 0;
+    let (mut zmin, mut zmax, mut vmax) = (f64::INFINITY, 0.0f64, 0);
     for i in 0..400 {
         t += 1.0 / 60.0;
         let phase = f32::from(i as u16) / 400.0;
@@ -112,8 +120,8 @@ fn main() {
             );
         let mut events = vec![egui::Event::PointerMoved(p)];
         match i {
-            0..150 => events.push(wheel(12.0)),
-            150..250 => events.push(wheel(-12.0)),
+            0..150 => events.push(wheel(8.0)),
+            150..250 => events.push(wheel(-10.0)),
             250 => events.push(button(p, true)),
             399 => events.push(button(p, false)),
             _ => {}
@@ -121,6 +129,10 @@ fn main() {
         times.push(frame(&mut app, events, t));
         uploads += app.pages.stats.uploads;
         cut += app.pages.stats.cut;
+        let z = app.pages.zoom().unwrap_or(f64::NAN);
+        zmin = zmin.min(z);
+        zmax = zmax.max(z);
+        vmax = vmax.max(app.pages.stats.visible);
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
@@ -135,8 +147,10 @@ fn main() {
         times.len()
     );
     println!(
-        "tiles_uploaded {uploads} tiles_cut {cut} final_zoom {:.3}",
-        app.pages.zoom().unwrap_or(f64::NAN)
+        "tiles_uploaded {uploads} tiles_cut {cut} zoom {zmin:.3}..{zmax:.3} (fit {:.3}), at most {vmax} visible tiles, pane {:.0} x {:.0}",
+        fit_zoom,
+        pane.width(),
+        pane.height()
     );
 }
 
