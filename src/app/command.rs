@@ -74,6 +74,15 @@ pub enum Command {
     ToggleConflicts,
     /// Ask for the annotator name stamped on changes.
     AnnotatorName,
+    // Page images
+    /// Pick image files to add as pages of the open document.
+    AddPagesDialog,
+    TogglePages,
+    ToggleTranscription,
+    /// Link the region selected in the page pane to the selected text mention.
+    LinkToSelectedRegion,
+    /// Record that a new page of the original begins at the caret.
+    PageBreakHere,
 }
 
 /// Which menu a command is listed in.
@@ -150,6 +159,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         ),
         spec(C::SaveCopyDialog, "Save as copy…", None, M::Project),
         spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
+        spec(C::AddPagesDialog, "Add pages…", None, M::Project),
         spec(C::ExportDialog, "Export…", None, M::Project),
         spec(C::ImportDialog, "Import…", None, M::Project),
         spec(C::ToggleMetadata, "Document metadata…", None, M::Project),
@@ -181,6 +191,13 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
         spec(C::ToggleTheme, "Light/dark theme", None, M::View),
         spec(C::ToggleProblems, "Show/hide problems", None, M::View),
+        spec(C::TogglePages, "Show/hide page images", None, M::View),
+        spec(
+            C::ToggleTranscription,
+            "Show/hide transcription",
+            None,
+            M::View,
+        ),
         spec(C::TextLarger, "Larger text", key(CMD, Key::Plus), M::View),
         spec(
             C::TextLarger,
@@ -207,6 +224,13 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             M::Annotate,
         ),
         spec(C::ToggleSnap, "Snap to word boundaries", None, M::Annotate),
+        spec(
+            C::LinkToSelectedRegion,
+            "Link to the selected region",
+            key(CMD_SHIFT, Key::L),
+            M::Annotate,
+        ),
+        spec(C::PageBreakHere, "Page break at caret", None, M::Annotate),
         spec(
             C::LinkSearch,
             "Link to registry entry…",

@@ -1,5 +1,6 @@
 //! Files and folders dropped on the window: a project opens, a folder of sources becomes a
-//! new project, source files are added to the open project.
+//! new project, source files are added to the open project, images become pages of the open
+//! document.
 
 use super::App;
 use super::message::Message;
@@ -21,6 +22,7 @@ impl App {
             return;
         }
         let mut sources = Vec::new();
+        let mut images = Vec::new();
         for p in dropped {
             let name = p.to_string_lossy();
             if name.ends_with(store::PROJECT_SUFFIX) {
@@ -33,10 +35,27 @@ impl App {
                 }
             } else if is_source(&p) {
                 sources.push(p);
+            } else if is_page_image(&p) {
+                images.push(p);
             }
         }
         if !sources.is_empty() {
             self.state.push(Message::AddDocuments(sources));
         }
+        // Images dropped on the window become pages of the open document.
+        if !images.is_empty() {
+            self.state.push(Message::Pages(
+                super::panels::facsimile::PagesMsg::AddPages(images),
+            ));
+        }
     }
+}
+
+/// Whether `p` is named like a page image (PNG, JPEG, TIFF).
+fn is_page_image(p: &std::path::Path) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        crate::facsimile::pages::IMAGE_EXTENSIONS
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }

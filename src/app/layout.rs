@@ -42,7 +42,7 @@ impl App {
             if st.session.is_none() {
                 self.start.ui(ui, st);
             } else {
-                self.reader.ui(ui, st);
+                reader_and_pages(ui, st, &mut self.reader, &mut self.pages);
             }
         });
         self.find.project_window(ui.ctx(), st);
@@ -54,5 +54,45 @@ impl App {
         self.about.ui(ui, st);
         self.problems.ui(ui, st);
         self.conflicts.ui(ui, st);
+    }
+}
+
+/// The transcription and the page images: side by side, stacked when the centre is
+/// narrow (under 640 points), or either alone when the other is hidden or missing.
+fn reader_and_pages(
+    ui: &mut egui::Ui,
+    st: &mut super::AppState,
+    reader: &mut super::panels::reader::Reader,
+    pane: &mut super::panels::facsimile::Facsimile,
+) {
+    let doc = st.doc.and_then(|d| st.project()?.documents.get(&d));
+    let has_pages = doc.is_some_and(|d| !d.meta.images.is_empty());
+    let has_text = doc.is_none_or(|d| d.text.is_some());
+    let pages = st.prefs.show_pages && has_pages;
+    let text = st.prefs.show_transcription && has_text || !pages;
+    // The reader's scroll position from the last frame: the pane is laid out first.
+    let offset = reader.first_visible_offset.take();
+    if pages && text {
+        let (w, h) = (ui.available_width(), ui.available_height());
+        if w >= 640.0 {
+            egui::Panel::right("pages")
+                .default_size(w * 0.5)
+                .min_size(200.0)
+                .max_size((w - 200.0).max(200.0))
+                .resizable(true)
+                .show(ui, |ui| pane.ui(ui, st, offset));
+        } else {
+            egui::Panel::bottom("pages")
+                .default_size(h * 0.5)
+                .min_size(160.0)
+                .max_size((h - 120.0).max(160.0))
+                .resizable(true)
+                .show(ui, |ui| pane.ui(ui, st, offset));
+        }
+    }
+    if text {
+        egui::CentralPanel::default().show(ui, |ui| reader.ui(ui, st));
+    } else {
+        egui::CentralPanel::default().show(ui, |ui| pane.ui(ui, st, offset));
     }
 }

@@ -70,6 +70,8 @@ pub enum Message {
     },
     /// Show a registry entry's page (`None` closes it).
     OpenEntry(Option<EntryId>),
+    /// From the page pane (regions, pages).
+    Pages(super::panels::facsimile::PagesMsg),
 }
 
 /// One queued item: a user command or an internal message.

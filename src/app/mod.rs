@@ -41,6 +41,8 @@ pub struct App {
     doc_list: panels::doc_list::DocList,
     /// The reader, public for the benchmark.
     pub reader: panels::reader::Reader,
+    /// The page pane, public for tests and the benchmark.
+    pub pages: panels::facsimile::Facsimile,
     inspector: panels::inspector::Inspector,
     registry: panels::registry::RegistryList,
     status: panels::status::StatusBar,
@@ -68,6 +70,7 @@ impl App {
             state: AppState::new(prefs),
             doc_list: Default::default(),
             reader: Default::default(),
+            pages: Default::default(),
             inspector: Default::default(),
             registry: Default::default(),
             status: Default::default(),

@@ -13,6 +13,8 @@ pub(super) enum Pick {
     SaveAs,
     SaveCopy,
     Sources,
+    /// Page images for the open document.
+    Pages,
 }
 
 /// Shows a file dialog on its own thread; the choice comes back as a command.
@@ -48,6 +50,10 @@ pub(super) fn pick(st: &mut AppState, ctx: &egui::Context, what: Pick) {
                 .add_filter("Text", &["txt", "md"])
                 .pick_files()
                 .map(Message::AddDocuments),
+            Pick::Pages => d
+                .add_filter("Page images", &crate::facsimile::pages::IMAGE_EXTENSIONS)
+                .pick_files()
+                .map(|p| Message::Pages(super::panels::facsimile::PagesMsg::AddPages(p))),
         };
         if let Some(c) = cmd {
             let _ = tx.send(c.into());

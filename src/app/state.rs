@@ -30,6 +30,10 @@ pub struct Prefs {
     pub snap_words: bool,
     /// The name stamped on what this person creates and changes; `None` until asked.
     pub annotator: Option<String>,
+    /// Whether the page images are shown beside the transcription.
+    pub show_pages: bool,
+    /// Whether the transcription is shown (hidden: the page images take its place).
+    pub show_transcription: bool,
 }
 
 impl Default for Prefs {
@@ -43,6 +47,8 @@ impl Default for Prefs {
             show_registry: true,
             snap_words: true,
             annotator: None,
+            show_pages: true,
+            show_transcription: true,
         }
     }
 }
@@ -194,6 +200,8 @@ pub struct AppState {
     pub clock: crate::model::Clock,
     /// The reader shows only annotations this annotator made or changed last (`None`: all).
     pub reader_annotator: Option<String>,
+    /// The page pane's drawn region, selected region and its linked text.
+    pub pages: super::panels::facsimile::PagesState,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -235,6 +243,7 @@ impl AppState {
             annotator_prompt: None,
             clock: crate::model::Clock::System,
             reader_annotator: None,
+            pages: Default::default(),
             files_tx,
             files_rx,
         }

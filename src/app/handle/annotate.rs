@@ -26,6 +26,9 @@ impl App {
     }
 
     pub(super) fn tag_as(&mut self, ctx: &egui::Context, ty: Slug) {
+        if self.tag_region_draft(ctx, &ty) {
+            return;
+        }
         let Some(spans) = self.selection_spans() else {
             return;
         };

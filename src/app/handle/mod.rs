@@ -4,6 +4,7 @@
 
 mod annotate;
 mod edit;
+mod facsimile;
 mod project;
 mod reader;
 
@@ -66,6 +67,11 @@ impl App {
             C::LinkSearch => self.link_search(),
             C::TagAllReview(project_wide) => self.tag_all_review(project_wide),
             C::NewEvent(ty) => self.new_event(ctx, &ty),
+            C::AddPagesDialog => pick(st, ctx, Pick::Pages),
+            C::TogglePages => st.prefs.show_pages ^= true,
+            C::ToggleTranscription => st.prefs.show_transcription ^= true,
+            C::LinkToSelectedRegion => self.link_to_selected_region(ctx),
+            C::PageBreakHere => self.page_break_here(ctx),
         }
     }
 
@@ -113,6 +119,7 @@ impl App {
                 target,
             } => self.add_filler(ctx, event, role, target),
             M::OpenEntry(e) => self.state.entry_page = e,
+            M::Pages(m) => self.pages_message(ctx, m),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod conflicts;
 pub mod doc_list;
 pub mod entry_page;
 pub mod event_frame;
+pub mod facsimile;
 pub mod find;
 pub mod inspector;
 pub mod interchange;

@@ -222,6 +222,8 @@ pub struct Reader {
     /// Lines drawn in the last frame, and the first of them (for the benchmark).
     pub last_visible_lines: usize,
     pub first_visible_line: usize,
+    /// The first code point shown in the last frame (the page pane follows it).
+    pub first_visible_offset: Option<usize>,
     /// The pieces drawn in the last frame: their code points, screen position and galley.
     drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
 }
@@ -465,6 +467,8 @@ impl Reader {
             let painter = ui.painter_at(ui.clip_rect());
             let first = self.layout.line_at(viewport.min.y);
             self.first_visible_line = first;
+            self.first_visible_offset =
+                (first < self.layout.pieces.len()).then(|| self.layout.pieces.range(first).start);
             let sel_spans = st.sel.spans();
             // When an event is selected, its role fillers are linked to it on screen.
             let links = event_links(doc, project, st.selected);
@@ -513,7 +517,8 @@ impl Reader {
                     if seg.depth >= MAX_BAR_DEPTH {
                         continue;
                     }
-                    let selected = st.selected == Some(seg.ann);
+                    let selected =
+                        st.selected == Some(seg.ann) || st.pages.linked_text == Some(seg.ann);
                     let linked = selected || links.contains_key(&seg.ann);
                     for rr in span_rects(&g, seg.start as usize, seg.end as usize) {
                         let rr = rr.translate(top.to_vec2());

@@ -146,6 +146,10 @@ pub enum OpError {
     MentionNotOfEntry(AnnId),
     #[error("a split must move at least one mention, alias or authority id")]
     NothingToSplit,
+    #[error("page {page} does not exist; the document has {pages} page image(s)")]
+    NoPage { page: usize, pages: usize },
+    #[error("the region cannot be drawn: {0}")]
+    Region(#[from] crate::model::region::RegionError),
 }
 
 impl OpError {

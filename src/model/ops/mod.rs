@@ -7,6 +7,7 @@ pub mod core;
 pub mod document;
 pub mod error;
 pub mod events;
+pub mod region;
 pub mod registry;
 pub mod schema;
 pub mod tagging;
