@@ -156,6 +156,7 @@ impl Session {
     /// may hold, so the next save reports no false conflict.
     pub fn save_with(&mut self, fs: &dyn store::fs::Fs) -> Result<SaveReport, StoreError> {
         self.refuse_unresolved()?;
+        crate::model::ops::text::refresh_source_hashes(&mut self.project, &self.unsaved.sources);
         let report = store::save_sources_with(
             fs,
             &self.project,
@@ -190,6 +191,7 @@ impl Session {
         };
         let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
         let sources = self.unsaved.sources.clone();
+        crate::model::ops::text::refresh_source_hashes(&mut self.project, &sources);
         match store::save_sources_with(fs, &self.project, &mut disk, true, &all, &sources) {
             Ok(report) => {
                 let moved = disk.project_file != self.disk.project_file;

@@ -218,7 +218,7 @@ impl ChangeSet {
         out
     }
 
-    /// Applies the change to `text`.
+    /// Applies the change to `text`, giving the changed text (line endings and BOM kept).
     pub fn apply(&self, text: &SourceText) -> Result<SourceText, ChangeError> {
         if text.len_chars() != self.len {
             return Err(ChangeError::LengthMismatch {
@@ -226,10 +226,16 @@ impl ChangeSet {
                 found: text.len_chars(),
             });
         }
+        let edits = self.edits();
+        if edits.len() <= IN_PLACE_EDITS {
+            let mut new = text.clone();
+            self.apply_edits_in_place(&edits, &mut new)?;
+            return Ok(new);
+        }
         let s = text.as_str();
         let mut out = String::with_capacity(s.len());
         let mut at = 0;
-        for e in self.edits() {
+        for e in edits {
             out.push_str(&s[text.byte_of(at)..text.byte_of(e.start)]);
             out.push_str(e.text);
             at = e.end;
@@ -238,6 +244,47 @@ impl ChangeSet {
         let mut new = SourceText::from_str_normalizing(&out);
         new.set_line_ending_and_bom(text.line_ending(), text.had_bom());
         Ok(new)
+    }
+
+    /// Applies the change to `text` in place, one replacement at a time from the last, with
+    /// the text's indexes updated around each ([`SourceText::replace_range`]): for a
+    /// keystroke in a long text this costs one move of the bytes after it, not a rebuild.
+    pub fn apply_in_place(&self, text: &mut SourceText) -> Result<(), ChangeError> {
+        if text.len_chars() != self.len {
+            return Err(ChangeError::LengthMismatch {
+                expected: self.len,
+                found: text.len_chars(),
+            });
+        }
+        self.apply_edits_in_place(&self.edits(), text)
+    }
+
+    fn apply_edits_in_place(
+        &self,
+        edits: &[Edit<'_>],
+        text: &mut SourceText,
+    ) -> Result<(), ChangeError> {
+        for e in edits.iter().rev() {
+            text.replace_range(e.start, e.end, e.text)
+                .map_err(|r| ChangeError::OutOfBounds {
+                    start: r.start,
+                    end: r.end,
+                    len: r.len,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// The change decomposed once, for testing and shifting many anchors.
+    pub fn mapper(&self) -> AnchorMapper<'_> {
+        let edits = self.edits();
+        let mut after = Vec::with_capacity(edits.len());
+        let mut delta = 0isize;
+        for e in &edits {
+            delta += e.inserted as isize - (e.end - e.start) as isize;
+            after.push(delta);
+        }
+        AnchorMapper { edits, after }
     }
 
     /// The change that undoes this one, given the text this one applies to.
@@ -317,6 +364,47 @@ impl ChangeSet {
             .into_iter()
             .map(|a| map_anchor_in(&edits, a, new_text))
             .collect()
+    }
+}
+
+/// Up to this many replacements, [`ChangeSet::apply`] copies the text and edits the copy in
+/// place; more are cheaper as one rebuild.
+const IN_PLACE_EDITS: usize = 8;
+
+/// A [`ChangeSet`] decomposed for mapping many anchors (see [`ChangeSet::mapper`]).
+/// Invariant: `after[i]` is the total length change of edits `0..=i`.
+#[derive(Debug)]
+pub struct AnchorMapper<'a> {
+    edits: Vec<Edit<'a>>,
+    after: Vec<isize>,
+}
+
+impl AnchorMapper<'_> {
+    /// True when the change reaches `anchor`'s text or its quote context
+    /// ([`CONTEXT_CHARS`] on each side, edit boundaries included): only then can its
+    /// fragments or quote change other than by a pure shift.
+    pub fn touches(&self, anchor: &TextAnchor) -> bool {
+        let ext = anchor.extent();
+        let lo = ext.start.saturating_sub(CONTEXT_CHARS);
+        let hi = ext.end + CONTEXT_CHARS;
+        let first = self.edits.partition_point(|e| e.end < lo);
+        self.edits.get(first).is_some_and(|e| e.start <= hi)
+    }
+
+    /// Moves an anchor the change does not [`touch`](Self::touches) by the length change of
+    /// the edits before it; its quote stays true. Touched anchors need
+    /// [`ChangeSet::map_anchor`] instead.
+    pub fn shift(&self, anchor: &mut TextAnchor) {
+        let lo = anchor.extent().start.saturating_sub(CONTEXT_CHARS);
+        let first = self.edits.partition_point(|e| e.end < lo);
+        let delta = first.checked_sub(1).map_or(0, |i| self.after[i]);
+        if delta == 0 {
+            return;
+        }
+        for f in &mut anchor.fragments {
+            f.start = (f.start as isize + delta) as usize;
+            f.end = (f.end as isize + delta) as usize;
+        }
     }
 }
 
@@ -523,6 +611,30 @@ mod tests {
         assert_eq!(m.quote, a.quote);
     }
 
+    #[test]
+    fn mapper_shifts_untouched_anchors_like_map_anchor() {
+        let body = "y".repeat(80);
+        let t = text(&format!("{body} Mao {body} Жуков {body}"));
+        let mao = TextAnchor::span(&t, 81, 84).unwrap();
+        let zhukov = TextAnchor::span(&t, 166, 171).unwrap();
+        // Far from both, then inside Mao's context, then at Zhukov's start.
+        for (at, touches_mao, touches_zhukov) in
+            [(0, false, false), (110, true, false), (166, false, true)]
+        {
+            let c = ChangeSet::replace(t.len_chars(), at, at, "ёж").unwrap();
+            let n = c.apply(&t).unwrap();
+            let m = c.mapper();
+            for (a, touched) in [(&mao, touches_mao), (&zhukov, touches_zhukov)] {
+                assert_eq!(m.touches(a), touched, "edit at {at}");
+                if !touched {
+                    let mut shifted = a.clone();
+                    m.shift(&mut shifted);
+                    assert_eq!(Some(shifted), c.map_anchor(a, &n));
+                }
+            }
+        }
+    }
+
     fn unicode_text() -> impl Strategy<Value = String> {
         "(\\PC|\r\n|\n|e\u{301}|한국|毛泽东|Жуков|😀👍🏽|  ){1,120}"
     }
@@ -569,6 +681,15 @@ mod tests {
                 let next = c.apply(&t).unwrap();
                 prop_assert_eq!(next.len_chars(), c.len_after());
                 let mapped = c.map_anchors(anchors.iter(), &next);
+                // Anchors the change does not touch shift exactly as they map.
+                let m = c.mapper();
+                for (a, mapped) in anchors.iter().zip(&mapped) {
+                    if !m.touches(a) {
+                        let mut shifted = a.clone();
+                        m.shift(&mut shifted);
+                        prop_assert_eq!(Some(&shifted), mapped.as_ref());
+                    }
+                }
                 // One-by-one mapping agrees with the batch.
                 for (a, m) in anchors.iter().zip(&mapped) {
                     prop_assert_eq!(&c.map_anchor(a, &next), m);

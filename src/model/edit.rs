@@ -44,13 +44,17 @@ pub enum Edit {
         before: ProjectInfo,
         after: ProjectInfo,
     },
-    /// Changes the text of document `doc` by `change`; `inverse` undoes it. Anchors are not
-    /// mapped here: the operation that builds the edit adds their updates (see
-    /// [`crate::model::ops::text`]). Invariant: `inverse` is `change.invert(text)`.
+    /// Changes the text of document `doc` by `change`; `inverse` undoes it. Every anchor of
+    /// the document not named in `explicit` shifts with the text — applying fails unless
+    /// the change [touches](crate::model::changeset::AnchorMapper::touches) none of them, so
+    /// the shift is exact and inverts exactly. The annotations in `explicit` are left alone:
+    /// the transaction updates them by explicit edits (see [`crate::model::ops::text`]).
+    /// Invariant: `inverse` is `change.invert(text)`.
     Text {
         doc: DocId,
         change: Box<ChangeSet>,
         inverse: Box<ChangeSet>,
+        explicit: BTreeSet<AnnId>,
     },
 }
 
@@ -187,10 +191,12 @@ impl Edit {
                 doc,
                 change,
                 inverse,
+                explicit,
             } => Self::Text {
                 doc: *doc,
                 change: inverse.clone(),
                 inverse: change.clone(),
+                explicit: explicit.clone(),
             },
         }
     }
@@ -266,16 +272,39 @@ impl Edit {
                 project.info = after.clone();
                 touched.project = true;
             }
-            Self::Text { doc, change, .. } => {
+            Self::Text {
+                doc,
+                change,
+                explicit,
+                ..
+            } => {
                 let d = project
                     .documents
                     .get_mut(doc)
                     .ok_or(EditError::NoDocument(*doc))?;
-                let text = d.text.as_ref().ok_or(EditError::TextMismatch(*doc))?;
-                let new = change
-                    .apply(text)
-                    .map_err(|_| EditError::TextMismatch(*doc))?;
-                d.text = Some(new);
+                let mismatch = || EditError::TextMismatch(*doc);
+                let text = d.text.as_mut().ok_or_else(mismatch)?;
+                if text.len_chars() != change.len() {
+                    return Err(mismatch());
+                }
+                let m = change.mapper();
+                let shifts = |a: &Annotation| !explicit.contains(&a.id) && a.anchor().is_some();
+                if d
+                    .annotations
+                    .values()
+                    .any(|a| shifts(a) && a.anchor().is_some_and(|an| m.touches(an)))
+                {
+                    return Err(mismatch());
+                }
+                change.apply_in_place(text).map_err(|_| mismatch())?;
+                for a in d.annotations.values_mut() {
+                    if explicit.contains(&a.id) {
+                        continue;
+                    }
+                    if let Some(an) = a.anchor_mut() {
+                        m.shift(an);
+                    }
+                }
                 touched.docs.insert(*doc);
                 touched.sources.insert(*doc);
             }
