@@ -34,6 +34,8 @@ pub enum Command {
     Find,
     FindInProject,
     Palette,
+    /// Turn the transcription edit mode on or off.
+    ToggleTextEdit,
     // View
     ToggleDocuments,
     ToggleInspector,
@@ -162,6 +164,12 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             C::FindInProject,
             "Find in project",
             key(CMD_SHIFT, Key::F),
+            M::Edit,
+        ),
+        spec(
+            C::ToggleTextEdit,
+            "Correct transcription",
+            key(CMD, Key::E),
             M::Edit,
         ),
         spec(

@@ -122,6 +122,7 @@ impl App {
         // One command table per frame, read by the shortcuts and the menu bar.
         let table = command::table(self.state.project().map(|p| &p.schema));
         self.shortcuts(&ctx, &table);
+        self.text_edit_input(&ctx);
         self.dropped_files(&ctx);
         self.menu_bar(ui, &table);
         self.panels(ui);

@@ -180,6 +180,9 @@ pub struct AppState {
     pub metadata_open: bool,
     /// Whether the Problems panel is shown.
     pub problems_open: bool,
+    /// Transcription edit mode: keys in the reader change the source text (see
+    /// `handle::text_edit`) instead of tagging.
+    pub text_editing: bool,
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
@@ -218,6 +221,7 @@ impl AppState {
             about_open: false,
             metadata_open: false,
             problems_open: false,
+            text_editing: false,
             problems: Vec::new(),
             files_tx,
             files_rx,

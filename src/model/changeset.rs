@@ -275,6 +275,121 @@ impl ChangeSet {
         Ok(())
     }
 
+    /// [`Self::map_anchors`] given the text *before* the change: new quotes are read from a
+    /// window of the changed text around the anchors that need them (their extents plus
+    /// [`CONTEXT_CHARS`]), so the whole changed text is never built. Same results.
+    pub fn map_anchors_from_old(
+        &self,
+        anchors: &[&TextAnchor],
+        old: &SourceText,
+    ) -> Result<Vec<Option<TextAnchor>>, ChangeError> {
+        if old.len_chars() != self.len {
+            return Err(ChangeError::LengthMismatch {
+                expected: self.len,
+                found: old.len_chars(),
+            });
+        }
+        let edits = self.edits();
+        enum Mapped {
+            Gone,
+            Kept(TextAnchor),
+            Requote(Vec<Span>),
+        }
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        let mapped: Vec<Mapped> = anchors
+            .iter()
+            .map(|a| {
+                let ext = a.extent();
+                let l = ext.start.saturating_sub(CONTEXT_CHARS);
+                let h = ext.end + CONTEXT_CHARS;
+                let first = edits.partition_point(|e| e.end < l);
+                let touched = edits.get(first).is_some_and(|e| e.start <= h);
+                let frags: Vec<Span> = a
+                    .fragments
+                    .iter()
+                    .filter_map(|s| map_span_in(&edits, *s))
+                    .collect();
+                if frags.is_empty() {
+                    return Mapped::Gone;
+                }
+                if !touched && frags.len() == a.fragments.len() {
+                    return Mapped::Kept(TextAnchor {
+                        fragments: frags,
+                        quote: a.quote.clone(),
+                    });
+                }
+                for f in &frags {
+                    lo = lo.min(f.start);
+                    hi = hi.max(f.end);
+                }
+                Mapped::Requote(frags)
+            })
+            .collect();
+        let wa = lo.min(hi).saturating_sub(CONTEXT_CHARS);
+        let wb = (hi + CONTEXT_CHARS).min(self.len_after);
+        let window = self.window_of_changed(&edits, old, wa, wb);
+        Ok(mapped
+            .into_iter()
+            .map(|m| match m {
+                Mapped::Gone => None,
+                Mapped::Kept(a) => Some(a),
+                Mapped::Requote(frags) => {
+                    let local: Vec<Span> = frags
+                        .iter()
+                        .map(|f| Span::new(f.start - wa, f.end - wa))
+                        .collect();
+                    TextAnchor::new(&window, &local).ok().map(|mut a| {
+                        for f in &mut a.fragments {
+                            f.start += wa;
+                            f.end += wa;
+                        }
+                        a
+                    })
+                }
+            })
+            .collect())
+    }
+
+    /// Code points `[wa, wb)` of the text this change makes of `old`.
+    fn window_of_changed(
+        &self,
+        edits: &[Edit<'_>],
+        old: &SourceText,
+        wa: usize,
+        wb: usize,
+    ) -> SourceText {
+        let mut out = String::new();
+        if wa >= wb {
+            return SourceText::default();
+        }
+        // Old text `[old_start, old_start + n)` kept at `[new_start, new_start + n)`.
+        let push_old = |out: &mut String, new_start: usize, old_start: usize, n: usize| {
+            let (a, b) = (wa.max(new_start), wb.min(new_start + n));
+            if a < b {
+                out.push_str(old.slice(old_start + (a - new_start), old_start + (b - new_start)));
+            }
+        };
+        let (mut new_pos, mut old_pos) = (0, 0);
+        for e in edits {
+            if new_pos >= wb {
+                break;
+            }
+            let n = e.start - old_pos;
+            push_old(&mut out, new_pos, old_pos, n);
+            new_pos += n;
+            let (a, b) = (wa.max(new_pos), wb.min(new_pos + e.inserted));
+            if a < b {
+                out.extend(e.text.chars().skip(a - new_pos).take(b - a));
+            }
+            new_pos += e.inserted;
+            old_pos = e.end;
+        }
+        if new_pos < wb {
+            push_old(&mut out, new_pos, old_pos, self.len - old_pos);
+        }
+        SourceText::from_str_normalizing(&out)
+    }
+
     /// The change decomposed once, for testing and shifting many anchors.
     pub fn mapper(&self) -> AnchorMapper<'_> {
         let edits = self.edits();
@@ -391,20 +506,38 @@ impl AnchorMapper<'_> {
         self.edits.get(first).is_some_and(|e| e.start <= hi)
     }
 
+    /// How far the change moves `anchor` when it does not [`touch`](Self::touches) it;
+    /// `None` when it does.
+    pub fn shift_of(&self, anchor: &TextAnchor) -> Option<isize> {
+        let ext = anchor.extent();
+        let lo = ext.start.saturating_sub(CONTEXT_CHARS);
+        let hi = ext.end + CONTEXT_CHARS;
+        let first = self.edits.partition_point(|e| e.end < lo);
+        if self.edits.get(first).is_some_and(|e| e.start <= hi) {
+            return None;
+        }
+        Some(first.checked_sub(1).map_or(0, |i| self.after[i]))
+    }
+
     /// Moves an anchor the change does not [`touch`](Self::touches) by the length change of
     /// the edits before it; its quote stays true. Touched anchors need
     /// [`ChangeSet::map_anchor`] instead.
     pub fn shift(&self, anchor: &mut TextAnchor) {
         let lo = anchor.extent().start.saturating_sub(CONTEXT_CHARS);
         let first = self.edits.partition_point(|e| e.end < lo);
-        let delta = first.checked_sub(1).map_or(0, |i| self.after[i]);
-        if delta == 0 {
-            return;
-        }
-        for f in &mut anchor.fragments {
-            f.start = (f.start as isize + delta) as usize;
-            f.end = (f.end as isize + delta) as usize;
-        }
+        shift_by(anchor, first.checked_sub(1).map_or(0, |i| self.after[i]));
+    }
+}
+
+/// Moves every fragment of `anchor` by `delta` code points (which keeps them within the
+/// text when `delta` comes from [`AnchorMapper::shift_of`]).
+pub fn shift_by(anchor: &mut TextAnchor, delta: isize) {
+    if delta == 0 {
+        return;
+    }
+    for f in &mut anchor.fragments {
+        f.start = (f.start as isize + delta) as usize;
+        f.end = (f.end as isize + delta) as usize;
     }
 }
 
@@ -681,6 +814,8 @@ mod tests {
                 let next = c.apply(&t).unwrap();
                 prop_assert_eq!(next.len_chars(), c.len_after());
                 let mapped = c.map_anchors(anchors.iter(), &next);
+                let refs: Vec<&TextAnchor> = anchors.iter().collect();
+                prop_assert_eq!(&c.map_anchors_from_old(&refs, &t).unwrap(), &mapped);
                 // Anchors the change does not touch shift exactly as they map.
                 let m = c.mapper();
                 for (a, mapped) in anchors.iter().zip(&mapped) {

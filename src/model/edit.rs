@@ -6,7 +6,7 @@
 //! transactions for the session only — it is never saved into a project.
 
 use super::annotation::Annotation;
-use super::changeset::ChangeSet;
+use super::changeset::{ChangeSet, shift_by};
 use super::document::{Document, DocumentMeta};
 use super::ids::{AnnId, DocId, EntryId};
 use super::project::{Project, ProjectInfo};
@@ -275,8 +275,8 @@ impl Edit {
             Self::Text {
                 doc,
                 change,
+                inverse,
                 explicit,
-                ..
             } => {
                 let d = project
                     .documents
@@ -287,24 +287,39 @@ impl Edit {
                 if text.len_chars() != change.len() {
                     return Err(mismatch());
                 }
+                // One pass: shift each anchor; on meeting one the change touches, shift the
+                // ones already moved back (the inverse moves each back exactly).
                 let m = change.mapper();
-                let shifts = |a: &Annotation| !explicit.contains(&a.id) && a.anchor().is_some();
-                if d
-                    .annotations
-                    .values()
-                    .any(|a| shifts(a) && a.anchor().is_some_and(|an| m.touches(an)))
-                {
-                    return Err(mismatch());
-                }
-                change.apply_in_place(text).map_err(|_| mismatch())?;
+                let mut moved = 0;
+                let mut touched_one = false;
                 for a in d.annotations.values_mut() {
                     if explicit.contains(&a.id) {
                         continue;
                     }
-                    if let Some(an) = a.anchor_mut() {
-                        m.shift(an);
+                    let Some(an) = a.anchor_mut() else { continue };
+                    match m.shift_of(an) {
+                        Some(delta) => shift_by(an, delta),
+                        None => {
+                            touched_one = true;
+                            break;
+                        }
                     }
+                    moved += 1;
                 }
+                if touched_one {
+                    let back = inverse.mapper();
+                    for an in d
+                        .annotations
+                        .values_mut()
+                        .filter(|a| !explicit.contains(&a.id))
+                        .filter_map(Annotation::anchor_mut)
+                        .take(moved)
+                    {
+                        back.shift(an);
+                    }
+                    return Err(mismatch());
+                }
+                change.apply_in_place(text).map_err(|_| mismatch())?;
                 touched.docs.insert(*doc);
                 touched.sources.insert(*doc);
             }

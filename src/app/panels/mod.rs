@@ -14,6 +14,7 @@ pub mod palette;
 pub mod pieces;
 pub mod problems;
 pub mod reader;
+pub mod reader_edit;
 pub mod registry;
 pub mod schema_editor;
 pub mod status;

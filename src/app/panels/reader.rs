@@ -360,6 +360,7 @@ impl Reader {
 
 impl View for Reader {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        super::reader_edit::banner(ui, st);
         self.drawn.clear();
         // The session is taken out for the frame so the selection can change while the
         // document is borrowed; it is always put back.
