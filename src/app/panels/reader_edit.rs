@@ -14,7 +14,7 @@ pub fn banner(ui: &mut egui::Ui, st: &AppState) {
         .inner_margin(egui::Margin::symmetric(8, 4))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.strong("✎ Correcting the transcription");
+                ui.strong("Correcting the transcription");
                 ui.label("— typing changes the source text; annotations follow. Ctrl+E stops.");
             });
         });
