@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod events;
 pub mod registry;
+pub mod review;
 pub mod schema;
 pub mod tagging;
 pub mod text;
