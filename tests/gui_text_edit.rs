@@ -217,3 +217,70 @@ fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
     );
     assert!(find_mention(&s.project, doc, "Filipov").is_none());
 }
+
+/// A source changed outside Marginalia: opening the project re-anchors it and offers the
+/// review queue; j moves to an item with a proposed place, Enter accepts it (the mark goes,
+/// the anchor is the proposed one), and undo brings the item back.
+#[test]
+fn a_source_changed_on_disk_is_reanchored_on_open_and_an_item_accepted_by_keyboard() {
+    use marginalia::model::ops::review::review_items;
+    let tmp = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951");
+    std::fs::create_dir_all(tmp.path().join("sources")).unwrap();
+    for rel in [
+        PROJECT_FILE,
+        SOURCE,
+        "sources/cable-21677-mao-to-filippov-1951-07-11.txt.ann.ron",
+        "sources/cable-21677-mao-to-filippov-1951-07-11.001.jpg",
+    ] {
+        std::fs::copy(from.join(rel), tmp.path().join(rel)).unwrap();
+    }
+    // Rewritten title line (its mentions recur below, so they cannot be placed with
+    // certainty) and a respelled name throughout.
+    let src = tmp.path().join(SOURCE);
+    let old = std::fs::read_to_string(&src).unwrap();
+    let title_end = old.find('\n').unwrap();
+    let new = format!(
+        "[Transcription revised 2026]\n\nMao Zedong to Filippov, Cable No. 21677 of 11 July 1951{}",
+        &old[title_end..]
+    )
+    .replace("Filippov", "Filipov");
+    std::fs::write(&src, new).unwrap();
+
+    let file = tmp.path().join(PROJECT_FILE);
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    steps(&mut h);
+    assert!(h.state().state.review_open, "the review queue is offered");
+    h.get_by_label("Re-anchoring review");
+    let doc = cable(project(&h));
+    let d = &project(&h).documents[&doc];
+    let items = review_items(d);
+    let k = items
+        .iter()
+        .position(|id| {
+            d.annotations[id]
+                .reanchor
+                .as_ref()
+                .is_some_and(|r| !r.candidates.is_empty())
+        })
+        .expect("an item with a proposed place");
+    let item = items[k];
+    let best = d.annotations[&item].reanchor.as_ref().unwrap().candidates[0]
+        .anchor
+        .fragments
+        .clone();
+    for _ in 0..k {
+        h.key_press(Key::J);
+        steps(&mut h);
+    }
+    assert_eq!(h.state().state.selected, Some(item), "the item is selected");
+    h.key_press(Key::Enter);
+    steps(&mut h);
+    let a = project(&h).annotation(doc, item).unwrap();
+    assert_eq!(a.reanchor, None);
+    assert_eq!(a.anchor().unwrap().fragments, best);
+    assert_eq!(review_items(&project(&h).documents[&doc]).len(), items.len() - 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    steps(&mut h);
+    assert!(project(&h).annotation(doc, item).unwrap().reanchor.is_some());
+}

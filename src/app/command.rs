@@ -36,6 +36,8 @@ pub enum Command {
     Palette,
     /// Turn the transcription edit mode on or off.
     ToggleTextEdit,
+    /// Show or hide the re-anchoring review queue.
+    ToggleReview,
     // View
     ToggleDocuments,
     ToggleInspector,
@@ -172,6 +174,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(CMD, Key::E),
             M::Edit,
         ),
+        spec(C::ToggleReview, "Re-anchoring review…", None, M::Annotate),
         spec(
             C::Palette,
             "Command palette",

@@ -53,5 +53,6 @@ impl App {
         self.metadata.ui(ui, st);
         self.about.ui(ui, st);
         self.problems.ui(ui, st);
+        self.review.ui(ui, st);
     }
 }

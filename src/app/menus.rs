@@ -15,7 +15,8 @@ impl App {
                 continue;
             }
             // Correcting the transcription: plain keys type, except caret moves and Esc.
-            if self.state.text_editing
+            // The review queue takes plain keys too (j/k, Enter, digits, Delete).
+            if (self.state.text_editing || self.state.review_open)
                 && command::is_plain(&sc)
                 && !matches!(spec.command, Command::Caret(..) | Command::ClearSelection)
             {

@@ -51,6 +51,7 @@ pub struct App {
     metadata: panels::metadata::MetadataEditor,
     about: panels::about::About,
     problems: panels::problems::ProblemsWindow,
+    review: panels::review::ReviewWindow,
     /// The start screen, shown while no project is open.
     pub start: start::StartScreen,
     fonts_installed: bool,
@@ -79,6 +80,7 @@ impl App {
             metadata: Default::default(),
             about: panels::about::About,
             problems: Default::default(),
+            review: Default::default(),
             start: Default::default(),
             fonts_installed: false,
             title: String::new(),

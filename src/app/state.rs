@@ -183,6 +183,9 @@ pub struct AppState {
     /// Transcription edit mode: keys in the reader change the source text (see
     /// `handle::text_edit`) instead of tagging.
     pub text_editing: bool,
+    /// Whether the re-anchoring review queue is shown, and its current item.
+    pub review_open: bool,
+    pub review_at: usize,
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
@@ -222,6 +225,8 @@ impl AppState {
             metadata_open: false,
             problems_open: false,
             text_editing: false,
+            review_open: false,
+            review_at: 0,
             problems: Vec::new(),
             files_tx,
             files_rx,

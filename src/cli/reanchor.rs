@@ -52,6 +52,28 @@ pub fn run(path: &Path) -> anyhow::Result<ReanchorReport> {
     }
     s.acquire_lock()
         .with_context(|| format!("cannot take the presence lock of {}", file.display()))?;
+    let (documents, totals) = reanchor_session(&mut s)?;
+    let written = if documents.is_empty() {
+        Vec::new()
+    } else {
+        s.save()
+            .with_context(|| format!("cannot save project {}", file.display()))?
+            .written
+    };
+    Ok(ReanchorReport {
+        project: s.project.info.name.clone(),
+        file: file.display().to_string(),
+        documents,
+        totals,
+        written,
+    })
+}
+
+/// Re-anchors, in `s`, every document whose source bytes (as loaded) no longer match its
+/// stored hash: one committed (undoable) transaction per document. Returns what each got
+/// and the totals. Nothing is saved. Shared by the command line and the window (which runs
+/// it when a project opens).
+pub fn reanchor_session(s: &mut Session) -> anyhow::Result<(Vec<DocReport>, Tally)> {
     let mut documents = Vec::new();
     let mut totals = Tally::default();
     let changed: Vec<(DocId, String)> = s
@@ -87,20 +109,7 @@ pub fn run(path: &Path) -> anyhow::Result<ReanchorReport> {
         s.commit(tx)
             .with_context(|| format!("cannot re-anchor document {id}"))?;
     }
-    let written = if documents.is_empty() {
-        Vec::new()
-    } else {
-        s.save()
-            .with_context(|| format!("cannot save project {}", file.display()))?
-            .written
-    };
-    Ok(ReanchorReport {
-        project: s.project.info.name.clone(),
-        file: file.display().to_string(),
-        documents,
-        totals,
-        written,
-    })
+    Ok((documents, totals))
 }
 
 /// The human-readable form of a report.

@@ -6,6 +6,7 @@ mod annotate;
 mod edit;
 mod project;
 mod reader;
+mod review;
 mod text_edit;
 
 use super::message::{Action, Message};
@@ -42,6 +43,7 @@ impl App {
             C::FindInProject => self.find_in_project(),
             C::Palette => self.toggle_palette(),
             C::ToggleTextEdit => self.toggle_text_edit(),
+            C::ToggleReview => self.toggle_review(),
             C::ToggleDocuments => st.prefs.show_documents ^= true,
             C::ToggleInspector => st.prefs.show_inspector ^= true,
             C::ToggleRegistry => st.prefs.show_registry ^= true,

@@ -101,10 +101,11 @@ impl App {
     }
 
     /// In edit mode, applies this frame's typing to the open document. Does nothing while a
-    /// text field, dialog, palette or popup has the keyboard.
+    /// text field, dialog, palette, popup or the review queue has the keyboard.
     pub(crate) fn text_edit_input(&mut self, ctx: &egui::Context) {
         let st = &self.state;
         if !st.text_editing
+            || st.review_open
             || st.dialog.is_some()
             || st.palette_open
             || ctx.egui_wants_keyboard_input()

@@ -15,6 +15,7 @@ pub mod pieces;
 pub mod problems;
 pub mod reader;
 pub mod reader_edit;
+pub mod review;
 pub mod registry;
 pub mod schema_editor;
 pub mod status;

@@ -74,6 +74,8 @@ impl LineIndex {
                     .and_then(parse_color)
                     .map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b))
             });
+            // Marked until reviewed: an annotation re-anchoring could not place.
+            let color = super::review::mark_color(a).unwrap_or(color);
             let extent_len = anchor.extent().len() as u32;
             for f in &anchor.fragments {
                 let (l0, l1) = (pieces.of(f.start), pieces.of(f.end.max(f.start + 1) - 1));

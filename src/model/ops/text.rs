@@ -193,7 +193,7 @@ fn label(text: &SourceText, range: &Range<usize>, replacement: &str) -> String {
         if s.chars().count() > 20 {
             t.push('…');
         }
-        t.replace('\n', "⏎")
+        t.replace('\n', "¶")
     };
     if range.is_empty() {
         format!("Insert “{}”", short(replacement))
