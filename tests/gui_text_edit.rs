@@ -145,7 +145,11 @@ fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
     click_before(&mut h, start + 4);
     h.event(Event::Text("p".into()));
     steps(&mut h);
-    assert_eq!(text_of(&h, doc), misread, "keys do not type outside edit mode");
+    assert_eq!(
+        text_of(&h, doc),
+        misread,
+        "keys do not type outside edit mode"
+    );
 
     // Edit ▸ Correct transcription by its shortcut; the indicator shows.
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
@@ -178,7 +182,10 @@ fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
     assert_eq!(h.state().state.sel.span(), Span::new(start, start + 8));
     h.key_press(Key::Delete);
     steps(&mut h);
-    assert!(project(&h).annotation(doc, ann).is_none(), "mention removed");
+    assert!(
+        project(&h).annotation(doc, ann).is_none(),
+        "mention removed"
+    );
     assert_eq!(
         text_of(&h, doc).chars().count(),
         corrected.documents[&doc].text.as_ref().unwrap().len_chars() - 8
@@ -279,8 +286,17 @@ fn a_source_changed_on_disk_is_reanchored_on_open_and_an_item_accepted_by_keyboa
     let a = project(&h).annotation(doc, item).unwrap();
     assert_eq!(a.reanchor, None);
     assert_eq!(a.anchor().unwrap().fragments, best);
-    assert_eq!(review_items(&project(&h).documents[&doc]).len(), items.len() - 1);
+    assert_eq!(
+        review_items(&project(&h).documents[&doc]).len(),
+        items.len() - 1
+    );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     steps(&mut h);
-    assert!(project(&h).annotation(doc, item).unwrap().reanchor.is_some());
+    assert!(
+        project(&h)
+            .annotation(doc, item)
+            .unwrap()
+            .reanchor
+            .is_some()
+    );
 }

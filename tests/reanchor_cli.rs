@@ -174,7 +174,11 @@ fn reanchor_is_refused_while_the_project_is_open_elsewhere_and_leaves_no_lock() 
     let err = format!("{:#}", marginalia::cli::reanchor::run(&dir).unwrap_err());
     assert!(err.contains("is open in Marginalia"), "{err}");
     assert!(err.ends_with(&file.display().to_string()), "{err}");
-    assert_eq!(std::fs::read(&file).unwrap(), project_before, "nothing written");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        project_before,
+        "nothing written"
+    );
     let _ = holder.kill();
     let _ = holder.wait();
 

@@ -83,7 +83,8 @@ impl App {
             return;
         };
         if s.is_read_only() {
-            st.status = "This project is open read-only: its transcriptions cannot be corrected".into();
+            st.status =
+                "This project is open read-only: its transcriptions cannot be corrected".into();
             return;
         }
         let has_text = st

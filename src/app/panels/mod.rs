@@ -15,8 +15,8 @@ pub mod pieces;
 pub mod problems;
 pub mod reader;
 pub mod reader_edit;
-pub mod review;
 pub mod registry;
+pub mod review;
 pub mod schema_editor;
 pub mod status;
 

@@ -11,9 +11,9 @@ use super::View;
 use crate::app::{AppState, Command, Message, Queue};
 use crate::model::anchor::CONTEXT_CHARS;
 use crate::model::annotation::Annotation;
+use crate::model::ops::OpError;
 use crate::model::ops::core::delete_annotation;
 use crate::model::ops::review::{accept, accept_all, kind_label, respan, review_items};
-use crate::model::ops::OpError;
 use crate::model::{AnnId, SourceText, Transaction};
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, Key, Modifiers};
@@ -44,7 +44,13 @@ pub struct ReviewWindow {
 
 /// `prefix`, `exact` and `suffix` in one line, `exact` underlined and its characters
 /// `[hl.0, hl.1)` (code points) on a highlight.
-fn quote_job(ui: &egui::Ui, prefix: &str, exact: &str, suffix: &str, hl: (usize, usize)) -> LayoutJob {
+fn quote_job(
+    ui: &egui::Ui,
+    prefix: &str,
+    exact: &str,
+    suffix: &str,
+    hl: (usize, usize),
+) -> LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let color = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
@@ -61,7 +67,10 @@ fn quote_job(ui: &egui::Ui, prefix: &str, exact: &str, suffix: &str, hl: (usize,
     let flat = |s: &str| s.replace('\n', "¶");
     job.append(&format!("…{}", flat(prefix)), 0.0, plain.clone());
     let chars: Vec<char> = exact.chars().collect();
-    let (a, b) = (hl.0.min(chars.len()), hl.1.min(chars.len()).max(hl.0.min(chars.len())));
+    let (a, b) = (
+        hl.0.min(chars.len()),
+        hl.1.min(chars.len()).max(hl.0.min(chars.len())),
+    );
     for (part, fmt) in [
         (&chars[..a], &quoted),
         (&chars[a..b], &changed),
@@ -92,7 +101,8 @@ fn changed_stretch(old: &str, new: &str) -> (usize, usize) {
 /// Prefix, covered text and suffix of `[start, end)` in `text`.
 fn in_context(text: &SourceText, start: usize, end: usize) -> (String, String, String) {
     (
-        text.slice(start.saturating_sub(CONTEXT_CHARS), start).to_owned(),
+        text.slice(start.saturating_sub(CONTEXT_CHARS), start)
+            .to_owned(),
         text.slice(start, end).to_owned(),
         text.slice(end, end + CONTEXT_CHARS).to_owned(),
     )

@@ -142,8 +142,13 @@ pub fn accept(
             index: candidate + 1,
         })?;
     let after = placed(project, doc, a, &c.anchor.fragments)?;
-    Ok(Transaction::new("Accept proposed place")
-        .with(Edit::update_annotation(doc, a.clone(), after)))
+    Ok(
+        Transaction::new("Accept proposed place").with(Edit::update_annotation(
+            doc,
+            a.clone(),
+            after,
+        )),
+    )
 }
 
 /// Places annotation `ann` over `spans` (a person's own choice) and clears the mark.
@@ -155,8 +160,13 @@ pub fn respan(
 ) -> Result<Transaction, OpError> {
     let a = reviewed(project, doc, ann)?;
     let after = placed(project, doc, a, spans)?;
-    Ok(Transaction::new("Place annotation by hand")
-        .with(Edit::update_annotation(doc, a.clone(), after)))
+    Ok(
+        Transaction::new("Place annotation by hand").with(Edit::update_annotation(
+            doc,
+            a.clone(),
+            after,
+        )),
+    )
 }
 
 /// Accepts the best candidate of every item of `doc` that has one (orphans stay).
@@ -250,7 +260,10 @@ mod tests {
         let before = p.clone();
         let hash = blake3::hash(NEW.as_bytes()).to_hex().to_string();
         let (tx, tally) = reanchor_document(&p, doc, &hash).unwrap();
-        assert_eq!(tally.moved + tally.review + tally.orphaned + tally.unchanged, 2);
+        assert_eq!(
+            tally.moved + tally.review + tally.orphaned + tally.unchanged,
+            2
+        );
         assert!(tally.moved >= 1);
         let mut h = History::default();
         h.commit(&mut p, tx).unwrap();
@@ -295,10 +308,7 @@ mod tests {
         for (tx, start) in [
             (accept(&p, doc, ann, 0).unwrap(), 48),
             (accept(&p, doc, ann, 1).unwrap(), 9),
-            (
-                respan(&p, doc, ann, &[Span::new(48, 55)]).unwrap(),
-                48,
-            ),
+            (respan(&p, doc, ann, &[Span::new(48, 55)]).unwrap(), 48),
             (accept_all(&p, doc).unwrap(), 48),
         ] {
             let mut q = p.clone();

@@ -339,7 +339,10 @@ mod tests {
         let mut saved = p.clone();
         refresh_source_hashes(&mut saved, &BTreeSet::from([doc]));
         let hash = blake3::hash(&source_bytes(text)).to_hex().to_string();
-        assert_eq!(saved.documents[&doc].meta.source.as_ref().unwrap().hash, hash);
+        assert_eq!(
+            saved.documents[&doc].meta.source.as_ref().unwrap().hash,
+            hash
+        );
     }
 
     fn saved(p: &Project, doc: DocId) -> (Vec<u8>, Vec<u8>) {
@@ -424,10 +427,7 @@ mod tests {
         let src = format!("Filippov arrived. {pad} Mao waited. {pad} The meeting ended.");
         let at = |w: &str| src.find(w).unwrap();
         let (mao, meeting) = (at("Mao"), at("meeting"));
-        let (mut p, doc) = project(
-            &src,
-            &[(0, 8), (mao, mao + 3), (meeting, meeting + 7)],
-        );
+        let (mut p, doc) = project(&src, &[(0, 8), (mao, mao + 3), (meeting, meeting + 7)]);
         let before = p.clone();
         let tx = edit_text(&p, doc, 0..9, "").unwrap();
         // Only the deleted mention, the relation naming it and the event losing it as a
@@ -463,7 +463,9 @@ mod tests {
         let (mut p, doc) = project(&src, &spans);
         let len = p.documents[&doc].text.as_ref().unwrap().len_chars();
         let change = ChangeSet::replace(len, 1, 1, "a").unwrap();
-        let inverse = change.invert(p.documents[&doc].text.as_ref().unwrap()).unwrap();
+        let inverse = change
+            .invert(p.documents[&doc].text.as_ref().unwrap())
+            .unwrap();
         let edit = Edit::Text {
             doc,
             change: Box::new(change),
