@@ -109,6 +109,13 @@ impl Session {
         Ok(())
     }
 
+    /// [`Session::commit`], joined to the last action as one undo step (typing bursts).
+    pub fn commit_joined(&mut self, tx: Transaction, label: &str) -> Result<(), EditError> {
+        let touched = self.history.commit_joined(&mut self.project, tx, label)?;
+        self.note_change(touched);
+        Ok(())
+    }
+
     /// Undoes the last action; `Ok(false)` when there is none.
     pub fn undo(&mut self) -> Result<bool, EditError> {
         match self.history.undo(&mut self.project) {

@@ -201,6 +201,25 @@ fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
         "undo restores the mention"
     );
 
+    // Letters typed one after another are one undo step.
+    click_before(&mut h, start);
+    for c in ["a", "b"] {
+        h.event(Event::Text(c.into()));
+        steps(&mut h);
+    }
+    let typed = text_of(&h, doc);
+    assert_eq!(
+        typed.chars().count(),
+        corrected.documents[&doc].text.as_ref().unwrap().len_chars() + 2
+    );
+    assert_eq!(mention_of(project(&h), doc, "Filippov"), (ann, start + 2));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    steps(&mut h);
+    assert!(
+        project(&h).documents[&doc].text == corrected.documents[&doc].text,
+        "one undo removes the burst"
+    );
+
     // Leave edit mode.
     h.key_press_modifiers(Modifiers::COMMAND, Key::E);
     steps(&mut h);

@@ -186,6 +186,9 @@ pub struct AppState {
     /// Whether the re-anchoring review queue is shown, and its current item.
     pub review_open: bool,
     pub review_at: usize,
+    /// The typing burst under way in edit mode: the session generation after its last
+    /// keystroke and the caret after it; the next keystroke there joins its undo step.
+    pub typing_burst: Option<(u64, usize)>,
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
@@ -227,6 +230,7 @@ impl AppState {
             text_editing: false,
             review_open: false,
             review_at: 0,
+            typing_burst: None,
             problems: Vec::new(),
             files_tx,
             files_rx,

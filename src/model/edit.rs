@@ -426,6 +426,30 @@ impl History {
         Some(result)
     }
 
+    /// Applies `tx` and joins it to the last recorded transaction (one undo step for both,
+    /// labelled `label`), as typing bursts are; records it alone when there is none.
+    /// Joining is sound because `tx` was built against the state the last one left.
+    pub fn commit_joined(
+        &mut self,
+        project: &mut Project,
+        tx: Transaction,
+        label: &str,
+    ) -> Result<Touched, EditError> {
+        if tx.is_empty() {
+            return Ok(Touched::default());
+        }
+        let touched = tx.apply(project)?;
+        match self.undo.last_mut() {
+            Some(last) => {
+                last.edits.extend(tx.edits);
+                last.label = label.to_owned();
+            }
+            None => self.undo.push(tx),
+        }
+        self.redo.clear();
+        Ok(touched)
+    }
+
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.last().map(|t| t.label.as_str())
     }

@@ -6,6 +6,7 @@
 //! Delete remove the selection or the character cluster beside the caret; each change goes
 //! through [`edit_text`] as one history entry, and annotations follow it.
 
+use crate::app::state::SaveState;
 use crate::app::{App, Selection};
 use crate::model::ops::OpError;
 use crate::model::ops::text::edit_text;
@@ -147,16 +148,56 @@ impl App {
                 }
             }
         };
-        match edit_text(p, doc, range.clone(), &insert) {
-            Ok(tx) => {
-                if self.commit(ctx, tx) {
-                    let caret = range.start + normalize_line_endings(&insert).0.chars().count();
-                    self.state.sel = Selection::at(caret);
-                    self.state.scroll_to = Some(caret);
-                }
+        // Letters typed one after another at the caret join one undo step; a space, a
+        // line break, a deletion or any other change in between starts a new one.
+        let generation = self.state.session.as_ref().map_or(0, |s| s.generation);
+        let joins = matches!(t, Typing::Insert(s) if !s.starts_with(char::is_whitespace))
+            && range.is_empty()
+            && self.state.typing_burst == Some((generation, range.start));
+        let tx = match edit_text(p, doc, range.clone(), &insert) {
+            Ok(tx) => tx,
+            Err(OpError::NoChange) => return,
+            Err(e) => {
+                self.state.status = format!("Cannot change the text: {e}");
+                return;
             }
-            Err(OpError::NoChange) => {}
-            Err(e) => self.state.status = format!("Cannot change the text: {e}"),
+        };
+        let committed = if joins {
+            self.commit_typing(ctx, tx)
+        } else {
+            self.commit(ctx, tx)
+        };
+        if committed {
+            let caret = range.start + normalize_line_endings(&insert).0.chars().count();
+            let st = &mut self.state;
+            st.sel = Selection::at(caret);
+            st.scroll_to = Some(caret);
+            st.typing_burst = match t {
+                Typing::Insert(_) => st.session.as_ref().map(|s| (s.generation, caret)),
+                _ => None,
+            };
+        }
+    }
+
+    /// Commits a keystroke joined to the typing burst's undo step.
+    fn commit_typing(&mut self, ctx: &egui::Context, tx: crate::model::Transaction) -> bool {
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else {
+            return false;
+        };
+        match s.commit_joined(tx, "Typing") {
+            Ok(()) => {
+                st.status = "Typing".into();
+                st.last_change = Some(ctx.input(|i| i.time));
+                st.recovery_written = false;
+                st.save_state = SaveState::Unsaved;
+                st.revalidate();
+                true
+            }
+            Err(e) => {
+                st.status = format!("Typing failed: {e}");
+                false
+            }
         }
     }
 }

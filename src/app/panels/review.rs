@@ -304,6 +304,6 @@ mod tests {
         assert_eq!(changed_stretch("Filippov", "Filipov"), (5, 5));
         assert_eq!(changed_stretch("Filipov", "Filippov"), (5, 6));
         assert_eq!(changed_stretch("Kaesong", "Kaesong"), (7, 7));
-        assert_eq!(changed_stretch("Ли Кэ-нун", "Ли Кенун"), (4, 6));
+        assert_eq!(changed_stretch("Ли Кэ-нун", "Ли Кенун"), (4, 5));
     }
 }

@@ -481,6 +481,33 @@ mod tests {
     }
 
     #[test]
+    fn a_joined_typing_burst_is_one_undo_step() {
+        let (mut p, doc) = project("Mao met Filippov in Moscow", &[(8, 16)]);
+        let before = p.clone();
+        let mut h = History::default();
+        for (i, c) in ["K", "i", "m"].iter().enumerate() {
+            let tx = edit_text(&p, doc, 4 + i..4 + i, c).unwrap();
+            if i == 0 {
+                h.commit(&mut p, tx).unwrap();
+            } else {
+                h.commit_joined(&mut p, tx, "Typing").unwrap();
+            }
+        }
+        assert_consistent(&p, doc);
+        let typed = p.clone();
+        assert_eq!(
+            p.documents[&doc].text.as_ref().unwrap().as_str(),
+            "Mao Kimmet Filippov in Moscow"
+        );
+        assert_eq!(h.undo_label(), Some("Typing"));
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p, before);
+        assert!(!h.can_undo());
+        h.redo(&mut p).unwrap().unwrap();
+        assert_eq!(p, typed);
+    }
+
+    #[test]
     fn out_of_range_and_no_op_edits_are_refused() {
         let (p, doc) = project("abc", &[]);
         assert!(matches!(
