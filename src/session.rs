@@ -128,6 +128,13 @@ impl Session {
         Ok(())
     }
 
+    /// [`Session::commit`], joined to the last action as one undo step (typing bursts).
+    pub fn commit_joined(&mut self, tx: Transaction, label: &str) -> Result<(), EditError> {
+        let touched = self.history.commit_joined(&mut self.project, tx, label)?;
+        self.note_change(touched);
+        Ok(())
+    }
+
     /// Undoes the last action; `Ok(false)` when there is none.
     pub fn undo(&mut self) -> Result<bool, EditError> {
         match self.history.undo(&mut self.project) {
@@ -175,6 +182,7 @@ impl Session {
     /// may hold, so the next save reports no false conflict.
     pub fn save_with(&mut self, fs: &dyn store::fs::Fs) -> Result<SaveReport, StoreError> {
         self.refuse_unresolved()?;
+        crate::model::ops::text::refresh_source_hashes(&mut self.project, &self.unsaved.sources);
         let report = store::save_sources_with(
             fs,
             &self.project,
@@ -209,6 +217,7 @@ impl Session {
         };
         let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
         let sources = self.unsaved.sources.clone();
+        crate::model::ops::text::refresh_source_hashes(&mut self.project, &sources);
         match store::save_sources_with(fs, &self.project, &mut disk, true, &all, &sources) {
             Ok(report) => {
                 let moved = disk.project_file != self.disk.project_file;

@@ -152,3 +152,45 @@ fn binary_prints_json_counts() {
     assert_eq!(totals["orphaned"].as_u64(), Some(0));
     assert_eq!(totals["unchanged"].as_u64(), Some(0));
 }
+
+#[test]
+fn reanchor_is_refused_while_the_project_is_open_elsewhere_and_leaves_no_lock() {
+    use marginalia::store::lock::{LockInfo, lock_path};
+    let (_tmp, dir) = sample_copy();
+    let file = dir.join("korean-armistice-1951.marginalia.ron");
+    let src = dir.join(CABLE);
+    let old = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(&src, old.replace("Filippov", "Filipov")).unwrap();
+    let project_before = std::fs::read(&file).unwrap();
+
+    // Another live process on this machine holds the project.
+    let mut holder = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let mut info = LockInfo::current();
+    info.pid = holder.id();
+    std::fs::write(lock_path(&file), ron::ser::to_string(&info).unwrap()).unwrap();
+    let err = format!("{:#}", marginalia::cli::reanchor::run(&dir).unwrap_err());
+    assert!(err.contains("is open in Marginalia"), "{err}");
+    assert!(err.ends_with(&file.display().to_string()), "{err}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        project_before,
+        "nothing written"
+    );
+    let _ = holder.kill();
+    let _ = holder.wait();
+
+    // The holder is gone: the stale lock is replaced, and ours is removed at the end.
+    let report = marginalia::cli::reanchor::run(&dir).unwrap();
+    assert_eq!(report.documents.len(), 1);
+    assert!(report.totals.moved > 0);
+    assert!(!lock_path(&file).exists(), "no lock left behind");
+    assert!(
+        marginalia::session::Session::open(&dir)
+            .unwrap()
+            .load_problems
+            .is_empty()
+    );
+}

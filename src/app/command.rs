@@ -34,6 +34,10 @@ pub enum Command {
     Find,
     FindInProject,
     Palette,
+    /// Turn the transcription edit mode on or off.
+    ToggleTextEdit,
+    /// Show or hide the re-anchoring review queue.
+    ToggleReview,
     // View
     ToggleDocuments,
     ToggleInspector,
@@ -179,6 +183,13 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(CMD_SHIFT, Key::F),
             M::Edit,
         ),
+        spec(
+            C::ToggleTextEdit,
+            "Correct transcription",
+            key(CMD, Key::E),
+            M::Edit,
+        ),
+        spec(C::ToggleReview, "Re-anchoring review…", None, M::Annotate),
         spec(
             C::Palette,
             "Command palette",

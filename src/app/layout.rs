@@ -54,6 +54,7 @@ impl App {
         self.about.ui(ui, st);
         self.problems.ui(ui, st);
         self.conflicts.ui(ui, st);
+        self.review.ui(ui, st);
     }
 }
 

@@ -14,6 +14,14 @@ impl App {
             if command::is_plain(&sc) && (typing || modal) {
                 continue;
             }
+            // Correcting the transcription: plain keys type, except caret moves and Esc.
+            // The review queue takes plain keys too (j/k, Enter, digits, Delete).
+            if (self.state.text_editing || self.state.review_open)
+                && command::is_plain(&sc)
+                && !matches!(spec.command, Command::Caret(..) | Command::ClearSelection)
+            {
+                continue;
+            }
             if modal && !matches!(spec.command, Command::Palette | Command::Quit) {
                 continue;
             }
@@ -48,6 +56,9 @@ impl App {
                                     if let Some(l) = s.history.redo_label() {
                                         label = format!("Redo {l}");
                                     }
+                                }
+                                (Command::ToggleTextEdit, _) if st.text_editing => {
+                                    label = format!("{label}: on");
                                 }
                                 (Command::ToggleSnap, _) => {
                                     label = format!(

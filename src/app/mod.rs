@@ -56,6 +56,7 @@ pub struct App {
     about: panels::about::About,
     problems: panels::problems::ProblemsWindow,
     conflicts: panels::conflicts::ConflictsWindow,
+    review: panels::review::ReviewWindow,
     /// The start screen, shown while no project is open.
     pub start: start::StartScreen,
     fonts_installed: bool,
@@ -86,6 +87,7 @@ impl App {
             about: panels::about::About,
             problems: Default::default(),
             conflicts: Default::default(),
+            review: Default::default(),
             start: Default::default(),
             fonts_installed: false,
             title: String::new(),
@@ -129,6 +131,7 @@ impl App {
         // One command table per frame, read by the shortcuts and the menu bar.
         let table = command::table(self.state.project().map(|p| &p.schema));
         self.shortcuts(&ctx, &table);
+        self.text_edit_input(&ctx);
         self.dropped_files(&ctx);
         self.menu_bar(ui, &table);
         self.panels(ui);

@@ -187,6 +187,15 @@ pub struct AppState {
     pub metadata_open: bool,
     /// Whether the Problems panel is shown.
     pub problems_open: bool,
+    /// Transcription edit mode: keys in the reader change the source text (see
+    /// `handle::text_edit`) instead of tagging.
+    pub text_editing: bool,
+    /// Whether the re-anchoring review queue is shown, and its current item.
+    pub review_open: bool,
+    pub review_at: usize,
+    /// The typing burst under way in edit mode: the session generation after its last
+    /// keystroke and the caret after it; the next keystroke there joins its undo step.
+    pub typing_burst: Option<(u64, usize)>,
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
@@ -237,6 +246,10 @@ impl AppState {
             about_open: false,
             metadata_open: false,
             problems_open: false,
+            text_editing: false,
+            review_open: false,
+            review_at: 0,
+            typing_burst: None,
             problems: Vec::new(),
             conflicts_open: false,
             watch: None,

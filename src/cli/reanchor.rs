@@ -1,13 +1,16 @@
 //! `marginalia reanchor PROJECT [--json]`: re-anchor the annotations of every document whose
 //! source changed outside Marginalia, save, and report what moved, what needs review and
-//! what is orphaned.
+//! what is orphaned. A writer like the window: through [`Session`], holding the presence
+//! lock, refused while the project is open elsewhere.
 
-use crate::model::reanchor::{self, Options, Tally};
-use crate::model::{DocId, SourceText};
+use crate::model::DocId;
+use crate::model::ops::review;
+use crate::model::reanchor::Tally;
+use crate::session::Session;
 use crate::store;
+use crate::store::lock::Presence;
 use anyhow::Context as _;
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::path::Path;
 
 /// What `reanchor` did to one document.
@@ -31,66 +34,82 @@ pub struct ReanchorReport {
     pub written: Vec<String>,
 }
 
-/// Loads the project, re-anchors every document whose source changed, and saves the
-/// documents that changed: moved anchors, review marks, and the new source hash (so the
-/// project loads clean). Annotations that need review keep their old anchors.
+/// Opens the project as a writer (refused while someone else has it open; the presence
+/// lock is held until the end), re-anchors every document whose source changed, commits
+/// each as one transaction through the session, and saves: moved anchors, review marks,
+/// and the new source hash (so the project loads clean). Annotations that need review keep
+/// their old anchors. Sources are never written.
 pub fn run(path: &Path) -> anyhow::Result<ReanchorReport> {
-    let mut loaded =
-        store::load(path).with_context(|| format!("cannot open project {}", path.display()))?;
-    let dir = loaded.disk.dir.clone();
-    let mut documents = Vec::new();
-    let mut totals = Tally::default();
-    let mut to_save: BTreeSet<DocId> = BTreeSet::new();
-    for doc in loaded.project.documents.values_mut() {
-        let Some(src) = doc.meta.source.clone() else {
-            continue;
-        };
-        if doc.text.is_none() {
-            // Missing source: the load reported it; nothing to re-anchor against.
-            continue;
-        }
-        let native = src.path.to_native(&dir);
-        let bytes = std::fs::read(&native)
-            .with_context(|| format!("cannot read source {}", native.display()))?;
-        let hash = store::hash_bytes(&bytes).to_hex().to_string();
-        if hash == src.hash {
-            continue;
-        }
-        // Re-read from these very bytes, so the hash recorded is that of the text used.
-        let text = SourceText::from_bytes(&bytes)
-            .with_context(|| format!("cannot decode source {}", native.display()))?;
-        if let Some(info) = doc.meta.source.as_mut() {
-            info.hash = hash.clone();
-            info.line_ending = text.line_ending();
-            info.bom = text.had_bom();
-        }
-        doc.text = Some(text);
-        let plan = reanchor::plan_document(doc, Options::default());
-        let (counts, _) = reanchor::apply_plan(doc, plan, &hash);
-        totals.merge(counts);
-        to_save.insert(doc.id());
-        documents.push(DocReport {
-            id: doc.id().to_string(),
-            title: doc.meta.title.clone(),
-            source: src.path.to_string(),
-            counts,
-        });
+    let mut s =
+        Session::open(path).with_context(|| format!("cannot open project {}", path.display()))?;
+    let file = s.disk.project_file.clone();
+    if let Presence::Held(info) = store::lock::presence(&file) {
+        anyhow::bail!(
+            "the project is open in Marginalia by {}; close it there first: {}",
+            info.describe(),
+            file.display()
+        );
     }
-    let written = if to_save.is_empty() {
+    s.acquire_lock()
+        .with_context(|| format!("cannot take the presence lock of {}", file.display()))?;
+    let (documents, totals) = reanchor_session(&mut s)?;
+    let written = if documents.is_empty() {
         Vec::new()
     } else {
-        let file = loaded.disk.project_file.clone();
-        store::save(&loaded.project, &mut loaded.disk, false, &to_save)
+        s.save()
             .with_context(|| format!("cannot save project {}", file.display()))?
             .written
     };
     Ok(ReanchorReport {
-        project: loaded.project.info.name.clone(),
-        file: loaded.disk.project_file.display().to_string(),
+        project: s.project.info.name.clone(),
+        file: file.display().to_string(),
         documents,
         totals,
         written,
     })
+}
+
+/// Re-anchors, in `s`, every document whose source bytes (as loaded) no longer match its
+/// stored hash: one committed (undoable) transaction per document. Returns what each got
+/// and the totals. Nothing is saved. Shared by the command line and the window (which runs
+/// it when a project opens).
+pub fn reanchor_session(s: &mut Session) -> anyhow::Result<(Vec<DocReport>, Tally)> {
+    let mut documents = Vec::new();
+    let mut totals = Tally::default();
+    let changed: Vec<(DocId, String)> = s
+        .project
+        .documents
+        .values()
+        .filter(|d| d.text.is_some())
+        .filter_map(|d| {
+            let src = d.meta.source.as_ref()?;
+            // The hash of the bytes the loaded text was read from.
+            let on_disk = s.disk.sources.get(&d.id())?.to_hex().to_string();
+            (on_disk != src.hash).then_some((d.id(), on_disk))
+        })
+        .collect();
+    for (id, hash) in changed {
+        let (tx, counts) = review::reanchor_document(&s.project, id, &hash)
+            .with_context(|| format!("cannot re-anchor document {id}"))?;
+        let Some(d) = s.project.documents.get(&id) else {
+            continue;
+        };
+        documents.push(DocReport {
+            id: id.to_string(),
+            title: d.meta.title.clone(),
+            source: d
+                .meta
+                .source
+                .as_ref()
+                .map(|src| src.path.to_string())
+                .unwrap_or_default(),
+            counts,
+        });
+        totals.merge(counts);
+        s.commit(tx)
+            .with_context(|| format!("cannot re-anchor document {id}"))?;
+    }
+    Ok((documents, totals))
 }
 
 /// The human-readable form of a report.

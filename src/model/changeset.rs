@@ -218,7 +218,7 @@ impl ChangeSet {
         out
     }
 
-    /// Applies the change to `text`.
+    /// Applies the change to `text`, giving the changed text (line endings and BOM kept).
     pub fn apply(&self, text: &SourceText) -> Result<SourceText, ChangeError> {
         if text.len_chars() != self.len {
             return Err(ChangeError::LengthMismatch {
@@ -226,10 +226,16 @@ impl ChangeSet {
                 found: text.len_chars(),
             });
         }
+        let edits = self.edits();
+        if edits.len() <= IN_PLACE_EDITS {
+            let mut new = text.clone();
+            self.apply_edits_in_place(&edits, &mut new)?;
+            return Ok(new);
+        }
         let s = text.as_str();
         let mut out = String::with_capacity(s.len());
         let mut at = 0;
-        for e in self.edits() {
+        for e in edits {
             out.push_str(&s[text.byte_of(at)..text.byte_of(e.start)]);
             out.push_str(e.text);
             at = e.end;
@@ -238,6 +244,162 @@ impl ChangeSet {
         let mut new = SourceText::from_str_normalizing(&out);
         new.set_line_ending_and_bom(text.line_ending(), text.had_bom());
         Ok(new)
+    }
+
+    /// Applies the change to `text` in place, one replacement at a time from the last, with
+    /// the text's indexes updated around each ([`SourceText::replace_range`]): for a
+    /// keystroke in a long text this costs one move of the bytes after it, not a rebuild.
+    pub fn apply_in_place(&self, text: &mut SourceText) -> Result<(), ChangeError> {
+        if text.len_chars() != self.len {
+            return Err(ChangeError::LengthMismatch {
+                expected: self.len,
+                found: text.len_chars(),
+            });
+        }
+        self.apply_edits_in_place(&self.edits(), text)
+    }
+
+    fn apply_edits_in_place(
+        &self,
+        edits: &[Edit<'_>],
+        text: &mut SourceText,
+    ) -> Result<(), ChangeError> {
+        for e in edits.iter().rev() {
+            text.replace_range(e.start, e.end, e.text)
+                .map_err(|r| ChangeError::OutOfBounds {
+                    start: r.start,
+                    end: r.end,
+                    len: r.len,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// [`Self::map_anchors`] given the text *before* the change: new quotes are read from a
+    /// window of the changed text around the anchors that need them (their extents plus
+    /// [`CONTEXT_CHARS`]), so the whole changed text is never built. Same results.
+    pub fn map_anchors_from_old(
+        &self,
+        anchors: &[&TextAnchor],
+        old: &SourceText,
+    ) -> Result<Vec<Option<TextAnchor>>, ChangeError> {
+        if old.len_chars() != self.len {
+            return Err(ChangeError::LengthMismatch {
+                expected: self.len,
+                found: old.len_chars(),
+            });
+        }
+        let edits = self.edits();
+        enum Mapped {
+            Gone,
+            Kept(TextAnchor),
+            Requote(Vec<Span>),
+        }
+        let (mut lo, mut hi) = (usize::MAX, 0);
+        let mapped: Vec<Mapped> = anchors
+            .iter()
+            .map(|a| {
+                let ext = a.extent();
+                let l = ext.start.saturating_sub(CONTEXT_CHARS);
+                let h = ext.end + CONTEXT_CHARS;
+                let first = edits.partition_point(|e| e.end < l);
+                let touched = edits.get(first).is_some_and(|e| e.start <= h);
+                let frags: Vec<Span> = a
+                    .fragments
+                    .iter()
+                    .filter_map(|s| map_span_in(&edits, *s))
+                    .collect();
+                if frags.is_empty() {
+                    return Mapped::Gone;
+                }
+                if !touched && frags.len() == a.fragments.len() {
+                    return Mapped::Kept(TextAnchor {
+                        fragments: frags,
+                        quote: a.quote.clone(),
+                    });
+                }
+                for f in &frags {
+                    lo = lo.min(f.start);
+                    hi = hi.max(f.end);
+                }
+                Mapped::Requote(frags)
+            })
+            .collect();
+        let wa = lo.min(hi).saturating_sub(CONTEXT_CHARS);
+        let wb = (hi + CONTEXT_CHARS).min(self.len_after);
+        let window = self.window_of_changed(&edits, old, wa, wb);
+        Ok(mapped
+            .into_iter()
+            .map(|m| match m {
+                Mapped::Gone => None,
+                Mapped::Kept(a) => Some(a),
+                Mapped::Requote(frags) => {
+                    let local: Vec<Span> = frags
+                        .iter()
+                        .map(|f| Span::new(f.start - wa, f.end - wa))
+                        .collect();
+                    TextAnchor::new(&window, &local).ok().map(|mut a| {
+                        for f in &mut a.fragments {
+                            f.start += wa;
+                            f.end += wa;
+                        }
+                        a
+                    })
+                }
+            })
+            .collect())
+    }
+
+    /// Code points `[wa, wb)` of the text this change makes of `old`.
+    fn window_of_changed(
+        &self,
+        edits: &[Edit<'_>],
+        old: &SourceText,
+        wa: usize,
+        wb: usize,
+    ) -> SourceText {
+        let mut out = String::new();
+        if wa >= wb {
+            return SourceText::default();
+        }
+        // Old text `[old_start, old_start + n)` kept at `[new_start, new_start + n)`.
+        let push_old = |out: &mut String, new_start: usize, old_start: usize, n: usize| {
+            let (a, b) = (wa.max(new_start), wb.min(new_start + n));
+            if a < b {
+                out.push_str(old.slice(old_start + (a - new_start), old_start + (b - new_start)));
+            }
+        };
+        let (mut new_pos, mut old_pos) = (0, 0);
+        for e in edits {
+            if new_pos >= wb {
+                break;
+            }
+            let n = e.start - old_pos;
+            push_old(&mut out, new_pos, old_pos, n);
+            new_pos += n;
+            let (a, b) = (wa.max(new_pos), wb.min(new_pos + e.inserted));
+            if a < b {
+                out.extend(e.text.chars().skip(a - new_pos).take(b - a));
+            }
+            new_pos += e.inserted;
+            old_pos = e.end;
+        }
+        if new_pos < wb {
+            push_old(&mut out, new_pos, old_pos, self.len - old_pos);
+        }
+        SourceText::from_str_normalizing(&out)
+    }
+
+    /// The change decomposed once, for testing and shifting many anchors.
+    pub fn mapper(&self) -> AnchorMapper<'_> {
+        let edits = self.edits();
+        let mut after = Vec::with_capacity(edits.len());
+        let mut delta = 0isize;
+        for e in &edits {
+            delta += e.inserted as isize - (e.end - e.start) as isize;
+            after.push(delta);
+        }
+        AnchorMapper { edits, after }
     }
 
     /// The change that undoes this one, given the text this one applies to.
@@ -317,6 +479,65 @@ impl ChangeSet {
             .into_iter()
             .map(|a| map_anchor_in(&edits, a, new_text))
             .collect()
+    }
+}
+
+/// Up to this many replacements, [`ChangeSet::apply`] copies the text and edits the copy in
+/// place; more are cheaper as one rebuild.
+const IN_PLACE_EDITS: usize = 8;
+
+/// A [`ChangeSet`] decomposed for mapping many anchors (see [`ChangeSet::mapper`]).
+/// Invariant: `after[i]` is the total length change of edits `0..=i`.
+#[derive(Debug)]
+pub struct AnchorMapper<'a> {
+    edits: Vec<Edit<'a>>,
+    after: Vec<isize>,
+}
+
+impl AnchorMapper<'_> {
+    /// True when the change reaches `anchor`'s text or its quote context
+    /// ([`CONTEXT_CHARS`] on each side, edit boundaries included): only then can its
+    /// fragments or quote change other than by a pure shift.
+    pub fn touches(&self, anchor: &TextAnchor) -> bool {
+        let ext = anchor.extent();
+        let lo = ext.start.saturating_sub(CONTEXT_CHARS);
+        let hi = ext.end + CONTEXT_CHARS;
+        let first = self.edits.partition_point(|e| e.end < lo);
+        self.edits.get(first).is_some_and(|e| e.start <= hi)
+    }
+
+    /// How far the change moves `anchor` when it does not [`touch`](Self::touches) it;
+    /// `None` when it does.
+    pub fn shift_of(&self, anchor: &TextAnchor) -> Option<isize> {
+        let ext = anchor.extent();
+        let lo = ext.start.saturating_sub(CONTEXT_CHARS);
+        let hi = ext.end + CONTEXT_CHARS;
+        let first = self.edits.partition_point(|e| e.end < lo);
+        if self.edits.get(first).is_some_and(|e| e.start <= hi) {
+            return None;
+        }
+        Some(first.checked_sub(1).map_or(0, |i| self.after[i]))
+    }
+
+    /// Moves an anchor the change does not [`touch`](Self::touches) by the length change of
+    /// the edits before it; its quote stays true. Touched anchors need
+    /// [`ChangeSet::map_anchor`] instead.
+    pub fn shift(&self, anchor: &mut TextAnchor) {
+        let lo = anchor.extent().start.saturating_sub(CONTEXT_CHARS);
+        let first = self.edits.partition_point(|e| e.end < lo);
+        shift_by(anchor, first.checked_sub(1).map_or(0, |i| self.after[i]));
+    }
+}
+
+/// Moves every fragment of `anchor` by `delta` code points (which keeps them within the
+/// text when `delta` comes from [`AnchorMapper::shift_of`]).
+pub fn shift_by(anchor: &mut TextAnchor, delta: isize) {
+    if delta == 0 {
+        return;
+    }
+    for f in &mut anchor.fragments {
+        f.start = (f.start as isize + delta) as usize;
+        f.end = (f.end as isize + delta) as usize;
     }
 }
 
@@ -523,6 +744,30 @@ mod tests {
         assert_eq!(m.quote, a.quote);
     }
 
+    #[test]
+    fn mapper_shifts_untouched_anchors_like_map_anchor() {
+        let body = "y".repeat(80);
+        let t = text(&format!("{body} Mao {body} Жуков {body}"));
+        let mao = TextAnchor::span(&t, 81, 84).unwrap();
+        let zhukov = TextAnchor::span(&t, 166, 171).unwrap();
+        // Far from both, then inside Mao's context, then at Zhukov's start.
+        for (at, touches_mao, touches_zhukov) in
+            [(0, false, false), (110, true, false), (166, false, true)]
+        {
+            let c = ChangeSet::replace(t.len_chars(), at, at, "ёж").unwrap();
+            let n = c.apply(&t).unwrap();
+            let m = c.mapper();
+            for (a, touched) in [(&mao, touches_mao), (&zhukov, touches_zhukov)] {
+                assert_eq!(m.touches(a), touched, "edit at {at}");
+                if !touched {
+                    let mut shifted = a.clone();
+                    m.shift(&mut shifted);
+                    assert_eq!(Some(shifted), c.map_anchor(a, &n));
+                }
+            }
+        }
+    }
+
     fn unicode_text() -> impl Strategy<Value = String> {
         "(\\PC|\r\n|\n|e\u{301}|한국|毛泽东|Жуков|😀👍🏽|  ){1,120}"
     }
@@ -569,6 +814,17 @@ mod tests {
                 let next = c.apply(&t).unwrap();
                 prop_assert_eq!(next.len_chars(), c.len_after());
                 let mapped = c.map_anchors(anchors.iter(), &next);
+                let refs: Vec<&TextAnchor> = anchors.iter().collect();
+                prop_assert_eq!(&c.map_anchors_from_old(&refs, &t).unwrap(), &mapped);
+                // Anchors the change does not touch shift exactly as they map.
+                let m = c.mapper();
+                for (a, mapped) in anchors.iter().zip(&mapped) {
+                    if !m.touches(a) {
+                        let mut shifted = a.clone();
+                        m.shift(&mut shifted);
+                        prop_assert_eq!(Some(&shifted), mapped.as_ref());
+                    }
+                }
                 // One-by-one mapping agrees with the batch.
                 for (a, m) in anchors.iter().zip(&mapped) {
                     prop_assert_eq!(&c.map_anchor(a, &next), m);

@@ -6,7 +6,7 @@
 //! transactions for the session only — it is never saved into a project.
 
 use super::annotation::Annotation;
-use super::changeset::ChangeSet;
+use super::changeset::{ChangeSet, shift_by};
 use super::document::{Document, DocumentMeta};
 use super::ids::{AnnId, DocId, EntryId};
 use super::merge::Conflict;
@@ -45,13 +45,17 @@ pub enum Edit {
         before: ProjectInfo,
         after: ProjectInfo,
     },
-    /// Changes the text of document `doc` by `change`; `inverse` undoes it. Anchors are not
-    /// mapped here: the operation that builds the edit adds their updates (see
-    /// [`crate::model::ops::text`]). Invariant: `inverse` is `change.invert(text)`.
+    /// Changes the text of document `doc` by `change`; `inverse` undoes it. Every anchor of
+    /// the document not named in `explicit` shifts with the text — applying fails unless
+    /// the change [touches](crate::model::changeset::AnchorMapper::touches) none of them, so
+    /// the shift is exact and inverts exactly. The annotations in `explicit` are left alone:
+    /// the transaction updates them by explicit edits (see [`crate::model::ops::text`]).
+    /// Invariant: `inverse` is `change.invert(text)`.
     Text {
         doc: DocId,
         change: Box<ChangeSet>,
         inverse: Box<ChangeSet>,
+        explicit: BTreeSet<AnnId>,
     },
     /// Replaces the project's recorded merge conflicts (a merge from disk adds some,
     /// resolving one removes it).
@@ -196,10 +200,12 @@ impl Edit {
                 doc,
                 change,
                 inverse,
+                explicit,
             } => Self::Text {
                 doc: *doc,
                 change: inverse.clone(),
                 inverse: change.clone(),
+                explicit: explicit.clone(),
             },
             Self::Conflicts { before, after } => Self::Conflicts {
                 before: after.clone(),
@@ -286,16 +292,54 @@ impl Edit {
                 project.info = after.clone();
                 touched.project = true;
             }
-            Self::Text { doc, change, .. } => {
+            Self::Text {
+                doc,
+                change,
+                inverse,
+                explicit,
+            } => {
                 let d = project
                     .documents
                     .get_mut(doc)
                     .ok_or(EditError::NoDocument(*doc))?;
-                let text = d.text.as_ref().ok_or(EditError::TextMismatch(*doc))?;
-                let new = change
-                    .apply(text)
-                    .map_err(|_| EditError::TextMismatch(*doc))?;
-                d.text = Some(new);
+                let mismatch = || EditError::TextMismatch(*doc);
+                let text = d.text.as_mut().ok_or_else(mismatch)?;
+                if text.len_chars() != change.len() {
+                    return Err(mismatch());
+                }
+                // One pass: shift each anchor; on meeting one the change touches, shift the
+                // ones already moved back (the inverse moves each back exactly).
+                let m = change.mapper();
+                let mut moved = 0;
+                let mut touched_one = false;
+                for a in d.annotations.values_mut() {
+                    if explicit.contains(&a.id) {
+                        continue;
+                    }
+                    let Some(an) = a.anchor_mut() else { continue };
+                    match m.shift_of(an) {
+                        Some(delta) => shift_by(an, delta),
+                        None => {
+                            touched_one = true;
+                            break;
+                        }
+                    }
+                    moved += 1;
+                }
+                if touched_one {
+                    let back = inverse.mapper();
+                    for an in d
+                        .annotations
+                        .values_mut()
+                        .filter(|a| !explicit.contains(&a.id))
+                        .filter_map(Annotation::anchor_mut)
+                        .take(moved)
+                    {
+                        back.shift(an);
+                    }
+                    return Err(mismatch());
+                }
+                change.apply_in_place(text).map_err(|_| mismatch())?;
                 touched.docs.insert(*doc);
                 touched.sources.insert(*doc);
             }
@@ -415,6 +459,30 @@ impl History {
             self.undo.push(tx);
         }
         Some(result)
+    }
+
+    /// Applies `tx` and joins it to the last recorded transaction (one undo step for both,
+    /// labelled `label`), as typing bursts are; records it alone when there is none.
+    /// Joining is sound because `tx` was built against the state the last one left.
+    pub fn commit_joined(
+        &mut self,
+        project: &mut Project,
+        tx: Transaction,
+        label: &str,
+    ) -> Result<Touched, EditError> {
+        if tx.is_empty() {
+            return Ok(Touched::default());
+        }
+        let touched = tx.apply(project)?;
+        match self.undo.last_mut() {
+            Some(last) => {
+                last.edits.extend(tx.edits);
+                last.label = label.to_owned();
+            }
+            None => self.undo.push(tx),
+        }
+        self.redo.clear();
+        Ok(touched)
     }
 
     pub fn undo_label(&self) -> Option<&str> {

@@ -7,6 +7,8 @@ mod edit;
 mod facsimile;
 mod project;
 mod reader;
+mod review;
+mod text_edit;
 
 use super::message::{Action, Message};
 use super::pick::{Pick, pick};
@@ -41,6 +43,8 @@ impl App {
             C::Find => self.find(),
             C::FindInProject => self.find_in_project(),
             C::Palette => self.toggle_palette(),
+            C::ToggleTextEdit => self.toggle_text_edit(),
+            C::ToggleReview => self.toggle_review(),
             C::ToggleDocuments => st.prefs.show_documents ^= true,
             C::ToggleInspector => st.prefs.show_inspector ^= true,
             C::ToggleRegistry => st.prefs.show_registry ^= true,

@@ -49,6 +49,7 @@ impl App {
                     s.acquire_lock().err()
                 };
                 self.set_session(s, &path);
+                self.reanchor_on_open();
                 if let Some(e) = lock_error {
                     self.state.status = format!("Opened, but cannot mark it in use: {e}");
                 }

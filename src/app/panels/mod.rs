@@ -16,7 +16,9 @@ pub mod palette;
 pub mod pieces;
 pub mod problems;
 pub mod reader;
+pub mod reader_edit;
 pub mod registry;
+pub mod review;
 pub mod schema_editor;
 pub mod status;
 

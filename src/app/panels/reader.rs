@@ -86,6 +86,8 @@ impl LineIndex {
                     .and_then(parse_color)
                     .map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b))
             });
+            // Marked until reviewed: an annotation re-anchoring could not place.
+            let color = super::review::mark_color(a).unwrap_or(color);
             let extent_len = anchor.extent().len() as u32;
             for f in &anchor.fragments {
                 let (l0, l1) = (pieces.of(f.start), pieces.of(f.end.max(f.start + 1) - 1));
@@ -377,6 +379,7 @@ impl Reader {
 
 impl View for Reader {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        super::reader_edit::banner(ui, st);
         self.drawn.clear();
         // The session is taken out for the frame so the selection can change while the
         // document is borrowed; it is always put back.

@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod region;
 pub mod registry;
+pub mod review;
 pub mod schema;
 pub mod tagging;
 pub mod text;

@@ -5,8 +5,8 @@
 //! mention's edge stays outside it; inside it, it joins); quotes and context are refreshed.
 //! A mention whose text is deleted entirely is removed, with whatever would dangle (event
 //! roles naming it, relations to it) through the shared cascade [`core::rewrite`]. The
-//! document's stored source hash is updated to the bytes a save will write, so the saved
-//! project loads clean.
+//! document's stored source hash is updated when saving ([`refresh_source_hashes`]), so the
+//! saved project loads clean.
 
 use super::OpError;
 use super::core;
@@ -16,7 +16,7 @@ use crate::model::changeset::ChangeSet;
 use crate::model::edit::{Edit, Transaction};
 use crate::model::ids::{AnnId, DocId};
 use crate::model::project::Project;
-use crate::model::text::SourceText;
+use crate::model::text::{SourceText, normalize_line_endings};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
@@ -34,6 +34,11 @@ pub fn source_bytes(text: &SourceText) -> Vec<u8> {
 /// Replaces the code points `range` of document `doc`'s text with `replacement` (line
 /// endings normalized to LF). Fails when the document has no text, the range is outside
 /// it, or the text would not change.
+///
+/// Cost: anchors the change does not touch (neither their text nor their quote context)
+/// are not copied into the transaction; the one [`Edit::Text`] shifts them. Only touched
+/// anchors (and whatever the removal of a mention makes dangle) get explicit edits, and
+/// only then is the changed text built here.
 pub fn edit_text(
     project: &Project,
     doc: DocId,
@@ -51,80 +56,134 @@ pub fn edit_text(
     };
     let change = ChangeSet::replace(len, range.start, range.end, replacement)
         .map_err(|_| out_of_bounds())?;
-    let new_text = change.apply(text).map_err(|_| out_of_bounds())?;
-    if new_text.as_str() == text.as_str() {
+    let replaced = text.slice(range.start, range.end);
+    if normalize_line_endings(replacement).0 == replaced {
         return Err(OpError::NoChange);
     }
     let inverse = change.invert(text).map_err(|_| out_of_bounds())?;
     let d = core::document(project, doc)?;
+    let mapper = change.mapper();
 
-    // Map every anchor of the document. A mention whose text is gone is removed; an event
-    // whose trigger text is gone keeps its roles and loses the trigger.
-    let anchored: Vec<(&Annotation, &TextAnchor)> = d
+    // Map every touched anchor of the document. A mention whose text is gone is removed;
+    // an event whose trigger text is gone keeps its roles and loses the trigger.
+    let touched: Vec<(&Annotation, &TextAnchor)> = d
         .annotations
         .values()
         .filter_map(|a| a.anchor().map(|an| (a, an)))
+        .filter(|(_, an)| mapper.touches(an))
         .collect();
-    let mapped = change.map_anchors(anchored.iter().map(|(_, an)| *an), &new_text);
     let mut doomed = BTreeSet::new();
     let mut moved: BTreeMap<AnnId, Option<TextAnchor>> = BTreeMap::new();
-    for ((a, old), new) in anchored.iter().zip(mapped) {
-        match new {
-            None if a.as_event().is_some() => {
-                moved.insert(a.id, None);
+    if !touched.is_empty() {
+        let anchors: Vec<&TextAnchor> = touched.iter().map(|(_, an)| *an).collect();
+        let mapped = change
+            .map_anchors_from_old(&anchors, text)
+            .map_err(|_| out_of_bounds())?;
+        for ((a, old), new) in touched.iter().zip(mapped) {
+            match new {
+                None if a.as_event().is_some() => {
+                    moved.insert(a.id, None);
+                }
+                None => {
+                    doomed.insert((doc, a.id));
+                }
+                Some(new) if new != **old => {
+                    moved.insert(a.id, Some(new));
+                }
+                Some(_) => {}
             }
-            None => {
-                doomed.insert((doc, a.id));
-            }
-            Some(new) if new != **old => {
-                moved.insert(a.id, Some(new));
-            }
-            Some(_) => {}
         }
     }
 
+    let set_anchor = |a: &mut Annotation| {
+        let Some(new) = moved.get(&a.id) else {
+            return;
+        };
+        match &mut a.body {
+            Body::Mention(m) => {
+                if let Some(anchor) = new {
+                    m.anchor = anchor.clone();
+                }
+            }
+            Body::Event(e) => e.trigger = new.clone(),
+            Body::Relation(_) => {}
+        }
+    };
+    let mut edits = if doomed.is_empty() {
+        // Nothing is removed, so nothing can dangle: only the moved anchors change.
+        touched
+            .iter()
+            .filter(|(a, _)| moved.contains_key(&a.id))
+            .map(|(a, _)| {
+                let mut after = (*a).clone();
+                set_anchor(&mut after);
+                Edit::update_annotation(doc, (*a).clone(), after)
+            })
+            .collect()
+    } else {
+        let scope = BTreeSet::from([doc]);
+        core::rewrite(
+            project,
+            doomed,
+            &BTreeSet::new(),
+            Some(&scope),
+            |a| moved.contains_key(&a.id),
+            |_, a| set_anchor(a),
+        )
+    };
+    // Every annotation of the document the transaction names is left alone by the text
+    // edit; one changed only by the cascade (an event losing a role filler) still moves
+    // with the text, so its new state carries the shifted anchor.
+    let mut explicit: BTreeSet<AnnId> = touched.iter().map(|(a, _)| a.id).collect();
+    for e in &mut edits {
+        if let Edit::Annotation {
+            doc: d2,
+            before,
+            after,
+        } = e
+            && *d2 == doc
+        {
+            if let Some(b) = before {
+                explicit.insert(b.id);
+            }
+            if let Some(a) = after {
+                explicit.insert(a.id);
+                if !moved.contains_key(&a.id)
+                    && let Some(an) = a.anchor_mut()
+                    && !mapper.touches(an)
+                {
+                    mapper.shift(an);
+                }
+            }
+        }
+    }
     let mut tx = Transaction::new(label(text, &range, replacement));
     tx.push(Edit::Text {
         doc,
         change: Box::new(change),
         inverse: Box::new(inverse),
+        explicit,
     });
-    if let Some(src) = &d.meta.source {
-        let hash = blake3::hash(&source_bytes(&new_text)).to_hex().to_string();
-        if hash != src.hash {
-            let mut after = d.meta.clone();
-            if let Some(s) = &mut after.source {
-                s.hash = hash;
-            }
-            tx.push(Edit::DocumentMeta {
-                before: Box::new(d.meta.clone()),
-                after: Box::new(after),
-            });
+    tx.edits.extend(edits);
+    Ok(tx)
+}
+
+/// Sets the stored source hash of each of `docs` to that of the bytes a save writes for
+/// its text. The hash is a record of the file, not user data: it is computed when saving
+/// (the session calls this before writing sources), not per keystroke.
+pub fn refresh_source_hashes(project: &mut Project, docs: &BTreeSet<DocId>) {
+    for id in docs {
+        let Some(d) = project.documents.get_mut(id) else {
+            continue;
+        };
+        let (Some(src), Some(text)) = (&mut d.meta.source, &d.text) else {
+            continue;
+        };
+        let hash = blake3::hash(&source_bytes(text)).to_hex().to_string();
+        if src.hash != hash {
+            src.hash = hash;
         }
     }
-    let scope = BTreeSet::from([doc]);
-    tx.edits.extend(core::rewrite(
-        project,
-        doomed,
-        &BTreeSet::new(),
-        Some(&scope),
-        |a| moved.contains_key(&a.id),
-        |_, a| {
-            let Some(new) = moved.get(&a.id) else {
-                return;
-            };
-            match &mut a.body {
-                Body::Mention(m) => {
-                    if let Some(anchor) = new {
-                        m.anchor = anchor.clone();
-                    }
-                }
-                Body::Event(e) => e.trigger = new.clone(),
-                Body::Relation(_) => {}
-            }
-        },
-    ));
-    Ok(tx)
 }
 
 /// "Insert …", "Delete …" or "Replace …" for the undo menu.
@@ -134,7 +193,7 @@ fn label(text: &SourceText, range: &Range<usize>, replacement: &str) -> String {
         if s.chars().count() > 20 {
             t.push('…');
         }
-        t.replace('\n', "⏎")
+        t.replace('\n', "¶")
     };
     if range.is_empty() {
         format!("Insert “{}”", short(replacement))
@@ -259,8 +318,8 @@ mod tests {
     }
 
     /// Every anchor equals one freshly made over its fragments (quote and context refreshed),
-    /// the stored hash is that of the bytes a save writes, and nothing points at a removed
-    /// annotation.
+    /// the hash refreshed for saving is that of the bytes a save writes, and nothing points
+    /// at a removed annotation.
     fn assert_consistent(p: &Project, doc: DocId) {
         let d = &p.documents[&doc];
         let text = d.text.as_ref().unwrap();
@@ -277,8 +336,13 @@ mod tests {
                 }
             }
         }
+        let mut saved = p.clone();
+        refresh_source_hashes(&mut saved, &BTreeSet::from([doc]));
         let hash = blake3::hash(&source_bytes(text)).to_hex().to_string();
-        assert_eq!(d.meta.source.as_ref().unwrap().hash, hash);
+        assert_eq!(
+            saved.documents[&doc].meta.source.as_ref().unwrap().hash,
+            hash
+        );
     }
 
     fn saved(p: &Project, doc: DocId) -> (Vec<u8>, Vec<u8>) {
@@ -355,6 +419,92 @@ mod tests {
         assert_consistent(&p, doc);
         h.undo(&mut p).unwrap().unwrap();
         assert_eq!(p, before);
+    }
+
+    #[test]
+    fn far_anchors_shift_with_the_text_edit_and_cascaded_ones_carry_the_shift() {
+        let pad = "x".repeat(60);
+        let src = format!("Filippov arrived. {pad} Mao waited. {pad} The meeting ended.");
+        let at = |w: &str| src.find(w).unwrap();
+        let (mao, meeting) = (at("Mao"), at("meeting"));
+        let (mut p, doc) = project(&src, &[(0, 8), (mao, mao + 3), (meeting, meeting + 7)]);
+        let before = p.clone();
+        let tx = edit_text(&p, doc, 0..9, "").unwrap();
+        // Only the deleted mention, the relation naming it and the event losing it as a
+        // filler are written out; Mao's mention shifts inside the text edit.
+        let Some(Edit::Text { explicit, .. }) = tx.edits.first() else {
+            panic!("the text edit comes first");
+        };
+        assert_eq!(explicit.len(), 3);
+        assert_eq!(tx.edits.len(), 4);
+        let mut h = History::default();
+        h.commit(&mut p, tx).unwrap();
+        assert_consistent(&p, doc);
+        let d = &p.documents[&doc];
+        let ev = d.annotations.values().find_map(|a| a.as_event()).unwrap();
+        let trigger = ev.trigger.as_ref().unwrap();
+        assert_eq!(trigger.fragments[0].start, meeting - 9);
+        assert_eq!(ev.roles.values().flatten().count(), 1);
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn a_text_edit_refuses_to_shift_an_anchor_it_touches() {
+        // Far mentions on both sides of the touched one in id order: those shifted before
+        // the touched one is met are shifted back.
+        let pad = "x".repeat(50);
+        let src = format!("Mao met Filippov. {pad} Kim {pad} Peng {pad} Zhou");
+        let at = |w: &str| src.find(w).unwrap();
+        let spans: Vec<(usize, usize)> = ["Kim", "Peng", "Mao", "Zhou"]
+            .iter()
+            .map(|w| (at(w), at(w) + w.len()))
+            .collect();
+        let (mut p, doc) = project(&src, &spans);
+        let len = p.documents[&doc].text.as_ref().unwrap().len_chars();
+        let change = ChangeSet::replace(len, 1, 1, "a").unwrap();
+        let inverse = change
+            .invert(p.documents[&doc].text.as_ref().unwrap())
+            .unwrap();
+        let edit = Edit::Text {
+            doc,
+            change: Box::new(change),
+            inverse: Box::new(inverse),
+            explicit: BTreeSet::new(),
+        };
+        let before = p.clone();
+        assert_eq!(
+            edit.apply(&mut p),
+            Err(crate::model::edit::EditError::TextMismatch(doc))
+        );
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn a_joined_typing_burst_is_one_undo_step() {
+        let (mut p, doc) = project("Mao met Filippov in Moscow", &[(8, 16)]);
+        let before = p.clone();
+        let mut h = History::default();
+        for (i, c) in ["K", "i", "m"].iter().enumerate() {
+            let tx = edit_text(&p, doc, 4 + i..4 + i, c).unwrap();
+            if i == 0 {
+                h.commit(&mut p, tx).unwrap();
+            } else {
+                h.commit_joined(&mut p, tx, "Typing").unwrap();
+            }
+        }
+        assert_consistent(&p, doc);
+        let typed = p.clone();
+        assert_eq!(
+            p.documents[&doc].text.as_ref().unwrap().as_str(),
+            "Mao Kimmet Filippov in Moscow"
+        );
+        assert_eq!(h.undo_label(), Some("Typing"));
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p, before);
+        assert!(!h.can_undo());
+        h.redo(&mut p).unwrap().unwrap();
+        assert_eq!(p, typed);
     }
 
     #[test]
