@@ -41,6 +41,9 @@ pub enum Command {
     ToggleTheme,
     TextLarger,
     TextSmaller,
+    /// Move keyboard focus to the next region (reader, documents, inspector, registry,
+    /// status bar); `false`: the previous one.
+    CycleRegion(bool),
     // Reader and annotations
     NextAnnotation,
     PrevAnnotation,
@@ -186,6 +189,18 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             C::TextSmaller,
             "Smaller text",
             key(CMD, Key::Minus),
+            M::View,
+        ),
+        spec(
+            C::CycleRegion(true),
+            "Next panel",
+            key(NONE, Key::F6),
+            M::View,
+        ),
+        spec(
+            C::CycleRegion(false),
+            "Previous panel",
+            key(SHIFT, Key::F6),
             M::View,
         ),
         spec(
@@ -394,9 +409,28 @@ pub fn shortcut_text(shortcut: &KeyboardShortcut, is_mac: bool) -> String {
 }
 
 /// Whether a shortcut is a plain key (no Ctrl/Cmd), which only applies when no text field
-/// has keyboard focus.
+/// has keyboard focus. Function keys (F6: next panel) are never plain: they type nothing.
 pub fn is_plain(shortcut: &KeyboardShortcut) -> bool {
-    !shortcut.modifiers.command && !shortcut.modifiers.ctrl && !shortcut.modifiers.alt
+    use Key as K;
+    let function_key = matches!(
+        shortcut.logical_key,
+        K::F1
+            | K::F2
+            | K::F3
+            | K::F4
+            | K::F5
+            | K::F6
+            | K::F7
+            | K::F8
+            | K::F9
+            | K::F10
+            | K::F11
+            | K::F12
+    );
+    !function_key
+        && !shortcut.modifiers.command
+        && !shortcut.modifiers.ctrl
+        && !shortcut.modifiers.alt
 }
 
 /// Ranks `label` against a palette query: `None` when it does not match.

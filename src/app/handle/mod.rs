@@ -51,6 +51,11 @@ impl App {
             C::About => st.about_open ^= true,
             C::ToggleMetadata => st.metadata_open ^= true,
             C::ToggleProblems => st.problems_open ^= true,
+            C::CycleRegion(forward) => {
+                if let Some(r) = super::a11y::cycle_region(ctx, forward) {
+                    st.status = format!("{} panel", r.name());
+                }
+            }
             C::NextAnnotation => self.step_annotation(true),
             C::PrevAnnotation => self.step_annotation(false),
             C::Caret(m, extend) => self.caret(m, extend),

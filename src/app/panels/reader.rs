@@ -7,8 +7,11 @@
 //! never by scanning all annotations in a frame. Annotations stacked deeper than
 //! [`MAX_BAR_DEPTH`] bars are not drawn one by one: a "+N" marker counts them.
 
+mod access;
+
 use super::View;
 use super::pieces::Pieces;
+use crate::app::a11y::{describe_annotation, reader_id};
 use crate::app::{AppState, Command, Message, Selection};
 use crate::model::schema::parse_color;
 use crate::model::{AnnId, DocId, Document, SourceText};
@@ -434,13 +437,38 @@ impl Reader {
                 )
             });
             let total = self.layout.total();
-            let (rect, resp) = ui.allocate_exact_size(
+            let (rect, _) = ui.allocate_exact_size(
                 vec2(width + 8.0, total.max(viewport.height())),
-                Sense::click_and_drag(),
+                Sense::hover(),
             );
+            // One widget with a fixed id: focus can be given to it from anywhere (Tab, F6).
+            let resp = ui.interact(rect, reader_id(), Sense::click_and_drag());
             resp.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text")
             });
+            if resp.has_focus() {
+                // Focused, the reader owns the caret keys and Esc (clear selection): only
+                // Tab leaves it.
+                ui.memory_mut(|m| {
+                    m.set_focus_lock_filter(
+                        resp.id,
+                        egui::EventFilter {
+                            tab: false,
+                            horizontal_arrows: true,
+                            vertical_arrows: true,
+                            escape: true,
+                        },
+                    )
+                });
+                ui.painter().rect_stroke(
+                    viewport.translate(rect.min.to_vec2()).shrink(1.0),
+                    2.0,
+                    ui.visuals().selection.stroke,
+                    egui::StrokeKind::Inside,
+                );
+            }
+            let expose = ui.ctx().accesskit_node_builder(resp.id, |_| ()).is_some();
+            let mut ann_nodes: Vec<(AnnId, Rect, String)> = Vec::new();
             let origin = rect.min + vec2(4.0, 0.0);
             let painter = ui.painter_at(ui.clip_rect());
             let first = self.layout.line_at(viewport.min.y);
@@ -488,6 +516,22 @@ impl Reader {
                     st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
                 painter.galley(top, g.clone(), text_color);
                 self.drawn.push((r.clone(), top, g.clone()));
+                if expose {
+                    for seg in self.layout.index.line(line) {
+                        if ann_nodes.iter().any(|(a, _, _)| *a == seg.ann) {
+                            continue;
+                        }
+                        let Some(rr) = span_rects(&g, seg.start as usize, seg.end as usize)
+                            .first()
+                            .map(|rr| rr.translate(top.to_vec2()))
+                        else {
+                            continue;
+                        };
+                        if let Some(d) = describe_annotation(project, doc.id(), seg.ann) {
+                            ann_nodes.push((seg.ann, rr, d));
+                        }
+                    }
+                }
                 // Annotation bars.
                 for seg in self.layout.index.line(line) {
                     if seg.depth >= MAX_BAR_DEPTH {
@@ -563,6 +607,9 @@ impl Reader {
             if let Some(sel) = st.selected {
                 draw_event_links(&painter, sel, &links, &link_rects, &font, outline);
             }
+            if expose {
+                access::expose(ui, resp.id, &self.drawn, &st.sel, &ann_nodes);
+            }
 
             // Pointer: click selects an annotation or places the caret; drag selects text.
             if resp.drag_started()
@@ -580,7 +627,7 @@ impl Reader {
                     fragments: frags,
                 };
                 st.tag_popup = None;
-                ui.memory_mut(|m| m.stop_text_input());
+                resp.request_focus();
             } else if resp.dragged()
                 && let Some(p) = resp.interact_pointer_pos()
             {
@@ -594,7 +641,7 @@ impl Reader {
                 && let Some(p) = resp.interact_pointer_pos()
             {
                 let (_, off) = self.hit(ui, text, origin, p, &font);
-                ui.memory_mut(|m| m.stop_text_input());
+                resp.request_focus();
                 st.tag_popup = None;
                 st.sel = Selection::at(off);
                 let hit = hover_info.as_ref().and_then(|v| v.first().copied());
