@@ -336,6 +336,78 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(NONE, Key::ArrowDown),
             M::None,
         ),
+        spec(
+            C::Caret(CaretMove::LineStart, false),
+            "Caret to line start",
+            key(NONE, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineEnd, false),
+            "Caret to line end",
+            key(NONE, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineStart, true),
+            "Extend selection to line start",
+            key(SHIFT, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineEnd, true),
+            "Extend selection to line end",
+            key(SHIFT, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocStart, false),
+            "Caret to document start",
+            key(CMD, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocEnd, false),
+            "Caret to document end",
+            key(CMD, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocStart, true),
+            "Extend selection to document start",
+            key(CMD_SHIFT, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocEnd, true),
+            "Extend selection to document end",
+            key(CMD_SHIFT, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageUp, false),
+            "Page up",
+            key(NONE, Key::PageUp),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageDown, false),
+            "Page down",
+            key(NONE, Key::PageDown),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageUp, true),
+            "Extend selection a page up",
+            key(SHIFT, Key::PageUp),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageDown, true),
+            "Extend selection a page down",
+            key(SHIFT, Key::PageDown),
+            M::None,
+        ),
     ];
     if let Some(schema) = schema {
         for ty in &schema.entity_types {

@@ -92,13 +92,24 @@ impl App {
         else {
             return;
         };
-        let caret = move_caret(doc.text_or_empty(), st.sel.caret, m);
+        // Measured on the reader's layout where it can (wrapped rows, a screenful), else by
+        // source line.
+        let page = match m {
+            CaretMove::PageUp => self.reader.page(st.sel.caret, false),
+            CaretMove::PageDown => self.reader.page(st.sel.caret, true),
+            _ => None,
+        };
+        let caret = page
+            .or_else(|| self.reader.visual_caret(st.sel.caret, m))
+            .unwrap_or_else(|| move_caret(doc.text_or_empty(), st.sel.caret, m));
         st.sel.caret = caret;
         if !extend {
             st.sel.anchor = caret;
             st.sel.fragments.clear();
         }
-        st.scroll_to = Some(caret);
+        if page.is_none() {
+            st.scroll_to = Some(caret);
+        }
     }
 
     pub(super) fn clear_selection(&mut self) {

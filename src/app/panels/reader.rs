@@ -8,6 +8,7 @@
 //! [`MAX_BAR_DEPTH`] bars are not drawn one by one: a "+N" marker counts them.
 
 mod access;
+mod keys;
 
 use super::View;
 use super::pieces::Pieces;
@@ -213,6 +214,13 @@ pub struct Reader {
     pub first_visible_line: usize,
     /// The pieces drawn in the last frame: their code points, screen position and galley.
     drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
+    /// The view's top (content y) and height in the last frame.
+    view_top: f32,
+    view_height: f32,
+    /// A scroll offset to apply next frame (page moves, keeping the top line on resize).
+    pending_scroll: Option<f32>,
+    /// Where the view's top must stay after a resize, and for how many more frames.
+    keep_top: Option<(f32, u8)>,
 }
 
 fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
@@ -227,6 +235,14 @@ fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: 
     );
     job.wrap.max_width = width;
     job
+}
+
+/// A cursor before local char `c` that, at a wrap, stands at the start of the next row (the
+/// character there is drawn on that row).
+fn next_row_cursor(c: usize) -> CCursor {
+    let mut cc = CCursor::new(c);
+    cc.prefer_next_row = true;
+    cc
 }
 
 /// Blank lines (paragraph breaks) take half a line.
@@ -267,7 +283,7 @@ impl Reader {
             .drawn
             .iter()
             .find(|(r, _, _)| r.start <= offset && offset < r.end)?;
-        let a = g.pos_from_cursor(CCursor::new(offset - r.start));
+        let a = g.pos_from_cursor(next_row_cursor(offset - r.start));
         let b = g.pos_from_cursor(CCursor::new(offset - r.start + 1));
         let rect = if b.min.y == a.min.y && b.min.x > a.min.x {
             Rect::from_min_max(a.min, pos2(b.min.x, a.max.y))
@@ -299,6 +315,14 @@ impl Reader {
             || l.size != size
             || l.heights.len() != l.pieces.len()
         {
+            // Keep the line at the top of the view where it is when the width or text size
+            // changes (resizing the window must not lose the reading position).
+            let keep = (same_doc && !l.tops.is_empty()).then(|| {
+                let line = l.line_at(self.view_top);
+                let into = self.view_top - l.tops.get(line).copied().unwrap_or(0.0);
+                let frac = into / l.heights.get(line).copied().unwrap_or(1.0).max(1.0);
+                (line, frac)
+            });
             let font = FontId::proportional(size);
             let (row, avg) = ui.fonts_mut(|f| (f.row_height(&font), f.glyph_width(&font, 'n')));
             l.line_height = (row + 2.0 * BAR_ROOM).round();
@@ -321,6 +345,13 @@ impl Reader {
             }
             l.exact.resize(n, false);
             l.recompute_tops();
+            if let Some((line, frac)) = keep
+                && let (Some(top), Some(h)) = (l.tops.get(line), l.heights.get(line))
+            {
+                let y = top + frac.clamp(0.0, 1.0) * h;
+                self.pending_scroll = Some(y);
+                self.keep_top = Some((y, 3));
+            }
         }
     }
 
@@ -412,9 +443,14 @@ impl Reader {
         let sel_bg = ui.visuals().selection.bg_fill;
         let outline = ui.visuals().strong_text_color();
 
+        // A thumb that stays big enough to grab on a long document.
+        ui.spacing_mut().scroll.handle_min_length = 32.0;
         let mut area = egui::ScrollArea::vertical()
             .id_salt("reader-scroll")
             .auto_shrink([false, false]);
+        if let Some(y) = self.pending_scroll.take() {
+            area = area.vertical_scroll_offset(y);
+        }
         if let Some(off) = st.scroll_to.take() {
             let line = self.layout.pieces.of(off.min(text.len_chars()));
             let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
@@ -430,6 +466,17 @@ impl Reader {
         let mut changed_heights = false;
         let mut visible_lines = 0;
         area.show_viewport(ui, |ui, viewport| {
+            self.view_top = viewport.min.y;
+            self.view_height = viewport.height();
+            // Set again for a few frames: until the scroll area knows the new content
+            // height, it pulls an offset past the old end back (rubber band).
+            if let Some((y, tries)) = self.keep_top.take()
+                && tries > 0
+            {
+                self.pending_scroll = Some(y);
+                self.keep_top = Some((y, tries - 1));
+                ui.ctx().request_repaint();
+            }
             ui.ctx().data_mut(|d| {
                 d.insert_temp(
                     egui::Id::unique("reader-view"),
@@ -576,7 +623,10 @@ impl Reader {
                 }
                 if caret_here {
                     let c = st.sel.caret - r.start;
-                    let p = g.pos_from_cursor(CCursor::new(c)).translate(top.to_vec2());
+                    // At a wrap, the caret is at the start of the next row.
+                    let p = g
+                        .pos_from_cursor(next_row_cursor(c))
+                        .translate(top.to_vec2());
                     painter.line_segment(
                         [
                             pos2(p.min.x, p.min.y + BAR_ROOM - 2.0),
