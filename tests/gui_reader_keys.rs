@@ -147,3 +147,34 @@ fn resizing_keeps_the_line_at_the_top() {
         "the top line stays in place: {before} → {after}"
     );
 }
+
+/// Issue 11 item 6: while the pointer drags over "eeting.", the reader already shows
+/// "meeting" selected, as the tag will be.
+#[test]
+fn dragging_shows_the_word_snapped_range() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = harness(
+        &make_project(tmp.path(), "The meeting. resumed at 1500\n"),
+        [900.0, 600.0],
+    );
+    assert!(h.state().state.prefs.snap_words);
+    let reader = &h.state().reader;
+    let from = reader.char_rect(5).unwrap().left_center() + egui::vec2(1.0, 0.0);
+    let to = reader.char_rect(11).unwrap().right_center() - egui::vec2(1.0, 0.0);
+    h.hover_at(from);
+    h.run_steps(1);
+    h.drag_at(from);
+    h.run_steps(1);
+    for t in [0.5, 1.0] {
+        h.hover_at(from + (to - from) * t);
+        h.run_steps(1);
+    }
+    // The selection the drag made is drawn in the next frame, with the button still down.
+    h.run_steps(1);
+    // Still dragging: the raw selection is "eeting.", the shown one "meeting".
+    assert_eq!(h.state().state.sel.span(), Span::new(5, 12));
+    assert_eq!(h.state().reader.shown_selection, vec![Span::new(4, 11)]);
+    h.drop_at(to);
+    h.run_steps(2);
+    assert_eq!(h.state().reader.shown_selection, vec![Span::new(4, 11)]);
+}

@@ -214,6 +214,8 @@ pub struct Reader {
     pub first_visible_line: usize,
     /// The pieces drawn in the last frame: their code points, screen position and galley.
     drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
+    /// The selection as drawn in the last frame (snapped to words when that is on).
+    pub shown_selection: Vec<crate::model::Span>,
     /// The view's top (content y) and height in the last frame.
     view_top: f32,
     view_height: f32,
@@ -235,6 +237,31 @@ fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: 
     );
     job.wrap.max_width = width;
     job
+}
+
+/// Selections this long or longer are shown as they are, not snapped (snapping looks at the
+/// text around the span; a whole-document selection would copy the document each frame).
+const MAX_SNAPPED_SHOWN: usize = 10_000;
+
+/// `span` snapped to whole words as tagging will snap it
+/// ([`snap_to_words`](crate::model::ops::tagging::snap_to_words)), looking only at the text
+/// within 64 characters of the span.
+pub fn snapped(text: &SourceText, span: crate::model::Span) -> crate::model::Span {
+    const AROUND: usize = 64;
+    if span.is_empty() || span.len() >= MAX_SNAPPED_SHOWN {
+        return span;
+    }
+    let n = text.len_chars();
+    let (lo, hi) = (
+        span.start.saturating_sub(AROUND),
+        (span.end + AROUND).min(n),
+    );
+    let window = SourceText::from_str_normalizing(text.slice(lo, hi));
+    let w = crate::model::ops::tagging::snap_to_words(
+        &window,
+        crate::model::Span::new(span.start - lo, span.end.min(n) - lo),
+    );
+    crate::model::Span::new(w.start + lo, w.end + lo)
 }
 
 /// A cursor before local char `c` that, at a wrap, stands at the start of the next row (the
@@ -520,7 +547,18 @@ impl Reader {
             let painter = ui.painter_at(ui.clip_rect());
             let first = self.layout.line_at(viewport.min.y);
             self.first_visible_line = first;
-            let sel_spans = st.sel.spans();
+            // With snapping on, the selection is shown as it will be tagged (whole words),
+            // already while dragging.
+            let sel_spans: Vec<crate::model::Span> = if st.prefs.snap_words {
+                st.sel
+                    .spans()
+                    .into_iter()
+                    .map(|s| snapped(text, s))
+                    .collect()
+            } else {
+                st.sel.spans()
+            };
+            self.shown_selection.clone_from(&sel_spans);
             // When an event is selected, its role fillers are linked to it on screen.
             let links = event_links(doc, project, st.selected);
             let mut link_rects: HashMap<AnnId, Rect> = HashMap::new();
@@ -895,6 +933,28 @@ mod tests {
         assert_eq!(label_of("1700").as_deref(), Some("End time"));
         let mention = doc.annotations.values().find(|a| a.as_mention().is_some());
         assert!(event_links(doc, p, mention.map(|a| a.id)).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod snap_tests {
+    use super::*;
+    use crate::model::Span;
+
+    #[test]
+    fn the_shown_selection_is_the_snapped_one() {
+        let t = SourceText::from_str_normalizing("The meeting. resumed at 1500");
+        // Dragging over "eeting." shows "meeting", as tagging will take it.
+        assert_eq!(snapped(&t, Span::new(5, 12)), Span::new(4, 11));
+        assert_eq!(
+            snapped(&t, Span::new(5, 12)),
+            crate::model::ops::tagging::snap_to_words(&t, Span::new(5, 12))
+        );
+        assert_eq!(snapped(&t, Span::new(3, 3)), Span::new(3, 3));
+        let long = "word ".repeat(5_000);
+        let t = SourceText::from_str_normalizing(&long);
+        assert_eq!(snapped(&t, Span::new(1, 12_000)), Span::new(1, 12_000));
+        assert_eq!(snapped(&t, Span::new(101, 108)), Span::new(100, 109));
     }
 }
 
