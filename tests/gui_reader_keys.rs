@@ -178,3 +178,73 @@ fn dragging_shows_the_word_snapped_range() {
     h.run_steps(2);
     assert_eq!(h.state().reader.shown_selection, vec![Span::new(4, 11)]);
 }
+
+/// Issue 11 item 5: one state at a time. Ctrl+T with a text selection reviews that text,
+/// not the previously selected annotation's; filling a role ends when its event is
+/// deselected; the status bar says which state the reader is in.
+#[test]
+fn a_text_selection_wins_and_filling_ends_with_its_event() {
+    use marginalia::app::{Dialog, Message};
+    let home = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(&file, [1280.0, 800.0]);
+    // An annotation selected, then a text selection elsewhere (the document's first word).
+    h.state_mut().state.push(Command::NextAnnotation);
+    h.run_steps(2);
+    h.state_mut().state.push(Command::NextAnnotation);
+    h.run_steps(2);
+    let selected = h.state().state.selected.unwrap();
+    h.state_mut()
+        .state
+        .push(Command::Caret(marginalia::app::CaretMove::DocStart, false));
+    h.run_steps(2);
+    press(
+        &mut h,
+        Modifiers::COMMAND | Modifiers::SHIFT,
+        Key::ArrowRight,
+    );
+    let sel = h.state().state.sel.span();
+    assert!(!sel.is_empty());
+    assert_eq!(h.state().state.selected, Some(selected));
+    let word = {
+        let st = &h.state().state;
+        let p = &st.session.as_ref().unwrap().project;
+        p.documents[&st.doc.unwrap()]
+            .text_or_empty()
+            .slice(sel.start, sel.end)
+            .to_owned()
+    };
+    let mode = marginalia::app::panels::status::mode_line(&h.state().state).unwrap();
+    assert!(mode.starts_with("Text selected"), "{mode}");
+    press(&mut h, Modifiers::COMMAND, Key::T);
+    let Some(Dialog::TagAll(review)) = &h.state().state.dialog else {
+        panic!("the tag-all review opened");
+    };
+    assert_eq!(review.needle, word.trim(), "Ctrl+T took the text selection");
+    h.state_mut().state.dialog = None;
+    // Filling a role of an event: deselecting the event ends it.
+    let (event, role) = {
+        let st = &h.state().state;
+        let p = &st.session.as_ref().unwrap().project;
+        let doc = &p.documents[&st.doc.unwrap()];
+        let ev = doc
+            .annotations
+            .values()
+            .find_map(|a| a.as_event().map(|e| (a.id, e)))
+            .unwrap();
+        let role = p.schema.event(&ev.1.type_id).unwrap().roles[0].id.clone();
+        (ev.0, role)
+    };
+    h.state_mut().state.selected = Some(event);
+    h.state_mut().state.push(Message::FillRole { event, role });
+    h.run_steps(2);
+    assert!(h.state().state.filling.is_some());
+    let mode = marginalia::app::panels::status::mode_line(&h.state().state).unwrap();
+    assert!(mode.starts_with("Filling"), "{mode}");
+    h.state_mut().state.push(Message::SelectAnnotation(None));
+    h.run_steps(2);
+    assert!(
+        h.state().state.filling.is_none(),
+        "filling ended with its event"
+    );
+}

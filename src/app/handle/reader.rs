@@ -44,6 +44,14 @@ impl App {
         if let Some(an) = ann.and_then(|x| x.anchor()) {
             st.scroll_to = Some(an.extent().start);
         }
+        // Filling a role ends when its event is no longer the selected annotation.
+        if st
+            .filling
+            .as_ref()
+            .is_some_and(|(event, _)| Some(*event) != a)
+        {
+            st.filling = None;
+        }
         st.selected = a;
         st.link_query.clear();
     }
@@ -76,6 +84,9 @@ impl App {
             (Some(i), false) => i.checked_sub(1),
         };
         if let Some(&(start, _, id)) = next.and_then(|i| anns.get(i)) {
+            if st.filling.as_ref().is_some_and(|(event, _)| *event != id) {
+                st.filling = None;
+            }
             st.selected = Some(id);
             st.sel = Selection::at(start);
             st.scroll_to = Some(start);
