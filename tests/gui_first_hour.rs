@@ -4,7 +4,7 @@
 #![cfg(feature = "gui")]
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::app::{App, Prefs};
 use marginalia::build_info;
 
@@ -96,16 +96,23 @@ fn menus_read_right_and_esc_closes_them() {
     h.get_by_label("Annotate").click();
     h.run_steps(2);
     // Shortcuts as on the keys, not egui's key names.
-    // A menu row's accessible label is its text, then its shortcut.
-    h.get_by_label("Next annotation ]");
-    h.get_by_label("Previous annotation [");
+    // A menu row's accessible name is its text; its shortcut is apart (issue 16).
+    let shortcut = |h: &Harness<'_, App>, l: &str| {
+        h.get_by_label(l)
+            .accesskit_node()
+            .data()
+            .keyboard_shortcut()
+            .map(str::to_owned)
+    };
+    assert_eq!(shortcut(&h, "Next annotation").as_deref(), Some("]"));
+    assert_eq!(shortcut(&h, "Previous annotation").as_deref(), Some("["));
     assert!(h.query_by_label_contains("Bracket").is_none());
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     assert!(h.query_by_label_contains("Next annotation").is_none());
     h.get_by_label("View").click();
     h.run_steps(2);
-    h.get_by_label("Larger text Ctrl++");
+    assert_eq!(shortcut(&h, "Larger text").as_deref(), Some("Ctrl++"));
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     h.get_by_label("Project").click();
@@ -113,14 +120,14 @@ fn menus_read_right_and_esc_closes_them() {
     let top = |h: &Harness<'_, App>, l: &str| h.get_by_label(l).rect().top();
     let order = [
         "New project from a folder of sources…",
-        "Open… Ctrl+O",
-        "Save Ctrl+S",
-        "Save As… Ctrl+Shift+S",
+        "Open…",
+        "Save",
+        "Save As…",
         "Add documents…",
         "Export…",
         "Import…",
-        "Close project Ctrl+W",
-        "Quit Ctrl+Q",
+        "Close project",
+        "Quit",
     ];
     for w in order.windows(2) {
         assert!(top(&h, w[0]) < top(&h, w[1]), "{} above {}", w[0], w[1]);

@@ -45,6 +45,9 @@ pub enum Command {
     ToggleTheme,
     TextLarger,
     TextSmaller,
+    /// Move keyboard focus to the next region (reader, documents, inspector, registry,
+    /// status bar); `false`: the previous one.
+    CycleRegion(bool),
     // Reader and annotations
     NextAnnotation,
     PrevAnnotation,
@@ -223,6 +226,18 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             M::View,
         ),
         spec(
+            C::CycleRegion(true),
+            "Next panel",
+            key(NONE, Key::F6),
+            M::View,
+        ),
+        spec(
+            C::CycleRegion(false),
+            "Previous panel",
+            key(SHIFT, Key::F6),
+            M::View,
+        ),
+        spec(
             C::TagPopup,
             "Tag selection…",
             key(NONE, Key::Enter),
@@ -362,6 +377,78 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(NONE, Key::ArrowDown),
             M::None,
         ),
+        spec(
+            C::Caret(CaretMove::LineStart, false),
+            "Caret to line start",
+            key(NONE, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineEnd, false),
+            "Caret to line end",
+            key(NONE, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineStart, true),
+            "Extend selection to line start",
+            key(SHIFT, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::LineEnd, true),
+            "Extend selection to line end",
+            key(SHIFT, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocStart, false),
+            "Caret to document start",
+            key(CMD, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocEnd, false),
+            "Caret to document end",
+            key(CMD, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocStart, true),
+            "Extend selection to document start",
+            key(CMD_SHIFT, Key::Home),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::DocEnd, true),
+            "Extend selection to document end",
+            key(CMD_SHIFT, Key::End),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageUp, false),
+            "Page up",
+            key(NONE, Key::PageUp),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageDown, false),
+            "Page down",
+            key(NONE, Key::PageDown),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageUp, true),
+            "Extend selection a page up",
+            key(SHIFT, Key::PageUp),
+            M::None,
+        ),
+        spec(
+            C::Caret(CaretMove::PageDown, true),
+            "Extend selection a page down",
+            key(SHIFT, Key::PageDown),
+            M::None,
+        ),
     ];
     if let Some(schema) = schema {
         for ty in &schema.entity_types {
@@ -435,9 +522,28 @@ pub fn shortcut_text(shortcut: &KeyboardShortcut, is_mac: bool) -> String {
 }
 
 /// Whether a shortcut is a plain key (no Ctrl/Cmd), which only applies when no text field
-/// has keyboard focus.
+/// has keyboard focus. Function keys (F6: next panel) are never plain: they type nothing.
 pub fn is_plain(shortcut: &KeyboardShortcut) -> bool {
-    !shortcut.modifiers.command && !shortcut.modifiers.ctrl && !shortcut.modifiers.alt
+    use Key as K;
+    let function_key = matches!(
+        shortcut.logical_key,
+        K::F1
+            | K::F2
+            | K::F3
+            | K::F4
+            | K::F5
+            | K::F6
+            | K::F7
+            | K::F8
+            | K::F9
+            | K::F10
+            | K::F11
+            | K::F12
+    );
+    !function_key
+        && !shortcut.modifiers.command
+        && !shortcut.modifiers.ctrl
+        && !shortcut.modifiers.alt
 }
 
 /// Ranks `label` against a palette query: `None` when it does not match.

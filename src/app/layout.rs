@@ -2,6 +2,7 @@
 //! reader, and the floating windows.
 
 use super::App;
+use super::a11y::{self, Region};
 use super::panels::View;
 
 impl App {
@@ -9,32 +10,47 @@ impl App {
         let st = &mut self.state;
         // Side panels give way on narrow windows so the reader keeps about half the width.
         let w = ui.available_width();
-        egui::Panel::bottom("status").show(ui, |ui| self.status.ui(ui, st));
+        egui::Panel::bottom("status").show(ui, |ui| {
+            a11y::region(ui, Region::Status);
+            self.status.ui(ui, st)
+        });
         if st.find.open {
             egui::Panel::top("find").show(ui, |ui| self.find.ui(ui, st));
         }
         if st.prefs.show_documents {
+            a11y::resize_handle(ui, "documents");
             egui::Panel::left("documents")
                 .default_size((w * 0.2).clamp(140.0, 240.0))
                 .max_size((w * 0.3).max(140.0))
                 .resizable(true)
-                .show(ui, |ui| self.doc_list.ui(ui, st));
+                .show(ui, |ui| {
+                    a11y::region(ui, Region::Documents);
+                    self.doc_list.ui(ui, st)
+                });
         }
         if st.prefs.show_inspector || st.prefs.show_registry {
+            a11y::resize_handle(ui, "right");
             egui::Panel::right("right")
                 .default_size((w * 0.28).clamp(200.0, 330.0))
                 .max_size((w * 0.45).max(200.0))
                 .resizable(true)
                 .show(ui, |ui| {
                     if st.prefs.show_registry {
+                        a11y::resize_handle(ui, "registry");
                         egui::Panel::bottom("registry")
                             .default_size(320.0)
                             .min_size(160.0)
                             .resizable(true)
-                            .show(ui, |ui| self.registry.ui(ui, st));
+                            .show(ui, |ui| {
+                                a11y::region(ui, Region::Registry);
+                                self.registry.ui(ui, st)
+                            });
                     }
                     if st.prefs.show_inspector {
-                        egui::CentralPanel::default().show(ui, |ui| self.inspector.ui(ui, st));
+                        egui::CentralPanel::default().show(ui, |ui| {
+                            a11y::region(ui, Region::Inspector);
+                            self.inspector.ui(ui, st)
+                        });
                     }
                 });
         }
@@ -92,7 +108,10 @@ fn reader_and_pages(
         }
     }
     if text {
-        egui::CentralPanel::default().show(ui, |ui| reader.ui(ui, st));
+        egui::CentralPanel::default().show(ui, |ui| {
+            a11y::region(ui, Region::Reader);
+            reader.ui(ui, st);
+        });
     } else {
         egui::CentralPanel::default().show(ui, |ui| pane.ui(ui, st, offset));
     }

@@ -6,8 +6,14 @@ use super::{App, Command, Menu};
 
 impl App {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context, table: &[CommandSpec]) {
-        // An open menu (or other popup) takes the plain keys; egui closes it on Esc.
-        let typing = ctx.egui_wants_keyboard_input() || egui::Popup::is_any_open(ctx);
+        // An open menu (or other popup) takes the plain keys; egui closes it on Esc. Focus
+        // in the reader is no reason to hold them back: the reader owns the tagging keys.
+        let menu_open = egui::Popup::is_any_open(ctx);
+        let typing = super::a11y::focus_elsewhere(ctx) || menu_open;
+        if menu_open && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            // Esc closes the menu: focus goes back to its button, not nowhere.
+            self.menu_escape = self.open_menu;
+        }
         let modal = self.state.dialog.is_some() || self.state.palette_open;
         for spec in table {
             let Some(sc) = spec.shortcut else { continue };
@@ -33,6 +39,7 @@ impl App {
 
     pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui, table: &[CommandSpec]) {
         let st = &mut self.state;
+        let mut open_menu = None;
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 for (menu, title) in [
@@ -42,7 +49,7 @@ impl App {
                     (Menu::Annotate, "Annotate"),
                     (Menu::Help, "Help"),
                 ] {
-                    ui.menu_button(title, |ui| {
+                    let menu = ui.menu_button(title, |ui| {
                         let is_mac = ui.ctx().os().is_mac();
                         for spec in command::menu_rows(table, menu) {
                             let mut label = spec.label.clone();
@@ -68,11 +75,18 @@ impl App {
                                 }
                                 _ => {}
                             }
-                            let mut b = egui::Button::new(label);
+                            let mut b = egui::Button::new(label.as_str());
                             if let Some(sc) = spec.shortcut {
                                 b = b.shortcut_text(command::shortcut_text(&sc, is_mac));
                             }
-                            if ui.add(b).clicked() {
+                            let r = ui.add(b);
+                            super::a11y::menu_item(
+                                ui.ctx(),
+                                r.id,
+                                &label,
+                                spec.shortcut.map(|sc| command::shortcut_text(&sc, is_mac)),
+                            );
+                            if r.clicked() {
                                 st.queue.push(spec.command.clone());
                                 ui.close();
                             }
@@ -89,8 +103,17 @@ impl App {
                             }
                         }
                     });
+                    if menu.inner.is_some() {
+                        open_menu = Some(menu.response.id);
+                    }
                 }
             });
         });
+        self.open_menu = open_menu;
+        if let Some(id) = self.menu_escape.take()
+            && !egui::Popup::is_any_open(ui.ctx())
+        {
+            ui.ctx().memory_mut(|m| m.request_focus(id));
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! `menus`, `dialogs`, `autosave`, `drop`, `pick`, `screenshot`, `start`, and the handlers
 //! in `handle` (see `docs/window.md`).
 
+pub mod a11y;
 mod autosave;
 pub mod command;
 mod dialogs;
@@ -62,6 +63,10 @@ pub struct App {
     fonts_installed: bool,
     title: String,
     screenshot: Option<screenshot::Screenshot>,
+    announcer: a11y::Announcer,
+    /// The menu-bar button whose menu is open, and the one to refocus after Esc closed it.
+    open_menu: Option<egui::Id>,
+    menu_escape: Option<egui::Id>,
 }
 
 impl App {
@@ -92,6 +97,9 @@ impl App {
             fonts_installed: false,
             title: String::new(),
             screenshot: None,
+            announcer: Default::default(),
+            open_menu: None,
+            menu_escape: None,
         }
     }
 
@@ -130,15 +138,22 @@ impl App {
         }
         // One command table per frame, read by the shortcuts and the menu bar.
         let table = command::table(self.state.project().map(|p| &p.schema));
+        a11y::begin_frame(&ctx, &self.title);
         self.shortcuts(&ctx, &table);
         self.text_edit_input(&ctx);
         self.dropped_files(&ctx);
         self.menu_bar(ui, &table);
+        if a11y::reader_shows_text(&self.state) {
+            a11y::reader_tab_stop(&ctx);
+        }
         self.panels(ui);
+        a11y::skip_resize_handles(&ctx);
         self.dialogs(&ctx);
+        let status_before = self.state.status.clone();
         for a in self.state.queue.take() {
             self.handle(&ctx, a);
         }
+        self.announcer.announce(&mut self.state, &status_before);
         self.background(&ctx);
         self.close_request(&ctx);
         self.update_title(&ctx);

@@ -1,5 +1,7 @@
-//! Caret movement over a document's text: by character, word and line. Offsets are code
-//! points over LF-normalized text; a result is always within `0..=len`.
+//! Caret movement over a document's text: by character, word, line, page and to either end.
+//! Offsets are code points over LF-normalized text; a result is always within `0..=len`.
+//! Lines here are source lines; the reader moves by wrapped (visual) rows where it has them
+//! laid out and falls back to these.
 
 use crate::model::SourceText;
 use crate::model::ops::tagging::is_word_char;
@@ -13,7 +15,19 @@ pub enum CaretMove {
     WordRight,
     LineUp,
     LineDown,
+    /// Start / end of the line.
+    LineStart,
+    LineEnd,
+    /// A screenful up / down ([`PAGE_LINES`] source lines without a layout).
+    PageUp,
+    PageDown,
+    /// Start / end of the document.
+    DocStart,
+    DocEnd,
 }
+
+/// Source lines a page moves when the reader has no layout to measure a screenful.
+pub const PAGE_LINES: usize = 20;
 
 /// The caret's new offset after moving `m` from `caret` (clamped to the text first).
 pub fn move_caret(text: &SourceText, caret: usize, m: CaretMove) -> usize {
@@ -42,6 +56,18 @@ pub fn move_caret(text: &SourceText, caret: usize, m: CaretMove) -> usize {
                 i -= 1;
             }
             i
+        }
+        CaretMove::LineStart => text.line_range(text.line_of(caret)).start,
+        CaretMove::LineEnd => text.line_range(text.line_of(caret)).end,
+        CaretMove::DocStart => 0,
+        CaretMove::DocEnd => n,
+        CaretMove::PageUp | CaretMove::PageDown => {
+            let step = if m == CaretMove::PageUp {
+                CaretMove::LineUp
+            } else {
+                CaretMove::LineDown
+            };
+            (0..PAGE_LINES).fold(caret, |c, _| move_caret(text, c, step))
         }
         CaretMove::LineUp | CaretMove::LineDown => {
             let line = text.line_of(caret);
@@ -78,5 +104,21 @@ mod tests {
         assert_eq!(move_caret(&t, 2, CaretMove::LineUp), 0);
         assert_eq!(move_caret(&t, 20, CaretMove::LineDown), t.len_chars());
         assert_eq!(move_caret(&t, 10_000, CaretMove::CharRight), t.len_chars());
+    }
+
+    #[test]
+    fn moves_to_line_and_document_ends_and_by_page() {
+        let t = SourceText::from_str_normalizing("Kim met Ridgway.\nThen left.");
+        assert_eq!(move_caret(&t, 5, CaretMove::LineStart), 0);
+        assert_eq!(move_caret(&t, 5, CaretMove::LineEnd), 16);
+        assert_eq!(move_caret(&t, 20, CaretMove::LineStart), 17);
+        assert_eq!(move_caret(&t, 20, CaretMove::LineEnd), t.len_chars());
+        assert_eq!(move_caret(&t, 20, CaretMove::DocStart), 0);
+        assert_eq!(move_caret(&t, 0, CaretMove::DocEnd), t.len_chars());
+        let long: String = (0..50).map(|i| format!("line {i}\n")).collect();
+        let t = SourceText::from_str_normalizing(&long);
+        let down = move_caret(&t, 0, CaretMove::PageDown);
+        assert_eq!(t.line_of(down), PAGE_LINES);
+        assert_eq!(move_caret(&t, down, CaretMove::PageUp), 0);
     }
 }

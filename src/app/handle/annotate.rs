@@ -163,15 +163,23 @@ impl App {
             return;
         };
         let text = doc.text_or_empty();
-        // The needle and type come from the selected mention, or the selection.
+        // The needle and type come from the text selection when there is one (snapped as
+        // tagging snaps it), else from the selected mention.
+        let sel = st.sel.span();
+        let sel = if st.prefs.snap_words {
+            tagging::snap_to_words(text, sel)
+        } else {
+            sel
+        };
         let (needle, type_id, entry) = match st
             .selected
+            .filter(|_| sel.is_empty())
             .and_then(|a| p.annotation(d, a))
             .and_then(|a| a.as_mention())
         {
             Some(m) => (m.anchor.quote.exact.clone(), m.type_id.clone(), m.entry),
             None => {
-                let s = st.sel.span();
+                let s = sel;
                 let Some(ty) = p.schema.entity_types.first() else {
                     return;
                 };

@@ -58,6 +58,11 @@ impl App {
             C::ToggleProblems => st.problems_open ^= true,
             C::ToggleConflicts => st.conflicts_open ^= true,
             C::AnnotatorName => st.ask_annotator(),
+            C::CycleRegion(forward) => {
+                if let Some(r) = super::a11y::cycle_region(ctx, forward) {
+                    st.status = format!("{} panel", r.name());
+                }
+            }
             C::NextAnnotation => self.step_annotation(true),
             C::PrevAnnotation => self.step_annotation(false),
             C::Caret(m, extend) => self.caret(m, extend),

@@ -44,6 +44,14 @@ impl App {
         if let Some(an) = ann.and_then(|x| x.anchor()) {
             st.scroll_to = Some(an.extent().start);
         }
+        // Filling a role ends when its event is no longer the selected annotation.
+        if st
+            .filling
+            .as_ref()
+            .is_some_and(|(event, _)| Some(*event) != a)
+        {
+            st.filling = None;
+        }
         st.selected = a;
         st.link_query.clear();
     }
@@ -76,6 +84,9 @@ impl App {
             (Some(i), false) => i.checked_sub(1),
         };
         if let Some(&(start, _, id)) = next.and_then(|i| anns.get(i)) {
+            if st.filling.as_ref().is_some_and(|(event, _)| *event != id) {
+                st.filling = None;
+            }
             st.selected = Some(id);
             st.sel = Selection::at(start);
             st.scroll_to = Some(start);
@@ -92,13 +103,24 @@ impl App {
         else {
             return;
         };
-        let caret = move_caret(doc.text_or_empty(), st.sel.caret, m);
+        // Measured on the reader's layout where it can (wrapped rows, a screenful), else by
+        // source line.
+        let page = match m {
+            CaretMove::PageUp => self.reader.page(st.sel.caret, false),
+            CaretMove::PageDown => self.reader.page(st.sel.caret, true),
+            _ => None,
+        };
+        let caret = page
+            .or_else(|| self.reader.visual_caret(st.sel.caret, m))
+            .unwrap_or_else(|| move_caret(doc.text_or_empty(), st.sel.caret, m));
         st.sel.caret = caret;
         if !extend {
             st.sel.anchor = caret;
             st.sel.fragments.clear();
         }
-        st.scroll_to = Some(caret);
+        if page.is_none() {
+            st.scroll_to = Some(caret);
+        }
     }
 
     pub(super) fn clear_selection(&mut self) {

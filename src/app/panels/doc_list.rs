@@ -11,7 +11,7 @@ pub struct DocList {
 
 impl View for DocList {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
-        ui.heading("Documents");
+        crate::app::a11y::heading(ui, "Documents");
         labelled_field(ui, "Filter", &mut self.filter, "title or status");
         ui.separator();
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {

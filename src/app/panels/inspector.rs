@@ -70,7 +70,7 @@ fn alias_label(k: Option<AliasKind>) -> &'static str {
 
 impl View for Inspector {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
-        ui.heading("Inspector");
+        crate::app::a11y::heading(ui, "Inspector");
         ui.separator();
         let (Some(p), Some(doc)) = (st.session.as_ref().map(|s| &s.project), st.doc) else {
             ui.label("Open a document to annotate it.");

@@ -7,8 +7,12 @@
 //! never by scanning all annotations in a frame. Annotations stacked deeper than
 //! [`MAX_BAR_DEPTH`] bars are not drawn one by one: a "+N" marker counts them.
 
+mod access;
+mod keys;
+
 use super::View;
 use super::pieces::Pieces;
+use crate::app::a11y::{describe_annotation, reader_id};
 use crate::app::{AppState, Command, Message, Selection};
 use crate::model::schema::parse_color;
 use crate::model::{AnnId, DocId, Document, SourceText};
@@ -228,6 +232,15 @@ pub struct Reader {
     pub first_visible_offset: Option<usize>,
     /// The pieces drawn in the last frame: their code points, screen position and galley.
     drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
+    /// The selection as drawn in the last frame (snapped to words when that is on).
+    pub shown_selection: Vec<crate::model::Span>,
+    /// The view's top (content y) and height in the last frame.
+    view_top: f32,
+    view_height: f32,
+    /// A scroll offset to apply next frame (page moves, keeping the top line on resize).
+    pending_scroll: Option<f32>,
+    /// Where the view's top must stay after a resize, and for how many more frames.
+    keep_top: Option<(f32, u8)>,
 }
 
 fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
@@ -242,6 +255,39 @@ fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: 
     );
     job.wrap.max_width = width;
     job
+}
+
+/// Selections this long or longer are shown as they are, not snapped (snapping looks at the
+/// text around the span; a whole-document selection would copy the document each frame).
+const MAX_SNAPPED_SHOWN: usize = 10_000;
+
+/// `span` snapped to whole words as tagging will snap it
+/// ([`snap_to_words`](crate::model::ops::tagging::snap_to_words)), looking only at the text
+/// within 64 characters of the span.
+pub fn snapped(text: &SourceText, span: crate::model::Span) -> crate::model::Span {
+    const AROUND: usize = 64;
+    if span.is_empty() || span.len() >= MAX_SNAPPED_SHOWN {
+        return span;
+    }
+    let n = text.len_chars();
+    let (lo, hi) = (
+        span.start.saturating_sub(AROUND),
+        (span.end + AROUND).min(n),
+    );
+    let window = SourceText::from_str_normalizing(text.slice(lo, hi));
+    let w = crate::model::ops::tagging::snap_to_words(
+        &window,
+        crate::model::Span::new(span.start - lo, span.end.min(n) - lo),
+    );
+    crate::model::Span::new(w.start + lo, w.end + lo)
+}
+
+/// A cursor before local char `c` that, at a wrap, stands at the start of the next row (the
+/// character there is drawn on that row).
+fn next_row_cursor(c: usize) -> CCursor {
+    let mut cc = CCursor::new(c);
+    cc.prefer_next_row = true;
+    cc
 }
 
 /// Blank lines (paragraph breaks) take half a line.
@@ -282,7 +328,7 @@ impl Reader {
             .drawn
             .iter()
             .find(|(r, _, _)| r.start <= offset && offset < r.end)?;
-        let a = g.pos_from_cursor(CCursor::new(offset - r.start));
+        let a = g.pos_from_cursor(next_row_cursor(offset - r.start));
         let b = g.pos_from_cursor(CCursor::new(offset - r.start + 1));
         let rect = if b.min.y == a.min.y && b.min.x > a.min.x {
             Rect::from_min_max(a.min, pos2(b.min.x, a.max.y))
@@ -315,6 +361,14 @@ impl Reader {
             || l.size != size
             || l.heights.len() != l.pieces.len()
         {
+            // Keep the line at the top of the view where it is when the width or text size
+            // changes (resizing the window must not lose the reading position).
+            let keep = (same_doc && !l.tops.is_empty()).then(|| {
+                let line = l.line_at(self.view_top);
+                let into = self.view_top - l.tops.get(line).copied().unwrap_or(0.0);
+                let frac = into / l.heights.get(line).copied().unwrap_or(1.0).max(1.0);
+                (line, frac)
+            });
             let font = FontId::proportional(size);
             let (row, avg) = ui.fonts_mut(|f| (f.row_height(&font), f.glyph_width(&font, 'n')));
             l.line_height = (row + 2.0 * BAR_ROOM).round();
@@ -337,6 +391,13 @@ impl Reader {
             }
             l.exact.resize(n, false);
             l.recompute_tops();
+            if let Some((line, frac)) = keep
+                && let (Some(top), Some(h)) = (l.tops.get(line), l.heights.get(line))
+            {
+                let y = top + frac.clamp(0.0, 1.0) * h;
+                self.pending_scroll = Some(y);
+                self.keep_top = Some((y, 3));
+            }
         }
     }
 
@@ -434,9 +495,14 @@ impl Reader {
         let sel_bg = ui.visuals().selection.bg_fill;
         let outline = ui.visuals().strong_text_color();
 
+        // A thumb that stays big enough to grab on a long document.
+        ui.spacing_mut().scroll.handle_min_length = 32.0;
         let mut area = egui::ScrollArea::vertical()
             .id_salt("reader-scroll")
             .auto_shrink([false, false]);
+        if let Some(y) = self.pending_scroll.take() {
+            area = area.vertical_scroll_offset(y);
+        }
         if let Some(off) = st.scroll_to.take() {
             let line = self.layout.pieces.of(off.min(text.len_chars()));
             let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
@@ -452,6 +518,17 @@ impl Reader {
         let mut changed_heights = false;
         let mut visible_lines = 0;
         area.show_viewport(ui, |ui, viewport| {
+            self.view_top = viewport.min.y;
+            self.view_height = viewport.height();
+            // Set again for a few frames: until the scroll area knows the new content
+            // height, it pulls an offset past the old end back (rubber band).
+            if let Some((y, tries)) = self.keep_top.take()
+                && tries > 0
+            {
+                self.pending_scroll = Some(y);
+                self.keep_top = Some((y, tries - 1));
+                ui.ctx().request_repaint();
+            }
             ui.ctx().data_mut(|d| {
                 d.insert_temp(
                     egui::Id::unique("reader-view"),
@@ -459,20 +536,56 @@ impl Reader {
                 )
             });
             let total = self.layout.total();
-            let (rect, resp) = ui.allocate_exact_size(
+            let (rect, _) = ui.allocate_exact_size(
                 vec2(width + 8.0, total.max(viewport.height())),
-                Sense::click_and_drag(),
+                Sense::hover(),
             );
+            // One widget with a fixed id: focus can be given to it from anywhere (Tab, F6).
+            let resp = ui.interact(rect, reader_id(), Sense::click_and_drag());
             resp.widget_info(|| {
                 egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text")
             });
+            if resp.has_focus() {
+                // Focused, the reader owns the caret keys and Esc (clear selection): only
+                // Tab leaves it.
+                ui.memory_mut(|m| {
+                    m.set_focus_lock_filter(
+                        resp.id,
+                        egui::EventFilter {
+                            tab: false,
+                            horizontal_arrows: true,
+                            vertical_arrows: true,
+                            escape: true,
+                        },
+                    )
+                });
+                ui.painter().rect_stroke(
+                    viewport.translate(rect.min.to_vec2()).shrink(1.0),
+                    2.0,
+                    ui.visuals().selection.stroke,
+                    egui::StrokeKind::Inside,
+                );
+            }
+            let expose = ui.ctx().accesskit_node_builder(resp.id, |_| ()).is_some();
+            let mut ann_nodes: Vec<(AnnId, Rect, String)> = Vec::new();
             let origin = rect.min + vec2(4.0, 0.0);
             let painter = ui.painter_at(ui.clip_rect());
             let first = self.layout.line_at(viewport.min.y);
             self.first_visible_line = first;
             self.first_visible_offset =
                 (first < self.layout.pieces.len()).then(|| self.layout.pieces.range(first).start);
-            let sel_spans = st.sel.spans();
+            // With snapping on, the selection is shown as it will be tagged (whole words),
+            // already while dragging.
+            let sel_spans: Vec<crate::model::Span> = if st.prefs.snap_words {
+                st.sel
+                    .spans()
+                    .into_iter()
+                    .map(|s| snapped(text, s))
+                    .collect()
+            } else {
+                st.sel.spans()
+            };
+            self.shown_selection.clone_from(&sel_spans);
             // When an event is selected, its role fillers are linked to it on screen.
             let links = event_links(doc, project, st.selected);
             let mut link_rects: HashMap<AnnId, Rect> = HashMap::new();
@@ -515,6 +628,22 @@ impl Reader {
                     st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
                 painter.galley(top, g.clone(), text_color);
                 self.drawn.push((r.clone(), top, g.clone()));
+                if expose {
+                    for seg in self.layout.index.line(line) {
+                        if ann_nodes.iter().any(|(a, _, _)| *a == seg.ann) {
+                            continue;
+                        }
+                        let Some(rr) = span_rects(&g, seg.start as usize, seg.end as usize)
+                            .first()
+                            .map(|rr| rr.translate(top.to_vec2()))
+                        else {
+                            continue;
+                        };
+                        if let Some(d) = describe_annotation(project, doc.id(), seg.ann) {
+                            ann_nodes.push((seg.ann, rr, d));
+                        }
+                    }
+                }
                 // Annotation bars.
                 for seg in self.layout.index.line(line) {
                     if seg.depth >= MAX_BAR_DEPTH {
@@ -560,7 +689,10 @@ impl Reader {
                 }
                 if caret_here {
                     let c = st.sel.caret - r.start;
-                    let p = g.pos_from_cursor(CCursor::new(c)).translate(top.to_vec2());
+                    // At a wrap, the caret is at the start of the next row.
+                    let p = g
+                        .pos_from_cursor(next_row_cursor(c))
+                        .translate(top.to_vec2());
                     painter.line_segment(
                         [
                             pos2(p.min.x, p.min.y + BAR_ROOM - 2.0),
@@ -591,6 +723,9 @@ impl Reader {
             if let Some(sel) = st.selected {
                 draw_event_links(&painter, sel, &links, &link_rects, &font, outline);
             }
+            if expose {
+                access::expose(ui, resp.id, &self.drawn, &st.sel, &ann_nodes);
+            }
 
             // Pointer: click selects an annotation or places the caret; drag selects text.
             if resp.drag_started()
@@ -608,7 +743,7 @@ impl Reader {
                     fragments: frags,
                 };
                 st.tag_popup = None;
-                ui.memory_mut(|m| m.stop_text_input());
+                resp.request_focus();
             } else if resp.dragged()
                 && let Some(p) = resp.interact_pointer_pos()
             {
@@ -622,7 +757,7 @@ impl Reader {
                 && let Some(p) = resp.interact_pointer_pos()
             {
                 let (_, off) = self.hit(ui, text, origin, p, &font);
-                ui.memory_mut(|m| m.stop_text_input());
+                resp.request_focus();
                 st.tag_popup = None;
                 st.sel = Selection::at(off);
                 let hit = hover_info.as_ref().and_then(|v| v.first().copied());
@@ -826,6 +961,28 @@ mod tests {
         assert_eq!(label_of("1700").as_deref(), Some("End time"));
         let mention = doc.annotations.values().find(|a| a.as_mention().is_some());
         assert!(event_links(doc, p, mention.map(|a| a.id)).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod snap_tests {
+    use super::*;
+    use crate::model::Span;
+
+    #[test]
+    fn the_shown_selection_is_the_snapped_one() {
+        let t = SourceText::from_str_normalizing("The meeting. resumed at 1500");
+        // Dragging over "eeting." shows "meeting", as tagging will take it.
+        assert_eq!(snapped(&t, Span::new(5, 12)), Span::new(4, 11));
+        assert_eq!(
+            snapped(&t, Span::new(5, 12)),
+            crate::model::ops::tagging::snap_to_words(&t, Span::new(5, 12))
+        );
+        assert_eq!(snapped(&t, Span::new(3, 3)), Span::new(3, 3));
+        let long = "word ".repeat(5_000);
+        let t = SourceText::from_str_normalizing(&long);
+        assert_eq!(snapped(&t, Span::new(1, 12_000)), Span::new(1, 12_000));
+        assert_eq!(snapped(&t, Span::new(101, 108)), Span::new(100, 109));
     }
 }
 

@@ -23,7 +23,7 @@ pub struct RegistryList {
 
 impl View for RegistryList {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
-        ui.heading("Registry");
+        crate::app::a11y::heading(ui, "Registry");
         labelled_field(ui, "Filter", &mut self.filter, "name or alias");
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;

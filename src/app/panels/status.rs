@@ -47,11 +47,43 @@ impl View for StatusBar {
                     ui.separator();
                     ui.label(format!("{} fragments", st.sel.fragments.len() + 1));
                 }
+                if let Some(mode) = mode_line(st) {
+                    ui.separator();
+                    ui.label(mode);
+                }
             }
-            if !st.status.is_empty() {
-                ui.separator();
-                ui.label(&st.status);
-            }
+            ui.separator();
+            // The last message is a polite live region: screen readers speak each new one
+            // (selection, tagging, undo, save results; see app::a11y::Announcer).
+            let r = ui.label(&st.status);
+            crate::app::a11y::live(ui.ctx(), r.id);
         });
     }
+}
+
+/// The one state the reader is in, in words: filling a role, a text selection, or a
+/// selected annotation (a text selection wins over a selected annotation: commands act on
+/// it). `None` when nothing is selected.
+pub fn mode_line(st: &AppState) -> Option<String> {
+    let p = st.project()?;
+    if let Some((event, role)) = &st.filling {
+        let role = st
+            .doc
+            .and_then(|d| p.annotation(d, *event))
+            .and_then(|a| a.as_event())
+            .and_then(|e| p.schema.event(&e.type_id))
+            .and_then(|t| t.role(role))
+            .map_or_else(|| role.to_string(), |r| r.label.clone());
+        return Some(format!("Filling “{role}”: click a mention (Esc stops)"));
+    }
+    if !st.sel.is_empty() {
+        let n: usize = st.sel.spans().iter().map(|s| s.len()).sum();
+        return Some(format!("Text selected: {n} characters"));
+    }
+    let (d, a) = (st.doc?, st.selected?);
+    let a = p.annotation(d, a)?;
+    Some(format!(
+        "Annotation selected: {}",
+        p.schema.label(a.type_id())
+    ))
 }

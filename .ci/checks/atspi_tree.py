@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Dumps Marginalia's accessibility tree over AT-SPI and checks what issue 16 asks for.
+
+Run by .ci/checks/atspi.sh inside a D-Bus session with the AT-SPI bus and the window up.
+Prints the tree (role, name, states; text for text nodes), then one line per check; exits 1
+if any check fails. Optional argument: a line of the document that must be readable.
+"""
+import sys
+import time
+
+import pyatspi
+
+MAX_NODES = 4000
+
+
+def find_app(timeout=60.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for app in desktop:
+            if app is not None and app.name and "marginalia" in app.name.lower():
+                return app
+        time.sleep(0.5)
+    return None
+
+
+def text_of(node):
+    try:
+        t = node.queryText()
+        return t.getText(0, t.characterCount)
+    except NotImplementedError:
+        return None
+    except Exception:
+        return None
+
+
+def walk(node, depth, out):
+    if node is None or len(out) >= MAX_NODES:
+        return
+    try:
+        role = node.getRoleName()
+        name = node.name or ""
+        states = node.getState().getStates()
+    except Exception:
+        return
+    out.append((depth, node, role, name, states))
+    for i in range(node.childCount):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            continue
+        walk(child, depth + 1, out)
+
+
+def main():
+    line = sys.argv[1] if len(sys.argv) > 1 else None
+    app = find_app()
+    if app is None:
+        print("atspi: no application named marginalia on the accessibility bus", file=sys.stderr)
+        return 1
+    # Give the window a few frames to publish its tree.
+    nodes = []
+    for _ in range(40):
+        nodes = []
+        walk(app, 0, nodes)
+        if any(r == "document frame" for _, _, r, _, _ in nodes):
+            break
+        time.sleep(0.5)
+    for depth, node, role, name, states in nodes:
+        flags = [pyatspi.stateToString(s) for s in states
+                 if s in (pyatspi.STATE_FOCUSABLE, pyatspi.STATE_FOCUSED,
+                          pyatspi.STATE_EXPANDED, pyatspi.STATE_COLLAPSED)]
+        if not any(s == pyatspi.STATE_ENABLED for s in states) and role in ("push button", "menu item"):
+            flags.append("disabled")
+        extra = ""
+        if role in ("document frame", "paragraph", "label", "combo box", "heading"):
+            t = text_of(node)
+            if t:
+                extra = " text=" + repr(t[:80])
+        print("  " * depth + f"{role} {name!r}{' [' + ','.join(flags) + ']' if flags else ''}{extra}")
+
+    failures = []
+
+    def check(ok, what):
+        print(("ok   " if ok else "FAIL ") + what)
+        if not ok:
+            failures.append(what)
+
+    by_role = lambda r: [(n, name) for _, n, role, name, _ in nodes if role == r]
+    frames = by_role("frame") + by_role("window")
+    check(any("Marginalia" in name for _, name in frames), "the window has an accessible name")
+    docs = [n for n, name in by_role("document frame") if name == "Document text"]
+    check(len(docs) == 1, "the reader is one document node")
+    if docs:
+        doc = docs[0]
+        kids = doc.childCount
+        check(kids > 0, f"the reader has children ({kids})")
+        texts = [text_of(n) or "" for _, n, role, _, _ in nodes if role == "paragraph"]
+        body = "\n".join(texts) + (text_of(doc) or "")
+        check(len(body.strip()) > 0, "the reader exposes its text")
+        if line:
+            check(line.strip()[:40] in body, f"the reader's text holds {line.strip()[:40]!r}")
+        check(any(s == pyatspi.STATE_FOCUSABLE for s in doc.getState().getStates()),
+              "the reader is focusable")
+    marks = [name for n, name in by_role("mark") + by_role("static")]
+    check(any(": " in m and ("linked to" in m or "not linked" in m) for m in marks),
+          f"annotations in view are named with type, text and link ({len(marks)} marks)")
+    landmarks = {name for _, _, role, name, _ in nodes if role in ("landmark", "panel", "section")}
+    for region in ("Reader", "Documents", "Inspector", "Registry"):
+        check(region in landmarks, f"region {region!r} is named")
+    headings = {name for n, name in by_role("heading")} | {
+        text_of(n) for n, _ in by_role("heading")}
+    for h in ("Documents", "Inspector", "Registry"):
+        check(h in headings, f"{h!r} is a heading")
+    splitters = [n for _, n, role, _, states in nodes if role in ("split pane", "separator")
+                 and any(s == pyatspi.STATE_FOCUSED for s in states)]
+    check(not splitters, "no resize handle has focus")
+    menus = [name for n, name in by_role("push button") + by_role("menu item")]
+    check(not any("Ctrl+" in m for m in menus), "no control's name has a shortcut glued to it")
+    if failures:
+        print(f"atspi: {len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    print("atspi: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

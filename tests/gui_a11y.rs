@@ -1,0 +1,307 @@
+//! Issue 16: the window as a screen reader sees it, through the AccessKit tree egui_kittest
+//! queries — the document's visible text, caret and annotations, named regions and
+//! headings, drop-down values, menu items, the Tab order, F6, and the keys the reader owns.
+#![allow(clippy::unwrap_used)]
+#![cfg(feature = "gui")]
+
+use egui::accesskit::{Live, Role};
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::{Harness, Node};
+use marginalia::app::a11y::reader_id;
+use marginalia::app::{App, Command, Prefs};
+use marginalia::build_info;
+
+fn harness(app: App) -> Harness<'static, App> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(0.25)
+        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+}
+
+/// The sample project, copied to a temporary folder, open on its first document.
+fn sample() -> (tempfile::TempDir, Harness<'static, App>) {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(4);
+    assert!(h.state().state.doc.is_some(), "a document is open");
+    (home, h)
+}
+
+fn focused(h: &Harness<'_, App>) -> Option<egui::Id> {
+    h.ctx.memory(|m| m.focused())
+}
+
+fn document<'a>(h: &'a Harness<'_, App>) -> Node<'a> {
+    h.get_by_role_and_label(Role::Document, "Document text")
+}
+
+/// The first non-blank line of the open document, as the reader shows it at the top.
+fn first_line(h: &Harness<'_, App>) -> String {
+    let st = &h.state().state;
+    let p = &st.session.as_ref().unwrap().project;
+    let doc = &p.documents[&st.doc.unwrap()];
+    doc.text_or_empty()
+        .as_str()
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap()
+        .to_owned()
+}
+
+fn status(h: &Harness<'_, App>) -> String {
+    h.state().state.status.clone()
+}
+
+#[test]
+fn reader_exposes_visible_text_caret_and_annotations() {
+    let (_home, h) = sample();
+    let doc = document(&h);
+    let ak = doc.accesskit_node();
+    assert!(ak.supports_text_ranges(), "the reader has text runs");
+    let text = ak.document_range().text();
+    let line = first_line(&h);
+    assert!(
+        text.contains(line.trim()),
+        "the reader's text holds its first line {line:?}; got {:?}",
+        text.chars().take(200).collect::<String>()
+    );
+    let runs = doc
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::TextRun)
+        .count();
+    assert!(runs > 3, "one text run per visible row, got {runs}");
+    assert!(ak.has_text_selection(), "the caret is exposed");
+    // Each annotation in view has a node saying its type, text and link.
+    let marks: Vec<String> = doc
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::Mark)
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert!(!marks.is_empty(), "annotations in view are nodes");
+    assert!(
+        marks
+            .iter()
+            .any(|m| m.starts_with("Person: ") && m.contains(", linked to ")),
+        "a linked person reads as such: {marks:?}"
+    );
+}
+
+#[test]
+fn window_regions_and_headings_are_named() {
+    let (_home, h) = sample();
+    let root = h.root();
+    assert!(
+        root.accesskit_node()
+            .label()
+            .is_some_and(|l| l.ends_with("Marginalia")),
+        "window name: {:?}",
+        root.accesskit_node().label()
+    );
+    for name in ["Reader", "Documents", "Inspector", "Registry", "Status bar"] {
+        h.get_by_role_and_label(Role::Region, name);
+    }
+    for name in ["Documents", "Inspector", "Registry"] {
+        let n = h.get_by_role_and_label(Role::Heading, name);
+        assert_eq!(n.accesskit_node().level(), Some(2));
+    }
+    // The status message is a live region.
+    let live: Vec<_> = h
+        .root()
+        .children_recursive()
+        .filter(|n| n.accesskit_node().data().live() == Some(Live::Polite))
+        .collect();
+    assert_eq!(live.len(), 1, "one polite live region (the status message)");
+    assert_eq!(live[0].accesskit_node().role(), Role::Label);
+}
+
+#[test]
+fn reader_is_near_the_menu_bar_in_tab_order_and_owns_its_keys() {
+    let (_home, mut h) = sample();
+    // From the menu bar's last button, Tab reaches the reader within three presses.
+    h.get_by_label("Help").focus();
+    h.run_steps(2);
+    let mut presses = 0;
+    while focused(&h) != Some(reader_id()) && presses < 3 {
+        h.key_press(Key::Tab);
+        h.run_steps(1);
+        presses += 1;
+    }
+    assert_eq!(
+        focused(&h),
+        Some(reader_id()),
+        "after {presses} Tab presses"
+    );
+    assert!(document(&h).is_focused());
+    // Focused, the reader takes `]` (no Escape needed first) and the caret keys.
+    assert_eq!(h.state().state.selected, None);
+    h.key_press(Key::CloseBracket);
+    h.run_steps(2);
+    let selected = h.state().state.selected;
+    assert!(selected.is_some(), "] selected the next annotation");
+    assert_eq!(focused(&h), Some(reader_id()));
+    let said = status(&h);
+    assert!(said.contains(": "), "the selection is announced: {said:?}");
+    let caret = h.state().state.sel.caret;
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(1);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(2);
+    let sel = h.state().state.sel.span();
+    assert_eq!(
+        (sel.start, sel.end),
+        (caret, caret + 2),
+        "Shift+Right extends"
+    );
+    assert_eq!(
+        focused(&h),
+        Some(reader_id()),
+        "arrows keep focus in the reader"
+    );
+    h.key_press(Key::ArrowDown);
+    h.run_steps(2);
+    assert_eq!(
+        focused(&h),
+        Some(reader_id()),
+        "Down moves the caret, not focus"
+    );
+    // Esc clears the selection and leaves focus in the reader.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(1);
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().state.sel.is_empty());
+    assert_eq!(focused(&h), Some(reader_id()));
+    // Shift+Tab goes back to the menu bar.
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    h.run_steps(2);
+    let back = focused(&h);
+    assert!(back.is_some() && back != Some(reader_id()));
+}
+
+#[test]
+fn tab_never_stops_on_a_resize_handle() {
+    let (_home, mut h) = sample();
+    let mut seen = Vec::new();
+    for _ in 0..80 {
+        h.key_press(Key::Tab);
+        h.run_steps(2);
+        let f = h
+            .root()
+            .children_recursive()
+            .find(|n| n.is_focused())
+            .map(|n| (n.accesskit_node().role(), n.accesskit_node().label()));
+        assert!(
+            !matches!(f, Some((Role::Splitter, _))),
+            "Tab stopped on a resize handle after {seen:?}"
+        );
+        seen.push(f);
+    }
+    assert!(
+        seen.iter().any(|f| matches!(f, Some((Role::Document, _)))),
+        "the reader is in the Tab cycle"
+    );
+}
+
+#[test]
+fn f6_moves_between_panels() {
+    let (_home, mut h) = sample();
+    // With an annotation selected the inspector has fields to focus (an empty region is
+    // passed over).
+    h.state_mut().state.push(Command::NextAnnotation);
+    h.run_steps(2);
+    h.state_mut().state.push(Command::CycleRegion(true));
+    h.run_steps(2);
+    assert_eq!(focused(&h), Some(reader_id()));
+    assert_eq!(status(&h), "Reader panel");
+    let mut order = Vec::new();
+    for _ in 0..4 {
+        h.key_press(Key::F6);
+        h.run_steps(2);
+        order.push(status(&h));
+        let f = focused(&h);
+        assert!(f.is_some() && f != Some(reader_id()), "{order:?}");
+    }
+    assert_eq!(
+        order,
+        [
+            "Documents panel",
+            "Inspector panel",
+            "Registry panel",
+            "Status bar panel"
+        ]
+    );
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    assert_eq!(focused(&h), Some(reader_id()), "F6 wraps to the reader");
+    h.key_press_modifiers(Modifiers::SHIFT, Key::F6);
+    h.run_steps(2);
+    assert_eq!(status(&h), "Status bar panel");
+}
+
+#[test]
+fn drop_downs_expose_their_value() {
+    let (_home, mut h) = sample();
+    h.state_mut().state.push(Command::NextAnnotation);
+    h.run_steps(3);
+    let st = &h.state().state;
+    let p = &st.session.as_ref().unwrap().project;
+    let a = p.annotation(st.doc.unwrap(), st.selected.unwrap()).unwrap();
+    let ty = p.schema.label(a.type_id()).to_owned();
+    let values: Vec<Option<String>> = h
+        .query_all_by_role(Role::ComboBox)
+        .map(|n| n.value())
+        .collect();
+    assert!(
+        values.iter().any(|v| v.as_deref() == Some(ty.as_str())),
+        "the Type drop-down says {ty}: {values:?}"
+    );
+    assert!(
+        values
+            .iter()
+            .all(|v| v.as_ref().is_some_and(|v| !v.is_empty())),
+        "every drop-down has a value: {values:?}"
+    );
+}
+
+#[test]
+fn menu_items_read_name_and_shortcut_apart_and_esc_returns_focus() {
+    let (_home, mut h) = sample();
+    h.get_by_label("Project").click();
+    h.run_steps(2);
+    let save = h.get_by_role_and_label(Role::MenuItem, "Save");
+    assert_eq!(
+        save.accesskit_node().data().keyboard_shortcut(),
+        Some("Ctrl+S")
+    );
+    assert!(h.query_by_label_contains("Save Ctrl+S").is_none());
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_role_and_label(Role::MenuItem, "Save").is_none());
+    let f = h.root().children_recursive().find(|n| n.is_focused());
+    assert_eq!(
+        f.and_then(|n| n.accesskit_node().label()).as_deref(),
+        Some("Project"),
+        "focus is back on the menu's button"
+    );
+}
+
+#[test]
+fn tagging_and_undo_are_announced() {
+    let (_home, mut h) = sample();
+    // Select the first word of the document with the caret keys, then tag it.
+    h.state_mut().state.push(Command::CycleRegion(true));
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(2);
+    assert!(!h.state().state.sel.is_empty());
+    h.key_press(Key::P);
+    h.run_steps(3);
+    let said = status(&h);
+    assert!(said.starts_with("Done: "), "{said:?}");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    let said = status(&h);
+    assert!(said.starts_with("Undone: "), "{said:?}");
+}
