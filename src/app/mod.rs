@@ -19,7 +19,7 @@ mod layout;
 mod menus;
 pub mod message;
 pub mod panels;
-mod pick;
+pub mod pick;
 pub mod recovery;
 mod screenshot;
 pub mod start;
@@ -126,6 +126,9 @@ impl App {
         self.menu_bar(ui, &table);
         self.panels(ui);
         self.dialogs(&ctx);
+        if let Some(note) = self.state.chooser.ui(&ctx) {
+            self.state.status = note;
+        }
         for a in self.state.queue.take() {
             self.handle(&ctx, a);
         }

@@ -183,6 +183,8 @@ pub struct AppState {
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
+    /// File and folder choosers: the system dialog, or the in-window one where there is none.
+    pub chooser: super::pick::Chooser,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -219,6 +221,7 @@ impl AppState {
             metadata_open: false,
             problems_open: false,
             problems: Vec::new(),
+            chooser: Default::default(),
             files_tx,
             files_rx,
         }
