@@ -102,6 +102,11 @@ impl Chooser {
         self.open.is_some()
     }
 
+    /// The folder the in-window dialog shows, while it is open.
+    pub fn directory(&self) -> Option<&Path> {
+        self.open.as_ref().map(|(d, _, _)| d.directory())
+    }
+
     /// Asks for a path: the system dialog on its own thread, or the in-window one. An
     /// in-window dialog already open is replaced (its request is dropped, as on cancel).
     pub fn choose(&mut self, ctx: &egui::Context, spec: Spec, done: Done) {
@@ -190,7 +195,12 @@ fn window_dialog(spec: &Spec) -> egui_file::FileDialog {
     .file_label_text("Name or path:".into())
     .keep_on_top(true);
     if spec.kind == Kind::Folder {
-        d = d.open_button_text("Choose this folder".into());
+        // In a folder dialog the name field only names a new folder: Enter there must not
+        // choose the folder shown instead of the one typed. Paths go in the field on top.
+        d = d
+            .open_button_text("Choose this folder".into())
+            .file_label_text("New folder name:".into())
+            .filename_filter(Box::new(|_: &str| false));
     }
     let start = spec
         .dir
@@ -244,7 +254,10 @@ pub fn native_possible(
     var: impl Fn(&str) -> Option<std::ffi::OsString>,
     exists: impl Fn(&Path) -> bool,
 ) -> bool {
-    match var("MARGINALIA_FILE_DIALOG").as_ref().and_then(|v| v.to_str()) {
+    match var("MARGINALIA_FILE_DIALOG")
+        .as_ref()
+        .and_then(|v| v.to_str())
+    {
         Some("window") => return false,
         Some("system") => return true,
         _ => {}
@@ -252,9 +265,8 @@ pub fn native_possible(
     if cfg!(any(windows, target_os = "macos")) {
         return true;
     }
-    let on_path = var("PATH").is_some_and(|path| {
-        std::env::split_paths(&path).any(|dir| exists(&dir.join("zenity")))
-    });
+    let on_path = var("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| exists(&dir.join("zenity"))));
     if on_path {
         return true;
     }
@@ -267,9 +279,9 @@ pub fn native_possible(
         .filter(|d| !d.is_empty())
         .map(|d| std::env::split_paths(&d).collect())
         .unwrap_or_else(|| vec!["/usr/local/share".into(), "/usr/share".into()]);
-    if let Some(home) = var("XDG_DATA_HOME").or_else(|| {
-        var("HOME").map(|h| PathBuf::from(h).join(".local/share").into_os_string())
-    }) {
+    if let Some(home) = var("XDG_DATA_HOME")
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".local/share").into_os_string()))
+    {
         data_dirs.push(home.into());
     }
     data_dirs.iter().any(|d| {
@@ -424,9 +436,7 @@ mod tests {
     #[test]
     fn save_as_gets_the_project_suffix_and_sources_keep_every_file() {
         let m = message_for(Pick::SaveAs, vec![PathBuf::from("/t/copy.ron")]);
-        assert!(
-            matches!(m, Some(Message::SaveAs(p)) if p == Path::new("/t/copy.marginalia.ron"))
-        );
+        assert!(matches!(m, Some(Message::SaveAs(p)) if p == Path::new("/t/copy.marginalia.ron")));
         let files = vec![PathBuf::from("/a.txt"), PathBuf::from("/b.md")];
         assert!(
             matches!(message_for(Pick::Sources, files.clone()), Some(Message::AddDocuments(f)) if f == files)
