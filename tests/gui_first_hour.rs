@@ -126,3 +126,37 @@ fn menus_read_right_and_esc_closes_them() {
         assert!(top(&h, w[0]) < top(&h, w[1]), "{} above {}", w[0], w[1]);
     }
 }
+
+#[test]
+fn opening_a_folder_of_texts_offers_a_project_there_with_a_gitignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("letter-1.txt"), "Dear Sir,\n").unwrap();
+    std::fs::write(tmp.path().join("letter-2.txt"), "Dear Madam,\n").unwrap();
+    let mut app = App::new(Prefs::default());
+    app.state
+        .push(marginalia::app::Message::Open(tmp.path().to_path_buf()));
+    let mut h = harness(app);
+    h.run_steps(3);
+    assert!(h.state().state.session.is_none(), "asks first");
+    h.get_by_label("Create a project here").click();
+    h.run_steps(3);
+    let s = h.state().state.session.as_ref().expect("project created");
+    assert_eq!(s.disk.dir, tmp.path());
+    assert_eq!(s.project.documents.len(), 2);
+    let ignore = std::fs::read_to_string(tmp.path().join(".gitignore")).unwrap();
+    assert!(
+        ignore.contains("*.bak") && ignore.contains("*.recovery"),
+        "{ignore}"
+    );
+    assert!(h.state().state.status.starts_with("Opened"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::W);
+    h.run_steps(3);
+    assert!(h.state().state.session.is_none());
+    assert!(
+        !h.state().state.status.contains("Opened"),
+        "the status bar no longer says what was opened: {}",
+        h.state().state.status
+    );
+}

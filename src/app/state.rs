@@ -128,6 +128,8 @@ pub enum Dialog {
     Recovery(recovery::Recovery),
     TagAll(TagAllReview),
     Message(String),
+    /// A folder of sources without a project was opened: offer to create one there.
+    OfferProject(PathBuf),
 }
 
 /// Find in document and find in project.

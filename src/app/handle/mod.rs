@@ -71,6 +71,9 @@ impl App {
         use Message as M;
         match m {
             // Say plainly when the path is no project (app::start), before asking anything.
+            M::Open(path) if super::start::sources_without_project(&path) => {
+                self.state.dialog = Some(super::state::Dialog::OfferProject(path));
+            }
             M::Open(path) => match super::start::not_a_project(&path) {
                 Some(text) => {
                     self.state.status = text.lines().next().unwrap_or_default().to_owned();
