@@ -68,10 +68,7 @@ impl App {
             inspector: Default::default(),
             registry: Default::default(),
             status: Default::default(),
-            find: panels::find::Find {
-                whole_words: true,
-                case_sensitive: false,
-            },
+            find: panels::find::Find::new(true, false),
             palette: Default::default(),
             interchange: Default::default(),
             entry_page: Default::default(),

@@ -145,6 +145,23 @@ pub struct FindState {
     pub project_query: String,
     /// (document, span, line of context)
     pub project_hits: Vec<(DocId, Span, String)>,
+    /// Whether `hits` stops at the most a search collects.
+    pub truncated: bool,
+    /// The project search the project hits are for: query, generation, whole words, case.
+    pub project_hits_for: Option<(String, u64, bool, bool)>,
+}
+
+impl FindState {
+    /// The find hits overlapping `range` (code points of the open document), for the
+    /// reader to highlight every hit in view; empty when find is closed.
+    pub fn hits_in(&self, range: std::ops::Range<usize>) -> &[Span] {
+        if !self.open {
+            return &[];
+        }
+        let from = self.hits.partition_point(|s| s.end <= range.start);
+        let to = self.hits.partition_point(|s| s.start < range.end);
+        &self.hits[from..to.max(from)]
+    }
 }
 
 /// Everything the panels read and write. Panels change data only by queuing commands.
@@ -243,6 +260,7 @@ impl AppState {
             self.find.hits.clear();
             self.find.hits_for = None;
             self.find.project_hits.clear();
+            self.find.project_hits_for = None;
             return;
         };
         if self.doc.is_some_and(|d| !p.documents.contains_key(&d)) {
