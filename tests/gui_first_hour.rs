@@ -160,3 +160,57 @@ fn opening_a_folder_of_texts_offers_a_project_there_with_a_gitignore() {
         h.state().state.status
     );
 }
+
+#[test]
+fn ctrl_equals_scales_the_whole_window_and_undo_says_what_it_undid() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(3);
+    let ppp_before = h.ctx.pixels_per_point();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
+    h.run_steps(3);
+    let scale = h.state().state.prefs.ui_scale;
+    assert!(scale > 1.0, "remembered in the preferences: {scale}");
+    assert!((h.ctx.zoom_factor() - scale).abs() < 1e-3);
+    // Every panel, menus and lists too, is drawn with more pixels per point.
+    let ppp_after = h.ctx.pixels_per_point();
+    assert!(
+        ppp_after > ppp_before * 1.05,
+        "the whole window scales: {ppp_before} → {ppp_after}"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    h.run_steps(3);
+    assert_eq!(h.state().state.prefs.ui_scale, 1.0);
+    // A window opened with remembered preferences starts at that scale.
+    let prefs = Prefs {
+        ui_scale: 1.5,
+        ..Prefs::default()
+    };
+    let mut h2 = harness(App::new(prefs));
+    h2.run_steps(2);
+    assert!((h2.ctx.zoom_factor() - 1.5).abs() < 1e-3);
+
+    // Undo names what it undid.
+    let doc = h.state().state.doc.unwrap();
+    h.state_mut().state.sel = marginalia::app::Selection {
+        anchor: 0,
+        caret: 5,
+        fragments: vec![],
+    };
+    h.state_mut().state.push(marginalia::app::Command::TagAs(
+        marginalia::model::Slug::new("person"),
+    ));
+    h.run_steps(3);
+    let n = |h: &Harness<'_, App>| {
+        h.state().state.project().unwrap().documents[&doc]
+            .annotations
+            .len()
+    };
+    let tagged = n(&h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    assert_eq!(n(&h), tagged - 1);
+    let status = h.state().state.status.clone();
+    assert!(status.starts_with("Undid “"), "{status}");
+}

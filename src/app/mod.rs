@@ -107,7 +107,10 @@ impl App {
         if !self.fonts_installed {
             fonts::install(&ctx);
             self.fonts_installed = true;
+            // Ctrl+= and Ctrl+- are the app's commands, remembered in the preferences.
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }
+        start::apply_scale(&ctx, self.state.prefs.ui_scale);
         ctx.set_theme(if self.state.prefs.dark {
             egui::Theme::Dark
         } else {

@@ -134,6 +134,36 @@ pub fn write_gitignore(dir: &std::path::Path) -> std::io::Result<bool> {
     }
 }
 
+/// The scales Ctrl+= and Ctrl+- step through.
+const SCALES: [f32; 11] = [0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5];
+
+/// The next larger (`up`) or smaller scale after `now`, staying within [`SCALES`].
+pub fn next_scale(now: f32, up: bool) -> f32 {
+    let now = if now.is_finite() { now } else { 1.0 };
+    let next = if up {
+        SCALES.iter().copied().find(|s| *s > now + 0.001)
+    } else {
+        SCALES.iter().rev().copied().find(|s| *s < now - 0.001)
+    };
+    next.unwrap_or(if up {
+        SCALES[SCALES.len() - 1]
+    } else {
+        SCALES[0]
+    })
+}
+
+/// Sets the window's zoom to `scale` (clamped to [`SCALES`]) when it differs.
+pub fn apply_scale(ctx: &egui::Context, scale: f32) {
+    let z = if scale.is_finite() {
+        scale.clamp(SCALES[0], SCALES[SCALES.len() - 1])
+    } else {
+        1.0
+    };
+    if (ctx.zoom_factor() - z).abs() > 0.001 {
+        ctx.set_zoom_factor(z);
+    }
+}
+
 /// When `path` cannot be a project by its name (a file not named `*.marginalia.ron`, or a
 /// folder without one) and indeed does not load: the message for people. `None` when the
 /// path should be opened as usual.

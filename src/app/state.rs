@@ -28,6 +28,8 @@ pub struct Prefs {
     pub show_inspector: bool,
     pub show_registry: bool,
     pub snap_words: bool,
+    /// The whole window's scale (egui's zoom factor), changed with Ctrl+= and Ctrl+-.
+    pub ui_scale: f32,
 }
 
 impl Default for Prefs {
@@ -40,6 +42,7 @@ impl Default for Prefs {
             show_inspector: true,
             show_registry: true,
             snap_words: true,
+            ui_scale: 1.0,
         }
     }
 }

@@ -338,7 +338,10 @@ mod tests {
         let nam = names("nam");
         assert_eq!(nam.first().map(String::as_str), Some("Nam Il"), "{nam:?}");
         let unc = nam.iter().position(|n| n == "United Nations Command");
-        assert!(unc.is_none_or(|i| i >= 2), "word starts before letters in order: {nam:?}");
+        assert!(
+            unc.is_none_or(|i| i >= 2),
+            "word starts before letters in order: {nam:?}"
+        );
         assert_eq!(names("perez"), ["José Pérez"]);
         assert_eq!(names("PE\u{301}REZ"), ["José Pérez"]);
     }
