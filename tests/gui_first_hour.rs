@@ -214,3 +214,25 @@ fn ctrl_equals_scales_the_whole_window_and_undo_says_what_it_undid() {
     let status = h.state().state.status.clone();
     assert!(status.starts_with("Undid “"), "{status}");
 }
+
+#[test]
+fn schema_editor_key_fields_fit_a_wide_letter() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(3);
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::ToggleSchemaEditor);
+    h.run_steps(4);
+    let field = h.get_by_label("Key of Person");
+    let font = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let w = h.ctx.fonts_mut(|f| f.glyph_width(&font, 'W'));
+    // A TextEdit has a 4-point margin on each side.
+    assert!(
+        field.rect().width() >= w + 8.0,
+        "key field {} wide, a W needs {}",
+        field.rect().width(),
+        w + 8.0
+    );
+}
