@@ -42,7 +42,8 @@ fn document() -> SourceText {
     let mut s = String::with_capacity(BYTES + 64);
     let mut line = 0;
     while s.len() < BYTES {
-        s.push_str(*rng.pick(WORDS));
+        let w: &&str = rng.pick(WORDS);
+        s.push_str(w);
         line += 1;
         s.push(if line % 14 == 0 { '\n' } else { ' ' });
     }

@@ -157,7 +157,7 @@ pub fn words_around(text: &SourceText, span: Span, words: usize) -> (String, Str
         b.push(' ');
     }
     if keep_before.len() < before_words.len() || (line_start < s.saturating_sub(reach)) {
-        b.insert_str(0, "…");
+        b.insert(0, '…');
     }
     let mut a = keep_after.join(" ");
     if after.starts_with(char::is_whitespace) && !a.is_empty() {
