@@ -133,3 +133,113 @@ fn menus_read_right_and_esc_closes_them() {
         assert!(top(&h, w[0]) < top(&h, w[1]), "{} above {}", w[0], w[1]);
     }
 }
+
+#[test]
+fn opening_a_folder_of_texts_offers_a_project_there_with_a_gitignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("letter-1.txt"), "Dear Sir,\n").unwrap();
+    std::fs::write(tmp.path().join("letter-2.txt"), "Dear Madam,\n").unwrap();
+    let mut app = App::new(Prefs::default());
+    app.state
+        .push(marginalia::app::Message::Open(tmp.path().to_path_buf()));
+    let mut h = harness(app);
+    h.run_steps(3);
+    assert!(h.state().state.session.is_none(), "asks first");
+    h.get_by_label("Create a project here").click();
+    h.run_steps(3);
+    let s = h.state().state.session.as_ref().expect("project created");
+    assert_eq!(s.disk.dir, tmp.path());
+    assert_eq!(s.project.documents.len(), 2);
+    let ignore = std::fs::read_to_string(tmp.path().join(".gitignore")).unwrap();
+    assert!(
+        ignore.contains("*.bak") && ignore.contains("*.recovery"),
+        "{ignore}"
+    );
+    assert!(h.state().state.status.starts_with("Opened"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::W);
+    h.run_steps(3);
+    assert!(h.state().state.session.is_none());
+    assert!(
+        !h.state().state.status.contains("Opened"),
+        "the status bar no longer says what was opened: {}",
+        h.state().state.status
+    );
+}
+
+#[test]
+fn ctrl_equals_scales_the_whole_window_and_undo_says_what_it_undid() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(3);
+    let ppp_before = h.ctx.pixels_per_point();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
+    h.run_steps(3);
+    let scale = h.state().state.prefs.ui_scale;
+    assert!(scale > 1.0, "remembered in the preferences: {scale}");
+    assert!((h.ctx.zoom_factor() - scale).abs() < 1e-3);
+    // Every panel, menus and lists too, is drawn with more pixels per point.
+    let ppp_after = h.ctx.pixels_per_point();
+    assert!(
+        ppp_after > ppp_before * 1.05,
+        "the whole window scales: {ppp_before} → {ppp_after}"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Minus);
+    h.run_steps(3);
+    assert_eq!(h.state().state.prefs.ui_scale, 1.0);
+    // A window opened with remembered preferences starts at that scale.
+    let prefs = Prefs {
+        ui_scale: 1.5,
+        ..Prefs::default()
+    };
+    let mut h2 = harness(App::new(prefs));
+    h2.run_steps(2);
+    assert!((h2.ctx.zoom_factor() - 1.5).abs() < 1e-3);
+
+    // Undo names what it undid.
+    let doc = h.state().state.doc.unwrap();
+    h.state_mut().state.sel = marginalia::app::Selection {
+        anchor: 0,
+        caret: 5,
+        fragments: vec![],
+    };
+    h.state_mut().state.push(marginalia::app::Command::TagAs(
+        marginalia::model::Slug::new("person"),
+    ));
+    h.run_steps(3);
+    let n = |h: &Harness<'_, App>| {
+        h.state().state.project().unwrap().documents[&doc]
+            .annotations
+            .len()
+    };
+    let tagged = n(&h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    assert_eq!(n(&h), tagged - 1);
+    let status = h.state().state.status.clone();
+    assert!(status.starts_with("Undid “"), "{status}");
+}
+
+#[test]
+fn schema_editor_key_fields_fit_a_wide_letter() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(3);
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::ToggleSchemaEditor);
+    h.run_steps(4);
+    let field = h.get_by_label("Key of Person");
+    let font = egui::TextStyle::Body.resolve(&h.ctx.global_style());
+    let w = h.ctx.fonts_mut(|f| f.glyph_width(&font, 'W'));
+    // A TextEdit has a 4-point margin on each side.
+    assert!(
+        field.rect().width() >= w + 8.0,
+        "key field {} wide, a W needs {}",
+        field.rect().width(),
+        w + 8.0
+    );
+}

@@ -154,6 +154,19 @@ impl App {
                         close = true;
                     }
                 }
+                Dialog::OfferProject(dir) => {
+                    ui.heading("No project in this folder yet");
+                    ui.label(super::start::offer_text(dir));
+                    ui.horizontal(|ui| {
+                        if ui.button("Create a project here").clicked() {
+                            st.queue.push(super::Message::NewFromFolder(dir.clone()));
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
             }
         });
         if close {

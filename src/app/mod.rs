@@ -20,7 +20,7 @@ mod layout;
 mod menus;
 pub mod message;
 pub mod panels;
-mod pick;
+pub mod pick;
 pub mod prefs;
 pub mod recovery;
 mod screenshot;
@@ -80,10 +80,7 @@ impl App {
             inspector: Default::default(),
             registry: Default::default(),
             status: Default::default(),
-            find: panels::find::Find {
-                whole_words: true,
-                case_sensitive: false,
-            },
+            find: panels::find::Find::new(true, false),
             palette: Default::default(),
             interchange: Default::default(),
             entry_page: Default::default(),
@@ -127,7 +124,10 @@ impl App {
         if !self.fonts_installed {
             fonts::install(&ctx);
             self.fonts_installed = true;
+            // Ctrl+= and Ctrl+- are the app's commands, remembered in the preferences.
+            ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }
+        start::apply_scale(&ctx, self.state.prefs.ui_scale);
         ctx.set_theme(if self.state.prefs.dark {
             egui::Theme::Dark
         } else {
@@ -149,6 +149,9 @@ impl App {
         self.panels(ui);
         a11y::skip_resize_handles(&ctx);
         self.dialogs(&ctx);
+        if let Some(note) = self.state.chooser.ui(&ctx) {
+            self.state.status = note;
+        }
         let status_before = self.state.status.clone();
         for a in self.state.queue.take() {
             self.handle(&ctx, a);

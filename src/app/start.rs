@@ -74,6 +74,96 @@ impl App {
     }
 }
 
+/// Whether `path` is a folder with text sources (`.txt`, `.md`, in it or below) and no
+/// project file: opening it offers to create a project there.
+pub fn sources_without_project(path: &std::path::Path) -> bool {
+    if !path.is_dir() || crate::store::resolve_project_file(path).is_ok() {
+        return false;
+    }
+    walkdir::WalkDir::new(path)
+        .max_depth(4)
+        .into_iter()
+        .flatten()
+        .any(|e| {
+            e.file_type().is_file()
+                && e.path()
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("txt") || x.eq_ignore_ascii_case("md"))
+        })
+}
+
+/// What the offer to create a project in `dir` says.
+pub fn offer_text(dir: &std::path::Path) -> String {
+    format!(
+        "“{}” holds text files but no Marginalia project. Create a project there? The texts stay where they are; the project file is written beside them when you save.",
+        dir.display()
+    )
+}
+
+/// The `.gitignore` written into the folder of a new project: Marginalia's working files
+/// beside the sources (backups, recovery copies, presence locks, journals, temporaries).
+pub const GITIGNORE: &str = "\
+# Marginalia's working files (backups, recovery copies, presence locks, save journals)
+*.bak
+*.recovery
+.*.recovery.tmp-*
+*.marginalia.ron.lock
+.*.journal
+.*.tmp-*
+";
+
+/// Writes [`GITIGNORE`] into `dir` unless the folder already has a `.gitignore` (a user's
+/// own file is never changed). Returns whether it wrote one.
+pub fn write_gitignore(dir: &std::path::Path) -> std::io::Result<bool> {
+    let file = dir.join(".gitignore");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&file)
+    {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(GITIGNORE.as_bytes())?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(std::io::Error::new(
+            e.kind(),
+            format!("cannot write {}: {e}", file.display()),
+        )),
+    }
+}
+
+/// The scales Ctrl+= and Ctrl+- step through.
+const SCALES: [f32; 11] = [0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5];
+
+/// The next larger (`up`) or smaller scale after `now`, staying within [`SCALES`].
+pub fn next_scale(now: f32, up: bool) -> f32 {
+    let now = if now.is_finite() { now } else { 1.0 };
+    let next = if up {
+        SCALES.iter().copied().find(|s| *s > now + 0.001)
+    } else {
+        SCALES.iter().rev().copied().find(|s| *s < now - 0.001)
+    };
+    next.unwrap_or(if up {
+        SCALES[SCALES.len() - 1]
+    } else {
+        SCALES[0]
+    })
+}
+
+/// Sets the window's zoom to `scale` (clamped to [`SCALES`]) when it differs.
+pub fn apply_scale(ctx: &egui::Context, scale: f32) {
+    let z = if scale.is_finite() {
+        scale.clamp(SCALES[0], SCALES[SCALES.len() - 1])
+    } else {
+        1.0
+    };
+    if (ctx.zoom_factor() - z).abs() > 0.001 {
+        ctx.set_zoom_factor(z);
+    }
+}
+
 /// When `path` cannot be a project by its name (a file not named `*.marginalia.ron`, or a
 /// folder without one) and indeed does not load: the message for people. `None` when the
 /// path should be opened as usual.
@@ -156,15 +246,46 @@ mod tests {
     }
 
     #[test]
+    fn gitignore_covers_the_working_files_and_never_replaces_a_users_own()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        assert!(write_gitignore(tmp.path())?);
+        let text = std::fs::read_to_string(tmp.path().join(".gitignore"))?;
+        for name in [
+            "a.marginalia.ron.bak",
+            "a.marginalia.ron.recovery",
+            "a.marginalia.ron.lock",
+            ".a.marginalia.ron.journal",
+        ] {
+            let covered = text.lines().filter(|l| !l.starts_with('#')).any(|pat| {
+                let pat = pat.trim_start_matches(".*");
+                let pat = pat.trim_start_matches('*');
+                name.ends_with(pat)
+            });
+            assert!(covered, "{name} not ignored by\n{text}");
+        }
+        std::fs::write(tmp.path().join(".gitignore"), "mine\n")?;
+        assert!(!write_gitignore(tmp.path())?);
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join(".gitignore"))?,
+            "mine\n"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn a_folder_of_text_is_explained_and_a_project_is_left_alone()
     -> Result<(), Box<dyn std::error::Error>> {
         let tmp = tempfile::tempdir()?;
         std::fs::write(tmp.path().join("a.txt"), "text")?;
+        assert!(sources_without_project(tmp.path()));
         let text = not_a_project(tmp.path()).ok_or("a folder without a project is refused")?;
         assert!(text.contains("holds no Marginalia project"), "{text}");
         let file = crate::build_info::install_sample(tmp.path())?;
         assert_eq!(not_a_project(&file), None);
         assert_eq!(not_a_project(file.parent().ok_or("dir")?), None);
+        assert!(!sources_without_project(file.parent().ok_or("dir")?));
+        assert!(!sources_without_project(&file));
         Ok(())
     }
 }

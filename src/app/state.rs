@@ -34,6 +34,8 @@ pub struct Prefs {
     pub show_pages: bool,
     /// Whether the transcription is shown (hidden: the page images take its place).
     pub show_transcription: bool,
+    /// The whole window's scale (egui's zoom factor), changed with Ctrl+= and Ctrl+-.
+    pub ui_scale: f32,
 }
 
 impl Default for Prefs {
@@ -49,6 +51,7 @@ impl Default for Prefs {
             annotator: None,
             show_pages: true,
             show_transcription: true,
+            ui_scale: 1.0,
         }
     }
 }
@@ -135,6 +138,8 @@ pub enum Dialog {
     Recovery(recovery::Recovery),
     TagAll(TagAllReview),
     Message(String),
+    /// A folder of sources without a project was opened: offer to create one there.
+    OfferProject(PathBuf),
 }
 
 /// Find in document and find in project.
@@ -150,6 +155,23 @@ pub struct FindState {
     pub project_query: String,
     /// (document, span, line of context)
     pub project_hits: Vec<(DocId, Span, String)>,
+    /// Whether `hits` stops at the most a search collects.
+    pub truncated: bool,
+    /// The project search the project hits are for: query, generation, whole words, case.
+    pub project_hits_for: Option<(String, u64, bool, bool)>,
+}
+
+impl FindState {
+    /// The find hits overlapping `range` (code points of the open document), for the
+    /// reader to highlight every hit in view; empty when find is closed.
+    pub fn hits_in(&self, range: std::ops::Range<usize>) -> &[Span] {
+        if !self.open {
+            return &[];
+        }
+        let from = self.hits.partition_point(|s| s.end <= range.start);
+        let to = self.hits.partition_point(|s| s.start < range.end);
+        &self.hits[from..to.max(from)]
+    }
 }
 
 /// Everything the panels read and write. Panels change data only by queuing commands.
@@ -211,6 +233,8 @@ pub struct AppState {
     pub reader_annotator: Option<String>,
     /// The page pane's drawn region, selected region and its linked text.
     pub pages: super::panels::facsimile::PagesState,
+    /// File and folder choosers: the system dialog, or the in-window one where there is none.
+    pub chooser: super::pick::Chooser,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -257,6 +281,7 @@ impl AppState {
             clock: crate::model::Clock::System,
             reader_annotator: None,
             pages: Default::default(),
+            chooser: Default::default(),
             files_tx,
             files_rx,
         }
@@ -276,6 +301,7 @@ impl AppState {
             self.find.hits.clear();
             self.find.hits_for = None;
             self.find.project_hits.clear();
+            self.find.project_hits_for = None;
             return;
         };
         if self.doc.is_some_and(|d| !p.documents.contains_key(&d)) {

@@ -49,8 +49,10 @@ impl App {
             C::ToggleInspector => st.prefs.show_inspector ^= true,
             C::ToggleRegistry => st.prefs.show_registry ^= true,
             C::ToggleTheme => st.prefs.dark ^= true,
-            C::TextLarger => st.prefs.text_size = (st.prefs.text_size + 1.0).min(40.0),
-            C::TextSmaller => st.prefs.text_size = (st.prefs.text_size - 1.0).max(9.0),
+            C::TextLarger => st.prefs.ui_scale = super::start::next_scale(st.prefs.ui_scale, true),
+            C::TextSmaller => {
+                st.prefs.ui_scale = super::start::next_scale(st.prefs.ui_scale, false);
+            }
             C::ToggleSnap => st.prefs.snap_words ^= true,
             C::ToggleSchemaEditor => st.schema_editor_open ^= true,
             C::About => st.about_open ^= true,
@@ -88,6 +90,9 @@ impl App {
         use Message as M;
         match m {
             // Say plainly when the path is no project (app::start), before asking anything.
+            M::Open(path) if super::start::sources_without_project(&path) => {
+                self.state.dialog = Some(super::state::Dialog::OfferProject(path));
+            }
             M::Open(path) => match super::start::not_a_project(&path) {
                 Some(text) => {
                     self.state.status = text.lines().next().unwrap_or_default().to_owned();

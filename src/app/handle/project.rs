@@ -196,6 +196,7 @@ impl App {
         st.problems.clear();
         st.sel = Selection::default();
         st.save_state = SaveState::Saved;
+        st.status = "Closed the project".into();
         st.revalidate();
     }
 
@@ -341,5 +342,6 @@ fn new_project_from_folder(dir: &Path) -> anyhow::Result<Session> {
         return Ok(Session::open(&file)?);
     }
     let (project, file) = crate::interchange::text::project_in_place(dir)?;
+    crate::app::start::write_gitignore(dir)?;
     Ok(Session::create(project, file))
 }

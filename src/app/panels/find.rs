@@ -1,22 +1,51 @@
 //! Find in the document (a bar above the reader) and find in the project (a result list).
 //! Enter goes to the next hit and selects it; Escape closes and keeps the selection.
+//! Each document is folded once into a [`FindIndex`] (kept until the project changes), so
+//! a keystroke searches the folded text without copying the document: accents and, unless
+//! "Match case" is on, letter case are folded.
 
 use super::View;
 use crate::app::{AppState, Focus, Message, Queue};
-use crate::model::ops::tagging::{FindOptions, find_occurrences};
+use crate::model::DocId;
+use crate::model::query::find::{FindIndex, short_title, words_around};
+use std::collections::HashMap;
 
 #[derive(Default)]
 pub struct Find {
     pub whole_words: bool,
     pub case_sensitive: bool,
+    /// Folded documents, for the project generation and case setting they were made with.
+    indexes: HashMap<DocId, (u64, FindIndex)>,
 }
 
 impl Find {
-    fn opts(&self) -> FindOptions {
-        FindOptions {
-            case_sensitive: self.case_sensitive,
-            whole_words: self.whole_words,
+    /// Find with these options and nothing folded yet.
+    pub fn new(whole_words: bool, case_sensitive: bool) -> Self {
+        Self {
+            whole_words,
+            case_sensitive,
+            indexes: HashMap::new(),
         }
+    }
+
+    /// The folded text of `doc`, made now when missing or out of date.
+    fn index<'a>(
+        indexes: &'a mut HashMap<DocId, (u64, FindIndex)>,
+        p: &crate::model::Project,
+        doc: DocId,
+        generation: u64,
+        case_sensitive: bool,
+    ) -> Option<&'a FindIndex> {
+        let text = p.documents.get(&doc)?.text.as_ref()?;
+        // Folded copies of an older project state are dropped as soon as one is remade.
+        indexes.retain(|_, (g, _)| *g == generation);
+        let fresh = indexes
+            .get(&doc)
+            .is_some_and(|(g, i)| *g == generation && i.case_sensitive() == case_sensitive);
+        if !fresh {
+            indexes.insert(doc, (generation, FindIndex::new(text, case_sensitive)));
+        }
+        indexes.get(&doc).map(|(_, i)| i)
     }
 
     /// The find bar; shown only while find is open.
@@ -31,8 +60,8 @@ impl Find {
             st.find.open = false;
             return;
         };
-        let key = (st.find.query.clone(), doc, st.generation());
-        let opts = self.opts();
+        let generation = st.generation();
+        let key = (st.find.query.clone(), doc, generation);
         let mut cmds = Queue::default();
         ui.horizontal(|ui| {
             let l = ui.label("Find in document");
@@ -47,10 +76,12 @@ impl Find {
                 | ui.checkbox(&mut self.case_sensitive, "Match case")
                     .changed();
             if changed || st.find.hits_for.as_ref() != Some(&key) {
-                let text = p.documents.get(&doc).map(|d| d.text_or_empty());
-                st.find.hits = text
-                    .map(|t| find_occurrences(t, &st.find.query, opts))
+                let idx = Self::index(&mut self.indexes, p, doc, generation, self.case_sensitive);
+                let found = idx
+                    .map(|i| i.search(&st.find.query, self.whole_words))
                     .unwrap_or_default();
+                st.find.hits = found.hits;
+                st.find.truncated = found.truncated;
                 st.find.current = st
                     .find
                     .hits
@@ -60,6 +91,8 @@ impl Find {
             let n = st.find.hits.len();
             ui.label(if n == 0 {
                 "no hits".to_owned()
+            } else if st.find.truncated {
+                format!("{} of the first {n}", (st.find.current % n) + 1)
             } else {
                 format!("{} of {n}", (st.find.current % n) + 1)
             });
@@ -95,7 +128,7 @@ impl Find {
             return;
         }
         let mut open = true;
-        let opts = self.opts();
+        let generation = st.generation();
         let mut cmds = Queue::default();
         egui::Window::new("Find in project")
             .open(&mut open)
@@ -115,29 +148,47 @@ impl Find {
                     r.request_focus();
                     st.focus = None;
                 }
-                if r.changed() || (r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)))
-                {
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut self.whole_words, "Whole words");
+                    ui.checkbox(&mut self.case_sensitive, "Match case");
+                });
+                let key = (
+                    st.find.project_query.clone(),
+                    generation,
+                    self.whole_words,
+                    self.case_sensitive,
+                );
+                if st.find.project_hits_for.as_ref() != Some(&key) {
                     st.find.project_hits.clear();
-                    for d in p.documents.values() {
-                        let Some(t) = &d.text else { continue };
-                        for s in find_occurrences(t, &st.find.project_query, opts) {
-                            let line = t.line_range(t.line_of(s.start));
-                            let ctx_text: String = t
-                                .slice(
-                                    line.start.max(s.start.saturating_sub(40)),
-                                    line.end.min(s.end + 40),
-                                )
-                                .to_owned();
+                    let docs: Vec<DocId> = p.documents.keys().copied().collect();
+                    'docs: for doc in docs {
+                        let Some(t) = p.documents.get(&doc).and_then(|d| d.text.as_ref()) else {
+                            continue;
+                        };
+                        let title = p
+                            .documents
+                            .get(&doc)
+                            .map(|d| short_title(&d.meta.title, 28))
+                            .unwrap_or_default();
+                        let Some(idx) =
+                            Self::index(&mut self.indexes, p, doc, generation, self.case_sensitive)
+                        else {
+                            continue;
+                        };
+                        for s in idx.search(&st.find.project_query, self.whole_words).hits {
+                            let (before, hit, after) = words_around(t, s, 5);
+                            let line = t.line_of(s.start) + 1;
                             st.find.project_hits.push((
-                                d.id(),
+                                doc,
                                 s,
-                                format!("{}: {ctx_text}", d.meta.title),
+                                format!("{title}, line {line}: {before}[{hit}]{after}"),
                             ));
                             if st.find.project_hits.len() >= 2000 {
-                                break;
+                                break 'docs;
                             }
                         }
                     }
+                    st.find.project_hits_for = Some(key);
                 }
                 ui.label(format!("{} hits", st.find.project_hits.len()));
                 egui::ScrollArea::vertical().show(ui, |ui| {

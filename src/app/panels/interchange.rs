@@ -1,5 +1,5 @@
 //! Project → Export… and Project → Import…: two small windows. Folder and file choices come
-//! from rfd dialogs on their own threads; exports and imports run on a background thread and
+//! from the window's file chooser (app::pick); exports and imports run on a background thread and
 //! report back over channels, so the window stays responsive. The work itself is started by
 //! [`Message::Export`] and [`Message::Import`], which tests can queue without any dialog.
 
@@ -236,7 +236,7 @@ impl Interchange {
                             ui.radio_value(&mut self.export_format, e.id().to_owned(), e.label());
                         }
                     });
-                    self.path_row(ui, ctx, "Output folder", Field::ExportOut);
+                    self.path_row(ui, ctx, &mut st.chooser, "Output folder", Field::ExportOut);
                     let out = self.export_out.trim().to_owned();
                     if ui
                         .add_enabled(!out.is_empty(), egui::Button::new("Export"))
@@ -270,8 +270,20 @@ impl Interchange {
                             ui.radio_value(&mut self.import_format, i.id().to_owned(), i.label());
                         }
                     });
-                    self.path_row(ui, ctx, "Source file or folder", Field::ImportSource);
-                    self.path_row(ui, ctx, "New project folder", Field::ImportOut);
+                    self.path_row(
+                        ui,
+                        ctx,
+                        &mut st.chooser,
+                        "Source file or folder",
+                        Field::ImportSource,
+                    );
+                    self.path_row(
+                        ui,
+                        ctx,
+                        &mut st.chooser,
+                        "New project folder",
+                        Field::ImportOut,
+                    );
                     let source = self.import_source.trim().to_owned();
                     let out = self.import_out.trim().to_owned();
                     if ui
@@ -295,40 +307,60 @@ impl Interchange {
         }
     }
 
-    /// A labelled path field with a "Choose…" button that opens a dialog off the UI thread.
-    fn path_row(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, label: &str, field: Field) {
+    /// A labelled path field (type or paste a path) with "Choose…" buttons that ask through
+    /// the window's file chooser (app::pick).
+    fn path_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &egui::Context,
+        chooser: &mut crate::app::pick::Chooser,
+        label: &str,
+        field: Field,
+    ) {
+        use crate::app::pick::{Kind, Spec};
         let tx = self.tx.clone();
         let text = match field {
             Field::ExportOut => &mut self.export_out,
             Field::ImportSource => &mut self.import_source,
             Field::ImportOut => &mut self.import_out,
         };
+        let start = Some(PathBuf::from(text.trim()))
+            .filter(|p| p.is_dir())
+            .or_else(|| PathBuf::from(text.trim()).parent().map(PathBuf::from))
+            .filter(|p| p.is_dir());
         ui.horizontal(|ui| {
             let l = ui.label(label);
             ui.add(egui::TextEdit::singleline(text).desired_width(300.0))
                 .labelled_by(l.id);
             let folder_only = field != Field::ImportSource;
-            let choose = |folder: bool| {
+            let mut choose = |kind: Kind| {
                 let tx = tx.clone();
-                let ctx = ctx.clone();
-                std::thread::spawn(move || {
-                    let d = rfd::FileDialog::new();
-                    let picked = if folder {
-                        d.pick_folder()
+                let spec = Spec {
+                    kind,
+                    title: if kind == Kind::Folder {
+                        "Choose a folder"
                     } else {
-                        d.pick_file()
-                    };
-                    if let Some(p) = picked {
-                        let _ = tx.send(Msg::Picked(field, p));
-                        ctx.request_repaint();
-                    }
-                });
+                        "Choose a file"
+                    },
+                    filter: None,
+                    dir: start.clone(),
+                    file_name: None,
+                };
+                chooser.choose(
+                    ctx,
+                    spec,
+                    Box::new(move |paths| {
+                        if let Some(p) = paths.into_iter().next() {
+                            let _ = tx.send(Msg::Picked(field, p));
+                        }
+                    }),
+                );
             };
             if ui.button("Choose folder…").clicked() {
-                choose(true);
+                choose(Kind::Folder);
             }
             if !folder_only && ui.button("Choose file…").clicked() {
-                choose(false);
+                choose(Kind::File);
             }
         });
     }

@@ -112,7 +112,8 @@ impl View for RegistryList {
                                 continue;
                             };
                             if ui
-                                .link(format!("{}: “{}”", d.meta.title, an.quote.exact))
+                                .link(mention_label(d, an))
+                                .on_hover_text(&d.meta.title)
                                 .clicked()
                             {
                                 jump = Some((doc, an.extent(), ann));
@@ -131,5 +132,20 @@ impl View for RegistryList {
             });
             st.push(Message::SelectAnnotation(Some(ann)));
         }
+    }
+}
+
+/// A mention in the registry list: the document's short title, the line, and a few words
+/// around the mention ("Cable No. 21677, Mao…, line 4: …met [Nam Il] at Kaesong…").
+fn mention_label(d: &crate::model::Document, an: &crate::model::TextAnchor) -> String {
+    use crate::model::query::find::{short_title, words_around};
+    let title = short_title(&d.meta.title, 24);
+    match &d.text {
+        Some(t) if an.extent().end <= t.len_chars() => {
+            let (before, hit, after) = words_around(t, an.extent(), 4);
+            let line = t.line_of(an.extent().start) + 1;
+            format!("{title}, line {line}: {before}[{hit}]{after}")
+        }
+        _ => format!("{title}: “{}”", an.quote.exact),
     }
 }

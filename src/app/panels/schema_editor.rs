@@ -227,9 +227,19 @@ impl SchemaEditor {
             _ => current.to_owned(),
         };
         let l = ui.label(label);
-        let r = ui
-            .add(egui::TextEdit::singleline(&mut buf).desired_width(width))
-            .labelled_by(l.id);
+        let width = if field == Field::Hotkey {
+            key_field_width(ui)
+        } else {
+            width
+        };
+        let edit = egui::TextEdit::singleline(&mut buf).desired_width(width);
+        // A key field keeps its width even at the end of a crowded row.
+        let r = if field == Field::Hotkey {
+            ui.add_sized([width + 8.0, ui.spacing().interact_size.y], edit)
+        } else {
+            ui.add(edit)
+        }
+        .labelled_by(l.id);
         if r.changed() || r.has_focus() {
             self.editing = Some((id.clone(), field, buf.clone()));
         }
@@ -361,8 +371,12 @@ impl SchemaEditor {
             )
             .labelled_by(l.id);
             let l = ui.label("Key");
-            ui.add(egui::TextEdit::singleline(&mut self.new_hotkey).desired_width(20.0))
-                .labelled_by(l.id);
+            let w = key_field_width(ui);
+            ui.add_sized(
+                [w + 8.0, ui.spacing().interact_size.y],
+                egui::TextEdit::singleline(&mut self.new_hotkey).desired_width(w),
+            )
+            .labelled_by(l.id);
             if ui.button(format!("Add {what}")).clicked() {
                 let color = if self.new_color.trim().is_empty() {
                     "#888888"
@@ -760,4 +774,14 @@ impl SchemaEditor {
             self.removing = None;
         }
     }
+}
+
+/// Width of a one-key field: the widest letter in the body font plus room for the cursor,
+/// so the key is never clipped at any text size or zoom.
+fn key_field_width(ui: &egui::Ui) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let w = ui
+        .ctx()
+        .fonts_mut(|f| f.glyph_width(&font, 'W').max(f.glyph_width(&font, 'M')));
+    w + 6.0
 }

@@ -2,6 +2,7 @@
 //! builds an edit; the operations that do are in [`super::ops`].
 
 pub mod events;
+pub mod find;
 pub mod registry;
 pub mod schema;
 pub mod text;

@@ -310,3 +310,39 @@ pub fn entry_page(project: &Project, id: EntryId) -> Result<EntryPage, OpError> 
         relations,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::registry::Entry;
+
+    #[test]
+    fn word_starts_rank_first_and_accents_fold() {
+        let mut p = Project::new("p");
+        for (ty, name) in [
+            ("organization", "United Nations Command"),
+            ("person", "Nam Il"),
+            ("person", "Namgung Won"),
+            ("person", "José Pérez"),
+        ] {
+            let e = Entry::new(Slug::new(ty), name);
+            p.registry.insert(e.id, e);
+        }
+        let names = |text: &str| -> Vec<String> {
+            let q = RegistryQuery {
+                text: text.into(),
+                ..Default::default()
+            };
+            query(&p, &q).into_iter().map(|r| r.name).collect()
+        };
+        let nam = names("nam");
+        assert_eq!(nam.first().map(String::as_str), Some("Nam Il"), "{nam:?}");
+        let unc = nam.iter().position(|n| n == "United Nations Command");
+        assert!(
+            unc.is_none_or(|i| i >= 2),
+            "word starts before letters in order: {nam:?}"
+        );
+        assert_eq!(names("perez"), ["José Pérez"]);
+        assert_eq!(names("PE\u{301}REZ"), ["José Pérez"]);
+    }
+}

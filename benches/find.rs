@@ -1,0 +1,109 @@
+//! Find as you type on a 4 MB document: folding the document once (when find first runs on
+//! it, and again after each change to the project), then each keystroke of "Kaesong" and of
+//! "résumé" typed letter by letter, searched with `FindIndex::search`, whole words off and
+//! on. The old way (`find_occurrences`, a copy of the document per keystroke) is measured
+//! beside it.
+//!
+//! Run with `cargo bench --bench find`. Prints the fold time and, per query, the median and
+//! worst keystroke. Target: each keystroke within one frame, 16 ms.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use marginalia::model::ops::tagging::{FindOptions, find_occurrences};
+use marginalia::model::query::find::FindIndex;
+use marginalia::model::text::SourceText;
+use std::time::{Duration, Instant};
+use support::Rng;
+
+const BYTES: usize = 4 << 20;
+
+const WORDS: &[&str] = &[
+    "the",
+    "meeting",
+    "resumed",
+    "Comrade",
+    "FILIPPOV",
+    "Kaesong",
+    "Panmunjom",
+    "Ли",
+    "李克农",
+    "김일성",
+    "re\u{301}sume\u{301}",
+    "Pérez",
+    "delegation",
+    "of",
+    "and",
+    "armistice",
+];
+
+fn document() -> SourceText {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut s = String::with_capacity(BYTES + 64);
+    let mut line = 0;
+    while s.len() < BYTES {
+        let w: &&str = rng.pick(WORDS);
+        s.push_str(w);
+        line += 1;
+        s.push(if line % 14 == 0 { '\n' } else { ' ' });
+    }
+    SourceText::from_str_normalizing(&s)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn keystrokes(label: &str, query: &str, mut search: impl FnMut(&str) -> usize) {
+    let mut times = Vec::new();
+    let mut hits = 0;
+    let chars: Vec<char> = query.chars().collect();
+    for n in 1..=chars.len() {
+        let q: String = chars[..n].iter().collect();
+        let t = Instant::now();
+        hits = search(&q);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "{label:<44} median {:7.2} ms  worst {:7.2} ms  ({} keystrokes, {hits} hits at the end)",
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+        times.len()
+    );
+}
+
+fn main() {
+    let text = document();
+    println!(
+        "find: one document of {:.1} MB, {} code points",
+        text.as_str().len() as f64 / 1e6,
+        text.len_chars()
+    );
+    let t = Instant::now();
+    let idx = FindIndex::new(&text, false);
+    println!(
+        "fold once (case folded)                      {:7.2} ms",
+        ms(t.elapsed())
+    );
+    let t = Instant::now();
+    let cased = FindIndex::new(&text, true);
+    println!(
+        "fold once (match case)                       {:7.2} ms",
+        ms(t.elapsed())
+    );
+    for q in ["Kaesong", "résumé"] {
+        keystrokes(&format!("index, {q}, anywhere"), q, |q| {
+            idx.search(q, false).hits.len()
+        });
+        keystrokes(&format!("index, {q}, whole words"), q, |q| {
+            idx.search(q, true).hits.len()
+        });
+        keystrokes(&format!("index, {q}, match case, whole words"), q, |q| {
+            cased.search(q, true).hits.len()
+        });
+        keystrokes(&format!("old find_occurrences, {q}, whole words"), q, |q| {
+            find_occurrences(&text, q, FindOptions::default()).len()
+        });
+    }
+}
