@@ -461,6 +461,15 @@ fn has_text_selector(item: &Value) -> bool {
     })
 }
 
+/// Whether an annotation has a target on a page image.
+fn has_image_target(item: &Value) -> bool {
+    list(item.get("target")).iter().any(|t| {
+        list(t.get("selector"))
+            .iter()
+            .any(|s| matches!(str_of(s, "type"), "FragmentSelector" | "SvgSelector"))
+    })
+}
+
 /// The shape a target marks on a page image: its `FragmentSelector` (a rectangle) or
 /// `SvgSelector` (a polygon); `None` for other targets.
 fn image_shape(t: &Value) -> Result<Option<Shape>, String> {
@@ -564,14 +573,17 @@ fn import_file(
     let mut doc = if tree.contains(&txt) {
         let dest = copy_into(tree, &txt, staging)?;
         store::document_from_source(staging, &dest)?
-    } else if items.iter().any(|i| has_text_selector(i)) {
+    } else if items.iter().any(|i| has_text_selector(i))
+        || !(items.iter().any(|i| has_image_target(i)) || v.get("images").is_some())
+    {
         return Err(invalid(format!(
             "the annotated text is missing; expected it beside the annotations as {}",
             txt.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         )));
     } else {
-        // Only page images are annotated (Annotorious, IIIF viewers): an image-only document.
+        // Only page images are annotated (Annotorious, IIIF viewers), or our export of a
+        // document without transcription: an image-only document.
         image_only_document(file)
     };
     let base = file.parent().unwrap_or(tree.root()).to_path_buf();
