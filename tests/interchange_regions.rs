@@ -600,3 +600,57 @@ fn formats_without_pages_say_what_they_leave_out() {
         "{ann}"
     );
 }
+
+#[test]
+fn the_samples_regions_are_linked_and_survive_both_formats() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951");
+    let p = marginalia::store::load(&dir).unwrap().project;
+    let doc = p.documents.values().next().unwrap();
+    let mut found: Vec<(String, &str, String)> = doc
+        .annotations
+        .values()
+        .filter_map(|a| {
+            let r = a.region.as_ref()?;
+            r.shape.check_inside(1700, 2200).unwrap();
+            let t = &doc.annotations[&r.text.unwrap()];
+            let kind = match r.shape {
+                Shape::Rect { .. } => "rect",
+                Shape::Polygon(_) => "polygon",
+            };
+            Some((
+                a.type_id().as_str().to_owned(),
+                kind,
+                t.anchor().unwrap().covered_text(doc.text_or_empty()),
+            ))
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("docref".to_owned(), "rect", "CABLE Nº 21677".to_owned()),
+            ("stamp".to_owned(), "polygon", "Vaganov".to_owned()),
+            ("stamp".to_owned(), "polygon", "[signature]".to_owned()),
+            (
+                "stamp".to_owned(),
+                "rect",
+                "Stamp: SUBJECT TO RETURN".to_owned()
+            ),
+        ]
+    );
+    for (format, exporter, importer) in [
+        (
+            "W3C",
+            &w3c::W3cExporter as &dyn Exporter,
+            &w3c::W3cImporter as &dyn Importer,
+        ),
+        ("TEI", &tei::TeiExporter, &tei::TeiImporter),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        export(&p, exporter, &tmp.path().join("out"));
+        let back = import(importer, &tmp.path().join("out"), tmp.path());
+        let b = back.documents.values().next().unwrap();
+        assert_eq!(regions(b), regions(doc), "{format}");
+        assert_eq!(b.meta.images, doc.meta.images, "{format}");
+    }
+}
