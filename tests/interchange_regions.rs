@@ -654,3 +654,45 @@ fn the_samples_regions_are_linked_and_survive_both_formats() {
         assert_eq!(b.meta.images, doc.meta.images, "{format}");
     }
 }
+
+#[test]
+fn a_volume_gives_each_document_the_pages_it_points_at() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("volume.xml"),
+        r##"<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>Volume</title></titleStmt>
+    <publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc></teiHeader>
+  <facsimile>
+    <surface xml:id="s1"><graphic url="p1.jpg"/></surface>
+    <surface xml:id="s2"><graphic url="p2.jpg"/><zone xml:id="zz" ulx="1" uly="2" lrx="30" lry="40"/></surface>
+  </facsimile>
+  <text><body>
+    <div type="document" n="1" xml:id="d1"><pb n="1" facs="#s1"/><p>First document.</p></div>
+    <div type="document" n="2" xml:id="d2"><pb n="2" facs="#s2"/><p>To <persName facs="#zz">Kim</persName>.</p></div>
+  </body></text>
+</TEI>"##,
+    )
+    .unwrap();
+    let p = import(&tei::TeiImporter, &dir, tmp.path());
+    let by_number = |n: &str| {
+        p.documents
+            .values()
+            .find(|d| d.meta.archival.number == n)
+            .unwrap()
+    };
+    let (d1, d2) = (by_number("1"), by_number("2"));
+    assert_eq!(d1.meta.images, vec![RelPath::parse("p1.jpg").unwrap()]);
+    assert_eq!(d2.meta.images, vec![RelPath::parse("p2.jpg").unwrap()]);
+    assert_eq!(d2.meta.archival.page_breaks[0].facs, "p2.jpg");
+    let r: Vec<&PageRegion> = d2
+        .annotations
+        .values()
+        .filter_map(|a| a.region.as_ref())
+        .collect();
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].page, 0, "page index in the document's own pages");
+    assert!(regions(d1).is_empty());
+}

@@ -968,9 +968,11 @@ fn import_tei(
             })
             .collect()
     };
+    // Read once per file: its images are copied once, whatever the number of documents.
+    let facsimile = Facsimile::read(tei, file, staging)?;
     for part in parts {
         import_part(
-            project, seen, &ctx, tei, header, &part, preserve, file, staging,
+            project, seen, &ctx, tei, header, &part, &facsimile, preserve, file, staging,
         )?;
     }
     Ok(())
@@ -984,6 +986,7 @@ fn import_part(
     tei: &El,
     header: Option<&El>,
     part: &Part<'_>,
+    facsimile: &Facsimile,
     preserve: bool,
     file: &Path,
     staging: &Path,
@@ -1043,7 +1046,7 @@ fn import_part(
         doc.meta.archival.source_id.clone_from(&part.source_id);
     }
     doc.meta.archival.page_breaks = std::mem::take(&mut tb.pages);
-    let mut facsimile = Facsimile::read(tei, file, staging)?;
+    let mut facsimile = facsimile.clone();
     let text = doc.text_or_empty().clone();
     let bad_anchor = |e: &El, err: String| ImportError::Invalid {
         path: file.to_path_buf(),
@@ -1362,14 +1365,14 @@ fn import_part(
         }
     }
     facsimile.link(&facs_links, &mut annotations, seen, file)?;
-    facsimile.place(&mut doc, part.whole);
     doc.annotations = annotations;
+    facsimile.place(&mut doc, part.whole);
     project.documents.insert(doc.id(), doc);
     Ok(())
 }
 
 /// A TEI file's `<facsimile>`: its pages (surfaces with a `graphic`) and zones.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Facsimile {
     /// Page images in surface order.
     images: Vec<RelPath>,

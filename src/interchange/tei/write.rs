@@ -585,14 +585,18 @@ fn facs_pointers(doc: &Document) -> BTreeMap<AnnId, String> {
     out.into_iter().map(|(k, v)| (k, v.join(" "))).collect()
 }
 
-/// The zones of the region mentions linked to text mention `id` (a standoff mention's
-/// `@facs`; its own zone is in its `@target`).
-fn linked_zones(doc: &Document, id: AnnId) -> Option<String> {
-    let zones: Vec<String> = crate::model::region::regions_showing(doc, id)
-        .into_iter()
-        .map(|r| format!("#{}", zone_xml_id(r)))
-        .collect();
-    (!zones.is_empty()).then(|| zones.join(" "))
+/// The zones of the region mentions linked to each text mention (a standoff mention's
+/// `@facs`; its own zone is in its `@target`), in one pass over the document.
+fn linked_zones(doc: &Document) -> BTreeMap<AnnId, String> {
+    let mut out: BTreeMap<AnnId, Vec<String>> = BTreeMap::new();
+    for a in doc.annotations.values() {
+        if let Some(t) = a.region.as_ref().and_then(|r| r.text) {
+            out.entry(t)
+                .or_default()
+                .push(format!("#{}", zone_xml_id(a.id)));
+        }
+    }
+    out.into_iter().map(|(k, v)| (k, v.join(" "))).collect()
 }
 
 /// A page break's attributes: `@n`, and `@facs` pointing at the page's `<surface>` when
@@ -621,6 +625,12 @@ fn write_facsimile(o: &mut Out, doc: &Document) -> Res {
     if doc.meta.images.is_empty() {
         return Ok(());
     }
+    let mut by_page: BTreeMap<usize, Vec<(AnnId, &crate::model::PageRegion)>> = BTreeMap::new();
+    for a in doc.annotations.values() {
+        if let Some(r) = &a.region {
+            by_page.entry(r.page).or_default().push((a.id, r));
+        }
+    }
     o.open("facsimile", &[])?;
     for (i, img) in doc.meta.images.iter().enumerate() {
         o.open(
@@ -631,11 +641,8 @@ fn write_facsimile(o: &mut Out, doc: &Document) -> Res {
             ],
         )?;
         o.empty("graphic", &[("url", img.as_str().to_owned())])?;
-        for a in doc.annotations.values() {
-            let Some(r) = a.region.as_ref().filter(|r| r.page == i) else {
-                continue;
-            };
-            let mut attrs: Attrs = vec![("xml:id", zone_xml_id(a.id))];
+        for (id, r) in by_page.get(&i).into_iter().flatten() {
+            let mut attrs: Attrs = vec![("xml:id", zone_xml_id(*id))];
             match &r.shape {
                 Shape::Rect { .. } => {
                     if let Some((x0, y0, x1, y1)) = r.shape.bounds() {
@@ -890,6 +897,7 @@ fn write_standoff(
     }
     // Standoff mentions.
     if !standoff.is_empty() {
+        let linked = linked_zones(doc);
         o.open("listAnnotation", &[("type", "mentions".to_owned())])?;
         for id in standoff {
             let Some(a) = doc.annotations.get(id) else {
@@ -918,8 +926,8 @@ fn write_standoff(
             )?;
             o.open("note", &[("type", "mention".to_owned())])?;
             let (name, mut attrs) = mention_element(project, a, m, resp);
-            if let Some(f) = linked_zones(doc, *id) {
-                attrs.push(("facs", f));
+            if let Some(f) = linked.get(id) {
+                attrs.push(("facs", f.clone()));
             }
             o.leaf(name, &attrs, &m.anchor.covered_text(doc.text_or_empty()))?;
             o.close("note")?;
