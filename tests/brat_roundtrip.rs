@@ -510,6 +510,13 @@ fn comparable(
     };
     let mut symmetric: HashMap<String, Vec<(Key, Key)>> = HashMap::new();
     for a in doc.annotations.values() {
+        // brat has no page images: the region is reported, a region without words is not written.
+        if original && a.region.is_some() {
+            omit_as("brat", "a region of a page image", a);
+            if a.anchor().is_some_and(|an| an.fragments.is_empty()) {
+                continue;
+            }
+        }
         let head = match &a.body {
             Body::Mention(m) => {
                 let entry = m.entry.and_then(|e| project.registry.get(&e)).map(|e| {
@@ -721,6 +728,8 @@ fn sample_project_brat_reimport_equals_the_project() {
         .filter(|l| {
             !l.starts_with("brat cannot express registry entries")
                 && !l.starts_with("brat cannot express the archival description")
+                && !l.starts_with("brat cannot express page images")
+                && !l.starts_with("brat cannot express page breaks")
         })
         .cloned()
         .collect();

@@ -61,7 +61,8 @@ fn reanchor_after_an_outside_correction() {
         .documents
         .values()
         .flat_map(|d| d.annotations.values())
-        .filter(|a| a.anchor().is_some())
+        // A region mention without words has nothing in the text to re-anchor.
+        .filter(|a| a.anchor().is_some_and(|an| !an.fragments.is_empty()))
         .count();
     assert_eq!(t.total(), anchored);
     assert!(t.moved > anchored / 2, "{t:?}");
@@ -88,7 +89,9 @@ fn reanchor_after_an_outside_correction() {
     let old_doc = before.project.documents.values().next().unwrap();
     let mut reviews = 0;
     for ann in doc.annotations.values() {
-        let Some(anchor) = ann.anchor() else { continue };
+        let Some(anchor) = ann.anchor().filter(|an| !an.fragments.is_empty()) else {
+            continue;
+        };
         match &ann.reanchor {
             None => {
                 assert_eq!(

@@ -204,6 +204,7 @@ impl Exporter for ConllExporter {
         for (i, doc) in project.documents.values().enumerate() {
             out.push_str(&document_conll(doc));
             super::export::omit_archival(&mut omitted, "CoNLL", doc);
+            super::facs::omit_facsimile(&mut omitted, "CoNLL", project, doc);
             omissions(project, doc, &mut omitted);
             progress((i + 1) as f32 / n as f32);
         }

@@ -257,6 +257,7 @@ impl Exporter for CsvExporter {
                 }
             }
             super::export::omit_archival(&mut omitted, "CSV", doc);
+            super::facs::omit_facsimile(&mut omitted, "CSV", project, doc);
             for a in doc.annotations.values() {
                 let parts: &[Part] = match &a.body {
                     Body::Mention(_) => &[Part::Attributes],

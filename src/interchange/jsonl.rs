@@ -198,6 +198,7 @@ impl Exporter for JsonlExporter {
             })?;
             out.push(b'\n');
             super::export::omit_archival(&mut omitted, "JSON Lines", doc);
+            super::facs::omit_facsimile(&mut omitted, "JSON Lines", project, doc);
             for a in doc.annotations.values() {
                 let parts: &[Part] = match &a.body {
                     Body::Event(_) => &[

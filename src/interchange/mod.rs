@@ -11,6 +11,7 @@ pub mod common;
 pub mod conll;
 pub mod csv;
 pub mod export;
+pub mod facs;
 pub mod gephi;
 pub mod gexf;
 pub mod import;

@@ -162,10 +162,12 @@ pub fn plan_document(doc: &Document, opts: Options) -> Vec<(AnnId, Outcome)> {
     let Some(text) = &doc.text else {
         return Vec::new();
     };
+    // A region mention without transcribed words has nothing in the text to follow.
     let anchored: Vec<(AnnId, &TextAnchor)> = doc
         .annotations
         .values()
         .filter_map(|a| a.anchor().map(|an| (a.id, an)))
+        .filter(|(_, an)| !an.fragments.is_empty())
         .collect();
     let anchors: Vec<&TextAnchor> = anchored.iter().map(|(_, a)| *a).collect();
     let outcomes = reanchor_anchors(text, &anchors, opts);

@@ -97,6 +97,7 @@ impl Exporter for BratExporter {
             let text = doc.text_or_empty().as_str();
             files.push(output.add(&format!("{base}.txt"), text.as_bytes().to_vec())?);
             crate::interchange::export::omit_archival(&mut omitted, "brat", doc);
+            crate::interchange::facs::omit_facsimile(&mut omitted, "brat", project, doc);
             omitted.extend(lost);
             files.push(output.add(&format!("{base}.ann"), ann.into_bytes())?);
             progress((i + 1) as f32 / n as f32);
@@ -359,10 +360,11 @@ pub fn document_ann_report(project: &Project, doc: &Document) -> (String, Vec<St
     const BRAT: &str = "brat";
     let mut omitted = Vec::new();
     let schema = &project.schema;
+    // A region mention without transcribed words has no span to write.
     let mut anchored: Vec<&Annotation> = doc
         .annotations
         .values()
-        .filter(|a| a.anchor().is_some())
+        .filter(|a| a.anchor().is_some_and(|an| !an.fragments.is_empty()))
         .collect();
     anchored.sort_by_key(|a| position_key(a));
 

@@ -32,6 +32,17 @@ pub fn entry_xml_id(id: EntryId) -> String {
     format!("{ENTRY_ID_PREFIX}{id}")
 }
 
+/// The prefix of a zone's XML id (a region mention's place on its page), before the
+/// region annotation's uuid.
+pub const ZONE_ID_PREFIX: &str = "z-";
+/// The prefix of a page's `<surface>` XML id, before its 1-based number.
+pub const SURFACE_ID_PREFIX: &str = "page-";
+
+/// The XML id of the zone of region mention `id`.
+pub fn zone_xml_id(id: AnnId) -> String {
+    format!("{ZONE_ID_PREFIX}{id}")
+}
+
 /// The XML id of a document.
 pub fn doc_xml_id(id: DocId) -> String {
     format!("{DOC_ID_PREFIX}{id}")

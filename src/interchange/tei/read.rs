@@ -15,19 +15,23 @@
 //! `persName` (or `gloss`) `type="from"` and `"to"` in a document yield a Communication event.
 
 use super::tree::{El, Node, parse};
-use super::{ANN_ID_PREFIX, DOC_ID_PREFIX, ENTRY_ID_PREFIX, TRIGGER_PTR, uuid_after};
+use super::{
+    ANN_ID_PREFIX, DOC_ID_PREFIX, ENTRY_ID_PREFIX, TRIGGER_PTR, ZONE_ID_PREFIX, uuid_after,
+};
 use crate::interchange::common::{
     SourceTree, admit_attribute, attr_from_text, join_inside, read_regular_text, slug_name,
     unique_name,
 };
+use crate::interchange::facs::{page_image, parse_points};
 use crate::interchange::import::{ImportError, Importer};
 use crate::model::date::check_iso;
+use crate::model::region::{PageRegion, Shape};
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, EventType, RelationType};
 use crate::model::{
-    Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, Certainty, DocId, Entry,
-    EntryId, Event, Mention, NormalizedDate, PageBreak, Project, Relation, Slug, Span, Target,
-    TextAnchor,
+    Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, Certainty, DocId,
+    Document, Entry, EntryId, Event, Mention, NormalizedDate, PageBreak, Project, RelPath,
+    Relation, Slug, Span, Target, TextAnchor,
 };
 use crate::model::{Stamp, UtcTime};
 use crate::store;
@@ -670,11 +674,24 @@ impl<'a> TextBuilder<'a> {
                 }
                 self.notes.push(e);
             }
-            "pb" => self.pending_pages.push(PageBreak {
-                offset: 0,
-                n: e.attr("n").unwrap_or_default().to_owned(),
-                facs: e.attr("facs").unwrap_or_default().to_owned(),
-            }),
+            "pb" => {
+                let pb = PageBreak {
+                    offset: 0,
+                    n: e.attr("n").unwrap_or_default().to_owned(),
+                    facs: e.attr("facs").unwrap_or_default().to_owned(),
+                };
+                if self.preserve {
+                    // Our export: exactly where it stands, as an anchor.
+                    let offset = if top && self.paras > 0 {
+                        self.len + 1
+                    } else {
+                        self.len
+                    };
+                    self.pages.push(PageBreak { offset, ..pb });
+                } else {
+                    self.pending_pages.push(pb);
+                }
+            }
             // A gap in the line (`<space/>`) separates words.
             "space" if !self.preserve => self.pending_space = true,
             // An inline reference reads inline: "(Nr. 358, S. 4)".
@@ -780,6 +797,9 @@ struct Part<'a> {
     source_id: String,
     /// The header's `correspDesc`, for a file that is one letter.
     corresp: Option<&'a El>,
+    /// Whether this part is the whole file (it gets every page of the `<facsimile>`, not
+    /// only the pages it points at).
+    whole: bool,
 }
 
 fn import_tree(
@@ -904,6 +924,7 @@ fn import_tei(
                 .unwrap_or_default()
                 .to_owned(),
             corresp,
+            whole: true,
         }]
     } else {
         // Each div's xml:id names its text file: it must be unique, and it becomes a slug.
@@ -943,13 +964,16 @@ fn import_tei(
                     number: d.attr("n").unwrap_or_default().to_owned(),
                     source_id: d.attr("xml:id").unwrap_or_default().to_owned(),
                     corresp: None,
+                    whole: false,
                 }
             })
             .collect()
     };
+    // Read once per file: its images are copied once, whatever the number of documents.
+    let facsimile = Facsimile::read(tei, file, staging)?;
     for part in parts {
         import_part(
-            project, seen, &ctx, tei, header, &part, preserve, file, staging,
+            project, seen, &ctx, tei, header, &part, &facsimile, preserve, file, staging,
         )?;
     }
     if let Some(h) = header {
@@ -1024,6 +1048,7 @@ fn import_part(
     tei: &El,
     header: Option<&El>,
     part: &Part<'_>,
+    facsimile: &Facsimile,
     preserve: bool,
     file: &Path,
     staging: &Path,
@@ -1076,9 +1101,14 @@ fn import_part(
     if doc.meta.archival.call_number.is_empty() {
         doc.meta.archival.call_number = call_number;
     }
-    doc.meta.archival.number.clone_from(&part.number);
-    doc.meta.archival.source_id.clone_from(&part.source_id);
+    if !part.number.is_empty() {
+        doc.meta.archival.number.clone_from(&part.number);
+    }
+    if !part.source_id.is_empty() {
+        doc.meta.archival.source_id.clone_from(&part.source_id);
+    }
     doc.meta.archival.page_breaks = std::mem::take(&mut tb.pages);
+    let mut facsimile = facsimile.clone();
     let text = doc.text_or_empty().clone();
     let bad_anchor = |e: &El, err: String| ImportError::Invalid {
         path: file.to_path_buf(),
@@ -1135,7 +1165,15 @@ fn import_part(
             }
         }
         ensure_entity_type(project, &type_id);
-        let anchor = TextAnchor::new(&text, spans).map_err(|e| bad_anchor(el, e.to_string()))?;
+        // No spans: a region mention without transcribed words (the caller checks it has a zone).
+        let anchor = if spans.is_empty() {
+            TextAnchor {
+                fragments: Vec::new(),
+                quote: Default::default(),
+            }
+        } else {
+            TextAnchor::new(&text, spans).map_err(|e| bad_anchor(el, e.to_string()))?
+        };
         let mut entry = ctx.entry_ref(el);
         let pointer = el
             .attr("ref")
@@ -1185,9 +1223,14 @@ fn import_part(
         Ok(a)
     };
 
+    // (text mention, its `@facs`) for linking regions once every annotation is made.
+    let mut facs_links: Vec<(AnnId, &str, &El)> = Vec::new();
     for f in &tb.found {
         let id = new_id(f.el.attr("xml:id"), &mut ann_ids);
         let a = make_mention(project, f.el, &[f.span], id, &mut seen.entry_keys)?;
+        if let Some(fx) = f.el.attr("facs") {
+            facs_links.push((id, fx, f.el));
+        }
         if matches!(f.el.name.as_str(), "persName" | "gloss")
             && let Some(t @ ("from" | "to")) = f.el.attr("type")
         {
@@ -1254,9 +1297,27 @@ fn import_part(
                 else {
                     continue;
                 };
-                let spans = pairs(an, an.attr("target").unwrap_or_default())?;
+                // Zones in the target are the mention's own place on a page.
+                let target = an.attr("target").unwrap_or_default();
+                let (zones, anchors): (Vec<&str>, Vec<&str>) = target
+                    .split_whitespace()
+                    .partition(|t| facsimile.zones.contains_key(t.trim_start_matches('#')));
+                let spans = pairs(an, &anchors.join(" "))?;
                 let id = new_id(an.attr("xml:id"), &mut ann_ids);
-                let a = make_mention(project, inner, &spans, id, &mut seen.entry_keys)?;
+                if spans.is_empty() && zones.is_empty() {
+                    return Err(bad_anchor(
+                        an,
+                        "a standoff mention needs anchors or a zone in its @target".into(),
+                    ));
+                }
+                let mut a = make_mention(project, inner, &spans, id, &mut seen.entry_keys)?;
+                if let Some(z) = zones.first() {
+                    a.region = facsimile.region(z);
+                    facsimile.own(z, id);
+                }
+                if let Some(fx) = inner.attr("facs") {
+                    facs_links.push((id, fx, inner));
+                }
                 add_annotation(&mut annotations, seen, a, file, an)?;
             }
         }
@@ -1365,9 +1426,224 @@ fn import_part(
             correspondence(project, ctx, seen, c, &mut annotations);
         }
     }
+    facsimile.link(&facs_links, &mut annotations, seen, file)?;
     doc.annotations = annotations;
+    facsimile.place(&mut doc, part.whole);
     project.documents.insert(doc.id(), doc);
     Ok(())
+}
+
+/// A TEI file's `<facsimile>`: its pages (surfaces with a `graphic`) and zones.
+#[derive(Clone, Default)]
+struct Facsimile {
+    /// Page images in surface order.
+    images: Vec<RelPath>,
+    /// Surface `xml:id` → page index.
+    surfaces: HashMap<String, usize>,
+    /// Zone `xml:id` → (page index, shape).
+    zones: HashMap<String, (usize, Shape)>,
+    /// Zone `xml:id` → the region mention made for it.
+    owners: HashMap<String, AnnId>,
+}
+
+impl Facsimile {
+    /// Reads the `<facsimile>` children of `tei`. A surface without `<graphic url>` has no
+    /// page image and is skipped with its zones; a zone without coordinates is skipped.
+    fn read(tei: &El, file: &Path, staging: &Path) -> Result<Self, ImportError> {
+        let mut out = Self::default();
+        let surfaces: Vec<&El> = tei
+            .elements()
+            .filter(|e| e.name == "facsimile")
+            .flat_map(El::descendants)
+            .filter(|e| e.name == "surface")
+            .collect();
+        if surfaces.is_empty() {
+            return Ok(out);
+        }
+        let base = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tree = SourceTree::scan(base)?;
+        let bad = |el: &El, message: String| ImportError::Syntax {
+            path: file.to_path_buf(),
+            line: el.line,
+            message,
+        };
+        for s in surfaces {
+            let Some(url) = s
+                .descendants()
+                .into_iter()
+                .find(|g| g.name == "graphic")
+                .and_then(|g| g.attr("url"))
+            else {
+                continue;
+            };
+            let path = page_image(&tree, base, url, staging).map_err(|m| bad(s, m))?;
+            let page = match out.images.iter().position(|p| *p == path) {
+                Some(i) => i,
+                None => {
+                    out.images.push(path);
+                    out.images.len() - 1
+                }
+            };
+            if let Some(id) = s.attr("xml:id") {
+                out.surfaces.insert(id.to_owned(), page);
+            }
+            for z in s.descendants().into_iter().filter(|z| z.name == "zone") {
+                let Some(id) = z.attr("xml:id") else { continue };
+                let Some(shape) = zone_shape(z).map_err(|m| bad(z, format!("<zone>: {m}")))? else {
+                    continue;
+                };
+                out.zones.insert(id.to_owned(), (page, shape));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A region for zone pointer `z` (`#id` or `id`), not yet linked.
+    fn region(&self, z: &str) -> Option<PageRegion> {
+        self.zones
+            .get(z.trim_start_matches('#'))
+            .map(|(page, shape)| PageRegion {
+                page: *page,
+                shape: shape.clone(),
+                text: None,
+            })
+    }
+
+    /// Records that zone `z` is the place of region mention `id`.
+    fn own(&mut self, z: &str, id: AnnId) {
+        self.owners.insert(z.trim_start_matches('#').to_owned(), id);
+    }
+
+    /// Applies the text mentions' `@facs`: a zone named after the mention itself (our
+    /// `z-<uuid>`) is its own place; a zone of another region mention links that region to
+    /// the text mention; any other zone becomes a new region mention of the text mention's
+    /// type and entry, linked to it.
+    fn link(
+        &mut self,
+        links: &[(AnnId, &str, &El)],
+        annotations: &mut BTreeMap<AnnId, Annotation>,
+        seen: &mut Seen,
+        file: &Path,
+    ) -> Result<(), ImportError> {
+        let zone_ids = |zones: &HashMap<String, (usize, Shape)>, fx: &str| -> Vec<String> {
+            fx.split_whitespace()
+                .map(|t| t.trim_start_matches('#').to_owned())
+                .filter(|t| zones.contains_key(t))
+                .collect()
+        };
+        for (id, fx, _) in links {
+            for z in zone_ids(&self.zones, fx) {
+                if uuid_after(&z, ZONE_ID_PREFIX) == Some(id.0)
+                    && let Some(a) = annotations.get_mut(id)
+                {
+                    a.region = self.region(&z);
+                    self.own(&z, *id);
+                }
+            }
+        }
+        for (id, fx, el) in links {
+            for z in zone_ids(&self.zones, fx) {
+                if let Some(owner) = self.owners.get(&z).copied() {
+                    if owner != *id
+                        && let Some(r) = annotations.get_mut(&owner).and_then(|a| a.region.as_mut())
+                        && r.text.is_none()
+                    {
+                        r.text = Some(*id);
+                    }
+                    continue;
+                }
+                let Some(text_mention) = annotations.get(id) else {
+                    continue;
+                };
+                let mut a = text_mention.clone();
+                a.id = uuid_after(&z, ZONE_ID_PREFIX).map_or_else(AnnId::new, AnnId);
+                a.note.clear();
+                a.attributes.clear();
+                if let Some(an) = a.anchor_mut() {
+                    an.fragments.clear();
+                    an.quote = Default::default();
+                }
+                a.region = self.region(&z).map(|r| PageRegion {
+                    text: Some(*id),
+                    ..r
+                });
+                self.own(&z, a.id);
+                add_annotation(annotations, seen, a, file, el)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives `doc` its page images: every page for a whole file, else the pages its
+    /// regions and page breaks point at (in surface order); page breaks pointing at a
+    /// surface record its image's path.
+    fn place(&self, doc: &mut Document, whole: bool) {
+        if self.images.is_empty() {
+            return;
+        }
+        let surface_of = |facs: &str| self.surfaces.get(facs.trim_start_matches('#')).copied();
+        let mut used: Vec<bool> = vec![whole; self.images.len()];
+        for a in doc.annotations.values() {
+            if let Some(r) = &a.region
+                && let Some(u) = used.get_mut(r.page)
+            {
+                *u = true;
+            }
+        }
+        for pb in &doc.meta.archival.page_breaks {
+            if let Some(u) = surface_of(&pb.facs).and_then(|p| used.get_mut(p)) {
+                *u = true;
+            }
+        }
+        let mut new_index = vec![0; self.images.len()];
+        doc.meta.images.clear();
+        for (i, img) in self.images.iter().enumerate() {
+            if used[i] {
+                new_index[i] = doc.meta.images.len();
+                doc.meta.images.push(img.clone());
+            }
+        }
+        for a in doc.annotations.values_mut() {
+            if let Some(r) = &mut a.region {
+                r.page = new_index[r.page];
+            }
+        }
+        for pb in &mut doc.meta.archival.page_breaks {
+            if let Some(p) = surface_of(&pb.facs) {
+                pb.facs = self.images[p].as_str().to_owned();
+            }
+        }
+    }
+}
+
+/// A zone's shape: `@points` as a polygon, else `@ulx @uly @lrx @lry` as a rectangle;
+/// `None` when it has neither.
+fn zone_shape(z: &El) -> Result<Option<Shape>, String> {
+    let shape = if let Some(p) = z.attr("points") {
+        Shape::Polygon(parse_points(p)?)
+    } else {
+        let num = |k: &str| -> Result<Option<u32>, String> {
+            z.attr(k)
+                .map(|v| parse_points(&format!("{v},0")).map(|p| p[0].0))
+                .transpose()
+        };
+        let (Some(x0), Some(y0), Some(x1), Some(y1)) =
+            (num("ulx")?, num("uly")?, num("lrx")?, num("lry")?)
+        else {
+            return Ok(None);
+        };
+        Shape::Rect {
+            x: x0.min(x1),
+            y: y0.min(y1),
+            width: x0.abs_diff(x1),
+            height: y0.abs_diff(y1),
+        }
+    };
+    shape.check().map_err(|e| e.to_string())?;
+    Ok(Some(shape))
 }
 
 /// Whether a sender's or recipient's name names an office, not a person: "Embassy in Korea",
@@ -1798,6 +2074,8 @@ fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>) -> Archiv
                                 .map_or_else(|| c.text_in(true), str::to_owned);
                         }
                         ("ref", _) => m.url = c.attr("target").unwrap_or_default().to_owned(),
+                        ("idno", Some("number")) => m.number = c.text_in(true),
+                        ("idno", Some("source-id")) => m.source_id = c.text_in(true),
                         ("note", Some("citation")) => m.citation = c.text_in(true),
                         ("note", Some("translation")) => m.translation_note = c.text_in(true),
                         _ => {}

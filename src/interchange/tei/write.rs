@@ -22,12 +22,26 @@
 //!   subtype="<kind>" n="<attribute id>"` per attribute), and the whole registry as
 //!   `listPerson`/`listOrg`/`listPlace`/`listObject`.
 //!
+//! - `facsimile` (between the header and the text, when the document has page images): a
+//!   `surface xml:id="page-N"` per page with its `graphic url`, and a `zone
+//!   xml:id="z-<annotation uuid>"` per region mention (`@ulx @uly @lrx @lry`, or `@points`
+//!   for a polygon). An inline text mention's `@facs` points at its own zone (when it is a
+//!   region mention too) and at the zones of the regions linked to it; a standoff mention
+//!   lists its own zone in its `@target` (a region without words has only that) and the
+//!   linked zones in its element's `@facs`. Page breaks are `<pb n=… facs="#page-N"/>` at
+//!   their offsets (`@facs` as recorded when it names no page image of the document).
+//! - The document's number and its id in its edition are `bibl/idno type="number"` and
+//!   `type="source-id"`.
+//!
 //! Dates with minute precision (`1951-07-11T00:00`) are not `xsd:dateTime`s, so they go in
 //! `@when-iso`/`@notBefore-iso`/`@notAfter-iso`; others in `@when`/`@notBefore`/`@notAfter`.
 
-use super::{TEI_NS, TRIGGER_PTR, ann_xml_id, doc_xml_id, entry_xml_id};
+use super::{
+    SURFACE_ID_PREFIX, TEI_NS, TRIGGER_PTR, ann_xml_id, doc_xml_id, entry_xml_id, zone_xml_id,
+};
 use crate::interchange::common::{attr_to_text, check_anchors, doc_file_stem, unique_name};
 use crate::interchange::export::{ExportError, ExportReport, Exporter, Output, Progress};
+use crate::model::region::Shape;
 use crate::model::{AnnId, EntryId, Slug};
 use crate::model::{
     Annotation, Body, Document, Entry, Mention, NormalizedDate, Project, Span, Target,
@@ -428,6 +442,8 @@ enum Mark {
     /// Closing an inline mention; sorted so inner ones (later starts) close first.
     Close(std::cmp::Reverse<usize>, std::cmp::Reverse<AnnId>),
     Anchor(String),
+    /// A page break: the index into the document's `page_breaks`.
+    Page(usize),
     /// Opening an inline mention; outer ones (later ends) first.
     Open(std::cmp::Reverse<usize>, AnnId),
 }
@@ -438,9 +454,16 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
     let paras = paragraphs(text.as_str());
     let (inline, standoff) = split_inline(doc, &paras);
     let resp = resp_ids(project, doc);
+    let facs = facs_pointers(doc);
 
     // Marks by offset.
     let mut marks: BTreeMap<usize, Vec<Mark>> = BTreeMap::new();
+    for (i, pb) in doc.meta.archival.page_breaks.iter().enumerate() {
+        marks
+            .entry(pb.offset.min(text.len_chars()))
+            .or_default()
+            .push(Mark::Page(i));
+    }
     for id in &inline {
         let Some(a) = doc.annotations.get(id) else {
             continue;
@@ -497,6 +520,7 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
     )))?;
     o.depth = 1;
     write_header(&mut o, project, doc, &resp)?;
+    write_facsimile(&mut o, doc)?;
 
     // Body.
     o.open("text", &[])?;
@@ -516,12 +540,20 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
                     }
                 }
                 Mark::Anchor(x) => o.raw_empty("anchor", &[("xml:id", x)])?,
+                Mark::Page(i) => {
+                    if let Some(pb) = doc.meta.archival.page_breaks.get(i) {
+                        o.raw_empty("pb", &pb_attrs(doc, pb))?;
+                    }
+                }
                 Mark::Open(_, id) => {
                     if let Some(a) = doc.annotations.get(&id)
                         && let Body::Mention(m) = &a.body
                     {
                         let (name, mut attrs) = mention_element(project, a, m, &resp);
                         attrs.insert(0, ("xml:id", ann_xml_id(id)));
+                        if let Some(f) = facs.get(&id) {
+                            attrs.push(("facs", f.clone()));
+                        }
                         o.raw_open(name, &attrs)?;
                     }
                 }
@@ -571,6 +603,102 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
     o.raw_close("TEI")?;
     o.w.write_event(Event::Text(BytesText::new("\n")))?;
     Ok(o.w.into_inner())
+}
+
+/// The `@facs` of each inline text mention: its own zone when it is a region mention too,
+/// then the zones of the region mentions linked to it.
+fn facs_pointers(doc: &Document) -> BTreeMap<AnnId, String> {
+    let mut out: BTreeMap<AnnId, Vec<String>> = BTreeMap::new();
+    for a in doc.annotations.values() {
+        let Some(r) = &a.region else { continue };
+        if a.anchor().is_some_and(|an| !an.fragments.is_empty()) {
+            out.entry(a.id)
+                .or_default()
+                .insert(0, format!("#{}", zone_xml_id(a.id)));
+        }
+        if let Some(t) = r.text {
+            out.entry(t)
+                .or_default()
+                .push(format!("#{}", zone_xml_id(a.id)));
+        }
+    }
+    out.into_iter().map(|(k, v)| (k, v.join(" "))).collect()
+}
+
+/// The zones of the region mentions linked to each text mention (a standoff mention's
+/// `@facs`; its own zone is in its `@target`), in one pass over the document.
+fn linked_zones(doc: &Document) -> BTreeMap<AnnId, String> {
+    let mut out: BTreeMap<AnnId, Vec<String>> = BTreeMap::new();
+    for a in doc.annotations.values() {
+        if let Some(t) = a.region.as_ref().and_then(|r| r.text) {
+            out.entry(t)
+                .or_default()
+                .push(format!("#{}", zone_xml_id(a.id)));
+        }
+    }
+    out.into_iter().map(|(k, v)| (k, v.join(" "))).collect()
+}
+
+/// A page break's attributes: `@n`, and `@facs` pointing at the page's `<surface>` when
+/// it names one of the document's page images (else as recorded).
+fn pb_attrs(doc: &Document, pb: &crate::model::PageBreak) -> Attrs {
+    let mut attrs: Attrs = Vec::new();
+    if !pb.n.is_empty() {
+        attrs.push(("n", pb.n.clone()));
+    }
+    if !pb.facs.is_empty() {
+        let page = doc.meta.images.iter().position(|p| p.as_str() == pb.facs);
+        attrs.push((
+            "facs",
+            page.map_or_else(
+                || pb.facs.clone(),
+                |i| format!("#{SURFACE_ID_PREFIX}{}", i + 1),
+            ),
+        ));
+    }
+    attrs
+}
+
+/// `<facsimile>`: a `<surface>` per page image (`<graphic url>`), a `<zone>` per region
+/// mention on it (`@ulx @uly @lrx @lry` for a rectangle, `@points` for a polygon).
+fn write_facsimile(o: &mut Out, doc: &Document) -> Res {
+    if doc.meta.images.is_empty() {
+        return Ok(());
+    }
+    let mut by_page: BTreeMap<usize, Vec<(AnnId, &crate::model::PageRegion)>> = BTreeMap::new();
+    for a in doc.annotations.values() {
+        if let Some(r) = &a.region {
+            by_page.entry(r.page).or_default().push((a.id, r));
+        }
+    }
+    o.open("facsimile", &[])?;
+    for (i, img) in doc.meta.images.iter().enumerate() {
+        o.open(
+            "surface",
+            &[
+                ("xml:id", format!("{SURFACE_ID_PREFIX}{}", i + 1)),
+                ("n", format!("{}", i + 1)),
+            ],
+        )?;
+        o.empty("graphic", &[("url", img.as_str().to_owned())])?;
+        for (id, r) in by_page.get(&i).into_iter().flatten() {
+            let mut attrs: Attrs = vec![("xml:id", zone_xml_id(*id))];
+            match &r.shape {
+                Shape::Rect { .. } => {
+                    if let Some((x0, y0, x1, y1)) = r.shape.bounds() {
+                        attrs.push(("ulx", x0.to_string()));
+                        attrs.push(("uly", y0.to_string()));
+                        attrs.push(("lrx", x1.to_string()));
+                        attrs.push(("lry", y1.to_string()));
+                    }
+                }
+                Shape::Polygon(_) => attrs.push(("points", r.shape.svg_points())),
+            }
+            o.empty("zone", &attrs)?;
+        }
+        o.close("surface")?;
+    }
+    o.close("facsimile")
 }
 
 fn write_header(
@@ -623,6 +751,12 @@ fn write_header(
     }
     o.open("bibl", &[])?;
     o.leaf("title", &[], &doc.meta.title)?;
+    if !arch.number.is_empty() {
+        o.leaf("idno", &[("type", "number".to_owned())], &arch.number)?;
+    }
+    if !arch.source_id.is_empty() {
+        o.leaf("idno", &[("type", "source-id".to_owned())], &arch.source_id)?;
+    }
     if let Some(d) = &arch.date {
         o.empty("date", &date_attrs(d))?;
     }
@@ -847,13 +981,14 @@ fn write_standoff(
     }
     // Standoff mentions.
     if !standoff.is_empty() {
+        let linked = linked_zones(doc);
         o.open("listAnnotation", &[("type", "mentions".to_owned())])?;
         for id in standoff {
             let Some(a) = doc.annotations.get(id) else {
                 continue;
             };
             let Body::Mention(m) = &a.body else { continue };
-            let targets: Vec<String> = (0..m.anchor.fragments.len())
+            let mut targets: Vec<String> = (0..m.anchor.fragments.len())
                 .flat_map(|i| {
                     [
                         format!("#{}", anchor_id(*id, i, false)),
@@ -861,6 +996,10 @@ fn write_standoff(
                     ]
                 })
                 .collect();
+            // A region mention's own place on its page.
+            if a.region.is_some() {
+                targets.push(format!("#{}", zone_xml_id(*id)));
+            }
             o.open(
                 "annotation",
                 &[
@@ -870,7 +1009,10 @@ fn write_standoff(
                 ],
             )?;
             o.open("note", &[("type", "mention".to_owned())])?;
-            let (name, attrs) = mention_element(project, a, m, resp);
+            let (name, mut attrs) = mention_element(project, a, m, resp);
+            if let Some(f) = linked.get(id) {
+                attrs.push(("facs", f.clone()));
+            }
             o.leaf(name, &attrs, &m.anchor.covered_text(doc.text_or_empty()))?;
             o.close("note")?;
             o.close("annotation")?;

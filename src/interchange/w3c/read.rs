@@ -7,18 +7,29 @@
 //! target's `TextPositionSelector`, or, failing that, from finding its
 //! `TextQuoteSelector` in the text. Mention types come from the `tagging` body (a type
 //! label or id of the default schema; others are added to the schema).
+//!
+//! Regions of page images: a target with a `FragmentSelector` (`xywh=pixel:…`, or plain
+//! `xywh=`; fractional pixels are rounded, percent is refused) or an `SvgSelector` (its
+//! `<polygon points>`) makes the annotation a region mention on the page image its `source`
+//! names (the collection's `images` give the page order; otherwise first use). A further
+//! target naming another annotation of the file links the region to that text mention. A
+//! file without `<stem>.txt` whose targets are all on images (Annotorious, IIIF viewers)
+//! becomes an image-only document titled after the file.
 
 use super::{EVENT_DATE, REGISTRY_FILE};
 use crate::interchange::common::{
     SourceTree, admit_attribute, attr_from_text, copy_into, kind_name, parse_date_value,
     read_regular_text,
 };
+use crate::interchange::facs::{page_image, parse_media_fragment, parse_svg};
 use crate::interchange::import::{ImportError, Importer};
+use crate::model::region::{PageRegion, Shape};
 use crate::model::registry::Authority;
 use crate::model::schema::{EntityType, EventType, TypeKind};
 use crate::model::{
-    Alias, AliasKind, AnnId, Annotation, AuthorityId, Body, DocId, Entry, EntryId, Event, Mention,
-    Project, Relation, Slug, SourceText, Span, Target, TextAnchor,
+    Alias, AliasKind, AnnId, Annotation, ArchivalMeta, AuthorityId, Body, DocId, DocStatus,
+    Document, DocumentMeta, Entry, EntryId, Event, Mention, Project, Relation, Slug, SourceText,
+    Span, Target, TextAnchor,
 };
 use crate::model::{Stamp, UtcTime};
 use crate::store;
@@ -441,6 +452,90 @@ fn check_vocabulary(v: &Value, items: &[&Value]) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether an annotation has a target with a text selector.
+fn has_text_selector(item: &Value) -> bool {
+    list(item.get("target")).iter().any(|t| {
+        list(t.get("selector")).iter().any(|s| {
+            matches!(
+                str_of(s, "type"),
+                "TextPositionSelector" | "TextQuoteSelector"
+            )
+        })
+    })
+}
+
+/// Whether an annotation has a target on a page image.
+fn has_image_target(item: &Value) -> bool {
+    list(item.get("target")).iter().any(|t| {
+        list(t.get("selector"))
+            .iter()
+            .any(|s| matches!(str_of(s, "type"), "FragmentSelector" | "SvgSelector"))
+    })
+}
+
+/// The shape a target marks on a page image: its `FragmentSelector` (a rectangle) or
+/// `SvgSelector` (a polygon); `None` for other targets.
+fn image_shape(t: &Value) -> Result<Option<Shape>, String> {
+    for s in list(t.get("selector")) {
+        match str_of(s, "type") {
+            "FragmentSelector" => return parse_media_fragment(str_of(s, "value")).map(Some),
+            "SvgSelector" => return parse_svg(str_of(s, "value")).map(Some),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// A document without transcription, titled after the annotation file.
+fn image_only_document(file: &Path) -> Document {
+    Document {
+        meta: DocumentMeta {
+            id: DocId::new(),
+            title: file
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+            source: None,
+            images: Vec::new(),
+            status: DocStatus::NotStarted,
+            archival: ArchivalMeta::default(),
+        },
+        text: None,
+        annotations: BTreeMap::new(),
+    }
+}
+
+/// The page images of one imported document, by the `source` each target names.
+#[derive(Default)]
+struct Pages {
+    by_source: HashMap<String, usize>,
+}
+
+impl Pages {
+    /// The page index of image `url`, adding it to `doc`'s pages when it is new.
+    fn page_of(
+        &mut self,
+        doc: &mut Document,
+        tree: &SourceTree,
+        base: &Path,
+        url: &str,
+        staging: &Path,
+    ) -> Result<usize, String> {
+        if let Some(&i) = self.by_source.get(url) {
+            return Ok(i);
+        }
+        let path = page_image(tree, base, url, staging)?;
+        let i = match doc.meta.images.iter().position(|p| *p == path) {
+            Some(i) => i,
+            None => {
+                doc.meta.images.push(path);
+                doc.meta.images.len() - 1
+            }
+        };
+        self.by_source.insert(url.to_owned(), i);
+        Ok(i)
+    }
+}
+
 /// Adds the event type [`DOCUMENT_NOTE`] when the schema has no type of that id.
 fn ensure_document_note(project: &mut Project) -> Slug {
     let id = Slug::new(DOCUMENT_NOTE);
@@ -478,15 +573,29 @@ fn import_file(
         list(Some(&v))
     };
     let txt = file.with_extension("txt");
-    if !tree.contains(&txt) {
+    let mut doc = if tree.contains(&txt) {
+        let dest = copy_into(tree, &txt, staging)?;
+        store::document_from_source(staging, &dest)?
+    } else if items.iter().any(|i| has_text_selector(i))
+        || !(items.iter().any(|i| has_image_target(i)) || v.get("images").is_some())
+    {
         return Err(invalid(format!(
             "the annotated text is missing; expected it beside the annotations as {}",
             txt.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
         )));
+    } else {
+        // Only page images are annotated (Annotorious, IIIF viewers), or our export of a
+        // document without transcription: an image-only document.
+        image_only_document(file)
+    };
+    let base = file.parent().unwrap_or(tree.root()).to_path_buf();
+    let mut pages = Pages::default();
+    for url in list(v.get("images")).into_iter().filter_map(Value::as_str) {
+        pages
+            .page_of(&mut doc, tree, &base, url, staging)
+            .map_err(&invalid)?;
     }
-    let dest = copy_into(tree, &txt, staging)?;
-    let mut doc = store::document_from_source(staging, &dest)?;
     if let Some(u) = uuid_of(str_of(&v, "id"))
         && !project.documents.contains_key(&DocId(u))
     {
@@ -572,7 +681,22 @@ fn import_file(
             .join("\n\n");
         let targets = list(item.get("target"));
         let mut spans: Vec<Span> = Vec::new();
+        let mut region: Option<PageRegion> = None;
         for t in targets.iter().filter(|t| t.is_object()) {
+            if let Some(shape) = image_shape(t).map_err(|m| bad(&m))? {
+                if region.is_some() {
+                    return Err(bad("it marks more than one region of a page image"));
+                }
+                let page = pages
+                    .page_of(&mut doc, tree, &base, str_of(t, "source"), staging)
+                    .map_err(|m| bad(&m))?;
+                region = Some(PageRegion {
+                    page,
+                    shape,
+                    text: None,
+                });
+                continue;
+            }
             if let Some(found) =
                 target_span(t, &text, utf16.as_ref(), units).map_err(|m| bad(&m))?
             {
@@ -585,14 +709,21 @@ fn import_file(
                 }
             }
         }
-        let iri_targets: Vec<&str> = targets
+        let mut iri_targets: Vec<&str> = targets
             .iter()
             .filter_map(|t| t.as_str())
             .filter(|i| *i != doc_iri)
             .collect();
+        // A region's further target is the text mention it is linked to.
+        if let Some(r) = &mut region
+            && let Some(i) = iri_targets.iter().position(|i| ids.contains_key(*i))
+        {
+            r.text = ids.get(iri_targets.remove(i)).copied();
+        }
         // No text selector and nothing linked: a note on the whole document.
         let whole_document = spans.is_empty()
             && iri_targets.is_empty()
+            && region.is_none()
             && !tagging.is_some_and(|t| {
                 project
                     .schema
@@ -676,19 +807,29 @@ fn import_file(
                 Body::Relation(Relation { type_id, from, to })
             }
             _ => {
-                let Some(anchor) = anchor else {
-                    return Err(bad("a mention needs a text target"));
+                let anchor = match (anchor, &region) {
+                    (Some(a), _) => a,
+                    (None, Some(_)) => TextAnchor {
+                        fragments: Vec::new(),
+                        quote: Default::default(),
+                    },
+                    (None, None) => return Err(bad("a mention needs a text target")),
+                };
+                let name = if anchor.quote.exact.is_empty() {
+                    tagging.unwrap_or_default().to_owned()
+                } else {
+                    anchor.quote.exact.clone()
                 };
                 let entry = match bodies
                     .iter()
                     .find(|b| purpose(b, "identifying") && str_of(b, "type") == "SpecificResource")
-                    .map(|b| target_of(project, str_of(b, "source"), &anchor.quote.exact))
+                    .map(|b| target_of(project, str_of(b, "source"), &name))
                 {
                     Some((Target::Entry(e), created)) => {
                         if created || untyped.remove(&e) {
                             if let Some(en) = project.registry.get_mut(&e) {
                                 en.type_id = type_id.clone();
-                                en.name = anchor.quote.exact.clone();
+                                en.name.clone_from(&name);
                             }
                         }
                         Some(e)
@@ -704,9 +845,13 @@ fn import_file(
                 })
             }
         };
+        if region.is_some() && !matches!(body, Body::Mention(_)) {
+            return Err(bad("only a mention can mark a region of a page image"));
+        }
         let mut a = Annotation::new(body);
         a.id = id;
         a.note = note;
+        a.region = region;
         for b in bodies.iter().filter(|b| purpose(b, "classifying")) {
             let Some((k, v)) = str_of(b, "value").split_once('=') else {
                 continue;

@@ -308,6 +308,7 @@ impl Exporter for RecogitoExporter {
                     })
                     .and_then(|()| {
                         crate::interchange::export::omit_archival(&mut lost, FORMAT, doc);
+                        crate::interchange::facs::omit_facsimile(&mut lost, FORMAT, project, doc);
                         let (items, o) = document_items(project, doc);
                         lost.extend(o);
                         pretty(&items, &path)

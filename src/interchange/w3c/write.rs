@@ -14,6 +14,13 @@
 //! - Events and relations are motivated `linking`; their targets are the IRIs of the
 //!   fillers (annotations or entries) and, for events, the trigger's text fragments; a
 //!   `describing` body per filler reads `<role>: <IRI>` (`from:`/`to:` for relations).
+//! - A region mention (a place on a page image) has an image target: a `SpecificResource`
+//!   whose `source` is the page image's project-relative path (the collection lists them
+//!   in page order as `images`), with a `FragmentSelector` (`xywh=pixel:x,y,w,h`,
+//!   `conformsTo` Media Fragments) for a rectangle or an `SvgSelector` (an SVG with one
+//!   `<polygon points=…>`) for a polygon, as Annotorious and IIIF viewers read them. A
+//!   region linked to a text mention has that mention's IRI as a further target. An
+//!   image-only document has no `<stem>.txt`.
 //! - `registry.json` lists every entry with its IRIs, names, aliases and authority ids, and
 //!   its `created`/`modified` stamps (`"<UTC time> <name>"`).
 //! - Each attribute is a `classifying` body `<attribute id>=<value>` (its kind is the
@@ -31,7 +38,9 @@ use crate::interchange::common::{
 use crate::interchange::export::{
     ExportError, ExportReport, Exporter, Output, Part, Progress, omit_parts,
 };
+use crate::interchange::facs::{MEDIA_FRAGMENTS, svg_value};
 use crate::model::anchor::quote_for;
+use crate::model::region::{PageRegion, Shape};
 use crate::model::{Annotation, Body, Document, Project, Target};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -87,10 +96,13 @@ impl Exporter for W3cExporter {
             omitted.extend(d.omitted);
             let stem = &d.name[..d.name.len() - ".json".len()];
             written.push(output.add(&d.name, json)?);
-            written.push(output.add(
-                &format!("{stem}.txt"),
-                doc.text_or_empty().as_str().as_bytes().to_vec(),
-            )?);
+            // An image-only document has no text; the reader knows it by the missing file.
+            if doc.meta.source.is_some() {
+                written.push(output.add(
+                    &format!("{stem}.txt"),
+                    doc.text_or_empty().as_str().as_bytes().to_vec(),
+                )?);
+            }
             progress((i + 1) as f32 / n as f32);
         }
         written.push(output.add(
@@ -171,6 +183,10 @@ pub struct Collection<'a> {
     context: &'static str,
     first: Page<'a>,
     id: String,
+    /// The document's page images in page order (project-relative paths), which image
+    /// targets name as their `source`; a Marginalia extension other tools ignore.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    images: Vec<&'a str>,
     label: &'a str,
     total: usize,
     #[serde(rename = "type")]
@@ -239,6 +255,32 @@ enum W3cTarget {
         #[serde(rename = "type")]
         kind: &'static str,
     },
+    /// A region of a page image, `source` the image's path.
+    Image {
+        selector: ImageSelector,
+        source: String,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+/// A `FragmentSelector` (rectangles) or an `SvgSelector` (polygons), as Annotorious and
+/// IIIF viewers read them.
+#[derive(Serialize, PartialEq)]
+#[serde(untagged)]
+enum ImageSelector {
+    Fragment {
+        #[serde(rename = "conformsTo")]
+        conforms_to: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: String,
+    },
+    Svg {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: String,
+    },
 }
 
 #[derive(Serialize, PartialEq)]
@@ -296,6 +338,7 @@ pub fn collection<'a>(project: &'a Project, doc: &'a Document) -> Collection<'a>
         },
         total: doc.annotations.len(),
         id: doc_iri,
+        images: doc.meta.images.iter().map(|p| p.as_str()).collect(),
         label: &doc.meta.title,
         kind: "AnnotationCollection",
     }
@@ -333,6 +376,35 @@ fn text_targets(doc: &Document, doc_iri: &str, a: &Annotation) -> Vec<W3cTarget>
         .unwrap_or_default()
 }
 
+/// The targets of a region mention: the page image with its selector, then the IRI of the
+/// text mention it is linked to (so a linked region has two targets).
+fn region_targets(doc: &Document, doc_iri: &str, r: &PageRegion) -> Vec<W3cTarget> {
+    let selector = match &r.shape {
+        Shape::Rect { .. } => ImageSelector::Fragment {
+            conforms_to: MEDIA_FRAGMENTS,
+            kind: "FragmentSelector",
+            value: r.shape.media_fragment().unwrap_or_default(),
+        },
+        Shape::Polygon(_) => ImageSelector::Svg {
+            kind: "SvgSelector",
+            value: svg_value(&r.shape),
+        },
+    };
+    let source = doc.meta.images.get(r.page).map_or_else(
+        || format!("{doc_iri}#page-{}", r.page + 1),
+        |p| p.as_str().to_owned(),
+    );
+    let mut out = vec![W3cTarget::Image {
+        selector,
+        source,
+        kind: "SpecificResource",
+    }];
+    if let Some(t) = r.text {
+        out.push(W3cTarget::Iri(format!("urn:uuid:{t}")));
+    }
+    out
+}
+
 fn push_iri(targets: &mut Vec<W3cTarget>, iri: String) {
     let t = W3cTarget::Iri(iri);
     if !targets.contains(&t) {
@@ -348,6 +420,9 @@ fn annotation<'a>(
 ) -> W3cAnnotation<'a> {
     let mut bodies = vec![textual("tagging", project.schema.label(a.type_id()))];
     let mut targets = text_targets(doc, doc_iri, a);
+    if let Some(r) = &a.region {
+        targets.extend(region_targets(doc, doc_iri, r));
+    }
     let motivation = match &a.body {
         Body::Mention(m) => {
             if let Some(d) = &m.date {

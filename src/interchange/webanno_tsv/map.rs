@@ -764,6 +764,7 @@ impl ExportLayers {
         u16_at.push(n);
         let u = |cp: usize| u16_at.get(cp).copied().unwrap_or(n);
         crate::interchange::export::omit_archival(omitted, FMT, doc);
+        crate::interchange::facs::omit_facsimile(omitted, FMT, project, doc);
 
         let zero_of = |a: &Annotation| -> Option<usize> {
             let z = self.zero_attr.as_ref()?;
@@ -934,6 +935,10 @@ impl ExportLayers {
             let Some(layer) = self.spans.get(li).and_then(Option::as_ref) else {
                 continue;
             };
+            // A region mention without words has no span; the facsimile report line names it.
+            if a.region.is_some() && a.anchor().is_some_and(|an| an.fragments.is_empty()) {
+                continue;
+            }
             let Some((b, e)) = range(a) else {
                 omitted.push(omission(FMT, "an event without a trigger", project, doc, a));
                 continue;
