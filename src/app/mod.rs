@@ -51,6 +51,8 @@ pub struct App {
     metadata: panels::metadata::MetadataEditor,
     about: panels::about::About,
     problems: panels::problems::ProblemsWindow,
+    /// The views across the project (timeline, network …), public for tests and benches.
+    pub views: panels::views::Views,
     /// The start screen, shown while no project is open.
     pub start: start::StartScreen,
     fonts_installed: bool,
@@ -79,6 +81,7 @@ impl App {
             metadata: Default::default(),
             about: panels::about::About,
             problems: Default::default(),
+            views: Default::default(),
             start: Default::default(),
             fonts_installed: false,
             title: String::new(),

@@ -180,6 +180,8 @@ pub struct AppState {
     pub metadata_open: bool,
     /// Whether the Problems panel is shown.
     pub problems_open: bool,
+    /// The view across the project shown below the reader, if any.
+    pub view: Option<super::panels::views::ViewKind>,
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
@@ -218,6 +220,7 @@ impl AppState {
             about_open: false,
             metadata_open: false,
             problems_open: false,
+            view: None,
             problems: Vec::new(),
             files_tx,
             files_rx,

@@ -51,6 +51,8 @@ impl App {
             C::About => st.about_open ^= true,
             C::ToggleMetadata => st.metadata_open ^= true,
             C::ToggleProblems => st.problems_open ^= true,
+            C::ShowView(v) => st.view = if st.view == Some(v) { None } else { Some(v) },
+            C::SaveViewPictures => self.views.save_pictures(&self.state),
             C::NextAnnotation => self.step_annotation(true),
             C::PrevAnnotation => self.step_annotation(false),
             C::Caret(m, extend) => self.caret(m, extend),

@@ -17,6 +17,7 @@ pub mod reader;
 pub mod registry;
 pub mod schema_editor;
 pub mod status;
+pub mod views;
 
 use super::AppState;
 
