@@ -132,20 +132,8 @@ impl ConcordanceView {
             .auto_shrink([false, false])
             .show_rows(ui, row_h, lines.len(), |ui, range| {
                 for l in &lines[range] {
-                    let left: String = {
-                        let c: Vec<char> = l.left.chars().collect();
-                        let from = c.len().saturating_sub(WIDTH);
-                        c[from..].iter().collect()
-                    };
-                    let text = format!(
-                        "{left:>WIDTH$} [{}] {:<WIDTH$}  {} {}",
-                        l.keyword,
-                        l.right,
-                        l.date.as_deref().unwrap_or(""),
-                        l.doc_title
-                    );
                     let r = ui.add(
-                        egui::Button::new(egui::RichText::new(text).monospace())
+                        egui::Button::new(egui::RichText::new(line_text(l)).monospace())
                             .frame(false)
                             .wrap_mode(egui::TextWrapMode::Extend),
                     );
@@ -166,4 +154,18 @@ impl ConcordanceView {
             }
         }
     }
+}
+
+/// A concordance line as the view shows it: the left context right-aligned, the keyword in
+/// brackets, the right context, then the date and document.
+pub fn line_text(l: &KwicLine) -> String {
+    let c: Vec<char> = l.left.chars().collect();
+    let left: String = c[c.len().saturating_sub(WIDTH)..].iter().collect();
+    format!(
+        "{left:>WIDTH$} [{}] {:<WIDTH$}  {} {}",
+        l.keyword,
+        l.right,
+        l.date.as_deref().unwrap_or(""),
+        l.doc_title
+    )
 }

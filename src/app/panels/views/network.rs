@@ -8,7 +8,7 @@
 use super::{DataKey, color32, push_go_to};
 use crate::app::{AppState, Message};
 use crate::model::Project;
-use crate::views::network::{Network, NetworkFilter, layout};
+use crate::views::network::{EdgeKind, Network, NetworkFilter, layout};
 use crate::views::{Actor, Index, Link, Minute, iso_day, svg};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, vec2};
 use std::sync::Arc;
@@ -170,7 +170,7 @@ impl NetworkView {
         let h = (ui.available_height() - list_h).max(140.0);
         let (resp, painter) =
             ui.allocate_painter(vec2(ui.available_width(), h), Sense::click_and_drag());
-        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Network"));
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Network plot"));
         let Some(pos) = pos else {
             painter.text(
                 resp.rect.center(),
@@ -313,23 +313,10 @@ impl NetworkView {
         egui::ScrollArea::vertical()
             .id_salt("network-edge-events")
             .auto_shrink([false, true])
+            .max_height(ui.available_height().max(0.0))
             .show(ui, |ui| {
                 for link in &e.links {
-                    let text = match index.events.iter().find(|x| x.link == *link) {
-                        Some(ev) => format!(
-                            "{} · {} · {}",
-                            ev.range.as_ref().map_or("undated", |r| r.label.as_str()),
-                            ev.label,
-                            ev.doc_title
-                        ),
-                        None => {
-                            let title = p
-                                .documents
-                                .get(&link.doc)
-                                .map_or("", |d| d.meta.title.as_str());
-                            format!("{} · {title}", e.kind.label(p))
-                        }
-                    };
+                    let text = edge_link_text(p, index, &e.kind, link);
                     if ui.link(text).clicked() {
                         go = Some(*link);
                     }
@@ -337,6 +324,25 @@ impl NetworkView {
             });
         if let Some(l) = go {
             push_go_to(st, l);
+        }
+    }
+}
+
+/// How the list under the network names one event or relation behind an edge.
+pub fn edge_link_text(p: &Project, index: &Index, kind: &EdgeKind, link: &Link) -> String {
+    match index.events.iter().find(|x| x.link == *link) {
+        Some(ev) => format!(
+            "{} · {} · {}",
+            ev.range.as_ref().map_or("undated", |r| r.label.as_str()),
+            ev.label,
+            ev.doc_title
+        ),
+        None => {
+            let title = p
+                .documents
+                .get(&link.doc)
+                .map_or("", |d| d.meta.title.as_str());
+            format!("{} · {title}", kind.label(p))
         }
     }
 }

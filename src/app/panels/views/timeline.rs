@@ -88,6 +88,8 @@ pub struct TimelineView {
     cache: Option<(CacheKey, Arc<Timeline>, Vec<String>)>,
     /// The plot as drawn last frame.
     pub geometry: Option<Geometry>,
+    /// The event under the pointer last frame.
+    pub hovered: Option<Link>,
 }
 
 impl TimelineView {
@@ -178,7 +180,7 @@ impl TimelineView {
         let h = (ui.available_height() - undated_h).max(120.0);
         let (resp, painter) =
             ui.allocate_painter(vec2(ui.available_width(), h), Sense::click_and_drag());
-        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Timeline"));
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Timeline plot"));
         let rect = resp.rect;
         let label_w = (rect.width() * 0.22).clamp(70.0, 170.0);
         let plot = Rect::from_min_max(pos2(rect.left() + label_w, rect.top() + AXIS_H), rect.max);
@@ -230,6 +232,7 @@ impl TimelineView {
             .hover_pos()
             .filter(|p| plot.contains(*p))
             .and_then(|pos| event_at(&t, &g, pos));
+        self.hovered = hovered.and_then(|i| t.events.get(i)).map(|e| e.link);
         draw(
             ui, &painter, p, &t, &g, rect, label_w, highlight, selected, hovered,
         );
@@ -260,7 +263,7 @@ impl TimelineView {
             ui.label("Rows:");
             ui.selectable_value(&mut self.by_entry, false, "by type");
             ui.selectable_value(&mut self.by_entry, true, "by entry");
-            egui::ComboBox::from_label("Type")
+            egui::ComboBox::from_label("Events of type")
                 .selected_text(
                     self.event_type
                         .as_ref()
@@ -508,9 +511,11 @@ pub fn event_frame(ui: &mut egui::Ui, p: &Project, e: &EventInfo) {
 fn undated(ui: &mut egui::Ui, st: &mut AppState, events: &[EventInfo]) {
     ui.label(format!("Undated ({}):", events.len()));
     let mut go: Option<Link> = None;
+    // Never taller than what is left: the strip must not grow frame by frame.
     egui::ScrollArea::vertical()
         .id_salt("timeline-undated")
         .auto_shrink([false, true])
+        .max_height(ui.available_height().max(0.0))
         .show_rows(ui, 18.0, events.len(), |ui, range| {
             for e in &events[range] {
                 if ui.link(format!("{} · {}", e.label, e.doc_title)).clicked() {
