@@ -204,7 +204,11 @@ impl NetworkView {
         };
         self.geometry = Some(g);
         let screen: Vec<Pos2> = pos.iter().map(|q| g.to_screen(*q)).collect();
-        let hover = resp.hover_pos().and_then(|h| pick(&net, &screen, h));
+        // No picking while dragging: nothing is hovered then, and it scans every node.
+        let hover = resp
+            .hover_pos()
+            .filter(|_| !resp.dragged())
+            .and_then(|h| pick(&net, &screen, h));
         let highlight = st.entry_page;
         draw(
             ui, &painter, p, &net, &screen, &g, hover, self.edge, highlight,
@@ -425,11 +429,16 @@ fn draw(
     // Edges as one mesh of quads: a frame costs one shape, however many edges there are.
     let mut mesh = egui::Mesh::default();
     let mut arrows = Vec::new();
-    let kind_colors: Vec<Color32> = net
-        .edges
-        .iter()
-        .map(|e| color32(svg::edge_color(p, &e.kind)))
-        .collect();
+    // Colours per kind and per type, looked up once a frame (there are only a few).
+    let mut kinds: Vec<(EdgeKind, Color32)> = Vec::new();
+    let mut kind_color = |k: &EdgeKind| -> Color32 {
+        if let Some((_, c)) = kinds.iter().find(|(x, _)| x == k) {
+            return *c;
+        }
+        let c = color32(svg::edge_color(p, k));
+        kinds.push((k.clone(), c));
+        c
+    };
     for (i, e) in net.edges.iter().enumerate() {
         let (Some(&a), Some(&b)) = (screen.get(e.source), screen.get(e.target)) else {
             continue;
@@ -443,7 +452,7 @@ fn draw(
         } else {
             0.8 + (e.weight as f32).ln_1p()
         };
-        let c = kind_colors.get(i).copied().unwrap_or(Color32::GRAY);
+        let c = kind_color(&e.kind);
         let c = if strong { c } else { c.gamma_multiply(0.7) };
         let d = b - a;
         let len = d.length();
@@ -476,35 +485,49 @@ fn draw(
     let font = FontId::proportional(11.0);
     let many = net.nodes.len() > 3000;
     let outline = Stroke::new(0.8, v.widgets.noninteractive.fg_stroke.color);
-    let mut labels = 0;
+    let mut texts: Vec<(Pos2, &str)> = Vec::new();
+    let mut rings: Vec<(Pos2, f32)> = Vec::new();
+    let mut types: Vec<(&crate::model::Slug, Color32)> = Vec::new();
+    let mut node_mesh = egui::Mesh::default();
     for (i, n) in net.nodes.iter().enumerate() {
         let Some(&c) = screen.get(i) else { continue };
         if !visible.contains(c) {
             continue;
         }
         let r = radius(n.degree);
-        let fill = color32(svg::type_color(p, &n.type_id));
+        let fill = match types.iter().find(|(t, _)| *t == &n.type_id) {
+            Some((_, c)) => *c,
+            None => {
+                let c = color32(svg::type_color(p, &n.type_id));
+                types.push((&n.type_id, c));
+                c
+            }
+        };
         if many {
-            painter.rect_filled(Rect::from_center_size(c, vec2(r, r)), 0.0, fill);
+            // Thousands of nodes: squares in one mesh, not a shape each.
+            let q = Rect::from_center_size(c, vec2(r, r));
+            node_mesh.add_colored_rect(q, fill);
         } else {
             painter.circle(c, r, fill, outline);
         }
         let marked = hover == Some(Picked::Node(i))
             || matches!(n.actor, Actor::Entry(id) if Some(id) == highlight);
         if marked {
-            painter.circle_stroke(c, r + 3.0, Stroke::new(2.5, v.selection.stroke.color));
+            rings.push((c, r + 3.0));
         }
         // Labels where they can be read: the busier nodes, or everything when zoomed in.
-        if marked || (labels < 300 && (n.degree >= 3 || g.zoom >= 2.0 || net.nodes.len() <= 60)) {
-            labels += 1;
-            painter.text(
-                c + vec2(r + 3.0, 0.0),
-                Align2::LEFT_CENTER,
-                &n.label,
-                font.clone(),
-                v.text_color(),
-            );
+        if marked
+            || (texts.len() < 300 && (n.degree >= 3 || g.zoom >= 2.0 || net.nodes.len() <= 60))
+        {
+            texts.push((c + vec2(r + 3.0, 0.0), n.label.as_str()));
         }
+    }
+    painter.add(Shape::mesh(node_mesh));
+    for (c, r) in rings {
+        painter.circle_stroke(c, r, Stroke::new(2.5, v.selection.stroke.color));
+    }
+    for (at, label) in texts {
+        painter.text(at, Align2::LEFT_CENTER, label, font.clone(), v.text_color());
     }
 }
 

@@ -415,6 +415,8 @@ fn draw(
         pos2(rect.left() + label_w - 4.0, plot.bottom()),
     ));
     let bars = painter.with_clip_rect(plot);
+    // Type colours, looked up once a frame (a row may hold thousands of events).
+    let mut colors: Vec<(&Slug, Color32)> = Vec::new();
     for (ri, row) in t.rows.iter().enumerate().skip(first).take(rows_shown) {
         let y = plot.top() + ri as f32 * ROW_H - g.row_offset;
         let band = Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + ROW_H));
@@ -450,7 +452,14 @@ fn draw(
             if b.right() < plot.left() || b.left() > plot.right() {
                 continue;
             }
-            let c = color32(svg::type_color(p, &e.type_id));
+            let c = match colors.iter().find(|(t, _)| *t == &e.type_id) {
+                Some((_, c)) => *c,
+                None => {
+                    let c = color32(svg::type_color(p, &e.type_id));
+                    colors.push((&e.type_id, c));
+                    c
+                }
+            };
             let open = e
                 .range
                 .as_ref()
