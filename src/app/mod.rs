@@ -169,12 +169,14 @@ impl eframe::App for App {
     }
 }
 
-/// Runs the window on `project` (None: no project) at `size` (default 1400 × 900); with
-/// `screenshot`, writes a PNG of the first frames and exits.
+/// Runs the window on `project` (None: no project) at `size` (default 1400 × 900), with
+/// `view` open below the reader; with `screenshot`, writes a PNG of the first frames and
+/// exits.
 pub fn run(
     project: Option<PathBuf>,
     screenshot: Option<PathBuf>,
     size: Option<[f32; 2]>,
+    view: Option<panels::views::ViewKind>,
 ) -> anyhow::Result<()> {
     let scratch = screenshot.as_ref().map(|_| {
         std::env::temp_dir().join(format!("marginalia-screenshot-{}", std::process::id()))
@@ -207,6 +209,7 @@ pub fn run(
                 Some(p) => App::with_project(prefs, p),
                 None => App::new(prefs),
             };
+            app.state.view = view;
             if let Some(path) = screenshot {
                 app = app.screenshot_to(path);
             }

@@ -35,6 +35,13 @@ impl ViewKind {
         Self::Statistics,
     ];
 
+    /// Reads a view's name, in any case: "timeline", "Network" …
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.label().eq_ignore_ascii_case(s.trim()))
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Timeline => "Timeline",
