@@ -98,7 +98,7 @@ fn random_date(rng: &mut Rng) -> NormalizedDate {
     }
 }
 
-fn make_project() -> (Project, Vec<EntryId>) {
+pub fn make_project() -> (Project, Vec<EntryId>) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut project = Project::new("Benchmark");
     let people: Vec<EntryId> = (0..3_000)

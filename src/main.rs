@@ -20,6 +20,9 @@ struct Args {
     /// Initial window size in logical pixels, e.g. 700x900.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     window_size: Option<[f32; 2]>,
+    /// Open a view below the reader: timeline, network, concordance, questions or statistics.
+    #[arg(long, value_name = "VIEW")]
+    view: Option<String>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -260,7 +263,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("merge driver: {}", report.driver);
             Ok(ExitCode::SUCCESS)
         }
-        None => window(args.project, args.screenshot, args.window_size),
+        None => window(args.project, args.screenshot, args.window_size, args.view),
     }
 }
 
@@ -271,9 +274,19 @@ fn window(
     project: Option<PathBuf>,
     screenshot: Option<PathBuf>,
     size: Option<[f32; 2]>,
+    view: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     let project = project.or_else(build_info::dev_sample);
-    marginalia::app::run(project, screenshot, size)?;
+    let view = view
+        .map(|v| {
+            marginalia::app::panels::views::ViewKind::parse(&v).with_context(|| {
+                format!(
+                    "unknown view \"{v}\" (timeline, network, concordance, questions or statistics)"
+                )
+            })
+        })
+        .transpose()?;
+    marginalia::app::run(project, screenshot, size, view)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -283,6 +296,7 @@ fn window(
     _project: Option<PathBuf>,
     _screenshot: Option<PathBuf>,
     _size: Option<[f32; 2]>,
+    _view: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     anyhow::bail!(
         "this marginalia was built without the window (cargo feature \"gui\"); use a subcommand such as check, add, export, import, query, merge or reanchor (see --help)"

@@ -4,6 +4,7 @@
 //! carry data from panels and dialogs are [`Message`](super::Message)s. Both are queued and
 //! handled once per frame in `App::handle`.
 
+pub use super::panels::views::ViewKind;
 pub use crate::model::caret::CaretMove;
 use crate::model::ids::Slug;
 use crate::model::schema::Schema;
@@ -90,6 +91,10 @@ pub enum Command {
     LinkToSelectedRegion,
     /// Record that a new page of the original begins at the caret.
     PageBreakHere,
+    /// Show a view across the project below the reader (again: hide the views).
+    ShowView(ViewKind),
+    /// Save the timeline or network shown as SVG and PNG.
+    SaveViewPictures,
 }
 
 /// Which menu a command is listed in.
@@ -209,6 +214,27 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(
             C::ToggleTranscription,
             "Show/hide transcription",
+            None,
+            M::View,
+        ),
+        spec(C::ShowView(ViewKind::Timeline), "Timeline", None, M::View),
+        spec(C::ShowView(ViewKind::Network), "Network", None, M::View),
+        spec(
+            C::ShowView(ViewKind::Concordance),
+            "Concordance",
+            None,
+            M::View,
+        ),
+        spec(C::ShowView(ViewKind::Questions), "Questions", None, M::View),
+        spec(
+            C::ShowView(ViewKind::Statistics),
+            "Statistics",
+            None,
+            M::View,
+        ),
+        spec(
+            C::SaveViewPictures,
+            "Save view as SVG and PNG",
             None,
             M::View,
         ),

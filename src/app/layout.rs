@@ -17,6 +17,16 @@ impl App {
         if st.find.open {
             egui::Panel::top("find").show(ui, |ui| self.find.ui(ui, st));
         }
+        // The views across the project take the window's full width below the reader.
+        if st.view.is_some() && st.session.is_some() {
+            let h = ui.available_height();
+            egui::Panel::bottom("views")
+                .default_size((h * 0.5).max(200.0))
+                .min_size(160.0)
+                .max_size((h * 0.8).max(200.0))
+                .resizable(true)
+                .show(ui, |ui| self.views.ui(ui, st));
+        }
         if st.prefs.show_documents {
             a11y::resize_handle(ui, "documents");
             egui::Panel::left("documents")

@@ -58,6 +58,8 @@ pub struct App {
     problems: panels::problems::ProblemsWindow,
     conflicts: panels::conflicts::ConflictsWindow,
     review: panels::review::ReviewWindow,
+    /// The views across the project (timeline, network …), public for tests and benches.
+    pub views: panels::views::Views,
     /// The start screen, shown while no project is open.
     pub start: start::StartScreen,
     fonts_installed: bool,
@@ -90,6 +92,7 @@ impl App {
             problems: Default::default(),
             conflicts: Default::default(),
             review: Default::default(),
+            views: Default::default(),
             start: Default::default(),
             fonts_installed: false,
             title: String::new(),
@@ -194,12 +197,14 @@ impl eframe::App for App {
     }
 }
 
-/// Runs the window on `project` (None: no project) at `size` (default 1400 × 900); with
-/// `screenshot`, writes a PNG of the first frames and exits.
+/// Runs the window on `project` (None: no project) at `size` (default 1400 × 900), with
+/// `view` open below the reader; with `screenshot`, writes a PNG of the first frames and
+/// exits.
 pub fn run(
     project: Option<PathBuf>,
     screenshot: Option<PathBuf>,
     size: Option<[f32; 2]>,
+    view: Option<panels::views::ViewKind>,
 ) -> anyhow::Result<()> {
     let scratch = screenshot.as_ref().map(|_| {
         std::env::temp_dir().join(format!("marginalia-screenshot-{}", std::process::id()))
@@ -235,6 +240,7 @@ pub fn run(
             if screenshot.is_none() {
                 app.ask_annotator_if_unset();
             }
+            app.state.view = view;
             if let Some(path) = screenshot {
                 app = app.screenshot_to(path);
             }

@@ -218,6 +218,8 @@ pub struct AppState {
     /// The typing burst under way in edit mode: the session generation after its last
     /// keystroke and the caret after it; the next keystroke there joins its undo step.
     pub typing_burst: Option<(u64, usize)>,
+    /// The view across the project shown below the reader, if any.
+    pub view: Option<super::panels::views::ViewKind>,
     /// The load problems of the open project (the same list as `check`), found on open,
     /// reload and save.
     pub problems: Vec<crate::model::Problem>,
@@ -274,6 +276,7 @@ impl AppState {
             review_open: false,
             review_at: 0,
             typing_burst: None,
+            view: None,
             problems: Vec::new(),
             conflicts_open: false,
             watch: None,

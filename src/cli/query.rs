@@ -88,6 +88,8 @@ pub enum Ask {
         types: Vec<String>,
         #[arg(long)]
         entry: Option<String>,
+        #[command(flatten)]
+        pictures: Pictures,
     },
     /// The network's edges (communication, copy, meeting, relations), optionally in a period.
     Network {
@@ -95,7 +97,41 @@ pub enum Ask {
         from: Option<String>,
         #[arg(long)]
         to: Option<String>,
+        #[command(flatten)]
+        pictures: Pictures,
     },
+}
+
+/// Where to draw the timeline or network as pictures (besides printing the answer).
+#[derive(Debug, clap::Args)]
+pub struct Pictures {
+    /// Also write the picture as SVG to this file.
+    #[arg(long, value_name = "PATH")]
+    pub svg: Option<PathBuf>,
+    /// Also write the picture as PNG (the SVG rasterized) to this file.
+    #[arg(long, value_name = "PATH")]
+    pub png: Option<PathBuf>,
+}
+
+impl Pictures {
+    /// Writes the SVG and its PNG where asked; nothing when neither is.
+    fn write(&self, svg: impl FnOnce() -> String) -> anyhow::Result<()> {
+        if self.svg.is_none() && self.png.is_none() {
+            return Ok(());
+        }
+        let svg = svg();
+        if let Some(path) = &self.svg {
+            std::fs::write(path, &svg)
+                .with_context(|| format!("cannot write the SVG {}", path.display()))?;
+        }
+        if let Some(path) = &self.png {
+            let png = crate::views::svg::png_from_svg(&svg, 1.0)
+                .with_context(|| format!("cannot draw the PNG {}", path.display()))?;
+            std::fs::write(path, png)
+                .with_context(|| format!("cannot write the PNG {}", path.display()))?;
+        }
+        Ok(())
+    }
 }
 
 fn entry(project: &Project, name: &str) -> anyhow::Result<crate::model::EntryId> {
@@ -259,13 +295,18 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<()> {
                 s
             })
         }
-        Ask::Timeline { types, entry: e } => {
+        Ask::Timeline {
+            types,
+            entry: e,
+            pictures,
+        } => {
             let filter = TimelineFilter {
                 types: types.iter().map(|t| Slug::new(t.as_str())).collect(),
                 entry: e.as_deref().map(|x| entry(p, x)).transpose()?,
                 ..TimelineFilter::default()
             };
             let t = Timeline::build(p, &Index::build(p), &filter, RowMode::ByType);
+            pictures.write(|| crate::views::svg::timeline_svg(p, &t))?;
             #[derive(Serialize)]
             struct Out<'a> {
                 events: &'a [crate::views::EventInfo],
@@ -293,7 +334,7 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<()> {
                 },
             )
         }
-        Ask::Network { from, to } => {
+        Ask::Network { from, to, pictures } => {
             let window = match from {
                 Some(f) => Some(period(f, to.as_deref())?),
                 None if to.is_some() => bail!("--to needs --from"),
@@ -304,6 +345,10 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<()> {
                 ..NetworkFilter::default()
             };
             let net = Network::build(p, &Index::build(p), &filter);
+            pictures.write(|| {
+                let pos = crate::views::network::layout(&net);
+                crate::views::svg::network_svg(p, &net, &pos)
+            })?;
             print(json, &net, || {
                 let mut s = String::new();
                 for e in &net.edges {

@@ -10,6 +10,7 @@
 pub mod concordance;
 pub mod network;
 pub mod query;
+pub mod svg;
 pub mod timeline;
 
 use crate::model::registry::fold;

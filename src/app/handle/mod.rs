@@ -65,6 +65,8 @@ impl App {
                     st.status = format!("{} panel", r.name());
                 }
             }
+            C::ShowView(v) => st.view = if st.view == Some(v) { None } else { Some(v) },
+            C::SaveViewPictures => self.views.save_pictures(&self.state),
             C::NextAnnotation => self.step_annotation(true),
             C::PrevAnnotation => self.step_annotation(false),
             C::Caret(m, extend) => self.caret(m, extend),

@@ -21,6 +21,7 @@ pub mod registry;
 pub mod review;
 pub mod schema_editor;
 pub mod status;
+pub mod views;
 
 use super::AppState;
 
