@@ -219,7 +219,7 @@ fn ctrl_equals_scales_the_whole_window_and_undo_says_what_it_undid() {
     h.run_steps(3);
     assert_eq!(n(&h), tagged - 1);
     let status = h.state().state.status.clone();
-    assert!(status.starts_with("Undid “"), "{status}");
+    assert!(status.starts_with("Undone: "), "{status}");
 }
 
 #[test]

@@ -94,7 +94,8 @@ fn assert_anchors_match(s: &Session, doc: DocId) {
     let d = &s.project.documents[&doc];
     let text = d.text.as_ref().unwrap();
     for a in d.annotations.values() {
-        if let Some(anchor) = a.anchor() {
+        // A region with no transcribed words anchors on no text.
+        if let Some(anchor) = a.anchor().filter(|x| !x.fragments.is_empty()) {
             assert_eq!(anchor.check(text), AnchorCheck::Ok, "{:?}", a.id);
         }
     }

@@ -7,20 +7,10 @@ impl App {
     pub(super) fn undo_redo(&mut self, ctx: &egui::Context, undo: bool) {
         let st = &mut self.state;
         let Some(s) = &mut st.session else { return };
-        let label = if undo {
-            s.history.undo_label()
-        } else {
-            s.history.redo_label()
-        }
-        .map(str::to_owned);
         let r = if undo { s.undo() } else { s.redo() };
         match r {
+            // The announcer (`a11y`) says what was undone or redone, in the status bar.
             Ok(true) => {
-                let did = if undo { "Undid" } else { "Redid" };
-                st.status = match label {
-                    Some(l) if !l.is_empty() => format!("{did} “{l}”"),
-                    _ => format!("{did} the last change"),
-                };
                 st.last_change = Some(ctx.input(|i| i.time));
                 st.recovery_written = false;
                 st.save_state = SaveState::Unsaved;

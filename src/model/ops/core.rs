@@ -1040,14 +1040,20 @@ mod tests {
         let tx = set_note(&p, doc, nam, "chief delegate").unwrap();
         commit_stamped(&mut p, &mut h, tx, &anna);
         let before = p.annotation(doc, nam).unwrap().clone();
-        // Inserting text before the mention moves its anchor.
+        // Inserting text far before the mention shifts its anchor inside the text edit;
+        // inserting right before it (its quote's context changes) edits it explicitly.
+        // Neither is a change anybody made to the mention.
         let tx = crate::model::ops::text::edit_text(&p, doc, 0..0, "Cable. ").unwrap();
+        commit_stamped(&mut p, &mut h, tx, &stamp_at("Ben", 2_000));
+        let start = p.annotation(doc, nam).unwrap().anchor().unwrap().fragments[0].start;
+        let tx = crate::model::ops::text::edit_text(&p, doc, start..start, "General ").unwrap();
         assert!(
             tx.edits
                 .iter()
-                .any(|e| matches!(e, Edit::Annotation { .. }))
+                .any(|e| matches!(e, Edit::Annotation { .. })),
+            "a mention whose context changes is edited explicitly"
         );
-        commit_stamped(&mut p, &mut h, tx, &stamp_at("Ben", 2_000));
+        commit_stamped(&mut p, &mut h, tx, &stamp_at("Ben", 3_000));
         let after = p.annotation(doc, nam).unwrap();
         assert_ne!(after.anchor(), before.anchor(), "the anchor moved");
         assert_eq!(
