@@ -6,6 +6,7 @@
 
 pub mod concordance;
 pub mod network;
+mod network_mesh;
 pub mod query;
 pub mod stats;
 pub mod timeline;
