@@ -1,6 +1,6 @@
 //! What a view opened at start (`--view NAME`) shows before anyone typed: the concordance of
-//! the most-linked registry entry in the network (a person if there is one) and the question
-//! "meetings that X attended" for the person with the most meeting links, answered. Only empty fields are filled.
+//! the most-mentioned registry entry and the question "meetings that X attended" for the
+//! person with the most meeting links, answered. Only empty fields are filled.
 
 use super::Views;
 use crate::model::{EntryId, Project};
@@ -45,8 +45,18 @@ impl Views {
                 .and_then(|id| p.registry.get(&id))
                 .map(|e| e.name.clone())
         };
+        // The most-mentioned entry (the first by id among equals).
+        let most_mentioned = p
+            .mention_counts()
+            .into_iter()
+            .fold(None, |best: Option<(EntryId, usize)>, (id, n)| match best {
+                Some((_, b)) if b >= n => best,
+                _ => Some((id, n)),
+            })
+            .and_then(|(id, _)| p.registry.get(&id))
+            .map(|e| e.name.clone());
         if self.concordance.entry.trim().is_empty()
-            && let Some(n) = name(None)
+            && let Some(n) = most_mentioned.or_else(|| name(None))
         {
             self.concordance.entry = n;
         }
@@ -78,6 +88,7 @@ impl Views {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::views::find_entry;
 
     #[test]
     fn the_sample_fills_concordance_and_question_with_a_person() {
@@ -89,11 +100,14 @@ mod tests {
         let id = most_linked_entry(p, &index, None).expect("the sample has linked entries");
         let e = p.registry.get(&id).expect("entry");
         assert_eq!(e.type_id.as_str(), "person", "{}", e.name);
+        let counts = p.mention_counts();
+        let most = counts.values().max().copied().expect("mentions");
         let m = most_linked_entry(p, &index, Some(&EdgeKind::Meeting)).expect("a participant");
         let m = p.registry.get(&m).expect("entry");
         let mut v = Views::default();
         v.fill_defaults(p, &index);
-        assert_eq!(v.concordance.entry, e.name);
+        let c = find_entry(p, &v.concordance.entry).expect("the concordance names an entry");
+        assert_eq!(counts.get(&c), Some(&most), "{}", v.concordance.entry);
         assert_eq!(v.query.entry, m.name);
         let hits = match &v.query.answer {
             Some(Ok(h)) => h,
