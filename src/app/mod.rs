@@ -241,6 +241,7 @@ pub fn run(
                 app.ask_annotator_if_unset();
             }
             app.state.view = view;
+            app.views.prefill = view.is_some();
             if let Some(path) = screenshot {
                 app = app.screenshot_to(path);
             }

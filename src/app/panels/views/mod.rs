@@ -5,7 +5,9 @@
 //! the text through [`go_to`].
 
 pub mod concordance;
+mod defaults;
 pub mod network;
+mod network_mesh;
 pub mod query;
 pub mod stats;
 pub mod timeline;
@@ -83,6 +85,9 @@ pub struct Views {
     pub picture_dir: String,
     /// The files the last save wrote, or why it failed.
     pub saved: Option<Result<Vec<PathBuf>, String>>,
+    /// Fill empty concordance and question fields once the index is built (a view opened
+    /// at start with `--view`).
+    pub prefill: bool,
 }
 
 impl Views {
@@ -139,6 +144,11 @@ impl Views {
             ui.label("Open a project to see its views.");
             return;
         };
+        if std::mem::take(&mut self.prefill)
+            && let Some(p) = st.project()
+        {
+            self.fill_defaults(p, &index);
+        }
         match kind {
             ViewKind::Timeline => self.timeline.ui(ui, st, &key, &index),
             ViewKind::Network => {

@@ -5,6 +5,7 @@
 //! or pinch zooms; a click on a node opens its entry page, a click on an edge lists the
 //! events behind it, each a link to the text.
 
+use super::network_mesh::{MeshCache, radius};
 use super::{DataKey, color32, push_go_to};
 use crate::app::{AppState, Message};
 use crate::model::Project;
@@ -26,10 +27,23 @@ pub struct Geometry {
     pub pan: egui::Vec2,
 }
 
+/// Above this many nodes, nodes are squares in cached meshes, not a circle shape each.
+const MANY: usize = 3000;
+
 impl Geometry {
+    /// Points the layout's unit square spans.
+    pub fn side(&self) -> f32 {
+        self.plot.width().min(self.plot.height()) * 0.9 * self.zoom
+    }
+
+    /// Where the layout's centre is drawn.
+    pub fn centre(&self) -> Pos2 {
+        self.plot.center() + self.pan
+    }
+
     pub fn to_screen(&self, p: [f32; 2]) -> Pos2 {
-        let side = self.plot.width().min(self.plot.height()) * 0.9 * self.zoom;
-        self.plot.center() + self.pan + vec2((p[0] - 0.5) * side, (p[1] - 0.5) * side)
+        let side = self.side();
+        self.centre() + vec2((p[0] - 0.5) * side, (p[1] - 0.5) * side)
     }
 }
 
@@ -46,6 +60,8 @@ pub struct NetworkView {
     /// The edge whose events are listed.
     pub edge: Option<usize>,
     pub geometry: Option<Geometry>,
+    /// The edge (and node square) meshes of the drawn network, moved rather than rebuilt.
+    meshes: Option<MeshCache>,
 }
 
 impl Default for NetworkView {
@@ -59,12 +75,9 @@ impl Default for NetworkView {
             pending: None,
             edge: None,
             geometry: None,
+            meshes: None,
         }
     }
-}
-
-fn radius(degree: usize) -> f32 {
-    3.0 + (degree as f32).sqrt().min(10.0)
 }
 
 impl NetworkView {
@@ -210,8 +223,17 @@ impl NetworkView {
             .filter(|_| !resp.dragged())
             .and_then(|h| pick(&net, &screen, h));
         let highlight = st.entry_page;
+        let meshes = MeshCache::ensure(
+            &mut self.meshes,
+            p,
+            &net,
+            &pos,
+            g.side(),
+            ui.visuals().dark_mode,
+            net.nodes.len() > MANY,
+        );
         draw(
-            ui, &painter, p, &net, &screen, &g, hover, self.edge, highlight,
+            ui, &painter, p, &net, &screen, &g, hover, self.edge, highlight, meshes,
         );
         match hover {
             Some(Picked::Node(i)) => {
@@ -420,59 +442,43 @@ fn draw(
     hover: Option<Picked>,
     chosen: Option<usize>,
     highlight: Option<crate::model::EntryId>,
+    meshes: &mut MeshCache,
 ) {
     let v = ui.visuals();
     let plot = g.plot;
     let painter = painter.with_clip_rect(plot);
     painter.rect_filled(plot, 0.0, v.extreme_bg_color);
     let visible = plot.expand(20.0);
-    // Edges as one mesh of quads: a frame costs one shape, however many edges there are.
-    let mut mesh = egui::Mesh::default();
+    // Edges from the cached tiles: panning moves them, it does not rebuild them.
+    let (edge_tiles, node_tiles) = meshes.shapes(g.centre(), g.side(), visible);
+    painter.extend(edge_tiles);
+    // The chosen and hovered edges drawn again on top, wide and in full colour; arrow
+    // heads only where there are few edges.
     let mut arrows = Vec::new();
-    // Colours per kind and per type, looked up once a frame (there are only a few).
-    let mut kinds: Vec<(EdgeKind, Color32)> = Vec::new();
-    let mut kind_color = |k: &EdgeKind| -> Color32 {
-        if let Some((_, c)) = kinds.iter().find(|(x, _)| x == k) {
-            return *c;
-        }
-        let c = color32(svg::edge_color(p, k));
-        kinds.push((k.clone(), c));
-        c
-    };
     for (i, e) in net.edges.iter().enumerate() {
+        let strong = chosen == Some(i) || hover == Some(Picked::Edge(i));
+        if !strong && net.edges.len() >= 5000 {
+            continue;
+        }
         let (Some(&a), Some(&b)) = (screen.get(e.source), screen.get(e.target)) else {
             continue;
         };
         if !visible.intersects(Rect::from_two_pos(a, b)) {
             continue;
         }
-        let strong = chosen == Some(i) || hover == Some(Picked::Edge(i));
-        let w = if strong {
-            3.5
-        } else {
-            0.8 + (e.weight as f32).ln_1p()
-        };
-        let c = kind_color(&e.kind);
+        let c = color32(svg::edge_color(p, &e.kind));
         let c = if strong { c } else { c.gamma_multiply(0.7) };
+        if strong {
+            painter.line_segment([a, b], Stroke::new(3.5, c));
+        }
         let d = b - a;
         let len = d.length();
-        if len < 0.5 {
-            continue;
-        }
-        let n = vec2(-d.y, d.x) / len * (w / 2.0);
-        let base = mesh.vertices.len() as u32;
-        for q in [a + n, a - n, b - n, b + n] {
-            mesh.colored_vertex(q, c);
-        }
-        mesh.add_triangle(base, base + 1, base + 2);
-        mesh.add_triangle(base, base + 2, base + 3);
         if e.directed && len > 20.0 && net.edges.len() < 5000 {
             let r = net.nodes.get(e.target).map_or(4.0, |n| radius(n.degree));
             let tip = b - d / len * (r + 1.0);
             arrows.push((tip, d / len, c));
         }
     }
-    painter.add(Shape::mesh(mesh));
     for (tip, dir, c) in arrows {
         let side = vec2(-dir.y, dir.x) * 3.5;
         let back = tip - dir * 8.0;
@@ -482,32 +488,29 @@ fn draw(
             Stroke::NONE,
         ));
     }
+    painter.extend(node_tiles);
     let font = FontId::proportional(11.0);
-    let many = net.nodes.len() > 3000;
+    let many = net.nodes.len() > MANY;
     let outline = Stroke::new(0.8, v.widgets.noninteractive.fg_stroke.color);
     let mut texts: Vec<(Pos2, &str)> = Vec::new();
     let mut rings: Vec<(Pos2, f32)> = Vec::new();
     let mut types: Vec<(&crate::model::Slug, Color32)> = Vec::new();
-    let mut node_mesh = egui::Mesh::default();
     for (i, n) in net.nodes.iter().enumerate() {
         let Some(&c) = screen.get(i) else { continue };
         if !visible.contains(c) {
             continue;
         }
         let r = radius(n.degree);
-        let fill = match types.iter().find(|(t, _)| *t == &n.type_id) {
-            Some((_, c)) => *c,
-            None => {
-                let c = color32(svg::type_color(p, &n.type_id));
-                types.push((&n.type_id, c));
-                c
-            }
-        };
-        if many {
-            // Thousands of nodes: squares in one mesh, not a shape each.
-            let q = Rect::from_center_size(c, vec2(r, r));
-            node_mesh.add_colored_rect(q, fill);
-        } else {
+        if !many {
+            // Thousands of nodes are squares in the cached tiles instead.
+            let fill = match types.iter().find(|(t, _)| *t == &n.type_id) {
+                Some((_, c)) => *c,
+                None => {
+                    let c = color32(svg::type_color(p, &n.type_id));
+                    types.push((&n.type_id, c));
+                    c
+                }
+            };
             painter.circle(c, r, fill, outline);
         }
         let marked = hover == Some(Picked::Node(i))
@@ -522,7 +525,6 @@ fn draw(
             texts.push((c + vec2(r + 3.0, 0.0), n.label.as_str()));
         }
     }
-    painter.add(Shape::mesh(node_mesh));
     for (c, r) in rings {
         painter.circle_stroke(c, r, Stroke::new(2.5, v.selection.stroke.color));
     }

@@ -1,6 +1,6 @@
 //! The timeline view: every dated event on a zoomable, pannable time axis (years down to
 //! minutes), one row per event type or per registry entry; uncertain dates drawn as ranges
-//! (an open end runs to the edge, hatched lighter); undated events listed below. Hover
+//! (an open end runs to the edge, hatched lighter); undated events listed aside (below when narrow). Hover
 //! shows the event's frame, a click jumps to the event in its document; the events of the
 //! registry entry whose page is open are outlined. Filters: type, entry, document,
 //! annotator.
@@ -20,6 +20,8 @@ use std::sync::Arc;
 /// Height of one row, in points.
 pub const ROW_H: f32 = 22.0;
 const AXIS_H: f32 = 22.0;
+/// From this width on, undated events are listed beside the plot rather than below.
+const ASIDE_FROM: f32 = 720.0;
 /// Shortest span shown: ten minutes.
 const MIN_SPAN: f64 = 10.0;
 /// Longest span shown: a thousand years.
@@ -172,14 +174,33 @@ impl TimelineView {
             return;
         };
         self.controls(ui, p, &annotators, t.extent);
-        let undated_h = if t.undated.is_empty() {
+        // Undated events are listed aside when there is room, else below.
+        let avail_w = ui.available_width();
+        let aside = !t.undated.is_empty() && avail_w >= ASIDE_FROM;
+        let side_w = if aside {
+            (avail_w * 0.22).clamp(160.0, 300.0)
+        } else {
+            0.0
+        };
+        let undated_h = if t.undated.is_empty() || aside {
             0.0
         } else {
             (ui.available_height() * 0.3).clamp(40.0, 120.0)
         };
         let h = (ui.available_height() - undated_h).max(120.0);
-        let (resp, painter) =
-            ui.allocate_painter(vec2(ui.available_width(), h), Sense::click_and_drag());
+        let plot_w = if aside {
+            avail_w - side_w - ui.spacing().item_spacing.x
+        } else {
+            avail_w
+        };
+        let (resp, painter) = ui.allocate_painter(vec2(plot_w, h), Sense::click_and_drag());
+        let side_rect = Rect::from_min_size(
+            pos2(
+                resp.rect.right() + ui.spacing().item_spacing.x,
+                resp.rect.top(),
+            ),
+            vec2(side_w, h),
+        );
         resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Timeline plot"));
         let rect = resp.rect;
         let label_w = (rect.width() * 0.22).clamp(70.0, 170.0);
@@ -247,7 +268,11 @@ impl TimelineView {
                 push_go_to(st, link);
             }
         }
-        if !t.undated.is_empty() {
+        if aside {
+            ui.scope_builder(egui::UiBuilder::new().max_rect(side_rect), |ui| {
+                undated(ui, st, &t.undated);
+            });
+        } else if !t.undated.is_empty() {
             undated(ui, st, &t.undated);
         }
     }
