@@ -264,3 +264,34 @@ fn undo_selects_what_it_brought_back() {
     steps(&mut h);
     assert_eq!(h.state().state.selected, Some(nam));
 }
+
+/// In a short window the link field is below the inspector's fold: Ctrl+L focuses it and
+/// scrolls it into view.
+#[test]
+fn ctrl_l_scrolls_the_link_field_into_view() {
+    let tmp = tempfile::tempdir().unwrap();
+    make_project(tmp.path(), &[]);
+    let mut h = Harness::builder()
+        .with_size([1100.0, 240.0])
+        .build_ui_state(
+            |ui, app: &mut App| app.frame(ui),
+            App::with_project(Prefs::default(), tmp.path()),
+        );
+    steps(&mut h);
+    press_on(&mut h, "NAM IL", Key::P);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1100.0, 240.0));
+    let field = h.get_by_label("Link to entry").rect();
+    assert!(
+        !window.contains_rect(field),
+        "the test needs the field out of view at first: {field:?}"
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    steps(&mut h);
+    let field = h.get_by_label("Link to entry");
+    assert!(field.is_focused());
+    assert!(
+        window.contains_rect(field.rect()),
+        "scrolled into view: {:?}",
+        field.rect()
+    );
+}
