@@ -67,6 +67,8 @@ pub enum Command {
     DeleteAnnotation,
     /// Focus the inspector's registry search.
     LinkSearch,
+    /// Open the inspector's new-relation form for the selected mention or event.
+    AddRelation,
     /// Review every occurrence of the selected text in the document (`false`) or project.
     TagAllReview(bool),
     // Events, registry pages, schema and metadata
@@ -287,6 +289,12 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             C::LinkSearch,
             "Link to registry entry…",
             key(CMD, Key::L),
+            M::Annotate,
+        ),
+        spec(
+            C::AddRelation,
+            "Add relation from the selected annotation…",
+            None,
             M::Annotate,
         ),
         spec(

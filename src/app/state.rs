@@ -109,6 +109,8 @@ pub enum Focus {
     ProjectFind,
     Link,
     Palette,
+    /// The inspector's new-relation form.
+    Relation,
 }
 
 /// "Tag all occurrences" awaiting review.

@@ -485,6 +485,26 @@ impl History {
         Ok(touched)
     }
 
+    /// The annotations (document, id) the next undo (`true`) or redo (`false`) would
+    /// change, in edit order, each once; empty when there is nothing to undo or redo.
+    pub fn next_annotations(&self, undo: bool) -> Vec<(DocId, AnnId)> {
+        let tx = if undo {
+            self.undo.last()
+        } else {
+            self.redo.last()
+        };
+        let mut out: Vec<(DocId, AnnId)> = Vec::new();
+        for e in tx.into_iter().flat_map(|t| &t.edits) {
+            if let Edit::Annotation { doc, before, after } = e
+                && let Ok(id) = annotation_edit_id(before, after)
+                && !out.contains(&(*doc, id))
+            {
+                out.push((*doc, id));
+            }
+        }
+        out
+    }
+
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.last().map(|t| t.label.as_str())
     }
@@ -713,5 +733,26 @@ mod tests {
         let a = mention(&p, doc, 0, 3);
         let e = Edit::add_annotation(doc, a);
         assert_eq!(e.invert().invert(), e);
+    }
+
+    #[test]
+    fn next_annotations_names_what_undo_and_redo_would_change() {
+        let (mut p, doc) = crate::model::ops::events::tests::fixture();
+        let a = crate::model::ops::events::tests::mention(&mut p, doc, "person", "Nam Il");
+        let before = p.annotation(doc, a).cloned().expect("mention");
+        let mut after = before.clone();
+        after.note = "head of delegation".into();
+        let mut h = History::default();
+        assert!(h.next_annotations(true).is_empty());
+        let tx = Transaction::new("note")
+            .with(Edit::update_annotation(doc, before.clone(), after.clone()))
+            .with(Edit::update_annotation(doc, after.clone(), before.clone()))
+            .with(Edit::update_annotation(doc, before, after));
+        h.commit(&mut p, tx).expect("commit");
+        assert_eq!(h.next_annotations(true), vec![(doc, a)]);
+        assert!(h.next_annotations(false).is_empty());
+        h.undo(&mut p).expect("undo").expect("applies");
+        assert_eq!(h.next_annotations(false), vec![(doc, a)]);
+        assert!(h.next_annotations(true).is_empty());
     }
 }

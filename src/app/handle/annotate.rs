@@ -113,6 +113,27 @@ impl App {
         }
     }
 
+    /// Opens the new-relation form for the selected mention or event, or says why not.
+    pub(super) fn add_relation(&mut self) {
+        let st = &mut self.state;
+        let sel = match (st.project(), st.doc, st.selected) {
+            (Some(p), Some(d), Some(a)) => p.annotation(d, a).map(|a| a.as_relation().is_some()),
+            _ => None,
+        };
+        match sel {
+            Some(false) => {
+                st.prefs.show_inspector = true;
+                st.focus = Some(Focus::Relation);
+            }
+            Some(true) => {
+                st.status = "A relation cannot be an argument: select a mention or event".into()
+            }
+            None => {
+                st.status = "Select a mention or event first, then add a relation from it".into()
+            }
+        }
+    }
+
     pub(super) fn link(
         &mut self,
         ctx: &egui::Context,

@@ -1,12 +1,13 @@
 //! Undo and redo, find, the palette.
 
-use crate::app::App;
 use crate::app::state::{Focus, SaveState};
+use crate::app::{App, Message};
 
 impl App {
     pub(super) fn undo_redo(&mut self, ctx: &egui::Context, undo: bool) {
         let st = &mut self.state;
         let Some(s) = &mut st.session else { return };
+        let touched = s.history.next_annotations(undo);
         let r = if undo { s.undo() } else { s.redo() };
         match r {
             // The announcer (`a11y`) says what was undone or redone, in the status bar.
@@ -15,6 +16,16 @@ impl App {
                 st.recovery_written = false;
                 st.save_state = SaveState::Unsaved;
                 st.revalidate();
+                // One annotation changed in the open document: select it, so that the
+                // reader and inspector show what was undone (or redone).
+                if let [(doc, ann)] = touched.as_slice()
+                    && st.doc == Some(*doc)
+                    && st
+                        .project()
+                        .is_some_and(|p| p.annotation(*doc, *ann).is_some())
+                {
+                    st.queue.push(Message::SelectAnnotation(Some(*ann)));
+                }
             }
             Ok(false) => st.status = "Nothing to undo or redo".into(),
             Err(e) => {

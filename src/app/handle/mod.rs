@@ -78,6 +78,7 @@ impl App {
             C::Respan => self.respan(ctx),
             C::DeleteAnnotation => self.delete_annotation(ctx),
             C::LinkSearch => self.link_search(),
+            C::AddRelation => self.add_relation(),
             C::TagAllReview(project_wide) => self.tag_all_review(project_wide),
             C::NewEvent(ty) => self.new_event(ctx, &ty),
             C::AddPagesDialog => pick(st, ctx, Pick::Pages),

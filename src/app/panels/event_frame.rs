@@ -7,6 +7,7 @@
 use super::View;
 use crate::app::{AppState, Message, Queue};
 use crate::model::ops::events::{self, Candidate, DateSource, EventFrame};
+use crate::model::query::events::{CandidateKind, relation_phrase};
 use crate::model::{AnnId, Annotation, DocId, NormalizedDate, Project, Slug, Target};
 use egui::Key;
 
@@ -41,7 +42,11 @@ impl View for EventFrameView {
             filling: st.filling.clone(),
             cmds: Queue::default(),
             status: None,
+            focus_relation: st.focus == Some(crate::app::Focus::Relation),
         };
+        if out.focus_relation {
+            st.focus = None;
+        }
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
@@ -57,6 +62,7 @@ impl View for EventFrameView {
             }
         } else if let Some(r) = ann.as_relation() {
             ui.strong(format!("{} relation", p.schema.label(&r.type_id)));
+            ui.label(relation_phrase(p, doc, r));
             for (what, t) in [("From", r.from), ("To", r.to)] {
                 ui.horizontal(|ui| {
                     ui.label(format!("{what}:"));
@@ -93,6 +99,18 @@ struct Out {
     filling: Option<(AnnId, Slug)>,
     cmds: Queue,
     status: Option<String>,
+    /// "Add relation…" was asked for: open the form, focus and show it.
+    focus_relation: bool,
+}
+
+/// A picker row: the candidate's text, type, kind, place and a few words around; entries
+/// in italics so that they stand apart from mentions in the text.
+fn candidate_row(ui: &mut egui::Ui, c: &Candidate, highlighted: bool) -> egui::Response {
+    let mut text = egui::RichText::new(c.row_text());
+    if c.kind == CandidateKind::Entry {
+        text = text.italics();
+    }
+    ui.selectable_label(highlighted, text)
 }
 
 /// A clickable label for a role filler or relation argument: jumps to a mention or event,
@@ -349,8 +367,7 @@ impl EventFrameView {
         for (i, c) in candidates.iter().enumerate() {
             ui.horizontal(|ui| {
                 ui.add_space(24.0);
-                let text = format!("{} · {}", c.label, c.type_label);
-                if ui.selectable_label(i == self.highlight, text).clicked() {
+                if candidate_row(ui, c, i == self.highlight).clicked() {
                     pick = Some(c.target);
                 }
             });
@@ -390,118 +407,118 @@ impl EventFrameView {
             .values()
             .filter(|a| a.as_relation().is_some_and(|r| r.from == me || r.to == me))
             .collect();
-        egui::CollapsingHeader::new(format!("Relations ({})", rels.len()))
+        let focus = out.focus_relation;
+        let mut header = egui::CollapsingHeader::new(format!("Relations ({})", rels.len()))
             .id_salt("relations")
-            .default_open(!rels.is_empty())
-            .show(ui, |ui| {
-                for r in &rels {
-                    let Some(rel) = r.as_relation() else { continue };
-                    let (arrow, other) = if rel.from == me {
-                        ("to", rel.to)
-                    } else {
-                        ("from", rel.from)
-                    };
-                    ui.horizontal(|ui| {
-                        if ui
-                            .link(format!("{} {arrow}", p.schema.label(&rel.type_id)))
-                            .on_hover_text("Select the relation")
-                            .clicked()
-                        {
-                            out.cmds.push(Message::CancelFill);
-                            out.cmds.push(Message::SelectAnnotation(Some(r.id)));
-                        }
-                        target_link(ui, p, doc, other, &mut out.cmds);
-                    });
-                }
-                let ty = ann.type_id();
-                let types: Vec<(Slug, String)> = p
-                    .schema
-                    .relation_types
-                    .iter()
-                    .filter(|t| {
-                        let side = if self.rel_reverse { &t.to } else { &t.from };
-                        side.is_empty() || side.contains(ty)
-                    })
-                    .map(|t| (t.id.clone(), t.label.clone()))
-                    .collect();
-                if self
-                    .rel_type
-                    .as_ref()
-                    .is_some_and(|t| !types.iter().any(|(id, _)| id == t))
-                {
-                    self.rel_type = None;
-                }
-                ui.checkbox(&mut self.rel_reverse, "This is the second argument");
-                egui::ComboBox::from_label("New relation")
-                    .selected_text(
-                        self.rel_type
-                            .as_ref()
-                            .map_or("choose a type", |t| p.schema.label(t)),
-                    )
-                    .show_ui(ui, |ui| {
-                        for (id, label) in &types {
-                            ui.selectable_value(&mut self.rel_type, Some(id.clone()), label);
-                        }
-                    });
-                let Some(rt) = self.rel_type.clone() else {
-                    return;
-                };
-                let cands: Vec<Candidate> =
-                    events::relation_candidates(p, doc, &rt, me, self.rel_reverse, &self.rel_query)
-                        .map(|c| c.into_iter().take(PICKER_ROWS).collect())
-                        .unwrap_or_default();
-                let l = ui.label("Relation target");
-                let r = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.rel_query)
-                            .hint_text("search; Up/Down, Enter")
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(l.id);
-                if r.changed() {
-                    self.rel_highlight = 0;
-                }
-                if r.has_focus() {
-                    let (down, up) =
-                        ui.input(|i| (i.key_pressed(Key::ArrowDown), i.key_pressed(Key::ArrowUp)));
-                    if down {
-                        self.rel_highlight =
-                            (self.rel_highlight + 1).min(cands.len().saturating_sub(1));
-                    }
-                    if up {
-                        self.rel_highlight = self.rel_highlight.saturating_sub(1);
-                    }
-                }
-                let mut pick = None;
-                if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
-                    pick = cands.get(self.rel_highlight).map(|c| c.target);
-                }
-                for (i, c) in cands.iter().enumerate() {
+            .default_open(!rels.is_empty());
+        if focus {
+            header = header.open(Some(true));
+        }
+        header.show(ui, |ui| {
+            for r in &rels {
+                let Some(rel) = r.as_relation() else { continue };
+                let other = if rel.from == me { rel.to } else { rel.from };
+                ui.horizontal_wrapped(|ui| {
                     if ui
-                        .selectable_label(
-                            i == self.rel_highlight,
-                            format!("{} · {}", c.label, c.type_label),
-                        )
+                        .link(relation_phrase(p, doc, rel))
+                        .on_hover_text("Select the relation")
                         .clicked()
                     {
-                        pick = Some(c.target);
+                        out.cmds.push(Message::CancelFill);
+                        out.cmds.push(Message::SelectAnnotation(Some(r.id)));
                     }
-                }
-                if let Some(other) = pick {
-                    let (from, to) = if self.rel_reverse {
-                        (other, me)
-                    } else {
-                        (me, other)
-                    };
-                    match events::create_relation(p, doc, &rt, from, to) {
-                        Ok((tx, _)) => {
-                            out.cmds.push(Message::Apply(tx));
-                            self.rel_query.clear();
-                            self.rel_highlight = 0;
-                        }
-                        Err(e) => out.status = Some(format!("Cannot relate: {e}")),
+                    if matches!(other, Target::Entry(_)) {
+                        target_link(ui, p, doc, other, &mut out.cmds);
                     }
+                });
+            }
+            let ty = ann.type_id();
+            let types: Vec<(Slug, String)> = p
+                .schema
+                .relation_types
+                .iter()
+                .filter(|t| {
+                    let side = if self.rel_reverse { &t.to } else { &t.from };
+                    side.is_empty() || side.contains(ty)
+                })
+                .map(|t| (t.id.clone(), t.label.clone()))
+                .collect();
+            if self
+                .rel_type
+                .as_ref()
+                .is_some_and(|t| !types.iter().any(|(id, _)| id == t))
+            {
+                self.rel_type = None;
+            }
+            ui.checkbox(&mut self.rel_reverse, "This is the second argument");
+            let combo = egui::ComboBox::from_label("New relation")
+                .selected_text(
+                    self.rel_type
+                        .as_ref()
+                        .map_or("choose a type", |t| p.schema.label(t)),
+                )
+                .show_ui(ui, |ui| {
+                    for (id, label) in &types {
+                        ui.selectable_value(&mut self.rel_type, Some(id.clone()), label);
+                    }
+                });
+            if focus {
+                combo.response.request_focus();
+                combo.response.scroll_to_me(Some(egui::Align::Center));
+            }
+            let Some(rt) = self.rel_type.clone() else {
+                return;
+            };
+            let cands: Vec<Candidate> =
+                events::relation_candidates(p, doc, &rt, me, self.rel_reverse, &self.rel_query)
+                    .map(|c| c.into_iter().take(PICKER_ROWS).collect())
+                    .unwrap_or_default();
+            let l = ui.label("Relation target");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.rel_query)
+                        .hint_text("search; Up/Down, Enter")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(l.id);
+            if r.changed() {
+                self.rel_highlight = 0;
+            }
+            if r.has_focus() {
+                let (down, up) =
+                    ui.input(|i| (i.key_pressed(Key::ArrowDown), i.key_pressed(Key::ArrowUp)));
+                if down {
+                    self.rel_highlight =
+                        (self.rel_highlight + 1).min(cands.len().saturating_sub(1));
                 }
-            });
+                if up {
+                    self.rel_highlight = self.rel_highlight.saturating_sub(1);
+                }
+            }
+            let mut pick = None;
+            if r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                pick = cands.get(self.rel_highlight).map(|c| c.target);
+            }
+            for (i, c) in cands.iter().enumerate() {
+                if candidate_row(ui, c, i == self.rel_highlight).clicked() {
+                    pick = Some(c.target);
+                }
+            }
+            if let Some(other) = pick {
+                let (from, to) = if self.rel_reverse {
+                    (other, me)
+                } else {
+                    (me, other)
+                };
+                match events::create_relation(p, doc, &rt, from, to) {
+                    Ok((tx, _)) => {
+                        out.cmds.push(Message::Apply(tx));
+                        self.rel_query.clear();
+                        self.rel_highlight = 0;
+                    }
+                    Err(e) => out.status = Some(format!("Cannot relate: {e}")),
+                }
+            }
+        });
     }
 }

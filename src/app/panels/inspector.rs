@@ -5,9 +5,10 @@ use super::View;
 use crate::app::{AppState, Command, Focus, Message, Queue};
 use crate::model::annotation::{AttrValue, Certainty};
 use crate::model::ops::events;
+use crate::model::query::registry::link_suggestions;
 use crate::model::registry::AliasKind;
 use crate::model::schema::{AttrKind, TypeKind};
-use crate::model::{AnnId, Annotation, DocId, EntryId, Project};
+use crate::model::{AnnId, Annotation, DocId, Project};
 
 #[derive(Default)]
 pub struct Inspector {
@@ -34,34 +35,6 @@ fn prefix_at_char_boundary(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
-}
-
-/// Registry entries matching `query`, best first, entries of `type_id` before others.
-pub fn suggestions(
-    p: &Project,
-    query: &str,
-    type_id: &str,
-    limit: usize,
-) -> Vec<(EntryId, String, u32)> {
-    let mut v: Vec<(EntryId, String, u32)> = p
-        .registry
-        .values()
-        .filter_map(|e| {
-            e.match_score(query).map(|s| {
-                let bonus = if e.type_id.as_str() == type_id { 1 } else { 0 };
-                let aliases: Vec<&str> = e.aliases.iter().map(|a| a.name.as_str()).collect();
-                let label = if aliases.is_empty() {
-                    e.name.clone()
-                } else {
-                    format!("{} ({})", e.name, aliases.join(", "))
-                };
-                (e.id, label, s * 2 + bonus)
-            })
-        })
-        .collect();
-    v.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-    v.truncate(limit);
-    v
 }
 
 fn alias_label(k: Option<AliasKind>) -> &'static str {
@@ -241,25 +214,30 @@ impl Inspector {
         // Registry entry
         if let Some(m) = ann.as_mention() {
             ui.strong("Registry entry");
-            match m.entry.and_then(|e| p.registry.get(&e)) {
-                Some(e) => {
-                    ui.horizontal(|ui| {
-                        ui.label(format!("→ {}", e.name));
-                        if ui.button("Entry page").clicked() {
-                            cmds.push(Message::OpenEntry(Some(e.id)));
-                        }
-                        if ui.button("Unlink").clicked() {
-                            cmds.push(Message::Link {
-                                entry: None,
-                                alias: None,
-                            });
-                        }
+            // The rows keep their places whether or not the mention is linked, so that a
+            // second click lands on the same button (never on a "Link to …" that moved in).
+            let linked = m.entry.and_then(|e| p.registry.get(&e));
+            ui.horizontal(|ui| {
+                match linked {
+                    Some(e) => ui.label(format!("→ {}", e.name)),
+                    None => ui.label("Not linked."),
+                };
+                if ui
+                    .add_enabled(linked.is_some(), egui::Button::new("Entry page"))
+                    .clicked()
+                {
+                    cmds.push(Message::OpenEntry(linked.map(|e| e.id)));
+                }
+                if ui
+                    .add_enabled(linked.is_some(), egui::Button::new("Unlink"))
+                    .clicked()
+                {
+                    cmds.push(Message::Link {
+                        entry: None,
+                        alias: None,
                     });
                 }
-                None => {
-                    ui.label("Not linked.");
-                }
-            }
+            });
             let l = ui.label("Link to entry");
             let resp = ui
                 .add(
@@ -270,6 +248,7 @@ impl Inspector {
                 .labelled_by(l.id);
             if st.focus == Some(Focus::Link) {
                 resp.request_focus();
+                resp.scroll_to_me(Some(egui::Align::Center));
                 st.focus = None;
             }
             let query = if st.link_query.trim().is_empty() {
@@ -277,7 +256,7 @@ impl Inspector {
             } else {
                 st.link_query.clone()
             };
-            let sugg = suggestions(p, &query, m.type_id.as_str(), 8);
+            let sugg = link_suggestions(p, &query, &m.type_id, m.entry, 8);
             let enter = resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             egui::ComboBox::from_label("Add the text as alias")
                 .selected_text(alias_label(st.link_alias))
@@ -289,8 +268,8 @@ impl Inspector {
                 });
             if enter && !st.link_query.trim().is_empty() {
                 match sugg.first() {
-                    Some((id, _, _)) => cmds.push(Message::Link {
-                        entry: Some(*id),
+                    Some(s) => cmds.push(Message::Link {
+                        entry: Some(s.entry),
                         alias: st.link_alias,
                     }),
                     None => cmds.push(Message::CreateEntry {
@@ -299,24 +278,43 @@ impl Inspector {
                     }),
                 }
             }
-            for (id, label, _) in &sugg {
-                if ui.button(format!("Link to {label}")).clicked() {
-                    cmds.push(Message::Link {
-                        entry: Some(*id),
-                        alias: st.link_alias,
-                    });
-                }
-            }
+            // "Create entry" comes before the suggestions, which may grow or shrink; it is
+            // off while the mention is linked to an entry of that very name (a second
+            // click of a double click does nothing).
             let new_name = if st.link_query.trim().is_empty() {
                 m.anchor.quote.exact.clone()
             } else {
                 st.link_query.trim().to_owned()
             };
-            if ui.button(format!("Create entry “{new_name}”")).clicked() {
+            let already = linked.is_some_and(|e| e.name == new_name);
+            if ui
+                .add_enabled(
+                    !already,
+                    egui::Button::new(format!("Create entry “{new_name}”")),
+                )
+                .on_disabled_hover_text("Linked to an entry of this name")
+                .clicked()
+            {
                 cmds.push(Message::CreateEntry {
                     name: new_name,
                     alias: st.link_alias,
                 });
+            }
+            if !sugg.is_empty() {
+                ui.weak("Or link to:");
+            }
+            for s in &sugg {
+                let mut text =
+                    egui::RichText::new(format!("Link to {} · {}", s.label, s.type_label));
+                if !s.same_type {
+                    text = text.weak();
+                }
+                if ui.button(text).clicked() {
+                    cmds.push(Message::Link {
+                        entry: Some(s.entry),
+                        alias: st.link_alias,
+                    });
+                }
             }
             ui.separator();
         }

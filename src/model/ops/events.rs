@@ -772,7 +772,7 @@ pub(crate) mod tests {
         let recipient = &f.roles[1];
         assert!(recipient.missing && !recipient.full);
         assert_eq!(recipient.allowed, "Person or Organization");
-        // Candidates: allowed types only, not already there, text order, then entries.
+        // Candidates: allowed types only, not already there, nearest the trigger first, then entries.
         let c = role_candidates(&p, doc, comm, &"recipient".into(), "").unwrap();
         let targets: Vec<Target> = c.iter().map(|c| c.target).collect();
         assert_eq!(
@@ -818,11 +818,12 @@ pub(crate) mod tests {
             "",
         )
         .unwrap();
+        // Nearest to Kaesong first (Mao is nearer than Li Kenong), entries after.
         assert_eq!(
             c.iter().map(|c| c.target).collect::<Vec<_>>(),
             vec![
-                Target::Annotation(li),
                 Target::Annotation(mao),
+                Target::Annotation(li),
                 Target::Entry(kim_id)
             ]
         );

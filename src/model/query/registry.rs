@@ -311,6 +311,63 @@ pub fn entry_page(project: &Project, id: EntryId) -> Result<EntryPage, OpError> 
     })
 }
 
+/// A registry entry offered to link a mention to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkSuggestion {
+    pub entry: EntryId,
+    /// The entry's name, with its aliases in brackets.
+    pub label: String,
+    pub type_label: String,
+    /// The entry is of the mention's type.
+    pub same_type: bool,
+}
+
+/// Registry entries matching `query` to link a mention of `type_id` to: entries of the
+/// mention's type first, whatever their score (a weak match of the right type before a
+/// strong match of another), then by match quality and name; at most `limit`, without
+/// `except` (the entry already linked).
+pub fn link_suggestions(
+    p: &Project,
+    query: &str,
+    type_id: &Slug,
+    except: Option<EntryId>,
+    limit: usize,
+) -> Vec<LinkSuggestion> {
+    let mut v: Vec<(bool, u32, String, LinkSuggestion)> = p
+        .registry
+        .values()
+        .filter(|e| Some(e.id) != except)
+        .filter_map(|e| {
+            let score = e.match_score(query)?;
+            let aliases: Vec<&str> = e.aliases.iter().map(|a| a.name.as_str()).collect();
+            let label = if aliases.is_empty() {
+                e.name.clone()
+            } else {
+                format!("{} ({})", e.name, aliases.join(", "))
+            };
+            let same_type = &e.type_id == type_id;
+            Some((
+                same_type,
+                score,
+                fold(&e.name),
+                LinkSuggestion {
+                    entry: e.id,
+                    label,
+                    type_label: p.schema.label(&e.type_id).to_owned(),
+                    same_type,
+                },
+            ))
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(a.2.cmp(&b.2))
+            .then(a.3.entry.cmp(&b.3.entry))
+    });
+    v.into_iter().take(limit).map(|x| x.3).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +401,52 @@ mod tests {
         );
         assert_eq!(names("perez"), ["José Pérez"]);
         assert_eq!(names("PE\u{301}REZ"), ["José Pérez"]);
+    }
+
+    #[test]
+    fn link_suggestions_put_the_mentions_type_first() {
+        let mut p = Project::new("p");
+        let mut ids = BTreeMap::new();
+        for (ty, name) in [
+            ("organization", "Central Committee"),
+            ("organization", "Nam Il Committee"),
+            ("person", "Nam Il"),
+            ("person", "Namgung Won"),
+        ] {
+            let e = Entry::new(Slug::new(ty), name);
+            ids.insert(name, e.id);
+            p.registry.insert(e.id, e);
+        }
+        let names = |v: Vec<LinkSuggestion>| v.into_iter().map(|s| s.label).collect::<Vec<_>>();
+        let s = link_suggestions(&p, "NAM IL", &Slug::new("person"), None, 8);
+        assert_eq!(
+            s.first().map(|s| (s.label.as_str(), s.same_type)),
+            Some(("Nam Il", true))
+        );
+        let n = names(s);
+        let pos = |x: &str| n.iter().position(|l| l == x);
+        assert!(pos("Nam Il Committee") > pos("Nam Il"), "{n:?}");
+        if let Some(c) = pos("Central Committee") {
+            assert!(c > pos("Nam Il").unwrap_or(0), "{n:?}");
+        }
+        // For an organization mention the organizations come first.
+        let s = link_suggestions(&p, "nam", &Slug::new("organization"), None, 8);
+        assert_eq!(
+            s.first().map(|s| s.label.as_str()),
+            Some("Nam Il Committee")
+        );
+        // The linked entry is not offered again.
+        let s = link_suggestions(
+            &p,
+            "NAM IL",
+            &Slug::new("person"),
+            ids.get("Nam Il").copied(),
+            8,
+        );
+        assert!(s.iter().all(|x| x.label != "Nam Il"), "{:?}", names(s));
+        assert_eq!(
+            link_suggestions(&p, "", &Slug::new("person"), None, 2).len(),
+            2
+        );
     }
 }
