@@ -78,6 +78,7 @@ impl App {
         self.schema_editor.ui(ui, st);
         self.metadata.ui(ui, st);
         self.about.ui(ui, st);
+        super::panels::legend::show(ui.ctx(), st);
         self.problems.ui(ui, st);
         self.conflicts.ui(ui, st);
         self.review.ui(ui, st);
