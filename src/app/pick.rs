@@ -323,7 +323,12 @@ pub(super) fn pick(st: &mut AppState, ctx: &egui::Context, what: Pick) {
             Some(("Text", &["txt", "md"][..])),
             None,
         ),
-        Pick::Pages => (Kind::Files, "Add page images", Some(PAGES), None),
+        Pick::Pages => (
+            Kind::Files,
+            "Add page images",
+            Some(PAGES),
+            None,
+        ),
     };
     let spec = Spec {
         kind,
@@ -356,7 +361,9 @@ fn message_for(what: Pick, mut paths: Vec<PathBuf>) -> Option<Message> {
         Pick::Folder => Message::NewFromFolder(p),
         Pick::SaveCopy => Message::SaveCopy(p),
         Pick::Sources => Message::AddDocuments(vec![p]),
-        Pick::Pages => Message::Pages(super::panels::facsimile::PagesMsg::AddPages(vec![p])),
+        Pick::Pages => {
+            Message::Pages(super::panels::facsimile::PagesMsg::AddPages(vec![p]))
+        }
         Pick::SaveAs => {
             let name = p.to_string_lossy();
             if name.ends_with(store::PROJECT_SUFFIX) {

@@ -1160,7 +1160,7 @@ mod stacking_tests {
     fn ten_thousand_annotations_on_one_span_collapse_into_a_marker() {
         let doc = stacked("Kim Il Sung met Peng.\n", &[Span::new(0, 11)], 10_000);
         let pieces = Pieces::new(doc.text_or_empty());
-        let index = LineIndex::build(&doc, &Schema::default(), &pieces);
+        let index = LineIndex::build(&doc, &Schema::default_diplomatic(), &pieces);
         let row = index.line(0);
         assert_eq!(row.len(), 10_000);
         let drawn = row.iter().filter(|s| s.depth < MAX_BAR_DEPTH).count();
@@ -1179,7 +1179,7 @@ mod stacking_tests {
         // Two separate stacks of two on one line: both fit, no marker.
         let doc = stacked("aaaa bbbb cccc\n", &[Span::new(0, 4), Span::new(5, 9)], 2);
         let pieces = Pieces::new(doc.text_or_empty());
-        let index = LineIndex::build(&doc, &Schema::default(), &pieces);
+        let index = LineIndex::build(&doc, &Schema::default_diplomatic(), &pieces);
         let depths: Vec<u8> = index.line(0).iter().map(|s| s.depth).collect();
         assert_eq!(depths, vec![0, 1, 0, 1]);
         assert!(index.markers(0).is_empty());
