@@ -112,16 +112,13 @@ impl App {
                     // type, or the first entity type for a bare text selection).
                     if let Some(p) = project {
                         let mut ty = review.type_id.clone();
-                        ui.horizontal(|ui| {
-                            ui.label("Tag as");
-                            egui::ComboBox::from_id_salt("tag-all-type")
-                                .selected_text(p.schema.label(&ty))
-                                .show_ui(ui, |ui| {
-                                    for t in &p.schema.entity_types {
-                                        ui.selectable_value(&mut ty, t.id.clone(), &t.label);
-                                    }
-                                });
-                        });
+                        egui::ComboBox::from_label("Tag as")
+                            .selected_text(p.schema.label(&ty))
+                            .show_ui(ui, |ui| {
+                                for t in &p.schema.entity_types {
+                                    ui.selectable_value(&mut ty, t.id.clone(), &t.label);
+                                }
+                            });
                         if ty != review.type_id {
                             retype(&mut review, p, ty);
                         }
