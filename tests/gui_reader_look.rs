@@ -258,4 +258,34 @@ mod window {
             "closing find clears the highlights"
         );
     }
+
+    #[test]
+    fn the_hover_tooltip_does_not_cover_the_tag_popup() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut h = open(tmp.path());
+        select(&mut h, "Paris", 0);
+        h.key_press(Key::P);
+        h.run_steps(3);
+        let at = h
+            .state()
+            .reader
+            .char_rect(char_pos("Paris", 0) + 2)
+            .unwrap();
+        // Over the tagged "Paris" long enough for the tooltip.
+        h.hover_at(at.center());
+        h.run_steps(20);
+        assert!(
+            h.query_by_label("Person").is_some(),
+            "the tooltip names the mention's type"
+        );
+        select(&mut h, "Paris", 1);
+        h.state_mut().state.tag_popup = Some(Pos2::new(at.min.x, at.max.y + 40.0));
+        h.hover_at(at.center());
+        h.run_steps(20);
+        h.get_by_label("Person  (P)");
+        assert!(
+            h.query_by_label("Person").is_none(),
+            "no tooltip while the tag popup is open"
+        );
+    }
 }
