@@ -44,6 +44,8 @@ pub enum Command {
     ToggleInspector,
     ToggleRegistry,
     ToggleTheme,
+    /// Show or hide the legend of types, colours and hotkeys.
+    ToggleLegend,
     TextLarger,
     TextSmaller,
     /// Move keyboard focus to the next region (reader, documents, inspector, registry,
@@ -211,6 +213,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
         spec(C::ToggleTheme, "Light/dark theme", None, M::View),
+        spec(C::ToggleLegend, "Legend", None, M::View),
         spec(C::ToggleProblems, "Show/hide problems", None, M::View),
         spec(C::TogglePages, "Show/hide page images", None, M::View),
         spec(

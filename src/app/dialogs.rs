@@ -1,7 +1,7 @@
 //! Modal dialogs: unsaved changes, a conflict on disk, recovery, "tag all" review, messages.
 
 use super::message::Message;
-use super::state::Dialog;
+use super::state::{Dialog, TagAllReview};
 use super::{App, Command, recovery};
 use crate::model::Project;
 use crate::model::ops::tagging::{self, Occurrence};
@@ -108,6 +108,21 @@ impl App {
                     let mut review = review.clone();
                     ui.heading(format!("Tag all \"{}\"", review.needle));
                     let project = st.project();
+                    // The type to tag as, chosen here (it starts as the selected mention's
+                    // type, or the first entity type for a bare text selection).
+                    if let Some(p) = project {
+                        let mut ty = review.type_id.clone();
+                        egui::ComboBox::from_label("Tag as")
+                            .selected_text(p.schema.label(&ty))
+                            .show_ui(ui, |ui| {
+                                for t in &p.schema.entity_types {
+                                    ui.selectable_value(&mut ty, t.id.clone(), &t.label);
+                                }
+                            });
+                        if ty != review.type_id {
+                            retype(&mut review, p, ty);
+                        }
+                    }
                     ui.label(format!(
                         "{} occurrence(s); untick any that are not a {}.",
                         review.hits.len(),
@@ -175,6 +190,25 @@ impl App {
     }
 }
 
+/// Changes the type a tag-all review tags as: each occurrence is re-checked for a mention
+/// of the new type on exactly its span; an occurrence whose "already tagged" state changes
+/// is ticked when it can be tagged and unticked when it cannot.
+fn retype(review: &mut TagAllReview, p: &Project, ty: crate::model::Slug) {
+    for (occ, keep) in &mut review.hits {
+        let tagged = p.documents.get(&occ.doc).is_some_and(|d| {
+            d.annotations.values().any(|a| {
+                a.as_mention()
+                    .is_some_and(|m| m.type_id == ty && m.anchor.fragments == [occ.span])
+            })
+        });
+        if tagged != occ.already_tagged {
+            occ.already_tagged = tagged;
+            *keep = !tagged;
+        }
+    }
+    review.type_id = ty;
+}
+
 fn occurrence_label(p: &Project, o: &Occurrence) -> String {
     let Some(d) = p.documents.get(&o.doc) else {
         return String::new();
@@ -193,4 +227,72 @@ fn occurrence_label(p: &Project, o: &Occurrence) -> String {
         s.push_str(" (already tagged)");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Slug;
+    use crate::model::ops::tagging::{occurrences, tag_mention};
+    use crate::model::query::text::FindOptions;
+
+    #[test]
+    fn retyping_a_review_rechecks_what_is_already_tagged() {
+        let mut p = Project::new("t");
+        let meta = crate::model::DocumentMeta {
+            id: crate::model::DocId::new(),
+            title: "d".into(),
+            source: None,
+            images: vec![],
+            status: crate::model::DocStatus::NotStarted,
+            archival: Default::default(),
+        };
+        let d = meta.id;
+        let text = crate::model::SourceText::from_str_normalizing("Paris and Paris.");
+        p.documents.insert(
+            d,
+            crate::model::Document {
+                meta,
+                text: Some(text),
+                annotations: Default::default(),
+            },
+        );
+        let (person, place) = (Slug::new("person"), Slug::new("place"));
+        // The second "Paris" is already tagged as a place.
+        let target = crate::model::Span::new(10, 15);
+        let (tx, _) = tag_mention(&p, d, &[target], &place).unwrap();
+        tx.apply(&mut p).unwrap();
+        let hits = occurrences(&p, Some(d), "Paris", &person, FindOptions::default());
+        assert_eq!(hits.len(), 2);
+        let mut review = TagAllReview {
+            needle: "Paris".into(),
+            type_id: person.clone(),
+            entry: None,
+            hits: hits
+                .into_iter()
+                .map(|o| {
+                    let keep = !o.already_tagged;
+                    (o, keep)
+                })
+                .collect(),
+        };
+        let at = |r: &TagAllReview| r.hits.iter().find(|(o, _)| o.span == target).cloned();
+        assert_eq!(
+            at(&review).map(|(o, k)| (o.already_tagged, k)),
+            Some((false, true))
+        );
+        retype(&mut review, &p, place.clone());
+        assert_eq!(review.type_id, place);
+        assert_eq!(
+            at(&review).map(|(o, k)| (o.already_tagged, k)),
+            Some((true, false))
+        );
+        // The other occurrence stays ticked.
+        assert!(review.hits.iter().any(|(o, k)| o.span != target && *k));
+        retype(&mut review, &p, person);
+        assert_eq!(
+            at(&review).map(|(o, k)| (o.already_tagged, k)),
+            Some((false, true))
+        );
+    }
 }

@@ -47,8 +47,13 @@ impl App {
                 .show(ui, |ui| {
                     if st.prefs.show_registry {
                         a11y::resize_handle(ui, "registry");
+                        // The registry starts with half the column when the inspector shares
+                        // it (more rows than a fixed 320 points on tall windows), all of it
+                        // when alone.
+                        let col = ui.available_height();
+                        let share = if st.prefs.show_inspector { 0.5 } else { 1.0 };
                         egui::Panel::bottom("registry")
-                            .default_size(320.0)
+                            .default_size((col * share).max(320.0))
                             .min_size(160.0)
                             .resizable(true)
                             .show(ui, |ui| {
@@ -78,6 +83,7 @@ impl App {
         self.schema_editor.ui(ui, st);
         self.metadata.ui(ui, st);
         self.about.ui(ui, st);
+        super::panels::legend::show(ui.ctx(), st);
         self.problems.ui(ui, st);
         self.conflicts.ui(ui, st);
         self.review.ui(ui, st);

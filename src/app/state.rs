@@ -208,6 +208,8 @@ pub struct AppState {
     pub schema_editor_open: bool,
     /// Whether the About window is shown.
     pub about_open: bool,
+    /// Whether the legend window is shown.
+    pub legend_open: bool,
     pub metadata_open: bool,
     /// Whether the Problems panel is shown.
     pub problems_open: bool,
@@ -272,6 +274,7 @@ impl AppState {
             entry_page: None,
             schema_editor_open: false,
             about_open: false,
+            legend_open: false,
             metadata_open: false,
             problems_open: false,
             text_editing: false,

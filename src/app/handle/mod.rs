@@ -56,6 +56,7 @@ impl App {
             C::ToggleSnap => st.prefs.snap_words ^= true,
             C::ToggleSchemaEditor => st.schema_editor_open ^= true,
             C::About => st.about_open ^= true,
+            C::ToggleLegend => st.legend_open ^= true,
             C::ToggleMetadata => st.metadata_open ^= true,
             C::ToggleProblems => st.problems_open ^= true,
             C::ToggleConflicts => st.conflicts_open ^= true,

@@ -11,6 +11,7 @@ pub mod facsimile;
 pub mod find;
 pub mod inspector;
 pub mod interchange;
+pub mod legend;
 pub mod metadata;
 pub mod palette;
 pub mod pieces;

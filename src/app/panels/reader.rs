@@ -1,4 +1,5 @@
-//! The reader: the document's text with its annotations as colored underline bars.
+//! The reader: the document's text with its annotations as colored underline bars (mentions)
+//! and colored boxes with a corner marker (event triggers), find hits highlighted.
 //!
 //! Only visible lines are laid out: one galley per [piece](super::pieces) (a source line, or
 //! a part of a very long one), placed by a table of tops built from wrapped heights
@@ -29,6 +30,42 @@ const BAR_WIDTH: f32 = 2.0;
 pub const MAX_BAR_DEPTH: u8 = 3;
 /// Annotations listed in the hover tooltip; the rest are counted.
 const MAX_TOOLTIP_LINES: usize = 12;
+/// Background of a find hit, and of the current one.
+const FIND_HIT: Color32 = Color32::from_rgba_premultiplied(120, 100, 0, 90);
+const FIND_CURRENT: Color32 = Color32::from_rgba_premultiplied(200, 150, 0, 150);
+/// Stroke of an event trigger's box.
+const EVENT_BOX_WIDTH: f32 = 1.5;
+
+/// The shapes marking one annotation fragment whose text occupies `rr` (a row rect with
+/// [`BAR_ROOM`] above and below): a mention is an underline bar at its stacking level; an
+/// event trigger is a box around the text, widened by its level, with a filled corner
+/// triangle (the trigger marker), so events never look like mentions.
+pub fn seg_shapes(seg: &Seg, rr: Rect) -> Vec<egui::Shape> {
+    let level = f32::from(seg.depth.min(MAX_BAR_DEPTH - 1));
+    if seg.event {
+        let b = rr.shrink2(vec2(-level * BAR_PITCH, BAR_ROOM - 2.0 - level * BAR_PITCH));
+        let corner = [
+            b.left_top(),
+            b.left_top() + vec2(6.0, 0.0),
+            b.left_top() + vec2(0.0, 6.0),
+        ];
+        vec![
+            egui::Shape::rect_stroke(
+                b,
+                2.0,
+                Stroke::new(EVENT_BOX_WIDTH, seg.color),
+                egui::StrokeKind::Inside,
+            ),
+            egui::Shape::convex_polygon(corner.to_vec(), seg.color, Stroke::NONE),
+        ]
+    } else {
+        let y = rr.max.y - BAR_ROOM + 1.0 + level * BAR_PITCH;
+        vec![egui::Shape::line_segment(
+            [pos2(rr.min.x, y), pos2(rr.max.x, y)],
+            Stroke::new(BAR_WIDTH, seg.color),
+        )]
+    }
+}
 
 /// One annotation fragment on one line, in line-local code points.
 #[derive(Clone, Copy, Debug)]
@@ -42,6 +79,8 @@ pub struct Seg {
     pub depth: u8,
     /// Length of the whole annotation's extent, to pick the innermost on click.
     pub extent_len: u32,
+    /// An event's trigger: drawn as a box, not an underline.
+    pub event: bool,
 }
 
 /// "+N": `count` annotation fragments stacked too deep to draw start at `start` (piece-local
@@ -93,6 +132,7 @@ impl LineIndex {
             // Marked until reviewed: an annotation re-anchoring could not place.
             let color = super::review::mark_color(a).unwrap_or(color);
             let extent_len = anchor.extent().len() as u32;
+            let event = a.as_event().is_some();
             for f in &anchor.fragments {
                 let (l0, l1) = (pieces.of(f.start), pieces.of(f.end.max(f.start + 1) - 1));
                 for l in l0..=l1.min(lines.saturating_sub(1)) {
@@ -111,6 +151,7 @@ impl LineIndex {
                             color,
                             depth: 0,
                             extent_len,
+                            event,
                         },
                     ));
                 }
@@ -232,6 +273,8 @@ pub struct Reader {
     pub first_visible_offset: Option<usize>,
     /// The pieces drawn in the last frame: their code points, screen position and galley.
     drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
+    /// Find-hit fragments highlighted in the last frame.
+    pub find_hits_drawn: usize,
     /// The selection as drawn in the last frame (snapped to words when that is on).
     pub shown_selection: Vec<crate::model::Span>,
     /// The view's top (content y) and height in the last frame.
@@ -594,6 +637,14 @@ impl Reader {
             let mut line = first;
             let pieces = self.layout.pieces.len();
             self.drawn.clear();
+            // Find hits are drawn when they were computed for this document.
+            let find_here = st
+                .find
+                .hits_for
+                .as_ref()
+                .is_some_and(|(_, d, _)| *d == doc.id());
+            let find_current = st.find.hits.get(st.find.current).copied();
+            self.find_hits_drawn = 0;
             while line < pieces && self.layout.tops[line] < viewport.max.y {
                 visible_lines += 1;
                 let top = origin + vec2(0.0, self.layout.tops[line]);
@@ -622,6 +673,28 @@ impl Reader {
                                 sel_bg,
                             );
                         }
+                    }
+                }
+                // Every find hit in view, the current one stronger.
+                let find_hits = if find_here {
+                    st.find.hits_in(r.clone())
+                } else {
+                    &[]
+                };
+                for h in find_hits {
+                    let (a, b) = (h.start.max(r.start), h.end.min(r.end));
+                    if b <= a {
+                        continue;
+                    }
+                    self.find_hits_drawn += 1;
+                    let current = find_current == Some(*h);
+                    for rr in span_rects(&g, a - r.start, b - r.start) {
+                        painter.rect_filled(
+                            rr.translate(top.to_vec2())
+                                .shrink2(vec2(0.0, BAR_ROOM - 1.0)),
+                            2.0,
+                            if current { FIND_CURRENT } else { FIND_HIT },
+                        );
                     }
                 }
                 let caret_here =
@@ -657,13 +730,7 @@ impl Reader {
                         if linked {
                             link_rects.entry(seg.ann).or_insert(rr);
                         }
-                        let y = rr.max.y - BAR_ROOM
-                            + 1.0
-                            + f32::from(seg.depth.min(MAX_BAR_DEPTH - 1)) * BAR_PITCH;
-                        painter.line_segment(
-                            [pos2(rr.min.x, y), pos2(rr.max.x, y)],
-                            Stroke::new(BAR_WIDTH, seg.color),
-                        );
+                        painter.extend(seg_shapes(seg, rr));
                         if selected {
                             painter.rect_stroke(
                                 rr.shrink2(vec2(-1.0, BAR_ROOM - 2.0)),
@@ -766,7 +833,8 @@ impl Reader {
             if resp.secondary_clicked() && !st.sel.is_empty() {
                 st.tag_popup = resp.interact_pointer_pos();
             }
-            if let Some(anns) = hover_info {
+            // The tooltip would cover the "Tag as" popup: none while it is open.
+            if let Some(anns) = hover_info.filter(|_| st.tag_popup.is_none()) {
                 let p = project;
                 let more = anns.len().saturating_sub(MAX_TOOLTIP_LINES);
                 let mut lines: Vec<String> = anns
@@ -807,7 +875,7 @@ impl Reader {
         }
     }
 
-    /// The "Tag as" popup: one button per entity type, with its hotkey.
+    /// The "Tag as" popup: one button per entity type, then per event type, with hotkeys.
     fn tag_popup(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
         let Some(pos) = st.tag_popup else { return };
         if st.sel.is_empty() {
@@ -817,12 +885,7 @@ impl Reader {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
-        let types: Vec<_> = p
-            .schema
-            .entity_types
-            .iter()
-            .map(|t| (t.id.clone(), t.label.clone(), t.hotkey, t.color.clone()))
-            .collect();
+        let types = popup_types(&p.schema);
         let mut picked = None;
         egui::Area::new(egui::Id::unique("tag-popup"))
             .fixed_pos(pos)
@@ -830,7 +893,14 @@ impl Reader {
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.label("Tag as");
-                    for (id, label, key, color) in &types {
+                    let first_event = types
+                        .iter()
+                        .position(|t| matches!(t.0, Command::NewEvent(_)));
+                    for (i, (cmd, label, key, color)) in types.iter().enumerate() {
+                        if Some(i) == first_event {
+                            ui.separator();
+                            ui.label("New event");
+                        }
                         let c = parse_color(color)
                             .map_or(Color32::GRAY, |[r, g, b]| Color32::from_rgb(r, g, b));
                         ui.horizontal(|ui| {
@@ -841,17 +911,39 @@ impl Reader {
                                 None => label.clone(),
                             };
                             if ui.button(text).clicked() {
-                                picked = Some(id.clone());
+                                picked = Some(cmd.clone());
                             }
                         });
                     }
                 });
             });
-        if let Some(id) = picked {
-            st.queue.push(Command::TagAs(id));
+        if let Some(cmd) = picked {
+            st.queue.push(cmd);
             st.tag_popup = None;
         }
     }
+}
+
+/// What the "Tag as" popup offers: each entity type (tag as a mention), then each event
+/// type (a new event on the selection), as (command, label, hotkey, colour).
+pub fn popup_types(schema: &crate::model::Schema) -> Vec<(Command, String, Option<char>, String)> {
+    let entities = schema.entity_types.iter().map(|t| {
+        (
+            Command::TagAs(t.id.clone()),
+            t.label.clone(),
+            t.hotkey,
+            t.color.clone(),
+        )
+    });
+    let events = schema.event_types.iter().map(|t| {
+        (
+            Command::NewEvent(t.id.clone()),
+            t.label.clone(),
+            t.hotkey,
+            t.color.clone(),
+        )
+    });
+    entities.chain(events).collect()
 }
 
 /// The role fillers of the selected annotation when it is an event: filler annotation →
@@ -961,6 +1053,57 @@ mod tests {
         assert_eq!(label_of("1700").as_deref(), Some("End time"));
         let mention = doc.annotations.values().find(|a| a.as_mention().is_some());
         assert!(event_links(doc, p, mention.map(|a| a.id)).is_empty());
+    }
+
+    #[test]
+    fn events_are_boxed_and_mentions_underlined() {
+        let dir = crate::build_info::sample_project();
+        let loaded = crate::store::load(&dir).unwrap();
+        let p = &loaded.project;
+        let doc = p.documents.values().next().unwrap();
+        let index = LineIndex::build(doc, &p.schema, &Pieces::new(doc.text_or_empty()));
+        let kind = |ann: AnnId| doc.annotations.get(&ann).map(|a| a.as_event().is_some());
+        let (mut events, mut mentions) = (0, 0);
+        let rr = Rect::from_min_size(pos2(10.0, 10.0), vec2(50.0, 20.0 + 2.0 * BAR_ROOM));
+        for seg in &index.segs {
+            assert_eq!(Some(seg.event), kind(seg.ann));
+            let shapes = seg_shapes(seg, rr);
+            if seg.event {
+                events += 1;
+                assert!(matches!(shapes[0], egui::Shape::Rect(_)), "{shapes:?}");
+                assert!(matches!(shapes[1], egui::Shape::Path(_)), "trigger marker");
+            } else {
+                mentions += 1;
+                assert_eq!(shapes.len(), 1);
+                assert!(matches!(shapes[0], egui::Shape::LineSegment { .. }));
+            }
+        }
+        assert!(
+            events > 0 && mentions > 0,
+            "{events} events, {mentions} mentions"
+        );
+    }
+
+    #[test]
+    fn the_tag_popup_offers_entity_and_event_types() {
+        let schema = crate::model::Schema::default_diplomatic();
+        let offered = popup_types(&schema);
+        for t in &schema.entity_types {
+            assert!(offered.iter().any(|o| o.0 == Command::TagAs(t.id.clone())));
+        }
+        for t in &schema.event_types {
+            assert!(
+                offered
+                    .iter()
+                    .any(|o| o.0 == Command::NewEvent(t.id.clone()) && o.1 == t.label),
+                "{} missing",
+                t.label
+            );
+        }
+        assert_eq!(
+            offered.len(),
+            schema.entity_types.len() + schema.event_types.len()
+        );
     }
 }
 
