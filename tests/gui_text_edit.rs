@@ -269,7 +269,7 @@ fn edit_mode_keeps_the_text_beside_the_page_pane() {
         if let Some(r) = h.state().reader.char_rect(off) {
             seen += 1;
             assert!(
-                r.max.x <= page.min.x as f32,
+                r.max.x <= page.min.x,
                 "code point {off} drawn at {r:?}, under the page pane at x {}",
                 page.min.x
             );
