@@ -157,9 +157,13 @@ fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
     assert!(h.state().state.text_editing);
     h.get_by_label("Correcting the transcription");
 
-    // Click between "Fili" and "pov" and type the missing "p".
+    // Click between "Fili" and "pov" and type the missing "p" (the reader has the focus).
     click_before(&mut h, start + 4);
     assert_eq!(h.state().state.sel.caret, start + 4);
+    assert_eq!(
+        h.ctx.memory(|m| m.focused()),
+        Some(marginalia::app::a11y::reader_id())
+    );
     assert!(h.state().state.sel.span().is_empty());
     h.event(Event::Text("p".into()));
     steps(&mut h);
@@ -242,6 +246,36 @@ fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
         std::fs::read(original).unwrap()
     );
     assert!(find_mention(&s.project, doc, "Filipov").is_none());
+}
+
+/// The edit-mode strip above the reader does not widen it: with the page pane beside the
+/// reader, the text drawn in edit mode stays left of the page image (a strip wider than the
+/// reader once laid the text out under the pane, where the pointer could not reach it).
+#[test]
+fn edit_mode_keeps_the_text_beside_the_page_pane() {
+    let (_tmp, file, doc) = misread_sample();
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    steps(&mut h);
+    h.state_mut().state.push(Message::SelectDocument(doc));
+    steps(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    steps(&mut h);
+    assert!(h.state().state.text_editing);
+    h.get_by_label("Correcting the transcription");
+    let page = h.get_by_label("Page image").rect();
+    let n = text_of(&h, doc).chars().count().min(400);
+    let mut seen = 0;
+    for off in 0..n {
+        if let Some(r) = h.state().reader.char_rect(off) {
+            seen += 1;
+            assert!(
+                r.max.x <= page.min.x,
+                "code point {off} drawn at {r:?}, under the page pane at x {}",
+                page.min.x
+            );
+        }
+    }
+    assert!(seen > 100, "only {seen} code points on screen");
 }
 
 /// A source changed outside Marginalia: opening the project re-anchors it and offers the

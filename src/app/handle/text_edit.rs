@@ -110,7 +110,8 @@ impl App {
             || st.review_open
             || st.dialog.is_some()
             || st.palette_open
-            || ctx.egui_wants_keyboard_input()
+            // The focused reader is where typing goes; any other focused widget keeps it.
+            || crate::app::a11y::focus_elsewhere(ctx)
             || egui::Popup::is_any_open(ctx)
         {
             return;

@@ -13,7 +13,9 @@ pub fn banner(ui: &mut egui::Ui, st: &AppState) {
         .fill(fill)
         .inner_margin(egui::Margin::symmetric(8, 4))
         .show(ui, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped: an unwrapped line wider than the reader would widen the reader's
+            // `Ui` past its panel, and the text would be laid out under the page pane.
+            ui.horizontal_wrapped(|ui| {
                 ui.strong("Correcting the transcription");
                 ui.label("— typing changes the source text; annotations follow. Ctrl+E stops.");
             });
