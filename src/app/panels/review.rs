@@ -118,7 +118,8 @@ fn push(out: &mut Queue, error: &mut Option<String>, tx: Result<Transaction, OpE
 
 /// Keys for the queue this frame (plain shortcuts are off while it is open).
 fn asked(ctx: &egui::Context) -> Vec<Ask> {
-    if ctx.egui_wants_keyboard_input() {
+    // The reader keeps focus while one reviews; a text field elsewhere takes the letters.
+    if crate::app::a11y::focus_elsewhere(ctx) {
         return Vec::new();
     }
     ctx.input_mut(|i| {
