@@ -81,7 +81,7 @@ for line in lines:
         spans += 1
     for start, end, label in doc["label"]:
         assert 0 <= start < end <= len(text) and label, (start, end, label)
-assert spans == n_mentions, (spans, n_mentions)
+assert spans == sum(original["mentions"].values()), (spans, original["mentions"])
 print(f"documents.jsonl: {len(lines)} documents, {spans} spans")
 
 docs, tokens, prev = 0, 0, "O"
