@@ -6,6 +6,8 @@
 //! `peak_rss_mb`, `decoded_mb`. Run: `cargo bench --bench facsimile`.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use marginalia::facsimile::{
     BackgroundDecoder, DecodeEvent, DecodeLimits, NEW_TILES_PER_FRAME, Rotation, TileCache,
     ViewRect,
@@ -14,24 +16,6 @@ use std::time::Instant;
 
 const W: u32 = 10_000;
 const H: u32 = 7_000;
-
-/// A scan-like page: paper tone, lines of "type" and some noise, so the JPEG is not trivial.
-fn write_scan(path: &std::path::Path) {
-    let img = image::RgbImage::from_fn(W, H, |x, y| {
-        let line = (y / 60) % 2 == 0 && (y % 60) > 20 && (x / 37 + y / 60) % 7 != 0;
-        let glyph = line && ((x * 7 + y * 3) % 23) < 9;
-        let noise = ((x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 27) as u8;
-        if glyph {
-            image::Rgb([40 + noise, 38 + noise, 35 + noise])
-        } else {
-            image::Rgb([236 - noise, 230 - noise, 214 - noise])
-        }
-    });
-    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(file, 80)
-        .encode_image(&img)
-        .unwrap();
-}
 
 /// Peak resident memory of this process in MB (Linux `VmHWM`), if known.
 fn peak_rss_mb() -> Option<f64> {
@@ -52,7 +36,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("scan.jpg");
     let t = Instant::now();
-    write_scan(&path);
+    support::write_scan(W, H, &path);
     let file_mb = std::fs::metadata(&path).unwrap().len() as f64 / 1e6;
     println!(
         "generated {W} x {H} JPEG ({file_mb:.1} MB) in {:.1} s",

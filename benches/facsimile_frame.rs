@@ -6,6 +6,8 @@
 //! Run: `cargo bench --bench facsimile_frame`.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use marginalia::app::{App, Prefs};
 use marginalia::model::*;
 use marginalia::session::Session;
@@ -14,28 +16,10 @@ use std::time::Instant;
 const W: u32 = 10_000;
 const H: u32 = 7_000;
 
-/// The same scan-like page as `benches/facsimile.rs`.
-fn write_scan(path: &std::path::Path) {
-    let img = image::RgbImage::from_fn(W, H, |x, y| {
-        let line = (y / 60) % 2 == 0 && (y % 60) > 20 && (x / 37 + y / 60) % 7 != 0;
-        let glyph = line && ((x * 7 + y * 3) % 23) < 9;
-        let noise = ((x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 27) as u8;
-        if glyph {
-            image::Rgb([40 + noise, 38 + noise, 35 + noise])
-        } else {
-            image::Rgb([236 - noise, 230 - noise, 214 - noise])
-        }
-    });
-    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(file, 80)
-        .encode_image(&img)
-        .unwrap();
-}
-
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("scans")).unwrap();
-    write_scan(&dir.path().join("scans/scan.001.jpg"));
+    support::write_scan(W, H, &dir.path().join("scans/scan.001.jpg"));
     let text = SourceText::from_str_normalizing("To Cde. FILIPPOV\nA scanned cable.\n");
     let meta = DocumentMeta {
         id: DocId::new(),

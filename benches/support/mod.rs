@@ -24,3 +24,22 @@ impl Rng {
         &items[self.below(items.len())]
     }
 }
+
+/// A scan-like `w` × `h` JPEG page at `path`: paper tone, lines of "type" and some noise, so
+/// the JPEG is not trivial (the facsimile benchmarks).
+pub fn write_scan(w: u32, h: u32, path: &std::path::Path) {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let line = (y / 60) % 2 == 0 && (y % 60) > 20 && (x / 37 + y / 60) % 7 != 0;
+        let glyph = line && ((x * 7 + y * 3) % 23) < 9;
+        let noise = ((x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 27) as u8;
+        if glyph {
+            image::Rgb([40 + noise, 38 + noise, 35 + noise])
+        } else {
+            image::Rgb([236 - noise, 230 - noise, 214 - noise])
+        }
+    });
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(file, 80)
+        .encode_image(&img)
+        .unwrap();
+}
