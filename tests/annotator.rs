@@ -160,7 +160,11 @@ fn first_file(dir: &Path, suffix: &str) -> String {
         .sort_by_file_name()
         .into_iter()
         .map(|e| e.unwrap().into_path())
-        .find(|f| f.to_string_lossy().ends_with(suffix) && !f.ends_with("registry.json"))
+        .find(|f| {
+            f.to_string_lossy().ends_with(suffix)
+                && !f.ends_with("registry.json")
+                && !f.ends_with("registry.xml")
+        })
         .map(|f| std::fs::read_to_string(f).unwrap())
         .unwrap_or_else(|| panic!("no *{suffix} under {}", dir.display()))
 }

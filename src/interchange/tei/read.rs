@@ -882,6 +882,14 @@ fn import_tei(
         }
     }
     read_registry(project, tei, &mut ctx, seen);
+    // A file with a header and a standOff but no text is a registry (the export's
+    // `registry.xml`, a personography): its entries and their stamps, no document.
+    if text_el.is_none() && tei.child("standOff").is_some() {
+        if let Some(h) = header {
+            read_changes(project, &ctx, h);
+        }
+        return Ok(());
+    }
     let Some(body) = body else {
         return Err(ImportError::Invalid {
             path: file.to_path_buf(),

@@ -74,6 +74,7 @@ impl Exporter for TeiExporter {
         // Names are given in document order (they depend on each other), the XML is made
         // per document in parallel.
         let mut used = HashSet::new();
+        used.insert(REGISTRY_XML.to_owned());
         let jobs: Vec<(String, &Document)> = project
             .documents
             .values()
@@ -91,6 +92,22 @@ impl Exporter for TeiExporter {
             written.push(output.add(&name, xml)?);
             omitted.extend(left_out);
             progress((i + 1) as f32 / n as f32);
+        }
+        if !project.registry.is_empty() {
+            let xml = registry_xml(project).map_err(|e| ExportError::Format {
+                path: out_dir.join(REGISTRY_XML),
+                message: format!("cannot write XML: {e}"),
+            })?;
+            if let Some((line, c)) = first_non_xml_char(&xml) {
+                return Err(ExportError::Format {
+                    path: out_dir.join(REGISTRY_XML),
+                    message: format!(
+                        "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
+                        c as u32
+                    ),
+                });
+            }
+            written.push(output.add(REGISTRY_XML, xml)?);
         }
         progress(1.0);
         Ok(ExportReport {
@@ -143,6 +160,18 @@ fn document_file(
 
 /// The first character XML 1.0 forbids, with its 1-based line, if any.
 pub fn first_non_xml_char(bytes: &[u8]) -> Option<(usize, char)> {
+    // In UTF-8, the characters XML 1.0 excludes are C0 controls (one byte below 0x20),
+    // surrogates (not in valid UTF-8), U+FFFE and U+FFFF (EF BF BE/BF): a byte scan finds
+    // every candidate; only a file with one is decoded.
+    let suspect = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF
+                && bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    });
+    if !suspect {
+        return None;
+    }
     let s = String::from_utf8_lossy(bytes);
     let mut line = 1;
     for c in s.chars() {
@@ -245,9 +274,10 @@ struct Out {
 type Res = std::io::Result<()>;
 
 impl Out {
-    fn new() -> Self {
+    /// A writer whose buffer starts with room for `capacity` bytes.
+    fn new(capacity: usize) -> Self {
         Self {
-            w: Writer::new(Vec::new()),
+            w: Writer::new(Vec::with_capacity(capacity)),
             depth: 0,
             pretty: true,
         }
@@ -255,9 +285,11 @@ impl Out {
 
     fn nl(&mut self) -> Res {
         if self.pretty {
-            let s = format!("\n{}", "  ".repeat(self.depth));
-            self.w
-                .write_event(Event::Text(BytesText::from_escaped(s)))?;
+            let buf = self.w.get_mut();
+            buf.push(b'\n');
+            for _ in 0..self.depth {
+                buf.extend_from_slice(b"  ");
+            }
         }
         Ok(())
     }
@@ -316,17 +348,16 @@ impl Out {
     }
 }
 
-/// Annotator names (of `@resp` and of the stamps of the document's annotations and of the
-/// registry's entries), sorted → `resp-N` ids.
-fn resp_ids(project: &Project, doc: &Document) -> BTreeMap<String, String> {
-    let entries = project
-        .registry
-        .values()
+/// Annotator names (of `@resp` and of the stamps of the document's annotations and of
+/// `entries`), sorted → `resp-N` ids.
+fn resp_ids(doc: Option<&Document>, entries: &[&Entry]) -> BTreeMap<String, String> {
+    let entries = entries
+        .iter()
         .flat_map(|e| [&e.created, &e.modified].into_iter().flatten())
         .map(|s| s.by.as_str());
     let names: BTreeSet<&str> = doc
-        .annotations
-        .values()
+        .into_iter()
+        .flat_map(|d| d.annotations.values())
         .flat_map(|a| {
             let stamps = [&a.created, &a.modified];
             std::iter::once(a.annotator()).chain(stamps.into_iter().flatten().map(|s| &*s.by))
@@ -453,7 +484,8 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
     let text = doc.text_or_empty();
     let paras = paragraphs(text.as_str());
     let (inline, standoff) = split_inline(doc, &paras);
-    let resp = resp_ids(project, doc);
+    let entries = entries_of(project, doc);
+    let resp = resp_ids(Some(doc), &entries);
     let facs = facs_pointers(doc);
 
     // Marks by offset.
@@ -508,7 +540,8 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
         v.sort();
     }
 
-    let mut o = Out::new();
+    // The text, its markup and the standoff part: a few times the text's size.
+    let mut o = Out::new(text.as_str().len() * 2 + doc.annotations.len() * 400 + 4096);
     o.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     o.nl()?;
     o.w.write_event(Event::Start(Out::start(
@@ -519,7 +552,7 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
         ],
     )))?;
     o.depth = 1;
-    write_header(&mut o, project, doc, &resp)?;
+    write_header(&mut o, project, doc, &entries, &resp)?;
     write_facsimile(&mut o, doc)?;
 
     // Body.
@@ -597,7 +630,7 @@ pub fn document_xml(project: &Project, doc: &Document) -> std::io::Result<Vec<u8
     o.pretty = true;
     o.close("text")?;
 
-    write_standoff(&mut o, project, doc, &standoff, &resp)?;
+    write_standoff(&mut o, project, doc, &entries, &standoff, &resp)?;
     o.depth = 0;
     o.nl()?;
     o.raw_close("TEI")?;
@@ -705,6 +738,7 @@ fn write_header(
     o: &mut Out,
     project: &Project,
     doc: &Document,
+    entries: &[&Entry],
     resp: &BTreeMap<String, String>,
 ) -> Res {
     let arch = &doc.meta.archival;
@@ -784,7 +818,7 @@ fn write_header(
     o.close("sourceDesc")?;
     o.close("fileDesc")?;
     write_corresp(o, project, doc)?;
-    write_changes(o, project, doc, resp)?;
+    write_changes(o, Some(doc), entries, resp)?;
     o.close("teiHeader")
 }
 
@@ -792,17 +826,16 @@ fn write_header(
 /// and by whom.
 fn write_changes(
     o: &mut Out,
-    project: &Project,
-    doc: &Document,
+    doc: Option<&Document>,
+    entries: &[&Entry],
     resp: &BTreeMap<String, String>,
 ) -> Res {
     let anns = doc
-        .annotations
-        .values()
+        .into_iter()
+        .flat_map(|d| d.annotations.values())
         .map(|a| (ann_xml_id(a.id), &a.created, &a.modified));
-    let entries = project
-        .registry
-        .values()
+    let entries = entries
+        .iter()
         .map(|e| (entry_xml_id(e.id), &e.created, &e.modified));
     let stamped = anns.chain(entries).flat_map(|(id, created, modified)| {
         [("created", created), ("modified", modified)]
@@ -945,10 +978,11 @@ fn write_standoff(
     o: &mut Out,
     project: &Project,
     doc: &Document,
+    entries: &[&Entry],
     standoff: &[AnnId],
     resp: &BTreeMap<String, String>,
 ) -> Res {
-    let anything = !project.registry.is_empty()
+    let anything = !entries.is_empty()
         || !standoff.is_empty()
         || doc.annotations.values().any(|a| {
             !matches!(a.body, Body::Mention(_)) || !a.note.is_empty() || !a.attributes.is_empty()
@@ -958,27 +992,8 @@ fn write_standoff(
         return Ok(());
     }
     o.open("standOff", &[])?;
-    // The registry.
-    let mut groups: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
-    for e in project.registry.values() {
-        let list = match e.type_id.as_str() {
-            "person" => "listPerson",
-            "organization" => "listOrg",
-            "place" => "listPlace",
-            _ => "listObject",
-        };
-        groups.entry(list).or_default().push(e);
-    }
-    for list in ["listPerson", "listOrg", "listPlace", "listObject"] {
-        let Some(entries) = groups.get(list) else {
-            continue;
-        };
-        o.open(list, &[])?;
-        for e in entries {
-            write_entry(o, e)?;
-        }
-        o.close(list)?;
-    }
+    // The entries this document points at.
+    write_lists(o, entries)?;
     // Standoff mentions.
     if !standoff.is_empty() {
         let linked = linked_zones(doc);
@@ -1144,6 +1159,112 @@ fn motivation(a: &Annotation) -> &'static str {
     }
 }
 
+/// The registry entries `doc` points at (mentions' entries, role fillers and relation
+/// arguments that are entries), in registry order. A document's file lists only these, so
+/// its size does not grow with the registry; [`REGISTRY_XML`] lists every entry.
+fn entries_of<'a>(project: &'a Project, doc: &Document) -> Vec<&'a Entry> {
+    let ids: BTreeSet<EntryId> = doc
+        .annotations
+        .values()
+        .flat_map(Annotation::targets)
+        .filter_map(|t| match t {
+            Target::Entry(e) => Some(e),
+            Target::Annotation(_) => None,
+        })
+        .collect();
+    ids.iter()
+        .filter_map(|id| project.registry.get(id))
+        .collect()
+}
+
+/// `listPerson`, `listOrg`, `listPlace` and `listObject` of `entries`, in that order.
+fn write_lists(o: &mut Out, entries: &[&Entry]) -> Res {
+    let mut groups: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+    for e in entries {
+        let list = match e.type_id.as_str() {
+            "person" => "listPerson",
+            "organization" => "listOrg",
+            "place" => "listPlace",
+            _ => "listObject",
+        };
+        groups.entry(list).or_default().push(e);
+    }
+    for list in ["listPerson", "listOrg", "listPlace", "listObject"] {
+        let Some(entries) = groups.get(list) else {
+            continue;
+        };
+        o.open(list, &[])?;
+        for e in entries {
+            write_entry(o, e)?;
+        }
+        o.close(list)?;
+    }
+    Ok(())
+}
+
+/// The name of the file that holds the whole registry beside the documents' files.
+pub const REGISTRY_XML: &str = "registry.xml";
+
+/// The whole registry as a TEI file without text: a header (the project, the annotators
+/// and when each entry was created and changed) and a `standOff` with every entry. The
+/// TEI import reads such a file as registry only.
+pub fn registry_xml(project: &Project) -> std::io::Result<Vec<u8>> {
+    let entries: Vec<&Entry> = project.registry.values().collect();
+    let resp = resp_ids(None, &entries);
+    let mut o = Out::new(entries.len() * 256);
+    o.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    o.nl()?;
+    o.w.write_event(Event::Start(Out::start(
+        "TEI",
+        &[
+            ("xmlns", TEI_NS.to_owned()),
+            ("xml:id", "registry".to_owned()),
+        ],
+    )))?;
+    o.depth = 1;
+    o.open("teiHeader", &[])?;
+    o.open("fileDesc", &[])?;
+    o.open("titleStmt", &[])?;
+    o.leaf("title", &[], &format!("Registry of {}", project.info.name))?;
+    for (name, id) in &resp {
+        o.open("respStmt", &[("xml:id", id.clone())])?;
+        o.leaf("resp", &[], "annotation")?;
+        o.leaf("name", &[], name)?;
+        o.close("respStmt")?;
+    }
+    o.close("titleStmt")?;
+    o.open("publicationStmt", &[])?;
+    o.leaf(
+        "p",
+        &[],
+        &format!(
+            "Exported from the Marginalia project \"{}\".",
+            project.info.name
+        ),
+    )?;
+    o.close("publicationStmt")?;
+    o.open("sourceDesc", &[])?;
+    o.leaf(
+        "p",
+        &[],
+        "Every registry entry of the project (persons, organizations, places and other \
+         entries) with its names, authority ids and note; each document's file lists the \
+         entries it points at.",
+    )?;
+    o.close("sourceDesc")?;
+    o.close("fileDesc")?;
+    write_changes(&mut o, None, &entries, &resp)?;
+    o.close("teiHeader")?;
+    o.open("standOff", &[])?;
+    write_lists(&mut o, &entries)?;
+    o.close("standOff")?;
+    o.depth = 0;
+    o.nl()?;
+    o.raw_close("TEI")?;
+    o.w.write_event(Event::Text(BytesText::new("\n")))?;
+    Ok(o.w.into_inner())
+}
+
 fn write_entry(o: &mut Out, e: &Entry) -> Res {
     let (el, name_el) = match e.type_id.as_str() {
         "person" => ("person", "persName"),
@@ -1245,6 +1366,24 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("U+000B"), "{err}");
         assert_eq!(first_non_xml_char("ok\n😀".as_bytes()), None);
+    }
+
+    #[test]
+    fn noncharacters_are_found_by_the_byte_scan() {
+        // Full-width forms share the lead byte EF with U+FFFE/U+FFFF and are fine.
+        assert_eq!(
+            first_non_xml_char("李，。\u{FF0C}\u{FFFD}".as_bytes()),
+            None
+        );
+        assert_eq!(
+            first_non_xml_char("a\nb\u{FFFE}".as_bytes()),
+            Some((2, '\u{FFFE}'))
+        );
+        assert_eq!(
+            first_non_xml_char("\u{FFFF}".as_bytes()),
+            Some((1, '\u{FFFF}'))
+        );
+        assert_eq!(first_non_xml_char(b"x\x01"), Some((1, '\u{1}')));
     }
 
     #[test]
