@@ -180,13 +180,9 @@ pub fn run<E: Exporter + ?Sized>(
             Err(e) => return Err(ExportError::io("inspect", path, e)),
         }
     }
-    // Each atomic write waits on fsync more than on the processor, so write on more
-    // threads than there are cores.
-    let write_all = || write_files(&out.files, options.overwrite);
-    match rayon::ThreadPoolBuilder::new().num_threads(16).build() {
-        Ok(pool) => pool.install(write_all)?,
-        Err(_) => write_all()?,
-    }
+    // Files are created on rayon's pool (one thread per core): with one flush for all
+    // files there is no sync to wait on, and more threads only contend for the folder.
+    write_files(&out.files, options.overwrite)?;
     Ok(report)
 }
 
