@@ -120,15 +120,17 @@ impl Pictures {
             return Ok(());
         }
         let svg = svg();
+        // Atomic; a regular file there is replaced (without backup), anything else refused.
+        let write = |path: &std::path::Path, bytes: &[u8]| {
+            crate::store::write_atomic(path, bytes, crate::store::Backup::Skip)
+        };
         if let Some(path) = &self.svg {
-            std::fs::write(path, &svg)
-                .with_context(|| format!("cannot write the SVG {}", path.display()))?;
+            write(path, svg.as_bytes())?;
         }
         if let Some(path) = &self.png {
             let png = crate::views::svg::png_from_svg(&svg, 1.0)
                 .with_context(|| format!("cannot draw the PNG {}", path.display()))?;
-            std::fs::write(path, png)
-                .with_context(|| format!("cannot write the PNG {}", path.display()))?;
+            write(path, &png)?;
         }
         Ok(())
     }
