@@ -67,10 +67,9 @@ fn rewrite(dir: &Path, rel: &str, f: impl FnOnce(String) -> String) {
     std::fs::write(&p, f(s)).unwrap();
 }
 
-/// The temporary file `write_atomic` uses for `path`.
+/// The temporary file this process writes for `path` before replacing it.
 fn temp_path_for(path: &Path) -> PathBuf {
-    let name = path.file_name().unwrap().to_string_lossy();
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    store::fs::temp_path(path, std::process::id())
 }
 
 fn load_err(dir: &Path) -> StoreError {
