@@ -373,3 +373,38 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_replace_a_file_atomically_and_refuse_anything_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let svg = tmp.path().join("t.svg");
+        std::fs::write(&svg, "old").unwrap();
+        let pictures = |svg: &std::path::Path| Pictures {
+            svg: Some(svg.to_path_buf()),
+            png: None,
+        };
+        pictures(&svg).write(|| "<svg/>".into()).unwrap();
+        assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["t.svg"], "no temporary file or backup left");
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link.svg");
+            std::os::unix::fs::symlink(&svg, &link).unwrap();
+            let err = pictures(&link)
+                .write(|| "<svg>new</svg>".into())
+                .unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains("symbolic link"), "{msg}");
+            assert!(msg.ends_with(&link.display().to_string()), "{msg}");
+            assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
+        }
+    }
+}
