@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::Rng;
+use support::{Rng, source_text};
 
 const DOCS: usize = 2_000;
 const ANNS_PER_DOC: usize = 100;
 const RUNS: usize = 7;
 const FRAME: Duration = Duration::from_millis(16);
 
+/// The words of its sources (fewer than [`support::WORDS`]).
 const WORDS: &[&str] = &[
     "the",
     "meeting",
@@ -42,24 +43,6 @@ const WORDS: &[&str] = &[
     "re\u{301}sume\u{301}",
 ];
 
-fn source_text(rng: &mut Rng) -> String {
-    let target = 2_000 + rng.below(3_000);
-    let mut s = String::with_capacity(target + 64);
-    let mut line = 0;
-    while s.len() < target {
-        let w = rng.pick(WORDS);
-        s.push_str(w);
-        line += w.len() + 1;
-        if line > 70 {
-            s.push('\n');
-            line = 0;
-        } else {
-            s.push(' ');
-        }
-    }
-    s
-}
-
 /// The project, its people, and one document with its mentions, a meeting and a relation.
 struct Bench {
     project: Project,
@@ -70,24 +53,10 @@ struct Bench {
 fn make_project() -> Bench {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut project = Project::new("Benchmark");
-    let people: Vec<EntryId> = (0..3_000)
-        .map(|i| {
-            let mut e = Entry::new(Slug::new("person"), format!("Person {i} Лицо 人物"));
-            if i % 3 == 0 {
-                e.aliases.push(Alias {
-                    name: format!("Alias {i}"),
-                    kind: AliasKind::CoverName,
-                    note: String::new(),
-                });
-            }
-            let id = e.id;
-            project.registry.insert(id, e);
-            id
-        })
-        .collect();
+    let people = support::people(&mut project, 3_000, false);
     let mut middle = None;
     for d in 0..DOCS {
-        let text = SourceText::from_str_normalizing(&source_text(&mut rng));
+        let text = SourceText::from_str_normalizing(&source_text(&mut rng, WORDS, None));
         let n = text.len_chars();
         let meta = DocumentMeta {
             id: DocId::new(),
@@ -116,28 +85,9 @@ fn make_project() -> Bench {
                     date: dated.then(|| NormalizedDate::when("1951-07-10T15:00")),
                 })
             } else if kind == 8 {
-                let mut roles = BTreeMap::new();
-                roles.insert(
-                    Slug::new("participant"),
-                    vec![
-                        Target::Annotation(*rng.pick(&mentions)),
-                        Target::Annotation(*rng.pick(&mentions)),
-                    ],
-                );
-                roles.insert(Slug::new("chair"), vec![Target::Entry(*rng.pick(&people))]);
-                let start = rng.below(n - 20);
-                Body::Event(Event {
-                    type_id: Slug::new("meeting"),
-                    trigger: Some(TextAnchor::span(&text, start, start + 7).unwrap()),
-                    roles,
-                    date: None,
-                })
+                support::meeting(&mut rng, &text, &mentions, &people)
             } else {
-                Body::Relation(Relation {
-                    type_id: Slug::new("subordinate_of"),
-                    from: Target::Annotation(*rng.pick(&mentions)),
-                    to: Target::Annotation(*rng.pick(&mentions)),
-                })
+                support::relation(&mut rng, &mentions)
             };
             let ann = Annotation::new(body);
             if matches!(ann.body, Body::Mention(_)) {

@@ -7,105 +7,25 @@
 
 use marginalia::model::*;
 use marginalia::store::{self, DiskState};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::Rng;
+use support::{Rng, WORDS, source_text};
 
 const DOCS: usize = 2_000;
 const ANNS_PER_DOC: usize = 100;
 
-const WORDS: &[&str] = &[
-    "the",
-    "meeting",
-    "resumed",
-    "at",
-    "Comrade",
-    "FILIPPOV",
-    "telegram",
-    "delegation",
-    "Panmunjom",
-    "armistice",
-    "proposal",
-    "Kim",
-    "Il",
-    "Sung",
-    "Peng",
-    "Dehuai",
-    "Moscow",
-    "Beijing",
-    "copy",
-    "No.",
-    "1951",
-    "July",
-    "10",
-    "agenda",
-    "point",
-    "accepted",
-    "Ли",
-    "Кэ-нун",
-    "товарищ",
-    "Сталин",
-    "телеграмма",
-    "李克农",
-    "毛泽东",
-    "北京",
-    "김일성",
-    "평양",
-    "re\u{301}sume\u{301}",
-    "—",
-    "«cipher»",
-    "№",
-    "📜",
-];
-
-fn source_text(rng: &mut Rng) -> String {
-    let target = 2_000 + rng.below(3_000);
-    let mut s = String::with_capacity(target + 64);
-    let mut line = 0;
-    while s.len() < target {
-        let w = rng.pick(WORDS);
-        s.push_str(w);
-        line += w.len() + 1;
-        if line > 70 {
-            s.push_str(if rng.below(4) == 0 { "\r\n" } else { "\n" });
-            line = 0;
-        } else {
-            s.push(' ');
-        }
-    }
-    s
-}
-
 fn make_project(dir: &std::path::Path) -> (Project, DocId) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut project = Project::new("Benchmark");
-    let people: Vec<EntryId> = (0..3_000)
-        .map(|i| {
-            let mut e = Entry::new(Slug::new("person"), format!("Person {i} Лицо 人物"));
-            if i % 3 == 0 {
-                e.aliases.push(Alias {
-                    name: format!("Alias {i}"),
-                    kind: AliasKind::CoverName,
-                    note: String::new(),
-                });
-                e.authority.push(AuthorityId {
-                    scheme: Authority::Wikidata,
-                    id: format!("Q{}", 1000 + i),
-                });
-            }
-            let id = e.id;
-            project.registry.insert(id, e);
-            id
-        })
-        .collect();
+    let people = support::people(&mut project, 3_000, true);
     std::fs::create_dir_all(dir.join("sources")).unwrap();
     let mut first = None;
     for d in 0..DOCS {
         let path = dir.join(format!("sources/doc-{d:04}.txt"));
-        std::fs::write(&path, source_text(&mut rng)).unwrap();
+        std::fs::write(&path, source_text(&mut rng, WORDS, Some(4))).unwrap();
         let mut doc = store::document_from_source(dir, &path).unwrap();
         doc.meta.status = DocStatus::InProgress;
         doc.meta.archival.archive = "АПРФ".into();
@@ -138,28 +58,9 @@ fn make_project(dir: &std::path::Path) -> (Project, DocId) {
                     date: dated.then(|| NormalizedDate::when("1951-07-10T15:00")),
                 })
             } else if kind == 8 {
-                let mut roles = BTreeMap::new();
-                roles.insert(
-                    Slug::new("participant"),
-                    vec![
-                        Target::Annotation(*rng.pick(&mentions)),
-                        Target::Annotation(*rng.pick(&mentions)),
-                    ],
-                );
-                roles.insert(Slug::new("chair"), vec![Target::Entry(*rng.pick(&people))]);
-                let start = rng.below(n - 20);
-                Body::Event(Event {
-                    type_id: Slug::new("meeting"),
-                    trigger: Some(TextAnchor::span(&text, start, start + 7).unwrap()),
-                    roles,
-                    date: None,
-                })
+                support::meeting(&mut rng, &text, &mentions, &people)
             } else {
-                Body::Relation(Relation {
-                    type_id: Slug::new("subordinate_of"),
-                    from: Target::Annotation(*rng.pick(&mentions)),
-                    to: Target::Annotation(*rng.pick(&mentions)),
-                })
+                support::relation(&mut rng, &mentions)
             };
             let mut ann = Annotation::new(body);
             if rng.below(5) == 0 {

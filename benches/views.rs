@@ -17,72 +17,10 @@ use std::time::{Duration, Instant};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::Rng;
+use support::{Rng, WORDS, source_text};
 
 const DOCS: usize = 2_000;
 const ANNS_PER_DOC: usize = 100;
-
-const WORDS: &[&str] = &[
-    "the",
-    "meeting",
-    "resumed",
-    "at",
-    "Comrade",
-    "FILIPPOV",
-    "telegram",
-    "delegation",
-    "Panmunjom",
-    "armistice",
-    "proposal",
-    "Kim",
-    "Il",
-    "Sung",
-    "Peng",
-    "Dehuai",
-    "Moscow",
-    "Beijing",
-    "copy",
-    "No.",
-    "1951",
-    "July",
-    "10",
-    "agenda",
-    "point",
-    "accepted",
-    "Ли",
-    "Кэ-нун",
-    "товарищ",
-    "Сталин",
-    "телеграмма",
-    "李克农",
-    "毛泽东",
-    "北京",
-    "김일성",
-    "평양",
-    "re\u{301}sume\u{301}",
-    "—",
-    "«cipher»",
-    "№",
-    "📜",
-];
-
-fn source_text(rng: &mut Rng) -> String {
-    let target = 2_000 + rng.below(3_000);
-    let mut s = String::with_capacity(target + 64);
-    let mut line = 0;
-    while s.len() < target {
-        let w = rng.pick(WORDS);
-        s.push_str(w);
-        line += w.len() + 1;
-        if line > 70 {
-            s.push('\n');
-            line = 0;
-        } else {
-            s.push(' ');
-        }
-    }
-    s
-}
 
 fn random_date(rng: &mut Rng) -> NormalizedDate {
     let y = 1950 + rng.below(4);
@@ -101,23 +39,9 @@ fn random_date(rng: &mut Rng) -> NormalizedDate {
 pub fn make_project() -> (Project, Vec<EntryId>) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut project = Project::new("Benchmark");
-    let people: Vec<EntryId> = (0..3_000)
-        .map(|i| {
-            let mut e = Entry::new(Slug::new("person"), format!("Person {i} Лицо 人物"));
-            if i % 3 == 0 {
-                e.aliases.push(Alias {
-                    name: format!("Alias {i}"),
-                    kind: AliasKind::CoverName,
-                    note: String::new(),
-                });
-            }
-            let id = e.id;
-            project.registry.insert(id, e);
-            id
-        })
-        .collect();
+    let people = support::people(&mut project, 3_000, false);
     for d in 0..DOCS {
-        let text = SourceText::from_str_normalizing(&source_text(&mut rng));
+        let text = SourceText::from_str_normalizing(&source_text(&mut rng, WORDS, None));
         let n = text.len_chars();
         let mut anns = BTreeMap::new();
         let mut people_mentions: Vec<AnnId> = Vec::new();

@@ -12,7 +12,9 @@ use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+
+mod support;
+use support::git::{output as git, run as git_ok};
 
 const PROJECT: &str = "cables.marginalia.ron";
 const BIN: &str = env!("CARGO_BIN_EXE_marginalia");
@@ -208,50 +210,13 @@ fn the_watch_merges_a_colleagues_save_into_the_open_window() {
 
 // ------------------------------------------------------------------------ the git flow
 
-fn git(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".no-config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .output()
-        .expect("git runs")
-}
-
-fn git_ok(dir: &Path, args: &[&str]) {
-    let o = git(dir, args);
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 #[test]
 fn git_conflict_opens_in_the_review_resolves_and_checks_clean() {
-    if !git(Path::new("."), &["--version"]).status.success() {
-        panic!("this test needs git installed");
-    }
+    assert!(support::git::available(), "this test needs git installed");
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("repo");
     let (file, d, [stalin, _]) = make_project(&dir);
-    git_ok(&dir, &["init", "-q", "-b", "main"]);
-    let o = std::process::Command::new(BIN)
-        .args(["git-setup", "."])
-        .current_dir(&dir)
-        .env("HOME", &dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    git_ok(&dir, &["add", "-A"]);
-    git_ok(&dir, &["commit", "-q", "-m", "start"]);
+    support::git::init_with_setup(&dir, BIN, "start");
     git_ok(&dir, &["checkout", "-q", "-b", "colleague"]);
     colleague_saves(&file, d, &[stalin], "the colleague's reading");
     git_ok(&dir, &["commit", "-q", "-am", "colleague"]);

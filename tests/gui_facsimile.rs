@@ -16,6 +16,9 @@ use marginalia::store;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod support;
+use support::images::{encoded, png_claiming};
+
 /// The stamp's box on page 1, in image pixels.
 const STAMP: (u32, u32, u32, u32) = (500, 100, 200, 80);
 
@@ -407,45 +410,6 @@ fn a_narrow_window_stacks_the_pages_under_the_text() {
     assert!(h.get_by_label("Page image").rect().height() > page.height());
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xedb8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A PNG whose header claims `width × height` RGB pixels, with a tiny body.
-fn png_claiming(width: u32, height: u32) -> Vec<u8> {
-    let chunk = |out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]| {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32(&body).to_be_bytes());
-    };
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&width.to_be_bytes());
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(
-        &mut out,
-        b"IDAT",
-        &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01],
-    );
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
 /// Opens a document whose only page is `bytes` named `name`; the pane must show an error
 /// containing one of `expect` and the file name, and the window go on working.
 fn hostile(name: &str, bytes: &[u8], expect: &[&str]) {
@@ -475,10 +439,7 @@ fn a_decompression_bomb_is_an_error_in_the_pane() {
 
 #[test]
 fn a_truncated_image_is_an_error_in_the_pane() {
-    let mut png = Vec::new();
-    image::RgbImage::from_fn(300, 300, |x, y| image::Rgb([x as u8, y as u8, 9]))
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
+    let mut png = encoded(image::ImageFormat::Png);
     png.truncate(png.len() / 2);
     hostile("cut.png", &png, &["truncated"]);
 }

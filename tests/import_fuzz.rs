@@ -22,11 +22,12 @@ use marginalia::store;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use std::collections::BTreeMap;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{OnceLock, mpsc};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+mod support;
+use support::fuzz::{Edit, copy_dir, insert, nest, seeded_runner, snapshot, within};
 
 /// One importer under test.
 struct Target {
@@ -390,47 +391,16 @@ fn text_seeds(_long: bool) -> Vec<PathBuf> {
 /// One structured change to an input folder.
 #[derive(Clone, Debug)]
 enum Mutation {
-    /// Removes `len` bytes at `at` (positions are taken modulo the length).
-    Delete {
-        at: usize,
-        len: usize,
-    },
-    /// Copies `len` bytes from `from` to `to`.
-    Duplicate {
-        from: usize,
-        len: usize,
-        to: usize,
-    },
+    Edit(Edit),
     /// Inserts the `nth` token of the target or a common one.
     Insert {
         at: usize,
         nth: usize,
     },
-    /// Replaces the `nth` number with another.
-    Number {
-        nth: usize,
-        value: &'static str,
-    },
-    /// Replaces the contents of the `nth` quoted string.
-    Str {
-        nth: usize,
-        value: String,
-    },
-    SwapLines {
-        a: usize,
-        b: usize,
-    },
     /// Repeats line `nth` `times` times.
     RepeatLine {
         nth: usize,
         times: usize,
-    },
-    Truncate {
-        at: usize,
-    },
-    FlipBit {
-        at: usize,
-        bit: u8,
     },
     /// Wraps position `at` in `depth` of the target's nesting.
     Nest {
@@ -498,16 +468,17 @@ fn string_value() -> impl Strategy<Value = String> {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let pos = any::<usize>();
+    let edit = Mutation::Edit;
     prop_oneof![
-        3 => (pos, 1usize..64).prop_map(|(at, len)| Mutation::Delete { at, len }),
-        2 => (pos, 1usize..256, pos).prop_map(|(from, len, to)| Mutation::Duplicate { from, len, to }),
+        3 => (pos, 1usize..64).prop_map(move |(at, len)| edit(Edit::Delete { at, len })),
+        2 => (pos, 1usize..256, pos).prop_map(move |(from, len, to)| edit(Edit::Duplicate { from, len, to })),
         6 => (pos, pos).prop_map(|(at, nth)| Mutation::Insert { at, nth }),
-        4 => (pos, prop::sample::select(NUMBERS)).prop_map(|(nth, value)| Mutation::Number { nth, value }),
-        3 => (pos, string_value()).prop_map(|(nth, value)| Mutation::Str { nth, value }),
-        2 => (pos, pos).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
+        4 => (pos, prop::sample::select(NUMBERS)).prop_map(move |(nth, value)| edit(Edit::Number { nth, value })),
+        3 => (pos, string_value()).prop_map(move |(nth, value)| edit(Edit::Str { nth, value })),
+        2 => (pos, pos).prop_map(move |(a, b)| edit(Edit::SwapLines { a, b })),
         1 => (pos, 1usize..3000).prop_map(|(nth, times)| Mutation::RepeatLine { nth, times }),
-        1 => pos.prop_map(|at| Mutation::Truncate { at }),
-        2 => (pos, 0u8..8).prop_map(|(at, bit)| Mutation::FlipBit { at, bit }),
+        1 => pos.prop_map(move |at| edit(Edit::Truncate { at })),
+        2 => (pos, 0u8..8).prop_map(move |(at, bit)| edit(Edit::FlipBit { at, bit })),
         1 => (pos, 1usize..3000).prop_map(|(at, depth)| Mutation::Nest { at, depth }),
         1 => Just(Mutation::RemoveFile),
         1 => prop::sample::select(COPY_NAMES).prop_map(|name| Mutation::CopyFile { name }),
@@ -523,61 +494,10 @@ fn case() -> impl Strategy<Value = (usize, usize, Vec<Mutation>)> {
     )
 }
 
-/// Byte ranges of numbers.
-fn numbers(b: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
-                i += 1;
-            }
-            out.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Byte ranges of the contents of `"…"` strings.
-fn strings(b: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'"' {
-            let start = i + 1;
-            let mut j = start;
-            while j < b.len() && b[j] != b'"' {
-                j += if b[j] == b'\\' { 2 } else { 1 };
-            }
-            let end = j.min(b.len());
-            out.push((start, end));
-            i = end + 1;
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Applies `m` to `file`'s bytes (or to the file itself), with `target`'s syntax.
 fn apply(target: &Target, file: &Path, bytes: &mut Vec<u8>, m: &Mutation) {
-    let n = bytes.len().max(1);
     match m {
-        Mutation::Delete { at, len } => {
-            let at = at % n;
-            let end = (at + len).min(bytes.len());
-            bytes.drain(at.min(end)..end);
-        }
-        Mutation::Duplicate { from, len, to } => {
-            let from = from % n;
-            let end = (from + len).min(bytes.len());
-            let piece = bytes[from.min(end)..end].to_vec();
-            let to = to % (bytes.len() + 1);
-            bytes.splice(to..to, piece);
-        }
+        Mutation::Edit(e) => e.apply(bytes),
         Mutation::Insert { at, nth } => {
             let all = target.tokens.len() + COMMON_TOKENS.len();
             let nth = nth % all;
@@ -585,27 +505,7 @@ fn apply(target: &Target, file: &Path, bytes: &mut Vec<u8>, m: &Mutation) {
                 .tokens
                 .get(nth)
                 .unwrap_or_else(|| &COMMON_TOKENS[nth - target.tokens.len()]);
-            let at = at % (bytes.len() + 1);
-            bytes.splice(at..at, token.bytes());
-        }
-        Mutation::Number { nth, value } => {
-            let found = numbers(bytes);
-            if let Some(&(s, e)) = found.get(nth % found.len().max(1)) {
-                bytes.splice(s..e, value.bytes());
-            }
-        }
-        Mutation::Str { nth, value } => {
-            let found = strings(bytes);
-            if let Some(&(s, e)) = found.get(nth % found.len().max(1)) {
-                bytes.splice(s..e, value.bytes());
-            }
-        }
-        Mutation::SwapLines { a, b } => {
-            let mut lines: Vec<Vec<u8>> =
-                bytes.split(|&c| c == b'\n').map(<[u8]>::to_vec).collect();
-            let l = lines.len();
-            lines.swap(a % l, b % l);
-            *bytes = lines.join(&b'\n');
+            insert(bytes, *at, token.as_bytes());
         }
         Mutation::RepeatLine { nth, times } => {
             let mut lines: Vec<Vec<u8>> =
@@ -615,19 +515,7 @@ fn apply(target: &Target, file: &Path, bytes: &mut Vec<u8>, m: &Mutation) {
             lines.splice(i..i, std::iter::repeat_n(line, *times));
             *bytes = lines.join(&b'\n');
         }
-        Mutation::Truncate { at } => bytes.truncate(at % n),
-        Mutation::FlipBit { at, bit } => {
-            if !bytes.is_empty() {
-                let at = at % bytes.len();
-                bytes[at] ^= 1 << bit;
-            }
-        }
-        Mutation::Nest { at, depth } => {
-            let at = at % (bytes.len() + 1);
-            let mut piece = target.nest.0.repeat(*depth);
-            piece.push_str(&target.nest.1.repeat(*depth));
-            bytes.splice(at..at, piece.bytes());
-        }
+        Mutation::Nest { at, depth } => nest(bytes, *at, *depth, target.nest.0, target.nest.1),
         Mutation::RemoveFile => {
             let _ = std::fs::remove_file(file);
         }
@@ -640,43 +528,6 @@ fn apply(target: &Target, file: &Path, bytes: &mut Vec<u8>, m: &Mutation) {
             if !copy.exists() {
                 std::fs::write(copy, &*bytes).unwrap();
             }
-        }
-    }
-}
-
-/// Every file and folder under `dir` (links not followed) with its contents' hash, or the
-/// link's target.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let meta = std::fs::symlink_metadata(&p).unwrap();
-            let what = if meta.is_dir() {
-                stack.push(p.clone());
-                "folder".to_owned()
-            } else if meta.is_file() {
-                blake3::hash(&std::fs::read(&p).unwrap()).to_string()
-            } else {
-                format!("link or special: {:?}", std::fs::read_link(&p).ok())
-            };
-            out.insert(p, what);
-        }
-    }
-    out
-}
-
-/// Copies a folder of regular files and folders.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
         }
     }
 }
@@ -721,16 +572,12 @@ fn import_within(
     input: &Path,
     out: &Path,
 ) -> Option<Result<Result<PathBuf, String>, ()>> {
-    let (tx, rx) = mpsc::channel();
     let (input, out) = (input.to_path_buf(), out.to_path_buf());
-    std::thread::spawn(move || {
-        let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            let importer = import::by_id(importer).unwrap();
-            import::run(&*importer, &input, &out).map_err(|e| e.to_string())
-        }));
-        let _ = tx.send(r.map_err(|_| ()));
-    });
-    rx.recv_timeout(LIMIT).ok()
+    within(LIMIT, move || {
+        let importer = import::by_id(importer).unwrap();
+        import::run(&*importer, &input, &out).map_err(|e| e.to_string())
+    })
+    .map(|r| r.map_err(|_| ()))
 }
 
 /// Whether the project `file` inside `out` loads with no error problem.
@@ -759,15 +606,7 @@ fn judge_imported(file: &Path, out: &Path) -> Outcome {
 
 /// Runs `target` on mutated inputs until `cases` inputs or `budget` time, whichever first.
 fn fuzz(target: &Target, long: bool, cases: usize, budget: Duration, seed: u64) -> Stats {
-    let mut seed_bytes = [0u8; 32];
-    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(
-        Config {
-            failure_persistence: None,
-            ..Config::default()
-        },
-        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
-    );
+    let mut runner = seeded_runner(seed);
     let strategy = case();
     let seeds: Vec<(PathBuf, Vec<PathBuf>)> = (target.seeds)(long)
         .into_iter()
@@ -912,11 +751,7 @@ fn importers_survive_mutated_inputs() {
 #[test]
 #[ignore = "long fuzz run with ../shared: cargo test --test import_fuzz -- --ignored --nocapture"]
 fn importers_survive_mutated_inputs_long() {
-    let secs = std::env::var("FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(45);
-    run_all(true, usize::MAX, Duration::from_secs(secs));
+    run_all(true, usize::MAX, support::fuzz::seconds_from_env(45));
 }
 
 /// Every importer is a target, the mutations change files, and inputs are reproducible
@@ -949,10 +784,10 @@ fn harness_covers_every_importer_and_mutates_deterministically() {
         brat,
         &file,
         &mut b,
-        &Mutation::Number {
+        &Mutation::Edit(Edit::Number {
             nth: 0,
             value: "4294967296",
-        },
+        }),
     );
     assert_eq!(b, b"T1\tPerson 4294967296 5\tKim\n");
     let mut b = b"<a><b/></a>".to_vec();

@@ -6,44 +6,13 @@
 use marginalia::model::*;
 use marginalia::session::Session;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+mod support;
+use support::git::{available as git_available, output as git_out, run as git};
 
 const BIN: &str = env!("CARGO_BIN_EXE_marginalia");
 const PROJECT: &str = "korean-armistice-1951.marginalia.ron";
-
-fn git_available() -> bool {
-    Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Runs git in `dir` isolated from the user's and system's configuration.
-fn git_out(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".no-config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.org")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.org")
-        .output()
-        .expect("git runs")
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = git_out(dir, args);
-    assert!(
-        o.status.success(),
-        "git {args:?} failed: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// A repository holding a copy of the sample project, set up with `git-setup`, committed on
 /// branch `main`.
@@ -59,21 +28,7 @@ fn repo() -> (tempfile::TempDir, PathBuf) {
     }
     // A line of the user's own, which git-setup must keep.
     std::fs::write(dir.join(".gitignore"), "notes-to-self.txt\n").unwrap();
-    git(&dir, &["init", "-q", "-b", "main"]);
-    let o = Command::new(BIN)
-        .args(["git-setup", "."])
-        .current_dir(&dir)
-        .env("HOME", &dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git-setup: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    git(&dir, &["add", "-A"]);
-    git(&dir, &["commit", "-q", "-m", "sample"]);
+    support::git::init_with_setup(&dir, BIN, "sample");
     (tmp, dir)
 }
 

@@ -10,11 +10,11 @@
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use std::collections::BTreeMap;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+mod support;
+use support::fuzz::{Edit, copy_dir, insert, nest, seeded_runner, snapshot, within};
 
 /// What a target does with an input folder. `Err` holds the error message, which must name
 /// a file or folder under `input` (a clear error). `out` is an empty folder it may write to.
@@ -62,41 +62,10 @@ const TARGETS: &[Target] = &[
 /// One structured change to a text file.
 #[derive(Clone, Debug)]
 enum Mutation {
-    /// Removes `len` bytes at `at` (positions are taken modulo the length).
-    Delete {
-        at: usize,
-        len: usize,
-    },
-    /// Copies `len` bytes from `from` to `to`.
-    Duplicate {
-        from: usize,
-        len: usize,
-        to: usize,
-    },
+    Edit(Edit),
     Insert {
         at: usize,
         token: &'static str,
-    },
-    /// Replaces the `nth` number with another.
-    Number {
-        nth: usize,
-        value: &'static str,
-    },
-    /// Replaces the contents of the `nth` string.
-    Str {
-        nth: usize,
-        value: String,
-    },
-    SwapLines {
-        a: usize,
-        b: usize,
-    },
-    Truncate {
-        at: usize,
-    },
-    FlipBit {
-        at: usize,
-        bit: u8,
     },
     /// Wraps the value at `at` in `depth` brackets.
     Nest {
@@ -184,16 +153,21 @@ fn string_value() -> impl Strategy<Value = String> {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let pos = any::<usize>();
+    let edit = Mutation::Edit;
     prop_oneof![
-        (pos, 1usize..64).prop_map(|(at, len)| Mutation::Delete { at, len }),
-        (pos, 1usize..256, pos).prop_map(|(from, len, to)| Mutation::Duplicate { from, len, to }),
+        (pos, 1usize..64).prop_map(move |(at, len)| edit(Edit::Delete { at, len })),
+        (pos, 1usize..256, pos).prop_map(move |(from, len, to)| edit(Edit::Duplicate {
+            from,
+            len,
+            to
+        })),
         (pos, prop::sample::select(TOKENS)).prop_map(|(at, token)| Mutation::Insert { at, token }),
         (pos, prop::sample::select(NUMBERS))
-            .prop_map(|(nth, value)| Mutation::Number { nth, value }),
-        (pos, string_value()).prop_map(|(nth, value)| Mutation::Str { nth, value }),
-        (pos, pos).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
-        pos.prop_map(|at| Mutation::Truncate { at }),
-        (pos, 0u8..8).prop_map(|(at, bit)| Mutation::FlipBit { at, bit }),
+            .prop_map(move |(nth, value)| edit(Edit::Number { nth, value })),
+        (pos, string_value()).prop_map(move |(nth, value)| edit(Edit::Str { nth, value })),
+        (pos, pos).prop_map(move |(a, b)| edit(Edit::SwapLines { a, b })),
+        pos.prop_map(move |at| edit(Edit::Truncate { at })),
+        (pos, 0u8..8).prop_map(move |(at, bit)| edit(Edit::FlipBit { at, bit })),
         (pos, 1usize..2000, prop::sample::select(vec!['(', '[', '{']))
             .prop_map(|(at, depth, open)| Mutation::Nest { at, depth, open }),
     ]
@@ -204,131 +178,17 @@ fn case() -> impl Strategy<Value = (usize, Vec<Mutation>)> {
     (any::<usize>(), prop::collection::vec(mutation(), 1..4))
 }
 
-/// Byte offsets of the starts of numbers, and the content ranges of strings.
-fn numbers(b: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
-                i += 1;
-            }
-            out.push((start, i));
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-fn strings(b: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'"' {
-            let start = i + 1;
-            let mut j = start;
-            while j < b.len() && b[j] != b'"' {
-                j += if b[j] == b'\\' { 2 } else { 1 };
-            }
-            let end = j.min(b.len());
-            out.push((start, end));
-            i = end + 1;
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
 fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
-    let n = bytes.len().max(1);
     match m {
-        Mutation::Delete { at, len } => {
-            let at = at % n;
-            let end = (at + len).min(bytes.len());
-            bytes.drain(at.min(end)..end);
-        }
-        Mutation::Duplicate { from, len, to } => {
-            let from = from % n;
-            let end = (from + len).min(bytes.len());
-            let piece = bytes[from.min(end)..end].to_vec();
-            let to = to % (bytes.len() + 1);
-            bytes.splice(to..to, piece);
-        }
-        Mutation::Insert { at, token } => {
-            let at = at % (bytes.len() + 1);
-            bytes.splice(at..at, token.bytes());
-        }
-        Mutation::Number { nth, value } => {
-            let found = numbers(bytes);
-            if let Some(&(s, e)) = found.get(nth % found.len().max(1)) {
-                bytes.splice(s..e, value.bytes());
-            }
-        }
-        Mutation::Str { nth, value } => {
-            let found = strings(bytes);
-            if let Some(&(s, e)) = found.get(nth % found.len().max(1)) {
-                bytes.splice(s..e, value.bytes());
-            }
-        }
-        Mutation::SwapLines { a, b } => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let mut lines: Vec<&str> = text.split('\n').collect();
-            let l = lines.len();
-            lines.swap(a % l, b % l);
-            *bytes = lines.join("\n").into_bytes();
-        }
-        Mutation::Truncate { at } => bytes.truncate(at % n),
-        Mutation::FlipBit { at, bit } => {
-            if !bytes.is_empty() {
-                let at = at % bytes.len();
-                bytes[at] ^= 1 << bit;
-            }
-        }
+        Mutation::Edit(e) => e.apply(bytes),
+        Mutation::Insert { at, token } => insert(bytes, *at, token.as_bytes()),
         Mutation::Nest { at, depth, open } => {
             let close = match open {
                 '(' => ')',
                 '[' => ']',
                 _ => '}',
             };
-            let at = at % (bytes.len() + 1);
-            let mut piece = open.to_string().repeat(*depth);
-            piece.push_str(&close.to_string().repeat(*depth));
-            bytes.splice(at..at, piece.bytes());
-        }
-    }
-}
-
-/// Every file and folder under `dir` with its contents' hash.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<blake3::Hash>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            if e.file_type().unwrap().is_dir() {
-                out.insert(p.clone(), None);
-                stack.push(p);
-            } else {
-                out.insert(p.clone(), Some(blake3::hash(&std::fs::read(&p).unwrap())));
-            }
-        }
-    }
-    out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
+            nest(bytes, *at, *depth, &open.to_string(), &close.to_string());
         }
     }
 }
@@ -346,15 +206,7 @@ const LIMIT: Duration = Duration::from_secs(10);
 
 /// Runs `target` on mutated inputs until `cases` inputs or `budget` time, whichever first.
 fn fuzz(target: &Target, cases: usize, budget: Duration, seed: u64) -> Stats {
-    let mut seed_bytes = [0u8; 32];
-    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(
-        Config {
-            failure_persistence: None,
-            ..Config::default()
-        },
-        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
-    );
+    let mut runner = seeded_runner(seed);
     let strategy = case();
     let seed_dir = (target.seed)();
     assert!(
@@ -381,26 +233,22 @@ fn fuzz(target: &Target, cases: usize, budget: Duration, seed: u64) -> Stats {
         }
         std::fs::write(&file, &bytes).unwrap();
         let before = snapshot(&input);
-        let (tx, rx) = mpsc::channel();
         let (i2, o2, run) = (input.clone(), out.clone(), target.run);
-        std::thread::spawn(move || {
-            let r = std::panic::catch_unwind(AssertUnwindSafe(|| run(&i2, &o2)));
-            let _ = tx.send(r);
-        });
+        let result = within(LIMIT, move || run(&i2, &o2));
         let what = format!(
             "{} #{}: {rel} with {mutations:?}",
             target.name, stats.inputs
         );
-        match rx.recv_timeout(LIMIT) {
-            Err(_) => {
+        match result {
+            None => {
                 stats.failures.push(format!("hang: {what}"));
                 // The thread cannot be stopped; keep its folder alive and stop here.
                 std::mem::forget(tmp);
                 break;
             }
-            Ok(Err(_)) => stats.failures.push(format!("panic: {what}")),
-            Ok(Ok(Ok(()))) => stats.loaded += 1,
-            Ok(Ok(Err(msg))) => {
+            Some(Err(_)) => stats.failures.push(format!("panic: {what}")),
+            Some(Ok(Ok(()))) => stats.loaded += 1,
+            Some(Ok(Err(msg))) => {
                 if msg.contains(&*input.to_string_lossy()) {
                     stats.clear_errors += 1;
                 } else {
@@ -444,11 +292,7 @@ fn loaders_survive_mutated_inputs() {
 #[test]
 #[ignore = "long fuzz run: cargo test --test store_fuzz -- --ignored --nocapture"]
 fn loaders_survive_mutated_inputs_long() {
-    let secs = std::env::var("FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(120);
-    run_all(usize::MAX, Duration::from_secs(secs));
+    run_all(usize::MAX, support::fuzz::seconds_from_env(120));
 }
 
 /// The mutations change files, and inputs are reproducible from the seed.
@@ -469,10 +313,10 @@ fn mutations_are_deterministic_and_effective() {
     let mut b = original.clone();
     apply(
         &mut b,
-        &Mutation::Number {
+        &Mutation::Edit(Edit::Number {
             nth: 0,
             value: "4294967296",
-        },
+        }),
     );
     assert_eq!(
         b,
@@ -481,10 +325,20 @@ fn mutations_are_deterministic_and_effective() {
     let mut b = original.clone();
     apply(
         &mut b,
-        &Mutation::Str {
+        &Mutation::Edit(Edit::Str {
             nth: 0,
             value: "../a".into(),
-        },
+        }),
     );
     assert_eq!(b, b"(format_version: 1, name: \"../a\", list: [1, 2])");
+    let mut b = b"(a)".to_vec();
+    apply(
+        &mut b,
+        &Mutation::Nest {
+            at: 1,
+            depth: 2,
+            open: '[',
+        },
+    );
+    assert_eq!(b, b"([[]]a)");
 }

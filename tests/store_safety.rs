@@ -67,10 +67,9 @@ fn rewrite(dir: &Path, rel: &str, f: impl FnOnce(String) -> String) {
     std::fs::write(&p, f(s)).unwrap();
 }
 
-/// The temporary file `write_atomic` uses for `path`.
+/// The temporary file this process writes for `path` before replacing it.
 fn temp_path_for(path: &Path) -> PathBuf {
-    let name = path.file_name().unwrap().to_string_lossy();
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    store::fs::temp_path(path, std::process::id())
 }
 
 fn load_err(dir: &Path) -> StoreError {
@@ -639,4 +638,51 @@ fn records_are_written_sorted_by_id() {
     sorted.sort();
     assert_eq!(ids, sorted);
     assert!(ids[0].starts_with("00000000-0000-0000-0000-000000000001"));
+}
+
+/// A save replaces only regular files: a link in place of the annotation file is refused,
+/// with an error naming it, and left as the user made it, in a save of that file alone and
+/// in a journalled save of several files; nothing is half written.
+#[cfg(unix)]
+#[test]
+fn a_linked_project_file_is_not_replaced_by_a_save() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut s = saved_project(dir);
+    // The annotation file becomes a link to a copy inside the project.
+    let kept = dir.join("sources/kept.ron");
+    std::fs::rename(dir.join(ANN), &kept).unwrap();
+    std::os::unix::fs::symlink("kept.ron", dir.join(ANN)).unwrap();
+    let held = std::fs::read(&kept).unwrap();
+    edit_note(&mut s, "through the link");
+    let err = s.save().unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("symbolic link"), "{msg}");
+    assert!(msg.ends_with(&dir.join(ANN).display().to_string()), "{msg}");
+    // Also when the project file changes in the same save.
+    let mut info = s.project.info.clone();
+    info.description = "both files".into();
+    s.commit(Transaction::new("describe").with(Edit::Info {
+        before: s.project.info.clone(),
+        after: info,
+    }))
+    .unwrap();
+    let old_project = read(dir, PROJECT);
+    let err = s.save().unwrap_err();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(read(dir, PROJECT), old_project);
+    assert!(
+        std::fs::symlink_metadata(dir.join(ANN))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(&kept).unwrap(), held);
+    assert!(s.is_dirty());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("sources"))
+        .unwrap()
+        .chain(std::fs::read_dir(dir).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.ends_with(".journal"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -1,7 +1,11 @@
-//! What the benchmarks share: the deterministic generator behind their synthetic projects.
+//! What the benchmarks share: the deterministic generator behind their synthetic projects,
+//! and the pieces of those projects that several benchmarks build alike.
 //! (Not a benchmark itself: cargo only finds `benches/*.rs` and `benches/*/main.rs`.)
 // Each benchmark uses part of this module.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
+
+use marginalia::model::*;
+use std::collections::BTreeMap;
 
 /// A small deterministic generator (xorshift64*), so every run measures the same project.
 pub struct Rng(pub u64);
@@ -42,4 +46,126 @@ pub fn write_scan(w: u32, h: u32, path: &std::path::Path) {
     image::codecs::jpeg::JpegEncoder::new_with_quality(file, 80)
         .encode_image(&img)
         .unwrap();
+}
+
+/// The words of the synthetic sources: Latin, Cyrillic, CJK and Hangul, combining marks,
+/// punctuation and an emoji.
+pub const WORDS: &[&str] = &[
+    "the",
+    "meeting",
+    "resumed",
+    "at",
+    "Comrade",
+    "FILIPPOV",
+    "telegram",
+    "delegation",
+    "Panmunjom",
+    "armistice",
+    "proposal",
+    "Kim",
+    "Il",
+    "Sung",
+    "Peng",
+    "Dehuai",
+    "Moscow",
+    "Beijing",
+    "copy",
+    "No.",
+    "1951",
+    "July",
+    "10",
+    "agenda",
+    "point",
+    "accepted",
+    "Ли",
+    "Кэ-нун",
+    "товарищ",
+    "Сталин",
+    "телеграмма",
+    "李克农",
+    "毛泽东",
+    "北京",
+    "김일성",
+    "평양",
+    "re\u{301}sume\u{301}",
+    "—",
+    "«cipher»",
+    "№",
+    "📜",
+];
+
+/// A source of 2,000 to 5,000 bytes of `words` in lines of about 70 bytes; with
+/// `crlf_one_in: Some(n)`, one line end in `n` (at random) is CRLF.
+pub fn source_text(rng: &mut Rng, words: &[&str], crlf_one_in: Option<usize>) -> String {
+    let target = 2_000 + rng.below(3_000);
+    let mut s = String::with_capacity(target + 64);
+    let mut line = 0;
+    while s.len() < target {
+        let w = rng.pick(words);
+        s.push_str(w);
+        line += w.len() + 1;
+        if line > 70 {
+            let crlf = crlf_one_in.is_some_and(|n| rng.below(n) == 0);
+            s.push_str(if crlf { "\r\n" } else { "\n" });
+            line = 0;
+        } else {
+            s.push(' ');
+        }
+    }
+    s
+}
+
+/// `n` people in `project`'s registry ("Person i Лицо 人物"), every third with a cover
+/// name and, when `wikidata`, a Wikidata id; returns their ids in order.
+pub fn people(project: &mut Project, n: usize, wikidata: bool) -> Vec<EntryId> {
+    (0..n)
+        .map(|i| {
+            let mut e = Entry::new(Slug::new("person"), format!("Person {i} Лицо 人物"));
+            if i % 3 == 0 {
+                e.aliases.push(Alias {
+                    name: format!("Alias {i}"),
+                    kind: AliasKind::CoverName,
+                    note: String::new(),
+                });
+                if wikidata {
+                    e.authority.push(AuthorityId {
+                        scheme: Authority::Wikidata,
+                        id: format!("Q{}", 1000 + i),
+                    });
+                }
+            }
+            let id = e.id;
+            project.registry.insert(id, e);
+            id
+        })
+        .collect()
+}
+
+/// A meeting triggered in `text`: two of `mentions` take part, one of `people` chairs.
+pub fn meeting(rng: &mut Rng, text: &SourceText, mentions: &[AnnId], people: &[EntryId]) -> Body {
+    let mut roles = BTreeMap::new();
+    roles.insert(
+        Slug::new("participant"),
+        vec![
+            Target::Annotation(*rng.pick(mentions)),
+            Target::Annotation(*rng.pick(mentions)),
+        ],
+    );
+    roles.insert(Slug::new("chair"), vec![Target::Entry(*rng.pick(people))]);
+    let start = rng.below(text.len_chars() - 20);
+    Body::Event(Event {
+        type_id: Slug::new("meeting"),
+        trigger: Some(TextAnchor::span(text, start, start + 7).unwrap()),
+        roles,
+        date: None,
+    })
+}
+
+/// "subordinate_of" between two of `mentions`.
+pub fn relation(rng: &mut Rng, mentions: &[AnnId]) -> Body {
+    Body::Relation(Relation {
+        type_id: Slug::new("subordinate_of"),
+        from: Target::Annotation(*rng.pick(mentions)),
+        to: Target::Annotation(*rng.pick(mentions)),
+    })
 }

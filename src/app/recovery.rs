@@ -90,39 +90,10 @@ pub fn write(s: &Session) -> anyhow::Result<()> {
     };
     let text = ron::ser::to_string_pretty(&r, ron::ser::PrettyConfig::new())?;
     let path = path_for(&s.disk.project_file);
-    write_durably(&path, text.as_bytes())
-}
-
-/// Writes `bytes` to `path` through `.NAME.tmp-PID` beside it, fsynced before the rename and
-/// the folder fsynced after, so a crash leaves the old copy or the new one — and a
-/// temporary file that [`sweep_leftovers`] removes once its process is gone. No `.bak`: a
-/// recovery copy is itself the backup.
-fn write_durably(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write the recovery copy {}", path.display()))
+    // Atomic, and a crash leaves a temporary file that [`sweep_leftovers`] removes once its
+    // process is gone. No `.bak`: a recovery copy is itself the backup.
+    crate::store::write_atomic(&path, text.as_bytes(), crate::store::Backup::Skip)?;
+    Ok(())
 }
 
 /// Removes what crashed writers of the recovery copy of `project_file` left: temporary
@@ -352,20 +323,6 @@ mod leftover_tests {
             live.exists(),
             "a running writer's file is not ours to remove"
         );
-    }
-
-    #[test]
-    fn write_durably_replaces_and_leaves_no_temporary() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("p.marginalia.ron.recovery");
-        write_durably(&path, b"one").unwrap();
-        write_durably(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
     }
 }
 

@@ -111,13 +111,8 @@ pub fn run(project: &Path, files: &[PathBuf], copy: bool) -> Result<Vec<Added>, 
                 path: from.clone(),
                 source,
             })?;
-            use std::io::Write as _;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&target)
-                .and_then(|mut f| f.write_all(&bytes).and_then(|()| f.sync_all()))
-                .map_err(err)?;
+            // Atomic, and never over a file put there meanwhile.
+            store::fs::write_new(&target, &bytes)?;
         }
         let doc = store::document_from_source(&dir, &target)?;
         let source = doc

@@ -91,7 +91,7 @@ pub fn append_missing(path: &Path, header: &str, wanted: &[String]) -> anyhow::R
         out.push_str(l);
         out.push('\n');
     }
-    super::merge::write_replacing(path, out.as_bytes())?;
+    crate::store::write_atomic(path, out.as_bytes(), crate::store::Backup::Skip)?;
     Ok(missing)
 }
 

@@ -106,36 +106,14 @@ pub fn run(
         }
     }
     if merged.bytes != o {
-        write_replacing(ours, &merged.bytes)?;
+        // No backup: git's `%A` is a scratch file in the work tree (and a user's own
+        // `NAME.bak` stays untouched).
+        crate::store::write_atomic(ours, &merged.bytes, crate::store::Backup::Skip)?;
     }
     Ok(Outcome {
         kind,
         conflicts: merged.new_conflicts,
     })
-}
-
-/// Replaces `path` with `bytes` through a temporary file and a rename, leaving no backup
-/// (git's `%A` is a scratch file in the work tree; a user's own `NAME.bak` stays untouched).
-pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// What the driver prints on standard error for git's log.

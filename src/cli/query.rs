@@ -120,15 +120,17 @@ impl Pictures {
             return Ok(());
         }
         let svg = svg();
+        // Atomic; a regular file there is replaced (without backup), anything else refused.
+        let write = |path: &std::path::Path, bytes: &[u8]| {
+            crate::store::write_atomic(path, bytes, crate::store::Backup::Skip)
+        };
         if let Some(path) = &self.svg {
-            std::fs::write(path, &svg)
-                .with_context(|| format!("cannot write the SVG {}", path.display()))?;
+            write(path, svg.as_bytes())?;
         }
         if let Some(path) = &self.png {
             let png = crate::views::svg::png_from_svg(&svg, 1.0)
                 .with_context(|| format!("cannot draw the PNG {}", path.display()))?;
-            std::fs::write(path, png)
-                .with_context(|| format!("cannot write the PNG {}", path.display()))?;
+            write(path, &png)?;
         }
         Ok(())
     }
@@ -368,6 +370,41 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<()> {
                 ));
                 s
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_replace_a_file_atomically_and_refuse_anything_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let svg = tmp.path().join("t.svg");
+        std::fs::write(&svg, "old").unwrap();
+        let pictures = |svg: &std::path::Path| Pictures {
+            svg: Some(svg.to_path_buf()),
+            png: None,
+        };
+        pictures(&svg).write(|| "<svg/>".into()).unwrap();
+        assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["t.svg"], "no temporary file or backup left");
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link.svg");
+            std::os::unix::fs::symlink(&svg, &link).unwrap();
+            let err = pictures(&link)
+                .write(|| "<svg>new</svg>".into())
+                .unwrap_err();
+            let msg = format!("{err:#}");
+            assert!(msg.contains("symbolic link"), "{msg}");
+            assert!(msg.ends_with(&link.display().to_string()), "{msg}");
+            assert_eq!(std::fs::read_to_string(&svg).unwrap(), "<svg/>");
         }
     }
 }

@@ -15,7 +15,7 @@
 //!   the temporary files it names and leaving every target as it is.
 
 use super::StoreError;
-use super::fs::Fs;
+use super::fs::{Backup, Fs, back_up, check_replaceable, write_atomic_with, write_temp};
 use super::{Hash, hash_bytes};
 use crate::model::RelPath;
 use serde::{Deserialize, Serialize};
@@ -29,11 +29,7 @@ pub fn journal_path(project_file: &Path) -> PathBuf {
     project_file.with_file_name(format!(".{name}.journal"))
 }
 
-/// The temporary file a process `pid` writes before replacing `target`.
-pub fn temp_path(target: &Path, pid: u32) -> PathBuf {
-    let name = file_name(target);
-    target.with_file_name(format!(".{name}.tmp-{pid}"))
-}
+pub use super::fs::temp_path;
 
 fn file_name(p: &Path) -> String {
     p.file_name()
@@ -91,33 +87,6 @@ fn journal_bytes(dir: &Path, files: &[Replace<'_>]) -> Result<Vec<u8>, StoreErro
     })
 }
 
-/// Writes `bytes` to a new temporary file for `target` and fsyncs it.
-fn write_temp(fs: &dyn Fs, target: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
-    let tmp = temp_path(target, std::process::id());
-    let mut f = fs
-        .create(&tmp)
-        .map_err(|e| StoreError::io("create", &tmp, e))?;
-    f.write_all(bytes)
-        .map_err(|e| StoreError::io("write", &tmp, e))?;
-    f.sync_all().map_err(|e| StoreError::io("sync", &tmp, e))?;
-    Ok(tmp)
-}
-
-/// Keeps the current `target` as `<name>.bak` (a hard link where possible, else a copy).
-fn back_up(fs: &dyn Fs, target: &Path) -> Result<(), StoreError> {
-    let bak = target.with_file_name(format!("{}.bak", file_name(target)));
-    match fs.remove_file(&bak) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(StoreError::io("replace backup", &bak, e)),
-    }
-    if fs.hard_link(target, &bak).is_err() {
-        fs.copy(target, &bak)
-            .map_err(|e| StoreError::io("back up", &bak, e))?;
-    }
-    Ok(())
-}
-
 fn exists(fs: &dyn Fs, p: &Path) -> Result<bool, StoreError> {
     fs.exists(p).map_err(|e| StoreError::io("look at", p, e))
 }
@@ -135,29 +104,6 @@ fn parent(p: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Writes one file atomically through `fs`: temporary file, fsync, backup, rename.
-pub(crate) fn replace_one(fs: &dyn Fs, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = parent(target);
-    fs.create_dir_all(dir)
-        .map_err(|e| StoreError::io("create folder", dir, e))?;
-    let tmp = write_temp(fs, target, bytes).inspect_err(|_| {
-        let _ = fs.remove_file(&temp_path(target, std::process::id()));
-    })?;
-    let result = (|| {
-        if exists(fs, target)? {
-            back_up(fs, target)?;
-        }
-        fs.rename(&tmp, target)
-            .map_err(|e| StoreError::io("replace", target, e))?;
-        fs.sync_dir(dir)
-            .map_err(|e| StoreError::io("sync folder", dir, e))
-    })();
-    if result.is_err() {
-        let _ = fs.remove_file(&tmp);
-    }
-    result
-}
-
 /// Replaces every file in `files` as one step for the project whose file is
 /// `project_file` (see the module documentation). On error before the journal is in place
 /// nothing was replaced; after it, the save is finished by [`recover`] (here, or on the next
@@ -169,7 +115,12 @@ pub(crate) fn replace_all(
 ) -> Result<(), StoreError> {
     match files {
         [] => return Ok(()),
-        [one] => return replace_one(fs, one.target, one.bytes),
+        [one] => {
+            let d = parent(one.target);
+            fs.create_dir_all(d)
+                .map_err(|e| StoreError::io("create folder", d, e))?;
+            return write_atomic_with(fs, one.target, one.bytes, Backup::Keep);
+        }
         _ => {}
     }
     let dir = parent(project_file);
@@ -184,6 +135,8 @@ pub(crate) fn replace_all(
         let d = parent(f.target);
         fs.create_dir_all(d)
             .map_err(|e| StoreError::io("create folder", d, e))?;
+        // Only a regular file is replaced (as by a single-file save).
+        check_replaceable(fs, f.target)?;
         write_temp(fs, f.target, f.bytes).map(|_| ())
     };
     let written: Vec<Result<(), StoreError>> = if fs.parallel() {
@@ -398,11 +351,7 @@ pub fn sweep_stale_temps(fs: &dyn Fs, targets: &[PathBuf]) -> Vec<PathBuf> {
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some((target, pid)) = name.strip_prefix('.').and_then(|n| n.rsplit_once(".tmp-"))
-            else {
-                continue;
-            };
-            let Ok(pid) = pid.parse::<u32>() else {
+            let Some((target, pid)) = super::fs::parse_temp_name(&name) else {
                 continue;
             };
             if !names.contains(target) || super::fs::process_running(pid) != Some(false) {

@@ -175,10 +175,12 @@ impl ProjectLock {
                 path: self.path.clone(),
                 message: e.to_string(),
             })?;
-        super::write_atomic(&self.path, format!("{text}\n").as_bytes())?;
-        // A lock is no user's work: no backup of it is kept (write_atomic keeps one).
-        let _ = std::fs::remove_file(backup_of(&self.path));
-        Ok(())
+        // A lock is no user's work: no backup of it is kept.
+        super::write_atomic(
+            &self.path,
+            format!("{text}\n").as_bytes(),
+            super::Backup::Skip,
+        )
     }
 }
 
@@ -193,13 +195,6 @@ impl Drop for ProjectLock {
             let _ = std::fs::remove_file(&self.path);
         }
     }
-}
-
-/// Where `write_atomic` keeps the previous version of `path`.
-fn backup_of(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".bak");
-    PathBuf::from(s)
 }
 
 /// Seconds since the Unix epoch.

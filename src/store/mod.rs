@@ -17,10 +17,11 @@ mod save;
 
 pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
+pub use fs::{Backup, write_atomic};
 pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
 pub use save::{
     SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_sources_with,
-    save_with, write_atomic,
+    save_with,
 };
 
 use crate::model::{

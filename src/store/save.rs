@@ -76,13 +76,6 @@ pub fn document_bytes_with(doc: &Document, conflicts: &[Conflict]) -> Result<Vec
     Ok(s.into_bytes())
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, fsync,
-/// the old file kept as `<name>.bak`, then rename over. A failure at any step leaves the
-/// old file as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    journal::replace_one(&RealFs, path, bytes)
-}
-
 /// One file a save will write.
 struct PlannedWrite {
     native: PathBuf,

@@ -41,36 +41,27 @@ fn place_in_project(dir: &Path, src: &Path) -> anyhow::Result<RelPath> {
     let folder = dir.join(PAGES_DIR);
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
-    for n in 1..10_000 {
-        let file = if n == 1 {
+    let mut bytes = Vec::new();
+    crate::store::fs::open_regular(src)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+        .map_err(|e| anyhow::anyhow!("cannot read the image ({e}): {}", src.display()))?;
+    let names = (1..10_000).map(|n| {
+        if n == 1 {
             name.clone()
         } else {
             format!("{stem}-{n}{ext}")
-        };
-        let dest = folder.join(&file);
-        let out = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&dest);
-        match out {
-            Ok(mut out) => {
-                let copied = std::fs::File::open(src)
-                    .and_then(|mut i| std::io::copy(&mut i, &mut out))
-                    .and_then(|_| out.sync_all());
-                if let Err(e) = copied {
-                    let _ = std::fs::remove_file(&dest);
-                    return Err(e).with_context(|| {
-                        format!("cannot copy {} to {}", src.display(), dest.display())
-                    });
-                }
-                return RelPath::parse(&format!("{PAGES_DIR}/{file}"))
-                    .map_err(|e| anyhow::anyhow!("{e}: {}", dest.display()));
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(e).with_context(|| format!("cannot create {}", dest.display()));
-            }
         }
+    });
+    // Atomic, and never over a file there (or put there meanwhile).
+    if let Some(dest) =
+        crate::store::fs::write_new_first(names.map(|file| folder.join(file)), &bytes)?
+    {
+        let file = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return RelPath::parse(&format!("{PAGES_DIR}/{file}"))
+            .map_err(|e| anyhow::anyhow!("{e}: {}", dest.display()));
     }
     anyhow::bail!("too many files named like {name} in {}", folder.display())
 }

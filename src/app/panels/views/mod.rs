@@ -214,14 +214,16 @@ pub fn write_pictures(dir: &Path, name: &str, svg: &str) -> anyhow::Result<Vec<P
                 dir.join(format!("{stem}.png")),
             )
         })
-        .find(|(a, b)| !a.exists() && !b.exists())
+        // Free: not even a (dangling) link there.
+        .find(|(a, b)| {
+            std::fs::symlink_metadata(a).is_err() && std::fs::symlink_metadata(b).is_err()
+        })
         .context("no free file name")?;
     let png = crate::views::svg::png_from_svg(svg, 1.0)
         .with_context(|| format!("cannot draw the PNG {}", png_path.display()))?;
-    std::fs::write(&svg_path, svg)
-        .with_context(|| format!("cannot write the SVG {}", svg_path.display()))?;
-    std::fs::write(&png_path, png)
-        .with_context(|| format!("cannot write the PNG {}", png_path.display()))?;
+    // Atomic, and never over a file put there meanwhile.
+    crate::store::fs::write_new(&svg_path, svg.as_bytes())?;
+    crate::store::fs::write_new(&png_path, &png)?;
     Ok(vec![svg_path, png_path])
 }
 

@@ -1,0 +1,8 @@
+//! What the integration tests share. (Not a test itself: cargo only builds `tests/*.rs` and
+//! `tests/*/main.rs`.) A test takes it with `mod support;`.
+// Each test uses part of this module.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod fuzz;
+pub mod git;
+pub mod images;
