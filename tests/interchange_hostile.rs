@@ -525,3 +525,30 @@ fn anchors_outside_the_text_are_refused_by_tei_and_w3c() {
     }
     assert_eq!(listing(tmp.path()), Vec::<String>::new());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_an_exports_temporary_name_is_not_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "mine").unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // The W3C export always writes registry.json; its temporary name is predictable.
+    let planted = store::fs::temp_path(&out.join("registry.json"), std::process::id());
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let err = w3c::W3cExporter
+        .export(
+            &Project::new("P"),
+            &out,
+            &ExportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(".registry.json.tmp-"),
+        "the error names the temporary file: {err}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "mine");
+    assert!(!out.join("registry.json").exists());
+}

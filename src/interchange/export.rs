@@ -186,7 +186,7 @@ pub fn run<E: Exporter + ?Sized>(
     Ok(report)
 }
 
-/// Writes `files` atomically, as [`crate::store::write_atomic`] does (a temporary file
+/// Writes `files` atomically, as [`crate::store::fs::write_atomic`] does (a temporary file
 /// beside each, its data synced, then renamed over the target; a replaced file kept as
 /// `NAME.bak`), in phases over all files: every temporary file is written, then all are
 /// flushed to disk (one `syncfs` on Linux, else a sync per file), then renamed, then each
@@ -205,13 +205,7 @@ fn write_files(files: &[(PathBuf, Vec<u8>)], overwrite: bool) -> Result<(), Expo
         std::fs::create_dir_all(d).map_err(|e| ExportError::io("create folder", d, e))?;
     }
     let pid = std::process::id();
-    let temp = |path: &Path| {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        path.with_file_name(format!(".{name}.tmp-{pid}"))
-    };
+    let temp = |path: &Path| crate::store::fs::temp_path(path, pid);
     let remove_temps = || {
         files.par_iter().for_each(|(path, _)| {
             let _ = std::fs::remove_file(temp(path));
@@ -221,7 +215,9 @@ fn write_files(files: &[(PathBuf, Vec<u8>)], overwrite: bool) -> Result<(), Expo
     // thread is open at a time.
     let written = files.par_iter().try_for_each(|(path, bytes)| {
         let tmp = temp(path);
-        std::fs::write(&tmp, bytes).map_err(|e| ExportError::io("write", &tmp, e))
+        crate::store::fs::create_file(&tmp)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, bytes))
+            .map_err(|e| ExportError::io("write", &tmp, e))
     });
     // One flush per file system where the platform has it, else one sync per file.
     let synced = written.and_then(|()| {
@@ -242,11 +238,7 @@ fn write_files(files: &[(PathBuf, Vec<u8>)], overwrite: bool) -> Result<(), Expo
     let renamed = files.par_iter().try_for_each(|(path, _)| {
         let tmp = temp(path);
         if overwrite && std::fs::symlink_metadata(path).is_ok() {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let bak = path.with_file_name(format!("{name}.bak"));
+            let bak = crate::store::fs::backup_path(path);
             match std::fs::remove_file(&bak) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(ExportError::io("replace backup", &bak, e));

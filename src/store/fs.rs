@@ -197,7 +197,7 @@ fn is_fifo(ft: &std::fs::FileType) -> bool {
 /// Creates (or truncates) `path` for writing, never through a symbolic link (the open
 /// fails) and never waiting for a reader of a FIFO; anything but a regular file that was
 /// opened anyway is refused.
-fn create_file(path: &Path) -> io::Result<std::fs::File> {
+pub fn create_file(path: &Path) -> io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
