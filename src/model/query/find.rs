@@ -142,6 +142,42 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     i
 }
 
+/// Replaces `v[range]` with `piece` and adds `shift` (wrapping) to every entry after it:
+/// one pass over the entries after it, moved and shifted a block at a time.
+fn splice_shifted(v: &mut Vec<u32>, range: std::ops::Range<usize>, piece: &[u32], shift: u32) {
+    const BLOCK: usize = 4096;
+    let (from, to, len) = (range.start, range.end, v.len());
+    let dest = from + piece.len();
+    if dest > to {
+        // Growing: the tail moves right, its last block first.
+        v.resize(len + dest - to, 0);
+        let mut end = len;
+        while end > to {
+            let start = end.saturating_sub(BLOCK).max(to);
+            let at = start + dest - to;
+            v.copy_within(start..end, at);
+            for o in &mut v[at..at + end - start] {
+                *o = o.wrapping_add(shift);
+            }
+            end = start;
+        }
+    } else {
+        // Shrinking or the same length: the tail moves left, its first block first.
+        let mut start = to;
+        while start < len {
+            let end = (start + BLOCK).min(len);
+            let at = start - (to - dest);
+            v.copy_within(start..end, at);
+            for o in &mut v[at..at + end - start] {
+                *o = o.wrapping_add(shift);
+            }
+            start = end;
+        }
+        v.truncate(len - (to - dest));
+    }
+    v[from..dest].copy_from_slice(piece);
+}
+
 /// A version no index of this process had before.
 fn next_version() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -214,16 +250,9 @@ impl FindIndex {
         let mut origin = Vec::with_capacity(piece.len());
         fold_into(piece, start, self.case_sensitive, &mut folded, &mut origin);
         self.folded.replace_range(f0..f1, &folded);
-        let shift = change.new_end as i64 - change.old_end as i64;
-        let moved = f0 + origin.len();
-        self.origin.splice(f0..f1, origin);
-        if shift != 0 {
-            // Two's complement: adding the wrapped shift subtracts when it is negative.
-            let d = shift as u32;
-            for o in &mut self.origin[moved..] {
-                *o = o.wrapping_add(d);
-            }
-        }
+        // Two's complement: adding the wrapped shift subtracts when it is negative.
+        let shift = (change.new_end as u32).wrapping_sub(change.old_end as u32);
+        splice_shifted(&mut self.origin, f0..f1, &origin, shift);
         self.source.replace_range(p..old_to, piece);
         let before = self.version;
         self.version = next_version();
@@ -607,6 +636,28 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn splice_shifted_is_a_splice_then_a_shift(
+            len in 0usize..13_000,
+            at in 0usize..13_000,
+            n in 0usize..6000,
+            piece in 0usize..9000,
+            shift in -20i64..20,
+        ) {
+            let v: Vec<u32> = (0..len as u32).map(|x| x * 2 + 100).collect();
+            let from = at.min(len);
+            let to = (from + n).min(len);
+            let piece: Vec<u32> = (0..piece as u32).map(|x| x + 7).collect();
+            let mut want = v.clone();
+            want.splice(from..to, piece.iter().copied());
+            for x in &mut want[from + piece.len()..] {
+                *x = (i64::from(*x) + shift) as u32;
+            }
+            let mut got = v;
+            splice_shifted(&mut got, from..to, &piece, shift as u32);
+            proptest::prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn an_index_following_edits_is_a_fresh_one(
             s in "(a|b|e|E|s|ß|e\u{301}|\u{301}|İ|ﬁ|Ж|ли|毛|泽|한|😀|👍🏽|\r\n|\n| ){0,120}",
