@@ -6,8 +6,9 @@
 //!
 //! Then a text edit with the find bar open: one character typed at the start, in the middle
 //! and at the end of the document, and the index following it (`FindIndex::follow`: only
-//! the changed stretch is refolded) and the hits of "Kaesong" found again around it
-//! (`FindIndex::search_since`), against folding again and searching the whole document.
+//! the changed stretch is refolded) and the hits found again around it
+//! (`FindIndex::search_since`), against folding again and searching the whole document;
+//! for "Kaesong" (hits all over) and "Wonsan" (no hit).
 //!
 //! Run with `cargo bench --bench find`. Prints the fold time and, per query, the median and
 //! worst keystroke. Target: each keystroke within one frame, 16 ms.
@@ -111,18 +112,21 @@ fn main() {
             find_occurrences(&text, q, FindOptions::default()).len()
         });
     }
-    follow_edits(&text, &idx);
+    // A query with hits all over, and one with none (its search reads the whole text).
+    for q in ["Kaesong", "Wonsan"] {
+        follow_edits(&text, &idx, q);
+    }
 }
 
 /// One character typed (then deleted again) at the start, middle and end of `text`, and
-/// the index and the hits of "Kaesong" brought up to it, 41 times per place.
-fn follow_edits(text: &SourceText, idx: &FindIndex) {
+/// the index and the hits of `query` brought up to it, 41 times per place.
+fn follow_edits(text: &SourceText, idx: &FindIndex, query: &str) {
     const RUNS: usize = 41;
     let len = text.len_chars();
     for (place, at) in [("start", 0), ("middle", len / 2), ("end", len)] {
         let mut t = text.clone();
         let mut idx = idx.clone();
-        let mut found: Found = idx.search("Kaesong", false);
+        let mut found: Found = idx.search(query, false);
         let (mut follow, mut again, mut refold) = (vec![], vec![], vec![]);
         for k in 0..RUNS {
             if k % 2 == 0 {
@@ -135,11 +139,11 @@ fn follow_edits(text: &SourceText, idx: &FindIndex) {
             idx.follow(&t);
             follow.push(s.elapsed());
             let s = Instant::now();
-            found = idx.search_since("Kaesong", false, Some((v, &found)));
+            found = idx.search_since(query, false, Some((v, &found)));
             again.push(s.elapsed());
             let s = Instant::now();
             let fresh = FindIndex::new(&t, false);
-            let fresh = fresh.search("Kaesong", false);
+            let fresh = fresh.search(query, false);
             refold.push(s.elapsed());
             assert_eq!(found, fresh);
         }
@@ -147,7 +151,7 @@ fn follow_edits(text: &SourceText, idx: &FindIndex) {
             v.sort();
         }
         println!(
-            "edit at the {place:<6}: follow median {:6.2} ms worst {:6.2} ms; hits again median {:6.2} ms \
+            "{query}, edit at the {place:<6}: follow median {:6.2} ms worst {:6.2} ms; hits again median {:6.2} ms \
              worst {:6.2} ms; before (fold + search) median {:6.2} ms",
             ms(follow[RUNS / 2]),
             ms(follow[RUNS - 1]),

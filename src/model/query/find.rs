@@ -292,7 +292,7 @@ impl FindIndex {
     pub fn search(&self, needle: &str, whole_words: bool) -> Found {
         let needle = fold_needle(needle, self.case_sensitive);
         let mut found = Found::default();
-        self.scan(&needle, whole_words, 0, |s| {
+        self.scan(&needle, whole_words, 0, usize::MAX, |s| {
             found.hits.push(s);
             found.hits.len() < MAX_HITS
         });
@@ -301,9 +301,11 @@ impl FindIndex {
     }
 
     /// The same as [`FindIndex::search`], given what it found (`before`) when the index
-    /// was one `change` ago: the hits before the change are kept, the ones after it are
-    /// shifted once the search past the change meets one of them again; only the stretch
-    /// between is searched.
+    /// was one `change` ago: the hits well before the change are kept and those well after
+    /// it shifted; only the stretch between is searched. "Well before" and "well after"
+    /// are [`FindIndex::sync_point`]s, where a search passes the same way whatever it met
+    /// before, or the end of a hit found before (when the search meets it again, it goes
+    /// on from there as it did then, over the same text).
     pub fn search_again(
         &self,
         needle: &str,
@@ -315,43 +317,99 @@ impl FindIndex {
             return self.search(needle, whole_words);
         }
         let needle = fold_needle(needle, self.case_sensitive);
-        // A hit ending before the changed characters was found, and the search went on
-        // from its end, without reading anything the change touched.
-        let keep = before.hits.partition_point(|h| h.end < change.start);
+        let n = needle.len();
+        // Where the search starts again: after the last hit ending before the changed
+        // characters (whose search read nothing the change touched), or a sync point
+        // before the change when that is later.
+        let mut keep = before.hits.partition_point(|h| h.end < change.start);
+        let mut from = keep
+            .checked_sub(1)
+            .and_then(|k| before.hits.get(k))
+            .map_or(0, |h| self.folded_at(h.end));
+        let f0 = self.folded_at(change.start);
+        if let Some(x) = f0
+            .checked_sub(n + 4)
+            .and_then(|at| self.sync_point(needle.as_bytes(), at, false))
+            .filter(|&x| x > from)
+        {
+            from = x;
+            let cp = self.origin[x] as usize;
+            keep = before.hits.partition_point(|h| h.start < cp);
+        }
+        // Where it may stop: a sync point after the change.
+        let f1 = self.folded_at(change.new_end);
+        let limit = self.sync_point(needle.as_bytes(), f1 + n + 4, true);
         let mut found = Found {
             hits: before.hits[..keep].to_vec(),
             truncated: false,
         };
-        let from = keep
-            .checked_sub(1)
-            .and_then(|k| before.hits.get(k))
-            .map_or(0, |h| self.folded_at(h.end));
         let tail = &before.hits[before.hits.partition_point(|h| h.start < change.old_end)..];
         let shift = |x: usize| x + change.new_end - change.old_end;
-        let mut rest: &[Span] = &[];
-        if found.hits.len() < MAX_HITS {
-            self.scan(&needle, whole_words, from, |s| {
-                found.hits.push(s);
-                // Past the change, a hit found before too: the search goes on from its
-                // end as it did then, over the same text, so it finds the same.
-                if s.start >= change.new_end
-                    && let Ok(i) = tail.binary_search_by_key(&s.start, |h| shift(h.start))
-                    && tail.get(i).is_some_and(|h| shift(h.end) == s.end)
-                {
-                    rest = &tail[i + 1..];
-                    return false;
-                }
-                found.hits.len() < MAX_HITS
-            });
-        }
+        let mut rest: Option<&[Span]> = None;
+        let stop = limit.unwrap_or(usize::MAX);
+        self.scan(&needle, whole_words, from, stop, |s| {
+            found.hits.push(s);
+            if s.start >= change.new_end
+                && let Ok(i) = tail.binary_search_by_key(&s.start, |h| shift(h.start))
+                && tail.get(i).is_some_and(|h| shift(h.end) == s.end)
+            {
+                rest = tail.get(i + 1..);
+                return false;
+            }
+            found.hits.len() < MAX_HITS
+        });
+        // Stopped at the limit (or the end): the hits after it are the old ones, shifted.
+        let rest = rest.or_else(|| {
+            let cp = self.origin.get(limit?).copied()? as usize;
+            tail.get(tail.partition_point(|h| shift(h.start) < cp)..)
+        });
         let room = MAX_HITS.saturating_sub(found.hits.len());
         found.hits.extend(
-            rest.iter()
+            rest.unwrap_or_default()
+                .iter()
                 .take(room)
                 .map(|h| Span::new(shift(h.start), shift(h.end))),
         );
         found.truncated = found.hits.len() >= MAX_HITS;
         found
+    }
+
+    /// A folded byte near `at` (at or before it, or at or after it when `forward`) that
+    /// starts the folding of a character and that no occurrence of `needle` (folded)
+    /// overlaps from before it: a search passes it as if it started there, whatever it met
+    /// before. `None` when there is none close by (a needle that overlaps itself in a text
+    /// that repeats it, or a long needle).
+    fn sync_point(&self, needle: &[u8], at: usize, forward: bool) -> Option<usize> {
+        const TRIES: usize = 64;
+        let hay = self.folded.as_bytes();
+        let n = needle.len();
+        if n > 256 {
+            return None;
+        }
+        let mut x = at.min(hay.len());
+        for _ in 0..TRIES {
+            while x > 0 && x < hay.len() && self.origin[x - 1] == self.origin[x] {
+                if forward {
+                    x += 1;
+                } else {
+                    x -= 1;
+                }
+            }
+            // Occurrences starting in the n - 1 bytes before x.
+            let mut starts = (x + 1).saturating_sub(n.max(1))..x;
+            let overlap = if forward {
+                starts.rfind(|&s| hay[s..].starts_with(needle))
+            } else {
+                starts.find(|&s| hay[s..].starts_with(needle))
+            };
+            match overlap {
+                None => return Some(x),
+                // Past the last one, or back to the first one; then look again there.
+                Some(s) if forward => x = s + n,
+                Some(s) => x = s,
+            }
+        }
+        None
     }
 
     /// [`FindIndex::search`], from what the same search found (`before`) when the index
@@ -370,21 +428,33 @@ impl FindIndex {
         }
     }
 
-    /// Searches the folded text for `needle` (already folded) from folded byte `from`,
-    /// calling `hit` with each hit in order until it returns `false`.
+    /// Searches the folded text for `needle` (already folded) from folded byte `from` for
+    /// occurrences starting before `limit`, calling `hit` with each hit in order until it
+    /// returns `false`.
     fn scan(
         &self,
         needle: &str,
         whole_words: bool,
         mut from: usize,
+        limit: usize,
         mut hit: impl FnMut(Span) -> bool,
     ) {
         if needle.is_empty() {
             return;
         }
         let hay = self.folded.as_str();
-        while let Some(rel) = hay[from..].find(needle) {
+        // Only the bytes an occurrence starting before `limit` can reach are read.
+        let mut end = limit.saturating_add(needle.len()).min(hay.len());
+        while !hay.is_char_boundary(end) {
+            end += 1;
+        }
+        while from < end
+            && let Some(rel) = hay[from..end].find(needle)
+        {
             let b = from + rel;
+            if b >= limit {
+                return;
+            }
             let e = b + needle.len();
             let ok = !whole_words || (boundary_before(hay, b) && boundary_after(hay, e));
             if ok {
@@ -587,6 +657,47 @@ mod tests {
     }
 
     #[test]
+    fn a_search_again_starts_where_no_jump_of_the_search_crosses() {
+        // "가" folds to two jamo; the search for "ᅡᅡ" meets the second of them with the
+        // next "ᅡ" first (inside a character: no hit) and goes on past the last "ᅡ", so
+        // there is no hit, though searching from the first lone "ᅡ" would find one.
+        let mut t = text("가\u{1161}\u{1161}xxxxyyyy");
+        let mut idx = FindIndex::new(&t, false);
+        let before = idx.search("\u{1161}\u{1161}", false);
+        assert_eq!(before, Found::default());
+        let v = idx.version();
+        // The change starts 16 folded bytes in: 16 - 6 (needle) - 4 is that "ᅡ".
+        t.replace_range(7, 8, "z").unwrap();
+        idx.follow(&t);
+        let Since::Changed(c) = idx.change_since(v) else {
+            panic!("one change");
+        };
+        assert_eq!(
+            idx.search_again("\u{1161}\u{1161}", false, &before, c),
+            before
+        );
+    }
+
+    #[test]
+    fn a_search_again_pairs_a_repeating_text_anew() {
+        // "a a" in "a a a a …" pairs the first two, the next two, …; a change at the start
+        // ("b" made "a") shifts the pairing of everything after it, so no later point is
+        // passed alike.
+        let mut t = text(&format!("b {}", "a ".repeat(40)));
+        let mut idx = FindIndex::new(&t, false);
+        let before = idx.search("a a", false);
+        let v = idx.version();
+        t.replace_range(0, 1, "a").unwrap();
+        idx.follow(&t);
+        let Since::Changed(c) = idx.change_since(v) else {
+            panic!("one change");
+        };
+        let again = idx.search_again("a a", false, &before, c);
+        assert_eq!(again, idx.search("a a", false));
+        assert_eq!(again.hits.len(), 20);
+    }
+
+    #[test]
     fn changes_compose() {
         // "abcdef": "cd" → "XYZ" (abXYZef), then insert "!" at 0 (!abXYZef).
         let a = Change {
@@ -660,14 +771,27 @@ mod tests {
 
         #[test]
         fn an_index_following_edits_is_a_fresh_one(
-            s in "(a|b|e|E|s|ß|e\u{301}|\u{301}|İ|ﬁ|Ж|ли|毛|泽|한|😀|👍🏽|\r\n|\n| ){0,120}",
+            // Mixed scripts, or a text that repeats a few letters (needles overlapping
+            // themselves: "a a" in "a a a a").
+            s in proptest::prop_oneof![
+                "(a|b|e|E|s|ß|e\u{301}|\u{301}|İ|ﬁ|Ж|ли|毛|泽|한|😀|👍🏽|\r\n|\n| ){0,120}",
+                "(a| |s|e\u{301}|毛|가|\u{1161}|a a a a a a a a ){0,150}",
+            ],
             edits in proptest::collection::vec(
-                (0usize..400, 0usize..12, "(a|e|s|ß|\u{301}|İ|Ж|ли|毛|한|😀|\r\n|\n| ){0,5}", proptest::bool::ANY),
+                (
+                    0usize..400,
+                    0usize..12,
+                    proptest::prop_oneof!["(a|e|s|ß|\u{301}|İ|Ж|ли|毛|한|😀|\r\n|\n| ){0,5}", "(a| |s|가|\u{1161}){0,6}"],
+                    proptest::bool::ANY,
+                ),
                 1..10,
             ),
             case_sensitive in proptest::bool::ANY,
         ) {
-            const NEEDLES: [&str; 10] = ["a", "e", "ss", "ß", "é", "и", "毛", "한", "😀", "a a"];
+            const NEEDLES: [&str; 14] = [
+                "a", "e", "ss", "ß", "é", "и", "毛", "한", "😀", "a a", "aa", "s s", "a a a",
+                "\u{1161}\u{1161}",
+            ];
             let mut t = text(&s);
             let mut idx = FindIndex::new(&t, case_sensitive);
             // What each needle found, with the version it was found at.
