@@ -229,10 +229,16 @@ impl Find {
                         let Some(idx) = Self::index(indexes, p, doc, self.case_sensitive) else {
                             continue;
                         };
-                        let last = project_found.get(&doc).map(|(v, f)| (*v, f));
-                        let found =
-                            idx.search_since(&st.find.project_query, self.whole_words, last);
-                        project_found.insert(doc, (idx.version(), found));
+                        // Searched again only when the document changed since.
+                        if project_found
+                            .get(&doc)
+                            .is_none_or(|(v, _)| *v != idx.version())
+                        {
+                            let last = project_found.get(&doc).map(|(v, f)| (*v, f));
+                            let found =
+                                idx.search_since(&st.find.project_query, self.whole_words, last);
+                            project_found.insert(doc, (idx.version(), found));
+                        }
                         let Some((_, found)) = project_found.get(&doc) else {
                             continue;
                         };
