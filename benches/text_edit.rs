@@ -6,7 +6,7 @@
 //! several runs for building the transaction, committing it and undoing it. Target: build
 //! plus commit within one frame, 16 ms.
 //!
-//! Then the same with the find bar open on a query ("resumed", about 38,000 hits): each
+//! Then the same with the find bar open on a query ("resumed", about 50,000 hits): each
 //! keystroke also brings the find index up to the changed text and finds the hits again, as
 //! the bar does after each change. Per place, 120 characters typed and as many Backspaces;
 //! the median and 99th percentile of build + commit + find. "Before" is the old way (the

@@ -2,7 +2,9 @@
 //! keystroke without copying it again. Folding is [`crate::model::matching::fold`]'s
 //! (NFD, without combining marks, lowercase unless case matters), so "perez" finds
 //! "Pérez"; every folded byte keeps the code-point offset of the character it came from,
-//! so hits come back as spans of the original text.
+//! so hits come back as spans of the original text. After a text edit the index follows
+//! the text ([`FindIndex::follow`]: only the changed stretch is folded again) and a search
+//! is redone only around the change ([`FindIndex::search_since`]).
 
 use crate::model::anchor::Span;
 use crate::model::matching::is_combining_mark;
