@@ -125,7 +125,8 @@ fn follow_edits(text: &SourceText, idx: &FindIndex, query: &str) {
     let len = text.len_chars();
     for (place, at) in [("start", 0), ("middle", len / 2), ("end", len)] {
         let mut t = text.clone();
-        let mut idx = idx.clone();
+        // Made anew, not cloned: a clone has no room to grow, as the one the window makes has.
+        let mut idx = FindIndex::new(&t, idx.case_sensitive());
         let mut found: Found = idx.search(query, false);
         let (mut follow, mut again, mut refold) = (vec![], vec![], vec![]);
         for k in 0..RUNS {

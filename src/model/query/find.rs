@@ -199,11 +199,17 @@ impl FindIndex {
         let mut origin = Vec::with_capacity(s.len() + 1);
         fold_into(s, 0, case_sensitive, &mut folded, &mut origin);
         origin.push(u32::try_from(text.len_chars()).unwrap_or(u32::MAX));
+        // Room to grow, so the first characters typed do not copy everything elsewhere.
+        let slack = s.len() / 32 + 64;
+        folded.reserve(slack);
+        origin.reserve(slack);
+        let mut source = String::with_capacity(s.len() + slack);
+        source.push_str(s);
         Self {
             folded,
             origin,
             case_sensitive,
-            source: s.to_owned(),
+            source,
             version: next_version(),
             changes: std::collections::VecDeque::new(),
         }
