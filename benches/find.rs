@@ -4,6 +4,12 @@
 //! on. The old way (`find_occurrences`, a copy of the document per keystroke) is measured
 //! beside it.
 //!
+//! Then a text edit with the find bar open: one character typed at the start, in the middle
+//! and at the end of the document, and the index following it (`FindIndex::follow`: only
+//! the changed stretch is refolded) and the hits found again around it
+//! (`FindIndex::search_since`), against folding again and searching the whole document;
+//! for "Kaesong" (hits all over) and "Wonsan" (no hit).
+//!
 //! Run with `cargo bench --bench find`. Prints the fold time and, per query, the median and
 //! worst keystroke. Target: each keystroke within one frame, 16 ms.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,7 +17,7 @@
 mod support;
 
 use marginalia::model::ops::tagging::{FindOptions, find_occurrences};
-use marginalia::model::query::find::FindIndex;
+use marginalia::model::query::find::{FindIndex, Found};
 use marginalia::model::text::SourceText;
 use std::time::{Duration, Instant};
 use support::Rng;
@@ -105,5 +111,54 @@ fn main() {
         keystrokes(&format!("old find_occurrences, {q}, whole words"), q, |q| {
             find_occurrences(&text, q, FindOptions::default()).len()
         });
+    }
+    // A query with hits all over, and one with none (its search reads the whole text).
+    for q in ["Kaesong", "Wonsan"] {
+        follow_edits(&text, &idx, q);
+    }
+}
+
+/// One character typed (then deleted again) at the start, middle and end of `text`, and
+/// the index and the hits of `query` brought up to it, 41 times per place.
+fn follow_edits(text: &SourceText, idx: &FindIndex, query: &str) {
+    const RUNS: usize = 41;
+    let len = text.len_chars();
+    for (place, at) in [("start", 0), ("middle", len / 2), ("end", len)] {
+        let mut t = text.clone();
+        // Made anew, not cloned: a clone has no room to grow, as the one the window makes has.
+        let mut idx = FindIndex::new(&t, idx.case_sensitive());
+        let mut found: Found = idx.search(query, false);
+        let (mut follow, mut again, mut refold) = (vec![], vec![], vec![]);
+        for k in 0..RUNS {
+            if k % 2 == 0 {
+                t.replace_range(at, at, "K").unwrap();
+            } else {
+                t.replace_range(at, at + 1, "").unwrap();
+            }
+            let v = idx.version();
+            let s = Instant::now();
+            idx.follow(&t);
+            follow.push(s.elapsed());
+            let s = Instant::now();
+            found = idx.search_since(query, false, Some((v, &found)));
+            again.push(s.elapsed());
+            let s = Instant::now();
+            let fresh = FindIndex::new(&t, false);
+            let fresh = fresh.search(query, false);
+            refold.push(s.elapsed());
+            assert_eq!(found, fresh);
+        }
+        for v in [&mut follow, &mut again, &mut refold] {
+            v.sort();
+        }
+        println!(
+            "{query}, edit at the {place:<6}: follow median {:6.2} ms worst {:6.2} ms; hits again median {:6.2} ms \
+             worst {:6.2} ms; before (fold + search) median {:6.2} ms",
+            ms(follow[RUNS / 2]),
+            ms(follow[RUNS - 1]),
+            ms(again[RUNS / 2]),
+            ms(again[RUNS - 1]),
+            ms(refold[RUNS / 2]),
+        );
     }
 }

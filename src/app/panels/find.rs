@@ -1,21 +1,38 @@
 //! Find in the document (a bar above the reader) and find in the project (a result list).
 //! Enter goes to the next hit and selects it; Escape closes and keeps the selection.
-//! Each document is folded once into a [`FindIndex`] (kept until the project changes), so
-//! a keystroke searches the folded text without copying the document: accents and, unless
-//! "Match case" is on, letter case are folded.
+//! Each document is folded once into a [`FindIndex`], so a keystroke searches the folded
+//! text without copying the document: accents and, unless "Match case" is on, letter case
+//! are folded. After a change to the project an index follows its document's text (only
+//! the changed stretch is refolded) and the hits found before are kept, shifted and searched
+//! again only around the change (`FindIndex::search_since`).
 
 use super::View;
 use crate::app::{AppState, Focus, Message, Queue};
 use crate::model::DocId;
-use crate::model::query::find::{FindIndex, short_title, words_around};
+use crate::model::query::find::{FindIndex, Found, short_title, words_around};
 use std::collections::HashMap;
 
 #[derive(Default)]
 pub struct Find {
     pub whole_words: bool,
     pub case_sensitive: bool,
-    /// Folded documents, for the project generation and case setting they were made with.
-    indexes: HashMap<DocId, (u64, FindIndex)>,
+    /// Folded documents, each for the case setting it was made with. Only the open
+    /// document's is kept while the find-in-project window is closed.
+    indexes: HashMap<DocId, FindIndex>,
+    /// What the find bar found last, as found (before any clamping of the window's copy).
+    bar_found: Option<(Searched, Found)>,
+    /// The search the find-in-project results answer: query, whole words, match case.
+    project_for: Option<(String, bool, bool)>,
+    /// What that search found per document, with the index version it was found at.
+    project_found: HashMap<DocId, (u64, Found)>,
+}
+
+/// One search of the find bar: where, what and at which index version.
+struct Searched {
+    doc: DocId,
+    query: String,
+    whole_words: bool,
+    version: u64,
 }
 
 impl Find {
@@ -24,28 +41,28 @@ impl Find {
         Self {
             whole_words,
             case_sensitive,
-            indexes: HashMap::new(),
+            ..Self::default()
         }
     }
 
-    /// The folded text of `doc`, made now when missing or out of date.
+    /// The folded text of `doc`: made when missing or folded with the other case
+    /// setting, else brought up to the document's text as it is now.
     fn index<'a>(
-        indexes: &'a mut HashMap<DocId, (u64, FindIndex)>,
+        indexes: &'a mut HashMap<DocId, FindIndex>,
         p: &crate::model::Project,
         doc: DocId,
-        generation: u64,
         case_sensitive: bool,
     ) -> Option<&'a FindIndex> {
         let text = p.documents.get(&doc)?.text.as_ref()?;
-        // Folded copies of an older project state are dropped as soon as one is remade.
-        indexes.retain(|_, (g, _)| *g == generation);
-        let fresh = indexes
-            .get(&doc)
-            .is_some_and(|(g, i)| *g == generation && i.case_sensitive() == case_sensitive);
-        if !fresh {
-            indexes.insert(doc, (generation, FindIndex::new(text, case_sensitive)));
+        match indexes.get_mut(&doc) {
+            Some(i) if i.case_sensitive() == case_sensitive => {
+                i.follow(text);
+            }
+            _ => {
+                indexes.insert(doc, FindIndex::new(text, case_sensitive));
+            }
         }
-        indexes.get(&doc).map(|(_, i)| i)
+        indexes.get(&doc)
     }
 
     /// The find bar; shown only while find is open.
@@ -76,10 +93,33 @@ impl Find {
                 | ui.checkbox(&mut self.case_sensitive, "Match case")
                     .changed();
             if changed || st.find.hits_for.as_ref() != Some(&key) {
-                let idx = Self::index(&mut self.indexes, p, doc, generation, self.case_sensitive);
-                let found = idx
-                    .map(|i| i.search(&st.find.query, self.whole_words))
-                    .unwrap_or_default();
+                if !st.find.project_open {
+                    self.indexes.retain(|d, _| *d == doc);
+                }
+                let idx = Self::index(&mut self.indexes, p, doc, self.case_sensitive);
+                let found = match idx {
+                    Some(i) => {
+                        let last = self
+                            .bar_found
+                            .as_ref()
+                            .filter(|(s, _)| {
+                                s.doc == doc
+                                    && s.query == st.find.query
+                                    && s.whole_words == self.whole_words
+                            })
+                            .map(|(s, f)| (s.version, f));
+                        let found = i.search_since(&st.find.query, self.whole_words, last);
+                        let searched = Searched {
+                            doc,
+                            query: st.find.query.clone(),
+                            whole_words: self.whole_words,
+                            version: i.version(),
+                        };
+                        self.bar_found = Some((searched, found.clone()));
+                        found
+                    }
+                    None => Found::default(),
+                };
                 st.find.hits = found.hits;
                 st.find.truncated = found.truncated;
                 st.find.current = st
@@ -129,6 +169,11 @@ impl Find {
         }
         let mut open = true;
         let generation = st.generation();
+        let (indexes, project_for, project_found) = (
+            &mut self.indexes,
+            &mut self.project_for,
+            &mut self.project_found,
+        );
         let mut cmds = Queue::default();
         egui::Window::new("Find in project")
             .open(&mut open)
@@ -160,6 +205,17 @@ impl Find {
                 );
                 if st.find.project_hits_for.as_ref() != Some(&key) {
                     st.find.project_hits.clear();
+                    let search = (
+                        st.find.project_query.clone(),
+                        self.whole_words,
+                        self.case_sensitive,
+                    );
+                    if project_for.as_ref() != Some(&search) {
+                        project_found.clear();
+                        *project_for = Some(search);
+                    }
+                    indexes.retain(|d, _| p.documents.contains_key(d));
+                    project_found.retain(|d, _| p.documents.contains_key(d));
                     let docs: Vec<DocId> = p.documents.keys().copied().collect();
                     'docs: for doc in docs {
                         let Some(t) = p.documents.get(&doc).and_then(|d| d.text.as_ref()) else {
@@ -170,12 +226,23 @@ impl Find {
                             .get(&doc)
                             .map(|d| short_title(&d.meta.title, 28))
                             .unwrap_or_default();
-                        let Some(idx) =
-                            Self::index(&mut self.indexes, p, doc, generation, self.case_sensitive)
-                        else {
+                        let Some(idx) = Self::index(indexes, p, doc, self.case_sensitive) else {
                             continue;
                         };
-                        for s in idx.search(&st.find.project_query, self.whole_words).hits {
+                        // Searched again only when the document changed since.
+                        if project_found
+                            .get(&doc)
+                            .is_none_or(|(v, _)| *v != idx.version())
+                        {
+                            let last = project_found.get(&doc).map(|(v, f)| (*v, f));
+                            let found =
+                                idx.search_since(&st.find.project_query, self.whole_words, last);
+                            project_found.insert(doc, (idx.version(), found));
+                        }
+                        let Some((_, found)) = project_found.get(&doc) else {
+                            continue;
+                        };
+                        for &s in &found.hits {
                             let (before, hit, after) = words_around(t, s, 5);
                             let line = t.line_of(s.start) + 1;
                             st.find.project_hits.push((
