@@ -266,7 +266,8 @@ fn new_documents_ui(
         }
         if n > 1 {
             let mut all = None;
-            egui::ComboBox::from_label("Status of all")
+            let l = ui.label("Status of all:");
+            let c = egui::ComboBox::from_id_salt("new-documents-all")
                 .selected_text("choose…")
                 .show_ui(ui, |ui| {
                     for s in DocStatus::ALL {
@@ -275,15 +276,22 @@ fn new_documents_ui(
                         }
                     }
                 });
+            ui.ctx().accesskit_node_builder(c.response.id, |node| {
+                node.set_label("Status of all");
+                node.push_labelled_by(l.id.accesskit_id());
+            });
             if let Some(s) = all {
                 nd.rows.iter_mut().for_each(|r| r.status = s);
             }
         }
     });
     let max_height = (ui.ctx().content_rect().height() - 280.0).max(140.0);
+    // The list's full height from the first frame (else the window grows frame by frame
+    // and buttons move under the pointer).
     egui::ScrollArea::vertical()
         .id_salt("new-documents")
         .max_height(max_height)
+        .min_scrolled_height(max_height)
         .show(ui, |ui| {
             egui::Grid::new("new-documents-grid")
                 .num_columns(3)

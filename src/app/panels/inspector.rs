@@ -69,7 +69,10 @@ impl View for Inspector {
                 &mut st.reader_annotator,
             );
         }
-        if st.selected.and_then(|a| p.annotation(doc, a)).is_none() {
+        // One state at a time: a text selection wins over a selected annotation (commands
+        // act on it), except while a role is being filled.
+        let text_selected = !st.sel.is_empty() && st.filling.is_none();
+        if text_selected || st.selected.and_then(|a| p.annotation(doc, a)).is_none() {
             self.selection_help(ui, st, doc);
             return;
         }
@@ -122,6 +125,31 @@ impl Inspector {
         });
         if !st.sel.fragments.is_empty() {
             ui.label(format!("{} fragments (discontinuous)", spans.len()));
+        }
+        // The annotation selected before this text: only a target for "Move here".
+        if let Some(ann) = st.selected.and_then(|a| p.annotation(doc, a))
+            && let Some(anchor) = ann.anchor()
+        {
+            ui.separator();
+            let covered = anchor.covered_text(text);
+            let short: String = covered.chars().take(40).collect();
+            let short = if short.len() < covered.len() {
+                format!("{short}…")
+            } else {
+                short
+            };
+            ui.label(format!(
+                "Also selected before: {} “{short}”",
+                p.schema.label(ann.type_id())
+            ));
+            if ui
+                .button(format!("Move “{short}” here (Ctrl+R)"))
+                .on_hover_text("Re-span that annotation to the selected text")
+                .clicked()
+            {
+                cmds.push(Command::Respan);
+            }
+            ui.weak("Delete does nothing while text is selected: click the annotation (or press Esc) to act on it.");
         }
         st.queue.extend(cmds);
     }

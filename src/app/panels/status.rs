@@ -78,7 +78,19 @@ pub fn mode_line(st: &AppState) -> Option<String> {
     }
     if !st.sel.is_empty() {
         let n: usize = st.sel.spans().iter().map(|s| s.len()).sum();
-        return Some(format!("Text selected: {n} characters"));
+        let mut line = format!("Text selected: {n} characters (a type key tags it)");
+        // The annotation selected before is only the target of "Move here".
+        if let Some(a) = st
+            .doc
+            .zip(st.selected)
+            .and_then(|(d, a)| p.annotation(d, a))
+        {
+            line.push_str(&format!(
+                "; Ctrl+R moves the {} here",
+                p.schema.label(a.type_id())
+            ));
+        }
+        return Some(line);
     }
     let (d, a) = (st.doc?, st.selected?);
     let a = p.annotation(d, a)?;
