@@ -93,6 +93,8 @@ fn added_documents_get_titles_and_status_in_one_undoable_step() {
         focused(&h, "Title of a.txt"),
         "the first title has the keyboard"
     );
+    let w = h.get_by_label("Title of a.txt").rect().width();
+    assert!(w >= 200.0, "a title field wide enough to read ({w})");
 
     // "Titles from first lines" fills each title from its text.
     h.get_by_label("Titles from first lines").click();

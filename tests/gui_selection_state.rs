@@ -127,6 +127,7 @@ fn a_new_text_selection_replaces_the_selected_annotation_in_the_inspector() {
     );
     h.get_by_label("Selected: “Peng Dehuai”");
     h.get_by_label("Move “Nam Il” here (Ctrl+R)");
+    h.get_by_label("Meeting (M)");
     assert!(
         h.query_by_label("Delete").is_none(),
         "no Delete in the selection state"

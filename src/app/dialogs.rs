@@ -224,8 +224,11 @@ enum NewDocsChoice {
     Keep,
 }
 
+/// Width of a row's title field, in points.
+const TITLE_WIDTH: f32 = 210.0;
+
 /// Longest file name shown in a row (the whole name is on hover).
-const FILE_CHARS: usize = 36;
+const FILE_CHARS: usize = 24;
 
 /// The new-documents window's content: one row per document (file name, title, status),
 /// helpers above, Apply / Keep below. Tab moves through the fields, Enter applies, Esc keeps.
@@ -240,9 +243,11 @@ fn new_documents_ui(
     } else {
         "New documents"
     });
-    ui.label(format!(
-        "{n} document(s) added. Each title starts as the file name: give it a better one and a status, or keep them as they are."
-    ));
+    ui.label(if n == 1 {
+        "1 document added. Its title is the file name: give it a better one and a status, or keep it as it is.".to_owned()
+    } else {
+        format!("{n} documents added. Each title is the file name: give them better ones and a status, or keep them as they are.")
+    });
     if let Some(note) = &nd.note {
         ui.colored_label(ui.visuals().warn_fg_color, note);
     }
@@ -309,10 +314,12 @@ fn new_documents_ui(
                             row.file.clone()
                         };
                         ui.label(shown).on_hover_text(&row.file);
+                        // A grid cell gives a text field no width of its own: ask for it.
                         let t = ui.add(
                             egui::TextEdit::singleline(&mut row.title)
                                 .hint_text("title")
-                                .desired_width(240.0),
+                                .min_size(egui::vec2(TITLE_WIDTH, 0.0))
+                                .desired_width(TITLE_WIDTH),
                         );
                         let c = super::panels::metadata::status_combo(
                             ui,

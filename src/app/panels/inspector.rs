@@ -112,17 +112,36 @@ impl Inspector {
         ui.label(format!("Selected: “{}”", quoted.join(" … ")));
         ui.label("Tag as:");
         let mut cmds = Queue::default();
-        ui.horizontal_wrapped(|ui| {
-            for t in &p.schema.entity_types {
-                let label = match t.hotkey {
-                    Some(k) => format!("{} ({})", t.label, k.to_ascii_uppercase()),
-                    None => t.label.clone(),
-                };
-                if ui.button(label).clicked() {
-                    cmds.push(Command::TagAs(t.id.clone()));
-                }
+        // Entity types, then event types: the same list as the reader's "Tag as" popup.
+        let types = super::reader::popup_types(&p.schema);
+        let first_event = types
+            .iter()
+            .position(|t| matches!(t.0, Command::NewEvent(_)));
+        for (part, range) in [
+            (None, 0..first_event.unwrap_or(types.len())),
+            (
+                Some("New event:"),
+                first_event.unwrap_or(types.len())..types.len(),
+            ),
+        ] {
+            if range.is_empty() {
+                continue;
             }
-        });
+            if let Some(h) = part {
+                ui.label(h);
+            }
+            ui.horizontal_wrapped(|ui| {
+                for (cmd, label, key, _) in types.get(range).unwrap_or_default() {
+                    let label = match key {
+                        Some(k) => format!("{label} ({})", k.to_ascii_uppercase()),
+                        None => label.clone(),
+                    };
+                    if ui.button(label).clicked() {
+                        cmds.push(cmd.clone());
+                    }
+                }
+            });
+        }
         if !st.sel.fragments.is_empty() {
             ui.label(format!("{} fragments (discontinuous)", spans.len()));
         }
@@ -132,7 +151,7 @@ impl Inspector {
         {
             ui.separator();
             let covered = anchor.covered_text(text);
-            let short: String = covered.chars().take(40).collect();
+            let short: String = covered.chars().take(24).collect();
             let short = if short.len() < covered.len() {
                 format!("{short}…")
             } else {
@@ -142,8 +161,9 @@ impl Inspector {
                 "Also selected before: {} “{short}”",
                 p.schema.label(ann.type_id())
             ));
+            // Wrapped: a long quote must not widen the inspector.
             if ui
-                .button(format!("Move “{short}” here (Ctrl+R)"))
+                .add(egui::Button::new(format!("Move “{short}” here (Ctrl+R)")).wrap())
                 .on_hover_text("Re-span that annotation to the selected text")
                 .clicked()
             {

@@ -21,6 +21,19 @@ impl View for StatusBar {
                 ),
             };
             ui.colored_label(color, text);
+            // The reader's state and the last message come first: a narrow window must
+            // show them too (the counts after them may be cut off).
+            if let Some(mode) = mode_line(st) {
+                ui.separator();
+                ui.label(mode);
+            }
+            if !st.status.is_empty() {
+                ui.separator();
+            }
+            // The last message is a polite live region: screen readers speak each new one
+            // (selection, tagging, undo, save results; see app::a11y::Announcer).
+            let r = ui.label(&st.status);
+            crate::app::a11y::live(ui.ctx(), r.id);
             if let Some(p) = st.session.as_ref().map(|s| &s.project) {
                 ui.separator();
                 if let Some(d) = st.doc.and_then(|d| p.documents.get(&d)) {
@@ -47,16 +60,7 @@ impl View for StatusBar {
                     ui.separator();
                     ui.label(format!("{} fragments", st.sel.fragments.len() + 1));
                 }
-                if let Some(mode) = mode_line(st) {
-                    ui.separator();
-                    ui.label(mode);
-                }
             }
-            ui.separator();
-            // The last message is a polite live region: screen readers speak each new one
-            // (selection, tagging, undo, save results; see app::a11y::Announcer).
-            let r = ui.label(&st.status);
-            crate::app::a11y::live(ui.ctx(), r.id);
         });
     }
 }
