@@ -177,3 +177,46 @@ fn a_new_text_selection_replaces_the_selected_annotation_in_the_inspector() {
     h.run_steps(2);
     assert!(mentions(&h).is_empty(), "deleted");
 }
+
+/// At 700 × 900 the inspector's rows of buttons wrap: selecting an annotation (and then a
+/// text selection beside it) does not widen the inspector and squeeze the reader.
+#[test]
+fn the_inspector_keeps_its_width_in_a_narrow_window() {
+    let home = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(home.path()).unwrap();
+    let mut h = Harness::builder()
+        .with_size([700.0, 900.0])
+        .with_step_dt(0.25)
+        .build_ui_state(
+            |ui, app: &mut App| app.frame(ui),
+            App::with_project(Prefs::default(), &file),
+        );
+    h.run_steps(3);
+    let left = |h: &Harness<'_, App>| {
+        h.get_by_role_and_label(egui::accesskit::Role::Heading, "Inspector")
+            .rect()
+            .left()
+    };
+    let before = left(&h);
+    // The first annotations of the sample, one after another, then a text selection.
+    for _ in 0..4 {
+        h.key_press(Key::CloseBracket);
+        h.run_steps(3);
+        assert!(h.state().state.selected.is_some());
+        // A few points for a scroll bar; a row of buttons that does not wrap takes tens.
+        assert!(
+            before - left(&h) < 8.0,
+            "the inspector grew: {before} → {}",
+            left(&h)
+        );
+    }
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(3);
+    h.get_by_label_contains("here (Ctrl+R)");
+    assert!(
+        before - left(&h) < 8.0,
+        "nor in the selection state: {}",
+        left(&h)
+    );
+}

@@ -95,6 +95,8 @@ impl View for Inspector {
 }
 
 impl Inspector {
+    // Rows of buttons wrap (horizontal_wrapped, Button::wrap): in a narrow window a row
+    // wider than the panel would widen the panel and squeeze the reader.
     fn selection_help(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId) {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
@@ -234,7 +236,7 @@ impl Inspector {
                 ui.small(format!("{} fragments", anchor.fragments.len()));
             }
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(!st.sel.is_empty(), egui::Button::new("Move to selection"))
                 .on_hover_text("Re-span this annotation to the selected text (Ctrl+R)")
@@ -250,7 +252,7 @@ impl Inspector {
                 cmds.push(Command::DeleteAnnotation);
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Tag all in document…").clicked() {
                 cmds.push(Command::TagAllReview(false));
             }
@@ -265,7 +267,7 @@ impl Inspector {
             // The rows keep their places whether or not the mention is linked, so that a
             // second click lands on the same button (never on a "Link to …" that moved in).
             let linked = m.entry.and_then(|e| p.registry.get(&e));
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 match linked {
                     Some(e) => ui.label(format!("→ {}", e.name)),
                     None => ui.label("Not linked."),
@@ -338,7 +340,7 @@ impl Inspector {
             if ui
                 .add_enabled(
                     !already,
-                    egui::Button::new(format!("Create entry “{new_name}”")),
+                    egui::Button::new(format!("Create entry “{new_name}”")).wrap(),
                 )
                 .on_disabled_hover_text("Linked to an entry of this name")
                 .clicked()
@@ -357,7 +359,7 @@ impl Inspector {
                 if !s.same_type {
                     text = text.weak();
                 }
-                if ui.button(text).clicked() {
+                if ui.add(egui::Button::new(text).wrap()).clicked() {
                     cmds.push(Message::Link {
                         entry: Some(s.entry),
                         alias: st.link_alias,
