@@ -46,6 +46,12 @@ enum Cmd {
         /// this, such files are refused).
         #[arg(long)]
         copy: bool,
+        /// Title of the new document (only with one file; default: the file name).
+        #[arg(long)]
+        title: Option<String>,
+        /// Status of the new documents: not-started, in-progress, done or needs-review.
+        #[arg(long, value_parser = cli::add::parse_status)]
+        status: Option<marginalia::model::DocStatus>,
     },
     /// Re-anchor annotations of documents whose source changed; print the counts.
     Reanchor {
@@ -147,8 +153,11 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             project,
             files,
             copy,
+            title,
+            status,
         }) => {
-            let added = cli::add::run(&project, &files, copy)
+            let meta = cli::add::NewMeta { title, status };
+            let added = cli::add::run_with(&project, &files, copy, &meta)
                 .with_context(|| format!("cannot add documents to {}", project.display()))?;
             print!("{}", cli::add::format_text(&added));
             Ok(ExitCode::SUCCESS)

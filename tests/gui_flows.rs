@@ -244,6 +244,9 @@ fn new_project_from_a_folder_then_add_documents_by_command() {
         3,
         "a.txt is already in"
     );
+    // Esc keeps the new document as it is (the new-documents window, gui_new_documents).
+    h.key_press(Key::Escape);
+    h.run_steps(2);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert_eq!(

@@ -41,3 +41,31 @@ if [ "$size" != "700 900" ] || [ "$colors" -lt 64 ]; then
     echo "gui_smoke: the narrow window is wrong ($size, $colors colors): $narrow" >&2
     exit 1
 fi
+
+# A new user's first launch: the binary copied outside the source tree, a fresh HOME, no
+# project argument, 700x900: the start screen must be drawn (not an error, not the
+# repository's sample).
+newuser=$(mktemp -d)
+trap 'rm -rf "$newuser"' EXIT
+mkdir -p "$newuser/bin" "$newuser/home"
+cp "$target/debug/marginalia" "$newuser/bin/marginalia"
+start_png="target/smoke-start-700x900.png"
+rm -f "$start_png"
+(cd "$newuser" && HOME="$newuser/home" XDG_DATA_HOME= XDG_CONFIG_HOME= timeout 120 xvfb-run -a \
+    -s "-screen 0 700x900x24" "$newuser/bin/marginalia" --window-size 700x900 \
+    --screenshot "$OLDPWD/$start_png")
+if [ ! -s "$start_png" ]; then
+    echo "gui_smoke: no screenshot of the first launch written to $start_png" >&2
+    exit 1
+fi
+colors=$(identify -format '%k' "$start_png")
+echo "gui_smoke: $start_png has $colors colors"
+if [ "$colors" -lt 16 ]; then
+    echo "gui_smoke: the first launch looks blank ($colors colors): $start_png" >&2
+    exit 1
+fi
+if [ -e "$newuser/home/.local/share/marginalia" ] && \
+    find "$newuser/home/.local/share/marginalia" -name '*.marginalia.ron' | grep -q .; then
+    echo "gui_smoke: the first launch opened a project without being asked" >&2
+    exit 1
+fi

@@ -1,10 +1,12 @@
-//! Modal dialogs: unsaved changes, a conflict on disk, recovery, "tag all" review, messages.
+//! Modal dialogs: unsaved changes, a conflict on disk, recovery, "tag all" review, the
+//! titles and status of documents just added, messages.
 
 use super::message::Message;
-use super::state::{Dialog, TagAllReview};
+use super::state::{Dialog, NewDocRow, NewDocuments, TagAllReview};
 use super::{App, Command, recovery};
-use crate::model::Project;
+use crate::model::ops::document;
 use crate::model::ops::tagging::{self, Occurrence};
+use crate::model::{DocStatus, Project, SourceText, Transaction};
 
 impl App {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
@@ -182,11 +184,280 @@ impl App {
                         }
                     });
                 }
+                Dialog::NewDocuments(nd) => {
+                    let mut nd = nd.clone();
+                    match new_documents_ui(ui, st.project(), &mut nd) {
+                        NewDocsChoice::Apply => match st.project().map(|p| new_documents_tx(p, &nd.rows)) {
+                            Some(Ok(tx)) => {
+                                if !tx.is_empty() {
+                                    st.queue.push(Message::Apply(tx));
+                                }
+                                close = true;
+                            }
+                            Some(Err(e)) => nd.error = Some(e),
+                            None => close = true,
+                        },
+                        NewDocsChoice::Keep => {
+                            st.status = format!("Kept the {} new document(s) as they are", nd.rows.len());
+                            close = true;
+                        }
+                        NewDocsChoice::Stay => {}
+                    }
+                    if !close {
+                        st.dialog = Some(Dialog::NewDocuments(nd));
+                    }
+                }
             }
         });
         if close {
             self.state.dialog = None;
         }
+    }
+}
+
+/// What the new-documents window was asked to do this frame.
+enum NewDocsChoice {
+    Stay,
+    /// "Apply" or Enter.
+    Apply,
+    /// "Keep as they are" or Esc.
+    Keep,
+}
+
+/// Width of a row's title field, in points.
+const TITLE_WIDTH: f32 = 210.0;
+
+/// Longest file name shown in a row (the whole name is on hover).
+const FILE_CHARS: usize = 24;
+
+/// The new-documents window's content: one row per document (file name, title, status),
+/// helpers above, Apply / Keep below. Tab moves through the fields, Enter applies, Esc keeps.
+fn new_documents_ui(
+    ui: &mut egui::Ui,
+    p: Option<&Project>,
+    nd: &mut NewDocuments,
+) -> NewDocsChoice {
+    let n = nd.rows.len();
+    ui.heading(if n == 1 {
+        "New document"
+    } else {
+        "New documents"
+    });
+    ui.label(if n == 1 {
+        "1 document added. Its title is the file name: give it a better one and a status, or keep it as it is.".to_owned()
+    } else {
+        format!("{n} documents added. Each title is the file name: give them better ones and a status, or keep them as they are.")
+    });
+    if let Some(note) = &nd.note {
+        ui.colored_label(ui.visuals().warn_fg_color, note);
+    }
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button("Titles from first lines")
+            .on_hover_text("Use the first line of each text as its title")
+            .clicked()
+            && let Some(p) = p
+        {
+            for row in &mut nd.rows {
+                if let Some(t) = p
+                    .documents
+                    .get(&row.doc)
+                    .and_then(|d| d.text.as_ref())
+                    .and_then(first_line_title)
+                {
+                    row.title = t;
+                }
+            }
+        }
+        if n > 1 {
+            let mut all = None;
+            let l = ui.label("Status of all:");
+            let c = egui::ComboBox::from_id_salt("new-documents-all")
+                .selected_text("choose…")
+                .show_ui(ui, |ui| {
+                    for s in DocStatus::ALL {
+                        if ui.selectable_label(false, s.label()).clicked() {
+                            all = Some(s);
+                        }
+                    }
+                });
+            ui.ctx().accesskit_node_builder(c.response.id, |node| {
+                node.set_label("Status of all");
+                node.push_labelled_by(l.id.accesskit_id());
+            });
+            if let Some(s) = all {
+                nd.rows.iter_mut().for_each(|r| r.status = s);
+            }
+        }
+    });
+    let max_height = (ui.ctx().content_rect().height() - 280.0).max(140.0);
+    // The list's full height from the first frame (else the window grows frame by frame
+    // and buttons move under the pointer).
+    egui::ScrollArea::vertical()
+        .id_salt("new-documents")
+        .max_height(max_height)
+        .min_scrolled_height(max_height)
+        .show(ui, |ui| {
+            egui::Grid::new("new-documents-grid")
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong("File");
+                    ui.strong("Title");
+                    ui.strong("Status");
+                    ui.end_row();
+                    for (i, row) in nd.rows.iter_mut().enumerate() {
+                        let shown: String = if row.file.chars().count() > FILE_CHARS {
+                            let cut: String = row.file.chars().take(FILE_CHARS - 1).collect();
+                            format!("{cut}…")
+                        } else {
+                            row.file.clone()
+                        };
+                        ui.label(shown).on_hover_text(&row.file);
+                        // A grid cell gives a text field no width of its own: ask for it.
+                        let t = ui.add(
+                            egui::TextEdit::singleline(&mut row.title)
+                                .hint_text("title")
+                                .min_size(egui::vec2(TITLE_WIDTH, 0.0))
+                                .desired_width(TITLE_WIDTH),
+                        );
+                        let c = super::panels::metadata::status_combo(
+                            ui,
+                            egui::ComboBox::from_id_salt(("new-document-status", i)),
+                            &mut row.status,
+                        );
+                        ui.end_row();
+                        for (r, what) in [(&t, "Title"), (&c, "Status")] {
+                            let label = format!("{what} of {}", row.file);
+                            ui.ctx()
+                                .accesskit_node_builder(r.id, |node| node.set_label(label));
+                            // Tab into a row below the fold scrolls it into view.
+                            if r.gained_focus() {
+                                r.scroll_to_me(None);
+                            }
+                        }
+                        if i == 0 && !nd.focused {
+                            t.request_focus();
+                            nd.focused = true;
+                        }
+                    }
+                });
+        });
+    if let Some(e) = &nd.error {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+    let mut choice = NewDocsChoice::Stay;
+    ui.horizontal(|ui| {
+        if ui.button("Apply").on_hover_text("Enter").clicked() {
+            choice = NewDocsChoice::Apply;
+        }
+        if ui.button("Keep as they are").on_hover_text("Esc").clicked() {
+            choice = NewDocsChoice::Keep;
+        }
+    });
+    // Keys are for the window unless a status list is open (there they pick and close).
+    if !egui::Popup::is_any_open(ui.ctx()) {
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+            choice = NewDocsChoice::Keep;
+        } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
+            choice = NewDocsChoice::Apply;
+        }
+    }
+    choice
+}
+
+/// One transaction that gives each new document its row's title and status (documents whose
+/// row is unchanged are left alone). Refused, with the reason, when a title is empty or a
+/// document is no longer in the project; nothing is applied then.
+pub fn new_documents_tx(p: &Project, rows: &[NewDocRow]) -> Result<Transaction, String> {
+    let mut tx = Transaction::new(if rows.len() == 1 {
+        "Set the new document's title and status".to_owned()
+    } else {
+        format!("Set titles and status of {} new documents", rows.len())
+    });
+    let gone = rows
+        .iter()
+        .filter(|r| !p.documents.contains_key(&r.doc))
+        .count();
+    if gone > 0 {
+        return Err(format!(
+            "{gone} of these documents are no longer in the project (was adding them undone?): Redo brings them back. Your titles are kept here."
+        ));
+    }
+    for r in rows {
+        let Some(d) = p.documents.get(&r.doc) else {
+            continue;
+        };
+        if r.title.trim().is_empty() {
+            return Err(format!("The title of {} is empty.", r.file));
+        }
+        let one = document::set_metadata(p, r.doc, &r.title, r.status, d.meta.archival.clone())
+            .map_err(|e| format!("{}: {e}", r.file))?;
+        tx.edits.extend(one.edits);
+    }
+    Ok(tx)
+}
+
+/// Longest title taken from a first line, in characters.
+const FIRST_LINE_CHARS: usize = 80;
+
+/// The text's first non-blank line, trimmed, as a title (cut at a word before 80
+/// characters, with "…"); `None` when the text is blank.
+pub fn first_line_title(text: &SourceText) -> Option<String> {
+    let line = text
+        .as_str()
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())?;
+    if line.chars().count() <= FIRST_LINE_CHARS {
+        return Some(line.to_owned());
+    }
+    let cut: String = line.chars().take(FIRST_LINE_CHARS - 1).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > FIRST_LINE_CHARS / 2 => cut[..i].trim_end().to_owned(),
+        _ => cut,
+    };
+    Some(format!("{cut}…"))
+}
+
+impl App {
+    /// Opens the new-documents window for `docs` (just added); `note` names files that were
+    /// not added. Nothing opens when no document was added.
+    pub(super) fn offer_new_documents(
+        &mut self,
+        docs: &[crate::model::DocId],
+        note: Option<String>,
+    ) {
+        let st = &mut self.state;
+        let Some(p) = st.project() else { return };
+        let rows: Vec<NewDocRow> = docs
+            .iter()
+            .filter_map(|id| p.documents.get(id))
+            .map(|d| NewDocRow {
+                doc: d.meta.id,
+                file: d.meta.source.as_ref().map_or_else(
+                    || d.meta.title.clone(),
+                    |s| {
+                        let s = s.path.to_string();
+                        s.rsplit('/').next().unwrap_or(&s).to_owned()
+                    },
+                ),
+                title: d.meta.title.clone(),
+                status: d.meta.status,
+            })
+            .collect();
+        if rows.is_empty() {
+            if let Some(note) = note {
+                st.dialog = Some(Dialog::Message(note));
+            }
+            return;
+        }
+        st.dialog = Some(Dialog::NewDocuments(NewDocuments {
+            rows,
+            note,
+            error: None,
+            focused: false,
+        }));
     }
 }
 
@@ -294,5 +565,93 @@ mod tests {
             at(&review).map(|(o, k)| (o.already_tagged, k)),
             Some((false, true))
         );
+    }
+
+    fn project_with(texts: &[&str]) -> (Project, Vec<crate::model::DocId>) {
+        let mut p = Project::new("t");
+        let mut ids = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            let meta = crate::model::DocumentMeta {
+                id: crate::model::DocId::new(),
+                title: format!("file{i}"),
+                source: None,
+                images: vec![],
+                status: DocStatus::NotStarted,
+                archival: Default::default(),
+            };
+            ids.push(meta.id);
+            p.documents.insert(
+                meta.id,
+                crate::model::Document {
+                    meta,
+                    text: Some(SourceText::from_str_normalizing(t)),
+                    annotations: Default::default(),
+                },
+            );
+        }
+        (p, ids)
+    }
+
+    fn rows(p: &Project, ids: &[crate::model::DocId]) -> Vec<NewDocRow> {
+        ids.iter()
+            .filter_map(|id| p.documents.get(id))
+            .map(|d| NewDocRow {
+                doc: d.meta.id,
+                file: format!("{}.txt", d.meta.title),
+                title: d.meta.title.clone(),
+                status: d.meta.status,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn new_document_titles_and_status_are_one_undoable_step() {
+        let (mut p, ids) = project_with(&["a", "b", "c"]);
+        let mut r = rows(&p, &ids);
+        r[0].title = "  Minutes of 10 July ".into();
+        r[1].status = DocStatus::InProgress;
+        let tx = new_documents_tx(&p, &r).unwrap();
+        assert_eq!(tx.edits.len(), 2, "the unchanged third row adds nothing");
+        let before = p.clone();
+        tx.apply(&mut p).unwrap();
+        let meta = |p: &Project, i: usize| {
+            p.documents
+                .get(&ids[i])
+                .map(|d| (d.meta.title.clone(), d.meta.status))
+        };
+        assert_eq!(
+            meta(&p, 0),
+            Some(("Minutes of 10 July".into(), DocStatus::NotStarted))
+        );
+        assert_eq!(meta(&p, 1), Some(("file1".into(), DocStatus::InProgress)));
+        tx.invert().apply(&mut p).unwrap();
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn new_document_rows_refuse_an_empty_title_or_a_document_undone() {
+        let (mut p, ids) = project_with(&["a", "b"]);
+        let mut r = rows(&p, &ids);
+        r[1].title = " ".into();
+        let e = new_documents_tx(&p, &r).unwrap_err();
+        assert!(e.contains("file1.txt") && e.contains("empty"), "{e}");
+        r[1].title = "Letter".into();
+        p.documents.remove(&ids[0]);
+        let e = new_documents_tx(&p, &r).unwrap_err();
+        assert!(e.contains("1 of these") && e.contains("Redo"), "{e}");
+    }
+
+    #[test]
+    fn a_title_from_the_first_line_skips_blank_lines_and_cuts_at_a_word() {
+        let t = |s: &str| first_line_title(&SourceText::from_str_normalizing(s));
+        assert_eq!(
+            t("\n  \n  Minutes of the meeting  \nbody"),
+            Some("Minutes of the meeting".into())
+        );
+        assert_eq!(t(" \n\t\n"), None);
+        let long = "word ".repeat(40);
+        let title = t(&long).unwrap();
+        assert!(title.ends_with("word…"), "{title}");
+        assert!(title.chars().count() <= FIRST_LINE_CHARS, "{title}");
     }
 }

@@ -122,6 +122,28 @@ pub struct TagAllReview {
     pub hits: Vec<(Occurrence, bool)>,
 }
 
+/// One document just added, as the new-documents window edits it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewDocRow {
+    pub doc: DocId,
+    /// The source file's name, as shown beside the title.
+    pub file: String,
+    pub title: String,
+    pub status: crate::model::DocStatus,
+}
+
+/// Documents just added, offered for a title and status (see `app::dialogs`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewDocuments {
+    pub rows: Vec<NewDocRow>,
+    /// Files that could not be added, said above the list.
+    pub note: Option<String>,
+    /// Why "Apply" did not apply; the typed titles stay.
+    pub error: Option<String>,
+    /// Whether the first title field has had keyboard focus.
+    pub focused: bool,
+}
+
 /// A modal question or message.
 #[derive(Clone, Debug)]
 pub enum Dialog {
@@ -142,6 +164,8 @@ pub enum Dialog {
     Message(String),
     /// A folder of sources without a project was opened: offer to create one there.
     OfferProject(PathBuf),
+    /// Documents were just added: offer to set their titles and status.
+    NewDocuments(NewDocuments),
 }
 
 /// Find in document and find in project.

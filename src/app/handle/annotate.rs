@@ -95,6 +95,12 @@ impl App {
         let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
             return;
         };
+        // With text selected the annotation selected before is not what the user sees:
+        // never delete it then (a page region selected in the page pane is).
+        if !st.sel.is_empty() && st.pages.region != Some(a) {
+            st.status = "Text is selected: click the annotation (or press Esc) to delete it".into();
+            return;
+        }
         match tagging::delete(p, d, a) {
             Ok(tx) => {
                 if self.commit(ctx, tx) {

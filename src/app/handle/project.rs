@@ -4,7 +4,7 @@
 use crate::app::message::Message;
 use crate::app::state::{Dialog, FindState, Prefs, SaveState, Selection};
 use crate::app::{App, Command, recovery};
-use crate::model::{Edit, Transaction};
+use crate::model::{DocId, Edit, Transaction};
 use crate::session::Session;
 use crate::store::{self, StoreError};
 use std::path::{Path, PathBuf};
@@ -62,15 +62,31 @@ impl App {
         if !self.settled(Message::NewFromFolder(dir.clone())) {
             return;
         }
+        let created = store::resolve_project_file(&dir).is_err();
         match new_project_from_folder(&dir) {
             Ok(mut s) => {
                 let file = s.disk.project_file.clone();
                 let lock_error = s.acquire_lock().err();
+                // A new project's documents are all new: offer their titles and status.
+                let mut docs: Vec<(String, DocId)> = s
+                    .project
+                    .documents
+                    .values()
+                    .map(|d| {
+                        let src = d.meta.source.as_ref().map(|x| x.path.to_string());
+                        (src.unwrap_or_default(), d.meta.id)
+                    })
+                    .collect();
+                docs.sort();
                 self.set_session(s, &file);
                 if let Some(e) = lock_error {
                     self.state.status = format!("Cannot mark the project in use: {e}");
                 }
                 self.state.last_change = Some(ctx.input(|i| i.time));
+                if created && self.state.dialog.is_none() {
+                    let ids: Vec<DocId> = docs.into_iter().map(|(_, id)| id).collect();
+                    self.offer_new_documents(&ids, None);
+                }
             }
             Err(e) => self.error(&format!("Cannot create a project: {e:#}")),
         }
@@ -172,14 +188,23 @@ impl App {
             }
         }
         let n = tx.edits.len();
-        self.commit(ctx, tx);
-        let st = &mut self.state;
-        st.status = format!("Added {n} document(s)");
-        if !errors.is_empty() {
-            st.dialog = Some(Dialog::Message(format!(
-                "Some files were not added:\n{}",
-                errors.join("\n")
-            )));
+        // The add is its own history entry; titles and status set afterwards are the next.
+        let added: Vec<DocId> = tx
+            .edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Document { after: Some(d), .. } => Some(d.meta.id),
+                _ => None,
+            })
+            .collect();
+        let committed = self.commit(ctx, tx);
+        self.state.status = format!("Added {n} document(s)");
+        let note = (!errors.is_empty())
+            .then(|| format!("Some files were not added:\n{}", errors.join("\n")));
+        if committed {
+            self.offer_new_documents(&added, note);
+        } else if let Some(note) = note {
+            self.state.dialog = Some(Dialog::Message(note));
         }
     }
 

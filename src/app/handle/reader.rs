@@ -41,8 +41,12 @@ impl App {
         if a.is_some() && ann.is_none() {
             return;
         }
-        if let Some(an) = ann.and_then(|x| x.anchor()) {
-            st.scroll_to = Some(an.extent().start);
+        if let Some(start) = ann.and_then(|x| x.anchor()).map(|an| an.extent().start) {
+            st.scroll_to = Some(start);
+            // Selecting an annotation ends a text selection (one state at a time).
+            if !st.sel.is_empty() {
+                st.sel = Selection::at(start);
+            }
         }
         // Filling a role ends when its event is no longer the selected annotation.
         if st

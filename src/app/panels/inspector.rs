@@ -69,7 +69,10 @@ impl View for Inspector {
                 &mut st.reader_annotator,
             );
         }
-        if st.selected.and_then(|a| p.annotation(doc, a)).is_none() {
+        // One state at a time: a text selection wins over a selected annotation (commands
+        // act on it), except while a role is being filled.
+        let text_selected = !st.sel.is_empty() && st.filling.is_none();
+        if text_selected || st.selected.and_then(|a| p.annotation(doc, a)).is_none() {
             self.selection_help(ui, st, doc);
             return;
         }
@@ -92,6 +95,8 @@ impl View for Inspector {
 }
 
 impl Inspector {
+    // Rows of buttons wrap (horizontal_wrapped, Button::wrap): in a narrow window a row
+    // wider than the panel would widen the panel and squeeze the reader.
     fn selection_help(&mut self, ui: &mut egui::Ui, st: &mut AppState, doc: DocId) {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
@@ -109,19 +114,64 @@ impl Inspector {
         ui.label(format!("Selected: “{}”", quoted.join(" … ")));
         ui.label("Tag as:");
         let mut cmds = Queue::default();
-        ui.horizontal_wrapped(|ui| {
-            for t in &p.schema.entity_types {
-                let label = match t.hotkey {
-                    Some(k) => format!("{} ({})", t.label, k.to_ascii_uppercase()),
-                    None => t.label.clone(),
-                };
-                if ui.button(label).clicked() {
-                    cmds.push(Command::TagAs(t.id.clone()));
-                }
+        // Entity types, then event types: the same list as the reader's "Tag as" popup.
+        let types = super::reader::popup_types(&p.schema);
+        let first_event = types
+            .iter()
+            .position(|t| matches!(t.0, Command::NewEvent(_)));
+        for (part, range) in [
+            (None, 0..first_event.unwrap_or(types.len())),
+            (
+                Some("New event:"),
+                first_event.unwrap_or(types.len())..types.len(),
+            ),
+        ] {
+            if range.is_empty() {
+                continue;
             }
-        });
+            if let Some(h) = part {
+                ui.label(h);
+            }
+            ui.horizontal_wrapped(|ui| {
+                for (cmd, label, key, _) in types.get(range).unwrap_or_default() {
+                    let label = match key {
+                        Some(k) => format!("{label} ({})", k.to_ascii_uppercase()),
+                        None => label.clone(),
+                    };
+                    if ui.button(label).clicked() {
+                        cmds.push(cmd.clone());
+                    }
+                }
+            });
+        }
         if !st.sel.fragments.is_empty() {
             ui.label(format!("{} fragments (discontinuous)", spans.len()));
+        }
+        // The annotation selected before this text: only a target for "Move here".
+        if let Some(ann) = st.selected.and_then(|a| p.annotation(doc, a))
+            && let Some(anchor) = ann.anchor()
+        {
+            ui.separator();
+            let covered = anchor.covered_text(text);
+            let short: String = covered.chars().take(24).collect();
+            let short = if short.len() < covered.len() {
+                format!("{short}…")
+            } else {
+                short
+            };
+            ui.label(format!(
+                "Also selected before: {} “{short}”",
+                p.schema.label(ann.type_id())
+            ));
+            // Wrapped: a long quote must not widen the inspector.
+            if ui
+                .add(egui::Button::new(format!("Move “{short}” here (Ctrl+R)")).wrap())
+                .on_hover_text("Re-span that annotation to the selected text")
+                .clicked()
+            {
+                cmds.push(Command::Respan);
+            }
+            ui.weak("Delete does nothing while text is selected: click the annotation (or press Esc) to act on it.");
         }
         st.queue.extend(cmds);
     }
@@ -186,7 +236,7 @@ impl Inspector {
                 ui.small(format!("{} fragments", anchor.fragments.len()));
             }
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(!st.sel.is_empty(), egui::Button::new("Move to selection"))
                 .on_hover_text("Re-span this annotation to the selected text (Ctrl+R)")
@@ -202,7 +252,7 @@ impl Inspector {
                 cmds.push(Command::DeleteAnnotation);
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Tag all in document…").clicked() {
                 cmds.push(Command::TagAllReview(false));
             }
@@ -217,7 +267,7 @@ impl Inspector {
             // The rows keep their places whether or not the mention is linked, so that a
             // second click lands on the same button (never on a "Link to …" that moved in).
             let linked = m.entry.and_then(|e| p.registry.get(&e));
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 match linked {
                     Some(e) => ui.label(format!("→ {}", e.name)),
                     None => ui.label("Not linked."),
@@ -290,7 +340,7 @@ impl Inspector {
             if ui
                 .add_enabled(
                     !already,
-                    egui::Button::new(format!("Create entry “{new_name}”")),
+                    egui::Button::new(format!("Create entry “{new_name}”")).wrap(),
                 )
                 .on_disabled_hover_text("Linked to an entry of this name")
                 .clicked()
@@ -309,7 +359,7 @@ impl Inspector {
                 if !s.same_type {
                     text = text.weak();
                 }
-                if ui.button(text).clicked() {
+                if ui.add(egui::Button::new(text).wrap()).clicked() {
                     cmds.push(Message::Link {
                         entry: Some(s.entry),
                         alias: st.link_alias,

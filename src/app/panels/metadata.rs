@@ -23,6 +23,23 @@ struct Form {
     date: String,
 }
 
+/// The status chooser of a document, offering every [`DocStatus`]: the metadata editor's
+/// and each row of the new-documents window's (`combo` carries the label or id).
+pub fn status_combo(
+    ui: &mut egui::Ui,
+    combo: egui::ComboBox,
+    status: &mut DocStatus,
+) -> egui::Response {
+    combo
+        .selected_text(status.label())
+        .show_ui(ui, |ui| {
+            for s in DocStatus::ALL {
+                ui.selectable_value(status, s, s.label());
+            }
+        })
+        .response
+}
+
 impl View for MetadataEditor {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
         if !st.metadata_open {
@@ -64,13 +81,7 @@ impl View for MetadataEditor {
             .default_width(460.0)
             .show(ui.ctx(), |ui| {
                 labelled_field(ui, "Title", &mut f.title, "");
-                egui::ComboBox::from_label("Status")
-                    .selected_text(f.status.label())
-                    .show_ui(ui, |ui| {
-                        for s in DocStatus::ALL {
-                            ui.selectable_value(&mut f.status, s, s.label());
-                        }
-                    });
+                status_combo(ui, egui::ComboBox::from_label("Status"), &mut f.status);
                 ui.separator();
                 let a = &mut f.archival;
                 labelled_field(ui, "Archive", &mut a.archive, "e.g. APRF");

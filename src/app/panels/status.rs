@@ -21,6 +21,19 @@ impl View for StatusBar {
                 ),
             };
             ui.colored_label(color, text);
+            // The reader's state and the last message come first: a narrow window must
+            // show them too (the counts after them may be cut off).
+            if let Some(mode) = mode_line(st) {
+                ui.separator();
+                ui.label(mode);
+            }
+            if !st.status.is_empty() {
+                ui.separator();
+            }
+            // The last message is a polite live region: screen readers speak each new one
+            // (selection, tagging, undo, save results; see app::a11y::Announcer).
+            let r = ui.label(&st.status);
+            crate::app::a11y::live(ui.ctx(), r.id);
             if let Some(p) = st.session.as_ref().map(|s| &s.project) {
                 ui.separator();
                 if let Some(d) = st.doc.and_then(|d| p.documents.get(&d)) {
@@ -47,16 +60,7 @@ impl View for StatusBar {
                     ui.separator();
                     ui.label(format!("{} fragments", st.sel.fragments.len() + 1));
                 }
-                if let Some(mode) = mode_line(st) {
-                    ui.separator();
-                    ui.label(mode);
-                }
             }
-            ui.separator();
-            // The last message is a polite live region: screen readers speak each new one
-            // (selection, tagging, undo, save results; see app::a11y::Announcer).
-            let r = ui.label(&st.status);
-            crate::app::a11y::live(ui.ctx(), r.id);
         });
     }
 }
@@ -78,7 +82,19 @@ pub fn mode_line(st: &AppState) -> Option<String> {
     }
     if !st.sel.is_empty() {
         let n: usize = st.sel.spans().iter().map(|s| s.len()).sum();
-        return Some(format!("Text selected: {n} characters"));
+        let mut line = format!("Text selected: {n} characters (a type key tags it)");
+        // The annotation selected before is only the target of "Move here".
+        if let Some(a) = st
+            .doc
+            .zip(st.selected)
+            .and_then(|(d, a)| p.annotation(d, a))
+        {
+            line.push_str(&format!(
+                "; Ctrl+R moves the {} here",
+                p.schema.label(a.type_id())
+            ));
+        }
+        return Some(line);
     }
     let (d, a) = (st.doc?, st.selected?);
     let a = p.annotation(d, a)?;
