@@ -44,6 +44,7 @@ pub const SAMPLE_FILES: &[(&str, &[u8])] = &[
     sample_file!("korean-armistice-1951.marginalia.ron"),
     sample_file!("sources/cable-21677-mao-to-filippov-1951-07-11.txt"),
     sample_file!("sources/cable-21677-mao-to-filippov-1951-07-11.txt.ann.ron"),
+    sample_file!("sources/cable-21677-mao-to-filippov-1951-07-11.001.jpg"),
 ];
 
 /// The sample in the source tree this binary was built from, when the binary runs from
@@ -134,6 +135,41 @@ mod tests {
         let d = user_data_dir_from(None, None, Some("C:/A".into()));
         assert_eq!(d, Some(PathBuf::from("C:/A/marginalia")));
         assert_eq!(user_data_dir_from(None, None, None), None);
+    }
+
+    #[test]
+    fn every_file_of_the_repositorys_sample_is_embedded() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("projects")
+            .join(SAMPLE_NAME);
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&dir)
+                    .ok()?
+                    .to_string_lossy()
+                    .into_owned();
+                Some(rel.replace('\\', "/"))
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = SAMPLE_FILES.iter().map(|(r, _)| (*r).to_owned()).collect();
+        embedded.sort();
+        assert_eq!(
+            embedded, on_disk,
+            "SAMPLE_FILES must list every file of the sample"
+        );
+        for (rel, bytes) in SAMPLE_FILES {
+            assert_eq!(
+                std::fs::read(dir.join(rel)).ok().as_deref(),
+                Some(*bytes),
+                "{rel}"
+            );
+        }
     }
 
     #[test]
