@@ -5,6 +5,7 @@
 //! history; [`cli`] is the command line; [`app`] is the window (cargo feature `gui`, on by
 //! default).
 
+pub mod annotator;
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod build_info;

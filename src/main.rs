@@ -59,6 +59,10 @@ enum Cmd {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// The annotator the changed annotations are stamped by (default: git's user.name,
+        /// else the system user).
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Export a project to another tool's format.
     Export {
@@ -162,8 +166,9 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             print!("{}", cli::add::format_text(&added));
             Ok(ExitCode::SUCCESS)
         }
-        Some(Cmd::Reanchor { project, json }) => {
-            let report = cli::reanchor::run(&project)?;
+        Some(Cmd::Reanchor { project, json, by }) => {
+            let stamper = marginalia::annotator::cli_stamper(by.as_deref());
+            let report = cli::reanchor::run_as(&project, stamper)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

@@ -197,3 +197,35 @@ fn reanchor_is_refused_while_the_project_is_open_elsewhere_and_leaves_no_lock() 
             .is_empty()
     );
 }
+
+#[test]
+fn reanchor_stamps_what_it_moves_by_the_given_annotator() {
+    let (_tmp, dir) = sample_copy();
+    let src = dir.join(CABLE);
+    let old = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(&src, format!("[Revised]\n\n{old}")).unwrap();
+    let at = marginalia::model::UtcTime(1_800_000_000);
+    let stamper = marginalia::model::Stamper {
+        by: "Ben Ortiz".into(),
+        clock: marginalia::model::Clock::Fixed(at),
+    };
+    let report = marginalia::cli::reanchor::run_as(&dir, Some(stamper)).unwrap();
+    assert!(report.totals.moved > 0);
+    let after = marginalia::store::load(&dir).unwrap();
+    let stamped = after
+        .project
+        .documents
+        .values()
+        .flat_map(|d| d.annotations.values())
+        .filter(|a| {
+            a.modified
+                .as_ref()
+                .is_some_and(|s| s.by == "Ben Ortiz" && s.at == at)
+        })
+        .count();
+    assert!(
+        stamped >= report.totals.moved,
+        "{stamped} stamped, {} moved",
+        report.totals.moved
+    );
+}

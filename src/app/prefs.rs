@@ -5,46 +5,8 @@
 use super::{App, AppState};
 use crate::model::{Annotation, Entry, Project, Stamper};
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
 
-/// The name offered when none is set: `git config user.name` when git is installed and has
-/// one, else the system user (`$USER`, then `$USERNAME`); empty when none is known.
-pub fn default_annotator() -> String {
-    default_from(git_user_name, |k| std::env::var(k).ok())
-}
-
-/// [`default_annotator`] from its sources: `git` (None: not installed, failed or unset)
-/// and the environment; the first non-blank one, trimmed.
-pub fn default_from(
-    git: impl FnOnce() -> Option<String>,
-    env: impl Fn(&str) -> Option<String>,
-) -> String {
-    let name = |s: String| {
-        let t = s.trim();
-        (!t.is_empty()).then(|| t.to_owned())
-    };
-    git()
-        .and_then(name)
-        .or_else(|| {
-            ["USER", "USERNAME"]
-                .into_iter()
-                .find_map(|k| env(k).and_then(name))
-        })
-        .unwrap_or_default()
-}
-
-/// `git config user.name`; `None` when git is missing, fails or has no name.
-fn git_user_name() -> Option<String> {
-    let out = Command::new("git")
-        .args(["config", "user.name"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
+pub use crate::annotator::{default_annotator, default_from};
 
 /// Every annotator of the annotations of `doc` of `project` (creators and last changers),
 /// sorted; all documents when `doc` is `None`.

@@ -39,9 +39,19 @@ pub struct ReanchorReport {
 /// each as one transaction through the session, and saves: moved anchors, review marks,
 /// and the new source hash (so the project loads clean). Annotations that need review keep
 /// their old anchors. Sources are never written.
+/// Changed annotations are stamped by [`crate::annotator::default_annotator`]; see [`run_as`].
 pub fn run(path: &Path) -> anyhow::Result<ReanchorReport> {
+    run_as(path, crate::annotator::cli_stamper(None))
+}
+
+/// [`run`], stamping the annotations it changes with `stamper` (`None`: no stamps).
+pub fn run_as(
+    path: &Path,
+    stamper: Option<crate::model::Stamper>,
+) -> anyhow::Result<ReanchorReport> {
     let mut s =
         Session::open(path).with_context(|| format!("cannot open project {}", path.display()))?;
+    s.stamper = stamper;
     let file = s.disk.project_file.clone();
     if let Presence::Held(info) = store::lock::presence(&file) {
         anyhow::bail!(
