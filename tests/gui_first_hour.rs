@@ -246,3 +246,43 @@ fn schema_editor_key_fields_fit_a_wide_letter() {
         w + 8.0
     );
 }
+
+/// At 700 × 900 the registry's rows are cut with "…" inside the panel (they ran off its
+/// edge), their accessible labels keep the whole name, and the inspector's "Show
+/// annotations by" label stays on one line (beside its box it broke mid-word).
+#[test]
+fn narrow_side_panels_cut_rows_instead_of_clipping_them() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut h = Harness::builder()
+        .with_size([700.0, 900.0])
+        .with_step_dt(0.25)
+        .build_ui_state(
+            |ui, app: &mut App| app.frame(ui),
+            App::with_project(Prefs::default(), &file),
+        );
+    h.run_steps(4);
+    let panel = h
+        .get_by_role_and_label(egui::accesskit::Role::Heading, "Registry")
+        .rect();
+    let rows: Vec<(String, egui::Rect)> = h
+        .query_all_by_label_contains(" · Person · ")
+        .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .any(|(l, _)| l.starts_with("Stalin, Joseph Vissarionovich · Person · ")),
+        "{rows:?}"
+    );
+    for (label, r) in &rows {
+        assert!(r.right() <= 700.5, "{label} ends at {}", r.right());
+        assert!(
+            r.left() >= panel.left() - 20.0,
+            "{label} starts at {}",
+            r.left()
+        );
+    }
+    let shown_by = h.get_by_label("Show annotations by").rect();
+    assert!(shown_by.height() < 24.0, "the label wrapped: {shown_by:?}");
+}

@@ -51,14 +51,19 @@ pub fn annotator_combo(
     names: &[String],
     chosen: &mut Option<String>,
 ) {
-    egui::ComboBox::from_label(label)
+    // The label on its own line: beside the box, a narrow side panel broke it mid-word.
+    let label_id = ui.label(label).id;
+    egui::ComboBox::from_id_salt(label)
+        .width(ui.available_width().clamp(60.0, 220.0))
         .selected_text(chosen.as_deref().unwrap_or("everyone"))
         .show_ui(ui, |ui| {
             ui.selectable_value(chosen, None, "everyone");
             for n in names {
                 ui.selectable_value(chosen, Some(n.clone()), n);
             }
-        });
+        })
+        .response
+        .labelled_by(label_id);
 }
 
 impl AppState {

@@ -88,38 +88,37 @@ impl View for RegistryList {
                         continue;
                     };
                     let n = row.mentions;
-                    egui::CollapsingHeader::new(format!(
-                        "{} · {} · {n}",
-                        e.name,
-                        p.schema.label(&e.type_id)
-                    ))
-                    .id_salt(e.id)
-                    .show(ui, |ui| {
-                        if ui
-                            .small_button(format!("Open page of {}", e.name))
-                            .clicked()
-                        {
-                            open_page = Some(e.id);
-                        }
-                        for a in &e.aliases {
-                            ui.small(format!("also: {} ({})", a.name, a.kind.as_str()));
-                        }
-                        for (doc, ann) in p.mentions_of(e.id).into_iter().take(50) {
-                            let Some(d) = p.documents.get(&doc) else {
-                                continue;
-                            };
-                            let Some(an) = d.annotations.get(&ann).and_then(|a| a.anchor()) else {
-                                continue;
-                            };
+                    let width = ui.available_width() - ui.spacing().indent - 4.0;
+                    let label = format!("{} · {} · {n}", e.name, p.schema.label(&e.type_id));
+                    egui::CollapsingHeader::new(one_line(ui, label, width))
+                        .id_salt(e.id)
+                        .show(ui, |ui| {
                             if ui
-                                .link(mention_label(d, an))
-                                .on_hover_text(&d.meta.title)
+                                .small_button(format!("Open page of {}", e.name))
                                 .clicked()
                             {
-                                jump = Some((doc, an.extent(), ann));
+                                open_page = Some(e.id);
                             }
-                        }
-                    });
+                            for a in &e.aliases {
+                                ui.small(format!("also: {} ({})", a.name, a.kind.as_str()));
+                            }
+                            for (doc, ann) in p.mentions_of(e.id).into_iter().take(50) {
+                                let Some(d) = p.documents.get(&doc) else {
+                                    continue;
+                                };
+                                let Some(an) = d.annotations.get(&ann).and_then(|a| a.anchor())
+                                else {
+                                    continue;
+                                };
+                                if ui
+                                    .link(mention_label(d, an))
+                                    .on_hover_text(&d.meta.title)
+                                    .clicked()
+                                {
+                                    jump = Some((doc, an.extent(), ann));
+                                }
+                            }
+                        });
                 }
             });
         if let Some(e) = open_page {
@@ -148,4 +147,14 @@ fn mention_label(d: &crate::model::Document, an: &crate::model::TextAnchor) -> S
         }
         _ => format!("{title}: “{}”", an.quote.exact),
     }
+}
+
+/// `text` on one line, cut with "…" at `width` so a narrow panel does not clip it; the
+/// accessible label keeps the whole text.
+fn one_line(ui: &egui::Ui, text: String, width: f32) -> egui::WidgetText {
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    // The placeholder colour takes the header's own (hovered, selected) colour when drawn.
+    let mut job = egui::text::LayoutJob::simple_singleline(text, font, egui::Color32::PLACEHOLDER);
+    job.wrap = egui::text::TextWrapping::truncate_at_width(width.max(40.0));
+    egui::WidgetText::Galley(ui.ctx().fonts_mut(|f| f.layout_job(job)))
 }
