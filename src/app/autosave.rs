@@ -7,6 +7,7 @@ impl App {
     pub(super) fn background(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
         self.watch_disk(ctx, now);
+        self.pick_up_sources();
         let st = &mut self.state;
         if let Some(s) = &mut st.session {
             if let Err(e) = s.keep_presence() {

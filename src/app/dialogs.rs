@@ -60,6 +60,27 @@ impl App {
                         }
                     });
                 }
+                Dialog::SourceChanged { doc, title } => {
+                    ui.heading("A source changed on disk");
+                    ui.label(format!("The source file of {title} changed on disk, and you have unsaved edits of its text."));
+                    ui.label("Keep mine: your next save writes your text (theirs is copied beside the file). Take theirs: your edits of this text are replaced by the file's (Undo brings them back).");
+                    ui.horizontal(|ui| {
+                        if ui.button("Keep mine").clicked() {
+                            st.queue.push(Message::SourceChoice {
+                                doc: *doc,
+                                theirs: false,
+                            });
+                            close = true;
+                        }
+                        if ui.button("Take theirs").clicked() {
+                            st.queue.push(Message::SourceChoice {
+                                doc: *doc,
+                                theirs: true,
+                            });
+                            close = true;
+                        }
+                    });
+                }
                 Dialog::InUse { path, who } => {
                     ui.heading("The project is open elsewhere");
                     ui.label(format!("Open by {who}."));

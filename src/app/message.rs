@@ -72,6 +72,12 @@ pub enum Message {
     OpenEntry(Option<EntryId>),
     /// From the page pane (regions, pages).
     Pages(super::panels::facsimile::PagesMsg),
+    /// The answer to [`super::state::Dialog::SourceChanged`]: take the file's text
+    /// (`theirs`) or keep ours.
+    SourceChoice {
+        doc: DocId,
+        theirs: bool,
+    },
 }
 
 /// One queued item: a user command or an internal message.

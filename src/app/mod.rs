@@ -24,6 +24,7 @@ pub mod pick;
 pub mod prefs;
 pub mod recovery;
 mod screenshot;
+mod source_watch;
 pub mod start;
 pub mod state;
 pub mod watch;

@@ -166,6 +166,12 @@ pub enum Dialog {
     OfferProject(PathBuf),
     /// Documents were just added: offer to set their titles and status.
     NewDocuments(NewDocuments),
+    /// The source file of `doc` changed on disk while it has unsaved text edits here:
+    /// keep ours or take theirs (see [`super::source_watch`]).
+    SourceChanged {
+        doc: DocId,
+        title: String,
+    },
 }
 
 /// Find in document and find in project.

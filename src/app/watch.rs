@@ -3,13 +3,14 @@
 //! watcher can start (too many watches, a file system without events) — polling the files'
 //! modification times. Either way this only says "look again"; whether the files really
 //! changed is decided by content ([`Session::changed_on_disk`]), so our own saves are no
-//! change, and what changed is merged by [`Session::sync_from_disk`].
+//! change, and what changed is merged by [`Session::sync_from_disk`]. Source files changed
+//! by another writer are picked up by [`super::source_watch`] when [`Watch::sources_due`].
 
 use crate::session::{DiskSync, Session};
 use crate::store::{DOC_SUFFIX, PROJECT_SUFFIX};
 use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
@@ -28,6 +29,9 @@ pub struct Watch {
     mode: Mode,
     /// Look again at the next check (another writer was mid-save).
     again: bool,
+    /// The files changed since the source files were last compared with what this session
+    /// knows: [`super::source_watch`] looks at them and clears it.
+    pub sources_due: bool,
 }
 
 enum Mode {
@@ -42,17 +46,34 @@ enum Mode {
 }
 
 /// Whether an event on `path` can mean the project changed: the project file, an
-/// annotation file, or a save's journal (its removal ends another writer's save).
-fn relevant(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-        n.ends_with(PROJECT_SUFFIX) || n.ends_with(DOC_SUFFIX) || n.ends_with(".journal")
-    })
+/// annotation file, a save's journal (its removal ends another writer's save), or a source
+/// text (one of `sources`, the project's source files when the watch started, or any `.txt`
+/// file, so documents added later count too).
+fn relevant(path: &Path, sources: &BTreeSet<PathBuf>) -> bool {
+    sources.contains(path)
+        || path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.ends_with(PROJECT_SUFFIX)
+                || n.ends_with(DOC_SUFFIX)
+                || n.ends_with(".journal")
+                || n.ends_with(".txt")
+        })
+}
+
+/// The project's source files.
+fn source_files(s: &Session) -> BTreeSet<PathBuf> {
+    s.project
+        .documents
+        .values()
+        .filter_map(|d| d.meta.source.as_ref())
+        .map(|src| src.path.to_native(&s.disk.dir))
+        .collect()
 }
 
 /// The files whose change means the project changed, with their modification times.
 fn mtimes(s: &Session) -> BTreeMap<PathBuf, Option<SystemTime>> {
     let mut files = vec![s.disk.project_file.clone()];
     files.extend(s.disk.docs.values().map(|d| d.file.to_native(&s.disk.dir)));
+    files.extend(source_files(s));
     files
         .into_iter()
         .map(|f| {
@@ -78,9 +99,12 @@ impl Watch {
         wake: impl Fn() + Send + 'static,
     ) -> notify_debouncer_mini::notify::Result<Self> {
         let (tx, rx) = mpsc::channel();
+        let sources = source_files(s);
         let mut debouncer = new_debouncer(DEBOUNCE, move |r: DebounceEventResult| {
             // An error from the watcher (events lost) is a reason to look, too.
-            let look = r.map_or(true, |events| events.iter().any(|e| relevant(&e.path)));
+            let look = r.map_or(true, |events| {
+                events.iter().any(|e| relevant(&e.path, &sources))
+            });
             if look && tx.send(()).is_ok() {
                 wake();
             }
@@ -95,6 +119,7 @@ impl Watch {
                 rx,
             },
             again: false,
+            sources_due: false,
         })
     }
 
@@ -107,6 +132,7 @@ impl Watch {
                 mtimes: mtimes(s),
             },
             again: false,
+            sources_due: false,
         }
     }
 
@@ -164,6 +190,7 @@ pub fn check(watch: &mut Watch, s: &mut Session, now: f64) -> Outcome {
     if !watch.take_changed(s, now) {
         return Outcome::Nothing;
     }
+    watch.sources_due = true;
     match s.sync_from_disk() {
         Ok(DiskSync::Unchanged) => Outcome::Nothing,
         Ok(DiskSync::Busy) => {
@@ -190,12 +217,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_project_annotation_and_journal_files_are_relevant() {
-        assert!(relevant(Path::new("/p/x.marginalia.ron")));
-        assert!(relevant(Path::new("/p/sources/a.txt.ann.ron")));
-        assert!(relevant(Path::new("/p/.x.marginalia.ron.journal")));
-        assert!(!relevant(Path::new("/p/.x.marginalia.ron.tmp-12")));
-        assert!(!relevant(Path::new("/p/sources/a.txt")));
-        assert!(!relevant(Path::new("/p/x.marginalia.ron.recovery")));
+    fn project_annotation_journal_and_source_files_are_relevant() {
+        let none = BTreeSet::new();
+        let relevant = |p: &str| relevant(Path::new(p), &none);
+        assert!(relevant("/p/x.marginalia.ron"));
+        assert!(relevant("/p/sources/a.txt.ann.ron"));
+        assert!(relevant("/p/.x.marginalia.ron.journal"));
+        assert!(relevant("/p/sources/a.txt"));
+        assert!(!relevant("/p/.x.marginalia.ron.tmp-12"));
+        assert!(!relevant("/p/x.marginalia.ron.recovery"));
+        assert!(!relevant("/p/sources/a.txt.bak"));
+        assert!(!relevant("/p/sources/a.txt.theirs"));
+        assert!(!relevant("/p/notes.md"));
+    }
+
+    #[test]
+    fn a_source_of_the_project_is_relevant_whatever_its_name() {
+        let sources = BTreeSet::from([PathBuf::from("/p/sources/letter.xml")]);
+        assert!(relevant(Path::new("/p/sources/letter.xml"), &sources));
+        assert!(!relevant(Path::new("/p/sources/other.xml"), &sources));
+    }
+
+    #[test]
+    fn polling_sees_a_source_file_change() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("sources")).expect("sources dir");
+        let src = dir.join("sources/a.txt");
+        std::fs::write(&src, "one\n").expect("write source");
+        let doc = crate::store::document_from_source(dir, &src).expect("document");
+        let mut project = crate::model::Project::new("P");
+        project.documents.insert(doc.id(), doc);
+        let mut s = Session::create(project, dir.join("p.marginalia.ron"));
+        s.save().expect("save");
+        let mut w = Watch::polling(&s);
+        assert!(!w.take_changed(&s, 0.0), "nothing changed yet");
+        // A different modification time, whatever the file system's clock resolution.
+        let f = std::fs::File::options()
+            .write(true)
+            .open(&src)
+            .expect("open");
+        f.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000))
+            .expect("set mtime");
+        assert!(w.take_changed(&s, POLL_SECS + 1.0));
     }
 }

@@ -105,6 +105,7 @@ impl App {
                 None => self.open(path),
             },
             M::OpenInUse { path, read_only } => self.open_in_use(path, read_only),
+            M::SourceChoice { doc, theirs } => self.source_choice(doc, theirs),
             M::NewFromFolder(dir) => self.new_from_folder(ctx, dir),
             M::Reload => self.reload(),
             M::SaveAs(path) => self.save_as(path),

@@ -1,0 +1,216 @@
+//! A document's source file changed on disk while its project is open (a colleague corrected
+//! the transcription and the user ran `git pull`). Found by content: the file's bytes against
+//! the hash this session last read or wrote ([`crate::store::DiskState::sources`]), so our
+//! own saves of a source are no change. A document without unsaved text edits of ours takes
+//! the new text and is re-anchored by the code the open path uses, as one undoable history
+//! entry; with unsaved text edits the user chooses "Keep mine" or "Take theirs"
+//! ([`Dialog::SourceChanged`]).
+
+use super::App;
+use super::state::{Dialog, SaveState, Selection};
+use crate::model::ops::review;
+use crate::model::reanchor::Tally;
+use crate::model::{DocId, Edit, SourceText, Transaction};
+use crate::session::Session;
+use crate::store;
+use anyhow::Context as _;
+use std::path::PathBuf;
+
+/// The source file of document `doc`, when it has one and its text was read.
+fn source_file(s: &Session, doc: DocId) -> Option<PathBuf> {
+    let d = s.project.documents.get(&doc)?;
+    d.text.as_ref()?;
+    Some(d.meta.source.as_ref()?.path.to_native(&s.disk.dir))
+}
+
+/// The documents whose source file now holds other bytes than this session last read or
+/// wrote (a version a failed save of ours may have left is no change). A missing or
+/// unreadable file is no change here: saving reports it.
+pub fn changed_sources(s: &Session) -> Vec<DocId> {
+    s.project
+        .documents
+        .keys()
+        .filter(|id| {
+            let Some(path) = source_file(s, **id) else {
+                return false;
+            };
+            let Some(known) = s.disk.sources.get(id) else {
+                return false;
+            };
+            let Ok(bytes) = std::fs::read(&path) else {
+                return false;
+            };
+            let now = store::hash_bytes(&bytes);
+            now != *known
+                && !s
+                    .disk
+                    .attempted
+                    .get(&path)
+                    .is_some_and(|v| v.contains(&now))
+        })
+        .copied()
+        .collect()
+}
+
+/// Replaces the text of `doc` by what its source file holds now and re-anchors its
+/// annotations to it, as one history entry (undo restores the text and the anchors); the
+/// file's hash becomes the one this session knows, so saving writes nothing over it.
+/// Returns the document's title and what the re-anchoring did.
+pub fn take_theirs(s: &mut Session, doc: DocId) -> anyhow::Result<(String, Tally)> {
+    let path = source_file(s, doc).context("the document has no source text")?;
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        SourceText::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{e}: {}", path.display()))?;
+    let hash = store::hash_bytes(&bytes);
+    let before = s
+        .project
+        .documents
+        .get(&doc)
+        .cloned()
+        .context("the document is no longer in the project")?;
+    let title = before.meta.title.clone();
+    let label = format!("Source of {title} changed on disk");
+    let mut after = before.clone();
+    after.text = Some(text);
+    let replaced = after.text != before.text;
+    if replaced {
+        let mut tx = Transaction::new(label.clone());
+        tx.push(Edit::Document {
+            before: Some(Box::new(before)),
+            after: Some(Box::new(after)),
+        });
+        s.commit(tx)?;
+    }
+    let (mut tx, tally) = review::reanchor_document(&s.project, doc, hash.to_hex().as_str())?;
+    // `commit` stamps by itself; `commit_joined` does not.
+    if replaced && let Some(st) = &s.stamper {
+        crate::model::ops::core::stamp(&mut tx, &st.stamp());
+    }
+    if replaced {
+        s.commit_joined(tx, &label)?;
+    } else if !tx.is_empty() {
+        tx.label = label;
+        s.commit(tx)?;
+    }
+    s.disk.sources.insert(doc, hash);
+    Ok((title, tally))
+}
+
+/// Keeps our unsaved text of `doc`: what the file holds now is copied beside it (as
+/// `NAME.theirs`, or `NAME.theirs-2`, … when that exists) and its hash becomes the one this
+/// session knows, so our next save writes our text over it. Returns the copy's path.
+pub fn keep_mine(s: &mut Session, doc: DocId) -> anyhow::Result<PathBuf> {
+    let path = source_file(s, doc).context("the document has no source text")?;
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let copy = (1..)
+        .map(|n| match n {
+            1 => path.with_file_name(format!("{name}.theirs")),
+            n => path.with_file_name(format!("{name}.theirs-{n}")),
+        })
+        .find(|p| !p.exists())
+        .context("no free name for the copy")?;
+    std::fs::write(&copy, &bytes).with_context(|| format!("cannot write {}", copy.display()))?;
+    s.disk.sources.insert(doc, store::hash_bytes(&bytes));
+    Ok(copy)
+}
+
+impl App {
+    /// Picks up source files another writer changed, when the watch saw something (see
+    /// [`super::watch::Watch::sources_due`]); waits while a dialog is open or another
+    /// writer is mid-save.
+    pub(super) fn pick_up_sources(&mut self) {
+        let st = &mut self.state;
+        let (Some(w), Some(s)) = (&mut st.watch, &st.session) else {
+            return;
+        };
+        if !w.sources_due || st.dialog.is_some() {
+            return;
+        }
+        if store::journal::journal_path(&s.disk.project_file).exists() {
+            return;
+        }
+        w.sources_due = false;
+        for doc in changed_sources(s) {
+            let Some(s) = &self.state.session else { return };
+            if s.unsaved.sources.contains(&doc) {
+                let title = s
+                    .project
+                    .documents
+                    .get(&doc)
+                    .map(|d| d.meta.title.clone())
+                    .unwrap_or_default();
+                self.state.status = format!(
+                    "Source of {title} changed on disk; you have unsaved edits of its text"
+                );
+                self.state.dialog = Some(Dialog::SourceChanged { doc, title });
+                // The other documents are looked at again once this is answered.
+                if let Some(w) = &mut self.state.watch {
+                    w.sources_due = true;
+                }
+                return;
+            }
+            self.reanchor_changed_source(doc);
+        }
+    }
+
+    /// The answer to [`Dialog::SourceChanged`]: `theirs` discards our text edits of `doc`
+    /// for the file's text (undoable); otherwise ours stays and the next save writes it.
+    pub(super) fn source_choice(&mut self, doc: DocId, theirs: bool) {
+        if theirs {
+            self.reanchor_changed_source(doc);
+            return;
+        }
+        let st = &mut self.state;
+        let Some(s) = &mut st.session else { return };
+        match keep_mine(s, doc) {
+            Ok(copy) => {
+                st.status = format!(
+                    "Kept your text; saving writes it over the file (theirs is kept in {})",
+                    copy.display()
+                )
+            }
+            Err(e) => st.status = format!("Cannot keep the other text: {e:#}"),
+        }
+    }
+
+    fn reanchor_changed_source(&mut self, doc: DocId) {
+        let st = &mut self.state;
+        let stamper = st.stamper();
+        let Some(s) = &mut st.session else { return };
+        s.stamper = stamper;
+        match take_theirs(s, doc) {
+            Ok((title, t)) => {
+                let review = t.review + t.orphaned;
+                st.status = format!(
+                    "Source of {title} changed on disk: {} re-anchored, {review} to review",
+                    t.moved
+                );
+                st.save_state = SaveState::Unsaved;
+                st.recovery_written = false;
+                if st.doc == Some(doc) {
+                    let len = s
+                        .project
+                        .documents
+                        .get(&doc)
+                        .and_then(|d| d.text.as_ref())
+                        .map_or(0, |t| t.len_chars());
+                    if st.sel.caret > len || st.sel.anchor > len {
+                        st.sel = Selection::at(len.min(st.sel.caret));
+                    }
+                    st.selected = None;
+                }
+                if review > 0 {
+                    st.doc = Some(doc);
+                    st.review_open = true;
+                    st.review_at = 0;
+                }
+                st.revalidate();
+            }
+            Err(e) => st.status = format!("Cannot take the changed source: {e:#}"),
+        }
+    }
+}
