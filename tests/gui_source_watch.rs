@@ -228,3 +228,28 @@ fn with_unsaved_text_edits_take_theirs_reanchors_and_undo_brings_ours_back() {
     assert_eq!(starts(&h, d), [5, 16]);
     assert_eq!(std::fs::read_to_string(&src).unwrap(), THEIRS);
 }
+
+#[test]
+fn a_mention_the_new_source_lost_opens_the_review_queue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (src, d) = make_project(tmp.path());
+    let mut h = open(tmp.path());
+    let title = session(&h).project.documents[&d].meta.title.clone();
+    colleague_writes(&src, "Telegram 1949-12-16.\nStalin met Zhou in Moscow.\n");
+    assert!(
+        run_until(&mut h, |a| a.state.status.starts_with("Source of")),
+        "the change was not picked up; status: {}",
+        h.state().state.status
+    );
+    assert_eq!(
+        h.state().state.status,
+        format!("Source of {title} changed on disk: 1 re-anchored, 1 to review")
+    );
+    assert!(h.state().state.review_open, "the review queue is open");
+    let marked = session(&h).project.documents[&d]
+        .annotations
+        .values()
+        .filter(|a| a.reanchor.is_some())
+        .count();
+    assert_eq!(marked, 1);
+}
