@@ -253,3 +253,44 @@ fn a_mention_the_new_source_lost_opens_the_review_queue() {
         .count();
     assert_eq!(marked, 1);
 }
+
+#[test]
+fn a_pull_that_brings_source_and_annotation_file_together_is_reanchored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (src, d) = make_project(tmp.path());
+    let mut h = open(tmp.path());
+    let file = session(&h).disk.project_file.clone();
+    colleague_writes(&src, THEIRS);
+    // The colleague's annotation file changed too (a note), anchored to the old text.
+    let mut theirs = Session::open(&file).unwrap();
+    let before = theirs.project.documents[&d]
+        .annotations
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    let mut after = before.clone();
+    after.note = "theirs".into();
+    theirs
+        .commit(Transaction::new("note").with(Edit::update_annotation(d, before, after)))
+        .unwrap();
+    theirs.save().unwrap();
+    assert!(
+        run_until(&mut h, |a| a.state.status.starts_with("Source of")),
+        "the change was not picked up; status: {}",
+        h.state().state.status
+    );
+    assert_eq!(text(&h, d), THEIRS);
+    assert_eq!(
+        starts(&h, d),
+        [SHIFT, SHIFT + 11],
+        "anchors moved with the text"
+    );
+    let notes: Vec<String> = session(&h).project.documents[&d]
+        .annotations
+        .values()
+        .map(|a| a.note.clone())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(notes, ["theirs"], "the merged note is kept");
+}

@@ -24,19 +24,29 @@ fn source_file(s: &Session, doc: DocId) -> Option<PathBuf> {
 }
 
 /// The documents whose source file now holds other bytes than this session last read or
-/// wrote (a version a failed save of ours may have left is no change). A missing or
-/// unreadable file is no change here: saving reports it.
+/// wrote (a version a failed save of ours may have left is no change), and — unless the
+/// session is read-only — those without unsaved text edits whose text was read from bytes
+/// other than the ones they were anchored to (a merge from disk brought a new text in, as
+/// opening would). A missing or unreadable file is no change here: saving reports it.
 pub fn changed_sources(s: &Session) -> Vec<DocId> {
     s.project
         .documents
-        .keys()
-        .filter(|id| {
+        .iter()
+        .filter(|(id, d)| {
             let Some(path) = source_file(s, **id) else {
                 return false;
             };
             let Some(known) = s.disk.sources.get(id) else {
                 return false;
             };
+            let stale = d
+                .meta
+                .source
+                .as_ref()
+                .is_some_and(|src| src.hash != known.to_hex().as_str());
+            if stale && !s.is_read_only() && !s.unsaved.sources.contains(id) {
+                return true;
+            }
             let Ok(bytes) = std::fs::read(&path) else {
                 return false;
             };
@@ -48,7 +58,7 @@ pub fn changed_sources(s: &Session) -> Vec<DocId> {
                     .get(&path)
                     .is_some_and(|v| v.contains(&now))
         })
-        .copied()
+        .map(|(id, _)| *id)
         .collect()
 }
 
