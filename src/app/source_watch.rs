@@ -28,7 +28,13 @@ fn source_file(s: &Session, doc: DocId) -> Option<PathBuf> {
 /// session is read-only — those without unsaved text edits whose text was read from bytes
 /// other than the ones they were anchored to (a merge from disk brought a new text in, as
 /// opening would). A missing or unreadable file is no change here: saving reports it.
-pub fn changed_sources(s: &Session) -> Vec<DocId> {
+///
+/// `stats` holds each source's modification time and length when it was last hashed: a
+/// file whose metadata did not change since is not read again.
+pub fn changed_sources(
+    s: &Session,
+    stats: &mut std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
+) -> Vec<DocId> {
     s.project
         .documents
         .iter()
@@ -47,16 +53,29 @@ pub fn changed_sources(s: &Session) -> Vec<DocId> {
             if stale && !s.is_read_only() && !s.unsaved.sources.contains(id) {
                 return true;
             }
+            let Ok(meta) = std::fs::metadata(&path) else {
+                return false;
+            };
+            let stat = (meta.modified().ok(), meta.len());
+            if stats.get(&path) == Some(&stat) {
+                return false;
+            }
             let Ok(bytes) = std::fs::read(&path) else {
                 return false;
             };
             let now = store::hash_bytes(&bytes);
-            now != *known
+            let changed = now != *known
                 && !s
                     .disk
                     .attempted
                     .get(&path)
-                    .is_some_and(|v| v.contains(&now))
+                    .is_some_and(|v| v.contains(&now));
+            // A changed file is read again until it is taken or kept (a dialog about
+            // another document may come first).
+            if !changed {
+                stats.insert(path, stat);
+            }
+            changed
         })
         .map(|(id, _)| *id)
         .collect()
@@ -116,14 +135,16 @@ pub fn keep_mine(s: &mut Session, doc: DocId) -> anyhow::Result<PathBuf> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // A name nothing has; `write_new` never replaces a file that appears meanwhile.
     let copy = (1..)
         .map(|n| match n {
             1 => path.with_file_name(format!("{name}.theirs")),
             n => path.with_file_name(format!("{name}.theirs-{n}")),
         })
-        .find(|p| !p.exists())
+        .find(|p| std::fs::symlink_metadata(p).is_err())
         .context("no free name for the copy")?;
-    std::fs::write(&copy, &bytes).with_context(|| format!("cannot write {}", copy.display()))?;
+    store::fs::write_new(&copy, &bytes)
+        .with_context(|| format!("cannot write {}", copy.display()))?;
     s.disk.sources.insert(doc, store::hash_bytes(&bytes));
     Ok(copy)
 }
@@ -144,7 +165,7 @@ impl App {
             return;
         }
         w.sources_due = false;
-        for doc in changed_sources(s) {
+        for doc in changed_sources(s, &mut w.source_stats) {
             let Some(s) = &self.state.session else { return };
             if s.unsaved.sources.contains(&doc) {
                 let title = s
@@ -222,5 +243,65 @@ impl App {
             }
             Err(e) => st.status = format!("Cannot take the changed source: {e:#}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::Project;
+    use std::collections::HashMap;
+
+    /// A saved project of two documents, opened again: (folder, session, the two ids).
+    fn two_documents() -> (tempfile::TempDir, Session, [DocId; 2]) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("sources")).unwrap();
+        let mut project = Project::new("Two");
+        let mut ids = Vec::new();
+        for name in ["a", "b"] {
+            let src = dir.join(format!("sources/{name}.txt"));
+            std::fs::write(&src, format!("Text {name}.\n")).unwrap();
+            let doc = store::document_from_source(dir, &src).unwrap();
+            ids.push(doc.id());
+            project.documents.insert(doc.id(), doc);
+        }
+        let file = dir.join("two.marginalia.ron");
+        Session::create(project, file.clone()).save().unwrap();
+        let s = Session::open(&file).unwrap();
+        (tmp, s, [ids[0], ids[1]])
+    }
+
+    #[test]
+    fn unchanged_sources_are_not_read_again_and_changed_ones_stay_changed_until_taken() {
+        let (tmp, mut s, [a, b]) = two_documents();
+        let mut stats = HashMap::new();
+        assert!(changed_sources(&s, &mut stats).is_empty());
+        assert_eq!(stats.len(), 2, "both hashed once and remembered");
+        for name in ["a", "b"] {
+            std::fs::write(
+                tmp.path().join(format!("sources/{name}.txt")),
+                format!("Revised {name}.\n"),
+            )
+            .unwrap();
+        }
+        let mut both = vec![a, b];
+        both.sort();
+        // Asked twice (a dialog about the first came in between): both still changed.
+        assert_eq!(changed_sources(&s, &mut stats), both);
+        assert_eq!(changed_sources(&s, &mut stats), both);
+        // The first is taken: only the second is still a change.
+        take_theirs(&mut s, a).unwrap();
+        assert_eq!(changed_sources(&s, &mut stats), vec![b]);
+        assert_eq!(
+            s.project
+                .documents
+                .get(&a)
+                .unwrap()
+                .text_or_empty()
+                .as_str(),
+            "Revised a.\n"
+        );
     }
 }

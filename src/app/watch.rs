@@ -32,6 +32,10 @@ pub struct Watch {
     /// The files changed since the source files were last compared with what this session
     /// knows: [`super::source_watch`] looks at them and clears it.
     pub sources_due: bool,
+    /// Each source file's modification time and length when it was last hashed, so a check
+    /// reads only the sources whose metadata changed (a shared project of thousands of
+    /// documents is not hashed again on every save by a colleague).
+    pub source_stats: std::collections::HashMap<PathBuf, (Option<SystemTime>, u64)>,
 }
 
 enum Mode {
@@ -120,6 +124,7 @@ impl Watch {
             },
             again: false,
             sources_due: false,
+            source_stats: std::collections::HashMap::new(),
         })
     }
 
@@ -133,6 +138,7 @@ impl Watch {
             },
             again: false,
             sources_due: false,
+            source_stats: std::collections::HashMap::new(),
         }
     }
 
