@@ -31,10 +31,7 @@ fn source_file(s: &Session, doc: DocId) -> Option<PathBuf> {
 ///
 /// `stats` holds each source's modification time and length when it was last hashed: a
 /// file whose metadata did not change since is not read again.
-pub fn changed_sources(
-    s: &Session,
-    stats: &mut std::collections::HashMap<PathBuf, (Option<std::time::SystemTime>, u64)>,
-) -> Vec<DocId> {
+pub fn changed_sources(s: &Session, stats: &mut super::watch::SourceStats) -> Vec<DocId> {
     s.project
         .documents
         .iter()

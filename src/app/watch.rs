@@ -22,6 +22,9 @@ pub const DEBOUNCE: Duration = Duration::from_millis(300);
 /// How often the files' modification times are compared when there is no watcher.
 pub const POLL_SECS: f64 = 2.0;
 
+/// Each source file's modification time and length when it was last hashed.
+pub type SourceStats = std::collections::HashMap<PathBuf, (Option<SystemTime>, u64)>;
+
 /// Watches one project file and its annotation files. Invariant: `project_file` is the file
 /// of the session it was started for; a session saved elsewhere needs a new watch.
 pub struct Watch {
@@ -35,7 +38,7 @@ pub struct Watch {
     /// Each source file's modification time and length when it was last hashed, so a check
     /// reads only the sources whose metadata changed (a shared project of thousands of
     /// documents is not hashed again on every save by a colleague).
-    pub source_stats: std::collections::HashMap<PathBuf, (Option<SystemTime>, u64)>,
+    pub source_stats: SourceStats,
 }
 
 enum Mode {
@@ -124,7 +127,7 @@ impl Watch {
             },
             again: false,
             sources_due: false,
-            source_stats: std::collections::HashMap::new(),
+            source_stats: SourceStats::new(),
         })
     }
 
@@ -138,7 +141,7 @@ impl Watch {
             },
             again: false,
             sources_due: false,
-            source_stats: std::collections::HashMap::new(),
+            source_stats: SourceStats::new(),
         }
     }
 

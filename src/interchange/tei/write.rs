@@ -98,13 +98,10 @@ impl Exporter for TeiExporter {
                 path: out_dir.join(REGISTRY_XML),
                 message: format!("cannot write XML: {e}"),
             })?;
-            if let Some((line, c)) = first_non_xml_char(&xml) {
+            if let Some(message) = non_xml_char_message(&xml) {
                 return Err(ExportError::Format {
                     path: out_dir.join(REGISTRY_XML),
-                    message: format!(
-                        "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
-                        c as u32
-                    ),
+                    message,
                 });
             }
             written.push(output.add(REGISTRY_XML, xml)?);
@@ -134,11 +131,8 @@ fn document_file(
     check_anchors(doc).map_err(format_error)?;
     let xml =
         document_xml(project, doc).map_err(|e| format_error(format!("cannot write XML: {e}")))?;
-    if let Some((line, c)) = first_non_xml_char(&xml) {
-        return Err(format_error(format!(
-            "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
-            c as u32
-        )));
+    if let Some(message) = non_xml_char_message(&xml) {
+        return Err(format_error(message));
     }
     let mut omitted = Vec::new();
     for a in doc.annotations.values() {
@@ -156,6 +150,17 @@ fn document_file(
         }
     }
     Ok((name, xml, omitted))
+}
+
+/// What is wrong with `xml` when it holds a character XML 1.0 cannot: the character and
+/// the output's line.
+fn non_xml_char_message(xml: &[u8]) -> Option<String> {
+    first_non_xml_char(xml).map(|(line, c)| {
+        format!(
+            "character U+{:04X} (line {line} of the output) cannot be written in XML 1.0",
+            c as u32
+        )
+    })
 }
 
 /// The first character XML 1.0 forbids, with its 1-based line, if any.
@@ -734,18 +739,16 @@ fn write_facsimile(o: &mut Out, doc: &Document) -> Res {
     o.close("facsimile")
 }
 
-fn write_header(
+/// `titleStmt` (the title and a `respStmt` per annotator) and `publicationStmt` (the
+/// project it came from, which the import reads back as the project's name).
+fn write_title_and_publication(
     o: &mut Out,
-    project: &Project,
-    doc: &Document,
-    entries: &[&Entry],
+    title: &str,
     resp: &BTreeMap<String, String>,
+    project: &Project,
 ) -> Res {
-    let arch = &doc.meta.archival;
-    o.open("teiHeader", &[])?;
-    o.open("fileDesc", &[])?;
     o.open("titleStmt", &[])?;
-    o.leaf("title", &[], &doc.meta.title)?;
+    o.leaf("title", &[], title)?;
     for (name, id) in resp {
         o.open("respStmt", &[("xml:id", id.clone())])?;
         o.leaf("resp", &[], "annotation")?;
@@ -762,7 +765,20 @@ fn write_header(
             project.info.name
         ),
     )?;
-    o.close("publicationStmt")?;
+    o.close("publicationStmt")
+}
+
+fn write_header(
+    o: &mut Out,
+    project: &Project,
+    doc: &Document,
+    entries: &[&Entry],
+    resp: &BTreeMap<String, String>,
+) -> Res {
+    let arch = &doc.meta.archival;
+    o.open("teiHeader", &[])?;
+    o.open("fileDesc", &[])?;
+    write_title_and_publication(o, &doc.meta.title, resp, project)?;
     o.open("sourceDesc", &[])?;
     if !(arch.archive.is_empty() && arch.collection.is_empty() && arch.call_number.is_empty()) {
         o.open("msDesc", &[])?;
@@ -1224,25 +1240,8 @@ pub fn registry_xml(project: &Project) -> std::io::Result<Vec<u8>> {
     o.depth = 1;
     o.open("teiHeader", &[])?;
     o.open("fileDesc", &[])?;
-    o.open("titleStmt", &[])?;
-    o.leaf("title", &[], &format!("Registry of {}", project.info.name))?;
-    for (name, id) in &resp {
-        o.open("respStmt", &[("xml:id", id.clone())])?;
-        o.leaf("resp", &[], "annotation")?;
-        o.leaf("name", &[], name)?;
-        o.close("respStmt")?;
-    }
-    o.close("titleStmt")?;
-    o.open("publicationStmt", &[])?;
-    o.leaf(
-        "p",
-        &[],
-        &format!(
-            "Exported from the Marginalia project \"{}\".",
-            project.info.name
-        ),
-    )?;
-    o.close("publicationStmt")?;
+    let title = format!("Registry of {}", project.info.name);
+    write_title_and_publication(&mut o, &title, &resp, project)?;
     o.open("sourceDesc", &[])?;
     o.leaf(
         "p",
