@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use marginalia::interchange::formats;
 use marginalia::interchange::{export, import};
 use marginalia::{build_info, cli};
 use std::path::PathBuf;
@@ -182,8 +183,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             out,
             force,
         }) => {
-            let exporter = export::by_id(&format).with_context(|| {
-                let known: Vec<_> = export::all().iter().map(|e| e.id()).collect();
+            let exporter = formats::exporter(&format).with_context(|| {
+                let known: Vec<_> = formats::exporters().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown export format \"{format}\" (known: {})",
                     known.join(", ")
@@ -220,8 +221,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             source,
             out,
         }) => {
-            let importer = import::by_id(&format).with_context(|| {
-                let known: Vec<_> = import::all().iter().map(|e| e.id()).collect();
+            let importer = formats::importer(&format).with_context(|| {
+                let known: Vec<_> = formats::importers().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",
                     known.join(", ")

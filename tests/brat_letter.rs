@@ -5,6 +5,7 @@
 
 use marginalia::interchange::brat;
 use marginalia::interchange::export::{ExportOptions, Exporter, group_omissions};
+use marginalia::interchange::formats;
 use marginalia::interchange::import;
 use marginalia::model::*;
 use std::collections::HashMap;
@@ -22,7 +23,7 @@ fn round_trip(files: &[(&str, &str)]) -> (Project, String) {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = tmp.path().join("project");
-    let importer = import::by_id("brat").unwrap();
+    let importer = formats::importer("brat").unwrap();
     let file = import::run(importer.as_ref(), src.path(), &proj).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     let out = tmp.path().join("export");
@@ -237,7 +238,7 @@ fn annotation_conf_with_macros_nesting_and_normalization_ids_round_trips_byte_fo
     }
     let tmp = tempfile::tempdir().unwrap();
     let file = import::run(
-        import::by_id("brat").unwrap().as_ref(),
+        formats::importer("brat").unwrap().as_ref(),
         src.path(),
         &tmp.path().join("project"),
     )

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use marginalia::interchange::export::{self, ExportOptions};
+use marginalia::interchange::formats;
 use marginalia::model::registry::Coordinates;
 use marginalia::model::{Project, Slug, Target};
 use marginalia::views::network::{EdgeKind, Network, NetworkFilter};
@@ -21,7 +22,7 @@ fn sample() -> Project {
 /// Exports `project` with format `id` into a fresh folder; returns the folder and report.
 fn run(project: &Project, id: &str) -> (tempfile::TempDir, export::ExportReport) {
     let tmp = tempfile::tempdir().unwrap();
-    let ex = export::by_id(id).unwrap();
+    let ex = formats::exporter(id).unwrap();
     let report = ex
         .export(project, tmp.path(), &ExportOptions::default(), &mut |_| {})
         .unwrap();

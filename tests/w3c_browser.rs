@@ -3,6 +3,7 @@
 //! that are not Web Annotation, out-of-range offsets.
 #![allow(clippy::unwrap_used)]
 
+use marginalia::interchange::formats;
 use marginalia::interchange::import::{self, ImportError};
 use marginalia::model::*;
 
@@ -16,7 +17,7 @@ fn import_json(json: &str, text: &str) -> Result<Project, ImportError> {
     std::fs::write(src.join("doc.json"), json).unwrap();
     std::fs::write(src.join("doc.txt"), text).unwrap();
     let out = tmp.path().join("project");
-    let importer = import::by_id("w3c").unwrap();
+    let importer = formats::importer("w3c").unwrap();
     let file = import::run(importer.as_ref(), &src, &out)?;
     Ok(marginalia::store::load(&file).unwrap().project)
 }

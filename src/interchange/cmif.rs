@@ -6,8 +6,8 @@
 //! GeoNames, LCNAF) where the entry has them. Each letter points to its document in
 //! `sourceDesc` (`@source`). Valid against tei_all.
 
+use super::common::xml::escape as xml;
 use super::export::{ExportError, ExportReport, Exporter, Output, Progress};
-use super::gexf::xml;
 use crate::model::{Project, Slug};
 use crate::views::{Actor, EventInfo, Filler, Index, TimeRange, iso_day};
 use std::fmt::Write as _;

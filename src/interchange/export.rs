@@ -1,9 +1,7 @@
-//! Exports: the [`Exporter`] trait, the registry of exporters ([`all`], [`by_id`]), the
-//! [`Output`] exporters put their files into, and [`run`], which writes those files only
+//! Exports: the [`Exporter`] trait, the [`Output`] exporters put their files into, and [`run`], which writes those files only
 //! when that is safe: never into the project's own folder, never over an existing file
 //! unless asked to, each file atomically.
 
-use super::{brat, cmif, conll, csv, gephi, gexf, jsonl, palladio, tei, w3c};
 use crate::model::{Annotation, Document, Project};
 use crate::store::StoreError;
 use rayon::prelude::*;
@@ -429,27 +427,4 @@ pub fn group_omissions(omitted: Vec<String>) -> Vec<String> {
         }
     }
     out
-}
-
-/// Every exporter, in menu order.
-pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![
-        Box::new(tei::TeiExporter),
-        Box::new(brat::BratExporter),
-        Box::new(w3c::W3cExporter),
-        Box::new(w3c::RecogitoExporter),
-        Box::new(csv::CsvExporter),
-        Box::new(jsonl::JsonlExporter),
-        Box::new(conll::ConllExporter),
-        Box::new(super::webanno_tsv::WebAnnoTsvExporter),
-        Box::new(gephi::GephiExporter),
-        Box::new(gexf::GexfExporter),
-        Box::new(palladio::PalladioExporter),
-        Box::new(cmif::CmifExporter),
-    ]
-}
-
-/// The exporter with command-line name `id`.
-pub fn by_id(id: &str) -> Option<Box<dyn Exporter>> {
-    all().into_iter().find(|e| e.id() == id)
 }

@@ -7,6 +7,7 @@
 //! edges have no spells and are always shown. Node attribute `type`; edge attributes
 //! `kind` and `events` (annotation ids).
 
+use super::common::xml::escape as xml;
 use super::export::{ExportError, ExportReport, Exporter, Output, Progress};
 use crate::model::Project;
 use crate::views::network::{Network, NetworkFilter};
@@ -16,21 +17,6 @@ use std::fmt::Write as _;
 
 /// Writes `network.gexf`.
 pub struct GexfExporter;
-
-/// `s` escaped for XML text and attribute values, without the characters XML 1.0 forbids
-/// (control characters other than tab, LF and CR).
-pub(crate) fn xml(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || ('\u{20}'..='\u{D7FF}').contains(&c)
-                || ('\u{E000}'..='\u{FFFD}').contains(&c)
-                || c >= '\u{10000}'
-        })
-        .collect();
-    quick_xml::escape::escape(clean.as_str()).into_owned()
-}
 
 /// An `xsd:dateTime` for a minute.
 fn date_time(t: Minute) -> String {
@@ -159,7 +145,7 @@ impl Exporter for GexfExporter {
         let index = Index::build(project);
         progress(0.5);
         let net = Network::build(project, &index, &NetworkFilter::default());
-        let mut omitted = super::gephi::network_omissions("GEXF", project, &index, &net);
+        let mut omitted = super::common::table::network_omissions("GEXF", project, &index, &net);
         let undated: usize = net
             .edges
             .iter()

@@ -1,10 +1,9 @@
-//! Imports from other tools' formats into a new project: the [`Importer`] trait, the
-//! registry of importers ([`all`], [`by_id`]) and [`run`]. An import either writes a
+//! Imports from other tools' formats into a new project: the [`Importer`] trait and
+//! [`run`] (the list of importers is [`super::formats`]). An import either writes a
 //! project that `check` accepts or fails and leaves nothing behind: the project is built
 //! and saved in a staging folder, loaded back and validated there, and moved into place
 //! only then.
 
-use super::{brat, tei, text, w3c};
 use crate::model::validate::{Severity, validate};
 use crate::model::{DocId, Document, Project};
 use crate::store::{self, DiskState, Limits, StoreError};
@@ -56,22 +55,6 @@ pub trait Importer: Send + Sync {
     /// source text into it (use [`store::document_from_source`] to make the document) and
     /// returns the project. Must not write outside `staging`.
     fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError>;
-}
-
-/// Every importer, in menu order.
-pub fn all() -> Vec<Box<dyn Importer>> {
-    vec![
-        Box::new(brat::BratImporter),
-        Box::new(text::TextImporter),
-        Box::new(tei::TeiImporter),
-        Box::new(w3c::W3cImporter),
-        Box::new(super::webanno_tsv::WebAnnoTsvImporter),
-    ]
-}
-
-/// The importer with command-line name `id`.
-pub fn by_id(id: &str) -> Option<Box<dyn Importer>> {
-    all().into_iter().find(|e| e.id() == id)
 }
 
 /// Imports `source` into a new project folder `out_dir` and returns the project file:
@@ -323,7 +306,9 @@ mod tests {
         std::fs::create_dir_all(&src).unwrap();
         std::fs::write(src.join("a.txt"), "text").unwrap();
         let file = run(
-            &super::super::text::TextImporter,
+            crate::interchange::formats::importer("text")
+                .unwrap()
+                .as_ref(),
             &src,
             &parent.join("proj"),
         )
@@ -365,7 +350,9 @@ mod tests {
         )
         .unwrap();
         let err = run(
-            &super::super::brat::BratImporter,
+            crate::interchange::formats::importer("brat")
+                .unwrap()
+                .as_ref(),
             &src,
             &tmp.path().join("proj"),
         )

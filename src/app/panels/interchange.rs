@@ -56,11 +56,11 @@ impl Default for Interchange {
         Self {
             export_open: false,
             import_open: false,
-            export_format: crate::interchange::export::all()
+            export_format: crate::interchange::formats::exporters()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             export_out: String::new(),
-            import_format: crate::interchange::import::all()
+            import_format: crate::interchange::formats::importers()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             import_source: String::new(),
@@ -117,7 +117,7 @@ impl Interchange {
             overwrite: false,
             project_dir: st.session.as_ref().map(|s| s.dir().to_path_buf()),
         };
-        let Some(exporter) = crate::interchange::export::by_id(format) else {
+        let Some(exporter) = crate::interchange::formats::exporter(format) else {
             self.job = Job::Failed(format!("unknown export format \"{format}\""));
             return;
         };
@@ -155,7 +155,7 @@ impl Interchange {
             st.status = "An export or import is already running".to_owned();
             return;
         }
-        let Some(importer) = crate::interchange::import::by_id(format) else {
+        let Some(importer) = crate::interchange::formats::importer(format) else {
             self.job = Job::Failed(format!("unknown import format \"{format}\""));
             return;
         };
@@ -232,7 +232,7 @@ impl Interchange {
                 ui.add_enabled_ui(!busy, |ui| {
                     ui.horizontal(|ui| {
                         ui.label("Format");
-                        for e in crate::interchange::export::all() {
+                        for e in crate::interchange::formats::exporters() {
                             ui.radio_value(&mut self.export_format, e.id().to_owned(), e.label());
                         }
                     });
@@ -266,7 +266,7 @@ impl Interchange {
                 ui.add_enabled_ui(!busy, |ui| {
                     ui.horizontal(|ui| {
                         ui.label("Format");
-                        for i in crate::interchange::import::all() {
+                        for i in crate::interchange::formats::importers() {
                             ui.radio_value(&mut self.import_format, i.id().to_owned(), i.label());
                         }
                     });

@@ -1,7 +1,11 @@
 //! What every interchange format shares: the attribute-text codec, file naming (document
 //! stems, unique names, safe names for anything taken from imported content), the anchor
 //! check before writing, entity labels, and the one folder walker every importer reads
-//! through ([`SourceTree`]).
+//! through ([`SourceTree`]); [`xml`] escapes text for hand-written XML, [`table`] builds
+//! spreadsheet tables.
+
+pub mod table;
+pub mod xml;
 
 use super::import::ImportError;
 use crate::model::schema::{AttrKind, AttributeDef, Schema};
