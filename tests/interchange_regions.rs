@@ -166,7 +166,9 @@ fn export(project: &Project, exporter: &dyn Exporter, out: &Path) -> Vec<String>
 fn import(importer: &dyn Importer, source: &Path, tmp: &Path) -> Project {
     let staging = tmp.join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    importer.import(source, &staging).unwrap()
+    marginalia::interchange::import::import_into(importer, source, &staging)
+        .map(|(p, _)| p)
+        .unwrap()
 }
 
 fn regions(doc: &Document) -> BTreeMap<AnnId, PageRegion> {
@@ -383,7 +385,9 @@ fn annotorious_files_become_image_only_documents() {
     .unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let p = w3c::W3cImporter.import(&dir, &staging).unwrap();
+    let p = marginalia::interchange::import::import_into(&w3c::W3cImporter, &dir, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let doc = p.documents.values().next().unwrap();
     assert_eq!(doc.meta.title, "annotations");
     assert!(doc.meta.source.is_none());
@@ -460,7 +464,9 @@ fn w3c_refuses_what_cannot_be_placed() {
         let staging = tmp.path().join("staging");
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).unwrap();
-        let err = w3c::W3cImporter.import(&dir, &staging).unwrap_err();
+        let err = marginalia::interchange::import::import_into(&w3c::W3cImporter, &dir, &staging)
+            .map(|(p, _)| p)
+            .unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains(want), "{msg}");
         assert!(msg.contains("a.json"), "names the file: {msg}");

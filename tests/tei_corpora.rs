@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 use marginalia::interchange::export::{ExportOptions, Exporter};
-use marginalia::interchange::import::Importer;
 use marginalia::interchange::tei::tree::{El, parse};
 use marginalia::interchange::tei::{TeiExporter, TeiImporter};
 use marginalia::model::{Authority, Body, Project, Slug, Target};
@@ -29,7 +28,9 @@ fn shared(rel: &str) -> PathBuf {
 
 fn import(src: &Path) -> Project {
     let tmp = tempfile::tempdir().unwrap();
-    TeiImporter.import(src, tmp.path()).unwrap()
+    marginalia::interchange::import::import_into(&TeiImporter, src, tmp.path())
+        .map(|(p, _)| p)
+        .unwrap()
 }
 
 fn tree(file: &Path) -> El {

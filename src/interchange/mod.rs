@@ -18,6 +18,7 @@ pub mod gexf;
 pub mod import;
 pub mod jsonl;
 pub mod palladio;
+pub mod report;
 pub mod tei;
 pub mod text;
 pub mod w3c;

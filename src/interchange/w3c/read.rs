@@ -49,7 +49,12 @@ impl Importer for W3cImporter {
         "W3C Web Annotation (JSON-LD)"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+    fn import(
+        &self,
+        source: &Path,
+        cx: &mut crate::interchange::import::ImportContext<'_>,
+    ) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         // One file: it and the files beside it (its text, the registry); a folder: all of it.
         let (tree, files) = if source.is_dir() {
             let tree = SourceTree::scan(source)?;
@@ -911,7 +916,8 @@ mod tests {
         }
         let staging = tmp.path().join("staging");
         std::fs::create_dir_all(&staging).unwrap();
-        let r = W3cImporter.import(&dir, &staging);
+        let r =
+            crate::interchange::import::import_into(&W3cImporter, &dir, &staging).map(|(p, _)| p);
         (tmp, r)
     }
 

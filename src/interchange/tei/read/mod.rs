@@ -59,7 +59,12 @@ impl Importer for TeiImporter {
         "TEI P5 XML"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+    fn import(
+        &self,
+        source: &Path,
+        cx: &mut crate::interchange::import::ImportContext<'_>,
+    ) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         let files = xml_files(source)?;
         if files.is_empty() {
             return Err(ImportError::Invalid {

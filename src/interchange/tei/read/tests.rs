@@ -8,7 +8,7 @@ fn import_str(xml: &str) -> Result<Project, ImportError> {
     std::fs::write(&src, xml).unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    TeiImporter.import(&src, &staging)
+    crate::interchange::import::import_into(&TeiImporter, &src, &staging).map(|(p, _)| p)
 }
 
 fn mentions(doc: &crate::model::Document) -> Vec<(String, String)> {
@@ -28,7 +28,9 @@ fn frus_telegrams() {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tei/frus1951v07-excerpt.xml");
     let tmp = tempfile::tempdir().unwrap();
-    let p = TeiImporter.import(&path, tmp.path()).unwrap();
+    let p = crate::interchange::import::import_into(&TeiImporter, &path, tmp.path())
+        .map(|(p, _)| p)
+        .unwrap();
     assert_eq!(p.documents.len(), 2);
     let docs: Vec<_> = p.documents.values().collect();
     let d = docs
@@ -229,9 +231,10 @@ fn custom_types_survive_our_round_trip() {
         .unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let back = TeiImporter
-        .import(&tmp.path().join("out"), &staging)
-        .unwrap();
+    let back =
+        crate::interchange::import::import_into(&TeiImporter, &tmp.path().join("out"), &staging)
+            .unwrap()
+            .0;
     assert_eq!(back.documents.values().next().unwrap().annotations, want);
     assert!(back.schema.entity(&Slug::new("era")).unwrap().dated);
     assert!(back.schema.entity(&Slug::new("ship")).is_some());
