@@ -77,6 +77,12 @@ pub(super) struct TextBuilder<'a> {
     pub(super) in_dateline: usize,
     /// A list label just ended: its item continues the line.
     pub(super) after_label: bool,
+    /// A line ended (`addrLine`): the next text starts a new line.
+    pub(super) pending_line: bool,
+    /// Milestones (`milestone`, `cb`) and where they stood, anchored on the word after.
+    pub(super) milestones: Vec<(&'a El, usize)>,
+    /// What the text has no place for: (kind, element) in document order.
+    pub(super) dropped: Vec<(&'static str, &'a El)>,
 }
 
 impl<'a> TextBuilder<'a> {
@@ -99,6 +105,9 @@ impl<'a> TextBuilder<'a> {
             enclosure: None,
             in_dateline: 0,
             after_label: false,
+            pending_line: false,
+            milestones: Vec::new(),
+            dropped: Vec::new(),
         }
     }
 
@@ -126,6 +135,13 @@ impl<'a> TextBuilder<'a> {
             }
             self.need_sep = false;
             self.pending_space = false;
+            self.pending_line = false;
+        } else if self.pending_line {
+            if self.len > 0 && !self.out.ends_with('\n') {
+                self.push("\n");
+            }
+            self.pending_line = false;
+            self.pending_space = false;
         } else if self.pending_space && with_space {
             // No space after an opening bracket or quote ("[ Washington" → "[Washington").
             if self.len > 0 && !self.out.ends_with(['\n', ' ', '(', '[', '“', '‘']) {
@@ -141,13 +157,15 @@ impl<'a> TextBuilder<'a> {
             self.push(s);
             return;
         }
-        for c in s.chars() {
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
             if c.is_whitespace() {
                 self.pending_space = true;
             } else {
-                // No space before closing punctuation ("Muccio )" → "Muccio)").
-                let closing =
-                    matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”' | '’');
+                // No space before closing punctuation ("Muccio )" → "Muccio)"); a ’ that
+                // opens a word ("of ’Iraq", a transliterated ʿayn) keeps its space.
+                let closing = matches!(c, ')' | ']' | ',' | '.' | ';' | ':' | '!' | '?' | '”')
+                    || (c == '’' && !chars.peek().is_some_and(|n| n.is_alphanumeric()));
                 self.flush(!closing);
                 self.pending_space = false;
                 if !self.pending_pages.is_empty() {
@@ -232,6 +250,41 @@ impl<'a> TextBuilder<'a> {
             }
             // A gap in the line (`<space/>`) separates words.
             "space" if !self.preserve => self.pending_space = true,
+            // Address lines are lines; segments are at least words ("Hofmannsthal" and
+            // "Rodaun" in two `addrLine`s never run together).
+            "addrLine" if !self.preserve => {
+                self.walk(project, e, false);
+                self.pending_line = true;
+            }
+            "seg" if !self.preserve => {
+                self.pending_space |= self.len > 0;
+                self.walk(project, e, false);
+                self.pending_space = true;
+            }
+            // Registries are read as registry entries, not as running text.
+            "listPerson" | "listPlace" | "listOrg" | "listObject" | "listNym" | "listEvent"
+            | "listRelation"
+                if !self.preserve => {}
+            "listBibl"
+                if !self.preserve
+                    && e.elements().next().is_some()
+                    && e.elements().all(|b| b.attr("xml:id").is_some()) => {}
+            // An empty reference reads as its target, as the edition's link shows it.
+            "ref" if !self.preserve && e.text().trim().is_empty() => {
+                if let Some(t) = e.attr("target") {
+                    self.text(t.replace('#', " ").trim());
+                }
+            }
+            "milestone" | "cb" if !self.preserve => self.milestones.push((e, self.len)),
+            "gap" | "graphic" | "fw" | "figure" if !self.preserve => {
+                self.dropped.push((drop_kind(&e.name), e));
+                if e.name == "figure" {
+                    // Its caption is text.
+                    for c in e.elements().filter(|c| c.name != "graphic") {
+                        self.element(project, c, false);
+                    }
+                }
+            }
             // An inline reference reads inline: "(Nr. 358, S. 4)".
             "bibl" if !self.preserve => self.walk(project, e, false),
             // Page furniture and images carry no running text.
@@ -265,7 +318,22 @@ impl<'a> TextBuilder<'a> {
                     self.block_break();
                 }
                 self.after_label = false;
+                let start_byte = self.out.len();
                 self.walk(project, e, false);
+                // A block that is also a mention (a numbered verse line).
+                if mention_type(project, e).is_some() {
+                    let inner = &self.out[start_byte..];
+                    let lead = inner.chars().take_while(|c| c.is_whitespace()).count();
+                    let start = self.len - inner.chars().count() + lead;
+                    if self.len > start {
+                        self.found.push(Found {
+                            el: e,
+                            span: Span::new(start, self.len),
+                            enclosure: self.enclosure,
+                            dateline: self.in_dateline > 0,
+                        });
+                    }
+                }
                 if name == "label" {
                     // A list label ("1.") starts its item's line.
                     self.need_sep = false;
@@ -514,5 +582,16 @@ pub(super) fn communications(
         {
             ev.roles.insert(Slug::new("forwards"), enclosed);
         }
+    }
+}
+
+/// What the report says about an element the text has no place for.
+fn drop_kind(name: &str) -> &'static str {
+    match name {
+        "gap" => "TEI <gap> (text the edition itself omits; there are no words to keep)",
+        "graphic" | "figure" => {
+            "TEI <figure>/<graphic> outside <facsimile> (an illustration; its caption is kept, the image is not)"
+        }
+        _ => "TEI <fw> (running heads and catchwords of the printed page)",
     }
 }

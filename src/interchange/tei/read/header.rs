@@ -132,7 +132,11 @@ pub(super) fn volume_info(project: &mut Project, header: &El) {
 
 /// A letter's `correspDesc`: a Communication event with the sender and recipient (and the
 /// place and date of sending) as registry entries, linked by `@ref` to the file's lists or
-/// to an authority URI shared across files.
+/// to an authority URI shared across files. The received action's place and date, when it
+/// has them, are an Archival handling event (`action` received) by the recipients of that
+/// Communication. A date's `@evidence` ("conjecture") or `@cert` sets the event's certainty
+/// and is named in its note; `correspContext` (the neighbouring letters) is the
+/// Communication's note.
 pub(super) fn correspondence(
     project: &mut Project,
     ctx: &Ctx,
@@ -142,20 +146,38 @@ pub(super) fn correspondence(
 ) {
     let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
     let mut date = None;
+    let mut notes: Vec<String> = Vec::new();
+    let mut cert = None;
+    let mut received: Option<Received> = None;
     for action in corresp.elements().filter(|e| e.name == "correspAction") {
-        let sent = action.attr("type") == Some("sent");
-        let role = match action.attr("type") {
-            Some("sent") => "sender",
-            Some("received") => "recipient",
+        let kind = action.attr("type").unwrap_or_default();
+        let role = match kind {
+            "sent" => "sender",
+            "received" => "recipient",
             _ => continue,
         };
         for c in action.elements() {
-            let (ty, role) = match c.name.as_str() {
-                "persName" | "name" => ("person", role),
-                "orgName" => ("organization", role),
-                "placeName" if sent => ("place", "place"),
-                "date" if sent => {
-                    date = date_of(c);
+            let (ty, role) = match (c.name.as_str(), kind) {
+                ("persName" | "name", _) => ("person", role),
+                ("orgName", _) => ("organization", role),
+                ("placeName" | "settlement", "sent") => ("place", "place"),
+                ("placeName" | "settlement", _) => {
+                    let id = header_entry(project, ctx, seen, c, "place");
+                    received.get_or_insert_default().1.push(Target::Entry(id));
+                    continue;
+                }
+                ("date", _) => {
+                    let (c_cert, note) = date_certainty(c, kind);
+                    if kind == "sent" {
+                        date = date_of(c);
+                        cert = cert.or(c_cert);
+                        notes.extend(note);
+                    } else {
+                        let r = received.get_or_insert_default();
+                        r.0 = date_of(c);
+                        r.2 = c_cert;
+                        r.3 = note.unwrap_or_default();
+                    }
                     continue;
                 }
                 _ => continue,
@@ -170,15 +192,124 @@ pub(super) fn correspondence(
     if !(roles.contains_key(&Slug::new("sender")) && roles.contains_key(&Slug::new("recipient"))) {
         return;
     }
+    // The neighbouring letters, as the edition lists them.
+    for r in corresp
+        .elements()
+        .filter(|e| e.name == "correspContext")
+        .flat_map(El::elements)
+        .filter(|e| e.name == "ref")
+    {
+        let what = match (r.attr("subtype"), r.attr("type")) {
+            (Some("previous_letter"), _) => "Previous letter",
+            (Some("next_letter"), _) => "Next letter",
+            (_, Some("belongsToCorrespondence")) => "Correspondence",
+            _ => "Related",
+        };
+        let scope = match r.attr("type") {
+            Some("withinCollection") => " in the collection",
+            Some("withinCorrespondence") => " in the correspondence",
+            _ => "",
+        };
+        let target = r
+            .attr("target")
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
+        notes.push(format!("{what}{scope}: {}{target}", collapse(&r.text())));
+    }
     let ty = Slug::new("communication");
     ensure_event_type(project, &ty);
-    let a = Annotation::new(Body::Event(Event {
+    let recipients = roles
+        .get(&Slug::new("recipient"))
+        .cloned()
+        .unwrap_or_default();
+    let mut a = Annotation::new(Body::Event(Event {
         type_id: ty,
         trigger: None,
         roles,
         date,
     }));
+    a.cert = cert;
+    a.note = notes.join("\n");
+    let comm = a.id;
     annotations.insert(a.id, a);
+    let Some((date, places, cert, note)) = received else {
+        return;
+    };
+    let ty = Slug::new("handling");
+    ensure_event_type(project, &ty);
+    ensure_role(project, &ty, "agent", "Agent", &["person", "organization"]);
+    ensure_role(
+        project,
+        &ty,
+        "document",
+        "Document",
+        &["docref", "communication"],
+    );
+    ensure_role(project, &ty, "place", "Place", &["place"]);
+    let action = Slug::new("action");
+    let value = crate::model::AttrValue::Choice("received".into());
+    admit_attribute(&mut project.schema, &ty, &action, &value);
+    let mut roles: BTreeMap<Slug, Vec<Target>> = BTreeMap::new();
+    roles.insert(Slug::new("agent"), recipients);
+    roles.insert(Slug::new("document"), vec![Target::Annotation(comm)]);
+    if !places.is_empty() {
+        roles.insert(Slug::new("place"), places);
+    }
+    let mut h = Annotation::new(Body::Event(Event {
+        type_id: ty,
+        trigger: None,
+        roles,
+        date,
+    }));
+    h.attributes.insert(action, value);
+    h.cert = cert;
+    h.note = note;
+    annotations.insert(h.id, h);
+}
+
+/// A received action: its date, places, the date's certainty and evidence note.
+type Received = (
+    Option<NormalizedDate>,
+    Vec<Target>,
+    Option<Certainty>,
+    String,
+);
+
+/// A header date's certainty: `@cert` as it is, `@evidence="conjecture"` as medium; and a
+/// note naming the evidence ("Date received: conjecture (TEI @evidence)").
+fn date_certainty(date: &El, action: &str) -> (Option<Certainty>, Option<String>) {
+    let cert = date.attr("cert").and_then(Certainty::parse);
+    match date.attr("evidence") {
+        Some(ev) => (
+            cert.or((ev == "conjecture").then_some(Certainty::Medium)),
+            Some(format!(
+                "Date {action}: {ev} (TEI @evidence), as the edition writes it: {}",
+                collapse(&date.text())
+            )),
+        ),
+        None => (cert, None),
+    }
+}
+
+/// Adds role `id` to event type `ty` when it has none of that id (optional, any number).
+pub(super) fn ensure_role(
+    project: &mut Project,
+    ty: &Slug,
+    id: &str,
+    label: &str,
+    fillers: &[&str],
+) {
+    if let Some(et) = project.schema.event_types.iter_mut().find(|e| &e.id == ty)
+        && !et.roles.iter().any(|r| r.id.as_str() == id)
+    {
+        et.roles.push(crate::model::schema::RoleSlot {
+            id: Slug::new(id),
+            label: label.to_owned(),
+            fillers: fillers.iter().map(|f| Slug::new(*f)).collect(),
+            min: 0,
+            max: None,
+        });
+    }
 }
 
 /// The registry entry a header name points at: the file's list entry for `#id`, the entry
@@ -226,6 +357,14 @@ pub(super) fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>
     if let Some(sd) = source_desc {
         if tb.preserve {
             if let Some(ms) = sd.child("msDesc").and_then(|m| m.child("msIdentifier")) {
+                m.country = ms
+                    .child("country")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
+                m.settlement = ms
+                    .child("settlement")
+                    .map(|e| e.text_in(true))
+                    .unwrap_or_default();
                 m.archive = ms
                     .child("repository")
                     .map(|e| e.text_in(true))
@@ -269,6 +408,8 @@ pub(super) fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>
         })
     {
         let get = |n: &str| ms.child(n).map(|e| collapse(&e.text())).unwrap_or_default();
+        m.country = get("country");
+        m.settlement = get("settlement");
         m.archive = get("repository");
         m.collection = get("collection");
         m.call_number = get("idno");

@@ -79,6 +79,7 @@ impl Importer for TeiImporter {
             let root = parse(&text, &file)?;
             import_tree(&mut project, &mut seen, &root, &rel, &file, staging)?;
         }
+        cx.report.items.append(&mut seen.report.items);
         Ok(project)
     }
 }
@@ -87,6 +88,8 @@ impl Importer for TeiImporter {
 /// used each) and text file names, so neither is taken twice.
 #[derive(Default)]
 struct Seen {
+    /// What the import does not keep.
+    report: crate::interchange::import::ImportReport,
     annotations: HashMap<AnnId, PathBuf>,
     texts: HashSet<String>,
     /// Registry entries by identity key (authority URI, `@key`, edition-scoped `xml:id`),
@@ -148,6 +151,12 @@ fn mention_type(project: &Project, el: &El) -> Option<Slug> {
         },
         // A speech in a drama or transcript, linked to its speaker by `@who`.
         "sp" if el.attr("who").is_some() => Some(Slug::new("speech")),
+        // A numbered verse line (`l/@n`) keeps its number.
+        "l" if el.attr("n").is_some() => Some(Slug::new("verse_line")),
+        // A cross-reference with words ("No. 5", "ante, p. 12") keeps its target.
+        "ref" if el.attr("target").is_some() && !el.text().trim().is_empty() => {
+            Some(Slug::new("docref"))
+        }
         "rs" | "name" => {
             let t = el.attr("type").unwrap_or("name");
             Some(match t {
@@ -280,6 +289,95 @@ struct Part<'a> {
     /// Whether this part is the whole file (it gets every page of the `<facsimile>`, not
     /// only the pages it points at).
     whole: bool,
+    /// Page breaks between the previous document or part and this one: the page it starts
+    /// on, placed at offset 0.
+    lead_pages: Vec<PageBreak>,
+}
+
+/// The text of a volume outside its `div type="document"`s: front matter, chapter and
+/// section headings and introductions, editorial notes, back matter. One element per
+/// `front`, `back`, `body` or `div` that is not a document and has text of its own, a
+/// copy of it without its `div`s (each of which is its own part or document).
+fn outside_documents(text_el: &El) -> Vec<El> {
+    fn walk(e: &El, out: &mut Vec<El>) {
+        let mut own = El {
+            name: e.name.clone(),
+            attrs: e.attrs.clone(),
+            children: Vec::new(),
+            line: e.line,
+        };
+        for c in &e.children {
+            match c {
+                Node::El(d) if d.name == "div" => {
+                    if d.attr("type") != Some("document") {
+                        walk(d, out);
+                    }
+                }
+                other => own.children.push(other.clone()),
+            }
+        }
+        let registry = |n: &str| n.starts_with("list") && n != "list";
+        let has_text = own.descendants().into_iter().any(|d| {
+            !registry(&d.name)
+                && d.children
+                    .iter()
+                    .any(|c| matches!(c, Node::Text(t) if !t.trim().is_empty()))
+        }) || own
+            .children
+            .iter()
+            .any(|c| matches!(c, Node::Text(t) if !t.trim().is_empty()));
+        if has_text {
+            // Before the parts and documents inside it.
+            let at = out
+                .iter()
+                .position(|o: &El| o.line > own.line)
+                .unwrap_or(out.len());
+            out.insert(at, own);
+        }
+    }
+    let mut out = Vec::new();
+    for c in text_el.elements() {
+        if matches!(c.name.as_str(), "front" | "body" | "back") {
+            walk(c, &mut out);
+        }
+    }
+    out
+}
+
+/// The page breaks that stand between documents (outside every `div type="document"`), by
+/// the line of the document that follows them.
+fn pages_between_documents(text_el: &El, parts: &HashSet<usize>) -> HashMap<usize, Vec<PageBreak>> {
+    fn walk<'a>(
+        e: &'a El,
+        parts: &HashSet<usize>,
+        pending: &mut Vec<&'a El>,
+        out: &mut HashMap<usize, Vec<PageBreak>>,
+    ) {
+        for c in e.elements() {
+            let document = c.name == "div" && c.attr("type") == Some("document");
+            if document || (c.name == "div" && parts.contains(&c.line)) {
+                let pages = pending
+                    .drain(..)
+                    .map(|pb| PageBreak {
+                        offset: 0,
+                        n: pb.attr("n").unwrap_or_default().to_owned(),
+                        facs: pb.attr("facs").unwrap_or_default().to_owned(),
+                    })
+                    .collect();
+                out.insert(c.line, pages);
+                if !document {
+                    walk(c, parts, pending, out);
+                }
+            } else if c.name == "pb" {
+                pending.push(c);
+            } else if c.name != "note" {
+                walk(c, parts, pending, out);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    walk(text_el, parts, &mut Vec::new(), &mut out);
+    out
 }
 
 fn import_tree(
@@ -396,9 +494,28 @@ fn import_tei(
         .into_iter()
         .filter(|e| e.name == "div" && e.attr("type") == Some("document"))
         .collect();
+    // Foreign TEI: the text outside the volume's documents, and the page breaks between them.
+    let outside = if doc_divs.is_empty() || preserve {
+        Vec::new()
+    } else {
+        text_el.map(outside_documents).unwrap_or_default()
+    };
+    let mut lead = if doc_divs.is_empty() || preserve {
+        HashMap::new()
+    } else {
+        let lines: HashSet<usize> = outside.iter().map(|o| o.line).collect();
+        text_el
+            .map(|t| pages_between_documents(t, &lines))
+            .unwrap_or_default()
+    };
     let parts: Vec<Part<'_>> = if doc_divs.is_empty() {
         vec![Part {
-            el: body,
+            // A foreign file that is one text: its front, body and back.
+            el: if preserve {
+                body
+            } else {
+                text_el.unwrap_or(body)
+            },
             stem: stem.to_owned(),
             title,
             doc_id: tei
@@ -413,6 +530,7 @@ fn import_tei(
                 .to_owned(),
             corresp,
             whole: true,
+            lead_pages: Vec::new(),
         }]
     } else {
         // Each div's xml:id names its text file: it must be unique, and it becomes a slug.
@@ -453,10 +571,53 @@ fn import_tei(
                     source_id: d.attr("xml:id").unwrap_or_default().to_owned(),
                     corresp: None,
                     whole: false,
+                    lead_pages: Vec::new(),
                 }
             })
-            .collect()
+            .chain(outside.iter().enumerate().map(|(i, o)| {
+                let head = o.child("head").map(|h| {
+                    let mut h = h.clone();
+                    h.children
+                        .retain(|c| !matches!(c, Node::El(e) if e.name == "note"));
+                    h.text()
+                });
+                let fallback = match o.name.as_str() {
+                    "front" => "Front matter".to_owned(),
+                    "back" => "Back matter".to_owned(),
+                    "body" => "Body".to_owned(),
+                    _ => [o.attr("type"), o.attr("n"), o.attr("xml:id")]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                let label = o
+                    .attr("xml:id")
+                    .map_or_else(|| format!("{}-{}", o.name, i + 1), str::to_owned);
+                let n = format!("part-{}", i + 1);
+                Part {
+                    el: o,
+                    stem: format!("{stem}-{}", slug_name(&label, &n)),
+                    title: head
+                        .filter(|h| !h.is_empty())
+                        .or_else(|| (!fallback.is_empty()).then_some(fallback))
+                        .unwrap_or(label),
+                    doc_id: None,
+                    number: String::new(),
+                    source_id: o.attr("xml:id").unwrap_or_default().to_owned(),
+                    corresp: None,
+                    whole: false,
+                    lead_pages: Vec::new(),
+                }
+            }))
+            .collect::<Vec<_>>()
     };
+    // Documents and the text between them in the volume's order.
+    let mut parts = parts;
+    parts.sort_by_key(|p| p.el.line);
+    for p in &mut parts {
+        p.lead_pages = lead.remove(&p.el.line).unwrap_or_default();
+    }
     // Read once per file: its images are copied once, whatever the number of documents.
     let facsimile = Facsimile::read(tei, file, staging)?;
     for part in parts {
@@ -468,6 +629,49 @@ fn import_tei(
         read_changes(project, &ctx, h);
     }
     Ok(())
+}
+
+/// The attributes of a text element that are kept on its annotation: a verse line's number,
+/// a reference's target, a milestone's unit and number, and the edition's own analysis
+/// (`@ana`) of any of them.
+fn kept_attributes(el: &El) -> Vec<(&'static str, String)> {
+    let names: &[&'static str] = match el.name.as_str() {
+        "l" => &["n", "ana"],
+        "ref" => &["target", "type", "ana"],
+        "milestone" | "cb" => &["unit", "n", "type", "ana"],
+        _ => &["ana"],
+    };
+    names
+        .iter()
+        .filter_map(|k| el.attr(k).map(|v| (*k, collapse(v))))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// The word at or after code point `at` of `text` (the one before it at the very end).
+fn word_at(text: &crate::model::SourceText, at: usize) -> Option<Span> {
+    let chars: Vec<char> = text.as_str().chars().collect();
+    let mut s = at.min(chars.len());
+    while s < chars.len() && chars[s].is_whitespace() {
+        s += 1;
+    }
+    if s == chars.len() {
+        // At the end: the last word.
+        let mut e = s;
+        while e > 0 && chars[e - 1].is_whitespace() {
+            e -= 1;
+        }
+        let mut b = e;
+        while b > 0 && !chars[b - 1].is_whitespace() {
+            b -= 1;
+        }
+        return (b < e).then(|| Span::new(b, e));
+    }
+    let mut e = s;
+    while e < chars.len() && !chars[e].is_whitespace() {
+        e += 1;
+    }
+    Some(Span::new(s, e))
 }
 
 /// An error naming `file`, `e`'s line and element.
@@ -634,6 +838,18 @@ fn import_part(
         .unwrap_or_default();
     tb.walk(project, part.el, true);
     tb.place_pages();
+    let own_first = tb
+        .pages
+        .first()
+        .filter(|p| p.offset == 0)
+        .map(|p| p.n.clone());
+    let lead: Vec<PageBreak> = part
+        .lead_pages
+        .iter()
+        .filter(|p| own_first.as_ref() != Some(&p.n))
+        .cloned()
+        .collect();
+    tb.pages.splice(0..0, lead);
     tb.notes.retain(|n| n.attr("type") != Some("source"));
     tb.append_notes(project);
     if !tb.preserve {
@@ -682,9 +898,25 @@ fn import_part(
     // (from|to|date|place, enclosure, annotation) for Communication events.
     let mut from_to: Vec<(&str, Option<usize>, AnnId)> = Vec::new();
 
+    let mut spoken: Vec<(AnnId, EntryId, &El)> = Vec::new();
     for f in &tb.found {
         let id = b.new_id(f.el.attr("xml:id"));
-        let a = b.make_mention(project, ctx, f.el, &[f.span], id, &mut seen.entry_keys)?;
+        let mut a = b.make_mention(project, ctx, f.el, &[f.span], id, &mut seen.entry_keys)?;
+        if !preserve {
+            for (k, v) in kept_attributes(f.el) {
+                let (k, v) = (Slug::new(k), crate::model::AttrValue::Text(v));
+                admit_attribute(&mut project.schema, a.type_id(), &k, &v);
+                a.attributes.insert(k, v);
+            }
+            // A speech is not its speaker: the speech mention is linked to the speaker's
+            // entry by a "spoken by" relation (so `check` has nothing to warn about).
+            if f.el.name == "sp"
+                && let Body::Mention(m) = &mut a.body
+                && let Some(who) = m.entry.take()
+            {
+                spoken.push((id, who, f.el));
+            }
+        }
         if let Some(fx) = f.el.attr("facs") {
             b.facs_links.push((id, fx, f.el));
         }
@@ -703,6 +935,42 @@ fn import_part(
             from_to.push(("place", f.enclosure, id));
         }
         add_annotation(&mut b.annotations, seen, a, file, f.el)?;
+    }
+    for (speech, who, el) in spoken {
+        let ty = Slug::new("spoken_by");
+        ensure_relation_type(project, &ty);
+        let mut r = Annotation::new(Body::Relation(Relation {
+            type_id: ty,
+            from: Target::Annotation(speech),
+            to: Target::Entry(who),
+        }));
+        r.resp = ctx.resp_of(el);
+        add_annotation(&mut b.annotations, seen, r, file, el)?;
+    }
+    for (m, at) in std::mem::take(&mut tb.milestones) {
+        let Some(span) = word_at(&b.text, at) else {
+            continue;
+        };
+        let ty = Slug::new("milestone");
+        ensure_entity_type(project, &ty);
+        let anchor =
+            TextAnchor::new(&b.text, &[span]).map_err(|e| bad_anchor(file, m, e.to_string()))?;
+        let mut a = Annotation::new(Body::Mention(Mention {
+            type_id: ty.clone(),
+            anchor,
+            entry: None,
+            date: None,
+        }));
+        let mut attrs = kept_attributes(m);
+        if m.name == "cb" {
+            attrs.push(("unit", "column".to_owned()));
+        }
+        for (k, v) in attrs {
+            let (k, v) = (Slug::new(k), crate::model::AttrValue::Text(v));
+            admit_attribute(&mut project.schema, &ty, &k, &v);
+            a.attributes.insert(k, v);
+        }
+        add_annotation(&mut b.annotations, seen, a, file, m)?;
     }
 
     let stand_off: Vec<&El> = if part.doc_id.is_some() || preserve {
@@ -730,10 +998,51 @@ fn import_part(
         }
     }
     facsimile.link(&b.facs_links, &mut annotations, seen, file)?;
+    if !preserve {
+        report_part(&mut seen.report, part, &tb, file);
+    }
     doc.annotations = annotations;
     facsimile.place(&mut doc, part.whole);
     project.documents.insert(doc.id(), doc);
     Ok(())
+}
+
+/// What a foreign TEI part has that its document does not keep: elements without words to
+/// keep ([`TextBuilder::dropped`]) and the printed rendering (`hi`, `@rend`, `@rendition`)
+/// of its text.
+fn report_part(
+    report: &mut crate::interchange::import::ImportReport,
+    part: &Part<'_>,
+    tb: &TextBuilder<'_>,
+    file: &Path,
+) {
+    let name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    for (kind, el) in &tb.dropped {
+        report.drop(
+            *kind,
+            1,
+            part.title.clone(),
+            format!("{name} line {} (\"{}\")", el.line, part.title),
+        );
+    }
+    let rendered = part
+        .el
+        .descendants()
+        .into_iter()
+        .filter(|e| {
+            e.name == "hi"
+                || (e.attr("rend").is_some() && e.name != "note")
+                || e.attr("rendition").is_some()
+        })
+        .count();
+    report.drop(
+        "TEI rendering (<hi>, @rend, @rendition: italics, small capitals, alignment): the words are kept, not how they were printed",
+        rendered,
+        part.title.clone(),
+        String::new(),
+    );
 }
 
 /// `s` with runs of white space made one space, trimmed.

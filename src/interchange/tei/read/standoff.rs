@@ -173,10 +173,10 @@ pub(super) fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> En
         .unwrap_or(0);
     for (i, n) in names.iter().enumerate() {
         if i == canonical {
-            e.name = n.text_in(exact);
+            e.name = name_as_written(n, exact);
         } else {
             e.aliases.push(Alias {
-                name: n.text_in(exact),
+                name: name_as_written(n, exact),
                 kind: n
                     .attr("type")
                     .and_then(AliasKind::parse)
@@ -210,7 +210,79 @@ pub(super) fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> En
     if let Some(n) = el.child("note") {
         e.note = n.text_in(exact);
     }
+    // A place's own coordinates (`location/geo`), not those of places named inside it.
+    if e.coordinates.is_none()
+        && let Some(geo) = holder
+            .elements()
+            .filter(|c| c.name == "location")
+            .find_map(|l| l.child("geo"))
+            .or_else(|| holder.child("geo"))
+    {
+        e.coordinates = parse_geo(&geo.text());
+    }
     e
+}
+
+/// A name as the edition writes it: a `persName` made of `surname` and `forename` parts
+/// (`<forename>Arthur</forename><surname>Schnitzler</surname>`) is "Schnitzler, Arthur",
+/// the form the edition's own lists and headers use; any other name is its text.
+pub(super) fn name_as_written(n: &El, exact: bool) -> String {
+    let parts = |name: &str| -> Vec<String> {
+        n.elements()
+            .filter(|c| c.name == name)
+            .map(|c| collapse(&c.text()))
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let loose_text = n
+        .children
+        .iter()
+        .any(|c| matches!(c, Node::Text(t) if !t.trim().is_empty()));
+    let (surnames, forenames) = (parts("surname"), parts("forename"));
+    if loose_text || surnames.is_empty() || forenames.is_empty() {
+        return n.text_in(exact);
+    }
+    // Name links ("von"), additions and role names stay with the part they follow.
+    let mut sur = Vec::new();
+    let mut fore = Vec::new();
+    let mut last_sur = false;
+    for c in n.elements() {
+        let t = collapse(&c.text());
+        if t.is_empty() {
+            continue;
+        }
+        match c.name.as_str() {
+            "surname" => {
+                sur.push(t);
+                last_sur = true;
+            }
+            "forename" => {
+                fore.push(t);
+                last_sur = false;
+            }
+            _ if last_sur => sur.push(t),
+            _ => fore.push(t),
+        }
+    }
+    format!("{}, {}", sur.join(" "), fore.join(" "))
+}
+
+/// TEI `<geo>` as latitude and longitude: "48.2066 16.37341", "48.2066,16.37341", or with
+/// decimal commas as the Austrian editions write it ("48,2066 16,37341"). `None` when it
+/// is not two numbers in range.
+pub(super) fn parse_geo(s: &str) -> Option<crate::model::registry::Coordinates> {
+    let s = s.trim();
+    let parts: Vec<String> = if s.split_whitespace().count() == 2 {
+        s.split_whitespace().map(|p| p.replace(',', ".")).collect()
+    } else {
+        s.split(',').map(|p| p.trim().to_owned()).collect()
+    };
+    let [lat, lon] = parts.as_slice() else {
+        return None;
+    };
+    let (lat, lon) = (lat.parse::<f64>().ok()?, lon.parse::<f64>().ok()?);
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon))
+        .then_some(crate::model::registry::Coordinates { lat, lon })
 }
 
 /// Our own `standOff` encoding: mentions that cross elements or paragraphs

@@ -31,8 +31,35 @@ fn frus_telegrams() {
     let p = crate::interchange::import::import_into(&TeiImporter, &path, tmp.path())
         .map(|(p, _)| p)
         .unwrap();
-    assert_eq!(p.documents.len(), 2);
-    let docs: Vec<_> = p.documents.values().collect();
+    // Two documents, and the text outside them (the persons list, the compilation's and
+    // the chapter's headings) as parts of their own, in the volume's order.
+    let titles: Vec<&str> = p
+        .documents
+        .values()
+        .map(|d| d.meta.title.as_str())
+        .collect();
+    assert_eq!(p.documents.len(), 5, "{titles:?}");
+    assert_eq!(
+        titles[..3],
+        [
+            "List of Persons",
+            "Korea",
+            "The opening of armistice negotiations at Kaesong"
+        ]
+    );
+    // The page break between the two documents is where the second one starts.
+    let d652 = p
+        .documents
+        .values()
+        .find(|d| d.meta.archival.source_id == "d652")
+        .unwrap();
+    assert_eq!(d652.meta.archival.page_breaks[0].offset, 0);
+    assert_eq!(d652.meta.archival.page_breaks[0].n, "1650");
+    let docs: Vec<_> = p
+        .documents
+        .values()
+        .filter(|d| !d.meta.archival.number.is_empty())
+        .collect();
     let d = docs
         .iter()
         .find(|d| d.meta.title.starts_with("The Ambassador"))
