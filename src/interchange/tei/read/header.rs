@@ -440,3 +440,71 @@ pub(super) fn file_number(note: &str) -> Option<String> {
         .trim_end_matches('.');
     (word.starts_with(|c: char| c.is_ascii_digit()) && word.contains('/')).then(|| word.to_owned())
 }
+
+/// Relations between the participants a header lists (`particDesc//listRelation/relation`:
+/// a drama's family and social ties): one relation annotation per pair of entries, `@active`
+/// to `@passive`, or each pair of `@mutual`; the relation's `@name` is its type.
+pub(super) fn participant_relations(
+    project: &mut Project,
+    ctx: &Ctx,
+    header: Option<&El>,
+    annotations: &mut BTreeMap<AnnId, Annotation>,
+) {
+    let Some(pd) = header
+        .and_then(|h| h.child("profileDesc"))
+        .and_then(|p| p.child("particDesc"))
+    else {
+        return;
+    };
+    let ids = |v: Option<&str>| -> Vec<EntryId> {
+        v.unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|r| ctx.entries.get(r.trim_start_matches('#')).copied())
+            .collect()
+    };
+    for rel in pd
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "relation")
+    {
+        let ty = slug_of(
+            rel.attr("name")
+                .or_else(|| rel.attr("type"))
+                .unwrap_or("related"),
+        );
+        let mut pairs = Vec::new();
+        let mutual = ids(rel.attr("mutual"));
+        for (i, a) in mutual.iter().enumerate() {
+            for b in &mutual[i + 1..] {
+                pairs.push((*a, *b));
+            }
+        }
+        for a in ids(rel.attr("active")) {
+            for b in ids(rel.attr("passive")) {
+                pairs.push((a, b));
+            }
+        }
+        if pairs.is_empty() {
+            continue;
+        }
+        ensure_relation_type(project, &ty);
+        if !mutual.is_empty()
+            && let Some(rt) = project
+                .schema
+                .relation_types
+                .iter_mut()
+                .find(|r| r.id == ty)
+        {
+            rt.symmetric = true;
+        }
+        for (from, to) in pairs {
+            let mut a = Annotation::new(Body::Relation(Relation {
+                type_id: ty.clone(),
+                from: Target::Entry(from),
+                to: Target::Entry(to),
+            }));
+            a.cert = rel.attr("cert").and_then(Certainty::parse);
+            annotations.insert(a.id, a);
+        }
+    }
+}

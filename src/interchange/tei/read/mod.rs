@@ -996,6 +996,9 @@ fn import_part(
         if let Some(c) = part.corresp {
             correspondence(project, ctx, seen, c, &mut annotations);
         }
+        if part.whole {
+            participant_relations(project, ctx, header, &mut annotations);
+        }
     }
     facsimile.link(&b.facs_links, &mut annotations, seen, file)?;
     if !preserve {

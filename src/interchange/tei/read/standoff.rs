@@ -210,6 +210,49 @@ pub(super) fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> En
     if let Some(n) = el.child("note") {
         e.note = n.text_in(exact);
     }
+    // The edition's authority ids in `@ana` (a drama's characters: Wikidata URIs).
+    for uri in el
+        .attr("ana")
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+    {
+        let a = authority_from_url(uri, "url");
+        if !e.authority.contains(&a) {
+            e.authority.push(a);
+        }
+    }
+    // A person's life as the list gives it (birth, death, occupation, sex).
+    if !exact && el.name == "person" {
+        let mut life = Vec::new();
+        for c in el.elements() {
+            let what = match c.name.as_str() {
+                "birth" => "Born",
+                "death" => "Died",
+                "occupation" => "Occupation",
+                "sex" => "Sex",
+                "floruit" => "Active",
+                "residence" => "Residence",
+                "affiliation" => "Affiliation",
+                _ => continue,
+            };
+            let text = collapse(&c.text());
+            let value = if text.is_empty() {
+                c.attr("value").unwrap_or_default().to_owned()
+            } else {
+                text
+            };
+            if !value.is_empty() {
+                life.push(format!("{what}: {value}"));
+            }
+        }
+        if !life.is_empty() {
+            if !e.note.is_empty() {
+                e.note.push('\n');
+            }
+            e.note.push_str(&life.join("\n"));
+        }
+    }
     // A place's own coordinates (`location/geo`), not those of places named inside it.
     if e.coordinates.is_none()
         && let Some(geo) = holder

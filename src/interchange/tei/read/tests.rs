@@ -392,3 +392,150 @@ fn iso_values_drop_time_zones() {
     assert_eq!(iso("1951-07").as_deref(), Some("1951-07"));
     assert_eq!(iso("July 1951"), None);
 }
+
+/// A drama as DraCor and TEI Simple encode one: cast with Wikidata ids in `@ana` and their
+/// relations in `particDesc`, front matter (title page, dedication, cast list), numbered
+/// verse lines, a card milestone, speeches, and a colophon in `back`.
+const DRAMA: &str = r##"<TEI xmlns="http://www.tei-c.org/ns/1.0">
+<teiHeader><fileDesc><titleStmt><title>Emilia Galotti</title></titleStmt>
+<publicationStmt><p>test</p></publicationStmt><sourceDesc><p>test</p></sourceDesc></fileDesc>
+<profileDesc><particDesc><listPerson>
+<person xml:id="emilia" sex="FEMALE" ana="https://www.wikidata.org/entity/Q1234"><persName>Emilia</persName></person>
+<person xml:id="odoardo" sex="MALE" ana="http://www.wikidata.org/entity/Q5678"><persName>Odoardo</persName></person>
+<listRelation>
+<relation name="parent_of" active="#odoardo" passive="#emilia"/>
+<relation name="related_with" mutual="#emilia #odoardo"/>
+</listRelation>
+</listPerson></particDesc></profileDesc></teiHeader>
+<text><front><titlePage><docTitle><titlePart>Emilia Galotti. Ein Trauerspiel</titlePart></docTitle></titlePage>
+<div type="dedication"><p>Meinem Freunde.</p></div>
+<castList><castItem><role corresp="#emilia">Emilia</role>, Tochter</castItem></castList></front>
+<body><div type="act" n="1"><head>Erster Aufzug</head>
+<sp who="#emilia"><speaker>Emilia</speaker><l n="1">Ich bin hier.</l><milestone unit="card" n="5"/><l n="2">Und dort.</l></sp>
+<sp who="#odoardo"><speaker>Odoardo</speaker><p>Gut.</p></sp></div></body>
+<back><div type="colophon"><p>Gedruckt 1772.</p></div></back></text></TEI>"##;
+
+#[test]
+fn drama_keeps_front_back_verse_numbers_milestones_cast_ids_and_relations() {
+    let p = import_str(DRAMA).unwrap();
+    let d = p.documents.values().next().unwrap();
+    let text = d.text_or_empty().as_str();
+    for kept in [
+        "Emilia Galotti. Ein Trauerspiel",
+        "Meinem Freunde.",
+        "Emilia, Tochter",
+        "Gedruckt 1772.",
+    ] {
+        assert!(text.contains(kept), "{kept}: {text}");
+    }
+    let entry = |name: &str| p.registry.values().find(|e| e.name == name).unwrap();
+    let (emilia, odoardo) = (entry("Emilia"), entry("Odoardo"));
+    assert!(
+        emilia
+            .authority
+            .iter()
+            .any(|a| a.scheme == Authority::Wikidata && a.id == "Q1234")
+    );
+    assert!(
+        odoardo
+            .authority
+            .iter()
+            .any(|a| a.scheme == Authority::Wikidata && a.id == "Q5678")
+    );
+    let ann = |ty: &str| -> Vec<&Annotation> {
+        d.annotations
+            .values()
+            .filter(|a| a.type_id().as_str() == ty)
+            .collect()
+    };
+    // Verse numbers and the milestone, as attributes.
+    let lines = ann("verse_line");
+    let n = |a: &Annotation, k: &str| match a.attributes.get(&Slug::new(k)) {
+        Some(crate::model::AttrValue::Text(t)) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines
+            .iter()
+            .map(|a| (
+                n(a, "n"),
+                a.as_mention()
+                    .unwrap()
+                    .anchor
+                    .covered_text(d.text_or_empty())
+            ))
+            .collect::<Vec<_>>(),
+        [
+            ("1".to_owned(), "Ich bin hier.".to_owned()),
+            ("2".to_owned(), "Und dort.".to_owned())
+        ]
+    );
+    let ms = ann("milestone");
+    assert_eq!(ms.len(), 1);
+    assert_eq!(
+        (n(ms[0], "unit"), n(ms[0], "n")),
+        ("card".to_owned(), "5".to_owned())
+    );
+    assert_eq!(
+        ms[0]
+            .as_mention()
+            .unwrap()
+            .anchor
+            .covered_text(d.text_or_empty()),
+        "Und"
+    );
+    // Speeches are linked to their speakers by relations, not as if they were the person.
+    let speeches = ann("speech");
+    assert_eq!(speeches.len(), 2);
+    assert!(
+        speeches
+            .iter()
+            .all(|s| s.as_mention().unwrap().entry.is_none())
+    );
+    let rel = |ty: &str| -> Vec<(Target, Target)> {
+        ann(ty)
+            .iter()
+            .filter_map(|a| match &a.body {
+                Body::Relation(r) => Some((r.from, r.to)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(rel("spoken_by").len(), 2);
+    assert_eq!(
+        rel("parent_of"),
+        [(Target::Entry(odoardo.id), Target::Entry(emilia.id))]
+    );
+    assert_eq!(rel("related_with").len(), 1);
+    // Nothing for check to warn about.
+    let problems = crate::model::validate::validate(&p);
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn a_transliterated_ayn_keeps_its_space_and_closing_quotes_do_not() {
+    let p = import_str(
+        r##"<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title></titleStmt></fileDesc></teiHeader>
+<text><body><p>Kingdom of ’Iraq and the ‘Minister ’ said <hi>“so</hi> ”.</p>
+<address><addrLine>Hofmannsthal</addrLine><addrLine>Rodaun</addrLine></address><p><seg>Schnitzler</seg><seg>Wien IX</seg> im Sommer 1889 (<ref target="#L00001"/>)</p></body></text></TEI>"##,
+    )
+    .unwrap();
+    let t = p
+        .documents
+        .values()
+        .next()
+        .unwrap()
+        .text_or_empty()
+        .as_str()
+        .to_owned();
+    assert!(
+        t.contains("Kingdom of ’Iraq and the ‘Minister’ said “so”."),
+        "{t}"
+    );
+    assert!(t.contains("Hofmannsthal\nRodaun"), "{t}");
+    assert!(
+        t.contains("Schnitzler Wien IX im Sommer 1889 (L00001)"),
+        "{t}"
+    );
+}
