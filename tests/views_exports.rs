@@ -328,3 +328,35 @@ fn cmif_letters_with_authority_refs() {
     assert!(text.contains("subtype=\"cc\""));
     assert!(report.omitted.iter().any(|l| l.contains("licence")));
 }
+
+/// Names without a registry entry keep the case they are written in (they were lowercased),
+/// in Gephi's table and in GEXF; "McAdoo" and "MCADOO" are still one node.
+#[test]
+fn unlinked_names_keep_their_case_in_gephi_and_gexf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("v.xml");
+    std::fs::write(
+        &src,
+        r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>V</title></titleStmt></fileDesc></teiHeader>
+<text><body>
+<div type="document" xml:id="d1" n="1"><head>Mr. <persName type="from">McAdoo</persName> to Mr. <persName type="to">Gresham</persName></head><p>Text.</p></div>
+<div type="document" xml:id="d2" n="2"><head>Mr. <persName type="from">MCADOO</persName> to Mr. <persName type="to">Gresham</persName></head><p>Text.</p></div>
+</body></text></TEI>"#,
+    )
+    .unwrap();
+    let staging = tmp.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    let importer = formats::importer("tei").unwrap();
+    let (project, _) =
+        marginalia::interchange::import::import_into(importer.as_ref(), &src, &staging).unwrap();
+    let (dir, _) = run(&project, "gephi");
+    let (_, nodes) = read_csv(&dir.path().join("nodes.csv"));
+    let labels: BTreeSet<&str> = nodes.iter().map(|n| n["Label"].as_str()).collect();
+    assert_eq!(labels, BTreeSet::from(["Gresham", "McAdoo"]), "{nodes:?}");
+    let (dir, _) = run(&project, "gexf");
+    let gexf = std::fs::read_to_string(dir.path().join("network.gexf")).unwrap();
+    assert!(
+        gexf.contains("label=\"McAdoo\"") && gexf.contains("label=\"Gresham\""),
+        "{gexf}"
+    );
+}
