@@ -24,8 +24,8 @@ use super::{
     ANN_ID_PREFIX, DOC_ID_PREFIX, ENTRY_ID_PREFIX, TRIGGER_PTR, ZONE_ID_PREFIX, uuid_after,
 };
 use crate::interchange::common::{
-    SourceTree, admit_attribute, attr_from_text, join_inside, read_regular_text, slug_name,
-    unique_name,
+    SourceTree, admit_attribute, attr_from_text, authority_from_url, authority_key, join_inside,
+    read_regular_text, slug_name, unique_name,
 };
 use crate::interchange::facs::{page_image, parse_points};
 use crate::interchange::import::{ImportError, Importer};

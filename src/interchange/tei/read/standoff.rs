@@ -90,63 +90,6 @@ pub(super) fn description_after(item: &El, name: &El) -> String {
         .to_owned()
 }
 
-/// The identity key of an authority id: the scheme and id, or the URL without its protocol.
-pub(super) fn authority_key(a: &AuthorityId) -> String {
-    match &a.scheme {
-        Authority::Other(_) => {
-            let u = a.id.trim().trim_end_matches('/');
-            let u = u
-                .strip_prefix("https://")
-                .or_else(|| u.strip_prefix("http://"))
-                .unwrap_or(u);
-            format!("url:{}", u.strip_prefix("www.").unwrap_or(u))
-        }
-        s => format!("{}:{}", s.as_str(), a.id.trim()),
-    }
-}
-
-/// An authority id from a URI: GND, Wikidata, VIAF, GeoNames and LCNAF URIs become their
-/// scheme and bare id; any other URL is kept whole under `scheme` (the `idno`'s subtype or
-/// type, "url" when it has none).
-pub(super) fn authority_from_url(url: &str, scheme: &str) -> AuthorityId {
-    let u = url.trim();
-    let bare = u
-        .strip_prefix("https://")
-        .or_else(|| u.strip_prefix("http://"))
-        .unwrap_or(u);
-    let bare = bare.strip_prefix("www.").unwrap_or(bare);
-    let known = [
-        ("d-nb.info/gnd/", Authority::Gnd),
-        ("wikidata.org/entity/", Authority::Wikidata),
-        ("wikidata.org/wiki/", Authority::Wikidata),
-        ("viaf.org/viaf/", Authority::Viaf),
-        ("geonames.org/", Authority::GeoNames),
-        ("sws.geonames.org/", Authority::GeoNames),
-        ("id.loc.gov/authorities/names/", Authority::Lcnaf),
-    ];
-    for (prefix, scheme) in known {
-        if let Some(id) = bare.strip_prefix(prefix) {
-            let id = id.trim_end_matches('/').split('/').next().unwrap_or(id);
-            let id = id.trim_end_matches(".html");
-            if !id.is_empty() {
-                return AuthorityId {
-                    scheme,
-                    id: id.to_owned(),
-                };
-            }
-        }
-    }
-    let scheme = if scheme.is_empty() || scheme.eq_ignore_ascii_case("url") {
-        "url"
-    } else {
-        scheme
-    };
-    AuthorityId {
-        scheme: Authority::Other(scheme.to_owned()),
-        id: u.to_owned(),
-    }
-}
-
 pub(super) fn entry_from(el: &El, id: EntryId, type_id: Slug, exact: bool) -> Entry {
     let mut e = Entry::new(type_id, String::new());
     e.id = id;
