@@ -775,3 +775,47 @@ fn sample_project_brat_reimport_equals_the_project() {
         );
     }
 }
+
+/// brat keeps span and relation names apart: brat's own CoNLL-X corpus declares
+/// `_question_` both as a span type and as a relation type. Both import (the relation's
+/// slug carries the `r` flag) and both are written back under their brat name.
+#[test]
+fn a_span_type_and_a_relation_type_may_share_a_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("annotation.conf"),
+        "[entities]\nPER\n_question_\n[relations]\n_question_\tArg1:PER, Arg2:_question_\n[events]\n[attributes]\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("a.txt"), "Who asked what ?\n").unwrap();
+    let ann =
+        "T1\tPER 0 3\tWho\nT2\t_question_ 4 15\tasked what \nR1\t_question_ Arg1:T1 Arg2:T2\t\n";
+    std::fs::write(src.join("a.ann"), ann).unwrap();
+    let importer = formats::importer("brat").unwrap();
+    let file = import::run(importer.as_ref(), &src, &tmp.path().join("p")).unwrap();
+    let p = marginalia::store::load(&file).unwrap().project;
+    let rel = &p.schema.relation_types[0];
+    assert_eq!(rel.label, "_question_");
+    assert!(
+        p.schema
+            .entity(&marginalia::interchange::brat::slug_for("_question_"))
+            .is_some()
+    );
+    assert_ne!(
+        rel.id,
+        marginalia::interchange::brat::slug_for("_question_")
+    );
+    let out = tmp.path().join("out");
+    formats::exporter("brat")
+        .unwrap()
+        .export(&p, &out, &ExportOptions::default(), &mut |_| {})
+        .unwrap();
+    let back = std::fs::read_to_string(out.join("a.ann")).unwrap();
+    assert!(back.contains("\t_question_ 4 15\t"), "{back}");
+    assert!(back.contains("\t_question_ Arg1:T"), "{back}");
+    let conf = std::fs::read_to_string(out.join("annotation.conf")).unwrap();
+    let relations = conf.split("[relations]").nth(1).unwrap();
+    assert!(relations.contains("_question_"), "{conf}");
+}
