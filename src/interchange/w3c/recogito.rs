@@ -12,7 +12,8 @@
 //!   document IRI) for W3C validators;
 //! - regions of page images go to `<stem>.regions.json`, a plain array in the profile
 //!   Annotorious draws: one `target` object with `source` (the page image's path) and a
-//!   `selector` object (`FragmentSelector` `xywh=pixel:…` or `SvgSelector`); the text mention
+//!   `selector` object (`FragmentSelector` `xywh=pixel:…` or `SvgSelector` `<svg><polygon …>`
+//!   without a namespace, as Annotorious writes it); the text mention
 //!   a region is linked to is a `SpecificResource` body with purpose `linking`;
 //! - bodies are `TextualBody`s: `tagging` (the type label), `commenting` (the note), and a
 //!   `SpecificResource` `identifying` the registry entry (carried, not shown, by the tool);
@@ -177,9 +178,14 @@ pub fn region_items<'a>(project: &'a Project, doc: &'a Document) -> Vec<Item<'a>
                     conforms_to: crate::interchange::facs::MEDIA_FRAGMENTS,
                     value: r.shape.media_fragment().unwrap_or_default(),
                 },
+                // Without `xmlns`, as Annotorious writes it: given a namespaced `<svg>`,
+                // Annotorious 2.7 takes the `<svg>` element for the shape and draws nothing.
                 Shape::Polygon(_) => RegionSel::Svg {
                     kind: "SvgSelector",
-                    value: crate::interchange::facs::svg_value(&r.shape),
+                    value: format!(
+                        "<svg><polygon points=\"{}\"></polygon></svg>",
+                        r.shape.svg_points()
+                    ),
                 },
             };
             let source = doc.meta.images.get(r.page).map_or_else(
