@@ -360,3 +360,51 @@ fn unlinked_names_keep_their_case_in_gephi_and_gexf() {
         "{gexf}"
     );
 }
+
+/// A node whose registry entry has coordinates carries them as GEXF `latitude`/`longitude`
+/// attributes (Gephi's Geo Layout reads them); nodes without coordinates have none, and a
+/// project without any declares neither attribute.
+#[test]
+fn gexf_nodes_carry_registry_coordinates() {
+    let plain = sample();
+    let (dir, _) = run(&plain, "gexf");
+    let text = std::fs::read_to_string(dir.path().join("network.gexf")).unwrap();
+    assert!(
+        !text.contains("\"latitude\""),
+        "no coordinates, no attribute"
+    );
+
+    let mut p = sample();
+    let net = Network::build(&p, &Index::build(&p), &NetworkFilter::default());
+    let (node_id, entry) = net
+        .nodes
+        .iter()
+        .find_map(|n| match &n.actor {
+            marginalia::views::Actor::Entry(id) => Some((n.id.clone(), *id)),
+            marginalia::views::Actor::Unlinked { .. } => None,
+        })
+        .unwrap();
+    p.registry.get_mut(&entry).unwrap().coordinates = Some(Coordinates {
+        lat: 37.9565,
+        lon: 126.6775,
+    });
+    let (dir, _) = run(&p, "gexf");
+    let text = std::fs::read_to_string(dir.path().join("network.gexf")).unwrap();
+    let (nodes, _) = parse_gexf(&text);
+    assert_eq!(nodes.len(), net.nodes.len());
+    assert!(text.contains(
+        "<attribute id=\"latitude\" title=\"latitude\" type=\"double\"/>\n      <attribute id=\"longitude\" title=\"longitude\" type=\"double\"/>"
+    ));
+    let start = text.find(&format!("<node id=\"{node_id}\"")).unwrap();
+    let node = &text[start..start + text[start..].find("</node>").unwrap()];
+    assert!(
+        node.contains("<attvalue for=\"latitude\" value=\"37.9565\"/>")
+            && node.contains("<attvalue for=\"longitude\" value=\"126.6775\"/>"),
+        "{node}"
+    );
+    assert_eq!(
+        text.matches("for=\"latitude\"").count(),
+        1,
+        "only that node"
+    );
+}

@@ -4,14 +4,16 @@
 //! The graph is `mode="dynamic"` with `timeformat="dateTime"` and interval spells: each
 //! edge has one `<spell>` per dated event behind it; a node starts at its first dated
 //! edge (a node with an undated edge, such as a relation, is there all along). Undated
-//! edges have no spells and are always shown. Node attribute `type`; edge attributes
-//! `kind` and `events` (annotation ids).
+//! edges have no spells and are always shown. Node attribute `type` (and `latitude`,
+//! `longitude` from the registry, for Gephi's Geo Layout, when a node's entry has
+//! coordinates); edge attributes `kind` and `events` (annotation ids).
 
 use super::common::xml::escape as xml;
 use super::export::{ExportError, ExportReport, Exporter, Output, Progress};
 use crate::model::Project;
+use crate::model::registry::Coordinates;
 use crate::views::network::{Network, NetworkFilter};
-use crate::views::{Index, Link, Minute, TimeRange, iso_minute};
+use crate::views::{Actor, Index, Link, Minute, TimeRange, iso_minute};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -71,7 +73,25 @@ pub fn gexf(project: &Project, index: &Index, net: &Network) -> String {
     s.push_str(
         "  <graph mode=\"dynamic\" defaultedgetype=\"directed\" timeformat=\"dateTime\" timerepresentation=\"interval\">\n",
     );
-    s.push_str("    <attributes class=\"node\" mode=\"static\">\n      <attribute id=\"type\" title=\"Type\" type=\"string\"/>\n    </attributes>\n");
+    // Registry coordinates of the nodes' entries, for Gephi's Geo Layout (`latitude`,
+    // `longitude`); declared only when some node has them.
+    let coordinates: Vec<Option<&Coordinates>> = net
+        .nodes
+        .iter()
+        .map(|n| match &n.actor {
+            Actor::Entry(id) => project
+                .registry
+                .get(id)
+                .and_then(|e| e.coordinates.as_ref()),
+            Actor::Unlinked { .. } => None,
+        })
+        .collect();
+    let geo = coordinates.iter().any(Option::is_some);
+    s.push_str("    <attributes class=\"node\" mode=\"static\">\n      <attribute id=\"type\" title=\"Type\" type=\"string\"/>\n");
+    if geo {
+        s.push_str("      <attribute id=\"latitude\" title=\"latitude\" type=\"double\"/>\n      <attribute id=\"longitude\" title=\"longitude\" type=\"double\"/>\n");
+    }
+    s.push_str("    </attributes>\n");
     s.push_str("    <attributes class=\"edge\" mode=\"static\">\n      <attribute id=\"kind\" title=\"Kind\" type=\"string\"/>\n      <attribute id=\"events\" title=\"Events\" type=\"string\"/>\n    </attributes>\n");
     s.push_str("    <nodes>\n");
     for (i, n) in net.nodes.iter().enumerate() {
@@ -79,9 +99,15 @@ pub fn gexf(project: &Project, index: &Index, net: &Network) -> String {
             Some(Some(a)) => format!(" start=\"{}\"", date_time(a)),
             _ => String::new(),
         };
+        let geo_values = coordinates[i].map_or_else(String::new, |c| {
+            format!(
+                "\n          <attvalue for=\"latitude\" value=\"{}\"/>\n          <attvalue for=\"longitude\" value=\"{}\"/>",
+                c.lat, c.lon
+            )
+        });
         let _ = writeln!(
             s,
-            "      <node id=\"{}\" label=\"{}\"{start}>\n        <attvalues>\n          <attvalue for=\"type\" value=\"{}\"/>\n        </attvalues>\n      </node>",
+            "      <node id=\"{}\" label=\"{}\"{start}>\n        <attvalues>\n          <attvalue for=\"type\" value=\"{}\"/>{geo_values}\n        </attvalues>\n      </node>",
             xml(&n.id),
             xml(&n.label),
             xml(n.type_id.as_str())

@@ -505,6 +505,14 @@ impl Interchange {
         }
     }
 
+    /// The error of the last export or import, when it failed.
+    pub fn failed(&self) -> Option<&str> {
+        match &self.job {
+            Job::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The last export's report, once it has finished.
     pub fn last_export(&self) -> Option<&ExportReport> {
         match &self.job {
