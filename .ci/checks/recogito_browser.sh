@@ -5,7 +5,7 @@
 # as w3c-recogito, then loads each .json into RecogitoJS's text annotator over its .txt and
 # each .regions.json into Annotorious over its page image in headless Chromium (Debian's),
 # and asserts that every highlight covers exactly its quote and every region is drawn at its
-# selector's coordinates. npm packages (RecogitoJS 1.8.4, Annotorious 2.7.14,
+# selector's coordinates, and every relation is drawn as a connection. npm packages (RecogitoJS 1.8.4, Annotorious 2.7.14,
 # playwright-core) are installed from .ci/checks/browser/package-lock.json; the page is served
 # from 127.0.0.1. About 40 s after the test build (npm ci ~15 s, Chromium ~10 s).
 set -euo pipefail

@@ -98,14 +98,21 @@ try {
           const outer = spans.filter((s) => !spans.some((o) => o !== s && o.contains(s)));
           out.push({ id: a.id, exact: quote.exact, got: outer.map((s) => s.textContent).join('') });
         }
-        return { loaded: loaded.length, given: annotations.length, highlights: out };
+        // Relations (linking annotations between two highlighted annotations) are drawn as
+        // connections in RecogitoJS's relations layer: one path per relation.
+        const relations = annotations.filter((a) => a.motivation === 'linking' && Array.isArray(a.target));
+        const connections = content.querySelectorAll('svg.r6o-relations-layer path.connection').length;
+        return { loaded: loaded.length, given: annotations.length, highlights: out, relations: relations.length, connections };
       }, [`/export/${n}/${txt}`, `/export/${n}/${rel}`]);
       for (const h of result.highlights) {
         if (h.got === h.exact) passed += 1;
         else fail(`${rel}: ${h.id}: RecogitoJS highlights ${JSON.stringify(h.got)}, the quote is ${JSON.stringify(h.exact)}`);
       }
       if (result.highlights.length === 0) fail(`${rel}: no text annotation to check`);
-      console.log(`${rel}: RecogitoJS loaded ${result.loaded} of ${result.given} annotations; ${result.highlights.length} highlights checked`);
+      if (result.connections === result.relations) passed += 1;
+      else fail(`${rel}: RecogitoJS drew ${result.connections} connections for ${result.relations} relations`);
+      if (result.loaded !== result.given) fail(`${rel}: RecogitoJS loaded ${result.loaded} of ${result.given} annotations`);
+      console.log(`${rel}: RecogitoJS loaded ${result.loaded} of ${result.given} annotations; ${result.highlights.length} highlights checked; ${result.connections} of ${result.relations} relations drawn`);
       await page.close();
     }
     for (const rel of files.filter((f) => f.endsWith('.regions.json'))) {

@@ -122,7 +122,9 @@ fn read_json(path: &Path) -> Result<Value, ImportError> {
 }
 
 fn uuid_of(iri: &str) -> Option<uuid::Uuid> {
+    // `#<uuid>` is RecogitoJS's own form of an annotation id.
     iri.strip_prefix("urn:uuid:")
+        .or_else(|| iri.strip_prefix('#'))
         .and_then(|u| uuid::Uuid::parse_str(u.split('#').next().unwrap_or(u)).ok())
 }
 

@@ -4,7 +4,8 @@
 //!
 //! Profile (what that tool reads):
 //! - each annotation carries its own `@context`, `"type": "Annotation"` and an `id`
-//!   (`urn:uuid:<annotation id>`);
+//!   (`#<annotation id>`, RecogitoJS's own form: its relations layer draws a relation only
+//!   when both target ids start with `#` and equal a highlight's id);
 //! - a text annotation's `target` is one object whose `selector` is an array holding a
 //!   `TextQuoteSelector` (`exact`) and a `TextPositionSelector` (`start`, `end`, in UTF-16
 //!   code units of the `.txt`, as RecogitoJS counts in JavaScript strings: after a character
@@ -204,7 +205,7 @@ pub fn region_items<'a>(project: &'a Project, doc: &'a Document) -> Vec<Item<'a>
                 body.push(ItemBody::Resource {
                     kind: "SpecificResource",
                     purpose: "linking",
-                    source: format!("urn:uuid:{t}"),
+                    source: recogito_id(&t),
                 });
             }
             // A mention with words and a place: its region is a second annotation.
@@ -225,6 +226,13 @@ pub fn region_items<'a>(project: &'a Project, doc: &'a Document) -> Vec<Item<'a>
         .collect()
 }
 
+/// A text annotation's id as RecogitoJS writes and links it: `#<uuid>`. Its relations layer
+/// draws a `linking` annotation only when every target id starts with `#` and equals the
+/// `data-id` of a highlight, which is the annotation's id.
+fn recogito_id(id: &impl std::fmt::Display) -> String {
+    format!("#{id}")
+}
+
 /// The annotations of one document in the RecogitoJS profile, and what they leave out.
 pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<'a>>, Vec<String>) {
     let doc_iri = format!("urn:uuid:{}", doc.meta.id);
@@ -240,7 +248,7 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
         .map(|a| a.id)
         .collect();
     let link_id = |t: &Target| match t {
-        Target::Annotation(id) if written.contains(id) => Some(format!("urn:uuid:{id}")),
+        Target::Annotation(id) if written.contains(id) => Some(recogito_id(id)),
         _ => None,
     };
     for a in doc.annotations.values() {
@@ -304,7 +312,7 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
                 }
                 items.push(Item {
                     context: CONTEXT,
-                    id: format!("urn:uuid:{}", a.id),
+                    id: recogito_id(&a.id),
                     kind: "Annotation",
                     motivation: None,
                     body,
@@ -342,13 +350,13 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
                             };
                             items.push(Item {
                                 context: CONTEXT,
-                                id: format!("urn:uuid:{}#{role}-{}", a.id, i + 1),
+                                id: format!("{}#{role}-{}", recogito_id(&a.id), i + 1),
                                 kind: "Annotation",
                                 motivation: Some("linking"),
                                 body: vec![tag(role_label)],
                                 target: ItemTarget::Links(vec![
                                     LinkEnd {
-                                        id: format!("urn:uuid:{}", a.id),
+                                        id: recogito_id(&a.id),
                                     },
                                     LinkEnd { id: to },
                                 ]),
@@ -378,7 +386,7 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
                 }
                 items.push(Item {
                     context: CONTEXT,
-                    id: format!("urn:uuid:{}", a.id),
+                    id: recogito_id(&a.id),
                     kind: "Annotation",
                     motivation: Some("linking"),
                     body,
