@@ -22,12 +22,12 @@ pub mod message;
 pub mod panels;
 pub mod pick;
 pub mod prefs;
-pub mod recovery;
+pub use crate::session::recovery;
 mod screenshot;
 mod source_watch;
 pub mod start;
 pub mod state;
-pub mod watch;
+pub use crate::session::watch;
 
 pub use command::{CaretMove, Command, Menu};
 pub use message::{Action, Message, Queue};

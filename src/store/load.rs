@@ -7,6 +7,7 @@ use super::format::{
 };
 use super::fs::{RealFs, open_regular};
 use super::journal::{self, Recovery};
+use super::write_lock::WriteLock;
 use super::{DiskState, DocDisk, hash_bytes};
 use crate::model::validate::{Problem, validate};
 use crate::model::{Document, Project, SourceText};
@@ -200,7 +201,18 @@ pub fn load(path: &Path) -> Result<Loaded, StoreError> {
 /// Loads a project. Hard errors (a malformed or unsafe file) fail the load; missing or
 /// changed sources and anchors that no longer match are returned as problems, and the
 /// project opens so nothing is lost.
+///
+/// Holds the project's inter-process [`WriteLock`] while it reads (and while it finishes a
+/// save another process left interrupted), so it never reads half of another writer's save.
 pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
+    let file = resolve_project_file(path)?;
+    let lock = WriteLock::for_reading(&file);
+    load_locked(&file, limits, &lock)
+}
+
+/// [`load_with`] for a caller that already holds the project's [`WriteLock`] (a save that
+/// merges what another writer saved).
+pub fn load_locked(path: &Path, limits: Limits, _lock: &WriteLock) -> Result<Loaded, StoreError> {
     let file = resolve_project_file(path)?;
     let dir = file
         .parent()

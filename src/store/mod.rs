@@ -14,15 +14,17 @@ mod load;
 pub mod lock;
 pub mod merge;
 mod save;
+pub mod write_lock;
 
 pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
 pub use fs::{Backup, write_atomic};
-pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
+pub use load::{Limits, Loaded, load, load_locked, load_with, resolve_project_file};
 pub use save::{
-    SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_sources_with,
-    save_with,
+    Overwritten, SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_locked,
+    save_sources_with, save_with,
 };
+pub use write_lock::WriteLock;
 
 use crate::model::{
     ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, RelPath, SourceInfo, SourceText,
