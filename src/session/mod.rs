@@ -50,6 +50,8 @@ pub struct Session {
     pub stamper: Option<crate::model::Stamper>,
     /// This session, as its recovery copy and presence entry name it.
     pub id: SessionId,
+    /// Marks the session open in this process while it lives (see [`recovery`]).
+    _live: recovery::Live,
     /// Who made the changes merged from disk since the session opened (annotator names from
     /// the records' stamps): an undo that no longer applies because of them names them.
     merged_authors: BTreeSet<String>,
@@ -153,8 +155,8 @@ impl Session {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let loaded = store::load(path)?;
         let id = SessionId::new();
-        recovery::set_live(&id, true);
         Ok(Self {
+            _live: recovery::Live::new(&id),
             base: loaded.project.clone(),
             project: loaded.project,
             disk: loaded.disk,
@@ -173,8 +175,8 @@ impl Session {
     /// A new, unsaved project to be written as `project_file`.
     pub fn create(project: Project, project_file: PathBuf) -> Self {
         let id = SessionId::new();
-        recovery::set_live(&id, true);
         Self {
+            _live: recovery::Live::new(&id),
             base: Project {
                 info: project.info.clone(),
                 ..Project::default()
@@ -835,13 +837,6 @@ impl Session {
     /// The folder the project's relative paths start from.
     pub fn dir(&self) -> &Path {
         &self.disk.dir
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        // Its recovery copy (if any) is now the work of a closed session, to be offered.
-        recovery::set_live(&self.id, false);
     }
 }
 

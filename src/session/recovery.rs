@@ -96,7 +96,7 @@ fn file_name(p: &Path) -> String {
 }
 
 /// Every recovery copy of `project_file` in its folder (this version's and the legacy one).
-fn copies_of(project_file: &Path) -> Vec<PathBuf> {
+pub fn copies(project_file: &Path) -> Vec<PathBuf> {
     let name = file_name(project_file);
     let (prefix, legacy) = (format!(".{name}."), format!("{name}.recovery"));
     let dir = project_file
@@ -127,13 +127,25 @@ fn live_here() -> &'static std::sync::Mutex<std::collections::BTreeSet<String>> 
     LIVE.get_or_init(Default::default)
 }
 
-/// Marks session `id` of this process open (`true`) or closed.
-pub(super) fn set_live(id: &SessionId, open: bool) {
-    if let Ok(mut live) = live_here().lock() {
-        if open {
-            live.insert(id.file_part());
-        } else {
-            live.remove(&id.file_part());
+/// While it lives, session `id` of this process counts as open: its recovery copy is live
+/// work. Dropped with the session, its copy becomes a closed session's, to be offered.
+#[derive(Debug)]
+pub(super) struct Live(String);
+
+impl Live {
+    pub(super) fn new(id: &SessionId) -> Self {
+        let key = id.file_part();
+        if let Ok(mut live) = live_here().lock() {
+            live.insert(key.clone());
+        }
+        Self(key)
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Ok(mut live) = live_here().lock() {
+            live.remove(&self.0);
         }
     }
 }
@@ -237,7 +249,7 @@ pub fn write(s: &Session) -> anyhow::Result<()> {
 /// of processes no longer running, and the `<recovery>.recovery` temporary of earlier
 /// versions.
 pub fn sweep_leftovers(project_file: &Path) {
-    let mut targets = copies_of(project_file);
+    let mut targets = copies(project_file);
     targets.push(legacy_path_for(project_file));
     crate::store::journal::sweep_stale_temps(&crate::store::fs::RealFs, &targets);
     let legacy = legacy_path_for(&legacy_path_for(project_file));
@@ -264,7 +276,7 @@ pub fn remove_for(project_file: &Path, id: &SessionId) {
 pub fn read(s: &Session) -> anyhow::Result<Option<Recovery>> {
     sweep_leftovers(&s.disk.project_file);
     let mine = path_for(&s.disk.project_file, &s.id);
-    for path in copies_of(&s.disk.project_file) {
+    for path in copies(&s.disk.project_file) {
         if path == mine {
             continue;
         }
@@ -501,6 +513,8 @@ mod added_document_tests {
             }],
             base: None,
             conflicts: Vec::new(),
+            owner: None,
+            file: PathBuf::new(),
         };
         let tx = r.transaction(&project, tmp.path()).unwrap();
         assert!(!tx.is_empty(), "the added document must not be skipped");
