@@ -11,6 +11,7 @@
 
 pub mod a11y;
 mod autosave;
+pub mod bound;
 pub mod command;
 mod dialogs;
 mod drop;

@@ -475,7 +475,51 @@ pub fn merge_document_list(
         ours,
         theirs,
     );
+    // The same file added on both sides under two ids (both branches `add`ed the same
+    // source): one document, kept under ours' id (else the lower one), as the annotation
+    // file's merge makes it ([`rekey_added_document`]); a project listing one file twice
+    // would not open.
+    let mut by_file: BTreeMap<&RelPath, DocId> = BTreeMap::new();
+    for (id, file) in &merged {
+        let keep = match by_file.get(file) {
+            None => *id,
+            Some(other) if ours.contains_key(other) => *other,
+            Some(_) if ours.contains_key(id) => *id,
+            Some(other) => (*other).min(*id),
+        };
+        by_file.insert(file, keep);
+    }
+    let kept: BTreeSet<DocId> = by_file.values().copied().collect();
+    let merged = merged
+        .iter()
+        .filter(|(id, _)| kept.contains(id))
+        .map(|(id, f)| (*id, f.clone()))
+        .collect();
     (merged, ctx.conflicts)
+}
+
+/// An annotation file added on both sides (no base) describing two documents (both
+/// branches `add`ed the same source): theirs is taken as the same document under ours' id,
+/// so the merge gives one document holding both sides' annotations (its metadata a conflict
+/// if the two differ). `theirs` must hold exactly one document.
+pub fn rekey_added_document(theirs: &mut Project, ours_id: DocId) {
+    let Some((&old, _)) = theirs.documents.iter().next() else {
+        return;
+    };
+    if old == ours_id {
+        return;
+    }
+    if let Some(mut d) = theirs.documents.remove(&old) {
+        d.meta.id = ours_id;
+        theirs.documents.insert(ours_id, d);
+    }
+    for c in &mut theirs.conflicts {
+        c.record = match &c.record {
+            RecordKey::Document(d) if *d == old => RecordKey::Document(ours_id),
+            RecordKey::Annotation(d, a) if *d == old => RecordKey::Annotation(ours_id, *a),
+            other => other.clone(),
+        };
+    }
 }
 
 /// Every record a project refers to that it does not hold, with who refers to it.

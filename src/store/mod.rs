@@ -32,6 +32,21 @@ use crate::model::{
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Marginalia's working files beside a project's files, as `.gitignore` patterns: save
+/// backups, recovery copies, the presence file, the save lock, save journals, temporary
+/// files of an interrupted save, and the `.theirs` copies kept when a source changed on
+/// disk. `git-setup` and a new project's `.gitignore` both write exactly these.
+pub const WORKING_FILES: &[&str] = &[
+    "*.bak",
+    "*.recovery",
+    "*.marginalia.ron.lock",
+    ".*.save-lock",
+    ".*.journal",
+    ".*.tmp-*",
+    "*.theirs",
+    "*.theirs-*",
+];
+
 /// A BLAKE3 content hash.
 pub type Hash = blake3::Hash;
 

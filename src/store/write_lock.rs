@@ -66,16 +66,30 @@ impl WriteLock {
         })
     }
 
-    /// [`WriteLock::acquire`] for a reader: where no lock file can be made (a read-only
-    /// folder, a folder that does not exist) it reads without one, since nobody can be
-    /// writing there either.
+    /// The lock for a reader: taken when the lock file is there, so the read never sees half
+    /// of a save (nor finishes a save another process is in the middle of). Where there is
+    /// none, no writer that takes it has ever saved here, and the reader creates nothing: a
+    /// project is never changed by looking at it (nor can a lock file be made on read-only
+    /// media).
     pub fn for_reading(project_file: &Path) -> Self {
-        match Self::acquire(project_file) {
-            Ok(l) => l,
-            Err(_) => Self {
-                _file: None,
-                path: lock_path(project_file),
+        let path = lock_path(project_file);
+        let none = |path| Self { _file: None, path };
+        if broken_for_trial() {
+            return none(path);
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        match options.open(&path) {
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) && f.lock().is_ok() => Self {
+                _file: Some(f),
+                path,
             },
+            _ => none(path),
         }
     }
 
