@@ -336,36 +336,45 @@ pub fn save_locked(
         return Err(err);
     }
     let mut report = SaveReport::default();
-    if !super::write_lock::broken_for_trial() {
-        report.overwritten = replaced_unexpectedly(fs, disk, &writes);
-    }
+    let overwritten = if super::write_lock::broken_for_trial() {
+        Ok(Vec::new())
+    } else {
+        replaced_unexpectedly(fs, disk, &writes)
+    };
     for w in writes {
         report.written.push(w.shown);
     }
+    // The files hold the new versions, whatever the check below says.
     disk.project_hash = project_hash;
     disk.docs = doc_disk;
     disk.sources = source_hashes;
     disk.attempted.clear();
+    // A failure to read what was replaced fails the save (it is not known whether another
+    // writer's version was among it); the next save finds the files as it left them.
+    report.overwritten = overwritten?;
     Ok(report)
 }
 
 /// After the renames: each replaced file whose previous version (kept as `.bak`) is not the
 /// one the save expected, with that version. Only where the save lock is not honoured can
-/// another writer have put it there. What cannot be read is taken as expected (a crash or a
-/// full disk after the renames is no lost update).
+/// another writer have put it there. A backup that is not there (a file system where it
+/// could not be made) is taken as expected.
 fn replaced_unexpectedly(
     fs: &dyn Fs,
     disk: &DiskState,
     writes: &[PlannedWrite],
-) -> Vec<Overwritten> {
+) -> Result<Vec<Overwritten>, StoreError> {
     let mut out = Vec::new();
     for w in writes {
         let Some(expected) = w.expected else { continue };
         if w.source || !w.existed {
             continue;
         }
-        let Ok(replaced) = fs.read(&super::fs::backup_path(&w.native)) else {
-            continue;
+        let bak = super::fs::backup_path(&w.native);
+        let replaced = match fs.read(&bak) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(StoreError::io("check what the save replaced", &bak, e)),
         };
         let h = hash_bytes(&replaced);
         if h != expected
@@ -380,7 +389,7 @@ fn replaced_unexpectedly(
             });
         }
     }
-    out
+    Ok(out)
 }
 
 /// After a failed save, records what each file it meant to write holds now: the new
