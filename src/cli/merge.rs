@@ -50,7 +50,21 @@ fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
 /// not parsed by its strict parser (a document listed twice, say). Nothing is written then,
 /// and git reports a conflict.
 fn refuse_unloadable(kind: FileKind, bytes: &[u8], shown: &Path) -> anyhow::Result<()> {
-    let limit = crate::store::Limits::default().max_ron_bytes;
+    refuse_unloadable_within(
+        kind,
+        bytes,
+        shown,
+        crate::store::Limits::default().max_ron_bytes,
+    )
+}
+
+/// [`refuse_unloadable`] with the size limit given.
+fn refuse_unloadable_within(
+    kind: FileKind,
+    bytes: &[u8],
+    shown: &Path,
+    limit: u64,
+) -> anyhow::Result<()> {
     if bytes.len() as u64 > limit {
         bail!(
             "the merged file would be {} bytes, over the limit of {limit} bytes a project loads with; not written (git keeps the conflict): {}",
@@ -378,5 +392,31 @@ impl OutsideReferences for GitOutside {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 21: two loadable 220 MB sides merged (exit 0) into a 290 MB file over the
+    /// 256 MiB load limit. The same check on a small limit: refused, naming the file and
+    /// both sizes; a result within the limit passes.
+    #[test]
+    fn a_merged_file_over_the_load_limit_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+        let file = crate::build_info::sample_project().join("korean-armistice-1951.marginalia.ron");
+        let bytes = std::fs::read(&file)?;
+        let n = bytes.len() as u64;
+        let e = refuse_unloadable_within(FileKind::Project, &bytes, &file, n - 1)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains(&format!("{n} bytes")) && e.contains(&(n - 1).to_string()),
+            "{e}"
+        );
+        assert!(e.ends_with(&file.display().to_string()), "{e}");
+        refuse_unloadable_within(FileKind::Project, &bytes, &file, n)?;
+        Ok(())
     }
 }
