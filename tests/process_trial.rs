@@ -15,7 +15,8 @@
 //! 3; 0: no git schedules), `TRIAL_REPORT` (a file to append the figures to). Run it in
 //! release: `cargo test --release --test process_trial -- --ignored --nocapture`.
 //! `MARGINALIA_TRIAL_BREAK_SAVE_LOCK=1` in the environment turns the save lock and the
-//! after-rename check off in the writers: then the trial must report lost edits.
+//! after-rename check off in the writers: then the trial must report lost edits
+//! (`TRIAL_EXPECT_LOSS=1` makes that the test's assertion).
 #![allow(clippy::unwrap_used)]
 
 use marginalia::cli::crash_trial::{project_tokens, tokens_in};
@@ -315,6 +316,14 @@ fn account(project: &Path, logs: &Path, added: &BTreeSet<String>, f: &mut Figure
     if !lost.is_empty() {
         eprintln!("{why}: {} saved edits lost: {lost:?}", lost.len());
     }
+    let failed = !lost.is_empty() || !check.status.success();
+    if failed && let Ok(keep) = std::env::var("TRIAL_KEEP_FAILED") {
+        // The whole schedule (project, clones, logs) for a post-mortem.
+        let root = logs.parent().unwrap();
+        let to = Path::new(&keep).join(format!("{}-{}", f.schedules, std::process::id()));
+        let _ = Command::new("cp").arg("-a").arg(root).arg(&to).status();
+        eprintln!("{why}: kept in {}", to.display());
+    }
     f.lost += lost.len() as u64;
 }
 
@@ -383,6 +392,12 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
         &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"],
     );
     f.git_merges += 1;
+    // What the driver said, shown with any loss found below.
+    let why = format!(
+        "{why}; git pull said: {}{}",
+        String::from_utf8_lossy(&pull.stdout),
+        String::from_utf8_lossy(&pull.stderr)
+    );
     if !pull.status.success() {
         // The driver recorded conflicts in the files (they load); a person reviews them.
         f.driver_conflicts += 1;
@@ -477,6 +492,11 @@ fn several_writers_as_real_processes_lose_nothing() {
         writeln!(out, "{line}").unwrap();
     }
     assert!(f.saved_edits > 0, "the trial saved nothing: {f:?}");
+    if std::env::var("TRIAL_EXPECT_LOSS").is_ok_and(|v| v == "1") {
+        // With the save lock broken on purpose: the trial must see the loss.
+        assert!(f.lost > 0, "the trial did not see the edits lost without the lock: {line}");
+        return;
+    }
     assert_eq!(f.lost, 0, "{line}");
     assert_eq!(f.failed_checks, 0, "{line}");
     assert_eq!(f.failed_processes, 0, "{line}");

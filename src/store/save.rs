@@ -108,6 +108,9 @@ struct PlannedWrite {
     /// Whether a file was there when the save looked, before writing (only then is a
     /// `.bak` of what it replaced made).
     existed: bool,
+    /// What the file held when the save looked (`None`: nothing), recorded in the journal
+    /// so that finishing an interrupted save never overwrites a later version.
+    seen: Option<super::Hash>,
 }
 
 /// Saves the project file (when `project_changed`) and the documents in `docs` (plus any
@@ -232,6 +235,7 @@ pub fn save_locked(
                 doc: Some(*id),
                 source: false,
                 existed: false,
+            seen: None,
             })
         })
         .collect();
@@ -253,6 +257,7 @@ pub fn save_locked(
             doc: Some(*id),
             source: true,
             existed: false,
+            seen: None,
         });
     }
     if project_changed || list_changed || disk.project_hash.is_none() {
@@ -270,6 +275,7 @@ pub fn save_locked(
             doc: None,
             source: false,
             existed: false,
+            seen: None,
         });
     }
     // Check every file before writing any. Unchanged bytes need no write and so cannot
@@ -294,6 +300,8 @@ pub fn save_locked(
                 if known.is_some() && on_disk.is_some() && on_disk != w.expected {
                     return Err(StoreError::Conflict { path: w.native });
                 }
+                let mut w = w;
+                w.seen = on_disk;
                 writes.push(w);
                 continue;
             }
@@ -322,6 +330,7 @@ pub fn save_locked(
         }
         let mut w = w;
         w.existed = on_disk.is_some();
+        w.seen = on_disk;
         writes.push(w);
     }
     let files: Vec<journal::Replace<'_>> = writes
@@ -329,6 +338,7 @@ pub fn save_locked(
         .map(|w| journal::Replace {
             target: &w.native,
             bytes: &w.bytes,
+            replaces: Some(w.seen),
         })
         .collect();
     if let Err(err) = journal::replace_all(fs, &disk.project_file, &files) {

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Two real windows on one project folder (issue 21): tag + Ctrl+S in both within 50 ms,
+20 times; then both tags of every round must be on disk and on both screens.
+
+Run by .ci/checks/two_windows.sh inside a D-Bus session with the AT-SPI bus, under Xvfb.
+Arguments: the marginalia binary, the project folder, a work folder (homes and logs).
+Windows are driven with real X input (xdotool: focus, clicks at the reader's rectangle as
+AT-SPI reports it, keys); dialogs are answered through their AT-SPI buttons. What each
+window shows is read back from its accessibility tree (the reader names every annotation
+in view, "Person: …"). Exits 1 when a check fails.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+ROUNDS = 20
+
+
+def log(*a):
+    print("two_windows:", *a, flush=True)
+
+
+def apps_by_pid():
+    out = {}
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in desktop:
+        try:
+            if app is not None and app.name and "marginalia" in app.name.lower():
+                out[app.get_process_id()] = app
+        except Exception:
+            continue
+    return out
+
+
+def wait_app(pid, timeout=90.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        app = apps_by_pid().get(pid)
+        if app is not None:
+            return app
+        time.sleep(0.3)
+    raise SystemExit(f"two_windows: window of process {pid} not on the accessibility bus")
+
+
+def walk(node, out, depth=0):
+    if node is None or len(out) > 6000:
+        return
+    try:
+        role = node.getRoleName()
+        name = node.name or ""
+    except Exception:
+        return
+    out.append((node, role, name))
+    try:
+        n = node.childCount
+    except Exception:
+        return
+    for i in range(n):
+        try:
+            walk(node.getChildAtIndex(i), out, depth + 1)
+        except Exception:
+            continue
+
+
+def nodes(app):
+    out = []
+    walk(app, out)
+    return out
+
+
+def find(app, role, name, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for node, r, n in nodes(app):
+            if r == role and n == name:
+                return node
+        time.sleep(0.3)
+    return None
+
+
+def press(app, name, timeout=30.0):
+    """Clicks the button named `name` through its AT-SPI action."""
+    b = find(app, "push button", name, timeout)
+    if b is None:
+        return False
+    action = b.queryAction()
+    for i in range(action.nActions):
+        action.doAction(i)
+        return True
+    return False
+
+
+def marks(app):
+    return sorted(n for _, r, n in nodes(app) if r in ("mark", "static") and n.startswith("Person: "))
+
+
+def xdo(*args):
+    subprocess.run(["xdotool", *args], check=True)
+
+
+def window_of(pid, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        r = subprocess.run(["xdotool", "search", "--pid", str(pid)], capture_output=True, text=True)
+        ids = [w for w in r.stdout.split() if w.strip()]
+        if ids:
+            return ids[-1]
+        time.sleep(0.3)
+    raise SystemExit(f"two_windows: no X window for process {pid}")
+
+
+def reader_point(app):
+    """A point inside the reader's text, in window coordinates: its top-left corner."""
+    doc = find(app, "document frame", "Document text")
+    if doc is None:
+        raise SystemExit("two_windows: no reader ('Document text') in the window")
+    e = doc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    return e.x + 6, e.y + 8
+
+
+def count_on_disk(binary, project):
+    r = subprocess.run([binary, "check", "--json", project], capture_output=True, text=True)
+    report = json.loads(r.stdout)
+    return report["counts"]["mentions"].get("person", 0), report["ok"]
+
+
+def main():
+    binary, project, work = sys.argv[1], sys.argv[2], sys.argv[3]
+    env = dict(os.environ)
+    procs = []
+    names = ["Alice", "Bob"]
+    for k, who in enumerate(names):
+        home = os.path.join(work, "home-" + who)
+        os.makedirs(home, exist_ok=True)
+        e = dict(env, HOME=home, USER=who, XDG_CONFIG_HOME=home + "/.config",
+                 XDG_DATA_HOME=home + "/.local/share")
+        logf = open(os.path.join(work, who + ".log"), "w")
+        p = subprocess.Popen([binary, project, "--window-size", "1200x860"], env=e,
+                             stdout=logf, stderr=subprocess.STDOUT)
+        procs.append(p)
+        app = wait_app(p.pid)
+        if k == 1:
+            # The second window is told Alice has the project open: continue, as a writer.
+            if not press(app, "Continue"):
+                raise SystemExit("two_windows: no 'Continue' in the project-in-use dialog")
+        if not press(app, "OK"):
+            raise SystemExit(f"two_windows: no 'OK' in {who}'s annotator-name prompt")
+    apps = [wait_app(p.pid) for p in procs]
+    wins = [window_of(p.pid) for p in procs]
+    # Side by side, so a click lands in the window meant.
+    xdo("windowmove", wins[0], "0", "0")
+    xdo("windowmove", wins[1], "1240", "0")
+    time.sleep(1.0)
+    before_disk, _ = count_on_disk(binary, project)
+    before_screens = [len(marks(a)) for a in apps]
+    log(f"before: {before_disk} annotations on disk, {before_screens} person marks in view")
+    gaps = []
+    for i in range(ROUNDS):
+        # Each window selects its own word: Alice word 2i+1, Bob word 2i+2 from the start.
+        for k, (app, win) in enumerate(zip(apps, wins)):
+            x, y = reader_point(app)
+            xdo("windowfocus", "--sync", win)
+            xdo("mousemove", "--window", win, str(x), str(y), "click", "1")
+            time.sleep(0.15)
+            moves = ["ctrl+Home"] + ["ctrl+Right"] * (2 * i + 1 + k) + ["ctrl+shift+Right"]
+            xdo("key", "--delay", "15", *moves)
+            time.sleep(0.15)
+        # The tag key and Ctrl+S in both windows, back to back.
+        t0 = time.monotonic()
+        xdo("windowfocus", wins[0], "key", "--delay", "0", "p", "ctrl+s",
+            "windowfocus", wins[1], "key", "--delay", "0", "p", "ctrl+s")
+        gaps.append((time.monotonic() - t0) * 1000.0)
+        time.sleep(0.6)
+    # The live merge (folder watch) brings each window the other's tags.
+    time.sleep(6.0)
+    after_disk, ok = count_on_disk(binary, project)
+    after_screens = [marks(a) for a in apps]
+    failures = 0
+
+    def check(cond, what):
+        nonlocal failures
+        print(("ok    " if cond else "FAIL  ") + what, flush=True)
+        if not cond:
+            failures += 1
+
+    check(max(gaps) < 50.0, f"both tag+save bursts within 50 ms (longest {max(gaps):.1f} ms, {ROUNDS} rounds)")
+    check(after_disk - before_disk == 2 * ROUNDS,
+          f"both tags of every round on disk ({after_disk - before_disk} new of {2 * ROUNDS})")
+    check(ok, "marginalia check passes on the project")
+    for who, m, b in zip(names, after_screens, before_screens):
+        check(len(m) - b == 2 * ROUNDS,
+              f"{who}'s window shows every tag ({len(m) - b} new person marks of {2 * ROUNDS})")
+    check(after_screens[0] == after_screens[1], "both windows show the same annotations")
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
