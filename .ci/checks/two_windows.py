@@ -7,7 +7,7 @@ Arguments: the marginalia binary, the project folder, a work folder (homes and l
 Windows are driven with real X input (xdotool: focus, clicks at the reader's rectangle as
 AT-SPI reports it, keys); dialogs are answered through their AT-SPI buttons. What each
 window shows is read back from its accessibility tree (the reader names every annotation
-in view, "Person: …"). Exits 1 when a check fails.
+in view, "Place: …"; places, of which the sample has only two, so every tag is a new one). Exits 1 when a check fails.
 """
 import json
 import os
@@ -95,7 +95,7 @@ def press(app, name, timeout=30.0):
 
 
 def marks(app):
-    return sorted(n for _, r, n in nodes(app) if r in ("mark", "static") and n.startswith("Person: "))
+    return sorted(n for _, r, n in nodes(app) if r in ("mark", "static") and n.startswith("Place: "))
 
 
 def xdo(*args):
@@ -122,10 +122,38 @@ def reader_point(app):
     return e.x + 6, e.y + 8
 
 
+def free_words(app):
+    """Words of the reader in view that no annotation covers, as (x0, x1, y) in window
+    coordinates (from the reader's AT-SPI text: character extents), top to bottom."""
+    import re
+    doc = find(app, "document frame", "Document text")
+    t = doc.queryText()
+    text = t.getText(0, t.characterCount)
+    marks = []
+    for node, role, name in nodes(doc):
+        if role in ("mark", "static") and ": " in name:
+            try:
+                e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+                marks.append((e.x, e.y, e.x + e.width, e.y + e.height))
+            except Exception:
+                pass
+    out = []
+    for m in re.finditer(r"[A-Za-z0-9]{3,}", text):
+        a = t.getCharacterExtents(m.start(), pyatspi.WINDOW_COORDS)
+        b = t.getCharacterExtents(m.end() - 1, pyatspi.WINDOW_COORDS)
+        x0, y, x1 = a[0], a[1] + a[3] // 2, b[0] + b[2]
+        if a[1] != b[1] or not (60 < y < 1000) or x1 <= x0:
+            continue
+        if any(mx0 <= x1 and x0 <= mx1 and my0 <= y <= my1 for mx0, my0, mx1, my1 in marks):
+            continue
+        out.append((x0, x1, y))
+    return out
+
+
 def count_on_disk(binary, project):
     r = subprocess.run([binary, "check", "--json", project], capture_output=True, text=True)
     report = json.loads(r.stdout)
-    return report["counts"]["mentions"].get("person", 0), report["ok"]
+    return report["counts"]["mentions"].get("place", 0), report["ok"]
 
 
 def main():
@@ -139,7 +167,7 @@ def main():
         e = dict(env, HOME=home, USER=who, XDG_CONFIG_HOME=home + "/.config",
                  XDG_DATA_HOME=home + "/.local/share")
         logf = open(os.path.join(work, who + ".log"), "w")
-        p = subprocess.Popen([binary, project, "--window-size", "1200x860"], env=e,
+        p = subprocess.Popen([binary, project, "--window-size", "1200x1060"], env=e,
                              stdout=logf, stderr=subprocess.STDOUT)
         procs.append(p)
         app = wait_app(p.pid)
@@ -157,27 +185,47 @@ def main():
     time.sleep(1.0)
     before_disk, _ = count_on_disk(binary, project)
     before_screens = [len(marks(a)) for a in apps]
-    log(f"before: {before_disk} annotations on disk, {before_screens} person marks in view")
+    log(f"before: {before_disk} annotations on disk, {before_screens} place marks in view")
     gaps = []
+    per_round = []
     for i in range(ROUNDS):
-        # Each window selects its own word: Alice word 2i+1, Bob word 2i+2 from the start.
+        # Each window selects its own word (one no annotation covers yet), by dragging the
+        # mouse over it: slot 2i for Alice, 2i+1 for Bob.
+        # Positions are read from each window's own tree each round (a panel opening after a
+        # tag re-wraps the text); Alice takes the first free word, Bob the last.
         for k, (app, win) in enumerate(zip(apps, wins)):
-            x, y = reader_point(app)
+            free = free_words(app)
+            if len(free) < 2:
+                raise SystemExit("two_windows: no untagged word left in view")
+            x0, x1, y = free[0] if k == 0 else free[-1]
             xdo("windowfocus", "--sync", win)
-            xdo("mousemove", "--window", win, str(x), str(y), "click", "1")
-            time.sleep(0.15)
-            moves = ["ctrl+Home"] + ["ctrl+Right"] * (2 * i + 1 + k) + ["ctrl+shift+Right"]
-            xdo("key", "--delay", "15", *moves)
-            time.sleep(0.15)
+            xdo("mousemove", "--window", win, str(x0 + 1), str(y), "mousedown", "1")
+            time.sleep(0.2)
+            for f in (0.3, 0.6, 1.0):
+                xdo("mousemove", "--window", win, str(int(x0 + (x1 - x0) * f) - 1), str(y))
+                time.sleep(0.1)
+            xdo("mouseup", "1")
+            time.sleep(0.4)
         # The tag key and Ctrl+S in both windows, back to back.
+        # One xdotool run: focus Alice's window, tag, save; focus Bob's, tag, save. The gap is
+        # measured between the two Ctrl+S by xdotool's own timing (one process, no fork).
         t0 = time.monotonic()
-        xdo("windowfocus", wins[0], "key", "--delay", "0", "p", "ctrl+s",
-            "windowfocus", wins[1], "key", "--delay", "0", "p", "ctrl+s")
+        xdo("windowfocus", "--sync", wins[0], "key", "--delay", "0", "l", "ctrl+s",
+            "windowfocus", "--sync", wins[1], "key", "--delay", "0", "l", "ctrl+s")
         gaps.append((time.monotonic() - t0) * 1000.0)
-        time.sleep(0.6)
+        time.sleep(0.8)
+        now, _ = count_on_disk(binary, project)
+        per_round.append(now)
+        if os.environ.get("TWO_WINDOWS_DEBUG"):
+            for who, app in zip(names, apps):
+                said = [n for _, r, n in nodes(app) if r in ("label", "status bar", "static")
+                        and any(w in n for w in ("Saved", "Merged", "Tag", "Cannot", "conflict", "Nothing", "failed"))]
+                log(f"round {i} {who}: {said[:4]}")
     # The live merge (folder watch) brings each window the other's tags.
     time.sleep(6.0)
     after_disk, ok = count_on_disk(binary, project)
+    log("place mentions on disk after each round:", per_round)
+    log("burst lengths (ms):", " ".join(f"{g:.0f}" for g in gaps))
     after_screens = [marks(a) for a in apps]
     failures = 0
 
@@ -193,7 +241,7 @@ def main():
     check(ok, "marginalia check passes on the project")
     for who, m, b in zip(names, after_screens, before_screens):
         check(len(m) - b == 2 * ROUNDS,
-              f"{who}'s window shows every tag ({len(m) - b} new person marks of {2 * ROUNDS})")
+              f"{who}'s window shows every tag ({len(m) - b} new place marks of {2 * ROUNDS})")
     check(after_screens[0] == after_screens[1], "both windows show the same annotations")
     for p in procs:
         p.terminate()
