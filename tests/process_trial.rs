@@ -25,7 +25,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_marginalia");
+/// The binary under trial: `MARGINALIA_BIN` when set (a copy, so a long run is not
+/// disturbed by a rebuild), else the one cargo built with this test.
+fn bin() -> String {
+    std::env::var("MARGINALIA_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_marginalia").to_owned())
+}
 
 struct Rng(u64);
 
@@ -89,7 +93,7 @@ struct Running {
 }
 
 fn writer(project: &Path, name: &str, seed: u64, steps: u64, log: &Path, pause: u64) -> Child {
-    Command::new(BIN)
+    Command::new(bin())
         .args(["debug-writer"])
         .arg(project)
         .args(["--name", name, "--seed", &seed.to_string()])
@@ -252,7 +256,7 @@ fn spawn_writers(
             let tok = format!("tq-{prefix}Add{k}-{schedule}-qt");
             let file = outside.join(format!("{tok}.txt"));
             std::fs::write(&file, format!("A letter to add: {tok}.\n")).unwrap();
-            let child = Command::new(BIN)
+            let child = Command::new(bin())
                 .arg("add")
                 .arg(project)
                 .arg(&file)
@@ -279,7 +283,7 @@ fn account(project: &Path, logs: &Path, added: &BTreeSet<String>, f: &mut Figure
     let (mut saved, gone) = logged(logs);
     saved.extend(added.iter().cloned());
     f.saved_edits += saved.len() as u64;
-    let check = Command::new(BIN)
+    let check = Command::new(bin())
         .arg("check")
         .arg(project)
         .output()
@@ -347,7 +351,7 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
     let seed = root.join("seed");
     git_ok(root, &["clone", "-q", hub.to_str().unwrap(), "seed"]);
     copy_dir(&sample(), &seed);
-    let setup = Command::new(BIN)
+    let setup = Command::new(bin())
         .arg("git-setup")
         .arg(&seed)
         .output()
@@ -366,7 +370,7 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
     for c in ["a", "b"] {
         git_ok(root, &["clone", "-q", hub.to_str().unwrap(), c]);
         let dir = root.join(c);
-        let setup = Command::new(BIN)
+        let setup = Command::new(bin())
             .arg("git-setup")
             .arg(&dir)
             .output()
@@ -494,7 +498,10 @@ fn several_writers_as_real_processes_lose_nothing() {
     assert!(f.saved_edits > 0, "the trial saved nothing: {f:?}");
     if std::env::var("TRIAL_EXPECT_LOSS").is_ok_and(|v| v == "1") {
         // With the save lock broken on purpose: the trial must see the loss.
-        assert!(f.lost > 0, "the trial did not see the edits lost without the lock: {line}");
+        assert!(
+            f.lost > 0,
+            "the trial did not see the edits lost without the lock: {line}"
+        );
         return;
     }
     assert_eq!(f.lost, 0, "{line}");

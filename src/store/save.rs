@@ -235,7 +235,7 @@ pub fn save_locked(
                 doc: Some(*id),
                 source: false,
                 existed: false,
-            seen: None,
+                seen: None,
             })
         })
         .collect();
