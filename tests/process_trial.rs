@@ -431,7 +431,7 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
             );
         }
         git_ok(b, &["add", "-A"]);
-        git_ok(b, &["commit", "-q", "-m", "resolved"]);
+        git_ok(b, &["commit", "-q", "--allow-empty", "-m", "resolved"]);
     }
     account(b, &logs, &added, f, &why);
 }

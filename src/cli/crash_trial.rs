@@ -235,18 +235,31 @@ fn save(
     for _ in 0..20 {
         if !s.project.conflicts.is_empty() {
             let before = project_tokens(&s.project);
-            let all: Vec<usize> = (0..s.project.conflicts.len()).collect();
-            let choice = match rng.below(3) {
-                0 => Choice::Mine,
-                1 => Choice::Theirs,
-                _ => Choice::Both,
-            };
-            let k = all.len();
-            if s.resolve_conflicts(&all, choice).is_err() {
-                // "Both" cannot double every record; mine always resolves.
-                s.resolve_conflicts(&all, Choice::Mine)?;
+            // One conflict at a time, a random choice first; a choice the project refuses
+            // (it would leave a reference dangling) is followed by the others.
+            let choices = [Choice::Mine, Choice::Theirs, Choice::Both];
+            let first = rng.below(3) as usize;
+            let mut left = s.project.conflicts.len();
+            let mut stuck = 0;
+            while left > 0 && stuck < left {
+                let at = stuck;
+                let done =
+                    (0..3).any(|k| s.resolve_conflicts(&[at], choices[(first + k) % 3]).is_ok());
+                if done {
+                    sum.conflicts_resolved += 1;
+                } else {
+                    stuck += 1;
+                }
+                left = s.project.conflicts.len();
             }
-            sum.conflicts_resolved += k;
+            if left > 0 {
+                // Each alone dangles; all at once, mine, resolves them together.
+                let all: Vec<usize> = (0..left).collect();
+                s.resolve_conflicts(&all, Choice::Both)
+                    .or_else(|_| s.resolve_conflicts(&all, Choice::Theirs))
+                    .or_else(|_| s.resolve_conflicts(&all, Choice::Mine))?;
+                sum.conflicts_resolved += left;
+            }
             let after = project_tokens(&s.project);
             for gone in before.difference(&after) {
                 writeln!(log, "gone {gone}")?;

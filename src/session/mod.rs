@@ -202,9 +202,11 @@ impl Session {
     /// Applies a user action, stamped by [`Session::stamper`], and records it for undo.
     /// A transaction that would leave the project invalid by its schema (an entity type on
     /// an event, a role filler of the wrong type, …) is refused with the reason and changes
-    /// nothing, so the window can never save what `marginalia check` rejects.
+    /// nothing, so the window can never save what `marginalia check` rejects — except an
+    /// event whose required roles are not filled yet (events are made that way; `check`
+    /// lists them).
     pub fn commit(&mut self, mut tx: Transaction) -> Result<Change, EditError> {
-        crate::model::ops::core::refuse_new_errors(&self.project, &tx)
+        crate::model::ops::core::refuse_invalid_at_commit(&self.project, &tx)
             .map_err(|e| EditError::Refused(e.to_string()))?;
         if let Some(s) = &self.stamper {
             crate::model::ops::core::stamp(&mut tx, &s.stamp());
