@@ -65,8 +65,11 @@ fn open_elsewhere_asks_and_read_only_refuses_saving() {
     );
 }
 
+/// Issue 21: Continue used to replace the colleague's lock, so after we quit nobody was
+/// shown although they were still in. Now it joins the list, and closing removes only our
+/// entry.
 #[test]
-fn continue_takes_the_lock_and_closing_removes_it() {
+fn continue_joins_the_others_and_closing_removes_only_our_entry() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     colleague_lock(&file);
@@ -76,10 +79,13 @@ fn continue_takes_the_lock_and_closing_removes_it() {
     h.run_steps(2);
     let s = h.state().state.session.as_ref().unwrap();
     assert!(!s.is_read_only());
-    let held = lock::read(&lock::lock_path(&file)).unwrap().unwrap();
-    assert!(held.is_mine());
+    let all = lock::read_all(&lock::lock_path(&file)).unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().any(|i| i.is_mine()) && all.iter().any(|i| !i.is_mine()));
     drop(h);
-    assert!(!lock::lock_path(&file).exists(), "closing removes our lock");
+    let left = lock::read_all(&lock::lock_path(&file)).unwrap();
+    assert_eq!(left.len(), 1, "the colleague is still in: {left:?}");
+    assert!(!left[0].is_mine());
 }
 
 #[test]
