@@ -335,9 +335,19 @@ fn random_edit(
             let Some(a) = ann else { return Ok(None) };
             core::set_note(p, doc, a.id, &format!("{} {tok}", a.note).trim().to_owned())?
         }
-        // Delete an annotation (and what would dangle).
+        // Delete an annotation no event or relation refers to (deleting a required role's
+        // only filler leaves the event incomplete, which `check` reports; a person would
+        // fill the role again — outside what this trial is about).
         55..=66 => {
             let Some(a) = ann else { return Ok(None) };
+            let id = a.id.to_string();
+            if d
+                .annotations
+                .values()
+                .any(|o| o.id != a.id && format!("{:?}", o.body).contains(&id))
+            {
+                return Ok(None);
+            }
             tagging::delete(p, doc, a.id)?
         }
         // Link a mention to a new entry named with the token.
