@@ -358,7 +358,9 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
         .unwrap();
     assert!(
         setup.status.success(),
-        "{}",
+        "git-setup {}: {}{}",
+        setup.status,
+        String::from_utf8_lossy(&setup.stdout),
         String::from_utf8_lossy(&setup.stderr)
     );
     git_ok(&seed, &["add", "-A"]);
@@ -375,7 +377,13 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
             .arg(&dir)
             .output()
             .unwrap();
-        assert!(setup.status.success());
+        assert!(
+            setup.status.success(),
+            "git-setup {}: {}{}",
+            setup.status,
+            String::from_utf8_lossy(&setup.stdout),
+            String::from_utf8_lossy(&setup.stderr)
+        );
         clones.push(dir);
     }
     let why = format!("schedule {i} (two git clones)");
@@ -385,6 +393,12 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
         procs.extend(spawn_writers(rng, dir, &logs, &format!("G{k}x"), n, i, f));
     }
     let added = run_all(procs, f, &why);
+    // Each person opens their project again before committing (a window killed mid-save
+    // left a torn save, which the next load finishes; committing the folder as it is would
+    // put the torn save into the repository — see docs/reliability.md).
+    for dir in &clones {
+        reopen(dir, &why);
+    }
     let (a, b) = (&clones[0], &clones[1]);
     git_ok(a, &["add", "-A"]);
     git_ok(a, &["commit", "-q", "--allow-empty", "-m", "a"]);
@@ -436,6 +450,19 @@ fn git_schedule(rng: &mut Rng, root: &Path, i: u64, f: &mut Figures) {
     account(b, &logs, &added, f, &why);
 }
 
+/// Opens the project in `dir` as its owner does after a crash (`check` loads it, which
+/// finishes or rolls back an interrupted save).
+fn reopen(dir: &Path, why: &str) {
+    let out = Command::new(bin()).arg("check").arg(dir).output().unwrap();
+    if out.status.code().is_none_or(|c| c > 1) {
+        eprintln!(
+            "{why}: reopening {} failed: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -461,6 +488,13 @@ fn several_writers_as_real_processes_lose_nothing() {
             folder_schedule(&mut rng, tmp.path(), i, &mut f);
         }
         f.schedules += 1;
+        if f.schedules % 100 == 0 {
+            // Progress, so a long run's figures so far are known.
+            eprintln!(
+                "process trial: {f:?} after {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     let line = format!(
         "process trial (seed {seed}{}): {} schedules ({} on git) in {:.0} s; {} writer processes, {} killed, {} adds; {} saves, {} records merged from disk, {} conflicts resolved; {} git merges ({} with driver conflicts); {} saved edits, {} lost, {} failed checks, {} failed processes",

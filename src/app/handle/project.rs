@@ -362,7 +362,7 @@ impl App {
         st.status = format!("Opened {}", path.display());
         remember(&mut st.prefs, path);
         match recovered {
-            Ok(Some(r)) => st.dialog = Some(Dialog::Recovery(r)),
+            Ok(Some(r)) => st.dialog = Some(Dialog::Recovery(Box::new(r))),
             Ok(None) => {}
             Err(e) => st.status = format!("Recovery copy unreadable: {e}"),
         }
