@@ -323,8 +323,12 @@ def main():
                 said = [n for _, r, n in nodes(app) if r in ("label", "status bar", "static")
                         and any(w in n for w in ("Saved", "Merged", "Tag", "Cannot", "conflict", "Nothing", "failed"))]
                 log(f"round {i} {who}: {said[:4]}")
-    # The live merge (folder watch) brings each window the other's tags.
-    time.sleep(6.0)
+    # The live merge (folder watch) brings each window the other's tags: wait until both
+    # show the same marks (at most 60 s: a loaded machine is slow to repaint).
+    deadline = time.time() + 60.0
+    time.sleep(2.0)
+    while time.time() < deadline and marks(apps[0]) != marks(apps[1]):
+        time.sleep(1.0)
     after_disk, ok = count_on_disk(binary, project)
     log("place mentions on disk after each round:", per_round)
     log("burst lengths (ms):", " ".join(f"{g:.0f}" for g in gaps))
@@ -340,12 +344,14 @@ def main():
     rounds = len(gaps)
     check(good >= ROUNDS,
           f"{good} rounds with a tag and Ctrl+S in both windows within 50 ms ({rounds} rounds run; a slower one, or one whose drag selected nothing, is run again)")
-    check(after_disk - before_disk == made,
+    # At least every tag confirmed on a screen (a drag confirmed too late counts on disk
+    # but not as made); which ones, word by word, is checked on both screens below.
+    check(after_disk - before_disk >= made,
           f"every tag the windows made is on disk ({after_disk - before_disk} new of {made})")
     check(ok, "marginalia check passes on the project")
     for who, m, b in zip(names, after_screens, before_screens):
-        check(len(m) - b == made,
-              f"{who}'s window shows every tag ({len(m) - b} new place marks of {made})")
+        check(len(m) - b == after_disk - before_disk,
+              f"{who}'s window shows every tag on disk ({len(m) - b} new place marks of {after_disk - before_disk})")
     check(after_screens[0] == after_screens[1], "both windows show the same annotations")
     for who, m in zip(names, after_screens):
         missing = [(by, r, w) for by, r, w in made_words if not shows(m, w)]

@@ -4,7 +4,8 @@
 # 50 ms of each other, 20 times; every tag must be on disk and on both screens (read back
 # from each window's accessibility tree), and `check` must pass. See .ci/checks/two_windows.py.
 # Needs xvfb-run, xdotool, the AT-SPI bus and pyatspi (installed here when missing).
-# Cost: about 1 minute on the 2-core machine (debug build from `cargo test`).
+# Cost: 10-12 minutes on the shared 2-core machine under load from other builds (debug build
+# from `cargo test`; most of it is pyatspi walking each window's tree between inputs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${CARGO_TARGET_DIR:-target}"
