@@ -114,6 +114,22 @@ enum Cmd {
     /// Crash trial: print the state a killed edit loop left the project in.
     #[command(hide = true)]
     DebugProbe { project: PathBuf },
+    /// Several-writers trial: one person's session making random edits and saves, logging
+    /// what it saved (tests/process_trial.rs).
+    #[command(hide = true)]
+    DebugWriter {
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 20)]
+        steps: u64,
+        #[arg(long)]
+        log: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
     /// Git merge driver: three-way merge of one project or annotation file into OURS.
     /// Exits 0 when clean, 1 when conflicts were recorded in the file.
     Merge {
@@ -294,6 +310,28 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Some(Cmd::DebugProbe { project }) => {
             println!("{}", cli::crash_trial::probe(&project)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::DebugWriter {
+            project,
+            name,
+            seed,
+            steps,
+            log,
+            pause_ms,
+        }) => {
+            let o = cli::crash_trial::WriterOptions {
+                name,
+                seed,
+                steps,
+                log,
+                pause_ms,
+            };
+            let s = cli::crash_trial::writer(&project, &o)?;
+            println!(
+                "writer {}: edits {} saves {} merged {} conflicts resolved {}",
+                o.name, s.edits, s.saves, s.merged, s.conflicts_resolved
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Merge {
