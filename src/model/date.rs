@@ -5,11 +5,14 @@
 //! date is a range: `not_before` / `not_after` (TEI `@notBefore` / `@notAfter`).
 //!
 //! Military "2400 10 July 1951", the midnight that ends 10 July, is written
-//! `1951-07-11T00:00`; an hour of 24 is not accepted. Surface text is normalized by the
-//! annotator, not parsed here.
+//! `1951-07-11T00:00`; an hour of 24 is not accepted. Surface text is read into a guess by
+//! [`guess`] (the window prefills its date field with it); the annotator confirms it.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+mod guess;
+pub use guess::{Guess, guess};
 
 /// A normalized date: an exact `when`, or a range, or both empty (unknown).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

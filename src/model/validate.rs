@@ -92,8 +92,36 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         for ann in doc.annotations.values() {
             annotation_problems(project, doc.id(), doc.text.as_ref(), ann, &mut out);
         }
+        duplicate_mentions(project, doc, &mut out);
     }
     out
+}
+
+/// Mentions of the same type over exactly the same text: tagging a span twice makes a
+/// second annotation that lists the name twice on its entry page and in the concordance.
+/// A warning on each copy after the first (in id order, the oldest is kept).
+fn duplicate_mentions(project: &Project, doc: &super::document::Document, out: &mut Vec<Problem>) {
+    let mut seen: std::collections::HashMap<(&Slug, &[super::anchor::Span]), AnnId> =
+        std::collections::HashMap::new();
+    for ann in doc.annotations.values() {
+        let Some(m) = ann.as_mention() else { continue };
+        if m.anchor.fragments.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert((&m.type_id, m.anchor.fragments.as_slice()), ann.id) {
+            // Keep pointing at the first copy.
+            seen.insert((&m.type_id, m.anchor.fragments.as_slice()), first);
+            out.push(
+                Problem::warning(format!(
+                    "\"{}\" is tagged as {} twice (an exact duplicate of {first}; delete one)",
+                    m.anchor.quote.exact,
+                    project.schema.label(&m.type_id)
+                ))
+                .in_doc(doc.id())
+                .on(ann.id),
+            );
+        }
+    }
 }
 
 /// The schema's own problems, as errors.
@@ -436,6 +464,31 @@ mod tests {
 
     fn messages(p: &Project) -> Vec<String> {
         validate(p).into_iter().map(|p| p.message).collect()
+    }
+
+    #[test]
+    fn exact_duplicate_mentions_are_reported_once_per_copy() {
+        let (mut p, doc, place) = fixture();
+        assert!(messages(&p).is_empty());
+        let mut copy = place.clone();
+        copy.id = AnnId::new();
+        add(&mut p, doc, copy.clone());
+        // The same text as another type is no duplicate.
+        let mut person = place.clone();
+        person.id = AnnId::new();
+        person.set_type_id(Slug::new("person"));
+        add(&mut p, doc, person);
+        let found = validate(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(found[0].annotation, Some(copy.id.max(place.id)));
+        assert!(
+            found[0]
+                .message
+                .contains("\"Kaesong\" is tagged as Place twice"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod journal;
 mod load;
 pub mod lock;
 pub mod merge;
+pub mod place;
 mod save;
 
 pub use error::StoreError;

@@ -104,6 +104,12 @@ pub enum OpError {
     WouldInvalidate { count: usize, first: String },
 
     // --- Refused by what is already there.
+    #[error("“{quote}” is already tagged as {ty}")]
+    AlreadyTagged {
+        ann: AnnId,
+        quote: String,
+        ty: String,
+    },
     #[error("\"{label}\" is already the name of {other}")]
     DuplicateLabel { label: String, other: String },
     #[error("hotkey '{key}' is already used by \"{by}\"")]
