@@ -135,9 +135,9 @@ impl App {
                     // type, or the first entity type for a bare text selection).
                     if let Some(p) = project {
                         let mut ty = review.type_id.clone();
-                        egui::ComboBox::from_label("Tag as")
+                        crate::app::panels::labelled_combo(ui, "Tag as", egui::ComboBox::from_id_salt("Tag as")
                             .selected_text(p.schema.label(&ty))
-                            .show_ui(ui, |ui| {
+                            ,  |ui| {
                                 for t in &p.schema.entity_types {
                                     ui.selectable_value(&mut ty, t.id.clone(), &t.label);
                                 }

@@ -116,6 +116,13 @@ impl App {
         {
             return;
         }
+        // Letters meant for a text field that lost focus never change the source.
+        if self.typing.armed {
+            if ctx.input(|i| i.events.iter().any(|e| typing_of(e).is_some())) {
+                self.state.status = "Typing did not change the text: the field you were typing in lost focus. Click in the text (or press Esc) to go on correcting it.".into();
+            }
+            return;
+        }
         let typed: Vec<Typing> = ctx.input(|i| i.events.iter().filter_map(typing_of).collect());
         for t in typed {
             self.type_one(ctx, &t);

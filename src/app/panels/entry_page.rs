@@ -111,13 +111,16 @@ impl EntryPageWindow {
             );
         }
         let mut ty = page.type_id.clone();
-        egui::ComboBox::from_label("Type")
-            .selected_text(&page.type_label)
-            .show_ui(ui, |ui| {
+        crate::app::panels::labelled_combo(
+            ui,
+            "Type",
+            egui::ComboBox::from_id_salt("Type").selected_text(&page.type_label),
+            |ui| {
                 for t in &p.schema.entity_types {
                     ui.selectable_value(&mut ty, t.id.clone(), &t.label);
                 }
-            });
+            },
+        );
         if ty != page.type_id {
             push(registry::set_entry_type(p, id, &ty), &mut self.error, cmds);
         }
@@ -173,13 +176,17 @@ impl EntryPageWindow {
             let l = ui.label("New alias");
             ui.add(egui::TextEdit::singleline(&mut self.alias_name).desired_width(150.0))
                 .labelled_by(l.id);
-            egui::ComboBox::from_label("Alias kind")
-                .selected_text(self.alias_kind.map_or("kind…", AliasKind::label))
-                .show_ui(ui, |ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Alias kind",
+                egui::ComboBox::from_id_salt("Alias kind")
+                    .selected_text(self.alias_kind.map_or("kind…", AliasKind::label)),
+                |ui| {
                     for k in AliasKind::ALL {
                         ui.selectable_value(&mut self.alias_kind, Some(k), k.label());
                     }
-                });
+                },
+            );
             if ui.button("Add alias").clicked() {
                 let kind = self.alias_kind.unwrap_or(AliasKind::Variant);
                 push(
@@ -213,18 +220,21 @@ impl EntryPageWindow {
             });
         }
         ui.horizontal(|ui| {
-            egui::ComboBox::from_label("Scheme")
-                .selected_text(
+            crate::app::panels::labelled_combo(
+                ui,
+                "Scheme",
+                egui::ComboBox::from_id_salt("Scheme").selected_text(
                     self.auth_scheme
                         .as_ref()
                         .map_or("scheme…", Authority::as_str),
-                )
-                .show_ui(ui, |ui| {
+                ),
+                |ui| {
                     for s in SCHEMES {
                         let label = s.as_str().to_owned();
                         ui.selectable_value(&mut self.auth_scheme, Some(s), label);
                     }
-                });
+                },
+            );
             let l = ui.label("Id or URL");
             ui.add(egui::TextEdit::singleline(&mut self.auth_id).desired_width(140.0))
                 .labelled_by(l.id);

@@ -105,12 +105,17 @@ struct Out {
 
 /// A picker row: the candidate's text, type, kind, place and a few words around; entries
 /// in italics so that they stand apart from mentions in the text.
+///
+/// A row is cut to the panel's width (the whole row on hover): a long document title must
+/// not widen the inspector.
 fn candidate_row(ui: &mut egui::Ui, c: &Candidate, highlighted: bool) -> egui::Response {
-    let mut text = egui::RichText::new(c.row_text());
+    let full = c.row_text();
+    let mut text = egui::RichText::new(&full);
     if c.kind == CandidateKind::Entry {
         text = text.italics();
     }
-    ui.selectable_label(highlighted, text)
+    ui.add(egui::Button::selectable(highlighted, text).truncate())
+        .on_hover_text(full)
 }
 
 /// A clickable label for a role filler or relation argument: jumps to a mention or event,
@@ -211,7 +216,7 @@ impl EventFrameView {
             let r = ui
                 .add(
                     egui::TextEdit::singleline(&mut buf)
-                        .hint_text("YYYY-MM-DD[Thh:mm]")
+                        .hint_text("YYYY-MM-DD[Thh:mm], A – B")
                         .desired_width(160.0),
                 )
                 .labelled_by(l.id);
@@ -221,11 +226,20 @@ impl EventFrameView {
             if r.lost_focus() {
                 self.date = None;
                 if buf.trim() != shown {
-                    let v = buf.trim();
-                    let date = (!v.is_empty()).then(|| NormalizedDate::when(v));
-                    match events::set_event_date(p, doc, event, date) {
-                        Ok(tx) => out.cmds.push(Message::Apply(tx)),
-                        Err(e) => out.status = Some(format!("Cannot set the date: {e}")),
+                    // The same forms as a date mention's field: ISO, A – B, after A.
+                    match NormalizedDate::parse(&buf) {
+                        Ok(d) => {
+                            match events::set_event_date(
+                                p,
+                                doc,
+                                event,
+                                (!d.is_empty()).then_some(d),
+                            ) {
+                                Ok(tx) => out.cmds.push(Message::Apply(tx)),
+                                Err(e) => out.status = Some(format!("Cannot set the date: {e}")),
+                            }
+                        }
+                        Err(e) => out.status = Some(format!("Not a date: {e}")),
                     }
                 }
             }
@@ -246,7 +260,8 @@ impl EventFrameView {
             });
             let n = role.fillers.len();
             for (i, (t, _)) in role.fillers.iter().enumerate() {
-                ui.horizontal(|ui| {
+                // Wrapped: a long name must not widen the inspector.
+                ui.horizontal_wrapped(|ui| {
                     ui.add_space(12.0);
                     target_link(ui, p, doc, *t, &mut out.cmds);
                     let label = p.target_label(doc, t);
@@ -451,17 +466,20 @@ impl EventFrameView {
                 self.rel_type = None;
             }
             ui.checkbox(&mut self.rel_reverse, "This is the second argument");
-            let combo = egui::ComboBox::from_label("New relation")
-                .selected_text(
+            let combo = crate::app::panels::labelled_combo(
+                ui,
+                "New relation",
+                egui::ComboBox::from_id_salt("New relation").selected_text(
                     self.rel_type
                         .as_ref()
                         .map_or("choose a type", |t| p.schema.label(t)),
-                )
-                .show_ui(ui, |ui| {
+                ),
+                |ui| {
                     for (id, label) in &types {
                         ui.selectable_value(&mut self.rel_type, Some(id.clone()), label);
                     }
-                });
+                },
+            );
             if focus {
                 combo.response.request_focus();
                 combo.response.scroll_to_me(Some(egui::Align::Center));

@@ -740,14 +740,17 @@ impl Facsimile {
                 texts.sort();
                 let mut chosen = current;
                 let shown = current.map_or_else(|| "(none)".to_owned(), quote);
-                egui::ComboBox::from_label("Transcribed by")
-                    .selected_text(shown)
-                    .show_ui(ui, |ui| {
+                crate::app::panels::labelled_combo(
+                    ui,
+                    "Transcribed by",
+                    egui::ComboBox::from_id_salt("Transcribed by").selected_text(shown),
+                    |ui| {
                         ui.selectable_value(&mut chosen, None, "(none)");
                         for (_, t) in &texts {
                             ui.selectable_value(&mut chosen, Some(*t), quote(*t));
                         }
-                    });
+                    },
+                );
                 if chosen != current {
                     match region_ops::link_text(project, doc.id(), sel.id, chosen) {
                         Ok(tx) => st.queue.push(Message::Apply(tx)),

@@ -81,7 +81,11 @@ impl View for MetadataEditor {
             .default_width(460.0)
             .show(ui.ctx(), |ui| {
                 labelled_field(ui, "Title", &mut f.title, "");
-                status_combo(ui, egui::ComboBox::from_label("Status"), &mut f.status);
+                ui.horizontal(|ui| {
+                    let l = ui.label("Status");
+                    status_combo(ui, egui::ComboBox::from_id_salt("Status"), &mut f.status)
+                        .labelled_by(l.id);
+                });
                 ui.separator();
                 let a = &mut f.archival;
                 labelled_field(ui, "Archive", &mut a.archive, "e.g. APRF");

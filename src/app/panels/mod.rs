@@ -49,3 +49,37 @@ pub fn labelled_field(
     })
     .inner
 }
+
+/// A drop-down with its label before it, as forms read ("Sort [Best match ▼]"); egui's
+/// `ComboBox::from_label` puts the label after the box, where it reads as the next field's.
+/// Where the two do not fit side by side (a narrow panel), the label goes above the box and
+/// the box takes the width there is. `combo` is built with `ComboBox::from_id_salt`; screen
+/// readers get the label too.
+pub fn labelled_combo<R>(
+    ui: &mut egui::Ui,
+    label: impl Into<egui::WidgetText>,
+    combo: egui::ComboBox,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> egui::InnerResponse<Option<R>> {
+    let label: egui::WidgetText = label.into();
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let label_w = ui.fonts_mut(|f| {
+        f.layout_no_wrap(label.text().to_owned(), font, egui::Color32::WHITE)
+            .size()
+            .x
+    });
+    let room = ui.available_width();
+    let combo_w = ui.spacing().combo_width + 2.0 * ui.spacing().button_padding.x;
+    let show = |ui: &mut egui::Ui, combo: egui::ComboBox| {
+        let l = ui.label(label);
+        let mut r = combo.show_ui(ui, add);
+        r.response = r.response.labelled_by(l.id);
+        r
+    };
+    if label_w + ui.spacing().item_spacing.x + combo_w <= room {
+        ui.horizontal(|ui| show(ui, combo)).inner
+    } else {
+        let w = (room - 2.0 * ui.spacing().button_padding.x).max(40.0);
+        ui.vertical(|ui| show(ui, combo.width(w))).inner
+    }
+}

@@ -532,13 +532,16 @@ impl SchemaEditor {
             let l = ui.label("Attribute name");
             ui.add(egui::TextEdit::singleline(&mut self.attr_label).desired_width(140.0))
                 .labelled_by(l.id);
-            egui::ComboBox::from_label("Kind")
-                .selected_text(ATTR_KINDS[self.attr_kind])
-                .show_ui(ui, |ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Kind",
+                egui::ComboBox::from_id_salt("Kind").selected_text(ATTR_KINDS[self.attr_kind]),
+                |ui| {
                     for (i, k) in ATTR_KINDS.iter().enumerate() {
                         ui.selectable_value(&mut self.attr_kind, i, *k);
                     }
-                });
+                },
+            );
         });
         if self.attr_kind == 4 {
             let l = ui.label("Choices, comma-separated");
@@ -612,13 +615,18 @@ impl SchemaEditor {
                         .filter(|t| t.0 != id)
                         .collect();
                     ui.horizontal(|ui| {
-                        egui::ComboBox::from_label("Retype them to")
-                            .selected_text(retype.as_ref().map_or("choose…", |r| p.schema.label(r)))
-                            .show_ui(ui, |ui| {
+                        crate::app::panels::labelled_combo(
+                            ui,
+                            "Retype them to",
+                            egui::ComboBox::from_id_salt("Retype them to").selected_text(
+                                retype.as_ref().map_or("choose…", |r| p.schema.label(r)),
+                            ),
+                            |ui| {
                                 for (o, label, _, _) in &others {
                                     ui.selectable_value(&mut retype, Some(o.clone()), label);
                                 }
-                            });
+                            },
+                        );
                         if let Some(r) = &retype
                             && ui.button("Retype and delete").clicked()
                         {
@@ -665,14 +673,16 @@ impl SchemaEditor {
                         ui.strong(format!("Remove role {label} of {}?", ty.label));
                         ui.label(e.to_string());
                         ui.horizontal(|ui| {
-                            egui::ComboBox::from_label("Move the fillers to")
-                                .selected_text(
+                            crate::app::panels::labelled_combo(
+                                ui,
+                                "Move the fillers to",
+                                egui::ComboBox::from_id_salt("Move the fillers to").selected_text(
                                     move_to
                                         .as_ref()
                                         .and_then(|m| ty.role(m))
                                         .map_or("choose…", |r| r.label.as_str()),
-                                )
-                                .show_ui(ui, |ui| {
+                                ),
+                                |ui| {
                                     for r in ty.roles.iter().filter(|r| r.id != role) {
                                         ui.selectable_value(
                                             &mut move_to,
@@ -680,7 +690,8 @@ impl SchemaEditor {
                                             &r.label,
                                         );
                                     }
-                                });
+                                },
+                            );
                             if let Some(m) = &move_to
                                 && ui.button("Move and remove").clicked()
                             {
@@ -729,14 +740,16 @@ impl SchemaEditor {
                         ui.strong(format!("Remove attribute {label}?"));
                         ui.label(e.to_string());
                         ui.horizontal(|ui| {
-                            egui::ComboBox::from_label("Move the values to")
-                                .selected_text(
+                            crate::app::panels::labelled_combo(
+                                ui,
+                                "Move the values to",
+                                egui::ComboBox::from_id_salt("Move the values to").selected_text(
                                     move_to
                                         .as_ref()
                                         .and_then(|m| p.schema.attribute(m))
                                         .map_or("choose…", |a| a.label.as_str()),
-                                )
-                                .show_ui(ui, |ui| {
+                                ),
+                                |ui| {
                                     for a in p.schema.attributes.iter().filter(|a| a.id != id) {
                                         ui.selectable_value(
                                             &mut move_to,
@@ -744,7 +757,8 @@ impl SchemaEditor {
                                             &a.label,
                                         );
                                     }
-                                });
+                                },
+                            );
                             if let Some(m) = &move_to
                                 && ui.button("Move and remove").clicked()
                             {

@@ -288,18 +288,21 @@ impl TimelineView {
             ui.label("Rows:");
             ui.selectable_value(&mut self.by_entry, false, "by type");
             ui.selectable_value(&mut self.by_entry, true, "by entry");
-            egui::ComboBox::from_label("Events of type")
-                .selected_text(
+            crate::app::panels::labelled_combo(
+                ui,
+                "Events of type",
+                egui::ComboBox::from_id_salt("Events of type").selected_text(
                     self.event_type
                         .as_ref()
                         .map_or("all", |t| p.schema.label(t)),
-                )
-                .show_ui(ui, |ui| {
+                ),
+                |ui| {
                     ui.selectable_value(&mut self.event_type, None, "all");
                     for t in &p.schema.event_types {
                         ui.selectable_value(&mut self.event_type, Some(t.id.clone()), &t.label);
                     }
-                });
+                },
+            );
             let l = ui.label("Entry");
             ui.add(
                 egui::TextEdit::singleline(&mut self.entry_query)
@@ -307,27 +310,35 @@ impl TimelineView {
                     .desired_width(110.0),
             )
             .labelled_by(l.id);
-            egui::ComboBox::from_label("Document")
-                .selected_text(
-                    self.document
-                        .and_then(|d| p.documents.get(&d))
-                        .map_or("all", |d| d.meta.title.as_str()),
-                )
-                .width(140.0)
-                .show_ui(ui, |ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Document",
+                egui::ComboBox::from_id_salt("Document")
+                    .selected_text(
+                        self.document
+                            .and_then(|d| p.documents.get(&d))
+                            .map_or("all", |d| d.meta.title.as_str()),
+                    )
+                    .width(140.0),
+                |ui| {
                     ui.selectable_value(&mut self.document, None, "all");
                     for d in p.documents.values() {
                         ui.selectable_value(&mut self.document, Some(d.id()), &d.meta.title);
                     }
-                });
-            egui::ComboBox::from_label("Annotator")
-                .selected_text(self.annotator.as_deref().unwrap_or("all"))
-                .show_ui(ui, |ui| {
+                },
+            );
+            crate::app::panels::labelled_combo(
+                ui,
+                "Annotator",
+                egui::ComboBox::from_id_salt("Annotator")
+                    .selected_text(self.annotator.as_deref().unwrap_or("all")),
+                |ui| {
                     ui.selectable_value(&mut self.annotator, None, "all");
                     for a in annotators {
                         ui.selectable_value(&mut self.annotator, Some(a.clone()), a);
                     }
-                });
+                },
+            );
             let (from, to) = self.view.unwrap_or_else(|| fit(extent));
             if ui.button("−").on_hover_text("Zoom out").clicked() {
                 self.view = Some(zoom_around(from, to, (from + to) / 2.0, 2.0));
