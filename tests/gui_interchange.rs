@@ -51,6 +51,7 @@ fn export_csv_and_import_brat_through_the_app_by_command() {
     h.state_mut().state.push(Message::Export {
         format: "csv".into(),
         out: out.clone(),
+        overwrite: false,
     });
     run_until(&mut h, |app| app.interchange.last_export().is_some());
     let report = h.state().interchange.last_export().unwrap().clone();

@@ -8,7 +8,7 @@ mod support;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::app::{App, Prefs};
 use marginalia::model::*;
 use marginalia::session::Session;
@@ -389,4 +389,434 @@ fn tagging_the_same_span_twice_selects_the_first() {
     h.key_press(Key::O);
     steps(&mut h);
     assert_eq!(project(&h).annotation_count(), count + 1);
+}
+
+/// A long second document whose meeting (no trigger: the text only implies it) has its
+/// participant and time far down; the first document is short.
+fn two_documents(dir: &std::path::Path) -> (std::path::PathBuf, DocId, AnnId, usize) {
+    let mut long = String::new();
+    for i in 0..300 {
+        long.push_str(&format!(
+            "Line {i}: the delegations exchanged notes on the agenda and the demarcation line.\n"
+        ));
+    }
+    long.push_str("Nam Il arrived at 1500 on 10 July 1951.\n");
+    let (file, ids) = support::gui::project_on_disk(
+        dir,
+        "Two",
+        &[("a-short.txt", "A short note.\n"), ("b-long.txt", &long)],
+    );
+    let mut s = Session::open(&file).unwrap();
+    let doc = ids[1];
+    let t = s.project.documents[&doc].text.clone().unwrap();
+    let at = |needle: &str| support::gui::offset_of(&long, needle);
+    let mention = |ty: &str, needle: &str, date: Option<NormalizedDate>| {
+        Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new(ty),
+            anchor: TextAnchor::span(&t, at(needle), at(needle) + needle.chars().count()).unwrap(),
+            entry: None,
+            date,
+        }))
+    };
+    let nam = mention("person", "Nam Il", None);
+    let time = mention(
+        "date",
+        "1500 on 10 July 1951",
+        Some(NormalizedDate::when("1951-07-10T15:00")),
+    );
+    let mut roles = std::collections::BTreeMap::new();
+    roles.insert(Slug::new("participant"), vec![Target::Annotation(nam.id)]);
+    roles.insert(Slug::new("time"), vec![Target::Annotation(time.id)]);
+    let meeting = Annotation::new(Body::Event(Event {
+        type_id: Slug::new("meeting"),
+        trigger: None,
+        roles,
+        date: None,
+    }));
+    let id = meeting.id;
+    let tx = Transaction::new("meeting")
+        .with(Edit::add_annotation(doc, nam))
+        .with(Edit::add_annotation(doc, time))
+        .with(Edit::add_annotation(doc, meeting));
+    s.commit(tx).unwrap();
+    s.save().unwrap();
+    (file, doc, id, at("Nam Il"))
+}
+
+/// Item 5: a jump from the timeline into another document scrolls the reader to the event
+/// (an event without a trigger: to its fillers), at both widths.
+#[test]
+fn a_jump_into_another_document_scrolls_to_the_event() {
+    for size in [NARROW, WIDE] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (file, doc, meeting, nam) = two_documents(tmp.path());
+        let mut h = open(&file, size);
+        assert_ne!(
+            h.state().state.doc,
+            Some(doc),
+            "the short document is open first"
+        );
+        h.get_by_label("View").click();
+        h.run_steps(2);
+        h.get_by_label("Timeline").click();
+        h.run_steps(30);
+        let pos = h
+            .state()
+            .views
+            .timeline
+            .event_pos(meeting)
+            .expect("the meeting is on the timeline");
+        h.hover_at(pos);
+        h.run_steps(1);
+        h.drag_at(pos);
+        h.run_steps(1);
+        h.drop_at(pos);
+        h.run_steps(8);
+        assert_eq!(h.state().state.doc, Some(doc));
+        assert_eq!(h.state().state.selected, Some(meeting));
+        assert!(
+            h.state().reader.char_rect(nam).is_some(),
+            "at {}: the reader shows Nam Il (line 300), first line shown {}",
+            size[0],
+            h.state().reader.first_visible_line
+        );
+    }
+}
+
+/// Smaller: the reader keeps its place when the find bar closes, a panel is resized, or
+/// edit mode shows its banner (which no longer pushes the text down).
+#[test]
+fn the_reader_keeps_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, doc, _, _) = two_documents(tmp.path());
+    let mut h = open(&file, WIDE);
+    h.state_mut()
+        .state
+        .push(marginalia::app::Message::SelectDocument(doc));
+    steps(&mut h);
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::CycleRegion(true));
+    steps(&mut h);
+    for _ in 0..6 {
+        h.key_press(Key::PageDown);
+        h.run_steps(2);
+    }
+    h.run_steps(3);
+    let line = h.state().reader.first_visible_line;
+    assert!(line > 50, "paged down to line {line}");
+    let probe = h.state().reader.first_visible_offset.unwrap() + 200;
+    let before = support::gui::char_rect(&h, probe);
+    // Find bar opened and closed.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    steps(&mut h);
+    h.key_press(Key::Escape);
+    h.run_steps(6);
+    assert!(!h.state().state.find.open);
+    let after = h.state().reader.first_visible_line;
+    assert!(after.abs_diff(line) <= 1, "find bar: {line} → {after}");
+    // Edit mode on: the text does not move under the pointer.
+    let at = support::gui::char_rect(&h, probe);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(4);
+    assert!(h.state().state.text_editing);
+    let moved = support::gui::char_rect(&h, probe);
+    assert!(
+        (moved.top() - at.top()).abs() < 1.0,
+        "the banner moved the text from {} to {}",
+        at.top(),
+        moved.top()
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    h.run_steps(4);
+    // The right column dragged 200 points wider: the text re-wraps, the top line stays.
+    let right = h.state().panel_rects.right.unwrap();
+    let edge = egui::pos2(right.min.x + 1.0, right.center().y);
+    h.hover_at(edge);
+    h.run_steps(1);
+    h.drag_at(edge);
+    h.run_steps(1);
+    for dx in [50.0, 100.0, 150.0, 200.0] {
+        h.hover_at(edge - egui::vec2(dx, 0.0));
+        h.run_steps(1);
+    }
+    h.drop_at(edge - egui::vec2(200.0, 0.0));
+    h.run_steps(8);
+    let resized = h.state().reader.first_visible_line;
+    assert!(resized.abs_diff(line) <= 1, "resize: {line} → {resized}");
+    let _ = before;
+}
+
+/// Item 2: Project ▸ Add documents adds a file from outside the project: copied into
+/// sources/ (never over a different file of that name), and one line says so.
+#[test]
+fn documents_from_outside_are_copied_in_and_said_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    let outside = tempfile::tempdir().unwrap();
+    let letter = outside.path().join("letter.txt");
+    std::fs::write(&letter, "Dear Sir,\nthe talks resume tomorrow.\n").unwrap();
+    // A different file of that name is already in the project: it is kept.
+    std::fs::write(tmp.path().join("sources/letter.txt"), "mine\n").unwrap();
+    let mut h = open(&file, NARROW);
+    let docs = project(&h).documents.len();
+    h.state_mut()
+        .state
+        .push(marginalia::app::Message::AddDocuments(vec![letter.clone()]));
+    steps(&mut h);
+    assert_eq!(project(&h).documents.len(), docs + 1);
+    let status = h.state().state.status.clone();
+    assert!(
+        status.contains("Added 1 document.")
+            && status.contains("Copied from outside the project: letter.txt as sources/letter-2.txt (that name was taken)"),
+        "{status}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("sources/letter.txt")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("sources/letter-2.txt")).unwrap(),
+        "Dear Sir,\nthe talks resume tomorrow.\n"
+    );
+    // The new-documents window says it too (as does the status bar).
+    assert_eq!(
+        h.query_all_by_label_contains("Copied from outside the project")
+            .count(),
+        2
+    );
+    h.get_by_label("Keep as they are").click();
+    steps(&mut h);
+    assert!(h.state().state.dialog.is_none());
+}
+
+/// Item 6: Esc in a drop-down of the new-documents window closes the drop-down only; Esc
+/// with titles typed asks before dropping them.
+#[test]
+fn esc_in_a_drop_down_keeps_the_new_documents_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    let (a, b) = (
+        tmp.path().join("sources/a.md"),
+        tmp.path().join("sources/b.md"),
+    );
+    std::fs::write(&a, "# Minutes of the first session\n\ntext\n").unwrap();
+    std::fs::write(&b, "# Minutes of the second session\n\ntext\n").unwrap();
+    let mut h = open(&file, NARROW);
+    h.state_mut()
+        .state
+        .push(marginalia::app::Message::AddDocuments(vec![a, b]));
+    steps(&mut h);
+    h.get_by_label("Titles from first lines").click();
+    steps(&mut h);
+    // Markdown's "# " is not part of the title.
+    let title = h.get_by_label("Title of a.md").value().unwrap_or_default();
+    assert_eq!(title, "Minutes of the first session");
+    h.get_by_label("Status of a.md").click();
+    steps(&mut h);
+    assert!(egui::Popup::is_any_open(&h.ctx), "the status list is open");
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    assert!(!egui::Popup::is_any_open(&h.ctx), "Esc closed the list");
+    assert!(
+        matches!(
+            h.state().state.dialog,
+            Some(marginalia::app::Dialog::NewDocuments(_))
+        ),
+        "and only the list"
+    );
+    // Esc again, with titles typed: asked first; "Go back" keeps them.
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    h.get_by_label_contains("Drop the titles and status you typed");
+    h.get_by_label("Go back to the titles").click();
+    steps(&mut h);
+    h.key_press(Key::Enter);
+    steps(&mut h);
+    assert!(h.state().state.dialog.is_none());
+    let titles: Vec<String> = project(&h)
+        .documents
+        .values()
+        .map(|d| d.meta.title.clone())
+        .collect();
+    assert!(
+        titles.contains(&"Minutes of the second session".to_owned()),
+        "{titles:?}"
+    );
+}
+
+/// Item 7: "Create entry" names the entry after the mention, not after a search for part
+/// of it; a region with no words offers no entry without a name.
+#[test]
+fn a_new_entry_is_named_after_the_mention() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    let mut h = open(&file, WIDE);
+    let t = support::gui::offset_of(&cable(), "Number05");
+    let r = support::gui::char_rect(&h, t + 2);
+    click_at(&mut h, r);
+    let field = h.get_by_label("Link to entry").rect();
+    click_at(&mut h, field);
+    h.get_by_label("Link to entry").type_text("Numb");
+    h.run_steps(2);
+    h.get_by_label("Create entry “Number05”").click();
+    steps(&mut h);
+    let p = project(&h);
+    let entry = selected(&h).as_mention().unwrap().entry.unwrap();
+    assert_eq!(p.registry[&entry].name, "Number05");
+    assert_eq!(
+        marginalia::app::panels::inspector::new_entry_name("", ""),
+        None,
+        "a region with nothing typed has no name to give"
+    );
+}
+
+/// Item 8: the export window shows every format at 700 points (the row wraps), a second
+/// export to the same folder offers a control to replace the files, and the message wraps.
+#[test]
+fn the_export_window_wraps_and_offers_to_replace() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    let out = tempfile::tempdir().unwrap();
+    let mut h = open(&file, NARROW);
+    h.get_by_label("Project").click();
+    h.run_steps(2);
+    h.get_by_label("Export…").click();
+    steps(&mut h);
+    for e in marginalia::interchange::export::all() {
+        let r = h.get_by_label(e.label()).rect();
+        assert!(r.max.x <= NARROW[0], "{} is in view: {r:?}", e.label());
+    }
+    assert_layout(&h, NARROW, "export window");
+    let export = |h: &mut Harness<'_, App>| {
+        h.state_mut().state.push(marginalia::app::Message::Export {
+            format: "csv".into(),
+            out: out.path().to_path_buf(),
+            overwrite: false,
+        });
+        h.run_steps(2);
+        support::gui::run_until(h, "the export", |app| !app.interchange.busy());
+    };
+    export(&mut h);
+    assert!(h.state().interchange.last_export().is_some());
+    export(&mut h);
+    assert!(h.state().interchange.last_export().is_none(), "refused");
+    h.get_by_label_contains("already holds files of an earlier export");
+    assert!(
+        !h.state().state.status.contains("--force"),
+        "{}",
+        h.state().state.status
+    );
+    assert_layout(&h, NARROW, "export refused");
+    h.get_by_label("Replace them and export").click();
+    support::gui::run_until(&mut h, "the export", |app| {
+        app.interchange.last_export().is_some()
+    });
+}
+
+/// Item 10: a message closes with Enter or Esc; a damaged project file names its line and
+/// the .bak beside it; a missing path says so in words.
+#[test]
+fn messages_close_with_keys_and_say_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    // The project file damaged after a save that kept a .bak.
+    std::fs::copy(
+        &file,
+        tmp.path().join(format!(
+            "{}.bak",
+            file.file_name().unwrap().to_string_lossy()
+        )),
+    )
+    .unwrap();
+    std::fs::write(&file, "(format_version: 1,\n  info: (\n  oops\n").unwrap();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), NARROW, 0.25);
+    h.run_steps(3);
+    let Some(marginalia::app::Dialog::Message(m)) = h.state().state.dialog.clone() else {
+        panic!("an error is shown");
+    };
+    assert!(m.contains("is damaged at line"), "{m}");
+    assert!(m.contains(".bak"), "{m}");
+    assert_layout(&h, NARROW, "the message");
+    h.key_press(Key::Enter);
+    steps(&mut h);
+    assert!(h.state().state.dialog.is_none(), "Enter closed it");
+    h.state_mut().state.push(marginalia::app::Message::Open(
+        tmp.path().join("gone.marginalia.ron"),
+    ));
+    steps(&mut h);
+    let Some(marginalia::app::Dialog::Message(m)) = h.state().state.dialog.clone() else {
+        panic!("an error is shown");
+    };
+    assert!(!m.contains("os error"), "{m}");
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    assert!(h.state().state.dialog.is_none(), "Esc closed it");
+}
+
+/// Smaller: the command palette highlights the row Enter runs, moves it with the arrows,
+/// and "meet" no longer finds "Smaller text".
+#[test]
+fn the_palette_shows_the_row_enter_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    let mut h = open(&file, NARROW);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    steps(&mut h);
+    h.get_by_label("Command").type_text("show");
+    steps(&mut h);
+    // The highlighted row is marked for screen readers as toggled on, and it is the first.
+    let on = |h: &Harness<'_, App>| -> Vec<String> {
+        // (The document list marks the open document the same way.)
+        h.query_all_by(|n| n.toggled() == Some(egui::accesskit::Toggled::True))
+            .map(|n| n.accesskit_node().label().unwrap_or_default())
+            .filter(|l| !l.starts_with("Telegram"))
+            .collect()
+    };
+    let highlighted = on(&h);
+    assert_eq!(highlighted.len(), 1, "{highlighted:?}");
+    assert!(highlighted[0].starts_with("Show/hide"), "{highlighted:?}");
+    h.key_press(Key::ArrowDown);
+    steps(&mut h);
+    let second = on(&h);
+    assert_eq!(second.len(), 1);
+    assert_ne!(second, highlighted, "Down moved the highlight");
+    // Enter runs the highlighted row.
+    let before = h.state().state.prefs.clone();
+    h.key_press(Key::Enter);
+    steps(&mut h);
+    assert!(!h.state().state.palette_open);
+    let after = &h.state().state.prefs;
+    assert!(
+        (
+            before.show_documents,
+            before.show_inspector,
+            before.show_registry
+        ) != (
+            after.show_documents,
+            after.show_inspector,
+            after.show_registry
+        ) || before.show_pages != after.show_pages
+            || before.show_transcription != after.show_transcription,
+        "{second:?} ran"
+    );
+    // Loose matches are gone: "meet" finds the meeting, not "Smaller text".
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
+    steps(&mut h);
+    h.get_by_label("Command").type_text("meet");
+    steps(&mut h);
+    assert!(h.query_by_label_contains("Smaller text").is_none());
+    assert_eq!(on(&h).len(), 1);
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    assert!(!h.state().state.palette_open);
+}
+
+/// Smaller: with no project open the status bar does not claim "All changes saved".
+#[test]
+fn no_project_is_not_all_changes_saved() {
+    let mut h = support::gui::harness(App::new(Prefs::default()), NARROW);
+    h.run_steps(3);
+    assert!(h.query_by_label("All changes saved").is_none());
+    h.get_by_label("No project open");
 }

@@ -583,14 +583,38 @@ pub fn is_plain(shortcut: &KeyboardShortcut) -> bool {
         && !shortcut.modifiers.alt
 }
 
-/// Ranks `label` against a palette query: `None` when it does not match.
+/// Ranks `label` against a palette query: `None` when it does not match. The registry's
+/// matcher, in three tiers: prefix, word or substring, then letters in order — the last only
+/// when they sit close together or start words ("sas" finds "Save As…"), never scattered
+/// over the label ("meet" does not find "Smaller text").
 pub fn palette_score(label: &str, query: &str) -> Option<u32> {
-    // The registry's matcher, in three tiers: prefix, word or substring, letters in order.
-    crate::model::matching::score(label, query).map(|s| match s {
-        80.. => 3,
-        40.. => 2,
-        _ => s.min(1),
-    })
+    let s = crate::model::matching::score(label, query)?;
+    match s {
+        80.. => Some(3),
+        40.. => Some(2),
+        _ if letters_close(label, query) => Some(1),
+        _ => None,
+    }
+}
+
+/// Whether the letters of `query` appear in `label` in order, each at the start of a word
+/// or right after the letter matched before.
+fn letters_close(label: &str, query: &str) -> bool {
+    let fold = crate::model::matching::fold;
+    let label: Vec<char> = fold(label).chars().collect();
+    let query: Vec<char> = fold(query).chars().filter(|c| !c.is_whitespace()).collect();
+    // Greedy left to right, preferring a word start or the next letter.
+    fn go(label: &[char], query: &[char], from: usize, prev: Option<usize>) -> bool {
+        let Some((&q, rest)) = query.split_first() else {
+            return true;
+        };
+        (from..label.len()).any(|i| {
+            let word_start = i == 0 || !label[i - 1].is_alphanumeric();
+            let next = prev.is_some_and(|p| i == p + 1);
+            label[i] == q && (word_start || next) && go(label, rest, i + 1, Some(i))
+        })
+    }
+    !query.is_empty() && go(&label, &query, 0, None)
 }
 
 #[cfg(test)]
@@ -676,7 +700,11 @@ mod tests {
     fn palette_matching() {
         assert_eq!(palette_score("Save As…", "save"), Some(3));
         assert_eq!(palette_score("Tag as Person", "person"), Some(2));
-        assert_eq!(palette_score("Tag as Person", "tgp"), Some(1));
+        assert_eq!(palette_score("Save As…", "sas"), Some(1));
+        assert_eq!(palette_score("Tag as Person", "tap"), Some(1));
         assert_eq!(palette_score("Undo", "x"), None);
+        // Letters scattered over the label are no match.
+        assert_eq!(palette_score("Smaller text", "meet"), None);
+        assert_eq!(palette_score("Tag as Person", "tgp"), None);
     }
 }

@@ -54,7 +54,7 @@ impl App {
                     self.state.status = format!("Opened, but cannot mark it in use: {e}");
                 }
             }
-            Err(e) => self.error(&format!("Cannot open the project: {e}")),
+            Err(e) => self.error(&super::super::start::open_failure_text(&path, &e)),
         }
     }
 
@@ -311,7 +311,10 @@ impl App {
                 st.status = if r.written.is_empty() {
                     "Saved (nothing changed)".to_owned()
                 } else {
-                    format!("Saved {} file(s)", r.written.len())
+                    format!(
+                        "Saved {}",
+                        crate::words::count(r.written.len(), "file", "files")
+                    )
                 };
             }
             Err(StoreError::Conflict { .. }) => self.merge_from_disk(),
@@ -381,7 +384,7 @@ impl App {
     }
 
     pub(super) fn error(&mut self, msg: &str) {
-        self.state.status = msg.to_owned();
+        self.state.status = msg.lines().next().unwrap_or_default().to_owned();
         self.state.dialog = Some(Dialog::Message(msg.to_owned()));
     }
 }

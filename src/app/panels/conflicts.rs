@@ -194,7 +194,11 @@ fn describe_annotation(project: &Project, a: &Annotation) -> Vec<String> {
     }
     if let Body::Event(e) = &a.body {
         let fillers: usize = e.roles.values().map(Vec::len).sum();
-        v.push(format!("{} role(s), {fillers} filler(s)", e.roles.len()));
+        v.push(format!(
+            "{}, {}",
+            crate::words::count(e.roles.len(), "role", "roles"),
+            crate::words::count(fillers, "filler", "fillers")
+        ));
     }
     if !a.note.is_empty() {
         v.push(format!("note: {}", a.note));

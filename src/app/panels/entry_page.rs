@@ -362,7 +362,13 @@ impl EntryPageWindow {
         );
         let n = self.split_mentions.len() + self.split_aliases.len();
         if ui
-            .add_enabled(n > 0, egui::Button::new(format!("Split off {n} item(s)")))
+            .add_enabled(
+                n > 0,
+                egui::Button::new(format!(
+                    "Split off {}",
+                    crate::words::count(n, "item", "items")
+                )),
+            )
             .clicked()
         {
             let split = Split {

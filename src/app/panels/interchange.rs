@@ -20,7 +20,7 @@ enum Field {
 enum Msg {
     Picked(Field, PathBuf),
     Progress(f32),
-    Exported(Result<ExportReport, String>),
+    Exported(Result<ExportReport, Failure>),
     /// The new project file, or why the import failed.
     Imported(Result<PathBuf, String>),
 }
@@ -34,6 +34,16 @@ enum Job {
     Exported(ExportReport),
     Imported(PathBuf),
     Failed(String),
+    /// The output folder holds files of an earlier export (the first one named).
+    Exists(PathBuf),
+}
+
+/// Why an export failed: files already there (the window offers to replace them), or
+/// anything else, in words.
+#[derive(Debug)]
+enum Failure {
+    Exists(PathBuf),
+    Other(String),
 }
 
 /// The export and import windows and their background work.
@@ -42,6 +52,8 @@ pub struct Interchange {
     import_open: bool,
     export_format: String,
     export_out: String,
+    /// Replace files an earlier export left in the output folder.
+    export_overwrite: bool,
     import_format: String,
     import_source: String,
     import_out: String,
@@ -60,6 +72,7 @@ impl Default for Interchange {
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             export_out: String::new(),
+            export_overwrite: false,
             import_format: crate::interchange::import::all()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
@@ -103,6 +116,7 @@ impl Interchange {
         ctx: &egui::Context,
         format: &str,
         out: PathBuf,
+        overwrite: bool,
     ) {
         if self.busy() {
             st.status = "An export or import is already running".to_owned();
@@ -112,9 +126,10 @@ impl Interchange {
             st.status = "Open a project to export it".to_owned();
             return;
         };
-        // The window asks no confirmation yet, so an export never replaces files.
+        // Files already in the folder are replaced only when asked for ("Replace files of
+        // an earlier export"); the project's own folder is refused either way.
         let options = crate::interchange::export::ExportOptions {
-            overwrite: false,
+            overwrite,
             project_dir: st.session.as_ref().map(|s| s.dir().to_path_buf()),
         };
         let Some(exporter) = crate::interchange::export::by_id(format) else {
@@ -135,7 +150,12 @@ impl Interchange {
                     let _ = progress_tx.send(Msg::Progress(p));
                     progress_ctx.request_repaint();
                 })
-                .map_err(|e| format!("{} export failed: {e}", exporter.label()));
+                .map_err(|e| match e {
+                    crate::interchange::export::ExportError::Exists { path } => {
+                        Failure::Exists(path)
+                    }
+                    e => Failure::Other(format!("{} export failed: {e}", exporter.label())),
+                });
             let _ = tx.send(Msg::Exported(result));
             ctx.request_repaint();
         });
@@ -193,9 +213,9 @@ impl Interchange {
                 }
                 Msg::Exported(Ok(report)) => {
                     st.status = format!(
-                        "Exported {} files, {} things left out",
-                        report.files.len(),
-                        report.omitted.len()
+                        "Exported {}, {} left out",
+                        crate::words::count(report.files.len(), "file", "files"),
+                        crate::words::count(report.omitted.len(), "thing", "things")
                     );
                     self.job = Job::Exported(report);
                 }
@@ -204,7 +224,16 @@ impl Interchange {
                     st.push(Message::Open(file.clone()));
                     self.job = Job::Imported(file);
                 }
-                Msg::Exported(Err(e)) | Msg::Imported(Err(e)) => {
+                Msg::Exported(Err(Failure::Exists(path))) => {
+                    st.status = format!(
+                        "Not exported: the folder holds files of an earlier export ({})",
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    );
+                    self.job = Job::Exists(path);
+                }
+                Msg::Exported(Err(Failure::Other(e))) | Msg::Imported(Err(e)) => {
                     st.status = e.clone();
                     self.job = Job::Failed(e);
                 }
@@ -223,33 +252,63 @@ impl Interchange {
         egui::Window::new("Export")
             .open(&mut open)
             .default_size([520.0, 420.0])
+            .max_width((ctx.content_rect().width() - 32.0).max(200.0))
+            .constrain(true)
             .show(ctx, |ui| {
                 if st.project().is_none() {
                     ui.label("Open a project to export it.");
                     return;
                 }
                 let busy = self.busy();
+                let mut again = false;
                 ui.add_enabled_ui(!busy, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label("Format");
+                    // The formats wrap onto as many rows as the window needs: every one is
+                    // in view at 700 points wide.
+                    ui.label("Format");
+                    ui.horizontal_wrapped(|ui| {
                         for e in crate::interchange::export::all() {
                             ui.radio_value(&mut self.export_format, e.id().to_owned(), e.label());
                         }
                     });
                     self.path_row(ui, ctx, &mut st.chooser, "Output folder", Field::ExportOut);
+                    ui.checkbox(
+                        &mut self.export_overwrite,
+                        "Replace files of an earlier export in this folder",
+                    );
                     let out = self.export_out.trim().to_owned();
                     if ui
                         .add_enabled(!out.is_empty(), egui::Button::new("Export"))
                         .clicked()
                     {
-                        let format = self.export_format.clone();
-                        st.push(Message::Export {
-                            format,
-                            out: PathBuf::from(out),
-                        });
+                        again = true;
                     }
                 });
-                self.job_ui(ui);
+                if let Job::Exists(path) = &self.job {
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format!(
+                                "This folder already holds files of an earlier export ({}). Replace them, or choose another folder.",
+                                path.display()
+                            ))
+                            .color(ui.visuals().warn_fg_color),
+                        )
+                        .wrap(),
+                    );
+                    if ui.button("Replace them and export").clicked() {
+                        self.export_overwrite = true;
+                        again = true;
+                    }
+                } else {
+                    self.job_ui(ui);
+                }
+                let out = self.export_out.trim().to_owned();
+                if again && !out.is_empty() {
+                    st.push(Message::Export {
+                        format: self.export_format.clone(),
+                        out: PathBuf::from(out),
+                        overwrite: self.export_overwrite,
+                    });
+                }
             });
         if !open {
             self.export_open = false;
@@ -261,11 +320,13 @@ impl Interchange {
         egui::Window::new("Import")
             .open(&mut open)
             .default_size([520.0, 300.0])
+            .max_width((ctx.content_rect().width() - 32.0).max(200.0))
+            .constrain(true)
             .show(ctx, |ui| {
                 let busy = self.busy();
                 ui.add_enabled_ui(!busy, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label("Format");
+                    ui.label("Format");
+                    ui.horizontal_wrapped(|ui| {
                         for i in crate::interchange::import::all() {
                             ui.radio_value(&mut self.import_format, i.id().to_owned(), i.label());
                         }
@@ -372,13 +433,20 @@ impl Interchange {
                 ui.add(egui::ProgressBar::new(*p).show_percentage());
             }
             Job::Failed(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e);
+                ui.add(
+                    egui::Label::new(egui::RichText::new(e).color(ui.visuals().error_fg_color))
+                        .wrap(),
+                );
             }
+            Job::Exists(_) => {}
             Job::Imported(file) => {
                 ui.label(format!("Created and opened {}", file.display()));
             }
             Job::Exported(report) => {
-                ui.label(format!("{} files written:", report.files.len()));
+                ui.label(format!(
+                    "{} written:",
+                    crate::words::count(report.files.len(), "file", "files")
+                ));
                 egui::ScrollArea::vertical()
                     .id_salt("export files")
                     .max_height(120.0)
@@ -391,8 +459,13 @@ impl Interchange {
                     ui.label("Nothing was left out.");
                 } else {
                     ui.label(format!(
-                        "{} things the format cannot express were left out:",
-                        report.omitted.len()
+                        "{} the format cannot express {} left out:",
+                        crate::words::count(report.omitted.len(), "thing", "things"),
+                        if report.omitted.len() == 1 {
+                            "was"
+                        } else {
+                            "were"
+                        }
                     ));
                     egui::ScrollArea::vertical()
                         .id_salt("export omissions")

@@ -282,9 +282,16 @@ pub struct Reader {
     view_height: f32,
     /// A scroll offset to apply next frame (page moves, keeping the top line on resize).
     pending_scroll: Option<f32>,
-    /// Where the view's top must stay after a resize, and for how many more frames.
-    keep_top: Option<(f32, u8)>,
+    /// The line (and how far into it) that must stay at the view's top after a resize, and
+    /// for how many more frames.
+    keep_top: Option<(usize, f32, u8)>,
+    /// The line a jump scrolled to, and for how many more frames it is put in view.
+    scroll_target: Option<(usize, u8)>,
 }
+
+/// Frames a jump's target line is held in view while the lines around it get their real
+/// heights.
+const SETTLE_FRAMES: u8 = 4;
 
 fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
     let mut job = LayoutJob::single_section(
@@ -406,11 +413,16 @@ impl Reader {
         {
             // Keep the line at the top of the view where it is when the width or text size
             // changes (resizing the window must not lose the reading position).
-            let keep = (same_doc && !l.tops.is_empty()).then(|| {
-                let line = l.line_at(self.view_top);
-                let into = self.view_top - l.tops.get(line).copied().unwrap_or(0.0);
-                let frac = into / l.heights.get(line).copied().unwrap_or(1.0).max(1.0);
-                (line, frac)
+            // While an earlier resize is still settling, that line is the one to keep (the
+            // view may not have reached it yet: a drag resizes every frame).
+            let keep = (same_doc && !l.tops.is_empty()).then(|| match self.keep_top {
+                Some((line, frac, _)) => (line, frac),
+                None => {
+                    let line = l.line_at(self.view_top);
+                    let into = self.view_top - l.tops.get(line).copied().unwrap_or(0.0);
+                    let frac = into / l.heights.get(line).copied().unwrap_or(1.0).max(1.0);
+                    (line, frac)
+                }
             });
             let font = FontId::proportional(size);
             let (row, avg) = ui.fonts_mut(|f| (f.row_height(&font), f.glyph_width(&font, 'n')));
@@ -434,12 +446,8 @@ impl Reader {
             }
             l.exact.resize(n, false);
             l.recompute_tops();
-            if let Some((line, frac)) = keep
-                && let (Some(top), Some(h)) = (l.tops.get(line), l.heights.get(line))
-            {
-                let y = top + frac.clamp(0.0, 1.0) * h;
-                self.pending_scroll = Some(y);
-                self.keep_top = Some((y, 3));
+            if let Some((line, frac)) = keep {
+                self.keep_top = Some((line, frac.clamp(0.0, 1.0), SETTLE_FRAMES));
             }
         }
     }
@@ -483,7 +491,7 @@ impl Reader {
 
 impl View for Reader {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
-        super::reader_edit::banner(ui, st);
+        super::reader_edit::banner(ui, st, ui.max_rect());
         self.drawn.clear();
         // The session is taken out for the frame so the selection can change while the
         // document is borrowed; it is always put back.
@@ -525,6 +533,7 @@ impl Reader {
             self.layout.annotator.clone_from(&st.reader_annotator);
             self.layout.index = LineIndex::default();
         }
+        let switched = self.layout.doc != Some(doc.id());
         self.prepare(
             ui,
             st.prefs.text_size,
@@ -543,19 +552,46 @@ impl Reader {
         let mut area = egui::ScrollArea::vertical()
             .id_salt("reader-scroll")
             .auto_shrink([false, false]);
+        // After a resize, the line that was at the top is put there again for a few frames,
+        // from the heights as they are now (lines get their real heights as they are laid
+        // out; and until the scroll area knows the new content height it pulls an offset
+        // past the old end back).
+        if let Some((line, frac, tries)) = self.keep_top.take() {
+            let l = &self.layout;
+            if let (Some(top), Some(h)) = (l.tops.get(line), l.heights.get(line)) {
+                self.pending_scroll = Some(top + frac * h);
+            }
+            if tries > 0 {
+                self.keep_top = Some((line, frac, tries - 1));
+                ui.ctx().request_repaint();
+            }
+        }
         if let Some(y) = self.pending_scroll.take() {
             area = area.vertical_scroll_offset(y);
         }
         if let Some(off) = st.scroll_to.take() {
             let line = self.layout.pieces.of(off.min(text.len_chars()));
             let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
-            // Scroll only when the line is not already in view.
+            // Scroll only when the line is not already in view (in this document: the view
+            // of the one shown before says nothing).
             let cur = ui
                 .ctx()
                 .data(|d| d.get_temp::<(f32, f32)>(egui::Id::unique("reader-view")));
-            let visible = cur.is_some_and(|(a, b)| y >= a && y + self.layout.line_height <= b);
+            let visible =
+                !switched && cur.is_some_and(|(a, b)| y >= a && y + self.layout.line_height <= b);
             if !visible {
-                area = area.vertical_scroll_offset((y - 80.0).max(0.0));
+                self.scroll_target = Some((line, SETTLE_FRAMES));
+                self.keep_top = None;
+            }
+        }
+        // A jump's line is put in view again for a few frames: lines above it are laid out
+        // for the first time as the view moves, and their real heights push it down.
+        if let Some((line, tries)) = self.scroll_target.take() {
+            let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
+            area = area.vertical_scroll_offset((y - 80.0).max(0.0));
+            if tries > 0 {
+                self.scroll_target = Some((line, tries - 1));
+                ui.ctx().request_repaint();
             }
         }
         let mut changed_heights = false;
@@ -563,15 +599,7 @@ impl Reader {
         area.show_viewport(ui, |ui, viewport| {
             self.view_top = viewport.min.y;
             self.view_height = viewport.height();
-            // Set again for a few frames: until the scroll area knows the new content
-            // height, it pulls an offset past the old end back (rubber band).
-            if let Some((y, tries)) = self.keep_top.take()
-                && tries > 0
-            {
-                self.pending_scroll = Some(y);
-                self.keep_top = Some((y, tries - 1));
-                ui.ctx().request_repaint();
-            }
+
             ui.ctx().data_mut(|d| {
                 d.insert_temp(
                     egui::Id::unique("reader-view"),

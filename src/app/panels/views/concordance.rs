@@ -127,7 +127,7 @@ impl ConcordanceView {
         let Some((_, lines)) = self.cache.clone() else {
             return;
         };
-        ui.small(format!("{} line(s)", lines.len()));
+        ui.small(crate::words::count(lines.len(), "line", "lines"));
         let mut go: Option<&KwicLine> = None;
         let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
         egui::ScrollArea::both()

@@ -175,9 +175,9 @@ impl NetworkView {
             return;
         };
         ui.small(format!(
-            "{} node(s), {} edge(s)",
-            net.nodes.len(),
-            net.edges.len()
+            "{}, {}",
+            crate::words::count(net.nodes.len(), "node", "nodes"),
+            crate::words::count(net.edges.len(), "edge", "edges")
         ));
         let list_h = if self.edge.is_some() { 110.0 } else { 0.0 };
         let h = (ui.available_height() - list_h).max(140.0);

@@ -328,7 +328,7 @@ impl QueryView {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
             Some(Ok(hits)) => {
-                ui.small(format!("{} answer(s)", hits.len()));
+                ui.small(crate::words::count(hits.len(), "answer", "answers"));
                 egui::ScrollArea::vertical()
                     .id_salt("query-answers")
                     .auto_shrink([false, false])

@@ -64,7 +64,10 @@ impl StatsView {
                             who
                         };
                         (
-                            format!("{who} · {} document(s)", a.documents),
+                            format!(
+                                "{who} · {}",
+                                crate::words::count(a.documents, "document", "documents")
+                            ),
                             a.annotations,
                             accent,
                         )
