@@ -343,7 +343,7 @@ fn entry_page_schema_editor_and_metadata() {
     h.get_by_label("Filippov — Cover name").click_accesskit();
     steps(&mut h);
     set_field(&mut h, "New entry name", "Filippov (cover name)");
-    h.get_by_label("Split off 1 item(s)").click_accesskit();
+    h.get_by_label("Split off 1 item").click_accesskit();
     steps(&mut h);
     let split = *project(&h)
         .registry

@@ -218,12 +218,12 @@ mod window {
         h.run_steps(3);
         h.get_by_label("Tag all \"Paris\"");
         // Starts as the first entity type, and says so.
-        h.get_by_label("3 occurrence(s); untick any that are not a Person.");
+        h.get_by_label("3 occurrences; untick any that are not a Person.");
         h.get_by_label("Tag as").click();
         h.run_steps(2);
         h.get_by_label("Place").click();
         h.run_steps(2);
-        h.get_by_label("3 occurrence(s); untick any that are not a Place.");
+        h.get_by_label("3 occurrences; untick any that are not a Place.");
         h.get_by_label("Apply").click();
         h.run_steps(3);
         let doc = h.state().state.doc.unwrap();

@@ -59,18 +59,7 @@ impl PanelRects {
     }
 }
 
-/// Draws `add` into a region of exactly the available width of `ui`, clipped to it: what
-/// the content asks for beyond that (a row that does not wrap) is cut off, and the panel
-/// holding it keeps its width (egui would otherwise widen the panel, save that width, and
-/// squeeze the reader until the user dragged it back).
-fn fixed_width<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
-    let rect = ui.available_rect_before_wrap();
-    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(*ui.layout()));
-    child.shrink_clip_rect(rect);
-    let r = add(&mut child);
-    ui.advance_cursor_after_rect(rect);
-    r
-}
+use super::panels::fit as fixed_width;
 
 impl App {
     pub(super) fn panels(&mut self, ui: &mut egui::Ui) {

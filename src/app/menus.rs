@@ -21,13 +21,16 @@ impl TypingGuard {
     pub fn observe(&mut self, ctx: &egui::Context) {
         use egui::Key;
         let typing = ctx.text_edit_focused();
+        // Focus given to another widget (the reader, a button) is where the user put it.
+        let elsewhere = ctx.memory(|m| m.focused().is_some());
         let deliberate = ctx.input(|i| {
             i.pointer.any_pressed()
+                || i.pointer.any_released()
                 || [Key::Escape, Key::Tab, Key::F6]
                     .into_iter()
                     .any(|k| i.key_pressed(k))
         });
-        if typing || deliberate {
+        if typing || elsewhere || deliberate {
             self.armed = false;
         } else if self.was_typing {
             self.armed = true;

@@ -63,19 +63,22 @@ impl View for EntryPageWindow {
         }
         let mut cmds = Queue::default();
         let mut open = true;
-        egui::Window::new(format!("Entry: {}", page.name))
-            .id(egui::Id::unique("entry-page"))
-            .open(&mut open)
-            .default_width(480.0)
-            .default_height(560.0)
-            .show(ui.ctx(), |ui| {
+        super::show_window(
+            super::window(ui.ctx(), format!("Entry: {}", super::cut(&page.name, 48)))
+                .id(egui::Id::unique("entry-page"))
+                .open(&mut open)
+                .default_width(480.0)
+                .default_height(560.0),
+            ui.ctx(),
+            |ui| {
                 if ui.button("Close page").clicked() {
                     cmds.push(Message::OpenEntry(None));
                 }
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| self.page(ui, p, &page, &mut cmds));
-            });
+            },
+        );
         if !open {
             cmds.push(Message::OpenEntry(None));
         }
@@ -219,7 +222,7 @@ impl EntryPageWindow {
                 }
             });
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             crate::app::panels::labelled_combo(
                 ui,
                 "Scheme",
@@ -252,40 +255,46 @@ impl EntryPageWindow {
         // Mentions by document.
         ui.strong(format!("Mentions ({})", page.mention_count));
         for d in &page.mentions {
-            egui::CollapsingHeader::new(format!("{} ({})", d.title, d.mentions.len()))
-                .id_salt(("entry-doc", d.doc))
-                .default_open(true)
-                .show(ui, |ui| {
-                    for m in &d.mentions {
-                        ui.horizontal(|ui| {
-                            let key = (d.doc, m.ann);
-                            let mut chosen = self.split_mentions.contains(&key);
-                            let line = m.line.map_or_else(String::new, |l| format!("line {l}: "));
-                            if ui
-                                .checkbox(&mut chosen, format!("{line}“{}”", m.text))
-                                .on_hover_text("Tick to split it off into a new entry")
-                                .changed()
-                            {
-                                if chosen {
-                                    self.split_mentions.insert(key);
-                                } else {
-                                    self.split_mentions.remove(&key);
-                                }
+            // A document's title is cut to a line (a 300-character title must not widen the
+            // page); the whole title is on the document list and in the status bar.
+            egui::CollapsingHeader::new(format!(
+                "{} ({})",
+                super::cut(&d.title, 60),
+                d.mentions.len()
+            ))
+            .id_salt(("entry-doc", d.doc))
+            .default_open(true)
+            .show(ui, |ui| {
+                for m in &d.mentions {
+                    ui.horizontal(|ui| {
+                        let key = (d.doc, m.ann);
+                        let mut chosen = self.split_mentions.contains(&key);
+                        let line = m.line.map_or_else(String::new, |l| format!("line {l}: "));
+                        if ui
+                            .checkbox(&mut chosen, format!("{line}“{}”", m.text))
+                            .on_hover_text("Tick to split it off into a new entry")
+                            .changed()
+                        {
+                            if chosen {
+                                self.split_mentions.insert(key);
+                            } else {
+                                self.split_mentions.remove(&key);
                             }
-                            if ui
-                                .small_button("Show")
-                                .on_hover_text("Show it in the text")
-                                .clicked()
-                            {
-                                cmds.push(Message::Jump {
-                                    doc: d.doc,
-                                    span: Span::new(m.start, m.start),
-                                });
-                                cmds.push(Message::SelectAnnotation(Some(m.ann)));
-                            }
-                        });
-                    }
-                });
+                        }
+                        if ui
+                            .small_button("Show")
+                            .on_hover_text("Show it in the text")
+                            .clicked()
+                        {
+                            cmds.push(Message::Jump {
+                                doc: d.doc,
+                                span: Span::new(m.start, m.start),
+                            });
+                            cmds.push(Message::SelectAnnotation(Some(m.ann)));
+                        }
+                    });
+                }
+            });
         }
         ui.separator();
         ui.strong(format!("Events ({})", page.events.len()));
@@ -298,7 +307,7 @@ impl EntryPageWindow {
             let title = p
                 .documents
                 .get(&e.doc)
-                .map_or("", |d| d.meta.title.as_str());
+                .map_or_else(String::new, |d| super::cut(&d.meta.title, 60));
             if ui
                 .link(format!(
                     "{date}{} — as {} ({title})",

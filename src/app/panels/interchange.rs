@@ -249,12 +249,14 @@ impl Interchange {
 
     fn export_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
-        egui::Window::new("Export")
-            .open(&mut open)
-            .default_size([520.0, 420.0])
-            .max_width((ctx.content_rect().width() - 32.0).max(200.0))
-            .constrain(true)
-            .show(ctx, |ui| {
+        super::show_window(
+            super::window(&ctx, "Export")
+                .open(&mut open)
+                .default_size([520.0, 420.0])
+                .max_width((ctx.content_rect().width() - 32.0).max(200.0))
+                .constrain(true),
+            ctx,
+            |ui| {
                 if st.project().is_none() {
                     ui.label("Open a project to export it.");
                     return;
@@ -309,7 +311,8 @@ impl Interchange {
                         overwrite: self.export_overwrite,
                     });
                 }
-            });
+            },
+        );
         if !open {
             self.export_open = false;
         }
@@ -317,12 +320,14 @@ impl Interchange {
 
     fn import_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
-        egui::Window::new("Import")
-            .open(&mut open)
-            .default_size([520.0, 300.0])
-            .max_width((ctx.content_rect().width() - 32.0).max(200.0))
-            .constrain(true)
-            .show(ctx, |ui| {
+        super::show_window(
+            super::window(&ctx, "Import")
+                .open(&mut open)
+                .default_size([520.0, 300.0])
+                .max_width((ctx.content_rect().width() - 32.0).max(200.0))
+                .constrain(true),
+            ctx,
+            |ui| {
                 let busy = self.busy();
                 ui.add_enabled_ui(!busy, |ui| {
                     ui.label("Format");
@@ -362,7 +367,8 @@ impl Interchange {
                     }
                 });
                 self.job_ui(ui);
-            });
+            },
+        );
         if !open {
             self.import_open = false;
         }
@@ -389,9 +395,11 @@ impl Interchange {
             .filter(|p| p.is_dir())
             .or_else(|| PathBuf::from(text.trim()).parent().map(PathBuf::from))
             .filter(|p| p.is_dir());
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow window the buttons go below the field, never past the edge.
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label(label);
-            ui.add(egui::TextEdit::singleline(text).desired_width(300.0))
+            let w = (ui.available_width() - 8.0).clamp(120.0, 300.0);
+            ui.add(egui::TextEdit::singleline(text).desired_width(w))
                 .labelled_by(l.id);
             let folder_only = field != Field::ImportSource;
             let mut choose = |kind: Kind| {

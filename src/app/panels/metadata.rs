@@ -68,7 +68,7 @@ impl View for MetadataEditor {
                     .archival
                     .date
                     .as_ref()
-                    .map(|d| d.when.clone().unwrap_or_else(|| d.to_string()))
+                    .map(|d| d.to_string())
                     .unwrap_or_default(),
             });
             self.error = None;
@@ -76,10 +76,12 @@ impl View for MetadataEditor {
         let Some(f) = self.form.as_mut() else { return };
         let mut open = true;
         let mut cmds = Queue::default();
-        egui::Window::new("Document metadata")
-            .open(&mut open)
-            .default_width(460.0)
-            .show(ui.ctx(), |ui| {
+        super::show_window(
+            super::window(ui.ctx(), "Document metadata")
+                .open(&mut open)
+                .default_width(460.0),
+            ui.ctx(),
+            |ui| {
                 labelled_field(ui, "Title", &mut f.title, "");
                 ui.horizontal(|ui| {
                     let l = ui.label("Status");
@@ -110,22 +112,30 @@ impl View for MetadataEditor {
                     &mut a.translation_note,
                     "who translated, how",
                 );
-                labelled_field(ui, "Document date", &mut f.date, "YYYY-MM-DD");
+                labelled_field(ui, "Document date", &mut f.date, "YYYY-MM-DD, or A – B");
                 if let Some(e) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, e);
                 }
                 ui.horizontal(|ui| {
                     if ui.button("Apply").clicked() {
                         let mut archival = f.archival.clone();
-                        let d = f.date.trim();
-                        archival.date = (!d.is_empty()).then(|| NormalizedDate::when(d));
-                        match document::set_metadata(p, doc, &f.title, f.status, archival) {
+                        // The same forms as every date field: ISO, A – B, after A.
+                        let date = NormalizedDate::parse(&f.date);
+                        if let Ok(d) = &date {
+                            archival.date = (!d.is_empty()).then(|| d.clone());
+                        }
+                        match date
+                            .map_err(|e| format!("Document date: {e}"))
+                            .and_then(|_| {
+                                document::set_metadata(p, doc, &f.title, f.status, archival)
+                                    .map_err(|e| e.to_string())
+                            }) {
                             Ok(tx) if tx.is_empty() => self.error = Some("Nothing changed".into()),
                             Ok(tx) => {
                                 cmds.push(Message::Apply(tx));
                                 self.error = None;
                             }
-                            Err(e) => self.error = Some(e.to_string()),
+                            Err(e) => self.error = Some(e),
                         }
                     }
                     if ui.button("Close metadata").clicked() {
@@ -137,7 +147,8 @@ impl View for MetadataEditor {
                         self.error = None;
                     }
                 });
-            });
+            },
+        );
         if !open {
             cmds.push(Command::ToggleMetadata);
         }

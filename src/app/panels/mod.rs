@@ -76,10 +76,68 @@ pub fn labelled_combo<R>(
         r.response = r.response.labelled_by(l.id);
         r
     };
+    // In a row that wraps, label and box are two of its items: the box goes to the next
+    // line when the row is full.
+    if ui.layout().main_wrap && ui.layout().is_horizontal() {
+        return show(ui, combo);
+    }
     if label_w + ui.spacing().item_spacing.x + combo_w <= room {
         ui.horizontal(|ui| show(ui, combo)).inner
     } else {
         let w = (room - 2.0 * ui.spacing().button_padding.x).max(40.0);
         ui.vertical(|ui| show(ui, combo.width(w))).inner
     }
+}
+
+/// A floating window that fits the screen: never wider than the window the app runs in
+/// (less a margin) and kept on it; its rows wrap or are cut inside it. Every window of the
+/// app is made here.
+pub fn window<'a>(ctx: &egui::Context, title: impl Into<egui::WidgetText>) -> egui::Window<'a> {
+    let w = (ctx.content_rect().width() - 24.0).max(200.0);
+    let h = (ctx.content_rect().height() - 24.0).max(200.0);
+    egui::Window::new(title)
+        .max_width(w)
+        .max_height(h)
+        .constrain(true)
+}
+
+/// `s` cut to `n` characters with "…" (whole when it fits).
+pub fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Draws `add` within the available width of `ui`, clipped to it: what the content asks for
+/// beyond that (a row that does not wrap) is cut off, and whatever holds it — a side panel,
+/// a window — keeps its width (egui would otherwise grow a panel or window to its widest
+/// content, and a panel would keep and save that width).
+pub fn fit<R>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    let rect = ui.available_rect_before_wrap();
+    let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(*ui.layout()));
+    child.shrink_clip_rect(rect);
+    let r = add(&mut child);
+    let used = child.min_rect();
+    ui.advance_cursor_after_rect(egui::Rect::from_min_size(
+        rect.min,
+        egui::vec2(
+            (used.max.x - rect.min.x).clamp(0.0, rect.width()),
+            (used.max.y - rect.min.y).max(0.0),
+        ),
+    ));
+    r
+}
+
+/// Shows window `w` (made by [`window`]) with its content drawn through [`fit`]: a long row
+/// is cut at the window's edge instead of widening it past the screen.
+pub fn show_window<R>(
+    w: egui::Window<'_>,
+    ctx: &egui::Context,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> Option<egui::InnerResponse<Option<R>>> {
+    w.show(ctx, |ui| fit(ui, add))
 }

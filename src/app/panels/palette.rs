@@ -24,12 +24,14 @@ impl View for Palette {
         let specs = table(st.session.as_ref().map(|s| &s.project).map(|p| &p.schema));
         let mut run = None;
         let mut close = false;
-        egui::Window::new("Command palette")
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
-            .max_width((ctx.content_rect().width() - 32.0).clamp(200.0, 440.0))
-            .show(&ctx, |ui| {
+        super::show_window(
+            super::window(&ctx, "Command palette")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
+                .max_width((ctx.content_rect().width() - 32.0).clamp(200.0, 440.0)),
+            &ctx,
+            |ui| {
                 let l = ui.label("Command");
                 let r = ui
                     .add(
@@ -99,7 +101,8 @@ impl View for Palette {
                 if !close && run.is_none() && (down || up) {
                     r.request_focus();
                 }
-            });
+            },
+        );
         if let Some(c) = run {
             st.queue.push(c);
             close = true;

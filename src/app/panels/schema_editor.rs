@@ -88,13 +88,15 @@ impl View for SchemaEditor {
         };
         let mut cmds = Queue::default();
         let mut open = true;
-        egui::Window::new("Schema")
-            .id(egui::Id::unique("schema-editor"))
-            .open(&mut open)
-            .default_width(560.0)
-            .default_height(520.0)
-            .show(ui.ctx(), |ui| {
-                ui.horizontal(|ui| {
+        super::show_window(
+            super::window(ui.ctx(), "Schema")
+                .id(egui::Id::unique("schema-editor"))
+                .open(&mut open)
+                .default_width(560.0)
+                .default_height(520.0),
+            ui.ctx(),
+            |ui| {
+                ui.horizontal_wrapped(|ui| {
                     if ui.button("Close schema editor").clicked() {
                         cmds.push(Command::ToggleSchemaEditor);
                     }
@@ -123,7 +125,8 @@ impl View for SchemaEditor {
                         Tab::Relations => self.types(ui, p, TypeKind::Relation, &mut cmds),
                         Tab::Attributes => self.attributes(ui, p, &mut cmds),
                     });
-            });
+            },
+        );
         if !open {
             cmds.push(Command::ToggleSchemaEditor);
         }
@@ -254,7 +257,7 @@ impl SchemaEditor {
 
     fn types(&mut self, ui: &mut egui::Ui, p: &Project, kind: TypeKind, cmds: &mut Queue) {
         for (id, label, color, hotkey) in types_of(p, kind) {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let c = parse_color(&color).map_or(egui::Color32::GRAY, |[r, g, b]| {
                     egui::Color32::from_rgb(r, g, b)
                 });
@@ -315,7 +318,7 @@ impl SchemaEditor {
             if kind == TypeKind::Relation
                 && let Some(rel) = p.schema.relation(&id)
             {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.add_space(20.0);
                     ui.weak(format!(
                         "from {} to {}",
@@ -338,7 +341,7 @@ impl SchemaEditor {
                     ui.label("Second argument may be (none: any):");
                     choose_types(ui, &all, &mut to);
                     self.args_form = Some((fid, from.clone(), to.clone()));
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Save arguments").clicked() {
                             let r = ops::set_relation_arguments(p, &id, from, to);
                             if self.result(r, cmds) {
@@ -359,7 +362,7 @@ impl SchemaEditor {
             TypeKind::Relation => "relation type",
         };
         ui.strong(format!("New {what}"));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Name");
             ui.add(egui::TextEdit::singleline(&mut self.new_label).desired_width(140.0))
                 .labelled_by(l.id);
@@ -406,7 +409,7 @@ impl SchemaEditor {
             .id_salt(("roles", event_type))
             .show(ui, |ui| {
                 for r in &ty.roles {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.label(format!(
                             "{} · {} · {}",
                             r.label,
@@ -460,7 +463,7 @@ impl SchemaEditor {
                         .labelled_by(l.id);
                     ui.label("Filled by (none: anything):");
                     choose_types(ui, &fillable(p), &mut f.fillers);
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         let l = ui.label("At least");
                         ui.add(egui::DragValue::new(&mut f.min).range(0..=99))
                             .labelled_by(l.id);
@@ -478,7 +481,7 @@ impl SchemaEditor {
                         max: (!f.unbounded).then_some(f.max),
                     };
                     self.role_form = Some(f.clone());
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Save role").clicked() {
                             let r = match &f.role {
                                 Some(role) => ops::edit_role(p, event_type, role, &def),
@@ -498,7 +501,7 @@ impl SchemaEditor {
 
     fn attributes(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Queue) {
         for a in &p.schema.attributes {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if let Some(new) = self.field(
                     ui,
                     &a.id,
@@ -528,7 +531,7 @@ impl SchemaEditor {
         }
         ui.separator();
         ui.strong("New attribute");
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Attribute name");
             ui.add(egui::TextEdit::singleline(&mut self.attr_label).desired_width(140.0))
                 .labelled_by(l.id);
@@ -614,7 +617,7 @@ impl SchemaEditor {
                         .into_iter()
                         .filter(|t| t.0 != id)
                         .collect();
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         crate::app::panels::labelled_combo(
                             ui,
                             "Retype them to",
@@ -672,7 +675,7 @@ impl SchemaEditor {
                     Err(e) => {
                         ui.strong(format!("Remove role {label} of {}?", ty.label));
                         ui.label(e.to_string());
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             crate::app::panels::labelled_combo(
                                 ui,
                                 "Move the fillers to",
@@ -739,7 +742,7 @@ impl SchemaEditor {
                     Err(e) => {
                         ui.strong(format!("Remove attribute {label}?"));
                         ui.label(e.to_string());
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             crate::app::panels::labelled_combo(
                                 ui,
                                 "Move the values to",
