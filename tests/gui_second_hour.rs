@@ -820,3 +820,350 @@ fn no_project_is_not_all_changes_saved() {
     assert!(h.query_by_label("All changes saved").is_none());
     h.get_by_label("No project open");
 }
+
+/// Types into the field labelled `label` as a hand does: click it, select all, type, Tab.
+fn fill(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run_steps(3);
+    let r = h.get_by_label(label).rect();
+    click_at(h, r);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(1);
+    h.key_press(Key::Tab);
+    steps(h);
+}
+
+/// The field table (docs/window.md): fields that were reachable only by editing RON now
+/// have a control — the project's name and description, a document's number and id in its
+/// edition, page images (moved, removed), page breaks (number, image, removed), a type's
+/// description, "dated" and "symmetric", an entry's coordinates and an alias's note.
+#[test]
+fn every_field_has_a_control_in_the_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    // Two page images and a page break.
+    std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
+    for n in ["p1.png", "p2.png"] {
+        std::fs::write(
+            tmp.path().join("scans").join(n),
+            support::images::encoded(image::ImageFormat::Png),
+        )
+        .unwrap();
+    }
+    {
+        let mut s = Session::open(&file).unwrap();
+        let doc = *s.project.documents.keys().next().unwrap();
+        let before = s.project.documents[&doc].meta.clone();
+        let mut after = before.clone();
+        after.images = vec![
+            RelPath::parse("scans/p1.png").unwrap(),
+            RelPath::parse("scans/p2.png").unwrap(),
+        ];
+        after.archival.page_breaks = vec![PageBreak {
+            offset: 20,
+            n: String::new(),
+            facs: String::new(),
+        }];
+        let mut place = Entry::new(Slug::new("place"), "Kaesong");
+        place.aliases.push(Alias {
+            name: "Kaijo".into(),
+            kind: AliasKind::Variant,
+            note: String::new(),
+        });
+        let tx = Transaction::new("pages")
+            .with(Edit::DocumentMeta {
+                before: Box::new(before),
+                after: Box::new(after),
+            })
+            .with(Edit::add_entry(place));
+        s.commit(tx).unwrap();
+        s.save().unwrap();
+    }
+    let mut h = open(&file, WIDE);
+    let doc = h.state().state.doc.unwrap();
+    h.get_by_label("Project").click();
+    h.run_steps(2);
+    h.get_by_label("Document metadata…").click();
+    steps(&mut h);
+    // The document: number and id in its edition.
+    fill(&mut h, "Number in the edition", "2");
+    fill(&mut h, "Id in the edition", "d2");
+    h.get_by_label("Apply").click();
+    steps(&mut h);
+    let meta = |h: &Harness<'_, App>| project(h).documents[&doc].meta.clone();
+    assert_eq!(meta(&h).archival.number, "2");
+    assert_eq!(meta(&h).archival.source_id, "d2");
+    // Page images: the second moved up, then the first (now p2) removed.
+    h.get_by_label("Move page 2 up").click();
+    steps(&mut h);
+    assert_eq!(meta(&h).images[0].as_str(), "scans/p2.png");
+    h.get_by_label("Remove page 1 from the document (the file stays)")
+        .click();
+    steps(&mut h);
+    assert_eq!(meta(&h).images.len(), 1);
+    assert!(tmp.path().join("scans/p2.png").exists(), "the file stays");
+    // The page break: its printed number and image, then removed.
+    fill(&mut h, "page", "563");
+    assert_eq!(meta(&h).archival.page_breaks[0].n, "563");
+    h.get_by_label("Remove the page break at line 1").click();
+    steps(&mut h);
+    assert!(meta(&h).archival.page_breaks.is_empty());
+    // The project's name and description.
+    fill(&mut h, "Project name", "Kaesong talks");
+    let r = h.get_by_label("Project description").rect();
+    click_at(&mut h, r);
+    h.get_by_label("Project description").type_text("July 1951");
+    h.run_steps(1);
+    h.get_by_label("Apply to the project").click();
+    steps(&mut h);
+    assert_eq!(project(&h).info.name, "Kaesong talks");
+    assert_eq!(project(&h).info.description, "July 1951");
+    h.get_by_label("Close metadata").click();
+    steps(&mut h);
+
+    // The schema: a type's description, "dated", "symmetric".
+    h.get_by_label("Project").click();
+    h.run_steps(2);
+    h.get_by_label("Schema editor…").click();
+    steps(&mut h);
+    fill(&mut h, "Description of Topic", "What a point is about.");
+    let schema = |h: &Harness<'_, App>| project(h).schema.clone();
+    assert_eq!(
+        schema(&h).entity(&Slug::new("topic")).unwrap().description,
+        "What a point is about."
+    );
+    h.get_by_label("Topic mentions have a date").scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label("Topic mentions have a date").click();
+    steps(&mut h);
+    assert!(schema(&h).entity(&Slug::new("topic")).unwrap().dated);
+    h.get_by_label("Close schema editor").click();
+    steps(&mut h);
+    // Relation types are on their own tab.
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::ToggleSchemaEditor);
+    steps(&mut h);
+    h.get_by_label("Relation types").click();
+    steps(&mut h);
+    h.get_by_label("Member of reads the same both ways")
+        .scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label("Member of reads the same both ways").click();
+    steps(&mut h);
+    assert!(
+        schema(&h)
+            .relation(&Slug::new("member_of"))
+            .unwrap()
+            .symmetric
+    );
+    h.get_by_label("Close schema editor").click();
+    steps(&mut h);
+
+    // The registry: a place's coordinates and an alias's note.
+    let kaesong = *project(&h)
+        .registry
+        .iter()
+        .find(|(_, e)| e.name == "Kaesong")
+        .unwrap()
+        .0;
+    h.state_mut()
+        .state
+        .push(marginalia::app::Message::OpenEntry(Some(kaesong)));
+    steps(&mut h);
+    fill(&mut h, "Coordinates", "37.97, 126.55");
+    assert_eq!(
+        project(&h).registry[&kaesong].coordinates,
+        Some(marginalia::model::registry::Coordinates {
+            lat: 37.97,
+            lon: 126.55
+        })
+    );
+    fill(&mut h, "Note on Kaijo", "Japanese reading");
+    assert_eq!(
+        project(&h).registry[&kaesong].aliases[0].note,
+        "Japanese reading"
+    );
+    // Every one of these is one step of undo.
+    let undo_label = session_undo_label(&h);
+    assert!(
+        undo_label.contains("Kaijo") || undo_label.contains("alias"),
+        "{undo_label}"
+    );
+}
+
+fn session_undo_label(h: &Harness<'_, App>) -> String {
+    support::gui::session(h)
+        .history
+        .undo_label()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Clicks the control labelled `label` after scrolling it into view.
+fn press(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run_steps(3);
+    let r = h.get_by_label(label).rect();
+    click_at(h, r);
+}
+
+/// The other rows of the field table, each changed through its control with the pointer:
+/// schema types, colours, roles and attributes; an annotation's certainty, note, attribute
+/// value, an event's trigger and date; an entry's alias and authority id; a page break; a
+/// document's status.
+#[test]
+fn the_other_fields_each_change_through_their_control() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    let mut h = open(&file, WIDE);
+    let doc = h.state().state.doc.unwrap();
+    let schema = |h: &Harness<'_, App>| project(h).schema.clone();
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::ToggleSchemaEditor);
+    steps(&mut h);
+    // A new entity type, then its colour.
+    fill(&mut h, "Name", "Ship");
+    press(&mut h, "Add entity type");
+    let ship = schema(&h)
+        .entity_types
+        .iter()
+        .find(|t| t.label == "Ship")
+        .map(|t| t.id.clone())
+        .expect("the type was added");
+    fill(&mut h, "Color of Ship", "#123456");
+    assert_eq!(schema(&h).entity(&ship).unwrap().color, "#123456");
+    // A role of Meeting.
+    press(&mut h, "Event types");
+    press(&mut h, "Roles of Meeting (8)");
+    press(&mut h, "Add a role to Meeting");
+    fill(&mut h, "Role name", "Interpreter");
+    press(&mut h, "Save role");
+    assert!(
+        schema(&h)
+            .event(&Slug::new("meeting"))
+            .unwrap()
+            .roles
+            .iter()
+            .any(|r| r.label == "Interpreter")
+    );
+    // An attribute for every type (text).
+    press(&mut h, "Attributes");
+    fill(&mut h, "Attribute name", "Spelling in the original");
+    press(&mut h, "Add attribute");
+    assert!(
+        schema(&h)
+            .attributes
+            .iter()
+            .any(|a| a.label == "Spelling in the original")
+    );
+    press(&mut h, "Close schema editor");
+
+    // A mention's certainty, note and attribute value.
+    let t = support::gui::offset_of(&cable(), "Number05");
+    let r = support::gui::char_rect(&h, t + 2);
+    click_at(&mut h, r);
+    press(&mut h, "Certainty");
+    press(&mut h, "low");
+    assert_eq!(selected(&h).cert, Some(Certainty::Low));
+    fill(&mut h, "Note", "Name garbled in the cable");
+    assert_eq!(selected(&h).note, "Name garbled in the cable");
+    fill(&mut h, "Spelling in the original", "Намбер");
+    assert_eq!(
+        selected(&h)
+            .attributes
+            .values()
+            .next()
+            .map(|v| v.to_string()),
+        Some("Намбер".to_owned())
+    );
+
+    // An event: trigger from the selection, an explicit date.
+    select_text(&mut h, "meeting");
+    h.key_press(Key::M);
+    steps(&mut h);
+    let meeting = selected(&h).id;
+    select_text(&mut h, "resumed");
+    press(&mut h, "Move “meeting” here (Ctrl+R)");
+    let ev = project(&h).annotation(doc, meeting).unwrap().clone();
+    assert_eq!(ev.anchor().unwrap().quote.exact, "resumed");
+    fill(&mut h, "Explicit date", "1951-07-14");
+    assert_eq!(
+        project(&h)
+            .annotation(doc, meeting)
+            .unwrap()
+            .as_event()
+            .unwrap()
+            .date,
+        Some(NormalizedDate::when("1951-07-14"))
+    );
+
+    // An entry: an alias and an authority id.
+    let t = support::gui::offset_of(&cable(), "Number06");
+    let r = support::gui::char_rect(&h, t + 2);
+    click_at(&mut h, r);
+    fill(&mut h, "Link to entry", "Delegate Six");
+    press(&mut h, "Create entry “Delegate Six”");
+    press(&mut h, "Entry page");
+    fill(&mut h, "New alias", "D6");
+    press(&mut h, "Add alias");
+    fill(&mut h, "Id or URL", "Q42");
+    press(&mut h, "Add id");
+    let e = project(&h)
+        .registry
+        .values()
+        .find(|e| e.name == "Delegate Six")
+        .unwrap()
+        .clone();
+    assert_eq!(e.aliases[0].name, "D6");
+    assert_eq!(e.authority.len(), 1);
+    press(&mut h, "Close page");
+
+    // A page break at the caret, from the menu; the document's status.
+    let r = support::gui::char_rect(&h, 30);
+    click_at(&mut h, r);
+    h.get_by_label("Annotate").click();
+    h.run_steps(2);
+    h.get_by_label("Page break at caret").click();
+    steps(&mut h);
+    assert_eq!(
+        project(&h).documents[&doc].meta.archival.page_breaks.len(),
+        1
+    );
+    h.get_by_label("Project").click();
+    h.run_steps(2);
+    h.get_by_label("Document metadata…").click();
+    steps(&mut h);
+    press(&mut h, "Status");
+    press(&mut h, "Done");
+    press(&mut h, "Apply");
+    assert_eq!(project(&h).documents[&doc].meta.status, DocStatus::Done);
+    press(&mut h, "Close metadata");
+    // An event the text only implies, made from the menu with nothing selected, then given
+    // a trigger from a selection.
+    h.key_press(Key::Escape);
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    h.state_mut().state.selected = None;
+    h.get_by_label("Annotate").click();
+    h.run_steps(2);
+    h.get_by_label("New Meeting event").click();
+    steps(&mut h);
+    let implied = selected(&h);
+    assert!(implied.anchor().is_none(), "no trigger yet");
+    select_text(&mut h, "spoke");
+    press(&mut h, "Trigger := selection");
+    assert_eq!(
+        project(&h)
+            .annotation(doc, implied.id)
+            .unwrap()
+            .anchor()
+            .unwrap()
+            .quote
+            .exact,
+        "spoke"
+    );
+}

@@ -1,6 +1,6 @@
 //! Correcting the transcription in the reader: the edit mode's toggle and its keys.
 //!
-//! Edit mode is explicit (Edit ▸ Correct transcription, Ctrl+E), so nobody types into a
+//! Edit mode is explicit (Edit → Correct transcription, Ctrl+E), so nobody types into a
 //! source by accident. Outside it, keys keep their tagging meaning. In it, typed text,
 //! paste and Enter replace the reader's selection (or insert at the caret), Backspace and
 //! Delete remove the selection or the character cluster beside the caret; each change goes

@@ -25,6 +25,10 @@ pub struct EntryPageWindow {
     split_name: String,
     split_mentions: BTreeSet<(DocId, AnnId)>,
     split_aliases: BTreeSet<usize>,
+    /// Coordinates as typed ("37.97, 126.55").
+    coordinates: String,
+    /// Alias notes as typed, by alias index.
+    alias_notes: Vec<String>,
     error: Option<String>,
 }
 
@@ -54,10 +58,13 @@ impl View for EntryPageWindow {
             }
         };
         if self.entry != Some(id) {
+            let coords = p.registry.get(&id).and_then(|e| e.coordinates);
             *self = Self {
                 entry: Some(id),
                 name: page.name.clone(),
                 note: page.note.clone(),
+                coordinates: coords.map_or_else(String::new, |c| format!("{}, {}", c.lat, c.lon)),
+                alias_notes: page.aliases.iter().map(|a| a.note.clone()).collect(),
                 ..Self::default()
             };
         }
@@ -102,6 +109,45 @@ fn push(
 }
 
 impl EntryPageWindow {
+    /// Where the entry is on the globe ("37.97, 126.55", latitude first), for maps;
+    /// emptied, it is cleared.
+    fn coordinates_row(&mut self, ui: &mut egui::Ui, p: &Project, id: EntryId, cmds: &mut Queue) {
+        let r = labelled_field(
+            ui,
+            "Coordinates",
+            &mut self.coordinates,
+            "latitude, longitude",
+        );
+        if !r.lost_focus() {
+            return;
+        }
+        let current = p.registry.get(&id).and_then(|e| e.coordinates);
+        let typed = self.coordinates.trim();
+        let parsed = if typed.is_empty() {
+            Ok(None)
+        } else {
+            let nums: Vec<Option<f64>> = typed
+                .split([',', ' ', ';'])
+                .filter(|x| !x.is_empty())
+                .map(|x| x.parse::<f64>().ok().filter(|v| v.is_finite()))
+                .collect();
+            match nums.as_slice() {
+                [Some(lat), Some(lon)] => Ok(Some(crate::model::registry::Coordinates {
+                    lat: *lat,
+                    lon: *lon,
+                })),
+                _ => Err(format!(
+                    "“{typed}” is not a latitude and a longitude (decimal degrees, like 37.97, 126.55)"
+                )),
+            }
+        };
+        match parsed {
+            Ok(c) if c == current => {}
+            Ok(c) => push(registry::set_coordinates(p, id, c), &mut self.error, cmds),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
     fn page(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
         let id = page.id;
         // Name, type, note.
@@ -142,6 +188,7 @@ impl EntryPageWindow {
                 cmds,
             );
         }
+        self.coordinates_row(ui, p, id, cmds);
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
@@ -149,7 +196,7 @@ impl EntryPageWindow {
         // Aliases.
         ui.strong(format!("Aliases ({})", page.aliases.len()));
         for (i, a) in page.aliases.iter().enumerate() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let mut chosen = self.split_aliases.contains(&i);
                 if ui
                     .checkbox(&mut chosen, format!("{} — {}", a.name, a.kind_label))
@@ -162,8 +209,34 @@ impl EntryPageWindow {
                         self.split_aliases.remove(&i);
                     }
                 }
-                if !a.note.is_empty() {
-                    ui.weak(&a.note);
+                // The alias's note ("used in cables to Moscow"), applied when left.
+                if self.alias_notes.len() != page.aliases.len() {
+                    self.alias_notes = page.aliases.iter().map(|a| a.note.clone()).collect();
+                }
+                if let Some(buf) = self.alias_notes.get_mut(i) {
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(buf)
+                                .hint_text("note")
+                                .desired_width(140.0),
+                        )
+                        .on_hover_text(format!("Note on the alias {}", a.name));
+                    ui.ctx().accesskit_node_builder(r.id, |node| {
+                        node.set_label(format!("Note on {}", a.name));
+                    });
+                    if r.lost_focus()
+                        && buf.trim() != a.note
+                        && let Some(e) = p.registry.get(&id)
+                        && let Some(alias) = e.aliases.get(i)
+                    {
+                        let mut changed = alias.clone();
+                        changed.note = buf.trim().to_owned();
+                        push(
+                            registry::edit_alias(p, id, i, changed),
+                            &mut self.error,
+                            cmds,
+                        );
+                    }
                 }
                 if ui
                     .small_button("×")
@@ -175,7 +248,7 @@ impl EntryPageWindow {
                 }
             });
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("New alias");
             ui.add(egui::TextEdit::singleline(&mut self.alias_name).desired_width(150.0))
                 .labelled_by(l.id);
@@ -204,7 +277,7 @@ impl EntryPageWindow {
         // Authority ids.
         ui.strong("Authority ids");
         for (i, a) in page.authority.iter().enumerate() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 match &a.url {
                     Some(url) => {
                         ui.hyperlink_to(format!("{} {}", a.scheme, a.id), url);
@@ -266,7 +339,7 @@ impl EntryPageWindow {
             .default_open(true)
             .show(ui, |ui| {
                 for m in &d.mentions {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         let key = (d.doc, m.ann);
                         let mut chosen = self.split_mentions.contains(&key);
                         let line = m.line.map_or_else(String::new, |l| format!("line {l}: "));

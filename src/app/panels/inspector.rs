@@ -149,6 +149,28 @@ impl Inspector {
         if !st.sel.fragments.is_empty() {
             ui.label(format!("{} fragments (discontinuous)", spans.len()));
         }
+        // An event selected before, that the text only implies: the selection can become
+        // its trigger.
+        if let Some(ann) = st.selected.and_then(|a| p.annotation(doc, a))
+            && ann.as_event().is_some()
+            && ann.anchor().is_none()
+        {
+            ui.separator();
+            ui.label(format!(
+                "Also selected before: {} event (no trigger)",
+                p.schema.label(ann.type_id())
+            ));
+            if ui
+                .add(egui::Button::new("Trigger := selection").wrap())
+                .on_hover_text("Anchor that event on the selected words")
+                .clicked()
+            {
+                match events::set_trigger(p, doc, ann.id, Some(&spans)) {
+                    Ok(tx) => cmds.push(Message::Apply(tx)),
+                    Err(e) => st.status = format!("Cannot set the trigger: {e}"),
+                }
+            }
+        }
         // The annotation selected before this text: only a target for "Move here".
         if let Some(ann) = st.selected.and_then(|a| p.annotation(doc, a))
             && let Some(anchor) = ann.anchor()
@@ -309,7 +331,7 @@ impl Inspector {
             }
             None if m.date.is_none() => {
                 ui.weak(if context.is_none() {
-                    "No date read from the text. Type one; a document date (Project ▸ Document metadata…) lets words like “tomorrow” be read."
+                    "No date read from the text. Type one; a document date (Project → Document metadata…) lets words like “tomorrow” be read."
                 } else {
                     "No date read from the text: type one."
                 });

@@ -141,3 +141,13 @@ pub fn show_window<R>(
 ) -> Option<egui::InnerResponse<Option<R>>> {
     w.show(ctx, |ui| fit(ui, add))
 }
+
+/// A small button showing `text` ("Up", "×") that says what it does in full — on hover and
+/// to screen readers ("Move page 2 up").
+pub fn small_action(ui: &mut egui::Ui, text: &str, what: &str) -> egui::Response {
+    let r = ui.small_button(text).on_hover_text(what);
+    let label = what.to_owned();
+    ui.ctx()
+        .accesskit_node_builder(r.id, |node| node.set_label(label));
+    r
+}

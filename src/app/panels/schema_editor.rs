@@ -25,6 +25,7 @@ enum Field {
     Label,
     Color,
     Hotkey,
+    Description,
 }
 
 /// The role form: adding to an event type, or editing one of its roles.
@@ -255,6 +256,68 @@ impl SchemaEditor {
         None
     }
 
+    /// Below a type's row: its description (entity and event types), whether its mentions
+    /// are dated (entity types), whether it reads both ways (relation types).
+    fn type_details(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        kind: TypeKind,
+        id: &Slug,
+        label: &str,
+        cmds: &mut Queue,
+    ) {
+        let s = &p.schema;
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(20.0);
+            match kind {
+                TypeKind::Entity | TypeKind::Event => {
+                    let current = s
+                        .entity(id)
+                        .map(|t| t.description.clone())
+                        .or_else(|| s.event(id).map(|t| t.description.clone()))
+                        .unwrap_or_default();
+                    let w = (ui.available_width() - 120.0).clamp(120.0, 320.0);
+                    if let Some(new) = self.field(
+                        ui,
+                        id,
+                        Field::Description,
+                        &current,
+                        &format!("Description of {label}"),
+                        w,
+                    ) {
+                        let r = ops::describe_type(p, id, &new);
+                        self.result(r, cmds);
+                    }
+                }
+                TypeKind::Relation => {}
+            }
+            if let Some(t) = s.entity(id) {
+                let mut dated = t.dated;
+                if ui
+                    .checkbox(&mut dated, format!("{label} mentions have a date"))
+                    .on_hover_text(
+                        "The inspector shows such a mention a normalized date (ISO 8601)",
+                    )
+                    .changed()
+                {
+                    let r = ops::set_dated(p, id, dated);
+                    self.result(r, cmds);
+                }
+            }
+            if let Some(t) = s.relation(id) {
+                let mut both = t.symmetric;
+                if ui
+                    .checkbox(&mut both, format!("{label} reads the same both ways"))
+                    .changed()
+                {
+                    let r = ops::set_symmetric(p, id, both);
+                    self.result(r, cmds);
+                }
+            }
+        });
+    }
+
     fn types(&mut self, ui: &mut egui::Ui, p: &Project, kind: TypeKind, cmds: &mut Queue) {
         for (id, label, color, hotkey) in types_of(p, kind) {
             ui.horizontal_wrapped(|ui| {
@@ -312,6 +375,7 @@ impl SchemaEditor {
                     self.error = None;
                 }
             });
+            self.type_details(ui, p, kind, &id, &label, cmds);
             if kind == TypeKind::Event {
                 self.roles(ui, p, &id, cmds);
             }

@@ -50,6 +50,9 @@ pub enum OpError {
     Anchor(#[from] AnchorError),
     #[error("the date is not valid: {0}")]
     Date(#[from] DateError),
+    /// The values as given (text: an error must compare equal to itself).
+    #[error("latitude {lat} and longitude {lon} are not a place on the globe (−90…90, −180…180)")]
+    BadCoordinates { lat: String, lon: String },
     #[error("\"{0}\" is not a web address; it must start with http:// or https://")]
     BadUrl(String),
     #[error("\"{0}\" is not a color; use #rrggbb")]
