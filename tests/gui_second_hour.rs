@@ -1167,3 +1167,170 @@ fn the_other_fields_each_change_through_their_control() {
         "spoke"
     );
 }
+
+/// The one node labelled `label` inside the floating window whose title starts with
+/// `window` (the inspector may show a field of the same name).
+fn in_window(h: &Harness<'_, App>, window: &str, label: &str) -> egui::Rect {
+    let w = h
+        .query_all_by(|n| {
+            n.role() == egui::accesskit::Role::Window
+                && n.label().is_some_and(|l| l.starts_with(window))
+        })
+        .next()
+        .unwrap_or_else(|| panic!("the window {window}"))
+        .rect();
+    h.query_all_by_label(label)
+        .map(|n| n.rect())
+        .find(|r| w.contains(r.center()))
+        .unwrap_or_else(|| panic!("{label} in {window}"))
+}
+
+/// The rest of the field table: a role's fillers moved and removed, a link undone, an
+/// entry renamed and retyped, an alias and an id removed, a relation reversed, a relation
+/// type's arguments changed.
+#[test]
+fn list_items_move_go_and_turn_around() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    let mut h = open(&file, WIDE);
+    let doc = h.state().state.doc.unwrap();
+    // A meeting with three participants picked from the list.
+    select_text(&mut h, "meeting");
+    h.key_press(Key::M);
+    steps(&mut h);
+    let meeting = selected(&h).id;
+    press(&mut h, "Add Participant…");
+    for n in ["Number01", "Number02", "Number03"] {
+        let prefix = format!("{n} · Person");
+        let row = h
+            .query_all_by(|x| x.label().is_some_and(|l| l.starts_with(&prefix)))
+            .next()
+            .unwrap()
+            .rect();
+        click_at(&mut h, row);
+    }
+    press(&mut h, "Done");
+    let names = |h: &Harness<'_, App>| -> Vec<String> {
+        let p = project(h);
+        p.annotation(doc, meeting)
+            .unwrap()
+            .as_event()
+            .unwrap()
+            .roles[&Slug::new("participant")]
+            .iter()
+            .map(|t| p.target_label(doc, t))
+            .collect()
+    };
+    assert_eq!(names(&h), ["Number01", "Number02", "Number03"]);
+    press(&mut h, "Move Number03 up");
+    assert_eq!(names(&h), ["Number01", "Number03", "Number02"]);
+    press(&mut h, "Move Number01 down");
+    assert_eq!(names(&h), ["Number03", "Number01", "Number02"]);
+    press(&mut h, "Remove Number01 from Participant");
+    assert_eq!(names(&h), ["Number03", "Number02"]);
+
+    // A relation from Number05 to an organization, reversed (both ends may be either).
+    select_text(&mut h, "Number08");
+    h.key_press(Key::O);
+    steps(&mut h);
+    let t = support::gui::offset_of(&cable(), "Number05");
+    let r = support::gui::char_rect(&h, t + 2);
+    click_at(&mut h, r);
+    let nam = selected(&h).id;
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::AddRelation);
+    steps(&mut h);
+    press(&mut h, "New relation");
+    press(&mut h, "Subordinate of");
+    fill(&mut h, "Relation target", "Number08");
+    let row = h
+        .get_by_label_contains("Number08 · Organization · mention")
+        .rect();
+    click_at(&mut h, row);
+    let rel = |h: &Harness<'_, App>| {
+        project(h).documents[&doc]
+            .annotations
+            .values()
+            .find_map(|a| a.as_relation().map(|r| (a.id, r.clone())))
+            .expect("a relation")
+    };
+    let (p, r0) = (project(&h), rel(&h).1);
+    assert_eq!(
+        r0.from,
+        Target::Annotation(nam),
+        "{} → {}",
+        p.target_label(doc, &r0.from),
+        p.target_label(doc, &r0.to)
+    );
+    press(&mut h, "Number05 — subordinate of → Number08");
+    assert_eq!(h.state().state.selected, Some(rel(&h).0));
+    press(&mut h, "Reverse");
+    assert_eq!(rel(&h).1.to, Target::Annotation(nam));
+
+    // An entry: created, renamed, retyped, its alias and id removed, unlinked.
+    click_at(&mut h, r);
+    fill(&mut h, "Link to entry", "Delegate Five");
+    press(&mut h, "Create entry “Delegate Five”");
+    let entry = selected(&h).as_mention().unwrap().entry.unwrap();
+    press(&mut h, "Entry page");
+    fill(&mut h, "New alias", "D5");
+    press(&mut h, "Add alias");
+    fill(&mut h, "Id or URL", "Q42");
+    press(&mut h, "Add id");
+    let field = in_window(&h, "Entry:", "Name");
+    click_at(&mut h, field);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_steps(1);
+    h.event(egui::Event::Text("Delegate No. 5".into()));
+    h.run_steps(1);
+    h.key_press(Key::Tab);
+    steps(&mut h);
+    assert_eq!(project(&h).registry[&entry].name, "Delegate No. 5");
+    let ty = in_window(&h, "Entry:", "Type");
+    click_at(&mut h, ty);
+    let org = in_window(&h, "Entry:", "Organization");
+    click_at(&mut h, org);
+    assert_eq!(
+        project(&h).registry[&entry].type_id.as_str(),
+        "organization"
+    );
+    press(&mut h, "Remove alias D5");
+    let remove_id = h
+        .query_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.starts_with("Remove id") && l.ends_with("Q42"))
+        })
+        .next()
+        .expect("the id's remove button")
+        .rect();
+    click_at(&mut h, remove_id);
+    let e = project(&h).registry[&entry].clone();
+    // (The old name stays as an alias: renaming keeps it findable.)
+    assert!(
+        e.aliases.iter().all(|a| a.name != "D5") && e.authority.is_empty(),
+        "{e:?}"
+    );
+    press(&mut h, "Close page");
+    press(&mut h, "Unlink");
+    assert_eq!(selected(&h).as_mention().unwrap().entry, None);
+
+    // A relation type's arguments: Member of may now start at a place too.
+    h.state_mut()
+        .state
+        .push(marginalia::app::Command::ToggleSchemaEditor);
+    steps(&mut h);
+    press(&mut h, "Relation types");
+    press(&mut h, "Edit arguments of Member of");
+    let place = in_window(&h, "Schema", "Place");
+    click_at(&mut h, place);
+    press(&mut h, "Save arguments");
+    assert!(
+        project(&h)
+            .schema
+            .relation(&Slug::new("member_of"))
+            .unwrap()
+            .from
+            .contains(&Slug::new("place"))
+    );
+}

@@ -238,11 +238,7 @@ impl EntryPageWindow {
                         );
                     }
                 }
-                if ui
-                    .small_button("×")
-                    .on_hover_text(format!("Remove alias {}", a.name))
-                    .clicked()
-                {
+                if super::small_action(ui, "×", &format!("Remove alias {}", a.name)).clicked() {
                     self.split_aliases.clear();
                     push(registry::remove_alias(p, id, i), &mut self.error, cmds);
                 }
@@ -286,9 +282,7 @@ impl EntryPageWindow {
                         ui.label(format!("{} {}", a.scheme, a.id));
                     }
                 }
-                if ui
-                    .small_button("×")
-                    .on_hover_text("Remove this id")
+                if super::small_action(ui, "×", &format!("Remove id {} {}", a.scheme, a.id))
                     .clicked()
                 {
                     push(registry::remove_authority(p, id, i), &mut self.error, cmds);

@@ -269,28 +269,19 @@ impl EventFrameView {
                         events::move_filler(p, doc, event, &role.id, from, to)
                     };
                     if i > 0
-                        && ui
-                            .small_button("Up")
-                            .on_hover_text(format!("Move {label} up"))
-                            .clicked()
+                        && super::small_action(ui, "Up", &format!("Move {label} up")).clicked()
                         && let Ok(tx) = mv(i, i - 1)
                     {
                         out.cmds.push(Message::Apply(tx));
                     }
                     if i + 1 < n
-                        && ui
-                            .small_button("Down")
-                            .on_hover_text(format!("Move {label} down"))
-                            .clicked()
+                        && super::small_action(ui, "Down", &format!("Move {label} down")).clicked()
                         && let Ok(tx) = mv(i, i + 1)
                     {
                         out.cmds.push(Message::Apply(tx));
                     }
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(format!("Remove {label} from {}", role.label))
-                        .clicked()
-                    {
+                    let what = format!("Remove {label} from {}", role.label);
+                    if super::small_action(ui, "×", &what).clicked() {
                         match events::remove_filler(p, doc, event, &role.id, t) {
                             Ok(tx) => out.cmds.push(Message::Apply(tx)),
                             Err(e) => out.status = Some(format!("Cannot remove: {e}")),
