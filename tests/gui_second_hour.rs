@@ -887,7 +887,8 @@ fn every_field_has_a_control_in_the_window() {
     h.run_steps(2);
     h.get_by_label("Document metadata…").click();
     steps(&mut h);
-    // The document: number and id in its edition.
+    // The document: number and id in its edition, its date as a range.
+    fill(&mut h, "Document date", "1951-07-10 – 1951-07-11");
     fill(&mut h, "Number in the edition", "2");
     fill(&mut h, "Id in the edition", "d2");
     h.get_by_label("Apply").click();
@@ -895,6 +896,10 @@ fn every_field_has_a_control_in_the_window() {
     let meta = |h: &Harness<'_, App>| project(h).documents[&doc].meta.clone();
     assert_eq!(meta(&h).archival.number, "2");
     assert_eq!(meta(&h).archival.source_id, "d2");
+    assert_eq!(
+        meta(&h).archival.date,
+        Some(NormalizedDate::range("1951-07-10", "1951-07-11"))
+    );
     // Page images: the second moved up, then the first (now p2) removed.
     h.get_by_label("Move page 2 up").click();
     steps(&mut h);
@@ -1042,14 +1047,23 @@ fn the_other_fields_each_change_through_their_control() {
     press(&mut h, "Add a role to Meeting");
     fill(&mut h, "Role name", "Interpreter");
     press(&mut h, "Save role");
-    assert!(
-        schema(&h)
+    let has_role = |h: &Harness<'_, App>, label: &str| {
+        schema(h)
             .event(&Slug::new("meeting"))
             .unwrap()
             .roles
             .iter()
-            .any(|r| r.label == "Interpreter")
-    );
+            .any(|r| r.label == label)
+    };
+    assert!(has_role(&h, "Interpreter"));
+    // Edited (renamed), then removed: no event fills it.
+    press(&mut h, "Edit role Interpreter");
+    fill(&mut h, "Role name", "Translator");
+    press(&mut h, "Save role");
+    assert!(has_role(&h, "Translator") && !has_role(&h, "Interpreter"));
+    press(&mut h, "Remove role Translator");
+    press(&mut h, "Remove it");
+    assert!(!has_role(&h, "Translator"));
     // An attribute for every type (text).
     press(&mut h, "Attributes");
     fill(&mut h, "Attribute name", "Spelling in the original");
