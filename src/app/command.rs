@@ -158,7 +158,59 @@ const NONE: Modifiers = Modifiers::NONE;
 pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
     use Command as C;
     use Menu as M;
-    let mut t = vec![
+    let mut t: Vec<CommandSpec> = [
+        project_rows(),
+        edit_rows(),
+        view_rows(),
+        annotate_rows(),
+        key_rows(),
+        caret_rows(),
+    ]
+    .concat();
+    if let Some(schema) = schema {
+        for ty in &schema.entity_types {
+            let shortcut = ty
+                .hotkey
+                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
+                .map(|k| KeyboardShortcut::new(NONE, k));
+            t.push(spec(
+                C::TagAs(ty.id.clone()),
+                &format!("Tag as {}", ty.label),
+                shortcut,
+                M::Annotate,
+            ));
+        }
+        for ty in &schema.event_types {
+            let shortcut = ty
+                .hotkey
+                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
+                .map(|k| KeyboardShortcut::new(NONE, k));
+            t.push(spec(
+                C::NewEvent(ty.id.clone()),
+                &format!("New {} event", ty.label),
+                shortcut,
+                M::Annotate,
+            ));
+        }
+    }
+    for (i, s) in t.iter_mut().enumerate() {
+        s.order = i;
+    }
+    // More modifiers first: egui matches Ctrl+Z against Ctrl+Shift+Z too.
+    t.sort_by_key(|s| {
+        std::cmp::Reverse(s.shortcut.map_or(0, |k| {
+            let m = k.modifiers;
+            u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl)
+        }))
+    });
+    t
+}
+
+/// Project and Help: files, export and import, windows, the sample, About.
+fn project_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::NewFromFolderDialog,
             "New project from a folder of sources…",
@@ -185,6 +237,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
         spec(C::OpenSample, "Open the sample project", None, M::Help),
         spec(C::About, "About Marginalia", None, M::Help),
+    ]
+}
+
+/// Edit: undo, find, the palette, edit mode, the annotator name.
+fn edit_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(C::Undo, "Undo", key(CMD, Key::Z), M::Edit),
         spec(C::Redo, "Redo", key(CMD_SHIFT, Key::Z), M::Edit),
         spec(C::Redo, "Redo (Ctrl+Y)", key(CMD, Key::Y), M::None),
@@ -209,6 +269,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             M::Edit,
         ),
         spec(C::AnnotatorName, "Your name as annotator…", None, M::Edit),
+    ]
+}
+
+/// View: panels, theme, legend, views across the project, text size, panel focus.
+fn view_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(C::ToggleDocuments, "Show/hide documents", None, M::View),
         spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
@@ -268,6 +336,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(SHIFT, Key::F6),
             M::View,
         ),
+    ]
+}
+
+/// Annotate: tagging, fragments, links, relations, deleting, moving between annotations.
+fn annotate_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::TagPopup,
             "Tag selection…",
@@ -336,6 +412,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(NONE, Key::OpenBracket),
             M::Annotate,
         ),
+    ]
+}
+
+/// Keys only (no menu): Esc, and Shift with arrows (extend the selection).
+fn key_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::ClearSelection,
             "Clear selection",
@@ -378,6 +462,15 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(SHIFT, Key::ArrowDown),
             M::None,
         ),
+    ]
+}
+
+/// Keys only: the arrows, Home, End, Page Up/Down move the caret (with Shift, from Home on,
+/// they extend the selection).
+fn caret_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::Caret(CaretMove::WordLeft, false),
             "Word left",
@@ -486,44 +579,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(SHIFT, Key::PageDown),
             M::None,
         ),
-    ];
-    if let Some(schema) = schema {
-        for ty in &schema.entity_types {
-            let shortcut = ty
-                .hotkey
-                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
-                .map(|k| KeyboardShortcut::new(NONE, k));
-            t.push(spec(
-                C::TagAs(ty.id.clone()),
-                &format!("Tag as {}", ty.label),
-                shortcut,
-                M::Annotate,
-            ));
-        }
-        for ty in &schema.event_types {
-            let shortcut = ty
-                .hotkey
-                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
-                .map(|k| KeyboardShortcut::new(NONE, k));
-            t.push(spec(
-                C::NewEvent(ty.id.clone()),
-                &format!("New {} event", ty.label),
-                shortcut,
-                M::Annotate,
-            ));
-        }
-    }
-    for (i, s) in t.iter_mut().enumerate() {
-        s.order = i;
-    }
-    // More modifiers first: egui matches Ctrl+Z against Ctrl+Shift+Z too.
-    t.sort_by_key(|s| {
-        std::cmp::Reverse(s.shortcut.map_or(0, |k| {
-            let m = k.modifiers;
-            u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl)
-        }))
-    });
-    t
+    ]
 }
 
 /// The rows of `menu`, in the order the table declares them.

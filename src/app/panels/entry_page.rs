@@ -149,6 +149,21 @@ impl EntryPageWindow {
     }
 
     fn page(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
+        self.identity(ui, p, page, cmds);
+        ui.separator();
+        self.aliases(ui, p, page, cmds);
+        ui.separator();
+        self.authority_ids(ui, p, page, cmds);
+        ui.separator();
+        self.mentions(ui, page, cmds);
+        ui.separator();
+        self.events_and_relations(ui, p, page, cmds);
+        ui.separator();
+        self.merge_and_split(ui, p, page, cmds);
+    }
+
+    /// Name, type, note and coordinates.
+    fn identity(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
         let id = page.id;
         // Name, type, note.
         let r = labelled_field(ui, "Name", &mut self.name, "canonical name");
@@ -192,8 +207,11 @@ impl EntryPageWindow {
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
-        ui.separator();
-        // Aliases.
+    }
+
+    /// Other names, each with its kind and note; added, removed, ticked for a split.
+    fn aliases(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
+        let id = page.id;
         ui.strong(format!("Aliases ({})", page.aliases.len()));
         for (i, a) in page.aliases.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
@@ -269,8 +287,17 @@ impl EntryPageWindow {
                 self.alias_name.clear();
             }
         });
-        ui.separator();
-        // Authority ids.
+    }
+
+    /// Ids in authority files (Wikidata, VIAF …), linked; added and removed.
+    fn authority_ids(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        page: &EntryPage,
+        cmds: &mut Queue,
+    ) {
+        let id = page.id;
         ui.strong("Authority ids");
         for (i, a) in page.authority.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
@@ -318,8 +345,10 @@ impl EntryPageWindow {
                 self.auth_id.clear();
             }
         });
-        ui.separator();
-        // Mentions by document.
+    }
+
+    /// Mentions by document, each ticked for a split or shown in the text.
+    fn mentions(&mut self, ui: &mut egui::Ui, page: &EntryPage, cmds: &mut Queue) {
         ui.strong(format!("Mentions ({})", page.mention_count));
         for d in &page.mentions {
             // A document's title is cut to a line (a 300-character title must not widen the
@@ -363,7 +392,16 @@ impl EntryPageWindow {
                 }
             });
         }
-        ui.separator();
+    }
+
+    /// The events and relations the entry takes part in, each a link to it.
+    fn events_and_relations(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        page: &EntryPage,
+        cmds: &mut Queue,
+    ) {
         ui.strong(format!("Events ({})", page.events.len()));
         for e in &page.events {
             let date = e
@@ -396,8 +434,17 @@ impl EntryPageWindow {
                 }
             }
         }
-        ui.separator();
-        // Merge.
+    }
+
+    /// Merging another entry into this one; splitting off what is ticked.
+    fn merge_and_split(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        page: &EntryPage,
+        cmds: &mut Queue,
+    ) {
+        let id = page.id;
         ui.strong("Merge another entry into this one");
         labelled_field(ui, "Entry to merge", &mut self.merge_query, "name or alias");
         if !self.merge_query.trim().is_empty() {

@@ -185,6 +185,22 @@ impl EventFrameView {
                 }
             }
         });
+        self.date(ui, p, event, frame, out);
+        ui.separator();
+        self.roles(ui, p, event, frame, out);
+        ui.separator();
+    }
+
+    /// The event's date: from its time role, else explicit (typed: ISO, or a range).
+    fn date(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        event: AnnId,
+        frame: &EventFrame,
+        out: &mut Out,
+    ) {
+        let doc = out.doc;
         // Date: from the time role, else explicit.
         let explicit = p
             .annotation(doc, event)
@@ -244,7 +260,19 @@ impl EventFrameView {
                 }
             }
         });
-        ui.separator();
+    }
+
+    /// Every role slot with its fillers in order (moved, removed), and "Add Role…" or the
+    /// picker of the role being filled.
+    fn roles(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        event: AnnId,
+        frame: &EventFrame,
+        out: &mut Out,
+    ) {
+        let doc = out.doc;
         let filling = out.filling.clone().filter(|(e, _)| *e == event);
         for role in &frame.roles {
             ui.horizontal_wrapped(|ui| {
@@ -311,7 +339,6 @@ impl EventFrameView {
                 });
             }
         }
-        ui.separator();
     }
 
     /// The keyboard picker for the role being filled: type to search, ↑/↓ to choose,

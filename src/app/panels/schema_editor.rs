@@ -660,193 +660,18 @@ impl SchemaEditor {
             return;
         };
         let mut done = false;
-        egui::Frame::group(ui.style()).show(ui, |ui| match removing {
-            Removing::Type { id, mut retype } => {
-                let usage = match ops::type_usage(p, &id) {
-                    Ok(u) => u,
-                    Err(e) => {
-                        self.error = Some(e.to_string());
-                        done = true;
-                        return;
-                    }
-                };
-                ui.strong(format!("Delete type {}?", usage.label));
-                ui.label(format!("Uses: {}.", usage.describe(&p.schema)));
-                if !usage.in_use() {
-                    if ui.button("Delete it").clicked() {
-                        done = self.result(ops::delete_type(p, &id, &InUse::Refuse), cmds);
-                    }
-                } else {
-                    let others: Vec<(Slug, String, String, Option<char>)> = types_of(p, usage.kind)
-                        .into_iter()
-                        .filter(|t| t.0 != id)
-                        .collect();
-                    ui.horizontal_wrapped(|ui| {
-                        crate::app::panels::labelled_combo(
-                            ui,
-                            "Retype them to",
-                            egui::ComboBox::from_id_salt("Retype them to").selected_text(
-                                retype.as_ref().map_or("choose…", |r| p.schema.label(r)),
-                            ),
-                            |ui| {
-                                for (o, label, _, _) in &others {
-                                    ui.selectable_value(&mut retype, Some(o.clone()), label);
-                                }
-                            },
-                        );
-                        if let Some(r) = &retype
-                            && ui.button("Retype and delete").clicked()
-                        {
-                            done = self.result(
-                                ops::delete_type(p, &id, &InUse::RetypeTo(r.clone())),
-                                cmds,
-                            );
-                        }
-                    });
-                    if ui
-                        .button("Delete them and everything that points at them")
-                        .clicked()
-                    {
-                        done =
-                            self.result(ops::delete_type(p, &id, &InUse::DeleteAnnotations), cmds);
-                    }
-                    if !done {
-                        self.removing = Some(Removing::Type { id, retype });
-                    }
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            done = match removing {
+                Removing::Type { id, retype } => self.remove_type(ui, p, id, retype, cmds),
+                Removing::Role {
+                    event_type,
+                    role,
+                    move_to,
+                } => self.remove_role(ui, p, event_type, role, move_to, cmds),
+                Removing::Attribute { id, move_to } => {
+                    self.remove_attribute(ui, p, id, move_to, cmds)
                 }
-            }
-            Removing::Role {
-                event_type,
-                role,
-                mut move_to,
-            } => {
-                let Some(ty) = p.schema.event(&event_type) else {
-                    done = true;
-                    return;
-                };
-                let label = ty.role(&role).map_or(role.as_str(), |r| r.label.as_str());
-                let used = ops::remove_role(p, &event_type, &role, &InUse::Refuse);
-                match used {
-                    Ok(tx) => {
-                        ui.strong(format!(
-                            "Remove role {label} of {}? No event fills it.",
-                            ty.label
-                        ));
-                        if ui.button("Remove it").clicked() {
-                            done = self.result(Ok(tx), cmds);
-                        }
-                    }
-                    Err(e) => {
-                        ui.strong(format!("Remove role {label} of {}?", ty.label));
-                        ui.label(e.to_string());
-                        ui.horizontal_wrapped(|ui| {
-                            crate::app::panels::labelled_combo(
-                                ui,
-                                "Move the fillers to",
-                                egui::ComboBox::from_id_salt("Move the fillers to").selected_text(
-                                    move_to
-                                        .as_ref()
-                                        .and_then(|m| ty.role(m))
-                                        .map_or("choose…", |r| r.label.as_str()),
-                                ),
-                                |ui| {
-                                    for r in ty.roles.iter().filter(|r| r.id != role) {
-                                        ui.selectable_value(
-                                            &mut move_to,
-                                            Some(r.id.clone()),
-                                            &r.label,
-                                        );
-                                    }
-                                },
-                            );
-                            if let Some(m) = &move_to
-                                && ui.button("Move and remove").clicked()
-                            {
-                                done = self.result(
-                                    ops::remove_role(
-                                        p,
-                                        &event_type,
-                                        &role,
-                                        &InUse::RetypeTo(m.clone()),
-                                    ),
-                                    cmds,
-                                );
-                            }
-                        });
-                        if ui.button("Drop the fillers (the mentions stay)").clicked() {
-                            done = self.result(
-                                ops::remove_role(p, &event_type, &role, &InUse::DeleteAnnotations),
-                                cmds,
-                            );
-                        }
-                        if !done {
-                            self.removing = Some(Removing::Role {
-                                event_type,
-                                role,
-                                move_to,
-                            });
-                        }
-                    }
-                }
-            }
-            Removing::Attribute { id, mut move_to } => {
-                let label = p
-                    .schema
-                    .attribute(&id)
-                    .map_or(id.as_str(), |a| a.label.as_str());
-                match ops::remove_attribute(p, &id, &InUse::Refuse) {
-                    Ok(tx) => {
-                        ui.strong(format!(
-                            "Remove attribute {label}? No annotation has a value."
-                        ));
-                        if ui.button("Remove it").clicked() {
-                            done = self.result(Ok(tx), cmds);
-                        }
-                    }
-                    Err(e) => {
-                        ui.strong(format!("Remove attribute {label}?"));
-                        ui.label(e.to_string());
-                        ui.horizontal_wrapped(|ui| {
-                            crate::app::panels::labelled_combo(
-                                ui,
-                                "Move the values to",
-                                egui::ComboBox::from_id_salt("Move the values to").selected_text(
-                                    move_to
-                                        .as_ref()
-                                        .and_then(|m| p.schema.attribute(m))
-                                        .map_or("choose…", |a| a.label.as_str()),
-                                ),
-                                |ui| {
-                                    for a in p.schema.attributes.iter().filter(|a| a.id != id) {
-                                        ui.selectable_value(
-                                            &mut move_to,
-                                            Some(a.id.clone()),
-                                            &a.label,
-                                        );
-                                    }
-                                },
-                            );
-                            if let Some(m) = &move_to
-                                && ui.button("Move and remove").clicked()
-                            {
-                                done = self.result(
-                                    ops::remove_attribute(p, &id, &InUse::RetypeTo(m.clone())),
-                                    cmds,
-                                );
-                            }
-                        });
-                        if ui.button("Drop the values").clicked() {
-                            done = self.result(
-                                ops::remove_attribute(p, &id, &InUse::DeleteAnnotations),
-                                cmds,
-                            );
-                        }
-                        if !done {
-                            self.removing = Some(Removing::Attribute { id, move_to });
-                        }
-                    }
-                }
-            }
+            };
         });
         if ui.button("Cancel").clicked() {
             done = true;
@@ -854,6 +679,205 @@ impl SchemaEditor {
         if done {
             self.removing = None;
         }
+    }
+
+    /// Deleting a type: at once when unused, else retyping or deleting what uses it.
+    /// Whether the question is answered.
+    fn remove_type(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        id: Slug,
+        mut retype: Option<Slug>,
+        cmds: &mut Queue,
+    ) -> bool {
+        let mut done = false;
+        let usage = match ops::type_usage(p, &id) {
+            Ok(u) => u,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return true;
+            }
+        };
+        ui.strong(format!("Delete type {}?", usage.label));
+        ui.label(format!("Uses: {}.", usage.describe(&p.schema)));
+        if !usage.in_use() {
+            if ui.button("Delete it").clicked() {
+                done = self.result(ops::delete_type(p, &id, &InUse::Refuse), cmds);
+            }
+        } else {
+            let others: Vec<(Slug, String, String, Option<char>)> = types_of(p, usage.kind)
+                .into_iter()
+                .filter(|t| t.0 != id)
+                .collect();
+            ui.horizontal_wrapped(|ui| {
+                crate::app::panels::labelled_combo(
+                    ui,
+                    "Retype them to",
+                    egui::ComboBox::from_id_salt("Retype them to")
+                        .selected_text(retype.as_ref().map_or("choose…", |r| p.schema.label(r))),
+                    |ui| {
+                        for (o, label, _, _) in &others {
+                            ui.selectable_value(&mut retype, Some(o.clone()), label);
+                        }
+                    },
+                );
+                if let Some(r) = &retype
+                    && ui.button("Retype and delete").clicked()
+                {
+                    done = self.result(ops::delete_type(p, &id, &InUse::RetypeTo(r.clone())), cmds);
+                }
+            });
+            if ui
+                .button("Delete them and everything that points at them")
+                .clicked()
+            {
+                done = self.result(ops::delete_type(p, &id, &InUse::DeleteAnnotations), cmds);
+            }
+            if !done {
+                self.removing = Some(Removing::Type { id, retype });
+            }
+        }
+        done
+    }
+
+    /// Removing a role: at once when no event fills it, else moving or dropping the
+    /// fillers. Whether the question is answered.
+    fn remove_role(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        event_type: Slug,
+        role: Slug,
+        mut move_to: Option<Slug>,
+        cmds: &mut Queue,
+    ) -> bool {
+        let mut done = false;
+        let Some(ty) = p.schema.event(&event_type) else {
+            return true;
+        };
+        let label = ty.role(&role).map_or(role.as_str(), |r| r.label.as_str());
+        let used = ops::remove_role(p, &event_type, &role, &InUse::Refuse);
+        match used {
+            Ok(tx) => {
+                ui.strong(format!(
+                    "Remove role {label} of {}? No event fills it.",
+                    ty.label
+                ));
+                if ui.button("Remove it").clicked() {
+                    done = self.result(Ok(tx), cmds);
+                }
+            }
+            Err(e) => {
+                ui.strong(format!("Remove role {label} of {}?", ty.label));
+                ui.label(e.to_string());
+                ui.horizontal_wrapped(|ui| {
+                    crate::app::panels::labelled_combo(
+                        ui,
+                        "Move the fillers to",
+                        egui::ComboBox::from_id_salt("Move the fillers to").selected_text(
+                            move_to
+                                .as_ref()
+                                .and_then(|m| ty.role(m))
+                                .map_or("choose…", |r| r.label.as_str()),
+                        ),
+                        |ui| {
+                            for r in ty.roles.iter().filter(|r| r.id != role) {
+                                ui.selectable_value(&mut move_to, Some(r.id.clone()), &r.label);
+                            }
+                        },
+                    );
+                    if let Some(m) = &move_to
+                        && ui.button("Move and remove").clicked()
+                    {
+                        done = self.result(
+                            ops::remove_role(p, &event_type, &role, &InUse::RetypeTo(m.clone())),
+                            cmds,
+                        );
+                    }
+                });
+                if ui.button("Drop the fillers (the mentions stay)").clicked() {
+                    done = self.result(
+                        ops::remove_role(p, &event_type, &role, &InUse::DeleteAnnotations),
+                        cmds,
+                    );
+                }
+                if !done {
+                    self.removing = Some(Removing::Role {
+                        event_type,
+                        role,
+                        move_to,
+                    });
+                }
+            }
+        }
+        done
+    }
+
+    /// Removing an attribute: at once when no annotation has a value, else moving or
+    /// dropping the values. Whether the question is answered.
+    fn remove_attribute(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        id: Slug,
+        mut move_to: Option<Slug>,
+        cmds: &mut Queue,
+    ) -> bool {
+        let mut done = false;
+        let label = p
+            .schema
+            .attribute(&id)
+            .map_or(id.as_str(), |a| a.label.as_str());
+        match ops::remove_attribute(p, &id, &InUse::Refuse) {
+            Ok(tx) => {
+                ui.strong(format!(
+                    "Remove attribute {label}? No annotation has a value."
+                ));
+                if ui.button("Remove it").clicked() {
+                    done = self.result(Ok(tx), cmds);
+                }
+            }
+            Err(e) => {
+                ui.strong(format!("Remove attribute {label}?"));
+                ui.label(e.to_string());
+                ui.horizontal_wrapped(|ui| {
+                    crate::app::panels::labelled_combo(
+                        ui,
+                        "Move the values to",
+                        egui::ComboBox::from_id_salt("Move the values to").selected_text(
+                            move_to
+                                .as_ref()
+                                .and_then(|m| p.schema.attribute(m))
+                                .map_or("choose…", |a| a.label.as_str()),
+                        ),
+                        |ui| {
+                            for a in p.schema.attributes.iter().filter(|a| a.id != id) {
+                                ui.selectable_value(&mut move_to, Some(a.id.clone()), &a.label);
+                            }
+                        },
+                    );
+                    if let Some(m) = &move_to
+                        && ui.button("Move and remove").clicked()
+                    {
+                        done = self.result(
+                            ops::remove_attribute(p, &id, &InUse::RetypeTo(m.clone())),
+                            cmds,
+                        );
+                    }
+                });
+                if ui.button("Drop the values").clicked() {
+                    done = self.result(
+                        ops::remove_attribute(p, &id, &InUse::DeleteAnnotations),
+                        cmds,
+                    );
+                }
+                if !done {
+                    self.removing = Some(Removing::Attribute { id, move_to });
+                }
+            }
+        }
+        done
     }
 }
 
