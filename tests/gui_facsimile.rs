@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod support;
+use support::gui::project;
 use support::images::{encoded, png_claiming};
 
 /// The stamp's box on page 1, in image pixels.
@@ -69,13 +70,6 @@ fn make_project(
     (file, id)
 }
 
-fn harness(app: App, size: [f32; 2]) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(size)
-        .with_step_dt(0.05)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
 /// Runs frames until `done` holds (the decoder works on its own thread), at most 10 s.
 fn run_until(h: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
     for _ in 0..500 {
@@ -92,10 +86,6 @@ fn run_until(h: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) 
 fn send(h: &mut Harness<'_, App>, a: impl Into<marginalia::app::Action>) {
     h.state_mut().state.push(a);
     h.run_steps(2);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
 }
 
 fn regions(p: &Project, doc: DocId) -> Vec<Annotation> {
@@ -136,9 +126,10 @@ fn draw_tag_link_undo_save_and_reload_a_region() {
         &["cable.001.png", "cable.002.png"],
         Some(text.find("Deciphered").unwrap()),
     );
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1400.0, 900.0],
+        0.05,
     );
     run_until(&mut h, "the first page", |a| a.pages.is_ready(0));
     h.get_by_label("Page 1 of 2");
@@ -273,9 +264,10 @@ fn polygon_by_clicks_tagged_by_key_then_reshaped_and_nudged() {
     std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
     write_page(&tmp.path().join("scans/p.001.png"), true);
     let (_, doc) = make_project(tmp.path(), "To Cde. FILIPPOV\n", &["p.001.png"], None);
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1400.0, 900.0],
+        0.05,
     );
     run_until(&mut h, "the page", |a| a.pages.is_ready(0));
     let at = |h: &Harness<'_, App>, x: f64, y: f64| h.state().pages.screen_of(x, y).unwrap();
@@ -359,9 +351,10 @@ fn pages_follow_the_transcription_and_back() {
         &["long.001.png", "long.002.png"],
         Some(break_at),
     );
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1400.0, 900.0],
+        0.05,
     );
     run_until(&mut h, "the first page", |a| a.pages.is_ready(0));
     assert_eq!(h.state().pages.page, 0);
@@ -394,7 +387,8 @@ fn a_narrow_window_stacks_the_pages_under_the_text() {
         show_documents: false,
         ..Default::default()
     };
-    let mut h = harness(App::with_project(prefs, tmp.path()), [700.0, 700.0]);
+    let mut h =
+        support::gui::harness_dt(App::with_project(prefs, tmp.path()), [700.0, 700.0], 0.05);
     run_until(&mut h, "the page", |a| a.pages.is_ready(0));
     let page = h.get_by_label("Page image").rect();
     let text = h.get_by_label("Document text").rect();
@@ -417,9 +411,10 @@ fn hostile(name: &str, bytes: &[u8], expect: &[&str]) {
     std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
     std::fs::write(tmp.path().join("scans").join(name), bytes).unwrap();
     make_project(tmp.path(), "To Cde. FILIPPOV\n", &[name], None);
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1200.0, 800.0],
+        0.05,
     );
     run_until(&mut h, "the error", |a| a.pages.error(0).is_some());
     let e = h.state().pages.error(0).unwrap().to_owned();

@@ -5,21 +5,20 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::app::{App, Message, Prefs};
 use marginalia::interchange::export::{ExportOptions, Exporter};
 use std::path::Path;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 use std::time::{Duration, Instant};
 
 fn sample() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951")
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
 /// Steps frames until `done` holds, for at most 60 s.
@@ -36,7 +35,7 @@ fn run_until(h: &mut Harness<'_, App>, done: impl Fn(&App) -> bool) {
 #[test]
 fn export_csv_and_import_brat_through_the_app_by_command() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &sample()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &sample()), SIZE);
     h.run_steps(3);
     assert!(h.state().state.session.is_some(), "sample project opened");
 
