@@ -1348,3 +1348,127 @@ fn list_items_move_go_and_turn_around() {
             .contains(&Slug::new("place"))
     );
 }
+
+/// Smaller: two meetings at overlapping times in one row of the timeline are drawn in two
+/// lanes — each has its own place, and a click on each selects that one.
+#[test]
+fn overlapping_events_each_have_their_place_on_the_timeline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, doc, first, _) = two_documents(tmp.path());
+    // A second meeting at the same time.
+    let second = {
+        let mut s = Session::open(&file).unwrap();
+        let ev = s.project.annotation(doc, first).unwrap().clone();
+        let mut copy = ev.clone();
+        copy.id = AnnId::new();
+        let id = copy.id;
+        s.commit(Transaction::new("second").with(Edit::add_annotation(doc, copy)))
+            .unwrap();
+        s.save().unwrap();
+        id
+    };
+    let mut h = open(&file, WIDE);
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Timeline").click();
+    h.run_steps(30);
+    let t = &h.state().views.timeline;
+    let (a, b) = (t.event_pos(first).unwrap(), t.event_pos(second).unwrap());
+    assert!((a.y - b.y).abs() > 10.0, "two lanes: {a:?} and {b:?}");
+    for (pos, id) in [(a, first), (b, second)] {
+        h.hover_at(pos);
+        h.run_steps(1);
+        h.drag_at(pos);
+        h.run_steps(1);
+        h.drop_at(pos);
+        h.run_steps(6);
+        assert_eq!(h.state().state.selected, Some(id));
+    }
+}
+
+/// Smaller: a drop-down's label comes before it (left of the box), not after it.
+#[test]
+fn labels_sit_before_their_drop_downs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = with_people(tmp.path());
+    for size in [NARROW, WIDE] {
+        let h = open(&file, size);
+        for label in ["Sort", "Show"] {
+            let combo = h
+                .query_all_by(|n| {
+                    n.role() == egui::accesskit::Role::ComboBox
+                        && n.label().as_deref() == Some(label)
+                })
+                .next()
+                .unwrap_or_else(|| panic!("the {label} drop-down"))
+                .rect();
+            let text = h
+                .query_all_by(|n| {
+                    n.role() == egui::accesskit::Role::Label
+                        && (n.label().as_deref() == Some(label)
+                            || n.value().as_deref() == Some(label))
+                })
+                .next()
+                .unwrap_or_else(|| panic!("the {label} label"))
+                .rect();
+            assert!(
+                text.max.x <= combo.min.x + 1.0 || text.max.y <= combo.min.y + 1.0,
+                "at {}: {label} reads before its box: label {text:?}, box {combo:?}",
+                size[0]
+            );
+        }
+    }
+}
+
+/// Smaller: the answers to a question name roles by their labels ("Participant"), never by
+/// their ids; a tagged date reaches the TEI export as `@when`.
+#[test]
+fn answers_name_roles_and_tagged_dates_reach_the_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, _, _, _) = two_documents(tmp.path());
+    let mut h = open(&file, WIDE);
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Questions").click();
+    h.run_steps(10);
+    press(&mut h, "Question");
+    press(&mut h, "What happened on a date or in a period");
+    fill(&mut h, "From date", "1951-07-10");
+    press(&mut h, "Ask");
+    h.run_steps(3);
+    h.get_by_label_contains("Participant: Nam Il");
+    assert!(
+        h.query_by_label_contains("participant:").is_none()
+            && h.query_by_label_contains("time:").is_none(),
+        "no role ids"
+    );
+    // The date mention's normalized value is in the TEI as @when.
+    let out = tempfile::tempdir().unwrap();
+    let tei = marginalia::interchange::export::by_id("tei").unwrap();
+    let options = marginalia::interchange::export::ExportOptions {
+        overwrite: false,
+        project_dir: None,
+    };
+    tei.export(project(&h), out.path(), &options, &mut |_| {})
+        .unwrap();
+    let mut found = false;
+    for e in walk(out.path()) {
+        let t = std::fs::read_to_string(&e).unwrap_or_default();
+        // Minute precision is no xsd:dateTime: TEI's @when-iso holds it.
+        found |= t.contains("when-iso=\"1951-07-10T15:00\"");
+    }
+    assert!(found, "the TEI export carries @when");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
