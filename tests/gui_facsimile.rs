@@ -6,7 +6,7 @@
 #![cfg(feature = "gui")]
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::app::{App, Command, Message, Prefs};
 use marginalia::model::ops::tagging;
 use marginalia::model::region::Shape;
@@ -456,4 +456,62 @@ fn a_zero_sized_image_is_an_error_in_the_pane() {
         &png_claiming(0, 0),
         &["no pixels", "Invalid image dimensions"],
     );
+}
+
+/// Issue 22, item 7: a region has no words of its own, so "Create entry" waits for a name
+/// typed above it (it never offers an entry named “”); typed, it names the entry so.
+#[test]
+fn a_region_offers_no_entry_without_a_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
+    write_page(&tmp.path().join("scans/cable.001.png"), true);
+    let (_, doc) = make_project(tmp.path(), "To Cde. FILIPPOV\n", &["cable.001.png"], None);
+    let mut h = support::gui::harness_dt(
+        App::with_project(Prefs::default(), tmp.path()),
+        [1400.0, 900.0],
+        0.05,
+    );
+    run_until(&mut h, "the first page", |a| a.pages.is_ready(0));
+    h.get_by_label("Rectangle").click();
+    h.run_steps(2);
+    let (sx, sy, sw, sh) = STAMP;
+    let at = |h: &Harness<'_, App>, x: u32, y: u32| {
+        h.state()
+            .pages
+            .screen_of(f64::from(x), f64::from(y))
+            .unwrap()
+    };
+    let (from, to) = (at(&h, sx, sy), at(&h, sx + sw, sy + sh));
+    drag(&mut h, from, to);
+    h.get_by_label("Stamp/Mark  (S)").click();
+    h.run_steps(3);
+    let region_id = regions(project(&h), doc)[0].id;
+    assert_eq!(h.state().state.selected, Some(region_id));
+    assert!(
+        h.query_by_label("Create entry “”").is_none(),
+        "no entry without a name is offered"
+    );
+    let waiting = h.get_by_label("Create entry (type its name above)");
+    assert!(
+        waiting.accesskit_node().is_disabled(),
+        "nothing typed: nothing to create"
+    );
+    waiting.click();
+    h.run_steps(3);
+    assert!(
+        project(&h).registry.is_empty(),
+        "a click on it makes nothing"
+    );
+    let field = h.get_by_label("Link to entry").rect();
+    click(&mut h, field.center());
+    h.get_by_label("Link to entry").type_text("Red stamp");
+    h.run_steps(2);
+    h.get_by_label("Create entry “Red stamp”").click();
+    h.run_steps(3);
+    let entry = project(&h)
+        .annotation(doc, region_id)
+        .and_then(|a| a.as_mention())
+        .and_then(|m| m.entry)
+        .expect("the region is linked");
+    assert_eq!(project(&h).registry[&entry].name, "Red stamp");
 }
