@@ -515,3 +515,38 @@ fn a_region_offers_no_entry_without_a_name() {
         .expect("the region is linked");
     assert_eq!(project(&h).registry[&entry].name, "Red stamp");
 }
+
+/// A window made narrow after it opened wide stacks the pages under the text with the text
+/// keeping its share of the height: the side-by-side width is not reused as the stacked
+/// height (which left the transcription a strip of two or three lines).
+#[test]
+fn narrowing_the_window_keeps_the_text_its_share_of_the_height() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
+    write_page(&tmp.path().join("scans/p.001.png"), true);
+    let text = "To Cde. FILIPPOV\n".repeat(60);
+    let (_, _) = make_project(tmp.path(), &text, &["p.001.png"], None);
+    let mut h = support::gui::harness_dt(
+        App::with_project(Prefs::default(), tmp.path()),
+        [1400.0, 900.0],
+        0.05,
+    );
+    run_until(&mut h, "the page", |a| a.pages.is_ready(0));
+    let wide = h.get_by_label("Page image").rect();
+    let reader = h.get_by_label("Document text").rect();
+    assert!(wide.min.x >= reader.max.x - 1.0, "side by side at 1400");
+    h.set_size(egui::vec2(700.0, 900.0));
+    h.run_steps(6);
+    let page = h.get_by_label("Page image").rect();
+    let centre = h.state().panel_rects.centre;
+    // The pane begins with its toolbar; the text has everything above it.
+    let pane_top = h.get_by_label("Fit page").rect().min.y - 8.0;
+    let text_height = pane_top - centre.min.y;
+    assert!(page.min.x < 400.0, "stacked at 700: {page:?}");
+    assert!(
+        text_height >= 0.4 * centre.height(),
+        "the text keeps its share: {text_height} of {} points",
+        centre.height()
+    );
+    assert!(page.height() >= 150.0, "the pages too: {page:?}");
+}

@@ -285,7 +285,9 @@ fn type_keys_retype_only_within_the_kind() {
     );
     let status = h.state().state.status.clone();
     assert!(
-        status.contains("Organization") && status.contains("within its kind"),
+        status.contains("Organization")
+            && status.contains("is an event;")
+            && status.contains("within its kind"),
         "{status}"
     );
     assert!(

@@ -189,14 +189,16 @@ fn reader_and_pages(
             egui::Panel::right("pages")
                 .default_size(w * 0.5)
                 .min_size(200.0)
-                .max_size((w - 200.0).max(200.0))
+                .max_size((w * 0.55).max(200.0))
                 .resizable(true)
                 .show(ui, |ui| pane.ui(ui, st, offset));
         } else {
-            egui::Panel::bottom("pages")
+            // Its own id: the side-by-side width is never taken for the stacked height, and
+            // the text keeps at least 45 % of the centre, stacked or side by side.
+            egui::Panel::bottom("pages below")
                 .default_size(h * 0.5)
                 .min_size(160.0)
-                .max_size((h - 120.0).max(160.0))
+                .max_size((h * 0.55).max(160.0))
                 .resizable(true)
                 .show(ui, |ui| pane.ui(ui, st, offset));
         }

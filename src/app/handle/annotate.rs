@@ -363,16 +363,16 @@ fn retype_refusal(
         TypeKind::Relation => "a relation type",
     };
     let what = match from {
-        TypeKind::Entity => "mention",
-        TypeKind::Event => "event",
-        TypeKind::Relation => "relation",
+        TypeKind::Entity => "a mention",
+        TypeKind::Event => "an event",
+        TypeKind::Relation => "a relation",
     };
     let text = a
         .anchor()
         .map(|an| format!(" “{}”", an.quote.exact))
         .unwrap_or_default();
     Some(format!(
-        "Not changed: {} is {}, and the selected {}{text} is a {what}; a type key retypes only within its kind. Select text to tag it as {}.",
+        "Not changed: {} is {}, and the selected {}{text} is {what}; a type key retypes only within its kind. Select text to tag it as {}.",
         p.schema.label(ty),
         kind(to),
         p.schema.label(a.type_id()),
