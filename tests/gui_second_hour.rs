@@ -391,6 +391,26 @@ fn tagging_the_same_span_twice_selects_the_first() {
     h.key_press(Key::O);
     steps(&mut h);
     assert_eq!(project(&h).annotation_count(), count + 1);
+    // An event's trigger too: the same words as a Meeting again select the meeting there.
+    select_text(&mut h, "meeting");
+    h.key_press(Key::M);
+    steps(&mut h);
+    let meeting = selected(&h);
+    assert_eq!(meeting.type_id().as_str(), "meeting");
+    assert_eq!(project(&h).annotation_count(), count + 2);
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    select_text(&mut h, "meeting");
+    h.key_press(Key::M);
+    steps(&mut h);
+    assert_eq!(
+        project(&h).annotation_count(),
+        count + 2,
+        "no second meeting"
+    );
+    let status = h.state().state.status.clone();
+    assert!(status.contains("already tagged as Meeting"), "{status}");
+    assert_eq!(selected(&h).id, meeting.id);
 }
 
 /// A long second document whose meeting (no trigger: the text only implies it) has its

@@ -97,25 +97,34 @@ pub fn validate(project: &Project) -> Vec<Problem> {
     out
 }
 
-/// Mentions of the same type over exactly the same text: tagging a span twice makes a
+/// Mentions (or events' triggers) of the same type over exactly the same text: tagging a span twice makes a
 /// second annotation that lists the name twice on its entry page and in the concordance.
 /// A warning on each copy after the first (in id order, the oldest is kept).
 fn duplicate_mentions(project: &Project, doc: &super::document::Document, out: &mut Vec<Problem>) {
     let mut seen: std::collections::HashMap<(&Slug, &[super::anchor::Span]), AnnId> =
         std::collections::HashMap::new();
     for ann in doc.annotations.values() {
-        let Some(m) = ann.as_mention() else { continue };
-        if m.anchor.fragments.is_empty() {
+        // A mention's text, or an event's trigger: the same words tagged as the same type.
+        let anchor = match &ann.body {
+            super::annotation::Body::Mention(m) => &m.anchor,
+            super::annotation::Body::Event(e) => match &e.trigger {
+                Some(t) => t,
+                None => continue,
+            },
+            super::annotation::Body::Relation(_) => continue,
+        };
+        if anchor.fragments.is_empty() {
             continue;
         }
-        if let Some(first) = seen.insert((&m.type_id, m.anchor.fragments.as_slice()), ann.id) {
+        let ty = ann.type_id();
+        if let Some(first) = seen.insert((ty, anchor.fragments.as_slice()), ann.id) {
             // Keep pointing at the first copy.
-            seen.insert((&m.type_id, m.anchor.fragments.as_slice()), first);
+            seen.insert((ty, anchor.fragments.as_slice()), first);
             out.push(
                 Problem::warning(format!(
                     "\"{}\" is tagged as {} twice (an exact duplicate of {first}; delete one)",
-                    m.anchor.quote.exact,
-                    project.schema.label(&m.type_id)
+                    anchor.quote.exact,
+                    project.schema.label(ty)
                 ))
                 .in_doc(doc.id())
                 .on(ann.id),
@@ -489,6 +498,35 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    #[test]
+    fn two_events_of_one_type_on_one_trigger_are_reported() {
+        let (mut p, doc, place) = fixture();
+        let text = p.documents[&doc].text.clone().unwrap();
+        let meeting = || {
+            Annotation::new(Body::Event(crate::model::annotation::Event {
+                type_id: Slug::new("meeting"),
+                trigger: Some(TextAnchor::span(&text, 4, 7).unwrap()),
+                roles: BTreeMap::new(),
+                date: None,
+            }))
+        };
+        let (a, b) = (meeting(), meeting());
+        add(&mut p, doc, a.clone());
+        assert!(messages(&p).is_empty(), "{:?}", messages(&p));
+        add(&mut p, doc, b.clone());
+        let found = validate(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].annotation, Some(a.id.max(b.id)));
+        assert!(
+            found[0]
+                .message
+                .contains("\"met\" is tagged as Meeting twice"),
+            "{}",
+            found[0].message
+        );
+        let _ = place;
     }
 
     #[test]

@@ -59,13 +59,8 @@ impl App {
                     st.link_query.clear();
                 }
             }
-            // The same span with the same type again: no duplicate, the first is selected.
             Err(TagError::AlreadyTagged { ann, quote, ty }) => {
-                st.selected = Some(ann);
-                st.sel = Selection::at(st.sel.caret);
-                st.tag_popup = None;
-                st.link_query.clear();
-                st.status = format!("“{quote}” is already tagged as {ty}: selected it");
+                select_the_first(st, ann, &quote, &ty);
             }
             Err(e) => st.status = format!("Cannot tag: {e}"),
         }
@@ -289,6 +284,9 @@ impl App {
                     st.prefs.show_inspector = true;
                 }
             }
+            Err(TagError::AlreadyTagged { ann, quote, ty }) => {
+                select_the_first(st, ann, &quote, &ty);
+            }
             Err(e) => st.status = format!("Cannot create the event: {e}"),
         }
     }
@@ -340,6 +338,16 @@ impl App {
             Err(e) => st.status = format!("Cannot add: {e}"),
         }
     }
+}
+
+/// The same span with the same type again: no duplicate, the first is selected and the
+/// status bar says so.
+fn select_the_first(st: &mut crate::app::AppState, ann: AnnId, quote: &str, ty: &str) {
+    st.selected = Some(ann);
+    st.sel = Selection::at(st.sel.caret);
+    st.tag_popup = None;
+    st.link_query.clear();
+    st.status = format!("“{quote}” is already tagged as {ty}: selected it");
 }
 
 /// Why the annotation `ann` cannot take type `ty` (a type of another kind), for people; `None`

@@ -70,8 +70,9 @@ pub fn tag_mention(
     ))
 }
 
-/// The mention of `type_id` in `doc` over exactly `spans`, if there is one: tagging the same
-/// text with the same type again would make an exact duplicate.
+/// The mention of `type_id` in `doc` over exactly `spans`, or the event of `type_id` whose
+/// trigger is exactly `spans`, if there is one: tagging the same text with the same type
+/// again would make an exact duplicate.
 pub fn already_tagged(
     project: &Project,
     doc: DocId,
@@ -80,8 +81,12 @@ pub fn already_tagged(
 ) -> Option<AnnId> {
     let d = project.documents.get(&doc)?;
     d.annotations.values().find_map(|a| {
-        let m = a.as_mention()?;
-        (m.type_id == *type_id && m.anchor.fragments == spans).then_some(a.id)
+        let fragments = match &a.body {
+            Body::Mention(m) => &m.anchor.fragments,
+            Body::Event(e) => &e.trigger.as_ref()?.fragments,
+            Body::Relation(_) => return None,
+        };
+        (a.type_id() == type_id && fragments.as_slice() == spans).then_some(a.id)
     })
 }
 
@@ -333,6 +338,17 @@ mod tests {
             }
         );
         assert_eq!(err.to_string(), "“FILIPPOV” is already tagged as Person");
+        // An event over the same words as its trigger, likewise (an event type).
+        let (tx, ev) =
+            crate::model::ops::events::create_event(&p, doc, &Slug::new("meeting"), Some(&span))
+                .unwrap();
+        h.commit(&mut p, tx).unwrap();
+        let again =
+            crate::model::ops::events::create_event(&p, doc, &Slug::new("meeting"), Some(&span));
+        assert!(
+            matches!(again, Err(OpError::AlreadyTagged { ann, .. }) if ann == ev),
+            "{again:?}"
+        );
         // Another type, or another span, is a new annotation.
         assert!(tag_mention(&p, doc, &span, &Slug::new("place")).is_ok());
         assert!(tag_mention(&p, doc, &[Span::new(f, f + 7)], &Slug::new("person")).is_ok());
