@@ -139,6 +139,12 @@ fn filling_a_role_keeps_the_inspector_in_the_window() {
                 "{label} is inside the inspector"
             );
         }
+        let search = h.get_by_label("Filler for Participant").rect();
+        assert!(
+            search.width() >= 150.0,
+            "at {}: the search is wide enough to type in: {search:?}",
+            size[0]
+        );
         assert_layout(&h, size, "filling a role");
         // Pick one, then stop with Esc: the width is still the one it had.
         let row = h

@@ -360,18 +360,36 @@ impl EventFrameView {
                     Vec::new()
                 }
             };
+        // In a narrow column the search gets a line of its own (beside its label it would
+        // be a box a few letters wide).
+        let field = |ui: &mut egui::Ui, query: &mut String, label: egui::Id| {
+            ui.add(
+                egui::TextEdit::singleline(query)
+                    .hint_text("search; Up/Down, Enter; or click in the text")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label)
+        };
+        let narrow = ui.available_width() < 320.0;
         let r = ui
             .horizontal(|ui| {
                 ui.add_space(12.0);
                 let l = ui.label(format!("Filler for {role_label}"));
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.query)
-                        .hint_text("search; Up/Down, Enter; or click in the text")
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id)
+                (!narrow)
+                    .then(|| field(ui, &mut self.query, l.id))
+                    .ok_or(l.id)
             })
             .inner;
+        let r = match r {
+            Ok(r) => r,
+            Err(label) => {
+                ui.horizontal(|ui| {
+                    ui.add_space(12.0);
+                    field(ui, &mut self.query, label)
+                })
+                .inner
+            }
+        };
         if self.focus_picker {
             r.request_focus();
             self.focus_picker = false;
