@@ -436,13 +436,12 @@ fn draw(
             [pos2(x, plot.top() - 4.0), pos2(x, plot.bottom())],
             Stroke::new(1.0, grid),
         );
-        painter.text(
-            pos2(x, rect.top() + 2.0),
-            Align2::CENTER_TOP,
-            label,
-            font.clone(),
-            text,
-        );
+        // Centred on its tick, but never past either edge of the chart (the last label
+        // was cut in half).
+        let galley = painter.layout_no_wrap(label, font.clone(), text);
+        let w = galley.size().x;
+        let left = (x - w / 2.0).clamp(rect.left(), (rect.right() - w).max(rect.left()));
+        painter.galley(pos2(left, rect.top() + 2.0), galley, text);
     }
     if t.rows.is_empty() {
         painter.text(
