@@ -178,7 +178,7 @@ impl Find {
         );
         let mut cmds = Queue::default();
         super::show_window(
-            super::window(&ctx, "Find in project")
+            super::window(ctx, "Find in project")
                 .open(&mut open)
                 .default_size([480.0, 400.0]),
             ctx,

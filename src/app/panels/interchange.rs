@@ -250,7 +250,7 @@ impl Interchange {
     fn export_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
         super::show_window(
-            super::window(&ctx, "Export")
+            super::window(ctx, "Export")
                 .open(&mut open)
                 .default_size([520.0, 420.0])
                 .max_width((ctx.content_rect().width() - 32.0).max(200.0))
@@ -321,7 +321,7 @@ impl Interchange {
     fn import_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
         super::show_window(
-            super::window(&ctx, "Import")
+            super::window(ctx, "Import")
                 .open(&mut open)
                 .default_size([520.0, 300.0])
                 .max_width((ctx.content_rect().width() - 32.0).max(200.0))

@@ -57,7 +57,7 @@ pub fn show(ctx: &egui::Context, st: &mut AppState) {
     let rows = legend_rows(&schema);
     let mut open = true;
     super::show_window(
-        super::window(&ctx, "Legend")
+        super::window(ctx, "Legend")
             .open(&mut open)
             .collapsible(true)
             .resizable(false)

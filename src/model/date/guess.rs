@@ -268,7 +268,7 @@ fn read(s: &str) -> Reading {
     };
     let mut used = vec![false; t.len()];
     // Chinese and Japanese: 1951年7月14日, 15时/時.
-    for i in 0..t.len() {
+    for (i, used) in used.iter_mut().enumerate() {
         if let (Some(n), Some(unit)) = (num(i), word(i + 1)) {
             let v: u32 = n.parse().unwrap_or(0);
             match unit {
@@ -284,7 +284,7 @@ fn read(s: &str) -> Reading {
                 }
                 _ => continue,
             }
-            used[i] = true;
+            *used = true;
         }
     }
     // ISO 1951-07-14 and numeric 14.7.1951 / 14/7/1951 / 7/14/1951.
