@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use marginalia::interchange::formats;
 use marginalia::interchange::{export, import};
 use marginalia::{build_info, cli};
 use std::path::PathBuf;
@@ -76,6 +77,9 @@ enum Cmd {
         /// Replace files that already exist in the folder (each old file is kept as .bak).
         #[arg(long)]
         force: bool,
+        /// Write the full list of what the format cannot hold to FILE (one line each).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Ask a project questions: events by role, communications, a period, concordance …
     Query(cli::query::QueryArgs),
@@ -89,6 +93,16 @@ enum Cmd {
         /// New project folder to create.
         #[arg(long)]
         out: PathBuf,
+        /// Write the full list of what was not kept to FILE (one line each).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Refuse the import (create nothing) when anything would not be kept.
+        #[arg(long)]
+        strict: bool,
+        /// W3C: what TextPositionSelector offsets count: `utf16` (JavaScript strings) or
+        /// `code-points`; by default decided per file from the quotes.
+        #[arg(long, value_name = "UNIT")]
+        offsets: Option<String>,
     },
     /// Crash trial: edit and save in a loop until killed (tests/crash_trial.sh).
     #[command(hide = true)]
@@ -181,9 +195,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             out,
             force,
+            report: report_file,
         }) => {
-            let exporter = export::by_id(&format).with_context(|| {
-                let known: Vec<_> = export::all().iter().map(|e| e.id()).collect();
+            let exporter = formats::exporter(&format).with_context(|| {
+                let known: Vec<_> = formats::exporters().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown export format \"{format}\" (known: {})",
                     known.join(", ")
@@ -209,6 +224,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                     eprintln!("  {line}");
                 }
             }
+            if let Some(file) = report_file {
+                let title = format!(
+                    "{} export of {} to {}",
+                    exporter.label(),
+                    project.display(),
+                    out.display()
+                );
+                write_report(&file, &report.full_text(&title))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Query(q)) => {
@@ -219,17 +243,49 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             source,
             out,
+            report: report_file,
+            strict,
+            offsets,
         }) => {
-            let importer = import::by_id(&format).with_context(|| {
-                let known: Vec<_> = import::all().iter().map(|e| e.id()).collect();
+            let importer = formats::importer(&format).with_context(|| {
+                let known: Vec<_> = formats::importers().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",
                     known.join(", ")
                 )
             })?;
-            let file = import::run(importer.as_ref(), &source, &out)
+            let offsets = match offsets.as_deref() {
+                None => None,
+                Some("utf16" | "utf-16") => Some(import::OffsetUnit::Utf16),
+                Some("code-points" | "codepoints" | "chars") => {
+                    Some(import::OffsetUnit::CodePoints)
+                }
+                Some(other) => {
+                    anyhow::bail!("unknown --offsets \"{other}\" (known: utf16, code-points)")
+                }
+            };
+            let options = import::ImportOptions { strict, offsets };
+            let done = import::run_reporting(importer.as_ref(), &source, &out, &options)
                 .with_context(|| format!("{} import failed", importer.label()))?;
-            println!("created project {}", file.display());
+            println!("created project {}", done.project_file.display());
+            if done.report.is_empty() {
+                println!("everything in {} was kept", source.display());
+            } else {
+                let n: usize = done.report.items.iter().map(|i| i.count).sum();
+                eprintln!("{n} things in {} were not kept:", source.display());
+                for line in done.report.grouped() {
+                    eprintln!("  {line}");
+                }
+            }
+            if let Some(file) = report_file {
+                let title = format!(
+                    "{} import of {} into {}",
+                    importer.label(),
+                    source.display(),
+                    out.display()
+                );
+                write_report(&file, &done.report.full_text(&title))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::DebugEditLoop { project, rounds }) => {
@@ -331,4 +387,13 @@ fn parse_size(s: &str) -> Result<[f32; 2], String> {
             .ok_or_else(|| format!("\"{v}\" is not a size between 200 and 16384"))
     };
     Ok([num(w)?, num(h)?])
+}
+
+/// Writes a report file atomically (never through a link; an existing file is replaced,
+/// its old version kept as `.bak`).
+fn write_report(file: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    marginalia::store::fs::write_atomic(file, text.as_bytes(), marginalia::store::fs::Backup::Keep)
+        .with_context(|| format!("cannot write the report {}", file.display()))?;
+    eprintln!("the full list is in {}", file.display());
+    Ok(())
 }
