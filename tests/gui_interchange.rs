@@ -131,7 +131,7 @@ fn import_report_strict_checkbox_and_full_list_by_clicking() {
     std::fs::write(&src, GAPPY).unwrap();
     let mut app = App::with_project(Prefs::default(), &file);
     app.state.chooser.set_native(false);
-    let mut h = harness(app);
+    let mut h = support::gui::harness(app, SIZE);
     h.run_steps(3);
 
     // Project → Import…, TEI, the source and a new folder, strict ticked: refused.
