@@ -711,7 +711,7 @@ fn the_export_window_wraps_and_offers_to_replace() {
     h.run_steps(2);
     h.get_by_label("Export…").click();
     steps(&mut h);
-    for e in marginalia::interchange::export::all() {
+    for e in marginalia::interchange::formats::exporters() {
         let r = h.get_by_label(e.label()).rect();
         assert!(r.max.x <= NARROW[0], "{} is in view: {r:?}", e.label());
     }
@@ -1472,7 +1472,7 @@ fn answers_name_roles_and_tagged_dates_reach_the_export() {
     );
     // The date mention's normalized value is in the TEI as @when.
     let out = tempfile::tempdir().unwrap();
-    let tei = marginalia::interchange::export::by_id("tei").unwrap();
+    let tei = marginalia::interchange::formats::exporter("tei").unwrap();
     let options = marginalia::interchange::export::ExportOptions {
         overwrite: false,
         project_dir: None,
