@@ -13,16 +13,15 @@ use egui_kittest::kittest::Queryable;
 use marginalia::app::{App, Message, Prefs};
 use marginalia::interchange::export::{ExportOptions, Exporter};
 use std::path::Path;
+
+mod support;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 use std::time::{Duration, Instant};
 
 fn sample() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951")
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
 /// Steps frames until `done` holds, for at most 60 s.
@@ -39,7 +38,7 @@ fn run_until(h: &mut Harness<'_, App>, done: impl Fn(&App) -> bool) {
 #[test]
 fn export_csv_and_import_brat_through_the_app_by_command() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &sample()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &sample()), SIZE);
     h.run_steps(3);
     assert!(h.state().state.session.is_some(), "sample project opened");
 
@@ -54,6 +53,7 @@ fn export_csv_and_import_brat_through_the_app_by_command() {
     h.state_mut().state.push(Message::Export {
         format: "csv".into(),
         out: out.clone(),
+        overwrite: false,
     });
     run_until(&mut h, |app| app.interchange.last_export().is_some());
     let report = h.state().interchange.last_export().unwrap().clone();
@@ -131,7 +131,7 @@ fn import_report_strict_checkbox_and_full_list_by_clicking() {
     std::fs::write(&src, GAPPY).unwrap();
     let mut app = App::with_project(Prefs::default(), &file);
     app.state.chooser.set_native(false);
-    let mut h = harness(app);
+    let mut h = support::gui::harness(app, SIZE);
     h.run_steps(3);
 
     // Project → Import…, TEI, the source and a new folder, strict ticked: refused.

@@ -3,13 +3,17 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
-use egui_kittest::Harness;
+mod support;
+
 use egui_kittest::kittest::Queryable;
 use marginalia::app::{App, Prefs};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
 use marginalia::store::lock::{self, LockInfo};
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 use std::path::{Path, PathBuf};
 
 fn make_project(dir: &Path) -> PathBuf {
@@ -22,13 +26,6 @@ fn make_project(dir: &Path) -> PathBuf {
     let file = dir.join("shared.marginalia.ron");
     Session::create(project, file.clone()).save().unwrap();
     file
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_step_dt(0.25)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
 /// A lock as another live process on this machine writes it (pid 1 is always running).
@@ -45,7 +42,8 @@ fn open_elsewhere_asks_and_read_only_refuses_saving() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     let theirs = colleague_lock(&file);
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     h.get_by_label("The project is open elsewhere");
     h.get_by_label(&format!("Open by {}.", theirs.describe()));
@@ -73,7 +71,8 @@ fn continue_joins_the_others_and_closing_removes_only_our_entry() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     colleague_lock(&file);
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     h.get_by_label("Continue").click();
     h.run_steps(2);
@@ -97,7 +96,8 @@ fn stale_lock_is_replaced_without_asking() {
         .find(|p| !Path::new("/proc").join(p.to_string()).exists())
         .unwrap();
     std::fs::write(lock::lock_path(&file), ron::ser::to_string(&dead).unwrap()).unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     assert!(h.query_by_label("The project is open elsewhere").is_none());
     assert!(h.state().state.session.is_some());
@@ -113,7 +113,8 @@ fn stale_lock_is_replaced_without_asking() {
 fn save_copy_message_writes_the_copy_and_opens_it() {
     let (tmp, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let file = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     let dest = out.path().join("copy");
     h.state_mut()
@@ -141,7 +142,8 @@ fn save_copy_message_writes_the_copy_and_opens_it() {
 fn conflicting_save_opens_the_review_and_saves_after_resolving() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     // Both sides change the document's title: a conflict.
     let mut other = Session::open(&file).unwrap();
@@ -206,13 +208,13 @@ fn a_note_field_follows_a_live_merge_and_a_click_in_and_out_writes_nothing_back(
         s.save().unwrap();
         (d, a)
     };
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
     h.run_steps(2);
     h.state_mut().state.push(Message::SelectDocument(d));
     h.run_steps(2);
     h.state_mut().state.push(Message::SelectAnnotation(Some(a)));
     h.run_steps(3);
-    let note_field = |h: &Harness<'static, App>| {
+    let note_field = |h: &egui_kittest::Harness<'static, App>| {
         h.query_all_by_label("Note")
             .find(|n| n.accesskit_node().role() == egui::accesskit::Role::MultilineTextInput)
             .map(|n| (n.accesskit_node().value().unwrap_or_default(), n.rect()))

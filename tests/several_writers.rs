@@ -301,7 +301,9 @@ fn two_large_saves_do_not_collide_on_one_journal() {
             let mut s = Session::open(&file).unwrap();
             for round in 0..10 {
                 // A tag and a new registry entry: a save of two files, with a journal.
-                tag(&mut s, k * 6, k * 6 + 4, &format!("w{k} r{round}"));
+                // A span of its own each round: the same span tagged twice is refused.
+                let start = (k * 10 + round) * 6;
+                tag(&mut s, start, start + 4, &format!("w{k} r{round}"));
                 let (tx, _) = marginalia::model::ops::registry::create_entry(
                     &s.project,
                     &Slug::new("person"),

@@ -56,11 +56,20 @@ fn round_trip(tsv: &Path, work: &Path) -> String {
     let file = import::run(&WebAnnoTsvImporter, tsv, &out)
         .unwrap_or_else(|e| panic!("import of {}: {e}", tsv.display()));
     let loaded = marginalia::store::load(&file).unwrap();
+    // The suite stacks identical spans on purpose (testMultiTokenStackedSpanWithoutFeature
+    // Value): both are kept, and `check` rightly warns that they are exact duplicates.
+    let problems: Vec<_> = loaded
+        .problems
+        .iter()
+        .filter(|p| {
+            !(p.severity == marginalia::model::validate::Severity::Warning
+                && p.message.contains("(an exact duplicate of"))
+        })
+        .collect();
     assert!(
-        loaded.problems.is_empty(),
-        "{}: problems after load: {:?}",
+        problems.is_empty(),
+        "{}: problems after load: {problems:?}",
         tsv.display(),
-        loaded.problems
     );
     let exp = work.join("export");
     let report = WebAnnoTsvExporter

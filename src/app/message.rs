@@ -29,6 +29,9 @@ pub enum Message {
     Export {
         format: String,
         out: PathBuf,
+        /// Replace files an earlier export left in `out` (the export window's "Replace
+        /// files of an earlier export"); never files of the project itself.
+        overwrite: bool,
     },
     /// Import `source` as `format` (an importer id) into the new project folder `out`, then
     /// open it.

@@ -17,8 +17,8 @@ mod dialogs;
 mod drop;
 pub mod fonts;
 mod handle;
-mod layout;
-mod menus;
+pub mod layout;
+pub mod menus;
 pub mod message;
 pub mod panels;
 pub mod pick;
@@ -71,6 +71,10 @@ pub struct App {
     /// The menu-bar button whose menu is open, and the one to refocus after Esc closed it.
     open_menu: Option<egui::Id>,
     menu_escape: Option<egui::Id>,
+    /// Where the panels were laid out in the last frame.
+    pub panel_rects: layout::PanelRects,
+    /// Holds back plain keys after a text field lost focus on its own.
+    pub typing: menus::TypingGuard,
 }
 
 impl App {
@@ -102,6 +106,8 @@ impl App {
             announcer: Default::default(),
             open_menu: None,
             menu_escape: None,
+            panel_rects: Default::default(),
+            typing: Default::default(),
         }
     }
 
@@ -132,6 +138,7 @@ impl App {
             // Ctrl+= and Ctrl+- are the app's commands, remembered in the preferences.
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }
+        let windows_before = (self.state.palette_open, self.state.dialog.is_some());
         start::apply_scale(&ctx, self.state.prefs.ui_scale);
         ctx.set_theme(if self.state.prefs.dark {
             egui::Theme::Dark
@@ -162,6 +169,10 @@ impl App {
             self.handle(&ctx, a);
         }
         self.announcer.announce(&mut self.state, &status_before);
+        self.typing.observe(&ctx);
+        if windows_before != (self.state.palette_open, self.state.dialog.is_some()) {
+            self.typing.forget();
+        }
         self.background(&ctx);
         self.close_request(&ctx);
         self.update_title(&ctx);

@@ -142,6 +142,8 @@ pub struct NewDocuments {
     pub error: Option<String>,
     /// Whether the first title field has had keyboard focus.
     pub focused: bool,
+    /// Esc was pressed with titles or status typed: asking before they are dropped.
+    pub confirm_discard: bool,
 }
 
 /// A modal question or message.

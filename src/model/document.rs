@@ -259,6 +259,30 @@ impl Document {
             .unwrap_or_else(|| EMPTY.get_or_init(SourceText::default))
     }
 
+    /// Where annotation `ann` is in the text: its own extent (a mention, an event with a
+    /// trigger), else the earliest extent among what it points at in this document (an
+    /// event's role fillers, a relation's arguments, one step deep). `None` when it has
+    /// neither (a region on a page image, an event of registry entries only).
+    pub fn place_of(&self, ann: AnnId) -> Option<super::anchor::Span> {
+        use super::annotation::{Body, Target};
+        let a = self.annotations.get(&ann)?;
+        if let Some(an) = a.anchor() {
+            return Some(an.extent());
+        }
+        let targets: Vec<Target> = match &a.body {
+            Body::Event(e) => e.roles.values().flatten().copied().collect(),
+            Body::Relation(r) => vec![r.from, r.to],
+            Body::Mention(_) => Vec::new(),
+        };
+        targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Annotation(id) => self.annotations.get(id)?.anchor().map(|an| an.extent()),
+                Target::Entry(_) => None,
+            })
+            .min_by_key(|s| (s.start, s.end))
+    }
+
     /// Annotations whose anchors overlap `[start, end)`, in id order.
     pub fn annotations_in(&self, start: usize, end: usize) -> impl Iterator<Item = &Annotation> {
         self.annotations.values().filter(move |a| {

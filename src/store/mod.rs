@@ -13,6 +13,7 @@ pub mod journal;
 mod load;
 pub mod lock;
 pub mod merge;
+pub mod place;
 mod save;
 pub mod write_lock;
 
@@ -46,6 +47,22 @@ pub const WORKING_FILES: &[&str] = &[
     "*.theirs",
     "*.theirs-*",
 ];
+
+/// Whether a file named `name` (no folder) is one of the [`WORKING_FILES`]: nothing a user
+/// wrote, so listings of a project's content (the embedded sample, "writes nothing" checks)
+/// leave it out.
+pub fn is_working_file(name: &str) -> bool {
+    fn matches(pattern: &[u8], name: &[u8]) -> bool {
+        match pattern.split_first() {
+            None => name.is_empty(),
+            Some((b'*', rest)) => (0..=name.len()).any(|i| matches(rest, &name[i..])),
+            Some((c, rest)) => name.first() == Some(c) && matches(rest, &name[1..]),
+        }
+    }
+    WORKING_FILES
+        .iter()
+        .any(|p| matches(p.as_bytes(), name.as_bytes()))
+}
 
 /// A BLAKE3 content hash.
 pub type Hash = blake3::Hash;
@@ -141,4 +158,34 @@ pub fn document_from_source(project_dir: &Path, source: &Path) -> Result<Documen
         text: Some(text),
         annotations: BTreeMap::new(),
     })
+}
+
+#[cfg(test)]
+mod working_file_tests {
+    use super::is_working_file;
+
+    #[test]
+    fn working_files_are_told_from_what_users_wrote() {
+        for name in [
+            ".kaesong.marginalia.ron.save-lock",
+            "kaesong.marginalia.ron.bak",
+            "kaesong.marginalia.ron.lock",
+            ".kaesong.marginalia.ron.journal",
+            ".cable.txt.tmp-1234",
+            "cable.txt.theirs",
+            "cable.txt.theirs-2",
+        ] {
+            assert!(is_working_file(name), "{name}");
+        }
+        for name in [
+            "kaesong.marginalia.ron",
+            "cable.txt",
+            "cable.txt.ann.ron",
+            "save-lock.txt",
+            "theirs.txt",
+            ".hidden-notes.txt",
+        ] {
+            assert!(!is_working_file(name), "{name}");
+        }
+    }
 }

@@ -260,9 +260,28 @@ pub struct EventInfo {
     pub dated_by: String,
     /// The annotator (TEI `@resp`).
     pub resp: String,
+    /// The schema's label of each role in `roles` ("End time" for `end_time`).
+    pub role_labels: BTreeMap<Slug, String>,
 }
 
 impl EventInfo {
+    /// How people read role `id` of this event: its label in the schema, else the id.
+    pub fn role_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.role_labels
+            .iter()
+            .find(|(r, _)| r.as_str() == id)
+            .map_or(id, |(_, l)| l.as_str())
+    }
+
+    /// Where the date came from, in words: "" for an explicit date, "Time", "via Meeting".
+    pub fn dated_by_label(&self) -> String {
+        match self.dated_by.strip_prefix("via ") {
+            _ if self.dated_by == "date" => String::new(),
+            Some(r) => format!("via {}", self.role_label(r)),
+            None => self.role_label(&self.dated_by).to_owned(),
+        }
+    }
+
     /// The actors filling `role`.
     pub fn actors(&self, role: &str) -> impl Iterator<Item = &Actor> {
         self.roles
@@ -336,6 +355,16 @@ pub fn event_label(project: &Project, a: &Annotation) -> String {
 }
 
 fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> EventInfo {
+    let role_labels: BTreeMap<Slug, String> = project
+        .schema
+        .event(a.type_id())
+        .map(|t| {
+            t.roles
+                .iter()
+                .map(|r| (r.id.clone(), r.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut roles = BTreeMap::new();
     let mut range = None;
     let mut dated_by = String::new();
@@ -352,6 +381,7 @@ fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> E
             range,
             dated_by,
             resp: a.annotator().to_owned(),
+            role_labels,
         };
     };
     for (role, targets) in &ev.roles {
@@ -444,6 +474,7 @@ fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> E
         range,
         dated_by,
         resp: a.annotator().to_owned(),
+        role_labels,
     }
 }
 

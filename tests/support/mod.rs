@@ -5,4 +5,6 @@
 
 pub mod fuzz;
 pub mod git;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod images;

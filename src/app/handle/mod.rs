@@ -111,9 +111,13 @@ impl App {
             M::SaveAs(path) => self.save_as(path),
             M::SaveCopy(dir) => self.save_copy(dir),
             M::AddDocuments(paths) => self.add_documents(ctx, &paths),
-            M::Export { format, out } => {
+            M::Export {
+                format,
+                out,
+                overwrite,
+            } => {
                 self.interchange
-                    .start_export(&mut self.state, ctx, &format, out);
+                    .start_export(&mut self.state, ctx, &format, out, overwrite);
             }
             M::Import {
                 format,

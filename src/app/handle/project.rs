@@ -56,7 +56,7 @@ impl App {
                     self.state.status = format!("Opened, but cannot mark it in use: {e}");
                 }
             }
-            Err(e) => self.error(&format!("Cannot open the project: {e}")),
+            Err(e) => self.error(&super::super::start::open_failure_text(&path, &e)),
         }
     }
 
@@ -165,23 +165,35 @@ impl App {
         }
     }
 
+    /// Adds source files as documents. A file outside the project folder is copied into
+    /// `sources/` first (never over a different file: `store::place`, the rule of Add pages
+    /// and `marginalia add --copy`), and one line says so.
     pub(super) fn add_documents(&mut self, ctx: &egui::Context, paths: &[PathBuf]) {
         let Some(s) = &self.state.session else { return };
+        let dir = s.dir().to_path_buf();
         let mut tx = Transaction::new("Add documents");
-        let known: Vec<String> = s
+        let mut known: Vec<String> = s
             .project
             .documents
             .values()
             .filter_map(|d| d.meta.source.as_ref().map(|x| x.path.to_string()))
             .collect();
         let mut errors = Vec::new();
+        let mut placed = Vec::new();
+        let limit = store::Limits::default().max_source_bytes;
         for p in paths {
-            match store::document_from_source(s.dir(), p) {
-                Ok(d) => {
-                    let rel = d.meta.source.as_ref().map(|x| x.path.to_string());
-                    if rel.is_some_and(|r| known.contains(&r)) {
+            let doc = store::place::place_in_project(&dir, p, "sources", limit).and_then(|pl| {
+                let d = store::document_from_source(&dir, &pl.rel().to_native(&dir))?;
+                Ok((pl, d))
+            });
+            match doc {
+                Ok((pl, d)) => {
+                    let rel = pl.rel().to_string();
+                    placed.push(pl);
+                    if known.contains(&rel) {
                         continue;
                     }
+                    known.push(rel);
                     tx.push(Edit::Document {
                         before: None,
                         after: Some(Box::new(d)),
@@ -201,9 +213,31 @@ impl App {
             })
             .collect();
         let committed = self.commit(ctx, tx);
-        self.state.status = format!("Added {n} document(s)");
-        let note = (!errors.is_empty())
-            .then(|| format!("Some files were not added:\n{}", errors.join("\n")));
+        let copies = store::place::describe_copies(&placed);
+        let skipped = placed.len().saturating_sub(n);
+        let mut line = format!("Added {}.", crate::words::count(n, "document", "documents"));
+        if skipped > 0 {
+            line.push_str(&format!(
+                " {} already in the project.",
+                crate::words::count(skipped, "file was", "files were")
+            ));
+        }
+        if !copies.is_empty() {
+            line.push(' ');
+            line.push_str(&copies);
+        }
+        self.state.status = line;
+        let mut note = copies;
+        if !errors.is_empty() {
+            if !note.is_empty() {
+                note.push('\n');
+            }
+            note.push_str(&format!(
+                "Some files were not added:\n{}",
+                errors.join("\n")
+            ));
+        }
+        let note = (!note.is_empty()).then_some(note);
         if committed {
             self.offer_new_documents(&added, note);
         } else if let Some(note) = note {
@@ -276,7 +310,10 @@ impl App {
                 st.status = if r.written.is_empty() {
                     "Saved (nothing changed)".to_owned()
                 } else {
-                    format!("Saved {} file(s)", r.written.len())
+                    format!(
+                        "Saved {}",
+                        crate::words::count(r.written.len(), "file", "files")
+                    )
                 };
                 if r.merged > 0 {
                     st.status = format!(
@@ -369,7 +406,7 @@ impl App {
     }
 
     pub(super) fn error(&mut self, msg: &str) {
-        self.state.status = msg.to_owned();
+        self.state.status = msg.lines().next().unwrap_or_default().to_owned();
         self.state.dialog = Some(Dialog::Message(msg.to_owned()));
     }
 }

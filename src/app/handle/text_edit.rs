@@ -1,6 +1,6 @@
 //! Correcting the transcription in the reader: the edit mode's toggle and its keys.
 //!
-//! Edit mode is explicit (Edit ▸ Correct transcription, Ctrl+E), so nobody types into a
+//! Edit mode is explicit (Edit → Correct transcription, Ctrl+E), so nobody types into a
 //! source by accident. Outside it, keys keep their tagging meaning. In it, typed text,
 //! paste and Enter replace the reader's selection (or insert at the caret), Backspace and
 //! Delete remove the selection or the character cluster beside the caret; each change goes
@@ -113,6 +113,13 @@ impl App {
             || crate::app::a11y::focus_elsewhere(ctx)
             || egui::Popup::is_any_open(ctx)
         {
+            return;
+        }
+        // Letters meant for a text field that lost focus never change the source.
+        if self.typing.armed {
+            if ctx.input(|i| i.events.iter().any(|e| typing_of(e).is_some())) {
+                self.state.status = "Typing did not change the text: the field you were typing in lost focus. Click in the text (or press Esc) to go on correcting it.".into();
+            }
             return;
         }
         let typed: Vec<Typing> = ctx.input(|i| i.events.iter().filter_map(typing_of).collect());

@@ -21,7 +21,7 @@ enum Field {
 enum Msg {
     Picked(Field, PathBuf),
     Progress(f32),
-    Exported(Result<ExportReport, String>),
+    Exported(Result<ExportReport, Failure>),
     /// The new project and what it did not keep, or why the import failed.
     Imported(Result<Imported, String>),
     /// Where to write the full list of the last report.
@@ -37,6 +37,16 @@ enum Job {
     Exported(ExportReport),
     Imported(Imported),
     Failed(String),
+    /// The output folder holds files of an earlier export (the first one named).
+    Exists(PathBuf),
+}
+
+/// Why an export failed: files already there (the window offers to replace them), or
+/// anything else, in words.
+#[derive(Debug)]
+enum Failure {
+    Exists(PathBuf),
+    Other(String),
 }
 
 /// The export and import windows and their background work.
@@ -45,6 +55,8 @@ pub struct Interchange {
     import_open: bool,
     export_format: String,
     export_out: String,
+    /// Replace files an earlier export left in the output folder.
+    export_overwrite: bool,
     import_format: String,
     import_source: String,
     import_out: String,
@@ -67,6 +79,7 @@ impl Default for Interchange {
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             export_out: String::new(),
+            export_overwrite: false,
             import_format: crate::interchange::formats::importers()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
@@ -112,6 +125,7 @@ impl Interchange {
         ctx: &egui::Context,
         format: &str,
         out: PathBuf,
+        overwrite: bool,
     ) {
         if self.busy() {
             st.status = "An export or import is already running".to_owned();
@@ -121,9 +135,10 @@ impl Interchange {
             st.status = "Open a project to export it".to_owned();
             return;
         };
-        // The window asks no confirmation yet, so an export never replaces files.
+        // Files already in the folder are replaced only when asked for ("Replace files of
+        // an earlier export"); the project's own folder is refused either way.
         let options = crate::interchange::export::ExportOptions {
-            overwrite: false,
+            overwrite,
             project_dir: st.session.as_ref().map(|s| s.dir().to_path_buf()),
         };
         let Some(exporter) = crate::interchange::formats::exporter(format) else {
@@ -144,7 +159,12 @@ impl Interchange {
                     let _ = progress_tx.send(Msg::Progress(p));
                     progress_ctx.request_repaint();
                 })
-                .map_err(|e| format!("{} export failed: {e}", exporter.label()));
+                .map_err(|e| match e {
+                    crate::interchange::export::ExportError::Exists { path } => {
+                        Failure::Exists(path)
+                    }
+                    e => Failure::Other(format!("{} export failed: {e}", exporter.label())),
+                });
             let _ = tx.send(Msg::Exported(result));
             ctx.request_repaint();
         });
@@ -212,9 +232,9 @@ impl Interchange {
                 Msg::Exported(Ok(report)) => {
                     self.report_saved = None;
                     st.status = format!(
-                        "Exported {} files, {} things left out",
-                        report.files.len(),
-                        report.omitted.len()
+                        "Exported {}, {} left out",
+                        crate::words::count(report.files.len(), "file", "files"),
+                        crate::words::count(report.omitted.len(), "thing", "things")
                     );
                     self.job = Job::Exported(report);
                 }
@@ -255,7 +275,16 @@ impl Interchange {
                         self.report_saved = Some(msg);
                     }
                 }
-                Msg::Exported(Err(e)) | Msg::Imported(Err(e)) => {
+                Msg::Exported(Err(Failure::Exists(path))) => {
+                    st.status = format!(
+                        "Not exported: the folder holds files of an earlier export ({})",
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    );
+                    self.job = Job::Exists(path);
+                }
+                Msg::Exported(Err(Failure::Other(e))) | Msg::Imported(Err(e)) => {
                     st.status = e.clone();
                     self.job = Job::Failed(e);
                 }
@@ -271,38 +300,71 @@ impl Interchange {
 
     fn export_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
-        egui::Window::new("Export")
-            .open(&mut open)
-            .default_size([520.0, 420.0])
-            .show(ctx, |ui| {
+        super::show_window(
+            super::window(ctx, "Export")
+                .open(&mut open)
+                .default_size([520.0, 420.0])
+                .max_width((ctx.content_rect().width() - 32.0).max(200.0))
+                .constrain(true),
+            ctx,
+            |ui| {
                 if st.project().is_none() {
                     ui.label("Open a project to export it.");
                     return;
                 }
                 let busy = self.busy();
+                let mut again = false;
                 ui.add_enabled_ui(!busy, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label("Format");
+                    // The formats wrap onto as many rows as the window needs: every one is
+                    // in view at 700 points wide.
+                    ui.label("Format");
+                    ui.horizontal_wrapped(|ui| {
                         for e in crate::interchange::formats::exporters() {
                             ui.radio_value(&mut self.export_format, e.id().to_owned(), e.label());
                         }
                     });
                     self.path_row(ui, ctx, &mut st.chooser, "Output folder", Field::ExportOut);
+                    ui.checkbox(
+                        &mut self.export_overwrite,
+                        "Replace files of an earlier export in this folder",
+                    );
                     let out = self.export_out.trim().to_owned();
                     if ui
                         .add_enabled(!out.is_empty(), egui::Button::new("Export"))
                         .clicked()
                     {
-                        self.report_saved = None;
-                        let format = self.export_format.clone();
-                        st.push(Message::Export {
-                            format,
-                            out: PathBuf::from(out),
-                        });
+                        again = true;
                     }
                 });
-                self.job_ui(ui, ctx, &mut st.chooser);
-            });
+                if let Job::Exists(path) = &self.job {
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format!(
+                                "This folder already holds files of an earlier export ({}). Replace them, or choose another folder.",
+                                path.display()
+                            ))
+                            .color(ui.visuals().warn_fg_color),
+                        )
+                        .wrap(),
+                    );
+                    if ui.button("Replace them and export").clicked() {
+                        self.export_overwrite = true;
+                        again = true;
+                    }
+                } else {
+                    self.job_ui(ui, ctx, &mut st.chooser);
+                }
+                let out = self.export_out.trim().to_owned();
+                if again && !out.is_empty() {
+                    self.report_saved = None;
+                    st.push(Message::Export {
+                        format: self.export_format.clone(),
+                        out: PathBuf::from(out),
+                        overwrite: self.export_overwrite,
+                    });
+                }
+            },
+        );
         if !open {
             self.export_open = false;
         }
@@ -310,14 +372,18 @@ impl Interchange {
 
     fn import_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
-        egui::Window::new("Import")
-            .open(&mut open)
-            .default_size([520.0, 300.0])
-            .show(ctx, |ui| {
+        super::show_window(
+            super::window(ctx, "Import")
+                .open(&mut open)
+                .default_size([520.0, 300.0])
+                .max_width((ctx.content_rect().width() - 32.0).max(200.0))
+                .constrain(true),
+            ctx,
+            |ui| {
                 let busy = self.busy();
                 ui.add_enabled_ui(!busy, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.label("Format");
+                    ui.label("Format");
+                    ui.horizontal_wrapped(|ui| {
                         for i in crate::interchange::formats::importers() {
                             ui.radio_value(&mut self.import_format, i.id().to_owned(), i.label());
                         }
@@ -358,7 +424,8 @@ impl Interchange {
                     }
                 });
                 self.job_ui(ui, ctx, &mut st.chooser);
-            });
+            },
+        );
         if !open {
             self.import_open = false;
         }
@@ -385,9 +452,11 @@ impl Interchange {
             .filter(|p| p.is_dir())
             .or_else(|| PathBuf::from(text.trim()).parent().map(PathBuf::from))
             .filter(|p| p.is_dir());
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow window the buttons go below the field, never past the edge.
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label(label);
-            ui.add(egui::TextEdit::singleline(text).desired_width(300.0))
+            let w = (ui.available_width() - 8.0).clamp(120.0, 300.0);
+            ui.add(egui::TextEdit::singleline(text).desired_width(w))
                 .labelled_by(l.id);
             let folder_only = field != Field::ImportSource;
             let mut choose = |kind: Kind| {
@@ -435,9 +504,13 @@ impl Interchange {
                 return;
             }
             Job::Failed(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e);
+                ui.add(
+                    egui::Label::new(egui::RichText::new(e).color(ui.visuals().error_fg_color))
+                        .wrap(),
+                );
                 return;
             }
+            Job::Exists(_) => return,
             Job::Imported(done) => {
                 ui.label(format!(
                     "Created and opened {}",
@@ -448,11 +521,17 @@ impl Interchange {
                     return;
                 }
                 let n: usize = done.report.items.iter().map(|i| i.count).sum();
-                ui.label(format!("{n} things were not kept:"));
+                ui.label(format!(
+                    "{} not kept:",
+                    crate::words::count(n, "thing was", "things were")
+                ));
                 done.report.grouped()
             }
             Job::Exported(report) => {
-                ui.label(format!("{} files written:", report.files.len()));
+                ui.label(format!(
+                    "{} written:",
+                    crate::words::count(report.files.len(), "file", "files")
+                ));
                 egui::ScrollArea::vertical()
                     .id_salt("export files")
                     .max_height(120.0)
@@ -466,8 +545,13 @@ impl Interchange {
                     return;
                 }
                 ui.label(format!(
-                    "{} things the format cannot express were left out:",
-                    report.omitted.len()
+                    "{} the format cannot express {} left out:",
+                    crate::words::count(report.omitted.len(), "thing", "things"),
+                    if report.omitted.len() == 1 {
+                        "was"
+                    } else {
+                        "were"
+                    }
                 ));
                 report.grouped()
             }
