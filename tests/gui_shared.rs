@@ -281,3 +281,73 @@ fn a_note_field_follows_a_live_merge_and_a_click_in_and_out_writes_nothing_back(
         "colleague's reading"
     );
 }
+
+/// Issue 21, the two-window trial: what another process saves reaches a window that is
+/// hidden (fully covered by the colleague's window, or minimized) without anyone touching
+/// it. eframe 0.37 runs no frame for a hidden window — only `App::logic`, on each wake of
+/// the folder watch — so before, the window neither merged nor updated its accessibility
+/// tree until it was shown or got input (the trial's windows, one on the other, each
+/// missed the other's last tag). Here a second process of the binary (`marginalia add`)
+/// adds a document while the window is hidden: its logic merges it and asks for a frame
+/// drawn while hidden, and that frame's tree names the new document.
+#[test]
+fn another_process_save_reaches_a_hidden_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(tmp.path()).unwrap();
+    let dir = file.parent().unwrap().to_path_buf();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
+    h.run_steps(3);
+    let shown =
+        |h: &egui_kittest::Harness<'static, App>| h.query_all_by_label("harbour note").count() > 0;
+    assert!(!shown(&h), "no such document yet");
+    let generation = h.state().state.generation();
+    std::fs::write(dir.join("sources/harbour note.txt"), "Ships at Inchon.\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .arg("add")
+        .arg(&dir)
+        .arg(dir.join("sources/harbour note.txt"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The window is covered: eframe calls only the app's logic, as the watch wakes it.
+    let mut hidden = egui::RawInput::default();
+    hidden.viewports.insert(
+        egui::ViewportId::ROOT,
+        egui::ViewportInfo {
+            minimized: Some(false),
+            occluded: Some(true),
+            ..Default::default()
+        },
+    );
+    let ctx = h.ctx.clone();
+    let mut asked = false;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !asked && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let out = ctx.run_logic(&hidden, |ctx| h.state_mut().logic(ctx));
+        asked = out
+            .viewport_commands
+            .values()
+            .flatten()
+            .any(|c| matches!(c, egui::ViewportCommand::RequestPaintWhileHidden));
+    }
+    let st = &h.state().state;
+    assert_ne!(
+        st.generation(),
+        generation,
+        "the hidden window merged the other process's save: {}",
+        st.status
+    );
+    assert!(asked, "the hidden window asked to be drawn: {}", st.status);
+    // The frame eframe then draws while hidden.
+    h.run();
+    assert!(
+        shown(&h),
+        "the new document is in the hidden window's tree (status: {})",
+        h.state().state.status
+    );
+}

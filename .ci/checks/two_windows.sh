@@ -4,8 +4,9 @@
 # 50 ms of each other, 20 times; every tag must be on disk and on both screens (read back
 # from each window's accessibility tree), and `check` must pass. See .ci/checks/two_windows.py.
 # Needs xvfb-run, xdotool, the AT-SPI bus and pyatspi (installed here when missing).
-# Cost: 10-12 minutes on the shared 2-core machine under load from other builds (debug build
-# from `cargo test`; most of it is pyatspi walking each window's tree between inputs).
+# Cost: 7.5 minutes on the shared 2-core machine under load from other builds (debug build
+# from `cargo test`; most of it is pyatspi walking each window's tree between inputs, about
+# 15 s a round; rounds slower than 50 ms are run again).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target="${CARGO_TARGET_DIR:-target}"

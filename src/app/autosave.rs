@@ -83,7 +83,12 @@ impl App {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(watch::POLL_SECS));
         }
         let was_dirty = s.is_dirty();
-        match watch::check(w, s, now) {
+        let outcome = watch::check(w, s, now);
+        if w.pending() {
+            // Another writer was mid-save: look again soon, without waiting for input.
+            ctx.request_repaint_after(watch::DEBOUNCE);
+        }
+        match outcome {
             watch::Outcome::Nothing => return,
             watch::Outcome::Merged { line, conflicts } => {
                 st.status = line;

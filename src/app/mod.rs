@@ -75,6 +75,9 @@ pub struct App {
     pub panel_rects: layout::PanelRects,
     /// Holds back plain keys after a text field lost focus on its own.
     pub typing: menus::TypingGuard,
+    /// What the last drawn frame showed (see [`AppState::drawn`]): a window that is hidden
+    /// (covered by another, minimized) asks to be drawn once more when this changes.
+    last_drawn: Option<(u64, String, SaveState, bool)>,
 }
 
 impl App {
@@ -108,6 +111,7 @@ impl App {
             menu_escape: None,
             panel_rects: Default::default(),
             typing: Default::default(),
+            last_drawn: None,
         }
     }
 
@@ -148,6 +152,12 @@ impl App {
         while let Ok(a) = self.state.files_rx.try_recv() {
             self.state.push(a);
         }
+        // What the panels draw this frame. The queued actions and the background work run
+        // after the panels: whatever they change (a live merge from the folder watch, a save
+        // that merged another writer's work, a status line) is drawn by one more frame, asked
+        // for below — without it the window and its accessibility tree kept the old state
+        // until the next input (a colleague's tag stayed off screen).
+        let drawn = self.state.drawn();
         // One command table per frame, read by the shortcuts and the menu bar.
         let table = command::table(self.state.project().map(|p| &p.schema));
         a11y::begin_frame(&ctx, &self.title);
@@ -174,6 +184,11 @@ impl App {
             self.typing.forget();
         }
         self.background(&ctx);
+        let now_drawn = self.state.drawn();
+        if now_drawn != drawn {
+            ctx.request_repaint();
+        }
+        self.last_drawn = Some(now_drawn);
         self.close_request(&ctx);
         self.update_title(&ctx);
         self.screenshot_step(&ctx);
@@ -194,6 +209,29 @@ impl App {
         }
     }
 
+    /// The app's work while its window is hidden (fully covered by another window, or
+    /// minimized), when eframe runs no frame but calls [`eframe::App::logic`] on each wake:
+    /// the folder watch's live merge, autosave, the recovery copy and presence go on, and
+    /// when that changed what the window shows, it asks for one frame drawn while hidden —
+    /// so its accessibility tree (what a screen reader reads) and its pixels, once
+    /// uncovered, hold a colleague's work without anyone touching the window. A visible
+    /// window does all this in [`App::frame`].
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().visible()) != Some(false) {
+            return;
+        }
+        self.background(ctx);
+        if self.last_drawn.as_ref() != Some(&self.state.drawn()) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+            ctx.request_repaint();
+        } else if self.state.is_dirty() && self.state.last_change.is_some() {
+            // Autosave and the recovery copy are counted on the frames' clock, which stands
+            // still while only the logic runs: the next wake (in half a second, asked for by
+            // `background`) is a drawn frame, so unsaved work is saved in a hidden window too.
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+        }
+    }
+
     /// The window title as last set.
     pub fn title(&self) -> &str {
         &self.title
@@ -201,6 +239,10 @@ impl App {
 }
 
 impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        App::logic(self, ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
     }

@@ -403,6 +403,18 @@ impl AppState {
         self.session.as_ref().map(|s| &s.project)
     }
 
+    /// What the window shows of the session's state: the data's generation, the status
+    /// line, the save state and whether the review is open. When it changes after the
+    /// panels were drawn, the frame asks for another (see [`super::App::frame`]).
+    pub(crate) fn drawn(&self) -> (u64, String, SaveState, bool) {
+        (
+            self.generation(),
+            self.status.clone(),
+            self.save_state.clone(),
+            self.conflicts_open,
+        )
+    }
+
     pub fn generation(&self) -> u64 {
         self.session.as_ref().map_or(0, |s| s.generation)
     }
