@@ -67,7 +67,7 @@ enum Cmd {
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
-        /// Format: tei, brat, w3c, w3c-recogito, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio or cmif.
+        /// Format: tei, brat, w3c, w3c-recogito, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio, cmif or iiif.
         #[arg(long)]
         format: String,
         /// Folder to write into (created if missing; never the project's own folder).
@@ -76,19 +76,27 @@ enum Cmd {
         /// Replace files that already exist in the folder (each old file is kept as .bak).
         #[arg(long)]
         force: bool,
+        /// iiif: the address the exported folder will be served at (ids are made under it;
+        /// default http://127.0.0.1:8000/).
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Ask a project questions: events by role, communications, a period, concordance …
     Query(cli::query::QueryArgs),
     /// Import another tool's files as a new project.
     Import {
-        /// Format: brat, text, tei, w3c or webanno-tsv.
+        /// Format: brat, text, tei, w3c, webanno-tsv, page, alto, hocr, pdf or iiif.
         #[arg(long)]
         format: String,
-        /// File or folder to import.
-        source: PathBuf,
+        /// File or folder to import (for iiif: a manifest file or its http(s) address).
+        source: String,
         /// New project folder to create.
         #[arg(long)]
         out: PathBuf,
+        /// page, alto, hocr: a document per page, per book (a METS file, or the files of a
+        /// folder), or auto (a METS file is a book, other files a document each).
+        #[arg(long, default_value = "auto")]
+        group: String,
     },
     /// Crash trial: edit and save in a loop until killed (tests/crash_trial.sh).
     #[command(hide = true)]
@@ -96,6 +104,13 @@ enum Cmd {
         project: PathBuf,
         #[arg(long)]
         rounds: Option<u64>,
+    },
+    /// The PDF reader's child process (interchange::pdf::worker): a PDF on standard input,
+    /// its text and page images on standard output.
+    #[command(hide = true)]
+    PdfWorker {
+        #[arg(long)]
+        text_only: bool,
     },
     /// Crash trial: print the state a killed edit loop left the project in.
     #[command(hide = true)]
@@ -181,8 +196,16 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             out,
             force,
+            base_url,
         }) => {
-            let exporter = export::by_id(&format).with_context(|| {
+            let exporter: Option<Box<dyn export::Exporter>> = match (&*format, &base_url) {
+                ("iiif", Some(url)) => Some(Box::new(
+                    marginalia::interchange::iiif::IiifExporter::with_base_url(url),
+                )),
+                (_, Some(_)) => anyhow::bail!("--base-url applies to --format iiif only"),
+                _ => export::by_id(&format),
+            };
+            let exporter = exporter.with_context(|| {
                 let known: Vec<_> = export::all().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown export format \"{format}\" (known: {})",
@@ -219,23 +242,42 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             source,
             out,
+            group,
         }) => {
-            let importer = import::by_id(&format).with_context(|| {
+            let group =
+                marginalia::interchange::layout::Group::parse(&group).with_context(|| {
+                    format!("unknown --group \"{group}\" (known: auto, page, book)")
+                })?;
+            let importer = import::by_id_grouped(&format, group).with_context(|| {
                 let known: Vec<_> = import::all().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",
                     known.join(", ")
                 )
             })?;
-            let file = import::run(importer.as_ref(), &source, &out)
-                .with_context(|| format!("{} import failed", importer.label()))?;
+            let (file, not_kept) = import::run_reporting(
+                importer.as_ref(),
+                std::path::Path::new(&source),
+                &out,
+                marginalia::store::Limits::default(),
+            )
+            .with_context(|| format!("{} import failed", importer.label()))?;
             println!("created project {}", file.display());
+            for line in not_kept {
+                println!("{line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::DebugEditLoop { project, rounds }) => {
             cli::crash_trial::edit_loop(&project, rounds)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Cmd::PdfWorker { text_only }) => Ok(ExitCode::from(
+            u8::try_from(marginalia::interchange::pdf::worker::serve_stdio(
+                !text_only,
+            ))
+            .unwrap_or(1),
+        )),
         Some(Cmd::DebugProbe { project }) => {
             println!("{}", cli::crash_trial::probe(&project)?);
             Ok(ExitCode::SUCCESS)

@@ -446,6 +446,7 @@ pub fn all() -> Vec<Box<dyn Exporter>> {
         Box::new(gexf::GexfExporter),
         Box::new(palladio::PalladioExporter),
         Box::new(cmif::CmifExporter),
+        Box::new(super::iiif::IiifExporter::default()),
     ]
 }
 

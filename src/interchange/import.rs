@@ -56,6 +56,17 @@ pub trait Importer: Send + Sync {
     /// source text into it (use [`store::document_from_source`] to make the document) and
     /// returns the project. Must not write outside `staging`.
     fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError>;
+
+    /// [`Importer::import`], and what the import met and did not keep, one line per kind
+    /// with its count ("not kept: PAGE glyphs (Glyph): 1,204 (first in …)"). Formats that
+    /// keep everything they read return no lines.
+    fn import_reporting(
+        &self,
+        source: &Path,
+        staging: &Path,
+    ) -> Result<(Project, Vec<String>), ImportError> {
+        Ok((self.import(source, staging)?, Vec::new()))
+    }
 }
 
 /// Every importer, in menu order.
@@ -66,12 +77,28 @@ pub fn all() -> Vec<Box<dyn Importer>> {
         Box::new(tei::TeiImporter),
         Box::new(w3c::W3cImporter),
         Box::new(super::webanno_tsv::WebAnnoTsvImporter),
+        Box::new(super::page::PageImporter::default()),
+        Box::new(super::alto::AltoImporter::default()),
+        Box::new(super::hocr::HocrImporter::default()),
+        Box::new(super::pdf::PdfImporter::default()),
+        Box::new(super::iiif::IiifImporter::default()),
     ]
 }
 
 /// The importer with command-line name `id`.
 pub fn by_id(id: &str) -> Option<Box<dyn Importer>> {
     all().into_iter().find(|e| e.id() == id)
+}
+
+/// The importer with command-line name `id`, grouping pages as `group` where the format
+/// has pages to group (PAGE, ALTO, hOCR).
+pub fn by_id_grouped(id: &str, group: super::layout::Group) -> Option<Box<dyn Importer>> {
+    Some(match id {
+        "page" => Box::new(super::page::PageImporter { group }),
+        "alto" => Box::new(super::alto::AltoImporter { group }),
+        "hocr" => Box::new(super::hocr::HocrImporter { group }),
+        _ => return by_id(id),
+    })
 }
 
 /// Imports `source` into a new project folder `out_dir` and returns the project file:
@@ -90,6 +117,17 @@ pub fn run_with_limits(
     out_dir: &Path,
     limits: Limits,
 ) -> Result<PathBuf, ImportError> {
+    run_reporting(importer, source, out_dir, limits).map(|(file, _)| file)
+}
+
+/// [`run_with_limits`], returning also what the import did not keep
+/// ([`Importer::import_reporting`]).
+pub fn run_reporting(
+    importer: &dyn Importer,
+    source: &Path,
+    out_dir: &Path,
+    limits: Limits,
+) -> Result<(PathBuf, Vec<String>), ImportError> {
     if out_dir.exists()
         && std::fs::read_dir(out_dir)
             .map_err(|e| ImportError::io("read folder", out_dir, e))?
@@ -114,7 +152,7 @@ pub fn run_with_limits(
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| ImportError::io("create folder", &staging, e))?;
     let result = (|| {
-        let mut project = importer.import(source, &staging)?;
+        let (mut project, not_kept) = importer.import_reporting(source, &staging)?;
         if project.info.name.is_empty() {
             project.info.name = name.clone();
         }
@@ -134,7 +172,7 @@ pub fn run_with_limits(
         }
         std::fs::rename(&staging, out_dir)
             .map_err(|e| ImportError::io("move into place", out_dir, e))?;
-        Ok(out_dir.join(file_name))
+        Ok((out_dir.join(file_name), not_kept))
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);

@@ -5,6 +5,7 @@
 //! the traits, the registries and the safe ways to run them ([`export::run`],
 //! [`import::run`]). Nothing here touches the UI.
 
+pub mod alto;
 pub mod brat;
 pub mod cmif;
 pub mod common;
@@ -14,10 +15,17 @@ pub mod export;
 pub mod facs;
 pub mod gephi;
 pub mod gexf;
+pub mod hocr;
+pub mod iiif;
 pub mod import;
 pub mod jsonl;
+pub mod layout;
+pub mod mets;
+pub mod page;
 pub mod palladio;
+pub mod pdf;
 pub mod tei;
 pub mod text;
 pub mod w3c;
 pub mod webanno_tsv;
+pub mod xml;

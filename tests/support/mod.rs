@@ -5,4 +5,6 @@
 
 pub mod fuzz;
 pub mod git;
+pub mod http;
 pub mod images;
+pub mod pdf;
