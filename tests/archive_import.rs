@@ -115,8 +115,16 @@ fn a_scans_only_pdf_becomes_page_images_with_an_empty_transcription() {
     std::fs::write(&file, pdf(&pages, &Options::default())).unwrap();
     let (p, _, dest) = import_ok(&marginalia::interchange::pdf::PdfImporter::default(), &file);
     let d = only_doc(&p);
-    assert_eq!(text(d), "");
+    assert_eq!(text(d), "\n", "an empty line per page");
     assert!(d.meta.source.is_some(), "ready for Correct transcription");
+    let offsets: Vec<usize> = d
+        .meta
+        .archival
+        .page_breaks
+        .iter()
+        .map(|b| b.offset)
+        .collect();
+    assert_eq!(offsets, [0, 1]);
     assert_eq!(d.meta.images.len(), 2);
     for img in &d.meta.images {
         assert!(

@@ -208,7 +208,14 @@ pub fn read_book(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         if stem.eq_ignore_ascii_case("mets") {
-            dir.file_name()
+            // A BagIt bag (OCR-D's workspaces) keeps its payload in `data/`: the bag's name.
+            let named = if dir.file_name().is_some_and(|n| n == "data") {
+                dir.parent().unwrap_or(&dir)
+            } else {
+                &dir
+            };
+            named
+                .file_name()
                 .map_or(stem, |n| n.to_string_lossy().into_owned())
         } else {
             stem

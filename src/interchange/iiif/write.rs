@@ -4,7 +4,7 @@
 //! ```text
 //! collection.json                       a Collection of every manifest
 //! SLUG/manifest.json                    Manifest: a Canvas per page image, painted with it
-//! SLUG/images/…                         the page images, copied
+//! SLUG/images/…                         the page images, copied (TIFF as JPEG)
 //! SLUG/annotations/page-0001.json       AnnotationPage of page 1's annotations
 //! ```
 //!
@@ -192,12 +192,36 @@ impl IiifExporter {
                     message: e.reason(),
                 }
             })?;
-            let format = match image::guess_format(&bytes) {
-                Ok(image::ImageFormat::Png) => "image/png",
-                Ok(image::ImageFormat::Tiff) => "image/tiff",
-                _ => "image/jpeg",
+            // Browsers show no TIFF: a TIFF page goes out as a JPEG (quality 90).
+            let (bytes, format, ext) = match image::guess_format(&bytes) {
+                Ok(image::ImageFormat::Png) => (bytes, "image/png", None),
+                Ok(image::ImageFormat::Tiff) => {
+                    let rgb =
+                        crate::facsimile::decode::decode_page(&path, &limits).map_err(|e| {
+                            ExportError::Format {
+                                path: path.clone(),
+                                message: e.reason(),
+                            }
+                        })?;
+                    let mut jpeg = Vec::new();
+                    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+                        .encode_image(&rgb)
+                        .map_err(|e| ExportError::Format {
+                            path: path.clone(),
+                            message: e.to_string(),
+                        })?;
+                    (jpeg, "image/jpeg", Some("jpg"))
+                }
+                _ => (bytes, "image/jpeg", None),
             };
-            let name = format!("{slug}/images/{:0width$}-{}", k + 1, img.file_name());
+            let file_name = match ext {
+                Some(ext) => {
+                    let f = img.file_name();
+                    format!("{}.{ext}", f.rsplit_once('.').map_or(f, |(s, _)| s))
+                }
+                None => img.file_name().to_owned(),
+            };
+            let name = format!("{slug}/images/{:0width$}-{file_name}", k + 1);
             let image_id = format!("{}{name}", self.base_url);
             report.files.push(out.add(&name, bytes)?);
             let c = match doc.meta.archival.canvases.get(k) {

@@ -6,7 +6,8 @@
 //! - Each page rendered to `NAME/p0001.png` (or `.jpg` for scanned pages) beside the text
 //!   `NAME.txt`, at reading resolution ([`super::render`]).
 //! - A PDF without a text layer (scans only) becomes a document of page images with an empty
-//!   transcription, ready for Edit ▸ Correct transcription.
+//!   transcription (an empty line per page, each starting its page), ready for Edit ▸
+//!   Correct transcription.
 //! - Encrypted, broken and hostile PDFs are refused with an error naming the file, and
 //!   nothing is written (the import builds in a staging folder). The reading runs in a
 //!   child process with bounded memory and time ([`super::worker`]).
@@ -226,16 +227,18 @@ impl PdfImporter {
                 ))
                 .unwrap_or_else(|_| RelPath::parse("page.png").expect("a valid relative path"))
             });
+            // Pages are joined by a line break; a scans-only PDF gets one empty line per
+            // page, each page's transcription to be typed on its line.
+            if i > 0 {
+                text.push('\n');
+                chars += 1;
+            }
+            breaks.push(PageBreak {
+                offset: chars,
+                n: labels.get(i).cloned().unwrap_or_default(),
+                facs: img.file_name().to_owned(),
+            });
             if !scans_only {
-                if i > 0 {
-                    text.push('\n');
-                    chars += 1;
-                }
-                breaks.push(PageBreak {
-                    offset: chars,
-                    n: labels.get(i).cloned().unwrap_or_default(),
-                    facs: img.file_name().to_owned(),
-                });
                 text.push_str(t);
                 chars += t.chars().count();
             }
