@@ -18,6 +18,7 @@ pub mod gexf;
 pub mod hocr;
 pub mod iiif;
 pub mod import;
+pub mod into_project;
 pub mod jsonl;
 pub mod layout;
 pub mod mets;

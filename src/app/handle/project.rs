@@ -163,6 +163,20 @@ impl App {
     }
 
     pub(super) fn add_documents(&mut self, ctx: &egui::Context, paths: &[PathBuf]) {
+        // PDFs, PAGE/ALTO/hOCR/METS files and manifests are imported in the background.
+        let (archive, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| {
+            crate::interchange::into_project::detect(&p.to_string_lossy()).is_some()
+        });
+        if !archive.is_empty() {
+            let sources = archive
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            self.state.push(Message::AddArchive(sources));
+        }
+        if paths.is_empty() {
+            return;
+        }
         let Some(s) = &self.state.session else { return };
         let mut tx = Transaction::new("Add documents");
         let known: Vec<String> = s
@@ -173,7 +187,7 @@ impl App {
             .collect();
         let mut errors = Vec::new();
         for p in paths {
-            match store::document_from_source(s.dir(), p) {
+            match store::document_from_source(s.dir(), p.as_path()) {
                 Ok(d) => {
                     let rel = d.meta.source.as_ref().map(|x| x.path.to_string());
                     if rel.is_some_and(|r| known.contains(&r)) {

@@ -188,7 +188,7 @@ impl PdfImporter {
                     );
                 }
                 Record::ImageFailed { page, reason } => failed.push((page, reason)),
-                Record::Error(_) | Record::End => {}
+                Record::Error(_) | Record::End | Record::Memory { .. } => {}
             }
             Ok(())
         };

@@ -60,6 +60,10 @@ pub enum Record {
         page: usize,
         reason: String,
     },
+    /// The reader's peak resident memory (Linux `VmHWM`, KiB; 0 where unknown), last.
+    Memory {
+        peak_kib: u64,
+    },
     Error(PdfError),
     End,
 }
@@ -165,7 +169,23 @@ pub fn process(data: Arc<Vec<u8>>, render: bool, emit: &mut dyn FnMut(Record) ->
             let _ = h.join();
         }
     }
+    emit(Record::Memory {
+        peak_kib: peak_rss_kib(),
+    });
     emit(Record::End);
+}
+
+/// This process's peak resident memory in KiB (Linux `VmHWM`), 0 where unknown.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// The child's side: `marginalia pdf-worker`. Limits its memory, reads the PDF from
