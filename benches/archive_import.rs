@@ -13,6 +13,7 @@
 #![allow(clippy::unwrap_used)]
 
 #[path = "../tests/support/pdf.rs"]
+#[allow(dead_code)]
 mod pdf;
 
 use marginalia::interchange::import::{self, Importer};

@@ -496,7 +496,8 @@ fn kant_page_and_alto_give_the_same_text_and_line_regions() {
     assert_eq!(p.meta.images.len(), 2);
     assert_eq!(a.meta.images.len(), 2);
     assert!(p.meta.images[0].to_native(&page_dir).is_file());
-    let lines = |d: &Document| -> Vec<(usize, String, (u64, u64, u64, u64))> {
+    type Bounds = (u64, u64, u64, u64);
+    let lines = |d: &Document| -> Vec<(usize, String, Bounds)> {
         layout::regions_of(d, "text_line")
             .iter()
             .map(|id| {

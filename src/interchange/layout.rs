@@ -501,7 +501,7 @@ pub fn parse_points(s: &str) -> Option<Vec<(f64, f64)>> {
         .filter(|t| !t.is_empty())
         .map(|t| t.parse::<f64>().ok().filter(|v| v.is_finite()))
         .collect::<Option<_>>()?;
-    if nums.len() < 2 || nums.len() % 2 != 0 {
+    if nums.len() < 2 || !nums.len().is_multiple_of(2) {
         return None;
     }
     Some(nums.chunks(2).map(|c| (c[0], c[1])).collect())
@@ -694,10 +694,10 @@ impl Builder {
                     push(&mut text, &mut chars, "\n\n");
                 }
                 let start = chars;
-                if region.lines.is_empty() {
-                    if let Some(t) = &region.text {
-                        push(&mut text, &mut chars, &one_line(t));
-                    }
+                if region.lines.is_empty()
+                    && let Some(t) = &region.text
+                {
+                    push(&mut text, &mut chars, &one_line(t));
                 }
                 let mut first_line = true;
                 for line in &region.lines {

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -54,7 +54,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream, root: &PathBuf) {
+fn serve(stream: TcpStream, root: &Path) {
     stream.set_nonblocking(false).ok();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
@@ -79,7 +79,7 @@ fn serve(stream: TcpStream, root: &PathBuf) {
     let file = rel
         .split('/')
         .filter(|p| !p.is_empty() && *p != "..")
-        .fold(root.clone(), |p, part| p.join(part));
+        .fold(root.to_path_buf(), |p, part| p.join(part));
     match std::fs::read(&file) {
         Ok(bytes) if file.is_file() => {
             let ty = match file.extension().and_then(|e| e.to_str()) {
