@@ -739,3 +739,50 @@ fn iiif_refuses_redirects_out_of_http_and_non_manifests() {
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
     }
 }
+
+#[test]
+fn a_iiif_presentation_2_manifest_imports_with_image_api_2_sizes() {
+    let root = tempfile::tempdir().unwrap();
+    let server = support::http::Server::start(root.path());
+    let base = server.base.clone();
+    level0(root.path(), &base, "v2", 1600, 2400);
+    // An Image API 2 info.json: sizes are asked for as `w,`.
+    let info = root.path().join("iiif/v2/info.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
+    v["@context"] = "http://iiif.io/api/image/2/context.json".into();
+    v["@id"] = format!("{base}iiif/v2").into();
+    std::fs::write(&info, v.to_string()).unwrap();
+    let manifest = serde_json::json!({
+        "@context": "http://iiif.io/api/presentation/2/context.json",
+        "@id": format!("{base}m2.json"),
+        "@type": "sc:Manifest",
+        "label": [{"@value": "Brief", "@language": "de"}, {"@value": "Letter", "@language": "en"}],
+        "attribution": "Staatsbibliothek",
+        "metadata": [{"label": "Signatur", "value": "Nachl. 7, 12"}],
+        "sequences": [{"@type": "sc:Sequence", "canvases": [{
+            "@id": format!("{base}c/1"), "@type": "sc:Canvas", "label": "f. 1r",
+            "width": 1600, "height": 2400,
+            "images": [{"@type": "oa:Annotation", "motivation": "sc:painting", "on": format!("{base}c/1"),
+                "resource": {"@id": format!("{base}iiif/v2/full/full/0/default.jpg"), "@type": "dctypes:Image",
+                    "service": {"@context": "http://iiif.io/api/image/2/context.json", "@id": format!("{base}iiif/v2"),
+                                "profile": "http://iiif.io/api/image/2/level0.json"}}}]
+        }]}]
+    });
+    std::fs::write(root.path().join("m2.json"), manifest.to_string()).unwrap();
+    let url = format!("{base}m2.json");
+    let (p, _, dest) = import_ok(
+        &marginalia::interchange::iiif::IiifImporter::default(),
+        Path::new(&url),
+    );
+    let d = only_doc(&p);
+    assert_eq!(d.meta.title, "Letter");
+    assert_eq!(d.meta.archival.page_breaks[0].n, "f. 1r");
+    assert_eq!(d.meta.archival.call_number, "Nachl. 7, 12");
+    assert_eq!(d.meta.archival.citation, "Staatsbibliothek");
+    // The larger listed size (800 × 1200), fetched as `800,`.
+    assert_eq!(
+        image::image_dimensions(d.meta.images[0].to_native(&dest)).unwrap(),
+        (800, 1200)
+    );
+}
