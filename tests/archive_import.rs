@@ -748,8 +748,7 @@ fn a_iiif_presentation_2_manifest_imports_with_image_api_2_sizes() {
     level0(root.path(), &base, "v2", 1600, 2400);
     // An Image API 2 info.json: sizes are asked for as `w,`.
     let info = root.path().join("iiif/v2/info.json");
-    let mut v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&info).unwrap()).unwrap();
     v["@context"] = "http://iiif.io/api/image/2/context.json".into();
     v["@id"] = format!("{base}iiif/v2").into();
     std::fs::write(&info, v.to_string()).unwrap();
