@@ -95,6 +95,7 @@ enum Cmd {
         out: PathBuf,
         /// page, alto, hocr: a document per page, per book (a METS file, or the files of a
         /// folder), or auto (a METS file is a book, other files a document each).
+        /// iiif: auto (a document per manifest) or range (a document per range).
         #[arg(long, default_value = "auto")]
         group: String,
     },
@@ -244,11 +245,24 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             out,
             group,
         }) => {
-            let group =
-                marginalia::interchange::layout::Group::parse(&group).with_context(|| {
-                    format!("unknown --group \"{group}\" (known: auto, page, book)")
-                })?;
-            let importer = import::by_id_grouped(&format, group).with_context(|| {
+            let importer = if format == "iiif" {
+                let ranges = match group.as_str() {
+                    "auto" => false,
+                    "range" => true,
+                    _ => anyhow::bail!("unknown --group \"{group}\" for iiif (known: auto, range)"),
+                };
+                Some(Box::new(marginalia::interchange::iiif::IiifImporter {
+                    ranges,
+                    ..Default::default()
+                }) as Box<dyn import::Importer>)
+            } else {
+                let group =
+                    marginalia::interchange::layout::Group::parse(&group).with_context(|| {
+                        format!("unknown --group \"{group}\" (known: auto, page, book)")
+                    })?;
+                import::by_id_grouped(&format, group)
+            };
+            let importer = importer.with_context(|| {
                 let known: Vec<_> = import::all().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",

@@ -785,3 +785,119 @@ fn a_iiif_presentation_2_manifest_imports_with_image_api_2_sizes() {
         (800, 1200)
     );
 }
+
+#[test]
+fn a_iiif_manifest_with_ranges_becomes_a_document_per_range_when_asked() {
+    let root = tempfile::tempdir().unwrap();
+    let server = support::http::Server::start(root.path());
+    let base = server.base.clone();
+    for name in ["f1", "f2", "f3"] {
+        level0(root.path(), &base, name, 2400, 3200);
+    }
+    let mut m = manifest_v3(&base);
+    // A third canvas, and a table of contents: a letter (canvas 1, and part of canvas 3
+    // as `#xywh=`) and an envelope (canvas 2 by reference to a range listed on its own).
+    let mut third = m["items"][1].clone();
+    let text = third
+        .to_string()
+        .replace("/2", "/3")
+        .replace("\"1v\"", "\"2r\"");
+    third = serde_json::from_str(&text).unwrap();
+    m["items"].as_array_mut().unwrap().push(third);
+    m["structures"] = serde_json::json!([{
+        "id": format!("{base}range/toc"), "type": "Range", "label": {"en": ["Contents"]},
+        "items": [
+            {"id": format!("{base}range/letter"), "type": "Range", "label": {"en": ["Letter"]},
+             "items": [{"id": format!("{base}canvas/1"), "type": "Canvas"},
+                       {"type": "SpecificResource", "source": format!("{base}canvas/3"),
+                        "selector": {"type": "FragmentSelector", "value": "xywh=0,0,10,10"}}]},
+            {"id": format!("{base}range/envelope"), "type": "Range"}
+        ]
+    }, {
+        "id": format!("{base}range/envelope"), "type": "Range", "label": {"en": ["Envelope"]},
+        "items": [{"id": format!("{base}canvas/2#xywh=0,0,5,5"), "type": "Canvas"}]
+    }]);
+    std::fs::write(root.path().join("ranges.json"), m.to_string()).unwrap();
+    let url = format!("{base}ranges.json");
+    // By default one document, and the ranges are reported as not kept.
+    let (p, not_kept, _) = import_ok(
+        &marginalia::interchange::iiif::IiifImporter::default(),
+        Path::new(&url),
+    );
+    assert_eq!(only_doc(&p).meta.archival.page_breaks.len(), 3);
+    assert!(
+        not_kept.iter().any(|l| l.contains("IIIF ranges")),
+        "{not_kept:?}"
+    );
+    // Asked for ranges: the table of contents' two ranges are the documents.
+    let importer = marginalia::interchange::iiif::IiifImporter {
+        ranges: true,
+        ..Default::default()
+    };
+    let (p, not_kept, dest) = import_ok(&importer, Path::new(&url));
+    assert!(
+        !not_kept.iter().any(|l| l.contains("IIIF ranges")),
+        "{not_kept:?}"
+    );
+    let mut docs: Vec<(String, Vec<String>, Vec<String>)> = p
+        .documents
+        .values()
+        .map(|d| {
+            (
+                d.meta.title.clone(),
+                d.meta
+                    .archival
+                    .page_breaks
+                    .iter()
+                    .map(|b| b.n.clone())
+                    .collect(),
+                d.meta
+                    .archival
+                    .canvases
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect(),
+            )
+        })
+        .collect();
+    docs.sort();
+    assert_eq!(
+        docs,
+        [
+            (
+                "Letter of Filippov, 1951: Envelope".to_owned(),
+                vec!["1v".to_owned()],
+                vec![format!("{base}canvas/2")]
+            ),
+            (
+                "Letter of Filippov, 1951: Letter".to_owned(),
+                vec!["1r".to_owned(), "2r".to_owned()],
+                vec![format!("{base}canvas/1"), format!("{base}canvas/3")]
+            ),
+        ]
+    );
+    for d in p.documents.values() {
+        assert_eq!(d.meta.archival.archive, "Archive of the President");
+        for img in &d.meta.images {
+            assert!(img.to_native(&dest).is_file(), "{img:?}");
+        }
+    }
+    // Remove the letter's range: canvases 1 and 3 are in no range, and become a document
+    // of their own rather than being dropped.
+    m["structures"] = serde_json::json!([m["structures"][1].clone()]);
+    std::fs::write(root.path().join("ranges.json"), m.to_string()).unwrap();
+    let (p, _, _) = import_ok(&importer, Path::new(&url));
+    let mut titles: Vec<(String, usize)> = p
+        .documents
+        .values()
+        .map(|d| (d.meta.title.clone(), d.meta.archival.page_breaks.len()))
+        .collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        [
+            ("Letter of Filippov, 1951: Envelope".to_owned(), 1),
+            ("Letter of Filippov, 1951: pages in no range".to_owned(), 2)
+        ]
+    );
+}

@@ -65,7 +65,11 @@ pub fn importer(
 ) -> Option<Box<dyn Importer>> {
     Some(match format {
         "pdf" => Box::new(super::pdf::PdfImporter { cancel, progress }),
-        "iiif" => Box::new(super::iiif::IiifImporter { cancel, progress }),
+        "iiif" => Box::new(super::iiif::IiifImporter {
+            cancel,
+            progress,
+            ranges: false,
+        }),
         "page" => Box::new(super::page::PageImporter::default()),
         "alto" => Box::new(super::alto::AltoImporter::default()),
         "hocr" => Box::new(super::hocr::HocrImporter::default()),

@@ -1,5 +1,6 @@
 //! The IIIF importer: a Presentation 2 or 3 manifest (a web address or a file) becomes one
-//! document with a page per canvas.
+//! document with a page per canvas (or, with [`IiifImporter::ranges`], a document per range
+//! and one for the canvases no range holds).
 //!
 //! - Each canvas's image is fetched from its Image API service at reading size (the
 //!   smallest size the service lists whose longer side reaches
@@ -15,7 +16,7 @@
 //!   ([`ArchivalMeta::canvases`](crate::model::ArchivalMeta)) so an IIIF export places
 //!   annotations on the library's own canvases.
 //! - Reported as not kept: metadata without a place in the description, ranges
-//!   (`structures`), annotations already on the canvases, and images that could not be
+//!   (`structures`) when not importing by range, annotations already on the canvases, and images that could not be
 //!   fetched (the import then fails: a page without its image is no page).
 
 use super::super::common::{join_inside, slug_name};
@@ -36,6 +37,10 @@ pub struct IiifImporter {
     /// Set to stop the import; it then fails as cancelled and leaves nothing behind.
     pub cancel: Option<Arc<AtomicBool>>,
     pub progress: Option<super::super::pdf::read::ProgressFn>,
+    /// A document per range (`structures`: the top-level ranges, or the children of a
+    /// single top-level table of contents) and one for the canvases no range holds,
+    /// instead of one per manifest (`--group range`).
+    pub ranges: bool,
 }
 
 impl std::fmt::Debug for IiifImporter {
@@ -110,7 +115,7 @@ impl Importer for IiifImporter {
         let v = version(&manifest);
         let mut not_kept = NotKept::default();
         let place = text.clone();
-        let canvases = canvases(&manifest, v, &mut not_kept, &place);
+        let canvases = canvases(&manifest, v, &mut not_kept, &place, self.ranges);
         if canvases.is_empty() {
             return Err(invalid("the manifest has no canvases".into()));
         }
@@ -124,7 +129,6 @@ impl Importer for IiifImporter {
         } else {
             title
         };
-        let stem = slug_name(&title, "manifest");
         let mut archival = describe(&manifest, v, lang, &mut not_kept, &place);
         if archival.url.is_empty()
             && let Location::Web(url) = &location
@@ -138,6 +142,88 @@ impl Importer for IiifImporter {
                 Location::File(_) => None,
             })
             .unwrap_or_default();
+        // The documents: the manifest, or (with `ranges`) one per range and one for the
+        // canvases no range holds.
+        let parts: Vec<(String, Vec<usize>)> = if self.ranges {
+            let found = ranges(&manifest, v, &canvases);
+            if found.is_empty() {
+                not_kept.add(
+                    "IIIF ranges asked for, but the manifest has none: one document",
+                    &place,
+                );
+                vec![(title.clone(), (0..canvases.len()).collect())]
+            } else {
+                let mut held = vec![false; canvases.len()];
+                for (_, members) in &found {
+                    for &i in members {
+                        held[i] = true;
+                    }
+                }
+                let rest: Vec<usize> = (0..canvases.len()).filter(|&i| !held[i]).collect();
+                let mut parts: Vec<(String, Vec<usize>)> = found
+                    .into_iter()
+                    .map(|(label, members)| {
+                        let label = if label.is_empty() {
+                            title.clone()
+                        } else {
+                            format!("{title}: {label}")
+                        };
+                        (label, members)
+                    })
+                    .collect();
+                if !rest.is_empty() {
+                    parts.push((format!("{title}: pages in no range"), rest));
+                }
+                parts
+            }
+        } else {
+            vec![(title.clone(), (0..canvases.len()).collect())]
+        };
+        let total: usize = parts.iter().map(|(_, m)| m.len()).sum();
+        let mut done = 0;
+        let mut stems = std::collections::HashSet::new();
+        let mut project = Project::new("");
+        for (doc_title, members) in &parts {
+            let base = slug_name(doc_title, "manifest");
+            let mut stem = base.clone();
+            let mut k = 2;
+            while !stems.insert(stem.to_lowercase()) {
+                stem = format!("{base}-{k}");
+                k += 1;
+            }
+            let refs: Vec<&CanvasRef> = members.iter().map(|&i| &canvases[i]).collect();
+            let doc = self.build(
+                &client,
+                staging,
+                &stem,
+                doc_title,
+                &refs,
+                archival.clone(),
+                (done, total),
+                &invalid,
+            )?;
+            done += refs.len();
+            project.documents.insert(doc.id(), doc);
+        }
+        Ok((project, not_kept.lines()))
+    }
+}
+
+impl IiifImporter {
+    /// One document of `canvases` (its pages in this order), their images fetched into
+    /// `staging/stem/`. `done` of `total` canvases were fetched before (for the progress).
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        &self,
+        client: &Client,
+        staging: &Path,
+        stem: &str,
+        title: &str,
+        canvases: &[&CanvasRef],
+        mut archival: ArchivalMeta,
+        (done, total): (usize, usize),
+        invalid: &dyn Fn(String) -> ImportError,
+    ) -> Result<crate::model::Document, ImportError> {
         let n = canvases.len();
         let width = n.to_string().len().max(4);
         let mut images = Vec::with_capacity(n);
@@ -153,13 +239,13 @@ impl Importer for IiifImporter {
             }
             if let Some(p) = &self.progress {
                 p(
-                    i as f32 / n as f32,
+                    (done + i) as f32 / total.max(1) as f32,
                     &format!("{title}: image {} of {n}", i + 1),
                 );
             }
             let (bytes, size) = self
-                .fetch_image(&client, c)
-                .map_err(|m| invalid(format!("canvas {} (\"{}\"): {m}", i + 1, c.label)))?;
+                .fetch_image(client, c)
+                .map_err(|m| invalid(format!("canvas \"{}\" ({}): {m}", c.label, c.id)))?;
             let ext = match image::guess_format(&bytes) {
                 Ok(image::ImageFormat::Png) => "png",
                 Ok(image::ImageFormat::Tiff) => "tif",
@@ -191,18 +277,14 @@ impl Importer for IiifImporter {
         let txt = join_inside(staging, &format!("{stem}.txt")).map_err(invalid)?;
         store::fs::write_new(&txt, text.as_bytes())?;
         let mut doc = store::document_from_source(staging, &txt)?;
-        doc.meta.title = title;
+        doc.meta.title = title.to_owned();
         doc.meta.images = images;
         doc.meta.status = DocStatus::NotStarted;
         archival.page_breaks = breaks;
         doc.meta.archival = archival;
-        let mut project = Project::new("");
-        project.documents.insert(doc.id(), doc);
-        Ok((project, not_kept.lines()))
+        Ok(doc)
     }
-}
 
-impl IiifImporter {
     /// The image of canvas `c` at reading size, and its pixel size.
     fn fetch_image(&self, client: &Client, c: &CanvasRef) -> Result<(Vec<u8>, (u32, u32)), String> {
         let mut urls = Vec::new();
@@ -250,7 +332,13 @@ fn info_v3(info: &Value) -> bool {
 }
 
 /// The canvases of a manifest, in order.
-fn canvases(m: &Value, v: Version, not_kept: &mut NotKept, place: &str) -> Vec<CanvasRef> {
+fn canvases(
+    m: &Value,
+    v: Version,
+    not_kept: &mut NotKept,
+    place: &str,
+    ranges: bool,
+) -> Vec<CanvasRef> {
     let empty = Vec::new();
     let list: &Vec<Value> = match v {
         Version::V2 => m
@@ -269,9 +357,10 @@ fn canvases(m: &Value, v: Version, not_kept: &mut NotKept, place: &str) -> Vec<C
     {
         not_kept.add("IIIF sequences after the first", place);
     }
-    if m.get("structures")
-        .and_then(Value::as_array)
-        .is_some_and(|s| !s.is_empty())
+    if !ranges
+        && m.get("structures")
+            .and_then(Value::as_array)
+            .is_some_and(|s| !s.is_empty())
     {
         not_kept.add("IIIF ranges (structures)", place);
     }
@@ -337,6 +426,164 @@ fn canvases(m: &Value, v: Version, not_kept: &mut NotKept, place: &str) -> Vec<C
             service,
             image: body.and_then(id_of).map(str::to_owned),
         });
+    }
+    out
+}
+
+/// The ranges of a manifest to make documents of, each with its label and the indices of
+/// its canvases (in manifest order, each once): the top-level ranges (those marked `top`,
+/// else those no other range lists), or — when there
+/// is one top-level range that holds ranges (a table of contents) — its child ranges.
+/// Ranges that hold no canvas of the manifest are left out.
+fn ranges<'a>(m: &'a Value, v: Version, canvases: &[CanvasRef]) -> Vec<(String, Vec<usize>)> {
+    let all: Vec<&Value> = m
+        .get("structures")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let by_id: std::collections::HashMap<&str, &Value> =
+        all.iter().filter_map(|r| Some((id_of(r)?, *r))).collect();
+    let index: std::collections::HashMap<&str, usize> = canvases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    // The child ranges of a range, resolved (v2 lists ids; v3 nests them or refers by id).
+    let children = |r: &'a Value| -> Vec<&'a Value> { range_children(r, v, &by_id) };
+    let marked: Vec<&Value> = all
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.get("viewingHint").and_then(Value::as_str) == Some("top")
+                || r.get("behavior").and_then(Value::as_str) == Some("top")
+        })
+        .collect();
+    let top: Vec<&Value> = if marked.is_empty() {
+        let listed: std::collections::HashSet<&str> = all
+            .iter()
+            .flat_map(|r| children(r))
+            .filter_map(id_of)
+            .collect();
+        all.iter()
+            .copied()
+            .filter(|r| id_of(r).is_none_or(|id| !listed.contains(id)))
+            .collect()
+    } else {
+        marked
+    };
+    let top = match top.as_slice() {
+        [only] if !children(only).is_empty() => children(only),
+        _ => top,
+    };
+    // Every canvas a range holds, its sub-ranges included (each range once: ranges may
+    // refer to each other in circles).
+    fn collect<'a>(
+        r: &'a Value,
+        v: Version,
+        children: &dyn Fn(&'a Value) -> Vec<&'a Value>,
+        index: &std::collections::HashMap<&str, usize>,
+        seen: &mut std::collections::HashSet<*const Value>,
+        out: &mut Vec<usize>,
+    ) {
+        if !seen.insert(std::ptr::from_ref(r)) {
+            return;
+        }
+        let direct: Vec<&Value> = match v {
+            Version::V2 => r
+                .get("canvases")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(
+                    r.get("members")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter(|c| c.get("@type").and_then(Value::as_str) == Some("sc:Canvas")),
+                )
+                .collect(),
+            Version::V3 => r
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| match c.get("type").and_then(Value::as_str) {
+                    Some("Canvas") => Some(c),
+                    Some("SpecificResource") => c.get("source"),
+                    _ => None,
+                })
+                .collect(),
+        };
+        for c in direct {
+            // `canvas#xywh=…` is a part of the canvas: the canvas.
+            if let Some(&i) = id_of(c).and_then(|id| index.get(id.split('#').next().unwrap_or(id)))
+            {
+                out.push(i);
+            }
+        }
+        for child in children(r) {
+            collect(child, v, children, index, seen, out);
+        }
+    }
+    let mut out = Vec::new();
+    for r in top {
+        let mut members = Vec::new();
+        collect(
+            r,
+            v,
+            &children,
+            &index,
+            &mut Default::default(),
+            &mut members,
+        );
+        members.sort_unstable();
+        members.dedup();
+        if !members.is_empty() {
+            let label = strip_html(&text_of(r.get("label").unwrap_or(&Value::Null), "en"));
+            out.push((label, members));
+        }
+    }
+    out
+}
+
+/// The child ranges of range `r`, resolved (v2 lists their ids; v3 nests them or refers
+/// to them by id).
+fn range_children<'a>(
+    r: &'a Value,
+    v: Version,
+    by_id: &std::collections::HashMap<&'a str, &'a Value>,
+) -> Vec<&'a Value> {
+    let mut out = Vec::new();
+    match v {
+        Version::V2 => {
+            for key in ["ranges", "members"] {
+                for c in r.get(key).and_then(Value::as_array).into_iter().flatten() {
+                    let is_range = c.as_str().is_some()
+                        || c.get("@type").and_then(Value::as_str) == Some("sc:Range");
+                    if let Some(found) = id_of(c).and_then(|id| by_id.get(id))
+                        && is_range
+                    {
+                        out.push(*found);
+                    }
+                }
+            }
+        }
+        Version::V3 => {
+            for c in r
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if c.get("type").and_then(Value::as_str) == Some("Range") {
+                    out.push(if c.get("items").is_none() {
+                        id_of(c).and_then(|id| by_id.get(id).copied()).unwrap_or(c)
+                    } else {
+                        c
+                    });
+                }
+            }
+        }
     }
     out
 }
@@ -454,4 +701,49 @@ fn describe(
         }
     }
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn canvas(id: &str) -> CanvasRef {
+        CanvasRef {
+            id: id.to_owned(),
+            label: String::new(),
+            width: None,
+            height: None,
+            service: None,
+            image: None,
+        }
+    }
+
+    #[test]
+    fn v2_ranges_top_marked_nested_and_circular() {
+        let cs = [canvas("c1"), canvas("c2"), canvas("c3")];
+        // Two top ranges; the second lists a sub-range that lists it back (a circle).
+        let m = json!({"structures": [
+            {"@id": "r1", "@type": "sc:Range", "label": "Brief", "viewingHint": "top",
+             "canvases": ["c3", "c1"]},
+            {"@id": "r2", "@type": "sc:Range", "label": "Beilage", "viewingHint": "top",
+             "ranges": ["r3"]},
+            {"@id": "r3", "@type": "sc:Range", "label": "Teil", "canvases": ["c2", "nowhere"],
+             "ranges": ["r2"]}
+        ]});
+        assert_eq!(
+            ranges(&m, Version::V2, &cs),
+            [
+                ("Brief".to_owned(), vec![0, 2]),
+                ("Beilage".to_owned(), vec![1])
+            ]
+        );
+        // Without `top`: the ranges no other lists (none here: r2 and r3 list each other).
+        let m = json!({"structures": [
+            {"@id": "r2", "@type": "sc:Range", "label": "A", "ranges": ["r3"]},
+            {"@id": "r3", "@type": "sc:Range", "label": "B", "canvases": ["c2"], "ranges": ["r2"]}
+        ]});
+        assert!(ranges(&m, Version::V2, &cs).is_empty());
+        assert!(ranges(&json!({}), Version::V3, &cs).is_empty());
+    }
 }
