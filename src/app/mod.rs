@@ -201,6 +201,14 @@ impl eframe::App for App {
     }
 }
 
+/// The application icon (the packaged 256 px PNG, built in), shown by the window manager in
+/// the title bar, task switcher and dock. A decoding failure cannot happen with the embedded
+/// file (a test decodes it) but would only leave the system's default icon.
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/marginalia-256.png"))
+        .unwrap_or_default()
+}
+
 /// Runs the window on `project` (None: no project) at `size` (default 1400 × 900), with
 /// `view` open below the reader; with `screenshot`, writes a PNG of the first frames and
 /// exits.
@@ -218,7 +226,8 @@ pub fn run(
             .with_title("Marginalia")
             .with_inner_size(size.unwrap_or([1400.0, 900.0]))
             .with_min_inner_size([640.0, 400.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(window_icon()),
         persist_window: screenshot.is_none(),
         // A screenshot shows a fresh window: no panel sizes or preferences from earlier runs
         // are read, and nothing is written where the real ones live.
@@ -257,4 +266,18 @@ pub fn run(
         let _ = std::fs::remove_file(file);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn window_icon_is_the_packaged_png_decoded() {
+        let icon = super::window_icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+        assert!(
+            icon.rgba.chunks(4).any(|px| px[3] == 255),
+            "icon has opaque pixels"
+        );
+    }
 }
