@@ -100,12 +100,6 @@ impl Exporter for IiifExporter {
         out: &mut Output,
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError> {
-        let Some(dir) = &self.project_dir else {
-            return Err(ExportError::Format {
-                path: out.dir().to_path_buf(),
-                message: "an IIIF export needs the project's folder to read its page images".into(),
-            });
-        };
         let mut report = ExportReport::default();
         let mut manifests = Vec::new();
         let mut used = std::collections::HashSet::new();
@@ -125,6 +119,14 @@ impl Exporter for IiifExporter {
                 &mut used,
             );
             let slug = slug.trim_end_matches(".d").to_owned();
+            // Only documents with page images need the folder their images are in.
+            let Some(dir) = &self.project_dir else {
+                return Err(ExportError::Format {
+                    path: out.dir().to_path_buf(),
+                    message: "an IIIF export needs the project's folder to read its page images"
+                        .into(),
+                });
+            };
             let manifest_id = self.manifest(project, doc, dir, &slug, out, &mut report)?;
             manifests.push(json!({
                 "id": manifest_id,
