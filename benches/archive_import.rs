@@ -50,11 +50,11 @@ fn pdf_bench(pages: usize) {
     std::fs::write(&file, &bytes).unwrap();
     let t = Instant::now();
     let importer = marginalia::interchange::pdf::PdfImporter::default();
-    let (_, _) = import::run_reporting(
+    import::run_reporting(
         &importer,
         &file,
         &dir.path().join("proj"),
-        marginalia::store::Limits::default(),
+        &import::ImportOptions::default(),
     )
     .unwrap();
     let total_s = t.elapsed().as_secs_f64();
@@ -139,7 +139,7 @@ fn page_bench() {
         &importer,
         &file,
         &dir.path().join("proj"),
-        marginalia::store::Limits::default(),
+        &import::ImportOptions::default(),
     )
     .unwrap();
     println!(

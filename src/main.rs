@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use marginalia::interchange::formats;
 use marginalia::interchange::{export, import};
 use marginalia::{build_info, cli};
 use std::path::PathBuf;
@@ -80,6 +81,9 @@ enum Cmd {
         /// default http://127.0.0.1:8000/).
         #[arg(long)]
         base_url: Option<String>,
+        /// Write the full list of what the format cannot hold to FILE (one line each).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Ask a project questions: events by role, communications, a period, concordance …
     Query(cli::query::QueryArgs),
@@ -98,6 +102,16 @@ enum Cmd {
         /// iiif: auto (a document per manifest) or range (a document per range).
         #[arg(long, default_value = "auto")]
         group: String,
+        /// Write the full list of what was not kept to FILE (one line each).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Refuse the import (create nothing) when anything would not be kept.
+        #[arg(long)]
+        strict: bool,
+        /// W3C: what TextPositionSelector offsets count: `utf16` (JavaScript strings) or
+        /// `code-points`; by default decided per file from the quotes.
+        #[arg(long, value_name = "UNIT")]
+        offsets: Option<String>,
     },
     /// Crash trial: edit and save in a loop until killed (tests/crash_trial.sh).
     #[command(hide = true)]
@@ -116,6 +130,22 @@ enum Cmd {
     /// Crash trial: print the state a killed edit loop left the project in.
     #[command(hide = true)]
     DebugProbe { project: PathBuf },
+    /// Several-writers trial: one person's session making random edits and saves, logging
+    /// what it saved (tests/process_trial.rs).
+    #[command(hide = true)]
+    DebugWriter {
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 20)]
+        steps: u64,
+        #[arg(long)]
+        log: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
     /// Git merge driver: three-way merge of one project or annotation file into OURS.
     /// Exits 0 when clean, 1 when conflicts were recorded in the file.
     Merge {
@@ -198,16 +228,17 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             out,
             force,
             base_url,
+            report: report_file,
         }) => {
             let exporter: Option<Box<dyn export::Exporter>> = match (&*format, &base_url) {
                 ("iiif", Some(url)) => Some(Box::new(
                     marginalia::interchange::iiif::IiifExporter::with_base_url(url),
                 )),
                 (_, Some(_)) => anyhow::bail!("--base-url applies to --format iiif only"),
-                _ => export::by_id(&format),
+                _ => formats::exporter(&format),
             };
             let exporter = exporter.with_context(|| {
-                let known: Vec<_> = export::all().iter().map(|e| e.id()).collect();
+                let known: Vec<_> = formats::exporters().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown export format \"{format}\" (known: {})",
                     known.join(", ")
@@ -233,6 +264,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                     eprintln!("  {line}");
                 }
             }
+            if let Some(file) = report_file {
+                let title = format!(
+                    "{} export of {} to {}",
+                    exporter.label(),
+                    project.display(),
+                    out.display()
+                );
+                write_report(&file, &report.full_text(&title))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Query(q)) => {
@@ -244,6 +284,9 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             source,
             out,
             group,
+            report: report_file,
+            strict,
+            offsets,
         }) => {
             let importer = if format == "iiif" {
                 let ranges = match group.as_str() {
@@ -260,25 +303,48 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                     marginalia::interchange::layout::Group::parse(&group).with_context(|| {
                         format!("unknown --group \"{group}\" (known: auto, page, book)")
                     })?;
-                import::by_id_grouped(&format, group)
+                formats::importer_grouped(&format, group)
             };
             let importer = importer.with_context(|| {
-                let known: Vec<_> = import::all().iter().map(|e| e.id()).collect();
+                let known: Vec<_> = formats::importers().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",
                     known.join(", ")
                 )
             })?;
-            let (file, not_kept) = import::run_reporting(
-                importer.as_ref(),
-                std::path::Path::new(&source),
-                &out,
-                marginalia::store::Limits::default(),
-            )
-            .with_context(|| format!("{} import failed", importer.label()))?;
-            println!("created project {}", file.display());
-            for line in not_kept {
-                println!("{line}");
+            let offsets = match offsets.as_deref() {
+                None => None,
+                Some("utf16" | "utf-16") => Some(import::OffsetUnit::Utf16),
+                Some("code-points" | "codepoints" | "chars") => {
+                    Some(import::OffsetUnit::CodePoints)
+                }
+                Some(other) => {
+                    anyhow::bail!("unknown --offsets \"{other}\" (known: utf16, code-points)")
+                }
+            };
+            let options = import::ImportOptions { strict, offsets };
+            // A path, or for IIIF also an http(s) address: kept as written.
+            let source = std::path::PathBuf::from(source);
+            let done = import::run_reporting(importer.as_ref(), &source, &out, &options)
+                .with_context(|| format!("{} import failed", importer.label()))?;
+            println!("created project {}", done.project_file.display());
+            if done.report.is_empty() {
+                println!("everything in {} was kept", source.display());
+            } else {
+                let n: usize = done.report.items.iter().map(|i| i.count).sum();
+                eprintln!("{n} things in {} were not kept:", source.display());
+                for line in done.report.grouped() {
+                    eprintln!("  {line}");
+                }
+            }
+            if let Some(file) = report_file {
+                let title = format!(
+                    "{} import of {} into {}",
+                    importer.label(),
+                    source.display(),
+                    out.display()
+                );
+                write_report(&file, &done.report.full_text(&title))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -294,6 +360,28 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         )),
         Some(Cmd::DebugProbe { project }) => {
             println!("{}", cli::crash_trial::probe(&project)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::DebugWriter {
+            project,
+            name,
+            seed,
+            steps,
+            log,
+            pause_ms,
+        }) => {
+            let o = cli::crash_trial::WriterOptions {
+                name,
+                seed,
+                steps,
+                log,
+                pause_ms,
+            };
+            let s = cli::crash_trial::writer(&project, &o)?;
+            println!(
+                "writer {}: edits {} saves {} merged {} conflicts resolved {}",
+                o.name, s.edits, s.saves, s.merged, s.conflicts_resolved
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Merge {
@@ -387,4 +475,13 @@ fn parse_size(s: &str) -> Result<[f32; 2], String> {
             .ok_or_else(|| format!("\"{v}\" is not a size between 200 and 16384"))
     };
     Ok([num(w)?, num(h)?])
+}
+
+/// Writes a report file atomically (never through a link; an existing file is replaced,
+/// its old version kept as `.bak`).
+fn write_report(file: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    marginalia::store::fs::write_atomic(file, text.as_bytes(), marginalia::store::fs::Backup::Keep)
+        .with_context(|| format!("cannot write the report {}", file.display()))?;
+    eprintln!("the full list is in {}", file.display());
+    Ok(())
 }

@@ -17,11 +17,14 @@ use marginalia::store;
 use std::path::{Path, PathBuf};
 use support::pdf::{Options, Page, book, pdf};
 
+/// Imports `source` into a new project and loads it back: the project, what was not kept
+/// (the report's grouped lines) and the project folder.
 fn import_ok(importer: &dyn Importer, source: &Path) -> (Project, Vec<String>, PathBuf) {
     let out = tempfile::tempdir().unwrap().keep();
     let dest = out.join("proj");
-    let (file, not_kept) =
-        import::run_reporting(importer, source, &dest, store::Limits::default()).unwrap();
+    let done =
+        import::run_reporting(importer, source, &dest, &import::ImportOptions::default()).unwrap();
+    let (file, not_kept) = (done.project_file, done.report.grouped());
     let loaded = store::load(&file).unwrap();
     let errors: Vec<_> = loaded
         .problems
@@ -333,9 +336,9 @@ fn a_transkribus_page_gives_text_in_reading_order_linked_regions_and_tags() {
     );
     let joined = not_kept.join("\n");
     for expected in [
-        "SeparatorRegions: 1",
-        "TextStyle @fontFamily: 1",
-        "Metadata <Creator>: 1",
+        "PAGE SeparatorRegions: ",
+        "PAGE TextStyle @fontFamily: ",
+        "PAGE Metadata <Creator>: ",
     ] {
         assert!(joined.contains(expected), "{expected} in\n{joined}");
     }

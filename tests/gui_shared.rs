@@ -65,8 +65,11 @@ fn open_elsewhere_asks_and_read_only_refuses_saving() {
     );
 }
 
+/// Issue 21: Continue used to replace the colleague's lock, so after we quit nobody was
+/// shown although they were still in. Now it joins the list, and closing removes only our
+/// entry.
 #[test]
-fn continue_takes_the_lock_and_closing_removes_it() {
+fn continue_joins_the_others_and_closing_removes_only_our_entry() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     colleague_lock(&file);
@@ -76,10 +79,13 @@ fn continue_takes_the_lock_and_closing_removes_it() {
     h.run_steps(2);
     let s = h.state().state.session.as_ref().unwrap();
     assert!(!s.is_read_only());
-    let held = lock::read(&lock::lock_path(&file)).unwrap().unwrap();
-    assert!(held.is_mine());
+    let all = lock::read_all(&lock::lock_path(&file)).unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().any(|i| i.is_mine()) && all.iter().any(|i| !i.is_mine()));
     drop(h);
-    assert!(!lock::lock_path(&file).exists(), "closing removes our lock");
+    let left = lock::read_all(&lock::lock_path(&file)).unwrap();
+    assert_eq!(left.len(), 1, "the colleague is still in: {left:?}");
+    assert!(!left[0].is_mine());
 }
 
 #[test]
@@ -176,4 +182,100 @@ fn conflicting_save_opens_the_review_and_saves_after_resolving() {
     let on_disk = Session::open(&file).unwrap();
     assert_eq!(on_disk.project.documents[&d].meta.title, "Mine");
     assert!(on_disk.project.conflicts.is_empty(), "resolved");
+}
+
+/// Issue 21, item 4: a colleague changes an annotation's note while the window shows it in
+/// the inspector. The live merge (the folder watch, not a save of ours) brings the new note
+/// into the Note field; clicking into the field and out again (pointer events at its rect)
+/// writes nothing back — before, the field kept the old text and the click reverted them.
+#[test]
+fn a_note_field_follows_a_live_merge_and_a_click_in_and_out_writes_nothing_back() {
+    use egui_kittest::kittest::NodeT as _;
+    use marginalia::app::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(tmp.path()).unwrap();
+    let (d, a) = {
+        let mut s = Session::open(&file).unwrap();
+        let d = *s.project.documents.keys().next().unwrap();
+        let (tx, a) =
+            ops::tagging::tag_mention(&s.project, d, &[Span::new(0, 4)], &Slug::new("person"))
+                .unwrap();
+        s.commit(tx).unwrap();
+        let tx = ops::core::set_note(&s.project, d, a, "first reading").unwrap();
+        s.commit(tx).unwrap();
+        s.save().unwrap();
+        (d, a)
+    };
+    let mut h = harness(App::with_project(Prefs::default(), &file));
+    h.run_steps(2);
+    h.state_mut().state.push(Message::SelectDocument(d));
+    h.run_steps(2);
+    h.state_mut().state.push(Message::SelectAnnotation(Some(a)));
+    h.run_steps(3);
+    let note_field = |h: &Harness<'static, App>| {
+        h.query_all_by_label("Note")
+            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::MultilineTextInput)
+            .map(|n| (n.accesskit_node().value().unwrap_or_default(), n.rect()))
+            .unwrap_or_else(|| {
+                let seen: Vec<String> = h
+                    .query_all_by_label_contains("Note")
+                    .map(|n| format!("{:?} {:?}", n.accesskit_node().role(), n.accesskit_node().label()))
+                    .collect();
+                let st = &h.state().state;
+                panic!(
+                    "the inspector shows the Note field: {seen:?} doc {:?} sel {:?} inspector {} status {}",
+                    st.doc,
+                    st.selected,
+                    h.query_all_by_label("Inspector").count(),
+                    st.status
+                )
+            })
+    };
+    assert_eq!(note_field(&h).0, "first reading");
+    // The colleague's window, in its own session, changes the note and saves.
+    let mut other = Session::open(&file).unwrap();
+    let tx = ops::core::set_note(&other.project, d, a, "colleague's reading").unwrap();
+    other.commit(tx).unwrap();
+    other.save().unwrap();
+    // The window's watch sees the save and merges it (real time: the watch is a thread).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while note_field(&h).0 != "colleague's reading" && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run_steps(1);
+    }
+    let status = h.state().state.status.clone();
+    assert_eq!(note_field(&h).0, "colleague's reading", "{status}");
+    // Click into the field, then out of it (on the window's empty bottom-right corner).
+    let rect = note_field(&h).1;
+    let at = egui::pos2(rect.center().x as f32, rect.center().y as f32);
+    h.hover_at(at);
+    h.run_steps(1);
+    h.drag_at(at);
+    h.run_steps(1);
+    h.drop_at(at);
+    h.run_steps(2);
+    let out = egui::pos2(1270.0, 790.0);
+    h.hover_at(out);
+    h.run_steps(1);
+    h.drag_at(out);
+    h.run_steps(1);
+    h.drop_at(out);
+    h.run_steps(3);
+    let s = h.state().state.session.as_ref().unwrap();
+    assert_eq!(
+        s.project.documents[&d].annotations[&a].note,
+        "colleague's reading"
+    );
+    assert!(
+        s.history.undo_label().is_none_or(|l| !l.contains("note")),
+        "no note edit was committed: {:?}",
+        s.history.undo_label()
+    );
+    h.state_mut().state.push(marginalia::app::Command::Save);
+    h.run_steps(2);
+    let on_disk = Session::open(&file).unwrap();
+    assert_eq!(
+        on_disk.project.documents[&d].annotations[&a].note,
+        "colleague's reading"
+    );
 }

@@ -16,6 +16,7 @@
 #![allow(clippy::unwrap_used)]
 
 use marginalia::interchange::export::{self, ExportOptions};
+use marginalia::interchange::formats;
 use marginalia::interchange::import;
 use marginalia::model::validate::Severity;
 use marginalia::store;
@@ -31,7 +32,7 @@ use support::fuzz::{Edit, copy_dir, insert, nest, seeded_runner, snapshot, withi
 
 /// One importer under test.
 struct Target {
-    /// The importer's id in [`import::by_id`].
+    /// The importer's id in [`formats::importer`].
     importer: &'static str,
     /// Seed folders, each imported as a whole; `long` adds the shared corpora.
     seeds: fn(long: bool) -> Vec<PathBuf>,
@@ -391,7 +392,7 @@ fn sample_exports() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let loaded = store::load(&sample_project()).unwrap();
         for id in ["brat", "tei", "w3c", "webanno-tsv"] {
-            let exporter = export::by_id(id).unwrap();
+            let exporter = formats::exporter(id).unwrap();
             export::run(
                 &*exporter,
                 &loaded.project,
@@ -811,7 +812,7 @@ fn import_within(
 ) -> Option<Result<Result<PathBuf, String>, ()>> {
     let (input, out) = (input.to_path_buf(), out.to_path_buf());
     within(LIMIT, move || {
-        let importer = import::by_id(importer).unwrap();
+        let importer = formats::importer(importer).unwrap();
         import::run(&*importer, &input, &out).map_err(|e| e.to_string())
     })
     .map(|r| r.map_err(|_| ()))
@@ -998,7 +999,7 @@ fn importers_survive_mutated_inputs_long() {
 /// from the seed.
 #[test]
 fn harness_covers_every_importer_and_mutates_deterministically() {
-    let mut ids: Vec<_> = import::all().iter().map(|i| i.id()).collect();
+    let mut ids: Vec<_> = formats::importers().iter().map(|i| i.id()).collect();
     ids.sort_unstable();
     let mut covered: Vec<_> = TARGETS.iter().map(|t| t.importer).collect();
     covered.sort_unstable();

@@ -205,9 +205,9 @@ fn emoji_offsets_round_trip() {
     std::fs::write(&src, text).unwrap();
     let staging = dir.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let project =
-        marginalia::interchange::import::Importer::import(&WebAnnoTsvImporter, &src, &staging)
-            .unwrap();
+    let project = marginalia::interchange::import::import_into(&WebAnnoTsvImporter, &src, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let doc = project.documents.values().next().unwrap();
     let smile = doc
         .annotations
@@ -302,7 +302,6 @@ fn example2_round_trips() {
 /// compared by their letters and digits, ignoring case.
 #[test]
 fn sample_project_survives_export_and_import() {
-    use marginalia::interchange::import::Importer;
     let sample = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/projects/korean-armistice-1951"
@@ -316,7 +315,9 @@ fn sample_project_survives_export_and_import() {
         .unwrap();
     let staging = dir.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let back = WebAnnoTsvImporter.import(&out, &staging).unwrap();
+    let back = marginalia::interchange::import::import_into(&WebAnnoTsvImporter, &out, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let mentions = |p: &marginalia::model::Project| {
         let mut v: Vec<(String, String)> = p
             .documents
@@ -373,7 +374,6 @@ fn sample_project_survives_export_and_import() {
 /// imports every file under it, one document each, titled by its path, sharing one schema.
 #[test]
 fn folder_import_reads_nested_files() {
-    use marginalia::interchange::import::Importer;
     let suite = suite();
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("export");
@@ -391,7 +391,9 @@ fn folder_import_reads_nested_files() {
     }
     let staging = dir.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let project = WebAnnoTsvImporter.import(&src, &staging).unwrap();
+    let project = marginalia::interchange::import::import_into(&WebAnnoTsvImporter, &src, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let mut titles: Vec<&str> = project
         .documents
         .values()
@@ -407,10 +409,10 @@ fn folder_import_reads_nested_files() {
         .count();
     assert_eq!(span_types, 1, "both files' webanno.custom.Span is one type");
     let empty = tempfile::tempdir().unwrap();
-    let err = WebAnnoTsvImporter
-        .import(empty.path(), &staging)
-        .unwrap_err()
-        .to_string();
+    let err =
+        marginalia::interchange::import::import_into(&WebAnnoTsvImporter, empty.path(), &staging)
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("no .tsv file"), "{err}");
 }
 

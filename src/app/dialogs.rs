@@ -107,22 +107,30 @@ impl App {
                 }
                 Dialog::Recovery(r) => {
                     ui.heading("Recover unsaved work?");
+                    let whose = st
+                        .session
+                        .as_ref()
+                        .map_or_else(String::new, |s| r.describe_for(s));
                     ui.label(format!(
-                        "A recovery copy from an earlier session holds changes to {} document(s) that were never saved.",
+                        "{whose}: a recovery copy holds changes to {} document(s) that were never saved. Restoring merges them with what is on disk now.",
                         r.docs.len()
                     ));
                     ui.horizontal(|ui| {
                         if ui.button("Restore changes").clicked() {
                             if let Some(session) = st.session.as_ref() {
                                 match r.transaction(&session.project, session.dir()) {
-                                    Ok(tx) => st.queue.push(Message::Apply(tx)),
+                                    Ok(tx) => {
+                                        st.queue.push(Message::Apply(tx));
+                                        // Now this session's work: its own copy keeps it.
+                                        r.discard();
+                                    }
                                     Err(e) => st.status = format!("cannot restore: {e}"),
                                 }
                             }
                             close = true;
                         }
                         if ui.button("Discard recovery copy").clicked() {
-                            recovery::remove(st.session.as_ref());
+                            r.discard();
                             close = true;
                         }
                     });

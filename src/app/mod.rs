@@ -11,6 +11,7 @@
 
 pub mod a11y;
 mod autosave;
+pub mod bound;
 pub mod command;
 mod dialogs;
 mod drop;
@@ -22,12 +23,12 @@ pub mod message;
 pub mod panels;
 pub mod pick;
 pub mod prefs;
-pub mod recovery;
+pub use crate::session::recovery;
 mod screenshot;
 mod source_watch;
 pub mod start;
 pub mod state;
-pub mod watch;
+pub use crate::session::watch;
 
 pub use command::{CaretMove, Command, Menu};
 pub use message::{Action, Message, Queue};

@@ -101,18 +101,19 @@ pub fn offer_text(dir: &std::path::Path) -> String {
 }
 
 /// The `.gitignore` written into the folder of a new project: Marginalia's working files
-/// beside the sources (backups, recovery copies, presence locks, journals, temporaries).
-pub const GITIGNORE: &str = "\
-# Marginalia's working files (backups, recovery copies, presence locks, save journals)
-*.bak
-*.recovery
-.*.recovery.tmp-*
-*.marginalia.ron.lock
-.*.journal
-.*.tmp-*
-";
+/// beside the sources ([`crate::store::WORKING_FILES`], the list `git-setup` writes too).
+pub fn gitignore_text() -> String {
+    let mut s = String::from(
+        "# Marginalia's working files (backups, recovery copies, presence and save locks, save journals, copies of changed sources)\n",
+    );
+    for p in crate::store::WORKING_FILES {
+        s.push_str(p);
+        s.push('\n');
+    }
+    s
+}
 
-/// Writes [`GITIGNORE`] into `dir` unless the folder already has a `.gitignore` (a user's
+/// Writes [`gitignore_text`] into `dir` unless the folder already has a `.gitignore` (a user's
 /// own file is never changed). Returns whether it wrote one.
 pub fn write_gitignore(dir: &std::path::Path) -> std::io::Result<bool> {
     let file = dir.join(".gitignore");
@@ -123,7 +124,7 @@ pub fn write_gitignore(dir: &std::path::Path) -> std::io::Result<bool> {
     {
         Ok(mut f) => {
             use std::io::Write;
-            f.write_all(GITIGNORE.as_bytes())?;
+            f.write_all(gitignore_text().as_bytes())?;
             Ok(true)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),

@@ -159,7 +159,7 @@ pub enum Dialog {
         who: String,
     },
     /// A recovery copy newer than the project was found.
-    Recovery(recovery::Recovery),
+    Recovery(Box<recovery::Recovery>),
     TagAll(TagAllReview),
     Message(String),
     /// A folder of sources without a project was opened: offer to create one there.

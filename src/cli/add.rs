@@ -132,7 +132,9 @@ pub fn run_with(
             })?;
             let target = dir.join("sources").join(name);
             if target.exists() {
-                let same = std::fs::read(&target).ok() == std::fs::read(&real).ok();
+                let limit = store::Limits::default().max_source_bytes;
+                let same = store::fs::read_inside(&dir, &target, limit).ok()
+                    == store::fs::read_regular(&real, limit).ok();
                 if !same {
                     return Err(AddError::NameTaken { path: target });
                 }
@@ -164,10 +166,9 @@ pub fn run_with(
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(err)?;
             }
-            let bytes = std::fs::read(from).map_err(|source| AddError::Read {
-                path: from.clone(),
-                source,
-            })?;
+            // The store's guarded read: a regular file (a FIFO or device is refused, never
+            // read), at most the loader's source limit.
+            let bytes = store::fs::read_regular(from, store::Limits::default().max_source_bytes)?;
             // Atomic, and never over a file put there meanwhile.
             store::fs::write_new(&target, &bytes)?;
         }

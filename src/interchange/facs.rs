@@ -156,7 +156,7 @@ pub fn page_image(
 
 /// Report lines for a format that holds neither page images nor regions: one line for the
 /// document's page images and page breaks, and one per region (grouped by
-/// [`super::export::group_omissions`] when there are many).
+/// [`super::export::group_omissions`]).
 pub fn omit_facsimile(omitted: &mut Vec<String>, format: &str, project: &Project, doc: &Document) {
     let pages = doc.meta.images.len();
     if pages > 0 {

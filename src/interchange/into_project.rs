@@ -6,7 +6,7 @@
 //! attributes it uses added to the schema. The caller commits the documents and schema as
 //! one undoable step; the files stay on disk when it is undone, as added pages do.
 
-use super::import::{ImportError, Importer};
+use super::import::{ImportContext, ImportError, ImportOptions, ImportReport, Importer};
 use crate::model::schema::Schema;
 use crate::model::{Document, Project, RelPath};
 use std::path::{Path, PathBuf};
@@ -57,24 +57,13 @@ pub fn detect(source: &str) -> Option<&'static str> {
 }
 
 /// The importer for `format` ([`detect`]), with `cancel` and `progress` where the format's
-/// import is long (PDF, IIIF).
+/// import is long (PDF, IIIF): [`super::formats::importer_cancellable`].
 pub fn importer(
     format: &str,
     cancel: Option<Arc<AtomicBool>>,
-    progress: Option<super::pdf::read::ProgressFn>,
+    progress: Option<super::import::ProgressFn>,
 ) -> Option<Box<dyn Importer>> {
-    Some(match format {
-        "pdf" => Box::new(super::pdf::PdfImporter { cancel, progress }),
-        "iiif" => Box::new(super::iiif::IiifImporter {
-            cancel,
-            progress,
-            ranges: false,
-        }),
-        "page" => Box::new(super::page::PageImporter::default()),
-        "alto" => Box::new(super::alto::AltoImporter::default()),
-        "hocr" => Box::new(super::hocr::HocrImporter::default()),
-        _ => return None,
-    })
+    super::formats::importer_cancellable(format, cancel, progress)
 }
 
 /// What an import into a project brings: the documents (paths relative to the project
@@ -83,7 +72,7 @@ pub fn importer(
 pub struct Added {
     pub documents: Vec<Document>,
     pub schema: Schema,
-    pub not_kept: Vec<String>,
+    pub not_kept: ImportReport,
 }
 
 /// Imports `source` with `importer` into the project folder `dir` of `project`.
@@ -97,7 +86,10 @@ pub fn import_into(
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| ImportError::io("create folder", &staging, e))?;
     let result = (|| {
-        let (imported, not_kept) = importer.import_reporting(source, &staging)?;
+        let options = ImportOptions::default();
+        let mut cx = ImportContext::new(&staging, &options);
+        let imported = importer.import(source, &mut cx)?;
+        let not_kept = cx.report;
         // The staged files, and a prefix under which none of them exists yet.
         let mut files = Vec::new();
         for e in walkdir::WalkDir::new(&staging).sort_by_file_name() {

@@ -22,9 +22,9 @@
 //! folder (every METS in it is a book; other files are a document per page or per folder,
 //! [`Group`]).
 
+use super::common::xml::El;
 use super::common::{SourceTree, admit_attribute, copy_file_into, join_inside, unique_name};
 use super::import::ImportError;
-use super::xml::El;
 use crate::facsimile;
 use crate::model::region::{PageRegion, Shape};
 use crate::model::schema::EntityType;
@@ -194,6 +194,14 @@ impl NotKept {
     /// How many of `kind` were counted.
     pub fn count(&self, kind: &str) -> usize {
         self.kinds.get(kind).map_or(0, |e| e.0)
+    }
+
+    /// Hands what was counted to an import's report: one item per kind with its count and
+    /// its first place, sorted by kind.
+    pub fn report_into(self, report: &mut super::import::ImportReport) {
+        for (kind, (n, place)) in self.kinds {
+            report.drop(kind, n, "", place);
+        }
     }
 
     /// One line per kind: "not kept: KIND: N (first in PLACE)", sorted by kind.

@@ -5,9 +5,9 @@
 //! MODS identifiers, holding institution and shelf mark go into its archival description.
 
 use super::common::SourceTree;
+use super::common::xml::El;
 use super::import::ImportError;
 use super::layout::{Book, LayoutFormat, LayoutPage, NotKept};
-use super::xml::El;
 use crate::model::{ArchivalMeta, RelPath};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -168,6 +168,12 @@ impl DocStatus {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ArchivalMeta {
+    /// The country of the holding archive, as the source writes it ("D", "GB").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    /// The town of the holding archive ("Marbach am Neckar", "Cambridge").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub settlement: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub archive: String,
     #[serde(skip_serializing_if = "String::is_empty")]

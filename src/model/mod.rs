@@ -6,6 +6,7 @@ pub mod anchor;
 pub mod annotation;
 pub mod caret;
 pub mod changeset;
+pub mod conflict;
 pub mod date;
 pub mod document;
 pub mod edit;

@@ -14,21 +14,38 @@ mod load;
 pub mod lock;
 pub mod merge;
 mod save;
+pub mod write_lock;
 
 pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
 pub use fs::{Backup, write_atomic};
-pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
+pub use load::{Limits, Loaded, load, load_locked, load_with, resolve_project_file};
 pub use save::{
-    SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_sources_with,
-    save_with,
+    Overwritten, SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_locked,
+    save_sources_with, save_with,
 };
+pub use write_lock::WriteLock;
 
 use crate::model::{
     ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, RelPath, SourceInfo, SourceText,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// Marginalia's working files beside a project's files, as `.gitignore` patterns: save
+/// backups, recovery copies, the presence file, the save lock, save journals, temporary
+/// files of an interrupted save, and the `.theirs` copies kept when a source changed on
+/// disk. `git-setup` and a new project's `.gitignore` both write exactly these.
+pub const WORKING_FILES: &[&str] = &[
+    "*.bak",
+    "*.recovery",
+    "*.marginalia.ron.lock",
+    ".*.save-lock",
+    ".*.journal",
+    ".*.tmp-*",
+    "*.theirs",
+    "*.theirs-*",
+];
 
 /// A BLAKE3 content hash.
 pub type Hash = blake3::Hash;

@@ -183,11 +183,53 @@ pub fn iso_day(t: Minute) -> String {
 
 /// Who or what fills a role: a registry entry, or an unlinked mention standing for its
 /// folded text within its entity type (all unlinked "Kim Il Sung" person mentions are one
-/// actor, kept apart from the registry).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// actor, kept apart from the registry). An unlinked actor is shown as it is written
+/// (`label`, the words of its first mention); only `type_id` and the folded `text` make
+/// its identity.
+#[derive(Clone, Debug, Serialize)]
 pub enum Actor {
     Entry(EntryId),
-    Unlinked { type_id: Slug, text: String },
+    Unlinked {
+        type_id: Slug,
+        text: String,
+        label: String,
+    },
+}
+
+impl Actor {
+    /// What identifies the actor: the entry, or the type and the folded text.
+    fn key(&self) -> (u8, Option<EntryId>, Option<(&Slug, &str)>) {
+        match self {
+            Actor::Entry(id) => (0, Some(*id), None),
+            Actor::Unlinked { type_id, text, .. } => (1, None, Some((type_id, text.as_str()))),
+        }
+    }
+}
+
+impl PartialEq for Actor {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Actor {}
+
+impl PartialOrd for Actor {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Actor {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl std::hash::Hash for Actor {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
 }
 
 /// One role filler of an event, resolved.
@@ -429,6 +471,7 @@ pub fn filler(project: &Project, doc: &Document, t: &Target) -> Filler {
                         None => Actor::Unlinked {
                             type_id: m.type_id.clone(),
                             text: fold(m.anchor.quote.exact.trim()),
+                            label: m.anchor.quote.exact.trim().to_owned(),
                         },
                     }),
                     entity_type: Some(m.type_id.clone()),
@@ -458,7 +501,7 @@ pub fn actor_label(project: &Project, actor: &Actor) -> String {
             || format!("missing entry {}", id.short()),
             |e| e.name.clone(),
         ),
-        Actor::Unlinked { text, .. } => text.clone(),
+        Actor::Unlinked { label, .. } => label.clone(),
     }
 }
 

@@ -26,11 +26,11 @@ impl App {
             return;
         }
         if let Ok(file) = store::resolve_project_file(&path)
-            && let store::lock::Presence::Held(info) = store::lock::presence(&file)
+            && let store::lock::Presence::Held(others) = store::lock::presence(&file)
         {
             self.state.dialog = Some(Dialog::InUse {
                 path,
-                who: info.describe(),
+                who: store::lock::describe_all(&others),
             });
             return;
         }
@@ -42,6 +42,8 @@ impl App {
     pub(super) fn open_in_use(&mut self, path: PathBuf, read_only: bool) {
         match Session::open(&path) {
             Ok(mut s) => {
+                // The presence entry names the annotator.
+                s.stamper = self.state.stamper();
                 let lock_error = if read_only {
                     s.set_read_only("opened read-only while in use elsewhere".into());
                     None
@@ -66,6 +68,7 @@ impl App {
         match new_project_from_folder(&dir) {
             Ok(mut s) => {
                 let file = s.disk.project_file.clone();
+                s.stamper = self.state.stamper();
                 let lock_error = s.acquire_lock().err();
                 // A new project's documents are all new: offer their titles and status.
                 let mut docs: Vec<(String, DocId)> = s
@@ -129,7 +132,7 @@ impl App {
         let old = s.disk.project_file.clone();
         match s.save_as(path.clone()) {
             Ok(r) => {
-                recovery::remove_for(&old);
+                recovery::remove_for(&old, &s.id);
                 st.save_state = SaveState::Saved;
                 st.status = format!("Saved as {} ({} files)", path.display(), r.written.len());
                 remember(&mut st.prefs, &path);
@@ -264,12 +267,8 @@ impl App {
         let label = tx.label.clone();
         s.stamper = stamper;
         match s.commit(tx) {
-            Ok(()) => {
-                st.status = label;
-                st.last_change = Some(ctx.input(|i| i.time));
-                st.recovery_written = false;
-                st.save_state = SaveState::Unsaved;
-                st.revalidate();
+            Ok(change) => {
+                st.changed(&change, ctx.input(|i| i.time));
                 true
             }
             Err(e) => {
@@ -293,6 +292,24 @@ impl App {
                 } else {
                     format!("Saved {} file(s)", r.written.len())
                 };
+                if r.merged > 0 {
+                    st.status = format!(
+                        "Merged {} change{} from disk; {}",
+                        r.merged,
+                        if r.merged == 1 { "" } else { "s" },
+                        st.status
+                    );
+                }
+                st.revalidate();
+            }
+            // The save merged another writer's work first, and some of it changed the same
+            // records as ours: the review opens; nothing is lost, saving waits for it.
+            Err(e @ StoreError::MergeConflicts { .. }) => {
+                st.save_state = SaveState::Error("merge conflicts to resolve".into());
+                st.status = e.to_string();
+                st.conflicts_open = true;
+                st.recovery_written = false;
+                st.revalidate();
             }
             Err(StoreError::Conflict { .. }) => self.merge_from_disk(),
             Err(e) => {
@@ -335,6 +352,11 @@ impl App {
     fn set_session(&mut self, s: Session, path: &Path) {
         let st = &mut self.state;
         st.doc = s.project.documents.keys().next().copied();
+        let mut s = s;
+        // Who works here decides whether a recovery copy is offered as theirs.
+        if s.stamper.is_none() {
+            s.stamper = st.stamper();
+        }
         let recovered = recovery::read(&s);
         st.problems = s.load_problems.clone();
         // Load problems are shown on open, not first discovered on save.
@@ -354,7 +376,7 @@ impl App {
         st.status = format!("Opened {}", path.display());
         remember(&mut st.prefs, path);
         match recovered {
-            Ok(Some(r)) => st.dialog = Some(Dialog::Recovery(r)),
+            Ok(Some(r)) => st.dialog = Some(Dialog::Recovery(Box::new(r))),
             Ok(None) => {}
             Err(e) => st.status = format!("Recovery copy unreadable: {e}"),
         }

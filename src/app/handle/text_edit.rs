@@ -6,7 +6,6 @@
 //! Delete remove the selection or the character cluster beside the caret; each change goes
 //! through [`edit_text`] as one history entry, and annotations follow it.
 
-use crate::app::state::SaveState;
 use crate::app::{App, Selection};
 use crate::model::ops::OpError;
 use crate::model::ops::text::edit_text;
@@ -187,12 +186,8 @@ impl App {
             return false;
         };
         match s.commit_joined(tx, "Typing") {
-            Ok(()) => {
-                st.status = "Typing".into();
-                st.last_change = Some(ctx.input(|i| i.time));
-                st.recovery_written = false;
-                st.save_state = SaveState::Unsaved;
-                st.revalidate();
+            Ok(change) => {
+                st.changed(&change, ctx.input(|i| i.time));
                 true
             }
             Err(e) => {

@@ -166,7 +166,7 @@ fn run(
             continue;
         };
         let (p, c) = (progress.clone(), ctx.clone());
-        let report: crate::interchange::pdf::read::ProgressFn =
+        let report: crate::interchange::import::ProgressFn =
             Arc::new(move |done: f32, what: &str| {
                 if let Ok(mut g) = p.lock() {
                     *g = ((i as f32 + done) / n as f32, what.to_owned());
@@ -186,7 +186,7 @@ fn run(
                 }
             })?;
         schema = added.schema;
-        notes.extend(added.not_kept);
+        notes.extend(added.not_kept.grouped());
         for d in added.documents {
             docs.push(d.meta.id);
             tx.push(Edit::Document {

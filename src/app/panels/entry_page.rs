@@ -4,6 +4,7 @@
 //! chosen mentions and aliases off into a new entry. Each change is one undoable command.
 
 use super::{View, labelled_field};
+use crate::app::bound::{Bound, Edit as BoundEdit};
 use crate::app::{AppState, Message, Queue};
 use crate::model::ops::registry::{self, EntryPage, Split};
 use crate::model::registry::{AliasKind, Authority};
@@ -15,8 +16,9 @@ use std::collections::BTreeSet;
 pub struct EntryPageWindow {
     /// The entry the buffers below belong to.
     entry: Option<EntryId>,
-    name: String,
-    note: String,
+    /// Bound to the entry's name and note: refreshed when they change under the page.
+    name: Bound,
+    note: Bound,
     alias_name: String,
     alias_kind: Option<AliasKind>,
     auth_scheme: Option<Authority>,
@@ -56,11 +58,13 @@ impl View for EntryPageWindow {
         if self.entry != Some(id) {
             *self = Self {
                 entry: Some(id),
-                name: page.name.clone(),
-                note: page.note.clone(),
+                name: Bound::new(&page.name),
+                note: Bound::new(&page.note),
                 ..Self::default()
             };
         }
+        self.name.sync(&page.name);
+        self.note.sync(&page.note);
         let mut cmds = Queue::default();
         let mut open = true;
         egui::Window::new(format!("Entry: {}", page.name))
@@ -102,13 +106,18 @@ impl EntryPageWindow {
     fn page(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
         let id = page.id;
         // Name, type, note.
-        let r = labelled_field(ui, "Name", &mut self.name, "canonical name");
-        if r.lost_focus() && self.name.trim() != page.name {
-            push(
-                registry::rename_entry(p, id, &self.name, true),
-                &mut self.error,
-                cmds,
-            );
+        let r = labelled_field(ui, "Name", &mut self.name.text, "canonical name");
+        let asked = self.name.ask_ui(ui, "name");
+        for e in [self.name.after(&r, &page.name), asked] {
+            if let BoundEdit::Write(name) = e
+                && name.trim() != page.name
+            {
+                push(
+                    registry::rename_entry(p, id, &name, true),
+                    &mut self.error,
+                    cmds,
+                );
+            }
         }
         let mut ty = page.type_id.clone();
         egui::ComboBox::from_label("Type")
@@ -124,17 +133,20 @@ impl EntryPageWindow {
         let l = ui.label("Note");
         let r = ui
             .add(
-                egui::TextEdit::multiline(&mut self.note)
+                egui::TextEdit::multiline(&mut self.note.text)
                     .desired_rows(2)
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(l.id);
-        if r.lost_focus() && self.note != page.note {
-            push(
-                registry::set_entry_note(p, id, &self.note),
-                &mut self.error,
-                cmds,
-            );
+        let asked = self.note.ask_ui(ui, "note");
+        for e in [self.note.after(&r, &page.note), asked] {
+            if let BoundEdit::Write(note) = e {
+                push(
+                    registry::set_entry_note(p, id, &note),
+                    &mut self.error,
+                    cmds,
+                );
+            }
         }
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);

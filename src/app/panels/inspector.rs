@@ -12,8 +12,9 @@ use crate::model::{AnnId, Annotation, DocId, Project};
 
 #[derive(Default)]
 pub struct Inspector {
-    /// The note being edited, and for which annotation.
-    note: Option<(AnnId, String)>,
+    /// The note being edited, and for which annotation: bound to the annotation's note, so
+    /// a change under it (merge, undo, redo) shows, and one made while editing asks.
+    note: Option<(AnnId, crate::app::bound::Bound)>,
     /// Text and number attribute fields being edited.
     attr_edit: Option<(AnnId, String, String)>,
     /// The selected event's roles, or relation's arguments.
@@ -508,20 +509,23 @@ impl Inspector {
         }
         let editing = matches!(&self.note, Some((a, _)) if *a == ann.id);
         if !editing {
-            self.note = Some((ann.id, ann.note.clone()));
+            self.note = Some((ann.id, crate::app::bound::Bound::new(&ann.note)));
         }
         if let Some((_, buf)) = &mut self.note {
+            buf.sync(&ann.note);
             let l = ui.label("Note");
             let r = ui
                 .add(
-                    egui::TextEdit::multiline(buf)
+                    egui::TextEdit::multiline(&mut buf.text)
                         .desired_rows(3)
                         .desired_width(f32::INFINITY),
                 )
                 .labelled_by(l.id);
-            if r.lost_focus() && *buf != ann.note {
-                let note = buf.clone();
-                if let Ok(tx) = events::set_note(p, doc, ann.id, &note) {
+            let asked = buf.ask_ui(ui, "note");
+            for e in [buf.after(&r, &ann.note), asked] {
+                if let crate::app::bound::Edit::Write(note) = e
+                    && let Ok(tx) = events::set_note(p, doc, ann.id, &note)
+                {
                     cmds.push(Message::Apply(tx));
                 }
             }

@@ -5,6 +5,7 @@
 
 use crate::app::{AppState, Message};
 use crate::interchange::export::ExportReport;
+use crate::interchange::import::{ImportOptions, Imported};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -21,8 +22,10 @@ enum Msg {
     Picked(Field, PathBuf),
     Progress(f32),
     Exported(Result<ExportReport, String>),
-    /// The new project file, or why the import failed.
-    Imported(Result<PathBuf, String>),
+    /// The new project and what it did not keep, or why the import failed.
+    Imported(Result<Imported, String>),
+    /// Where to write the full list of the last report.
+    SaveReport(PathBuf),
 }
 
 /// Where a job stands.
@@ -32,7 +35,7 @@ enum Job {
     Idle,
     Running(f32),
     Exported(ExportReport),
-    Imported(PathBuf),
+    Imported(Imported),
     Failed(String),
 }
 
@@ -45,6 +48,10 @@ pub struct Interchange {
     import_format: String,
     import_source: String,
     import_out: String,
+    /// Refuse an import that would not keep everything.
+    import_strict: bool,
+    /// The outcome of writing the last report's full list.
+    report_saved: Option<String>,
     job: Job,
     tx: mpsc::Sender<Msg>,
     rx: mpsc::Receiver<Msg>,
@@ -56,15 +63,17 @@ impl Default for Interchange {
         Self {
             export_open: false,
             import_open: false,
-            export_format: crate::interchange::export::all()
+            export_format: crate::interchange::formats::exporters()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             export_out: String::new(),
-            import_format: crate::interchange::import::all()
+            import_format: crate::interchange::formats::importers()
                 .first()
                 .map_or_else(String::new, |e| e.id().to_owned()),
             import_source: String::new(),
             import_out: String::new(),
+            import_strict: false,
+            report_saved: None,
             job: Job::Idle,
             tx,
             rx,
@@ -117,7 +126,7 @@ impl Interchange {
             overwrite: false,
             project_dir: st.session.as_ref().map(|s| s.dir().to_path_buf()),
         };
-        let Some(exporter) = crate::interchange::export::by_id(format) else {
+        let Some(exporter) = crate::interchange::formats::exporter(format) else {
             self.job = Job::Failed(format!("unknown export format \"{format}\""));
             return;
         };
@@ -155,7 +164,7 @@ impl Interchange {
             st.status = "An export or import is already running".to_owned();
             return;
         }
-        let Some(importer) = crate::interchange::import::by_id(format) else {
+        let Some(importer) = crate::interchange::formats::importer(format) else {
             self.job = Job::Failed(format!("unknown import format \"{format}\""));
             return;
         };
@@ -166,9 +175,18 @@ impl Interchange {
         self.job = Job::Running(0.0);
         let tx = self.tx.clone();
         let ctx = ctx.clone();
+        let options = ImportOptions {
+            strict: self.import_strict,
+            ..ImportOptions::default()
+        };
         std::thread::spawn(move || {
-            let result = crate::interchange::import::run(importer.as_ref(), &source, &out)
-                .map_err(|e| format!("{} import failed: {e}", importer.label()));
+            let result = crate::interchange::import::run_reporting(
+                importer.as_ref(),
+                &source,
+                &out,
+                &options,
+            )
+            .map_err(|e| format!("{} import failed: {e}", importer.label()));
             let _ = tx.send(Msg::Imported(result));
             ctx.request_repaint();
         });
@@ -192,6 +210,7 @@ impl Interchange {
                     }
                 }
                 Msg::Exported(Ok(report)) => {
+                    self.report_saved = None;
                     st.status = format!(
                         "Exported {} files, {} things left out",
                         report.files.len(),
@@ -199,10 +218,42 @@ impl Interchange {
                     );
                     self.job = Job::Exported(report);
                 }
-                Msg::Imported(Ok(file)) => {
-                    st.status = format!("Imported into {}", file.display());
-                    st.push(Message::Open(file.clone()));
-                    self.job = Job::Imported(file);
+                Msg::Imported(Ok(done)) => {
+                    st.status = if done.report.is_empty() {
+                        format!("Imported into {}", done.project_file.display())
+                    } else {
+                        format!(
+                            "Imported into {}, {} things not kept",
+                            done.project_file.display(),
+                            done.report.items.iter().map(|i| i.count).sum::<usize>()
+                        )
+                    };
+                    st.push(Message::Open(done.project_file.clone()));
+                    self.job = Job::Imported(done);
+                }
+                Msg::SaveReport(path) => {
+                    let text =
+                        match &self.job {
+                            Job::Exported(r) => Some(r.full_text("Export report")),
+                            Job::Imported(d) => Some(d.report.full_text(&format!(
+                                "Import report for {}",
+                                d.project_file.display()
+                            ))),
+                            _ => None,
+                        };
+                    if let Some(text) = text {
+                        let outcome = crate::store::fs::write_atomic(
+                            &path,
+                            text.as_bytes(),
+                            crate::store::fs::Backup::Keep,
+                        );
+                        let msg = match outcome {
+                            Ok(()) => format!("Full list written to {}", path.display()),
+                            Err(e) => format!("Cannot write the list: {e}"),
+                        };
+                        st.status.clone_from(&msg);
+                        self.report_saved = Some(msg);
+                    }
                 }
                 Msg::Exported(Err(e)) | Msg::Imported(Err(e)) => {
                     st.status = e.clone();
@@ -232,7 +283,7 @@ impl Interchange {
                 ui.add_enabled_ui(!busy, |ui| {
                     ui.horizontal(|ui| {
                         ui.label("Format");
-                        for e in crate::interchange::export::all() {
+                        for e in crate::interchange::formats::exporters() {
                             ui.radio_value(&mut self.export_format, e.id().to_owned(), e.label());
                         }
                     });
@@ -242,6 +293,7 @@ impl Interchange {
                         .add_enabled(!out.is_empty(), egui::Button::new("Export"))
                         .clicked()
                     {
+                        self.report_saved = None;
                         let format = self.export_format.clone();
                         st.push(Message::Export {
                             format,
@@ -249,7 +301,7 @@ impl Interchange {
                         });
                     }
                 });
-                self.job_ui(ui);
+                self.job_ui(ui, ctx, &mut st.chooser);
             });
         if !open {
             self.export_open = false;
@@ -266,7 +318,7 @@ impl Interchange {
                 ui.add_enabled_ui(!busy, |ui| {
                     ui.horizontal(|ui| {
                         ui.label("Format");
-                        for i in crate::interchange::import::all() {
+                        for i in crate::interchange::formats::importers() {
                             ui.radio_value(&mut self.import_format, i.id().to_owned(), i.label());
                         }
                     });
@@ -284,6 +336,10 @@ impl Interchange {
                         "New project folder",
                         Field::ImportOut,
                     );
+                    ui.checkbox(
+                        &mut self.import_strict,
+                        "Refuse the import if anything would not be kept",
+                    );
                     let source = self.import_source.trim().to_owned();
                     let out = self.import_out.trim().to_owned();
                     if ui
@@ -293,6 +349,7 @@ impl Interchange {
                         )
                         .clicked()
                     {
+                        self.report_saved = None;
                         st.push(Message::Import {
                             format: self.import_format.clone(),
                             source: PathBuf::from(source),
@@ -300,7 +357,7 @@ impl Interchange {
                         });
                     }
                 });
-                self.job_ui(ui);
+                self.job_ui(ui, ctx, &mut st.chooser);
             });
         if !open {
             self.import_open = false;
@@ -365,17 +422,34 @@ impl Interchange {
         });
     }
 
-    fn job_ui(&self, ui: &mut egui::Ui) {
-        match &self.job {
-            Job::Idle => {}
+    fn job_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &egui::Context,
+        chooser: &mut crate::app::pick::Chooser,
+    ) {
+        let lines = match &self.job {
+            Job::Idle => return,
             Job::Running(p) => {
                 ui.add(egui::ProgressBar::new(*p).show_percentage());
+                return;
             }
             Job::Failed(e) => {
                 ui.colored_label(ui.visuals().error_fg_color, e);
+                return;
             }
-            Job::Imported(file) => {
-                ui.label(format!("Created and opened {}", file.display()));
+            Job::Imported(done) => {
+                ui.label(format!(
+                    "Created and opened {}",
+                    done.project_file.display()
+                ));
+                if done.report.is_empty() {
+                    ui.label("Everything was kept.");
+                    return;
+                }
+                let n: usize = done.report.items.iter().map(|i| i.count).sum();
+                ui.label(format!("{n} things were not kept:"));
+                done.report.grouped()
             }
             Job::Exported(report) => {
                 ui.label(format!("{} files written:", report.files.len()));
@@ -389,21 +463,53 @@ impl Interchange {
                     });
                 if report.omitted.is_empty() {
                     ui.label("Nothing was left out.");
-                } else {
-                    ui.label(format!(
-                        "{} things the format cannot express were left out:",
-                        report.omitted.len()
-                    ));
-                    egui::ScrollArea::vertical()
-                        .id_salt("export omissions")
-                        .max_height(180.0)
-                        .show(ui, |ui| {
-                            for line in report.grouped() {
-                                ui.label(line);
-                            }
-                        });
+                    return;
                 }
+                ui.label(format!(
+                    "{} things the format cannot express were left out:",
+                    report.omitted.len()
+                ));
+                report.grouped()
             }
+        };
+        // One line per kind, with its count and first places; the full list on request.
+        egui::ScrollArea::vertical()
+            .id_salt("report lines")
+            .max_height(180.0)
+            .show(ui, |ui| {
+                for line in lines {
+                    ui.add(egui::Label::new(line).wrap());
+                }
+            });
+        if ui.button("Save the full list…").clicked() {
+            use crate::app::pick::{Kind, Spec};
+            let tx = self.tx.clone();
+            chooser.choose(
+                ctx,
+                Spec {
+                    kind: Kind::Save,
+                    title: "Save the full list",
+                    filter: None,
+                    dir: None,
+                    file_name: Some("report.txt".to_owned()),
+                },
+                Box::new(move |paths| {
+                    if let Some(p) = paths.into_iter().next() {
+                        let _ = tx.send(Msg::SaveReport(p));
+                    }
+                }),
+            );
+        }
+        if let Some(m) = &self.report_saved {
+            ui.label(m);
+        }
+    }
+
+    /// The error of the last export or import, when it failed.
+    pub fn failed(&self) -> Option<&str> {
+        match &self.job {
+            Job::Failed(e) => Some(e),
+            _ => None,
         }
     }
 

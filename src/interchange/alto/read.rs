@@ -15,11 +15,11 @@
 //! - Not kept, and counted: `CC` character confidences, `GraphicalElement`s, margins,
 //!   `SUBS_CONTENT` (the hyphenated word's whole form), other tag kinds, page confidence.
 
-use super::super::import::{ImportError, Importer};
+use super::super::common::xml::El;
+use super::super::import::{ImportContext, ImportError, Importer};
 use super::super::layout::{
     self, Group, LayoutFormat, LayoutPage, Line, NotKept, Region, Tag, style_tag,
 };
-use super::super::xml::El;
 use super::{FONT_STYLES, entity_type};
 use crate::model::Project;
 use std::collections::HashMap;
@@ -40,17 +40,10 @@ impl Importer for AltoImporter {
         "ALTO XML"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
-        Ok(self.import_reporting(source, staging)?.0)
-    }
-
-    fn import_reporting(
-        &self,
-        source: &Path,
-        staging: &Path,
-    ) -> Result<(Project, Vec<String>), ImportError> {
-        let (p, n) = layout::import_layout(&AltoFormat, source, staging, self.group)?;
-        Ok((p, n.lines()))
+    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
+        let (p, n) = layout::import_layout(&AltoFormat, source, cx.staging, self.group)?;
+        n.report_into(&mut cx.report);
+        Ok(p)
     }
 }
 
@@ -81,7 +74,7 @@ impl LayoutFormat for AltoFormat {
     }
 
     fn parse(&self, text: &str, file: &Path) -> Result<El, ImportError> {
-        super::super::xml::parse(text, file)
+        super::super::common::xml::parse(text, file)
     }
 
     fn pages(
@@ -417,7 +410,7 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interchange::xml::parse;
+    use crate::interchange::common::xml::parse;
 
     #[test]
     fn words_spaces_styles_and_tags() {

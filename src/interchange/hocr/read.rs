@@ -12,9 +12,9 @@
 //! - Not kept, and counted: separators, character boxes, baselines and font sizes
 //!   (`baseline`, `x_size`, `x_font`), outlines of areas whose paragraphs are kept.
 
-use super::super::import::{ImportError, Importer};
+use super::super::common::xml::El;
+use super::super::import::{ImportContext, ImportError, Importer};
 use super::super::layout::{self, Group, LayoutFormat, LayoutPage, Line, NotKept, Region};
-use super::super::xml::El;
 use super::{AREA, GRAPHICS, LINES, PAGE, PARAGRAPH, SKIPPED, WORD, bbox, properties};
 use crate::model::Project;
 use std::path::Path;
@@ -34,17 +34,10 @@ impl Importer for HocrImporter {
         "hOCR (Tesseract, Kraken)"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
-        Ok(self.import_reporting(source, staging)?.0)
-    }
-
-    fn import_reporting(
-        &self,
-        source: &Path,
-        staging: &Path,
-    ) -> Result<(Project, Vec<String>), ImportError> {
-        let (p, n) = layout::import_layout(&HocrFormat, source, staging, self.group)?;
-        Ok((p, n.lines()))
+    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
+        let (p, n) = layout::import_layout(&HocrFormat, source, cx.staging, self.group)?;
+        n.report_into(&mut cx.report);
+        Ok(p)
     }
 }
 
@@ -94,7 +87,7 @@ impl LayoutFormat for HocrFormat {
     }
 
     fn parse(&self, text: &str, file: &Path) -> Result<El, ImportError> {
-        super::super::xml::parse_html(text, file)
+        super::super::common::xml::parse_html(text, file)
     }
 
     fn pages(
@@ -287,7 +280,7 @@ fn read_line(l: &El, file: &Path, not_kept: &mut NotKept) -> Line {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interchange::xml::parse_html;
+    use crate::interchange::common::xml::parse_html;
 
     #[test]
     fn tesseract_hocr() {

@@ -20,7 +20,7 @@
 //!   fetched (the import then fails: a page without its image is no page).
 
 use super::super::common::{join_inside, slug_name};
-use super::super::import::{ImportError, Importer};
+use super::super::import::{ImportContext, ImportError, Importer};
 use super::super::layout::NotKept;
 use super::fetch::{Client, Location, MAX_IMAGE_BYTES, MAX_JSON_BYTES};
 use super::{Version, dimension, id_of, image_request, reading_size, strip_html, text_of, version};
@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct IiifImporter {
     /// Set to stop the import; it then fails as cancelled and leaves nothing behind.
     pub cancel: Option<Arc<AtomicBool>>,
-    pub progress: Option<super::super::pdf::read::ProgressFn>,
+    pub progress: Option<super::super::import::ProgressFn>,
     /// A document per range (`structures`: the top-level ranges, or the children of a
     /// single top-level table of contents) and one for the canvases no range holds,
     /// instead of one per manifest (`--group range`).
@@ -70,15 +70,8 @@ impl Importer for IiifImporter {
         "IIIF manifest (web address or file)"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
-        Ok(self.import_reporting(source, staging)?.0)
-    }
-
-    fn import_reporting(
-        &self,
-        source: &Path,
-        staging: &Path,
-    ) -> Result<(Project, Vec<String>), ImportError> {
+    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         let invalid = |message: String| ImportError::Invalid {
             path: source.to_path_buf(),
             message,
@@ -205,7 +198,8 @@ impl Importer for IiifImporter {
             done += refs.len();
             project.documents.insert(doc.id(), doc);
         }
-        Ok((project, not_kept.lines()))
+        not_kept.report_into(&mut cx.report);
+        Ok(project)
     }
 }
 

@@ -16,11 +16,11 @@
 //!   borders and print spaces, the other `TextStyle` attributes (font family, size …),
 //!   alternative images, tags on words, `Metadata`.
 
-use super::super::import::{ImportError, Importer};
+use super::super::common::xml::El;
+use super::super::import::{ImportContext, ImportError, Importer};
 use super::super::layout::{
     self, EMPHASIS, Group, LayoutFormat, LayoutPage, Line, NotKept, Region, Tag, style_tag,
 };
-use super::super::xml::El;
 use super::{GRAPHIC_REGIONS, SKIPPED_REGIONS, TEXT_REGION, custom_tag, parse_custom};
 use crate::model::Project;
 use std::collections::HashSet;
@@ -41,17 +41,10 @@ impl Importer for PageImporter {
         "PAGE XML (Transkribus, eScriptorium, OCR-D)"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
-        Ok(self.import_reporting(source, staging)?.0)
-    }
-
-    fn import_reporting(
-        &self,
-        source: &Path,
-        staging: &Path,
-    ) -> Result<(Project, Vec<String>), ImportError> {
-        let (p, n) = layout::import_layout(&PageFormat, source, staging, self.group)?;
-        Ok((p, n.lines()))
+    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
+        let (p, n) = layout::import_layout(&PageFormat, source, cx.staging, self.group)?;
+        n.report_into(&mut cx.report);
+        Ok(p)
     }
 }
 
@@ -77,7 +70,7 @@ impl LayoutFormat for PageFormat {
     }
 
     fn parse(&self, text: &str, file: &Path) -> Result<El, ImportError> {
-        super::super::xml::parse(text, file)
+        super::super::common::xml::parse(text, file)
     }
 
     fn pages(
@@ -422,7 +415,7 @@ fn find_chars(hay: &str, needle: &str, from: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interchange::xml::parse;
+    use crate::interchange::common::xml::parse;
 
     fn pages(xml: &str) -> (Vec<LayoutPage>, NotKept) {
         let root = parse(xml, Path::new("p.xml")).unwrap();

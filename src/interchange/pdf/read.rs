@@ -16,7 +16,7 @@
 //!   outlines and form fields, which are not read.
 
 use super::super::common::{SourceTree, join_inside};
-use super::super::import::{ImportError, Importer};
+use super::super::import::{ImportContext, ImportError, Importer, ProgressFn};
 use super::super::layout::NotKept;
 use super::worker::{Record, Stop, extract};
 use crate::model::{DocStatus, PageBreak, Project, RelPath};
@@ -24,9 +24,6 @@ use crate::store;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-
-/// Progress of a long import: (share done from 0 to 1, what is being done).
-pub type ProgressFn = Arc<dyn Fn(f32, &str) + Send + Sync>;
 
 /// Reads PDFs.
 #[derive(Clone, Default)]
@@ -51,15 +48,8 @@ impl Importer for PdfImporter {
         "PDF (text layer and page images)"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
-        Ok(self.import_reporting(source, staging)?.0)
-    }
-
-    fn import_reporting(
-        &self,
-        source: &Path,
-        staging: &Path,
-    ) -> Result<(Project, Vec<String>), ImportError> {
+    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         let (root, files) = if source.is_dir() {
             let tree = SourceTree::scan(source)?;
             (source.to_path_buf(), tree.with_extension(&["pdf"]))
@@ -97,7 +87,8 @@ impl Importer for PdfImporter {
             count,
             files[0].display(),
         );
-        Ok((project, not_kept.lines()))
+        not_kept.report_into(&mut cx.report);
+        Ok(project)
     }
 }
 

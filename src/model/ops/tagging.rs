@@ -73,9 +73,13 @@ pub fn change_type(
         return Err(OpError::unknown_type(type_id));
     }
     let label = format!("Change type to {}", project.schema.label(type_id));
-    update(project, doc, ann, &label, |a| {
+    let tx = update(project, doc, ann, &label, |a| {
         a.set_type_id(type_id.clone())
-    })
+    })?;
+    // An entity type on an event (or an event type on a mention) is refused here, with the
+    // schema's reason, not saved for `check` to reject.
+    core::refuse_new_errors(project, &tx)?;
+    Ok(tx)
 }
 
 /// Moves a mention (or an event's trigger) to new spans.

@@ -1,9 +1,11 @@
-//! A small element tree for the XML formats (TEI, PAGE, ALTO, METS, hOCR): parsed without
-//! recursion, nested at most [`MAX_DEPTH`] deep (deeper input is an error naming the file
-//! and line), so no input can exhaust the stack while it is read, walked or dropped.
-//! Element names are local (namespace prefixes dropped); attributes keep their qualified
-//! names (`xml:id`, `xlink:href`), and [`El::attr_local`] finds one by its local name.
-//! [`parse_html`] reads the XHTML that OCR engines write as hOCR, forgiving what HTML allows.
+//! XML for the formats that read or write it. Reading: a small element tree for the XML
+//! formats (TEI, PAGE, ALTO, METS, hOCR): parsed without recursion, nested at most
+//! [`MAX_DEPTH`] deep (deeper input is an error naming the file and line), so no input can
+//! exhaust the stack while it is read, walked or dropped. Element names are local
+//! (namespace prefixes dropped); attributes keep their qualified names (`xml:id`,
+//! `xlink:href`), and [`El::attr_local`] finds one by its local name. [`parse_html`] reads
+//! the XHTML that OCR engines write as hOCR, forgiving what HTML allows. Writing: [`escape`]
+//! for the formats that write XML by hand (GEXF, CMIF).
 
 use crate::interchange::import::ImportError;
 use quick_xml::Reader;
@@ -375,6 +377,21 @@ fn parse_with(text: &str, path: &Path, html: bool) -> Result<El, ImportError> {
         });
     }
     root.ok_or_else(|| syntax(0, "no root element".into()))
+}
+
+/// `s` escaped for XML text and attribute values, without the characters XML 1.0 forbids
+/// (control characters other than tab, LF and CR).
+pub fn escape(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || ('\u{20}'..='\u{D7FF}').contains(&c)
+                || ('\u{E000}'..='\u{FFFD}').contains(&c)
+                || c >= '\u{10000}'
+        })
+        .collect();
+    quick_xml::escape::escape(clean.as_str()).into_owned()
 }
 
 #[cfg(test)]
