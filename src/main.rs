@@ -68,7 +68,7 @@ enum Cmd {
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
-        /// Format: tei, brat, w3c, w3c-recogito, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio or cmif.
+        /// Format: tei, brat, w3c, w3c-recogito, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio, cmif or iiif.
         #[arg(long)]
         format: String,
         /// Folder to write into (created if missing; never the project's own folder).
@@ -77,6 +77,10 @@ enum Cmd {
         /// Replace files that already exist in the folder (each old file is kept as .bak).
         #[arg(long)]
         force: bool,
+        /// iiif: the address the exported folder will be served at (ids are made under it;
+        /// default http://127.0.0.1:8000/).
+        #[arg(long)]
+        base_url: Option<String>,
         /// Write the full list of what the format cannot hold to FILE (one line each).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
@@ -85,14 +89,19 @@ enum Cmd {
     Query(cli::query::QueryArgs),
     /// Import another tool's files as a new project.
     Import {
-        /// Format: brat, text, tei, w3c or webanno-tsv.
+        /// Format: brat, text, tei, w3c, webanno-tsv, page, alto, hocr, pdf or iiif.
         #[arg(long)]
         format: String,
-        /// File or folder to import.
-        source: PathBuf,
+        /// File or folder to import (for iiif: a manifest file or its http(s) address).
+        source: String,
         /// New project folder to create.
         #[arg(long)]
         out: PathBuf,
+        /// page, alto, hocr: a document per page, per book (a METS file, or the files of a
+        /// folder), or auto (a METS file is a book, other files a document each).
+        /// iiif: auto (a document per manifest) or range (a document per range).
+        #[arg(long, default_value = "auto")]
+        group: String,
         /// Write the full list of what was not kept to FILE (one line each).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
@@ -110,6 +119,13 @@ enum Cmd {
         project: PathBuf,
         #[arg(long)]
         rounds: Option<u64>,
+    },
+    /// The PDF reader's child process (interchange::pdf::worker): a PDF on standard input,
+    /// its text and page images on standard output.
+    #[command(hide = true)]
+    PdfWorker {
+        #[arg(long)]
+        text_only: bool,
     },
     /// Crash trial: print the state a killed edit loop left the project in.
     #[command(hide = true)]
@@ -211,9 +227,17 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             out,
             force,
+            base_url,
             report: report_file,
         }) => {
-            let exporter = formats::exporter(&format).with_context(|| {
+            let exporter: Option<Box<dyn export::Exporter>> = match (&*format, &base_url) {
+                ("iiif", Some(url)) => Some(Box::new(
+                    marginalia::interchange::iiif::IiifExporter::with_base_url(url),
+                )),
+                (_, Some(_)) => anyhow::bail!("--base-url applies to --format iiif only"),
+                _ => formats::exporter(&format),
+            };
+            let exporter = exporter.with_context(|| {
                 let known: Vec<_> = formats::exporters().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown export format \"{format}\" (known: {})",
@@ -259,11 +283,29 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             source,
             out,
+            group,
             report: report_file,
             strict,
             offsets,
         }) => {
-            let importer = formats::importer(&format).with_context(|| {
+            let importer = if format == "iiif" {
+                let ranges = match group.as_str() {
+                    "auto" => false,
+                    "range" => true,
+                    _ => anyhow::bail!("unknown --group \"{group}\" for iiif (known: auto, range)"),
+                };
+                Some(Box::new(marginalia::interchange::iiif::IiifImporter {
+                    ranges,
+                    ..Default::default()
+                }) as Box<dyn import::Importer>)
+            } else {
+                let group =
+                    marginalia::interchange::layout::Group::parse(&group).with_context(|| {
+                        format!("unknown --group \"{group}\" (known: auto, page, book)")
+                    })?;
+                formats::importer_grouped(&format, group)
+            };
+            let importer = importer.with_context(|| {
                 let known: Vec<_> = formats::importers().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",
@@ -281,6 +323,8 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                 }
             };
             let options = import::ImportOptions { strict, offsets };
+            // A path, or for IIIF also an http(s) address: kept as written.
+            let source = std::path::PathBuf::from(source);
             let done = import::run_reporting(importer.as_ref(), &source, &out, &options)
                 .with_context(|| format!("{} import failed", importer.label()))?;
             println!("created project {}", done.project_file.display());
@@ -308,6 +352,12 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             cli::crash_trial::edit_loop(&project, rounds)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Cmd::PdfWorker { text_only }) => Ok(ExitCode::from(
+            u8::try_from(marginalia::interchange::pdf::worker::serve_stdio(
+                !text_only,
+            ))
+            .unwrap_or(1),
+        )),
         Some(Cmd::DebugProbe { project }) => {
             println!("{}", cli::crash_trial::probe(&project)?);
             Ok(ExitCode::SUCCESS)

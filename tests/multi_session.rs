@@ -494,7 +494,7 @@ fn schedule(seed: u64, trial: &mut Trial) {
         }
     }
     settle(&mut l, &mut sessions, &mut rng);
-    if seed % 2 == 0 {
+    if seed.is_multiple_of(2) {
         // Divergent copies: a fork merged back by the git driver's file merge.
         let fork = tmp.path().join("b");
         copy_dir(&dir, &fork);

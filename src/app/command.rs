@@ -21,6 +21,10 @@ pub enum Command {
     /// Pick a folder and save a complete copy of the project there, then open it.
     SaveCopyDialog,
     AddDocumentsDialog,
+    /// Ask for a IIIF manifest's address and add its pages as a document.
+    AddManifestDialog,
+    /// Stop adding archive files (PDF, IIIF …) that are being imported.
+    CancelAdding,
     Close,
     Quit,
     /// Copy the embedded sample into the user's data folder (once) and open it.
@@ -227,6 +231,13 @@ fn project_rows() -> Vec<CommandSpec> {
         ),
         spec(C::SaveCopyDialog, "Save as copy…", None, M::Project),
         spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
+        spec(
+            C::AddManifestDialog,
+            "Add from a IIIF manifest…",
+            None,
+            M::Project,
+        ),
+        spec(C::CancelAdding, "Cancel adding documents", None, M::None),
         spec(C::AddPagesDialog, "Add pages…", None, M::Project),
         spec(C::ExportDialog, "Export…", None, M::Project),
         spec(C::ImportDialog, "Import…", None, M::Project),

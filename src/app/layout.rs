@@ -157,6 +157,7 @@ impl App {
         self.find.project_window(ui.ctx(), st);
         self.palette.ui(ui, st);
         self.interchange.ui(ui.ctx(), st);
+        self.archive.ui(ui.ctx(), st);
         self.entry_page.ui(ui, st);
         self.schema_editor.ui(ui, st);
         self.metadata.ui(ui, st);

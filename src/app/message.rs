@@ -25,6 +25,16 @@ pub enum Message {
     /// Save a complete copy of the project into this folder and open it.
     SaveCopy(PathBuf),
     AddDocuments(Vec<PathBuf>),
+    /// Import PDFs, PAGE/ALTO/hOCR/METS files or IIIF manifests (paths or addresses) into
+    /// the open project, in the background ([`super::panels::archive`]).
+    AddArchive(Vec<String>),
+    /// A background import of archive files is done: commit `tx` (its documents and the
+    /// schema they need), then offer `docs` in the new-documents window with `note`.
+    ArchiveAdded {
+        tx: Transaction,
+        docs: Vec<DocId>,
+        note: Option<String>,
+    },
     /// Export the open project as `format` (an exporter id) into the folder `out`.
     Export {
         format: String,

@@ -53,6 +53,8 @@ pub struct App {
     palette: panels::palette::Palette,
     /// The export and import windows, public so tests can read the last report.
     pub interchange: panels::interchange::Interchange,
+    /// Adding PDFs, PAGE/ALTO/hOCR files and IIIF manifests to the open project.
+    pub archive: panels::archive::ArchiveAdding,
     entry_page: panels::entry_page::EntryPageWindow,
     schema_editor: panels::schema_editor::SchemaEditor,
     metadata: panels::metadata::MetadataEditor,
@@ -94,6 +96,7 @@ impl App {
             find: panels::find::Find::new(true, false),
             palette: Default::default(),
             interchange: Default::default(),
+            archive: Default::default(),
             entry_page: Default::default(),
             schema_editor: Default::default(),
             metadata: Default::default(),

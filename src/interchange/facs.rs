@@ -64,7 +64,7 @@ pub fn parse_points(points: &str) -> Result<Vec<(u32, u32)>, String> {
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .collect();
-    if nums.len() % 2 != 0 {
+    if !nums.len().is_multiple_of(2) {
         return Err(format!(
             "points \"{points}\" has an odd number of coordinates"
         ));

@@ -4,7 +4,13 @@
 
 use super::export::Exporter;
 use super::import::Importer;
-use super::{brat, cmif, conll, csv, gephi, gexf, jsonl, palladio, tei, text, w3c, webanno_tsv};
+use super::layout::Group;
+use super::{
+    alto, brat, cmif, conll, csv, gephi, gexf, hocr, iiif, jsonl, page, palladio, pdf, tei, text,
+    w3c, webanno_tsv,
+};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Every exporter, in menu order.
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
@@ -21,6 +27,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(gexf::GexfExporter),
         Box::new(palladio::PalladioExporter),
         Box::new(cmif::CmifExporter),
+        Box::new(iiif::IiifExporter::default()),
     ]
 }
 
@@ -32,6 +39,11 @@ pub fn importers() -> Vec<Box<dyn Importer>> {
         Box::new(tei::TeiImporter),
         Box::new(w3c::W3cImporter),
         Box::new(webanno_tsv::WebAnnoTsvImporter),
+        Box::new(page::PageImporter::default()),
+        Box::new(alto::AltoImporter::default()),
+        Box::new(hocr::HocrImporter::default()),
+        Box::new(pdf::PdfImporter::default()),
+        Box::new(iiif::IiifImporter::default()),
     ]
 }
 
@@ -43,6 +55,35 @@ pub fn exporter(id: &str) -> Option<Box<dyn Exporter>> {
 /// The importer with command-line name `id`.
 pub fn importer(id: &str) -> Option<Box<dyn Importer>> {
     importers().into_iter().find(|e| e.id() == id)
+}
+
+/// The importer with command-line name `id`, grouping pages as `group` where the format
+/// has pages to group (PAGE, ALTO, hOCR).
+pub fn importer_grouped(id: &str, group: Group) -> Option<Box<dyn Importer>> {
+    Some(match id {
+        "page" => Box::new(page::PageImporter { group }),
+        "alto" => Box::new(alto::AltoImporter { group }),
+        "hocr" => Box::new(hocr::HocrImporter { group }),
+        _ => return importer(id),
+    })
+}
+
+/// The importer with command-line name `id`, with `cancel` and `progress` where its import
+/// is long (PDF, IIIF).
+pub fn importer_cancellable(
+    id: &str,
+    cancel: Option<Arc<AtomicBool>>,
+    progress: Option<super::import::ProgressFn>,
+) -> Option<Box<dyn Importer>> {
+    Some(match id {
+        "pdf" => Box::new(pdf::PdfImporter { cancel, progress }),
+        "iiif" => Box::new(iiif::IiifImporter {
+            cancel,
+            progress,
+            ranges: false,
+        }),
+        _ => return importer(id),
+    })
 }
 
 #[cfg(test)]

@@ -65,6 +65,9 @@ pub trait Importer: Send + Sync {
     fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError>;
 }
 
+/// Progress of a long import (PDF, IIIF): (share done from 0 to 1, what is being done).
+pub type ProgressFn = std::sync::Arc<dyn Fn(f32, &str) + Send + Sync>;
+
 /// How an import reads.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportOptions {

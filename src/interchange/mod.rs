@@ -5,6 +5,7 @@
 //! the traits and the safe ways to run them ([`export::run`], [`import::run`]) and name no
 //! format; [`formats`] is the one list of every format. Nothing here touches the UI.
 
+pub mod alto;
 pub mod brat;
 pub mod cmif;
 pub mod common;
@@ -15,9 +16,16 @@ pub mod facs;
 pub mod formats;
 pub mod gephi;
 pub mod gexf;
+pub mod hocr;
+pub mod iiif;
 pub mod import;
+pub mod into_project;
 pub mod jsonl;
+pub mod layout;
+pub mod mets;
+pub mod page;
 pub mod palladio;
+pub mod pdf;
 pub mod report;
 pub mod tei;
 pub mod text;

@@ -201,6 +201,23 @@ pub struct ArchivalMeta {
     /// Page breaks of the printed or manuscript original, in text order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub page_breaks: Vec<PageBreak>,
+    /// The IIIF manifest the page images came from (its id or address), empty when none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub manifest: String,
+    /// The IIIF canvas each page image shows, in page order (empty when the images did not
+    /// come from IIIF): an IIIF export places annotations on these canvases.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub canvases: Vec<Canvas>,
+}
+
+/// A IIIF canvas: its id and size in canvas coordinates (the page image may be smaller;
+/// coordinates scale by the ratio of the sizes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Canvas {
+    pub id: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// Where a new page of the original begins in the text.

@@ -28,7 +28,7 @@ pub use anchor::{Span, TextAnchor, TextQuote};
 pub use annotation::{Annotation, AttrValue, Body, Certainty, Event, Mention, Relation, Target};
 pub use date::NormalizedDate;
 pub use document::{
-    ArchivalMeta, DocStatus, Document, DocumentMeta, PageBreak, RelPath, SourceInfo,
+    ArchivalMeta, Canvas, DocStatus, Document, DocumentMeta, PageBreak, RelPath, SourceInfo,
 };
 pub use edit::{Edit, History, Touched, Transaction};
 pub use ids::{AnnId, DocId, EntryId, Slug};

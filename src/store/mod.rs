@@ -115,6 +115,13 @@ impl DiskState {
     }
 }
 
+/// Reads a file from outside the project (an imported file) through the store's guard:
+/// a regular file only (a FIFO, device or folder is refused, never opened for a blocking
+/// read), at most `limit` bytes (checked before reading, and again while reading).
+pub fn read_guarded(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
+    load::read_limited(path, limit)
+}
+
 /// Reads a source file inside the project folder and makes a document of it, titled after
 /// its file name. The source is read, never written.
 pub fn document_from_source(project_dir: &Path, source: &Path) -> Result<Document, StoreError> {

@@ -58,10 +58,6 @@ impl WriteLock {
         }
         let file =
             open_lock_file(&path).map_err(|e| StoreError::io("open the save lock", &path, e))?;
-        // `File::lock` is stable since Rust 1.89, newer than the declared rust-version 1.85
-        // (raising it turns on lints the rest of the code base does not meet yet; the
-        // toolchain here is 1.95). Raising it is the lead's call.
-        #[allow(clippy::incompatible_msrv)]
         file.lock()
             .map_err(|e| StoreError::io("take the save lock", &path, e))?;
         Ok(Self {
@@ -88,7 +84,6 @@ impl WriteLock {
             use std::os::unix::fs::OpenOptionsExt as _;
             options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
         }
-        #[allow(clippy::incompatible_msrv)]
         match options.open(&path) {
             Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) && f.lock().is_ok() => Self {
                 _file: Some(f),

@@ -169,6 +169,20 @@ impl App {
     /// `sources/` first (never over a different file: `store::place`, the rule of Add pages
     /// and `marginalia add --copy`), and one line says so.
     pub(super) fn add_documents(&mut self, ctx: &egui::Context, paths: &[PathBuf]) {
+        // PDFs, PAGE/ALTO/hOCR/METS files and manifests are imported in the background.
+        let (archive, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| {
+            crate::interchange::into_project::detect(&p.to_string_lossy()).is_some()
+        });
+        if !archive.is_empty() {
+            let sources = archive
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            self.state.push(Message::AddArchive(sources));
+        }
+        if paths.is_empty() {
+            return;
+        }
         let Some(s) = &self.state.session else { return };
         let dir = s.dir().to_path_buf();
         let mut tx = Transaction::new("Add documents");

@@ -3,6 +3,7 @@
 //! [`Message`](super::Message)s.
 
 pub mod about;
+pub mod archive;
 pub mod conflicts;
 pub mod doc_list;
 pub mod entry_page;

@@ -258,6 +258,11 @@ impl SourceTree {
         Self::walk(root, 1)
     }
 
+    /// The regular files of folder `root` and of the folders at most `depth - 1` below it.
+    pub fn scan_depth(root: &Path, depth: usize) -> Result<Self, ImportError> {
+        Self::walk(root, depth)
+    }
+
     fn walk(root: &Path, max_depth: usize) -> Result<Self, ImportError> {
         let canonical = root
             .canonicalize()

@@ -881,11 +881,11 @@ fn import_file(
                     .map(|b| target_of(project, str_of(b, "source"), &name))
                 {
                     Some((Target::Entry(e), created)) => {
-                        if created || untyped.remove(&e) {
-                            if let Some(en) = project.registry.get_mut(&e) {
-                                en.type_id = type_id.clone();
-                                en.name.clone_from(&name);
-                            }
+                        if (created || untyped.remove(&e))
+                            && let Some(en) = project.registry.get_mut(&e)
+                        {
+                            en.type_id = type_id.clone();
+                            en.name.clone_from(&name);
                         }
                         Some(e)
                     }

@@ -354,46 +354,46 @@ pub(super) fn archival(header: Option<&El>, citation: &str, tb: &TextBuilder<'_>
     let source_desc = header
         .and_then(|h| h.child("fileDesc"))
         .and_then(|f| f.child("sourceDesc"));
-    if let Some(sd) = source_desc {
-        if tb.preserve {
-            if let Some(ms) = sd.child("msDesc").and_then(|m| m.child("msIdentifier")) {
-                m.country = ms
-                    .child("country")
-                    .map(|e| e.text_in(true))
-                    .unwrap_or_default();
-                m.settlement = ms
-                    .child("settlement")
-                    .map(|e| e.text_in(true))
-                    .unwrap_or_default();
-                m.archive = ms
-                    .child("repository")
-                    .map(|e| e.text_in(true))
-                    .unwrap_or_default();
-                m.collection = ms
-                    .child("collection")
-                    .map(|e| e.text_in(true))
-                    .unwrap_or_default();
-                m.call_number = ms
-                    .child("idno")
-                    .map(|e| e.text_in(true))
-                    .unwrap_or_default();
-            }
-            if let Some(b) = sd.child("bibl") {
-                for c in b.elements() {
-                    match (c.name.as_str(), c.attr("type")) {
-                        ("date", _) => m.date = date_of(c),
-                        ("textLang", _) => {
-                            m.original_language = c
-                                .attr("mainLang")
-                                .map_or_else(|| c.text_in(true), str::to_owned);
-                        }
-                        ("ref", _) => m.url = c.attr("target").unwrap_or_default().to_owned(),
-                        ("idno", Some("number")) => m.number = c.text_in(true),
-                        ("idno", Some("source-id")) => m.source_id = c.text_in(true),
-                        ("note", Some("citation")) => m.citation = c.text_in(true),
-                        ("note", Some("translation")) => m.translation_note = c.text_in(true),
-                        _ => {}
+    if let Some(sd) = source_desc
+        && tb.preserve
+    {
+        if let Some(ms) = sd.child("msDesc").and_then(|m| m.child("msIdentifier")) {
+            m.country = ms
+                .child("country")
+                .map(|e| e.text_in(true))
+                .unwrap_or_default();
+            m.settlement = ms
+                .child("settlement")
+                .map(|e| e.text_in(true))
+                .unwrap_or_default();
+            m.archive = ms
+                .child("repository")
+                .map(|e| e.text_in(true))
+                .unwrap_or_default();
+            m.collection = ms
+                .child("collection")
+                .map(|e| e.text_in(true))
+                .unwrap_or_default();
+            m.call_number = ms
+                .child("idno")
+                .map(|e| e.text_in(true))
+                .unwrap_or_default();
+        }
+        if let Some(b) = sd.child("bibl") {
+            for c in b.elements() {
+                match (c.name.as_str(), c.attr("type")) {
+                    ("date", _) => m.date = date_of(c),
+                    ("textLang", _) => {
+                        m.original_language = c
+                            .attr("mainLang")
+                            .map_or_else(|| c.text_in(true), str::to_owned);
                     }
+                    ("ref", _) => m.url = c.attr("target").unwrap_or_default().to_owned(),
+                    ("idno", Some("number")) => m.number = c.text_in(true),
+                    ("idno", Some("source-id")) => m.source_id = c.text_in(true),
+                    ("note", Some("citation")) => m.citation = c.text_in(true),
+                    ("note", Some("translation")) => m.translation_note = c.text_in(true),
+                    _ => {}
                 }
             }
         }
