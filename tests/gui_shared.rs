@@ -585,3 +585,77 @@ fn project_fields_follow_a_live_merge_and_keep_what_is_being_typed() {
     assert_eq!(info.name, "Armistice talks");
     assert_eq!(info.description, now);
 }
+
+/// The metadata editor's document form (issue 21, left over from issue 22's fields): a
+/// colleague's save changes the call number while the person is typing a new title; the
+/// live merge brings the call number into the form, the typed title stays (it used to be
+/// wiped by a reload of the whole form), and Apply writes both.
+#[test]
+fn document_form_keeps_a_typed_title_and_takes_a_merged_call_number() {
+    use egui::accesskit::Role;
+    use marginalia::app::{Command, Message};
+    let tmp = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(tmp.path()).unwrap();
+    let s = Session::open(&file).unwrap();
+    let (d, meta) = s
+        .project
+        .documents
+        .iter()
+        .next()
+        .map(|(id, doc)| (*id, doc.meta.clone()))
+        .unwrap();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
+    h.run_steps(2);
+    h.state_mut().state.push(Message::SelectDocument(d));
+    h.run_steps(2);
+    h.state_mut().state.push(Command::ToggleMetadata);
+    h.run_steps(3);
+    let title_rect = wait_for_field(&mut h, "Title", Role::TextInput, &meta.title);
+    // Click into the title, type at its end; the field keeps focus.
+    support::gui::click_at(&mut h, title_rect);
+    h.key_press(egui::Key::End);
+    h.run_steps(1);
+    h.event(egui::Event::Text(" (draft)".into()));
+    h.run_steps(2);
+    let typed = format!("{} (draft)", meta.title);
+    assert_eq!(
+        bound_field(&h, "Title", Role::TextInput).unwrap().0,
+        typed,
+        "typed into the title"
+    );
+    // The colleague sets a call number and saves.
+    let mut other = Session::open(&file).unwrap();
+    let mut archival = meta.archival.clone();
+    archival.call_number = "f. 45, op. 1, d. 340".into();
+    let tx =
+        ops::document::set_metadata(&other.project, d, &meta.title, meta.status, archival).unwrap();
+    other.commit(tx).unwrap();
+    other.save().unwrap();
+    wait_for_field(
+        &mut h,
+        "Call number",
+        Role::TextInput,
+        "f. 45, op. 1, d. 340",
+    );
+    assert_eq!(
+        bound_field(&h, "Title", Role::TextInput).unwrap().0,
+        typed,
+        "the typed title survives the merge"
+    );
+    let apply = h.get_by_label("Apply").rect();
+    support::gui::click_at(&mut h, apply);
+    h.run_steps(2);
+    let now = &h
+        .state()
+        .state
+        .session
+        .as_ref()
+        .unwrap()
+        .project
+        .documents
+        .get(&d)
+        .unwrap()
+        .meta;
+    assert_eq!(now.title, typed);
+    assert_eq!(now.archival.call_number, "f. 45, op. 1, d. 340");
+}
