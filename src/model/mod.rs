@@ -2,6 +2,7 @@
 //!
 //! Plain Rust with no UI dependency; every change goes through [`edit`].
 
+pub mod agreement;
 pub mod anchor;
 pub mod annotation;
 pub mod caret;
@@ -10,6 +11,7 @@ pub mod date;
 pub mod document;
 pub mod edit;
 pub mod ids;
+pub mod layers;
 pub mod matching;
 pub mod merge;
 pub mod ops;

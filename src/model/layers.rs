@@ -1,0 +1,134 @@
+//! Independent annotation (issue 26): each annotator's annotations of a document kept in a
+//! layer of their own, beside the shared (curated) annotations, in the same annotation file.
+//!
+//! - [`Annotation::layer`](super::Annotation::layer) names the annotator whose layer an
+//!   annotation is in; `None` is the shared layer: the project's annotations, what exports
+//!   write, and in independent documents the curated (adjudicated) set.
+//! - [`ProjectInfo::independent`](super::ProjectInfo::independent) says which documents are
+//!   annotated independently, whether annotators see the others' layers after marking their
+//!   own done, and who marked which layer done.
+//!
+//! Every layer annotation is a record of its own (by id) and the settings merge set by set
+//! (see `model::merge`), so annotators working on clones of one repository never conflict
+//! with each other. See `docs/agreement.md`.
+
+use super::ids::DocId;
+use super::project::Project;
+use super::{Annotation, Document};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// When an annotator sees the other annotators' layers of an independent document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Reveal {
+    /// Never while annotating (only the curation view shows them).
+    #[default]
+    Never,
+    /// Once the annotator has marked their own layer of the document done.
+    AfterDone,
+}
+
+/// The project's independent-annotation settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Independence {
+    /// Every document is annotated independently.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
+    /// Documents annotated independently (besides all of them when `all`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub documents: BTreeSet<DocId>,
+    #[serde(default)]
+    pub reveal: Reveal,
+    /// (document, annotator): who has marked their layer of which document done.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub done: BTreeSet<(DocId, String)>,
+}
+
+impl Independence {
+    pub fn covers(&self, doc: DocId) -> bool {
+        self.all || self.documents.contains(&doc)
+    }
+
+    pub fn is_done(&self, doc: DocId, annotator: &str) -> bool {
+        self.done.contains(&(doc, annotator.to_owned()))
+    }
+}
+
+/// Whether document `doc` is annotated independently.
+pub fn is_independent(project: &Project, doc: DocId) -> bool {
+    project
+        .info
+        .independent
+        .as_ref()
+        .is_some_and(|i| i.covers(doc))
+}
+
+/// Which annotations an annotator sees while annotating.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Visible {
+    /// Every annotation (the document is not independent, or no annotator name is set).
+    All,
+    /// Only the annotator's own layer.
+    Own(String),
+    /// Every layer (independent, but the annotator marked theirs done and the project
+    /// reveals the others then); new annotations still go into the annotator's layer.
+    Revealed(String),
+}
+
+impl Visible {
+    pub fn shows(&self, a: &Annotation) -> bool {
+        match self {
+            Self::All | Self::Revealed(_) => true,
+            Self::Own(name) => a.layer.as_deref() == Some(name.as_str()),
+        }
+    }
+
+    /// The layer new annotations go into.
+    pub fn layer(&self) -> Option<&str> {
+        match self {
+            Self::All => None,
+            Self::Own(n) | Self::Revealed(n) => Some(n),
+        }
+    }
+}
+
+/// What `annotator` sees of document `doc`.
+pub fn visible(project: &Project, doc: DocId, annotator: Option<&str>) -> Visible {
+    let (Some(ind), Some(name)) = (project.info.independent.as_ref(), annotator) else {
+        return Visible::All;
+    };
+    if name.is_empty() || !ind.covers(doc) {
+        return Visible::All;
+    }
+    if ind.reveal == Reveal::AfterDone && ind.is_done(doc, name) {
+        Visible::Revealed(name.to_owned())
+    } else {
+        Visible::Own(name.to_owned())
+    }
+}
+
+/// The annotators with a layer in `doc` (annotations there or a done mark), sorted.
+pub fn layers_of(project: &Project, doc: &Document) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = doc
+        .annotations
+        .values()
+        .filter_map(|a| a.layer.clone())
+        .collect();
+    if let Some(ind) = &project.info.independent {
+        out.extend(
+            ind.done
+                .iter()
+                .filter(|(d, _)| *d == doc.id())
+                .map(|(_, n)| n.clone()),
+        );
+    }
+    out
+}
+
+/// Whether any annotation of the project is in an annotator's layer.
+pub fn has_layers(project: &Project) -> bool {
+    project
+        .documents
+        .values()
+        .any(|d| d.annotations.values().any(|a| a.layer.is_some()))
+}
