@@ -1,6 +1,6 @@
 //! Export benchmark: a generated project of 2,000 documents with 100 annotations each
 //! (200,000 annotations: mentions, events with several roles, relations, in Latin,
-//! Cyrillic and CJK text) is exported by every exporter in `export::all()`; prints the
+//! Cyrillic and CJK text) is exported by every exporter in `formats::exporters()`; prints the
 //! time per format: the whole export (`seconds`), the part spent making the files in memory
 //! (`make s`) and the process's user and system CPU time over the whole export (`user s`,
 //! `sys s`; on a machine shared with other builds, CPU time shows the export's own cost
@@ -16,7 +16,8 @@
 //! costs up to 0.7 ms a file instead of 0.03 ms. See docs/interchange.md.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::interchange::export::{self, ExportOptions, Output};
+use marginalia::interchange::export::{ExportOptions, Output};
+use marginalia::interchange::formats;
 use marginalia::model::*;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -184,7 +185,7 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .collect();
     let mut slow_floor = false;
-    for exporter in export::all() {
+    for exporter in formats::exporters() {
         if !only.is_empty() && !only.iter().any(|f| f == exporter.id()) {
             continue;
         }

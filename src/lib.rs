@@ -16,3 +16,4 @@ pub mod model;
 pub mod session;
 pub mod store;
 pub mod views;
+pub mod words;

@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use marginalia::interchange::formats;
 use marginalia::interchange::{export, import};
 use marginalia::{build_info, cli};
 use std::path::PathBuf;
@@ -67,7 +68,7 @@ enum Cmd {
     /// Export a project to another tool's format.
     Export {
         project: PathBuf,
-        /// Format: tei, brat, w3c, w3c-recogito, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio or cmif.
+        /// Format: tei, brat, w3c, w3c-recogito, webanno-tsv, csv, jsonl, conll, gephi, gexf, palladio, cmif or iiif.
         #[arg(long)]
         format: String,
         /// Folder to write into (created if missing; never the project's own folder).
@@ -76,19 +77,41 @@ enum Cmd {
         /// Replace files that already exist in the folder (each old file is kept as .bak).
         #[arg(long)]
         force: bool,
+        /// iiif: the address the exported folder will be served at (ids are made under it;
+        /// default http://127.0.0.1:8000/).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Write the full list of what the format cannot hold to FILE (one line each).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Ask a project questions: events by role, communications, a period, concordance …
     Query(cli::query::QueryArgs),
     /// Import another tool's files as a new project.
     Import {
-        /// Format: brat, text, tei, w3c or webanno-tsv.
+        /// Format: brat, text, tei, w3c, webanno-tsv, page, alto, hocr, pdf or iiif.
         #[arg(long)]
         format: String,
-        /// File or folder to import.
-        source: PathBuf,
+        /// File or folder to import (for iiif: a manifest file or its http(s) address).
+        source: String,
         /// New project folder to create.
         #[arg(long)]
         out: PathBuf,
+        /// page, alto, hocr: a document per page, per book (a METS file, or the files of a
+        /// folder), or auto (a METS file is a book, other files a document each).
+        /// iiif: auto (a document per manifest) or range (a document per range).
+        #[arg(long, default_value = "auto")]
+        group: String,
+        /// Write the full list of what was not kept to FILE (one line each).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Refuse the import (create nothing) when anything would not be kept.
+        #[arg(long)]
+        strict: bool,
+        /// W3C: what TextPositionSelector offsets count: `utf16` (JavaScript strings) or
+        /// `code-points`; by default decided per file from the quotes.
+        #[arg(long, value_name = "UNIT")]
+        offsets: Option<String>,
     },
     /// Crash trial: edit and save in a loop until killed (tests/crash_trial.sh).
     #[command(hide = true)]
@@ -97,9 +120,32 @@ enum Cmd {
         #[arg(long)]
         rounds: Option<u64>,
     },
+    /// The PDF reader's child process (interchange::pdf::worker): a PDF on standard input,
+    /// its text and page images on standard output.
+    #[command(hide = true)]
+    PdfWorker {
+        #[arg(long)]
+        text_only: bool,
+    },
     /// Crash trial: print the state a killed edit loop left the project in.
     #[command(hide = true)]
     DebugProbe { project: PathBuf },
+    /// Several-writers trial: one person's session making random edits and saves, logging
+    /// what it saved (tests/process_trial.rs).
+    #[command(hide = true)]
+    DebugWriter {
+        project: PathBuf,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 20)]
+        steps: u64,
+        #[arg(long)]
+        log: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
     /// Git merge driver: three-way merge of one project or annotation file into OURS.
     /// Exits 0 when clean, 1 when conflicts were recorded in the file.
     Merge {
@@ -181,9 +227,18 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             out,
             force,
+            base_url,
+            report: report_file,
         }) => {
-            let exporter = export::by_id(&format).with_context(|| {
-                let known: Vec<_> = export::all().iter().map(|e| e.id()).collect();
+            let exporter: Option<Box<dyn export::Exporter>> = match (&*format, &base_url) {
+                ("iiif", Some(url)) => Some(Box::new(
+                    marginalia::interchange::iiif::IiifExporter::with_base_url(url),
+                )),
+                (_, Some(_)) => anyhow::bail!("--base-url applies to --format iiif only"),
+                _ => formats::exporter(&format),
+            };
+            let exporter = exporter.with_context(|| {
+                let known: Vec<_> = formats::exporters().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown export format \"{format}\" (known: {})",
                     known.join(", ")
@@ -209,6 +264,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                     eprintln!("  {line}");
                 }
             }
+            if let Some(file) = report_file {
+                let title = format!(
+                    "{} export of {} to {}",
+                    exporter.label(),
+                    project.display(),
+                    out.display()
+                );
+                write_report(&file, &report.full_text(&title))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Query(q)) => {
@@ -219,25 +283,105 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             format,
             source,
             out,
+            group,
+            report: report_file,
+            strict,
+            offsets,
         }) => {
-            let importer = import::by_id(&format).with_context(|| {
-                let known: Vec<_> = import::all().iter().map(|e| e.id()).collect();
+            let importer = if format == "iiif" {
+                let ranges = match group.as_str() {
+                    "auto" => false,
+                    "range" => true,
+                    _ => anyhow::bail!("unknown --group \"{group}\" for iiif (known: auto, range)"),
+                };
+                Some(Box::new(marginalia::interchange::iiif::IiifImporter {
+                    ranges,
+                    ..Default::default()
+                }) as Box<dyn import::Importer>)
+            } else {
+                let group =
+                    marginalia::interchange::layout::Group::parse(&group).with_context(|| {
+                        format!("unknown --group \"{group}\" (known: auto, page, book)")
+                    })?;
+                formats::importer_grouped(&format, group)
+            };
+            let importer = importer.with_context(|| {
+                let known: Vec<_> = formats::importers().iter().map(|e| e.id()).collect();
                 format!(
                     "unknown import format \"{format}\" (known: {})",
                     known.join(", ")
                 )
             })?;
-            let file = import::run(importer.as_ref(), &source, &out)
+            let offsets = match offsets.as_deref() {
+                None => None,
+                Some("utf16" | "utf-16") => Some(import::OffsetUnit::Utf16),
+                Some("code-points" | "codepoints" | "chars") => {
+                    Some(import::OffsetUnit::CodePoints)
+                }
+                Some(other) => {
+                    anyhow::bail!("unknown --offsets \"{other}\" (known: utf16, code-points)")
+                }
+            };
+            let options = import::ImportOptions { strict, offsets };
+            // A path, or for IIIF also an http(s) address: kept as written.
+            let source = std::path::PathBuf::from(source);
+            let done = import::run_reporting(importer.as_ref(), &source, &out, &options)
                 .with_context(|| format!("{} import failed", importer.label()))?;
-            println!("created project {}", file.display());
+            println!("created project {}", done.project_file.display());
+            if done.report.is_empty() {
+                println!("everything in {} was kept", source.display());
+            } else {
+                let n: usize = done.report.items.iter().map(|i| i.count).sum();
+                eprintln!("{n} things in {} were not kept:", source.display());
+                for line in done.report.grouped() {
+                    eprintln!("  {line}");
+                }
+            }
+            if let Some(file) = report_file {
+                let title = format!(
+                    "{} import of {} into {}",
+                    importer.label(),
+                    source.display(),
+                    out.display()
+                );
+                write_report(&file, &done.report.full_text(&title))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::DebugEditLoop { project, rounds }) => {
             cli::crash_trial::edit_loop(&project, rounds)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Cmd::PdfWorker { text_only }) => Ok(ExitCode::from(
+            u8::try_from(marginalia::interchange::pdf::worker::serve_stdio(
+                !text_only,
+            ))
+            .unwrap_or(1),
+        )),
         Some(Cmd::DebugProbe { project }) => {
             println!("{}", cli::crash_trial::probe(&project)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::DebugWriter {
+            project,
+            name,
+            seed,
+            steps,
+            log,
+            pause_ms,
+        }) => {
+            let o = cli::crash_trial::WriterOptions {
+                name,
+                seed,
+                steps,
+                log,
+                pause_ms,
+            };
+            let s = cli::crash_trial::writer(&project, &o)?;
+            println!(
+                "writer {}: edits {} saves {} merged {} conflicts resolved {}",
+                o.name, s.edits, s.saves, s.merged, s.conflicts_resolved
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Merge {
@@ -331,4 +475,13 @@ fn parse_size(s: &str) -> Result<[f32; 2], String> {
             .ok_or_else(|| format!("\"{v}\" is not a size between 200 and 16384"))
     };
     Ok([num(w)?, num(h)?])
+}
+
+/// Writes a report file atomically (never through a link; an existing file is replaced,
+/// its old version kept as `.bak`).
+fn write_report(file: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    marginalia::store::fs::write_atomic(file, text.as_bytes(), marginalia::store::fs::Backup::Keep)
+        .with_context(|| format!("cannot write the report {}", file.display()))?;
+    eprintln!("the full list is in {}", file.display());
+    Ok(())
 }

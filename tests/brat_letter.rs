@@ -5,6 +5,7 @@
 
 use marginalia::interchange::brat;
 use marginalia::interchange::export::{ExportOptions, Exporter, group_omissions};
+use marginalia::interchange::formats;
 use marginalia::interchange::import;
 use marginalia::model::*;
 use std::collections::HashMap;
@@ -22,7 +23,7 @@ fn round_trip(files: &[(&str, &str)]) -> (Project, String) {
     }
     let tmp = tempfile::tempdir().unwrap();
     let proj = tmp.path().join("project");
-    let importer = import::by_id("brat").unwrap();
+    let importer = formats::importer("brat").unwrap();
     let file = import::run(importer.as_ref(), src.path(), &proj).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     let out = tmp.path().join("export");
@@ -191,16 +192,21 @@ fn omission_report_groups_repeated_items() {
     assert_eq!(
         grouped,
         [
-            "brat cannot express the annotator of 116 annotations, the first: Person 0 in \"cable\"",
+            "brat cannot express the annotator: 116 in 1 document, e.g. Person 0 in \"cable\"; Person 1 in \"cable\"; Person 2 in \"cable\" …",
             "brat cannot express certainty: Person 7 in \"cable\"",
             "brat cannot express the archival description of \"cable\"",
         ]
     );
-    // A few stay listed one by one.
+    // A few are grouped too, every place named.
     let few: Vec<String> = (0..3)
         .map(|i| format!("brat cannot express a note: Person {i} in \"cable\""))
         .collect();
-    assert_eq!(group_omissions(few.clone()), few);
+    assert_eq!(
+        group_omissions(few),
+        [
+            "brat cannot express a note: 3 in 1 document, e.g. Person 0 in \"cable\"; Person 1 in \"cable\"; Person 2 in \"cable\""
+        ]
+    );
 }
 
 /// A configuration with macros, a type hierarchy, normalization ids on types,
@@ -237,7 +243,7 @@ fn annotation_conf_with_macros_nesting_and_normalization_ids_round_trips_byte_fo
     }
     let tmp = tempfile::tempdir().unwrap();
     let file = import::run(
-        import::by_id("brat").unwrap().as_ref(),
+        formats::importer("brat").unwrap().as_ref(),
         src.path(),
         &tmp.path().join("project"),
     )

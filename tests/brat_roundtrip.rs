@@ -10,6 +10,7 @@
 use marginalia::interchange::brat;
 use marginalia::interchange::brat::slug_for;
 use marginalia::interchange::export::{self, ExportOptions, Exporter};
+use marginalia::interchange::formats;
 use marginalia::interchange::import::{self, ImportError};
 use marginalia::model::*;
 use std::collections::HashMap;
@@ -130,7 +131,7 @@ fn ann_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn round_trip(collection: &Path) -> usize {
     let tmp = tempfile::tempdir().unwrap();
     let proj = tmp.path().join("project");
-    let importer = import::by_id("brat").unwrap();
+    let importer = formats::importer("brat").unwrap();
     let file = import::run(importer.as_ref(), collection, &proj).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     let out = tmp.path().join("export");
@@ -193,7 +194,7 @@ fn conll2002_spanish_round_trips_with_the_conf_at_the_top() {
 fn imported_schema_follows_annotation_conf() {
     let c = corpora();
     let tmp = tempfile::tempdir().unwrap();
-    let importer = import::by_id("brat").unwrap();
+    let importer = formats::importer("brat").unwrap();
     let file = import::run(
         importer.as_ref(),
         &c.join("tutorials/news"),
@@ -265,7 +266,7 @@ fn import_err(files: &[(&str, &str)]) -> ImportError {
     let src = brat_dir(files);
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("p");
-    let importer = import::by_id("brat").unwrap();
+    let importer = formats::importer("brat").unwrap();
     let e = import::run(importer.as_ref(), src.path(), &dest).unwrap_err();
     assert!(!dest.exists(), "a failed import left {}", dest.display());
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
@@ -328,7 +329,7 @@ fn crlf_source_offsets_map_to_normalized_text_and_unknown_types_are_added() {
         ),
     ]);
     let out = tempfile::tempdir().unwrap();
-    let importer = import::by_id("brat").unwrap();
+    let importer = formats::importer("brat").unwrap();
     let file = import::run(importer.as_ref(), src.path(), &out.path().join("p")).unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
     let doc = loaded.project.documents.values().next().unwrap();
@@ -436,7 +437,7 @@ mod offsets {
             brat::BratExporter
                 .export(&project, &tmp.path().join("e"), &ExportOptions::default(), &mut |_| {})
                 .unwrap();
-            let importer = import::by_id("brat").unwrap();
+            let importer = formats::importer("brat").unwrap();
             let file = import::run(importer.as_ref(), &tmp.path().join("e"), &tmp.path().join("p")).unwrap();
             let loaded = marginalia::store::load(&file).unwrap();
             let anchors = |p: &Project| {
@@ -695,7 +696,7 @@ fn sample_project_brat_reimport_equals_the_project() {
     let report = brat::BratExporter
         .export(&original, &exp, &ExportOptions::default(), &mut |_| {})
         .unwrap();
-    let importer = import::by_id("brat").unwrap();
+    let importer = formats::importer("brat").unwrap();
     let file = import::run(importer.as_ref(), &exp, &tmp.path().join("p")).unwrap();
     let back = marginalia::store::load(&file).unwrap().project;
     assert_eq!(back.documents.len(), original.documents.len());
@@ -773,4 +774,48 @@ fn sample_project_brat_reimport_equals_the_project() {
             report.omitted
         );
     }
+}
+
+/// brat keeps span and relation names apart: brat's own CoNLL-X corpus declares
+/// `_question_` both as a span type and as a relation type. Both import (the relation's
+/// slug carries the `r` flag) and both are written back under their brat name.
+#[test]
+fn a_span_type_and_a_relation_type_may_share_a_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("annotation.conf"),
+        "[entities]\nPER\n_question_\n[relations]\n_question_\tArg1:PER, Arg2:_question_\n[events]\n[attributes]\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("a.txt"), "Who asked what ?\n").unwrap();
+    let ann =
+        "T1\tPER 0 3\tWho\nT2\t_question_ 4 15\tasked what \nR1\t_question_ Arg1:T1 Arg2:T2\t\n";
+    std::fs::write(src.join("a.ann"), ann).unwrap();
+    let importer = formats::importer("brat").unwrap();
+    let file = import::run(importer.as_ref(), &src, &tmp.path().join("p")).unwrap();
+    let p = marginalia::store::load(&file).unwrap().project;
+    let rel = &p.schema.relation_types[0];
+    assert_eq!(rel.label, "_question_");
+    assert!(
+        p.schema
+            .entity(&marginalia::interchange::brat::slug_for("_question_"))
+            .is_some()
+    );
+    assert_ne!(
+        rel.id,
+        marginalia::interchange::brat::slug_for("_question_")
+    );
+    let out = tmp.path().join("out");
+    formats::exporter("brat")
+        .unwrap()
+        .export(&p, &out, &ExportOptions::default(), &mut |_| {})
+        .unwrap();
+    let back = std::fs::read_to_string(out.join("a.ann")).unwrap();
+    assert!(back.contains("\t_question_ 4 15\t"), "{back}");
+    assert!(back.contains("\t_question_ Arg1:T"), "{back}");
+    let conf = std::fs::read_to_string(out.join("annotation.conf")).unwrap();
+    let relations = conf.split("[relations]").nth(1).unwrap();
+    assert!(relations.contains("_question_"), "{conf}");
 }

@@ -95,9 +95,28 @@ fn copy_never_replaces_a_different_file() {
     let outside = tmp.path().join("letter.txt");
     std::fs::write(&outside, "theirs\n").unwrap();
     let out = add(&[dir.as_os_str(), outside.as_os_str(), "--copy".as_ref()]);
-    assert!(!out.status.success());
+    assert!(out.status.success(), "{out:?}");
     assert_eq!(
         std::fs::read_to_string(dir.join("sources/letter.txt")).unwrap(),
-        "mine\n"
+        "mine\n",
+        "the file already there is kept"
+    );
+    // The copy takes the next free name, as Add documents and Add pages in the window do.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("sources/letter-2.txt")).unwrap(),
+        "theirs\n"
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("added sources/letter-2.txt (copied from"),
+        "{said}"
+    );
+    // The same file again is no second copy.
+    let out = add(&[dir.as_os_str(), outside.as_os_str(), "--copy".as_ref()]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(!dir.join("sources/letter-3.txt").exists());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("skipped sources/letter-2.txt"),
+        "{out:?}"
     );
 }

@@ -62,4 +62,9 @@ for ((i = 1; i <= trials; i++)); do
 done
 
 echo "crash trial: $ran kills, $saves saves completed: old $old, new $new, mixed $mixed, torn $torn, lost $lost, leftover files $leftovers"
+# A trial in which no save completed proves nothing (the loop could not save at all).
+if [ "$saves" -eq 0 ]; then
+    echo "crash trial: no save completed in $ran trials; the trial proves nothing" >&2
+    exit 1
+fi
 [ $((mixed + torn + lost + leftovers)) -eq 0 ]

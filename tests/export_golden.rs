@@ -4,7 +4,8 @@
 //! normalization. Run with `MARGINALIA_UPDATE_GOLDEN=1` to rewrite `tests/golden/`.
 #![allow(clippy::unwrap_used)]
 
-use marginalia::interchange::export::{self, ExportOptions};
+use marginalia::interchange::export::ExportOptions;
+use marginalia::interchange::formats;
 use marginalia::model::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -296,7 +297,7 @@ fn files_under(dir: &Path, base: &Path, out: &mut Vec<PathBuf>) {
 /// export folder (inside `tmp`).
 fn check_golden(format: &str, tmp: &tempfile::TempDir) -> PathBuf {
     let project = fixture();
-    let exporter = export::by_id(format).unwrap();
+    let exporter = formats::exporter(format).unwrap();
     let mut last = -1.0;
     let written = exporter
         .export(&project, tmp.path(), &ExportOptions::default(), &mut |p| {
@@ -378,11 +379,11 @@ fn brat_export_reimports_with_the_same_annotations() {
     let project = fixture();
     let tmp = tempfile::tempdir().unwrap();
     let exp = tmp.path().join("exp");
-    export::by_id("brat")
+    formats::exporter("brat")
         .unwrap()
         .export(&project, &exp, &ExportOptions::default(), &mut |_| {})
         .unwrap();
-    let importer = marginalia::interchange::import::by_id("brat").unwrap();
+    let importer = marginalia::interchange::formats::importer("brat").unwrap();
     let file = marginalia::interchange::import::run(importer.as_ref(), &exp, &tmp.path().join("p"))
         .unwrap();
     let loaded = marginalia::store::load(&file).unwrap();
@@ -543,7 +544,7 @@ fn conll_golden() {
 fn omission_reports_golden() {
     let project = fixture();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/omitted");
-    for exporter in export::all() {
+    for exporter in formats::exporters() {
         let tmp = tempfile::tempdir().unwrap();
         let report = exporter
             .export(&project, tmp.path(), &ExportOptions::default(), &mut |_| {})

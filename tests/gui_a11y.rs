@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::accesskit::{Live, Role};
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -12,18 +14,14 @@ use marginalia::app::a11y::reader_id;
 use marginalia::app::{App, Command, Prefs};
 use marginalia::build_info;
 
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_step_dt(0.25)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 
 /// The sample project, copied to a temporary folder, open on its first document.
 fn sample() -> (tempfile::TempDir, Harness<'static, App>) {
     let home = tempfile::tempdir().unwrap();
     let file = build_info::install_sample(home.path()).unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
     h.run_steps(4);
     assert!(h.state().state.doc.is_some(), "a document is open");
     (home, h)

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::app::{App, Command, Message, Prefs, Selection};
@@ -11,7 +13,11 @@ use marginalia::model::ops::{core, registry};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1400.0, 900.0];
 use std::path::Path;
+use support::gui::{project, steps};
 
 const TEXT: &str = "Filippov replied to Mao on 10 July.\n";
 /// 2023-11-14T22:13:20Z and a day and an hour later.
@@ -28,20 +34,6 @@ fn make_project(dir: &Path) {
     Session::create(project, dir.join("who.marginalia.ron"))
         .save()
         .unwrap();
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
 }
 
 /// Makes `name` the annotator, with the clock at `at`.
@@ -96,7 +88,7 @@ fn choose(h: &mut Harness<'_, App>, combo: &str, option: &str) {
 fn first_launch_asks_for_the_name_once_with_the_default_filled_in() {
     let mut app = App::new(Prefs::default());
     app.ask_annotator_if_unset();
-    let mut h = harness(app);
+    let mut h = support::gui::harness(app, SIZE);
     steps(&mut h);
     h.get_by_label("Your name as annotator");
     let offered = marginalia::app::prefs::default_annotator();
@@ -113,7 +105,7 @@ fn first_launch_asks_for_the_name_once_with_the_default_filled_in() {
 
     let mut app = App::new(Prefs::default());
     app.ask_annotator_if_unset();
-    let mut h = harness(app);
+    let mut h = support::gui::harness(app, SIZE);
     steps(&mut h);
     let field = h.get_by_label("Annotator name");
     field.click();
@@ -137,7 +129,7 @@ fn first_launch_asks_for_the_name_once_with_the_default_filled_in() {
 fn the_inspector_says_who_and_the_reader_and_registry_filter_by_annotator() {
     let tmp = tempfile::tempdir().unwrap();
     make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     let doc = h.state().state.doc.unwrap();
 

@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 mod support;
 use support::git::{output as git, run as git_ok};
 
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 900.0];
+
 const PROJECT: &str = "cables.marginalia.ron";
 const BIN: &str = env!("CARGO_BIN_EXE_marginalia");
 
@@ -69,13 +72,6 @@ fn colleague_saves(file: &Path, d: DocId, anns: &[AnnId], note: &str) {
     s.save().unwrap();
 }
 
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 900.0])
-        .with_step_dt(0.25)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
 fn session<'a>(h: &'a Harness<'_, App>) -> &'a Session {
     h.state().state.session.as_ref().unwrap()
 }
@@ -105,7 +101,8 @@ fn window_edits(h: &mut Harness<'_, App>, d: DocId, anns: &[AnnId], note: &str) 
 fn a_refused_save_opens_the_review_and_each_choice_is_clicked_and_undoable() {
     let tmp = tempfile::tempdir().unwrap();
     let (file, d, [stalin, _]) = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     colleague_saves(&file, d, &[stalin], "theirs");
     window_edits(&mut h, d, &[stalin], "mine");
@@ -160,7 +157,8 @@ fn a_refused_save_opens_the_review_and_each_choice_is_clicked_and_undoable() {
 fn keep_mine_for_all_resolves_every_conflict_in_one_step() {
     let tmp = tempfile::tempdir().unwrap();
     let (file, d, anns) = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     colleague_saves(&file, d, &anns, "theirs");
     window_edits(&mut h, d, &anns, "mine");
@@ -186,7 +184,8 @@ fn keep_mine_for_all_resolves_every_conflict_in_one_step() {
 fn the_watch_merges_a_colleagues_save_into_the_open_window() {
     let tmp = tempfile::tempdir().unwrap();
     let (file, d, [stalin, mao]) = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     window_edits(&mut h, d, &[mao], "mine, unsaved");
     colleague_saves(&file, d, &[stalin], "theirs");
@@ -226,7 +225,7 @@ fn git_conflict_opens_in_the_review_resolves_and_checks_clean() {
     let merge = git(&dir, &["merge", "-q", "colleague"]);
     assert!(!merge.status.success(), "git reports the conflict");
     // The conflicted file loads; the window opens the review by itself.
-    let mut h = harness(App::with_project(Prefs::default(), &dir));
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &dir), SIZE, 0.25);
     h.run_steps(3);
     h.get_by_label("Merge conflicts");
     h.get_by_label("note: my reading");

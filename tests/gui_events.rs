@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -15,6 +17,10 @@ use marginalia::session::Session;
 use marginalia::store;
 use std::collections::BTreeMap;
 use std::path::Path;
+use support::gui::{project, steps};
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1400.0, 900.0];
 
 const SOURCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -31,20 +37,6 @@ fn make_project(dir: &Path) {
     project.documents.insert(doc.id(), doc);
     let mut s = Session::create(project, dir.join("session.marginalia.ron"));
     s.save().unwrap();
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
 }
 
 /// Selects the next occurrence of `text` after the caret with the find bar (Ctrl+F, Ctrl+A
@@ -143,7 +135,7 @@ fn expect(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
 fn rebuild_the_10_july_session_through_the_ui() {
     let tmp = tempfile::tempdir().unwrap();
     make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     assert!(h.state().state.session.is_some(), "project opened");
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
@@ -310,7 +302,7 @@ fn undo(h: &mut Harness<'_, App>) {
 fn entry_page_schema_editor_and_metadata() {
     let tmp = tempfile::tempdir().unwrap();
     copy_sample(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     let original = project(&h).clone();
     let stalin = *original
@@ -343,7 +335,7 @@ fn entry_page_schema_editor_and_metadata() {
     h.get_by_label("Filippov — Cover name").click_accesskit();
     steps(&mut h);
     set_field(&mut h, "New entry name", "Filippov (cover name)");
-    h.get_by_label("Split off 1 item(s)").click_accesskit();
+    h.get_by_label("Split off 1 item").click_accesskit();
     steps(&mut h);
     let split = *project(&h)
         .registry
@@ -491,7 +483,7 @@ fn click_mention(h: &mut Harness<'_, App>, a: AnnId) {
 fn clicking_a_mention_fills_the_role() {
     let tmp = tempfile::tempdir().unwrap();
     make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
     steps(&mut h);

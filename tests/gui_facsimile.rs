@@ -6,7 +6,7 @@
 #![cfg(feature = "gui")]
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::app::{App, Command, Message, Prefs};
 use marginalia::model::ops::tagging;
 use marginalia::model::region::Shape;
@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod support;
+use support::gui::project;
 use support::images::{encoded, png_claiming};
 
 /// The stamp's box on page 1, in image pixels.
@@ -69,13 +70,6 @@ fn make_project(
     (file, id)
 }
 
-fn harness(app: App, size: [f32; 2]) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(size)
-        .with_step_dt(0.05)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
 /// Runs frames until `done` holds (the decoder works on its own thread), at most 10 s.
 fn run_until(h: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) {
     for _ in 0..500 {
@@ -92,10 +86,6 @@ fn run_until(h: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool) 
 fn send(h: &mut Harness<'_, App>, a: impl Into<marginalia::app::Action>) {
     h.state_mut().state.push(a);
     h.run_steps(2);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
 }
 
 fn regions(p: &Project, doc: DocId) -> Vec<Annotation> {
@@ -136,9 +126,10 @@ fn draw_tag_link_undo_save_and_reload_a_region() {
         &["cable.001.png", "cable.002.png"],
         Some(text.find("Deciphered").unwrap()),
     );
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1400.0, 900.0],
+        0.05,
     );
     run_until(&mut h, "the first page", |a| a.pages.is_ready(0));
     h.get_by_label("Page 1 of 2");
@@ -273,9 +264,10 @@ fn polygon_by_clicks_tagged_by_key_then_reshaped_and_nudged() {
     std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
     write_page(&tmp.path().join("scans/p.001.png"), true);
     let (_, doc) = make_project(tmp.path(), "To Cde. FILIPPOV\n", &["p.001.png"], None);
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1400.0, 900.0],
+        0.05,
     );
     run_until(&mut h, "the page", |a| a.pages.is_ready(0));
     let at = |h: &Harness<'_, App>, x: f64, y: f64| h.state().pages.screen_of(x, y).unwrap();
@@ -359,9 +351,10 @@ fn pages_follow_the_transcription_and_back() {
         &["long.001.png", "long.002.png"],
         Some(break_at),
     );
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1400.0, 900.0],
+        0.05,
     );
     run_until(&mut h, "the first page", |a| a.pages.is_ready(0));
     assert_eq!(h.state().pages.page, 0);
@@ -394,7 +387,8 @@ fn a_narrow_window_stacks_the_pages_under_the_text() {
         show_documents: false,
         ..Default::default()
     };
-    let mut h = harness(App::with_project(prefs, tmp.path()), [700.0, 700.0]);
+    let mut h =
+        support::gui::harness_dt(App::with_project(prefs, tmp.path()), [700.0, 700.0], 0.05);
     run_until(&mut h, "the page", |a| a.pages.is_ready(0));
     let page = h.get_by_label("Page image").rect();
     let text = h.get_by_label("Document text").rect();
@@ -417,9 +411,10 @@ fn hostile(name: &str, bytes: &[u8], expect: &[&str]) {
     std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
     std::fs::write(tmp.path().join("scans").join(name), bytes).unwrap();
     make_project(tmp.path(), "To Cde. FILIPPOV\n", &[name], None);
-    let mut h = harness(
+    let mut h = support::gui::harness_dt(
         App::with_project(Prefs::default(), tmp.path()),
         [1200.0, 800.0],
+        0.05,
     );
     run_until(&mut h, "the error", |a| a.pages.error(0).is_some());
     let e = h.state().pages.error(0).unwrap().to_owned();
@@ -461,4 +456,97 @@ fn a_zero_sized_image_is_an_error_in_the_pane() {
         &png_claiming(0, 0),
         &["no pixels", "Invalid image dimensions"],
     );
+}
+
+/// Issue 22, item 7: a region has no words of its own, so "Create entry" waits for a name
+/// typed above it (it never offers an entry named “”); typed, it names the entry so.
+#[test]
+fn a_region_offers_no_entry_without_a_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
+    write_page(&tmp.path().join("scans/cable.001.png"), true);
+    let (_, doc) = make_project(tmp.path(), "To Cde. FILIPPOV\n", &["cable.001.png"], None);
+    let mut h = support::gui::harness_dt(
+        App::with_project(Prefs::default(), tmp.path()),
+        [1400.0, 900.0],
+        0.05,
+    );
+    run_until(&mut h, "the first page", |a| a.pages.is_ready(0));
+    h.get_by_label("Rectangle").click();
+    h.run_steps(2);
+    let (sx, sy, sw, sh) = STAMP;
+    let at = |h: &Harness<'_, App>, x: u32, y: u32| {
+        h.state()
+            .pages
+            .screen_of(f64::from(x), f64::from(y))
+            .unwrap()
+    };
+    let (from, to) = (at(&h, sx, sy), at(&h, sx + sw, sy + sh));
+    drag(&mut h, from, to);
+    h.get_by_label("Stamp/Mark  (S)").click();
+    h.run_steps(3);
+    let region_id = regions(project(&h), doc)[0].id;
+    assert_eq!(h.state().state.selected, Some(region_id));
+    assert!(
+        h.query_by_label("Create entry “”").is_none(),
+        "no entry without a name is offered"
+    );
+    let waiting = h.get_by_label("Create entry (type its name above)");
+    assert!(
+        waiting.accesskit_node().is_disabled(),
+        "nothing typed: nothing to create"
+    );
+    waiting.click();
+    h.run_steps(3);
+    assert!(
+        project(&h).registry.is_empty(),
+        "a click on it makes nothing"
+    );
+    let field = h.get_by_label("Link to entry").rect();
+    click(&mut h, field.center());
+    h.get_by_label("Link to entry").type_text("Red stamp");
+    h.run_steps(2);
+    h.get_by_label("Create entry “Red stamp”").click();
+    h.run_steps(3);
+    let entry = project(&h)
+        .annotation(doc, region_id)
+        .and_then(|a| a.as_mention())
+        .and_then(|m| m.entry)
+        .expect("the region is linked");
+    assert_eq!(project(&h).registry[&entry].name, "Red stamp");
+}
+
+/// A window made narrow after it opened wide stacks the pages under the text with the text
+/// keeping its share of the height: the side-by-side width is not reused as the stacked
+/// height (which left the transcription a strip of two or three lines).
+#[test]
+fn narrowing_the_window_keeps_the_text_its_share_of_the_height() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("scans")).unwrap();
+    write_page(&tmp.path().join("scans/p.001.png"), true);
+    let text = "To Cde. FILIPPOV\n".repeat(60);
+    let (_, _) = make_project(tmp.path(), &text, &["p.001.png"], None);
+    let mut h = support::gui::harness_dt(
+        App::with_project(Prefs::default(), tmp.path()),
+        [1400.0, 900.0],
+        0.05,
+    );
+    run_until(&mut h, "the page", |a| a.pages.is_ready(0));
+    let wide = h.get_by_label("Page image").rect();
+    let reader = h.get_by_label("Document text").rect();
+    assert!(wide.min.x >= reader.max.x - 1.0, "side by side at 1400");
+    h.set_size(egui::vec2(700.0, 900.0));
+    h.run_steps(6);
+    let page = h.get_by_label("Page image").rect();
+    let centre = h.state().panel_rects.centre;
+    // The pane begins with its toolbar; the text has everything above it.
+    let pane_top = h.get_by_label("Fit page").rect().min.y - 8.0;
+    let text_height = pane_top - centre.min.y;
+    assert!(page.min.x < 400.0, "stacked at 700: {page:?}");
+    assert!(
+        text_height >= 0.4 * centre.height(),
+        "the text keeps its share: {text_height} of {} points",
+        centre.height()
+    );
+    assert!(page.height() >= 150.0, "the pages too: {page:?}");
 }

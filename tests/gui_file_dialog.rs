@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
@@ -13,11 +15,10 @@ use marginalia::app::{App, Command, Prefs};
 use marginalia::build_info;
 use std::path::{Path, PathBuf};
 
-fn harness(mut app: App) -> Harness<'static, App> {
+/// The window at 700 points, with file choices in the window (no system dialog).
+fn window(mut app: App) -> Harness<'static, App> {
     app.state.chooser.set_native(false);
-    Harness::builder()
-        .with_size([700.0, 900.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
+    support::gui::harness(app, [700.0, 900.0])
 }
 
 /// A copy of the sample in a fresh folder: (the folder's guard, the project file).
@@ -90,7 +91,7 @@ fn go_to(h: &mut Harness<'_, App>, dir: &Path) {
 fn open_by_typing_a_path_and_by_clicking_in_the_list() {
     let (_home, file) = sample();
     // Typing (or pasting) the project file's path.
-    let mut h = harness(App::new(Prefs::default()));
+    let mut h = window(App::new(Prefs::default()));
     h.run_steps(4);
     h.get_by_label("Open…").click();
     h.run_steps(4);
@@ -101,7 +102,7 @@ fn open_by_typing_a_path_and_by_clicking_in_the_list() {
     assert!(!dialog_open(&h));
 
     // Clicking: go to the folder, click the file, then Open.
-    let mut h = harness(App::new(Prefs::default()));
+    let mut h = window(App::new(Prefs::default()));
     h.run_steps(4);
     h.get_by_label("Open…").click();
     h.run_steps(4);
@@ -125,7 +126,7 @@ fn new_project_from_a_folder_by_typing_its_path_then_choosing_it() {
     let sources = tempfile::tempdir().unwrap();
     std::fs::write(sources.path().join("a.txt"), "A letter.\n").unwrap();
     std::fs::write(sources.path().join("b.txt"), "Another letter.\n").unwrap();
-    let mut h = harness(App::new(Prefs::default()));
+    let mut h = window(App::new(Prefs::default()));
     h.run_steps(4);
     h.get_by_label("New project from a folder…").click();
     h.run_steps(4);
@@ -149,7 +150,7 @@ fn add_documents_by_clicking_two_files() {
     let dir = file.parent().unwrap();
     std::fs::write(dir.join("new-a.txt"), "First new letter.\n").unwrap();
     std::fs::write(dir.join("new-b.txt"), "Second new letter.\n").unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = window(App::with_project(Prefs::default(), &file));
     h.run_steps(4);
     let before = h.state().state.project().unwrap().documents.len();
     h.state_mut().state.push(Command::AddDocumentsDialog);
@@ -175,7 +176,7 @@ fn add_documents_by_clicking_two_files() {
 fn save_as_by_typing_a_path_and_save_a_copy_into_a_chosen_folder() {
     let (_home, file) = sample();
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = window(App::with_project(Prefs::default(), &file));
     h.run_steps(4);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     h.run_steps(4);
@@ -203,7 +204,7 @@ fn save_as_by_typing_a_path_and_save_a_copy_into_a_chosen_folder() {
 fn export_and_import_choose_buttons_fill_their_fields() {
     let (_home, file) = sample();
     let out = tempfile::tempdir().unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = window(App::with_project(Prefs::default(), &file));
     h.run_steps(4);
     h.state_mut().state.push(Command::ExportDialog);
     h.run_steps(4);

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Event, Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -11,6 +13,10 @@ use marginalia::app::{App, Message, Prefs};
 use marginalia::model::query::find::FindIndex;
 use marginalia::model::*;
 use std::path::{Path, PathBuf};
+use support::gui::{project, steps};
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1400.0, 900.0];
 
 const PROJECT_FILE: &str = "korean-armistice-1951.marginalia.ron";
 const SOURCE: &str = "sources/cable-21677-mao-to-filippov-1951-07-11.txt";
@@ -31,20 +37,6 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
     }
     let file = tmp.path().join(PROJECT_FILE);
     (tmp, file)
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
 }
 
 fn cable(p: &Project) -> DocId {
@@ -104,7 +96,7 @@ fn shifted(hits: &[Span], by: usize) -> Vec<Span> {
 #[test]
 fn find_hits_follow_typing_deleting_and_undo() {
     let (_tmp, file) = sample();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &file), SIZE);
     steps(&mut h);
     let doc = cable(project(&h));
     h.state_mut().state.push(Message::SelectDocument(doc));

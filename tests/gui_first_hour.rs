@@ -3,16 +3,15 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::app::{App, Prefs};
-use marginalia::build_info;
 
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1000.0, 700.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1000.0, 700.0];
+use marginalia::build_info;
 
 #[test]
 fn start_screen_offers_the_first_steps_and_opens_the_sample_copy() {
@@ -24,7 +23,7 @@ fn start_screen_offers_the_first_steps_and_opens_the_sample_copy() {
     };
     let mut app = App::new(prefs);
     app.start.data_dir = Some(data.clone());
-    let mut h = harness(app);
+    let mut h = support::gui::harness(app, SIZE);
     h.run_steps(2);
     h.get_by_label("Open…");
     h.get_by_label("New project from a folder…");
@@ -55,7 +54,7 @@ fn opening_a_random_file_says_what_it_is_not_and_what_to_do() {
     std::fs::write(&f, "PRETTY_NAME=\"Debian GNU/Linux 13\"\n").unwrap();
     let mut app = App::new(Prefs::default());
     app.state.push(marginalia::app::Message::Open(f.clone()));
-    let mut h = harness(app);
+    let mut h = support::gui::harness(app, SIZE);
     h.run_steps(3);
     assert!(h.state().state.session.is_none());
     let Some(marginalia::app::Dialog::Message(m)) = &h.state().state.dialog else {
@@ -79,7 +78,7 @@ fn opening_a_random_file_says_what_it_is_not_and_what_to_do() {
 fn menus_read_right_and_esc_closes_them() {
     let home = tempfile::tempdir().unwrap();
     let file = build_info::install_sample(home.path()).unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &file), SIZE);
     h.run_steps(3);
     assert!(h.state().state.session.is_some());
     h.get_by_label("Edit").click();
@@ -142,7 +141,7 @@ fn opening_a_folder_of_texts_offers_a_project_there_with_a_gitignore() {
     let mut app = App::new(Prefs::default());
     app.state
         .push(marginalia::app::Message::Open(tmp.path().to_path_buf()));
-    let mut h = harness(app);
+    let mut h = support::gui::harness(app, SIZE);
     h.run_steps(3);
     assert!(h.state().state.session.is_none(), "asks first");
     h.get_by_label("Create a project here").click();
@@ -175,7 +174,7 @@ fn opening_a_folder_of_texts_offers_a_project_there_with_a_gitignore() {
 fn ctrl_equals_scales_the_whole_window_and_undo_says_what_it_undid() {
     let home = tempfile::tempdir().unwrap();
     let file = build_info::install_sample(home.path()).unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &file), SIZE);
     h.run_steps(3);
     let ppp_before = h.ctx.pixels_per_point();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Equals);
@@ -197,7 +196,7 @@ fn ctrl_equals_scales_the_whole_window_and_undo_says_what_it_undid() {
         ui_scale: 1.5,
         ..Prefs::default()
     };
-    let mut h2 = harness(App::new(prefs));
+    let mut h2 = support::gui::harness(App::new(prefs), SIZE);
     h2.run_steps(2);
     assert!((h2.ctx.zoom_factor() - 1.5).abs() < 1e-3);
 
@@ -229,7 +228,7 @@ fn ctrl_equals_scales_the_whole_window_and_undo_says_what_it_undid() {
 fn schema_editor_key_fields_fit_a_wide_letter() {
     let home = tempfile::tempdir().unwrap();
     let file = build_info::install_sample(home.path()).unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &file), SIZE);
     h.run_steps(3);
     h.state_mut()
         .state
@@ -254,13 +253,11 @@ fn schema_editor_key_fields_fit_a_wide_letter() {
 fn narrow_side_panels_cut_rows_instead_of_clipping_them() {
     let home = tempfile::tempdir().unwrap();
     let file = build_info::install_sample(home.path()).unwrap();
-    let mut h = Harness::builder()
-        .with_size([700.0, 900.0])
-        .with_step_dt(0.25)
-        .build_ui_state(
-            |ui, app: &mut App| app.frame(ui),
-            App::with_project(Prefs::default(), &file),
-        );
+    let mut h = support::gui::harness_dt(
+        App::with_project(Prefs::default(), &file),
+        [700.0, 900.0],
+        0.25,
+    );
     h.run_steps(4);
     let panel = h
         .get_by_role_and_label(egui::accesskit::Role::Heading, "Registry")

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -10,6 +12,9 @@ use marginalia::app::{Action, App, Command, Message, Prefs, recovery};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 use std::path::Path;
 
 const TEXT: &str =
@@ -27,13 +32,6 @@ fn make_project(dir: &Path) -> DocId {
         .save()
         .unwrap();
     id
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_step_dt(0.25)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
 fn send(h: &mut Harness<'_, App>, c: impl Into<Action>) {
@@ -91,7 +89,8 @@ fn tag_first_filippov(h: &mut Harness<'_, App>, doc: DocId) {
 fn tag_all_occurrences_with_review() {
     let tmp = tempfile::tempdir().unwrap();
     let doc = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     tag_first_filippov(&mut h, doc);
     h.key_press_modifiers(Modifiers::COMMAND, Key::T);
@@ -106,7 +105,7 @@ fn tag_all_occurrences_with_review() {
 
 #[test]
 fn palette_runs_commands() {
-    let mut h = harness(App::new(Prefs::default()));
+    let mut h = support::gui::harness_dt(App::new(Prefs::default()), SIZE, 0.25);
     h.run_steps(2);
     assert!(!h.state().state.prefs.dark);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::P);
@@ -123,7 +122,8 @@ fn palette_runs_commands() {
 fn change_on_disk_is_merged_and_nothing_is_overwritten() {
     let tmp = tempfile::tempdir().unwrap();
     let doc = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     tag_first_filippov(&mut h, doc);
     // A colleague changes the document's annotation file meanwhile.
@@ -151,16 +151,18 @@ fn recovery_copy_survives_a_crash() {
     let doc = make_project(tmp.path());
     let project_file = tmp.path().join("flows.marginalia.ron");
     {
-        let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+        let mut h =
+            support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
         h.run_steps(2);
         tag_first_filippov(&mut h, doc);
         // A second passes (steps are 0.25 s): the recovery copy is written; then "crash"
         // before the autosave.
         h.run_steps(6);
-        assert!(recovery::path_for(&project_file).exists());
+        assert_eq!(recovery::copies(&project_file).len(), 1);
         assert!(h.state().state.is_dirty());
     }
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     h.get_by_label("Recover unsaved work?");
     h.get_by_label("Restore changes").click();
@@ -172,7 +174,7 @@ fn recovery_copy_survives_a_crash() {
     // Restoring is undoable, and saving removes the recovery copy.
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run_steps(2);
-    assert!(!recovery::path_for(&project_file).exists());
+    assert!(recovery::copies(&project_file).is_empty());
     assert_eq!(
         store::load(tmp.path()).unwrap().project.annotation_count(),
         1
@@ -183,7 +185,8 @@ fn recovery_copy_survives_a_crash() {
 fn mouse_drag_and_type_popup_tag_a_line() {
     let tmp = tempfile::tempdir().unwrap();
     let doc = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     let r = h.get_by_label("Document text").rect();
     // Line 0 sits in the first line box; drag from before its start to past its end.
@@ -218,7 +221,7 @@ fn new_project_from_a_folder_then_add_documents_by_command() {
     std::fs::write(dir.join("a.txt"), "Сталин to Mao.\n").unwrap();
     std::fs::write(dir.join("more/b.md"), "김일성 and 毛泽东.\n").unwrap();
     std::fs::write(dir.join("notes.pdf"), "not a source").unwrap();
-    let mut h = harness(App::new(Prefs::default()));
+    let mut h = support::gui::harness_dt(App::new(Prefs::default()), SIZE, 0.25);
     h.run_steps(1);
     send(&mut h, Message::NewFromFolder(dir.clone()));
     let s = h.state().state.session.as_ref().unwrap();

@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::app::{App, Message, Prefs};
 use marginalia::model::schema::{AttrKind, AttributeDef};
@@ -13,20 +14,10 @@ use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
 use std::path::Path;
+use support::gui::{project, steps};
 
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
-}
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 
 /// Saves a project over one source with `raw` text; `edit` adds annotations first.
 fn make(dir: &Path, raw: &str, edit: impl FnOnce(&mut Project, DocId)) -> DocId {
@@ -64,7 +55,7 @@ fn ten_thousand_stacked_annotations_draw_and_hover() {
             p.documents.get_mut(&d).unwrap().annotations.insert(a.id, a);
         }
     });
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     assert_eq!(project(&h).annotation_count(), 10_000);
     let at = h.state().reader.char_rect(4).unwrap().center();
@@ -95,7 +86,7 @@ fn a_choice_value_that_no_longer_fits_is_shown_and_kept() {
         p.documents.get_mut(&d).unwrap().annotations.insert(a.id, a);
     });
     let ann = ann.unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     h.state_mut()
         .state
@@ -131,7 +122,7 @@ fn undo_revalidates_the_open_document() {
     let tmp = tempfile::tempdir().unwrap();
     let first = make(tmp.path(), "Kim Il Sung met Peng.\n", |_, _| {});
     std::fs::write(tmp.path().join("sources/b.txt"), "Filippov replied.\n").unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     h.state_mut().state.push(Message::AddDocuments(vec![
         tmp.path().join("sources/b.txt"),
@@ -188,7 +179,7 @@ fn problems_show_on_open_and_go_to_the_annotation() {
         ann = Some(a.id);
         p.documents.get_mut(&d).unwrap().annotations.insert(a.id, a);
     });
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     h.get_by_label("Problems");
     h.get_by_label_contains("missing registry entry");
@@ -217,7 +208,7 @@ fn a_ten_megabyte_line_and_a_huge_note_stay_responsive() {
         ann = Some(a.id);
         p.documents.get_mut(&d).unwrap().annotations.insert(a.id, a);
     });
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     assert!(
         h.state().reader.last_visible_lines < 100,

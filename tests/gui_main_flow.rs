@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -11,7 +13,11 @@ use marginalia::app::{App, Prefs};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 use std::path::Path;
+use support::gui::steps;
 
 const TEXT: &str = "To Cde. FILIPPOV\nI am sending you the answer of Mao Zedong (毛泽东).\nKim Il Sung (김일성) agrees; スターリン; Сталин.\n";
 
@@ -31,16 +37,6 @@ fn make_project(dir: &Path) -> EntryId {
     id
 }
 
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
 fn mentions(app: &App) -> Vec<Annotation> {
     let p = &app.state.session.as_ref().unwrap().project;
     p.documents
@@ -53,7 +49,7 @@ fn mentions(app: &App) -> Vec<Annotation> {
 fn tag_link_undo_redo_save_reload() {
     let tmp = tempfile::tempdir().unwrap();
     let stalin = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     assert!(h.state().state.session.is_some(), "project opened");
     assert!(h.state().title().contains("Flow test"));
@@ -158,7 +154,7 @@ fn cjk_cyrillic_text_renders() {
 fn about_shows_version_and_git_revision() {
     let tmp = tempfile::tempdir().unwrap();
     make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     h.get_by_label("Help").click();
     steps(&mut h);

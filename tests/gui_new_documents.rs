@@ -5,29 +5,20 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::app::state::NewDocuments;
 use marginalia::app::{App, Dialog, Message, Prefs};
 use marginalia::build_info;
-use marginalia::model::{DocStatus, Project};
+use marginalia::model::DocStatus;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [700.0, 900.0];
 use std::path::{Path, PathBuf};
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([700.0, 900.0])
-        .with_step_dt(0.25)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
-}
+use support::gui::{project, steps};
 
 /// Title and status of the document made from `sources/<file>`, if there is one.
 fn meta(h: &Harness<'_, App>, file: &str) -> Option<(String, DocStatus)> {
@@ -74,7 +65,7 @@ fn added_documents_get_titles_and_status_in_one_undoable_step() {
         write(&sources, "b.txt", "Dear Nam Il,\n"),
         write(&sources, "c.txt", "Report.\n"),
     ];
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
     steps(&mut h);
     let before = project(&h).documents.len();
     h.state_mut().state.push(Message::AddDocuments(files));
@@ -187,7 +178,7 @@ fn two_hundred_files_scroll_and_the_buttons_stay_in_the_window() {
             )
         })
         .collect();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
     steps(&mut h);
     h.state_mut().state.push(Message::AddDocuments(files));
     steps(&mut h);
@@ -232,7 +223,7 @@ fn a_project_created_from_a_folder_offers_its_documents() {
     std::fs::create_dir_all(&dir).unwrap();
     write(&dir, "1951-07-10.txt", "To Filippov\n");
     write(&dir, "1951-07-11.txt", "From Filippov\n");
-    let mut h = harness(App::new(Prefs::default()));
+    let mut h = support::gui::harness_dt(App::new(Prefs::default()), SIZE, 0.25);
     steps(&mut h);
     h.state_mut()
         .state

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -15,7 +17,11 @@ use marginalia::model::registry::Entry;
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1400.0, 900.0];
 use std::path::Path;
+use support::gui::{project, steps};
 
 const SOURCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -39,24 +45,10 @@ fn make_project(dir: &Path, entries: &[(&str, &str)]) {
     s.save().unwrap();
 }
 
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
-}
-
 fn open(entries: &[(&str, &str)]) -> (tempfile::TempDir, Harness<'static, App>) {
     let tmp = tempfile::tempdir().unwrap();
     make_project(tmp.path(), entries);
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), tmp.path()), SIZE);
     steps(&mut h);
     // Match case, so that "NAM IL" is the name and not a word inside another.
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
@@ -271,12 +263,10 @@ fn undo_selects_what_it_brought_back() {
 fn ctrl_l_scrolls_the_link_field_into_view() {
     let tmp = tempfile::tempdir().unwrap();
     make_project(tmp.path(), &[]);
-    let mut h = Harness::builder()
-        .with_size([1100.0, 240.0])
-        .build_ui_state(
-            |ui, app: &mut App| app.frame(ui),
-            App::with_project(Prefs::default(), tmp.path()),
-        );
+    let mut h = support::gui::harness(
+        App::with_project(Prefs::default(), tmp.path()),
+        [1100.0, 240.0],
+    );
     steps(&mut h);
     press_on(&mut h, "NAM IL", Key::P);
     let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1100.0, 240.0));

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use marginalia::app::{App, Command, Prefs};
@@ -25,14 +27,9 @@ fn make_project(dir: &Path, text: &str) -> PathBuf {
     file
 }
 
-fn harness(file: &Path, size: [f32; 2]) -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        .with_step_dt(0.25)
-        .build_ui_state(
-            |ui, app: &mut App| app.frame(ui),
-            App::with_project(Prefs::default(), file),
-        );
+/// The window with `file` open and the reader focused (F6), as a keyboard user has it.
+fn focused_reader(file: &Path, size: [f32; 2]) -> Harness<'static, App> {
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), file), size, 0.25);
     h.run_steps(4);
     // Focus the reader (F6), as a keyboard user would.
     h.state_mut().state.push(Command::CycleRegion(true));
@@ -60,7 +57,7 @@ fn up_and_down_move_by_wrapped_row_and_home_end_by_row() {
     let tmp = tempfile::tempdir().unwrap();
     let text = paragraph();
     let first_len = text.find('\n').unwrap();
-    let mut h = harness(&make_project(tmp.path(), &text), [900.0, 700.0]);
+    let mut h = focused_reader(&make_project(tmp.path(), &text), [900.0, 700.0]);
     assert_eq!(caret(&h), 0);
     let top0 = h.state().reader.char_rect(0).unwrap().top();
     press(&mut h, Modifiers::NONE, Key::ArrowDown);
@@ -100,7 +97,7 @@ fn page_down_and_up_move_a_screenful() {
     let text: String = (0..400)
         .map(|i| format!("Line {i} of the cable.\n"))
         .collect();
-    let mut h = harness(&make_project(tmp.path(), &text), [900.0, 700.0]);
+    let mut h = focused_reader(&make_project(tmp.path(), &text), [900.0, 700.0]);
     let visible = h.state().reader.last_visible_lines;
     assert!(visible > 5, "{visible} lines in view");
     press(&mut h, Modifiers::NONE, Key::PageDown);
@@ -133,7 +130,7 @@ fn resizing_keeps_the_line_at_the_top() {
     let text: String = (0..300)
         .map(|i| format!("Line {i}: {}\n", "the delegation met again ".repeat(6)))
         .collect();
-    let mut h = harness(&make_project(tmp.path(), &text), [1200.0, 700.0]);
+    let mut h = focused_reader(&make_project(tmp.path(), &text), [1200.0, 700.0]);
     let target = text.lines().take(150).map(|l| l.chars().count() + 1).sum();
     h.state_mut().state.scroll_to = Some(target);
     h.run_steps(3);
@@ -153,7 +150,7 @@ fn resizing_keeps_the_line_at_the_top() {
 #[test]
 fn dragging_shows_the_word_snapped_range() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut h = harness(
+    let mut h = focused_reader(
         &make_project(tmp.path(), "The meeting. resumed at 1500\n"),
         [900.0, 600.0],
     );
@@ -187,7 +184,7 @@ fn a_text_selection_wins_and_filling_ends_with_its_event() {
     use marginalia::app::{Dialog, Message};
     let home = tempfile::tempdir().unwrap();
     let file = marginalia::build_info::install_sample(home.path()).unwrap();
-    let mut h = harness(&file, [1280.0, 800.0]);
+    let mut h = focused_reader(&file, [1280.0, 800.0]);
     // An annotation selected, then a text selection elsewhere (the document's first word).
     h.state_mut().state.push(Command::NextAnnotation);
     h.run_steps(2);

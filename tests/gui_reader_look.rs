@@ -7,6 +7,9 @@
 use marginalia::model::Schema;
 use marginalia::model::schema::parse_color;
 
+#[cfg(feature = "gui")]
+mod support;
+
 /// sRGB (0–255) to linear light.
 fn linear(c: u8) -> f64 {
     let c = f64::from(c) / 255.0;
@@ -133,12 +136,8 @@ mod window {
 
     fn open(dir: &Path) -> Harness<'static, App> {
         make_project(dir);
-        let mut h = Harness::builder()
-            .with_size([1280.0, 800.0])
-            .build_ui_state(
-                |ui, app: &mut App| app.frame(ui),
-                App::with_project(Prefs::default(), dir),
-            );
+        let mut h =
+            crate::support::gui::harness(App::with_project(Prefs::default(), dir), [1280.0, 800.0]);
         h.run_steps(4);
         assert!(h.state().state.doc.is_some(), "the document is open");
         h
@@ -218,12 +217,12 @@ mod window {
         h.run_steps(3);
         h.get_by_label("Tag all \"Paris\"");
         // Starts as the first entity type, and says so.
-        h.get_by_label("3 occurrence(s); untick any that are not a Person.");
+        h.get_by_label("3 occurrences; untick any that are not a Person.");
         h.get_by_label("Tag as").click();
         h.run_steps(2);
         h.get_by_label("Place").click();
         h.run_steps(2);
-        h.get_by_label("3 occurrence(s); untick any that are not a Place.");
+        h.get_by_label("3 occurrences; untick any that are not a Place.");
         h.get_by_label("Apply").click();
         h.run_steps(3);
         let doc = h.state().state.doc.unwrap();

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -13,6 +15,9 @@ use marginalia::app::{App, Prefs};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 use std::path::Path;
 
 const TEXT: &str = "Nam Il met Peng Dehuai at Kaesong on 10 July.\n";
@@ -27,13 +32,6 @@ fn make_project(dir: &Path) {
     Session::create(project, dir.join("state.marginalia.ron"))
         .save()
         .unwrap();
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_step_dt(0.25)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
 fn start(word: &str) -> usize {
@@ -92,7 +90,8 @@ fn mode(h: &Harness<'_, App>) -> String {
 fn a_new_text_selection_replaces_the_selected_annotation_in_the_inspector() {
     let tmp = tempfile::tempdir().unwrap();
     make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(3);
     // Tag "Nam Il" as a person with the pointer and the P key.
     drag_over(&mut h, "Nam Il");
@@ -184,13 +183,11 @@ fn a_new_text_selection_replaces_the_selected_annotation_in_the_inspector() {
 fn the_inspector_keeps_its_width_in_a_narrow_window() {
     let home = tempfile::tempdir().unwrap();
     let file = marginalia::build_info::install_sample(home.path()).unwrap();
-    let mut h = Harness::builder()
-        .with_size([700.0, 900.0])
-        .with_step_dt(0.25)
-        .build_ui_state(
-            |ui, app: &mut App| app.frame(ui),
-            App::with_project(Prefs::default(), &file),
-        );
+    let mut h = support::gui::harness_dt(
+        App::with_project(Prefs::default(), &file),
+        [700.0, 900.0],
+        0.25,
+    );
     h.run_steps(3);
     let left = |h: &Harness<'_, App>| {
         h.get_by_role_and_label(egui::accesskit::Role::Heading, "Inspector")

@@ -3,13 +3,17 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
-use egui_kittest::Harness;
+mod support;
+
 use egui_kittest::kittest::Queryable;
 use marginalia::app::{App, Prefs};
 use marginalia::model::*;
 use marginalia::session::Session;
 use marginalia::store;
 use marginalia::store::lock::{self, LockInfo};
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1280.0, 800.0];
 use std::path::{Path, PathBuf};
 
 fn make_project(dir: &Path) -> PathBuf {
@@ -22,13 +26,6 @@ fn make_project(dir: &Path) -> PathBuf {
     let file = dir.join("shared.marginalia.ron");
     Session::create(project, file.clone()).save().unwrap();
     file
-}
-
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_step_dt(0.25)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
 }
 
 /// A lock as another live process on this machine writes it (pid 1 is always running).
@@ -45,7 +42,8 @@ fn open_elsewhere_asks_and_read_only_refuses_saving() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     let theirs = colleague_lock(&file);
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     h.get_by_label("The project is open elsewhere");
     h.get_by_label(&format!("Open by {}.", theirs.describe()));
@@ -65,21 +63,28 @@ fn open_elsewhere_asks_and_read_only_refuses_saving() {
     );
 }
 
+/// Issue 21: Continue used to replace the colleague's lock, so after we quit nobody was
+/// shown although they were still in. Now it joins the list, and closing removes only our
+/// entry.
 #[test]
-fn continue_takes_the_lock_and_closing_removes_it() {
+fn continue_joins_the_others_and_closing_removes_only_our_entry() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     colleague_lock(&file);
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     h.get_by_label("Continue").click();
     h.run_steps(2);
     let s = h.state().state.session.as_ref().unwrap();
     assert!(!s.is_read_only());
-    let held = lock::read(&lock::lock_path(&file)).unwrap().unwrap();
-    assert!(held.is_mine());
+    let all = lock::read_all(&lock::lock_path(&file)).unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().any(|i| i.is_mine()) && all.iter().any(|i| !i.is_mine()));
     drop(h);
-    assert!(!lock::lock_path(&file).exists(), "closing removes our lock");
+    let left = lock::read_all(&lock::lock_path(&file)).unwrap();
+    assert_eq!(left.len(), 1, "the colleague is still in: {left:?}");
+    assert!(!left[0].is_mine());
 }
 
 #[test]
@@ -91,7 +96,8 @@ fn stale_lock_is_replaced_without_asking() {
         .find(|p| !Path::new("/proc").join(p.to_string()).exists())
         .unwrap();
     std::fs::write(lock::lock_path(&file), ron::ser::to_string(&dead).unwrap()).unwrap();
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     assert!(h.query_by_label("The project is open elsewhere").is_none());
     assert!(h.state().state.session.is_some());
@@ -107,7 +113,8 @@ fn stale_lock_is_replaced_without_asking() {
 fn save_copy_message_writes_the_copy_and_opens_it() {
     let (tmp, out) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let file = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     let dest = out.path().join("copy");
     h.state_mut()
@@ -135,7 +142,8 @@ fn save_copy_message_writes_the_copy_and_opens_it() {
 fn conflicting_save_opens_the_review_and_saves_after_resolving() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
-    let mut h = harness(App::with_project(Prefs::default(), tmp.path()));
+    let mut h =
+        support::gui::harness_dt(App::with_project(Prefs::default(), tmp.path()), SIZE, 0.25);
     h.run_steps(2);
     // Both sides change the document's title: a conflict.
     let mut other = Session::open(&file).unwrap();
@@ -176,4 +184,170 @@ fn conflicting_save_opens_the_review_and_saves_after_resolving() {
     let on_disk = Session::open(&file).unwrap();
     assert_eq!(on_disk.project.documents[&d].meta.title, "Mine");
     assert!(on_disk.project.conflicts.is_empty(), "resolved");
+}
+
+/// Issue 21, item 4: a colleague changes an annotation's note while the window shows it in
+/// the inspector. The live merge (the folder watch, not a save of ours) brings the new note
+/// into the Note field; clicking into the field and out again (pointer events at its rect)
+/// writes nothing back — before, the field kept the old text and the click reverted them.
+#[test]
+fn a_note_field_follows_a_live_merge_and_a_click_in_and_out_writes_nothing_back() {
+    use egui_kittest::kittest::NodeT as _;
+    use marginalia::app::Message;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(tmp.path()).unwrap();
+    let (d, a) = {
+        let mut s = Session::open(&file).unwrap();
+        let d = *s.project.documents.keys().next().unwrap();
+        let (tx, a) =
+            ops::tagging::tag_mention(&s.project, d, &[Span::new(0, 4)], &Slug::new("person"))
+                .unwrap();
+        s.commit(tx).unwrap();
+        let tx = ops::core::set_note(&s.project, d, a, "first reading").unwrap();
+        s.commit(tx).unwrap();
+        s.save().unwrap();
+        (d, a)
+    };
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
+    h.run_steps(2);
+    h.state_mut().state.push(Message::SelectDocument(d));
+    h.run_steps(2);
+    h.state_mut().state.push(Message::SelectAnnotation(Some(a)));
+    h.run_steps(3);
+    let note_field = |h: &egui_kittest::Harness<'static, App>| {
+        h.query_all_by_label("Note")
+            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::MultilineTextInput)
+            .map(|n| (n.accesskit_node().value().unwrap_or_default(), n.rect()))
+            .unwrap_or_else(|| {
+                let seen: Vec<String> = h
+                    .query_all_by_label_contains("Note")
+                    .map(|n| format!("{:?} {:?}", n.accesskit_node().role(), n.accesskit_node().label()))
+                    .collect();
+                let st = &h.state().state;
+                panic!(
+                    "the inspector shows the Note field: {seen:?} doc {:?} sel {:?} inspector {} status {}",
+                    st.doc,
+                    st.selected,
+                    h.query_all_by_label("Inspector").count(),
+                    st.status
+                )
+            })
+    };
+    assert_eq!(note_field(&h).0, "first reading");
+    // The colleague's window, in its own session, changes the note and saves.
+    let mut other = Session::open(&file).unwrap();
+    let tx = ops::core::set_note(&other.project, d, a, "colleague's reading").unwrap();
+    other.commit(tx).unwrap();
+    other.save().unwrap();
+    // The window's watch sees the save and merges it (real time: the watch is a thread).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while note_field(&h).0 != "colleague's reading" && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run_steps(1);
+    }
+    let status = h.state().state.status.clone();
+    assert_eq!(note_field(&h).0, "colleague's reading", "{status}");
+    // Click into the field, then out of it (on the window's empty bottom-right corner).
+    let rect = note_field(&h).1;
+    let at = egui::pos2(rect.center().x as f32, rect.center().y as f32);
+    h.hover_at(at);
+    h.run_steps(1);
+    h.drag_at(at);
+    h.run_steps(1);
+    h.drop_at(at);
+    h.run_steps(2);
+    let out = egui::pos2(1270.0, 790.0);
+    h.hover_at(out);
+    h.run_steps(1);
+    h.drag_at(out);
+    h.run_steps(1);
+    h.drop_at(out);
+    h.run_steps(3);
+    let s = h.state().state.session.as_ref().unwrap();
+    assert_eq!(
+        s.project.documents[&d].annotations[&a].note,
+        "colleague's reading"
+    );
+    assert!(
+        s.history.undo_label().is_none_or(|l| !l.contains("note")),
+        "no note edit was committed: {:?}",
+        s.history.undo_label()
+    );
+    h.state_mut().state.push(marginalia::app::Command::Save);
+    h.run_steps(2);
+    let on_disk = Session::open(&file).unwrap();
+    assert_eq!(
+        on_disk.project.documents[&d].annotations[&a].note,
+        "colleague's reading"
+    );
+}
+
+/// Issue 21, the two-window trial: what another process saves reaches a window that is
+/// hidden (fully covered by the colleague's window, or minimized) without anyone touching
+/// it. eframe 0.37 runs no frame for a hidden window — only `App::logic`, on each wake of
+/// the folder watch — so before, the window neither merged nor updated its accessibility
+/// tree until it was shown or got input (the trial's windows, one on the other, each
+/// missed the other's last tag). Here a second process of the binary (`marginalia add`)
+/// adds a document while the window is hidden: its logic merges it and asks for a frame
+/// drawn while hidden, and that frame's tree names the new document.
+#[test]
+fn another_process_save_reaches_a_hidden_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(tmp.path()).unwrap();
+    let dir = file.parent().unwrap().to_path_buf();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
+    h.run_steps(3);
+    let shown =
+        |h: &egui_kittest::Harness<'static, App>| h.query_all_by_label("harbour note").count() > 0;
+    assert!(!shown(&h), "no such document yet");
+    let generation = h.state().state.generation();
+    std::fs::write(dir.join("sources/harbour note.txt"), "Ships at Inchon.\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .arg("add")
+        .arg(&dir)
+        .arg(dir.join("sources/harbour note.txt"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The window is covered: eframe calls only the app's logic, as the watch wakes it.
+    let mut hidden = egui::RawInput::default();
+    hidden.viewports.insert(
+        egui::ViewportId::ROOT,
+        egui::ViewportInfo {
+            minimized: Some(false),
+            occluded: Some(true),
+            ..Default::default()
+        },
+    );
+    let ctx = h.ctx.clone();
+    let mut asked = false;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !asked && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let out = ctx.run_logic(&hidden, |ctx| h.state_mut().logic(ctx));
+        asked = out
+            .viewport_commands
+            .values()
+            .flatten()
+            .any(|c| matches!(c, egui::ViewportCommand::RequestPaintWhileHidden));
+    }
+    let st = &h.state().state;
+    assert_ne!(
+        st.generation(),
+        generation,
+        "the hidden window merged the other process's save: {}",
+        st.status
+    );
+    assert!(asked, "the hidden window asked to be drawn: {}", st.status);
+    // The frame eframe then draws while hidden.
+    h.run();
+    assert!(
+        shown(&h),
+        "the new document is in the hidden window's tree (status: {})",
+        h.state().state.status
+    );
 }

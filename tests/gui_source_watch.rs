@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use marginalia::app::state::Dialog;
@@ -49,13 +51,11 @@ fn make_project(dir: &Path) -> (PathBuf, DocId) {
 
 /// The window, watching by polling (no dependence on the system's file events).
 fn open(dir: &Path) -> Harness<'static, App> {
-    let mut h = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .with_step_dt(0.25)
-        .build_ui_state(
-            |ui, app: &mut App| app.frame(ui),
-            App::with_project(Prefs::default(), dir),
-        );
+    let mut h = support::gui::harness_dt(
+        App::with_project(Prefs::default(), dir),
+        [1280.0, 900.0],
+        0.25,
+    );
     h.run_steps(2);
     let st = &mut h.state_mut().state;
     let w = Watch::polling(st.session.as_ref().unwrap());

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Event, Key, Modifiers, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -13,7 +15,11 @@ use marginalia::app::{App, Message, Prefs};
 use marginalia::model::ops::text::edit_text;
 use marginalia::model::*;
 use marginalia::session::Session;
+
+/// The window size these tests run at.
+const SIZE: [f32; 2] = [1400.0, 900.0];
 use std::path::{Path, PathBuf};
+use support::gui::{project, steps};
 
 const PROJECT_FILE: &str = "korean-armistice-1951.marginalia.ron";
 const SOURCE: &str = "sources/cable-21677-mao-to-filippov-1951-07-11.txt";
@@ -72,20 +78,6 @@ fn find_mention(p: &Project, doc: DocId, name: &str) -> Option<(AnnId, usize)> {
         .min_by_key(|(_, start)| *start)
 }
 
-fn harness(app: App) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
-fn steps(h: &mut Harness<'_, App>) {
-    h.run_steps(3);
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
-}
-
 fn text_of(h: &Harness<'_, App>, doc: DocId) -> String {
     project(h).documents[&doc]
         .text
@@ -133,7 +125,7 @@ fn drag_over(h: &mut Harness<'_, App>, start: usize, end: usize) {
 #[test]
 fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
     let (tmp, file, doc) = misread_sample();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &file), SIZE);
     steps(&mut h);
     h.state_mut().state.push(Message::SelectDocument(doc));
     steps(&mut h);
@@ -254,7 +246,7 @@ fn correct_a_misread_name_inside_a_tagged_mention_undo_save_reload() {
 #[test]
 fn edit_mode_keeps_the_text_beside_the_page_pane() {
     let (_tmp, file, doc) = misread_sample();
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &file), SIZE);
     steps(&mut h);
     h.state_mut().state.push(Message::SelectDocument(doc));
     steps(&mut h);
@@ -308,7 +300,7 @@ fn a_source_changed_on_disk_is_reanchored_on_open_and_an_item_accepted_by_keyboa
     std::fs::write(&src, new).unwrap();
 
     let file = tmp.path().join(PROJECT_FILE);
-    let mut h = harness(App::with_project(Prefs::default(), &file));
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &file), SIZE);
     steps(&mut h);
     assert!(h.state().state.review_open, "the review queue is offered");
     h.get_by_label("Re-anchoring review");

@@ -7,6 +7,8 @@
 #![allow(clippy::unwrap_used)]
 #![cfg(feature = "gui")]
 
+mod support;
+
 use egui::{Event, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -19,26 +21,17 @@ use marginalia::views::network::EdgeKind;
 use marginalia::views::{Actor, Index, find_entry};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use support::gui::project;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951")
 }
 
-fn harness(app: App, size: [f32; 2]) -> Harness<'static, App> {
-    Harness::builder()
-        .with_size(size)
-        .build_ui_state(|ui, app: &mut App| app.frame(ui), app)
-}
-
 fn open(size: [f32; 2]) -> Harness<'static, App> {
-    let mut h = harness(App::with_project(Prefs::default(), &sample()), size);
+    let mut h = support::gui::harness(App::with_project(Prefs::default(), &sample()), size);
     h.run_steps(3);
     assert!(h.state().state.session.is_some(), "sample project opened");
     h
-}
-
-fn project<'a>(h: &'a Harness<'_, App>) -> &'a Project {
-    &h.state().state.session.as_ref().unwrap().project
 }
 
 /// A primary click at `pos`, as a mouse makes it: move there, press, release.

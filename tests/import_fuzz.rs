@@ -16,6 +16,7 @@
 #![allow(clippy::unwrap_used)]
 
 use marginalia::interchange::export::{self, ExportOptions};
+use marginalia::interchange::formats;
 use marginalia::interchange::import;
 use marginalia::model::validate::Severity;
 use marginalia::store;
@@ -31,7 +32,7 @@ use support::fuzz::{Edit, copy_dir, insert, nest, seeded_runner, snapshot, withi
 
 /// One importer under test.
 struct Target {
-    /// The importer's id in [`import::by_id`].
+    /// The importer's id in [`formats::importer`].
     importer: &'static str,
     /// Seed folders, each imported as a whole; `long` adds the shared corpora.
     seeds: fn(long: bool) -> Vec<PathBuf>,
@@ -41,6 +42,9 @@ struct Target {
     tokens: &'static [&'static str],
     /// What [`Mutation::Nest`] wraps a position in (open, close).
     nest: (&'static str, &'static str),
+    /// The file of a seed folder to import, when the importer takes a file (IIIF's
+    /// manifest); else the folder.
+    entry: Option<&'static str>,
 }
 
 /// Every importer the harness covers.
@@ -51,6 +55,7 @@ const TARGETS: &[Target] = &[
         mutate: &["ann", "conf", "txt"],
         tokens: BRAT_TOKENS,
         nest: ("[", "]"),
+        entry: None,
     },
     Target {
         importer: "tei",
@@ -58,6 +63,7 @@ const TARGETS: &[Target] = &[
         mutate: &["xml"],
         tokens: XML_TOKENS,
         nest: ("<hi>", "</hi>"),
+        entry: None,
     },
     Target {
         importer: "w3c",
@@ -65,6 +71,7 @@ const TARGETS: &[Target] = &[
         mutate: &["json", "jsonld", "txt"],
         tokens: JSON_TOKENS,
         nest: ("[", "]"),
+        entry: None,
     },
     Target {
         importer: "webanno-tsv",
@@ -72,6 +79,7 @@ const TARGETS: &[Target] = &[
         mutate: &["tsv"],
         tokens: TSV_TOKENS,
         nest: ("[", "]"),
+        entry: None,
     },
     Target {
         importer: "text",
@@ -79,7 +87,121 @@ const TARGETS: &[Target] = &[
         mutate: &["txt", "md"],
         tokens: TEXT_TOKENS,
         nest: ("(", ")"),
+        entry: None,
     },
+    Target {
+        importer: "page",
+        seeds: page_seeds,
+        mutate: &["xml"],
+        tokens: LAYOUT_TOKENS,
+        nest: ("<TextRegion>", "</TextRegion>"),
+        entry: None,
+    },
+    Target {
+        importer: "alto",
+        seeds: alto_seeds,
+        mutate: &["xml"],
+        tokens: LAYOUT_TOKENS,
+        nest: ("<ComposedBlock>", "</ComposedBlock>"),
+        entry: None,
+    },
+    Target {
+        importer: "hocr",
+        seeds: hocr_seeds,
+        mutate: &["hocr"],
+        tokens: LAYOUT_TOKENS,
+        nest: ("<span class='ocr_line'>", "</span>"),
+        entry: None,
+    },
+    Target {
+        importer: "pdf",
+        seeds: pdf_seeds,
+        mutate: &["pdf"],
+        tokens: PDF_TOKENS,
+        nest: ("<<", ">>"),
+        entry: None,
+    },
+    Target {
+        importer: "iiif",
+        seeds: iiif_seeds,
+        mutate: &["json"],
+        tokens: IIIF_TOKENS,
+        nest: ("[", "]"),
+        entry: Some("manifest.json"),
+    },
+];
+
+/// PAGE, ALTO and hOCR syntax: elements and attributes the readers look at, hostile
+/// coordinates, references to files that are not there or outside.
+const LAYOUT_TOKENS: &[&str] = &[
+    "<TextRegion id=\"r9\">",
+    "</TextRegion>",
+    "<TextLine id=\"l9\"><TextEquiv><Unicode>x</Unicode></TextEquiv></TextLine>",
+    "<Coords points=\"0,0 99999999999,0 5,-7\"/>",
+    "<Coords points=\"1,1 1,1\"/>",
+    "<RegionRefIndexed index=\"-1\" regionRef=\"r1\"/>",
+    "<OrderedGroup>",
+    " custom=\"person {offset:-1; length:99999;} place {offset:2;length:1;continued:true;}\"",
+    " imageFilename=\"../../outside.png\"",
+    " imageWidth=\"0\"",
+    "<String CONTENT=\"x\" HPOS=\"NaN\" VPOS=\"1e308\" WIDTH=\"-5\" HEIGHT=\"0\"/>",
+    "<SP/>",
+    "<HYP CONTENT=\"¬\"/>",
+    " TAGREFS=\"t1 t2\"",
+    " STYLEREFS=\"s9\"",
+    "<fileName>/etc/passwd</fileName>",
+    "title='bbox 0 0 1 1; image \"../../x.png\"'",
+    "<span class='ocrx_word' title='bbox 5 5 1 1; x_wconf 999'>w</span>",
+    "<div class='ocr_page' title='bbox 0 0 0 0'>",
+    "&nbsp;",
+    "&unknown;",
+    "<!DOCTYPE x [<!ENTITY e \"eeeeeeee\">]>",
+];
+
+/// PDF syntax: objects, streams with lying lengths, references far away, encryption.
+const PDF_TOKENS: &[&str] = &[
+    "obj",
+    "endobj",
+    "stream\n",
+    "\nendstream",
+    "/Length 99999999",
+    "<<",
+    ">>",
+    "[",
+    "]",
+    "/Type /Page",
+    "/Kids [1 0 R 1 0 R]",
+    "xref\n0 1\n",
+    "trailer",
+    "%%EOF",
+    "/Encrypt 1 0 R",
+    "/Filter /FlateDecode",
+    "BT /F1 1e30 Tf (x) Tj ET",
+    "q 1e308 0 0 1e308 0 0 cm",
+    "9999999999 0 R",
+    "/PageLabels << /Nums [0 << /S /R /St -5 >>] >>",
+    "/Width 100000 /Height 100000",
+];
+
+/// IIIF manifests without web addresses (nothing is fetched from outside: the images are
+/// `urn:` ids, which the fetcher refuses).
+const IIIF_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "\"type\": \"Canvas\"",
+    "\"type\": \"Collection\"",
+    "\"items\": []",
+    "\"width\": -1",
+    "\"height\": 1e308",
+    "\"label\": {\"none\": [\"\u{202e}\"]}",
+    "\"service\": [{\"id\": \"urn:x\", \"type\": \"ImageService3\"}]",
+    "\"@context\": \"http://iiif.io/api/presentation/2/context.json\"",
+    "\"sequences\": [{\"canvases\": []}]",
+    "null",
+    "\"urn:marginalia:fuzz/../../outside\"",
 ];
 
 /// WebAnno TSV 3.3 syntax: headers, sentence and token rows, stacked and slot values,
@@ -270,7 +392,7 @@ fn sample_exports() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let loaded = store::load(&sample_project()).unwrap();
         for id in ["brat", "tei", "w3c", "webanno-tsv"] {
-            let exporter = export::by_id(id).unwrap();
+            let exporter = formats::exporter(id).unwrap();
             export::run(
                 &*exporter,
                 &loaded.project,
@@ -386,6 +508,122 @@ fn webanno_seeds(long: bool) -> Vec<PathBuf> {
 
 fn text_seeds(_long: bool) -> Vec<PathBuf> {
     vec![sample_exports().join("text")]
+}
+
+/// Generated seeds for the archive formats (PAGE, ALTO, hOCR with page images; PDFs with
+/// text, labels and a scanned page; a IIIF manifest), made once per test process.
+fn archive_seeds() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let img = |p: &Path| {
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            image::RgbImage::from_pixel(40, 60, image::Rgb([240, 240, 230]))
+                .save(p)
+                .unwrap();
+        };
+        img(&d.join("page/p1.png"));
+        std::fs::write(
+            d.join("page/p1.xml"),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15">
+<Page imageFilename="p1.png" imageWidth="40" imageHeight="60">
+<ReadingOrder><OrderedGroup id="g"><RegionRefIndexed index="0" regionRef="r1"/></OrderedGroup></ReadingOrder>
+<TextRegion id="r1" type="paragraph"><Coords points="1,1 39,1 39,50 1,50"/>
+<TextLine id="l1" custom="readingOrder {index:0;} person {offset:0; length:3;} place {offset:4;length:2;continued:true;}"><Coords points="1,1 39,1 39,20 1,20"/><Baseline points="1,19 39,19"/>
+<Word id="w1"><Coords points="1,1 10,1 10,20"/><TextEquiv conf="0.9"><Unicode>Kim</Unicode></TextEquiv><TextStyle italic="true"/></Word>
+<TextEquiv conf="0.8"><Unicode>Kim Ir-</Unicode></TextEquiv><TextStyle bold="true"/></TextLine>
+<TextLine id="l2" custom="place {offset:0; length:3;}"><Coords points="1,25 39,25 39,45 1,45"/><TextEquiv><Unicode>sen 金日成</Unicode></TextEquiv></TextLine>
+</TextRegion><ImageRegion id="i1"><Coords points="5,52 30,52 30,58"/></ImageRegion>
+</Page></PcGts>"#,
+        )
+        .unwrap();
+        img(&d.join("alto/p1.png"));
+        std::fs::write(
+            d.join("alto/p1.xml"),
+            r#"<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Description><MeasurementUnit>pixel</MeasurementUnit>
+<sourceImageInformation><fileName>p1.png</fileName></sourceImageInformation></Description>
+<Styles><TextStyle ID="s1" FONTSTYLE="bold italics"/></Styles>
+<Tags><NamedEntityTag ID="t1" TYPE="Person" LABEL="Kim"/></Tags>
+<Layout><Page WIDTH="40" HEIGHT="60" PRINTED_IMG_NR="1"><PrintSpace>
+<TextBlock ID="b1" HPOS="1" VPOS="1" WIDTH="38" HEIGHT="50"><Shape><Polygon POINTS="1,1 39,1 39,50 1,50"/></Shape>
+<TextLine ID="l1" HPOS="1" VPOS="1" WIDTH="38" HEIGHT="20"><String CONTENT="Kim" TAGREFS="t1" STYLEREFS="s1" WC="0.9" HPOS="1" VPOS="1" WIDTH="10" HEIGHT="20"/><SP/><String CONTENT="Ir" TAGREFS="t1" HPOS="15" VPOS="1" WIDTH="10" HEIGHT="20"/><HYP CONTENT="-"/></TextLine>
+<TextLine ID="l2" HPOS="1" VPOS="25" WIDTH="38" HEIGHT="20"><String CONTENT="sen" HPOS="1" VPOS="25" WIDTH="10" HEIGHT="20"/></TextLine>
+</TextBlock><Illustration ID="i1" HPOS="5" VPOS="52" WIDTH="25" HEIGHT="6"/></PrintSpace></Page></Layout></alto>"#,
+        )
+        .unwrap();
+        img(&d.join("hocr/p1.png"));
+        std::fs::write(
+            d.join("hocr/p1.hocr"),
+            r#"<html xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"></head><body>
+<div class='ocr_page' title='image "p1.png"; bbox 0 0 40 60'><div class='ocr_carea' title='bbox 1 1 39 50'>
+<p class='ocr_par' title='bbox 1 1 39 50'><span class='ocr_line' title='bbox 1 1 39 20; baseline 0 -2'>
+<span class='ocrx_word' title='bbox 1 1 10 20; x_wconf 90'><strong>Kim</strong></span> <span class='ocrx_word' title='bbox 15 1 25 20'>Ir-</span></span>
+<span class='ocr_line' title='bbox 1 25 39 45'><span class='ocrx_word' title='bbox 1 25 10 45'>sen&nbsp;</span></span></p></div>
+<div class='ocr_separator' title='bbox 0 55 40 56'></div></div></body></html>"#,
+        )
+        .unwrap();
+        std::fs::create_dir_all(d.join("pdf")).unwrap();
+        let pages = vec![
+            support::pdf::Page::Text(vec!["Kim Ir Sen (chief)".into(), "Kaesong".into()]),
+            support::pdf::Page::Scan {
+                width: 20,
+                height: 30,
+            },
+        ];
+        let opts = support::pdf::Options {
+            labels: vec![(0, "r", "", 1)],
+            ..Default::default()
+        };
+        std::fs::write(d.join("pdf/a.pdf"), support::pdf::pdf(&pages, &opts)).unwrap();
+        std::fs::create_dir_all(d.join("iiif")).unwrap();
+        std::fs::write(
+            d.join("iiif/manifest.json"),
+            r#"{"@context": "http://iiif.io/api/presentation/3/context.json", "id": "urn:marginalia:fuzz", "type": "Manifest",
+"label": {"en": ["Fuzz"]}, "metadata": [{"label": {"en": ["Date"]}, "value": {"none": ["1951"]}}],
+"items": [{"id": "urn:marginalia:fuzz/c1", "type": "Canvas", "label": {"none": ["1r"]}, "width": 40, "height": 60,
+ "items": [{"id": "urn:p", "type": "AnnotationPage", "items": [{"id": "urn:a", "type": "Annotation", "motivation": "painting",
+ "body": {"id": "urn:marginalia:fuzz/img.jpg", "type": "Image", "service": [{"id": "urn:marginalia:fuzz/svc", "type": "ImageService3"}]},
+ "target": "urn:marginalia:fuzz/c1"}]}]}]}"#,
+        )
+        .unwrap();
+        dir
+    })
+    .path()
+}
+
+/// The Kant pages of the shared HTR corpus (PAGE, ALTO, scans, METS).
+fn kant() -> PathBuf {
+    shared("corpora/htr/kant_aufklaerung_1784/data")
+}
+
+fn page_seeds(long: bool) -> Vec<PathBuf> {
+    let mut seeds = vec![archive_seeds().join("page")];
+    if long {
+        seeds.push(kant());
+    }
+    seeds
+}
+
+fn alto_seeds(long: bool) -> Vec<PathBuf> {
+    let mut seeds = vec![archive_seeds().join("alto")];
+    if long {
+        seeds.push(kant());
+    }
+    seeds
+}
+
+fn hocr_seeds(_long: bool) -> Vec<PathBuf> {
+    vec![archive_seeds().join("hocr")]
+}
+
+fn pdf_seeds(_long: bool) -> Vec<PathBuf> {
+    vec![archive_seeds().join("pdf")]
+}
+
+fn iiif_seeds(_long: bool) -> Vec<PathBuf> {
+    vec![archive_seeds().join("iiif")]
 }
 
 /// One structured change to an input folder.
@@ -574,7 +812,7 @@ fn import_within(
 ) -> Option<Result<Result<PathBuf, String>, ()>> {
     let (input, out) = (input.to_path_buf(), out.to_path_buf());
     within(LIMIT, move || {
-        let importer = import::by_id(importer).unwrap();
+        let importer = formats::importer(importer).unwrap();
         import::run(&*importer, &input, &out).map_err(|e| e.to_string())
     })
     .map(|r| r.map_err(|_| ()))
@@ -653,7 +891,10 @@ fn fuzz(target: &Target, long: bool, cases: usize, budget: Duration, seed: u64) 
         let before = snapshot(sandbox.path());
         let escape = Path::new("/tmp/outside");
         let escape_before = escape.exists();
-        let outcome = match import_within(target.importer, &input, &out) {
+        let source = target
+            .entry
+            .map_or_else(|| input.clone(), |e| input.join(e));
+        let outcome = match import_within(target.importer, &source, &out) {
             None => {
                 stats.hangs += 1;
                 stats.failures.push(format!("hang: {what}"));
@@ -758,7 +999,7 @@ fn importers_survive_mutated_inputs_long() {
 /// from the seed.
 #[test]
 fn harness_covers_every_importer_and_mutates_deterministically() {
-    let mut ids: Vec<_> = import::all().iter().map(|i| i.id()).collect();
+    let mut ids: Vec<_> = formats::importers().iter().map(|i| i.id()).collect();
     ids.sort_unstable();
     let mut covered: Vec<_> = TARGETS.iter().map(|t| t.importer).collect();
     covered.sort_unstable();

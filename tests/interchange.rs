@@ -329,7 +329,9 @@ fn round_trip(project: &Project, exporter: &dyn Exporter, importer: &dyn Importe
         .unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    importer.import(&out, &staging).unwrap()
+    marginalia::interchange::import::import_into(importer, &out, &staging)
+        .map(|(p, _)| p)
+        .unwrap()
 }
 
 /// Annotations with `cert` cleared (W3C does not carry it).
@@ -389,7 +391,9 @@ fn w3c_import_without_registry_makes_typed_entries() {
     std::fs::remove_file(out.join("registry.json")).unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let back = w3c::W3cImporter.import(&out, &staging).unwrap();
+    let back = marginalia::interchange::import::import_into(&w3c::W3cImporter, &out, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let mut linked = 0;
     for (id, d) in &p.documents {
         let b = &back.documents[id];

@@ -9,7 +9,8 @@
 
 use marginalia::interchange::brat::slug_for;
 use marginalia::interchange::common::collect_sources;
-use marginalia::interchange::export::{self, ExportError, ExportOptions, Exporter};
+use marginalia::interchange::export::{ExportError, ExportOptions, Exporter};
+use marginalia::interchange::formats;
 use marginalia::interchange::import::{self, ImportError, Importer};
 use marginalia::interchange::{brat, tei, text, w3c};
 use marginalia::model::*;
@@ -473,7 +474,7 @@ fn exports_refuse_the_projects_own_folder_even_when_forced() {
             overwrite,
             project_dir: Some(dir.clone()),
         };
-        for exporter in export::all() {
+        for exporter in formats::exporters() {
             // The folder itself, a folder inside it that exists (where the sources are), and
             // one inside it that does not exist yet.
             let inside = dir.join("notes");

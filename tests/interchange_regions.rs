@@ -166,7 +166,9 @@ fn export(project: &Project, exporter: &dyn Exporter, out: &Path) -> Vec<String>
 fn import(importer: &dyn Importer, source: &Path, tmp: &Path) -> Project {
     let staging = tmp.join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    importer.import(source, &staging).unwrap()
+    marginalia::interchange::import::import_into(importer, source, &staging)
+        .map(|(p, _)| p)
+        .unwrap()
 }
 
 fn regions(doc: &Document) -> BTreeMap<AnnId, PageRegion> {
@@ -383,7 +385,9 @@ fn annotorious_files_become_image_only_documents() {
     .unwrap();
     let staging = tmp.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let p = w3c::W3cImporter.import(&dir, &staging).unwrap();
+    let p = marginalia::interchange::import::import_into(&w3c::W3cImporter, &dir, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let doc = p.documents.values().next().unwrap();
     assert_eq!(doc.meta.title, "annotations");
     assert!(doc.meta.source.is_none());
@@ -460,7 +464,9 @@ fn w3c_refuses_what_cannot_be_placed() {
         let staging = tmp.path().join("staging");
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).unwrap();
-        let err = w3c::W3cImporter.import(&dir, &staging).unwrap_err();
+        let err = marginalia::interchange::import::import_into(&w3c::W3cImporter, &dir, &staging)
+            .map(|(p, _)| p)
+            .unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains(want), "{msg}");
         assert!(msg.contains("a.json"), "names the file: {msg}");
@@ -564,7 +570,6 @@ fn formats_without_pages_say_what_they_leave_out() {
         ("CSV", &csv::CsvExporter),
         ("JSON Lines", &jsonl::JsonlExporter),
         ("CoNLL", &conll::ConllExporter),
-        ("RecogitoJS (W3C Web Annotation)", &w3c::RecogitoExporter),
     ] {
         let tmp = tempfile::tempdir().unwrap();
         let omitted = export(&p, exporter, &tmp.path().join("out"));
@@ -695,4 +700,83 @@ fn a_volume_gives_each_document_the_pages_it_points_at() {
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].page, 0, "page index in the document's own pages");
     assert!(regions(d1).is_empty());
+}
+
+/// The RecogitoJS profile writes the regions in the profile Annotorious draws (one target
+/// object whose `selector` is an object, `source` the page image), in `<stem>.regions.json`;
+/// a region linked to a text mention says so in a `linking` body; page breaks are reported.
+#[test]
+fn recogito_profile_writes_regions_annotorious_draws() {
+    let (p, ids) = fixture();
+    let tmp = tempfile::tempdir().unwrap();
+    let omitted = export(&p, &w3c::RecogitoExporter, &tmp.path().join("out"));
+    assert!(
+        omitted
+            .iter()
+            .any(|l| l.contains("cannot express page breaks (2) of \"cable\"")),
+        "{omitted:#?}"
+    );
+    assert!(
+        !omitted
+            .iter()
+            .any(|l| l.contains("a region of a page image")),
+        "{omitted:#?}"
+    );
+    let regions: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(find_file(&tmp.path().join("out"), ".regions.json")).unwrap(),
+    )
+    .unwrap();
+    let items = regions.as_array().unwrap();
+    assert_eq!(items.len(), 4, "{regions:#}");
+    for r in [ids.rect, ids.polygon, ids.both, ids.alone] {
+        let a = items
+            .iter()
+            .find(|a| a["id"].as_str().unwrap().contains(&r.to_string()))
+            .unwrap_or_else(|| panic!("region {r}: {regions:#}"));
+        let t = &a["target"];
+        assert!(t.is_object(), "{a:#}");
+        assert!(
+            t["source"].as_str().unwrap().ends_with(".png")
+                || t["source"].as_str().unwrap().ends_with(".jpg"),
+            "{a:#}"
+        );
+        let sel = &t["selector"];
+        assert!(sel.is_object(), "{a:#}");
+        match sel["type"].as_str().unwrap() {
+            "FragmentSelector" => {
+                assert!(sel["value"].as_str().unwrap().starts_with("xywh=pixel:"))
+            }
+            "SvgSelector" => assert!(sel["value"].as_str().unwrap().contains("<polygon points=")),
+            other => panic!("{other}"),
+        }
+    }
+}
+/// The first file under `dir` whose name ends with `suffix`.
+fn find_file(dir: &Path, suffix: &str) -> std::path::PathBuf {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().to_path_buf())
+        .find(|p| p.to_string_lossy().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no *{suffix} in {}", dir.display()))
+}
+
+/// The W3C export keeps the archival description, page breaks included, and the import
+/// restores it.
+#[test]
+fn w3c_round_trip_keeps_page_breaks_and_archival_description() {
+    let (p, _) = fixture();
+    let tmp = tempfile::tempdir().unwrap();
+    let omitted = export(&p, &w3c::W3cExporter, &tmp.path().join("out"));
+    assert!(
+        !omitted
+            .iter()
+            .any(|l| l.contains("archival") || l.contains("page breaks")),
+        "{omitted:#?}"
+    );
+    let back = import(&w3c::W3cImporter, &tmp.path().join("out"), tmp.path());
+    let before = p.documents.values().next().unwrap();
+    let after = back.documents.values().next().unwrap();
+    assert_eq!(after.meta.archival.page_breaks.len(), 2);
+    assert_eq!(after.meta.archival, before.meta.archival);
 }

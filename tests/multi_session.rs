@@ -90,8 +90,10 @@ fn another_sessions_save_is_merged_live_and_our_own_saves_are_no_change() {
     assert!(has(&b, d, mine) && has(&b, d, theirs));
 }
 
+/// Issue 21: undo is per person. A live merge used to go on top of the undo stack, so
+/// Ctrl+Z took a colleague's tag back and the autosave deleted it from disk.
 #[test]
-fn a_live_merge_keeps_unsaved_edits_and_is_one_undoable_step() {
+fn a_live_merge_keeps_unsaved_edits_and_is_not_on_the_undo_stack() {
     let tmp = tempfile::tempdir().unwrap();
     let file = make_project(tmp.path());
     let mut a = Session::open(&file).unwrap();
@@ -106,13 +108,11 @@ fn a_live_merge_keeps_unsaved_edits_and_is_one_undoable_step() {
     assert!(m.conflicts.is_empty());
     assert!(has(&a, d, mine) && has(&a, d, theirs));
     assert!(a.is_dirty(), "A's tag is still unsaved");
-    assert_eq!(a.history.undo_label(), Some("Merge 1 change from disk"));
-    // Undo restores the pre-merge state; the edit before it stays undoable.
+    // Undo takes back A's own tag, never B's.
+    assert_eq!(a.history.undo_label(), Some("tag"));
     assert!(a.undo().unwrap());
-    assert!(has(&a, d, mine) && !has(&a, d, theirs));
-    assert!(a.undo().unwrap());
-    assert!(!has(&a, d, mine));
-    a.redo().unwrap();
+    assert!(!has(&a, d, mine) && has(&a, d, theirs));
+    assert!(!a.history.can_undo(), "the merge is not A's to undo");
     a.redo().unwrap();
     assert!(has(&a, d, mine) && has(&a, d, theirs));
     a.save().unwrap();
@@ -138,9 +138,11 @@ fn a_conflict_waits_for_the_save_then_the_review_and_loses_nothing() {
     };
     assert_eq!(m.conflicts.len(), 1);
     assert_eq!(a.project.annotation(d, ann).unwrap().note, "A's note");
-    // The save is refused (changed on disk), merges, and then waits for the review.
-    assert!(matches!(a.save(), Err(StoreError::Conflict { .. })));
-    a.merge_from_disk().unwrap();
+    // The save merges what B saved first; the conflict stops it, and it waits for review.
+    assert!(matches!(
+        a.save(),
+        Err(StoreError::MergeConflicts { conflicts: 1, .. })
+    ));
     let err = a.save().unwrap_err().to_string();
     assert!(err.contains("1 merge conflict is not resolved"), "{err}");
     assert!(err.ends_with(&file.display().to_string()), "{err}");
@@ -195,10 +197,9 @@ fn two_processes_on_one_folder_the_cli_writes_and_the_session_merges() {
     assert!(has(&back, d, mine));
 }
 
-#[cfg(feature = "gui")]
 mod watch {
     use super::*;
-    use marginalia::app::watch::{Outcome, Watch, check};
+    use marginalia::session::watch::{Outcome, Watch, check};
 
     #[test]
     fn the_watcher_reports_another_writer_and_merges_it() {
@@ -206,7 +207,10 @@ mod watch {
         let file = make_project(tmp.path());
         let mut a = Session::open(&file).unwrap();
         let mut b = Session::open(&file).unwrap();
-        let mut w = Watch::start(&a, || {});
+        let (woke, wakes) = std::sync::mpsc::channel();
+        let mut w = Watch::start(&a, move || {
+            let _ = woke.send(());
+        });
         assert!(!w.is_polling(), "inotify is available here");
         let d = docs(&b)[0];
         let theirs = tag(&mut b, d, 0, 6, "B");
@@ -221,10 +225,14 @@ mod watch {
         }
         assert_eq!(merged.as_deref(), Some("Merged 1 change from disk"));
         assert!(has(&a, d, theirs));
-        // Our own save makes events but no change.
+        // Our own save makes events but no change: wait for the watcher's event (not a
+        // fixed sleep), then it must be judged no change.
+        while wakes.try_recv().is_ok() {}
         tag(&mut a, d, 11, 14, "A");
         a.save().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(800));
+        wakes
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("our own save is seen by the watcher");
         assert!(matches!(check(&mut w, &mut a, 0.0), Outcome::Nothing));
     }
 
@@ -335,8 +343,8 @@ impl Ledger {
                     self.saved.extend(tokens(&s.project));
                     return;
                 }
-                Err(StoreError::Conflict { .. }) => {
-                    s.merge_from_disk().unwrap();
+                // The save merged what others saved and found conflicts: review, again.
+                Err(StoreError::MergeConflicts { .. }) => {
                     self.merges += 1;
                     self.review(s, rng);
                 }
@@ -486,7 +494,7 @@ fn schedule(seed: u64, trial: &mut Trial) {
         }
     }
     settle(&mut l, &mut sessions, &mut rng);
-    if seed % 2 == 0 {
+    if seed.is_multiple_of(2) {
         // Divergent copies: a fork merged back by the git driver's file merge.
         let fork = tmp.path().join("b");
         copy_dir(&dir, &fork);

@@ -285,6 +285,7 @@ fn packager_config_names_files_that_exist_and_every_icon_size() {
         "packaging/linux/marginalia-mime.xml",
         "assets/icons/marginalia.svg",
         "assets/icons/marginalia.ico",
+        "packaging/linux/copyright",
     ] {
         assert!(
             paths.iter().any(|p| p == shipped),
@@ -313,4 +314,22 @@ fn icon_files_beside_the_design_are_all_accounted_for() {
         .collect();
     want.sort();
     assert_eq!(names, want);
+}
+
+#[test]
+fn the_copyright_file_names_the_licenses_cargo_declares() {
+    // Debian policy: every package carries /usr/share/doc/<package>/copyright.
+    let copyright = read("packaging/linux/copyright");
+    let cargo = read("Cargo.toml");
+    assert!(cargo.contains("license = \"MIT OR Apache-2.0\""));
+    assert!(
+        copyright.starts_with(
+            "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+        )
+    );
+    assert!(copyright.contains("License: MIT or Apache-2.0"));
+    for text in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        assert!(!read(text).trim().is_empty(), "{text} is the license text");
+    }
+    assert!(read("LICENSE-APACHE").contains("Apache License"));
 }

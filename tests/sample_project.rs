@@ -17,12 +17,18 @@ fn sample_dir() -> PathBuf {
 }
 
 /// Every file under `dir`, by path relative to it, with its bytes.
+fn e_name(p: &Path) -> String {
+    p.file_name().unwrap().to_string_lossy().into_owned()
+}
+
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 walk(root, &p, out);
+            } else if store::is_working_file(&e_name(&p)) {
+                // The save lock a save takes, a presence file: working files, not content.
             } else {
                 out.insert(
                     p.strip_prefix(root).unwrap().to_path_buf(),

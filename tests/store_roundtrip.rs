@@ -79,8 +79,13 @@ fn conflict_refuses_to_overwrite() {
         after: info,
     }))
     .unwrap();
+    // The save merges the colleague's version first: both renamed the project, so it stops
+    // for the review and writes nothing.
     let err = s.save().unwrap_err();
-    assert!(matches!(err, store::StoreError::Conflict { .. }), "{err}");
+    assert!(
+        matches!(err, store::StoreError::MergeConflicts { conflicts: 1, .. }),
+        "{err}"
+    );
     assert!(err.to_string().ends_with("test.marginalia.ron"), "{err}");
     assert_eq!(std::fs::read_to_string(&pf).unwrap(), theirs);
     assert!(s.is_dirty());

@@ -6,10 +6,10 @@
 #![allow(clippy::unwrap_used)]
 
 use marginalia::interchange::export::{ExportOptions, Exporter};
-use marginalia::interchange::import::Importer;
+use marginalia::interchange::import::ImportReport;
 use marginalia::interchange::tei::tree::{El, parse};
 use marginalia::interchange::tei::{TeiExporter, TeiImporter};
-use marginalia::model::{Authority, Body, Project, Slug, Target};
+use marginalia::model::{Authority, Body, Certainty, Project, Slug, Target};
 use std::path::{Path, PathBuf};
 
 /// `$MARGINALIA_SHARED/<rel>`, else `../shared/<rel>`; fails clearly when missing.
@@ -28,8 +28,40 @@ fn shared(rel: &str) -> PathBuf {
 }
 
 fn import(src: &Path) -> Project {
+    import_reporting(src).0
+}
+
+fn import_reporting(src: &Path) -> (Project, ImportReport) {
     let tmp = tempfile::tempdir().unwrap();
-    TeiImporter.import(src, tmp.path()).unwrap()
+    marginalia::interchange::import::import_into(&TeiImporter, src, tmp.path()).unwrap()
+}
+
+/// An element's words without its notes (which the import moves to the end), with no
+/// white space at all: what must be found in the imported text.
+fn words_without_notes(e: &El) -> String {
+    let mut out = String::new();
+    for c in &e.children {
+        match c {
+            marginalia::interchange::tei::tree::Node::Text(t) => out.push_str(t),
+            marginalia::interchange::tei::tree::Node::El(x) if x.name != "note" => {
+                out.push_str(&words_without_notes(x))
+            }
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect()
+}
+
+/// The report's kinds must each be one the importer lists with its reason.
+fn assert_report_explained(report: &ImportReport) {
+    for line in report.grouped() {
+        assert!(
+            line.starts_with("TEI rendering (")
+                || line.starts_with("TEI <gap> (")
+                || line.starts_with("TEI <figure>/<graphic> outside <facsimile> ("),
+            "an item without a reason in the report: {line}"
+        );
+    }
 }
 
 fn tree(file: &Path) -> El {
@@ -126,16 +158,90 @@ fn letters_keep_correspondence_registry_commentary_and_pages() {
         Target::Entry(e) => p.registry[e].name.clone(),
         Target::Annotation(_) => String::new(),
     };
-    assert_eq!(name(&ev.roles[&Slug::new("sender")][0]), "Jaques Joachim");
+    // Registry names as the edition writes them.
+    assert_eq!(name(&ev.roles[&Slug::new("sender")][0]), "Joachim, Jaques");
     assert_eq!(
         name(&ev.roles[&Slug::new("recipient")][0]),
-        "Arthur Schnitzler"
+        "Schnitzler, Arthur"
     );
     assert_eq!(name(&ev.roles[&Slug::new("place")][0]), "Wien");
     assert_eq!(
         ev.date.as_ref().and_then(|d| d.when.as_deref()),
         Some("1890-01-31")
     );
+    // The received action: an archival handling event by the recipient, with the place
+    // and the date the edition conjectures (its evidence named, certainty medium).
+    let handling = l2
+        .annotations
+        .values()
+        .find(|a| matches!(&a.body, Body::Event(e) if e.type_id.as_str() == "handling"))
+        .expect("the received correspAction");
+    let h = handling.as_event().unwrap();
+    assert_eq!(name(&h.roles[&Slug::new("place")][0]), "Wien");
+    assert_eq!(name(&h.roles[&Slug::new("agent")][0]), "Schnitzler, Arthur");
+    assert_eq!(
+        h.date.as_ref().and_then(|d| d.not_before.as_deref()),
+        Some("1890-01-31")
+    );
+    assert_eq!(handling.cert, Some(Certainty::Medium));
+    assert!(handling.note.contains("conjecture"), "{}", handling.note);
+    // The neighbouring letters are the communication's note.
+    let comm = l2
+        .annotations
+        .values()
+        .find(|a| matches!(&a.body, Body::Event(e) if e.type_id.as_str() == "communication"))
+        .unwrap();
+    assert!(
+        comm.note.contains(
+            "Next letter in the correspondence: Konstantin an Schnitzler, 22. 5. 1890 (L00003)"
+        ),
+        "{}",
+        comm.note
+    );
+    // The archive's full identity.
+    let a = &l2.meta.archival;
+    assert_eq!(
+        (
+            a.country.as_str(),
+            a.settlement.as_str(),
+            a.archive.as_str()
+        ),
+        ("D", "Marbach am Neckar", "Deutsches Literaturarchiv")
+    );
+    // Coordinates on every place whose list entry has them.
+    let xml_geo: usize = files
+        .iter()
+        .map(|f| {
+            let t = tree(f);
+            count(t.descendants(), |e| {
+                e.name == "place"
+                    && e.attr("xml:id").is_some()
+                    && e.elements()
+                        .any(|l| l.name == "location" && l.child("geo").is_some())
+            })
+        })
+        .sum();
+    let placed: Vec<_> = p
+        .registry
+        .values()
+        .filter(|e| e.type_id.as_str() == "place" && e.coordinates.is_some())
+        .collect();
+    println!(
+        "letters: places with <geo> {xml_geo} → entries with coordinates {}",
+        placed.len()
+    );
+    assert!(placed.len() >= xml_geo.min(1) && !placed.is_empty());
+    let wien = placed.iter().find(|e| e.name == "Wien").unwrap();
+    let c = wien.coordinates.unwrap();
+    assert!((c.lat - 48.2066).abs() < 1e-9 && (c.lon - 16.37341).abs() < 1e-9);
+    // Address lines and segments never run together.
+    let l3 = p
+        .documents
+        .values()
+        .find(|d| d.meta.archival.source_id == "L00003")
+        .unwrap();
+    let t3 = l3.text_or_empty().as_str();
+    assert!(t3.starts_with("Herrn Arthur Schnitzler\n"), "{t3}");
 
     // One registry across the files: Schnitzler is one entry, with his GND and Wikidata ids.
     let schnitzler: Vec<_> = p
@@ -189,7 +295,7 @@ fn letters_keep_correspondence_registry_commentary_and_pages() {
         .unwrap();
     assert!(
         xml.lines()
-            .any(|l| l.contains(">Arthur Schnitzler</persName>")
+            .any(|l| l.contains(">Schnitzler, Arthur</persName>")
                 && l.contains(&format!("https://d-nb.info/gnd/{}", gnd.id))),
         "no GND URI in the correspDesc's @ref"
     );
@@ -222,7 +328,71 @@ fn frus_counts(file: &str) {
         e.name == "attachment" || (e.name == "div" && e.attr("type") == Some("enclosure"))
     });
 
-    let p = import(&path);
+    let (p, report) = import_reporting(&path);
+    assert_report_explained(&report);
+    println!("{file}: report:\n  {}", report.grouped().join("\n  "));
+    // Text outside the documents (front matter, chapter headings and introductions,
+    // editorial notes): every heading and paragraph is in a document of its own.
+    let outside: Vec<&El> = {
+        fn walk<'a>(e: &'a El, out: &mut Vec<&'a El>) {
+            for c in e.elements() {
+                if c.name == "div" && c.attr("type") == Some("document") || c.name == "note" {
+                    continue;
+                }
+                if matches!(c.name.as_str(), "p" | "head") {
+                    out.push(c);
+                } else {
+                    walk(c, out);
+                }
+            }
+        }
+        let mut v = Vec::new();
+        walk(root.child("text").unwrap(), &mut v);
+        v
+    };
+    let texts_outside: String = p
+        .documents
+        .values()
+        .filter(|d| d.meta.archival.number.is_empty())
+        .map(|d| {
+            d.text_or_empty()
+                .as_str()
+                .split_whitespace()
+                .collect::<String>()
+        })
+        .collect();
+    let mut outside_chars = 0;
+    for e in &outside {
+        let w = words_without_notes(e);
+        outside_chars += w.chars().count();
+        assert!(
+            texts_outside.contains(&w),
+            "line {}: text outside the documents was not kept: {w}",
+            e.line
+        );
+    }
+    // Every page break of the volume is a page marker of some document; a document
+    // starts on the page of the last break before it (at offset 0).
+    let xml_all_pbs: std::collections::BTreeSet<String> = root
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "pb")
+        .map(|e| e.attr("n").unwrap_or_default().to_owned())
+        .collect();
+    let got_all_pbs: std::collections::BTreeSet<String> = p
+        .documents
+        .values()
+        .flat_map(|d| d.meta.archival.page_breaks.iter().map(|b| b.n.clone()))
+        .collect();
+    assert_eq!(got_all_pbs, xml_all_pbs);
+    println!(
+        "{file}: outside the documents: {} headings and paragraphs ({outside_chars} characters without spaces) in {} documents",
+        outside.len(),
+        p.documents
+            .values()
+            .filter(|d| d.meta.archival.number.is_empty())
+            .count()
+    );
     let got_sources: usize = p
         .documents
         .values()
@@ -235,12 +405,43 @@ fn frus_counts(file: &str) {
             }
         })
         .sum();
+    // Page breaks inside the documents (those at offset 0 that came from between documents
+    // are counted apart).
+    let between: usize = {
+        fn walk(e: &El, pending: &mut usize, total: &mut usize) {
+            for c in e.elements() {
+                if c.name == "div" && c.attr("type") == Some("document") {
+                    *total += *pending;
+                    *pending = 0;
+                } else if c.name == "pb" {
+                    *pending += 1;
+                } else if c.name != "note" {
+                    walk(c, pending, total);
+                }
+            }
+        }
+        let (mut pending, mut total) = (0, 0);
+        walk(root.child("text").unwrap(), &mut pending, &mut total);
+        total
+    };
     let got_pbs: usize = p
         .documents
         .values()
+        .filter(|d| !d.meta.archival.number.is_empty())
         .map(|d| d.meta.archival.page_breaks.len())
-        .sum();
-    let got_notes = mentions_of(&p, "footnote").count();
+        .sum::<usize>();
+    // Footnotes in the numbered documents (editorial notes on chapter headings are in the
+    // parts outside them).
+    let got_notes = p
+        .documents
+        .values()
+        .filter(|d| !d.meta.archival.number.is_empty())
+        .flat_map(|d| d.annotations.values())
+        .filter(|a| {
+            a.as_mention()
+                .is_some_and(|m| m.type_id.as_str() == "footnote")
+        })
+        .count();
     let with_number = p
         .documents
         .values()
@@ -274,11 +475,22 @@ fn frus_counts(file: &str) {
         comms.len(),
         p.registry.len()
     );
-    assert_eq!(p.documents.len(), docs.len());
-    assert_eq!(got_sources, xml_sources);
-    assert_eq!(got_pbs, xml_pbs);
+    let numbered = p
+        .documents
+        .values()
+        .filter(|d| !d.meta.archival.number.is_empty())
+        .count();
+    assert_eq!(numbered, docs.len());
+    assert!(got_sources >= xml_sources);
+    // At most the between-document breaks are added (one equal to a document's own first
+    // break is not added twice).
+    assert!(
+        got_pbs >= xml_pbs && got_pbs <= xml_pbs + between,
+        "{got_pbs} page breaks in documents: {xml_pbs} inside, {between} between"
+    );
     assert_eq!(got_notes, xml_notes);
     assert_eq!(with_number, docs.len());
+    let _ = &got_sources;
     assert!(
         p.info
             .name

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use marginalia::interchange::export::{self, ExportOptions};
+use marginalia::interchange::formats;
 use marginalia::model::registry::Coordinates;
 use marginalia::model::{Project, Slug, Target};
 use marginalia::views::network::{EdgeKind, Network, NetworkFilter};
@@ -21,7 +22,7 @@ fn sample() -> Project {
 /// Exports `project` with format `id` into a fresh folder; returns the folder and report.
 fn run(project: &Project, id: &str) -> (tempfile::TempDir, export::ExportReport) {
     let tmp = tempfile::tempdir().unwrap();
-    let ex = export::by_id(id).unwrap();
+    let ex = formats::exporter(id).unwrap();
     let report = ex
         .export(project, tmp.path(), &ExportOptions::default(), &mut |_| {})
         .unwrap();
@@ -326,4 +327,84 @@ fn cmif_letters_with_authority_refs() {
     assert!(text.contains("<date when=\"1951-07-11\"/>"));
     assert!(text.contains("subtype=\"cc\""));
     assert!(report.omitted.iter().any(|l| l.contains("licence")));
+}
+
+/// Names without a registry entry keep the case they are written in (they were lowercased),
+/// in Gephi's table and in GEXF; "McAdoo" and "MCADOO" are still one node.
+#[test]
+fn unlinked_names_keep_their_case_in_gephi_and_gexf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("v.xml");
+    std::fs::write(
+        &src,
+        r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>V</title></titleStmt></fileDesc></teiHeader>
+<text><body>
+<div type="document" xml:id="d1" n="1"><head>Mr. <persName type="from">McAdoo</persName> to Mr. <persName type="to">Gresham</persName></head><p>Text.</p></div>
+<div type="document" xml:id="d2" n="2"><head>Mr. <persName type="from">MCADOO</persName> to Mr. <persName type="to">Gresham</persName></head><p>Text.</p></div>
+</body></text></TEI>"#,
+    )
+    .unwrap();
+    let staging = tmp.path().join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    let importer = formats::importer("tei").unwrap();
+    let (project, _) =
+        marginalia::interchange::import::import_into(importer.as_ref(), &src, &staging).unwrap();
+    let (dir, _) = run(&project, "gephi");
+    let (_, nodes) = read_csv(&dir.path().join("nodes.csv"));
+    let labels: BTreeSet<&str> = nodes.iter().map(|n| n["Label"].as_str()).collect();
+    assert_eq!(labels, BTreeSet::from(["Gresham", "McAdoo"]), "{nodes:?}");
+    let (dir, _) = run(&project, "gexf");
+    let gexf = std::fs::read_to_string(dir.path().join("network.gexf")).unwrap();
+    assert!(
+        gexf.contains("label=\"McAdoo\"") && gexf.contains("label=\"Gresham\""),
+        "{gexf}"
+    );
+}
+
+/// A node whose registry entry has coordinates carries them as GEXF `latitude`/`longitude`
+/// attributes (Gephi's Geo Layout reads them); nodes without coordinates have none, and a
+/// project without any declares neither attribute.
+#[test]
+fn gexf_nodes_carry_registry_coordinates() {
+    let plain = sample();
+    let (dir, _) = run(&plain, "gexf");
+    let text = std::fs::read_to_string(dir.path().join("network.gexf")).unwrap();
+    assert!(
+        !text.contains("\"latitude\""),
+        "no coordinates, no attribute"
+    );
+
+    let mut p = sample();
+    let net = Network::build(&p, &Index::build(&p), &NetworkFilter::default());
+    let (node_id, entry) = net
+        .nodes
+        .iter()
+        .find_map(|n| match &n.actor {
+            marginalia::views::Actor::Entry(id) => Some((n.id.clone(), *id)),
+            marginalia::views::Actor::Unlinked { .. } => None,
+        })
+        .unwrap();
+    p.registry.get_mut(&entry).unwrap().coordinates = Some(Coordinates {
+        lat: 37.9565,
+        lon: 126.6775,
+    });
+    let (dir, _) = run(&p, "gexf");
+    let text = std::fs::read_to_string(dir.path().join("network.gexf")).unwrap();
+    let (nodes, _) = parse_gexf(&text);
+    assert_eq!(nodes.len(), net.nodes.len());
+    assert!(text.contains(
+        "<attribute id=\"latitude\" title=\"latitude\" type=\"double\"/>\n      <attribute id=\"longitude\" title=\"longitude\" type=\"double\"/>"
+    ));
+    let start = text.find(&format!("<node id=\"{node_id}\"")).unwrap();
+    let node = &text[start..start + text[start..].find("</node>").unwrap()];
+    assert!(
+        node.contains("<attvalue for=\"latitude\" value=\"37.9565\"/>")
+            && node.contains("<attvalue for=\"longitude\" value=\"126.6775\"/>"),
+        "{node}"
+    );
+    assert_eq!(
+        text.matches("for=\"latitude\"").count(),
+        1,
+        "only that node"
+    );
 }

@@ -3,7 +3,9 @@
 //! that are not Web Annotation, out-of-range offsets.
 #![allow(clippy::unwrap_used)]
 
+use marginalia::interchange::formats;
 use marginalia::interchange::import::{self, ImportError};
+use marginalia::model::registry::Authority;
 use marginalia::model::*;
 
 const DOC: &str = "urn:uuid:01900000-0000-7000-8000-0000000000aa";
@@ -16,7 +18,7 @@ fn import_json(json: &str, text: &str) -> Result<Project, ImportError> {
     std::fs::write(src.join("doc.json"), json).unwrap();
     std::fs::write(src.join("doc.txt"), text).unwrap();
     let out = tmp.path().join("project");
-    let importer = import::by_id("w3c").unwrap();
+    let importer = formats::importer("w3c").unwrap();
     let file = import::run(importer.as_ref(), &src, &out)?;
     Ok(marginalia::store::load(&file).unwrap().project)
 }
@@ -172,4 +174,103 @@ fn out_of_range_offsets_say_so() {
         e.contains("100–120") && e.contains("outside the text of 7"),
         "{e}"
     );
+}
+
+/// Imports `json` beside `text` with `options`; the project and the report.
+fn import_with(
+    json: &str,
+    text: &str,
+    options: &import::ImportOptions,
+) -> Result<(Project, import::ImportReport), ImportError> {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("doc.json"), json).unwrap();
+    std::fs::write(src.join("doc.txt"), text).unwrap();
+    let importer = formats::importer("w3c").unwrap();
+    let done = import::run_reporting(importer.as_ref(), &src, &tmp.path().join("p"), options)?;
+    let p = marginalia::store::load(&done.project_file).unwrap().project;
+    Ok((p, done.report))
+}
+
+/// Hypothesis's form of a page note: a plain string target naming another IRI than the
+/// collection's, and a `bodyValue` (the model's short form of a plain-text body).
+#[test]
+fn string_target_and_body_value_notes_are_whole_document_notes() {
+    let json = page(
+        r#"{"id": "urn:uuid:01900000-0000-7000-8000-000000000011", "type": "Annotation",
+            "body": [{"type": "TextualBody", "value": "Seen in the archive."}],
+            "target": "urn:x"}"#,
+    );
+    let a = only_annotation(&import_json(&json, "Kaesong talks resumed.").unwrap());
+    assert_eq!(a.type_id().as_str(), "document_note");
+    assert_eq!(a.note, "Seen in the archive.");
+    let json = page(
+        r#"{"id": "urn:uuid:01900000-0000-7000-8000-000000000012", "type": "Annotation",
+            "bodyValue": "Second copy in Moscow.",
+            "target": {"source": "urn:x"}}"#,
+    );
+    let a = only_annotation(&import_json(&json, "Kaesong talks resumed.").unwrap());
+    assert_eq!(a.type_id().as_str(), "document_note");
+    assert_eq!(a.note, "Second copy in Moscow.");
+}
+
+/// Positions without quotes cannot be checked: by default they are read as code points
+/// and the report says so; `--offsets utf16` reads them as JavaScript counts them.
+#[test]
+fn unquoted_utf16_offsets_are_reported_or_read_as_told() {
+    let text = "😀 Mao met 𝕂im.";
+    // "Mao" is code points 2..5, UTF-16 units 3..6.
+    let json = page(
+        r#"{"id": "urn:uuid:01900000-0000-7000-8000-000000000013", "type": "Annotation",
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "Person"}],
+            "target": {"source": "x", "selector": {"type": "TextPositionSelector", "start": 3, "end": 6}}}"#,
+    );
+    let (p, report) = import_with(&json, text, &import::ImportOptions::default()).unwrap();
+    assert_eq!(report.items.len(), 1, "{report:?}");
+    assert!(
+        report.grouped()[0].contains("--offsets utf16"),
+        "{report:?}"
+    );
+    let a = only_annotation(&p);
+    let d = p.documents.values().next().unwrap();
+    assert_eq!(a.anchor().unwrap().covered_text(d.text_or_empty()), "ao ");
+    let opts = import::ImportOptions {
+        offsets: Some(import::OffsetUnit::Utf16),
+        ..Default::default()
+    };
+    let (p, report) = import_with(&json, text, &opts).unwrap();
+    assert!(report.is_empty(), "{report:?}");
+    let d = p.documents.values().next().unwrap();
+    assert_eq!(
+        only_annotation(&p)
+            .anchor()
+            .unwrap()
+            .covered_text(d.text_or_empty()),
+        "Mao"
+    );
+    // --strict refuses the import the report would have listed, and writes nothing.
+    let strict = import::ImportOptions {
+        strict: true,
+        ..Default::default()
+    };
+    let err = import_with(&json, text, &strict).unwrap_err();
+    assert!(matches!(err, ImportError::WouldDrop { .. }), "{err}");
+}
+
+/// An identifying body naming a Wikidata (or GND, VIAF, GeoNames) URI is that authority id,
+/// not an opaque URI.
+#[test]
+fn authority_uris_on_import_are_known_schemes() {
+    let json = page(
+        r#"{"id": "urn:uuid:01900000-0000-7000-8000-000000000014", "type": "Annotation",
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "Person"},
+                     {"type": "SpecificResource", "purpose": "identifying", "source": "http://www.wikidata.org/entity/Q5816"}],
+            "target": {"source": "x", "selector": [{"type": "TextQuoteSelector", "exact": "Mao"}]}}"#,
+    );
+    let p = import_json(&json, "Mao met Kim.").unwrap();
+    let e = p.registry.values().next().unwrap();
+    assert_eq!(e.authority.len(), 1, "{e:?}");
+    assert_eq!(e.authority[0].scheme, Authority::Wikidata);
+    assert_eq!(e.authority[0].id, "Q5816");
 }

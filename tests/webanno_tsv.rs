@@ -56,11 +56,20 @@ fn round_trip(tsv: &Path, work: &Path) -> String {
     let file = import::run(&WebAnnoTsvImporter, tsv, &out)
         .unwrap_or_else(|e| panic!("import of {}: {e}", tsv.display()));
     let loaded = marginalia::store::load(&file).unwrap();
+    // The suite stacks identical spans on purpose (testMultiTokenStackedSpanWithoutFeature
+    // Value): both are kept, and `check` rightly warns that they are exact duplicates.
+    let problems: Vec<_> = loaded
+        .problems
+        .iter()
+        .filter(|p| {
+            !(p.severity == marginalia::model::validate::Severity::Warning
+                && p.message.contains("(an exact duplicate of"))
+        })
+        .collect();
     assert!(
-        loaded.problems.is_empty(),
-        "{}: problems after load: {:?}",
+        problems.is_empty(),
+        "{}: problems after load: {problems:?}",
         tsv.display(),
-        loaded.problems
     );
     let exp = work.join("export");
     let report = WebAnnoTsvExporter
@@ -205,9 +214,9 @@ fn emoji_offsets_round_trip() {
     std::fs::write(&src, text).unwrap();
     let staging = dir.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let project =
-        marginalia::interchange::import::Importer::import(&WebAnnoTsvImporter, &src, &staging)
-            .unwrap();
+    let project = marginalia::interchange::import::import_into(&WebAnnoTsvImporter, &src, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let doc = project.documents.values().next().unwrap();
     let smile = doc
         .annotations
@@ -302,7 +311,6 @@ fn example2_round_trips() {
 /// compared by their letters and digits, ignoring case.
 #[test]
 fn sample_project_survives_export_and_import() {
-    use marginalia::interchange::import::Importer;
     let sample = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/projects/korean-armistice-1951"
@@ -316,7 +324,9 @@ fn sample_project_survives_export_and_import() {
         .unwrap();
     let staging = dir.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let back = WebAnnoTsvImporter.import(&out, &staging).unwrap();
+    let back = marginalia::interchange::import::import_into(&WebAnnoTsvImporter, &out, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let mentions = |p: &marginalia::model::Project| {
         let mut v: Vec<(String, String)> = p
             .documents
@@ -373,7 +383,6 @@ fn sample_project_survives_export_and_import() {
 /// imports every file under it, one document each, titled by its path, sharing one schema.
 #[test]
 fn folder_import_reads_nested_files() {
-    use marginalia::interchange::import::Importer;
     let suite = suite();
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("export");
@@ -391,7 +400,9 @@ fn folder_import_reads_nested_files() {
     }
     let staging = dir.path().join("staging");
     std::fs::create_dir_all(&staging).unwrap();
-    let project = WebAnnoTsvImporter.import(&src, &staging).unwrap();
+    let project = marginalia::interchange::import::import_into(&WebAnnoTsvImporter, &src, &staging)
+        .map(|(p, _)| p)
+        .unwrap();
     let mut titles: Vec<&str> = project
         .documents
         .values()
@@ -407,10 +418,10 @@ fn folder_import_reads_nested_files() {
         .count();
     assert_eq!(span_types, 1, "both files' webanno.custom.Span is one type");
     let empty = tempfile::tempdir().unwrap();
-    let err = WebAnnoTsvImporter
-        .import(empty.path(), &staging)
-        .unwrap_err()
-        .to_string();
+    let err =
+        marginalia::interchange::import::import_into(&WebAnnoTsvImporter, empty.path(), &staging)
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("no .tsv file"), "{err}");
 }
 

@@ -88,7 +88,8 @@ dpkg -s marginalia | grep -q '^Status: install ok installed' || fail "marginalia
 for f in /usr/bin/marginalia /usr/share/applications/marginalia.desktop \
     /usr/share/mime/packages/marginalia.xml \
     /usr/share/metainfo/io.github.marginalia_workbench.Marginalia.metainfo.xml \
-    /usr/share/icons/hicolor/scalable/apps/marginalia.svg; do
+    /usr/share/icons/hicolor/scalable/apps/marginalia.svg \
+    /usr/share/doc/marginalia/copyright; do
     [ -f "$f" ] || fail "the package did not install $f"
 done
 for size in 16 24 32 48 64 128 256 512; do

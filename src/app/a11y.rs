@@ -260,7 +260,10 @@ pub fn describe_annotation(project: &Project, doc: DocId, ann: AnnId) -> Option<
     let mut s = match a.as_event() {
         Some(e) => {
             let filled: usize = e.roles.values().map(|f| f.len()).sum();
-            format!("{ty} event: {text}, {filled} role fillers")
+            format!(
+                "{ty} event: {text}, {}",
+                crate::words::count(filled, "role filler", "role fillers")
+            )
         }
         None => format!("{ty}: {text}"),
     };

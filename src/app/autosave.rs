@@ -3,6 +3,20 @@
 use super::state::{Dialog, SaveState};
 use super::{AUTOSAVE_SECS, App, Command, RECOVERY_SECS, recovery, watch};
 
+impl super::AppState {
+    /// What every change to the project's data means for the window, whatever made it (a
+    /// command, typing, undo or redo, a source taken from disk): `change` is what
+    /// [`crate::session::Session::commit`] (or undo, redo) returned. Unsaved from now,
+    /// autosave and the recovery copy counted from `now`, views revalidated.
+    pub(crate) fn changed(&mut self, change: &crate::session::Change, now: f64) {
+        self.status = change.label.clone();
+        self.last_change = Some(now);
+        self.recovery_written = false;
+        self.save_state = SaveState::Unsaved;
+        self.revalidate();
+    }
+}
+
 impl App {
     pub(super) fn background(&mut self, ctx: &egui::Context) {
         let now = ctx.input(|i| i.time);
@@ -69,7 +83,12 @@ impl App {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64(watch::POLL_SECS));
         }
         let was_dirty = s.is_dirty();
-        match watch::check(w, s, now) {
+        let outcome = watch::check(w, s, now);
+        if w.pending() {
+            // Another writer was mid-save: look again soon, without waiting for input.
+            ctx.request_repaint_after(watch::DEBOUNCE);
+        }
+        match outcome {
             watch::Outcome::Nothing => return,
             watch::Outcome::Merged { line, conflicts } => {
                 st.status = line;

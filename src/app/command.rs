@@ -21,6 +21,10 @@ pub enum Command {
     /// Pick a folder and save a complete copy of the project there, then open it.
     SaveCopyDialog,
     AddDocumentsDialog,
+    /// Ask for a IIIF manifest's address and add its pages as a document.
+    AddManifestDialog,
+    /// Stop adding archive files (PDF, IIIF …) that are being imported.
+    CancelAdding,
     Close,
     Quit,
     /// Copy the embedded sample into the user's data folder (once) and open it.
@@ -158,7 +162,59 @@ const NONE: Modifiers = Modifiers::NONE;
 pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
     use Command as C;
     use Menu as M;
-    let mut t = vec![
+    let mut t: Vec<CommandSpec> = [
+        project_rows(),
+        edit_rows(),
+        view_rows(),
+        annotate_rows(),
+        key_rows(),
+        caret_rows(),
+    ]
+    .concat();
+    if let Some(schema) = schema {
+        for ty in &schema.entity_types {
+            let shortcut = ty
+                .hotkey
+                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
+                .map(|k| KeyboardShortcut::new(NONE, k));
+            t.push(spec(
+                C::TagAs(ty.id.clone()),
+                &format!("Tag as {}", ty.label),
+                shortcut,
+                M::Annotate,
+            ));
+        }
+        for ty in &schema.event_types {
+            let shortcut = ty
+                .hotkey
+                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
+                .map(|k| KeyboardShortcut::new(NONE, k));
+            t.push(spec(
+                C::NewEvent(ty.id.clone()),
+                &format!("New {} event", ty.label),
+                shortcut,
+                M::Annotate,
+            ));
+        }
+    }
+    for (i, s) in t.iter_mut().enumerate() {
+        s.order = i;
+    }
+    // More modifiers first: egui matches Ctrl+Z against Ctrl+Shift+Z too.
+    t.sort_by_key(|s| {
+        std::cmp::Reverse(s.shortcut.map_or(0, |k| {
+            let m = k.modifiers;
+            u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl)
+        }))
+    });
+    t
+}
+
+/// Project and Help: files, export and import, windows, the sample, About.
+fn project_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::NewFromFolderDialog,
             "New project from a folder of sources…",
@@ -175,6 +231,13 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         ),
         spec(C::SaveCopyDialog, "Save as copy…", None, M::Project),
         spec(C::AddDocumentsDialog, "Add documents…", None, M::Project),
+        spec(
+            C::AddManifestDialog,
+            "Add from a IIIF manifest…",
+            None,
+            M::Project,
+        ),
+        spec(C::CancelAdding, "Cancel adding documents", None, M::None),
         spec(C::AddPagesDialog, "Add pages…", None, M::Project),
         spec(C::ExportDialog, "Export…", None, M::Project),
         spec(C::ImportDialog, "Import…", None, M::Project),
@@ -185,6 +248,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
         spec(C::Quit, "Quit", key(CMD, Key::Q), M::Project),
         spec(C::OpenSample, "Open the sample project", None, M::Help),
         spec(C::About, "About Marginalia", None, M::Help),
+    ]
+}
+
+/// Edit: undo, find, the palette, edit mode, the annotator name.
+fn edit_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(C::Undo, "Undo", key(CMD, Key::Z), M::Edit),
         spec(C::Redo, "Redo", key(CMD_SHIFT, Key::Z), M::Edit),
         spec(C::Redo, "Redo (Ctrl+Y)", key(CMD, Key::Y), M::None),
@@ -209,6 +280,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             M::Edit,
         ),
         spec(C::AnnotatorName, "Your name as annotator…", None, M::Edit),
+    ]
+}
+
+/// View: panels, theme, legend, views across the project, text size, panel focus.
+fn view_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(C::ToggleDocuments, "Show/hide documents", None, M::View),
         spec(C::ToggleInspector, "Show/hide inspector", None, M::View),
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
@@ -268,6 +347,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(SHIFT, Key::F6),
             M::View,
         ),
+    ]
+}
+
+/// Annotate: tagging, fragments, links, relations, deleting, moving between annotations.
+fn annotate_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::TagPopup,
             "Tag selection…",
@@ -336,6 +423,14 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(NONE, Key::OpenBracket),
             M::Annotate,
         ),
+    ]
+}
+
+/// Keys only (no menu): Esc, and Shift with arrows (extend the selection).
+fn key_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::ClearSelection,
             "Clear selection",
@@ -378,6 +473,15 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(SHIFT, Key::ArrowDown),
             M::None,
         ),
+    ]
+}
+
+/// Keys only: the arrows, Home, End, Page Up/Down move the caret (with Shift, from Home on,
+/// they extend the selection).
+fn caret_rows() -> Vec<CommandSpec> {
+    use Command as C;
+    use Menu as M;
+    vec![
         spec(
             C::Caret(CaretMove::WordLeft, false),
             "Word left",
@@ -486,44 +590,7 @@ pub fn table(schema: Option<&Schema>) -> Vec<CommandSpec> {
             key(SHIFT, Key::PageDown),
             M::None,
         ),
-    ];
-    if let Some(schema) = schema {
-        for ty in &schema.entity_types {
-            let shortcut = ty
-                .hotkey
-                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
-                .map(|k| KeyboardShortcut::new(NONE, k));
-            t.push(spec(
-                C::TagAs(ty.id.clone()),
-                &format!("Tag as {}", ty.label),
-                shortcut,
-                M::Annotate,
-            ));
-        }
-        for ty in &schema.event_types {
-            let shortcut = ty
-                .hotkey
-                .and_then(|c| Key::from_name(&c.to_ascii_uppercase().to_string()))
-                .map(|k| KeyboardShortcut::new(NONE, k));
-            t.push(spec(
-                C::NewEvent(ty.id.clone()),
-                &format!("New {} event", ty.label),
-                shortcut,
-                M::Annotate,
-            ));
-        }
-    }
-    for (i, s) in t.iter_mut().enumerate() {
-        s.order = i;
-    }
-    // More modifiers first: egui matches Ctrl+Z against Ctrl+Shift+Z too.
-    t.sort_by_key(|s| {
-        std::cmp::Reverse(s.shortcut.map_or(0, |k| {
-            let m = k.modifiers;
-            u8::from(m.shift) + u8::from(m.alt) + u8::from(m.command || m.ctrl)
-        }))
-    });
-    t
+    ]
 }
 
 /// The rows of `menu`, in the order the table declares them.
@@ -583,14 +650,38 @@ pub fn is_plain(shortcut: &KeyboardShortcut) -> bool {
         && !shortcut.modifiers.alt
 }
 
-/// Ranks `label` against a palette query: `None` when it does not match.
+/// Ranks `label` against a palette query: `None` when it does not match. The registry's
+/// matcher, in three tiers: prefix, word or substring, then letters in order — the last only
+/// when they sit close together or start words ("sas" finds "Save As…"), never scattered
+/// over the label ("meet" does not find "Smaller text").
 pub fn palette_score(label: &str, query: &str) -> Option<u32> {
-    // The registry's matcher, in three tiers: prefix, word or substring, letters in order.
-    crate::model::matching::score(label, query).map(|s| match s {
-        80.. => 3,
-        40.. => 2,
-        _ => s.min(1),
-    })
+    let s = crate::model::matching::score(label, query)?;
+    match s {
+        80.. => Some(3),
+        40.. => Some(2),
+        _ if letters_close(label, query) => Some(1),
+        _ => None,
+    }
+}
+
+/// Whether the letters of `query` appear in `label` in order, each at the start of a word
+/// or right after the letter matched before.
+fn letters_close(label: &str, query: &str) -> bool {
+    let fold = crate::model::matching::fold;
+    let label: Vec<char> = fold(label).chars().collect();
+    let query: Vec<char> = fold(query).chars().filter(|c| !c.is_whitespace()).collect();
+    // Greedy left to right, preferring a word start or the next letter.
+    fn go(label: &[char], query: &[char], from: usize, prev: Option<usize>) -> bool {
+        let Some((&q, rest)) = query.split_first() else {
+            return true;
+        };
+        (from..label.len()).any(|i| {
+            let word_start = i == 0 || !label[i - 1].is_alphanumeric();
+            let next = prev.is_some_and(|p| i == p + 1);
+            label[i] == q && (word_start || next) && go(label, rest, i + 1, Some(i))
+        })
+    }
+    !query.is_empty() && go(&label, &query, 0, None)
 }
 
 #[cfg(test)]
@@ -676,7 +767,11 @@ mod tests {
     fn palette_matching() {
         assert_eq!(palette_score("Save As…", "save"), Some(3));
         assert_eq!(palette_score("Tag as Person", "person"), Some(2));
-        assert_eq!(palette_score("Tag as Person", "tgp"), Some(1));
+        assert_eq!(palette_score("Save As…", "sas"), Some(1));
+        assert_eq!(palette_score("Tag as Person", "tap"), Some(1));
         assert_eq!(palette_score("Undo", "x"), None);
+        // Letters scattered over the label are no match.
+        assert_eq!(palette_score("Smaller text", "meet"), None);
+        assert_eq!(palette_score("Tag as Person", "tgp"), None);
     }
 }

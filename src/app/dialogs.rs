@@ -8,232 +8,326 @@ use crate::model::ops::document;
 use crate::model::ops::tagging::{self, Occurrence};
 use crate::model::{DocStatus, Project, SourceText, Transaction};
 
+/// Enter and Esc as a dialog gets them: read before its widgets, and only when no
+/// drop-down was open at the start of the frame (there Esc closes the list and Enter picks,
+/// and the dialog must not also take them).
+#[derive(Clone, Copy, Default)]
+struct Keys {
+    enter: bool,
+    esc: bool,
+}
+
+impl Keys {
+    fn take(ctx: &egui::Context) -> Self {
+        if egui::Popup::is_any_open(ctx) {
+            return Self::default();
+        }
+        ctx.input_mut(|i| Self {
+            enter: i.consume_key(egui::Modifiers::NONE, egui::Key::Enter),
+            esc: i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+        })
+    }
+}
+
 impl App {
+    /// The open dialog, if any. Each is one function below; each returns whether it closed.
+    /// Esc means its Cancel (or OK), Enter its first button, where it has such a button.
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
         self.annotator_prompt(ctx);
         let Some(dialog) = self.state.dialog.clone() else {
             return;
         };
-        let mut close = false;
+        let keys = Keys::take(ctx);
         let st = &mut self.state;
-        egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
-            ui.set_max_width(520.0);
-            match &dialog {
-                Dialog::Unsaved { then } => {
-                    ui.heading("Unsaved changes");
-                    ui.label("The project has changes that are not saved yet.");
-                    ui.horizontal(|ui| {
-                        if ui.button("Save").clicked() {
-                            st.queue.push(Command::Save);
-                            st.queue.push((**then).clone());
-                            close = true;
-                        }
-                        if ui.button("Discard changes").clicked() {
-                            recovery::remove(st.session.as_ref());
-                            st.session = None;
-                            st.doc = None;
-                            st.selected = None;
-                            st.allow_close = true;
-                            st.queue.push((**then).clone());
-                            close = true;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
+        let close = egui::Modal::new(egui::Id::unique("dialog"))
+            .show(ctx, |ui| {
+                ui.set_max_width((ctx.content_rect().width() - 48.0).clamp(200.0, 520.0));
+                match &dialog {
+                    Dialog::Unsaved { then } => unsaved(ui, st, then, keys),
+                    Dialog::Conflict(msg) => conflict(ui, st, msg, keys),
+                    Dialog::SourceChanged { doc, title } => source_changed(ui, st, *doc, title),
+                    Dialog::InUse { path, who } => in_use(ui, st, path, who, keys),
+                    Dialog::Recovery(r) => recovery_question(ui, st, r),
+                    Dialog::TagAll(review) => tag_all(ui, st, review, keys),
+                    Dialog::Message(m) => message(ui, m, keys),
+                    Dialog::OfferProject(dir) => offer_project(ui, st, dir, keys),
+                    Dialog::NewDocuments(nd) => new_documents(ui, st, nd, keys),
                 }
-                Dialog::Conflict(msg) => {
-                    ui.heading("The project changed on disk");
-                    ui.label(msg);
-                    ui.label("Your changes are not saved. Reload the project from disk (dropping your changes), or keep yours by saving them as a copy.");
-                    ui.horizontal(|ui| {
-                        if ui.button("Save mine as a copy…").clicked() {
-                            st.queue.push(Command::SaveCopyDialog);
-                            close = true;
-                        }
-                        if ui.button("Reload from disk").clicked() {
-                            st.queue.push(Message::Reload);
-                            close = true;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::SourceChanged { doc, title } => {
-                    ui.heading("A source changed on disk");
-                    ui.label(format!("The source file of {title} changed on disk, and you have unsaved edits of its text."));
-                    ui.label("Keep mine: your next save writes your text (theirs is copied beside the file). Take theirs: your edits of this text are replaced by the file's (Undo brings them back).");
-                    ui.horizontal(|ui| {
-                        if ui.button("Keep mine").clicked() {
-                            st.queue.push(Message::SourceChoice {
-                                doc: *doc,
-                                theirs: false,
-                            });
-                            close = true;
-                        }
-                        if ui.button("Take theirs").clicked() {
-                            st.queue.push(Message::SourceChoice {
-                                doc: *doc,
-                                theirs: true,
-                            });
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::InUse { path, who } => {
-                    ui.heading("The project is open elsewhere");
-                    ui.label(format!("Open by {who}."));
-                    ui.label("Continue to work on it too (changes are merged when either saves), or open it read-only.");
-                    ui.horizontal(|ui| {
-                        if ui.button("Continue").clicked() {
-                            st.queue.push(Message::OpenInUse {
-                                path: path.clone(),
-                                read_only: false,
-                            });
-                            close = true;
-                        }
-                        if ui.button("Open read-only").clicked() {
-                            st.queue.push(Message::OpenInUse {
-                                path: path.clone(),
-                                read_only: true,
-                            });
-                            close = true;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::Recovery(r) => {
-                    ui.heading("Recover unsaved work?");
-                    ui.label(format!(
-                        "A recovery copy from an earlier session holds changes to {} document(s) that were never saved.",
-                        r.docs.len()
-                    ));
-                    ui.horizontal(|ui| {
-                        if ui.button("Restore changes").clicked() {
-                            if let Some(session) = st.session.as_ref() {
-                                match r.transaction(&session.project, session.dir()) {
-                                    Ok(tx) => st.queue.push(Message::Apply(tx)),
-                                    Err(e) => st.status = format!("cannot restore: {e}"),
-                                }
-                            }
-                            close = true;
-                        }
-                        if ui.button("Discard recovery copy").clicked() {
-                            recovery::remove(st.session.as_ref());
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::TagAll(review) => {
-                    let mut review = review.clone();
-                    ui.heading(format!("Tag all \"{}\"", review.needle));
-                    let project = st.project();
-                    // The type to tag as, chosen here (it starts as the selected mention's
-                    // type, or the first entity type for a bare text selection).
-                    if let Some(p) = project {
-                        let mut ty = review.type_id.clone();
-                        egui::ComboBox::from_label("Tag as")
-                            .selected_text(p.schema.label(&ty))
-                            .show_ui(ui, |ui| {
-                                for t in &p.schema.entity_types {
-                                    ui.selectable_value(&mut ty, t.id.clone(), &t.label);
-                                }
-                            });
-                        if ty != review.type_id {
-                            retype(&mut review, p, ty);
-                        }
-                    }
-                    ui.label(format!(
-                        "{} occurrence(s); untick any that are not a {}.",
-                        review.hits.len(),
-                        project.map_or("", |p| p.schema.label(&review.type_id))
-                    ));
-                    egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-                        for (occ, keep) in &mut review.hits {
-                            let label = project
-                                .map(|p| occurrence_label(p, occ))
-                                .unwrap_or_default();
-                            ui.add_enabled(
-                                !occ.already_tagged,
-                                egui::Checkbox::new(keep, label),
-                            );
-                        }
-                    });
-                    ui.horizontal(|ui| {
-                        if ui.button("Apply").clicked() {
-                            let chosen: Vec<Occurrence> = review
-                                .hits
-                                .iter()
-                                .filter(|(_, k)| *k)
-                                .map(|(o, _)| o.clone())
-                                .collect();
-                            if let Some(p) = st.project() {
-                                match tagging::tag_all(p, &review.type_id, review.entry, &chosen) {
-                                    Ok(tx) => st.queue.push(Message::Apply(tx)),
-                                    Err(e) => st.status = e.to_string(),
-                                }
-                            }
-                            close = true;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                    if !close {
-                        st.dialog = Some(Dialog::TagAll(review));
-                    }
-                }
-                Dialog::Message(m) => {
-                    ui.label(m);
-                    if ui.button("OK").clicked() {
-                        close = true;
-                    }
-                }
-                Dialog::OfferProject(dir) => {
-                    ui.heading("No project in this folder yet");
-                    ui.label(super::start::offer_text(dir));
-                    ui.horizontal(|ui| {
-                        if ui.button("Create a project here").clicked() {
-                            st.queue.push(super::Message::NewFromFolder(dir.clone()));
-                            close = true;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::NewDocuments(nd) => {
-                    let mut nd = nd.clone();
-                    match new_documents_ui(ui, st.project(), &mut nd) {
-                        NewDocsChoice::Apply => match st.project().map(|p| new_documents_tx(p, &nd.rows)) {
-                            Some(Ok(tx)) => {
-                                if !tx.is_empty() {
-                                    st.queue.push(Message::Apply(tx));
-                                }
-                                close = true;
-                            }
-                            Some(Err(e)) => nd.error = Some(e),
-                            None => close = true,
-                        },
-                        NewDocsChoice::Keep => {
-                            st.status = format!("Kept the {} new document(s) as they are", nd.rows.len());
-                            close = true;
-                        }
-                        NewDocsChoice::Stay => {}
-                    }
-                    if !close {
-                        st.dialog = Some(Dialog::NewDocuments(nd));
-                    }
-                }
-            }
-        });
+            })
+            .inner;
         if close {
             self.state.dialog = None;
         }
     }
+}
+
+/// A row of buttons; the index of the one clicked.
+fn buttons(ui: &mut egui::Ui, labels: &[&str]) -> Option<usize> {
+    let mut hit = None;
+    ui.horizontal_wrapped(|ui| {
+        for (i, l) in labels.iter().enumerate() {
+            if ui.button(*l).clicked() {
+                hit = Some(i);
+            }
+        }
+    });
+    hit
+}
+
+fn unsaved(ui: &mut egui::Ui, st: &mut super::AppState, then: &super::Action, keys: Keys) -> bool {
+    ui.heading("Unsaved changes");
+    ui.label("The project has changes that are not saved yet.");
+    let hit = buttons(ui, &["Save", "Discard changes", "Cancel"]);
+    match hit.or(keys.enter.then_some(0)).or(keys.esc.then_some(2)) {
+        Some(0) => {
+            st.queue.push(Command::Save);
+            st.queue.push(then.clone());
+            true
+        }
+        Some(1) => {
+            recovery::remove(st.session.as_ref());
+            st.session = None;
+            st.doc = None;
+            st.selected = None;
+            st.allow_close = true;
+            st.queue.push(then.clone());
+            true
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
+fn conflict(ui: &mut egui::Ui, st: &mut super::AppState, msg: &str, keys: Keys) -> bool {
+    ui.heading("The project changed on disk");
+    ui.label(msg);
+    ui.label("Your changes are not saved. Reload the project from disk (dropping your changes), or keep yours by saving them as a copy.");
+    match buttons(ui, &["Save mine as a copy…", "Reload from disk", "Cancel"])
+        .or(keys.esc.then_some(2))
+    {
+        Some(0) => {
+            st.queue.push(Command::SaveCopyDialog);
+            true
+        }
+        Some(1) => {
+            st.queue.push(Message::Reload);
+            true
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
+fn source_changed(
+    ui: &mut egui::Ui,
+    st: &mut super::AppState,
+    doc: crate::model::DocId,
+    title: &str,
+) -> bool {
+    ui.heading("A source changed on disk");
+    ui.label(format!(
+        "The source file of {title} changed on disk, and you have unsaved edits of its text."
+    ));
+    ui.label("Keep mine: your next save writes your text (theirs is copied beside the file). Take theirs: your edits of this text are replaced by the file's (Undo brings them back).");
+    // No Esc: one of the two must be chosen.
+    match buttons(ui, &["Keep mine", "Take theirs"]) {
+        Some(i) => {
+            st.queue.push(Message::SourceChoice {
+                doc,
+                theirs: i == 1,
+            });
+            true
+        }
+        None => false,
+    }
+}
+
+fn in_use(
+    ui: &mut egui::Ui,
+    st: &mut super::AppState,
+    path: &std::path::Path,
+    who: &str,
+    keys: Keys,
+) -> bool {
+    ui.heading("The project is open elsewhere");
+    ui.label(format!("Open by {who}."));
+    ui.label(
+        "Continue to work on it too (changes are merged when either saves), or open it read-only.",
+    );
+    match buttons(ui, &["Continue", "Open read-only", "Cancel"]).or(keys.esc.then_some(2)) {
+        Some(i @ (0 | 1)) => {
+            st.queue.push(Message::OpenInUse {
+                path: path.to_path_buf(),
+                read_only: i == 1,
+            });
+            true
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
+fn recovery_question(ui: &mut egui::Ui, st: &mut super::AppState, r: &recovery::Recovery) -> bool {
+    ui.heading("Recover unsaved work?");
+    let whose = st
+        .session
+        .as_ref()
+        .map_or_else(String::new, |s| r.describe_for(s));
+    ui.label(format!(
+        "{whose}: a recovery copy holds changes to {} that were never saved. Restoring merges them with what is on disk now.",
+        crate::words::count(r.docs.len(), "document", "documents")
+    ));
+    // No Esc: discarding the copy must be chosen on purpose.
+    match buttons(ui, &["Restore changes", "Discard recovery copy"]) {
+        Some(0) => {
+            if let Some(session) = st.session.as_ref() {
+                match r.transaction(&session.project, session.dir()) {
+                    Ok(tx) => {
+                        st.queue.push(Message::Apply(tx));
+                        // Now this session's work: its own copy keeps it.
+                        r.discard();
+                    }
+                    Err(e) => st.status = format!("cannot restore: {e}"),
+                }
+            }
+            true
+        }
+        Some(_) => {
+            r.discard();
+            true
+        }
+        None => false,
+    }
+}
+
+fn tag_all(ui: &mut egui::Ui, st: &mut super::AppState, review: &TagAllReview, keys: Keys) -> bool {
+    let mut review = review.clone();
+    ui.heading(format!("Tag all \"{}\"", review.needle));
+    let project = st.project();
+    // The type to tag as, chosen here (it starts as the selected mention's type, or the
+    // first entity type for a bare text selection).
+    if let Some(p) = project {
+        let mut ty = review.type_id.clone();
+        crate::app::panels::labelled_combo(
+            ui,
+            "Tag as",
+            egui::ComboBox::from_id_salt("Tag as").selected_text(p.schema.label(&ty)),
+            |ui| {
+                for t in &p.schema.entity_types {
+                    ui.selectable_value(&mut ty, t.id.clone(), &t.label);
+                }
+            },
+        );
+        if ty != review.type_id {
+            retype(&mut review, p, ty);
+        }
+    }
+    ui.label(format!(
+        "{}; untick any that are not a {}.",
+        crate::words::count(review.hits.len(), "occurrence", "occurrences"),
+        project.map_or("", |p| p.schema.label(&review.type_id))
+    ));
+    egui::ScrollArea::vertical()
+        .max_height(320.0)
+        .show(ui, |ui| {
+            for (occ, keep) in &mut review.hits {
+                let label = project
+                    .map(|p| occurrence_label(p, occ))
+                    .unwrap_or_default();
+                ui.add_enabled(!occ.already_tagged, egui::Checkbox::new(keep, label));
+            }
+        });
+    let close = match buttons(ui, &["Apply", "Cancel"])
+        .or(keys.enter.then_some(0))
+        .or(keys.esc.then_some(1))
+    {
+        Some(0) => {
+            let chosen: Vec<Occurrence> = review
+                .hits
+                .iter()
+                .filter(|(_, k)| *k)
+                .map(|(o, _)| o.clone())
+                .collect();
+            if let Some(p) = st.project() {
+                match tagging::tag_all(p, &review.type_id, review.entry, &chosen) {
+                    Ok(tx) => st.queue.push(Message::Apply(tx)),
+                    Err(e) => st.status = e.to_string(),
+                }
+            }
+            true
+        }
+        Some(_) => true,
+        None => false,
+    };
+    if !close {
+        st.dialog = Some(Dialog::TagAll(review));
+    }
+    close
+}
+
+/// A message: OK, Enter or Esc closes it.
+fn message(ui: &mut egui::Ui, m: &str, keys: Keys) -> bool {
+    ui.label(m);
+    let ok = ui.button("OK");
+    if !ui.ctx().memory(|mem| mem.focused().is_some()) {
+        ok.request_focus();
+    }
+    ok.clicked() || keys.enter || keys.esc
+}
+
+fn offer_project(
+    ui: &mut egui::Ui,
+    st: &mut super::AppState,
+    dir: &std::path::Path,
+    keys: Keys,
+) -> bool {
+    ui.heading("No project in this folder yet");
+    ui.label(super::start::offer_text(dir));
+    match buttons(ui, &["Create a project here", "Cancel"])
+        .or(keys.enter.then_some(0))
+        .or(keys.esc.then_some(1))
+    {
+        Some(0) => {
+            st.queue.push(Message::NewFromFolder(dir.to_path_buf()));
+            true
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
+fn new_documents(
+    ui: &mut egui::Ui,
+    st: &mut super::AppState,
+    nd: &NewDocuments,
+    keys: Keys,
+) -> bool {
+    let mut nd = nd.clone();
+    let mut close = false;
+    match new_documents_ui(ui, st.project(), &mut nd, keys) {
+        NewDocsChoice::Apply => match st.project().map(|p| new_documents_tx(p, &nd.rows)) {
+            Some(Ok(tx)) => {
+                if !tx.is_empty() {
+                    st.queue.push(Message::Apply(tx));
+                }
+                close = true;
+            }
+            Some(Err(e)) => nd.error = Some(e),
+            None => close = true,
+        },
+        NewDocsChoice::Keep => {
+            st.status = format!(
+                "Kept the {} as they are",
+                crate::words::count(nd.rows.len(), "new document", "new documents")
+            );
+            close = true;
+        }
+        NewDocsChoice::Stay => {}
+    }
+    if !close {
+        st.dialog = Some(Dialog::NewDocuments(nd));
+    }
+    close
 }
 
 /// What the new-documents window was asked to do this frame.
@@ -257,6 +351,7 @@ fn new_documents_ui(
     ui: &mut egui::Ui,
     p: Option<&Project>,
     nd: &mut NewDocuments,
+    keys: Keys,
 ) -> NewDocsChoice {
     let n = nd.rows.len();
     ui.heading(if n == 1 {
@@ -368,6 +463,19 @@ fn new_documents_ui(
         ui.colored_label(ui.visuals().error_fg_color, e);
     }
     let mut choice = NewDocsChoice::Stay;
+    if nd.confirm_discard {
+        // Esc with titles typed: they are dropped only when that is said twice.
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "Drop the titles and status you typed, and keep the file names as titles?",
+        );
+        match buttons(ui, &["Drop them", "Go back to the titles"]).or(keys.esc.then_some(0)) {
+            Some(0) => choice = NewDocsChoice::Keep,
+            Some(_) => nd.confirm_discard = false,
+            None => {}
+        }
+        return choice;
+    }
     ui.horizontal(|ui| {
         if ui.button("Apply").on_hover_text("Enter").clicked() {
             choice = NewDocsChoice::Apply;
@@ -376,15 +484,28 @@ fn new_documents_ui(
             choice = NewDocsChoice::Keep;
         }
     });
-    // Keys are for the window unless a status list is open (there they pick and close).
-    if !egui::Popup::is_any_open(ui.ctx()) {
-        if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+    // Keys are for the window unless a status list was open (there they pick and close:
+    // see `Keys`).
+    if keys.enter {
+        choice = NewDocsChoice::Apply;
+    } else if keys.esc {
+        if p.is_some_and(|p| typed_something(p, &nd.rows)) {
+            nd.confirm_discard = true;
+        } else {
             choice = NewDocsChoice::Keep;
-        } else if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
-            choice = NewDocsChoice::Apply;
         }
     }
     choice
+}
+
+/// Whether any row's title or status differs from its document's: work Esc must not drop
+/// without asking.
+fn typed_something(p: &Project, rows: &[NewDocRow]) -> bool {
+    rows.iter().any(|r| {
+        p.documents
+            .get(&r.doc)
+            .is_some_and(|d| d.meta.title != r.title || d.meta.status != r.status)
+    })
 }
 
 /// One transaction that gives each new document its row's title and status (documents whose
@@ -419,6 +540,17 @@ pub fn new_documents_tx(p: &Project, rows: &[NewDocRow]) -> Result<Transaction, 
     Ok(tx)
 }
 
+/// A Markdown heading's text without its marks: "## Minutes ##" is "Minutes". A line that
+/// only starts with "#" ("#12 of the series") is left as it is.
+fn strip_heading_marks(line: &str) -> &str {
+    let hashes = line.len() - line.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with([' ', '\t']) {
+        line[hashes..].trim().trim_end_matches('#').trim_end()
+    } else {
+        line
+    }
+}
+
 /// Longest title taken from a first line, in characters.
 const FIRST_LINE_CHARS: usize = 80;
 
@@ -428,7 +560,7 @@ pub fn first_line_title(text: &SourceText) -> Option<String> {
     let line = text
         .as_str()
         .lines()
-        .map(str::trim)
+        .map(|l| strip_heading_marks(l.trim()))
         .find(|l| !l.is_empty())?;
     if line.chars().count() <= FIRST_LINE_CHARS {
         return Some(line.to_owned());
@@ -478,6 +610,7 @@ impl App {
             note,
             error: None,
             focused: false,
+            confirm_discard: false,
         }));
     }
 }
@@ -665,6 +798,16 @@ mod tests {
     #[test]
     fn a_title_from_the_first_line_skips_blank_lines_and_cuts_at_a_word() {
         let t = |s: &str| first_line_title(&SourceText::from_str_normalizing(s));
+        assert_eq!(
+            t("# Minutes of the meeting\n").as_deref(),
+            Some("Minutes of the meeting")
+        );
+        assert_eq!(t("\n## Cable 21677 ##\n").as_deref(), Some("Cable 21677"));
+        assert_eq!(
+            t("#12 of the series\n").as_deref(),
+            Some("#12 of the series")
+        );
+        assert_eq!(t("#\n\nText\n").as_deref(), Some("#"));
         assert_eq!(
             t("\n  \n  Minutes of the meeting  \nbody"),
             Some("Minutes of the meeting".into())

@@ -33,7 +33,9 @@ impl App {
                 } else {
                     self.state.push(Message::NewFromFolder(p));
                 }
-            } else if is_source(&p) {
+            } else if is_source(&p)
+                || crate::interchange::into_project::detect(&p.to_string_lossy()).is_some()
+            {
                 sources.push(p);
             } else if is_page_image(&p) {
                 images.push(p);

@@ -4,8 +4,51 @@ use super::command::{self, CommandSpec};
 use super::message::Message;
 use super::{App, Command, Menu};
 
+/// Keeps letters typed into a text field from falling through to the type keys when the
+/// field loses keyboard focus without the user moving it (Enter in a one-line field, the
+/// field going away when its record changed): until the user clicks somewhere, presses Esc,
+/// Tab or F6, or moves the caret, plain keys do nothing and the status bar says why.
+#[derive(Debug, Default)]
+pub struct TypingGuard {
+    /// A text field had keyboard focus when last looked at.
+    was_typing: bool,
+    /// Focus left a text field on its own: plain keys are held back.
+    pub armed: bool,
+}
+
+impl TypingGuard {
+    /// Looks at the focus now (called at the start and the end of each frame).
+    pub fn observe(&mut self, ctx: &egui::Context) {
+        use egui::Key;
+        let typing = ctx.text_edit_focused();
+        // Focus given to another widget (the reader, a button) is where the user put it.
+        let elsewhere = ctx.memory(|m| m.focused().is_some());
+        let deliberate = ctx.input(|i| {
+            i.pointer.any_pressed()
+                || i.pointer.any_released()
+                || [Key::Escape, Key::Tab, Key::F6]
+                    .into_iter()
+                    .any(|k| i.key_pressed(k))
+        });
+        if typing || elsewhere || deliberate {
+            self.armed = false;
+        } else if self.was_typing {
+            self.armed = true;
+        }
+        self.was_typing = typing;
+    }
+
+    /// The field went away on purpose (its window was closed: Enter ran the palette's
+    /// command, a dialog was answered): nothing to hold back.
+    pub fn forget(&mut self) {
+        self.was_typing = false;
+        self.armed = false;
+    }
+}
+
 impl App {
     pub(super) fn shortcuts(&mut self, ctx: &egui::Context, table: &[CommandSpec]) {
+        self.typing.observe(ctx);
         // An open menu (or other popup) takes the plain keys; egui closes it on Esc. Focus
         // in the reader is no reason to hold them back: the reader owns the tagging keys.
         let menu_open = egui::Popup::is_any_open(ctx);
@@ -31,7 +74,20 @@ impl App {
             if modal && !matches!(spec.command, Command::Palette | Command::Quit) {
                 continue;
             }
+            let caret = matches!(spec.command, Command::Caret(..));
+            if self.typing.armed && command::is_plain(&sc) && !caret {
+                if ctx.input_mut(|i| i.consume_shortcut(&sc)) {
+                    self.state.status = format!(
+                        "“{}” did nothing: the text field you were typing in lost focus. Click where you want to go on, or press Esc, to use the keys again.",
+                        command::shortcut_text(&sc, ctx.os().is_mac())
+                    );
+                }
+                continue;
+            }
             if ctx.input_mut(|i| i.consume_shortcut(&sc)) {
+                if caret {
+                    self.typing.armed = false;
+                }
                 self.state.push(spec.command.clone());
             }
         }

@@ -25,10 +25,23 @@ pub enum Message {
     /// Save a complete copy of the project into this folder and open it.
     SaveCopy(PathBuf),
     AddDocuments(Vec<PathBuf>),
+    /// Import PDFs, PAGE/ALTO/hOCR/METS files or IIIF manifests (paths or addresses) into
+    /// the open project, in the background ([`super::panels::archive`]).
+    AddArchive(Vec<String>),
+    /// A background import of archive files is done: commit `tx` (its documents and the
+    /// schema they need), then offer `docs` in the new-documents window with `note`.
+    ArchiveAdded {
+        tx: Transaction,
+        docs: Vec<DocId>,
+        note: Option<String>,
+    },
     /// Export the open project as `format` (an exporter id) into the folder `out`.
     Export {
         format: String,
         out: PathBuf,
+        /// Replace files an earlier export left in `out` (the export window's "Replace
+        /// files of an earlier export"); never files of the project itself.
+        overwrite: bool,
     },
     /// Import `source` as `format` (an importer id) into the new project folder `out`, then
     /// open it.

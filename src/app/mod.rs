@@ -11,23 +11,24 @@
 
 pub mod a11y;
 mod autosave;
+pub mod bound;
 pub mod command;
 mod dialogs;
 mod drop;
 pub mod fonts;
 mod handle;
-mod layout;
-mod menus;
+pub mod layout;
+pub mod menus;
 pub mod message;
 pub mod panels;
 pub mod pick;
 pub mod prefs;
-pub mod recovery;
+pub use crate::session::recovery;
 mod screenshot;
 mod source_watch;
 pub mod start;
 pub mod state;
-pub mod watch;
+pub use crate::session::watch;
 
 pub use command::{CaretMove, Command, Menu};
 pub use message::{Action, Message, Queue};
@@ -52,6 +53,8 @@ pub struct App {
     palette: panels::palette::Palette,
     /// The export and import windows, public so tests can read the last report.
     pub interchange: panels::interchange::Interchange,
+    /// Adding PDFs, PAGE/ALTO/hOCR files and IIIF manifests to the open project.
+    pub archive: panels::archive::ArchiveAdding,
     entry_page: panels::entry_page::EntryPageWindow,
     schema_editor: panels::schema_editor::SchemaEditor,
     metadata: panels::metadata::MetadataEditor,
@@ -70,6 +73,13 @@ pub struct App {
     /// The menu-bar button whose menu is open, and the one to refocus after Esc closed it.
     open_menu: Option<egui::Id>,
     menu_escape: Option<egui::Id>,
+    /// Where the panels were laid out in the last frame.
+    pub panel_rects: layout::PanelRects,
+    /// Holds back plain keys after a text field lost focus on its own.
+    pub typing: menus::TypingGuard,
+    /// What the last drawn frame showed (see [`AppState::drawn`]): a window that is hidden
+    /// (covered by another, minimized) asks to be drawn once more when this changes.
+    last_drawn: Option<(u64, String, SaveState, bool)>,
 }
 
 impl App {
@@ -86,6 +96,7 @@ impl App {
             find: panels::find::Find::new(true, false),
             palette: Default::default(),
             interchange: Default::default(),
+            archive: Default::default(),
             entry_page: Default::default(),
             schema_editor: Default::default(),
             metadata: Default::default(),
@@ -101,6 +112,9 @@ impl App {
             announcer: Default::default(),
             open_menu: None,
             menu_escape: None,
+            panel_rects: Default::default(),
+            typing: Default::default(),
+            last_drawn: None,
         }
     }
 
@@ -131,6 +145,7 @@ impl App {
             // Ctrl+= and Ctrl+- are the app's commands, remembered in the preferences.
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }
+        let windows_before = (self.state.palette_open, self.state.dialog.is_some());
         start::apply_scale(&ctx, self.state.prefs.ui_scale);
         ctx.set_theme(if self.state.prefs.dark {
             egui::Theme::Dark
@@ -140,6 +155,12 @@ impl App {
         while let Ok(a) = self.state.files_rx.try_recv() {
             self.state.push(a);
         }
+        // What the panels draw this frame. The queued actions and the background work run
+        // after the panels: whatever they change (a live merge from the folder watch, a save
+        // that merged another writer's work, a status line) is drawn by one more frame, asked
+        // for below — without it the window and its accessibility tree kept the old state
+        // until the next input (a colleague's tag stayed off screen).
+        let drawn = self.state.drawn();
         // One command table per frame, read by the shortcuts and the menu bar.
         let table = command::table(self.state.project().map(|p| &p.schema));
         a11y::begin_frame(&ctx, &self.title);
@@ -161,7 +182,16 @@ impl App {
             self.handle(&ctx, a);
         }
         self.announcer.announce(&mut self.state, &status_before);
+        self.typing.observe(&ctx);
+        if windows_before != (self.state.palette_open, self.state.dialog.is_some()) {
+            self.typing.forget();
+        }
         self.background(&ctx);
+        let now_drawn = self.state.drawn();
+        if now_drawn != drawn {
+            ctx.request_repaint();
+        }
+        self.last_drawn = Some(now_drawn);
         self.close_request(&ctx);
         self.update_title(&ctx);
         self.screenshot_step(&ctx);
@@ -182,6 +212,29 @@ impl App {
         }
     }
 
+    /// The app's work while its window is hidden (fully covered by another window, or
+    /// minimized), when eframe runs no frame but calls [`eframe::App::logic`] on each wake:
+    /// the folder watch's live merge, autosave, the recovery copy and presence go on, and
+    /// when that changed what the window shows, it asks for one frame drawn while hidden —
+    /// so its accessibility tree (what a screen reader reads) and its pixels, once
+    /// uncovered, hold a colleague's work without anyone touching the window. A visible
+    /// window does all this in [`App::frame`].
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().visible()) != Some(false) {
+            return;
+        }
+        self.background(ctx);
+        if self.last_drawn.as_ref() != Some(&self.state.drawn()) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+            ctx.request_repaint();
+        } else if self.state.is_dirty() && self.state.last_change.is_some() {
+            // Autosave and the recovery copy are counted on the frames' clock, which stands
+            // still while only the logic runs: the next wake (in half a second, asked for by
+            // `background`) is a drawn frame, so unsaved work is saved in a hidden window too.
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaintWhileHidden);
+        }
+    }
+
     /// The window title as last set.
     pub fn title(&self) -> &str {
         &self.title
@@ -189,6 +242,10 @@ impl App {
 }
 
 impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        App::logic(self, ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
     }
@@ -196,6 +253,14 @@ impl eframe::App for App {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, PREFS_KEY, &self.state.prefs);
     }
+}
+
+/// The application icon (the packaged 256 px PNG, built in), shown by the window manager in
+/// the title bar, task switcher and dock. A decoding failure cannot happen with the embedded
+/// file (a test decodes it) but would only leave the system's default icon.
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/marginalia-256.png"))
+        .unwrap_or_default()
 }
 
 /// Runs the window on `project` (None: no project) at `size` (default 1400 × 900), with
@@ -215,7 +280,8 @@ pub fn run(
             .with_title("Marginalia")
             .with_inner_size(size.unwrap_or([1400.0, 900.0]))
             .with_min_inner_size([640.0, 400.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(window_icon()),
         persist_window: screenshot.is_none(),
         // A screenshot shows a fresh window: no panel sizes or preferences from earlier runs
         // are read, and nothing is written where the real ones live.
@@ -254,4 +320,18 @@ pub fn run(
         let _ = std::fs::remove_file(file);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn window_icon_is_the_packaged_png_decoded() {
+        let icon = super::window_icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+        assert!(
+            icon.rgba.chunks(4).any(|px| px[3] == 255),
+            "icon has opaque pixels"
+        );
+    }
 }

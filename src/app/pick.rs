@@ -320,7 +320,10 @@ pub(super) fn pick(st: &mut AppState, ctx: &egui::Context, what: Pick) {
         Pick::Sources => (
             Kind::Files,
             "Add documents",
-            Some(("Text", &["txt", "md"][..])),
+            Some((
+                "Texts, PDF, PAGE, ALTO, hOCR, METS, IIIF",
+                &["txt", "md", "pdf", "xml", "hocr", "html", "json"][..],
+            )),
             None,
         ),
         Pick::Pages => (Kind::Files, "Add page images", Some(PAGES), None),

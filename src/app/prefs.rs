@@ -130,7 +130,7 @@ impl App {
         match done {
             Some(true) => {
                 let name = name.trim().to_owned();
-                st.status = format!("Annotations you make are recorded as by {name}");
+                st.status = format!("Annotations you make are recorded as made by {name}");
                 st.prefs.annotator = Some(name);
                 st.annotator_prompt = None;
             }

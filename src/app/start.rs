@@ -101,18 +101,19 @@ pub fn offer_text(dir: &std::path::Path) -> String {
 }
 
 /// The `.gitignore` written into the folder of a new project: Marginalia's working files
-/// beside the sources (backups, recovery copies, presence locks, journals, temporaries).
-pub const GITIGNORE: &str = "\
-# Marginalia's working files (backups, recovery copies, presence locks, save journals)
-*.bak
-*.recovery
-.*.recovery.tmp-*
-*.marginalia.ron.lock
-.*.journal
-.*.tmp-*
-";
+/// beside the sources ([`crate::store::WORKING_FILES`], the list `git-setup` writes too).
+pub fn gitignore_text() -> String {
+    let mut s = String::from(
+        "# Marginalia's working files (backups, recovery copies, presence and save locks, save journals, copies of changed sources)\n",
+    );
+    for p in crate::store::WORKING_FILES {
+        s.push_str(p);
+        s.push('\n');
+    }
+    s
+}
 
-/// Writes [`GITIGNORE`] into `dir` unless the folder already has a `.gitignore` (a user's
+/// Writes [`gitignore_text`] into `dir` unless the folder already has a `.gitignore` (a user's
 /// own file is never changed). Returns whether it wrote one.
 pub fn write_gitignore(dir: &std::path::Path) -> std::io::Result<bool> {
     let file = dir.join(".gitignore");
@@ -123,7 +124,7 @@ pub fn write_gitignore(dir: &std::path::Path) -> std::io::Result<bool> {
     {
         Ok(mut f) => {
             use std::io::Write;
-            f.write_all(GITIGNORE.as_bytes())?;
+            f.write_all(gitignore_text().as_bytes())?;
             Ok(true)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
@@ -217,9 +218,115 @@ pub fn open_error_text(path: &std::path::Path, e: &crate::store::StoreError) -> 
     format!("{first}\nDetail: {e}")
 }
 
+/// What a failure to open the project at `path` means for a person, on the first line, and
+/// the detail on the second (without the operating system's error numbers). A damaged file
+/// is named with its line and column, and the copy a save kept beside it (`.bak`) is
+/// offered; a path that is not there says so.
+pub fn open_failure_text(path: &std::path::Path, e: &crate::store::StoreError) -> String {
+    use crate::store::StoreError as E;
+    let file = e.path();
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string())
+    };
+    let detail = without_os_error(&e.to_string());
+    let first = match e {
+        E::Parse { line, col, .. } => damaged(file, &format!("at line {line}, column {col}")),
+        E::InvalidUtf8 { line, .. } => damaged(file, &format!("at line {line} (not UTF-8 text)")),
+        E::UnknownFields { fields, .. } => damaged(
+            file,
+            &format!("(fields this version does not know: {})", fields.join(", ")),
+        ),
+        E::Io { err, .. } if err.kind() == std::io::ErrorKind::NotFound => format!(
+            "“{}” is not there: it was moved, renamed or deleted. Open it where it is now with Project → Open…",
+            name(file)
+        ),
+        E::Io { err, .. } if err.kind() == std::io::ErrorKind::PermissionDenied => format!(
+            "You may not read “{}”. Ask whoever manages the folder for access.",
+            name(file)
+        ),
+        _ => return open_error_text(path, e),
+    };
+    format!("{first}\nDetail: {detail}")
+}
+
+/// "“x.ann.ron” is damaged at line 3, column 9. …" with what to do about it: the `.bak`
+/// copy beside it when there is one.
+fn damaged(file: &std::path::Path, at: &str) -> String {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let bak = crate::store::fs::backup_path(file);
+    let fix = if bak.is_file() {
+        format!(
+            "The version before its last save is kept beside it as “{}”: to go back to it, close the project, move the damaged file aside and rename “{}” to “{name}”.",
+            bak.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bak.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        )
+    } else {
+        "There is no earlier copy (.bak) beside it; if the project is kept in git, “git checkout” brings back the last committed version.".to_owned()
+    };
+    format!("“{name}” is damaged {at}; nothing was opened or changed. {fix}")
+}
+
+/// An error's text without " (os error N)": the number says nothing to a person.
+fn without_os_error(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(" (os error ") {
+        out.push_str(&rest[..i]);
+        rest = match rest[i..].find(')') {
+            Some(j) => &rest[i + j + 1..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_file_names_its_line_and_the_bak_beside_it()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let file = tmp.path().join("p.marginalia.ron");
+        std::fs::write(&file, "(format_version: 1,\n  info: (name: \"x\"\n  oops\n")?;
+        let e = crate::store::load(&file).err().ok_or("must not load")?;
+        let text = open_failure_text(&file, &e);
+        assert!(
+            text.contains("“p.marginalia.ron” is damaged at line"),
+            "{text}"
+        );
+        assert!(text.contains("no earlier copy (.bak)"), "{text}");
+        std::fs::write(
+            tmp.path().join("p.marginalia.ron.bak"),
+            "(format_version: 1)",
+        )?;
+        let text = open_failure_text(&file, &e);
+        assert!(
+            text.contains("kept beside it as “p.marginalia.ron.bak”"),
+            "{text}"
+        );
+        // A path that is gone: no "os error 2".
+        let gone = tmp.path().join("gone.marginalia.ron");
+        let e = crate::store::load(&gone).err().ok_or("must not load")?;
+        let text = open_failure_text(&gone, &e);
+        assert!(
+            text.starts_with("“gone.marginalia.ron” is not there"),
+            "{text}"
+        );
+        assert!(!text.contains("os error"), "{text}");
+        Ok(())
+    }
 
     #[test]
     fn a_random_file_is_explained_with_the_detail_second() -> Result<(), Box<dyn std::error::Error>>

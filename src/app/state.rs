@@ -142,6 +142,8 @@ pub struct NewDocuments {
     pub error: Option<String>,
     /// Whether the first title field has had keyboard focus.
     pub focused: bool,
+    /// Esc was pressed with titles or status typed: asking before they are dropped.
+    pub confirm_discard: bool,
 }
 
 /// A modal question or message.
@@ -159,7 +161,7 @@ pub enum Dialog {
         who: String,
     },
     /// A recovery copy newer than the project was found.
-    Recovery(recovery::Recovery),
+    Recovery(Box<recovery::Recovery>),
     TagAll(TagAllReview),
     Message(String),
     /// A folder of sources without a project was opened: offer to create one there.
@@ -399,6 +401,18 @@ impl AppState {
 
     pub fn project(&self) -> Option<&Project> {
         self.session.as_ref().map(|s| &s.project)
+    }
+
+    /// What the window shows of the session's state: the data's generation, the status
+    /// line, the save state and whether the review is open. When it changes after the
+    /// panels were drawn, the frame asks for another (see [`super::App::frame`]).
+    pub(crate) fn drawn(&self) -> (u64, String, SaveState, bool) {
+        (
+            self.generation(),
+            self.status.clone(),
+            self.save_state.clone(),
+            self.conflicts_open,
+        )
     }
 
     pub fn generation(&self) -> u64 {

@@ -1,9 +1,11 @@
 //! `marginalia add PROJECT FILE…`: adds source files to a project as documents.
 //!
 //! A file inside the project folder is added where it is. A file outside is refused unless
-//! `--copy` is given; then it is copied into the project's `sources/` folder first (never over
-//! a different file of the same name). All files are checked before anything is written, so a
-//! refused file leaves the project unchanged. Sources already in the project are skipped.
+//! `--copy` is given; then it is copied into the project's `sources/` folder first, never over
+//! a different file (`store::place`: the same bytes already there are used, else the copy is
+//! numbered `letter-2.txt`; the window's Add documents and Add pages follow the same rule).
+//! All files are checked before anything is written, so a refused file leaves the project
+//! unchanged. Sources already in the project are skipped.
 //! `--title` (one file only) and `--status` set the new documents' metadata in the same step.
 
 use crate::model::{DocStatus, Edit, Transaction};
@@ -27,13 +29,6 @@ pub enum AddError {
         path.display()
     )]
     Outside { dir: PathBuf, path: PathBuf },
-    #[error("a different file of that name is already in the project: {}", path.display())]
-    NameTaken { path: PathBuf },
-    #[error("cannot copy into the project: {}: {source}", path.display())]
-    Copy {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     #[error("cannot add the documents: {0}")]
     Edit(#[from] crate::model::edit::EditError),
     #[error(
@@ -85,6 +80,9 @@ pub enum Added {
     InPlace { source: String },
     /// Copied from `from` into the project folder, at `source`.
     Copied { source: String, from: PathBuf },
+    /// The file from `from` was already in the project folder at `source` (the same
+    /// bytes), not yet as a document: added from there, nothing copied.
+    SameAs { source: String, from: PathBuf },
     /// The project already had a document for this source.
     AlreadyThere { source: String },
 }
@@ -116,31 +114,13 @@ pub fn run_with(
             path: session.dir().to_path_buf(),
             source,
         })?;
-    // Plan first: where each file will live inside the project, and whether to copy it.
-    let mut plan: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    // Check first: every file is readable, and a file outside the folder only with --copy.
     for f in files {
         let real = f.canonicalize().map_err(|source| AddError::Read {
             path: f.clone(),
             source,
         })?;
-        if real.starts_with(&dir) {
-            plan.push((real, None));
-        } else if copy {
-            let name = real.file_name().ok_or_else(|| AddError::Read {
-                path: f.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file"),
-            })?;
-            let target = dir.join("sources").join(name);
-            if target.exists() {
-                let same = std::fs::read(&target).ok() == std::fs::read(&real).ok();
-                if !same {
-                    return Err(AddError::NameTaken { path: target });
-                }
-                plan.push((target, None));
-            } else {
-                plan.push((target, Some(real)));
-            }
-        } else {
+        if !real.starts_with(&dir) && !copy {
             return Err(AddError::Outside {
                 dir,
                 path: f.clone(),
@@ -155,22 +135,16 @@ pub fn run_with(
         .collect();
     let mut added = Vec::new();
     let mut tx = Transaction::new("Add documents");
-    for (target, from) in plan {
-        if let Some(from) = &from {
-            let err = |source| AddError::Copy {
-                path: target.clone(),
-                source,
-            };
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(err)?;
-            }
-            let bytes = std::fs::read(from).map_err(|source| AddError::Read {
-                path: from.clone(),
-                source,
-            })?;
-            // Atomic, and never over a file put there meanwhile.
-            store::fs::write_new(&target, &bytes)?;
-        }
+    for f in files {
+        // The one rule the window's Add documents and Add pages use too: in place, or
+        // copied into sources/ never over a different file.
+        let placed = store::place::place_in_project(
+            &dir,
+            f,
+            "sources",
+            store::Limits::default().max_source_bytes,
+        )?;
+        let target = placed.rel().to_native(&dir);
         let mut doc = store::document_from_source(&dir, &target)?;
         if let Some(t) = title {
             doc.meta.title = t.to_owned();
@@ -184,7 +158,7 @@ pub fn run_with(
             .as_ref()
             .map(|s| s.path.to_string())
             .unwrap_or_default();
-        if known.contains(&source) || added.iter().any(|a| matches!(a, Added::InPlace { source: s } | Added::Copied { source: s, .. } if *s == source)) {
+        if known.contains(&source) || added.iter().any(|a| matches!(a, Added::InPlace { source: s } | Added::Copied { source: s, .. } | Added::SameAs { source: s, .. } if *s == source)) {
             added.push(Added::AlreadyThere { source });
             continue;
         }
@@ -192,9 +166,10 @@ pub fn run_with(
             before: None,
             after: Some(Box::new(doc)),
         });
-        added.push(match from {
-            Some(from) => Added::Copied { source, from },
-            None => Added::InPlace { source },
+        added.push(match placed {
+            store::place::Placed::InPlace(_) => Added::InPlace { source },
+            store::place::Placed::Copied { from, .. } => Added::Copied { source, from },
+            store::place::Placed::Same { from, .. } => Added::SameAs { source, from },
         });
     }
     if !tx.edits.is_empty() {
@@ -212,6 +187,12 @@ pub fn format_text(added: &[Added]) -> String {
             Added::InPlace { source } => format!("added {source} (in the project folder)\n"),
             Added::Copied { source, from } => {
                 format!("added {source} (copied from {})\n", from.display())
+            }
+            Added::SameAs { source, from } => {
+                format!(
+                    "added {source} (the same file as {} was already there)\n",
+                    from.display()
+                )
             }
             Added::AlreadyThere { source } => {
                 format!("skipped {source} (already in the project)\n")

@@ -95,3 +95,47 @@ pub fn format_text(r: &CheckReport) -> String {
     s.push_str(&super::merge::conflict_details(&r.conflicts));
     s
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::{Edit, Transaction};
+
+    /// Issue 22: the same span tagged twice with the same type (from an import, or a file
+    /// edited by hand) is reported, naming the text and the type.
+    #[test]
+    fn exact_duplicates_are_reported() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = crate::build_info::install_sample(tmp.path()).unwrap();
+        let mut s = crate::session::Session::open(&file).unwrap();
+        let (doc, copy) = {
+            let d = s.project.documents.values().next().unwrap();
+            let a = d
+                .annotations
+                .values()
+                .find(|a| a.as_mention().is_some())
+                .unwrap();
+            // The same in every field a user writes, under a new id.
+            let mut copy = a.clone();
+            copy.id = crate::model::AnnId::new();
+            (d.id(), copy)
+        };
+        let before = run(&file).unwrap();
+        assert!(
+            !before.problems.iter().any(|p| p.message.contains("twice")),
+            "the sample has no duplicates"
+        );
+        s.commit(Transaction::new("copy").with(Edit::add_annotation(doc, copy)))
+            .unwrap();
+        s.save().unwrap();
+        let r = run(&file).unwrap();
+        let dup: Vec<&Problem> = r
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("twice (an exact duplicate"))
+            .collect();
+        assert_eq!(dup.len(), 1, "{:?}", r.problems);
+        assert!(format_text(&r).contains("twice"));
+    }
+}

@@ -15,9 +15,13 @@ use std::process::Command;
 /// The driver's name in `.gitattributes` and git config.
 pub const DRIVER: &str = "marginalia";
 
-/// What `.gitignore` must hold: save backups, recovery copies, presence locks and the
-/// temporary files of an interrupted save.
-pub const IGNORED: &[&str] = &["*.bak", "*.recovery", "*.marginalia.ron.lock", ".*.tmp-*"];
+/// What `.gitignore` must hold: Marginalia's working files ([`store::WORKING_FILES`]:
+/// backups, recovery copies, presence and save locks, save journals, temporary files of an
+/// interrupted save, and the `.theirs` copies of a source changed on disk).
+pub const IGNORED: &[&str] = store::WORKING_FILES;
+
+/// `.gitignore` and `.gitattributes` are small; anything bigger is not read.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// What git-setup did.
 #[derive(Debug)]
@@ -65,10 +69,20 @@ pub fn driver_command(exe: &Path) -> String {
 /// Appends to `path` every line of `wanted` it does not hold yet (compared trimmed); never
 /// changes or removes an existing line. Returns the lines appended.
 pub fn append_missing(path: &Path, header: &str, wanted: &[String]) -> anyhow::Result<Vec<String>> {
-    let existing = match std::fs::read_to_string(path) {
-        Ok(s) => s,
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // The store's guarded read: a regular file inside the folder, bounded (a FIFO or a link
+    // to /dev/zero in its place is refused, never read).
+    let existing = match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        _ => {
+            let bytes = store::fs::read_inside(dir, path, MAX_CONFIG_BYTES)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            String::from_utf8(bytes)
+                .with_context(|| format!("not UTF-8 text: {}", path.display()))?
+        }
     };
     let have: BTreeSet<&str> = existing.lines().map(str::trim).collect();
     let missing: Vec<String> = wanted

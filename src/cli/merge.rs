@@ -39,8 +39,60 @@ pub fn labels(ours: Option<String>, theirs: Option<String>) -> Labels {
     }
 }
 
+/// Reads one of git's versions through the store's guarded reader: a regular file, at most
+/// the loader's limit (a FIFO or `/dev/zero` in its place is refused, never read).
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    crate::store::fs::read_regular(path, crate::store::Limits::default().max_ron_bytes)
+        .with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Refuses a merged file that Marginalia would not load: over the loader's size limit, or
+/// not parsed by its strict parser (a document listed twice, say). Nothing is written then,
+/// and git reports a conflict.
+fn refuse_unloadable(kind: FileKind, bytes: &[u8], shown: &Path) -> anyhow::Result<()> {
+    refuse_unloadable_within(
+        kind,
+        bytes,
+        shown,
+        crate::store::Limits::default().max_ron_bytes,
+    )
+}
+
+/// [`refuse_unloadable`] with the size limit given.
+fn refuse_unloadable_within(
+    kind: FileKind,
+    bytes: &[u8],
+    shown: &Path,
+    limit: u64,
+) -> anyhow::Result<()> {
+    if bytes.len() as u64 > limit {
+        bail!(
+            "the merged file would be {} bytes, over the limit of {limit} bytes a project loads with; not written (git keeps the conflict): {}",
+            bytes.len(),
+            shown.display()
+        );
+    }
+    match kind {
+        FileKind::Project => {
+            let pf = crate::store::merge::parse_project_file(shown, bytes)?;
+            let mut ids = BTreeSet::new();
+            let mut files = BTreeSet::new();
+            for r in &pf.documents {
+                if !ids.insert(r.id) || !files.insert(r.file.clone()) {
+                    bail!(
+                        "the merged project file would list document {} or its file \"{}\" twice, and would not open; not written: {}",
+                        r.id,
+                        r.file,
+                        shown.display()
+                    );
+                }
+            }
+        }
+        FileKind::Document => {
+            parse_document_file(shown, bytes)?;
+        }
+    }
+    Ok(())
 }
 
 /// The commits git is merging, as it names them to the driver (`%S`, `%X`, `%Y`); each is
@@ -105,6 +157,7 @@ pub fn run(
             eprintln!("marginalia: {n}");
         }
     }
+    refuse_unloadable(kind, &merged.bytes, &so)?;
     if merged.bytes != o {
         // No backup: git's `%A` is a scratch file in the work tree (and a user's own
         // `NAME.bak` stays untouched).
@@ -339,5 +392,31 @@ impl OutsideReferences for GitOutside {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 21: two loadable 220 MB sides merged (exit 0) into a 290 MB file over the
+    /// 256 MiB load limit. The same check on a small limit: refused, naming the file and
+    /// both sizes; a result within the limit passes.
+    #[test]
+    fn a_merged_file_over_the_load_limit_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+        let file = crate::build_info::sample_project().join("korean-armistice-1951.marginalia.ron");
+        let bytes = std::fs::read(&file)?;
+        let n = bytes.len() as u64;
+        let e = refuse_unloadable_within(FileKind::Project, &bytes, &file, n - 1)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains(&format!("{n} bytes")) && e.contains(&(n - 1).to_string()),
+            "{e}"
+        );
+        assert!(e.ends_with(&file.display().to_string()), "{e}");
+        refuse_unloadable_within(FileKind::Project, &bytes, &file, n)?;
+        Ok(())
     }
 }

@@ -290,8 +290,9 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<()> {
                 for (who, a) in &st.annotators {
                     let who = if who.is_empty() { "(none)" } else { who };
                     s.push_str(&format!(
-                        "  {who}\t{} annotations in {} document(s)\n",
-                        a.annotations, a.documents
+                        "  {who}\t{} in {}\n",
+                        crate::words::count(a.annotations, "annotation", "annotations"),
+                        crate::words::count(a.documents, "document", "documents")
                     ));
                 }
                 s

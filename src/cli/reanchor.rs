@@ -3,8 +3,6 @@
 //! what is orphaned. A writer like the window: through [`Session`], holding the presence
 //! lock, refused while the project is open elsewhere.
 
-use crate::model::DocId;
-use crate::model::ops::review;
 use crate::model::reanchor::Tally;
 use crate::session::Session;
 use crate::store;
@@ -13,14 +11,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use std::path::Path;
 
-/// What `reanchor` did to one document.
-#[derive(Debug, Serialize)]
-pub struct DocReport {
-    pub id: String,
-    pub title: String,
-    pub source: String,
-    pub counts: Tally,
-}
+pub use crate::session::reanchor::DocReport;
 
 /// What `reanchor` prints.
 #[derive(Debug, Serialize)]
@@ -53,16 +44,16 @@ pub fn run_as(
         Session::open(path).with_context(|| format!("cannot open project {}", path.display()))?;
     s.stamper = stamper;
     let file = s.disk.project_file.clone();
-    if let Presence::Held(info) = store::lock::presence(&file) {
+    if let Presence::Held(others) = store::lock::presence(&file) {
         anyhow::bail!(
             "the project is open in Marginalia by {}; close it there first: {}",
-            info.describe(),
+            store::lock::describe_all(&others),
             file.display()
         );
     }
     s.acquire_lock()
         .with_context(|| format!("cannot take the presence lock of {}", file.display()))?;
-    let (documents, totals) = reanchor_session(&mut s)?;
+    let (documents, totals) = s.reanchor_changed_sources()?;
     let written = if documents.is_empty() {
         Vec::new()
     } else {
@@ -77,49 +68,6 @@ pub fn run_as(
         totals,
         written,
     })
-}
-
-/// Re-anchors, in `s`, every document whose source bytes (as loaded) no longer match its
-/// stored hash: one committed (undoable) transaction per document. Returns what each got
-/// and the totals. Nothing is saved. Shared by the command line and the window (which runs
-/// it when a project opens).
-pub fn reanchor_session(s: &mut Session) -> anyhow::Result<(Vec<DocReport>, Tally)> {
-    let mut documents = Vec::new();
-    let mut totals = Tally::default();
-    let changed: Vec<(DocId, String)> = s
-        .project
-        .documents
-        .values()
-        .filter(|d| d.text.is_some())
-        .filter_map(|d| {
-            let src = d.meta.source.as_ref()?;
-            // The hash of the bytes the loaded text was read from.
-            let on_disk = s.disk.sources.get(&d.id())?.to_hex().to_string();
-            (on_disk != src.hash).then_some((d.id(), on_disk))
-        })
-        .collect();
-    for (id, hash) in changed {
-        let (tx, counts) = review::reanchor_document(&s.project, id, &hash)
-            .with_context(|| format!("cannot re-anchor document {id}"))?;
-        let Some(d) = s.project.documents.get(&id) else {
-            continue;
-        };
-        documents.push(DocReport {
-            id: id.to_string(),
-            title: d.meta.title.clone(),
-            source: d
-                .meta
-                .source
-                .as_ref()
-                .map(|src| src.path.to_string())
-                .unwrap_or_default(),
-            counts,
-        });
-        totals.merge(counts);
-        s.commit(tx)
-            .with_context(|| format!("cannot re-anchor document {id}"))?;
-    }
-    Ok((documents, totals))
 }
 
 /// The human-readable form of a report.

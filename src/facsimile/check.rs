@@ -29,14 +29,14 @@ pub fn page_problems(doc: &Document, project_dir: &Path, limits: &DecodeLimits) 
         let Some(region) = &ann.region else {
             continue;
         };
-        if let Some(Some((w, h))) = sizes.get(region.page) {
-            if let Err(e) = region.shape.check_inside(*w, *h) {
-                out.push(
-                    Problem::error(format!("region on page {}: {e}", region.page + 1))
-                        .in_doc(doc.id())
-                        .on(ann.id),
-                );
-            }
+        if let Some(Some((w, h))) = sizes.get(region.page)
+            && let Err(e) = region.shape.check_inside(*w, *h)
+        {
+            out.push(
+                Problem::error(format!("region on page {}: {e}", region.page + 1))
+                    .in_doc(doc.id())
+                    .on(ann.id),
+            );
         }
     }
     out

@@ -47,10 +47,10 @@ pub fn for_source<'a>(source: &Path, files: impl IntoIterator<Item = &'a Path>) 
     let mut in_folder: Vec<PathBuf> = Vec::new();
     for f in files {
         if f.parent() == Some(dir) {
-            if let Some((n, num)) = numbered(f) {
-                if n == name {
-                    siblings.push((num, f.to_path_buf()));
-                }
+            if let Some((n, num)) = numbered(f)
+                && n == name
+            {
+                siblings.push((num, f.to_path_buf()));
             }
         } else if f.parent() == Some(folder.as_path()) && is_image(f) {
             in_folder.push(f.to_path_buf());

@@ -5,23 +5,13 @@
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
 //! leading `'`. Offsets are code points in the LF-normalized text, `[start, end)`.
 
+use super::common::table::guard;
 use super::export::{ExportError, ExportReport, Exporter, Output, Part, Progress, omit_parts};
 use crate::model::{Annotation, Body, Document, Project, Target};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Writes the four CSV tables.
 pub struct CsvExporter;
-
-/// A cell made safe to open in a spreadsheet: a leading `'` before `=`, `+`, `-`, `@`, tab
-/// or CR.
-pub fn guard(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
 
 /// One table being written.
 struct Table {

@@ -1,13 +1,11 @@
-//! Exports: the [`Exporter`] trait, the registry of exporters ([`all`], [`by_id`]), the
-//! [`Output`] exporters put their files into, and [`run`], which writes those files only
+//! Exports: the [`Exporter`] trait, the [`Output`] exporters put their files into, and [`run`], which writes those files only
 //! when that is safe: never into the project's own folder, never over an existing file
 //! unless asked to, each file atomically.
 
-use super::{brat, cmif, conll, csv, gephi, gexf, jsonl, palladio, tei, w3c};
 use crate::model::{Annotation, Document, Project};
 use crate::store::StoreError;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -301,9 +299,16 @@ pub struct ExportReport {
 }
 
 impl ExportReport {
-    /// The omissions as a reader wants them: repeated items grouped ([`group_omissions`]).
+    /// The omissions as a reader wants them: one line per kind with counts and the first
+    /// places ([`group_omissions`]).
     pub fn grouped(&self) -> Vec<String> {
         group_omissions(self.omitted.clone())
+    }
+
+    /// The full list of omissions, one line per item, grouped under a line per kind: what
+    /// `marginalia export --report FILE` writes.
+    pub fn full_text(&self, title: &str) -> String {
+        super::report::full_text(title, &omitted_items(&self.omitted))
     }
 }
 
@@ -400,56 +405,16 @@ pub fn omit_parts(
     }
 }
 
-/// How many omissions of one kind are listed one by one; more are grouped into one line.
-pub const OMISSIONS_LISTED: usize = 5;
-
-/// Groups omissions that say the same thing about many annotations: lines sharing the
-/// part before the first `": "` (`"brat cannot express the annotator"`) become one line
-/// `"… the annotator of 116 annotations, the first: Person … in \"cable\""` when there
-/// are more than [`OMISSIONS_LISTED`]; fewer stay as they are. Order: first occurrence.
+/// Omission sentences grouped by kind, with counts and the first few places
+/// ([`super::report`]): "brat cannot express the annotator: 116 in 1 document, e.g. …".
 pub fn group_omissions(omitted: Vec<String>) -> Vec<String> {
-    let head = |l: &str| l.split_once(": ").map(|(h, _)| h.to_owned());
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for l in &omitted {
-        if let Some(h) = head(l) {
-            *counts.entry(h).or_default() += 1;
-        }
-    }
-    let mut done: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
-    for l in omitted {
-        match l.split_once(": ") {
-            Some((h, first)) if counts.get(h).is_some_and(|&n| n > OMISSIONS_LISTED) => {
-                if done.insert(h.to_owned()) {
-                    let n = counts.get(h).copied().unwrap_or_default();
-                    out.push(format!("{h} of {n} annotations, the first: {first}"));
-                }
-            }
-            _ => out.push(l),
-        }
-    }
-    out
+    super::report::grouped_lines(&omitted_items(&omitted))
 }
 
-/// Every exporter, in menu order.
-pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![
-        Box::new(tei::TeiExporter),
-        Box::new(brat::BratExporter),
-        Box::new(w3c::W3cExporter),
-        Box::new(w3c::RecogitoExporter),
-        Box::new(csv::CsvExporter),
-        Box::new(jsonl::JsonlExporter),
-        Box::new(conll::ConllExporter),
-        Box::new(super::webanno_tsv::WebAnnoTsvExporter),
-        Box::new(gephi::GephiExporter),
-        Box::new(gexf::GexfExporter),
-        Box::new(palladio::PalladioExporter),
-        Box::new(cmif::CmifExporter),
-    ]
-}
-
-/// The exporter with command-line name `id`.
-pub fn by_id(id: &str) -> Option<Box<dyn Exporter>> {
-    all().into_iter().find(|e| e.id() == id)
+/// Omission sentences as report items ([`super::report::parse_sentence`]).
+pub fn omitted_items(omitted: &[String]) -> Vec<super::report::Item> {
+    omitted
+        .iter()
+        .map(|l| super::report::parse_sentence(l))
+        .collect()
 }

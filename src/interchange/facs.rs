@@ -64,7 +64,7 @@ pub fn parse_points(points: &str) -> Result<Vec<(u32, u32)>, String> {
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .collect();
-    if nums.len() % 2 != 0 {
+    if !nums.len().is_multiple_of(2) {
         return Err(format!(
             "points \"{points}\" has an odd number of coordinates"
         ));
@@ -156,7 +156,7 @@ pub fn page_image(
 
 /// Report lines for a format that holds neither page images nor regions: one line for the
 /// document's page images and page breaks, and one per region (grouped by
-/// [`super::export::group_omissions`] when there are many).
+/// [`super::export::group_omissions`]).
 pub fn omit_facsimile(omitted: &mut Vec<String>, format: &str, project: &Project, doc: &Document) {
     let pages = doc.meta.images.len();
     if pages > 0 {

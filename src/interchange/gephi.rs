@@ -7,74 +7,14 @@
 //! RFC 4180, UTF-8 without BOM, cells guarded against spreadsheet formulas as in the CSV
 //! export.
 
-use super::csv::guard;
+use super::common::table::{network_omissions, table};
 use super::export::{ExportError, ExportReport, Exporter, Output, Progress};
 use crate::model::Project;
 use crate::views::network::{Network, NetworkFilter};
-use crate::views::{Index, Link, iso_day};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::views::{Index, iso_day};
 
 /// Writes the node and edge tables.
 pub struct GephiExporter;
-
-/// Builds a CSV file in memory.
-pub(crate) fn table(
-    out: &Output,
-    name: &str,
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<Vec<u8>, ExportError> {
-    let err = |e: &dyn std::fmt::Display| ExportError::Format {
-        path: out.dir().join(name),
-        message: e.to_string(),
-    };
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    w.write_record(header).map_err(|e| err(&e))?;
-    for row in rows {
-        let row: Vec<String> = row.iter().map(|c| guard(c).into_owned()).collect();
-        w.write_record(&row).map_err(|e| err(&e))?;
-    }
-    w.into_inner().map_err(|e| err(&e))
-}
-
-/// What a network export cannot hold: the events and relations that link no two people or
-/// organizations, one sentence per type naming each annotation.
-pub(crate) fn network_omissions(
-    format: &str,
-    project: &Project,
-    index: &Index,
-    net: &Network,
-) -> Vec<String> {
-    let used: BTreeSet<Link> = net
-        .edges
-        .iter()
-        .flat_map(|e| e.links.iter().copied())
-        .collect();
-    let mut left: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let all = index
-        .events
-        .iter()
-        .map(|e| (e.link, &e.type_id))
-        .chain(index.relations.iter().map(|r| (r.link, &r.type_id)));
-    for (link, ty) in all {
-        if !used.contains(&link) {
-            left.entry(project.schema.label(ty).to_owned())
-                .or_default()
-                .push(link.ann.map_or_else(String::new, |a| a.to_string()));
-        }
-    }
-    left.into_iter()
-        .map(|(ty, ids)| {
-            format!(
-                "{format} cannot express {} {ty} annotation(s) that link no two people or organizations: {}",
-                ids.len(),
-                ids.join(", ")
-            )
-        })
-        .collect()
-}
 
 impl Exporter for GephiExporter {
     fn id(&self) -> &'static str {

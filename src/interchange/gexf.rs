@@ -4,33 +4,21 @@
 //! The graph is `mode="dynamic"` with `timeformat="dateTime"` and interval spells: each
 //! edge has one `<spell>` per dated event behind it; a node starts at its first dated
 //! edge (a node with an undated edge, such as a relation, is there all along). Undated
-//! edges have no spells and are always shown. Node attribute `type`; edge attributes
-//! `kind` and `events` (annotation ids).
+//! edges have no spells and are always shown. Node attribute `type` (and `latitude`,
+//! `longitude` from the registry, for Gephi's Geo Layout, when a node's entry has
+//! coordinates); edge attributes `kind` and `events` (annotation ids).
 
+use super::common::xml::escape as xml;
 use super::export::{ExportError, ExportReport, Exporter, Output, Progress};
 use crate::model::Project;
+use crate::model::registry::Coordinates;
 use crate::views::network::{Network, NetworkFilter};
-use crate::views::{Index, Link, Minute, TimeRange, iso_minute};
+use crate::views::{Actor, Index, Link, Minute, TimeRange, iso_minute};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Writes `network.gexf`.
 pub struct GexfExporter;
-
-/// `s` escaped for XML text and attribute values, without the characters XML 1.0 forbids
-/// (control characters other than tab, LF and CR).
-pub(crate) fn xml(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || ('\u{20}'..='\u{D7FF}').contains(&c)
-                || ('\u{E000}'..='\u{FFFD}').contains(&c)
-                || c >= '\u{10000}'
-        })
-        .collect();
-    quick_xml::escape::escape(clean.as_str()).into_owned()
-}
 
 /// An `xsd:dateTime` for a minute.
 fn date_time(t: Minute) -> String {
@@ -85,7 +73,25 @@ pub fn gexf(project: &Project, index: &Index, net: &Network) -> String {
     s.push_str(
         "  <graph mode=\"dynamic\" defaultedgetype=\"directed\" timeformat=\"dateTime\" timerepresentation=\"interval\">\n",
     );
-    s.push_str("    <attributes class=\"node\" mode=\"static\">\n      <attribute id=\"type\" title=\"Type\" type=\"string\"/>\n    </attributes>\n");
+    // Registry coordinates of the nodes' entries, for Gephi's Geo Layout (`latitude`,
+    // `longitude`); declared only when some node has them.
+    let coordinates: Vec<Option<&Coordinates>> = net
+        .nodes
+        .iter()
+        .map(|n| match &n.actor {
+            Actor::Entry(id) => project
+                .registry
+                .get(id)
+                .and_then(|e| e.coordinates.as_ref()),
+            Actor::Unlinked { .. } => None,
+        })
+        .collect();
+    let geo = coordinates.iter().any(Option::is_some);
+    s.push_str("    <attributes class=\"node\" mode=\"static\">\n      <attribute id=\"type\" title=\"Type\" type=\"string\"/>\n");
+    if geo {
+        s.push_str("      <attribute id=\"latitude\" title=\"latitude\" type=\"double\"/>\n      <attribute id=\"longitude\" title=\"longitude\" type=\"double\"/>\n");
+    }
+    s.push_str("    </attributes>\n");
     s.push_str("    <attributes class=\"edge\" mode=\"static\">\n      <attribute id=\"kind\" title=\"Kind\" type=\"string\"/>\n      <attribute id=\"events\" title=\"Events\" type=\"string\"/>\n    </attributes>\n");
     s.push_str("    <nodes>\n");
     for (i, n) in net.nodes.iter().enumerate() {
@@ -93,9 +99,15 @@ pub fn gexf(project: &Project, index: &Index, net: &Network) -> String {
             Some(Some(a)) => format!(" start=\"{}\"", date_time(a)),
             _ => String::new(),
         };
+        let geo_values = coordinates[i].map_or_else(String::new, |c| {
+            format!(
+                "\n          <attvalue for=\"latitude\" value=\"{}\"/>\n          <attvalue for=\"longitude\" value=\"{}\"/>",
+                c.lat, c.lon
+            )
+        });
         let _ = writeln!(
             s,
-            "      <node id=\"{}\" label=\"{}\"{start}>\n        <attvalues>\n          <attvalue for=\"type\" value=\"{}\"/>\n        </attvalues>\n      </node>",
+            "      <node id=\"{}\" label=\"{}\"{start}>\n        <attvalues>\n          <attvalue for=\"type\" value=\"{}\"/>{geo_values}\n        </attvalues>\n      </node>",
             xml(&n.id),
             xml(&n.label),
             xml(n.type_id.as_str())
@@ -159,7 +171,7 @@ impl Exporter for GexfExporter {
         let index = Index::build(project);
         progress(0.5);
         let net = Network::build(project, &index, &NetworkFilter::default());
-        let mut omitted = super::gephi::network_omissions("GEXF", project, &index, &net);
+        let mut omitted = super::common::table::network_omissions("GEXF", project, &index, &net);
         let undated: usize = net
             .edges
             .iter()

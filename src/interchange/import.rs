@@ -1,10 +1,9 @@
-//! Imports from other tools' formats into a new project: the [`Importer`] trait, the
-//! registry of importers ([`all`], [`by_id`]) and [`run`]. An import either writes a
+//! Imports from other tools' formats into a new project: the [`Importer`] trait and
+//! [`run`] (the list of importers is [`super::formats`]). An import either writes a
 //! project that `check` accepts or fails and leaves nothing behind: the project is built
 //! and saved in a staging folder, loaded back and validated there, and moved into place
 //! only then.
 
-use super::{brat, tei, text, w3c};
 use crate::model::validate::{Severity, validate};
 use crate::model::{DocId, Document, Project};
 use crate::store::{self, DiskState, Limits, StoreError};
@@ -34,6 +33,13 @@ pub enum ImportError {
     Store(#[from] StoreError),
     #[error("the output folder already exists and is not empty; choose a new one: {}", path.display())]
     OutputExists { path: PathBuf },
+    #[error("--strict: the import would not keep {count} thing(s), so nothing was imported:\n  {}\nsource: {}", lines.join("\n  "), path.display())]
+    WouldDrop {
+        path: PathBuf,
+        count: usize,
+        /// The report's grouped lines.
+        lines: Vec<String>,
+    },
 }
 
 impl ImportError {
@@ -52,32 +58,133 @@ pub trait Importer: Send + Sync {
     fn id(&self) -> &'static str;
     /// The name shown in menus.
     fn label(&self) -> &'static str;
-    /// Reads `source` (a file or folder) and builds a project in `staging`: copies each
+    /// Reads `source` (a file or folder) and builds a project in `cx.staging`: copies each
     /// source text into it (use [`store::document_from_source`] to make the document) and
-    /// returns the project. Must not write outside `staging`.
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError>;
+    /// returns the project. Must not write outside `cx.staging`. Everything the source holds
+    /// that the project does not keep goes into `cx.report` ([`ImportReport::drop`]).
+    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError>;
 }
 
-/// Every importer, in menu order.
-pub fn all() -> Vec<Box<dyn Importer>> {
-    vec![
-        Box::new(brat::BratImporter),
-        Box::new(text::TextImporter),
-        Box::new(tei::TeiImporter),
-        Box::new(w3c::W3cImporter),
-        Box::new(super::webanno_tsv::WebAnnoTsvImporter),
-    ]
+/// Progress of a long import (PDF, IIIF): (share done from 0 to 1, what is being done).
+pub type ProgressFn = std::sync::Arc<dyn Fn(f32, &str) + Send + Sync>;
+
+/// How an import reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Refuse the import when anything would not be kept (the report is not empty).
+    pub strict: bool,
+    /// W3C: how `TextPositionSelector`s count (`None`: decided from the quotes).
+    pub offsets: Option<OffsetUnit>,
 }
 
-/// The importer with command-line name `id`.
-pub fn by_id(id: &str) -> Option<Box<dyn Importer>> {
-    all().into_iter().find(|e| e.id() == id)
+/// What a W3C file's `TextPositionSelector` offsets count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetUnit {
+    /// Unicode code points (the W3C model's unit; ours).
+    CodePoints,
+    /// UTF-16 code units (JavaScript strings: RecogitoJS, Hypothesis).
+    Utf16,
+}
+
+/// What an importer works with: the staging folder it builds in, the options, and the
+/// report it adds to.
+pub struct ImportContext<'a> {
+    pub staging: &'a Path,
+    pub options: &'a ImportOptions,
+    pub report: ImportReport,
+}
+
+impl<'a> ImportContext<'a> {
+    /// A context building in `staging` with `options` and an empty report.
+    pub fn new(staging: &'a Path, options: &'a ImportOptions) -> Self {
+        Self {
+            staging,
+            options,
+            report: ImportReport::default(),
+        }
+    }
+}
+
+/// What an import did not keep: one item per thing, grouped for reading by
+/// [`ImportReport::grouped`] and listed whole by [`ImportReport::full_text`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub items: Vec<super::report::Item>,
+}
+
+impl ImportReport {
+    /// Records that `count` things of `kind` in `document` (a file or document title) at
+    /// `place` (a line, an annotation; "" for the whole document) were not kept.
+    pub fn drop(
+        &mut self,
+        kind: impl Into<String>,
+        count: usize,
+        document: impl Into<String>,
+        place: impl Into<String>,
+    ) {
+        if count == 0 {
+            return;
+        }
+        self.items.push(super::report::Item {
+            kind: kind.into(),
+            count,
+            document: document.into(),
+            place: place.into(),
+        });
+    }
+
+    /// Whether everything was kept.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// One line per kind with counts and the first places.
+    pub fn grouped(&self) -> Vec<String> {
+        super::report::grouped_lines(&self.items)
+    }
+
+    /// The full list, one line per item: what `marginalia import --report FILE` writes.
+    pub fn full_text(&self, title: &str) -> String {
+        super::report::full_text(title, &self.items)
+    }
+}
+
+/// Runs `importer` on `source`, building in `staging` with default options: the project
+/// and the report of what it did not keep (for tests and tools that save it themselves).
+pub fn import_into(
+    importer: &dyn Importer,
+    source: &Path,
+    staging: &Path,
+) -> Result<(Project, ImportReport), ImportError> {
+    let options = ImportOptions::default();
+    let mut cx = ImportContext::new(staging, &options);
+    let project = importer.import(source, &mut cx)?;
+    Ok((project, cx.report))
+}
+
+/// A finished import: the new project's file and what was not kept.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub project_file: PathBuf,
+    pub report: ImportReport,
 }
 
 /// Imports `source` into a new project folder `out_dir` and returns the project file:
-/// [`run_with_limits`] with the store's default load limits.
+/// [`run_with_limits`] with the store's default load limits and default options.
 pub fn run(importer: &dyn Importer, source: &Path, out_dir: &Path) -> Result<PathBuf, ImportError> {
     run_with_limits(importer, source, out_dir, Limits::default())
+}
+
+/// Imports `source` into a new project folder `out_dir` with `options` and returns the
+/// project file and the report of what was not kept; with `options.strict`, a non-empty
+/// report refuses the import ([`ImportError::WouldDrop`]) and nothing is written.
+pub fn run_reporting(
+    importer: &dyn Importer,
+    source: &Path,
+    out_dir: &Path,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    run_full(importer, source, out_dir, Limits::default(), options)
 }
 
 /// Imports `source` into a new project folder `out_dir` and returns the project file.
@@ -90,6 +197,16 @@ pub fn run_with_limits(
     out_dir: &Path,
     limits: Limits,
 ) -> Result<PathBuf, ImportError> {
+    run_full(importer, source, out_dir, limits, &ImportOptions::default()).map(|i| i.project_file)
+}
+
+fn run_full(
+    importer: &dyn Importer,
+    source: &Path,
+    out_dir: &Path,
+    limits: Limits,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     if out_dir.exists()
         && std::fs::read_dir(out_dir)
             .map_err(|e| ImportError::io("read folder", out_dir, e))?
@@ -114,7 +231,16 @@ pub fn run_with_limits(
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| ImportError::io("create folder", &staging, e))?;
     let result = (|| {
-        let mut project = importer.import(source, &staging)?;
+        let mut cx = ImportContext::new(&staging, options);
+        let mut project = importer.import(source, &mut cx)?;
+        let report = cx.report;
+        if options.strict && !report.is_empty() {
+            return Err(ImportError::WouldDrop {
+                path: source.to_path_buf(),
+                count: report.items.iter().map(|i| i.count).sum(),
+                lines: report.grouped(),
+            });
+        }
         if project.info.name.is_empty() {
             project.info.name = name.clone();
         }
@@ -134,7 +260,10 @@ pub fn run_with_limits(
         }
         std::fs::rename(&staging, out_dir)
             .map_err(|e| ImportError::io("move into place", out_dir, e))?;
-        Ok(out_dir.join(file_name))
+        Ok(Imported {
+            project_file: out_dir.join(file_name),
+            report,
+        })
     })();
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
@@ -323,7 +452,9 @@ mod tests {
         std::fs::create_dir_all(&src).unwrap();
         std::fs::write(src.join("a.txt"), "text").unwrap();
         let file = run(
-            &super::super::text::TextImporter,
+            crate::interchange::formats::importer("text")
+                .unwrap()
+                .as_ref(),
             &src,
             &parent.join("proj"),
         )
@@ -365,7 +496,9 @@ mod tests {
         )
         .unwrap();
         let err = run(
-            &super::super::brat::BratImporter,
+            crate::interchange::formats::importer("brat")
+                .unwrap()
+                .as_ref(),
             &src,
             &tmp.path().join("proj"),
         )

@@ -9,8 +9,8 @@
 //!
 //! RFC 4180, UTF-8 without BOM, cells guarded against spreadsheet formulas.
 
+use super::common::table::{network_omissions, table};
 use super::export::{ExportError, ExportReport, Exporter, Output, Progress};
-use super::gephi::{network_omissions, table};
 use crate::model::registry::Coordinates;
 use crate::model::{EntryId, Project};
 use crate::views::network::{Network, NetworkFilter};

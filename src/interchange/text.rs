@@ -30,7 +30,12 @@ impl Importer for TextImporter {
         "Folder of text files"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+    fn import(
+        &self,
+        source: &Path,
+        cx: &mut crate::interchange::import::ImportContext<'_>,
+    ) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         if !source.is_dir() {
             return Err(ImportError::Invalid {
                 path: source.to_path_buf(),

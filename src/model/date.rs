@@ -5,11 +5,14 @@
 //! date is a range: `not_before` / `not_after` (TEI `@notBefore` / `@notAfter`).
 //!
 //! Military "2400 10 July 1951", the midnight that ends 10 July, is written
-//! `1951-07-11T00:00`; an hour of 24 is not accepted. Surface text is normalized by the
-//! annotator, not parsed here.
+//! `1951-07-11T00:00`; an hour of 24 is not accepted. Surface text is read into a guess by
+//! [`guess`] (the window prefills its date field with it); the annotator confirms it.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+mod guess;
+pub use guess::{Guess, guess};
 
 /// A normalized date: an exact `when`, or a range, or both empty (unknown).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +76,36 @@ impl NormalizedDate {
 
     pub fn is_empty(&self) -> bool {
         self.when.is_none() && self.not_before.is_none() && self.not_after.is_none()
+    }
+
+    /// Reads a date as [`Display`](std::fmt::Display) writes it, so a field shows and takes
+    /// the same text: `1951-07-10T15:00`, a range `A – B` (also `A/B` or `A to B`),
+    /// `after A`, `before B`; empty or `unknown` is no date. Each value must be ISO 8601
+    /// and a range not empty.
+    pub fn parse(s: &str) -> Result<Self, DateError> {
+        let s = s.trim();
+        let d = if s.is_empty() || s.eq_ignore_ascii_case("unknown") {
+            Self::default()
+        } else if let Some(a) = s.strip_prefix("after ") {
+            Self {
+                not_before: Some(a.trim().to_owned()),
+                ..Self::default()
+            }
+        } else if let Some(b) = s.strip_prefix("before ") {
+            Self {
+                not_after: Some(b.trim().to_owned()),
+                ..Self::default()
+            }
+        } else if let Some((a, b)) = ["–", "—", "/", " to ", ".."]
+            .iter()
+            .find_map(|sep| s.split_once(sep))
+        {
+            Self::range(a.trim(), b.trim())
+        } else {
+            Self::when(s)
+        };
+        d.validate()?;
+        Ok(d)
     }
 }
 
@@ -144,7 +177,7 @@ pub fn check_iso(s: &str) -> Result<(), DateError> {
 fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => 31,
     }
@@ -175,6 +208,31 @@ mod tests {
         ] {
             assert!(check_iso(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn parse_reads_what_display_writes() {
+        for d in [
+            NormalizedDate::when("1951-07-10T15:00"),
+            NormalizedDate::range("1951-07-10T12:00", "1951-07-10T18:00"),
+            NormalizedDate {
+                not_before: Some("1951-07".into()),
+                ..Default::default()
+            },
+            NormalizedDate {
+                not_after: Some("1952".into()),
+                ..Default::default()
+            },
+            NormalizedDate::default(),
+        ] {
+            assert_eq!(NormalizedDate::parse(&d.to_string()), Ok(d.clone()), "{d}");
+        }
+        assert_eq!(
+            NormalizedDate::parse("1951-07-10/1951-07-12"),
+            Ok(NormalizedDate::range("1951-07-10", "1951-07-12"))
+        );
+        assert!(NormalizedDate::parse("14 July 1951").is_err());
+        assert!(NormalizedDate::parse("1951-07-12 – 1951-07-10").is_err());
     }
 
     #[test]

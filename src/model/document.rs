@@ -168,6 +168,12 @@ impl DocStatus {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ArchivalMeta {
+    /// The country of the holding archive, as the source writes it ("D", "GB").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    /// The town of the holding archive ("Marbach am Neckar", "Cambridge").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub settlement: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub archive: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -195,6 +201,23 @@ pub struct ArchivalMeta {
     /// Page breaks of the printed or manuscript original, in text order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub page_breaks: Vec<PageBreak>,
+    /// The IIIF manifest the page images came from (its id or address), empty when none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub manifest: String,
+    /// The IIIF canvas each page image shows, in page order (empty when the images did not
+    /// come from IIIF): an IIIF export places annotations on these canvases.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub canvases: Vec<Canvas>,
+}
+
+/// A IIIF canvas: its id and size in canvas coordinates (the page image may be smaller;
+/// coordinates scale by the ratio of the sizes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Canvas {
+    pub id: String,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// Where a new page of the original begins in the text.
@@ -251,6 +274,30 @@ impl Document {
         self.text
             .as_ref()
             .unwrap_or_else(|| EMPTY.get_or_init(SourceText::default))
+    }
+
+    /// Where annotation `ann` is in the text: its own extent (a mention, an event with a
+    /// trigger), else the earliest extent among what it points at in this document (an
+    /// event's role fillers, a relation's arguments, one step deep). `None` when it has
+    /// neither (a region on a page image, an event of registry entries only).
+    pub fn place_of(&self, ann: AnnId) -> Option<super::anchor::Span> {
+        use super::annotation::{Body, Target};
+        let a = self.annotations.get(&ann)?;
+        if let Some(an) = a.anchor() {
+            return Some(an.extent());
+        }
+        let targets: Vec<Target> = match &a.body {
+            Body::Event(e) => e.roles.values().flatten().copied().collect(),
+            Body::Relation(r) => vec![r.from, r.to],
+            Body::Mention(_) => Vec::new(),
+        };
+        targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Annotation(id) => self.annotations.get(id)?.anchor().map(|an| an.extent()),
+                Target::Entry(_) => None,
+            })
+            .min_by_key(|s| (s.start, s.end))
     }
 
     /// Annotations whose anchors overlap `[start, end)`, in id order.

@@ -7,9 +7,9 @@
 
 use super::annotation::Annotation;
 use super::changeset::{ChangeSet, shift_by};
+use super::conflict::Conflict;
 use super::document::{Document, DocumentMeta};
 use super::ids::{AnnId, DocId, EntryId};
-use super::merge::Conflict;
 use super::project::{Project, ProjectInfo};
 use super::registry::Entry;
 use super::schema::Schema;
@@ -86,6 +86,15 @@ pub enum EditError {
     ConflictsMismatch,
     #[error("an edit must change something")]
     Empty,
+    /// A transaction that would leave the project invalid by its schema; the reason.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// An undo or redo that no longer applies because changes merged from disk (made by
+    /// `by`) changed its records since: applying it would remove their work.
+    #[error(
+        "{inner}: changed since by {by} (merged from disk); undoing it would remove their work, so it was not undone"
+    )]
+    ChangedByOthers { inner: Box<EditError>, by: String },
 }
 
 /// What an edit changed, so the store knows which files to write.
@@ -249,10 +258,16 @@ impl Edit {
                     .documents
                     .get_mut(&before.id)
                     .ok_or(EditError::NoDocument(before.id))?;
-                if d.meta != **before || before.id != after.id {
-                    return Err(EditError::DocumentMismatch(before.id));
+                let next = changed_meta(&d.meta, before, after)
+                    .ok_or(EditError::DocumentMismatch(before.id))?;
+                // A new stored source hash: the source file is compared (and, when the text
+                // differs from it, written) at the next save.
+                if d.meta.source.as_ref().map(|s| &s.hash) != next.source.as_ref().map(|s| &s.hash)
+                    && d.text.is_some()
+                {
+                    touched.sources.insert(before.id);
                 }
-                d.meta = (**after).clone();
+                d.meta = next;
                 touched.docs.insert(before.id);
             }
             Self::Document { before, after } => {
@@ -485,6 +500,22 @@ impl History {
         Ok(touched)
     }
 
+    /// Applies `tx` as part of the last recorded transaction, without clearing the redo
+    /// stack (bookkeeping that belongs with it, such as the source hash a save refreshes).
+    /// `None` when nothing is recorded.
+    pub fn amend_last(
+        &mut self,
+        project: &mut Project,
+        tx: Transaction,
+    ) -> Option<Result<Touched, EditError>> {
+        let last = self.undo.last_mut()?;
+        let r = tx.apply(project);
+        if r.is_ok() {
+            last.edits.extend(tx.edits);
+        }
+        Some(r)
+    }
+
     /// The annotations (document, id) the next undo (`true`) or redo (`false`) would
     /// change, in edit order, each once; empty when there is nothing to undo or redo.
     pub fn next_annotations(&self, undo: bool) -> Vec<(DocId, AnnId)> {
@@ -525,6 +556,68 @@ impl History {
         self.undo.clear();
         self.redo.clear();
     }
+}
+
+/// The metadata `current` becomes under a metadata edit from `before` to `after`: only the
+/// fields the edit changes are compared with `current` and set (the stored source hash
+/// counts as a field of its own), so an edit of the title still applies — and undoes —
+/// after a save refreshed the source hash or a colleague's merge changed the status. `None`
+/// when a changed field is not as the edit expects, or the edit names two documents.
+fn changed_meta(
+    current: &DocumentMeta,
+    before: &DocumentMeta,
+    after: &DocumentMeta,
+) -> Option<DocumentMeta> {
+    fn field<T: PartialEq + Clone>(cur: &T, b: &T, a: &T, out: &mut T) -> bool {
+        if b == a {
+            return true;
+        }
+        if cur != b {
+            return false;
+        }
+        *out = a.clone();
+        true
+    }
+    if before.id != after.id || current.id != before.id {
+        return None;
+    }
+    let mut next = current.clone();
+    let mut ok = field(&current.title, &before.title, &after.title, &mut next.title)
+        && field(
+            &current.images,
+            &before.images,
+            &after.images,
+            &mut next.images,
+        )
+        && field(
+            &current.status,
+            &before.status,
+            &after.status,
+            &mut next.status,
+        )
+        && field(
+            &current.archival,
+            &before.archival,
+            &after.archival,
+            &mut next.archival,
+        );
+    match (&current.source, &before.source, &after.source) {
+        _ if before.source == after.source => {}
+        (Some(c), Some(b), Some(a)) => {
+            let strip = |s: &super::document::SourceInfo| {
+                let mut s = s.clone();
+                s.hash.clear();
+                s
+            };
+            let (mut rest, mut hash) = (strip(c), c.hash.clone());
+            ok &= field(&strip(c), &strip(b), &strip(a), &mut rest)
+                && field(&c.hash, &b.hash, &a.hash, &mut hash);
+            rest.hash = hash;
+            next.source = Some(rest);
+        }
+        (cur, b, a) => ok &= field(cur, b, a, &mut next.source),
+    }
+    ok.then_some(next)
 }
 
 /// The annotation an annotation edit is about: `before` and `after` name the same one, and

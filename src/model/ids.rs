@@ -25,6 +25,13 @@ macro_rules! uuid_id {
             pub fn short(&self) -> String {
                 self.0.simple().to_string()[..8].to_owned()
             }
+
+            /// The last 8 hex digits: random in a UUID v7, so records made in the same
+            /// minute (whose first digits, the time, are all alike) are told apart.
+            pub fn tail(&self) -> String {
+                let s = self.0.simple().to_string();
+                s[s.len() - 8..].to_owned()
+            }
         }
 
         impl Default for $name {

@@ -23,134 +23,9 @@ use super::ids::{AnnId, DocId, EntryId, Slug};
 use super::project::{Project, ProjectInfo};
 use super::registry::Entry;
 use super::schema::{AttributeDef, EntityType, EventType, RelationType, Schema};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Which record a conflict is about.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum RecordKey {
-    Info,
-    EntityType(Slug),
-    EventType(Slug),
-    RelationType(Slug),
-    Attribute(Slug),
-    Entry(EntryId),
-    /// A document's metadata (and, for a deletion, the document as a whole).
-    Document(DocId),
-    /// A document's entry in the project file's document list (file-level merge only).
-    DocumentFile(DocId),
-    Annotation(DocId, AnnId),
-}
-
-impl RecordKey {
-    /// The document whose annotation file holds a conflict about this record; `None`: the
-    /// project file holds it.
-    pub fn document(&self) -> Option<DocId> {
-        match self {
-            Self::Document(d) | Self::Annotation(d, _) => Some(*d),
-            _ => None,
-        }
-    }
-
-    /// A short human description: "annotation 0190ab12", "entity type person".
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Info => "project info".into(),
-            Self::EntityType(s) => format!("entity type {s}"),
-            Self::EventType(s) => format!("event type {s}"),
-            Self::RelationType(s) => format!("relation type {s}"),
-            Self::Attribute(s) => format!("attribute {s}"),
-            Self::Entry(e) => format!("registry entry {}", e.short()),
-            Self::Document(d) => format!("document {}", d.short()),
-            Self::DocumentFile(d) => format!("document list entry {}", d.short()),
-            Self::Annotation(_, a) => format!("annotation {}", a.short()),
-        }
-    }
-}
-
-/// One version of a record, as kept in a conflict.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Record {
-    Info(ProjectInfo),
-    EntityType(EntityType),
-    EventType(EventType),
-    RelationType(RelationType),
-    Attribute(AttributeDef),
-    Entry(Entry),
-    Document(DocumentMeta),
-    DocumentFile(RelPath),
-    Annotation(Annotation),
-}
-
-/// Why two sides could not be merged automatically.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum ConflictKind {
-    /// Changed on both sides, differently (or added on both with different content).
-    BothChanged,
-    /// Deleted on our side, changed on theirs.
-    DeletedByOurs,
-    /// Deleted on their side, changed on ours.
-    DeletedByTheirs,
-    /// Deleted on one side while the other side added or changed records that refer to it.
-    DeletedButReferenced,
-}
-
-impl ConflictKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::BothChanged => "changed on both sides",
-            Self::DeletedByOurs => "deleted on our side, changed on theirs",
-            Self::DeletedByTheirs => "deleted on their side, changed on ours",
-            Self::DeletedButReferenced => "deleted on one side, still referred to on the other",
-        }
-    }
-}
-
-/// Which version of a conflicting record the merged project holds until it is resolved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Side {
-    Base,
-    Ours,
-    Theirs,
-}
-
-/// A record the merge could not decide, with every version of it. `None` means the record
-/// does not exist on that side (deleted, or never added).
-///
-/// Invariant: the merged project holds the `kept` version, so it stays valid; the other
-/// version is only here until someone resolves the conflict.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Conflict {
-    pub record: RecordKey,
-    pub kind: ConflictKind,
-    pub kept: Side,
-    /// What our side is called ("ours", a branch name).
-    pub ours_label: String,
-    pub theirs_label: String,
-    pub base: Option<Record>,
-    pub ours: Option<Record>,
-    pub theirs: Option<Record>,
-    /// For [`ConflictKind::DeletedButReferenced`]: the records that refer to this one.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub referenced_by: Vec<RecordKey>,
-}
-
-impl Conflict {
-    /// One line for lists: "annotation 0190ab12: changed on both sides (kept ours)".
-    pub fn summary(&self) -> String {
-        let kept = match self.kept {
-            Side::Base => "restored the base version",
-            Side::Ours => "kept ours",
-            Side::Theirs => "kept theirs",
-        };
-        let mut s = format!("{}: {} ({kept})", self.record.describe(), self.kind.label());
-        if !self.referenced_by.is_empty() {
-            let refs: Vec<String> = self.referenced_by.iter().map(RecordKey::describe).collect();
-            s.push_str(&format!("; referred to by {}", refs.join(", ")));
-        }
-        s
-    }
-}
+pub use super::conflict::{Conflict, ConflictKind, Record, RecordKey, Side};
 
 /// Names for the two sides, recorded in each conflict.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -600,7 +475,51 @@ pub fn merge_document_list(
         ours,
         theirs,
     );
+    // The same file added on both sides under two ids (both branches `add`ed the same
+    // source): one document, kept under ours' id (else the lower one), as the annotation
+    // file's merge makes it ([`rekey_added_document`]); a project listing one file twice
+    // would not open.
+    let mut by_file: BTreeMap<&RelPath, DocId> = BTreeMap::new();
+    for (id, file) in &merged {
+        let keep = match by_file.get(file) {
+            None => *id,
+            Some(other) if ours.contains_key(other) => *other,
+            Some(_) if ours.contains_key(id) => *id,
+            Some(other) => (*other).min(*id),
+        };
+        by_file.insert(file, keep);
+    }
+    let kept: BTreeSet<DocId> = by_file.values().copied().collect();
+    let merged = merged
+        .iter()
+        .filter(|(id, _)| kept.contains(id))
+        .map(|(id, f)| (*id, f.clone()))
+        .collect();
     (merged, ctx.conflicts)
+}
+
+/// An annotation file added on both sides (no base) describing two documents (both
+/// branches `add`ed the same source): theirs is taken as the same document under ours' id,
+/// so the merge gives one document holding both sides' annotations (its metadata a conflict
+/// if the two differ). `theirs` must hold exactly one document.
+pub fn rekey_added_document(theirs: &mut Project, ours_id: DocId) {
+    let Some((&old, _)) = theirs.documents.iter().next() else {
+        return;
+    };
+    if old == ours_id {
+        return;
+    }
+    if let Some(mut d) = theirs.documents.remove(&old) {
+        d.meta.id = ours_id;
+        theirs.documents.insert(ours_id, d);
+    }
+    for c in &mut theirs.conflicts {
+        c.record = match &c.record {
+            RecordKey::Document(d) if *d == old => RecordKey::Document(ours_id),
+            RecordKey::Annotation(d, a) if *d == old => RecordKey::Annotation(ours_id, *a),
+            other => other.clone(),
+        };
+    }
 }
 
 /// Every record a project refers to that it does not hold, with who refers to it.

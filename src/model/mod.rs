@@ -7,6 +7,7 @@ pub mod anchor;
 pub mod annotation;
 pub mod caret;
 pub mod changeset;
+pub mod conflict;
 pub mod date;
 pub mod document;
 pub mod edit;
@@ -29,7 +30,7 @@ pub use anchor::{Span, TextAnchor, TextQuote};
 pub use annotation::{Annotation, AttrValue, Body, Certainty, Event, Mention, Relation, Target};
 pub use date::NormalizedDate;
 pub use document::{
-    ArchivalMeta, DocStatus, Document, DocumentMeta, PageBreak, RelPath, SourceInfo,
+    ArchivalMeta, Canvas, DocStatus, Document, DocumentMeta, PageBreak, RelPath, SourceInfo,
 };
 pub use edit::{Edit, History, Touched, Transaction};
 pub use ids::{AnnId, DocId, EntryId, Slug};

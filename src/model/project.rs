@@ -1,9 +1,9 @@
 //! A project: schema, registry and documents, held in memory.
 
 use super::annotation::{Annotation, Body, Target};
+use super::conflict::Conflict;
 use super::document::Document;
 use super::ids::{AnnId, DocId, EntryId, Slug};
-use super::merge::Conflict;
 use super::registry::Entry;
 use super::schema::Schema;
 use serde::{Deserialize, Serialize};

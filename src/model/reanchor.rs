@@ -355,10 +355,13 @@ impl<'t> Matcher<'t> {
             let beats_exact = places
                 .iter()
                 .all(|p| p.ctx_errors >= place.ctx_errors + margin);
-            if certain && single && self.opts.pinned_approximate_is_certain && beats_exact {
-                if let Ok(n) = TextAnchor::span(self.text, place.start, place.end) {
-                    return Outcome::Moved(n);
-                }
+            if certain
+                && single
+                && self.opts.pinned_approximate_is_certain
+                && beats_exact
+                && let Ok(n) = TextAnchor::span(self.text, place.start, place.end)
+            {
+                return Outcome::Moved(n);
             }
             if let Some(anchor) = self.respanned(a, place.start, place.end) {
                 let errors = place.ctx_errors;

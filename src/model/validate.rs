@@ -92,8 +92,69 @@ pub fn validate(project: &Project) -> Vec<Problem> {
         for ann in doc.annotations.values() {
             annotation_problems(project, doc.id(), doc.text.as_ref(), ann, &mut out);
         }
+        duplicate_mentions(project, doc, &mut out);
     }
     out
+}
+
+/// Mentions (or events' triggers) of the same type over exactly the same text: tagging a span twice makes a
+/// second annotation that lists the name twice on its entry page and in the concordance.
+/// A warning on each copy after the first (in id order, the oldest is kept).
+fn duplicate_mentions(project: &Project, doc: &super::document::Document, out: &mut Vec<Problem>) {
+    use super::annotation::{Annotation, Body};
+    // Per type and words, the annotations seen so far. An exact duplicate says the same in
+    // every field a user writes: two on one span that differ in an attribute, a note or an
+    // event's role fillers are two annotations (as WebAnno's stacked spans and slot hosts).
+    let same_content = |a: &Annotation, b: &Annotation| {
+        a.body == b.body
+            && a.attributes == b.attributes
+            && a.note == b.note
+            && a.cert == b.cert
+            && a.region == b.region
+    };
+    let mut seen: std::collections::HashMap<(&Slug, &[super::anchor::Span]), Vec<&Annotation>> =
+        std::collections::HashMap::new();
+    // A copy some event or relation points at is told apart by that link (deleting it would
+    // lose the link): not reported.
+    let mut pointed_at = std::collections::HashSet::new();
+    for a in doc.annotations.values() {
+        a.points_at(|t| {
+            if let super::annotation::Target::Annotation(id) = t {
+                pointed_at.insert(*id);
+            }
+            false
+        });
+    }
+    for ann in doc.annotations.values() {
+        // A mention's text, or an event's trigger: the same words tagged as the same type.
+        let anchor = match &ann.body {
+            Body::Mention(m) => &m.anchor,
+            Body::Event(e) => match &e.trigger {
+                Some(t) => t,
+                None => continue,
+            },
+            Body::Relation(_) => continue,
+        };
+        if anchor.fragments.is_empty() {
+            continue;
+        }
+        let ty = ann.type_id();
+        let earlier = seen.entry((ty, anchor.fragments.as_slice())).or_default();
+        let same = earlier.iter().find(|b| same_content(ann, b)).map(|b| b.id);
+        match same {
+            Some(_) if pointed_at.contains(&ann.id) => earlier.push(ann),
+            Some(first) => out.push(
+                Problem::warning(format!(
+                    "\"{}\" is tagged as {} twice (an exact duplicate of {first}; delete one)",
+                    anchor.quote.exact,
+                    project.schema.label(ty)
+                ))
+                .in_doc(doc.id())
+                .on(ann.id),
+            ),
+            None => earlier.push(ann),
+        }
+    }
 }
 
 /// The schema's own problems, as errors.
@@ -436,6 +497,69 @@ mod tests {
 
     fn messages(p: &Project) -> Vec<String> {
         validate(p).into_iter().map(|p| p.message).collect()
+    }
+
+    #[test]
+    fn exact_duplicate_mentions_are_reported_once_per_copy() {
+        let (mut p, doc, place) = fixture();
+        assert!(messages(&p).is_empty());
+        let mut copy = place.clone();
+        copy.id = AnnId::new();
+        add(&mut p, doc, copy.clone());
+        // The same text as another type is no duplicate.
+        let mut person = place.clone();
+        person.id = AnnId::new();
+        person.set_type_id(Slug::new("person"));
+        add(&mut p, doc, person);
+        let found = validate(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert_eq!(found[0].annotation, Some(copy.id.max(place.id)));
+        assert!(
+            found[0]
+                .message
+                .contains("\"Kaesong\" is tagged as Place twice"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn two_events_of_one_type_on_one_trigger_are_reported() {
+        let (mut p, doc, place) = fixture();
+        let text = p.documents[&doc].text.clone().unwrap();
+        let meeting = || {
+            Annotation::new(Body::Event(crate::model::annotation::Event {
+                type_id: Slug::new("meeting"),
+                trigger: Some(TextAnchor::span(&text, 4, 7).unwrap()),
+                roles: BTreeMap::new(),
+                date: None,
+            }))
+        };
+        let (a, b) = (meeting(), meeting());
+        add(&mut p, doc, a.clone());
+        assert!(messages(&p).is_empty(), "{:?}", messages(&p));
+        // One with a role filled is another event on the same words (WebAnno slot hosts).
+        let mut other = meeting();
+        if let Body::Event(e) = &mut other.body {
+            e.roles.insert(
+                Slug::new("place"),
+                vec![crate::model::Target::Annotation(place.id)],
+            );
+        }
+        add(&mut p, doc, other);
+        assert!(messages(&p).is_empty(), "{:?}", messages(&p));
+        add(&mut p, doc, b.clone());
+        let found = validate(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].annotation, Some(a.id.max(b.id)));
+        assert!(
+            found[0]
+                .message
+                .contains("\"met\" is tagged as Meeting twice"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

@@ -51,6 +51,12 @@ pub enum StoreError {
     SeveralProjectFiles { path: PathBuf },
     #[error("the file changed on disk since it was loaded; not overwritten: {}", path.display())]
     Conflict { path: PathBuf },
+    #[error("{conflicts} merge conflict{} to resolve: another writer's changes ({incoming} record{}) were merged in and some changed the same records as yours (review them under Project → Resolve conflicts); not saved: {}", if *conflicts == 1 { "" } else { "s" }, if *incoming == 1 { "" } else { "s" }, path.display())]
+    MergeConflicts {
+        path: PathBuf,
+        incoming: usize,
+        conflicts: usize,
+    },
     #[error("the project is open read-only ({reason}); not saved: {}", path.display())]
     ReadOnly { path: PathBuf, reason: String },
     #[error("cannot serialize: {message}: {}", path.display())]
@@ -84,6 +90,7 @@ impl StoreError {
             | Self::NoProjectFile { path }
             | Self::SeveralProjectFiles { path }
             | Self::Conflict { path }
+            | Self::MergeConflicts { path, .. }
             | Self::ReadOnly { path, .. }
             | Self::Serialize { path, .. } => path,
         }

@@ -163,6 +163,45 @@ pub fn open_regular(path: &Path) -> io::Result<std::fs::File> {
     Ok(f)
 }
 
+/// The one guarded read of a file from outside the program: a regular file (after links;
+/// a FIFO, device or folder is an error naming it, never a read that waits), at most `limit`
+/// bytes (checked before reading, and again while reading a file that grows).
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
+    super::load::read_limited(path, limit)
+}
+
+/// [`read_regular`] for a file that must lie inside the folder `dir`: refused, naming it,
+/// when it (after resolving links) lies outside — a link to `/etc/passwd` or `/dev/zero`
+/// put in a project folder is never read.
+pub fn read_inside(dir: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
+    let canonical_dir = dir
+        .canonicalize()
+        .map_err(|e| StoreError::io("resolve folder", dir, e))?;
+    let real = path
+        .canonicalize()
+        .map_err(|e| StoreError::io("read", path, e))?;
+    if !real.starts_with(&canonical_dir) {
+        return Err(StoreError::Escapes {
+            path: path.to_path_buf(),
+            target: real.display().to_string(),
+        });
+    }
+    read_regular(&real, limit).map_err(|e| match e {
+        // Name the file as the caller knows it, not where its links led.
+        StoreError::Io { action, err, .. } => StoreError::Io {
+            action,
+            path: path.to_path_buf(),
+            err,
+        },
+        StoreError::TooLarge { size, limit, .. } => StoreError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit,
+        },
+        other => other,
+    })
+}
+
 /// The error for something that is not a regular file (type `ft`): `InvalidInput`, saying
 /// what it is.
 fn not_regular(ft: std::fs::FileType) -> io::Error {

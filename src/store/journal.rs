@@ -55,12 +55,20 @@ struct JournalEntry {
     target: String,
     /// BLAKE3 (hex) of its new contents.
     hash: String,
+    /// BLAKE3 (hex) of the version the save replaces, "" when there was no file; absent in
+    /// journals of earlier versions. A target holding neither this nor the new version was
+    /// changed after the interrupted save (another writer, `git pull`): it is not
+    /// overwritten, and the interrupted save is rolled back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    replaces: Option<String>,
 }
 
 /// One file of a multi-file save.
 pub(crate) struct Replace<'a> {
     pub target: &'a Path,
     pub bytes: &'a [u8],
+    /// What the target held when the save looked (`Some(None)`: no file); `None`: not known.
+    pub replaces: Option<Option<Hash>>,
 }
 
 /// The bytes of a journal for `files` (paths under `dir`).
@@ -74,6 +82,9 @@ fn journal_bytes(dir: &Path, files: &[Replace<'_>]) -> Result<Vec<u8>, StoreErro
         entries.push(JournalEntry {
             target: rel.as_str().to_owned(),
             hash: hash_bytes(f.bytes).to_hex().to_string(),
+            replaces: f
+                .replaces
+                .map(|h| h.map_or_else(String::new, |h| h.to_hex().to_string())),
         });
     }
     let j = JournalFile {
@@ -248,6 +259,7 @@ pub fn recover(fs: &dyn Fs, project_file: &Path) -> Result<Option<Recovery>, Sto
     }
     // Every name must be a safe relative path inside the project folder.
     let mut plan = Vec::with_capacity(parsed.files.len());
+    let mut replaced = Vec::with_capacity(parsed.files.len());
     let mut bad = None;
     let canonical_dir = dir.canonicalize().ok();
     for e in &parsed.files {
@@ -268,7 +280,20 @@ pub fn recover(fs: &dyn Fs, project_file: &Path) -> Result<Option<Recovery>, Sto
             bad = Some(format!("\"{}\" is outside the project folder", e.target));
             break;
         }
+        // What the target held before the save: `Some(None)` no file, `None` not recorded.
+        let replaces = match e.replaces.as_deref() {
+            None => None,
+            Some("") => Some(None),
+            Some(h) => match blake3::Hash::from_hex(h) {
+                Ok(h) => Some(Some(h)),
+                Err(_) => {
+                    bad = Some(format!("bad hash for \"{}\"", e.target));
+                    break;
+                }
+            },
+        };
         plan.push((rel, target, hash));
+        replaced.push(replaces);
     }
     let temps_of = |plan: &[(RelPath, PathBuf, Hash)]| -> Vec<PathBuf> {
         plan.iter()
@@ -284,10 +309,25 @@ pub fn recover(fs: &dyn Fs, project_file: &Path) -> Result<Option<Recovery>, Sto
     // Forward only when every file is either complete in its temporary file or already
     // in place.
     let mut pending = Vec::new();
-    for (rel, target, hash) in &plan {
+    for ((rel, target, hash), replaces) in plan.iter().zip(&replaced) {
         let tmp = temp_path(target, parsed.pid);
         let tmp_hash = read_hash(fs, &tmp)?;
         if tmp_hash == Some(*hash) {
+            // Changed since the interrupted save (a `git pull`, a writer of an older
+            // version): finishing the save would overwrite that; it is undone instead.
+            if let Some(before) = replaces {
+                let now = read_hash(fs, target)?;
+                if now != *before && now != Some(*hash) {
+                    for tmp in temps_of(&plan) {
+                        remove_if_file(fs, &tmp)?;
+                    }
+                    return finish(Recovery::RolledBack {
+                        reason: format!(
+                            "\"{rel}\" changed after the interrupted save; not overwritten"
+                        ),
+                    });
+                }
+            }
             pending.push((rel, target, tmp));
         } else if read_hash(fs, target)? != Some(*hash) {
             for tmp in temps_of(&plan) {
@@ -388,10 +428,12 @@ mod tests {
             Replace {
                 target: &ann,
                 bytes: b"new ann",
+                replaces: None,
             },
             Replace {
                 target: &project,
                 bytes: b"new project",
+                replaces: None,
             },
         ];
         replace_all(&RealFs, &project, &files).unwrap();
@@ -410,6 +452,7 @@ mod tests {
         let files = [Replace {
             target: Path::new("sources/a.txt.ann.ron"),
             bytes: b"x",
+            replaces: None,
         }];
         let bytes = journal_bytes(base(Path::new("p.marginalia.ron")), &files).unwrap();
         let j: JournalFile = serde_json::from_slice(&bytes).unwrap();
@@ -435,10 +478,12 @@ mod tests {
                 JournalEntry {
                     target: "../victim.txt".into(),
                     hash: hash_bytes(b"evil").to_hex().to_string(),
+                    replaces: None,
                 },
                 JournalEntry {
                     target: "sources/a.txt.ann.ron".into(),
                     hash: hash_bytes(b"evil").to_hex().to_string(),
+                    replaces: None,
                 },
             ],
         };
@@ -449,6 +494,44 @@ mod tests {
         assert_eq!(std::fs::read(&ann).unwrap(), b"old ann");
         assert!(!journal_path(&project).exists());
         drop(t);
+    }
+
+    /// Found by the multi-process trial (issue 21): a writer killed in the middle of a save
+    /// left its journal and temporary files (ignored by git); `git pull` then brought a
+    /// merged version of the files; the next load finished the dead save over it, and a
+    /// colleague's edits merged by git were gone. A target that changed since the
+    /// interrupted save is never overwritten: the save is rolled back.
+    #[test]
+    fn an_interrupted_save_is_not_finished_over_files_changed_since() {
+        let (_t, project, ann) = setup();
+        let old = hash_bytes(b"old ann");
+        // The interrupted save: the new version complete in its temporary file, the journal
+        // in place, the target not replaced yet.
+        let pid = std::process::id();
+        std::fs::write(temp_path(&ann, pid), b"new ann").unwrap();
+        let j = JournalFile {
+            journal: JOURNAL_MAGIC.into(),
+            pid,
+            files: vec![JournalEntry {
+                target: "sources/a.txt.ann.ron".into(),
+                hash: hash_bytes(b"new ann").to_hex().to_string(),
+                replaces: Some(old.to_hex().to_string()),
+            }],
+        };
+        std::fs::write(journal_path(&project), serde_json::to_vec(&j).unwrap()).unwrap();
+        // Then `git pull` writes the merged version.
+        std::fs::write(&ann, b"merged by git").unwrap();
+        let r = recover(&RealFs, &project).unwrap();
+        assert!(matches!(r, Some(Recovery::RolledBack { .. })), "{r:?}");
+        assert_eq!(std::fs::read(&ann).unwrap(), b"merged by git");
+        assert!(!temp_path(&ann, pid).exists() && !journal_path(&project).exists());
+        // Still holding the version the save replaced: finished as before.
+        std::fs::write(&ann, b"old ann").unwrap();
+        std::fs::write(temp_path(&ann, pid), b"new ann").unwrap();
+        std::fs::write(journal_path(&project), serde_json::to_vec(&j).unwrap()).unwrap();
+        let r = recover(&RealFs, &project).unwrap();
+        assert!(matches!(r, Some(Recovery::RolledForward { .. })), "{r:?}");
+        assert_eq!(std::fs::read(&ann).unwrap(), b"new ann");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::format::{
 };
 use super::fs::{RealFs, open_regular};
 use super::journal::{self, Recovery};
+use super::write_lock::WriteLock;
 use super::{DiskState, DocDisk, hash_bytes};
 use crate::model::validate::{Problem, validate};
 use crate::model::{Document, Project, SourceText};
@@ -96,6 +97,48 @@ pub(crate) fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, StoreErro
         });
     }
     Ok(bytes)
+}
+
+/// Annotation files (`*.ann.ron`) in the project folder that no document of the project
+/// lists: a git merge that resolved "deleted on one branch, edited on the other" by keeping
+/// the file but not its document leaves one, and its annotations would otherwise be hidden.
+/// Hidden folders (`.git`) and links are not followed.
+fn orphan_annotation_files(
+    dir: &Path,
+    docs: &BTreeMap<crate::model::DocId, DocDisk>,
+) -> Vec<Problem> {
+    let listed: BTreeSet<PathBuf> = docs.values().map(|d| d.file.to_native(dir)).collect();
+    let root = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .max_depth(8)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(super::DOC_SUFFIX))
+        .filter(|e| {
+            let p = if dir.as_os_str().is_empty() {
+                e.path().strip_prefix(".").unwrap_or(e.path()).to_path_buf()
+            } else {
+                e.path().to_path_buf()
+            };
+            !listed.contains(&p)
+        })
+        .map(|e| {
+            let shown = e.path().strip_prefix(root).unwrap_or(e.path());
+            Problem::warning(format!(
+                "annotation file {} is listed by no document of the project, so its annotations are hidden (a merge may have dropped its document from the list); restore the document from version control, or remove the file if it was deleted on purpose",
+                shown.display()
+            ))
+        })
+        .collect()
 }
 
 fn line_of_byte(bytes: &[u8], offset: usize) -> usize {
@@ -200,7 +243,18 @@ pub fn load(path: &Path) -> Result<Loaded, StoreError> {
 /// Loads a project. Hard errors (a malformed or unsafe file) fail the load; missing or
 /// changed sources and anchors that no longer match are returned as problems, and the
 /// project opens so nothing is lost.
+///
+/// Holds the project's inter-process [`WriteLock`] while it reads (and while it finishes a
+/// save another process left interrupted), so it never reads half of another writer's save.
 pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
+    let file = resolve_project_file(path)?;
+    let lock = WriteLock::for_reading(&file);
+    load_locked(&file, limits, &lock)
+}
+
+/// [`load_with`] for a caller that already holds the project's [`WriteLock`] (a save that
+/// merges what another writer saved).
+pub fn load_locked(path: &Path, limits: Limits, _lock: &WriteLock) -> Result<Loaded, StoreError> {
     let file = resolve_project_file(path)?;
     let dir = file
         .parent()
@@ -281,6 +335,7 @@ pub fn load_with(path: &Path, limits: Limits) -> Result<Loaded, StoreError> {
     if let Some(r) = recovered {
         problems.insert(0, Problem::warning(recovery_note(&r)));
     }
+    problems.extend(orphan_annotation_files(&dir, &docs_disk));
     // Temporary files of saves that crashed, now that no journal needs them.
     let mut targets: Vec<PathBuf> = docs_disk.values().map(|d| d.file.to_native(&dir)).collect();
     targets.push(file.clone());

@@ -296,8 +296,14 @@ pub fn merge_file_with(
         FileKind::Document => {
             let b = document_of(&base)?;
             let o = document_of(&ours)?;
-            let t = document_of(&theirs)?;
+            let mut t = document_of(&theirs)?;
             let ids = |p: &Project| p.documents.keys().copied().collect::<Vec<_>>();
+            // Added on both sides (both branches `add`ed the same source): one document.
+            if b.documents.is_empty()
+                && let Some(&id) = o.documents.keys().next()
+            {
+                crate::model::merge::rekey_added_document(&mut t, id);
+            }
             if !o.documents.is_empty() && !t.documents.is_empty() && ids(&o) != ids(&t) {
                 return Err(invalid(
                     theirs.path,

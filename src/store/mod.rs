@@ -13,22 +13,56 @@ pub mod journal;
 mod load;
 pub mod lock;
 pub mod merge;
+pub mod place;
 mod save;
+pub mod write_lock;
 
 pub use error::StoreError;
 pub use format::{DOC_SUFFIX, FORMAT_VERSION, PROJECT_SUFFIX, doc_file_for};
 pub use fs::{Backup, write_atomic};
-pub use load::{Limits, Loaded, load, load_with, resolve_project_file};
+pub use load::{Limits, Loaded, load, load_locked, load_with, resolve_project_file};
 pub use save::{
-    SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_sources_with,
-    save_with,
+    Overwritten, SaveReport, document_bytes, document_bytes_with, project_bytes, save, save_locked,
+    save_sources_with, save_with,
 };
+pub use write_lock::WriteLock;
 
 use crate::model::{
     ArchivalMeta, DocId, DocStatus, Document, DocumentMeta, RelPath, SourceInfo, SourceText,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// Marginalia's working files beside a project's files, as `.gitignore` patterns: save
+/// backups, recovery copies, the presence file, the save lock, save journals, temporary
+/// files of an interrupted save, and the `.theirs` copies kept when a source changed on
+/// disk. `git-setup` and a new project's `.gitignore` both write exactly these.
+pub const WORKING_FILES: &[&str] = &[
+    "*.bak",
+    "*.recovery",
+    "*.marginalia.ron.lock",
+    ".*.save-lock",
+    ".*.journal",
+    ".*.tmp-*",
+    "*.theirs",
+    "*.theirs-*",
+];
+
+/// Whether a file named `name` (no folder) is one of the [`WORKING_FILES`]: nothing a user
+/// wrote, so listings of a project's content (the embedded sample, "writes nothing" checks)
+/// leave it out.
+pub fn is_working_file(name: &str) -> bool {
+    fn matches(pattern: &[u8], name: &[u8]) -> bool {
+        match pattern.split_first() {
+            None => name.is_empty(),
+            Some((b'*', rest)) => (0..=name.len()).any(|i| matches(rest, &name[i..])),
+            Some((c, rest)) => name.first() == Some(c) && matches(rest, &name[1..]),
+        }
+    }
+    WORKING_FILES
+        .iter()
+        .any(|p| matches(p.as_bytes(), name.as_bytes()))
+}
 
 /// A BLAKE3 content hash.
 pub type Hash = blake3::Hash;
@@ -81,6 +115,13 @@ impl DiskState {
     }
 }
 
+/// Reads a file from outside the project (an imported file) through the store's guard:
+/// a regular file only (a FIFO, device or folder is refused, never opened for a blocking
+/// read), at most `limit` bytes (checked before reading, and again while reading).
+pub fn read_guarded(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
+    load::read_limited(path, limit)
+}
+
 /// Reads a source file inside the project folder and makes a document of it, titled after
 /// its file name. The source is read, never written.
 pub fn document_from_source(project_dir: &Path, source: &Path) -> Result<Document, StoreError> {
@@ -124,4 +165,34 @@ pub fn document_from_source(project_dir: &Path, source: &Path) -> Result<Documen
         text: Some(text),
         annotations: BTreeMap::new(),
     })
+}
+
+#[cfg(test)]
+mod working_file_tests {
+    use super::is_working_file;
+
+    #[test]
+    fn working_files_are_told_from_what_users_wrote() {
+        for name in [
+            ".kaesong.marginalia.ron.save-lock",
+            "kaesong.marginalia.ron.bak",
+            "kaesong.marginalia.ron.lock",
+            ".kaesong.marginalia.ron.journal",
+            ".cable.txt.tmp-1234",
+            "cable.txt.theirs",
+            "cable.txt.theirs-2",
+        ] {
+            assert!(is_working_file(name), "{name}");
+        }
+        for name in [
+            "kaesong.marginalia.ron",
+            "cable.txt",
+            "cable.txt.ann.ron",
+            "save-lock.txt",
+            "theirs.txt",
+            ".hidden-notes.txt",
+        ] {
+            assert!(!is_working_file(name), "{name}");
+        }
+    }
 }

@@ -6,6 +6,7 @@ use super::format::{
 };
 use super::fs::{Fs, RealFs};
 use super::journal;
+use super::write_lock::WriteLock;
 use super::{DiskState, DocDisk, StoreError, hash_bytes};
 use crate::model::merge::Conflict;
 use crate::model::{DocId, Document, Project};
@@ -19,6 +20,21 @@ use std::sync::OnceLock;
 pub struct SaveReport {
     /// Files written, relative to the project folder; unchanged files are skipped.
     pub written: Vec<String>,
+    /// Records another writer had saved, merged in by the save before it wrote
+    /// ([`crate::session::Session::save`]; 0 for the store's own saves).
+    pub merged: usize,
+    /// Files whose replaced version was not the one this save expected: another writer,
+    /// not honouring the save lock, wrote between the check and the rename. Their version
+    /// is kept here; the session merges it back.
+    pub overwritten: Vec<Overwritten>,
+}
+
+/// A file a save replaced although it held something else than the save expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overwritten {
+    pub path: PathBuf,
+    /// What the file held just before the save's rename.
+    pub replaced: Vec<u8>,
 }
 
 /// The bytes of the project file for `project` with the given document list.
@@ -89,6 +105,12 @@ struct PlannedWrite {
     /// True when this is the document's source file (its transcription), not its
     /// annotation file.
     source: bool,
+    /// Whether a file was there when the save looked, before writing (only then is a
+    /// `.bak` of what it replaced made).
+    existed: bool,
+    /// What the file held when the save looked (`None`: nothing), recorded in the journal
+    /// so that finishing an interrupted save never overwrites a later version.
+    seen: Option<super::Hash>,
 }
 
 /// Saves the project file (when `project_changed`) and the documents in `docs` (plus any
@@ -122,6 +144,9 @@ pub fn save_with(
 /// `sources`, in the same atomic step, with their original line endings and BOM. Sources
 /// are written only for documents whose text was explicitly edited; a source that changed
 /// on disk since it was read or last written is a conflict, as for any other file.
+///
+/// Holds the project's inter-process [`WriteLock`] from the first look at the disk to the
+/// last rename.
 pub fn save_sources_with(
     fs: &dyn Fs,
     project: &Project,
@@ -129,6 +154,27 @@ pub fn save_sources_with(
     project_changed: bool,
     docs: &BTreeSet<DocId>,
     sources: &BTreeSet<DocId>,
+) -> Result<SaveReport, StoreError> {
+    if let Some(reason) = &disk.read_only {
+        return Err(StoreError::ReadOnly {
+            path: disk.project_file.clone(),
+            reason: reason.clone(),
+        });
+    }
+    let lock = WriteLock::acquire(&disk.project_file)?;
+    save_locked(fs, project, disk, project_changed, docs, sources, &lock)
+}
+
+/// [`save_sources_with`] for a caller that holds the project's [`WriteLock`] (a session
+/// that merges what another writer saved before it writes).
+pub fn save_locked(
+    fs: &dyn Fs,
+    project: &Project,
+    disk: &mut DiskState,
+    project_changed: bool,
+    docs: &BTreeSet<DocId>,
+    sources: &BTreeSet<DocId>,
+    _lock: &WriteLock,
 ) -> Result<SaveReport, StoreError> {
     if let Some(reason) = &disk.read_only {
         return Err(StoreError::ReadOnly {
@@ -188,6 +234,8 @@ pub fn save_sources_with(
                 bytes,
                 doc: Some(*id),
                 source: false,
+                existed: false,
+                seen: None,
             })
         })
         .collect();
@@ -208,6 +256,8 @@ pub fn save_sources_with(
             bytes: crate::model::ops::text::source_bytes(text),
             doc: Some(*id),
             source: true,
+            existed: false,
+            seen: None,
         });
     }
     if project_changed || list_changed || disk.project_hash.is_none() {
@@ -224,6 +274,8 @@ pub fn save_sources_with(
             bytes,
             doc: None,
             source: false,
+            existed: false,
+            seen: None,
         });
     }
     // Check every file before writing any. Unchanged bytes need no write and so cannot
@@ -248,6 +300,8 @@ pub fn save_sources_with(
                 if known.is_some() && on_disk.is_some() && on_disk != w.expected {
                     return Err(StoreError::Conflict { path: w.native });
                 }
+                let mut w = w;
+                w.seen = on_disk;
                 writes.push(w);
                 continue;
             }
@@ -274,6 +328,9 @@ pub fn save_sources_with(
         {
             return Err(StoreError::Conflict { path: w.native });
         }
+        let mut w = w;
+        w.existed = on_disk.is_some();
+        w.seen = on_disk;
         writes.push(w);
     }
     let files: Vec<journal::Replace<'_>> = writes
@@ -281,6 +338,7 @@ pub fn save_sources_with(
         .map(|w| journal::Replace {
             target: &w.native,
             bytes: &w.bytes,
+            replaces: Some(w.seen),
         })
         .collect();
     if let Err(err) = journal::replace_all(fs, &disk.project_file, &files) {
@@ -288,14 +346,60 @@ pub fn save_sources_with(
         return Err(err);
     }
     let mut report = SaveReport::default();
+    let overwritten = if super::write_lock::broken_for_trial() {
+        Ok(Vec::new())
+    } else {
+        replaced_unexpectedly(fs, disk, &writes)
+    };
     for w in writes {
         report.written.push(w.shown);
     }
+    // The files hold the new versions, whatever the check below says.
     disk.project_hash = project_hash;
     disk.docs = doc_disk;
     disk.sources = source_hashes;
     disk.attempted.clear();
+    // A failure to read what was replaced fails the save (it is not known whether another
+    // writer's version was among it); the next save finds the files as it left them.
+    report.overwritten = overwritten?;
     Ok(report)
+}
+
+/// After the renames: each replaced file whose previous version (kept as `.bak`) is not the
+/// one the save expected, with that version. Only where the save lock is not honoured can
+/// another writer have put it there. A backup that is not there (a file system where it
+/// could not be made) is taken as expected.
+fn replaced_unexpectedly(
+    fs: &dyn Fs,
+    disk: &DiskState,
+    writes: &[PlannedWrite],
+) -> Result<Vec<Overwritten>, StoreError> {
+    let mut out = Vec::new();
+    for w in writes {
+        let Some(expected) = w.expected else { continue };
+        if w.source || !w.existed {
+            continue;
+        }
+        let bak = super::fs::backup_path(&w.native);
+        let replaced = match fs.read(&bak) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(StoreError::io("check what the save replaced", &bak, e)),
+        };
+        let h = hash_bytes(&replaced);
+        if h != expected
+            && !disk
+                .attempted
+                .get(&w.native)
+                .is_some_and(|a| a.contains(&h))
+        {
+            out.push(Overwritten {
+                path: w.native.clone(),
+                replaced,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// After a failed save, records what each file it meant to write holds now: the new

@@ -183,11 +183,53 @@ pub fn iso_day(t: Minute) -> String {
 
 /// Who or what fills a role: a registry entry, or an unlinked mention standing for its
 /// folded text within its entity type (all unlinked "Kim Il Sung" person mentions are one
-/// actor, kept apart from the registry).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// actor, kept apart from the registry). An unlinked actor is shown as it is written
+/// (`label`, the words of its first mention); only `type_id` and the folded `text` make
+/// its identity.
+#[derive(Clone, Debug, Serialize)]
 pub enum Actor {
     Entry(EntryId),
-    Unlinked { type_id: Slug, text: String },
+    Unlinked {
+        type_id: Slug,
+        text: String,
+        label: String,
+    },
+}
+
+impl Actor {
+    /// What identifies the actor: the entry, or the type and the folded text.
+    fn key(&self) -> (u8, Option<EntryId>, Option<(&Slug, &str)>) {
+        match self {
+            Actor::Entry(id) => (0, Some(*id), None),
+            Actor::Unlinked { type_id, text, .. } => (1, None, Some((type_id, text.as_str()))),
+        }
+    }
+}
+
+impl PartialEq for Actor {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Actor {}
+
+impl PartialOrd for Actor {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Actor {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl std::hash::Hash for Actor {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
 }
 
 /// One role filler of an event, resolved.
@@ -218,9 +260,28 @@ pub struct EventInfo {
     pub dated_by: String,
     /// The annotator (TEI `@resp`).
     pub resp: String,
+    /// The schema's label of each role in `roles` ("End time" for `end_time`).
+    pub role_labels: BTreeMap<Slug, String>,
 }
 
 impl EventInfo {
+    /// How people read role `id` of this event: its label in the schema, else the id.
+    pub fn role_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.role_labels
+            .iter()
+            .find(|(r, _)| r.as_str() == id)
+            .map_or(id, |(_, l)| l.as_str())
+    }
+
+    /// Where the date came from, in words: "" for an explicit date, "Time", "via Meeting".
+    pub fn dated_by_label(&self) -> String {
+        match self.dated_by.strip_prefix("via ") {
+            _ if self.dated_by == "date" => String::new(),
+            Some(r) => format!("via {}", self.role_label(r)),
+            None => self.role_label(&self.dated_by).to_owned(),
+        }
+    }
+
     /// The actors filling `role`.
     pub fn actors(&self, role: &str) -> impl Iterator<Item = &Actor> {
         self.roles
@@ -294,6 +355,16 @@ pub fn event_label(project: &Project, a: &Annotation) -> String {
 }
 
 fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> EventInfo {
+    let role_labels: BTreeMap<Slug, String> = project
+        .schema
+        .event(a.type_id())
+        .map(|t| {
+            t.roles
+                .iter()
+                .map(|r| (r.id.clone(), r.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut roles = BTreeMap::new();
     let mut range = None;
     let mut dated_by = String::new();
@@ -310,6 +381,7 @@ fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> E
             range,
             dated_by,
             resp: a.annotator().to_owned(),
+            role_labels,
         };
     };
     for (role, targets) in &ev.roles {
@@ -402,6 +474,7 @@ fn event_info(project: &Project, doc: &Document, a: &Annotation, depth: u8) -> E
         range,
         dated_by,
         resp: a.annotator().to_owned(),
+        role_labels,
     }
 }
 
@@ -429,6 +502,7 @@ pub fn filler(project: &Project, doc: &Document, t: &Target) -> Filler {
                         None => Actor::Unlinked {
                             type_id: m.type_id.clone(),
                             text: fold(m.anchor.quote.exact.trim()),
+                            label: m.anchor.quote.exact.trim().to_owned(),
                         },
                     }),
                     entity_type: Some(m.type_id.clone()),
@@ -458,7 +532,7 @@ pub fn actor_label(project: &Project, actor: &Actor) -> String {
             || format!("missing entry {}", id.short()),
             |e| e.name.clone(),
         ),
-        Actor::Unlinked { text, .. } => text.clone(),
+        Actor::Unlinked { label, .. } => label.clone(),
     }
 }
 

@@ -276,7 +276,9 @@ impl Network {
                         actor: (*a).clone(),
                         id: match a {
                             Actor::Entry(id) => id.to_string(),
-                            Actor::Unlinked { type_id, text } => format!("text:{type_id}:{text}"),
+                            Actor::Unlinked { type_id, text, .. } => {
+                                format!("text:{type_id}:{text}")
+                            }
                         },
                         label: actor_label(project, a),
                         type_id: actor_type(project, a).cloned().unwrap_or_default_slug(),

@@ -103,7 +103,7 @@ fn summary(e: &EventInfo) -> String {
                 .filter(|f| f.actor.is_some())
                 .map(|f| f.label.as_str())
                 .collect();
-            format!("{r}: {}", names.join(", "))
+            format!("{}: {}", e.role_label(r.as_str()), names.join(", "))
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -211,7 +211,10 @@ fn mentioned_only_in(project: &Project, yes: &DocSelector, no: &DocSelector) -> 
                 label: entry.name.clone(),
                 type_id: entry.type_id.clone(),
                 date: None,
-                detail: format!("mentioned in {} document(s)", docs.len()),
+                detail: format!(
+                    "mentioned in {}",
+                    crate::words::count(docs.len(), "document", "documents")
+                ),
             })
         })
         .collect();

@@ -122,8 +122,12 @@ pub fn ticks(from: Minute, to: Minute, max: usize) -> Vec<(Minute, String)> {
             while t < to {
                 let (y, m, d) = civil_from_days(t.div_euclid(1440));
                 let r = t.rem_euclid(1440);
+                // The first tick of hours names the year too: an axis of "07-10 15:00"
+                // alone does not say which year it is.
                 let label = if unit == Unit::Day {
                     format!("{y:04}-{m:02}-{d:02}")
+                } else if out.is_empty() {
+                    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", r / 60, r % 60)
                 } else {
                     format!("{m:02}-{d:02} {:02}:{:02}", r / 60, r % 60)
                 };
@@ -202,7 +206,9 @@ pub fn timeline_svg(project: &Project, t: &Timeline) -> String {
     } else {
         24.0 + 18.0 * t.undated.len() as f32
     };
-    let height = AXIS_H + ROW_H * t.rows.len().max(1) as f32 + undated_h + 2.0 * MARGIN;
+    let tops = t.row_tops(ROW_H);
+    let rows_h = tops.last().copied().unwrap_or(0.0).max(ROW_H);
+    let height = AXIS_H + rows_h + undated_h + 2.0 * MARGIN;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -220,14 +226,21 @@ pub fn timeline_svg(project: &Project, t: &Timeline) -> String {
     });
     let x_of = |m: Minute| plot_x + ((m - from) as f64 / (to - from) as f64 * plot_w as f64) as f32;
     let top = MARGIN + AXIS_H;
-    let bottom = top + ROW_H * t.rows.len().max(1) as f32;
+    let bottom = top + rows_h;
     s.push_str("<g class=\"axis\">\n");
     if t.extent.is_some() {
         for (m, label) in ticks(from, to, 8) {
             let x = x_of(m);
+            // A label that would run past the picture's edge ends at the edge instead.
+            let half = label.chars().count() as f32 * 3.5;
+            let (anchor, tx) = if x + half > TIMELINE_WIDTH - 2.0 {
+                ("end", TIMELINE_WIDTH - 2.0)
+            } else {
+                ("middle", x)
+            };
             let _ = writeln!(
                 s,
-                r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="#dddddd"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#333333">{}</text>"##,
+                r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="#dddddd"/><text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}" fill="#333333">{}</text>"##,
                 top - 6.0,
                 top - 10.0,
                 esc(&label)
@@ -243,15 +256,17 @@ pub fn timeline_svg(project: &Project, t: &Timeline) -> String {
         );
     }
     for (i, row) in t.rows.iter().enumerate() {
-        let y = top + ROW_H * i as f32;
+        let y = top + tops.get(i).copied().unwrap_or(0.0);
+        let row_h = ROW_H * f32::from(row.lane_count);
         let _ = writeln!(
             s,
-            r##"<g class="row"><rect x="0" y="{y:.1}" width="{TIMELINE_WIDTH}" height="{ROW_H}" fill="{}"/><text x="{MARGIN}" y="{:.1}" fill="#111111">{}</text></g>"##,
+            r##"<g class="row"><rect x="0" y="{y:.1}" width="{TIMELINE_WIDTH}" height="{row_h}" fill="{}"/><text x="{MARGIN}" y="{:.1}" fill="#111111">{}</text></g>"##,
             if i % 2 == 0 { "#f6f6f6" } else { "#ffffff" },
             y + 17.0,
             esc(&cut(&row.label, 26))
         );
-        for &ei in &row.events {
+        for (&ei, &lane) in row.events.iter().zip(&row.lanes) {
+            let y = y + ROW_H * f32::from(lane);
             let Some(e) = t.events.get(ei) else { continue };
             let Some(r) = &e.range else { continue };
             let color = hex(type_color(project, &e.type_id));
@@ -447,7 +462,11 @@ mod tests {
         assert_eq!(t.len(), 2);
         let t = ticks(y("1951-07-10T14:00"), y("1951-07-10T18:00"), 8);
         let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
-        assert_eq!(labels[..3], ["07-10 14:00", "07-10 14:30", "07-10 15:00"]);
+        // The first tick of hours names the year.
+        assert_eq!(
+            labels[..3],
+            ["1951-07-10 14:00", "07-10 14:30", "07-10 15:00"]
+        );
         let t = ticks(y("1951-01"), y("1952-01"), 6);
         let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(labels, ["1951-01", "1951-04", "1951-07", "1951-10"]);
@@ -541,6 +560,71 @@ mod tests {
         assert_eq!(img.width(), TIMELINE_WIDTH as u32);
         let colors: std::collections::BTreeSet<[u8; 4]> = img.pixels().map(|p| p.0).collect();
         assert!(colors.len() > 8, "the PNG has bars, not one colour");
+    }
+
+    #[test]
+    fn overlapping_events_get_lanes_and_every_axis_label_stays_in_the_picture() {
+        use crate::views::Index;
+        use crate::views::timeline::{RowMode, TimelineFilter};
+        let p = sample();
+        let t = Timeline::build(
+            &p,
+            &Index::build(&p),
+            &TimelineFilter::default(),
+            RowMode::ByType,
+        );
+        // In each row, two events in the same lane never overlap in time.
+        for row in &t.rows {
+            assert_eq!(row.lanes.len(), row.events.len());
+            for (i, (&a, &la)) in row.events.iter().zip(&row.lanes).enumerate() {
+                for (&b, &lb) in row.events.iter().zip(&row.lanes).skip(i + 1) {
+                    if la != lb {
+                        continue;
+                    }
+                    let (ra, rb) = (
+                        t.events[a].range.as_ref().unwrap(),
+                        t.events[b].range.as_ref().unwrap(),
+                    );
+                    let end_a = ra.end.or(ra.start.map(|s| s + 1)).unwrap_or(i64::MAX);
+                    let start_b = rb.start.unwrap_or(i64::MIN);
+                    assert!(
+                        end_a <= start_b || lb + 1 == crate::views::timeline::MAX_LANES,
+                        "{} and {} overlap in lane {la}",
+                        t.events[a].label,
+                        t.events[b].label
+                    );
+                }
+            }
+        }
+        assert!(
+            t.rows.iter().any(|r| r.lane_count > 1),
+            "the sample has overlapping events in a row"
+        );
+        // The axis: every label's text ends inside the picture.
+        let svg = timeline_svg(&p, &t);
+        for line in svg
+            .lines()
+            .filter(|l| l.contains("<line x1") && l.contains("<text"))
+        {
+            let x: f32 = line
+                .split("<text x=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap();
+            let label = line
+                .split('>')
+                .nth(2)
+                .and_then(|r| r.split('<').next())
+                .unwrap();
+            let half = label.chars().count() as f32 * 3.5;
+            let right = if line.contains("text-anchor=\"end\"") {
+                x
+            } else {
+                x + half
+            };
+            assert!(right <= TIMELINE_WIDTH, "{label} ends at {right}");
+        }
     }
 
     #[test]

@@ -52,6 +52,54 @@ pub struct Row {
     pub label: String,
     /// Indexes into [`Timeline::events`], by start time.
     pub events: Vec<usize>,
+    /// The lane each event is drawn in, parallel to `events`: events whose times overlap
+    /// go in different lanes, so none hides another (up to [`MAX_LANES`]).
+    pub lanes: Vec<u16>,
+    /// How many lanes the row has (at least one).
+    pub lane_count: u16,
+}
+
+/// Most lanes a row is given: beyond, overlapping events share the last lane.
+pub const MAX_LANES: u16 = 6;
+
+impl Row {
+    fn new(key: RowKey, label: String, events: Vec<usize>, all: &[EventInfo]) -> Self {
+        let (lanes, lane_count) = lanes(&events, all);
+        Self {
+            key,
+            label,
+            events,
+            lanes,
+            lane_count,
+        }
+    }
+}
+
+/// Puts each event (by start time) in the first lane free at its start: greedy interval
+/// packing, so a row of events that never overlap stays one lane.
+fn lanes(events: &[usize], all: &[EventInfo]) -> (Vec<u16>, u16) {
+    let mut ends: Vec<Minute> = Vec::new();
+    let mut out = Vec::with_capacity(events.len());
+    for &i in events {
+        let r = all.get(i).and_then(|e| e.range.as_ref());
+        let start = r.and_then(|r| r.start).unwrap_or(Minute::MIN);
+        let end = r
+            .and_then(|r| r.end.or(r.start.map(|s| s + 1)))
+            .unwrap_or(Minute::MAX);
+        let lane = match ends.iter().position(|&e| e <= start) {
+            Some(l) => l,
+            None if ends.len() < usize::from(MAX_LANES) => {
+                ends.push(Minute::MIN);
+                ends.len() - 1
+            }
+            None => ends.len() - 1,
+        };
+        if let Some(e) = ends.get_mut(lane) {
+            *e = (*e).max(end);
+        }
+        out.push(lane as u16);
+    }
+    (out, (ends.len() as u16).max(1))
 }
 
 /// The data a timeline panel draws.
@@ -106,10 +154,9 @@ impl Timeline {
                 }
                 t.rows = by
                     .into_values()
-                    .map(|(ty, events)| Row {
-                        label: project.schema.label(&ty).to_owned(),
-                        key: RowKey::Type(ty),
-                        events,
+                    .map(|(ty, events)| {
+                        let label = project.schema.label(&ty).to_owned();
+                        Row::new(RowKey::Type(ty), label, events, &t.events)
                     })
                     .collect();
             }
@@ -128,10 +175,9 @@ impl Timeline {
                 }
                 t.rows = by
                     .into_iter()
-                    .map(|(id, events)| Row {
-                        key: RowKey::Entry(id),
-                        label: super::actor_label(project, &Actor::Entry(id)),
-                        events,
+                    .map(|(id, events)| {
+                        let label = super::actor_label(project, &Actor::Entry(id));
+                        Row::new(RowKey::Entry(id), label, events, &t.events)
                     })
                     .collect();
                 t.rows
@@ -139,5 +185,17 @@ impl Timeline {
             }
         }
         t
+    }
+
+    /// The top of each row and the bottom of the last, for rows `lane_h` high per lane.
+    pub fn row_tops(&self, lane_h: f32) -> Vec<f32> {
+        let mut tops = Vec::with_capacity(self.rows.len() + 1);
+        let mut y = 0.0;
+        tops.push(y);
+        for r in &self.rows {
+            y += f32::from(r.lane_count) * lane_h;
+            tops.push(y);
+        }
+        tops
     }
 }

@@ -5,4 +5,8 @@
 
 pub mod fuzz;
 pub mod git;
+#[cfg(feature = "gui")]
+pub mod gui;
+pub mod http;
 pub mod images;
+pub mod pdf;

@@ -33,9 +33,15 @@ impl App {
             return;
         };
         if spans.is_empty() {
-            // With no selection, a type key changes the selected annotation's type.
+            // With no selection, a type key retypes the selected annotation (within its
+            // kind), or says what it needs.
             if self.state.selected.is_some() {
                 self.change_type(ctx, &ty);
+            } else {
+                self.state.status = format!(
+                    "Select text to tag it as {}, or click an annotation to retype it",
+                    self.state.project().map_or("", |p| p.schema.label(&ty))
+                );
             }
             return;
         }
@@ -53,15 +59,26 @@ impl App {
                     st.link_query.clear();
                 }
             }
+            Err(TagError::AlreadyTagged { ann, quote, ty }) => {
+                select_the_first(st, ann, &quote, &ty);
+            }
             Err(e) => st.status = format!("Cannot tag: {e}"),
         }
     }
 
+    /// Changes the selected annotation's type to `ty`, within its kind: a mention takes
+    /// entity types, an event event types, a relation relation types. Across kinds nothing
+    /// changes and the status bar says why (a key pressed by mistake must not turn a
+    /// meeting into an organization).
     pub(super) fn change_type(&mut self, ctx: &egui::Context, ty: &Slug) {
         let st = &mut self.state;
         let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
             return;
         };
+        if let Some(why) = retype_refusal(p, d, a, ty) {
+            st.status = why;
+            return;
+        }
         match tagging::change_type(p, d, a, ty) {
             Ok(tx) => {
                 self.commit(ctx, tx);
@@ -246,6 +263,16 @@ impl App {
         let (Some(p), Some(d)) = (st.project(), st.doc) else {
             return;
         };
+        // A type key with an event selected and no text selected retypes that event; with
+        // a mention selected it says why it does nothing (menus and the palette, with
+        // nothing selected, create an event the text only implies).
+        if spans.is_empty()
+            && let Some(a) = st.selected
+            && p.annotation(d, a).is_some()
+        {
+            self.change_type(ctx, ty);
+            return;
+        }
         let trigger = (!spans.is_empty()).then_some(spans.as_slice());
         match events::create_event(p, d, ty, trigger) {
             Ok((tx, id)) => {
@@ -256,6 +283,9 @@ impl App {
                     st.filling = None;
                     st.prefs.show_inspector = true;
                 }
+            }
+            Err(TagError::AlreadyTagged { ann, quote, ty }) => {
+                select_the_first(st, ann, &quote, &ty);
             }
             Err(e) => st.status = format!("Cannot create the event: {e}"),
         }
@@ -308,4 +338,52 @@ impl App {
             Err(e) => st.status = format!("Cannot add: {e}"),
         }
     }
+}
+
+/// The same span with the same type again: no duplicate, the first is selected and the
+/// status bar says so.
+fn select_the_first(st: &mut crate::app::AppState, ann: AnnId, quote: &str, ty: &str) {
+    st.selected = Some(ann);
+    st.sel = Selection::at(st.sel.caret);
+    st.tag_popup = None;
+    st.link_query.clear();
+    st.status = format!("“{quote}” is already tagged as {ty}: selected it");
+}
+
+/// Why the annotation `ann` cannot take type `ty` (a type of another kind), for people; `None`
+/// when it can.
+fn retype_refusal(
+    p: &crate::model::Project,
+    doc: crate::model::DocId,
+    ann: AnnId,
+    ty: &Slug,
+) -> Option<String> {
+    use crate::model::schema::TypeKind;
+    let a = p.annotation(doc, ann)?;
+    let from = p.schema.kind_of(a.type_id())?;
+    let to = p.schema.kind_of(ty)?;
+    if from == to {
+        return None;
+    }
+    let kind = |k: TypeKind| match k {
+        TypeKind::Entity => "an entity type (for names in the text)",
+        TypeKind::Event => "an event type",
+        TypeKind::Relation => "a relation type",
+    };
+    let what = match from {
+        TypeKind::Entity => "a mention",
+        TypeKind::Event => "an event",
+        TypeKind::Relation => "a relation",
+    };
+    let text = a
+        .anchor()
+        .map(|an| format!(" “{}”", an.quote.exact))
+        .unwrap_or_default();
+    Some(format!(
+        "Not changed: {} is {}, and the selected {}{text} is {what}; a type key retypes only within its kind. Select text to tag it as {}.",
+        p.schema.label(ty),
+        kind(to),
+        p.schema.label(a.type_id()),
+        p.schema.label(ty)
+    ))
 }

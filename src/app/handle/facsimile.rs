@@ -8,63 +8,12 @@ use crate::app::state::Dialog;
 use crate::facsimile::{DecodeLimits, decode};
 use crate::model::ops::region as region_ops;
 use crate::model::region::PageRegion;
-use crate::model::{AnnId, RelPath, Slug};
-use anyhow::Context as _;
-use std::path::{Path, PathBuf};
+use crate::model::{AnnId, Slug};
+use crate::store::place::{Placed, describe_copies, place_in_project};
+use std::path::PathBuf;
 
 /// Folder (inside the project) that page images from outside it are copied into.
 pub const PAGES_DIR: &str = "pages";
-
-/// The path of `src` inside the project folder `dir`: itself when it is inside, else a copy
-/// in `dir/pages/` under its own name (numbered `-2`, `-3` … when taken; nothing is
-/// overwritten).
-fn place_in_project(dir: &Path, src: &Path) -> anyhow::Result<RelPath> {
-    let canon_dir = dir
-        .canonicalize()
-        .with_context(|| format!("cannot resolve the project folder {}", dir.display()))?;
-    // The file is named last, after the reason.
-    let canon = src
-        .canonicalize()
-        .map_err(|e| anyhow::anyhow!("cannot read the image ({e}): {}", src.display()))?;
-    if canon.starts_with(&canon_dir) {
-        return RelPath::from_native(&canon_dir, &canon)
-            .map_err(|e| anyhow::anyhow!("{e}: {}", src.display()));
-    }
-    let name = src
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .with_context(|| format!("no file name: {}", src.display()))?;
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) => (s.to_owned(), format!(".{e}")),
-        None => (name.clone(), String::new()),
-    };
-    let folder = dir.join(PAGES_DIR);
-    std::fs::create_dir_all(&folder)
-        .with_context(|| format!("cannot create {}", folder.display()))?;
-    let mut bytes = Vec::new();
-    crate::store::fs::open_regular(src)
-        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
-        .map_err(|e| anyhow::anyhow!("cannot read the image ({e}): {}", src.display()))?;
-    let names = (1..10_000).map(|n| {
-        if n == 1 {
-            name.clone()
-        } else {
-            format!("{stem}-{n}{ext}")
-        }
-    });
-    // Atomic, and never over a file there (or put there meanwhile).
-    if let Some(dest) =
-        crate::store::fs::write_new_first(names.map(|file| folder.join(file)), &bytes)?
-    {
-        let file = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        return RelPath::parse(&format!("{PAGES_DIR}/{file}"))
-            .map_err(|e| anyhow::anyhow!("{e}: {}", dest.display()));
-    }
-    anyhow::bail!("too many files named like {name} in {}", folder.display())
-}
 
 impl App {
     pub(super) fn pages_message(&mut self, ctx: &egui::Context, m: PagesMsg) {
@@ -180,18 +129,21 @@ impl App {
         };
         let dir = s.dir().to_path_buf();
         let limits = DecodeLimits::default();
-        let mut rels = Vec::new();
+        let mut placed: Vec<Placed> = Vec::new();
         let mut errors = Vec::new();
         for path in paths {
             if let Err(e) = decode::header(path, &limits) {
                 errors.push(e.to_string());
                 continue;
             }
-            match place_in_project(&dir, path) {
-                Ok(rel) => rels.push(rel),
-                Err(e) => errors.push(format!("{e:#}")),
+            // The one rule Add documents and `marginalia add --copy` use too.
+            match place_in_project(&dir, path, PAGES_DIR, limits.max_file_bytes) {
+                Ok(p) => placed.push(p),
+                Err(e) => errors.push(e.to_string()),
             }
         }
+        let rels: Vec<_> = placed.iter().map(|p| p.rel().clone()).collect();
+        let copies = describe_copies(&placed);
         if !rels.is_empty() {
             let Some(p) = self.state.project() else {
                 return;
@@ -199,7 +151,8 @@ impl App {
             match region_ops::add_pages(p, d, &rels) {
                 Ok(tx) => {
                     if self.commit(ctx, tx) {
-                        self.state.status = format!("Added {} page(s)", rels.len());
+                        let n = crate::words::count(rels.len(), "page", "pages");
+                        self.state.status = format!("Added {n}. {copies}").trim().to_owned();
                         self.state.prefs.show_pages = true;
                     }
                 }
@@ -215,39 +168,5 @@ impl App {
                 errors.join("\n")
             )));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn images_from_outside_are_copied_in_without_overwriting() {
-        let project = tempfile::tempdir().unwrap();
-        let outside = tempfile::tempdir().unwrap();
-        let inside = project.path().join("scans/p1.png");
-        std::fs::create_dir_all(inside.parent().unwrap()).unwrap();
-        std::fs::write(&inside, b"inside").unwrap();
-        assert_eq!(
-            place_in_project(project.path(), &inside).unwrap().as_str(),
-            "scans/p1.png"
-        );
-        let src = outside.path().join("p2.png");
-        std::fs::write(&src, b"first").unwrap();
-        assert_eq!(
-            place_in_project(project.path(), &src).unwrap().as_str(),
-            "pages/p2.png"
-        );
-        std::fs::write(&src, b"second").unwrap();
-        assert_eq!(
-            place_in_project(project.path(), &src).unwrap().as_str(),
-            "pages/p2-2.png"
-        );
-        let read = |p: &str| std::fs::read(project.path().join(p)).unwrap();
-        assert_eq!(read("pages/p2.png"), b"first", "the first copy is kept");
-        assert_eq!(read("pages/p2-2.png"), b"second");
-        let missing = place_in_project(project.path(), &outside.path().join("none.png"));
-        assert!(format!("{:#}", missing.unwrap_err()).ends_with("none.png"));
     }
 }

@@ -32,6 +32,8 @@ impl App {
             C::SaveAsDialog => pick(st, ctx, Pick::SaveAs),
             C::SaveCopyDialog => pick(st, ctx, Pick::SaveCopy),
             C::AddDocumentsDialog => pick(st, ctx, Pick::Sources),
+            C::AddManifestDialog => self.archive.ask_url(),
+            C::CancelAdding => self.archive.cancel(),
             C::ExportDialog => self.interchange.open_export(),
             C::ImportDialog => self.interchange.open_import(),
             C::Save => self.save(),
@@ -111,9 +113,19 @@ impl App {
             M::SaveAs(path) => self.save_as(path),
             M::SaveCopy(dir) => self.save_copy(dir),
             M::AddDocuments(paths) => self.add_documents(ctx, &paths),
-            M::Export { format, out } => {
+            M::AddArchive(sources) => self.archive.start(ctx, &mut self.state, sources),
+            M::ArchiveAdded { tx, docs, note } => {
+                if self.commit(ctx, tx) {
+                    self.offer_new_documents(&docs, note);
+                }
+            }
+            M::Export {
+                format,
+                out,
+                overwrite,
+            } => {
                 self.interchange
-                    .start_export(&mut self.state, ctx, &format, out);
+                    .start_export(&mut self.state, ctx, &format, out, overwrite);
             }
             M::Import {
                 format,

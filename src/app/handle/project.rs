@@ -26,11 +26,11 @@ impl App {
             return;
         }
         if let Ok(file) = store::resolve_project_file(&path)
-            && let store::lock::Presence::Held(info) = store::lock::presence(&file)
+            && let store::lock::Presence::Held(others) = store::lock::presence(&file)
         {
             self.state.dialog = Some(Dialog::InUse {
                 path,
-                who: info.describe(),
+                who: store::lock::describe_all(&others),
             });
             return;
         }
@@ -42,6 +42,8 @@ impl App {
     pub(super) fn open_in_use(&mut self, path: PathBuf, read_only: bool) {
         match Session::open(&path) {
             Ok(mut s) => {
+                // The presence entry names the annotator.
+                s.stamper = self.state.stamper();
                 let lock_error = if read_only {
                     s.set_read_only("opened read-only while in use elsewhere".into());
                     None
@@ -54,7 +56,7 @@ impl App {
                     self.state.status = format!("Opened, but cannot mark it in use: {e}");
                 }
             }
-            Err(e) => self.error(&format!("Cannot open the project: {e}")),
+            Err(e) => self.error(&super::super::start::open_failure_text(&path, &e)),
         }
     }
 
@@ -66,6 +68,7 @@ impl App {
         match new_project_from_folder(&dir) {
             Ok(mut s) => {
                 let file = s.disk.project_file.clone();
+                s.stamper = self.state.stamper();
                 let lock_error = s.acquire_lock().err();
                 // A new project's documents are all new: offer their titles and status.
                 let mut docs: Vec<(String, DocId)> = s
@@ -129,7 +132,7 @@ impl App {
         let old = s.disk.project_file.clone();
         match s.save_as(path.clone()) {
             Ok(r) => {
-                recovery::remove_for(&old);
+                recovery::remove_for(&old, &s.id);
                 st.save_state = SaveState::Saved;
                 st.status = format!("Saved as {} ({} files)", path.display(), r.written.len());
                 remember(&mut st.prefs, &path);
@@ -162,23 +165,49 @@ impl App {
         }
     }
 
+    /// Adds source files as documents. A file outside the project folder is copied into
+    /// `sources/` first (never over a different file: `store::place`, the rule of Add pages
+    /// and `marginalia add --copy`), and one line says so.
     pub(super) fn add_documents(&mut self, ctx: &egui::Context, paths: &[PathBuf]) {
+        // PDFs, PAGE/ALTO/hOCR/METS files and manifests are imported in the background.
+        let (archive, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = paths.iter().partition(|p| {
+            crate::interchange::into_project::detect(&p.to_string_lossy()).is_some()
+        });
+        if !archive.is_empty() {
+            let sources = archive
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            self.state.push(Message::AddArchive(sources));
+        }
+        if paths.is_empty() {
+            return;
+        }
         let Some(s) = &self.state.session else { return };
+        let dir = s.dir().to_path_buf();
         let mut tx = Transaction::new("Add documents");
-        let known: Vec<String> = s
+        let mut known: Vec<String> = s
             .project
             .documents
             .values()
             .filter_map(|d| d.meta.source.as_ref().map(|x| x.path.to_string()))
             .collect();
         let mut errors = Vec::new();
+        let mut placed = Vec::new();
+        let limit = store::Limits::default().max_source_bytes;
         for p in paths {
-            match store::document_from_source(s.dir(), p) {
-                Ok(d) => {
-                    let rel = d.meta.source.as_ref().map(|x| x.path.to_string());
-                    if rel.is_some_and(|r| known.contains(&r)) {
+            let doc = store::place::place_in_project(&dir, p, "sources", limit).and_then(|pl| {
+                let d = store::document_from_source(&dir, &pl.rel().to_native(&dir))?;
+                Ok((pl, d))
+            });
+            match doc {
+                Ok((pl, d)) => {
+                    let rel = pl.rel().to_string();
+                    placed.push(pl);
+                    if known.contains(&rel) {
                         continue;
                     }
+                    known.push(rel);
                     tx.push(Edit::Document {
                         before: None,
                         after: Some(Box::new(d)),
@@ -198,9 +227,31 @@ impl App {
             })
             .collect();
         let committed = self.commit(ctx, tx);
-        self.state.status = format!("Added {n} document(s)");
-        let note = (!errors.is_empty())
-            .then(|| format!("Some files were not added:\n{}", errors.join("\n")));
+        let copies = store::place::describe_copies(&placed);
+        let skipped = placed.len().saturating_sub(n);
+        let mut line = format!("Added {}.", crate::words::count(n, "document", "documents"));
+        if skipped > 0 {
+            line.push_str(&format!(
+                " {} already in the project.",
+                crate::words::count(skipped, "file was", "files were")
+            ));
+        }
+        if !copies.is_empty() {
+            line.push(' ');
+            line.push_str(&copies);
+        }
+        self.state.status = line;
+        let mut note = copies;
+        if !errors.is_empty() {
+            if !note.is_empty() {
+                note.push('\n');
+            }
+            note.push_str(&format!(
+                "Some files were not added:\n{}",
+                errors.join("\n")
+            ));
+        }
+        let note = (!note.is_empty()).then_some(note);
         if committed {
             self.offer_new_documents(&added, note);
         } else if let Some(note) = note {
@@ -250,12 +301,8 @@ impl App {
         let label = tx.label.clone();
         s.stamper = stamper;
         match s.commit(tx) {
-            Ok(()) => {
-                st.status = label;
-                st.last_change = Some(ctx.input(|i| i.time));
-                st.recovery_written = false;
-                st.save_state = SaveState::Unsaved;
-                st.revalidate();
+            Ok(change) => {
+                st.changed(&change, ctx.input(|i| i.time));
                 true
             }
             Err(e) => {
@@ -277,8 +324,29 @@ impl App {
                 st.status = if r.written.is_empty() {
                     "Saved (nothing changed)".to_owned()
                 } else {
-                    format!("Saved {} file(s)", r.written.len())
+                    format!(
+                        "Saved {}",
+                        crate::words::count(r.written.len(), "file", "files")
+                    )
                 };
+                if r.merged > 0 {
+                    st.status = format!(
+                        "Merged {} change{} from disk; {}",
+                        r.merged,
+                        if r.merged == 1 { "" } else { "s" },
+                        st.status
+                    );
+                }
+                st.revalidate();
+            }
+            // The save merged another writer's work first, and some of it changed the same
+            // records as ours: the review opens; nothing is lost, saving waits for it.
+            Err(e @ StoreError::MergeConflicts { .. }) => {
+                st.save_state = SaveState::Error("merge conflicts to resolve".into());
+                st.status = e.to_string();
+                st.conflicts_open = true;
+                st.recovery_written = false;
+                st.revalidate();
             }
             Err(StoreError::Conflict { .. }) => self.merge_from_disk(),
             Err(e) => {
@@ -321,6 +389,11 @@ impl App {
     fn set_session(&mut self, s: Session, path: &Path) {
         let st = &mut self.state;
         st.doc = s.project.documents.keys().next().copied();
+        let mut s = s;
+        // Who works here decides whether a recovery copy is offered as theirs.
+        if s.stamper.is_none() {
+            s.stamper = st.stamper();
+        }
         let recovered = recovery::read(&s);
         st.problems = s.load_problems.clone();
         // Load problems are shown on open, not first discovered on save.
@@ -340,14 +413,14 @@ impl App {
         st.status = format!("Opened {}", path.display());
         remember(&mut st.prefs, path);
         match recovered {
-            Ok(Some(r)) => st.dialog = Some(Dialog::Recovery(r)),
+            Ok(Some(r)) => st.dialog = Some(Dialog::Recovery(Box::new(r))),
             Ok(None) => {}
             Err(e) => st.status = format!("Recovery copy unreadable: {e}"),
         }
     }
 
     pub(super) fn error(&mut self, msg: &str) {
-        self.state.status = msg.to_owned();
+        self.state.status = msg.lines().next().unwrap_or_default().to_owned();
         self.state.dialog = Some(Dialog::Message(msg.to_owned()));
     }
 }

@@ -41,7 +41,8 @@ impl App {
         if a.is_some() && ann.is_none() {
             return;
         }
-        if let Some(start) = ann.and_then(|x| x.anchor()).map(|an| an.extent().start) {
+        let place = a.and_then(|a| p.documents.get(&d)?.place_of(a));
+        if let Some(start) = place.map(|s| s.start) {
             st.scroll_to = Some(start);
             // Selecting an annotation ends a text selection (one state at a time).
             if !st.sel.is_empty() {

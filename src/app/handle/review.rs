@@ -20,7 +20,7 @@ impl App {
         if s.is_read_only() {
             return;
         }
-        match crate::cli::reanchor::reanchor_session(s) {
+        match s.reanchor_changed_sources() {
             Ok((docs, t)) if !docs.is_empty() => {
                 st.save_state = SaveState::Unsaved;
                 if let Some(d) = s

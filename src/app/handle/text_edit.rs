@@ -1,12 +1,11 @@
 //! Correcting the transcription in the reader: the edit mode's toggle and its keys.
 //!
-//! Edit mode is explicit (Edit ▸ Correct transcription, Ctrl+E), so nobody types into a
+//! Edit mode is explicit (Edit → Correct transcription, Ctrl+E), so nobody types into a
 //! source by accident. Outside it, keys keep their tagging meaning. In it, typed text,
 //! paste and Enter replace the reader's selection (or insert at the caret), Backspace and
 //! Delete remove the selection or the character cluster beside the caret; each change goes
 //! through [`edit_text`] as one history entry, and annotations follow it.
 
-use crate::app::state::SaveState;
 use crate::app::{App, Selection};
 use crate::model::ops::OpError;
 use crate::model::ops::text::edit_text;
@@ -116,6 +115,13 @@ impl App {
         {
             return;
         }
+        // Letters meant for a text field that lost focus never change the source.
+        if self.typing.armed {
+            if ctx.input(|i| i.events.iter().any(|e| typing_of(e).is_some())) {
+                self.state.status = "Typing did not change the text: the field you were typing in lost focus. Click in the text (or press Esc) to go on correcting it.".into();
+            }
+            return;
+        }
         let typed: Vec<Typing> = ctx.input(|i| i.events.iter().filter_map(typing_of).collect());
         for t in typed {
             self.type_one(ctx, &t);
@@ -187,12 +193,8 @@ impl App {
             return false;
         };
         match s.commit_joined(tx, "Typing") {
-            Ok(()) => {
-                st.status = "Typing".into();
-                st.last_change = Some(ctx.input(|i| i.time));
-                st.recovery_written = false;
-                st.save_state = SaveState::Unsaved;
-                st.revalidate();
+            Ok(change) => {
+                st.changed(&change, ctx.input(|i| i.time));
                 true
             }
             Err(e) => {

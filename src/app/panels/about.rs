@@ -13,18 +13,21 @@ impl View for About {
             return;
         }
         let mut open = true;
-        egui::Window::new("About Marginalia")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ui.ctx(), |ui| {
+        super::show_window(
+            super::window(ui.ctx(), "About Marginalia")
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false),
+            ui.ctx(),
+            |ui| {
                 ui.label("An annotation workbench for archival documents.");
                 ui.label(format!("Version {}", crate::build_info::VERSION));
                 ui.label("CJK text: Noto Sans CJK subset, SIL Open Font License 1.1.");
                 if ui.button("Close").clicked() {
                     st.queue.push(Command::About);
                 }
-            });
+            },
+        );
         if !open {
             st.about_open = false;
         }

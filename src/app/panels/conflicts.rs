@@ -27,11 +27,13 @@ impl View for ConflictsWindow {
         let project = &session.project;
         let mut open = true;
         let mut chosen: Option<(Vec<usize>, Choice)> = None;
-        egui::Window::new("Merge conflicts")
-            .open(&mut open)
-            .default_width(760.0)
-            .default_pos(ui.ctx().content_rect().center_top() + egui::vec2(-380.0, 50.0))
-            .show(ui.ctx(), |ui| {
+        super::show_window(
+            super::window(ui.ctx(), "Merge conflicts")
+                .open(&mut open)
+                .default_width(760.0)
+                .default_pos(ui.ctx().content_rect().center_top() + egui::vec2(-380.0, 50.0)),
+            ui.ctx(),
+            |ui| {
                 let n = project.conflicts.len();
                 if n == 0 {
                     ui.label("No conflicts left: the project can be saved.");
@@ -44,10 +46,13 @@ impl View for ConflictsWindow {
                 ui.horizontal(|ui| {
                     let all: Vec<usize> = (0..n).collect();
                     for c in [Choice::Mine, Choice::Theirs, Choice::Both] {
-                        let enabled =
-                            c != Choice::Both || project.conflicts.iter().all(Conflict::can_keep_both);
+                        let enabled = c != Choice::Both
+                            || project.conflicts.iter().all(Conflict::can_keep_both);
                         if ui
-                            .add_enabled(enabled, egui::Button::new(format!("{} for all", c.label())))
+                            .add_enabled(
+                                enabled,
+                                egui::Button::new(format!("{} for all", c.label())),
+                            )
                             .clicked()
                         {
                             chosen = Some((all.clone(), c));
@@ -70,7 +75,8 @@ impl View for ConflictsWindow {
                             ui.separator();
                         }
                     });
-            });
+            },
+        );
         if let Some((which, choice)) = chosen {
             match resolve(project, &which, choice) {
                 Ok(tx) => {
@@ -194,7 +200,11 @@ fn describe_annotation(project: &Project, a: &Annotation) -> Vec<String> {
     }
     if let Body::Event(e) = &a.body {
         let fillers: usize = e.roles.values().map(Vec::len).sum();
-        v.push(format!("{} role(s), {fillers} filler(s)", e.roles.len()));
+        v.push(format!(
+            "{}, {}",
+            crate::words::count(e.roles.len(), "role", "roles"),
+            crate::words::count(fillers, "filler", "fillers")
+        ));
     }
     if !a.note.is_empty() {
         v.push(format!("note: {}", a.note));

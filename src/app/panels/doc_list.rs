@@ -47,15 +47,27 @@ impl View for DocList {
                         .as_ref()
                         .map(|x| x.to_string())
                         .unwrap_or_default();
-                    let r = ui.selectable_label(selected, &d.meta.title);
-                    ui.horizontal(|ui| {
-                        ui.small(format!(
-                            "{date}{}{} annotations · {}",
-                            if date.is_empty() { "" } else { " · " },
-                            d.annotations.len(),
-                            d.meta.status.label()
-                        ));
-                    });
+                    // A long title is cut to the list's width (whole on hover); the line
+                    // under it wraps.
+                    let r = ui
+                        .add(egui::Button::selectable(selected, &d.meta.title).truncate())
+                        .on_hover_text(&d.meta.title);
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format!(
+                                "{date}{}{} · {}",
+                                if date.is_empty() { "" } else { " · " },
+                                crate::words::count(
+                                    d.annotations.len(),
+                                    "annotation",
+                                    "annotations"
+                                ),
+                                d.meta.status.label()
+                            ))
+                            .small(),
+                        )
+                        .wrap(),
+                    );
                     if r.clicked() {
                         clicked = Some(d.id());
                     }

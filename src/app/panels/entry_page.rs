@@ -4,6 +4,7 @@
 //! chosen mentions and aliases off into a new entry. Each change is one undoable command.
 
 use super::{View, labelled_field};
+use crate::app::bound::{Bound, Edit as BoundEdit};
 use crate::app::{AppState, Message, Queue};
 use crate::model::ops::registry::{self, EntryPage, Split};
 use crate::model::registry::{AliasKind, Authority};
@@ -15,8 +16,9 @@ use std::collections::BTreeSet;
 pub struct EntryPageWindow {
     /// The entry the buffers below belong to.
     entry: Option<EntryId>,
-    name: String,
-    note: String,
+    /// Bound to the entry's name and note: refreshed when they change under the page.
+    name: Bound,
+    note: Bound,
     alias_name: String,
     alias_kind: Option<AliasKind>,
     auth_scheme: Option<Authority>,
@@ -25,6 +27,10 @@ pub struct EntryPageWindow {
     split_name: String,
     split_mentions: BTreeSet<(DocId, AnnId)>,
     split_aliases: BTreeSet<usize>,
+    /// Coordinates as typed ("37.97, 126.55").
+    coordinates: String,
+    /// Alias notes as typed, by alias index.
+    alias_notes: Vec<String>,
     error: Option<String>,
 }
 
@@ -54,28 +60,36 @@ impl View for EntryPageWindow {
             }
         };
         if self.entry != Some(id) {
+            let coords = p.registry.get(&id).and_then(|e| e.coordinates);
             *self = Self {
                 entry: Some(id),
-                name: page.name.clone(),
-                note: page.note.clone(),
+                name: Bound::new(&page.name),
+                note: Bound::new(&page.note),
+                coordinates: coords.map_or_else(String::new, |c| format!("{}, {}", c.lat, c.lon)),
+                alias_notes: page.aliases.iter().map(|a| a.note.clone()).collect(),
                 ..Self::default()
             };
         }
+        self.name.sync(&page.name);
+        self.note.sync(&page.note);
         let mut cmds = Queue::default();
         let mut open = true;
-        egui::Window::new(format!("Entry: {}", page.name))
-            .id(egui::Id::unique("entry-page"))
-            .open(&mut open)
-            .default_width(480.0)
-            .default_height(560.0)
-            .show(ui.ctx(), |ui| {
+        super::show_window(
+            super::window(ui.ctx(), format!("Entry: {}", super::cut(&page.name, 48)))
+                .id(egui::Id::unique("entry-page"))
+                .open(&mut open)
+                .default_width(480.0)
+                .default_height(560.0),
+            ui.ctx(),
+            |ui| {
                 if ui.button("Close page").clicked() {
                     cmds.push(Message::OpenEntry(None));
                 }
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| self.page(ui, p, &page, &mut cmds));
-            });
+            },
+        );
         if !open {
             cmds.push(Message::OpenEntry(None));
         }
@@ -99,51 +113,120 @@ fn push(
 }
 
 impl EntryPageWindow {
+    /// Where the entry is on the globe ("37.97, 126.55", latitude first), for maps;
+    /// emptied, it is cleared.
+    fn coordinates_row(&mut self, ui: &mut egui::Ui, p: &Project, id: EntryId, cmds: &mut Queue) {
+        let r = labelled_field(
+            ui,
+            "Coordinates",
+            &mut self.coordinates,
+            "latitude, longitude",
+        );
+        if !r.lost_focus() {
+            return;
+        }
+        let current = p.registry.get(&id).and_then(|e| e.coordinates);
+        let typed = self.coordinates.trim();
+        let parsed = if typed.is_empty() {
+            Ok(None)
+        } else {
+            let nums: Vec<Option<f64>> = typed
+                .split([',', ' ', ';'])
+                .filter(|x| !x.is_empty())
+                .map(|x| x.parse::<f64>().ok().filter(|v| v.is_finite()))
+                .collect();
+            match nums.as_slice() {
+                [Some(lat), Some(lon)] => Ok(Some(crate::model::registry::Coordinates {
+                    lat: *lat,
+                    lon: *lon,
+                })),
+                _ => Err(format!(
+                    "“{typed}” is not a latitude and a longitude (decimal degrees, like 37.97, 126.55)"
+                )),
+            }
+        };
+        match parsed {
+            Ok(c) if c == current => {}
+            Ok(c) => push(registry::set_coordinates(p, id, c), &mut self.error, cmds),
+            Err(e) => self.error = Some(e),
+        }
+    }
+
     fn page(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
+        self.identity(ui, p, page, cmds);
+        ui.separator();
+        self.aliases(ui, p, page, cmds);
+        ui.separator();
+        self.authority_ids(ui, p, page, cmds);
+        ui.separator();
+        self.mentions(ui, page, cmds);
+        ui.separator();
+        self.events_and_relations(ui, p, page, cmds);
+        ui.separator();
+        self.merge_and_split(ui, p, page, cmds);
+    }
+
+    /// Name, type, note and coordinates.
+    fn identity(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
         let id = page.id;
         // Name, type, note.
-        let r = labelled_field(ui, "Name", &mut self.name, "canonical name");
-        if r.lost_focus() && self.name.trim() != page.name {
-            push(
-                registry::rename_entry(p, id, &self.name, true),
-                &mut self.error,
-                cmds,
-            );
+        let r = labelled_field(ui, "Name", &mut self.name.text, "canonical name");
+        let asked = self.name.ask_ui(ui, "name");
+        for e in [self.name.after(&r, &page.name), asked] {
+            if let BoundEdit::Write(name) = e
+                && name.trim() != page.name
+            {
+                push(
+                    registry::rename_entry(p, id, &name, true),
+                    &mut self.error,
+                    cmds,
+                );
+            }
         }
         let mut ty = page.type_id.clone();
-        egui::ComboBox::from_label("Type")
-            .selected_text(&page.type_label)
-            .show_ui(ui, |ui| {
+        crate::app::panels::labelled_combo(
+            ui,
+            "Type",
+            egui::ComboBox::from_id_salt("Type").selected_text(&page.type_label),
+            |ui| {
                 for t in &p.schema.entity_types {
                     ui.selectable_value(&mut ty, t.id.clone(), &t.label);
                 }
-            });
+            },
+        );
         if ty != page.type_id {
             push(registry::set_entry_type(p, id, &ty), &mut self.error, cmds);
         }
         let l = ui.label("Note");
         let r = ui
             .add(
-                egui::TextEdit::multiline(&mut self.note)
+                egui::TextEdit::multiline(&mut self.note.text)
                     .desired_rows(2)
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(l.id);
-        if r.lost_focus() && self.note != page.note {
-            push(
-                registry::set_entry_note(p, id, &self.note),
-                &mut self.error,
-                cmds,
-            );
+        let asked = self.note.ask_ui(ui, "note");
+        for e in [self.note.after(&r, &page.note), asked] {
+            if let BoundEdit::Write(note) = e {
+                push(
+                    registry::set_entry_note(p, id, &note),
+                    &mut self.error,
+                    cmds,
+                );
+            }
         }
+        self.coordinates_row(ui, p, id, cmds);
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
-        ui.separator();
-        // Aliases.
+    }
+
+    /// Other names, each with its kind and note; added, removed, ticked for a split.
+    fn aliases(&mut self, ui: &mut egui::Ui, p: &Project, page: &EntryPage, cmds: &mut Queue) {
+        let id = page.id;
         ui.strong(format!("Aliases ({})", page.aliases.len()));
         for (i, a) in page.aliases.iter().enumerate() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let mut chosen = self.split_aliases.contains(&i);
                 if ui
                     .checkbox(&mut chosen, format!("{} — {}", a.name, a.kind_label))
@@ -156,30 +239,56 @@ impl EntryPageWindow {
                         self.split_aliases.remove(&i);
                     }
                 }
-                if !a.note.is_empty() {
-                    ui.weak(&a.note);
+                // The alias's note ("used in cables to Moscow"), applied when left.
+                if self.alias_notes.len() != page.aliases.len() {
+                    self.alias_notes = page.aliases.iter().map(|a| a.note.clone()).collect();
                 }
-                if ui
-                    .small_button("×")
-                    .on_hover_text(format!("Remove alias {}", a.name))
-                    .clicked()
-                {
+                if let Some(buf) = self.alias_notes.get_mut(i) {
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(buf)
+                                .hint_text("note")
+                                .desired_width(140.0),
+                        )
+                        .on_hover_text(format!("Note on the alias {}", a.name));
+                    ui.ctx().accesskit_node_builder(r.id, |node| {
+                        node.set_label(format!("Note on {}", a.name));
+                    });
+                    if r.lost_focus()
+                        && buf.trim() != a.note
+                        && let Some(e) = p.registry.get(&id)
+                        && let Some(alias) = e.aliases.get(i)
+                    {
+                        let mut changed = alias.clone();
+                        changed.note = buf.trim().to_owned();
+                        push(
+                            registry::edit_alias(p, id, i, changed),
+                            &mut self.error,
+                            cmds,
+                        );
+                    }
+                }
+                if super::small_action(ui, "×", &format!("Remove alias {}", a.name)).clicked() {
                     self.split_aliases.clear();
                     push(registry::remove_alias(p, id, i), &mut self.error, cmds);
                 }
             });
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("New alias");
             ui.add(egui::TextEdit::singleline(&mut self.alias_name).desired_width(150.0))
                 .labelled_by(l.id);
-            egui::ComboBox::from_label("Alias kind")
-                .selected_text(self.alias_kind.map_or("kind…", AliasKind::label))
-                .show_ui(ui, |ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Alias kind",
+                egui::ComboBox::from_id_salt("Alias kind")
+                    .selected_text(self.alias_kind.map_or("kind…", AliasKind::label)),
+                |ui| {
                     for k in AliasKind::ALL {
                         ui.selectable_value(&mut self.alias_kind, Some(k), k.label());
                     }
-                });
+                },
+            );
             if ui.button("Add alias").clicked() {
                 let kind = self.alias_kind.unwrap_or(AliasKind::Variant);
                 push(
@@ -190,11 +299,20 @@ impl EntryPageWindow {
                 self.alias_name.clear();
             }
         });
-        ui.separator();
-        // Authority ids.
+    }
+
+    /// Ids in authority files (Wikidata, VIAF …), linked; added and removed.
+    fn authority_ids(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        page: &EntryPage,
+        cmds: &mut Queue,
+    ) {
+        let id = page.id;
         ui.strong("Authority ids");
         for (i, a) in page.authority.iter().enumerate() {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 match &a.url {
                     Some(url) => {
                         ui.hyperlink_to(format!("{} {}", a.scheme, a.id), url);
@@ -203,28 +321,29 @@ impl EntryPageWindow {
                         ui.label(format!("{} {}", a.scheme, a.id));
                     }
                 }
-                if ui
-                    .small_button("×")
-                    .on_hover_text("Remove this id")
+                if super::small_action(ui, "×", &format!("Remove id {} {}", a.scheme, a.id))
                     .clicked()
                 {
                     push(registry::remove_authority(p, id, i), &mut self.error, cmds);
                 }
             });
         }
-        ui.horizontal(|ui| {
-            egui::ComboBox::from_label("Scheme")
-                .selected_text(
+        ui.horizontal_wrapped(|ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Scheme",
+                egui::ComboBox::from_id_salt("Scheme").selected_text(
                     self.auth_scheme
                         .as_ref()
                         .map_or("scheme…", Authority::as_str),
-                )
-                .show_ui(ui, |ui| {
+                ),
+                |ui| {
                     for s in SCHEMES {
                         let label = s.as_str().to_owned();
                         ui.selectable_value(&mut self.auth_scheme, Some(s), label);
                     }
-                });
+                },
+            );
             let l = ui.label("Id or URL");
             ui.add(egui::TextEdit::singleline(&mut self.auth_id).desired_width(140.0))
                 .labelled_by(l.id);
@@ -238,46 +357,63 @@ impl EntryPageWindow {
                 self.auth_id.clear();
             }
         });
-        ui.separator();
-        // Mentions by document.
+    }
+
+    /// Mentions by document, each ticked for a split or shown in the text.
+    fn mentions(&mut self, ui: &mut egui::Ui, page: &EntryPage, cmds: &mut Queue) {
         ui.strong(format!("Mentions ({})", page.mention_count));
         for d in &page.mentions {
-            egui::CollapsingHeader::new(format!("{} ({})", d.title, d.mentions.len()))
-                .id_salt(("entry-doc", d.doc))
-                .default_open(true)
-                .show(ui, |ui| {
-                    for m in &d.mentions {
-                        ui.horizontal(|ui| {
-                            let key = (d.doc, m.ann);
-                            let mut chosen = self.split_mentions.contains(&key);
-                            let line = m.line.map_or_else(String::new, |l| format!("line {l}: "));
-                            if ui
-                                .checkbox(&mut chosen, format!("{line}“{}”", m.text))
-                                .on_hover_text("Tick to split it off into a new entry")
-                                .changed()
-                            {
-                                if chosen {
-                                    self.split_mentions.insert(key);
-                                } else {
-                                    self.split_mentions.remove(&key);
-                                }
+            // A document's title is cut to a line (a 300-character title must not widen the
+            // page); the whole title is on the document list and in the status bar.
+            egui::CollapsingHeader::new(format!(
+                "{} ({})",
+                super::cut(&d.title, 60),
+                d.mentions.len()
+            ))
+            .id_salt(("entry-doc", d.doc))
+            .default_open(true)
+            .show(ui, |ui| {
+                for m in &d.mentions {
+                    ui.horizontal_wrapped(|ui| {
+                        let key = (d.doc, m.ann);
+                        let mut chosen = self.split_mentions.contains(&key);
+                        let line = m.line.map_or_else(String::new, |l| format!("line {l}: "));
+                        if ui
+                            .checkbox(&mut chosen, format!("{line}“{}”", m.text))
+                            .on_hover_text("Tick to split it off into a new entry")
+                            .changed()
+                        {
+                            if chosen {
+                                self.split_mentions.insert(key);
+                            } else {
+                                self.split_mentions.remove(&key);
                             }
-                            if ui
-                                .small_button("Show")
-                                .on_hover_text("Show it in the text")
-                                .clicked()
-                            {
-                                cmds.push(Message::Jump {
-                                    doc: d.doc,
-                                    span: Span::new(m.start, m.start),
-                                });
-                                cmds.push(Message::SelectAnnotation(Some(m.ann)));
-                            }
-                        });
-                    }
-                });
+                        }
+                        if ui
+                            .small_button("Show")
+                            .on_hover_text("Show it in the text")
+                            .clicked()
+                        {
+                            cmds.push(Message::Jump {
+                                doc: d.doc,
+                                span: Span::new(m.start, m.start),
+                            });
+                            cmds.push(Message::SelectAnnotation(Some(m.ann)));
+                        }
+                    });
+                }
+            });
         }
-        ui.separator();
+    }
+
+    /// The events and relations the entry takes part in, each a link to it.
+    fn events_and_relations(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        page: &EntryPage,
+        cmds: &mut Queue,
+    ) {
         ui.strong(format!("Events ({})", page.events.len()));
         for e in &page.events {
             let date = e
@@ -288,7 +424,7 @@ impl EntryPageWindow {
             let title = p
                 .documents
                 .get(&e.doc)
-                .map_or("", |d| d.meta.title.as_str());
+                .map_or_else(String::new, |d| super::cut(&d.meta.title, 60));
             if ui
                 .link(format!(
                     "{date}{} — as {} ({title})",
@@ -310,8 +446,17 @@ impl EntryPageWindow {
                 }
             }
         }
-        ui.separator();
-        // Merge.
+    }
+
+    /// Merging another entry into this one; splitting off what is ticked.
+    fn merge_and_split(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        page: &EntryPage,
+        cmds: &mut Queue,
+    ) {
+        let id = page.id;
         ui.strong("Merge another entry into this one");
         labelled_field(ui, "Entry to merge", &mut self.merge_query, "name or alias");
         if !self.merge_query.trim().is_empty() {
@@ -352,7 +497,13 @@ impl EntryPageWindow {
         );
         let n = self.split_mentions.len() + self.split_aliases.len();
         if ui
-            .add_enabled(n > 0, egui::Button::new(format!("Split off {n} item(s)")))
+            .add_enabled(
+                n > 0,
+                egui::Button::new(format!(
+                    "Split off {}",
+                    crate::words::count(n, "item", "items")
+                )),
+            )
             .clicked()
         {
             let split = Split {

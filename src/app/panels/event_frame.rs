@@ -105,12 +105,17 @@ struct Out {
 
 /// A picker row: the candidate's text, type, kind, place and a few words around; entries
 /// in italics so that they stand apart from mentions in the text.
+///
+/// A row is cut to the panel's width (the whole row on hover): a long document title must
+/// not widen the inspector.
 fn candidate_row(ui: &mut egui::Ui, c: &Candidate, highlighted: bool) -> egui::Response {
-    let mut text = egui::RichText::new(c.row_text());
+    let full = c.row_text();
+    let mut text = egui::RichText::new(&full);
     if c.kind == CandidateKind::Entry {
         text = text.italics();
     }
-    ui.selectable_label(highlighted, text)
+    ui.add(egui::Button::selectable(highlighted, text).truncate())
+        .on_hover_text(full)
 }
 
 /// A clickable label for a role filler or relation argument: jumps to a mention or event,
@@ -180,6 +185,22 @@ impl EventFrameView {
                 }
             }
         });
+        self.date(ui, p, event, frame, out);
+        ui.separator();
+        self.roles(ui, p, event, frame, out);
+        ui.separator();
+    }
+
+    /// The event's date: from its time role, else explicit (typed: ISO, or a range).
+    fn date(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        event: AnnId,
+        frame: &EventFrame,
+        out: &mut Out,
+    ) {
+        let doc = out.doc;
         // Date: from the time role, else explicit.
         let explicit = p
             .annotation(doc, event)
@@ -211,7 +232,7 @@ impl EventFrameView {
             let r = ui
                 .add(
                     egui::TextEdit::singleline(&mut buf)
-                        .hint_text("YYYY-MM-DD[Thh:mm]")
+                        .hint_text("YYYY-MM-DD[Thh:mm], A – B")
                         .desired_width(160.0),
                 )
                 .labelled_by(l.id);
@@ -221,16 +242,37 @@ impl EventFrameView {
             if r.lost_focus() {
                 self.date = None;
                 if buf.trim() != shown {
-                    let v = buf.trim();
-                    let date = (!v.is_empty()).then(|| NormalizedDate::when(v));
-                    match events::set_event_date(p, doc, event, date) {
-                        Ok(tx) => out.cmds.push(Message::Apply(tx)),
-                        Err(e) => out.status = Some(format!("Cannot set the date: {e}")),
+                    // The same forms as a date mention's field: ISO, A – B, after A.
+                    match NormalizedDate::parse(&buf) {
+                        Ok(d) => {
+                            match events::set_event_date(
+                                p,
+                                doc,
+                                event,
+                                (!d.is_empty()).then_some(d),
+                            ) {
+                                Ok(tx) => out.cmds.push(Message::Apply(tx)),
+                                Err(e) => out.status = Some(format!("Cannot set the date: {e}")),
+                            }
+                        }
+                        Err(e) => out.status = Some(format!("Not a date: {e}")),
                     }
                 }
             }
         });
-        ui.separator();
+    }
+
+    /// Every role slot with its fillers in order (moved, removed), and "Add Role…" or the
+    /// picker of the role being filled.
+    fn roles(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        event: AnnId,
+        frame: &EventFrame,
+        out: &mut Out,
+    ) {
+        let doc = out.doc;
         let filling = out.filling.clone().filter(|(e, _)| *e == event);
         for role in &frame.roles {
             ui.horizontal_wrapped(|ui| {
@@ -246,7 +288,8 @@ impl EventFrameView {
             });
             let n = role.fillers.len();
             for (i, (t, _)) in role.fillers.iter().enumerate() {
-                ui.horizontal(|ui| {
+                // Wrapped: a long name must not widen the inspector.
+                ui.horizontal_wrapped(|ui| {
                     ui.add_space(12.0);
                     target_link(ui, p, doc, *t, &mut out.cmds);
                     let label = p.target_label(doc, t);
@@ -254,28 +297,19 @@ impl EventFrameView {
                         events::move_filler(p, doc, event, &role.id, from, to)
                     };
                     if i > 0
-                        && ui
-                            .small_button("Up")
-                            .on_hover_text(format!("Move {label} up"))
-                            .clicked()
+                        && super::small_action(ui, "Up", &format!("Move {label} up")).clicked()
                         && let Ok(tx) = mv(i, i - 1)
                     {
                         out.cmds.push(Message::Apply(tx));
                     }
                     if i + 1 < n
-                        && ui
-                            .small_button("Down")
-                            .on_hover_text(format!("Move {label} down"))
-                            .clicked()
+                        && super::small_action(ui, "Down", &format!("Move {label} down")).clicked()
                         && let Ok(tx) = mv(i, i + 1)
                     {
                         out.cmds.push(Message::Apply(tx));
                     }
-                    if ui
-                        .small_button("×")
-                        .on_hover_text(format!("Remove {label} from {}", role.label))
-                        .clicked()
-                    {
+                    let what = format!("Remove {label} from {}", role.label);
+                    if super::small_action(ui, "×", &what).clicked() {
                         match events::remove_filler(p, doc, event, &role.id, t) {
                             Ok(tx) => out.cmds.push(Message::Apply(tx)),
                             Err(e) => out.status = Some(format!("Cannot remove: {e}")),
@@ -305,7 +339,6 @@ impl EventFrameView {
                 });
             }
         }
-        ui.separator();
     }
 
     /// The keyboard picker for the role being filled: type to search, ↑/↓ to choose,
@@ -327,18 +360,36 @@ impl EventFrameView {
                     Vec::new()
                 }
             };
+        // In a narrow column the search gets a line of its own (beside its label it would
+        // be a box a few letters wide).
+        let field = |ui: &mut egui::Ui, query: &mut String, label: egui::Id| {
+            ui.add(
+                egui::TextEdit::singleline(query)
+                    .hint_text("search; Up/Down, Enter; or click in the text")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label)
+        };
+        let narrow = ui.available_width() < 320.0;
         let r = ui
             .horizontal(|ui| {
                 ui.add_space(12.0);
                 let l = ui.label(format!("Filler for {role_label}"));
-                ui.add(
-                    egui::TextEdit::singleline(&mut self.query)
-                        .hint_text("search; Up/Down, Enter; or click in the text")
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(l.id)
+                (!narrow)
+                    .then(|| field(ui, &mut self.query, l.id))
+                    .ok_or(l.id)
             })
             .inner;
+        let r = match r {
+            Ok(r) => r,
+            Err(label) => {
+                ui.horizontal(|ui| {
+                    ui.add_space(12.0);
+                    field(ui, &mut self.query, label)
+                })
+                .inner
+            }
+        };
         if self.focus_picker {
             r.request_focus();
             self.focus_picker = false;
@@ -451,17 +502,20 @@ impl EventFrameView {
                 self.rel_type = None;
             }
             ui.checkbox(&mut self.rel_reverse, "This is the second argument");
-            let combo = egui::ComboBox::from_label("New relation")
-                .selected_text(
+            let combo = crate::app::panels::labelled_combo(
+                ui,
+                "New relation",
+                egui::ComboBox::from_id_salt("New relation").selected_text(
                     self.rel_type
                         .as_ref()
                         .map_or("choose a type", |t| p.schema.label(t)),
-                )
-                .show_ui(ui, |ui| {
+                ),
+                |ui| {
                     for (id, label) in &types {
                         ui.selectable_value(&mut self.rel_type, Some(id.clone()), label);
                     }
-                });
+                },
+            );
             if focus {
                 combo.response.request_focus();
                 combo.response.scroll_to_me(Some(egui::Align::Center));

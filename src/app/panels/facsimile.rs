@@ -740,14 +740,17 @@ impl Facsimile {
                 texts.sort();
                 let mut chosen = current;
                 let shown = current.map_or_else(|| "(none)".to_owned(), quote);
-                egui::ComboBox::from_label("Transcribed by")
-                    .selected_text(shown)
-                    .show_ui(ui, |ui| {
+                crate::app::panels::labelled_combo(
+                    ui,
+                    "Transcribed by",
+                    egui::ComboBox::from_id_salt("Transcribed by").selected_text(shown),
+                    |ui| {
                         ui.selectable_value(&mut chosen, None, "(none)");
                         for (_, t) in &texts {
                             ui.selectable_value(&mut chosen, Some(*t), quote(*t));
                         }
-                    });
+                    },
+                );
                 if chosen != current {
                     match region_ops::link_text(project, doc.id(), sel.id, chosen) {
                         Ok(tx) => st.queue.push(Message::Apply(tx)),
@@ -962,6 +965,29 @@ impl Facsimile {
             .interact_pointer_pos()
             .or(resp.hover_pos())
             .map(|p| cam.to_image(pane, p));
+        self.drags(ui, st, project, doc, resp, &mut cam, pane, pointer_img);
+        self.clicks(st, doc, resp, pointer_img, size);
+        if resp.has_focus() {
+            self.keys(ui, st, project, doc, &mut cam, pane);
+        }
+        self.camera = Some(cam);
+    }
+
+    /// Drags on the page: a new rectangle, a region's handle or body moved (applied when
+    /// released), or the page panned.
+    #[allow(clippy::too_many_arguments)]
+    fn drags(
+        &mut self,
+        ui: &egui::Ui,
+        st: &mut AppState,
+        project: &crate::model::Project,
+        doc: &Document,
+        resp: &egui::Response,
+        cam: &mut Camera,
+        pane: Rect,
+        pointer_img: Option<(f64, f64)>,
+    ) {
+        let size = cam.size;
         let selected_shape = |ann: AnnId| {
             doc.annotations
                 .get(&ann)
@@ -1061,7 +1087,18 @@ impl Facsimile {
                 _ => {}
             }
         }
-        // Clicks.
+    }
+
+    /// Clicks on the page: a polygon's points (double click closes it), or the smallest
+    /// region under the pointer selected.
+    fn clicks(
+        &mut self,
+        st: &mut AppState,
+        doc: &Document,
+        resp: &egui::Response,
+        pointer_img: Option<(f64, f64)>,
+        size: (u32, u32),
+    ) {
         if let Some(p) = pointer_img {
             match self.tool {
                 Tool::Polygon if resp.double_clicked() => self.close_polygon(st, doc),
@@ -1087,10 +1124,6 @@ impl Facsimile {
                 _ => {}
             }
         }
-        if resp.has_focus() {
-            self.keys(ui, st, project, doc, &mut cam, pane);
-        }
-        self.camera = Some(cam);
     }
 
     fn close_polygon(&mut self, st: &mut AppState, doc: &Document) {

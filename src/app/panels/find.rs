@@ -80,10 +80,12 @@ impl Find {
         let generation = st.generation();
         let key = (st.find.query.clone(), doc, generation);
         let mut cmds = Queue::default();
-        ui.horizontal(|ui| {
+        // Wrapped: at 700 points the buttons go to a second row instead of past the edge.
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Find in document");
+            let w = (ui.available_width() - 16.0).clamp(80.0, 260.0);
             let r = ui
-                .add(egui::TextEdit::singleline(&mut st.find.query).desired_width(260.0))
+                .add(egui::TextEdit::singleline(&mut st.find.query).desired_width(w))
                 .labelled_by(l.id);
             if st.focus == Some(Focus::Find) {
                 r.request_focus();
@@ -175,10 +177,12 @@ impl Find {
             &mut self.project_found,
         );
         let mut cmds = Queue::default();
-        egui::Window::new("Find in project")
-            .open(&mut open)
-            .default_size([480.0, 400.0])
-            .show(ctx, |ui| {
+        super::show_window(
+            super::window(ctx, "Find in project")
+                .open(&mut open)
+                .default_size([480.0, 400.0]),
+            ctx,
+            |ui| {
                 let Some(p) = st.session.as_ref().map(|s| &s.project) else {
                     return;
                 };
@@ -268,7 +272,8 @@ impl Find {
                         }
                     }
                 });
-            });
+            },
+        );
         if !open {
             st.find.project_open = false;
         }

@@ -56,12 +56,14 @@ pub fn show(ctx: &egui::Context, st: &mut AppState) {
     };
     let rows = legend_rows(&schema);
     let mut open = true;
-    egui::Window::new("Legend")
-        .open(&mut open)
-        .collapsible(true)
-        .resizable(false)
-        .default_pos(ctx.content_rect().right_top() + vec2(-260.0, 60.0))
-        .show(ctx, |ui| {
+    super::show_window(
+        super::window(ctx, "Legend")
+            .open(&mut open)
+            .collapsible(true)
+            .resizable(false)
+            .default_pos(ctx.content_rect().right_top() + vec2(-260.0, 60.0)),
+        ctx,
+        |ui| {
             ui.label("Mentions are underlined; event triggers are boxed.");
             ui.label("Select text, then press a type's key to tag it.");
             for (i, row) in rows.iter().enumerate() {
@@ -91,7 +93,8 @@ pub fn show(ctx: &egui::Context, st: &mut AppState) {
             if ui.button("Close").clicked() {
                 st.queue.push(Command::ToggleLegend);
             }
-        });
+        },
+    );
     if !open {
         st.legend_open = false;
     }

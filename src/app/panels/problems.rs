@@ -18,11 +18,13 @@ impl View for ProblemsWindow {
         }
         let mut open = true;
         let mut cmds = Queue::default();
-        egui::Window::new("Problems")
-            .open(&mut open)
-            .default_width(520.0)
-            .default_pos(ui.ctx().content_rect().center_top() + egui::vec2(-260.0, 60.0))
-            .show(ui.ctx(), |ui| {
+        super::show_window(
+            super::window(ui.ctx(), "Problems")
+                .open(&mut open)
+                .default_width(520.0)
+                .default_pos(ui.ctx().content_rect().center_top() + egui::vec2(-260.0, 60.0)),
+            ui.ctx(),
+            |ui| {
                 let errors = st
                     .problems
                     .iter()
@@ -59,7 +61,8 @@ impl View for ProblemsWindow {
                 if ui.button("Close").clicked() {
                     cmds.push(Command::ToggleProblems);
                 }
-            });
+            },
+        );
         st.queue.extend(cmds);
         if !open {
             st.problems_open = false;

@@ -282,9 +282,16 @@ pub struct Reader {
     view_height: f32,
     /// A scroll offset to apply next frame (page moves, keeping the top line on resize).
     pending_scroll: Option<f32>,
-    /// Where the view's top must stay after a resize, and for how many more frames.
-    keep_top: Option<(f32, u8)>,
+    /// The line (and how far into it) that must stay at the view's top after a resize, and
+    /// for how many more frames.
+    keep_top: Option<(usize, f32, u8)>,
+    /// The line a jump scrolled to, and for how many more frames it is put in view.
+    scroll_target: Option<(usize, u8)>,
 }
+
+/// Frames a jump's target line is held in view while the lines around it get their real
+/// heights.
+const SETTLE_FRAMES: u8 = 4;
 
 fn line_job(text: &str, font: &FontId, color: Color32, line_height: f32, width: f32) -> LayoutJob {
     let mut job = LayoutJob::single_section(
@@ -406,11 +413,16 @@ impl Reader {
         {
             // Keep the line at the top of the view where it is when the width or text size
             // changes (resizing the window must not lose the reading position).
-            let keep = (same_doc && !l.tops.is_empty()).then(|| {
-                let line = l.line_at(self.view_top);
-                let into = self.view_top - l.tops.get(line).copied().unwrap_or(0.0);
-                let frac = into / l.heights.get(line).copied().unwrap_or(1.0).max(1.0);
-                (line, frac)
+            // While an earlier resize is still settling, that line is the one to keep (the
+            // view may not have reached it yet: a drag resizes every frame).
+            let keep = (same_doc && !l.tops.is_empty()).then(|| match self.keep_top {
+                Some((line, frac, _)) => (line, frac),
+                None => {
+                    let line = l.line_at(self.view_top);
+                    let into = self.view_top - l.tops.get(line).copied().unwrap_or(0.0);
+                    let frac = into / l.heights.get(line).copied().unwrap_or(1.0).max(1.0);
+                    (line, frac)
+                }
             });
             let font = FontId::proportional(size);
             let (row, avg) = ui.fonts_mut(|f| (f.row_height(&font), f.glyph_width(&font, 'n')));
@@ -434,12 +446,8 @@ impl Reader {
             }
             l.exact.resize(n, false);
             l.recompute_tops();
-            if let Some((line, frac)) = keep
-                && let (Some(top), Some(h)) = (l.tops.get(line), l.heights.get(line))
-            {
-                let y = top + frac.clamp(0.0, 1.0) * h;
-                self.pending_scroll = Some(y);
-                self.keep_top = Some((y, 3));
+            if let Some((line, frac)) = keep {
+                self.keep_top = Some((line, frac.clamp(0.0, 1.0), SETTLE_FRAMES));
             }
         }
     }
@@ -483,7 +491,7 @@ impl Reader {
 
 impl View for Reader {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
-        super::reader_edit::banner(ui, st);
+        super::reader_edit::banner(ui, st, ui.max_rect());
         self.drawn.clear();
         // The session is taken out for the frame so the selection can change while the
         // document is borrowed; it is always put back.
@@ -497,6 +505,39 @@ impl View for Reader {
         st.session = Some(session);
         self.tag_popup(ui, st);
     }
+}
+
+/// What drawing one frame's lines needs, read once per frame.
+struct Frame<'a> {
+    project: &'a crate::model::Project,
+    doc: &'a Document,
+    text: &'a SourceText,
+    painter: egui::Painter,
+    origin: Pos2,
+    font: FontId,
+    text_color: Color32,
+    sel_bg: Color32,
+    outline: Color32,
+    /// The selection as it is shown (snapped to words when that is on).
+    sel_spans: Vec<crate::model::Span>,
+    /// The selected event's fillers, linked to it on screen.
+    links: HashMap<AnnId, String>,
+    find_here: bool,
+    find_current: Option<crate::model::Span>,
+    hover: Option<Pos2>,
+    /// Whether screen readers are listening (the annotations in view become nodes).
+    expose: bool,
+}
+
+/// What drawing the lines found out.
+#[derive(Default)]
+struct Drawn {
+    ann_nodes: Vec<(AnnId, Rect, String)>,
+    link_rects: HashMap<AnnId, Rect>,
+    /// The annotations under the pointer, shortest first.
+    hover_info: Option<Vec<AnnId>>,
+    changed_heights: bool,
+    visible_lines: usize,
 }
 
 impl Reader {
@@ -525,6 +566,7 @@ impl Reader {
             self.layout.annotator.clone_from(&st.reader_annotator);
             self.layout.index = LineIndex::default();
         }
+        let switched = self.layout.doc != Some(doc.id());
         self.prepare(
             ui,
             st.prefs.text_size,
@@ -533,345 +575,388 @@ impl Reader {
             doc,
             width,
         );
-        let font = FontId::proportional(st.prefs.text_size);
-        let text_color = ui.visuals().text_color();
-        let sel_bg = ui.visuals().selection.bg_fill;
-        let outline = ui.visuals().strong_text_color();
-
         // A thumb that stays big enough to grab on a long document.
         ui.spacing_mut().scroll.handle_min_length = 32.0;
+        let area = self.scroll_area(ui, st, text, switched);
+        let drawn = area
+            .show_viewport(ui, |ui, viewport| {
+                self.viewport(ui, st, project, doc, width, viewport)
+            })
+            .inner;
+        self.last_visible_lines = drawn.visible_lines;
+        if drawn.changed_heights {
+            self.layout.recompute_tops();
+            ui.ctx().request_repaint();
+        }
+    }
+
+    /// The scroll area, at the offset this frame needs: the top line kept after a resize, a
+    /// page move, a jump's target held in view while heights settle.
+    fn scroll_area(
+        &mut self,
+        ui: &egui::Ui,
+        st: &mut AppState,
+        text: &SourceText,
+        switched: bool,
+    ) -> egui::ScrollArea {
         let mut area = egui::ScrollArea::vertical()
             .id_salt("reader-scroll")
             .auto_shrink([false, false]);
+        // After a resize, the line that was at the top is put there again for a few frames,
+        // from the heights as they are now (lines get their real heights as they are laid
+        // out; and until the scroll area knows the new content height it pulls an offset
+        // past the old end back).
+        if let Some((line, frac, tries)) = self.keep_top.take() {
+            let l = &self.layout;
+            if let (Some(top), Some(h)) = (l.tops.get(line), l.heights.get(line)) {
+                self.pending_scroll = Some(top + frac * h);
+            }
+            if tries > 0 {
+                self.keep_top = Some((line, frac, tries - 1));
+                ui.ctx().request_repaint();
+            }
+        }
         if let Some(y) = self.pending_scroll.take() {
             area = area.vertical_scroll_offset(y);
         }
         if let Some(off) = st.scroll_to.take() {
             let line = self.layout.pieces.of(off.min(text.len_chars()));
             let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
-            // Scroll only when the line is not already in view.
+            // Scroll only when the line is not already in view (in this document: the view
+            // of the one shown before says nothing).
             let cur = ui
                 .ctx()
                 .data(|d| d.get_temp::<(f32, f32)>(egui::Id::unique("reader-view")));
-            let visible = cur.is_some_and(|(a, b)| y >= a && y + self.layout.line_height <= b);
+            let visible =
+                !switched && cur.is_some_and(|(a, b)| y >= a && y + self.layout.line_height <= b);
             if !visible {
-                area = area.vertical_scroll_offset((y - 80.0).max(0.0));
+                self.scroll_target = Some((line, SETTLE_FRAMES));
+                self.keep_top = None;
             }
         }
-        let mut changed_heights = false;
-        let mut visible_lines = 0;
-        area.show_viewport(ui, |ui, viewport| {
-            self.view_top = viewport.min.y;
-            self.view_height = viewport.height();
-            // Set again for a few frames: until the scroll area knows the new content
-            // height, it pulls an offset past the old end back (rubber band).
-            if let Some((y, tries)) = self.keep_top.take()
-                && tries > 0
-            {
-                self.pending_scroll = Some(y);
-                self.keep_top = Some((y, tries - 1));
+        // A jump's line is put in view again for a few frames: lines above it are laid out
+        // for the first time as the view moves, and their real heights push it down.
+        if let Some((line, tries)) = self.scroll_target.take() {
+            let y = self.layout.tops.get(line).copied().unwrap_or(0.0);
+            area = area.vertical_scroll_offset((y - 80.0).max(0.0));
+            if tries > 0 {
+                self.scroll_target = Some((line, tries - 1));
                 ui.ctx().request_repaint();
             }
-            ui.ctx().data_mut(|d| {
-                d.insert_temp(
-                    egui::Id::unique("reader-view"),
-                    (viewport.min.y, viewport.max.y),
-                )
-            });
-            let total = self.layout.total();
-            let (rect, _) = ui.allocate_exact_size(
-                vec2(width + 8.0, total.max(viewport.height())),
-                Sense::hover(),
-            );
-            // One widget with a fixed id: focus can be given to it from anywhere (Tab, F6).
-            let resp = ui.interact(rect, reader_id(), Sense::click_and_drag());
-            resp.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text")
-            });
-            if resp.has_focus() {
-                // Focused, the reader owns the caret keys and Esc (clear selection): only
-                // Tab leaves it.
-                ui.memory_mut(|m| {
-                    m.set_focus_lock_filter(
-                        resp.id,
-                        egui::EventFilter {
-                            tab: false,
-                            horizontal_arrows: true,
-                            vertical_arrows: true,
-                            escape: true,
-                        },
-                    )
-                });
-                ui.painter().rect_stroke(
-                    viewport.translate(rect.min.to_vec2()).shrink(1.0),
-                    2.0,
-                    ui.visuals().selection.stroke,
-                    egui::StrokeKind::Inside,
-                );
-            }
-            let expose = ui.ctx().accesskit_node_builder(resp.id, |_| ()).is_some();
-            let mut ann_nodes: Vec<(AnnId, Rect, String)> = Vec::new();
-            let origin = rect.min + vec2(4.0, 0.0);
-            let painter = ui.painter_at(ui.clip_rect());
-            let first = self.layout.line_at(viewport.min.y);
-            self.first_visible_line = first;
-            self.first_visible_offset =
-                (first < self.layout.pieces.len()).then(|| self.layout.pieces.range(first).start);
-            // With snapping on, the selection is shown as it will be tagged (whole words),
-            // already while dragging.
-            let sel_spans: Vec<crate::model::Span> = if st.prefs.snap_words {
-                st.sel
-                    .spans()
-                    .into_iter()
-                    .map(|s| snapped(text, s))
-                    .collect()
-            } else {
-                st.sel.spans()
-            };
-            self.shown_selection.clone_from(&sel_spans);
-            // When an event is selected, its role fillers are linked to it on screen.
-            let links = event_links(doc, project, st.selected);
-            let mut link_rects: HashMap<AnnId, Rect> = HashMap::new();
-            let mut hover_info: Option<Vec<AnnId>> = None;
-            let hover = resp.hover_pos();
-            let mut line = first;
-            let pieces = self.layout.pieces.len();
-            self.drawn.clear();
+        }
+        area
+    }
+
+    /// The visible part of the document: the one text widget, the lines in view with their
+    /// marks, event links, the accessibility tree, pointer input and the hover card.
+    fn viewport(
+        &mut self,
+        ui: &mut egui::Ui,
+        st: &mut AppState,
+        project: &crate::model::Project,
+        doc: &Document,
+        width: f32,
+        viewport: Rect,
+    ) -> Drawn {
+        let text = doc.text_or_empty();
+        self.view_top = viewport.min.y;
+        self.view_height = viewport.height();
+        ui.ctx().data_mut(|d| {
+            d.insert_temp(
+                egui::Id::unique("reader-view"),
+                (viewport.min.y, viewport.max.y),
+            )
+        });
+        let total = self.layout.total();
+        let (rect, _) = ui.allocate_exact_size(
+            vec2(width + 8.0, total.max(viewport.height())),
+            Sense::hover(),
+        );
+        let resp = text_widget(ui, rect, viewport);
+        let font = FontId::proportional(st.prefs.text_size);
+        // With snapping on, the selection is shown as it will be tagged (whole words),
+        // already while dragging.
+        let sel_spans: Vec<crate::model::Span> = if st.prefs.snap_words {
+            st.sel
+                .spans()
+                .into_iter()
+                .map(|s| snapped(text, s))
+                .collect()
+        } else {
+            st.sel.spans()
+        };
+        self.shown_selection.clone_from(&sel_spans);
+        let f = Frame {
+            project,
+            doc,
+            text,
+            painter: ui.painter_at(ui.clip_rect()),
+            origin: rect.min + vec2(4.0, 0.0),
+            text_color: ui.visuals().text_color(),
+            sel_bg: ui.visuals().selection.bg_fill,
+            outline: ui.visuals().strong_text_color(),
+            sel_spans,
+            links: event_links(doc, project, st.selected),
             // Find hits are drawn when they were computed for this document.
-            let find_here = st
+            find_here: st
                 .find
                 .hits_for
                 .as_ref()
-                .is_some_and(|(_, d, _)| *d == doc.id());
-            let find_current = st.find.hits.get(st.find.current).copied();
-            self.find_hits_drawn = 0;
-            while line < pieces && self.layout.tops[line] < viewport.max.y {
-                visible_lines += 1;
-                let top = origin + vec2(0.0, self.layout.tops[line]);
-                let g = self.galley(ui, text, line, &font, text_color);
-                let r = self.layout.pieces.range(line);
-                let h = if r.is_empty() {
-                    empty_line_height(self.layout.line_height)
-                } else {
-                    g.size().y.max(self.layout.line_height)
-                };
-                if (h - self.layout.heights[line]).abs() > 0.5 {
-                    self.layout.heights[line] = h;
-                    changed_heights = true;
-                }
-                self.layout.exact[line] = true;
-                // Selection background.
-                for s in &sel_spans {
-                    let a = s.start.max(r.start);
-                    let b = s.end.min(r.end);
-                    if b > a {
-                        for rr in span_rects(&g, a - r.start, b - r.start) {
-                            painter.rect_filled(
-                                rr.translate(top.to_vec2())
-                                    .shrink2(vec2(0.0, BAR_ROOM - 1.0)),
-                                2.0,
-                                sel_bg,
-                            );
-                        }
-                    }
-                }
-                // Every find hit in view, the current one stronger.
-                let find_hits = if find_here {
-                    st.find.hits_in(r.clone())
-                } else {
-                    &[]
-                };
-                for h in find_hits {
-                    let (a, b) = (h.start.max(r.start), h.end.min(r.end));
-                    if b <= a {
-                        continue;
-                    }
-                    self.find_hits_drawn += 1;
-                    let current = find_current == Some(*h);
-                    for rr in span_rects(&g, a - r.start, b - r.start) {
-                        painter.rect_filled(
-                            rr.translate(top.to_vec2())
-                                .shrink2(vec2(0.0, BAR_ROOM - 1.0)),
-                            2.0,
-                            if current { FIND_CURRENT } else { FIND_HIT },
-                        );
-                    }
-                }
-                let caret_here =
-                    st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
-                painter.galley(top, g.clone(), text_color);
-                self.drawn.push((r.clone(), top, g.clone()));
-                if expose {
-                    for seg in self.layout.index.line(line) {
-                        if ann_nodes.iter().any(|(a, _, _)| *a == seg.ann) {
-                            continue;
-                        }
-                        let Some(rr) = span_rects(&g, seg.start as usize, seg.end as usize)
-                            .first()
-                            .map(|rr| rr.translate(top.to_vec2()))
-                        else {
-                            continue;
-                        };
-                        if let Some(d) = describe_annotation(project, doc.id(), seg.ann) {
-                            ann_nodes.push((seg.ann, rr, d));
-                        }
-                    }
-                }
-                // Annotation bars.
-                for seg in self.layout.index.line(line) {
-                    if seg.depth >= MAX_BAR_DEPTH {
-                        continue;
-                    }
-                    let selected =
-                        st.selected == Some(seg.ann) || st.pages.linked_text == Some(seg.ann);
-                    let linked = selected || links.contains_key(&seg.ann);
-                    for rr in span_rects(&g, seg.start as usize, seg.end as usize) {
-                        let rr = rr.translate(top.to_vec2());
-                        if linked {
-                            link_rects.entry(seg.ann).or_insert(rr);
-                        }
-                        painter.extend(seg_shapes(seg, rr));
-                        if selected {
-                            painter.rect_stroke(
-                                rr.shrink2(vec2(-1.0, BAR_ROOM - 2.0)),
-                                2.0,
-                                Stroke::new(1.5, outline),
-                                egui::StrokeKind::Outside,
-                            );
-                        }
-                    }
-                }
-                // "+N" for annotations stacked too deep to draw, under the deepest bar.
-                for m in self.layout.index.markers(line) {
-                    let p = g
-                        .pos_from_cursor(CCursor::new(m.start as usize))
-                        .translate(top.to_vec2());
-                    painter.text(
-                        pos2(p.min.x, p.max.y - 1.0),
-                        egui::Align2::LEFT_BOTTOM,
-                        format!("+{}", m.count),
-                        FontId::proportional((font.size * 0.55).max(8.0)),
-                        outline,
-                    );
-                }
-                if caret_here {
-                    let c = st.sel.caret - r.start;
-                    // At a wrap, the caret is at the start of the next row.
-                    let p = g
-                        .pos_from_cursor(next_row_cursor(c))
-                        .translate(top.to_vec2());
-                    painter.line_segment(
-                        [
-                            pos2(p.min.x, p.min.y + BAR_ROOM - 2.0),
-                            pos2(p.min.x, p.max.y - BAR_ROOM + 2.0),
-                        ],
-                        Stroke::new(1.5, text_color),
-                    );
-                }
-                if let Some(hp) = hover
-                    && hp.y >= top.y
-                    && hp.y < top.y + h
-                {
-                    let c = g.cursor_from_pos(hp - top).index.0 as u32;
-                    let mut under: Vec<&Seg> = self
-                        .layout
-                        .index
-                        .line(line)
-                        .iter()
-                        .filter(|s| s.start <= c && c < s.end)
-                        .collect();
-                    under.sort_by_key(|s| s.extent_len);
-                    if !under.is_empty() {
-                        hover_info = Some(under.iter().map(|s| s.ann).collect());
-                    }
-                }
-                line += 1;
-            }
-            if let Some(sel) = st.selected {
-                draw_event_links(&painter, sel, &links, &link_rects, &font, outline);
-            }
-            if expose {
-                access::expose(ui, resp.id, &self.drawn, &st.sel, &ann_nodes);
-            }
+                .is_some_and(|(_, d, _)| *d == doc.id()),
+            find_current: st.find.hits.get(st.find.current).copied(),
+            hover: resp.hover_pos(),
+            expose: ui.ctx().accesskit_node_builder(resp.id, |_| ()).is_some(),
+            font,
+        };
+        let first = self.layout.line_at(viewport.min.y);
+        self.first_visible_line = first;
+        self.first_visible_offset =
+            (first < self.layout.pieces.len()).then(|| self.layout.pieces.range(first).start);
+        self.drawn.clear();
+        self.find_hits_drawn = 0;
+        let mut out = Drawn::default();
+        let mut line = first;
+        while line < self.layout.pieces.len() && self.layout.tops[line] < viewport.max.y {
+            self.draw_line(ui, st, &f, line, &mut out);
+            line += 1;
+        }
+        if let Some(sel) = st.selected {
+            draw_event_links(
+                &f.painter,
+                sel,
+                &f.links,
+                &out.link_rects,
+                &f.font,
+                f.outline,
+            );
+        }
+        if f.expose {
+            access::expose(ui, resp.id, &self.drawn, &st.sel, &out.ann_nodes);
+        }
+        self.pointer(ui, st, &resp, &f, out.hover_info.as_deref());
+        // The tooltip would cover the "Tag as" popup: none while it is open.
+        if let Some(anns) = out.hover_info.as_ref().filter(|_| st.tag_popup.is_none()) {
+            hover_card(&resp, project, doc, anns);
+        }
+        out
+    }
 
-            // Pointer: click selects an annotation or places the caret; drag selects text.
-            if resp.drag_started()
-                && let Some(p) = ui
-                    .input(|i| i.pointer.press_origin())
-                    .or(resp.interact_pointer_pos())
-            {
-                let (_, off) = self.hit(ui, text, origin, p, &font);
-                let add = ui.input(|i| i.modifiers.command || i.modifiers.ctrl);
-                let mut frags = if add { st.sel.spans() } else { Vec::new() };
-                frags.retain(|s| !s.is_empty());
-                st.sel = Selection {
-                    anchor: off,
-                    caret: off,
-                    fragments: frags,
-                };
-                st.tag_popup = None;
-                resp.request_focus();
-            } else if resp.dragged()
-                && let Some(p) = resp.interact_pointer_pos()
-            {
-                let (_, off) = self.hit(ui, text, origin, p, &font);
-                st.sel.caret = off;
-            }
-            if resp.drag_stopped() && !st.sel.span().is_empty() {
-                st.tag_popup = resp.interact_pointer_pos().map(|p| p + vec2(8.0, 12.0));
-            }
-            if resp.clicked()
-                && let Some(p) = resp.interact_pointer_pos()
-            {
-                let (_, off) = self.hit(ui, text, origin, p, &font);
-                resp.request_focus();
-                st.tag_popup = None;
-                st.sel = Selection::at(off);
-                let hit = hover_info.as_ref().and_then(|v| v.first().copied());
-                st.queue.push(Message::SelectAnnotation(hit));
-            }
-            if resp.secondary_clicked() && !st.sel.is_empty() {
-                st.tag_popup = resp.interact_pointer_pos();
-            }
-            // The tooltip would cover the "Tag as" popup: none while it is open.
-            if let Some(anns) = hover_info.filter(|_| st.tag_popup.is_none()) {
-                let p = project;
-                let more = anns.len().saturating_sub(MAX_TOOLTIP_LINES);
-                let mut lines: Vec<String> = anns
-                    .iter()
-                    .take(MAX_TOOLTIP_LINES)
-                    .filter_map(|id| p.annotation(doc.id(), *id))
-                    .map(|a| {
-                        let mut s = p.schema.label(a.type_id()).to_owned();
-                        if let Some(e) = a
-                            .as_mention()
-                            .and_then(|m| m.entry)
-                            .and_then(|e| p.registry.get(&e))
-                        {
-                            s.push_str(&format!(" → {}", e.name));
-                        }
-                        if !a.note.is_empty() {
-                            let note: String = a.note.chars().take(200).collect();
-                            let cut = if note.len() < a.note.len() { "…" } else { "" };
-                            s.push_str(&format!(" — {note}{cut}"));
-                        }
-                        s
-                    })
-                    .collect();
-                if more > 0 {
-                    lines.push(format!("… and {more} more"));
+    /// One line (or piece of a long line): selection, find hits, the text, annotation bars
+    /// and "+N" markers, the caret; and what is under the pointer.
+    fn draw_line(
+        &mut self,
+        ui: &egui::Ui,
+        st: &AppState,
+        f: &Frame<'_>,
+        line: usize,
+        out: &mut Drawn,
+    ) {
+        out.visible_lines += 1;
+        let top = f.origin + vec2(0.0, self.layout.tops[line]);
+        let g = self.galley(ui, f.text, line, &f.font, f.text_color);
+        let r = self.layout.pieces.range(line);
+        let h = if r.is_empty() {
+            empty_line_height(self.layout.line_height)
+        } else {
+            g.size().y.max(self.layout.line_height)
+        };
+        if (h - self.layout.heights[line]).abs() > 0.5 {
+            self.layout.heights[line] = h;
+            out.changed_heights = true;
+        }
+        self.layout.exact[line] = true;
+        let band = |rr: Rect| {
+            rr.translate(top.to_vec2())
+                .shrink2(vec2(0.0, BAR_ROOM - 1.0))
+        };
+        // Selection background.
+        for s in &f.sel_spans {
+            let (a, b) = (s.start.max(r.start), s.end.min(r.end));
+            if b > a {
+                for rr in span_rects(&g, a - r.start, b - r.start) {
+                    f.painter.rect_filled(band(rr), 2.0, f.sel_bg);
                 }
-                resp.on_hover_ui_at_pointer(|ui| {
-                    for l in lines {
-                        ui.label(l);
-                    }
-                });
             }
-        });
-        self.last_visible_lines = visible_lines;
-        if changed_heights {
-            self.layout.recompute_tops();
-            ui.ctx().request_repaint();
+        }
+        // Every find hit in view, the current one stronger.
+        let find_hits = if f.find_here {
+            st.find.hits_in(r.clone())
+        } else {
+            &[]
+        };
+        for hit in find_hits {
+            let (a, b) = (hit.start.max(r.start), hit.end.min(r.end));
+            if b <= a {
+                continue;
+            }
+            self.find_hits_drawn += 1;
+            let current = f.find_current == Some(*hit);
+            for rr in span_rects(&g, a - r.start, b - r.start) {
+                f.painter
+                    .rect_filled(band(rr), 2.0, if current { FIND_CURRENT } else { FIND_HIT });
+            }
+        }
+        let caret_here =
+            st.sel.caret >= r.start && st.sel.caret <= r.end && st.sel.span().is_empty();
+        f.painter.galley(top, g.clone(), f.text_color);
+        self.drawn.push((r.clone(), top, g.clone()));
+        if f.expose {
+            self.annotation_nodes(f, line, &g, top, out);
+        }
+        self.annotation_bars(st, f, line, &g, top, out);
+        if caret_here {
+            let c = st.sel.caret - r.start;
+            // At a wrap, the caret is at the start of the next row.
+            let p = g
+                .pos_from_cursor(next_row_cursor(c))
+                .translate(top.to_vec2());
+            f.painter.line_segment(
+                [
+                    pos2(p.min.x, p.min.y + BAR_ROOM - 2.0),
+                    pos2(p.min.x, p.max.y - BAR_ROOM + 2.0),
+                ],
+                Stroke::new(1.5, f.text_color),
+            );
+        }
+        if let Some(hp) = f.hover
+            && hp.y >= top.y
+            && hp.y < top.y + h
+        {
+            let c = g.cursor_from_pos(hp - top).index.0 as u32;
+            let mut under: Vec<&Seg> = self
+                .layout
+                .index
+                .line(line)
+                .iter()
+                .filter(|s| s.start <= c && c < s.end)
+                .collect();
+            under.sort_by_key(|s| s.extent_len);
+            if !under.is_empty() {
+                out.hover_info = Some(under.iter().map(|s| s.ann).collect());
+            }
+        }
+    }
+
+    /// The annotations of `line` as accessibility nodes (each once, at its first piece).
+    fn annotation_nodes(
+        &self,
+        f: &Frame<'_>,
+        line: usize,
+        g: &egui::Galley,
+        top: Pos2,
+        out: &mut Drawn,
+    ) {
+        for seg in self.layout.index.line(line) {
+            if out.ann_nodes.iter().any(|(a, _, _)| *a == seg.ann) {
+                continue;
+            }
+            let Some(rr) = span_rects(g, seg.start as usize, seg.end as usize)
+                .first()
+                .map(|rr| rr.translate(top.to_vec2()))
+            else {
+                continue;
+            };
+            if let Some(d) = describe_annotation(f.project, f.doc.id(), seg.ann) {
+                out.ann_nodes.push((seg.ann, rr, d));
+            }
+        }
+    }
+
+    /// The underline bars of `line` (at most `MAX_BAR_DEPTH` deep), the selected
+    /// annotation's outline, and "+N" for annotations stacked deeper.
+    fn annotation_bars(
+        &self,
+        st: &AppState,
+        f: &Frame<'_>,
+        line: usize,
+        g: &egui::Galley,
+        top: Pos2,
+        out: &mut Drawn,
+    ) {
+        for seg in self.layout.index.line(line) {
+            if seg.depth >= MAX_BAR_DEPTH {
+                continue;
+            }
+            let selected = st.selected == Some(seg.ann) || st.pages.linked_text == Some(seg.ann);
+            let linked = selected || f.links.contains_key(&seg.ann);
+            for rr in span_rects(g, seg.start as usize, seg.end as usize) {
+                let rr = rr.translate(top.to_vec2());
+                if linked {
+                    out.link_rects.entry(seg.ann).or_insert(rr);
+                }
+                f.painter.extend(seg_shapes(seg, rr));
+                if selected {
+                    f.painter.rect_stroke(
+                        rr.shrink2(vec2(-1.0, BAR_ROOM - 2.0)),
+                        2.0,
+                        Stroke::new(1.5, f.outline),
+                        egui::StrokeKind::Outside,
+                    );
+                }
+            }
+        }
+        // "+N" for annotations stacked too deep to draw, under the deepest bar.
+        for m in self.layout.index.markers(line) {
+            let p = g
+                .pos_from_cursor(CCursor::new(m.start as usize))
+                .translate(top.to_vec2());
+            f.painter.text(
+                pos2(p.min.x, p.max.y - 1.0),
+                egui::Align2::LEFT_BOTTOM,
+                format!("+{}", m.count),
+                FontId::proportional((f.font.size * 0.55).max(8.0)),
+                f.outline,
+            );
+        }
+    }
+
+    /// Pointer input: a click selects an annotation or places the caret; a drag selects
+    /// text (Ctrl adds a fragment); a right click on a selection opens "Tag as".
+    fn pointer(
+        &mut self,
+        ui: &egui::Ui,
+        st: &mut AppState,
+        resp: &egui::Response,
+        f: &Frame<'_>,
+        hover_info: Option<&[AnnId]>,
+    ) {
+        if resp.drag_started()
+            && let Some(p) = ui
+                .input(|i| i.pointer.press_origin())
+                .or(resp.interact_pointer_pos())
+        {
+            let (_, off) = self.hit(ui, f.text, f.origin, p, &f.font);
+            let add = ui.input(|i| i.modifiers.command || i.modifiers.ctrl);
+            let mut frags = if add { st.sel.spans() } else { Vec::new() };
+            frags.retain(|s| !s.is_empty());
+            st.sel = Selection {
+                anchor: off,
+                caret: off,
+                fragments: frags,
+            };
+            st.tag_popup = None;
+            resp.request_focus();
+        } else if resp.dragged()
+            && let Some(p) = resp.interact_pointer_pos()
+        {
+            let (_, off) = self.hit(ui, f.text, f.origin, p, &f.font);
+            st.sel.caret = off;
+        }
+        if resp.drag_stopped() && !st.sel.span().is_empty() {
+            st.tag_popup = resp.interact_pointer_pos().map(|p| p + vec2(8.0, 12.0));
+        }
+        if resp.clicked()
+            && let Some(p) = resp.interact_pointer_pos()
+        {
+            let (_, off) = self.hit(ui, f.text, f.origin, p, &f.font);
+            resp.request_focus();
+            st.tag_popup = None;
+            st.sel = Selection::at(off);
+            let hit = hover_info.and_then(|v| v.first().copied());
+            st.queue.push(Message::SelectAnnotation(hit));
+        }
+        if resp.secondary_clicked() && !st.sel.is_empty() {
+            st.tag_popup = resp.interact_pointer_pos();
         }
     }
 
@@ -922,6 +1007,69 @@ impl Reader {
             st.tag_popup = None;
         }
     }
+}
+
+/// The one widget that is the document text, with a fixed id (focus can be given to it from
+/// anywhere: Tab, F6). Focused, it owns the caret keys and Esc, and shows a frame.
+fn text_widget(ui: &mut egui::Ui, rect: Rect, viewport: Rect) -> egui::Response {
+    let resp = ui.interact(rect, reader_id(), Sense::click_and_drag());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "Document text"));
+    if resp.has_focus() {
+        // Only Tab leaves it.
+        ui.memory_mut(|m| {
+            m.set_focus_lock_filter(
+                resp.id,
+                egui::EventFilter {
+                    tab: false,
+                    horizontal_arrows: true,
+                    vertical_arrows: true,
+                    escape: true,
+                },
+            )
+        });
+        ui.painter().rect_stroke(
+            viewport.translate(rect.min.to_vec2()).shrink(1.0),
+            2.0,
+            ui.visuals().selection.stroke,
+            egui::StrokeKind::Inside,
+        );
+    }
+    resp
+}
+
+/// The card shown over the annotations under the pointer: type, linked entry, the start of
+/// the note; at most `MAX_TOOLTIP_LINES`, the rest counted.
+fn hover_card(resp: &egui::Response, p: &crate::model::Project, doc: &Document, anns: &[AnnId]) {
+    let more = anns.len().saturating_sub(MAX_TOOLTIP_LINES);
+    let mut lines: Vec<String> = anns
+        .iter()
+        .take(MAX_TOOLTIP_LINES)
+        .filter_map(|id| p.annotation(doc.id(), *id))
+        .map(|a| {
+            let mut s = p.schema.label(a.type_id()).to_owned();
+            if let Some(e) = a
+                .as_mention()
+                .and_then(|m| m.entry)
+                .and_then(|e| p.registry.get(&e))
+            {
+                s.push_str(&format!(" → {}", e.name));
+            }
+            if !a.note.is_empty() {
+                let note: String = a.note.chars().take(200).collect();
+                let cut = if note.len() < a.note.len() { "…" } else { "" };
+                s.push_str(&format!(" — {note}{cut}"));
+            }
+            s
+        })
+        .collect();
+    if more > 0 {
+        lines.push(format!("… and {more} more"));
+    }
+    resp.clone().on_hover_ui_at_pointer(|ui| {
+        for l in lines {
+            ui.label(l);
+        }
+    });
 }
 
 /// What the "Tag as" popup offers: each entity type (tag as a mention), then each event

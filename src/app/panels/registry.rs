@@ -28,26 +28,33 @@ impl View for RegistryList {
         let Some(p) = st.session.as_ref().map(|s| &s.project) else {
             return;
         };
-        ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_label("Sort")
-                .selected_text(self.sort.label())
-                .show_ui(ui, |ui| {
+        // One drop-down a row: side by side they ran past a narrow column's edge.
+        ui.vertical(|ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Sort",
+                egui::ComboBox::from_id_salt("Sort").selected_text(self.sort.label()),
+                |ui| {
                     for s in SortBy::ALL {
                         ui.selectable_value(&mut self.sort, s, s.label());
                     }
-                });
-            egui::ComboBox::from_label("Show")
-                .selected_text(
+                },
+            );
+            crate::app::panels::labelled_combo(
+                ui,
+                "Show",
+                egui::ComboBox::from_id_salt("Show").selected_text(
                     self.only
                         .as_ref()
                         .map_or("all types", |t| p.schema.label(t)),
-                )
-                .show_ui(ui, |ui| {
+                ),
+                |ui| {
                     ui.selectable_value(&mut self.only, None, "all types");
                     for t in &p.schema.entity_types {
                         ui.selectable_value(&mut self.only, Some(t.id.clone()), &t.label);
                     }
-                });
+                },
+            );
             let generation = st.generation();
             if self
                 .annotators

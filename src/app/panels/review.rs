@@ -206,11 +206,13 @@ impl View for ReviewWindow {
             out.push(Message::SelectAnnotation(Some(a.id)));
             self.shown = Some(a.id);
         }
-        egui::Window::new("Re-anchoring review")
-            .open(&mut open)
-            .default_width(560.0)
-            .default_pos(ctx.content_rect().center_top() + egui::vec2(-280.0, 80.0))
-            .show(&ctx, |ui| {
+        super::show_window(
+            super::window(&ctx, "Re-anchoring review")
+                .open(&mut open)
+                .default_width(560.0)
+                .default_pos(ctx.content_rect().center_top() + egui::vec2(-280.0, 80.0)),
+            &ctx,
+            |ui| {
                 let Some(a) = current else {
                     ui.label(format!("Nothing to review in “{}”.", d.meta.title));
                     return;
@@ -274,7 +276,8 @@ impl View for ReviewWindow {
                     }
                 });
                 ui.weak("Enter accepts the best place; 1–9 picks one; the reader marks items in red until reviewed.");
-            });
+            },
+        );
         if let Some(a) = current {
             for k in keys {
                 let tx = match k {

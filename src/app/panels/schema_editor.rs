@@ -25,6 +25,7 @@ enum Field {
     Label,
     Color,
     Hotkey,
+    Description,
 }
 
 /// The role form: adding to an event type, or editing one of its roles.
@@ -88,13 +89,15 @@ impl View for SchemaEditor {
         };
         let mut cmds = Queue::default();
         let mut open = true;
-        egui::Window::new("Schema")
-            .id(egui::Id::unique("schema-editor"))
-            .open(&mut open)
-            .default_width(560.0)
-            .default_height(520.0)
-            .show(ui.ctx(), |ui| {
-                ui.horizontal(|ui| {
+        super::show_window(
+            super::window(ui.ctx(), "Schema")
+                .id(egui::Id::unique("schema-editor"))
+                .open(&mut open)
+                .default_width(560.0)
+                .default_height(520.0),
+            ui.ctx(),
+            |ui| {
+                ui.horizontal_wrapped(|ui| {
                     if ui.button("Close schema editor").clicked() {
                         cmds.push(Command::ToggleSchemaEditor);
                     }
@@ -123,7 +126,8 @@ impl View for SchemaEditor {
                         Tab::Relations => self.types(ui, p, TypeKind::Relation, &mut cmds),
                         Tab::Attributes => self.attributes(ui, p, &mut cmds),
                     });
-            });
+            },
+        );
         if !open {
             cmds.push(Command::ToggleSchemaEditor);
         }
@@ -252,9 +256,71 @@ impl SchemaEditor {
         None
     }
 
+    /// Below a type's row: its description (entity and event types), whether its mentions
+    /// are dated (entity types), whether it reads both ways (relation types).
+    fn type_details(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        kind: TypeKind,
+        id: &Slug,
+        label: &str,
+        cmds: &mut Queue,
+    ) {
+        let s = &p.schema;
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(20.0);
+            match kind {
+                TypeKind::Entity | TypeKind::Event => {
+                    let current = s
+                        .entity(id)
+                        .map(|t| t.description.clone())
+                        .or_else(|| s.event(id).map(|t| t.description.clone()))
+                        .unwrap_or_default();
+                    let w = (ui.available_width() - 120.0).clamp(120.0, 320.0);
+                    if let Some(new) = self.field(
+                        ui,
+                        id,
+                        Field::Description,
+                        &current,
+                        &format!("Description of {label}"),
+                        w,
+                    ) {
+                        let r = ops::describe_type(p, id, &new);
+                        self.result(r, cmds);
+                    }
+                }
+                TypeKind::Relation => {}
+            }
+            if let Some(t) = s.entity(id) {
+                let mut dated = t.dated;
+                if ui
+                    .checkbox(&mut dated, format!("{label} mentions have a date"))
+                    .on_hover_text(
+                        "The inspector shows such a mention a normalized date (ISO 8601)",
+                    )
+                    .changed()
+                {
+                    let r = ops::set_dated(p, id, dated);
+                    self.result(r, cmds);
+                }
+            }
+            if let Some(t) = s.relation(id) {
+                let mut both = t.symmetric;
+                if ui
+                    .checkbox(&mut both, format!("{label} reads the same both ways"))
+                    .changed()
+                {
+                    let r = ops::set_symmetric(p, id, both);
+                    self.result(r, cmds);
+                }
+            }
+        });
+    }
+
     fn types(&mut self, ui: &mut egui::Ui, p: &Project, kind: TypeKind, cmds: &mut Queue) {
         for (id, label, color, hotkey) in types_of(p, kind) {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let c = parse_color(&color).map_or(egui::Color32::GRAY, |[r, g, b]| {
                     egui::Color32::from_rgb(r, g, b)
                 });
@@ -309,13 +375,14 @@ impl SchemaEditor {
                     self.error = None;
                 }
             });
+            self.type_details(ui, p, kind, &id, &label, cmds);
             if kind == TypeKind::Event {
                 self.roles(ui, p, &id, cmds);
             }
             if kind == TypeKind::Relation
                 && let Some(rel) = p.schema.relation(&id)
             {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.add_space(20.0);
                     ui.weak(format!(
                         "from {} to {}",
@@ -338,7 +405,7 @@ impl SchemaEditor {
                     ui.label("Second argument may be (none: any):");
                     choose_types(ui, &all, &mut to);
                     self.args_form = Some((fid, from.clone(), to.clone()));
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Save arguments").clicked() {
                             let r = ops::set_relation_arguments(p, &id, from, to);
                             if self.result(r, cmds) {
@@ -359,7 +426,7 @@ impl SchemaEditor {
             TypeKind::Relation => "relation type",
         };
         ui.strong(format!("New {what}"));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Name");
             ui.add(egui::TextEdit::singleline(&mut self.new_label).desired_width(140.0))
                 .labelled_by(l.id);
@@ -406,7 +473,7 @@ impl SchemaEditor {
             .id_salt(("roles", event_type))
             .show(ui, |ui| {
                 for r in &ty.roles {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.label(format!(
                             "{} · {} · {}",
                             r.label,
@@ -460,7 +527,7 @@ impl SchemaEditor {
                         .labelled_by(l.id);
                     ui.label("Filled by (none: anything):");
                     choose_types(ui, &fillable(p), &mut f.fillers);
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         let l = ui.label("At least");
                         ui.add(egui::DragValue::new(&mut f.min).range(0..=99))
                             .labelled_by(l.id);
@@ -478,7 +545,7 @@ impl SchemaEditor {
                         max: (!f.unbounded).then_some(f.max),
                     };
                     self.role_form = Some(f.clone());
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Save role").clicked() {
                             let r = match &f.role {
                                 Some(role) => ops::edit_role(p, event_type, role, &def),
@@ -498,7 +565,7 @@ impl SchemaEditor {
 
     fn attributes(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Queue) {
         for a in &p.schema.attributes {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if let Some(new) = self.field(
                     ui,
                     &a.id,
@@ -528,17 +595,20 @@ impl SchemaEditor {
         }
         ui.separator();
         ui.strong("New attribute");
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Attribute name");
             ui.add(egui::TextEdit::singleline(&mut self.attr_label).desired_width(140.0))
                 .labelled_by(l.id);
-            egui::ComboBox::from_label("Kind")
-                .selected_text(ATTR_KINDS[self.attr_kind])
-                .show_ui(ui, |ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Kind",
+                egui::ComboBox::from_id_salt("Kind").selected_text(ATTR_KINDS[self.attr_kind]),
+                |ui| {
                     for (i, k) in ATTR_KINDS.iter().enumerate() {
                         ui.selectable_value(&mut self.attr_kind, i, *k);
                     }
-                });
+                },
+            );
         });
         if self.attr_kind == 4 {
             let l = ui.label("Choices, comma-separated");
@@ -590,182 +660,18 @@ impl SchemaEditor {
             return;
         };
         let mut done = false;
-        egui::Frame::group(ui.style()).show(ui, |ui| match removing {
-            Removing::Type { id, mut retype } => {
-                let usage = match ops::type_usage(p, &id) {
-                    Ok(u) => u,
-                    Err(e) => {
-                        self.error = Some(e.to_string());
-                        done = true;
-                        return;
-                    }
-                };
-                ui.strong(format!("Delete type {}?", usage.label));
-                ui.label(format!("Uses: {}.", usage.describe(&p.schema)));
-                if !usage.in_use() {
-                    if ui.button("Delete it").clicked() {
-                        done = self.result(ops::delete_type(p, &id, &InUse::Refuse), cmds);
-                    }
-                } else {
-                    let others: Vec<(Slug, String, String, Option<char>)> = types_of(p, usage.kind)
-                        .into_iter()
-                        .filter(|t| t.0 != id)
-                        .collect();
-                    ui.horizontal(|ui| {
-                        egui::ComboBox::from_label("Retype them to")
-                            .selected_text(retype.as_ref().map_or("choose…", |r| p.schema.label(r)))
-                            .show_ui(ui, |ui| {
-                                for (o, label, _, _) in &others {
-                                    ui.selectable_value(&mut retype, Some(o.clone()), label);
-                                }
-                            });
-                        if let Some(r) = &retype
-                            && ui.button("Retype and delete").clicked()
-                        {
-                            done = self.result(
-                                ops::delete_type(p, &id, &InUse::RetypeTo(r.clone())),
-                                cmds,
-                            );
-                        }
-                    });
-                    if ui
-                        .button("Delete them and everything that points at them")
-                        .clicked()
-                    {
-                        done =
-                            self.result(ops::delete_type(p, &id, &InUse::DeleteAnnotations), cmds);
-                    }
-                    if !done {
-                        self.removing = Some(Removing::Type { id, retype });
-                    }
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            done = match removing {
+                Removing::Type { id, retype } => self.remove_type(ui, p, id, retype, cmds),
+                Removing::Role {
+                    event_type,
+                    role,
+                    move_to,
+                } => self.remove_role(ui, p, event_type, role, move_to, cmds),
+                Removing::Attribute { id, move_to } => {
+                    self.remove_attribute(ui, p, id, move_to, cmds)
                 }
-            }
-            Removing::Role {
-                event_type,
-                role,
-                mut move_to,
-            } => {
-                let Some(ty) = p.schema.event(&event_type) else {
-                    done = true;
-                    return;
-                };
-                let label = ty.role(&role).map_or(role.as_str(), |r| r.label.as_str());
-                let used = ops::remove_role(p, &event_type, &role, &InUse::Refuse);
-                match used {
-                    Ok(tx) => {
-                        ui.strong(format!(
-                            "Remove role {label} of {}? No event fills it.",
-                            ty.label
-                        ));
-                        if ui.button("Remove it").clicked() {
-                            done = self.result(Ok(tx), cmds);
-                        }
-                    }
-                    Err(e) => {
-                        ui.strong(format!("Remove role {label} of {}?", ty.label));
-                        ui.label(e.to_string());
-                        ui.horizontal(|ui| {
-                            egui::ComboBox::from_label("Move the fillers to")
-                                .selected_text(
-                                    move_to
-                                        .as_ref()
-                                        .and_then(|m| ty.role(m))
-                                        .map_or("choose…", |r| r.label.as_str()),
-                                )
-                                .show_ui(ui, |ui| {
-                                    for r in ty.roles.iter().filter(|r| r.id != role) {
-                                        ui.selectable_value(
-                                            &mut move_to,
-                                            Some(r.id.clone()),
-                                            &r.label,
-                                        );
-                                    }
-                                });
-                            if let Some(m) = &move_to
-                                && ui.button("Move and remove").clicked()
-                            {
-                                done = self.result(
-                                    ops::remove_role(
-                                        p,
-                                        &event_type,
-                                        &role,
-                                        &InUse::RetypeTo(m.clone()),
-                                    ),
-                                    cmds,
-                                );
-                            }
-                        });
-                        if ui.button("Drop the fillers (the mentions stay)").clicked() {
-                            done = self.result(
-                                ops::remove_role(p, &event_type, &role, &InUse::DeleteAnnotations),
-                                cmds,
-                            );
-                        }
-                        if !done {
-                            self.removing = Some(Removing::Role {
-                                event_type,
-                                role,
-                                move_to,
-                            });
-                        }
-                    }
-                }
-            }
-            Removing::Attribute { id, mut move_to } => {
-                let label = p
-                    .schema
-                    .attribute(&id)
-                    .map_or(id.as_str(), |a| a.label.as_str());
-                match ops::remove_attribute(p, &id, &InUse::Refuse) {
-                    Ok(tx) => {
-                        ui.strong(format!(
-                            "Remove attribute {label}? No annotation has a value."
-                        ));
-                        if ui.button("Remove it").clicked() {
-                            done = self.result(Ok(tx), cmds);
-                        }
-                    }
-                    Err(e) => {
-                        ui.strong(format!("Remove attribute {label}?"));
-                        ui.label(e.to_string());
-                        ui.horizontal(|ui| {
-                            egui::ComboBox::from_label("Move the values to")
-                                .selected_text(
-                                    move_to
-                                        .as_ref()
-                                        .and_then(|m| p.schema.attribute(m))
-                                        .map_or("choose…", |a| a.label.as_str()),
-                                )
-                                .show_ui(ui, |ui| {
-                                    for a in p.schema.attributes.iter().filter(|a| a.id != id) {
-                                        ui.selectable_value(
-                                            &mut move_to,
-                                            Some(a.id.clone()),
-                                            &a.label,
-                                        );
-                                    }
-                                });
-                            if let Some(m) = &move_to
-                                && ui.button("Move and remove").clicked()
-                            {
-                                done = self.result(
-                                    ops::remove_attribute(p, &id, &InUse::RetypeTo(m.clone())),
-                                    cmds,
-                                );
-                            }
-                        });
-                        if ui.button("Drop the values").clicked() {
-                            done = self.result(
-                                ops::remove_attribute(p, &id, &InUse::DeleteAnnotations),
-                                cmds,
-                            );
-                        }
-                        if !done {
-                            self.removing = Some(Removing::Attribute { id, move_to });
-                        }
-                    }
-                }
-            }
+            };
         });
         if ui.button("Cancel").clicked() {
             done = true;
@@ -773,6 +679,205 @@ impl SchemaEditor {
         if done {
             self.removing = None;
         }
+    }
+
+    /// Deleting a type: at once when unused, else retyping or deleting what uses it.
+    /// Whether the question is answered.
+    fn remove_type(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        id: Slug,
+        mut retype: Option<Slug>,
+        cmds: &mut Queue,
+    ) -> bool {
+        let mut done = false;
+        let usage = match ops::type_usage(p, &id) {
+            Ok(u) => u,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return true;
+            }
+        };
+        ui.strong(format!("Delete type {}?", usage.label));
+        ui.label(format!("Uses: {}.", usage.describe(&p.schema)));
+        if !usage.in_use() {
+            if ui.button("Delete it").clicked() {
+                done = self.result(ops::delete_type(p, &id, &InUse::Refuse), cmds);
+            }
+        } else {
+            let others: Vec<(Slug, String, String, Option<char>)> = types_of(p, usage.kind)
+                .into_iter()
+                .filter(|t| t.0 != id)
+                .collect();
+            ui.horizontal_wrapped(|ui| {
+                crate::app::panels::labelled_combo(
+                    ui,
+                    "Retype them to",
+                    egui::ComboBox::from_id_salt("Retype them to")
+                        .selected_text(retype.as_ref().map_or("choose…", |r| p.schema.label(r))),
+                    |ui| {
+                        for (o, label, _, _) in &others {
+                            ui.selectable_value(&mut retype, Some(o.clone()), label);
+                        }
+                    },
+                );
+                if let Some(r) = &retype
+                    && ui.button("Retype and delete").clicked()
+                {
+                    done = self.result(ops::delete_type(p, &id, &InUse::RetypeTo(r.clone())), cmds);
+                }
+            });
+            if ui
+                .button("Delete them and everything that points at them")
+                .clicked()
+            {
+                done = self.result(ops::delete_type(p, &id, &InUse::DeleteAnnotations), cmds);
+            }
+            if !done {
+                self.removing = Some(Removing::Type { id, retype });
+            }
+        }
+        done
+    }
+
+    /// Removing a role: at once when no event fills it, else moving or dropping the
+    /// fillers. Whether the question is answered.
+    fn remove_role(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        event_type: Slug,
+        role: Slug,
+        mut move_to: Option<Slug>,
+        cmds: &mut Queue,
+    ) -> bool {
+        let mut done = false;
+        let Some(ty) = p.schema.event(&event_type) else {
+            return true;
+        };
+        let label = ty.role(&role).map_or(role.as_str(), |r| r.label.as_str());
+        let used = ops::remove_role(p, &event_type, &role, &InUse::Refuse);
+        match used {
+            Ok(tx) => {
+                ui.strong(format!(
+                    "Remove role {label} of {}? No event fills it.",
+                    ty.label
+                ));
+                if ui.button("Remove it").clicked() {
+                    done = self.result(Ok(tx), cmds);
+                }
+            }
+            Err(e) => {
+                ui.strong(format!("Remove role {label} of {}?", ty.label));
+                ui.label(e.to_string());
+                ui.horizontal_wrapped(|ui| {
+                    crate::app::panels::labelled_combo(
+                        ui,
+                        "Move the fillers to",
+                        egui::ComboBox::from_id_salt("Move the fillers to").selected_text(
+                            move_to
+                                .as_ref()
+                                .and_then(|m| ty.role(m))
+                                .map_or("choose…", |r| r.label.as_str()),
+                        ),
+                        |ui| {
+                            for r in ty.roles.iter().filter(|r| r.id != role) {
+                                ui.selectable_value(&mut move_to, Some(r.id.clone()), &r.label);
+                            }
+                        },
+                    );
+                    if let Some(m) = &move_to
+                        && ui.button("Move and remove").clicked()
+                    {
+                        done = self.result(
+                            ops::remove_role(p, &event_type, &role, &InUse::RetypeTo(m.clone())),
+                            cmds,
+                        );
+                    }
+                });
+                if ui.button("Drop the fillers (the mentions stay)").clicked() {
+                    done = self.result(
+                        ops::remove_role(p, &event_type, &role, &InUse::DeleteAnnotations),
+                        cmds,
+                    );
+                }
+                if !done {
+                    self.removing = Some(Removing::Role {
+                        event_type,
+                        role,
+                        move_to,
+                    });
+                }
+            }
+        }
+        done
+    }
+
+    /// Removing an attribute: at once when no annotation has a value, else moving or
+    /// dropping the values. Whether the question is answered.
+    fn remove_attribute(
+        &mut self,
+        ui: &mut egui::Ui,
+        p: &Project,
+        id: Slug,
+        mut move_to: Option<Slug>,
+        cmds: &mut Queue,
+    ) -> bool {
+        let mut done = false;
+        let label = p
+            .schema
+            .attribute(&id)
+            .map_or(id.as_str(), |a| a.label.as_str());
+        match ops::remove_attribute(p, &id, &InUse::Refuse) {
+            Ok(tx) => {
+                ui.strong(format!(
+                    "Remove attribute {label}? No annotation has a value."
+                ));
+                if ui.button("Remove it").clicked() {
+                    done = self.result(Ok(tx), cmds);
+                }
+            }
+            Err(e) => {
+                ui.strong(format!("Remove attribute {label}?"));
+                ui.label(e.to_string());
+                ui.horizontal_wrapped(|ui| {
+                    crate::app::panels::labelled_combo(
+                        ui,
+                        "Move the values to",
+                        egui::ComboBox::from_id_salt("Move the values to").selected_text(
+                            move_to
+                                .as_ref()
+                                .and_then(|m| p.schema.attribute(m))
+                                .map_or("choose…", |a| a.label.as_str()),
+                        ),
+                        |ui| {
+                            for a in p.schema.attributes.iter().filter(|a| a.id != id) {
+                                ui.selectable_value(&mut move_to, Some(a.id.clone()), &a.label);
+                            }
+                        },
+                    );
+                    if let Some(m) = &move_to
+                        && ui.button("Move and remove").clicked()
+                    {
+                        done = self.result(
+                            ops::remove_attribute(p, &id, &InUse::RetypeTo(m.clone())),
+                            cmds,
+                        );
+                    }
+                });
+                if ui.button("Drop the values").clicked() {
+                    done = self.result(
+                        ops::remove_attribute(p, &id, &InUse::DeleteAnnotations),
+                        cmds,
+                    );
+                }
+                if !done {
+                    self.removing = Some(Removing::Attribute { id, move_to });
+                }
+            }
+        }
+        done
     }
 }
 

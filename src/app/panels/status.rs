@@ -2,67 +2,113 @@
 
 use super::View;
 use crate::app::{AppState, SaveState};
+use crate::words::count;
 
 #[derive(Default)]
 pub struct StatusBar;
 
 impl View for StatusBar {
     fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
+        // Every item is cut to the room left (whole on hover), and items that find no room
+        // are left out: nothing runs past the window's edge, whatever a title's length.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         ui.horizontal(|ui| {
-            let (text, color) = match (&st.save_state, st.is_dirty()) {
-                (SaveState::Error(e), _) => {
-                    (format!("Not saved: {e}"), ui.visuals().error_fg_color)
-                }
-                (SaveState::Saving, _) => ("Saving…".to_owned(), ui.visuals().warn_fg_color),
-                (_, true) => ("Unsaved changes".to_owned(), ui.visuals().warn_fg_color),
-                (_, false) => (
-                    "All changes saved".to_owned(),
-                    ui.visuals().weak_text_color(),
-                ),
-            };
+            let (text, color) = save_state(ui, st);
             ui.colored_label(color, text);
             // The reader's state and the last message come first: a narrow window must
-            // show them too (the counts after them may be cut off).
+            // show them too (the counts after them are left out when there is no room).
             if let Some(mode) = mode_line(st) {
-                ui.separator();
-                ui.label(mode);
-            }
-            if !st.status.is_empty() {
-                ui.separator();
+                item(ui, |ui| {
+                    ui.label(&mode).on_hover_text(&mode);
+                });
             }
             // The last message is a polite live region: screen readers speak each new one
             // (selection, tagging, undo, save results; see app::a11y::Announcer).
-            let r = ui.label(&st.status);
+            if !st.status.is_empty() {
+                ui.separator();
+            }
+            let room = (ui.available_width() - 8.0).max(0.0);
+            let r = ui
+                .scope(|ui| {
+                    ui.set_max_width(room);
+                    ui.label(&st.status)
+                })
+                .inner;
+            if r.rect.width() + 1.0 < text_width(ui, &st.status) {
+                r.clone().on_hover_text(&st.status);
+            }
             crate::app::a11y::live(ui.ctx(), r.id);
-            if let Some(p) = st.session.as_ref().map(|s| &s.project) {
-                ui.separator();
-                if let Some(d) = st.doc.and_then(|d| p.documents.get(&d)) {
-                    ui.label(format!(
-                        "{} · {} annotations",
-                        d.meta.title,
-                        d.annotations.len()
-                    ));
-                    ui.separator();
-                }
-                ui.label(format!(
-                    "{} documents · {} annotations · {} entries",
-                    p.documents.len(),
-                    p.annotation_count(),
-                    p.registry.len()
-                ));
-                ui.separator();
+            let Some(p) = st.session.as_ref().map(|s| &s.project) else {
+                return;
+            };
+            if let Some(d) = st.doc.and_then(|d| p.documents.get(&d)) {
+                let line = format!(
+                    "{} · {}",
+                    d.meta.title,
+                    count(d.annotations.len(), "annotation", "annotations")
+                );
+                item(ui, |ui| {
+                    ui.label(&line).on_hover_text(&d.meta.title);
+                });
+            }
+            let totals = format!(
+                "{} · {} · {}",
+                count(p.documents.len(), "document", "documents"),
+                count(p.annotation_count(), "annotation", "annotations"),
+                count(p.registry.len(), "entry", "entries")
+            );
+            item(ui, |ui| {
+                ui.label(&totals);
+            });
+            item(ui, |ui| {
                 ui.label(if st.prefs.snap_words {
                     "Snap: words"
                 } else {
                     "Snap: off"
                 });
-                if !st.sel.fragments.is_empty() {
-                    ui.separator();
-                    ui.label(format!("{} fragments", st.sel.fragments.len() + 1));
-                }
+            });
+            if !st.sel.fragments.is_empty() {
+                let n = st.sel.fragments.len() + 1;
+                item(ui, |ui| {
+                    ui.label(count(n, "fragment", "fragments"));
+                });
             }
         });
     }
+}
+
+/// What the bar says about saving: nothing to save without a project.
+fn save_state(ui: &egui::Ui, st: &AppState) -> (String, egui::Color32) {
+    if st.session.is_none() {
+        return ("No project open".to_owned(), ui.visuals().weak_text_color());
+    }
+    match (&st.save_state, st.is_dirty()) {
+        (SaveState::Error(e), _) => (format!("Not saved: {e}"), ui.visuals().error_fg_color),
+        (SaveState::Saving, _) => ("Saving…".to_owned(), ui.visuals().warn_fg_color),
+        (_, true) => ("Unsaved changes".to_owned(), ui.visuals().warn_fg_color),
+        (_, false) => (
+            "All changes saved".to_owned(),
+            ui.visuals().weak_text_color(),
+        ),
+    }
+}
+
+/// Adds a separator and `add` when there is room for more than a few letters.
+fn item(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
+    if ui.available_width() > 80.0 {
+        ui.separator();
+        add(ui);
+    }
+}
+
+/// Width of `text` on one line in the body font.
+fn text_width(ui: &egui::Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    ui.fonts_mut(|f| {
+        f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE)
+            .size()
+            .x
+    })
 }
 
 /// The one state the reader is in, in words: filling a role, a text selection, or a

@@ -33,6 +33,21 @@ pub fn note_type(slug: &Slug) -> Option<String> {
     f.note.then(|| brat_name(slug))
 }
 
+/// The slug of relation type `name`: [`slug_for`], or, when a span (entity or event) type
+/// has that slug (`_question_` in brat's own CoNLL-X corpus is both), the same with the
+/// flag `r`, which [`brat_name`] ignores. brat keeps relation and span names apart;
+/// Marginalia's schema has one namespace.
+pub fn relation_slug_for(name: &str, span_type: impl Fn(&Slug) -> bool) -> Slug {
+    let s = slug_for(name);
+    if !span_type(&s) {
+        return s;
+    }
+    match s.as_str().rsplit_once("__") {
+        Some((_, flags)) if parse_flags(flags).is_some() => Slug(format!("{s}_r")),
+        _ => Slug(format!("{s}__r")),
+    }
+}
+
 /// The brat name for a slug. Plain slugs get a capital first letter (`agenda_point` →
 /// `Agenda_point`); slugs made by [`slug_for`] from other brat names carry, after a final
 /// `__`, flags that restore them exactly: `c` all capitals, `l` lowercase first letter,
@@ -159,6 +174,8 @@ fn parse_flags(s: &str) -> Option<Flags> {
             "l" => f.lower = true,
             "p" => f.prefix = true,
             "n" => f.note = true,
+            // A relation type kept apart from a span type of the same brat name.
+            "r" => {}
             t if t.len() > 1 && t.starts_with('u') => f.upper.push(t[1..].parse().ok()?),
             t if t.len() > 1 && t.starts_with('h') => f.hyphen.push(t[1..].parse().ok()?),
             _ => return None,

@@ -24,7 +24,7 @@
 //! span whose text differs from the line's text is an error naming the file and line.
 //! The abstract (`!`) nodes of brat's type hierarchies are not kept.
 
-use super::{ANNOTATOR_NOTES, MARGINALIA_RID, note_slug, slug_for};
+use super::{ANNOTATOR_NOTES, MARGINALIA_RID, note_slug, relation_slug_for, slug_for};
 use crate::interchange::common::{SourceTree, copy_into, read_regular_text};
 use crate::interchange::import::{ImportError, Importer};
 use crate::model::schema::{
@@ -50,7 +50,12 @@ impl Importer for BratImporter {
         "brat standoff"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+    fn import(
+        &self,
+        source: &Path,
+        cx: &mut crate::interchange::import::ImportContext<'_>,
+    ) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         if !source.is_dir() {
             return Err(ImportError::Invalid {
                 path: source.to_path_buf(),
@@ -424,7 +429,9 @@ impl Builder {
         }
         let entity_slugs: Vec<Slug> = self.entities.iter().map(|n| slug_for(n)).collect();
         let event_slugs: Vec<Slug> = self.events.iter().map(|e| slug_for(&e.name)).collect();
-        let relation_slugs: Vec<Slug> = self.relations.iter().map(|e| slug_for(&e.name)).collect();
+        let span_type = |s: &Slug| entity_slugs.contains(s) || event_slugs.contains(s);
+        let rel_slug = |name: &str| relation_slug_for(name, span_type);
+        let relation_slugs: Vec<Slug> = self.relations.iter().map(|e| rel_slug(&e.name)).collect();
         let expand = |types: &[String], with_relations: bool| -> Vec<Slug> {
             if types.iter().any(|t| t == "<ANY>") {
                 return Vec::new();
@@ -490,7 +497,7 @@ impl Builder {
                 .relations
                 .iter()
                 .map(|r| RelationType {
-                    id: slug_for(&r.name),
+                    id: rel_slug(&r.name),
                     label: self.label(&r.name),
                     color: self.color(&r.name, next()),
                     from: expand(&r.from, false),
@@ -1170,7 +1177,9 @@ fn build_annotations(
                 };
                 let (from, to) = (pick("Arg1", 0), pick("Arg2", 1));
                 let mut a = Annotation::new(Body::Relation(Relation {
-                    type_id: slug_for(ty),
+                    type_id: relation_slug_for(ty, |s| {
+                        schema.relation(s).is_none() && schema.kind_of(s).is_some()
+                    }),
                     from: Target::Annotation(resolve(l.no, &from)?),
                     to: Target::Annotation(resolve(l.no, &to)?),
                 }));
@@ -1180,7 +1189,9 @@ fn build_annotations(
             Kind::Equiv { ty, members } => {
                 for w in members.windows(2) {
                     let a = Annotation::new(Body::Relation(Relation {
-                        type_id: slug_for(ty),
+                        type_id: relation_slug_for(ty, |s| {
+                            schema.relation(s).is_none() && schema.kind_of(s).is_some()
+                        }),
                         from: Target::Annotation(resolve(l.no, &w[0])?),
                         to: Target::Annotation(resolve(l.no, &w[1])?),
                     }));

@@ -107,16 +107,25 @@ impl Exporter for BratExporter {
     }
 }
 
-/// Fails when two schema ids would get the same brat name.
+/// Fails when two schema ids would get the same brat name in one namespace: span types
+/// (entities and events) share one, relation types have their own (as in brat).
 fn check_names(project: &Project, out_dir: &Path) -> Result<(), ExportError> {
     let s = &project.schema;
-    let mut seen: HashMap<String, &Slug> = HashMap::new();
-    let ids = s
+    let spans: Vec<&Slug> = s
         .entity_types
         .iter()
         .map(|t| &t.id)
         .chain(s.event_types.iter().map(|t| &t.id))
-        .chain(s.relation_types.iter().map(|t| &t.id));
+        .collect();
+    let relations: Vec<&Slug> = s.relation_types.iter().map(|t| &t.id).collect();
+    for ids in [spans, relations] {
+        check_namespace(ids, out_dir)?;
+    }
+    Ok(())
+}
+
+fn check_namespace(ids: Vec<&Slug>, out_dir: &Path) -> Result<(), ExportError> {
+    let mut seen: HashMap<String, &Slug> = HashMap::new();
     for id in ids {
         if let Some(other) = seen.insert(brat_name(id), id)
             && other != id

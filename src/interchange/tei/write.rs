@@ -780,9 +780,20 @@ fn write_header(
     o.open("fileDesc", &[])?;
     write_title_and_publication(o, &doc.meta.title, resp, project)?;
     o.open("sourceDesc", &[])?;
-    if !(arch.archive.is_empty() && arch.collection.is_empty() && arch.call_number.is_empty()) {
+    if !(arch.archive.is_empty()
+        && arch.collection.is_empty()
+        && arch.call_number.is_empty()
+        && arch.settlement.is_empty()
+        && arch.country.is_empty())
+    {
         o.open("msDesc", &[])?;
         o.open("msIdentifier", &[])?;
+        if !arch.country.is_empty() {
+            o.leaf("country", &[], &arch.country)?;
+        }
+        if !arch.settlement.is_empty() {
+            o.leaf("settlement", &[], &arch.settlement)?;
+        }
         if !arch.archive.is_empty() {
             o.leaf("repository", &[], &arch.archive)?;
         }

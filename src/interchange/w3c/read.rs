@@ -49,7 +49,12 @@ impl Importer for W3cImporter {
         "W3C Web Annotation (JSON-LD)"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+    fn import(
+        &self,
+        source: &Path,
+        cx: &mut crate::interchange::import::ImportContext<'_>,
+    ) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         // One file: it and the files beside it (its text, the registry); a folder: all of it.
         let (tree, files) = if source.is_dir() {
             let tree = SourceTree::scan(source)?;
@@ -90,8 +95,18 @@ impl Importer for W3cImporter {
             read_registry(&mut project, &mut iris, &reg_path)?;
         }
         let mut seen: HashMap<AnnId, PathBuf> = HashMap::new();
+        let offsets = cx.options.offsets;
         for f in files {
-            import_file(&mut project, &mut iris, &mut seen, &tree, &f, staging)?;
+            import_file(
+                &mut project,
+                &mut iris,
+                &mut seen,
+                &tree,
+                &f,
+                staging,
+                offsets,
+                &mut cx.report,
+            )?;
         }
         Ok(project)
     }
@@ -107,7 +122,9 @@ fn read_json(path: &Path) -> Result<Value, ImportError> {
 }
 
 fn uuid_of(iri: &str) -> Option<uuid::Uuid> {
+    // `#<uuid>` is RecogitoJS's own form of an annotation id.
     iri.strip_prefix("urn:uuid:")
+        .or_else(|| iri.strip_prefix('#'))
         .and_then(|u| uuid::Uuid::parse_str(u.split('#').next().unwrap_or(u)).ok())
 }
 
@@ -552,6 +569,7 @@ fn ensure_document_note(project: &mut Project) -> Slug {
     id
 }
 
+#[allow(clippy::too_many_arguments)]
 fn import_file(
     project: &mut Project,
     iris: &mut HashMap<String, EntryId>,
@@ -559,6 +577,8 @@ fn import_file(
     tree: &SourceTree,
     file: &Path,
     staging: &Path,
+    offsets: Option<crate::interchange::import::OffsetUnit>,
+    report: &mut crate::interchange::import::ImportReport,
 ) -> Result<(), ImportError> {
     let invalid = |message: String| ImportError::Invalid {
         path: file.to_path_buf(),
@@ -601,13 +621,41 @@ fn import_file(
     {
         doc.meta.id = DocId(u);
     }
+    // Our export's archival description (an extension): citation, number, page breaks ….
+    if let Some(a) = v.get("archival") {
+        doc.meta.archival = serde_json::from_value::<ArchivalMeta>(a.clone())
+            .map_err(|e| invalid(format!("the collection's \"archival\" description: {e}")))?;
+    }
     if let Some(l) = v.get("label").and_then(Value::as_str) {
         doc.meta.title = l.to_owned();
     }
     let text = doc.text_or_empty().clone();
     check_vocabulary(&v, &items).map_err(invalid)?;
     let utf16 = Utf16Map::new(&text);
-    let units = detect_units(&items, &text, utf16.as_ref());
+    // The unit offsets count in: as the user said (`--offsets`), else decided by the quotes.
+    let units = match offsets {
+        Some(crate::interchange::import::OffsetUnit::Utf16) => Units::Utf16,
+        Some(crate::interchange::import::OffsetUnit::CodePoints) => Units::CodePoints,
+        None => detect_units(&items, &text, utf16.as_ref()),
+    };
+    if offsets.is_none() && utf16.is_some() {
+        // Positions that no quote can confirm, in a text where the units differ: read as
+        // code points (the W3C model's unit), and said so.
+        let unconfirmed = items
+            .iter()
+            .flat_map(|i| list(i.get("target")))
+            .filter(|t| {
+                let sels = list(t.get("selector"));
+                position_of(&sels).is_some() && quote_of(&sels).is_none()
+            })
+            .count();
+        report.drop(
+            "W3C TextPositionSelector without a TextQuoteSelector in a text with characters outside the BMP: read as code points (the W3C unit); import again with --offsets utf16 if the tool counted UTF-16 code units",
+            unconfirmed,
+            file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            String::new(),
+        );
+    }
     let doc_iri = str_of(&v, "id").to_owned();
 
     let ids: HashMap<String, AnnId> = items
@@ -628,10 +676,9 @@ fn import_file(
             let mut e = Entry::new(Slug::new("person"), name);
             e.id = uuid_of(iri).map_or_else(EntryId::new, EntryId);
             if uuid_of(iri).is_none() {
-                e.authority.push(AuthorityId {
-                    scheme: Authority::Other("uri".into()),
-                    id: iri.to_owned(),
-                });
+                // Wikidata, GND, VIAF, GeoNames, LCNAF URIs as their scheme and id.
+                e.authority
+                    .push(crate::interchange::common::authority_from_url(iri, "uri"));
             }
             let id = e.id;
             created = !project.registry.contains_key(&id);
@@ -677,6 +724,8 @@ fn import_file(
             })
             .map(|b| str_of(b, "value"))
             .chain(bodies.iter().filter_map(|b| b.as_str()))
+            // `bodyValue`: the model's short form of one plain-text comment.
+            .chain(item.get("bodyValue").and_then(Value::as_str))
             .collect::<Vec<_>>()
             .join("\n\n");
         let targets = list(item.get("target"));
@@ -720,7 +769,13 @@ fn import_file(
         {
             r.text = ids.get(iri_targets.remove(i)).copied();
         }
-        // No text selector and nothing linked: a note on the whole document.
+        // No text selector and nothing linked: a note on the whole document. A target that
+        // is a plain string (Hypothesis's `"target": "urn:x"`) or a `{source}` without a
+        // selector names the document annotated, not an annotation.
+        let linking = str_of(item, "motivation") == "linking" || !describing.is_empty();
+        if !linking && iri_targets.iter().all(|i| !ids.contains_key(*i)) {
+            iri_targets.clear();
+        }
         let whole_document = spans.is_empty()
             && iri_targets.is_empty()
             && region.is_none()
@@ -826,11 +881,11 @@ fn import_file(
                     .map(|b| target_of(project, str_of(b, "source"), &name))
                 {
                     Some((Target::Entry(e), created)) => {
-                        if created || untyped.remove(&e) {
-                            if let Some(en) = project.registry.get_mut(&e) {
-                                en.type_id = type_id.clone();
-                                en.name.clone_from(&name);
-                            }
+                        if (created || untyped.remove(&e))
+                            && let Some(en) = project.registry.get_mut(&e)
+                        {
+                            en.type_id = type_id.clone();
+                            en.name.clone_from(&name);
                         }
                         Some(e)
                     }
@@ -911,7 +966,8 @@ mod tests {
         }
         let staging = tmp.path().join("staging");
         std::fs::create_dir_all(&staging).unwrap();
-        let r = W3cImporter.import(&dir, &staging);
+        let r =
+            crate::interchange::import::import_into(&W3cImporter, &dir, &staging).map(|(p, _)| p);
         (tmp, r)
     }
 

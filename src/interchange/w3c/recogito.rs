@@ -4,10 +4,18 @@
 //!
 //! Profile (what that tool reads):
 //! - each annotation carries its own `@context`, `"type": "Annotation"` and an `id`
-//!   (`urn:uuid:<annotation id>`);
+//!   (`#<annotation id>`, RecogitoJS's own form: its relations layer draws a relation only
+//!   when both target ids start with `#` and equal a highlight's id);
 //! - a text annotation's `target` is one object whose `selector` is an array holding a
-//!   `TextQuoteSelector` (`exact`) and a `TextPositionSelector` (`start`, `end`, in code
-//!   points of the `.txt`), plus `source` (the document IRI) for W3C validators;
+//!   `TextQuoteSelector` (`exact`) and a `TextPositionSelector` (`start`, `end`, in UTF-16
+//!   code units of the `.txt`, as RecogitoJS counts in JavaScript strings: after a character
+//!   outside the Basic Multilingual Plane they differ from code points), plus `source` (the
+//!   document IRI) for W3C validators;
+//! - regions of page images go to `<stem>.regions.json`, a plain array in the profile
+//!   Annotorious draws: one `target` object with `source` (the page image's path) and a
+//!   `selector` object (`FragmentSelector` `xywh=pixel:…` or `SvgSelector` `<svg><polygon …>`
+//!   without a namespace, as Annotorious writes it); the text mention
+//!   a region is linked to is a `SpecificResource` body with purpose `linking`;
 //! - bodies are `TextualBody`s: `tagging` (the type label), `commenting` (the note), and a
 //!   `SpecificResource` `identifying` the registry entry (carried, not shown, by the tool);
 //! - relations, and each role of an event, are `linking` annotations whose `target` is a
@@ -17,8 +25,8 @@
 //!
 //! What RecogitoJS cannot hold is listed in the report: second and later fragments of a
 //! discontinuous span (only the first is written), events without a trigger, role
-//! fillers and relation ends that are registry entries, attributes, certainty, annotator
-//! and normalized dates.
+//! fillers and relation ends that are registry entries, attributes, certainty, annotator,
+//! normalized dates, the archival description and page breaks.
 
 use super::write::pretty;
 use super::{CONTEXT, entry_iri};
@@ -36,7 +44,7 @@ use std::collections::HashSet;
 type Made<'a> = (
     String,
     &'a Document,
-    Result<Vec<u8>, ExportError>,
+    Result<(Vec<u8>, Option<Vec<u8>>), ExportError>,
     Vec<String>,
 );
 
@@ -83,6 +91,51 @@ enum ItemTarget {
         selector: (QuoteSel, PositionSel),
     },
     Links(Vec<LinkEnd>),
+    /// A region: Annotorious reads `target.selector` (one object).
+    Image {
+        source: String,
+        selector: RegionSel,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RegionSel {
+    Fragment {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        #[serde(rename = "conformsTo")]
+        conforms_to: &'static str,
+        value: String,
+    },
+    Svg {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        value: String,
+    },
+}
+
+/// Code-point offsets of a text as UTF-16 code units (JavaScript string indices).
+struct Utf16Offsets(Vec<usize>);
+
+impl Utf16Offsets {
+    fn new(text: &str) -> Self {
+        let mut at = Vec::with_capacity(text.len() + 1);
+        let mut n = 0;
+        for c in text.chars() {
+            at.push(n);
+            n += c.len_utf16();
+        }
+        at.push(n);
+        Self(at)
+    }
+
+    fn of(&self, cp: usize) -> usize {
+        self.0
+            .get(cp)
+            .copied()
+            .unwrap_or_else(|| self.0.last().copied().unwrap_or(0))
+    }
 }
 
 #[derive(Serialize)]
@@ -113,10 +166,78 @@ fn tag(value: &str) -> ItemBody<'_> {
     }
 }
 
+/// The regions of one document's page images in the profile Annotorious draws.
+pub fn region_items<'a>(project: &'a Project, doc: &'a Document) -> Vec<Item<'a>> {
+    use crate::model::region::Shape;
+    doc.annotations
+        .values()
+        .filter_map(|a| {
+            let r = a.region.as_ref()?;
+            let selector = match &r.shape {
+                Shape::Rect { .. } => RegionSel::Fragment {
+                    kind: "FragmentSelector",
+                    conforms_to: crate::interchange::facs::MEDIA_FRAGMENTS,
+                    value: r.shape.media_fragment().unwrap_or_default(),
+                },
+                // Without `xmlns`, as Annotorious writes it: given a namespaced `<svg>`,
+                // Annotorious 2.7 takes the `<svg>` element for the shape and draws nothing.
+                Shape::Polygon(_) => RegionSel::Svg {
+                    kind: "SvgSelector",
+                    value: format!(
+                        "<svg><polygon points=\"{}\"></polygon></svg>",
+                        r.shape.svg_points()
+                    ),
+                },
+            };
+            let source = doc.meta.images.get(r.page).map_or_else(
+                || format!("urn:uuid:{}#page-{}", doc.meta.id, r.page + 1),
+                |p| p.as_str().to_owned(),
+            );
+            let mut body = vec![tag(project.schema.label(a.type_id()))];
+            if !a.note.is_empty() {
+                body.push(ItemBody::Textual {
+                    kind: "TextualBody",
+                    purpose: "commenting",
+                    value: &a.note,
+                });
+            }
+            if let Some(t) = r.text {
+                body.push(ItemBody::Resource {
+                    kind: "SpecificResource",
+                    purpose: "linking",
+                    source: recogito_id(&t),
+                });
+            }
+            // A mention with words and a place: its region is a second annotation.
+            let id = if a.anchor().is_some_and(|an| !an.fragments.is_empty()) {
+                format!("urn:uuid:{}#region", a.id)
+            } else {
+                format!("urn:uuid:{}", a.id)
+            };
+            Some(Item {
+                context: CONTEXT,
+                id,
+                kind: "Annotation",
+                motivation: None,
+                body,
+                target: ItemTarget::Image { source, selector },
+            })
+        })
+        .collect()
+}
+
+/// A text annotation's id as RecogitoJS writes and links it: `#<uuid>`. Its relations layer
+/// draws a `linking` annotation only when every target id starts with `#` and equals the
+/// `data-id` of a highlight, which is the annotation's id.
+fn recogito_id(id: &impl std::fmt::Display) -> String {
+    format!("#{id}")
+}
+
 /// The annotations of one document in the RecogitoJS profile, and what they leave out.
 pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<'a>>, Vec<String>) {
     let doc_iri = format!("urn:uuid:{}", doc.meta.id);
     let text = doc.text_or_empty();
+    let units = Utf16Offsets::new(text.as_str());
     let mut items = Vec::new();
     let mut omitted = Vec::new();
     // Annotations written as text annotations: their ids can be linked to.
@@ -127,7 +248,7 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
         .map(|a| a.id)
         .collect();
     let link_id = |t: &Target| match t {
-        Target::Annotation(id) if written.contains(id) => Some(format!("urn:uuid:{id}")),
+        Target::Annotation(id) if written.contains(id) => Some(recogito_id(id)),
         _ => None,
     };
     for a in doc.annotations.values() {
@@ -146,6 +267,9 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
         );
         let label = project.schema.label(a.type_id());
         match &a.body {
+            Body::Mention(_) if a.anchor().is_none_or(|an| an.fragments.is_empty()) => {
+                // A region without words: in the regions file only.
+            }
             Body::Mention(_) | Body::Event(_) => {
                 let Some(f) = a.anchor().and_then(|an| an.fragments.first()) else {
                     omitted.push(omission(
@@ -188,7 +312,7 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
                 }
                 items.push(Item {
                     context: CONTEXT,
-                    id: format!("urn:uuid:{}", a.id),
+                    id: recogito_id(&a.id),
                     kind: "Annotation",
                     motivation: None,
                     body,
@@ -201,8 +325,8 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
                             },
                             PositionSel {
                                 kind: "TextPositionSelector",
-                                start: f.start,
-                                end: f.end,
+                                start: units.of(f.start),
+                                end: units.of(f.end),
                             },
                         ),
                     },
@@ -226,13 +350,13 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
                             };
                             items.push(Item {
                                 context: CONTEXT,
-                                id: format!("urn:uuid:{}#{role}-{}", a.id, i + 1),
+                                id: format!("{}#{role}-{}", recogito_id(&a.id), i + 1),
                                 kind: "Annotation",
                                 motivation: Some("linking"),
                                 body: vec![tag(role_label)],
                                 target: ItemTarget::Links(vec![
                                     LinkEnd {
-                                        id: format!("urn:uuid:{}", a.id),
+                                        id: recogito_id(&a.id),
                                     },
                                     LinkEnd { id: to },
                                 ]),
@@ -262,7 +386,7 @@ pub fn document_items<'a>(project: &'a Project, doc: &'a Document) -> (Vec<Item<
                 }
                 items.push(Item {
                     context: CONTEXT,
-                    id: format!("urn:uuid:{}", a.id),
+                    id: recogito_id(&a.id),
                     kind: "Annotation",
                     motivation: Some("linking"),
                     body,
@@ -308,11 +432,24 @@ impl Exporter for RecogitoExporter {
                     })
                     .and_then(|()| {
                         crate::interchange::export::omit_archival(&mut lost, FORMAT, doc);
-                        crate::interchange::facs::omit_facsimile(&mut lost, FORMAT, project, doc);
+                        let breaks = doc.meta.archival.page_breaks.len();
+                        if breaks > 0 {
+                            lost.push(format!(
+                                "{FORMAT} cannot express page breaks ({breaks}) of \"{}\"",
+                                doc.meta.title
+                            ));
+                        }
                         let (items, o) = document_items(project, doc);
                         lost.extend(o);
                         pretty(&items, &path)
                     });
+                let regions = region_items(project, doc);
+                let regions = if regions.is_empty() {
+                    Ok(None)
+                } else {
+                    pretty(&regions, &path.with_extension("regions.json")).map(Some)
+                };
+                let json = json.and_then(|j| regions.map(|r| (j, r)));
                 (name, doc, json, lost)
             })
             .collect();
@@ -320,10 +457,13 @@ impl Exporter for RecogitoExporter {
         let mut files = Vec::new();
         let mut omitted = Vec::new();
         for (i, (name, doc, json, lost)) in made.into_iter().enumerate() {
-            let json = json?;
+            let (json, regions) = json?;
             omitted.extend(lost);
             let stem = &name[..name.len() - ".json".len()];
             files.push(output.add(&name, json)?);
+            if let Some(r) = regions {
+                files.push(output.add(&format!("{stem}.regions.json"), r)?);
+            }
             files.push(output.add(
                 &format!("{stem}.txt"),
                 doc.text_or_empty().as_str().as_bytes().to_vec(),

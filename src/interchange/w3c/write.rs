@@ -131,7 +131,6 @@ fn document_out<'a>(
             message: format!("document \"{}\": {message}", doc.meta.title),
         })
         .and_then(|()| {
-            crate::interchange::export::omit_archival(&mut omitted, "W3C Web Annotation", doc);
             for a in doc.annotations.values() {
                 omit_parts(
                     &mut omitted,
@@ -176,11 +175,19 @@ pub(super) fn pretty<T: Serialize>(v: &T, path: &Path) -> Result<Vec<u8>, Export
 // gave: their fields are declared in the byte order of their keys (serde_json sorts an
 // object's keys), so the goldens stay unchanged.
 
+fn is_empty_archival(a: &&crate::model::ArchivalMeta) -> bool {
+    **a == crate::model::ArchivalMeta::default()
+}
+
 /// An `AnnotationCollection` holding one page.
 #[derive(Serialize)]
 pub struct Collection<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
+    /// The document's archival description (citation, archive, number, page breaks …); a
+    /// Marginalia extension other tools ignore.
+    #[serde(skip_serializing_if = "is_empty_archival")]
+    archival: &'a crate::model::ArchivalMeta,
     first: Page<'a>,
     id: String,
     /// The document's page images in page order (project-relative paths), which image
@@ -330,6 +337,7 @@ pub fn collection<'a>(project: &'a Project, doc: &'a Document) -> Collection<'a>
         .collect();
     Collection {
         context: CONTEXT,
+        archival: &doc.meta.archival,
         first: Page {
             id: format!("{doc_iri}#page-1"),
             start_index: 0,

@@ -690,12 +690,12 @@ impl ExportLayers {
                     }
                 }
             }
-            if layer.kind == LayerKind::Chain {
-                if let Some(rt) = schema.relation_types.iter().find(|r| {
+            if layer.kind == LayerKind::Chain
+                && let Some(rt) = schema.relation_types.iter().find(|r| {
                     r.from == [ty.clone()] && r.id.0.starts_with(&format!("{}_next", ty.0))
-                }) {
-                    out.chain_next.insert(rt.id.clone(), out.layers.len());
-                }
+                })
+            {
+                out.chain_next.insert(rt.id.clone(), out.layers.len());
             }
             out.by_type.insert(ty.clone(), out.layers.len());
             out.layers.push(layer);

@@ -357,7 +357,12 @@ impl Importer for WebAnnoTsvImporter {
         "WebAnno TSV 3.3 (INCEpTION)"
     }
 
-    fn import(&self, source: &Path, staging: &Path) -> Result<Project, ImportError> {
+    fn import(
+        &self,
+        source: &Path,
+        cx: &mut crate::interchange::import::ImportContext<'_>,
+    ) -> Result<Project, ImportError> {
+        let staging = cx.staging;
         let files = tsv_files(source)?;
         let mut project = Project::new("");
         project.schema = crate::model::Schema::default();

@@ -498,6 +498,24 @@ pub(crate) fn refuse_new_errors_in(
     }
 }
 
+/// [`refuse_new_errors`] for every transaction a session commits: the same check, except
+/// that an event still missing a required role is not refused — creating an event and then
+/// filling its roles is how events are made (the window marks such roles "required,
+/// empty", and `check` reports them until they are filled).
+pub(crate) fn refuse_invalid_at_commit(project: &Project, tx: &Transaction) -> Result<(), OpError> {
+    let worse: Vec<String> = new_errors_in(project, tx, None)
+        .into_iter()
+        .filter(|m| !m.contains("is missing required role"))
+        .collect();
+    match worse.first() {
+        None => Ok(()),
+        Some(first) => Err(OpError::WouldInvalidate {
+            count: worse.len(),
+            first: first.clone(),
+        }),
+    }
+}
+
 /// The project as a transaction would leave it, without copying it: what the transaction
 /// edits is read from its edits, everything else from the project.
 struct Trial<'a> {

@@ -88,6 +88,31 @@ pub fn set_status(
     ))
 }
 
+/// Sets the project's name and description (the project file's `info`).
+pub fn set_project_info(
+    project: &Project,
+    name: &str,
+    description: &str,
+) -> Result<Transaction, OpError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(OpError::EmptyName("a project"));
+    }
+    let after = crate::model::ProjectInfo {
+        name: name.to_owned(),
+        description: description.trim().to_owned(),
+    };
+    if after == project.info {
+        return Err(OpError::NoChange);
+    }
+    Ok(
+        Transaction::new(format!("Describe the project {name}")).with(Edit::Info {
+            before: project.info.clone(),
+            after,
+        }),
+    )
+}
+
 /// Renames the document.
 pub fn set_title(project: &Project, doc: DocId, title: &str) -> Result<Transaction, OpError> {
     let meta = meta_of(project, doc)?;
@@ -169,6 +194,23 @@ mod tests {
         assert_eq!(p.documents[&doc].meta.archival, ArchivalMeta::default());
         // Unchanged: nothing to commit.
         assert!(set_status(&p, doc, DocStatus::Done).unwrap().is_empty());
+    }
+
+    #[test]
+    fn project_name_and_description_are_set_and_undone() {
+        let (mut p, _) = fixture();
+        let tx = set_project_info(&p, " Korean armistice ", " Cables of July 1951 ").unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert_eq!(p.info.name, "Korean armistice");
+        assert_eq!(p.info.description, "Cables of July 1951");
+        assert_eq!(
+            set_project_info(&p, "Korean armistice", "Cables of July 1951"),
+            Err(OpError::NoChange)
+        );
+        assert_eq!(
+            set_project_info(&p, "  ", ""),
+            Err(OpError::EmptyName("a project"))
+        );
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub enum OpError {
     Anchor(#[from] AnchorError),
     #[error("the date is not valid: {0}")]
     Date(#[from] DateError),
+    /// The values as given (text: an error must compare equal to itself).
+    #[error("latitude {lat} and longitude {lon} are not a place on the globe (−90…90, −180…180)")]
+    BadCoordinates { lat: String, lon: String },
     #[error("\"{0}\" is not a web address; it must start with http:// or https://")]
     BadUrl(String),
     #[error("\"{0}\" is not a color; use #rrggbb")]
@@ -104,6 +107,12 @@ pub enum OpError {
     WouldInvalidate { count: usize, first: String },
 
     // --- Refused by what is already there.
+    #[error("“{quote}” is already tagged as {ty}")]
+    AlreadyTagged {
+        ann: AnnId,
+        quote: String,
+        ty: String,
+    },
     #[error("\"{label}\" is already the name of {other}")]
     DuplicateLabel { label: String, other: String },
     #[error("hotkey '{key}' is already used by \"{by}\"")]

@@ -131,6 +131,15 @@ pub fn create_event(
         .ok_or_else(|| OpError::unknown_event_type(type_id))?;
     core::document(project, doc)?;
     let trigger = trigger.map(|s| anchor_in(project, doc, s)).transpose()?;
+    if let Some(t) = &trigger
+        && let Some(same) = super::tagging::already_tagged(project, doc, &t.fragments, type_id)
+    {
+        return Err(OpError::AlreadyTagged {
+            ann: same,
+            quote: t.quote.exact.clone(),
+            ty: ty.label.clone(),
+        });
+    }
     let ann = Annotation::new(Body::Event(Event {
         type_id: type_id.clone(),
         trigger,

@@ -172,6 +172,129 @@ pub fn add_page_break(
     meta_tx("Add page break", meta, after)
 }
 
+/// Changes the printed number `n` and the image reference `facs` of page break `index`.
+pub fn edit_page_break(
+    project: &Project,
+    doc: DocId,
+    index: usize,
+    n: &str,
+    facs: &str,
+) -> Result<Transaction, OpError> {
+    let meta = &core::document(project, doc)?.meta;
+    let mut after = meta.clone();
+    let len = after.archival.page_breaks.len();
+    let b = after
+        .archival
+        .page_breaks
+        .get_mut(index)
+        .ok_or_else(|| OpError::BadPosition {
+            what: "the page breaks".into(),
+            index,
+            len,
+        })?;
+    b.n = n.trim().to_owned();
+    b.facs = facs.trim().to_owned();
+    meta_tx("Edit page break", meta, after)
+}
+
+/// Removes page break `index`.
+pub fn remove_page_break(
+    project: &Project,
+    doc: DocId,
+    index: usize,
+) -> Result<Transaction, OpError> {
+    let meta = &core::document(project, doc)?.meta;
+    let mut after = meta.clone();
+    let len = after.archival.page_breaks.len();
+    if index >= len {
+        return Err(OpError::BadPosition {
+            what: "the page breaks".into(),
+            index,
+            len,
+        });
+    }
+    after.archival.page_breaks.remove(index);
+    meta_tx("Remove page break", meta, after)
+}
+
+/// Moves page image `from` to position `to`; regions drawn on the pages move with them
+/// (their page numbers follow), so each stays on its image.
+pub fn move_page(
+    project: &Project,
+    doc: DocId,
+    from: usize,
+    to: usize,
+) -> Result<Transaction, OpError> {
+    let d = core::document(project, doc)?;
+    let n = d.meta.images.len();
+    for i in [from, to] {
+        if i >= n {
+            return Err(OpError::NoPage { page: i, pages: n });
+        }
+    }
+    if from == to {
+        return Err(OpError::NoChange);
+    }
+    let mut after = d.meta.clone();
+    let img = after.images.remove(from);
+    after.images.insert(to, img);
+    // Where each old page index lands.
+    let mut order: Vec<usize> = (0..n).collect();
+    let moved = order.remove(from);
+    order.insert(to, moved);
+    let new_index = |old: usize| order.iter().position(|&o| o == old).unwrap_or(old);
+    let mut tx = meta_tx("Move page", &d.meta, after)?;
+    for a in d.annotations.values() {
+        if let Some(r) = &a.region
+            && new_index(r.page) != r.page
+        {
+            let mut b = a.clone();
+            if let Some(r) = &mut b.region {
+                r.page = new_index(r.page);
+            }
+            tx.push(Edit::update_annotation(doc, a.clone(), b));
+        }
+    }
+    Ok(tx)
+}
+
+/// Removes page image `page` from the document (the file stays where it is). Refused while
+/// regions are drawn on it — delete or keep them first; regions on later pages follow their
+/// images.
+pub fn remove_page(project: &Project, doc: DocId, page: usize) -> Result<Transaction, OpError> {
+    let d = core::document(project, doc)?;
+    let n = d.meta.images.len();
+    if page >= n {
+        return Err(OpError::NoPage { page, pages: n });
+    }
+    let on_it = d
+        .annotations
+        .values()
+        .filter(|a| a.region.as_ref().is_some_and(|r| r.page == page))
+        .count();
+    if on_it > 0 {
+        return Err(OpError::InUse {
+            what: format!("page {}", page + 1),
+            uses: format!("{on_it} region(s) drawn on it"),
+        });
+    }
+    let mut after = d.meta.clone();
+    after.images.remove(page);
+    let mut tx = meta_tx("Remove page", &d.meta, after)?;
+    for a in d.annotations.values() {
+        if let Some(r) = &a.region
+            && r.page > page
+        {
+            let mut b = a.clone();
+            if let Some(r) = &mut b.region {
+                r.page -= 1;
+            }
+            tx.push(Edit::update_annotation(doc, a.clone(), b));
+        }
+    }
+    Ok(tx)
+}
+
 /// Where each page of `doc` begins in the text, as `(offset, page)` in text order, from its
 /// page breaks. A break whose `facs` names one of the images (its file name or path) starts
 /// that image's page; otherwise breaks count pages in order: the first starts page 0 when
@@ -239,6 +362,61 @@ mod tests {
             width,
             height,
         }
+    }
+
+    #[test]
+    fn pages_move_and_go_with_their_regions_and_page_breaks_are_edited() {
+        let (mut p, doc) = with_pages(3);
+        let person = Slug::new("person");
+        let on = |page| PageRegion {
+            page,
+            shape: rect(1, 1, 5, 5),
+            text: None,
+        };
+        let (tx, first) = add_region(&p, doc, on(0), &person).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        let (tx, last) = add_region(&p, doc, on(2), &person).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        let page_of = |p: &Project, a| p.annotation(doc, a).unwrap().region.as_ref().unwrap().page;
+        let images = |p: &Project| p.documents[&doc].meta.images.clone();
+        let before = images(&p);
+        // The first page to the end: regions follow their images.
+        let tx = move_page(&p, doc, 0, 2).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert_eq!(
+            images(&p),
+            [before[1].clone(), before[2].clone(), before[0].clone()]
+        );
+        assert_eq!((page_of(&p, first), page_of(&p, last)), (2, 1));
+        // A page with a region on it is not removed; an empty one is, later regions follow.
+        assert!(matches!(
+            remove_page(&p, doc, 2),
+            Err(OpError::InUse { .. })
+        ));
+        let tx = remove_page(&p, doc, 0).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert_eq!(images(&p).len(), 2);
+        assert_eq!((page_of(&p, first), page_of(&p, last)), (1, 0));
+        assert!(matches!(
+            remove_page(&p, doc, 5),
+            Err(OpError::NoPage { .. })
+        ));
+        assert!(crate::model::validate::validate(&p).is_empty());
+        // Page breaks: number and image edited, then removed.
+        let tx = add_page_break(&p, doc, 3, "").unwrap();
+        commit_and_check_undo(&mut p, tx);
+        let tx = edit_page_break(&p, doc, 0, " 563 ", "cable.002.jpg").unwrap();
+        commit_and_check_undo(&mut p, tx);
+        let b = &p.documents[&doc].meta.archival.page_breaks[0];
+        assert_eq!((b.n.as_str(), b.facs.as_str()), ("563", "cable.002.jpg"));
+        assert_eq!(
+            edit_page_break(&p, doc, 0, "563", "cable.002.jpg"),
+            Err(OpError::NoChange)
+        );
+        let tx = remove_page_break(&p, doc, 0).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert!(p.documents[&doc].meta.archival.page_breaks.is_empty());
+        assert!(remove_page_break(&p, doc, 0).is_err());
     }
 
     #[test]

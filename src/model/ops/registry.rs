@@ -88,6 +88,30 @@ pub fn set_entry_note(project: &Project, id: EntryId, note: &str) -> Result<Tran
     Ok(update_tx(format!("Edit note of {}", e.name), e, after))
 }
 
+/// Sets where an entry (a place) is, in decimal degrees, or clears it with `None`;
+/// refused outside latitude −90…90 and longitude −180…180.
+pub fn set_coordinates(
+    project: &Project,
+    id: EntryId,
+    at: Option<crate::model::registry::Coordinates>,
+) -> Result<Transaction, OpError> {
+    let e = entry_of(project, id)?;
+    if let Some(c) = at
+        && !((-90.0..=90.0).contains(&c.lat) && (-180.0..=180.0).contains(&c.lon))
+    {
+        return Err(OpError::BadCoordinates {
+            lat: c.lat.to_string(),
+            lon: c.lon.to_string(),
+        });
+    }
+    if e.coordinates == at {
+        return Err(OpError::NoChange);
+    }
+    let mut after = e.clone();
+    after.coordinates = at;
+    Ok(update_tx(format!("Place {}", e.name), e, after))
+}
+
 /// Changes an entry's entity type, and the type of every mention linked to it that had the
 /// entry's old type; refused if a role or relation those mentions fill would not take it.
 pub fn set_entry_type(
@@ -710,6 +734,35 @@ mod tests {
         let tx = remove_authority(&p, stalin, 0).unwrap();
         commit_and_check_undo(&mut p, tx);
         assert_eq!(p.registry[&stalin].authority.len(), 1);
+    }
+
+    #[test]
+    fn coordinates_are_set_checked_and_cleared() {
+        use crate::model::registry::Coordinates;
+        let (mut p, _) = fixture();
+        let kaesong = entry(&mut p, "place", "Kaesong");
+        let at = Coordinates {
+            lat: 37.97,
+            lon: 126.55,
+        };
+        let tx = set_coordinates(&p, kaesong, Some(at)).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert_eq!(p.registry[&kaesong].coordinates, Some(at));
+        let swapped = Coordinates {
+            lat: 126.55,
+            lon: 37.97,
+        };
+        assert!(matches!(
+            set_coordinates(&p, kaesong, Some(swapped)),
+            Err(OpError::BadCoordinates { .. })
+        ));
+        assert_eq!(
+            set_coordinates(&p, kaesong, Some(at)),
+            Err(OpError::NoChange)
+        );
+        let tx = set_coordinates(&p, kaesong, None).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert_eq!(p.registry[&kaesong].coordinates, None);
     }
 
     #[test]

@@ -243,6 +243,69 @@ pub fn set_hotkey(project: &Project, id: &Slug, key: Option<char>) -> Result<Tra
     Ok(schema_tx(project, label, after))
 }
 
+/// Sets the description of entity or event type `id` (relation types have none): what the
+/// type is for, shown in the legend and written to exports that keep it.
+pub fn describe_type(project: &Project, id: &Slug, text: &str) -> Result<Transaction, OpError> {
+    let mut after = project.schema.clone();
+    let text = text.trim().to_owned();
+    let label = if let Some(t) = after.entity_types.iter_mut().find(|t| &t.id == id) {
+        t.description = text;
+        t.label.clone()
+    } else if let Some(t) = after.event_types.iter_mut().find(|t| &t.id == id) {
+        t.description = text;
+        t.label.clone()
+    } else {
+        return Err(OpError::UnknownType {
+            id: id.clone(),
+            kind: "an entity or event type",
+        });
+    };
+    Ok(schema_tx(project, format!("Describe {label}"), after))
+}
+
+/// Whether mentions of entity type `id` carry a normalized date (the Date/Time type's
+/// mentions do): the inspector shows them a date field. Dates already on mentions are kept.
+pub fn set_dated(project: &Project, id: &Slug, dated: bool) -> Result<Transaction, OpError> {
+    let mut after = project.schema.clone();
+    let t = after
+        .entity_types
+        .iter_mut()
+        .find(|t| &t.id == id)
+        .ok_or_else(|| OpError::unknown_entity_type(id))?;
+    t.dated = dated;
+    let label = if dated {
+        format!("Date mentions of {}", t.label)
+    } else {
+        format!("Stop dating mentions of {}", t.label)
+    };
+    Ok(schema_tx(project, label, after))
+}
+
+/// Whether relation type `id` reads the same both ways ("met with").
+pub fn set_symmetric(
+    project: &Project,
+    id: &Slug,
+    symmetric: bool,
+) -> Result<Transaction, OpError> {
+    let mut after = project.schema.clone();
+    let t = after
+        .relation_types
+        .iter_mut()
+        .find(|t| &t.id == id)
+        .ok_or_else(|| OpError::unknown_relation_type(id))?;
+    t.symmetric = symmetric;
+    let label = format!(
+        "{} {}",
+        if symmetric {
+            "Make symmetric:"
+        } else {
+            "Make directed:"
+        },
+        t.label
+    );
+    Ok(schema_tx(project, label, after))
+}
+
 /// A role slot's editable fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleDef {
@@ -913,6 +976,37 @@ mod tests {
         );
         assert_eq!(errors(&p), Vec::<String>::new());
         assert_eq!(p.schema.problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn descriptions_dated_and_symmetric_are_set_and_undone() {
+        let (mut p, ..) = populated();
+        let tx = describe_type(&p, &Slug::new("person"), "  A named individual.  ").unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert_eq!(
+            p.schema.entity(&Slug::new("person")).unwrap().description,
+            "A named individual."
+        );
+        let tx = describe_type(&p, &Slug::new("meeting"), "A session.").unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert!(describe_type(&p, &Slug::new("member_of"), "x").is_err());
+        let tx = set_dated(&p, &Slug::new("topic"), true).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert!(p.schema.entity(&Slug::new("topic")).unwrap().dated);
+        assert!(set_dated(&p, &Slug::new("meeting"), true).is_err());
+        let tx = set_symmetric(&p, &Slug::new("member_of"), true).unwrap();
+        commit_and_check_undo(&mut p, tx);
+        assert!(
+            p.schema
+                .relation(&Slug::new("member_of"))
+                .unwrap()
+                .symmetric
+        );
+        assert!(
+            set_symmetric(&p, &Slug::new("member_of"), true)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

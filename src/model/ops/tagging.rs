@@ -6,7 +6,8 @@
 use super::core;
 use super::error::OpError;
 use crate::model::anchor::{Span, TextAnchor};
-use crate::model::annotation::{Annotation, Body, Mention};
+use crate::model::annotation::{Annotation, Body, Certainty, Mention};
+use crate::model::date::NormalizedDate;
 use crate::model::ids::{AnnId, DocId, EntryId, Slug};
 use crate::model::matching::fold;
 use crate::model::registry::{Alias, AliasKind, Entry};
@@ -48,6 +49,13 @@ pub fn tag_mention(
     check_entity_type(project, type_id)?;
     let text = doc_text(project, doc)?;
     let anchor = TextAnchor::new(text, spans)?;
+    if let Some(same) = already_tagged(project, doc, &anchor.fragments, type_id) {
+        return Err(OpError::AlreadyTagged {
+            ann: same,
+            quote: anchor.quote.exact.clone(),
+            ty: project.schema.label(type_id).to_owned(),
+        });
+    }
     let ann = Annotation::new(Body::Mention(Mention {
         type_id: type_id.clone(),
         anchor,
@@ -62,6 +70,58 @@ pub fn tag_mention(
     ))
 }
 
+/// The mention of `type_id` in `doc` over exactly `spans`, or the event of `type_id` whose
+/// trigger is exactly `spans`, if there is one: tagging the same text with the same type
+/// again would make an exact duplicate.
+pub fn already_tagged(
+    project: &Project,
+    doc: DocId,
+    spans: &[Span],
+    type_id: &Slug,
+) -> Option<AnnId> {
+    let d = project.documents.get(&doc)?;
+    d.annotations.values().find_map(|a| {
+        let fragments = match &a.body {
+            Body::Mention(m) => &m.anchor.fragments,
+            Body::Event(e) => &e.trigger.as_ref()?.fragments,
+            Body::Relation(_) => return None,
+        };
+        (a.type_id() == type_id && fragments.as_slice() == spans).then_some(a.id)
+    })
+}
+
+/// Sets a mention's normalized date (`None` clears it) and, when `cert` is given, its
+/// certainty, in one step: a date read from "tomorrow at 0800" is as sure as the reading.
+pub fn set_mention_date(
+    project: &Project,
+    doc: DocId,
+    ann: AnnId,
+    date: Option<NormalizedDate>,
+    cert: Option<Certainty>,
+) -> Result<Transaction, OpError> {
+    let a = annotation(project, doc, ann)?;
+    let m = a.as_mention().ok_or(OpError::not_a_mention(ann))?;
+    if let Some(d) = &date {
+        d.validate()?;
+    }
+    let date = date.filter(|d| !d.is_empty());
+    if m.date == date && cert.is_none_or(|c| a.cert == Some(c)) {
+        return Err(OpError::NoChange);
+    }
+    let label = match &date {
+        Some(d) => format!("Date “{}” as {d}", m.anchor.quote.exact),
+        None => format!("Clear the date of “{}”", m.anchor.quote.exact),
+    };
+    update(project, doc, ann, &label, |a| {
+        if let Body::Mention(m) = &mut a.body {
+            m.date = date;
+        }
+        if let Some(c) = cert {
+            a.cert = Some(c);
+        }
+    })
+}
+
 /// Changes the type of a mention, event or relation.
 pub fn change_type(
     project: &Project,
@@ -73,9 +133,13 @@ pub fn change_type(
         return Err(OpError::unknown_type(type_id));
     }
     let label = format!("Change type to {}", project.schema.label(type_id));
-    update(project, doc, ann, &label, |a| {
+    let tx = update(project, doc, ann, &label, |a| {
         a.set_type_id(type_id.clone())
-    })
+    })?;
+    // An entity type on an event (or an event type on a mention) is refused here, with the
+    // schema's reason, not saved for `check` to reject.
+    core::refuse_new_errors(project, &tx)?;
+    Ok(tx)
 }
 
 /// Moves a mention (or an event's trigger) to new spans.
@@ -258,6 +322,66 @@ mod tests {
     fn pos(needle: &str) -> usize {
         let b = TEXT.find(needle).unwrap();
         TEXT[..b].chars().count()
+    }
+
+    #[test]
+    fn tagging_the_same_span_with_the_same_type_is_refused_and_names_the_first() {
+        let (mut p, doc) = project();
+        let f = pos("FILIPPOV");
+        let span = [Span::new(f, f + 8)];
+        let (tx, id) = tag_mention(&p, doc, &span, &Slug::new("person")).unwrap();
+        let mut h = History::default();
+        h.commit(&mut p, tx).unwrap();
+        let err = tag_mention(&p, doc, &span, &Slug::new("person")).unwrap_err();
+        assert_eq!(
+            err,
+            OpError::AlreadyTagged {
+                ann: id,
+                quote: "FILIPPOV".into(),
+                ty: "Person".into()
+            }
+        );
+        assert_eq!(err.to_string(), "“FILIPPOV” is already tagged as Person");
+        // An event over the same words as its trigger, likewise (an event type).
+        let (tx, ev) =
+            crate::model::ops::events::create_event(&p, doc, &Slug::new("meeting"), Some(&span))
+                .unwrap();
+        h.commit(&mut p, tx).unwrap();
+        let again =
+            crate::model::ops::events::create_event(&p, doc, &Slug::new("meeting"), Some(&span));
+        assert!(
+            matches!(again, Err(OpError::AlreadyTagged { ann, .. }) if ann == ev),
+            "{again:?}"
+        );
+        // Another type, or another span, is a new annotation.
+        assert!(tag_mention(&p, doc, &span, &Slug::new("place")).is_ok());
+        assert!(tag_mention(&p, doc, &[Span::new(f, f + 7)], &Slug::new("person")).is_ok());
+    }
+
+    #[test]
+    fn a_mention_date_and_its_certainty_are_one_undoable_step() {
+        let (mut p, doc) = project();
+        let f = pos("FILIPPOV");
+        let (tx, id) = tag_mention(&p, doc, &[Span::new(f, f + 8)], &Slug::new("date")).unwrap();
+        let mut h = History::default();
+        h.commit(&mut p, tx).unwrap();
+        let before = p.clone();
+        let d = NormalizedDate::range("1951-07-10T12:00", "1951-07-10T18:00");
+        let tx = set_mention_date(&p, doc, id, Some(d.clone()), Some(Certainty::Medium)).unwrap();
+        h.commit(&mut p, tx).unwrap();
+        let a = &p.documents[&doc].annotations[&id];
+        assert_eq!(a.as_mention().unwrap().date, Some(d.clone()));
+        assert_eq!(a.cert, Some(Certainty::Medium));
+        assert_eq!(
+            set_mention_date(&p, doc, id, Some(d), None),
+            Err(OpError::NoChange)
+        );
+        assert!(matches!(
+            set_mention_date(&p, doc, id, Some(NormalizedDate::when("10 July")), None),
+            Err(OpError::Date(_))
+        ));
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(p, before);
     }
 
     #[test]

@@ -157,6 +157,27 @@ pub fn edit_text(
             }
         }
     }
+    // Page breaks move with the text: a break stays before text typed exactly where it
+    // is (the start of its page), so what is typed there belongs to the new page.
+    let breaks = &d.meta.archival.page_breaks;
+    let mapped: Vec<usize> = breaks
+        .iter()
+        .map(|b| change.map_pos(b.offset, crate::model::changeset::Assoc::Before))
+        .collect();
+    let meta_edit = breaks
+        .iter()
+        .zip(&mapped)
+        .any(|(b, m)| b.offset != *m)
+        .then(|| {
+            let mut after = d.meta.clone();
+            for (b, m) in after.archival.page_breaks.iter_mut().zip(&mapped) {
+                b.offset = *m;
+            }
+            Edit::DocumentMeta {
+                before: Box::new(d.meta.clone()),
+                after: Box::new(after),
+            }
+        });
     let mut tx = Transaction::new(label(text, &range, replacement));
     tx.push(Edit::Text {
         doc,
@@ -165,6 +186,7 @@ pub fn edit_text(
         explicit,
     });
     tx.edits.extend(edits);
+    tx.edits.extend(meta_edit);
     Ok(tx)
 }
 
@@ -515,5 +537,44 @@ mod tests {
             Err(OpError::Anchor(AnchorError::OutOfBounds { .. }))
         ));
         assert_eq!(edit_text(&p, doc, 1..2, "b"), Err(OpError::NoChange));
+    }
+
+    #[test]
+    fn page_breaks_move_with_the_text_and_typing_at_a_page_start_joins_that_page() {
+        let (mut p, doc) = project("one\ntwo\nthree", &[]);
+        p.documents.get_mut(&doc).unwrap().meta.archival.page_breaks = vec![
+            crate::model::PageBreak {
+                offset: 0,
+                ..Default::default()
+            },
+            crate::model::PageBreak {
+                offset: 4,
+                n: "2".into(),
+                ..Default::default()
+            },
+            crate::model::PageBreak {
+                offset: 8,
+                ..Default::default()
+            },
+        ];
+        let mut h = History::default();
+        let tx = edit_text(&p, doc, 4..4, "Сталин ").unwrap();
+        h.commit(&mut p, tx).unwrap();
+        let offsets = |p: &Project| -> Vec<usize> {
+            p.documents[&doc]
+                .meta
+                .archival
+                .page_breaks
+                .iter()
+                .map(|b| b.offset)
+                .collect()
+        };
+        assert_eq!(offsets(&p), [0, 4, 15]);
+        let tx = edit_text(&p, doc, 0..3, "").unwrap();
+        h.commit(&mut p, tx).unwrap();
+        assert_eq!(offsets(&p), [0, 1, 12]);
+        h.undo(&mut p).unwrap().unwrap();
+        h.undo(&mut p).unwrap().unwrap();
+        assert_eq!(offsets(&p), [0, 4, 8]);
     }
 }

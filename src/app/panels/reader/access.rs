@@ -29,7 +29,7 @@ fn piece_node(doc_node: Id, start: usize) -> Id {
 fn text_position(piece: Id, galley: &Galley, offset: usize) -> accesskit::TextPosition {
     let lc = galley.layout_from_cursor(CCursor::new(offset));
     let column = lc.column.0;
-    let chunk = if column > 0 && column % MAX_CHARS_PER_TEXT_RUN == 0 {
+    let chunk = if column > 0 && column.is_multiple_of(MAX_CHARS_PER_TEXT_RUN) {
         column / MAX_CHARS_PER_TEXT_RUN - 1
     } else {
         column / MAX_CHARS_PER_TEXT_RUN

@@ -75,13 +75,15 @@ impl ConcordanceView {
                     }
                 }
                 Source::Type => {
-                    egui::ComboBox::from_label("Entity type")
-                        .selected_text(
+                    crate::app::panels::labelled_combo(
+                        ui,
+                        "Entity type",
+                        egui::ComboBox::from_id_salt("Entity type").selected_text(
                             self.entity_type
                                 .as_ref()
                                 .map_or("pick one", |t| p.schema.label(t)),
-                        )
-                        .show_ui(ui, |ui| {
+                        ),
+                        |ui| {
                             for t in &p.schema.entity_types {
                                 ui.selectable_value(
                                     &mut self.entity_type,
@@ -89,7 +91,8 @@ impl ConcordanceView {
                                     &t.label,
                                 );
                             }
-                        });
+                        },
+                    );
                 }
                 Source::Search => {
                     let l = ui.label("Text");
@@ -124,7 +127,7 @@ impl ConcordanceView {
         let Some((_, lines)) = self.cache.clone() else {
             return;
         };
-        ui.small(format!("{} line(s)", lines.len()));
+        ui.small(crate::words::count(lines.len(), "line", "lines"));
         let mut go: Option<&KwicLine> = None;
         let row_h = ui.text_style_height(&egui::TextStyle::Monospace) + 4.0;
         egui::ScrollArea::both()

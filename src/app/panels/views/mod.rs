@@ -235,7 +235,8 @@ pub fn go_to(p: &Project, link: Link) -> Vec<Message> {
     };
     let mut go = vec![Message::SelectDocument(link.doc)];
     if let Some(a) = link.ann.and_then(|a| d.annotations.get(&a)) {
-        let span = a.anchor().map_or(Span::new(0, 0), |an| an.extent());
+        // An event the text only implies is shown where its fillers are.
+        let span = d.place_of(a.id).unwrap_or(Span::new(0, 0));
         go.push(Message::Jump {
             doc: link.doc,
             span: Span::new(span.start, span.start),

@@ -175,9 +175,9 @@ impl NetworkView {
             return;
         };
         ui.small(format!(
-            "{} node(s), {} edge(s)",
-            net.nodes.len(),
-            net.edges.len()
+            "{}, {}",
+            crate::words::count(net.nodes.len(), "node", "nodes"),
+            crate::words::count(net.edges.len(), "edge", "edges")
         ));
         let list_h = if self.edge.is_some() { 110.0 } else { 0.0 };
         let h = (ui.available_height() - list_h).max(140.0);
@@ -235,15 +235,34 @@ impl NetworkView {
         draw(
             ui, &painter, p, &net, &screen, &g, hover, self.edge, highlight, meshes,
         );
+        if let Some(m) = self.picked(p, &net, &resp, hover) {
+            st.push(m);
+        }
+        if let Some(i) = self.edge
+            && net.edges.get(i).is_some()
+        {
+            self.edge_events(ui, st, index, &net, i);
+        }
+    }
+
+    /// The node or edge under the pointer: its card; a click opens a node's entry page or
+    /// lists an edge's events (a click on nothing closes the list).
+    fn picked(
+        &mut self,
+        p: &Project,
+        net: &Network,
+        resp: &egui::Response,
+        hover: Option<Picked>,
+    ) -> Option<Message> {
         match hover {
             Some(Picked::Node(i)) => {
                 if let Some(n) = net.nodes.get(i) {
                     let resp = resp.clone().on_hover_ui_at_pointer(|ui| {
                         ui.strong(&n.label);
                         ui.label(format!(
-                            "{} · {} link(s){}",
+                            "{} · {}{}",
                             p.schema.label(&n.type_id),
-                            n.degree,
+                            crate::words::count(n.degree, "link", "links"),
                             if matches!(n.actor, Actor::Unlinked { .. }) {
                                 " · not in the registry"
                             } else {
@@ -254,17 +273,17 @@ impl NetworkView {
                     if resp.clicked()
                         && let Actor::Entry(id) = n.actor
                     {
-                        st.push(Message::OpenEntry(Some(id)));
+                        return Some(Message::OpenEntry(Some(id)));
                     }
                 }
             }
             Some(Picked::Edge(i)) => {
                 if let Some(e) = net.edges.get(i) {
                     let resp = resp.clone().on_hover_ui_at_pointer(|ui| {
-                        ui.strong(edge_title(p, &net, i));
+                        ui.strong(edge_title(p, net, i));
                         ui.label(format!(
-                            "{} event(s){}",
-                            e.weight,
+                            "{}{}",
+                            crate::words::count(e.weight, "event", "events"),
                             e.range
                                 .as_ref()
                                 .map_or(String::new(), |r| format!(" · {}", r.label))
@@ -281,11 +300,7 @@ impl NetworkView {
                 }
             }
         }
-        if let Some(i) = self.edge
-            && net.edges.get(i).is_some()
-        {
-            self.edge_events(ui, st, index, &net, i);
-        }
+        None
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, window: Option<(Minute, Minute)>) {

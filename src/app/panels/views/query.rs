@@ -69,13 +69,15 @@ impl SelectorPick {
 
     fn ui(&mut self, ui: &mut egui::Ui, p: &Project, label: &str) {
         ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_label(label)
-                .selected_text(match self.kind {
+            crate::app::panels::labelled_combo(
+                ui,
+                label,
+                egui::ComboBox::from_id_salt(label).selected_text(match self.kind {
                     SelectorKind::HasEvent => "documents with an event of type",
                     SelectorKind::Archive => "documents from an archive",
                     SelectorKind::Title => "documents whose title has",
-                })
-                .show_ui(ui, |ui| {
+                }),
+                |ui| {
                     ui.selectable_value(
                         &mut self.kind,
                         SelectorKind::HasEvent,
@@ -91,7 +93,8 @@ impl SelectorPick {
                         SelectorKind::Title,
                         "documents whose title has",
                     );
-                });
+                },
+            );
             match self.kind {
                 SelectorKind::HasEvent => event_type_pick(
                     ui,
@@ -154,16 +157,20 @@ fn event_type_pick(
     label: &str,
     any: bool,
 ) {
-    egui::ComboBox::from_label(label)
-        .selected_text(value.as_ref().map_or("any", |t| p.schema.label(t)))
-        .show_ui(ui, |ui| {
+    crate::app::panels::labelled_combo(
+        ui,
+        label,
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(value.as_ref().map_or("any", |t| p.schema.label(t))),
+        |ui| {
             if any {
                 ui.selectable_value(value, None, "any");
             }
             for t in &p.schema.event_types {
                 ui.selectable_value(value, Some(t.id.clone()), &t.label);
             }
-        });
+        },
+    );
 }
 
 impl QueryView {
@@ -221,14 +228,18 @@ impl QueryView {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState, index: &Index) {
         let Some(p) = st.project() else { return };
-        egui::ComboBox::from_label("Question")
-            .selected_text(self.ask.label())
-            .width(ui.available_width().min(420.0))
-            .show_ui(ui, |ui| {
+        crate::app::panels::labelled_combo(
+            ui,
+            "Question",
+            egui::ComboBox::from_id_salt("Question")
+                .selected_text(self.ask.label())
+                .width(ui.available_width().min(420.0)),
+            |ui| {
                 for a in Ask::ALL {
                     ui.selectable_value(&mut self.ask, a, a.label());
                 }
-            });
+            },
+        );
         match self.ask {
             Ask::EntryInRole => {
                 entry_field(ui, p, "Entry", &mut self.entry);
@@ -261,19 +272,22 @@ impl QueryView {
                             v
                         }
                     };
-                    egui::ComboBox::from_label("Role")
-                        .selected_text(
+                    crate::app::panels::labelled_combo(
+                        ui,
+                        "Role",
+                        egui::ComboBox::from_id_salt("Role").selected_text(
                             self.role
                                 .as_ref()
                                 .and_then(|r| roles.iter().find(|(id, _)| id == r))
                                 .map_or("any", |(_, l)| l.as_str()),
-                        )
-                        .show_ui(ui, |ui| {
+                        ),
+                        |ui| {
                             ui.selectable_value(&mut self.role, None, "any");
                             for (id, label) in &roles {
                                 ui.selectable_value(&mut self.role, Some(id.clone()), label);
                             }
-                        });
+                        },
+                    );
                 });
             }
             Ask::Communications => {
@@ -314,7 +328,7 @@ impl QueryView {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
             Some(Ok(hits)) => {
-                ui.small(format!("{} answer(s)", hits.len()));
+                ui.small(crate::words::count(hits.len(), "answer", "answers"));
                 egui::ScrollArea::vertical()
                     .id_salt("query-answers")
                     .auto_shrink([false, false])

@@ -64,7 +64,10 @@ impl StatsView {
                             who
                         };
                         (
-                            format!("{who} · {} document(s)", a.documents),
+                            format!(
+                                "{who} · {}",
+                                crate::words::count(a.documents, "document", "documents")
+                            ),
                             a.annotations,
                             accent,
                         )
@@ -76,11 +79,20 @@ impl StatsView {
                 let max = s.documents.iter().map(|d| d.annotations).max().unwrap_or(0);
                 for d in s.documents.iter().take(500) {
                     ui.horizontal(|ui| {
-                        if ui.link(&d.title).clicked() {
+                        // The title is cut to its share of the row (whole on hover).
+                        let title_w = (ui.available_width() - 220.0).max(80.0);
+                        let link = ui
+                            .scope(|ui| {
+                                ui.set_max_width(title_w);
+                                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                                ui.link(&d.title)
+                            })
+                            .inner;
+                        if link.on_hover_text(&d.title).clicked() {
                             open = Some(d.doc);
                         }
                         ui.weak(&d.status);
-                        bar(ui, d.annotations, max, accent, 120.0);
+                        bar(ui, d.annotations, max, accent, 80.0);
                     });
                 }
                 if s.documents.len() > 500 {

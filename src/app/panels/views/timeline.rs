@@ -47,9 +47,10 @@ impl Geometry {
         self.from + f64::from((x - self.plot.left()) / self.plot.width()) * (self.to - self.from)
     }
 
-    /// The bar of an event's range in row `row`: an open end reaches the plot's edge; a bar
-    /// is at least 4 points wide.
-    pub fn bar(&self, row: usize, e: &EventInfo) -> Option<Rect> {
+    /// The bar of an event's range in the lane whose top is `top` points below the first
+    /// row's (see [`Timeline::row_tops`]): an open end reaches the plot's edge; a bar is at
+    /// least 4 points wide.
+    pub fn bar(&self, top: f32, e: &EventInfo) -> Option<Rect> {
         let r = e.range.as_ref()?;
         let x0 = r
             .start
@@ -63,7 +64,7 @@ impl Geometry {
         } else {
             (x0, x1)
         };
-        let y = self.plot.top() + row as f32 * ROW_H - self.row_offset;
+        let y = self.plot.top() + top - self.row_offset;
         Some(Rect::from_min_max(
             pos2(x0, y + 4.0),
             pos2(x1, y + ROW_H - 4.0),
@@ -144,11 +145,13 @@ impl TimelineView {
     pub fn event_pos(&self, ann: AnnId) -> Option<Pos2> {
         let g = self.geometry?;
         let (_, t, _) = self.cache.as_ref()?;
+        let tops = t.row_tops(ROW_H);
         for (ri, row) in t.rows.iter().enumerate() {
-            for &ei in &row.events {
+            for (&ei, &lane) in row.events.iter().zip(&row.lanes) {
                 let e = t.events.get(ei)?;
                 if e.link.ann == Some(ann) {
-                    let r = g.bar(ri, e)?.intersect(g.plot);
+                    let top = tops.get(ri)? + f32::from(lane) * ROW_H;
+                    let r = g.bar(top, e)?.intersect(g.plot);
                     return (r.is_positive()).then(|| r.center());
                 }
             }
@@ -238,7 +241,8 @@ impl TimelineView {
             }
             self.row_offset -= scroll.y;
         }
-        let max_offset = (t.rows.len() as f32 * ROW_H - plot.height()).max(0.0);
+        let rows_h = t.row_tops(ROW_H).last().copied().unwrap_or(0.0);
+        let max_offset = (rows_h - plot.height()).max(0.0);
         self.row_offset = self.row_offset.clamp(0.0, max_offset);
         let g = Geometry {
             plot,
@@ -288,18 +292,21 @@ impl TimelineView {
             ui.label("Rows:");
             ui.selectable_value(&mut self.by_entry, false, "by type");
             ui.selectable_value(&mut self.by_entry, true, "by entry");
-            egui::ComboBox::from_label("Events of type")
-                .selected_text(
+            crate::app::panels::labelled_combo(
+                ui,
+                "Events of type",
+                egui::ComboBox::from_id_salt("Events of type").selected_text(
                     self.event_type
                         .as_ref()
                         .map_or("all", |t| p.schema.label(t)),
-                )
-                .show_ui(ui, |ui| {
+                ),
+                |ui| {
                     ui.selectable_value(&mut self.event_type, None, "all");
                     for t in &p.schema.event_types {
                         ui.selectable_value(&mut self.event_type, Some(t.id.clone()), &t.label);
                     }
-                });
+                },
+            );
             let l = ui.label("Entry");
             ui.add(
                 egui::TextEdit::singleline(&mut self.entry_query)
@@ -307,27 +314,35 @@ impl TimelineView {
                     .desired_width(110.0),
             )
             .labelled_by(l.id);
-            egui::ComboBox::from_label("Document")
-                .selected_text(
-                    self.document
-                        .and_then(|d| p.documents.get(&d))
-                        .map_or("all", |d| d.meta.title.as_str()),
-                )
-                .width(140.0)
-                .show_ui(ui, |ui| {
+            crate::app::panels::labelled_combo(
+                ui,
+                "Document",
+                egui::ComboBox::from_id_salt("Document")
+                    .selected_text(
+                        self.document
+                            .and_then(|d| p.documents.get(&d))
+                            .map_or("all", |d| d.meta.title.as_str()),
+                    )
+                    .width(140.0),
+                |ui| {
                     ui.selectable_value(&mut self.document, None, "all");
                     for d in p.documents.values() {
                         ui.selectable_value(&mut self.document, Some(d.id()), &d.meta.title);
                     }
-                });
-            egui::ComboBox::from_label("Annotator")
-                .selected_text(self.annotator.as_deref().unwrap_or("all"))
-                .show_ui(ui, |ui| {
+                },
+            );
+            crate::app::panels::labelled_combo(
+                ui,
+                "Annotator",
+                egui::ComboBox::from_id_salt("Annotator")
+                    .selected_text(self.annotator.as_deref().unwrap_or("all")),
+                |ui| {
                     ui.selectable_value(&mut self.annotator, None, "all");
                     for a in annotators {
                         ui.selectable_value(&mut self.annotator, Some(a.clone()), a);
                     }
-                });
+                },
+            );
             let (from, to) = self.view.unwrap_or_else(|| fit(extent));
             if ui.button("−").on_hover_text("Zoom out").clicked() {
                 self.view = Some(zoom_around(from, to, (from + to) / 2.0, 2.0));
@@ -369,19 +384,24 @@ pub fn zoom_around(from: f64, to: f64, at: f64, factor: f64) -> (f64, f64) {
     (from, from + span)
 }
 
-/// The event under `pos`: in the row there, the shortest bar within 3 points.
+/// The event under `pos`: in the row and lane there, the shortest bar within 3 points.
 fn event_at(t: &Timeline, g: &Geometry, pos: Pos2) -> Option<usize> {
-    let row = ((pos.y - g.plot.top() + g.row_offset) / ROW_H).floor();
-    if row < 0.0 {
+    let y = pos.y - g.plot.top() + g.row_offset;
+    if y < 0.0 {
         return None;
     }
-    let row = row as usize;
+    let tops = t.row_tops(ROW_H);
+    let row = tops.partition_point(|&top| top <= y).checked_sub(1)?;
     let r = t.rows.get(row)?;
+    let lane = ((y - tops.get(row)?) / ROW_H).floor() as u16;
+    let top = tops.get(row)? + f32::from(lane) * ROW_H;
     r.events
         .iter()
-        .filter_map(|&ei| {
+        .zip(&r.lanes)
+        .filter(|(_, l)| **l == lane)
+        .filter_map(|(&ei, _)| {
             let e = t.events.get(ei)?;
-            let b = g.bar(row, e)?.expand(3.0);
+            let b = g.bar(top, e)?.expand(3.0);
             b.contains(pos).then_some((b.width(), ei))
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
@@ -416,13 +436,12 @@ fn draw(
             [pos2(x, plot.top() - 4.0), pos2(x, plot.bottom())],
             Stroke::new(1.0, grid),
         );
-        painter.text(
-            pos2(x, rect.top() + 2.0),
-            Align2::CENTER_TOP,
-            label,
-            font.clone(),
-            text,
-        );
+        // Centred on its tick, but never past either edge of the chart (the last label
+        // was cut in half).
+        let galley = painter.layout_no_wrap(label, font.clone(), text);
+        let w = galley.size().x;
+        let left = (x - w / 2.0).clamp(rect.left(), (rect.right() - w).max(rect.left()));
+        painter.galley(pos2(left, rect.top() + 2.0), galley, text);
     }
     if t.rows.is_empty() {
         painter.text(
@@ -433,8 +452,12 @@ fn draw(
             v.weak_text_color(),
         );
     }
-    let first = (g.row_offset / ROW_H).floor().max(0.0) as usize;
-    let rows_shown = (plot.height() / ROW_H).ceil() as usize + 1;
+    let tops = t.row_tops(ROW_H);
+    let first = tops
+        .partition_point(|&top| top <= g.row_offset)
+        .saturating_sub(1);
+    let last = tops.partition_point(|&top| top < g.row_offset + plot.height());
+    let rows_shown = last.saturating_sub(first).max(1);
     let label_clip = painter.with_clip_rect(Rect::from_min_max(
         pos2(rect.left(), plot.top()),
         pos2(rect.left() + label_w - 4.0, plot.bottom()),
@@ -443,8 +466,10 @@ fn draw(
     // Type colours, looked up once a frame (a row may hold thousands of events).
     let mut colors: Vec<(&Slug, Color32)> = Vec::new();
     for (ri, row) in t.rows.iter().enumerate().skip(first).take(rows_shown) {
-        let y = plot.top() + ri as f32 * ROW_H - g.row_offset;
-        let band = Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + ROW_H));
+        let row_top = tops.get(ri).copied().unwrap_or(0.0);
+        let y = plot.top() + row_top - g.row_offset;
+        let row_h = f32::from(row.lane_count) * ROW_H;
+        let band = Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + row_h));
         if ri % 2 == 0 {
             painter
                 .with_clip_rect(Rect::from_min_max(pos2(rect.left(), plot.top()), rect.max))
@@ -457,9 +482,9 @@ fn draw(
             font.clone(),
             text,
         );
-        // Bars that touch in the same colour are drawn as one: at most about one shape per
-        // point of width, however many events a row holds.
-        let mut run: Option<(Rect, Color32, bool)> = None;
+        // Bars that touch in the same colour and lane are drawn as one: at most about one
+        // shape per point of width and lane, however many events a row holds.
+        let mut runs: Vec<Option<(Rect, Color32, bool)>> = vec![None; usize::from(row.lane_count)];
         let flush = |run: &mut Option<(Rect, Color32, bool)>| {
             if let Some((r, c, open)) = run.take() {
                 if open {
@@ -471,9 +496,14 @@ fn draw(
             }
         };
         let mut marked: Vec<(Rect, bool)> = Vec::new();
-        for &ei in &row.events {
+        for (&ei, &lane) in row.events.iter().zip(&row.lanes) {
             let Some(e) = t.events.get(ei) else { continue };
-            let Some(b) = g.bar(ri, e) else { continue };
+            let Some(b) = g.bar(row_top + f32::from(lane) * ROW_H, e) else {
+                continue;
+            };
+            let Some(run) = runs.get_mut(usize::from(lane)) else {
+                continue;
+            };
             if b.right() < plot.left() || b.left() > plot.right() {
                 continue;
             }
@@ -493,17 +523,19 @@ fn draw(
             if is_sel || Some(ei) == hovered || highlight.is_some_and(|h| e.has(h, None)) {
                 marked.push((b, is_sel || Some(ei) == hovered));
             }
-            match &mut run {
+            match run {
                 Some((r, rc, ro)) if *rc == c && *ro == open && b.left() <= r.right() + 1.0 => {
                     *r = r.union(b);
                 }
                 _ => {
-                    flush(&mut run);
-                    run = Some((b, c, open));
+                    flush(run);
+                    *run = Some((b, c, open));
                 }
             }
         }
-        flush(&mut run);
+        for run in &mut runs {
+            flush(run);
+        }
         for (b, strong) in marked {
             let stroke = if strong {
                 Stroke::new(2.5, v.strong_text_color())
@@ -519,10 +551,11 @@ fn draw(
 pub fn event_frame(ui: &mut egui::Ui, p: &Project, e: &EventInfo) {
     ui.strong(&e.label);
     if let Some(r) = &e.range {
-        let via = if e.dated_by.is_empty() || e.dated_by == "date" {
+        let by = e.dated_by_label();
+        let via = if by.is_empty() {
             String::new()
         } else {
-            format!(" (from {})", e.dated_by)
+            format!(" (from {by})")
         };
         ui.label(format!("{}{via}", r.label));
     } else {

@@ -179,6 +179,12 @@ impl Watch {
     pub fn again(&mut self) {
         self.again = true;
     }
+
+    /// Whether the next check looks again whatever the watcher reports (another writer was
+    /// mid-save): the caller checks again soon, not only at the next event.
+    pub fn pending(&self) -> bool {
+        self.again
+    }
 }
 
 /// What a check of the disk brought, for the status bar and the window.

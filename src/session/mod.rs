@@ -1,11 +1,26 @@
 //! An open project: the model, its files on disk, the undo history and what is unsaved.
 //!
-//! Shared by the GUI and the command line; no UI code here.
+//! Shared by the GUI and the command line; no UI code here. Besides [`Session`] itself:
+//! the per-session recovery copy ([`recovery`]), watching the folder for other writers
+//! ([`watch`]), source files changed on disk ([`source_watch`]) and re-anchoring documents
+//! whose source changed ([`reanchor`]) — all tested without a window.
+//!
+//! **Several writers.** A save holds the project's inter-process lock
+//! ([`crate::store::WriteLock`]) from the moment it looks at the disk until its last rename:
+//! what another writer saved since this session last looked is merged in first (three-way,
+//! by record, not on this session's undo stack), then written, then checked (a writer that
+//! does not honour the lock is found by what the save replaced, and merged again). A save
+//! reports success only for what is on disk.
+
+pub mod reanchor;
+pub mod recovery;
+pub mod source_watch;
+pub mod watch;
 
 use crate::model::edit::EditError;
 use crate::model::validate::Problem;
 use crate::model::{DocId, History, Project, Touched, Transaction};
-use crate::store::{self, DiskState, SaveReport, StoreError};
+use crate::store::{self, DiskState, SaveReport, StoreError, WriteLock};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -33,6 +48,64 @@ pub struct Session {
     /// commit creates or changes is stamped with it. `None`: no stamps (the command line,
     /// or no annotator name set).
     pub stamper: Option<crate::model::Stamper>,
+    /// This session, as its recovery copy and presence entry name it.
+    pub id: SessionId,
+    /// Marks the session open in this process while it lives (see [`recovery`]).
+    _live: recovery::Live,
+    /// Who made the changes merged from disk since the session opened (annotator names from
+    /// the records' stamps): an undo that no longer applies because of them names them.
+    merged_authors: BTreeSet<String>,
+}
+
+/// How many times a save merges and tries again when other writers keep saving in between
+/// (each try holds the lock, so this is only reached where locks are not honoured).
+const SAVE_TRIES: usize = 8;
+
+/// One session of one process: the name of its recovery copy and presence entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionId {
+    pub host: String,
+    pub pid: u32,
+    /// Unix seconds (UTC) when the session started.
+    pub since: u64,
+    /// Tells apart sessions of one process started in the same second.
+    pub seq: u32,
+}
+
+impl SessionId {
+    /// A new id for a session of this process, now.
+    pub fn new() -> Self {
+        static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        Self {
+            host: store::lock::host_name(),
+            pid: std::process::id(),
+            since: store::lock::now_secs(),
+            seq: SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// The id in a file name: letters, digits, `-` and `_` only.
+    pub fn file_part(&self) -> String {
+        let host: String = self
+            .host
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(64)
+            .collect();
+        format!("{host}-{}-{}-{}", self.pid, self.since, self.seq)
+    }
+}
+
+impl Default for SessionId {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// What [`Session::merge_from_disk`] brought in.
@@ -81,7 +154,9 @@ impl Session {
     /// Opens the project file, or the one project file in a folder.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let loaded = store::load(path)?;
+        let id = SessionId::new();
         Ok(Self {
+            _live: recovery::Live::new(&id),
             base: loaded.project.clone(),
             project: loaded.project,
             disk: loaded.disk,
@@ -92,12 +167,16 @@ impl Session {
             failed_save_as: None,
             lock: None,
             stamper: None,
+            id,
+            merged_authors: BTreeSet::new(),
         })
     }
 
     /// A new, unsaved project to be written as `project_file`.
     pub fn create(project: Project, project_file: PathBuf) -> Self {
+        let id = SessionId::new();
         Self {
+            _live: recovery::Live::new(&id),
             base: Project {
                 info: project.info.clone(),
                 ..Project::default()
@@ -115,32 +194,44 @@ impl Session {
             failed_save_as: None,
             lock: None,
             stamper: None,
+            id,
+            merged_authors: BTreeSet::new(),
         }
     }
 
     /// Applies a user action, stamped by [`Session::stamper`], and records it for undo.
-    pub fn commit(&mut self, mut tx: Transaction) -> Result<(), EditError> {
+    /// A transaction that would leave the project invalid by its schema (an entity type on
+    /// an event, a role filler of the wrong type, …) is refused with the reason and changes
+    /// nothing, so the window can never save what `marginalia check` rejects — except an
+    /// event whose required roles are not filled yet (events are made that way; `check`
+    /// lists them).
+    pub fn commit(&mut self, mut tx: Transaction) -> Result<Change, EditError> {
+        crate::model::ops::core::refuse_invalid_at_commit(&self.project, &tx)
+            .map_err(|e| EditError::Refused(e.to_string()))?;
         if let Some(s) = &self.stamper {
             crate::model::ops::core::stamp(&mut tx, &s.stamp());
         }
+        let label = tx.label.clone();
         let touched = self.history.commit(&mut self.project, tx)?;
-        self.note_change(touched);
-        Ok(())
+        Ok(self.note_change(label, touched))
     }
 
     /// [`Session::commit`], joined to the last action as one undo step (typing bursts).
-    pub fn commit_joined(&mut self, tx: Transaction, label: &str) -> Result<(), EditError> {
+    pub fn commit_joined(&mut self, tx: Transaction, label: &str) -> Result<Change, EditError> {
         let touched = self.history.commit_joined(&mut self.project, tx, label)?;
-        self.note_change(touched);
-        Ok(())
+        Ok(self.note_change(label.to_owned(), touched))
     }
 
-    /// Undoes the last action; `Ok(false)` when there is none.
+    /// Undoes the last action of this session; `Ok(false)` when there is none. Changes
+    /// merged from disk are not on the undo stack: an action whose records a colleague
+    /// changed since no longer applies, is dropped, and the error names who changed them.
     pub fn undo(&mut self) -> Result<bool, EditError> {
+        let label = self.history.undo_label().unwrap_or_default().to_owned();
         match self.history.undo(&mut self.project) {
             None => Ok(false),
             Some(r) => {
-                self.note_change(r?);
+                let touched = r.map_err(|e| self.by_others(e))?;
+                self.note_change(label, touched);
                 Ok(true)
             }
         }
@@ -148,20 +239,35 @@ impl Session {
 
     /// Redoes the last undone action; `Ok(false)` when there is none.
     pub fn redo(&mut self) -> Result<bool, EditError> {
+        let label = self.history.redo_label().unwrap_or_default().to_owned();
         match self.history.redo(&mut self.project) {
             None => Ok(false),
             Some(r) => {
-                self.note_change(r?);
+                let touched = r.map_err(|e| self.by_others(e))?;
+                self.note_change(label, touched);
                 Ok(true)
             }
         }
     }
 
-    fn note_change(&mut self, touched: Touched) {
+    /// An undo or redo that no longer applies after changes merged from disk says whose.
+    fn by_others(&self, e: EditError) -> EditError {
+        if self.merged_authors.is_empty() {
+            return e;
+        }
+        let by: Vec<&str> = self.merged_authors.iter().map(String::as_str).collect();
+        EditError::ChangedByOthers {
+            inner: Box::new(e),
+            by: by.join(", "),
+        }
+    }
+
+    fn note_change(&mut self, label: String, touched: Touched) -> Change {
         if !touched.is_empty() {
-            self.unsaved.merge(touched);
+            self.unsaved.merge(touched.clone());
             self.generation += 1;
         }
+        Change { label, touched }
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -173,6 +279,14 @@ impl Session {
     }
 
     /// Saves what changed. On error nothing is marked saved.
+    ///
+    /// Holds the project's inter-process lock throughout: what another writer saved since
+    /// this session last loaded, saved or merged is merged in first (not on the undo stack;
+    /// [`SaveReport::merged`] counts it), then everything is written. When the merge finds
+    /// conflicts nothing is written and [`StoreError::MergeConflicts`] says so: they wait in
+    /// the project for review. After the renames, a file that held something else than this
+    /// session expected (a writer that does not honour the lock) is merged again, so no
+    /// record another writer saved is ever replaced unseen.
     pub fn save(&mut self) -> Result<SaveReport, StoreError> {
         self.save_with(&store::fs::RealFs)
     }
@@ -182,18 +296,180 @@ impl Session {
     /// may hold, so the next save reports no false conflict.
     pub fn save_with(&mut self, fs: &dyn store::fs::Fs) -> Result<SaveReport, StoreError> {
         self.refuse_unresolved()?;
-        crate::model::ops::text::refresh_source_hashes(&mut self.project, &self.unsaved.sources);
-        let report = store::save_sources_with(
-            fs,
-            &self.project,
-            &mut self.disk,
-            self.unsaved.project,
-            &self.unsaved.docs,
-            &self.unsaved.sources,
-        )?;
-        self.unsaved = Touched::default();
-        self.base = self.project.clone();
-        Ok(report)
+        if let Some(reason) = &self.disk.read_only {
+            return Err(StoreError::ReadOnly {
+                path: self.disk.project_file.clone(),
+                reason: reason.clone(),
+            });
+        }
+        let lock = WriteLock::acquire(&self.disk.project_file)?;
+        // A save interrupted earlier (this session's or another's) is finished or undone
+        // before anything on disk is compared.
+        store::journal::recover(fs, &self.disk.project_file)?;
+        let mut merged = 0;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            if self.changed_on_disk() {
+                let m = self.merge_from_disk_locked(&lock)?;
+                merged += m.incoming;
+                if !self.project.conflicts.is_empty() {
+                    return Err(StoreError::MergeConflicts {
+                        path: self.disk.project_file.clone(),
+                        incoming: merged,
+                        conflicts: self.project.conflicts.len(),
+                    });
+                }
+            }
+            self.refresh_source_hashes();
+            let result = store::save_locked(
+                fs,
+                &self.project,
+                &mut self.disk,
+                self.unsaved.project,
+                &self.unsaved.docs,
+                &self.unsaved.sources,
+                &lock,
+            );
+            match result {
+                Ok(mut report) => {
+                    let overwritten = std::mem::take(&mut report.overwritten);
+                    if !overwritten.is_empty() && tries < SAVE_TRIES {
+                        // Another writer's version was replaced (the lock was not honoured):
+                        // its records are merged back into the file, and from there into
+                        // this session by the next round.
+                        self.merge_back_overwritten(&overwritten)?;
+                        self.unsaved = Touched::default();
+                        self.base = self.project.clone();
+                        continue;
+                    }
+                    self.unsaved = Touched::default();
+                    self.base = self.project.clone();
+                    report.merged = merged;
+                    return Ok(report);
+                }
+                // A file changed between the look and the write: only where the lock is not
+                // honoured. Look again (a changed source is the caller's to decide).
+                Err(StoreError::Conflict { .. })
+                    if tries < SAVE_TRIES && self.changed_on_disk() =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Records in the history, as part of the last action, that each document whose
+    /// transcription is about to be written will hold the hash of the bytes written: the
+    /// refresh is undone with the action it is joined to, and the documents' metadata edits
+    /// stay undoable (they compare only the fields they change).
+    fn refresh_source_hashes(&mut self) {
+        let mut tx = Transaction::new("Refresh source hashes");
+        for id in &self.unsaved.sources {
+            let Some(d) = self.project.documents.get(id) else {
+                continue;
+            };
+            let (Some(src), Some(text)) = (&d.meta.source, &d.text) else {
+                continue;
+            };
+            let hash = store::hash_bytes(&crate::model::ops::text::source_bytes(text))
+                .to_hex()
+                .to_string();
+            if src.hash != hash {
+                let mut after = d.meta.clone();
+                if let Some(s) = &mut after.source {
+                    s.hash = hash;
+                }
+                tx.push(crate::model::Edit::DocumentMeta {
+                    before: Box::new(d.meta.clone()),
+                    after: Box::new(after),
+                });
+            }
+        }
+        if tx.is_empty() {
+            return;
+        }
+        let touched = match self.history.amend_last(&mut self.project, tx.clone()) {
+            Some(r) => r,
+            // Nothing to undo: no action can compare the old hash.
+            None => tx.apply(&mut self.project),
+        };
+        // It applies: it was built from the current metadata.
+        if let Ok(t) = touched {
+            self.unsaved.merge(t);
+        }
+    }
+
+    /// After a save replaced versions it did not expect (`overwritten`: what was there,
+    /// kept as `.bak`), merges each file three-way — base: this session's base version of
+    /// the file, ours: what was just written, theirs: what was replaced — and writes the
+    /// result, so the next round of the save merges it into the session.
+    fn merge_back_overwritten(
+        &mut self,
+        overwritten: &[store::Overwritten],
+    ) -> Result<(), StoreError> {
+        use store::merge::{FileKind, Version};
+        for o in overwritten {
+            let Some(kind) = FileKind::of_path(&o.path) else {
+                continue;
+            };
+            let ours = store::fs::read_regular(&o.path, store::Limits::default().max_ron_bytes)?;
+            let base = self.base_bytes(kind, &o.path).unwrap_or_default();
+            let labels = crate::model::merge::Labels {
+                ours: "this window".into(),
+                theirs: "another writer".into(),
+            };
+            let merged = store::merge::merge_file(
+                kind,
+                Version {
+                    path: &o.path,
+                    bytes: &base,
+                },
+                Version {
+                    path: &o.path,
+                    bytes: &ours,
+                },
+                Version {
+                    path: &o.path,
+                    bytes: &o.replaced,
+                },
+                &labels,
+            )?;
+            if merged.bytes != ours {
+                store::write_atomic(&o.path, &merged.bytes, store::Backup::Skip)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes this session's base version of the file `path` would have.
+    fn base_bytes(&self, kind: store::merge::FileKind, path: &Path) -> Option<Vec<u8>> {
+        match kind {
+            store::merge::FileKind::Project => {
+                let refs: Vec<store::format::DocRef> = self
+                    .base
+                    .documents
+                    .keys()
+                    .filter_map(|id| {
+                        self.disk.docs.get(id).map(|d| store::format::DocRef {
+                            id: *id,
+                            file: d.file.clone(),
+                        })
+                    })
+                    .collect();
+                store::project_bytes(&self.base, &refs).ok()
+            }
+            store::merge::FileKind::Document => {
+                let (id, _) = self
+                    .disk
+                    .docs
+                    .iter()
+                    .find(|(_, d)| d.file.to_native(&self.disk.dir) == path)?;
+                let doc = self.base.documents.get(id)?;
+                store::document_bytes_with(doc, &self.base.conflicts).ok()
+            }
+        }
     }
 
     /// Saves the whole project under a new project file in the same folder, or in another
@@ -216,8 +492,8 @@ impl Session {
             _ => self.fresh_disk_state(project_file),
         };
         let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
+        self.refresh_source_hashes();
         let sources = self.unsaved.sources.clone();
-        crate::model::ops::text::refresh_source_hashes(&mut self.project, &sources);
         match store::save_sources_with(fs, &self.project, &mut disk, true, &all, &sources) {
             Ok(report) => {
                 let moved = disk.project_file != self.disk.project_file;
@@ -301,8 +577,24 @@ impl Session {
     /// Takes the presence lock beside the project file (replacing a stale one), so others
     /// opening the project see it is in use.
     pub fn acquire_lock(&mut self) -> Result<(), StoreError> {
-        self.lock = Some(store::lock::ProjectLock::acquire(&self.disk.project_file)?);
+        self.lock = None;
+        let annotator = self.annotator();
+        self.lock = Some(store::lock::ProjectLock::acquire(
+            &self.disk.project_file,
+            &annotator,
+            &self.id.file_part(),
+        )?);
         Ok(())
+    }
+
+    /// The name of the person working in this session: the annotator name its changes are
+    /// stamped with, else the system user.
+    pub fn annotator(&self) -> String {
+        self.stamper
+            .as_ref()
+            .map(|s| s.by.clone())
+            .filter(|b| !b.trim().is_empty())
+            .unwrap_or_else(store::lock::user_name)
     }
 
     /// Opened while someone else has the project open: saving is refused, no lock taken.
@@ -347,8 +639,15 @@ impl Session {
         which: &[usize],
         choice: crate::model::merge::Choice,
     ) -> Result<(), anyhow::Error> {
-        let tx = crate::model::merge::resolve(&self.project, which, choice)?;
-        self.commit(tx)?;
+        let mut tx = crate::model::merge::resolve(&self.project, which, choice)?;
+        // Not validated like a user's edit: a version someone wrote is put back as it was
+        // (refusing it could leave a conflict nobody can resolve); `check` reports it.
+        if let Some(s) = &self.stamper {
+            crate::model::ops::core::stamp(&mut tx, &s.stamp());
+        }
+        let label = tx.label.clone();
+        let touched = self.history.commit(&mut self.project, tx)?;
+        self.note_change(label, touched);
         Ok(())
     }
 
@@ -399,7 +698,14 @@ impl Session {
             &loaded.project,
             &Self::labels(),
         );
-        if !merged.is_clean() && self.is_dirty() {
+        // Conflicts the files brought (a `git pull` whose merge driver recorded them) need
+        // the review at once, like the merge's own.
+        let brought = loaded
+            .project
+            .conflicts
+            .iter()
+            .any(|c| !self.base.conflicts.contains(c));
+        if !merged.is_clean() && !brought && self.is_dirty() {
             return Ok(DiskSync::Postponed(DiskMerge {
                 incoming: changed_records(&self.base, &loaded.project),
                 conflicts: merged.new_conflicts,
@@ -423,7 +729,13 @@ impl Session {
     /// Conflicts are recorded in the project (`Project::conflicts`), keeping our version;
     /// nothing either side wrote is dropped, and saving waits until they are resolved.
     pub fn merge_from_disk(&mut self) -> Result<DiskMerge, StoreError> {
-        let loaded = store::load(&self.disk.project_file)?;
+        let lock = WriteLock::for_reading(&self.disk.project_file);
+        self.merge_from_disk_locked(&lock)
+    }
+
+    /// [`Session::merge_from_disk`] while holding the project's lock.
+    fn merge_from_disk_locked(&mut self, lock: &WriteLock) -> Result<DiskMerge, StoreError> {
+        let loaded = store::load_locked(&self.disk.project_file, store::Limits::default(), lock)?;
         let merged = crate::model::merge::merge_projects(
             &self.base,
             &self.project,
@@ -440,17 +752,28 @@ impl Session {
     ) -> Result<DiskMerge, StoreError> {
         let theirs = loaded.project;
         let incoming = changed_records(&self.base, &theirs);
+        let authors = authors_of_changes(&self.base, &theirs);
         let label = format!(
             "Merge {incoming} change{} from disk",
             if incoming == 1 { "" } else { "s" }
         );
+        let had: Vec<crate::model::merge::Conflict> = self.project.conflicts.clone();
+        let mut merged = merged;
+        for c in &mut merged.project.conflicts {
+            if !had.contains(c) {
+                name_theirs(c, &authors);
+            }
+        }
+        // Not on this session's undo stack: undo is per person (an earlier action of ours
+        // whose records this merge changed no longer applies, and says whose work it would
+        // remove).
         let tx = crate::model::merge::transaction_between(&self.project, &merged.project, &label);
-        self.history
-            .commit(&mut self.project, tx)
+        tx.apply(&mut self.project)
             .map_err(|e| StoreError::Invalid {
                 path: loaded.disk.project_file.clone(),
                 message: format!("the merge from disk does not apply: {e}"),
             })?;
+        self.merged_authors.extend(authors);
         let mut unsaved = Touched {
             project: self.project.info != theirs.info
                 || self.project.schema != theirs.schema
@@ -476,7 +799,13 @@ impl Session {
         self.generation += 1;
         Ok(DiskMerge {
             incoming,
-            conflicts: merged.new_conflicts,
+            conflicts: self
+                .project
+                .conflicts
+                .iter()
+                .filter(|c| !had.contains(c))
+                .cloned()
+                .collect(),
         })
     }
 
@@ -513,9 +842,66 @@ impl Session {
     }
 }
 
-/// How many records differ between two versions of a project.
+/// How many records differ between two versions of a project (conflicts recorded in the
+/// files count as records too).
 fn changed_records(a: &Project, b: &Project) -> usize {
     use crate::model::merge::{record, record_keys};
     let keys: BTreeSet<_> = record_keys(a).union(&record_keys(b)).cloned().collect();
-    keys.iter().filter(|k| record(a, k) != record(b, k)).count()
+    let conflicts = b
+        .conflicts
+        .iter()
+        .filter(|c| !a.conflicts.contains(c))
+        .count();
+    keys.iter().filter(|k| record(a, k) != record(b, k)).count() + conflicts
+}
+
+/// The annotator names on the records `b` changed since `a` (who made "theirs").
+fn authors_of_changes(a: &Project, b: &Project) -> BTreeSet<String> {
+    use crate::model::merge::{Record, record, record_keys};
+    let mut out = BTreeSet::new();
+    for k in record_keys(b) {
+        let now = record(b, &k);
+        if now == record(a, &k) {
+            continue;
+        }
+        let by = match &now {
+            Some(Record::Annotation(x)) => x
+                .modified
+                .as_ref()
+                .map(|s| s.by.clone())
+                .or_else(|| Some(x.annotator().to_owned())),
+            Some(Record::Entry(e)) => e
+                .modified
+                .as_ref()
+                .or(e.created.as_ref())
+                .map(|s| s.by.clone()),
+            _ => None,
+        };
+        out.extend(by.filter(|b| !b.is_empty()));
+    }
+    out
+}
+
+/// Names who made "theirs" in a conflict: the annotator on their version of the record,
+/// else everyone whose changes the merge brought.
+fn name_theirs(c: &mut crate::model::merge::Conflict, authors: &BTreeSet<String>) {
+    let by = c
+        .theirs
+        .as_ref()
+        .and_then(crate::model::merge::Record::author)
+        .or_else(|| {
+            (!authors.is_empty()).then(|| authors.iter().cloned().collect::<Vec<_>>().join(", "))
+        });
+    if let Some(by) = by
+        && !c.theirs_label.contains(&by)
+    {
+        c.theirs_label = format!("{by} ({})", c.theirs_label);
+    }
+}
+
+/// What a commit, undo or redo changed: the label for the status bar and what to save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub label: String,
+    pub touched: Touched,
 }

@@ -1,7 +1,11 @@
 //! What every interchange format shares: the attribute-text codec, file naming (document
 //! stems, unique names, safe names for anything taken from imported content), the anchor
 //! check before writing, entity labels, and the one folder walker every importer reads
-//! through ([`SourceTree`]).
+//! through ([`SourceTree`]); [`xml`] escapes text for hand-written XML, [`table`] builds
+//! spreadsheet tables.
+
+pub mod table;
+pub mod xml;
 
 use super::import::ImportError;
 use crate::model::schema::{AttrKind, AttributeDef, Schema};
@@ -254,6 +258,11 @@ impl SourceTree {
         Self::walk(root, 1)
     }
 
+    /// The regular files of folder `root` and of the folders at most `depth - 1` below it.
+    pub fn scan_depth(root: &Path, depth: usize) -> Result<Self, ImportError> {
+        Self::walk(root, depth)
+    }
+
     fn walk(root: &Path, max_depth: usize) -> Result<Self, ImportError> {
         let canonical = root
             .canonicalize()
@@ -466,6 +475,78 @@ pub fn read_regular_text(path: &Path) -> Result<String, ImportError> {
             message: "invalid UTF-8".into(),
         }
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// Authority ids from URIs (TEI @ref/idno, W3C identifying bodies).
+
+/// The identity key of an authority id: the scheme and id, or the URL without its protocol.
+pub fn authority_key(a: &crate::model::AuthorityId) -> String {
+    match &a.scheme {
+        crate::model::registry::Authority::Other(_) => {
+            let u = a.id.trim().trim_end_matches('/');
+            let u = u
+                .strip_prefix("https://")
+                .or_else(|| u.strip_prefix("http://"))
+                .unwrap_or(u);
+            format!("url:{}", u.strip_prefix("www.").unwrap_or(u))
+        }
+        s => format!("{}:{}", s.as_str(), a.id.trim()),
+    }
+}
+
+/// An authority id from a URI: GND, Wikidata, VIAF, GeoNames and LCNAF URIs become their
+/// scheme and bare id; any other URL is kept whole under `scheme` (the `idno`'s subtype or
+/// type, "url" when it has none).
+pub fn authority_from_url(url: &str, scheme: &str) -> crate::model::AuthorityId {
+    let u = url.trim();
+    let bare = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"))
+        .unwrap_or(u);
+    let bare = bare.strip_prefix("www.").unwrap_or(bare);
+    let known = [
+        ("d-nb.info/gnd/", crate::model::registry::Authority::Gnd),
+        (
+            "wikidata.org/entity/",
+            crate::model::registry::Authority::Wikidata,
+        ),
+        (
+            "wikidata.org/wiki/",
+            crate::model::registry::Authority::Wikidata,
+        ),
+        ("viaf.org/viaf/", crate::model::registry::Authority::Viaf),
+        ("geonames.org/", crate::model::registry::Authority::GeoNames),
+        (
+            "sws.geonames.org/",
+            crate::model::registry::Authority::GeoNames,
+        ),
+        (
+            "id.loc.gov/authorities/names/",
+            crate::model::registry::Authority::Lcnaf,
+        ),
+    ];
+    for (prefix, scheme) in known {
+        if let Some(id) = bare.strip_prefix(prefix) {
+            let id = id.trim_end_matches('/').split('/').next().unwrap_or(id);
+            let id = id.trim_end_matches(".html");
+            if !id.is_empty() {
+                return crate::model::AuthorityId {
+                    scheme,
+                    id: id.to_owned(),
+                };
+            }
+        }
+    }
+    let scheme = if scheme.is_empty() || scheme.eq_ignore_ascii_case("url") {
+        "url"
+    } else {
+        scheme
+    };
+    crate::model::AuthorityId {
+        scheme: crate::model::registry::Authority::Other(scheme.to_owned()),
+        id: u.to_owned(),
+    }
 }
 
 #[cfg(test)]

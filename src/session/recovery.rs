@@ -1,15 +1,21 @@
-//! The recovery copy: unsaved work written beside the project file as
-//! `<project file>.recovery` a second after each change (fsynced), removed after a clean
-//! save. It also holds the versions the session had loaded (its merge base), so on the next
+//! Recovery copies: each session's unsaved work written beside the project file as
+//! `.<project file>.<session>.recovery` a second after each change (fsynced), removed after
+//! that session's clean save. One file per session, holding its owner (annotator name,
+//! machine, process, since): nobody else's save deletes it, and no other window writes it.
+//! A read-only session writes none.
+//!
+//! A copy also holds the versions the session had loaded (its merge base), so on a later
 //! open it is merged three-way against what is on disk then — a colleague's work saved
-//! meanwhile is kept, never reverted — and offered back as one undoable transaction, so a
-//! crash loses at most a few seconds and nothing is applied without asking.
+//! meanwhile is kept, never reverted — and offered back as one undoable transaction. Only
+//! copies whose session is gone are offered (its process ended — a crash, `kill -9` — or,
+//! within this process, the session was closed): to its owner as their own unsaved work, to
+//! anyone else as "Alice's unsaved work from …", never as "mine".
 
+use super::{Session, SessionId};
 use crate::model::merge::{Conflict, Labels, merge_projects, transaction_between};
 use crate::model::{
     Annotation, DocId, DocumentMeta, Edit, Entry, Project, ProjectInfo, Schema, Transaction,
 };
-use crate::session::Session;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,6 +35,28 @@ pub struct Recovery {
     /// The merge conflicts the session held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// Whose unsaved work this is (`None` in copies from before copies were per session).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// The file it was read from (not saved).
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+/// The session that wrote a recovery copy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    /// The annotator name (else the system user).
+    pub annotator: String,
+    pub host: String,
+    pub pid: u32,
+    /// When the session started (Unix seconds, UTC).
+    pub since: u64,
+    /// The session's id within its process.
+    pub session: String,
+    /// When the copy was written (Unix seconds, UTC).
+    #[serde(default)]
+    pub written: u64,
 }
 
 /// The base of a recovery copy: project-wide data, and the base version of each recovered
@@ -48,15 +76,127 @@ pub struct RecoveredDoc {
     pub annotations: Vec<Annotation>,
 }
 
-/// The recovery file for a project file.
-pub fn path_for(project_file: &Path) -> PathBuf {
+/// The recovery file of session `id` for a project file.
+pub fn path_for(project_file: &Path, id: &SessionId) -> PathBuf {
+    let name = file_name(project_file);
+    project_file.with_file_name(format!(".{name}.{}.recovery", id.file_part()))
+}
+
+/// The single recovery file earlier versions wrote for every window.
+pub fn legacy_path_for(project_file: &Path) -> PathBuf {
     let mut s = project_file.as_os_str().to_owned();
     s.push(".recovery");
     PathBuf::from(s)
 }
 
-/// Writes the recovery copy of a session's unsaved work.
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Every recovery copy of `project_file` in its folder (this version's and the legacy one).
+pub fn copies(project_file: &Path) -> Vec<PathBuf> {
+    let name = file_name(project_file);
+    let (prefix, legacy) = (format!(".{name}."), format!("{name}.recovery"));
+    let dir = project_file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let ours = n.starts_with(&prefix) && n.ends_with(".recovery") && !n.contains(".tmp-");
+            (ours || n == legacy).then(|| e.path())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The sessions of this process that are open now, by [`SessionId::file_part`]: their
+/// recovery copies are live work, never offered to another session.
+fn live_here() -> &'static std::sync::Mutex<std::collections::BTreeSet<String>> {
+    static LIVE: std::sync::OnceLock<std::sync::Mutex<std::collections::BTreeSet<String>>> =
+        std::sync::OnceLock::new();
+    LIVE.get_or_init(Default::default)
+}
+
+/// While it lives, session `id` of this process counts as open: its recovery copy is live
+/// work. Dropped with the session, its copy becomes a closed session's, to be offered.
+#[derive(Debug)]
+pub(super) struct Live(String);
+
+impl Live {
+    pub(super) fn new(id: &SessionId) -> Self {
+        let key = id.file_part();
+        if let Ok(mut live) = live_here().lock() {
+            live.insert(key.clone());
+        }
+        Self(key)
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Ok(mut live) = live_here().lock() {
+            live.remove(&self.0);
+        }
+    }
+}
+
+impl Owner {
+    /// Whether the session that wrote the copy may still be running.
+    pub fn is_live(&self) -> bool {
+        if self.host != crate::store::lock::host_name() {
+            // Another machine: live while it keeps its presence entry fresh.
+            return false;
+        }
+        if self.pid == std::process::id() {
+            return live_here()
+                .lock()
+                .map_or(true, |l| l.contains(&self.session));
+        }
+        crate::store::fs::process_running(self.pid).unwrap_or(true)
+    }
+}
+
+impl Recovery {
+    /// "Your unsaved work from 2026-11-30 01:02 UTC" or "Alice's unsaved work from …"
+    /// (naming the machine when it is not this one), for the session `me`.
+    pub fn describe_for(&self, me: &Session) -> String {
+        let Some(o) = &self.owner else {
+            return "Unsaved work from an earlier session".into();
+        };
+        let when = crate::store::lock::utc_string(if o.written > 0 { o.written } else { o.since });
+        let here = crate::store::lock::host_name();
+        if o.annotator == me.annotator() && o.host == here {
+            format!("Your unsaved work from {when}")
+        } else if o.host == here {
+            format!("{}'s unsaved work from {when}", o.annotator)
+        } else {
+            format!("{}'s unsaved work from {when} (on {})", o.annotator, o.host)
+        }
+    }
+
+    /// Removes this copy's file (after it was restored or discarded).
+    pub fn discard(&self) {
+        if !self.file.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.file);
+        }
+    }
+}
+
+/// Writes the recovery copy of a session's unsaved work; a read-only session writes none.
 pub fn write(s: &Session) -> anyhow::Result<()> {
+    if s.is_read_only() {
+        return Ok(());
+    }
     let r = Recovery {
         info: s.project.info.clone(),
         schema: s.project.schema.clone(),
@@ -87,61 +227,76 @@ pub fn write(s: &Session) -> anyhow::Result<()> {
                 .collect(),
         })),
         conflicts: s.project.conflicts.clone(),
+        owner: Some(Owner {
+            annotator: s.annotator(),
+            host: s.id.host.clone(),
+            pid: s.id.pid,
+            since: s.id.since,
+            session: s.id.file_part(),
+            written: crate::store::lock::now_secs(),
+        }),
+        file: PathBuf::new(),
     };
     let text = ron::ser::to_string_pretty(&r, ron::ser::PrettyConfig::new())?;
-    let path = path_for(&s.disk.project_file);
+    let path = path_for(&s.disk.project_file, &s.id);
     // Atomic, and a crash leaves a temporary file that [`sweep_leftovers`] removes once its
     // process is gone. No `.bak`: a recovery copy is itself the backup.
     crate::store::write_atomic(&path, text.as_bytes(), crate::store::Backup::Skip)?;
     Ok(())
 }
 
-/// Removes what crashed writers of the recovery copy of `project_file` left: temporary
-/// files of processes no longer running, and the `<recovery>.recovery` temporary of
-/// earlier versions.
+/// Removes what crashed writers of recovery copies of `project_file` left: temporary files
+/// of processes no longer running, and the `<recovery>.recovery` temporary of earlier
+/// versions.
 pub fn sweep_leftovers(project_file: &Path) {
-    let path = path_for(project_file);
-    crate::store::journal::sweep_stale_temps(
-        &crate::store::fs::RealFs,
-        std::slice::from_ref(&path),
-    );
-    let legacy = path_for(&path);
+    let mut targets = copies(project_file);
+    targets.push(legacy_path_for(project_file));
+    crate::store::journal::sweep_stale_temps(&crate::store::fs::RealFs, &targets);
+    let legacy = legacy_path_for(&legacy_path_for(project_file));
     if std::fs::symlink_metadata(&legacy).is_ok_and(|m| m.file_type().is_file()) {
         let _ = std::fs::remove_file(legacy);
     }
 }
 
-/// Removes the recovery copy of a session, if any.
+/// Removes the recovery copy of a session, if any (only its own).
 pub fn remove(s: Option<&Session>) {
     if let Some(s) = s {
-        remove_for(&s.disk.project_file);
+        remove_for(&s.disk.project_file, &s.id);
     }
 }
 
-/// Removes the recovery copy of a project file, if any.
-pub fn remove_for(project_file: &Path) {
-    let _ = std::fs::remove_file(path_for(project_file));
+/// Removes session `id`'s recovery copy of a project file, if any.
+pub fn remove_for(project_file: &Path, id: &SessionId) {
+    let _ = std::fs::remove_file(path_for(project_file, id));
 }
 
-/// The session's recovery copy, when there is one that differs from the loaded project.
+/// A recovery copy to offer the session `s`: the oldest copy of a session that is gone
+/// (not this one, not one still running) that differs from the loaded project. Copies
+/// that differ in nothing are removed.
 pub fn read(s: &Session) -> anyhow::Result<Option<Recovery>> {
     sweep_leftovers(&s.disk.project_file);
-    let path = path_for(&s.disk.project_file);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(e)
-                .with_context(|| format!("cannot read the recovery copy {}", path.display()));
+    let mine = path_for(&s.disk.project_file, &s.id);
+    for path in copies(&s.disk.project_file) {
+        if path == mine {
+            continue;
         }
-    };
-    let r: Recovery = ron::from_str(&text)
-        .with_context(|| format!("the recovery copy is damaged: {}", path.display()))?;
-    if r.transaction(&s.project, s.dir())?.is_empty() {
-        remove_for(&s.disk.project_file);
-        return Ok(None);
+        let bytes = crate::store::fs::read_regular(&path, 256 << 20)
+            .with_context(|| format!("cannot read the recovery copy {}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .with_context(|| format!("the recovery copy is damaged: {}", path.display()))?;
+        let mut r: Recovery = ron::from_str(&text)
+            .with_context(|| format!("the recovery copy is damaged: {}", path.display()))?;
+        r.file = path.clone();
+        if r.owner.as_ref().is_some_and(Owner::is_live) {
+            continue;
+        }
+        if r.transaction(&s.project, s.dir())?.is_empty() {
+            r.discard();
+            continue;
+        }
+        return Ok(Some(r));
     }
-    Ok(Some(r))
+    Ok(None)
 }
 
 /// A document that was added after the last save, rebuilt from the recovery copy: its text
@@ -286,7 +441,10 @@ impl Recovery {
             o.documents.insert(id, doc);
         }
         let labels = Labels {
-            ours: "recovered".into(),
+            ours: match &self.owner {
+                Some(o) => format!("{}'s unsaved work", o.annotator),
+                None => "recovered".into(),
+            },
             theirs: "on disk".into(),
         };
         let merged = merge_projects(&b, &o, theirs, &labels);
@@ -306,9 +464,9 @@ mod leftover_tests {
     fn crashed_recovery_writes_are_swept_and_live_ones_kept() {
         let tmp = tempfile::tempdir().unwrap();
         let project = tmp.path().join("p.marginalia.ron");
-        let recovery = path_for(&project);
+        let recovery = legacy_path_for(&project);
         // Left by an earlier version, by a dead process, and by this (live) process.
-        let legacy = path_for(&recovery);
+        let legacy = legacy_path_for(&recovery);
         let dead = tmp.path().join(".p.marginalia.ron.recovery.tmp-4194303");
         let live = tmp.path().join(format!(
             ".p.marginalia.ron.recovery.tmp-{}",
@@ -355,6 +513,8 @@ mod added_document_tests {
             }],
             base: None,
             conflicts: Vec::new(),
+            owner: None,
+            file: PathBuf::new(),
         };
         let tx = r.transaction(&project, tmp.path()).unwrap();
         assert!(!tx.is_empty(), "the added document must not be skipped");
