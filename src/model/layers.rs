@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// When an annotator sees the other annotators' layers of an independent document.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub enum Reveal {
     /// Never while annotating (only the curation view shows them).
     #[default]
@@ -131,4 +133,113 @@ pub fn has_layers(project: &Project) -> bool {
         .documents
         .values()
         .any(|d| d.annotations.values().any(|a| a.layer.is_some()))
+}
+
+/// Before the three-way merge of the project info: merges the "done" marks set by set
+/// (each annotator marks their own layer on their own clone, so both sides' additions and
+/// removals are kept) and writes the result into both sides, so marking done on two clones
+/// is not a conflict. Called by `model::merge`; the rest of the info merges as one record.
+pub fn align_done(
+    base: &super::ProjectInfo,
+    ours: &mut super::ProjectInfo,
+    theirs: &mut super::ProjectInfo,
+) {
+    let empty = BTreeSet::new();
+    let done = |i: &super::ProjectInfo| -> BTreeSet<(DocId, String)> {
+        i.independent
+            .as_ref()
+            .map_or_else(|| empty.clone(), |x| x.done.clone())
+    };
+    let (b, o, t) = (done(base), done(ours), done(theirs));
+    if o == t {
+        return;
+    }
+    let merged: BTreeSet<(DocId, String)> = b
+        .iter()
+        .filter(|x| o.contains(*x) && t.contains(*x))
+        .chain(o.difference(&b))
+        .chain(t.difference(&b))
+        .cloned()
+        .collect();
+    for side in [ours, theirs] {
+        if let Some(ind) = side.independent.as_mut() {
+            ind.done = merged.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ProjectInfo;
+
+    fn info(done: &[(DocId, &str)]) -> ProjectInfo {
+        ProjectInfo {
+            name: "p".into(),
+            description: String::new(),
+            independent: Some(Independence {
+                all: true,
+                done: done.iter().map(|(d, n)| (*d, (*n).to_owned())).collect(),
+                ..Independence::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn done_marks_from_two_clones_are_both_kept_and_removals_too() {
+        let (d1, d2) = (DocId::new(), DocId::new());
+        let base = info(&[(d1, "ada"), (d2, "ben")]);
+        // Ada marks d2 done; Ben takes back his mark of d2 and marks d1.
+        let mut ours = info(&[(d1, "ada"), (d2, "ben"), (d2, "ada")]);
+        let mut theirs = info(&[(d1, "ada"), (d1, "ben")]);
+        align_done(&base, &mut ours, &mut theirs);
+        assert_eq!(ours, theirs);
+        let done = &ours
+            .independent
+            .as_ref()
+            .map(|i| i.done.clone())
+            .unwrap_or_default();
+        let want: BTreeSet<(DocId, String)> = [(d1, "ada"), (d2, "ada"), (d1, "ben")]
+            .iter()
+            .map(|(d, n)| (*d, (*n).to_owned()))
+            .collect();
+        assert_eq!(done, &want);
+    }
+
+    #[test]
+    fn an_annotator_sees_only_their_layer_until_done_when_the_project_reveals_then() {
+        let mut p = Project::new("p");
+        let d = DocId::new();
+        p.info.independent = Some(Independence {
+            documents: [d].into(),
+            reveal: Reveal::AfterDone,
+            ..Independence::default()
+        });
+        let text = crate::model::SourceText::from_str_normalizing("Ada");
+        let Ok(anchor) = crate::model::TextAnchor::span(&text, 0, 3) else {
+            panic!("anchor");
+        };
+        let mut a = Annotation::new(crate::model::Body::Mention(crate::model::Mention {
+            type_id: crate::model::Slug::new("person"),
+            anchor,
+            entry: None,
+            date: None,
+        }));
+        a.layer = Some("ben".into());
+        assert_eq!(visible(&p, d, Some("ada")), Visible::Own("ada".into()));
+        assert!(!visible(&p, d, Some("ada")).shows(&a));
+        assert_eq!(visible(&p, DocId::new(), Some("ada")), Visible::All);
+        assert_eq!(visible(&p, d, None), Visible::All);
+        if let Some(i) = p.info.independent.as_mut() {
+            i.done.insert((d, "ada".into()));
+        }
+        let v = visible(&p, d, Some("ada"));
+        assert_eq!(v, Visible::Revealed("ada".into()));
+        assert!(v.shows(&a));
+        assert_eq!(v.layer(), Some("ada"));
+        if let Some(i) = p.info.independent.as_mut() {
+            i.reveal = Reveal::Never;
+        }
+        assert!(!visible(&p, d, Some("ada")).shows(&a));
+    }
 }

@@ -155,7 +155,11 @@ pub fn cohen<'t>(tallies: impl Iterator<Item = &'t Tally>, pair: usize) -> PairC
 pub struct Multi {
     pub units: u64,
     pub observed: Option<f64>,
+    /// Fleiss' κ (1971): chance from the pooled label shares (nltk's `pi()`, "multi-π").
     pub kappa: Option<f64>,
+    /// Davies & Fleiss (1982): chance as the mean over pairs of Cohen's chance agreement
+    /// (nltk's `multi_kappa()`).
+    pub davies_fleiss: Option<f64>,
 }
 
 /// Fleiss' κ over the documents where every annotator in `required` is present, counting
@@ -169,12 +173,20 @@ pub fn fleiss<'t>(tallies: impl Iterator<Item = &'t Tally>, required: &[bool]) -
     let mut n = 0u64;
     let mut agree = 0u64;
     let mut totals: Vec<u64> = Vec::new();
+    // Each annotator's label counts over these units, for the pairwise chance agreement.
+    let mut hists: Vec<Vec<u64>> = Vec::new();
     for t in tallies {
         if required.iter().zip(&t.present).any(|(q, p)| *q && !*p) {
             continue;
         }
         if totals.is_empty() {
             totals = vec![0; t.labels];
+            hists = vec![vec![0; t.labels]; t.raters];
+        }
+        for (a, h) in hists.iter_mut().enumerate() {
+            for (k, x) in t.hist(a).iter().enumerate() {
+                h[k] += x;
+            }
         }
         n += t.units;
         for (p, (a, b)) in pairs(t.raters).into_iter().enumerate() {
@@ -195,10 +207,24 @@ pub fn fleiss<'t>(tallies: impl Iterator<Item = &'t Tally>, required: &[bool]) -
     let p_bar = 2.0 * agree as f64 / (rf * (rf - 1.0) * n as f64);
     let all = n as f64 * rf;
     let pe: f64 = totals.iter().map(|x| (*x as f64 / all).powi(2)).sum();
+    let nf = n as f64;
+    let (mut ae_sum, mut npairs) = (0.0, 0u32);
+    for (a, b) in pairs(required.len()) {
+        if required[a] && required[b] {
+            ae_sum += hists[a]
+                .iter()
+                .zip(&hists[b])
+                .map(|(x, y)| (*x as f64 / nf) * (*y as f64 / nf))
+                .sum::<f64>();
+            npairs += 1;
+        }
+    }
+    let ae_pairs = ae_sum / f64::from(npairs);
     Multi {
         units: n,
         observed: Some(p_bar),
         kappa: ratio(p_bar - pe, 1.0 - pe),
+        davies_fleiss: ratio(p_bar - ae_pairs, 1.0 - ae_pairs),
     }
 }
 
@@ -330,13 +356,66 @@ mod tests {
         // with missing values: 4 coders, 12 units; α = 0.743.
         let x = None;
         let data: [[Option<u16>; 12]; 4] = [
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(1), Some(4), Some(1), Some(2), x, x, x],
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(2), Some(4), Some(1), Some(2), Some(5), x, Some(3)],
-            [x, Some(3), Some(3), Some(3), Some(2), Some(3), Some(4), Some(2), Some(2), Some(5), Some(1), x],
-            [Some(1), Some(2), Some(3), Some(3), Some(2), Some(4), Some(4), Some(1), Some(2), Some(5), Some(1), x],
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(1),
+                Some(4),
+                Some(1),
+                Some(2),
+                x,
+                x,
+                x,
+            ],
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(2),
+                Some(4),
+                Some(1),
+                Some(2),
+                Some(5),
+                x,
+                Some(3),
+            ],
+            [
+                x,
+                Some(3),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(2),
+                Some(2),
+                Some(5),
+                Some(1),
+                x,
+            ],
+            [
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(2),
+                Some(4),
+                Some(4),
+                Some(1),
+                Some(2),
+                Some(5),
+                Some(1),
+                x,
+            ],
         ];
-        let rows: Vec<Vec<Option<u16>>> =
-            (0..12).map(|u| (0..4).map(|c| data[c][u]).collect()).collect();
+        let rows: Vec<Vec<Option<u16>>> = (0..12)
+            .map(|u| (0..4).map(|c| data[c][u]).collect())
+            .collect();
         let t = tally(&rows, 6);
         let a = krippendorff_alpha(t.iter()).unwrap();
         assert!((a - 0.743_421_052_6).abs() < 1e-9, "{a}");

@@ -85,7 +85,9 @@ pub enum AgreeError {
     TooFewAnnotators { found: usize },
     #[error("no annotator is called \"{name}\" (annotators: {known})")]
     UnknownAnnotator { name: String, known: String },
-    #[error("no document matches \"{0}\" (give an id, 8 or more leading hex digits of one, or a title)")]
+    #[error(
+        "no document matches \"{0}\" (give an id, 8 or more leading hex digits of one, or a title)"
+    )]
     UnknownDocument(String),
     #[error("\"{0}\" matches several documents; give more of the id")]
     AmbiguousDocument(String),
@@ -108,7 +110,10 @@ impl<'a> Study<'a> {
     /// matched by id. A copy's document is its annotator's version when it has an
     /// annotation or a status other than "not started"; a copy whose text of a document
     /// differs from the first copy's is left out for that document.
-    pub fn from_copies(copies: &[(&str, &'a Project)], filter: &Filter) -> Result<Self, AgreeError> {
+    pub fn from_copies(
+        copies: &[(&str, &'a Project)],
+        filter: &Filter,
+    ) -> Result<Self, AgreeError> {
         let names: Vec<String> = copies.iter().map(|(n, _)| (*n).to_owned()).collect();
         let chosen = choose_annotators(&names, filter)?;
         let mut ids: BTreeSet<DocId> = BTreeSet::new();
@@ -277,7 +282,10 @@ fn choose_annotators(names: &[String], filter: &Filter) -> Result<Vec<usize>, Ag
 }
 
 /// The documents the filter keeps.
-fn choose_documents(docs: &[(DocId, &str)], filter: &Filter) -> Result<BTreeSet<DocId>, AgreeError> {
+fn choose_documents(
+    docs: &[(DocId, &str)],
+    filter: &Filter,
+) -> Result<BTreeSet<DocId>, AgreeError> {
     let Some(wanted) = &filter.documents else {
         return Ok(docs.iter().map(|(id, _)| *id).collect());
     };
@@ -327,7 +335,11 @@ pub struct Labels {
 impl Labels {
     /// The types named by the filter (each must be an entity type of `schema` or used by a
     /// mention), else every type a mention in the study uses.
-    pub fn of(study: &Study, filter: &Filter, schema: Option<&crate::model::Schema>) -> Result<Self, AgreeError> {
+    pub fn of(
+        study: &Study,
+        filter: &Filter,
+        schema: Option<&crate::model::Schema>,
+    ) -> Result<Self, AgreeError> {
         let mut used: BTreeSet<String> = BTreeSet::new();
         for d in &study.documents {
             for v in d.versions.iter().flatten() {
@@ -514,7 +526,10 @@ pub struct Report {
     pub complete_units: u64,
     /// Share of agreeing annotator pairs over the complete units.
     pub observed: Option<f64>,
+    /// Fleiss' κ (1971), over the complete units.
     pub fleiss_kappa: Option<f64>,
+    /// Davies & Fleiss' κ (1982): chance averaged over pairs, over the complete units.
+    pub davies_fleiss_kappa: Option<f64>,
     pub krippendorff_alpha: Option<f64>,
     /// Mean over documents of α_u among the annotators of each.
     pub krippendorff_alpha_u: Option<f64>,
@@ -752,6 +767,7 @@ pub fn compute(study: &Study, labels: &Labels) -> Report {
         complete_units: fleiss.units,
         observed: fleiss.observed,
         fleiss_kappa: fleiss.kappa,
+        davies_fleiss_kappa: fleiss.davies_fleiss,
         krippendorff_alpha: coding::krippendorff_alpha(tallies()),
         krippendorff_alpha_u: mean(works.iter().map(|w| w.alpha_u)),
         pairs,

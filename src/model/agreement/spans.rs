@@ -177,8 +177,14 @@ pub(crate) fn compare_mentions(
 ) -> (Vec<SpanCounts>, LinkCounts) {
     let mut spans = vec![SpanCounts::default(); labels];
     type Keyed<'m> = ((u16, &'m [Span]), Option<EntryId>);
-    let mut ka: Vec<Keyed> = a.iter().map(|m| ((m.label, m.fragments), m.entry)).collect();
-    let mut kb: Vec<Keyed> = b.iter().map(|m| ((m.label, m.fragments), m.entry)).collect();
+    let mut ka: Vec<Keyed> = a
+        .iter()
+        .map(|m| ((m.label, m.fragments), m.entry))
+        .collect();
+    let mut kb: Vec<Keyed> = b
+        .iter()
+        .map(|m| ((m.label, m.fragments), m.entry))
+        .collect();
     ka.sort();
     kb.sort();
     for m in a {
@@ -327,26 +333,67 @@ mod tests {
 
     #[test]
     fn exact_and_overlapping_matches_per_type() {
-        let (f1, f2, f3, f4) = (sp(&[(0, 5)]), sp(&[(0, 4)]), sp(&[(10, 12)]), sp(&[(20, 22)]));
+        let (f1, f2, f3, f4) = (
+            sp(&[(0, 5)]),
+            sp(&[(0, 4)]),
+            sp(&[(10, 12)]),
+            sp(&[(20, 22)]),
+        );
         let e = EntryId::new();
         let a = [
-            Mention { label: 1, fragments: &f1, entry: Some(e) },
-            Mention { label: 1, fragments: &f3, entry: None },
-            Mention { label: 2, fragments: &f4, entry: None },
+            Mention {
+                label: 1,
+                fragments: &f1,
+                entry: Some(e),
+            },
+            Mention {
+                label: 1,
+                fragments: &f3,
+                entry: None,
+            },
+            Mention {
+                label: 2,
+                fragments: &f4,
+                entry: None,
+            },
         ];
         let b = [
-            Mention { label: 1, fragments: &f1, entry: Some(e) },
-            Mention { label: 1, fragments: &f2, entry: None },
-            Mention { label: 2, fragments: &f3, entry: None },
+            Mention {
+                label: 1,
+                fragments: &f1,
+                entry: Some(e),
+            },
+            Mention {
+                label: 1,
+                fragments: &f2,
+                entry: None,
+            },
+            Mention {
+                label: 2,
+                fragments: &f3,
+                entry: None,
+            },
         ];
         let (spans, links) = compare_mentions(&a, &b, 3);
         assert_eq!(
             spans[1],
-            SpanCounts { a: 2, b: 2, exact: 1, overlap_a: 1, overlap_b: 2 }
+            SpanCounts {
+                a: 2,
+                b: 2,
+                exact: 1,
+                overlap_a: 1,
+                overlap_b: 2
+            }
         );
         assert_eq!(
             spans[2],
-            SpanCounts { a: 1, b: 1, exact: 0, overlap_a: 0, overlap_b: 0 }
+            SpanCounts {
+                a: 1,
+                b: 1,
+                exact: 0,
+                overlap_a: 0,
+                overlap_b: 0
+            }
         );
         assert_eq!(links, LinkCounts { linked: 1, same: 1 });
         let p = spans[1].overlap();

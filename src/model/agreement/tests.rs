@@ -77,10 +77,7 @@ fn unit_table(study: &Study, labels: &Labels) -> Vec<Vec<Option<u16>>> {
 }
 
 fn naive_cohen(rows: &[Vec<Option<u16>>], a: usize, b: usize) -> Option<f64> {
-    let both: Vec<(u16, u16)> = rows
-        .iter()
-        .filter_map(|r| Some((r[a]?, r[b]?)))
-        .collect();
+    let both: Vec<(u16, u16)> = rows.iter().filter_map(|r| Some((r[a]?, r[b]?))).collect();
     let n = both.len() as f64;
     let ao = both.iter().filter(|(x, y)| x == y).count() as f64 / n;
     let mut ca: HashMap<u16, f64> = HashMap::new();
@@ -145,7 +142,11 @@ fn naive_alpha(rows: &[Vec<Option<u16>>]) -> Option<f64> {
     let d_o: f64 = o.iter().filter(|((c, k), _)| c != k).map(|(_, v)| v).sum();
     let d_e: f64 = nc
         .iter()
-        .flat_map(|(c, x)| nc.iter().filter(move |(k, _)| *k != c).map(move |(_, y)| x * y))
+        .flat_map(|(c, x)| {
+            nc.iter()
+                .filter(move |(k, _)| *k != c)
+                .map(move |(_, y)| x * y)
+        })
         .sum::<f64>()
         / (n - 1.0);
     let a = 1.0 - d_o / d_e;
@@ -176,15 +177,42 @@ fn project_with(docs: Vec<Document>) -> Project {
 fn three_layers_by_hand() {
     // "Comrade Stalin met Kim Il Sung in Moscow."
     let mut d = doc("Comrade Stalin met Kim Il Sung in Moscow.");
-    add(&mut d, mention(&d, "person", &[(8, 14)], "Anna"));
-    add(&mut d, mention(&d, "person", &[(19, 30)], "Anna"));
-    add(&mut d, mention(&d, "place", &[(34, 40)], "Anna"));
-    add(&mut d, mention(&d, "person", &[(0, 14)], "Ben"));
-    add(&mut d, mention(&d, "person", &[(19, 22)], "Ben"));
-    add(&mut d, mention(&d, "organization", &[(34, 40)], "Ben"));
-    add(&mut d, mention(&d, "person", &[(8, 14)], "Chen"));
-    add(&mut d, mention(&d, "person", &[(19, 30)], "Chen"));
-    add(&mut d, mention(&d, "place", &[(34, 40)], "Chen"));
+    {
+        let m = mention(&d, "person", &[(8, 14)], "Anna");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "person", &[(19, 30)], "Anna");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "place", &[(34, 40)], "Anna");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "person", &[(0, 14)], "Ben");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "person", &[(19, 22)], "Ben");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "organization", &[(34, 40)], "Ben");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "person", &[(8, 14)], "Chen");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "person", &[(19, 30)], "Chen");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "place", &[(34, 40)], "Chen");
+        add(&mut d, m);
+    }
     let p = project_with(vec![d]);
     let study = Study::from_layers(&p, &Filter::default()).unwrap();
     assert_eq!(study.annotators, ["Anna", "Ben", "Chen"]);
@@ -215,13 +243,77 @@ fn three_layers_by_hand() {
     assert!(close(r.per_document[0].fleiss_kappa, r.fleiss_kappa));
 }
 
+/// Computed by hand: CJK, an emoji outside the BMP, a combining mark, an ideographic space.
+#[test]
+fn code_point_units_by_hand_over_cjk_emoji_and_combining_marks() {
+    // 毛0 泽1 东2 ␠3 到4 ␠5 北6 京7 U+3000 8 🎉9 ␠10 C11 a12 f13 e14 ◌́15: 12 units.
+    let mut d = doc("毛泽东 到 北京\u{3000}🎉 Cafe\u{301}");
+    for (ty, span, who) in [
+        ("person", (0, 3), "A"),
+        ("place", (6, 8), "A"),
+        ("organization", (11, 16), "A"),
+        ("person", (0, 3), "B"),
+        ("place", (6, 8), "B"),
+        ("place", (9, 10), "B"),
+        ("organization", (11, 15), "B"),
+    ] {
+        let m = mention(&d, ty, &[span], who);
+        add(&mut d, m);
+    }
+    let p = project_with(vec![d]);
+    let study = Study::from_layers(&p, &Filter::default()).unwrap();
+    let labels = Labels::of(&study, &Filter::default(), None).unwrap();
+    let r = compute(&study, &labels);
+    assert_eq!(r.units, 12);
+    // They differ on 🎉 (none/place) and the combining mark (organization/none).
+    assert!(close(r.observed, Some(10.0 / 12.0)));
+    // A: person 3, none 2, place 2, organization 5; B: 3, 2, 3, 4.
+    // A_e = (9 + 4 + 6 + 20)/144 → κ = (120 − 39)/(144 − 39) = 27/35.
+    assert!(close(r.pairs[0].cohen_kappa, Some(27.0 / 35.0)));
+    // Pooled: person 6, none 4, place 5, organization 9 of 24 → P_e = 158/576;
+    // Fleiss (Scott's π for two) = (480 − 158)/(576 − 158) = 161/209.
+    assert!(close(r.fleiss_kappa, Some(161.0 / 209.0)));
+    // α = 1 − (24 − 1)·(2 + 2)/(576 − 158) = 163/209.
+    assert!(close(r.krippendorff_alpha, Some(163.0 / 209.0)));
+    // With two annotators Davies–Fleiss is Cohen.
+    assert!(close(r.davies_fleiss_kappa, Some(27.0 / 35.0)));
+    // Spans: exact 2 of A's 3 and B's 4 → F1 4/7; overlap: A 3/3, B 3/4 → F1 6/7.
+    assert!(close(r.pairs[0].f1_exact, Some(4.0 / 7.0)));
+    assert!(close(r.pairs[0].f1_overlap, Some(6.0 / 7.0)));
+    // Organization vs the rest: A 5 units, B 4, both 4 → A_o 11/12, A_e 76/144 → 14/17.
+    assert!(close(
+        r.per_type["organization"].pairs[0].cohen_kappa,
+        Some(14.0 / 17.0)
+    ));
+    // The unit table skips the spaces and the ideographic space, counts 🎉 and ◌́ once.
+    let mut csv = Vec::new();
+    assert_eq!(units::write_csv(&study, &labels, &mut csv).unwrap(), 24);
+    let text = String::from_utf8(csv).unwrap();
+    let id = study.documents[0].id;
+    assert!(
+        text.contains(&format!("{id},9,A,none\n{id},9,B,place\n")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{id},15,A,organization\n{id},15,B,none\n")));
+    assert!(!text.contains(&format!("{id},8,")) && !text.contains(&format!("{id},10,")));
+}
+
 #[test]
 fn an_annotator_without_a_version_is_missing_not_none() {
     let mut d1 = doc("Kim Il Sung");
-    add(&mut d1, mention(&d1, "person", &[(0, 11)], "Anna"));
-    add(&mut d1, mention(&d1, "person", &[(0, 3)], "Ben"));
+    {
+        let m = mention(&d1, "person", &[(0, 11)], "Anna");
+        add(&mut d1, m);
+    }
+    {
+        let m = mention(&d1, "person", &[(0, 3)], "Ben");
+        add(&mut d1, m);
+    }
     let mut d2 = doc("Peng Dehuai");
-    add(&mut d2, mention(&d2, "person", &[(0, 11)], "Anna"));
+    {
+        let m = mention(&d2, "person", &[(0, 11)], "Anna");
+        add(&mut d2, m);
+    }
     let mut p = project_with(vec![d1, d2.clone()]);
     let study = Study::from_layers(&p, &Filter::default()).unwrap();
     assert!(study.documents.iter().any(|d| d.versions[1].is_none()));
@@ -246,15 +338,24 @@ fn an_annotator_without_a_version_is_missing_not_none() {
 #[test]
 fn filters_name_what_they_do_not_find() {
     let mut d = doc("Kim Il Sung");
-    add(&mut d, mention(&d, "person", &[(0, 11)], "Anna"));
-    add(&mut d, mention(&d, "person", &[(0, 3)], "Ben"));
+    {
+        let m = mention(&d, "person", &[(0, 11)], "Anna");
+        add(&mut d, m);
+    }
+    {
+        let m = mention(&d, "person", &[(0, 3)], "Ben");
+        add(&mut d, m);
+    }
     let p = project_with(vec![d]);
     let f = Filter {
         annotators: Some(vec!["Anna".into(), "Zoe".into()]),
         ..Filter::default()
     };
     let e = Study::from_layers(&p, &f).unwrap_err();
-    assert_eq!(e.to_string(), "no annotator is called \"Zoe\" (annotators: Anna, Ben)");
+    assert_eq!(
+        e.to_string(),
+        "no annotator is called \"Zoe\" (annotators: Anna, Ben)"
+    );
     let f = Filter {
         annotators: Some(vec!["Anna".into()]),
         ..Filter::default()
@@ -314,10 +415,11 @@ fn copies_are_matched_by_document_id_and_differing_texts_are_left_out() {
     assert_eq!(study.left_out[0].annotator.as_deref(), Some("c"));
     let labels = Labels::of(&study, &Filter::default(), None).unwrap();
     let r = compute(&study, &labels);
-    assert_eq!(r.pairs[0].units, 17);
+    // "Kim Il Sung met Peng": 16 non-whitespace code points.
+    assert_eq!(r.pairs[0].units, 16);
     let mut csv = Vec::new();
     let rows = units::write_csv(&study, &labels, &mut csv).unwrap();
-    assert_eq!(rows, 34);
+    assert_eq!(rows, 32);
     let text = String::from_utf8(csv).unwrap();
     assert!(text.starts_with("document,offset,annotator,label\n"));
     assert!(text.contains(&format!("{},4,b,none\n", study.documents[0].id)));
@@ -325,7 +427,16 @@ fn copies_are_matched_by_document_id_and_differing_texts_are_left_out() {
 }
 
 const PIECES: &[&str] = &[
-    "Сталин", "李克农", "re\u{301}sume\u{301}", "📜", "Kim", " ", "\n", "\t", "毛泽东", "Il",
+    "Сталин",
+    "李克农",
+    "re\u{301}sume\u{301}",
+    "📜",
+    "Kim",
+    " ",
+    "\n",
+    "\t",
+    "毛泽东",
+    "Il",
 ];
 
 fn arb_text() -> impl Strategy<Value = String> {
@@ -367,7 +478,7 @@ proptest! {
                     if j % 4 == 3 && end + 2 < len {
                         spans.push((end + 1, end + 2));
                     }
-                    add(&mut d, mention(&d, types[(r >> 16) as usize % 3], &spans, name));
+                    { let m = mention(&d, types[(r >> 16) as usize % 3], &spans, name); add(&mut d, m); }
                 }
                 // A version with nothing marked still counts once marked done: "none"
                 // everywhere.
@@ -392,4 +503,3 @@ proptest! {
         prop_assert_eq!(n as usize, rows.iter().map(|r| r.iter().flatten().count()).sum::<usize>());
     }
 }
-

@@ -289,7 +289,15 @@ mod tests {
         add(15., 2., 1, 0);
         // B
         add(0., 18., 0, 1);
-        for (b, l) in [(0., 2.), (2., 1.), (3., 1.), (4., 1.), (5., 1.), (6., 3.), (9., 1.)] {
+        for (b, l) in [
+            (0., 2.),
+            (2., 1.),
+            (3., 1.),
+            (4., 1.),
+            (5., 1.),
+            (6., 3.),
+            (9., 1.),
+        ] {
             add(b, l, 1, 1);
         }
         // C
@@ -350,7 +358,11 @@ mod tests {
             let st = example(stretch);
             assert!((st.observed(2) - 0.02777).abs() < 1e-5);
             let tol = if stretch < 1.0 { 1e-5 } else { 0.005 };
-            assert!((st.expected(2) - d_e).abs() < tol, "{stretch}: {}", st.expected(2));
+            assert!(
+                (st.expected(2) - d_e).abs() < tol,
+                "{stretch}: {}",
+                st.expected(2)
+            );
         }
     }
 
@@ -358,8 +370,18 @@ mod tests {
     fn identical_unitizations_agree_fully() {
         let units = |r| {
             vec![
-                Unit { rater: r, category: 0, begin: 3, len: 5 },
-                Unit { rater: r, category: 1, begin: 10, len: 2 },
+                Unit {
+                    rater: r,
+                    category: 0,
+                    begin: 3,
+                    len: 5,
+                },
+                Unit {
+                    rater: r,
+                    category: 1,
+                    begin: 10,
+                    len: 2,
+                },
             ]
         };
         let mut all = units(0);
@@ -374,7 +396,12 @@ mod tests {
     fn overlapping_units_of_one_annotator_are_left_out_as_inception_does() {
         // [0,5) kept; [3,8) overlaps it; [6,9) overlaps the left-out [3,8) and goes too;
         // [9,12) starts where everything before ended and stays.
-        let u = |begin, len| Unit { rater: 0, category: 0, begin, len };
+        let u = |begin, len| Unit {
+            rater: 0,
+            category: 0,
+            begin,
+            len,
+        };
         let st = Study::new(20, 1, vec![u(0, 5), u(3, 5), u(6, 3), u(9, 3)]);
         assert_eq!(st.units(), &[u(0, 5), u(9, 3)]);
     }

@@ -98,9 +98,21 @@ mod tests {
             vec![Span::new(5, 10)],
         );
         let ms = [
-            Mention { label: 1, fragments: &outer, entry: None },
-            Mention { label: 2, fragments: &inner, entry: None },
-            Mention { label: 3, fragments: &cross, entry: None },
+            Mention {
+                label: 1,
+                fragments: &outer,
+                entry: None,
+            },
+            Mention {
+                label: 2,
+                fragments: &inner,
+                entry: None,
+            },
+            Mention {
+                label: 3,
+                fragments: &cross,
+                entry: None,
+            },
         ];
         let p = paint(16, &ms);
         assert_eq!(&p[0..5], &[1; 5]);
@@ -115,16 +127,38 @@ mod tests {
     #[test]
     fn ties_go_to_the_earliest_start_then_the_type_id() {
         let (a, b) = (vec![Span::new(0, 4)], vec![Span::new(2, 6)]);
-        let p = paint(6, &[
-            Mention { label: 2, fragments: &b, entry: None },
-            Mention { label: 1, fragments: &a, entry: None },
-        ]);
+        let p = paint(
+            6,
+            &[
+                Mention {
+                    label: 2,
+                    fragments: &b,
+                    entry: None,
+                },
+                Mention {
+                    label: 1,
+                    fragments: &a,
+                    entry: None,
+                },
+            ],
+        );
         // Same length: [2,4) goes to the one starting earlier.
         assert_eq!(p, vec![1, 1, 1, 1, 2, 2]);
-        let p = paint(4, &[
-            Mention { label: 2, fragments: &a, entry: None },
-            Mention { label: 1, fragments: &a, entry: None },
-        ]);
+        let p = paint(
+            4,
+            &[
+                Mention {
+                    label: 2,
+                    fragments: &a,
+                    entry: None,
+                },
+                Mention {
+                    label: 1,
+                    fragments: &a,
+                    entry: None,
+                },
+            ],
+        );
         // Same span: the smaller type id.
         assert_eq!(p, vec![1, 1, 1, 1]);
     }
@@ -132,7 +166,14 @@ mod tests {
     #[test]
     fn a_discontinuous_mention_covers_its_fragments_only() {
         let f = vec![Span::new(0, 2), Span::new(5, 7)];
-        let p = paint(8, &[Mention { label: 1, fragments: &f, entry: None }]);
+        let p = paint(
+            8,
+            &[Mention {
+                label: 1,
+                fragments: &f,
+                entry: None,
+            }],
+        );
         assert_eq!(p, vec![1, 1, 0, 0, 0, 1, 1, 0]);
     }
 }
