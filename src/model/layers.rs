@@ -99,6 +99,7 @@ pub fn visible(project: &Project, doc: DocId, annotator: Option<&str>) -> Visibl
     let (Some(ind), Some(name)) = (project.info.independent.as_ref(), annotator) else {
         return Visible::All;
     };
+    let name = name.trim();
     if name.is_empty() || !ind.covers(doc) {
         return Visible::All;
     }
@@ -107,6 +108,51 @@ pub fn visible(project: &Project, doc: DocId, annotator: Option<&str>) -> Visibl
     } else {
         Visible::Own(name.to_owned())
     }
+}
+
+/// Puts the annotations a transaction creates in an independent document into the layer of
+/// `annotator` (who is annotating in the window), so new work lands in their own layer.
+/// Annotations that already name a layer, and documents that are not independent, are left
+/// as they are.
+pub fn into_layer(project: &Project, tx: &mut super::Transaction, annotator: Option<&str>) {
+    for edit in &mut tx.edits {
+        if let super::Edit::Annotation {
+            doc,
+            before: None,
+            after: Some(a),
+        } = edit
+            && a.layer.is_none()
+            && let Some(name) = visible(project, *doc, annotator).layer()
+        {
+            a.layer = Some(name.to_owned());
+        }
+    }
+}
+
+/// The project as exports see it: the shared layer only (in an independent document, the
+/// curated set). Borrowed when no annotation is in a layer; otherwise a copy without them,
+/// and one omission sentence per annotation left out ("annotator's layer, not curated: …"),
+/// so an export reports what it did not write.
+pub fn shared_only(project: &Project) -> (std::borrow::Cow<'_, Project>, Vec<String>) {
+    if !has_layers(project) {
+        return (std::borrow::Cow::Borrowed(project), Vec::new());
+    }
+    let mut out = project.clone();
+    let mut omitted = Vec::new();
+    for doc in out.documents.values_mut() {
+        let title = doc.meta.title.clone();
+        doc.annotations.retain(|id, a| match &a.layer {
+            None => true,
+            Some(who) => {
+                omitted.push(format!(
+                    "annotator's layer, not curated into the shared set: {} {id} of {who} in \"{title}\"",
+                    a.type_id().0
+                ));
+                false
+            }
+        });
+    }
+    (std::borrow::Cow::Owned(out), omitted)
 }
 
 /// The annotators with a layer in `doc` (annotations there or a done mark), sorted.
@@ -241,5 +287,28 @@ mod tests {
             i.reveal = Reveal::Never;
         }
         assert!(!visible(&p, d, Some("ada")).shows(&a));
+        // What Ada tags in the window goes into her layer; elsewhere into the shared one.
+        let mut b = a.clone();
+        b.layer = None;
+        let mut tx = crate::model::Transaction::new("tag").with(crate::model::Edit::Annotation {
+            doc: d,
+            before: None,
+            after: Some(Box::new(b.clone())),
+        });
+        into_layer(&p, &mut tx, Some("ada"));
+        let crate::model::Edit::Annotation { after: Some(x), .. } = &tx.edits[0] else {
+            panic!("an annotation edit");
+        };
+        assert_eq!(x.layer.as_deref(), Some("ada"));
+        let mut tx = crate::model::Transaction::new("tag").with(crate::model::Edit::Annotation {
+            doc: DocId::new(),
+            before: None,
+            after: Some(Box::new(b)),
+        });
+        into_layer(&p, &mut tx, Some("ada"));
+        let crate::model::Edit::Annotation { after: Some(x), .. } = &tx.edits[0] else {
+            panic!("an annotation edit");
+        };
+        assert_eq!(x.layer, None);
     }
 }

@@ -8,6 +8,7 @@ pub mod annotation;
 pub mod caret;
 pub mod changeset;
 pub mod conflict;
+pub mod curation;
 pub mod date;
 pub mod document;
 pub mod edit;

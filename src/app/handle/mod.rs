@@ -61,6 +61,8 @@ impl App {
             C::ToggleLegend => st.legend_open ^= true,
             C::ToggleMetadata => st.metadata_open ^= true,
             C::ToggleProblems => st.problems_open ^= true,
+            C::ToggleAgreement => st.agreement_open ^= true,
+            C::ToggleCuration => st.curation_open ^= true,
             C::ToggleConflicts => st.conflicts_open ^= true,
             C::AnnotatorName => st.ask_annotator(),
             C::CycleRegion(forward) => {
