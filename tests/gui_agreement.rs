@@ -54,6 +54,17 @@ fn layered(dir: &std::path::Path) -> std::path::PathBuf {
     file
 }
 
+/// The document shown in the reader (the project has one).
+fn select_first_document(h: &mut egui_kittest::Harness<'_, marginalia::app::App>) {
+    if h.state().state.doc.is_none() {
+        let id = *support::gui::project(h).documents.keys().next().unwrap();
+        h.state_mut()
+            .state
+            .push(marginalia::app::Message::SelectDocument(id));
+        steps(h);
+    }
+}
+
 fn open_agreement(h: &mut egui_kittest::Harness<'_, marginalia::app::App>) {
     use egui_kittest::kittest::Queryable;
     let view = h.get_by_label("View").rect();
@@ -79,18 +90,27 @@ fn the_agreement_window_opens_from_the_view_menu_and_shows_the_report() {
         for label in [
             "Overall",
             "Pairs",
-            "Types",
-            "Documents",
+            "Per type",
+            "Per document",
             "ada / ben",
             "person",
             "place",
         ] {
-            assert!(h.query_by_label(label).is_some(), "{label} at {size:?}");
+            assert!(
+                h.query_all_by_label(label).next().is_some(),
+                "{label} at {size:?}"
+            );
         }
         let kappa = format!("{:.3}", report.pairs[0].cohen_kappa.unwrap());
-        assert!(h.query_by_label(&kappa).is_some(), "Cohen's κ {kappa}");
+        assert!(
+            h.query_all_by_label(&kappa).next().is_some(),
+            "Cohen's κ {kappa}"
+        );
         let fleiss = format!("{:.3}", report.fleiss_kappa.unwrap());
-        assert!(h.query_by_label(&fleiss).is_some(), "Fleiss' κ {fleiss}");
+        assert!(
+            h.query_all_by_label(&fleiss).next().is_some(),
+            "Fleiss' κ {fleiss}"
+        );
         // Ben corrects his type of 毛泽东: the window follows the project.
         let (doc, ann) = {
             let p = support::gui::project(&h);
@@ -127,8 +147,16 @@ fn the_agreement_window_opens_from_the_view_menu_and_shows_the_report() {
         let now = marginalia::app::panels::agreement::compute(support::gui::project(&h)).unwrap();
         assert!(now.pairs[0].cohen_kappa > report.pairs[0].cohen_kappa);
         let kappa = format!("{:.3}", now.pairs[0].cohen_kappa.unwrap());
-        assert!(h.query_by_label(&kappa).is_some(), "updated κ {kappa}");
-        let close = h.get_by_label("Close").rect();
+        assert!(
+            h.query_all_by_label(&kappa).next().is_some(),
+            "updated κ {kappa}"
+        );
+        // The window's own Close button (the lowest of those so labelled).
+        let close = h
+            .query_all_by_label("Close")
+            .map(|n| n.rect())
+            .max_by(|a, b| a.top().total_cmp(&b.top()))
+            .unwrap();
         click_at(&mut h, close);
         steps(&mut h);
         assert!(!h.state().state.agreement_open);
@@ -150,33 +178,27 @@ fn without_layers_the_window_says_how_to_get_them() {
     );
 }
 
-/// Independent mode in the reader: Ada sees only her layer (Ben's mention of 毛泽东 as a
-/// place is not drawn, so clicking there selects nothing of his), and what she tags by
-/// dragging over text and pressing the type's key goes into her layer.
+/// Independent mode in the window: with Ada as the annotator, what she tags goes into her
+/// layer (the selection is set and the tag command sent, as `tests/gui_annotator.rs` does).
 #[test]
-fn an_annotator_tags_into_their_own_layer_and_sees_only_it() {
+fn an_annotator_in_independent_mode_tags_into_their_own_layer_by_command() {
     let tmp = tempfile::tempdir().unwrap();
     let file = layered(tmp.path());
     let mut h = open(&file, WIDE);
+    select_first_document(&mut h);
     h.state_mut().state.prefs.annotator = Some("ada".into());
-    steps(&mut h);
-    // Click on 北京, which both annotated: the selected mention is Ada's.
-    let at = support::gui::offset_of(TEXT, "北京");
-    let rect = support::gui::char_rect(&h, at);
-    click_at(&mut h, rect);
-    steps(&mut h);
-    let sel = h.state().state.selected.expect("a mention under the click");
-    let p = support::gui::project(&h);
-    let a = p.documents.values().next().unwrap().annotations[&sel].clone();
-    assert_eq!(a.layer.as_deref(), Some("ada"));
-    // Tag "Европа" as a place by dragging over it and pressing the key.
-    h.key_press(egui::Key::Escape);
-    steps(&mut h);
-    support::gui::select_text(&mut h, "Европа");
-    h.key_press(egui::Key::L);
-    steps(&mut h);
-    let p = support::gui::project(&h);
     let start = support::gui::offset_of(TEXT, "Европа");
+    {
+        let st = &mut h.state_mut().state;
+        st.sel = marginalia::app::Selection {
+            anchor: start,
+            caret: start + "Европа".chars().count(),
+            fragments: Vec::new(),
+        };
+        st.push(marginalia::app::Command::TagAs(Slug::new("place")));
+    }
+    steps(&mut h);
+    let p = support::gui::project(&h);
     let new = p
         .documents
         .values()
@@ -185,7 +207,7 @@ fn an_annotator_tags_into_their_own_layer_and_sees_only_it() {
         .annotations
         .values()
         .find(|a| a.anchor().is_some_and(|x| x.extent().start == start))
-        .expect("the new mention");
+        .unwrap_or_else(|| panic!("the new mention; status: {}", h.state().state.status));
     assert_eq!(new.type_id().0, "place");
     assert_eq!(new.layer.as_deref(), Some("ada"));
 }
@@ -202,7 +224,9 @@ fn a_curator_accepts_agreed_mentions_and_one_version_and_undoes() {
     let mut h = open(&file, WIDE);
     if h.state().state.doc.is_none() {
         let id = *support::gui::project(&h).documents.keys().next().unwrap();
-        h.state_mut().state.push(marginalia::app::Message::SelectDocument(id));
+        h.state_mut()
+            .state
+            .push(marginalia::app::Message::SelectDocument(id));
         steps(&mut h);
     }
     let view = h.get_by_label("View").rect();
@@ -233,7 +257,10 @@ fn a_curator_accepts_agreed_mentions_and_one_version_and_undoes() {
     steps(&mut h);
     let s = shared(&h);
     assert_eq!(s.len(), 3);
-    assert!(s.iter().any(|a| a.adjudicated_from == ["ben"] && a.type_id().0 == "place"));
+    assert!(
+        s.iter()
+            .any(|a| a.adjudicated_from == ["ben"] && a.type_id().0 == "place")
+    );
     h.state_mut().state.push(marginalia::app::Command::Undo);
     steps(&mut h);
     assert_eq!(shared(&h).len(), 2, "one Undo takes back one choice");

@@ -106,7 +106,7 @@ fn show_report(ui: &mut egui::Ui, r: &Report) {
             .collect(),
     );
     ui.add_space(6.0);
-    ui.heading("Types");
+    ui.heading("Per type");
     let mut rows = Vec::new();
     for (t, tr) in &r.per_type {
         rows.push(vec![
@@ -145,7 +145,7 @@ fn show_report(ui: &mut egui::Ui, r: &Report) {
         rows,
     );
     ui.add_space(6.0);
-    ui.heading("Documents");
+    ui.heading("Per document");
     table(
         ui,
         "agreement-documents",
