@@ -253,6 +253,45 @@ mod tests {
     }
 
     #[test]
+    fn exports_see_the_shared_layer_and_count_what_is_left_out() {
+        let mut p = Project::new("p");
+        assert!(matches!(shared_only(&p).0, std::borrow::Cow::Borrowed(_)));
+        let text = crate::model::SourceText::from_str_normalizing("Ada");
+        let mut d = crate::model::Document {
+            meta: crate::model::DocumentMeta {
+                id: DocId::new(),
+                title: "letter".into(),
+                source: None,
+                images: Vec::new(),
+                status: crate::model::DocStatus::InProgress,
+                archival: Default::default(),
+            },
+            text: Some(text.clone()),
+            annotations: Default::default(),
+        };
+        for layer in [None, Some("ada"), Some("ben")] {
+            let Ok(anchor) = crate::model::TextAnchor::span(&text, 0, 3) else {
+                panic!("anchor");
+            };
+            let mut a = Annotation::new(crate::model::Body::Mention(crate::model::Mention {
+                type_id: crate::model::Slug::new("person"),
+                anchor,
+                entry: None,
+                date: None,
+            }));
+            a.layer = layer.map(str::to_owned);
+            d.annotations.insert(a.id, a);
+        }
+        p.documents.insert(d.id(), d);
+        let (shared, left) = shared_only(&p);
+        let n: usize = shared.documents.values().map(|d| d.annotations.len()).sum();
+        assert_eq!(n, 1);
+        assert_eq!(left.len(), 2);
+        assert!(left[0].starts_with("annotator's layer, not curated into the shared set: person "));
+        assert!(left.iter().any(|l| l.contains(" of ben in \"letter\"")));
+    }
+
+    #[test]
     fn an_annotator_sees_only_their_layer_until_done_when_the_project_reveals_then() {
         let mut p = Project::new("p");
         let d = DocId::new();
