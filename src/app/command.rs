@@ -90,6 +90,10 @@ pub enum Command {
     ToggleAgreement,
     /// Show or hide the curation of the open document's annotator layers.
     ToggleCuration,
+    /// Put the open document into independent annotation, or take it out.
+    ToggleIndependent,
+    /// Mark the annotator's layer of the open document done (or not done again).
+    ToggleLayerDone,
     /// Show or hide the review of merge conflicts.
     ToggleConflicts,
     /// Ask for the annotator name stamped on changes.
@@ -305,6 +309,18 @@ fn view_rows() -> Vec<CommandSpec> {
             M::View,
         ),
         spec(C::ToggleCuration, "Show/hide curation", None, M::View),
+        spec(
+            C::ToggleIndependent,
+            "Annotate this document independently (on/off)",
+            None,
+            M::View,
+        ),
+        spec(
+            C::ToggleLayerDone,
+            "Mark my layer of this document done (on/off)",
+            None,
+            M::View,
+        ),
         spec(C::TogglePages, "Show/hide page images", None, M::View),
         spec(
             C::ToggleTranscription,

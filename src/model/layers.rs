@@ -155,6 +155,45 @@ pub fn shared_only(project: &Project) -> (std::borrow::Cow<'_, Project>, Vec<Str
     (std::borrow::Cow::Owned(out), omitted)
 }
 
+/// The edit that puts document `doc` into independent mode, or takes it out (its layers
+/// stay as they are).
+pub fn toggle_independent(project: &Project, doc: DocId) -> super::Transaction {
+    let before = project.info.clone();
+    let mut after = before.clone();
+    let ind = after.independent.get_or_insert_with(Independence::default);
+    let label = if ind.documents.remove(&doc) {
+        "Stop independent annotation of this document"
+    } else {
+        ind.documents.insert(doc);
+        "Annotate this document independently"
+    };
+    super::Transaction::new(label).with(super::Edit::Info { before, after })
+}
+
+/// The edit that marks `annotator`'s layer of `doc` done, or not done again; `None` when the
+/// document is not independent or no annotator name is set.
+pub fn toggle_done(
+    project: &Project,
+    doc: DocId,
+    annotator: Option<&str>,
+) -> Option<super::Transaction> {
+    let name = annotator.map(str::trim).filter(|n| !n.is_empty())?;
+    if !is_independent(project, doc) {
+        return None;
+    }
+    let before = project.info.clone();
+    let mut after = before.clone();
+    let ind = after.independent.as_mut()?;
+    let key = (doc, name.to_owned());
+    let label = if ind.done.remove(&key) {
+        "Mark my layer not done"
+    } else {
+        ind.done.insert(key);
+        "Mark my layer done"
+    };
+    Some(super::Transaction::new(label).with(super::Edit::Info { before, after }))
+}
+
 /// The annotators with a layer in `doc` (annotations there or a done mark), sorted.
 pub fn layers_of(project: &Project, doc: &Document) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = doc
@@ -289,6 +328,31 @@ mod tests {
         assert_eq!(left.len(), 2);
         assert!(left[0].starts_with("annotator's layer, not curated into the shared set: person "));
         assert!(left.iter().any(|l| l.contains(" of ben in \"letter\"")));
+    }
+
+    #[test]
+    fn independent_mode_and_done_marks_toggle_as_undoable_edits() {
+        let mut p = Project::new("p");
+        let d = DocId::new();
+        assert!(toggle_done(&p, d, Some("ada")).is_none());
+        let on = toggle_independent(&p, d);
+        assert!(on.apply(&mut p).is_ok());
+        assert!(is_independent(&p, d));
+        assert!(toggle_done(&p, d, Some(" ")).is_none());
+        let done = toggle_done(&p, d, Some("ada"));
+        assert!(done.is_some_and(|tx| tx.apply(&mut p).is_ok()));
+        assert!(
+            p.info
+                .independent
+                .as_ref()
+                .is_some_and(|i| i.is_done(d, "ada"))
+        );
+        let off = toggle_independent(&p, d);
+        let undo = off.invert();
+        assert!(off.apply(&mut p).is_ok());
+        assert!(!is_independent(&p, d));
+        assert!(undo.apply(&mut p).is_ok());
+        assert!(is_independent(&p, d));
     }
 
     #[test]
