@@ -22,7 +22,7 @@ pub(crate) fn paint(len: usize, mentions: &[Mention]) -> Vec<u16> {
         })
         .collect();
     // Paint the outermost first, so the innermost (smallest key) is painted last and wins.
-    order.sort_unstable_by(|a, b| (b.0, b.1, b.2).cmp(&(a.0, a.1, a.2)));
+    order.sort_unstable_by_key(|x| std::cmp::Reverse((x.0, x.1, x.2)));
     for (_, _, label, i) in order {
         for f in mentions[i].fragments {
             let end = f.end.min(len);
