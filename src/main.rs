@@ -37,6 +37,28 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Inter-annotator agreement: of a project's annotator layers, or of two or more copies
+    /// of a project (each copy one annotator). See docs/agreement.md.
+    Agree {
+        /// A project with annotator layers, or two or more copies of one project.
+        #[arg(required = true)]
+        projects: Vec<PathBuf>,
+        /// Only these annotators (comma-separated names).
+        #[arg(long, value_name = "A,B,…")]
+        annotators: Option<String>,
+        /// Only these entity types (comma-separated slugs).
+        #[arg(long, value_name = "T,…")]
+        types: Option<String>,
+        /// Only these documents (comma-separated ids, 8+ leading hex digits of one, or titles).
+        #[arg(long, value_name = "D,…")]
+        documents: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Write the character-unit table to FILE: document,offset,annotator,label.
+        #[arg(long, value_name = "FILE")]
+        units_csv: Option<PathBuf>,
+    },
     /// Add source files to a project as documents, and save it.
     Add {
         project: PathBuf,
@@ -198,6 +220,32 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::FAILURE
             })
+        }
+        Some(Cmd::Agree {
+            projects,
+            annotators,
+            types,
+            documents,
+            json,
+            units_csv,
+        }) => {
+            let list = |s: Option<String>| s.as_deref().map(cli::agree::split_list);
+            let args = cli::agree::AgreeArgs {
+                projects,
+                filter: marginalia::model::agreement::Filter {
+                    annotators: list(annotators),
+                    types: list(types),
+                    documents: list(documents),
+                },
+                units_csv,
+            };
+            let report = cli::agree::run(&args)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", cli::agree::format_text(&report));
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Add {
             project,

@@ -86,6 +86,14 @@ pub enum Command {
     ToggleMetadata,
     /// Show or hide the Problems panel (the same list as `marginalia check`).
     ToggleProblems,
+    /// Show or hide the agreement of the annotators' independent layers (`marginalia agree`).
+    ToggleAgreement,
+    /// Show or hide the curation of the open document's annotator layers.
+    ToggleCuration,
+    /// Put the open document into independent annotation, or take it out.
+    ToggleIndependent,
+    /// Mark the annotator's layer of the open document done (or not done again).
+    ToggleLayerDone,
     /// Show or hide the review of merge conflicts.
     ToggleConflicts,
     /// Ask for the annotator name stamped on changes.
@@ -294,6 +302,25 @@ fn view_rows() -> Vec<CommandSpec> {
         spec(C::ToggleTheme, "Light/dark theme", None, M::View),
         spec(C::ToggleLegend, "Legend", None, M::View),
         spec(C::ToggleProblems, "Show/hide problems", None, M::View),
+        spec(
+            C::ToggleAgreement,
+            "Show/hide annotator agreement",
+            None,
+            M::View,
+        ),
+        spec(C::ToggleCuration, "Show/hide curation", None, M::View),
+        spec(
+            C::ToggleIndependent,
+            "Annotate this document independently (on/off)",
+            None,
+            M::View,
+        ),
+        spec(
+            C::ToggleLayerDone,
+            "Mark my layer of this document done (on/off)",
+            None,
+            M::View,
+        ),
         spec(C::TogglePages, "Show/hide page images", None, M::View),
         spec(
             C::ToggleTranscription,

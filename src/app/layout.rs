@@ -164,6 +164,8 @@ impl App {
         self.about.ui(ui, st);
         super::panels::legend::show(ui.ctx(), st);
         self.problems.ui(ui, st);
+        self.agreement.ui(ui, st);
+        self.curation.ui(ui, st);
         self.conflicts.ui(ui, st);
         self.review.ui(ui, st);
     }

@@ -60,6 +60,8 @@ pub struct App {
     metadata: panels::metadata::MetadataEditor,
     about: panels::about::About,
     problems: panels::problems::ProblemsWindow,
+    agreement: panels::agreement::AgreementWindow,
+    curation: panels::curation::CurationWindow,
     conflicts: panels::conflicts::ConflictsWindow,
     review: panels::review::ReviewWindow,
     /// The views across the project (timeline, network …), public for tests and benches.
@@ -102,6 +104,8 @@ impl App {
             metadata: Default::default(),
             about: panels::about::About,
             problems: Default::default(),
+            agreement: Default::default(),
+            curation: Default::default(),
             conflicts: Default::default(),
             review: Default::default(),
             views: Default::default(),

@@ -245,6 +245,10 @@ pub struct AppState {
     pub metadata_open: bool,
     /// Whether the Problems panel is shown.
     pub problems_open: bool,
+    /// Whether the Agreement window is shown.
+    pub agreement_open: bool,
+    /// Whether the Curation window is shown.
+    pub curation_open: bool,
     /// Transcription edit mode: keys in the reader change the source text (see
     /// `handle::text_edit`) instead of tagging.
     pub text_editing: bool,
@@ -309,6 +313,8 @@ impl AppState {
             legend_open: false,
             metadata_open: false,
             problems_open: false,
+            agreement_open: false,
+            curation_open: false,
             text_editing: false,
             review_open: false,
             review_at: 0,

@@ -1,6 +1,7 @@
 //! The command line: `marginalia [PROJECT]`, `marginalia check`, and friends.
 
 pub mod add;
+pub mod agree;
 pub mod check;
 pub mod crash_trial;
 pub mod git_setup;

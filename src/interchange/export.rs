@@ -165,7 +165,11 @@ pub fn run<E: Exporter + ?Sized>(
         });
     }
     let mut out = Output::new(out_dir);
-    let report = exporter.write(project, &mut out, progress)?;
+    // Annotators' independent layers are not the project's annotations: exports write the
+    // shared (curated) set and report the rest (docs/agreement.md).
+    let (project, in_layers) = crate::model::layers::shared_only(project);
+    let mut report = exporter.write(&project, &mut out, progress)?;
+    report.omitted.extend(in_layers);
     for (path, _) in out.files() {
         match std::fs::symlink_metadata(path) {
             Ok(m) if !options.overwrite || !m.is_file() => {

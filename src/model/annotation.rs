@@ -38,6 +38,14 @@ pub struct Annotation {
     /// Who changed it last, and when (equal to `created` until someone changes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<Stamp>,
+    /// The annotator whose independent layer this annotation is in; `None`: the shared
+    /// layer, the project's annotations (see `model::layers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
+    /// For an annotation a curator adjudicated: the annotators whose versions it was taken
+    /// from, sorted (see `model::curation`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjudicated_from: Vec<String>,
 }
 
 /// What an annotation is.
@@ -172,6 +180,8 @@ impl Annotation {
             region: None,
             created: None,
             modified: None,
+            layer: None,
+            adjudicated_from: Vec::new(),
         }
     }
 

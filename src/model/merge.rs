@@ -400,15 +400,18 @@ pub fn merge_projects(base: &Project, ours: &Project, theirs: &Project, labels: 
         labels,
         conflicts: Vec::new(),
     };
+    // Annotators' "done" marks merge set by set (model::layers), the rest as one record.
+    let (mut ours_info, mut theirs_info) = (ours.info.clone(), theirs.info.clone());
+    super::layers::align_done(&base.info, &mut ours_info, &mut theirs_info);
     let info = merge_one(
         &mut ctx,
         || RecordKey::Info,
         |i: &ProjectInfo| Record::Info(i.clone()),
         Some(&base.info),
-        Some(&ours.info),
-        Some(&theirs.info),
+        Some(&ours_info),
+        Some(&theirs_info),
     )
-    .unwrap_or_else(|| ours.info.clone());
+    .unwrap_or_else(|| ours_info.clone());
     let schema = merge_schema(&mut ctx, &base.schema, &ours.schema, &theirs.schema);
     let registry = merge_map(
         &mut ctx,

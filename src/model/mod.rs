@@ -2,15 +2,18 @@
 //!
 //! Plain Rust with no UI dependency; every change goes through [`edit`].
 
+pub mod agreement;
 pub mod anchor;
 pub mod annotation;
 pub mod caret;
 pub mod changeset;
 pub mod conflict;
+pub mod curation;
 pub mod date;
 pub mod document;
 pub mod edit;
 pub mod ids;
+pub mod layers;
 pub mod matching;
 pub mod merge;
 pub mod ops;

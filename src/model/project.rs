@@ -15,6 +15,9 @@ pub struct ProjectInfo {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Independent annotation by several annotators (issue 26); `None`: off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub independent: Option<super::layers::Independence>,
 }
 
 /// Everything a project holds. Plain data: no file paths beyond each document's relative
@@ -50,6 +53,7 @@ impl Project {
             info: ProjectInfo {
                 name: name.into(),
                 description: String::new(),
+                independent: None,
             },
             schema: Schema::default_diplomatic(),
             registry: BTreeMap::new(),

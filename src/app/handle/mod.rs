@@ -61,6 +61,30 @@ impl App {
             C::ToggleLegend => st.legend_open ^= true,
             C::ToggleMetadata => st.metadata_open ^= true,
             C::ToggleProblems => st.problems_open ^= true,
+            C::ToggleAgreement => st.agreement_open ^= true,
+            C::ToggleCuration => st.curation_open ^= true,
+            C::ToggleIndependent | C::ToggleLayerDone => {
+                let tx = st.session.as_ref().zip(st.doc).and_then(|(s, d)| {
+                    if c == C::ToggleIndependent {
+                        Some(crate::model::layers::toggle_independent(&s.project, d))
+                    } else {
+                        crate::model::layers::toggle_done(
+                            &s.project,
+                            d,
+                            st.prefs.annotator.as_deref(),
+                        )
+                    }
+                });
+                match tx {
+                    Some(tx) => {
+                        self.commit(ctx, tx);
+                    }
+                    None => {
+                        st.status =
+                            "Set your name as annotator in an independent document first".to_owned()
+                    }
+                }
+            }
             C::ToggleConflicts => st.conflicts_open ^= true,
             C::AnnotatorName => st.ask_annotator(),
             C::CycleRegion(forward) => {

@@ -289,7 +289,7 @@ impl App {
     }
 
     /// Commits a transaction, then drops ids it removed; reports failure in the status bar.
-    pub(super) fn commit(&mut self, ctx: &egui::Context, tx: Transaction) -> bool {
+    pub(super) fn commit(&mut self, ctx: &egui::Context, mut tx: Transaction) -> bool {
         let st = &mut self.state;
         let stamper = st.stamper();
         let Some(s) = &mut st.session else {
@@ -298,6 +298,8 @@ impl App {
         if tx.is_empty() {
             return false;
         }
+        // In an independent document, what the annotator creates goes into their layer.
+        crate::model::layers::into_layer(&s.project, &mut tx, st.prefs.annotator.as_deref());
         let label = tx.label.clone();
         s.stamper = stamper;
         match s.commit(tx) {

@@ -3,8 +3,10 @@
 //! [`Message`](super::Message)s.
 
 pub mod about;
+pub mod agreement;
 pub mod archive;
 pub mod conflicts;
+pub mod curation;
 pub mod doc_list;
 pub mod entry_page;
 pub mod event_frame;

@@ -105,7 +105,13 @@ impl LineIndex {
     /// Builds the index for a document laid out as `pieces`:
     /// O(fragments · pieces each spans · [`MAX_BAR_DEPTH`] + n log n), whatever the stacking.
     pub fn build(doc: &Document, schema: &crate::model::Schema, pieces: &Pieces) -> Self {
-        Self::build_by(doc, schema, pieces, None)
+        Self::build_by(
+            doc,
+            schema,
+            pieces,
+            None,
+            &crate::model::layers::Visible::All,
+        )
     }
 
     /// [`LineIndex::build`] of only the annotations `only` made or changed last (`None`: all).
@@ -114,11 +120,12 @@ impl LineIndex {
         schema: &crate::model::Schema,
         pieces: &Pieces,
         only: Option<&str>,
+        visible: &crate::model::layers::Visible,
     ) -> Self {
         let lines = pieces.len();
         let mut colors: HashMap<&str, Color32> = HashMap::new();
         let mut items: Vec<(u32, Seg)> = Vec::new();
-        for a in doc.annotations.values() {
+        for a in doc.annotations.values().filter(|a| visible.shows(a)) {
             let Some(anchor) = a.anchor().filter(|_| only.is_none_or(|n| a.touched_by(n))) else {
                 continue;
             };
@@ -235,6 +242,8 @@ struct Layout {
     pieces: Pieces,
     /// The annotator filter `index` was built with.
     annotator: Option<String>,
+    /// Whose independent layer `index` shows (the window's annotator name).
+    me: Option<String>,
 }
 
 impl Layout {
@@ -403,7 +412,9 @@ impl Reader {
         if !same_doc || l.generation != generation || l.index.starts.is_empty() {
             l.pieces = Pieces::new(text);
             let only = l.annotator.as_deref();
-            l.index = LineIndex::build_by(doc, &project.schema, &l.pieces, only);
+            // Independent annotation: only the annotator's own layer (docs/agreement.md).
+            let visible = crate::model::layers::visible(project, doc.id(), l.me.as_deref());
+            l.index = LineIndex::build_by(doc, &project.schema, &l.pieces, only, &visible);
             l.generation = generation;
         }
         if !same_doc
@@ -562,8 +573,9 @@ impl Reader {
         let text = doc.text_or_empty();
         let width = (ui.available_width() - 16.0).max(80.0);
         // The annotator filter (chosen in the inspector): a change rebuilds the index.
-        if self.layout.annotator != st.reader_annotator {
+        if self.layout.annotator != st.reader_annotator || self.layout.me != st.prefs.annotator {
             self.layout.annotator.clone_from(&st.reader_annotator);
+            self.layout.me.clone_from(&st.prefs.annotator);
             self.layout.index = LineIndex::default();
         }
         let switched = self.layout.doc != Some(doc.id());

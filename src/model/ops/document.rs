@@ -101,6 +101,7 @@ pub fn set_project_info(
     let after = crate::model::ProjectInfo {
         name: name.to_owned(),
         description: description.trim().to_owned(),
+        ..project.info.clone()
     };
     if after == project.info {
         return Err(OpError::NoChange);

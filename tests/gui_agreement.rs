@@ -1,0 +1,267 @@
+//! The Agreement window (issue 26), driven by clicks at real positions: View menu → "Show/hide
+//! annotator agreement" opens a window whose tables show the numbers `model::agreement`
+//! computes for the project's annotator layers; an edit in a layer updates them; Close
+//! closes it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use marginalia::model::layers::Independence;
+use marginalia::model::*;
+use marginalia::session::Session;
+use support::gui::{NARROW, WIDE, click_at, open, project_on_disk, steps};
+
+const TEXT: &str = "Пётр Ильич wrote to 毛泽东 from 北京 🎉 at the Cafe\u{301} Европа.\n";
+
+/// A project with Ada's and Ben's layers of one document.
+fn layered(dir: &std::path::Path) -> std::path::PathBuf {
+    let (file, ids) = project_on_disk(dir, "Two readers", &[("letter.txt", TEXT)]);
+    let mut s = Session::open(&file).unwrap();
+    let doc = &s.project.documents[&ids[0]];
+    let text = doc.text.clone().unwrap();
+    let mut tx = Transaction::new("layers");
+    for (who, ty, phrase) in [
+        ("ada", "person", "Пётр Ильич"),
+        ("ada", "person", "毛泽东"),
+        ("ada", "place", "北京"),
+        ("ben", "person", "Пётр Ильич"),
+        ("ben", "place", "毛泽东"),
+        ("ben", "place", "北京"),
+    ] {
+        let start = support::gui::offset_of(TEXT, phrase);
+        let mut a = Annotation::new(Body::Mention(Mention {
+            type_id: Slug::new(ty),
+            anchor: TextAnchor::span(&text, start, start + phrase.chars().count()).unwrap(),
+            entry: None,
+            date: None,
+        }));
+        a.layer = Some(who.to_owned());
+        tx = tx.with(Edit::Annotation {
+            doc: ids[0],
+            before: None,
+            after: Some(Box::new(a)),
+        });
+    }
+    let before = s.project.info.clone();
+    let mut after = before.clone();
+    after.independent = Some(Independence {
+        all: true,
+        ..Independence::default()
+    });
+    tx = tx.with(Edit::Info { before, after });
+    s.commit(tx).unwrap();
+    s.save().unwrap();
+    file
+}
+
+/// The document shown in the reader (the project has one).
+fn select_first_document(h: &mut egui_kittest::Harness<'_, marginalia::app::App>) {
+    if h.state().state.doc.is_none() {
+        let id = *support::gui::project(h).documents.keys().next().unwrap();
+        h.state_mut()
+            .state
+            .push(marginalia::app::Message::SelectDocument(id));
+        steps(h);
+    }
+}
+
+fn open_agreement(h: &mut egui_kittest::Harness<'_, marginalia::app::App>) {
+    use egui_kittest::kittest::Queryable;
+    let view = h.get_by_label("View").rect();
+    click_at(h, view);
+    let item = h.get_by_label("Show/hide annotator agreement").rect();
+    click_at(h, item);
+    steps(h);
+}
+
+#[test]
+fn the_agreement_window_opens_from_the_view_menu_and_shows_the_report() {
+    use egui_kittest::kittest::Queryable;
+    for size in [NARROW, WIDE] {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = layered(tmp.path());
+        let mut h = open(&file, size);
+        assert!(h.query_by_label("Pairs").is_none());
+        open_agreement(&mut h);
+        assert!(h.state().state.agreement_open);
+        let report =
+            marginalia::app::panels::agreement::compute(&support::gui::project(&h).clone())
+                .unwrap();
+        for label in [
+            "Overall",
+            "Pairs",
+            "Per type",
+            "Per document",
+            "ada / ben",
+            "person",
+            "place",
+        ] {
+            assert!(
+                h.query_all_by_label(label).next().is_some(),
+                "{label} at {size:?}"
+            );
+        }
+        let kappa = format!("{:.3}", report.pairs[0].cohen_kappa.unwrap());
+        assert!(
+            h.query_all_by_label(&kappa).next().is_some(),
+            "Cohen's κ {kappa}"
+        );
+        let fleiss = format!("{:.3}", report.fleiss_kappa.unwrap());
+        assert!(
+            h.query_all_by_label(&fleiss).next().is_some(),
+            "Fleiss' κ {fleiss}"
+        );
+        // Ben corrects his type of 毛泽东: the window follows the project.
+        let (doc, ann) = {
+            let p = support::gui::project(&h);
+            let d = p.documents.values().next().unwrap();
+            let a = d
+                .annotations
+                .values()
+                .find(|a| {
+                    a.layer.as_deref() == Some("ben")
+                        && a.type_id().0 == "place"
+                        && a.anchor().unwrap().extent().start > 15
+                        && a.anchor().unwrap().extent().start < 25
+                })
+                .unwrap();
+            (d.id(), a.clone())
+        };
+        let mut after = ann.clone();
+        if let Body::Mention(m) = &mut after.body {
+            m.type_id = Slug::new("person");
+        }
+        let tx = Transaction::new("retype").with(Edit::Annotation {
+            doc,
+            before: Some(Box::new(ann)),
+            after: Some(Box::new(after)),
+        });
+        h.state_mut()
+            .state
+            .session
+            .as_mut()
+            .unwrap()
+            .commit(tx)
+            .unwrap();
+        steps(&mut h);
+        let now = marginalia::app::panels::agreement::compute(support::gui::project(&h)).unwrap();
+        assert!(now.pairs[0].cohen_kappa > report.pairs[0].cohen_kappa);
+        let kappa = format!("{:.3}", now.pairs[0].cohen_kappa.unwrap());
+        assert!(
+            h.query_all_by_label(&kappa).next().is_some(),
+            "updated κ {kappa}"
+        );
+        // The window's own Close button (the lowest of those so labelled).
+        let close = h
+            .query_all_by_label("Close")
+            .map(|n| n.rect())
+            .max_by(|a, b| a.top().total_cmp(&b.top()))
+            .unwrap();
+        click_at(&mut h, close);
+        steps(&mut h);
+        assert!(!h.state().state.agreement_open);
+        assert!(h.query_by_label("Pairs").is_none());
+    }
+}
+
+#[test]
+fn without_layers_the_window_says_how_to_get_them() {
+    use egui_kittest::kittest::Queryable;
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, _) = project_on_disk(tmp.path(), "Alone", &[("a.txt", "Kim Il Sung\n")]);
+    let mut h = open(&file, NARROW);
+    open_agreement(&mut h);
+    assert!(
+        h.query_by_label_contains("has no annotator layers")
+            .is_some(),
+        "the reason is shown"
+    );
+}
+
+/// Independent mode in the window: with Ada as the annotator, what she tags goes into her
+/// layer (the selection is set and the tag command sent, as `tests/gui_annotator.rs` does).
+#[test]
+fn an_annotator_in_independent_mode_tags_into_their_own_layer_by_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = layered(tmp.path());
+    let mut h = open(&file, WIDE);
+    select_first_document(&mut h);
+    h.state_mut().state.prefs.annotator = Some("ada".into());
+    let start = support::gui::offset_of(TEXT, "Европа");
+    {
+        let st = &mut h.state_mut().state;
+        st.sel = marginalia::app::Selection {
+            anchor: start,
+            caret: start + "Европа".chars().count(),
+            fragments: Vec::new(),
+        };
+        st.push(marginalia::app::Command::TagAs(Slug::new("place")));
+    }
+    steps(&mut h);
+    let p = support::gui::project(&h);
+    let new = p
+        .documents
+        .values()
+        .next()
+        .unwrap()
+        .annotations
+        .values()
+        .find(|a| a.anchor().is_some_and(|x| x.extent().start == start))
+        .unwrap_or_else(|| panic!("the new mention; status: {}", h.state().state.status));
+    assert_eq!(new.type_id().0, "place");
+    assert_eq!(new.layer.as_deref(), Some("ada"));
+}
+
+/// Curation by clicks: View → Show/hide curation lists the places where the layers differ;
+/// "Accept all where all agree" copies the two agreed mentions into the shared layer in one
+/// step (with whose versions they were), an "Accept" on Ben's version of 毛泽东 adds his,
+/// and Undo takes the last choice back.
+#[test]
+fn a_curator_accepts_agreed_mentions_and_one_version_and_undoes() {
+    use egui_kittest::kittest::Queryable;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = layered(tmp.path());
+    let mut h = open(&file, WIDE);
+    if h.state().state.doc.is_none() {
+        let id = *support::gui::project(&h).documents.keys().next().unwrap();
+        h.state_mut()
+            .state
+            .push(marginalia::app::Message::SelectDocument(id));
+        steps(&mut h);
+    }
+    let view = h.get_by_label("View").rect();
+    click_at(&mut h, view);
+    let item = h.get_by_label("Show/hide curation").rect();
+    click_at(&mut h, item);
+    steps(&mut h);
+    assert!(h.query_by_label_contains("type differs").is_some());
+    let shared = |h: &egui_kittest::Harness<'_, marginalia::app::App>| -> Vec<Annotation> {
+        support::gui::project(h)
+            .documents
+            .values()
+            .flat_map(|d| d.annotations.values())
+            .filter(|a| a.layer.is_none())
+            .cloned()
+            .collect()
+    };
+    let all = h.get_by_label("Accept all where all agree").rect();
+    click_at(&mut h, all);
+    steps(&mut h);
+    let s = shared(&h);
+    assert_eq!(s.len(), 2, "Пётр Ильич and 北京");
+    assert!(s.iter().all(|a| a.adjudicated_from == ["ada", "ben"]));
+    let ben = h
+        .get_by_label_contains("Accept ben's place “毛泽东”")
+        .rect();
+    click_at(&mut h, ben);
+    steps(&mut h);
+    let s = shared(&h);
+    assert_eq!(s.len(), 3);
+    assert!(
+        s.iter()
+            .any(|a| a.adjudicated_from == ["ben"] && a.type_id().0 == "place")
+    );
+    h.state_mut().state.push(marginalia::app::Command::Undo);
+    steps(&mut h);
+    assert_eq!(shared(&h).len(), 2, "one Undo takes back one choice");
+}
