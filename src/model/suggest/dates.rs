@@ -289,7 +289,25 @@ impl Finder<'_> {
         if !self.joined(k) || (intro && !self.joined(i)) {
             return None;
         }
+        if let Some(w) = self.word(k)
+            && matches!(w, "noon" | "midnight" | "midday")
+            && (intro || after_date)
+        {
+            return Some(k + 1);
+        }
         let n = self.num(k)?;
+        // 2 p.m., 10 a.m.
+        if n.len() <= 2
+            && self.joined(k + 1)
+            && matches!(self.word(k + 1), Some("p" | "a"))
+            && self.sep(k + 2, '.')
+            && self.word(k + 3) == Some("m")
+        {
+            return Some(if self.sep(k + 4, '.') { k + 5 } else { k + 4 });
+        }
+        if n.len() <= 2 && self.joined(k + 1) && matches!(self.word(k + 1), Some("pm" | "am")) {
+            return Some(k + 2);
+        }
         // 08:00
         if n.len() <= 2 && self.sep(k + 1, ':') && self.num(k + 2).is_some_and(|m| m.len() == 2) {
             let mut j = k + 3;
@@ -298,6 +316,11 @@ impl Finder<'_> {
                 .is_some_and(|w| matches!(w, "am" | "pm" | "uhr" | "h"))
             {
                 j += 1;
+            } else if matches!(self.word(j), Some("p" | "a"))
+                && self.sep(j + 1, '.')
+                && self.word(j + 2) == Some("m")
+            {
+                j += if self.sep(j + 3, '.') { 4 } else { 3 };
             }
             return Some(j);
         }
@@ -353,7 +376,11 @@ impl Finder<'_> {
             self.date(i)?
         };
         // And a time after it: "tomorrow at 0800", "11 July 1951, 1500 hours".
-        let k = if self.sep(end, ',') { end + 1 } else { end };
+        let k = if self.sep(end, ',') || self.sep(end, '—') || self.sep(end, '–') {
+            end + 1
+        } else {
+            end
+        };
         if let Some(j) = self.time(k, true) {
             return Some(j);
         }

@@ -90,7 +90,7 @@ pub enum Feedback<'a> {
 }
 
 /// A source of suggestions.
-pub trait Recommender: Send {
+pub trait Recommender: Send + Sync {
     /// A short id, as suggestions name it ("project", "dates").
     fn id(&self) -> &str;
     /// Suggestions for one document, in text order.

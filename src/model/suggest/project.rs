@@ -7,7 +7,8 @@
 //! every time it was seen in a document that has annotations (annotated or not) plus its
 //! rejections: "Washington" annotated 3 times as a place and left 9 times scores 0.25. A
 //! registry name counts as one annotation. A string only ever annotated with a capital
-//! letter is not proposed where it starts lowercase ("hull" of a ship is not Hull).
+//! letter is not proposed where it starts lowercase ("hull" of a ship is not Hull). Date
+//! mentions are left to the date recommender, which reads their value in context.
 //!
 //! Learning is incremental: [`ProjectRecommender::learn`] with a changed document removes
 //! what that document taught and reads it again; new strings are looked for in every other
@@ -171,7 +172,8 @@ impl ProjectRecommender {
             let Some(m) = a.as_mention() else { continue };
             st.has_mentions = true;
             st.mentions.extend(m.anchor.fragments.iter().copied());
-            if m.anchor.fragments.len() != 1 {
+            // Dates are read by the date recommender, with their value in context.
+            if m.anchor.fragments.len() != 1 || m.date.is_some() || m.type_id.0 == "date" {
                 continue;
             }
             let (toks, lower) = phrase(&m.anchor.quote.exact, &mut self.interner);

@@ -301,6 +301,13 @@ fn dates_in_four_languages() {
             ("demain à 15 heures", "1951-07-11T15:00")
         ])
     );
+    assert_eq!(
+        when("Washington, May 20, 1936—2 p.m. Received at noon.", c),
+        pairs(&[
+            ("May 20, 1936—2 p.m.", "1936-05-20T14:00"),
+            ("at noon", "1951-07-10T12:00")
+        ])
+    );
     // English text: "hier", "Mai" and "may" are not dates; "May 5" is.
     assert_eq!(
         when("I may go hier with Mai; the talks of May 5 ended.", c),
