@@ -96,7 +96,8 @@ fn big_document() {
     let mut s = String::with_capacity(BYTES + 64);
     let mut n = 0;
     while s.len() < BYTES {
-        s.push_str(rng.pick(WORDS));
+        let w: &&str = rng.pick(WORDS);
+        s.push_str(w);
         n += 1;
         s.push(if n % 14 == 0 { '\n' } else { ' ' });
     }

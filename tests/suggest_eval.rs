@@ -14,6 +14,8 @@
 //!
 //! Run: `cargo test --release --test suggest_eval -- --ignored --nocapture` (about a minute).
 
+#![allow(clippy::unwrap_used)]
+
 use marginalia::interchange::tei::TeiImporter;
 use marginalia::model::matching::fold;
 use marginalia::model::suggest::dates::DateRecommender;

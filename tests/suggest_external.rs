@@ -3,6 +3,8 @@
 //! stand-in `tests/fixtures/suggest/stand_in.py` (needs python3: ignored by default, run by
 //! `.ci/checks/suggest_external.sh`).
 
+#![allow(clippy::unwrap_used)]
+
 use marginalia::model::suggest::Recommender;
 use marginalia::model::suggest::external::{Endpoint, ExternalRecommender};
 use marginalia::model::{DocId, Document, DocumentMeta, Project, SourceText};

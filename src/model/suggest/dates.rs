@@ -239,9 +239,7 @@ impl Finder<'_> {
             }
             if self.joined(j) && self.month(j) {
                 j += 1;
-                if self.sep(j, '.') && !self.year(j + 1) {
-                    j += 1;
-                } else if self.sep(j, '.') {
+                if self.sep(j, '.') {
                     j += 1;
                 }
                 if self.sep(j, ',') && self.year(j + 1) {

@@ -25,6 +25,9 @@ use crate::model::ids::{DocId, EntryId, Slug};
 use crate::model::registry::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// The type, entry, score and reason given to a string.
+type Verdict = (Slug, Option<EntryId>, f32, String);
+
 /// What is known about one string.
 #[derive(Clone, Debug, Default)]
 struct KeyStats {
@@ -277,7 +280,7 @@ impl ProjectRecommender {
     }
 
     /// The type, entry, score and reason this recommender gives key `k`.
-    fn verdict(&self, k: usize, project: &Project) -> Option<(Slug, Option<EntryId>, f32, String)> {
+    fn verdict(&self, k: usize, project: &Project) -> Option<Verdict> {
         let ks = &self.keys[k];
         let mut by_type: BTreeMap<&Slug, (u32, BTreeMap<EntryId, u32>)> = BTreeMap::new();
         for ((ty, entry), n) in &ks.annotated {
@@ -361,8 +364,7 @@ impl Recommender for ProjectRecommender {
             return Ok(Vec::new());
         };
         let toks = tokenize_known(text.as_str(), &self.interner);
-        let mut verdicts: HashMap<usize, Option<(Slug, Option<EntryId>, f32, String)>> =
-            HashMap::new();
+        let mut verdicts: HashMap<usize, Option<Verdict>> = HashMap::new();
         let mut out = Vec::new();
         for h in self.hits(&toks, None) {
             let ks = &self.keys[h.key];
