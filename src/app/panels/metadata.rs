@@ -4,6 +4,7 @@
 //! and description.
 
 use super::{View, labelled_field};
+use crate::app::bound::Bound;
 use crate::app::{AppState, Command, Message, Queue};
 use crate::model::ops::{document, region};
 use crate::model::{ArchivalMeta, DocId, DocStatus, NormalizedDate, Project};
@@ -23,8 +24,10 @@ struct Form {
     status: DocStatus,
     archival: ArchivalMeta,
     date: String,
-    project_name: String,
-    project_description: String,
+    /// Bound to the project's name and description: they follow merged changes without the
+    /// form being reloaded, so what the person is typing there is not wiped by a reload.
+    project_name: Bound,
+    project_description: Bound,
     /// Each page break's number and image as typed.
     breaks: Vec<(String, String)>,
 }
@@ -64,6 +67,16 @@ impl View for MetadataEditor {
             .as_ref()
             .is_none_or(|f| f.doc != doc || f.generation != generation);
         if stale {
+            // The project's fields are kept across reloads (they are bound, synced below).
+            let (project_name, project_description) = self.form.take().map_or_else(
+                || {
+                    (
+                        Bound::applied_later(&p.info.name),
+                        Bound::applied_later(&p.info.description),
+                    )
+                },
+                |f| (f.project_name, f.project_description),
+            );
             self.form = Some(Form {
                 doc,
                 generation,
@@ -76,8 +89,8 @@ impl View for MetadataEditor {
                     .as_ref()
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
-                project_name: p.info.name.clone(),
-                project_description: p.info.description.clone(),
+                project_name,
+                project_description,
                 breaks: meta
                     .archival
                     .page_breaks
@@ -86,6 +99,10 @@ impl View for MetadataEditor {
                     .collect(),
             });
             self.error = None;
+        }
+        if let Some(f) = self.form.as_mut() {
+            f.project_name.sync(&p.info.name);
+            f.project_description.sync(&p.info.description);
         }
         let mut open = true;
         let mut cmds = Queue::default();
@@ -285,16 +302,23 @@ impl MetadataEditor {
     fn project_form(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Queue) {
         let Some(f) = self.form.as_mut() else { return };
         ui.strong("Project");
-        labelled_field(ui, "Project name", &mut f.project_name, "");
+        // Applied with the button, not on leaving: what leaving asks for is not written;
+        // the fields only learn their focus (a change merged while typing asks below).
+        let r = labelled_field(ui, "Project name", &mut f.project_name.text, "");
+        let _ = f.project_name.after(&r, &p.info.name);
+        let _ = f.project_name.ask_ui(ui, "project name");
         let l = ui.label("Project description");
-        ui.add(
-            egui::TextEdit::multiline(&mut f.project_description)
-                .desired_rows(2)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(l.id);
+        let r = ui
+            .add(
+                egui::TextEdit::multiline(&mut f.project_description.text)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(l.id);
+        let _ = f.project_description.after(&r, &p.info.description);
+        let _ = f.project_description.ask_ui(ui, "project description");
         if ui.button("Apply to the project").clicked() {
-            match document::set_project_info(p, &f.project_name, &f.project_description) {
+            match document::set_project_info(p, &f.project_name.text, &f.project_description.text) {
                 Ok(tx) => {
                     cmds.push(Message::Apply(tx));
                     self.error = None;
