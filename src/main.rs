@@ -109,6 +109,8 @@ enum Cmd {
     },
     /// Ask a project questions: events by role, communications, a period, concordance …
     Query(cli::query::QueryArgs),
+    /// Suggestions for a project's documents (project strings, registry names, dates).
+    Suggest(cli::suggest::SuggestArgs),
     /// Import another tool's files as a new project.
     Import {
         /// Format: brat, text, tei, w3c, webanno-tsv, page, alto, hocr, pdf or iiif.
@@ -325,6 +327,10 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Some(Cmd::Query(q)) => {
             cli::query::run(&q)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Suggest(a)) => {
+            cli::suggest::run(&a)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Import {

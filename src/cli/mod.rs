@@ -8,5 +8,6 @@ pub mod git_setup;
 pub mod merge;
 pub mod query;
 pub mod reanchor;
+pub mod suggest;
 
 pub use crate::build_info::{VERSION, sample_project};

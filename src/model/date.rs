@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-mod guess;
+pub(crate) mod guess;
 pub use guess::{Guess, guess};
 
 /// A normalized date: an exact `when`, or a range, or both empty (unknown).

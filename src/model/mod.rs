@@ -24,6 +24,7 @@ pub mod region;
 pub mod registry;
 pub mod schema;
 pub mod stamp;
+pub mod suggest;
 pub mod text;
 pub mod validate;
 

@@ -15,6 +15,7 @@ pub mod lock;
 pub mod merge;
 pub mod place;
 mod save;
+pub mod suggestions;
 pub mod write_lock;
 
 pub use error::StoreError;

@@ -145,7 +145,7 @@ fn is_cjk_unit(c: char) -> bool {
 }
 
 /// The month a word names (English, with abbreviations; Russian in any case ending).
-fn month_of(w: &str) -> Option<u32> {
+pub(crate) fn month_of(w: &str) -> Option<u32> {
     const EN: [&str; 12] = [
         "january",
         "february",
@@ -167,6 +167,42 @@ fn month_of(w: &str) -> Option<u32> {
         && let Some(i) = EN.iter().position(|m| m.starts_with(w))
     {
         return Some(i as u32 + 1);
+    }
+    // German and French, whole words (with the common abbreviations).
+    const DE_FR: [(&str, u32); 30] = [
+        ("januar", 1),
+        ("jänner", 1),
+        ("februar", 2),
+        ("märz", 3),
+        ("mai", 5),
+        ("juni", 6),
+        ("juli", 7),
+        ("oktober", 10),
+        ("okt", 10),
+        ("dezember", 12),
+        ("dez", 12),
+        ("janvier", 1),
+        ("janv", 1),
+        ("février", 2),
+        ("fevrier", 2),
+        ("févr", 2),
+        ("mars", 3),
+        ("avril", 4),
+        ("avr", 4),
+        ("juin", 6),
+        ("juillet", 7),
+        ("juil", 7),
+        ("août", 8),
+        ("aout", 8),
+        ("septembre", 9),
+        ("octobre", 10),
+        ("novembre", 11),
+        ("décembre", 12),
+        ("decembre", 12),
+        ("déc", 12),
+    ];
+    if let Some((_, m)) = DE_FR.iter().find(|(n, _)| *n == w) {
+        return Some(*m);
     }
     const RU: [&str; 12] = [
         "январ",
@@ -225,6 +261,26 @@ const TIME_BEFORE: [&str; 11] = [
 const TIME_AFTER: [&str; 10] = [
     "hours", "hrs", "hr", "h", "hundred", "local", "z", "gmt", "utc", "o'clock",
 ];
+
+/// Words after an hour ("15 часов", "15 Uhr", "15 heures", "3 o'clock").
+pub(crate) const HOUR_WORDS: [&str; 8] = [
+    "часов",
+    "часа",
+    "час",
+    "uhr",
+    "heures",
+    "heure",
+    "h",
+    "o'clock",
+];
+
+/// The month a Roman numeral names ("VII" in "10.VII.51").
+pub(crate) fn roman_month(w: &str) -> Option<u32> {
+    const R: [&str; 12] = [
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii",
+    ];
+    R.iter().position(|r| *r == w).map(|i| i as u32 + 1)
+}
 
 struct Reading {
     year: Option<i32>,
@@ -326,6 +382,28 @@ fn read(s: &str) -> Reading {
             used[i..=i + 4].iter_mut().for_each(|u| *u = true);
         }
     }
+    // 10.VII.51, 10.VII.1951: day, Roman month, year.
+    for i in 0..t.len().saturating_sub(4) {
+        let (Some(d), Some(Tok::Sep('.')), Some(m), Some(Tok::Sep('.')), Some(y)) = (
+            num(i),
+            t.get(i + 1),
+            word(i + 2).and_then(roman_month),
+            t.get(i + 3),
+            num(i + 4),
+        ) else {
+            continue;
+        };
+        let yv: i32 = y.parse().unwrap_or(0);
+        let yv = match y.len() {
+            2 => 1900 + yv,
+            4 => yv,
+            _ => continue,
+        };
+        if let Some(day) = valid_day(yv, m, d.parse().unwrap_or(0)) {
+            (r.year, r.month, r.day) = (Some(day.y), Some(day.m), Some(day.d));
+            used[i..=i + 4].iter_mut().for_each(|u| *u = true);
+        }
+    }
     // Month names, and the day and year beside them.
     for i in 0..t.len() {
         let Some(m) = word(i).and_then(month_of) else {
@@ -347,8 +425,10 @@ fn read(s: &str) -> Reading {
             .find(|&j| {
                 num(j).is_some_and(|n| n.len() <= 2)
                     && (j + 1..i).all(|k| {
-                        matches!(word(k), Some("th" | "st" | "nd" | "rd" | "of" | "the"))
-                            || matches!(t.get(k), Some(Tok::Sep('.')))
+                        matches!(
+                            word(k),
+                            Some("th" | "st" | "nd" | "rd" | "er" | "of" | "the")
+                        ) || matches!(t.get(k), Some(Tok::Sep('.')))
                     })
             });
         let filler = |k: usize| {
@@ -427,6 +507,17 @@ fn read(s: &str) -> Reading {
             used[i] = true;
             continue;
         }
+        if n.len() <= 2 && v <= 24 && word(i + 1).is_some_and(|w| HOUR_WORDS.contains(&w)) {
+            // "в 15 часов", "um 15 Uhr", "à 15 heures", "15 h 30".
+            let mi = num(i + 2)
+                .filter(|m| m.len() == 2 && matches!(word(i + 1), Some("h" | "uhr" | "heures")))
+                .and_then(|m| m.parse().ok())
+                .filter(|m: &u32| *m < 60)
+                .unwrap_or(0);
+            r.time = Some((v, mi));
+            used[i] = true;
+            continue;
+        }
         if n.len() == 4 {
             let (h, mi) = (v / 100, v % 100);
             let as_time = h <= 24 && mi < 60 && (h < 24 || mi == 0);
@@ -454,7 +545,19 @@ fn read(s: &str) -> Reading {
         match w.as_str() {
             "noon" | "midday" | "полдень" => r.time = r.time.or(Some((12, 0))),
             "midnight" | "полночь" => r.time = r.time.or(Some((24, 0))),
-            "today" | "сегодня" => r.relative = Some((0, "today")),
+            "today" | "сегодня" | "heute" | "aujourd'hui" | "aujourd’hui" => {
+                r.relative = Some((0, "today"));
+            }
+            "übermorgen" => r.relative = Some((2, "the day after tomorrow")),
+            "vorgestern" => r.relative = Some((-2, "the day before yesterday")),
+            "morgen" | "demain" if prev == Some("après") => {
+                r.relative = Some((2, "the day after tomorrow"));
+            }
+            "morgen" | "demain" => r.relative = r.relative.or(Some((1, "tomorrow"))),
+            "gestern" | "hier" if prev == Some("avant") => {
+                r.relative = Some((-2, "the day before yesterday"));
+            }
+            "gestern" | "hier" => r.relative = r.relative.or(Some((-1, "yesterday"))),
             "tonight" => {
                 r.relative = Some((0, "tonight"));
                 r.part = r.part.or(part_of_day("tonight"));
