@@ -177,7 +177,7 @@ impl Find {
             &mut self.project_found,
         );
         let mut cmds = Queue::default();
-        super::show_window(
+        let shown = super::show_window(
             super::window(ctx, "Find in project")
                 .open(&mut open)
                 .default_size([480.0, 400.0]),
@@ -274,6 +274,9 @@ impl Find {
                 });
             },
         );
+        if super::esc_closes(ctx, &shown) {
+            open = false;
+        }
         if !open {
             st.find.project_open = false;
         }

@@ -140,7 +140,18 @@ pub fn show_window<R>(
     ctx: &egui::Context,
     add: impl FnOnce(&mut egui::Ui) -> R,
 ) -> Option<egui::InnerResponse<Option<R>>> {
-    w.show(ctx, |ui| fit(ui, add))
+    let r = w.show(ctx, |ui| fit(ui, add));
+    if let Some(r) = &r {
+        crate::app::a11y::window_shown(ctx, r.response.layer_id);
+    }
+    r
+}
+
+/// Whether Esc closes the window shown as `r` this frame: pressed while focus was inside it,
+/// with no drop-down of it open (Esc then closes only the drop-down).
+pub fn esc_closes<R>(ctx: &egui::Context, r: &Option<egui::InnerResponse<Option<R>>>) -> bool {
+    r.as_ref()
+        .is_some_and(|r| crate::app::a11y::esc_in_window(ctx, r.response.layer_id))
 }
 
 /// A small button showing `text` ("Up", "×") that says what it does in full — on hover and
