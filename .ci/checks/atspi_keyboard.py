@@ -140,9 +140,15 @@ def settle(app, before, timeout=2.0):
     while f == before and time.time() < deadline:
         pump(0.05)
         f, around = describe(_focus["node"])
-    # A little more: egui may pass focus on over two frames (a resize handle).
+    # A little more: egui may pass focus on over two frames (a resize handle), and the
+    # events of a loaded machine come late; nothing focused must last to count.
     pump(0.2)
-    return describe(_focus["node"])
+    f, around = describe(_focus["node"])
+    deadline = time.time() + 1.5
+    while (f is None or f[0] in ("separator", "split pane")) and time.time() < deadline:
+        pump(0.1)
+        f, around = describe(_focus["node"])
+    return f, around
 
 
 def label(k):

@@ -731,6 +731,16 @@ impl Reader {
             );
         }
         if f.expose {
+            // A screen reader moving the caret (Say All, `set_caret_offset`) moves ours.
+            if let Some((anchor, caret)) =
+                access::requested_selection(ui.ctx(), resp.id, &self.drawn)
+            {
+                st.sel = crate::app::Selection {
+                    anchor,
+                    caret,
+                    fragments: Vec::new(),
+                };
+            }
             access::expose(ui, resp.id, &self.drawn, &st.sel, &out.ann_nodes);
         }
         self.pointer(ui, st, &resp, &f, out.hover_info.as_deref());
