@@ -283,6 +283,21 @@ def main():
         check(f is not None, f"Esc in a menu leaves focus on a control ({label(f)})")
     else:
         check(False, "the Project menu button is in the tree")
+    # The View menu's toggles are checkable items, checked when on.
+    view = [n for n, role, name, _, _ in snapshot(app) if role == "push button" and name == "View"]
+    if view:
+        try:
+            view[0].queryAction().doAction(0)
+        except Exception as e:
+            print(f"atspi: could not click View: {e}")
+        pump(0.8)
+        checks = [(name, pyatspi.STATE_CHECKED in st) for n, role, name, st, _ in snapshot(app)
+                  if role == "check menu item"]
+        print(f"atspi: View menu check items: {checks}", flush=True)
+        check(("Show/hide documents", True) in checks,
+              "View menu toggles are check menu items, checked when on")
+        key("Escape")
+        pump(0.5)
 
     # The schema editor and the metadata: focus inside, Tab kept in, Esc closes.
     for command, title in (("Schema editor", "Schema"), ("Document metadata", "Document metadata")):

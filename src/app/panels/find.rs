@@ -131,13 +131,15 @@ impl Find {
                 st.find.hits_for = Some(key.clone());
             }
             let n = st.find.hits.len();
-            ui.label(if n == 0 {
+            // A polite live region: "1 of 5" → "4 of 5" is spoken as it changes.
+            let count = ui.label(if n == 0 {
                 "no hits".to_owned()
             } else if st.find.truncated {
                 format!("{} of the first {n}", (st.find.current % n) + 1)
             } else {
                 format!("{} of {n}", (st.find.current % n) + 1)
             });
+            crate::app::a11y::live(ui.ctx(), count.id);
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
             let back = ui.input(|i| i.modifiers.shift);
