@@ -151,6 +151,17 @@ def settle(app, before, timeout=2.0):
     return f, around
 
 
+def text_of_node(node):
+    try:
+        t = node.queryText()
+        return t.getText(0, t.characterCount)
+    except Exception:
+        try:
+            return node.name
+        except Exception:
+            return None
+
+
 def label(k):
     return "nothing" if k is None else f"{k[0]} {k[1]!r} in {k[2] or 'window'}"
 
@@ -219,7 +230,10 @@ def main():
 
     expected = {k for n, role, _, st, k in tree
                 if pyatspi.STATE_FOCUSABLE in st and "unavailable" not in desc(n)
-                and role not in ("frame", "application", "separator", "split pane")}
+                and role not in ("frame", "application", "separator", "split pane")
+                # Annotations are reached inside the reader (] and [, a screen reader's
+                # browse mode), not by Tab.
+                and role not in ("mark", "static")}
     print(f"atspi: {len(expected)} focusable controls in the main window", flush=True)
     n = len(expected) + 8
 
@@ -326,6 +340,25 @@ def main():
         check(not still, f"Esc closes {title!r}")
         check(f is not None and title not in around,
               f"after Esc, focus is in the main window ({label(f)})")
+
+    # An annotation's node is focusable, and its action selects the annotation (read out).
+    tree = snapshot(app)
+    marks = [(n, name, st) for n, role, name, st, _ in tree
+             if role in ("mark", "static") and ("linked to" in name or "not linked" in name)]
+    if marks:
+        node, name, st = marks[min(2, len(marks) - 1)]
+        check(pyatspi.STATE_FOCUSABLE in st, f"annotation node {name!r} is focusable")
+        try:
+            node.queryAction().doAction(0)
+        except Exception as e:
+            print(f"atspi: could not act on {name!r}: {e}")
+        pump(1.0)
+        said = [text_of_node(n) for n, role, _, _, k in snapshot(app)
+                if role == "label" and k[2] == "Status bar"]
+        check(any(name in (t or "") for t in said),
+              f"activating it selects it and the status bar says {name!r} ({said[:2]})")
+    else:
+        check(False, "annotation nodes are in the tree")
 
     if failures:
         print(f"atspi: {len(failures)} keyboard check(s) failed", file=sys.stderr)

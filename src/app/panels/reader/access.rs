@@ -144,6 +144,34 @@ pub(super) fn requested_selection(
     })
 }
 
+/// The annotation whose node a screen reader clicked or focused this frame (AT-SPI
+/// `doAction`, `grabFocus`): the reader selects it.
+pub(super) fn requested_annotation(
+    ctx: &egui::Context,
+    doc_node: Id,
+    anns: &[(AnnId, Rect, String)],
+) -> Option<AnnId> {
+    ctx.input(|i| {
+        i.events.iter().rev().find_map(|e| match e {
+            egui::Event::AccessKitActionRequest(accesskit::ActionRequest {
+                action: accesskit::Action::Click | accesskit::Action::Focus,
+                target_node,
+                ..
+            }) => anns
+                .iter()
+                .take(MAX_ANNOTATION_NODES)
+                .find(|(a, _, _)| mark_node(doc_node, *a).accesskit_id() == *target_node)
+                .map(|(a, _, _)| *a),
+            _ => None,
+        })
+    })
+}
+
+/// The node id of annotation `ann`'s mark under `doc_node`.
+fn mark_node(doc_node: Id, ann: AnnId) -> Id {
+    doc_node.with(("annotation", ann))
+}
+
 /// Exposes the drawn pieces under `doc_node`: text runs, the selection (clamped to what is
 /// in view) and the annotations in `anns` (id, first rectangle on screen, description).
 pub(super) fn expose(
@@ -193,14 +221,19 @@ pub(super) fn expose(
         });
     }
     for (ann, rect, label) in anns.iter().take(MAX_ANNOTATION_NODES) {
-        let _mark = ui.new_child(
+        let mark = ui.new_child(
             UiBuilder::new()
-                .scope_id(doc_node.with(("annotation", *ann)))
+                .scope_id(mark_node(doc_node, *ann))
                 .max_rect(*rect)
                 .accessibility_parent(doc_node)
                 .accessibility_role(accesskit::Role::Mark)
                 .accessibility_label(label.clone()),
         );
+        // Focusable and clickable for a screen reader: either selects the annotation.
+        ctx.accesskit_node_builder(mark.unique_id(), |n| {
+            n.add_action(accesskit::Action::Focus);
+            n.add_action(accesskit::Action::Click);
+        });
     }
     if anns.len() > MAX_ANNOTATION_NODES {
         let more = anns.len() - MAX_ANNOTATION_NODES;
