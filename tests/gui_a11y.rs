@@ -432,3 +432,38 @@ fn esc_in_an_open_drop_down_closes_only_the_drop_down() {
     h.run_steps(3);
     assert!(!open(&h), "a third Esc drops it and closes the window");
 }
+
+/// Issue 24, item 10: the in-window file dialog takes focus when it opens, keeps Tab inside,
+/// and its icon buttons have names.
+#[test]
+fn file_dialog_takes_focus_keeps_tab_and_names_its_buttons() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut app = App::with_project(Prefs::default(), &file);
+    app.state.chooser.set_native(false);
+    let mut h = support::gui::harness_dt(app, SIZE, 0.25);
+    h.run_steps(4);
+    h.state_mut().state.push(Command::OpenDialog);
+    h.run_steps(6);
+    assert!(
+        h.state().state.chooser.is_open(),
+        "the in-window dialog is open"
+    );
+    let layer = |h: &Harness<'_, App>| {
+        let f = focused(h)?;
+        h.ctx
+            .viewport(|v| v.this_pass.widgets.get(f).map(|w| w.layer_id))
+    };
+    let first = layer(&h);
+    assert!(
+        first.is_some_and(|l| l.order != egui::Order::Background),
+        "focus is in the dialog when it opens: {first:?}"
+    );
+    for i in 0..25 {
+        h.key_press(Key::Tab);
+        h.run_steps(2);
+        assert_eq!(layer(&h), first, "Tab {i} stays in the dialog");
+    }
+    h.get_by_label("Parent folder");
+    h.get_by_label("Reload");
+}
