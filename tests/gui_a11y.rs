@@ -321,6 +321,10 @@ fn tagging_and_undo_are_announced() {
 #[test]
 fn metadata_window_takes_focus_traps_tab_and_closes_on_esc() {
     let (_home, mut h) = sample();
+    // As from the keyboard: F6 to the reader first (a window that opens before the user did
+    // anything does not take focus).
+    h.key_press(Key::F6);
+    h.run_steps(2);
     h.state_mut().state.push(Command::ToggleMetadata);
     h.run_steps(4);
     let in_window = |h: &Harness<'_, App>| {
@@ -443,6 +447,8 @@ fn file_dialog_takes_focus_keeps_tab_and_names_its_buttons() {
     app.state.chooser.set_native(false);
     let mut h = support::gui::harness_dt(app, SIZE, 0.25);
     h.run_steps(4);
+    h.key_press(Key::F6);
+    h.run_steps(2);
     h.state_mut().state.push(Command::OpenDialog);
     h.run_steps(6);
     assert!(

@@ -82,6 +82,16 @@ fn windows_key() -> Id {
     Id::unique("marginalia-a11y-windows")
 }
 
+/// Whether the user has pressed a key or clicked since launch.
+fn acted_key() -> Id {
+    Id::unique("marginalia-a11y-acted")
+}
+
+/// Whether a click left nothing focused (focus is then not given back).
+fn clicked_away_key() -> Id {
+    Id::unique("marginalia-a11y-clicked-away")
+}
+
 /// Whether the last Tab was a Shift+Tab.
 fn tab_back_key() -> Id {
     Id::unique("marginalia-a11y-tab-back")
@@ -131,6 +141,17 @@ pub fn begin_frame(ctx: &Context, window_name: &str) {
     // frame or two later, when Shift may be up already).
     if let Some(back) = tab_pressed(ctx) {
         ctx.data_mut(|d| d.insert_temp(tab_back_key(), back));
+    }
+    // Whether the user has pressed a key or clicked since launch.
+    if ctx.input(|i| {
+        i.events.iter().any(|e| {
+            matches!(
+                e,
+                egui::Event::Key { .. } | egui::Event::PointerButton { .. }
+            )
+        })
+    }) {
+        ctx.data_mut(|d| d.insert_temp(acted_key(), true));
     }
     // Esc as the frame began (a text field consumes it before a window's own check).
     let esc = ctx.input(|i| i.key_pressed(egui::Key::Escape));
@@ -372,6 +393,16 @@ pub fn esc_in_window(ctx: &Context, layer: LayerId) -> bool {
 /// control when it has just opened (remembering where focus was, to give it back when it
 /// closes), and keeps Tab inside it.
 pub fn window_shown(ctx: &Context, layer: LayerId) {
+    window_opened(ctx, layer, false);
+}
+
+/// A modal dialog on `layer` was shown this frame: as [`window_shown`], and it takes focus
+/// even when it opened by itself (at launch: the annotator prompt, a recovery question).
+pub fn dialog_shown(ctx: &Context, layer: LayerId) {
+    window_opened(ctx, layer, true);
+}
+
+fn window_opened(ctx: &Context, layer: LayerId, modal: bool) {
     // Greeted: focus was given to it (or was in it already) since it opened. A window's
     // first frame only sizes it (its widgets are not visible yet), so this may take two.
     let greeted: bool = ctx.data(|d| {
@@ -400,7 +431,10 @@ pub fn window_shown(ctx: &Context, layer: LayerId) {
                 .is_some_and(|w| w.layer_id == layer)
         })
     };
-    if focused.is_some_and(in_window) {
+    // A window that opened by itself before the user did anything (at launch: problems,
+    // the re-anchoring review) does not take focus; one the user opened does.
+    let acted = ctx.data(|d| d.get_temp::<bool>(acted_key()).unwrap_or(false));
+    if focused.is_some_and(in_window) || (!modal && !acted) {
         greet();
         return;
     }
@@ -408,7 +442,13 @@ pub fn window_shown(ctx: &Context, layer: LayerId) {
         v.this_pass
             .widgets
             .get_layer(layer)
-            .find(|w| w.sense.is_focusable() && w.enabled && w.visible)
+            // Not the title bar's collapse button: the first control of the content.
+            .find(|w| {
+                w.sense.is_focusable()
+                    && w.enabled
+                    && w.visible
+                    && w.id != layer.id.with("collapse_button")
+            })
             .map(|w| w.id)
     });
     if let Some(first) = first {
@@ -427,9 +467,10 @@ pub fn window_shown(ctx: &Context, layer: LayerId) {
 }
 
 /// Names the modal dialog shown as `r` and marks it modal, so a screen reader says what
-/// opened ("Unsaved changes, dialog") and keeps its reading inside.
+/// opened ("Dialog: Unsaved changes") and keeps its reading inside. The name is not the
+/// heading's own text, so that text still names one node (the heading).
 pub fn dialog_node(ctx: &Context, r: &egui::Response, title: &str) {
-    let title = title.to_owned();
+    let title = format!("Dialog: {title}");
     ctx.accesskit_node_builder(r.id, |n| {
         n.set_role(accesskit::Role::Dialog);
         n.set_modal();
@@ -488,7 +529,7 @@ pub fn expose_dropped_states(ctx: &Context) {
 }
 
 /// Keeps keyboard focus somewhere: call once, last in a frame. When focus dropped to
-/// nothing (Esc, a closed window, a field that went away), it goes back to the widget that
+/// nothing by Esc or because its window closed, it goes back to the widget that
 /// had it if that is still shown, else to what had it before the closed window opened, else
 /// to the reader, else to the window's first control. A Tab in flight is left alone.
 pub fn end_frame(ctx: &Context) {
@@ -510,7 +551,28 @@ pub fn end_frame(ctx: &Context) {
     let focus = ctx
         .memory(|m| m.focused())
         .filter(|f| shown(*f) || last.is_none_or(|(id, _)| id != *f));
-    if focus.is_none() && !tab && !skipping && !waiting {
+    // A click that left nothing focused (away from a text field, on a panel's background)
+    // is the user's choice: no focus is given back until something has focus again.
+    let click = ctx.input(|i| i.pointer.any_pressed() || i.pointer.any_released());
+    let clicked_away = ctx.data_mut(|d| {
+        let flag = d.get_temp_mut_or_default::<bool>(clicked_away_key());
+        if focus.is_some() {
+            *flag = false;
+        } else if click {
+            *flag = true;
+        }
+        *flag
+    });
+    // Only where focus was lost to Esc or to a window that closed: a field that gave up
+    // focus itself (Enter in the Link field) leaves nothing focused on purpose, and the
+    // typing guard (`menus::Typing`) then holds back the plain keys a hand still types.
+    let esc = ctx.data(|d| d.get_temp::<bool>(esc_key()).unwrap_or(false));
+    // A window or dialog (one that `window_shown` saw) that is not shown any more; a
+    // window that fades out after Esc counts as gone at once.
+    let seen: Vec<LayerId> =
+        ctx.data(|d| d.get_temp(windows_key().with("seen")).unwrap_or_default());
+    let window_gone = last.is_some_and(|(_, l)| seen.contains(&l) && !windows.contains(&l));
+    if focus.is_none() && !tab && !skipping && !waiting && !clicked_away && (esc || window_gone) {
         let openers: Vec<(LayerId, Id)> =
             ctx.data(|d| d.get_temp(openers_key()).unwrap_or_default());
         let opener =
@@ -539,11 +601,24 @@ pub fn end_frame(ctx: &Context) {
         .memory(|m| m.focused())
         .and_then(|f| layer_of(ctx, f).map(|l| (f, l)));
     ctx.data_mut(|d| {
-        d.insert_temp(last_focus_key(), now);
+        // The last focus that was somewhere: kept while nothing has focus, so that a window
+        // fading out after Esc is seen gone when its layer goes.
+        if now.is_some() {
+            d.insert_temp(last_focus_key(), now);
+        }
         d.get_temp_mut_or_default::<Vec<(LayerId, Id)>>(openers_key())
             .retain(|(l, _)| windows.contains(l));
         d.get_temp_mut_or_default::<Vec<LayerId>>(greeted_key())
             .retain(|l| windows.contains(l));
+        // Every window layer seen since the last focus was recorded (kept while it matters).
+        let seen = d.get_temp_mut_or_default::<Vec<LayerId>>(windows_key().with("seen"));
+        for l in &windows {
+            if !seen.contains(l) {
+                seen.push(*l);
+            }
+        }
+        let keep = now.or(last).map(|(_, l)| l);
+        seen.retain(|l| windows.contains(l) || Some(*l) == keep);
     });
 }
 

@@ -54,7 +54,7 @@ impl App {
                 Dialog::NewDocuments(nd) => new_documents(ui, st, nd, keys),
             }
         });
-        super::a11y::window_shown(ctx, shown.response.layer_id);
+        super::a11y::dialog_shown(ctx, shown.response.layer_id);
         super::a11y::dialog_node(ctx, &shown.response, &dialog.title());
         let close = shown.inner;
         if close {

@@ -179,7 +179,7 @@ impl Find {
             &mut self.project_found,
         );
         let mut cmds = Queue::default();
-        let shown = super::show_window(
+        let shown = super::show_window_beside(
             super::window(ctx, "Find in project")
                 .open(&mut open)
                 .default_size([480.0, 400.0]),
