@@ -419,6 +419,22 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
                 println!("{file}: {} line(s) added", lines.len());
             }
             println!("merge driver: {}", report.driver);
+            match &report.hook {
+                cli::git_setup::HookOutcome::Installed(path) => println!(
+                    "pre-commit hook (refuses to commit an unfinished save): {}",
+                    path.display()
+                ),
+                cli::git_setup::HookOutcome::BesideExisting {
+                    existing,
+                    ours,
+                    call,
+                } => println!(
+                    "pre-commit hook NOT installed: the repository has its own, left as it is: {}\n\
+                     Marginalia's (refuses to commit an unfinished save) is at {}; to use it, add this line to yours:\n  {call}",
+                    existing.display(),
+                    ours.display()
+                ),
+            }
             Ok(ExitCode::SUCCESS)
         }
         None => window(args.project, args.screenshot, args.window_size, args.view),

@@ -427,7 +427,7 @@ fn a_folder_of_pages_is_a_document_per_page_or_one_book() {
         "{not_kept:?}"
     );
     let (p, _, _) = import_ok(
-        &marginalia::interchange::page::PageImporter { group: Group::Book },
+        &marginalia::interchange::page::PageImporter::grouped(Group::Book),
         dir.path(),
     );
     let d = only_doc(&p);

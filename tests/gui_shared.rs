@@ -351,3 +351,311 @@ fn another_process_save_reaches_a_hidden_window() {
         h.state().state.status
     );
 }
+
+/// The value and rectangle of the text field labelled `label` (role `role`).
+fn bound_field(
+    h: &egui_kittest::Harness<'static, App>,
+    label: &str,
+    role: egui::accesskit::Role,
+) -> Option<(String, egui::Rect)> {
+    use egui_kittest::kittest::NodeT as _;
+    h.query_all_by_label(label)
+        .find(|n| n.accesskit_node().role() == role)
+        .map(|n| (n.accesskit_node().value().unwrap_or_default(), n.rect()))
+}
+
+/// Runs the window until the field labelled `label` shows `want` (real time: the folder
+/// watch that brings another session's save is a thread); fails naming what it showed.
+fn wait_for_field(
+    h: &mut egui_kittest::Harness<'static, App>,
+    label: &str,
+    role: egui::accesskit::Role,
+    want: &str,
+) -> egui::Rect {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let seen = bound_field(h, label, role);
+        if let Some((v, rect)) = &seen
+            && v == want
+        {
+            return *rect;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!(
+                "the {label} field shows {seen:?}, not {want:?} (status: {})",
+                h.state().state.status
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run_steps(1);
+    }
+}
+
+/// A click into `rect` and then out of every field (the window's empty bottom-right
+/// corner), as a pointer does it.
+fn click_in_and_out(h: &mut egui_kittest::Harness<'static, App>, rect: egui::Rect) {
+    support::gui::click_at(h, rect);
+    let out = egui::Rect::from_center_size(egui::pos2(1270.0, 790.0), egui::vec2(1.0, 1.0));
+    support::gui::click_at(h, out);
+    h.run_steps(2);
+}
+
+/// The sample with its first registry entry given coordinates and an alias with a note,
+/// saved; the window open on it, showing that entry's page.
+fn entry_page_on_sample(
+    tmp: &Path,
+) -> (
+    PathBuf,
+    EntryId,
+    String,
+    egui_kittest::Harness<'static, App>,
+) {
+    use marginalia::app::Message;
+    use marginalia::model::registry::{AliasKind, Coordinates};
+    let file = marginalia::build_info::install_sample(tmp).unwrap();
+    let mut s = Session::open(&file).unwrap();
+    let id = *s.project.registry.keys().next().unwrap();
+    let at = Coordinates {
+        lat: 37.97,
+        lon: 126.55,
+    };
+    let tx = ops::registry::set_coordinates(&s.project, id, Some(at)).unwrap();
+    s.commit(tx).unwrap();
+    let alias = "Kaesong talks alias";
+    let tx = ops::registry::add_alias(&s.project, id, alias, AliasKind::Variant, "first reading")
+        .unwrap();
+    s.commit(tx).unwrap();
+    s.save().unwrap();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
+    h.run_steps(2);
+    h.state_mut().state.push(Message::OpenEntry(Some(id)));
+    h.run_steps(3);
+    (file, id, alias.to_owned(), h)
+}
+
+/// Issue 21 item 4 for the entry page's Coordinates field (issue 22): a colleague's
+/// session changes the coordinates while the page shows them; the live merge brings them
+/// into the field, and a click in and out (pointer events at its rect) writes nothing back.
+#[test]
+fn the_coordinates_field_follows_a_live_merge_and_a_click_in_and_out_writes_nothing_back() {
+    use egui::accesskit::Role;
+    use marginalia::model::registry::Coordinates;
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, id, _, mut h) = entry_page_on_sample(tmp.path());
+    wait_for_field(&mut h, "Coordinates", Role::TextInput, "37.97, 126.55");
+    let theirs = Coordinates {
+        lat: 38.0,
+        lon: 127.25,
+    };
+    let mut other = Session::open(&file).unwrap();
+    let tx = ops::registry::set_coordinates(&other.project, id, Some(theirs)).unwrap();
+    other.commit(tx).unwrap();
+    other.save().unwrap();
+    let rect = wait_for_field(&mut h, "Coordinates", Role::TextInput, "38, 127.25");
+    click_in_and_out(&mut h, rect);
+    let s = h.state().state.session.as_ref().unwrap();
+    assert_eq!(s.project.registry[&id].coordinates, Some(theirs));
+    assert!(
+        !s.is_dirty(),
+        "nothing written: {:?}",
+        s.history.undo_label()
+    );
+    h.state_mut().state.push(marginalia::app::Command::Save);
+    h.run_steps(2);
+    let on_disk = Session::open(&file).unwrap();
+    assert_eq!(on_disk.project.registry[&id].coordinates, Some(theirs));
+}
+
+/// Issue 21 item 4 for an alias's note on the entry page (issue 22): the same, for the
+/// "Note on …" field of the alias a colleague re-noted.
+#[test]
+fn an_alias_note_field_follows_a_live_merge_and_a_click_in_and_out_writes_nothing_back() {
+    use egui::accesskit::Role;
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, id, alias, mut h) = entry_page_on_sample(tmp.path());
+    let label = format!("Note on {alias}");
+    wait_for_field(&mut h, &label, Role::TextInput, "first reading");
+    let mut other = Session::open(&file).unwrap();
+    let i = other.project.registry[&id]
+        .aliases
+        .iter()
+        .position(|a| a.name == alias)
+        .unwrap();
+    let mut changed = other.project.registry[&id].aliases[i].clone();
+    changed.note = "colleague's reading".into();
+    let tx = ops::registry::edit_alias(&other.project, id, i, changed).unwrap();
+    other.commit(tx).unwrap();
+    other.save().unwrap();
+    let rect = wait_for_field(&mut h, &label, Role::TextInput, "colleague's reading");
+    click_in_and_out(&mut h, rect);
+    let s = h.state().state.session.as_ref().unwrap();
+    assert_eq!(
+        s.project.registry[&id].aliases[i].note,
+        "colleague's reading"
+    );
+    assert!(
+        !s.is_dirty(),
+        "nothing written: {:?}",
+        s.history.undo_label()
+    );
+    h.state_mut().state.push(marginalia::app::Command::Save);
+    h.run_steps(2);
+    let on_disk = Session::open(&file).unwrap();
+    assert_eq!(
+        on_disk.project.registry[&id].aliases[i].note,
+        "colleague's reading"
+    );
+}
+
+/// Issue 21 item 4 for the project's name and description in the metadata editor (issue
+/// 22): a colleague renames the project while the person has typed into the description
+/// (clicked into it, typed, clicked out, not applied yet). The name field follows the
+/// live merge; the typed description stays (before, the merge reloaded the whole form
+/// and wiped it); "Apply to the project" then writes their description under the
+/// colleague's name, never the old name back.
+#[test]
+fn project_fields_follow_a_live_merge_and_keep_what_is_being_typed() {
+    use egui::accesskit::Role;
+    use marginalia::app::{Command, Message};
+    let tmp = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(tmp.path()).unwrap();
+    let before = Session::open(&file).unwrap().project.info.clone();
+    let d = *Session::open(&file)
+        .unwrap()
+        .project
+        .documents
+        .keys()
+        .next()
+        .unwrap();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
+    h.run_steps(2);
+    h.state_mut().state.push(Message::SelectDocument(d));
+    h.run_steps(2);
+    h.state_mut().state.push(Command::ToggleMetadata);
+    h.run_steps(3);
+    wait_for_field(&mut h, "Project name", Role::TextInput, &before.name);
+    let (desc, rect) = bound_field(&h, "Project description", Role::MultilineTextInput)
+        .expect("the metadata editor shows the project description");
+    assert_eq!(desc, before.description);
+    // Click into the description, type, click out.
+    support::gui::click_at(&mut h, rect);
+    h.key_press(egui::Key::End);
+    h.run_steps(1);
+    h.event(egui::Event::Text(" (draft)".into()));
+    h.run_steps(2);
+    let (now, _) = bound_field(&h, "Project description", Role::MultilineTextInput).unwrap();
+    assert!(now.contains(" (draft)"), "typed: {now:?}");
+    let out = egui::Rect::from_center_size(egui::pos2(1270.0, 790.0), egui::vec2(1.0, 1.0));
+    support::gui::click_at(&mut h, out);
+    // The colleague renames the project and saves.
+    let mut other = Session::open(&file).unwrap();
+    let tx =
+        ops::document::set_project_info(&other.project, "Armistice talks", &before.description)
+            .unwrap();
+    other.commit(tx).unwrap();
+    other.save().unwrap();
+    let name_rect = wait_for_field(&mut h, "Project name", Role::TextInput, "Armistice talks");
+    let (kept, _) = bound_field(&h, "Project description", Role::MultilineTextInput).unwrap();
+    assert_eq!(kept, now, "the typed description survives the merge");
+    // A click in and out of the name field writes nothing.
+    click_in_and_out(&mut h, name_rect);
+    assert_eq!(
+        h.state().state.session.as_ref().unwrap().project.info.name,
+        "Armistice talks"
+    );
+    // Apply: the typed description under the colleague's name.
+    // The button is at the foot of the editor's scrolled form: the wheel, over the form,
+    // brings it into view.
+    h.hover_at(name_rect.center());
+    h.run_steps(1);
+    for _ in 0..3 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -400.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(2);
+    }
+    let apply = h.get_by_label("Apply to the project").rect();
+    support::gui::click_at(&mut h, apply);
+    h.run_steps(2);
+    let info = &h.state().state.session.as_ref().unwrap().project.info;
+    assert_eq!(info.name, "Armistice talks");
+    assert_eq!(info.description, now);
+}
+
+/// The metadata editor's document form (issue 21, left over from issue 22's fields): a
+/// colleague's save changes the call number while the person is typing a new title; the
+/// live merge brings the call number into the form, the typed title stays (it used to be
+/// wiped by a reload of the whole form), and Apply writes both.
+#[test]
+fn document_form_keeps_a_typed_title_and_takes_a_merged_call_number() {
+    use egui::accesskit::Role;
+    use marginalia::app::{Command, Message};
+    let tmp = tempfile::tempdir().unwrap();
+    let file = marginalia::build_info::install_sample(tmp.path()).unwrap();
+    let s = Session::open(&file).unwrap();
+    let (d, meta) = s
+        .project
+        .documents
+        .iter()
+        .next()
+        .map(|(id, doc)| (*id, doc.meta.clone()))
+        .unwrap();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &file), SIZE, 0.25);
+    h.run_steps(2);
+    h.state_mut().state.push(Message::SelectDocument(d));
+    h.run_steps(2);
+    h.state_mut().state.push(Command::ToggleMetadata);
+    h.run_steps(3);
+    let title_rect = wait_for_field(&mut h, "Title", Role::TextInput, &meta.title);
+    // Click into the title, type at its end; the field keeps focus.
+    support::gui::click_at(&mut h, title_rect);
+    h.key_press(egui::Key::End);
+    h.run_steps(1);
+    h.event(egui::Event::Text(" (draft)".into()));
+    h.run_steps(2);
+    let typed = format!("{} (draft)", meta.title);
+    assert_eq!(
+        bound_field(&h, "Title", Role::TextInput).unwrap().0,
+        typed,
+        "typed into the title"
+    );
+    // The colleague sets a call number and saves.
+    let mut other = Session::open(&file).unwrap();
+    let mut archival = meta.archival.clone();
+    archival.call_number = "f. 45, op. 1, d. 340".into();
+    let tx =
+        ops::document::set_metadata(&other.project, d, &meta.title, meta.status, archival).unwrap();
+    other.commit(tx).unwrap();
+    other.save().unwrap();
+    wait_for_field(
+        &mut h,
+        "Call number",
+        Role::TextInput,
+        "f. 45, op. 1, d. 340",
+    );
+    assert_eq!(
+        bound_field(&h, "Title", Role::TextInput).unwrap().0,
+        typed,
+        "the typed title survives the merge"
+    );
+    let apply = h.get_by_label("Apply").rect();
+    support::gui::click_at(&mut h, apply);
+    h.run_steps(2);
+    let now = &h
+        .state()
+        .state
+        .session
+        .as_ref()
+        .unwrap()
+        .project
+        .documents
+        .get(&d)
+        .unwrap()
+        .meta;
+    assert_eq!(now.title, typed);
+    assert_eq!(now.archival.call_number, "f. 45, op. 1, d. 340");
+}

@@ -469,3 +469,127 @@ fn a_link_git_merges_without_the_driver_is_caught_by_check() {
     assert!(!ok, "{text}");
     assert!(text.contains("missing registry entry"), "{text}");
 }
+
+/// Issue 21: a window killed in the middle of a save of several files, then `git commit -a`
+/// without reopening the project, committed the half-written save. git-setup's pre-commit
+/// hook refuses while the save journal is there, naming the project and the way to recover;
+/// after `marginalia check` (which finishes or rolls back the save, as opening it does) the
+/// commit goes through and the committed project passes `check`. A real process of the
+/// binary saving in a loop (`debug-edit-loop`: every save writes the project file and an
+/// annotation file, through the journal) is killed with SIGKILL at random moments until a
+/// kill lands inside a save.
+#[test]
+fn the_pre_commit_hook_refuses_a_save_torn_by_kill_9() {
+    if !git_available() {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let (_tmp, dir) = repo();
+    let journal = dir.join(format!(".{PROJECT}.journal"));
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut tries = 0;
+    while !journal.exists() {
+        tries += 1;
+        assert!(tries <= 300, "no kill landed inside a save in 300 tries");
+        let mut child = Command::new(BIN)
+            .arg("debug-edit-loop")
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(std::time::Duration::from_millis(150 + seed % 400));
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        if !journal.exists() {
+            // Not inside a save: bring the folder back to a finished state for the next try.
+            let o = Command::new(BIN).arg("check").arg(&dir).output().unwrap();
+            assert!(o.status.success() || o.status.code() == Some(1));
+        }
+    }
+    git(&dir, &["add", "-A"]);
+    let refused = git_out(&dir, &["commit", "-q", "-m", "after the crash"]);
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(!refused.status.success(), "the commit went through: {said}");
+    assert!(said.contains("a save was interrupted"), "{said}");
+    assert!(said.contains(PROJECT), "names the project: {said}");
+    assert!(
+        said.contains("Open the project in Marginalia") && said.contains(" check "),
+        "says how to recover: {said}"
+    );
+    // Recover as the message says, then commit.
+    let o = Command::new(BIN).arg("check").arg(&dir).output().unwrap();
+    assert!(
+        !journal.exists(),
+        "check finished or rolled back the save: {o:?}"
+    );
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "after the crash, recovered"]);
+    // What was committed loads and passes check, in a fresh clone.
+    let clone = dir.parent().unwrap().join("clone");
+    git(
+        dir.parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            dir.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    let o = Command::new(BIN).arg("check").arg(&clone).output().unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A pre-commit hook the user already has is never replaced: git-setup writes
+/// Marginalia's beside it and says which line to add; running it again changes nothing.
+#[test]
+fn git_setup_leaves_a_users_own_pre_commit_hook_alone() {
+    if !git_available() {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("project");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = marginalia::build_info::install_sample(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    let hooks = dir.join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    let mine = "#!/bin/sh\n# my own checks\nexit 0\n";
+    std::fs::write(hooks.join("pre-commit"), mine).unwrap();
+    for _ in 0..2 {
+        let o = Command::new(BIN)
+            .arg("git-setup")
+            .arg(&file)
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(o.status.success(), "{out}");
+        assert!(out.contains("pre-commit hook NOT installed"), "{out}");
+        assert!(out.contains("pre-commit.marginalia || exit 1"), "{out}");
+        assert_eq!(
+            std::fs::read_to_string(hooks.join("pre-commit")).unwrap(),
+            mine
+        );
+        let ours = std::fs::read_to_string(hooks.join("pre-commit.marginalia")).unwrap();
+        assert!(ours.contains(marginalia::cli::git_setup::HOOK_MARKER));
+    }
+    // Without a hook of the user's, Marginalia's is the pre-commit hook itself.
+    std::fs::remove_file(hooks.join("pre-commit")).unwrap();
+    let o = Command::new(BIN)
+        .arg("git-setup")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let hook = std::fs::read_to_string(hooks.join("pre-commit")).unwrap();
+    assert!(hook.contains(marginalia::cli::git_setup::HOOK_MARKER));
+}

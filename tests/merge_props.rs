@@ -35,6 +35,10 @@ enum Op {
     Title(u8),
     RelabelType(usize, u8),
     AddAttribute(u8),
+    RegionNote(usize, u8),
+    /// Deletes a text mention a page region shows (with the window's delete, which unlinks
+    /// the region), and with `true` the region first.
+    DeleteShownText(usize, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -54,11 +58,21 @@ fn op() -> impl Strategy<Value = Op> {
         1 => v().prop_map(Op::Title),
         1 => (i(), v()).prop_map(|(a, b)| Op::RelabelType(a, b)),
         1 => v().prop_map(Op::AddAttribute),
+        2 => (i(), v()).prop_map(|(a, b)| Op::RegionNote(a, b)),
+        2 => (i(), any::<bool>()).prop_map(|(a, b)| Op::DeleteShownText(a, b)),
     ]
 }
 
 fn doc(p: &mut Project) -> &mut Document {
     p.documents.values_mut().next().unwrap()
+}
+
+/// The document with page regions (the cable with its scan).
+fn region_doc(p: &mut Project) -> &mut Document {
+    p.documents
+        .values_mut()
+        .find(|d| d.annotations.values().any(|a| a.region.is_some()))
+        .unwrap()
 }
 
 fn pick<T: Copy>(items: &[T], i: usize) -> Option<T> {
@@ -198,6 +212,39 @@ fn apply(p: &mut Project, op: &Op) {
         Op::RelabelType(i, v) => {
             let n = p.schema.entity_types.len();
             p.schema.entity_types[i % n].label = words[v as usize].into();
+        }
+        Op::RegionNote(i, v) => {
+            let d = region_doc(p);
+            let ids: Vec<AnnId> = d
+                .annotations
+                .values()
+                .filter(|a| a.region.is_some())
+                .map(|a| a.id)
+                .collect();
+            if let Some(id) = pick(&ids, i) {
+                d.annotations.get_mut(&id).unwrap().note = words[v as usize].into();
+            }
+        }
+        Op::DeleteShownText(i, region_too) => {
+            let d = region_doc(p);
+            let doc = d.id();
+            let shown: Vec<(AnnId, AnnId)> = d
+                .annotations
+                .values()
+                .filter_map(|a| Some((a.id, a.region.as_ref()?.text?)))
+                .collect();
+            let Some((region, text)) = pick(&shown, i) else {
+                return;
+            };
+            let mut delete = |id| {
+                if let Ok(tx) = ops::tagging::delete(p, doc, id) {
+                    tx.apply(p).unwrap();
+                }
+            };
+            if region_too {
+                delete(region);
+            }
+            delete(text);
         }
         Op::AddAttribute(v) => {
             let id = Slug::new(format!("attr_{}", words[v as usize]));

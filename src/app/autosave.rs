@@ -3,6 +3,40 @@
 use super::state::{Dialog, SaveState};
 use super::{AUTOSAVE_SECS, App, Command, RECOVERY_SECS, recovery, watch};
 
+/// The environment variable that sets the autosave delay in seconds (`off`: no autosave,
+/// only Ctrl+S saves). For trials that race two saves by hand (`.ci/checks/two_windows.sh`)
+/// and for people who want to decide when their work is written; see `docs/design.md`.
+pub const AUTOSAVE_ENV: &str = "MARGINALIA_AUTOSAVE_SECS";
+
+/// Seconds after the last change before an autosave; `None`: autosave is off.
+/// [`AUTOSAVE_SECS`] unless [`AUTOSAVE_ENV`] says otherwise (read once).
+pub(crate) fn autosave_delay() -> Option<f64> {
+    static DELAY: std::sync::LazyLock<Option<f64>> =
+        std::sync::LazyLock::new(|| parse_autosave(std::env::var(AUTOSAVE_ENV).ok().as_deref()));
+    *DELAY
+}
+
+/// The autosave delay a value of [`AUTOSAVE_ENV`] asks for: `off` (or `never`) → none, a
+/// number of seconds ≥ 0 → that; unset or anything else → [`AUTOSAVE_SECS`] (with a
+/// warning on standard error, so a typo does not silently turn autosave off).
+fn parse_autosave(value: Option<&str>) -> Option<f64> {
+    let Some(v) = value.map(str::trim) else {
+        return Some(AUTOSAVE_SECS);
+    };
+    if v.eq_ignore_ascii_case("off") || v.eq_ignore_ascii_case("never") {
+        return None;
+    }
+    match v.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Some(secs),
+        _ => {
+            eprintln!(
+                "marginalia: {AUTOSAVE_ENV}={v:?} is neither a number of seconds nor \"off\"; autosave stays at {AUTOSAVE_SECS} s"
+            );
+            Some(AUTOSAVE_SECS)
+        }
+    }
+}
+
 impl super::AppState {
     /// What every change to the project's data means for the window, whatever made it (a
     /// command, typing, undo or redo, a source taken from disk): `change` is what
@@ -46,7 +80,7 @@ impl App {
                     }
                     st.recovery_written = true;
                 }
-                if now - t >= AUTOSAVE_SECS
+                if autosave_delay().is_some_and(|d| now - t >= d)
                     && st.dialog.is_none()
                     && !matches!(st.save_state, SaveState::Error(_))
                 {
@@ -60,7 +94,7 @@ impl App {
                     if st.save_state == SaveState::Saved && st.status.starts_with("Saved") {
                         st.status = before;
                     }
-                } else {
+                } else if autosave_delay().is_some() || !st.recovery_written {
                     ctx.request_repaint_after(std::time::Duration::from_millis(500));
                 }
             }
@@ -125,6 +159,23 @@ impl App {
             self.state.dialog = Some(Dialog::Unsaved {
                 then: Box::new(Command::Quit.into()),
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_autosave_delay_is_three_seconds_unless_the_environment_says_otherwise() {
+        assert_eq!(parse_autosave(None), Some(AUTOSAVE_SECS));
+        assert_eq!(parse_autosave(Some("off")), None);
+        assert_eq!(parse_autosave(Some(" Never ")), None);
+        assert_eq!(parse_autosave(Some("10")), Some(10.0));
+        assert_eq!(parse_autosave(Some("0.5")), Some(0.5));
+        for bad in ["", "-1", "NaN", "inf", "soon"] {
+            assert_eq!(parse_autosave(Some(bad)), Some(AUTOSAVE_SECS), "{bad}");
         }
     }
 }

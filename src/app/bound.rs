@@ -31,6 +31,9 @@ pub struct Bound {
     /// The record changed while the person was editing: the text they had and the value it
     /// changed to; asked about before anything is written.
     asking: Option<(String, String)>,
+    /// The field is written by a button ("Apply"), not on leaving: typed text counts as
+    /// being edited until then, focused or not.
+    applied_later: bool,
 }
 
 impl Bound {
@@ -43,6 +46,15 @@ impl Bound {
         }
     }
 
+    /// A buffer showing `value` for a form written by a button: text typed and left
+    /// unapplied is kept (and asked about) when the record changes, as while typing.
+    pub fn applied_later(value: &str) -> Self {
+        Self {
+            applied_later: true,
+            ..Self::new(value)
+        }
+    }
+
     /// Brings the buffer up to date with the record's `current` value: taken when the field
     /// is not being edited (or its text is untouched); kept, and remembered as changed
     /// under the field, when the person has typed in it.
@@ -50,7 +62,7 @@ impl Bound {
         if current == self.seen {
             return;
         }
-        if self.focused && self.text != self.seen {
+        if self.text != current && (self.focused || self.applied_later) && self.text != self.seen {
             // Ask when they leave the field; until then their typing is not disturbed.
             self.seen = current.to_owned();
             self.asking = Some((self.text.clone(), current.to_owned()));
@@ -167,6 +179,28 @@ mod tests {
         b.sync("Theirs again");
         b.focused = false;
         assert_eq!(b.answer(true), Edit::Write("Mine".into()));
+    }
+
+    #[test]
+    fn a_field_applied_later_keeps_unapplied_text_and_asks() {
+        let mut b = Bound::applied_later("Korean armistice");
+        b.text = "Korean armistice, 1951".into();
+        // Left the field without applying; a colleague's change comes in.
+        b.sync("Armistice talks");
+        assert_eq!(b.text, "Korean armistice, 1951");
+        assert_eq!(
+            b.question().cloned(),
+            Some((
+                "Korean armistice, 1951".to_owned(),
+                "Armistice talks".to_owned()
+            ))
+        );
+        // Applying writes the text: the record now equals it, no question.
+        let mut b = Bound::applied_later("a");
+        b.text = "b".into();
+        b.sync("b");
+        assert!(b.question().is_none());
+        assert_eq!(b.text, "b");
     }
 
     #[test]

@@ -5,6 +5,13 @@
 //! the sources, whose hashes the annotations depend on) and `.gitignore` (backups, recovery
 //! copies, lock and temporary files), and registers the driver in the repository's own git
 //! config. Existing lines of either file are kept; only missing lines are appended.
+//!
+//! It also installs a git `pre-commit` hook that refuses to commit while a project's save
+//! journal (`.<project file>.journal`) exists — a window or command killed in the middle of a
+//! save of several files leaves the folder half-written until the project is opened again,
+//! and the journal is git-ignored, so `git commit -a` would record the torn save. A
+//! `pre-commit` hook the user already has is never replaced: Marginalia's is written beside
+//! it as `pre-commit.marginalia` and the report says which line calls it.
 
 use crate::store::{self, DOC_SUFFIX, PROJECT_SUFFIX};
 use anyhow::{Context as _, bail};
@@ -31,6 +38,113 @@ pub struct SetupReport {
     pub appended: Vec<(String, Vec<String>)>,
     /// The driver command registered in git config.
     pub driver: String,
+    /// What became of the pre-commit hook.
+    pub hook: HookOutcome,
+}
+
+/// The pre-commit hook git-setup installs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HookOutcome {
+    /// Written (new, or Marginalia's own brought up to date) at this path.
+    Installed(PathBuf),
+    /// The repository has a pre-commit hook of its own, left as it is; Marginalia's was
+    /// written to `ours`, and `call` is the line the user's hook needs to run it.
+    BesideExisting {
+        existing: PathBuf,
+        ours: PathBuf,
+        call: String,
+    },
+}
+
+/// A line every hook Marginalia writes holds: a `pre-commit` with it is Marginalia's own
+/// (rewritten by git-setup), one without it is the user's (never touched).
+pub const HOOK_MARKER: &str = "# marginalia: refuse to commit an unfinished save";
+
+/// The pre-commit hook: refuses to commit while any `.*.marginalia.ron.journal` exists in
+/// the work tree, naming each project file and how to recover it (`exe check FILE`, which
+/// loads the project and so finishes or rolls back the interrupted save, as opening it in
+/// the window does).
+pub fn pre_commit_hook(exe: &Path) -> String {
+    let exe = shell_quote(&exe.to_string_lossy());
+    format!(
+        r#"#!/bin/sh
+{HOOK_MARKER}
+# Installed by `marginalia git-setup`. A save of several files writes a journal first
+# (.<project file>.journal) and removes it when every file is in place: while it is
+# there, the folder may hold a half-written save (the window or command was stopped in
+# the middle), which must not be committed.
+top=$(git rev-parse --show-toplevel) || exit 1
+found=$(find "$top" -name .git -prune -o -type f -name '.*{PROJECT_SUFFIX}.journal' -print)
+[ -z "$found" ] && exit 0
+echo "marginalia: not committing: a save was interrupted and is unfinished." >&2
+printf '%s
+' "$found" | while IFS= read -r journal; do
+    name=$(basename "$journal")
+    name=${{name#.}}
+    project="$(dirname "$journal")/${{name%.journal}}"
+    echo "  project: $project" >&2
+    echo "  its save journal is still there: $journal" >&2
+    echo "  Open the project in Marginalia (it finishes or rolls back the save), or run:" >&2
+    echo "    {exe} check '$project'" >&2
+done
+echo "Then commit again." >&2
+exit 1
+"#
+    )
+}
+
+/// Writes Marginalia's pre-commit hook into the repository at `dir` (the hooks folder git
+/// uses, `core.hooksPath` included), never over a hook of the user's own.
+fn install_hook(dir: &Path, exe: &Path) -> anyhow::Result<HookOutcome> {
+    let hooks = git(dir, &["rev-parse", "--git-path", "hooks"])?;
+    let hooks = dir.join(hooks);
+    std::fs::create_dir_all(&hooks)
+        .with_context(|| format!("cannot create the git hooks folder {}", hooks.display()))?;
+    let hook = hooks.join("pre-commit");
+    let script = pre_commit_hook(exe);
+    let existing = match std::fs::symlink_metadata(&hook) {
+        Ok(_) => Some(
+            store::fs::read_regular(&hook, MAX_CONFIG_BYTES)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", hook.display())),
+    };
+    let outcome = match existing {
+        Some(Some(text)) if text.contains(HOOK_MARKER) => {
+            write_hook(&hook, &script)?;
+            HookOutcome::Installed(hook)
+        }
+        None => {
+            write_hook(&hook, &script)?;
+            HookOutcome::Installed(hook)
+        }
+        // The user's own hook (or something not a readable regular file): left alone.
+        Some(_) => {
+            let ours = hooks.join("pre-commit.marginalia");
+            write_hook(&ours, &script)?;
+            let call = format!("{} || exit 1", shell_quote(&ours.to_string_lossy()));
+            HookOutcome::BesideExisting {
+                existing: hook,
+                ours,
+                call,
+            }
+        }
+    };
+    Ok(outcome)
+}
+
+/// Writes an executable hook script.
+fn write_hook(path: &Path, script: &str) -> anyhow::Result<()> {
+    store::write_atomic(path, script.as_bytes(), store::Backup::Skip)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("cannot make the hook executable: {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// The `.gitattributes` lines for a project whose sources have these file extensions.
@@ -192,10 +306,12 @@ pub fn run(project: &Path, exe: &Path) -> anyhow::Result<SetupReport> {
             &driver,
         ],
     )?;
+    let hook = install_hook(&dir, exe)?;
     Ok(SetupReport {
         dir,
         appended,
         driver,
+        hook,
     })
 }
 

@@ -61,9 +61,9 @@ pub fn importer(id: &str) -> Option<Box<dyn Importer>> {
 /// has pages to group (PAGE, ALTO, hOCR).
 pub fn importer_grouped(id: &str, group: Group) -> Option<Box<dyn Importer>> {
     Some(match id {
-        "page" => Box::new(page::PageImporter { group }),
-        "alto" => Box::new(alto::AltoImporter { group }),
-        "hocr" => Box::new(hocr::HocrImporter { group }),
+        "page" => Box::new(page::PageImporter::grouped(group)),
+        "alto" => Box::new(alto::AltoImporter::grouped(group)),
+        "hocr" => Box::new(hocr::HocrImporter::grouped(group)),
         _ => return importer(id),
     })
 }

@@ -24,7 +24,7 @@
 
 use super::common::xml::El;
 use super::common::{SourceTree, admit_attribute, copy_file_into, join_inside, unique_name};
-use super::import::ImportError;
+use super::import::{ImportContext, ImportError, Importer};
 use crate::facsimile;
 use crate::model::region::{PageRegion, Shape};
 use crate::model::schema::EntityType;
@@ -245,6 +245,10 @@ impl Group {
 pub trait LayoutFormat {
     /// The format's name in messages ("PAGE XML").
     fn name(&self) -> &'static str;
+    /// Its importer's name on the command line (`--format page`).
+    fn id(&self) -> &'static str;
+    /// Its importer's name in menus.
+    fn label(&self) -> &'static str;
     /// File extensions to look at in a folder.
     fn extensions(&self) -> &'static [&'static str];
     /// Whether the METS file group or MIME type `use_or_mime` holds this format's files.
@@ -260,6 +264,42 @@ pub trait LayoutFormat {
         file: &Path,
         not_kept: &mut NotKept,
     ) -> Result<Vec<LayoutPage>, ImportError>;
+}
+
+/// Reads files of one layout format (PAGE, ALTO, hOCR: [`LayoutFormat`]), folders of them
+/// and METS files that list them, with [`import_layout`]; registered once per format in
+/// `interchange::formats`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LayoutImporter<F> {
+    pub format: F,
+    /// How pages become documents.
+    pub group: Group,
+}
+
+impl<F: Default> LayoutImporter<F> {
+    /// The importer grouping pages as `group`.
+    pub fn grouped(group: Group) -> Self {
+        Self {
+            format: F::default(),
+            group,
+        }
+    }
+}
+
+impl<F: LayoutFormat + Send + Sync> Importer for LayoutImporter<F> {
+    fn id(&self) -> &'static str {
+        self.format.id()
+    }
+
+    fn label(&self) -> &'static str {
+        self.format.label()
+    }
+
+    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
+        let (p, n) = import_layout(&self.format, source, cx.staging, self.group)?;
+        n.report_into(&mut cx.report);
+        Ok(p)
+    }
 }
 
 /// The largest layout or METS file read (PAGE files with glyphs reach a few MB a page).

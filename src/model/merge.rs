@@ -10,8 +10,9 @@
 //! - both changed: ours stays in place, both versions are in the conflict;
 //! - deleted on one side, changed on the other: the changed version stays in place;
 //! - deleted on one side while the other side still refers to it (a role filler, relation
-//!   argument, registry link, type or attribute): the base version is restored and the
-//!   conflict names the records that refer to it, so no id dangles.
+//!   argument, the text mention a page region shows, registry link, type or attribute): the
+//!   base version is restored and the conflict names the records that refer to it, so no id
+//!   dangles.
 //!
 //! Conflicts are data ([`Project::conflicts`]) saved in the project and annotation files, so a
 //! conflicted merge still loads; see `docs/merge.md`.
@@ -566,6 +567,12 @@ pub fn missing_references(p: &Project) -> BTreeMap<RecordKey, Vec<RecordKey>> {
                 if p.schema.attribute(attr).is_none() {
                     miss(RecordKey::Attribute(attr.clone()), me.clone());
                 }
+            }
+            // A region shows a text mention of its own document.
+            if let Some(x) = a.region.as_ref().and_then(|r| r.text)
+                && !doc.annotations.contains_key(&x)
+            {
+                miss(RecordKey::Annotation(d, x), me.clone());
             }
             for t in a.targets() {
                 match t {
@@ -1274,6 +1281,88 @@ mod tests {
         assert_eq!(r.new_conflicts[0].record, RecordKey::Entry(mao.id));
         assert_eq!(r.project.registry.get(&mao.id), Some(&mao));
         assert!(errors(&r.project).is_empty());
+    }
+
+    /// A region mention showing mention `m` of [`base`] (the document gets a page image).
+    fn region_showing(p: &mut Project, d: DocId, m: AnnId) -> Annotation {
+        let doc = p.documents.get_mut(&d).unwrap();
+        doc.meta.images = vec![RelPath::parse("pages/p1.png").unwrap()];
+        let region = crate::model::region::PageRegion {
+            page: 0,
+            shape: crate::model::region::Shape::Rect {
+                x: 0,
+                y: 0,
+                width: 10,
+                height: 10,
+            },
+            text: Some(m),
+        }
+        .into_mention(Slug::new("person"));
+        doc.annotations.insert(region.id, region.clone());
+        region
+    }
+
+    #[test]
+    fn deleting_a_text_mention_a_region_shows_while_the_region_is_edited_is_a_conflict() {
+        // Theirs deletes the mention the way the window does (the region loses its link);
+        // ours edits the region, which still shows the mention. The region conflicts and
+        // ours stays in place, so the mention is restored rather than left dangling.
+        let (mut b, d, m, _) = base();
+        let region = region_showing(&mut b, d, m);
+        // The deleter removes the mention alone, or the region first and then the mention
+        // (as in the process trial's failed schedule).
+        for (deleter_is_ours, region_too) in [(false, false), (true, false), (false, true)] {
+            let (mut editor, mut deleter) = (b.clone(), b.clone());
+            ann_mut(&mut editor, d, region.id).note = "the stamp".into();
+            if region_too {
+                crate::model::ops::tagging::delete(&deleter, d, region.id)
+                    .unwrap()
+                    .apply(&mut deleter)
+                    .unwrap();
+            }
+            crate::model::ops::tagging::delete(&deleter, d, m)
+                .unwrap()
+                .apply(&mut deleter)
+                .unwrap();
+            assert!(errors(&deleter).is_empty(), "{:?}", errors(&deleter));
+            let (o, t) = if deleter_is_ours {
+                (&deleter, &editor)
+            } else {
+                (&editor, &deleter)
+            };
+            let r = merge_projects(&b, o, t, &Labels::default());
+            assert!(missing_references(&r.project).is_empty());
+            assert!(errors(&r.project).is_empty(), "{:?}", errors(&r.project));
+            // Both people's work is there: the edited region (in place or in its
+            // conflict) and the deletion (as a conflict about the restored mention).
+            let kinds: Vec<_> = r
+                .new_conflicts
+                .iter()
+                .map(|c| (&c.record, c.kind))
+                .collect();
+            assert!(
+                kinds.contains(&(
+                    &RecordKey::Annotation(d, region.id),
+                    if region_too {
+                        ConflictKind::DeletedByTheirs
+                    } else {
+                        ConflictKind::BothChanged
+                    }
+                )),
+                "{kinds:?}"
+            );
+            if !deleter_is_ours {
+                let c = r
+                    .new_conflicts
+                    .iter()
+                    .find(|c| c.record == RecordKey::Annotation(d, m))
+                    .unwrap();
+                assert_eq!(c.kind, ConflictKind::DeletedButReferenced);
+                assert_eq!(c.referenced_by, vec![RecordKey::Annotation(d, region.id)]);
+                assert_eq!(c.theirs, None);
+                assert!(r.project.annotation(d, m).is_some());
+            }
+        }
     }
 
     #[test]

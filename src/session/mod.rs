@@ -554,21 +554,7 @@ impl Session {
             }
             std::fs::copy(&from, &to).map_err(|e| StoreError::io("copy source", &from, e))?;
         }
-        let mut disk = DiskState::new(project_file.clone());
-        disk.docs = self
-            .disk
-            .docs
-            .iter()
-            .map(|(id, d)| {
-                (
-                    *id,
-                    store::DocDisk {
-                        file: d.file.clone(),
-                        hash: None,
-                    },
-                )
-            })
-            .collect();
+        let mut disk = self.disk.forgetting_hashes(project_file.clone());
         let all: BTreeSet<DocId> = self.project.documents.keys().copied().collect();
         store::save(&self.project, &mut disk, true, &all)?;
         Session::open(&project_file)
@@ -811,22 +797,9 @@ impl Session {
 
     /// What is on disk for a project about to be saved as `project_file` for the first time.
     fn fresh_disk_state(&self, project_file: PathBuf) -> DiskState {
-        let mut disk = DiskState::new(project_file);
+        let disk = DiskState::new(project_file);
         if disk.dir != self.disk.dir {
-            disk.docs = self
-                .disk
-                .docs
-                .iter()
-                .map(|(id, d)| {
-                    (
-                        *id,
-                        store::DocDisk {
-                            file: d.file.clone(),
-                            hash: None,
-                        },
-                    )
-                })
-                .collect();
+            return self.disk.forgetting_hashes(disk.project_file);
         }
         disk
     }

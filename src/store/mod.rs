@@ -113,6 +113,27 @@ impl DiskState {
             attempted: BTreeMap::new(),
         }
     }
+
+    /// The state for writing the same project as `project_file`, a file not written yet:
+    /// each document keeps its annotation file name, with no hash known (nothing of it is
+    /// on disk there yet), so a save writes every file.
+    pub fn forgetting_hashes(&self, project_file: PathBuf) -> Self {
+        let mut disk = Self::new(project_file);
+        disk.docs = self
+            .docs
+            .iter()
+            .map(|(id, d)| {
+                (
+                    *id,
+                    DocDisk {
+                        file: d.file.clone(),
+                        hash: None,
+                    },
+                )
+            })
+            .collect();
+        disk
+    }
 }
 
 /// Reads a file from outside the project (an imported file) through the store's guard:

@@ -312,11 +312,27 @@ impl App {
         }
     }
 
+    /// Saves the open project (Ctrl+S, autosave). With [`TRACE_SAVES_ENV`] set, each save
+    /// prints when it started and ended (Unix milliseconds) and what it did to standard
+    /// error.
     pub(crate) fn save(&mut self) {
         let st = &mut self.state;
         let Some(s) = &mut st.session else { return };
         st.save_state = SaveState::Saving;
-        match s.save() {
+        let started = unix_ms();
+        let result = s.save();
+        if std::env::var_os(TRACE_SAVES_ENV).is_some() {
+            // One line per save for trials that check two windows' saves really raced.
+            let outcome = match &result {
+                Ok(r) => format!("ok written={} merged={}", r.written.len(), r.merged),
+                Err(e) => format!("error {e}"),
+            };
+            eprintln!(
+                "marginalia save: start_ms={started} end_ms={} {outcome}",
+                unix_ms()
+            );
+        }
+        match result {
             Ok(r) => {
                 recovery::remove(Some(s));
                 st.save_state = SaveState::Saved;
@@ -442,4 +458,15 @@ fn new_project_from_folder(dir: &Path) -> anyhow::Result<Session> {
     let (project, file) = crate::interchange::text::project_in_place(dir)?;
     crate::app::start::write_gitignore(dir)?;
     Ok(Session::create(project, file))
+}
+
+/// Set (to anything) to have the window print one line per save to standard error:
+/// `marginalia save: start_ms=… end_ms=… ok written=N merged=M` (or `error …`).
+pub const TRACE_SAVES_ENV: &str = "MARGINALIA_TRACE_SAVES";
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+fn unix_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }

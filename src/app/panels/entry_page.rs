@@ -28,9 +28,10 @@ pub struct EntryPageWindow {
     split_mentions: BTreeSet<(DocId, AnnId)>,
     split_aliases: BTreeSet<usize>,
     /// Coordinates as typed ("37.97, 126.55").
-    coordinates: String,
-    /// Alias notes as typed, by alias index.
-    alias_notes: Vec<String>,
+    /// Bound to the entry's coordinates, shown as "lat, lon".
+    coordinates: Bound,
+    /// Bound to each alias's note, by alias index.
+    alias_notes: Vec<Bound>,
     error: Option<String>,
 }
 
@@ -59,19 +60,27 @@ impl View for EntryPageWindow {
                 return;
             }
         };
+        let coords = coordinates_text(p.registry.get(&id).and_then(|e| e.coordinates));
         if self.entry != Some(id) {
-            let coords = p.registry.get(&id).and_then(|e| e.coordinates);
             *self = Self {
                 entry: Some(id),
                 name: Bound::new(&page.name),
                 note: Bound::new(&page.note),
-                coordinates: coords.map_or_else(String::new, |c| format!("{}, {}", c.lat, c.lon)),
-                alias_notes: page.aliases.iter().map(|a| a.note.clone()).collect(),
+                coordinates: Bound::new(&coords),
+                alias_notes: page.aliases.iter().map(|a| Bound::new(&a.note)).collect(),
                 ..Self::default()
             };
         }
         self.name.sync(&page.name);
         self.note.sync(&page.note);
+        self.coordinates.sync(&coords);
+        if self.alias_notes.len() != page.aliases.len() {
+            // An alias added or removed: the buffers follow the list again.
+            self.alias_notes = page.aliases.iter().map(|a| Bound::new(&a.note)).collect();
+        }
+        for (b, a) in self.alias_notes.iter_mut().zip(&page.aliases) {
+            b.sync(&a.note);
+        }
         let mut cmds = Queue::default();
         let mut open = true;
         super::show_window(
@@ -97,6 +106,11 @@ impl View for EntryPageWindow {
     }
 }
 
+/// Coordinates as the field shows them ("37.97, 126.55"); empty when not recorded.
+fn coordinates_text(c: Option<crate::model::registry::Coordinates>) -> String {
+    c.map_or_else(String::new, |c| format!("{}, {}", c.lat, c.lon))
+}
+
 /// Queues a prepared change, or keeps its error to show.
 fn push(
     r: Result<crate::model::Transaction, registry::RegistryError>,
@@ -119,14 +133,31 @@ impl EntryPageWindow {
         let r = labelled_field(
             ui,
             "Coordinates",
-            &mut self.coordinates,
+            &mut self.coordinates.text,
             "latitude, longitude",
         );
-        if !r.lost_focus() {
-            return;
-        }
         let current = p.registry.get(&id).and_then(|e| e.coordinates);
-        let typed = self.coordinates.trim();
+        let asked = self.coordinates.ask_ui(ui, "coordinates");
+        for e in [
+            self.coordinates.after(&r, &coordinates_text(current)),
+            asked,
+        ] {
+            if let BoundEdit::Write(typed) = e {
+                self.write_coordinates(p, id, current, &typed, cmds);
+            }
+        }
+    }
+
+    /// Writes typed coordinates when they parse and differ from the entry's.
+    fn write_coordinates(
+        &mut self,
+        p: &Project,
+        id: EntryId,
+        current: Option<crate::model::registry::Coordinates>,
+        typed: &str,
+        cmds: &mut Queue,
+    ) {
+        let typed = typed.trim();
         let parsed = if typed.is_empty() {
             Ok(None)
         } else {
@@ -239,14 +270,12 @@ impl EntryPageWindow {
                         self.split_aliases.remove(&i);
                     }
                 }
-                // The alias's note ("used in cables to Moscow"), applied when left.
-                if self.alias_notes.len() != page.aliases.len() {
-                    self.alias_notes = page.aliases.iter().map(|a| a.note.clone()).collect();
-                }
+                // The alias's note ("used in cables to Moscow"), applied when left; bound
+                // to the alias, so a merged change shows and is never written back over.
                 if let Some(buf) = self.alias_notes.get_mut(i) {
                     let r = ui
                         .add(
-                            egui::TextEdit::singleline(buf)
+                            egui::TextEdit::singleline(&mut buf.text)
                                 .hint_text("note")
                                 .desired_width(140.0),
                         )
@@ -254,18 +283,21 @@ impl EntryPageWindow {
                     ui.ctx().accesskit_node_builder(r.id, |node| {
                         node.set_label(format!("Note on {}", a.name));
                     });
-                    if r.lost_focus()
-                        && buf.trim() != a.note
-                        && let Some(e) = p.registry.get(&id)
-                        && let Some(alias) = e.aliases.get(i)
-                    {
-                        let mut changed = alias.clone();
-                        changed.note = buf.trim().to_owned();
-                        push(
-                            registry::edit_alias(p, id, i, changed),
-                            &mut self.error,
-                            cmds,
-                        );
+                    let asked = buf.ask_ui(ui, &format!("note on {}", a.name));
+                    for e in [buf.after(&r, &a.note), asked] {
+                        if let BoundEdit::Write(typed) = e
+                            && typed.trim() != a.note
+                            && let Some(e) = p.registry.get(&id)
+                            && let Some(alias) = e.aliases.get(i)
+                        {
+                            let mut changed = alias.clone();
+                            changed.note = typed.trim().to_owned();
+                            push(
+                                registry::edit_alias(p, id, i, changed),
+                                &mut self.error,
+                                cmds,
+                            );
+                        }
                     }
                 }
                 if super::small_action(ui, "×", &format!("Remove alias {}", a.name)).clicked() {

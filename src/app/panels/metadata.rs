@@ -4,9 +4,10 @@
 //! and description.
 
 use super::{View, labelled_field};
+use crate::app::bound::Bound;
 use crate::app::{AppState, Command, Message, Queue};
 use crate::model::ops::{document, region};
-use crate::model::{ArchivalMeta, DocId, DocStatus, NormalizedDate, Project};
+use crate::model::{ArchivalMeta, DocId, DocStatus, DocumentMeta, NormalizedDate, Project};
 
 /// The form's copy of a document's metadata, and the document it was taken from.
 #[derive(Default)]
@@ -17,16 +18,99 @@ pub struct MetadataEditor {
 
 struct Form {
     doc: DocId,
-    /// The session generation the form was loaded at; reloaded after other changes.
+    /// The session generation the form was loaded at; rebased after other changes.
     generation: u64,
-    title: String,
-    status: DocStatus,
-    archival: ArchivalMeta,
-    date: String,
-    project_name: String,
-    project_description: String,
+    /// What the person edits.
+    fields: Fields,
+    /// The document's fields as they were when `fields` was last loaded or rebased: what
+    /// tells the person's changes from another session's.
+    base: Fields,
+    /// Fields both the person and another session (a merge from disk, undo, redo) changed,
+    /// differently: named above the form until Apply or Revert.
+    clashes: Vec<String>,
+    /// Revert asked for: the form is reloaded from the project on the next frame.
+    revert: bool,
+    /// Bound to the project's name and description: they follow merged changes without the
+    /// form being reloaded, so what the person is typing there is not wiped by a reload.
+    project_name: Bound,
+    project_description: Bound,
     /// Each page break's number and image as typed.
     breaks: Vec<(String, String)>,
+}
+
+/// A document's title, status, archival description and date as the form edits them
+/// (the date as typed). Serialized only to compare and rebase field by field.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Fields {
+    title: String,
+    status: DocStatus,
+    date_typed: String,
+    #[serde(flatten)]
+    archival: ArchivalMeta,
+}
+
+impl Fields {
+    fn of(meta: &DocumentMeta) -> Self {
+        Self {
+            title: meta.title.clone(),
+            status: meta.status,
+            date_typed: meta
+                .archival
+                .date
+                .as_ref()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            archival: meta.archival.clone(),
+        }
+    }
+
+    /// Brings the form's fields onto `theirs` (the document changed under the form since
+    /// `base`): every field the person left as it was takes the new value; every field they
+    /// changed keeps their text. Returns the fields both changed, differently (by their
+    /// saved names), which the form names until Apply or Revert.
+    fn rebase(&mut self, base: &Fields, theirs: &Fields) -> Vec<String> {
+        use serde_json::{Map, Value};
+        let as_map = |f: &Fields| match serde_json::to_value(f) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        let (mine, base, theirs) = (as_map(self), as_map(base), as_map(theirs));
+        let keys: std::collections::BTreeSet<&String> = mine
+            .keys()
+            .chain(base.keys())
+            .chain(theirs.keys())
+            .collect();
+        let mut out = Map::new();
+        let mut clashes = Vec::new();
+        for key in keys {
+            let (m, b, t) = (mine.get(key), base.get(key), theirs.get(key));
+            let keep = if m == b {
+                t
+            } else {
+                if t != b && t != m {
+                    clashes.push(key.clone());
+                }
+                m
+            };
+            if let Some(v) = keep {
+                out.insert(key.clone(), v.clone());
+            }
+        }
+        match serde_json::from_value(Value::Object(out)) {
+            Ok(rebased) => *self = rebased,
+            // Cannot happen for values that came from these types; the person's text stays.
+            Err(_) => clashes.push("form".into()),
+        }
+        clashes
+    }
+}
+
+/// A saved field name as the form labels it ("call_number" → "call number").
+fn field_label(key: &str) -> String {
+    match key {
+        "date_typed" => "document date".into(),
+        k => k.replace('_', " "),
+    }
 }
 
 /// The status chooser of a document, offering every [`DocStatus`]: the metadata editor's
@@ -59,33 +143,60 @@ impl View for MetadataEditor {
             return;
         };
         let generation = st.generation();
-        let stale = self
-            .form
-            .as_ref()
-            .is_none_or(|f| f.doc != doc || f.generation != generation);
-        if stale {
-            self.form = Some(Form {
-                doc,
-                generation,
-                title: meta.title.clone(),
-                status: meta.status,
-                archival: meta.archival.clone(),
-                date: meta
-                    .archival
-                    .date
-                    .as_ref()
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                project_name: p.info.name.clone(),
-                project_description: p.info.description.clone(),
-                breaks: meta
-                    .archival
-                    .page_breaks
-                    .iter()
-                    .map(|b| (b.n.clone(), b.facs.clone()))
-                    .collect(),
-            });
-            self.error = None;
+        let breaks_of = |meta: &DocumentMeta| {
+            meta.archival
+                .page_breaks
+                .iter()
+                .map(|b| (b.n.clone(), b.facs.clone()))
+                .collect()
+        };
+        match self.form.as_mut() {
+            Some(f) if f.doc == doc && !f.revert => {
+                if f.generation != generation {
+                    // Something changed (an edit, a merge from disk, undo, redo): what the
+                    // person typed stays, the fields they did not touch follow.
+                    f.generation = generation;
+                    let fresh = Fields::of(meta);
+                    if fresh != f.base {
+                        for c in f.fields.rebase(&f.base, &fresh) {
+                            if !f.clashes.contains(&c) {
+                                f.clashes.push(c);
+                            }
+                        }
+                        f.base = fresh;
+                    }
+                    f.breaks = breaks_of(meta);
+                }
+            }
+            _ => {
+                // The project's fields are kept across reloads (they are bound, synced below).
+                let (project_name, project_description) = self.form.take().map_or_else(
+                    || {
+                        (
+                            Bound::applied_later(&p.info.name),
+                            Bound::applied_later(&p.info.description),
+                        )
+                    },
+                    |f| (f.project_name, f.project_description),
+                );
+                let fields = Fields::of(meta);
+                self.form = Some(Form {
+                    doc,
+                    generation,
+                    base: fields.clone(),
+                    fields,
+                    clashes: Vec::new(),
+                    revert: false,
+                    project_name,
+                    project_description,
+                    breaks: breaks_of(meta),
+                });
+                self.error = None;
+            }
+        }
+        if let Some(f) = self.form.as_mut() {
+            f.project_name.sync(&p.info.name);
+            f.project_description.sync(&p.info.description);
         }
         let mut open = true;
         let mut cmds = Queue::default();
@@ -120,7 +231,21 @@ impl View for MetadataEditor {
 impl MetadataEditor {
     /// Title, status and the archival description, applied together.
     fn document_form(&mut self, ui: &mut egui::Ui, p: &Project, doc: DocId, cmds: &mut Queue) {
-        let Some(f) = self.form.as_mut() else { return };
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        if !form.clashes.is_empty() {
+            let names: Vec<String> = form.clashes.iter().map(|c| field_label(c)).collect();
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "Changed elsewhere while you edited it (merged from disk, undo or redo): {}. \
+                     Apply keeps your text; Revert takes the document's.",
+                    names.join(", ")
+                ),
+            );
+        }
+        let f = &mut form.fields;
         labelled_field(ui, "Title", &mut f.title, "");
         ui.horizontal(|ui| {
             let l = ui.label("Status");
@@ -158,7 +283,12 @@ impl MetadataEditor {
             "2 (FRUS document 2)",
         );
         labelled_field(ui, "Id in the edition", &mut a.source_id, "d2 (its xml:id)");
-        labelled_field(ui, "Document date", &mut f.date, "YYYY-MM-DD, or A – B");
+        labelled_field(
+            ui,
+            "Document date",
+            &mut f.date_typed,
+            "YYYY-MM-DD, or A – B",
+        );
         if let Some(e) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
@@ -170,7 +300,7 @@ impl MetadataEditor {
                     archival.page_breaks = d.meta.archival.page_breaks.clone();
                 }
                 // The same forms as every date field: ISO, A – B, after A.
-                let date = NormalizedDate::parse(&f.date);
+                let date = NormalizedDate::parse(&f.date_typed);
                 if let Ok(d) = &date {
                     archival.date = (!d.is_empty()).then(|| d.clone());
                 }
@@ -183,6 +313,7 @@ impl MetadataEditor {
                     Ok(tx) if tx.is_empty() => self.error = Some("Nothing changed".into()),
                     Ok(tx) => {
                         cmds.push(Message::Apply(tx));
+                        form.clashes.clear();
                         self.error = None;
                     }
                     Err(e) => self.error = Some(e),
@@ -193,7 +324,7 @@ impl MetadataEditor {
             }
             if ui.button("Revert").clicked() {
                 // Reload from the project on the next frame.
-                f.generation = u64::MAX;
+                form.revert = true;
                 self.error = None;
             }
         });
@@ -288,16 +419,23 @@ impl MetadataEditor {
     fn project_form(&mut self, ui: &mut egui::Ui, p: &Project, cmds: &mut Queue) {
         let Some(f) = self.form.as_mut() else { return };
         ui.strong("Project");
-        labelled_field(ui, "Project name", &mut f.project_name, "");
+        // Applied with the button, not on leaving: what leaving asks for is not written;
+        // the fields only learn their focus (a change merged while typing asks below).
+        let r = labelled_field(ui, "Project name", &mut f.project_name.text, "");
+        let _ = f.project_name.after(&r, &p.info.name);
+        let _ = f.project_name.ask_ui(ui, "project name");
         let l = ui.label("Project description");
-        ui.add(
-            egui::TextEdit::multiline(&mut f.project_description)
-                .desired_rows(2)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(l.id);
+        let r = ui
+            .add(
+                egui::TextEdit::multiline(&mut f.project_description.text)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(l.id);
+        let _ = f.project_description.after(&r, &p.info.description);
+        let _ = f.project_description.ask_ui(ui, "project description");
         if ui.button("Apply to the project").clicked() {
-            match document::set_project_info(p, &f.project_name, &f.project_description) {
+            match document::set_project_info(p, &f.project_name.text, &f.project_description.text) {
                 Ok(tx) => {
                     cmds.push(Message::Apply(tx));
                     self.error = None;
@@ -308,5 +446,45 @@ impl MetadataEditor {
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(title: &str, call_number: &str, citation: &str) -> Fields {
+        Fields {
+            title: title.into(),
+            status: DocStatus::default(),
+            date_typed: String::new(),
+            archival: ArchivalMeta {
+                call_number: call_number.into(),
+                citation: citation.into(),
+                ..ArchivalMeta::default()
+            },
+        }
+    }
+
+    #[test]
+    fn rebase_keeps_typed_fields_and_takes_untouched_ones() {
+        let base = fields("Cable", "d. 339", "");
+        let mut mine = fields("Cable (draft)", "d. 339", "");
+        let theirs = fields("Cable", "d. 340", "APRF 45/1/339");
+        assert!(mine.rebase(&base, &theirs).is_empty());
+        assert_eq!(mine, fields("Cable (draft)", "d. 340", "APRF 45/1/339"));
+    }
+
+    #[test]
+    fn rebase_names_fields_both_changed_and_keeps_the_typed_text() {
+        let base = fields("Cable", "d. 339", "");
+        let mut mine = fields("Cable (mine)", "d. 339", "");
+        let theirs = fields("Cable (theirs)", "", "");
+        assert_eq!(mine.rebase(&base, &theirs), vec!["title".to_owned()]);
+        assert_eq!(mine, fields("Cable (mine)", "", ""));
+        // The same change on both sides is no clash.
+        let mut same = fields("X", "", "");
+        assert!(same.rebase(&base, &fields("X", "", "")).is_empty());
+        assert_eq!(field_label("call_number"), "call number");
     }
 }

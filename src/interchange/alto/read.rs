@@ -16,38 +16,17 @@
 //!   `SUBS_CONTENT` (the hyphenated word's whole form), other tag kinds, page confidence.
 
 use super::super::common::xml::El;
-use super::super::import::{ImportContext, ImportError, Importer};
-use super::super::layout::{
-    self, Group, LayoutFormat, LayoutPage, Line, NotKept, Region, Tag, style_tag,
-};
+use super::super::import::ImportError;
+use super::super::layout::{self, LayoutFormat, LayoutPage, Line, NotKept, Region, Tag, style_tag};
 use super::{FONT_STYLES, entity_type};
-use crate::model::Project;
 use std::collections::HashMap;
 use std::path::Path;
 
 /// Reads ALTO files, folders of them and METS files that list them.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct AltoImporter {
-    pub group: Group,
-}
-
-impl Importer for AltoImporter {
-    fn id(&self) -> &'static str {
-        "alto"
-    }
-
-    fn label(&self) -> &'static str {
-        "ALTO XML"
-    }
-
-    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
-        let (p, n) = layout::import_layout(&AltoFormat, source, cx.staging, self.group)?;
-        n.report_into(&mut cx.report);
-        Ok(p)
-    }
-}
+pub type AltoImporter = layout::LayoutImporter<AltoFormat>;
 
 /// ALTO as a [`LayoutFormat`].
+#[derive(Clone, Copy, Debug, Default)]
 pub struct AltoFormat;
 
 /// A word's share of the gap (in line heights) above which two words without `SP` between
@@ -57,6 +36,14 @@ const SPACE_GAP: f64 = 0.15;
 impl LayoutFormat for AltoFormat {
     fn name(&self) -> &'static str {
         "ALTO"
+    }
+
+    fn id(&self) -> &'static str {
+        "alto"
+    }
+
+    fn label(&self) -> &'static str {
+        "ALTO XML"
     }
 
     fn extensions(&self) -> &'static [&'static str] {

@@ -13,35 +13,16 @@
 //!   (`baseline`, `x_size`, `x_font`), outlines of areas whose paragraphs are kept.
 
 use super::super::common::xml::El;
-use super::super::import::{ImportContext, ImportError, Importer};
-use super::super::layout::{self, Group, LayoutFormat, LayoutPage, Line, NotKept, Region};
+use super::super::import::ImportError;
+use super::super::layout::{self, LayoutFormat, LayoutPage, Line, NotKept, Region};
 use super::{AREA, GRAPHICS, LINES, PAGE, PARAGRAPH, SKIPPED, WORD, bbox, properties};
-use crate::model::Project;
 use std::path::Path;
 
 /// Reads hOCR files and folders of them.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct HocrImporter {
-    pub group: Group,
-}
-
-impl Importer for HocrImporter {
-    fn id(&self) -> &'static str {
-        "hocr"
-    }
-
-    fn label(&self) -> &'static str {
-        "hOCR (Tesseract, Kraken)"
-    }
-
-    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
-        let (p, n) = layout::import_layout(&HocrFormat, source, cx.staging, self.group)?;
-        n.report_into(&mut cx.report);
-        Ok(p)
-    }
-}
+pub type HocrImporter = layout::LayoutImporter<HocrFormat>;
 
 /// hOCR as a [`LayoutFormat`].
+#[derive(Clone, Copy, Debug, Default)]
 pub struct HocrFormat;
 
 fn classes(e: &El) -> impl Iterator<Item = &str> {
@@ -71,6 +52,14 @@ fn prop<'a>(e: &'a El, key: &str) -> Option<&'a str> {
 impl LayoutFormat for HocrFormat {
     fn name(&self) -> &'static str {
         "hOCR"
+    }
+
+    fn id(&self) -> &'static str {
+        "hocr"
+    }
+
+    fn label(&self) -> &'static str {
+        "hOCR (Tesseract, Kraken)"
     }
 
     fn extensions(&self) -> &'static [&'static str] {

@@ -17,43 +17,32 @@
 //!   alternative images, tags on words, `Metadata`.
 
 use super::super::common::xml::El;
-use super::super::import::{ImportContext, ImportError, Importer};
+use super::super::import::ImportError;
 use super::super::layout::{
-    self, EMPHASIS, Group, LayoutFormat, LayoutPage, Line, NotKept, Region, Tag, style_tag,
+    self, EMPHASIS, LayoutFormat, LayoutPage, Line, NotKept, Region, Tag, style_tag,
 };
 use super::{GRAPHIC_REGIONS, SKIPPED_REGIONS, TEXT_REGION, custom_tag, parse_custom};
-use crate::model::Project;
 use std::collections::HashSet;
 use std::path::Path;
 
 /// Reads PAGE XML files, folders of them and METS files that list them.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PageImporter {
-    pub group: Group,
-}
+pub type PageImporter = layout::LayoutImporter<PageFormat>;
 
-impl Importer for PageImporter {
+/// PAGE XML as a [`LayoutFormat`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageFormat;
+
+impl LayoutFormat for PageFormat {
+    fn name(&self) -> &'static str {
+        "PAGE XML"
+    }
+
     fn id(&self) -> &'static str {
         "page"
     }
 
     fn label(&self) -> &'static str {
         "PAGE XML (Transkribus, eScriptorium, OCR-D)"
-    }
-
-    fn import(&self, source: &Path, cx: &mut ImportContext<'_>) -> Result<Project, ImportError> {
-        let (p, n) = layout::import_layout(&PageFormat, source, cx.staging, self.group)?;
-        n.report_into(&mut cx.report);
-        Ok(p)
-    }
-}
-
-/// PAGE XML as a [`LayoutFormat`].
-pub struct PageFormat;
-
-impl LayoutFormat for PageFormat {
-    fn name(&self) -> &'static str {
-        "PAGE XML"
     }
 
     fn extensions(&self) -> &'static [&'static str] {
