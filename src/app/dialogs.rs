@@ -656,6 +656,24 @@ fn occurrence_label(p: &Project, o: &Occurrence) -> String {
     s
 }
 
+impl Dialog {
+    /// The dialog's accessible name: its heading, or for a message the message itself.
+    fn title(&self) -> String {
+        match self {
+            Dialog::Unsaved { .. } => "Unsaved changes".to_owned(),
+            Dialog::Conflict(_) => "The project changed on disk".to_owned(),
+            Dialog::SourceChanged { .. } => "A source changed on disk".to_owned(),
+            Dialog::InUse { .. } => "The project is open elsewhere".to_owned(),
+            Dialog::Recovery(_) => "Recover unsaved work?".to_owned(),
+            Dialog::TagAll(r) => format!("Tag all \"{}\"", r.needle),
+            Dialog::Message(m) => m.clone(),
+            Dialog::OfferProject(_) => "No project in this folder yet".to_owned(),
+            Dialog::NewDocuments(nd) if nd.rows.len() == 1 => "New document".to_owned(),
+            Dialog::NewDocuments(_) => "New documents".to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -819,23 +837,5 @@ mod tests {
         let title = t(&long).unwrap();
         assert!(title.ends_with("word…"), "{title}");
         assert!(title.chars().count() <= FIRST_LINE_CHARS, "{title}");
-    }
-}
-
-impl Dialog {
-    /// The dialog's accessible name: its heading, or for a message the message itself.
-    fn title(&self) -> String {
-        match self {
-            Dialog::Unsaved { .. } => "Unsaved changes".to_owned(),
-            Dialog::Conflict(_) => "The project changed on disk".to_owned(),
-            Dialog::SourceChanged { .. } => "A source changed on disk".to_owned(),
-            Dialog::InUse { .. } => "The project is open elsewhere".to_owned(),
-            Dialog::Recovery(_) => "Recover unsaved work?".to_owned(),
-            Dialog::TagAll(r) => format!("Tag all \"{}\"", r.needle),
-            Dialog::Message(m) => m.clone(),
-            Dialog::OfferProject(_) => "No project in this folder yet".to_owned(),
-            Dialog::NewDocuments(nd) if nd.rows.len() == 1 => "New document".to_owned(),
-            Dialog::NewDocuments(_) => "New documents".to_owned(),
-        }
     }
 }
