@@ -214,7 +214,7 @@ fn f6_moves_between_panels() {
     assert_eq!(focused(&h), Some(reader_id()));
     assert_eq!(status(&h), "Reader panel");
     let mut order = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         h.key_press(Key::F6);
         h.run_steps(2);
         order.push(status(&h));
@@ -224,11 +224,23 @@ fn f6_moves_between_panels() {
     assert_eq!(
         order,
         [
+            "Page images panel",
             "Documents panel",
             "Inspector panel",
             "Registry panel",
             "Status bar panel"
         ]
+    );
+    // The status bar's landing is its message, not a registry row above it (issue 24).
+    let f = h
+        .root()
+        .children_recursive()
+        .find(|n| n.is_focused())
+        .map(|n| n.accesskit_node().role());
+    assert_eq!(
+        f,
+        Some(Role::Label),
+        "F6 to the status bar lands on its message"
     );
     h.key_press(Key::F6);
     h.run_steps(2);
@@ -302,4 +314,162 @@ fn tagging_and_undo_are_announced() {
     h.run_steps(3);
     let said = status(&h);
     assert!(said.starts_with("Undone: "), "{said:?}");
+}
+
+/// Issue 24, items 2 and 8: a floating window opened from the menu takes focus, keeps Tab
+/// inside, and Esc closes it with focus back in the main window (never on nothing).
+#[test]
+fn metadata_window_takes_focus_traps_tab_and_closes_on_esc() {
+    let (_home, mut h) = sample();
+    // As from the keyboard: F6 to the reader first (a window that opens before the user did
+    // anything does not take focus).
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    h.state_mut().state.push(Command::ToggleMetadata);
+    h.run_steps(4);
+    let in_window = |h: &Harness<'_, App>| {
+        let f = focused(h)?;
+        h.ctx
+            .viewport(|v| v.this_pass.widgets.get(f).map(|w| w.layer_id.order))
+    };
+    assert_eq!(
+        in_window(&h),
+        Some(egui::Order::Middle),
+        "focus is in the metadata window when it opens"
+    );
+    for i in 0..30 {
+        h.key_press(Key::Tab);
+        h.run_steps(2);
+        assert_eq!(
+            in_window(&h),
+            Some(egui::Order::Middle),
+            "Tab {i} stays in the window"
+        );
+    }
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    assert!(
+        !h.state().state.metadata_open,
+        "Esc closes the metadata window"
+    );
+    assert!(focused(&h).is_some(), "focus is somewhere after Esc");
+    assert_eq!(
+        in_window(&h),
+        Some(egui::Order::Background),
+        "focus is back in the main window"
+    );
+}
+
+/// Issue 24, item 9: keys that need a selection say so when there is none.
+#[test]
+fn keys_without_a_selection_say_what_they_need() {
+    let (_home, mut h) = sample();
+    for (cmd, said) in [
+        (Command::DeleteAnnotation, "nothing to delete"),
+        (Command::LinkSearch, "select a mention"),
+        (Command::Respan, "No annotation selected"),
+        (Command::TagPopup, "select text"),
+        (Command::AddFragment, "No text selected"),
+    ] {
+        h.state_mut().state.status.clear();
+        h.state_mut().state.push(cmd.clone());
+        h.run_steps(2);
+        assert!(
+            status(&h).contains(said),
+            "{cmd:?} says {said:?}: {:?}",
+            status(&h)
+        );
+    }
+}
+
+/// Issue 24, item 5: Esc in an open drop-down of the New-documents window closes the
+/// drop-down only; the window and the typed title stay. Then Esc is the window's.
+#[test]
+fn esc_in_an_open_drop_down_closes_only_the_drop_down() {
+    use marginalia::app::{Dialog, Message};
+    let home = tempfile::tempdir().unwrap();
+    let project = build_info::install_sample(home.path()).unwrap();
+    let mut h = support::gui::harness_dt(App::with_project(Prefs::default(), &project), SIZE, 0.25);
+    h.run_steps(4);
+    let file = project
+        .parent()
+        .unwrap()
+        .join("sources")
+        .join("a11y-new.txt");
+    std::fs::write(&file, "Note.\n").unwrap();
+    h.state_mut().state.push(Message::AddDocuments(vec![file]));
+    h.run_steps(4);
+    let open =
+        |h: &Harness<'_, App>| matches!(h.state().state.dialog, Some(Dialog::NewDocuments(_)));
+    assert!(open(&h), "the New-documents window is open");
+    h.get_by_label("Title of a11y-new.txt").click();
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Title of a11y-new.txt")
+        .type_text("Typed title");
+    h.run_steps(2);
+    h.get_by_label("Status of a11y-new.txt").click();
+    h.run_steps(2);
+    assert!(egui::Popup::is_any_open(&h.ctx), "the drop-down is open");
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    assert!(
+        !egui::Popup::is_any_open(&h.ctx),
+        "Esc closed the drop-down"
+    );
+    assert!(open(&h), "and not the window");
+    let Some(Dialog::NewDocuments(nd)) = &h.state().state.dialog else {
+        unreachable!()
+    };
+    assert_eq!(nd.rows[0].title, "Typed title", "the typed title is kept");
+    // The window's own Esc now: with a title typed it asks before dropping it.
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    let Some(Dialog::NewDocuments(nd)) = &h.state().state.dialog else {
+        panic!("the window asks before dropping the typed title")
+    };
+    assert!(
+        nd.confirm_discard,
+        "a second Esc asks to drop the typed title"
+    );
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    assert!(!open(&h), "a third Esc drops it and closes the window");
+}
+
+/// Issue 24, item 10: the in-window file dialog takes focus when it opens, keeps Tab inside,
+/// and its icon buttons have names.
+#[test]
+fn file_dialog_takes_focus_keeps_tab_and_names_its_buttons() {
+    let home = tempfile::tempdir().unwrap();
+    let file = build_info::install_sample(home.path()).unwrap();
+    let mut app = App::with_project(Prefs::default(), &file);
+    app.state.chooser.set_native(false);
+    let mut h = support::gui::harness_dt(app, SIZE, 0.25);
+    h.run_steps(4);
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    h.state_mut().state.push(Command::OpenDialog);
+    h.run_steps(6);
+    assert!(
+        h.state().state.chooser.is_open(),
+        "the in-window dialog is open"
+    );
+    let layer = |h: &Harness<'_, App>| {
+        let f = focused(h)?;
+        h.ctx
+            .viewport(|v| v.this_pass.widgets.get(f).map(|w| w.layer_id))
+    };
+    let first = layer(&h);
+    assert!(
+        first.is_some_and(|l| l.order != egui::Order::Background),
+        "focus is in the dialog when it opens: {first:?}"
+    );
+    for i in 0..25 {
+        h.key_press(Key::Tab);
+        h.run_steps(2);
+        assert_eq!(layer(&h), first, "Tab {i} stays in the dialog");
+    }
+    h.get_by_label("Parent folder");
+    h.get_by_label("Reload");
 }

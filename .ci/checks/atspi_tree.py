@@ -100,8 +100,25 @@ def main():
         check(len(body.strip()) > 0, "the reader exposes its text")
         if line:
             check(line.strip()[:40] in body, f"the reader's text holds {line.strip()[:40]!r}")
+            # Issue 24: lines are not run together in the document's text.
+            whole = text_of(doc) or ""
+            check(line.strip() + "\n" in whole,
+                  f"the reader's text ends the line with a newline "
+                  f"({whole[:120]!r})")
         check(any(s == pyatspi.STATE_FOCUSABLE for s in doc.getState().getStates()),
               "the reader is focusable")
+        # Issue 24: a screen reader can move the caret (Say All does).
+        try:
+            t = doc.queryText()
+            target = 20 if t.caretOffset != 20 else 25
+            t.setCaretOffset(target)
+            deadline = time.time() + 3
+            while t.caretOffset != target and time.time() < deadline:
+                time.sleep(0.1)
+            check(t.caretOffset == target,
+                  f"set_caret_offset moves the reader's caret ({t.caretOffset}, asked {target})")
+        except Exception as e:
+            check(False, f"set_caret_offset moves the reader's caret ({e})")
     marks = [name for n, name in by_role("mark") + by_role("static")]
     check(any(": " in m and ("linked to" in m or "not linked" in m) for m in marks),
           f"annotations in view are named with type, text and link ({len(marks)} marks)")

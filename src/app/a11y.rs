@@ -23,6 +23,7 @@ pub fn reader_id() -> Id {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Region {
     Reader,
+    Pages,
     Documents,
     Inspector,
     Registry,
@@ -31,8 +32,9 @@ pub enum Region {
 
 impl Region {
     /// F6 order.
-    pub const ALL: [Region; 5] = [
+    pub const ALL: [Region; 6] = [
         Region::Reader,
+        Region::Pages,
         Region::Documents,
         Region::Inspector,
         Region::Registry,
@@ -43,6 +45,7 @@ impl Region {
     pub fn name(self) -> &'static str {
         match self {
             Region::Reader => "Reader",
+            Region::Pages => "Page images",
             Region::Documents => "Documents",
             Region::Inspector => "Inspector",
             Region::Registry => "Registry",
@@ -59,12 +62,102 @@ fn resize_key() -> Id {
     Id::unique("marginalia-a11y-resize-handles")
 }
 
+/// The direction a Tab that landed on a resize handle still has to go (moved on next frame).
+fn skip_key() -> Id {
+    Id::unique("marginalia-a11y-skip-handle")
+}
+
+/// Where focus was at the end of the last frame (widget and layer).
+fn last_focus_key() -> Id {
+    Id::unique("marginalia-a11y-last-focus")
+}
+
+/// Whether a drop-down or menu was open as this frame began (Esc then closes only it).
+fn popup_key() -> Id {
+    Id::unique("marginalia-a11y-popup-open")
+}
+
+/// The floating windows shown this frame (layer), and those of the last frame.
+fn windows_key() -> Id {
+    Id::unique("marginalia-a11y-windows")
+}
+
+/// Whether the user has pressed a key or clicked since launch.
+fn acted_key() -> Id {
+    Id::unique("marginalia-a11y-acted")
+}
+
+/// Whether a click left nothing focused (focus is then not given back).
+fn clicked_away_key() -> Id {
+    Id::unique("marginalia-a11y-clicked-away")
+}
+
+/// Whether the last Tab was a Shift+Tab.
+fn tab_back_key() -> Id {
+    Id::unique("marginalia-a11y-tab-back")
+}
+
+/// Whether Esc was pressed as this frame began.
+fn esc_key() -> Id {
+    Id::unique("marginalia-a11y-esc")
+}
+
+/// The floating windows that have been given focus since they opened.
+fn greeted_key() -> Id {
+    Id::unique("marginalia-a11y-greeted")
+}
+
+/// For each open floating window, the widget that had focus before it opened.
+fn openers_key() -> Id {
+    Id::unique("marginalia-a11y-openers")
+}
+
 /// Clears the regions recorded for the last frame; called once at the start of a frame.
 pub fn begin_frame(ctx: &Context, window_name: &str) {
-    ctx.data_mut(|d| {
+    let popup = egui::Popup::is_any_open(ctx);
+    let handles_last: Vec<Id> = ctx.data(|d| d.get_temp(resize_key()).unwrap_or_default());
+    let windows_last: Vec<LayerId> = ctx.data_mut(|d| {
         d.insert_temp::<Vec<(Region, Rect)>>(regions_key(), Vec::new());
         d.insert_temp::<Vec<Id>>(resize_key(), Vec::new());
+        d.insert_temp(popup_key(), popup);
+        d.remove_temp::<Vec<LayerId>>(windows_key())
+            .unwrap_or_default()
     });
+    ctx.data_mut(|d| {
+        d.insert_temp(windows_key().with("last"), windows_last.clone());
+        d.insert_temp(windows_key(), Vec::<LayerId>::new());
+    });
+    // A Tab that landed on a resize handle last frame moves on from it now: the direction
+    // has to be set before the widgets register (egui clears it as a frame begins).
+    if let Some(dir) = ctx
+        .data_mut(|d| d.remove_temp::<Option<egui::FocusDirection>>(skip_key()))
+        .flatten()
+    {
+        ctx.memory_mut(|m| m.move_focus(dir));
+        // Shift+Tab lands a frame later (egui's frame delay): draw that frame too.
+        ctx.request_repaint();
+    }
+    // The direction of the last Tab (a handle it lands on is passed in that direction a
+    // frame or two later, when Shift may be up already).
+    if let Some(back) = tab_pressed(ctx) {
+        ctx.data_mut(|d| d.insert_temp(tab_back_key(), back));
+    }
+    // Whether the user has pressed a key or clicked since launch.
+    if ctx.input(|i| {
+        i.events.iter().any(|e| {
+            matches!(
+                e,
+                egui::Event::Key { .. } | egui::Event::PointerButton { .. }
+            )
+        })
+    }) {
+        ctx.data_mut(|d| d.insert_temp(acted_key(), true));
+    }
+    // Esc as the frame began (a text field consumes it before a window's own check).
+    let esc = ctx.input(|i| i.key_pressed(egui::Key::Escape));
+    ctx.data_mut(|d| d.insert_temp(esc_key(), esc));
+    trap_tab_in_windows(ctx, &windows_last);
+    wrap_main_tab(ctx, &handles_last);
     // The window's accessible name (the root node egui makes has none).
     let name = if window_name.is_empty() {
         "Marginalia".to_owned()
@@ -131,23 +224,402 @@ pub fn reader_tab_stop(ctx: &Context) {
 /// Passes focus on when it landed on a panel resize handle (they are not Tab stops): call
 /// after the panels are drawn.
 pub fn skip_resize_handles(ctx: &Context) {
-    let handles: Vec<Id> = ctx.data(|d| d.get_temp(resize_key()).unwrap_or_default());
+    // Besides the handles recorded by id, any thin drag-only strip is a panel's resize
+    // handle (a nested panel's id is not always the one `resize_handle` works out).
+    let thin: Vec<Id> = ctx.viewport(|v| {
+        v.this_pass
+            .widgets
+            .get_layer(LayerId::background())
+            .filter(|w| {
+                w.sense == egui::Sense::drag() && w.rect.width().min(w.rect.height()) <= 12.0
+            })
+            .map(|w| w.id)
+            .collect()
+    });
+    let handles: Vec<Id> = ctx.data_mut(|d| {
+        let list = d.get_temp_mut_or_default::<Vec<Id>>(resize_key());
+        for id in thin {
+            if !list.contains(&id) {
+                list.push(id);
+            }
+        }
+        list.clone()
+    });
     let Some(f) = ctx.memory(|m| m.focused()) else {
         return;
     };
-    if handles.contains(&f) {
-        let back = ctx.input(|i| i.modifiers.shift);
-        ctx.memory_mut(|m| {
-            m.surrender_focus(f);
-            m.move_focus(if back {
-                egui::FocusDirection::Previous
-            } else {
-                egui::FocusDirection::Next
-            });
-        });
-        // The move happens as widgets register next frame.
+    let last: Option<(Id, LayerId)> = ctx.data(|d| d.get_temp(last_focus_key()).flatten());
+    // Only when focus arrived this frame: the frame that moves it on still has it here.
+    if handles.contains(&f) && last.is_none_or(|(id, _)| id != f) {
+        // The handle keeps focus until the next frame, which moves it on from there (giving
+        // focus up here left nothing focused: egui forgets a move asked for after a frame).
+        let back = ctx.data(|d| d.get_temp::<bool>(tab_back_key()).unwrap_or(false));
+        let dir = if back {
+            egui::FocusDirection::Previous
+        } else {
+            egui::FocusDirection::Next
+        };
+        ctx.data_mut(|d| d.insert_temp(skip_key(), Some(dir)));
         ctx.request_repaint();
     }
+}
+
+/// The focusable widgets of `layer` in the last frame, in Tab order.
+fn focusable_in(ctx: &Context, layer: LayerId) -> Vec<Id> {
+    ctx.viewport(|v| {
+        v.prev_pass
+            .widgets
+            .get_layer(layer)
+            .filter(|w| w.sense.is_focusable() && w.enabled && w.visible)
+            .map(|w| w.id)
+            .collect()
+    })
+}
+
+/// The layer of widget `id` in the last frame.
+fn layer_of(ctx: &Context, id: Id) -> Option<LayerId> {
+    ctx.viewport(|v| {
+        v.this_pass
+            .widgets
+            .get(id)
+            .or_else(|| v.prev_pass.widgets.get(id))
+            .map(|w| w.layer_id)
+    })
+}
+
+/// Tab and Shift+Tab stay inside a floating window that has focus: from its last control
+/// Tab goes to its first, from its first Shift+Tab to its last.
+fn trap_tab_in_windows(ctx: &Context, windows: &[LayerId]) {
+    let Some(f) = ctx.memory(|m| m.focused()) else {
+        return;
+    };
+    let Some(layer) = layer_of(ctx, f).filter(|l| windows.contains(l)) else {
+        return;
+    };
+    let Some(back) = tab_pressed(ctx) else {
+        return;
+    };
+    let ids = focusable_in(ctx, layer);
+    let (Some(first), Some(last)) = (ids.first().copied(), ids.last().copied()) else {
+        return;
+    };
+    let target = if back && f == first {
+        Some(last)
+    } else if !back && f == last {
+        Some(first)
+    } else {
+        None
+    };
+    if let Some(t) = target {
+        ctx.memory_mut(|m| {
+            m.move_focus(egui::FocusDirection::None);
+            m.request_focus(t);
+        });
+    }
+}
+
+/// The main window's Tab cycle wraps where it should. The reader is a Tab stop right after
+/// the menu bar ([`reader_tab_stop`]) but its widget is made last: from the control before
+/// it in drawing order Tab goes to the first control (the Project menu), and Shift+Tab from
+/// that first control goes to that last one, not to the reader's late widget.
+fn wrap_main_tab(ctx: &Context, handles: &[Id]) {
+    let Some(f) = ctx.memory(|m| m.focused()) else {
+        return;
+    };
+    let Some(back) = tab_pressed(ctx) else {
+        return;
+    };
+    if f == reader_id() {
+        return;
+    }
+    let ids = focusable_in(ctx, LayerId::background());
+    if ids.last() != Some(&reader_id()) {
+        return;
+    }
+    let stops: Vec<Id> = ids
+        .into_iter()
+        .filter(|id| *id != reader_id() && !handles.contains(id))
+        .collect();
+    let (Some(first), Some(last)) = (stops.first().copied(), stops.last().copied()) else {
+        return;
+    };
+    let target = if back && f == first {
+        Some(last)
+    } else if !back && f == last {
+        Some(first)
+    } else {
+        None
+    };
+    if let Some(t) = target {
+        ctx.memory_mut(|m| {
+            m.move_focus(egui::FocusDirection::None);
+            m.request_focus(t);
+        });
+    }
+}
+
+/// `Some(shift held)` when Tab was pressed this frame (the key event's own modifiers: the
+/// input's may have changed by the time the frame runs).
+fn tab_pressed(ctx: &Context) -> Option<bool> {
+    ctx.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::Key {
+                key: egui::Key::Tab,
+                pressed: true,
+                modifiers,
+                ..
+            } => Some(modifiers.shift),
+            _ => None,
+        })
+    })
+}
+
+/// Whether a drop-down or menu was open when this frame began.
+pub fn popup_was_open(ctx: &Context) -> bool {
+    ctx.data(|d| d.get_temp::<bool>(popup_key()).unwrap_or(false))
+}
+
+/// Whether Esc was pressed this frame while focus was inside the floating window on
+/// `layer` and no drop-down was open (Esc then closes only the drop-down).
+pub fn esc_in_window(ctx: &Context, layer: LayerId) -> bool {
+    if popup_was_open(ctx) || !ctx.data(|d| d.get_temp::<bool>(esc_key()).unwrap_or(false)) {
+        return false;
+    }
+    let last: Option<(Id, LayerId)> = ctx.data(|d| d.get_temp(last_focus_key()).flatten());
+    last.is_some_and(|(_, l)| l == layer)
+}
+
+/// A floating window on `layer` was shown this frame: records it, gives focus to its first
+/// control when it has just opened (remembering where focus was, to give it back when it
+/// closes), and keeps Tab inside it.
+pub fn window_shown(ctx: &Context, layer: LayerId) {
+    window_opened(ctx, layer, false);
+}
+
+/// A modal dialog on `layer` was shown this frame: as [`window_shown`], and it takes focus
+/// even when it opened by itself (at launch: the annotator prompt, a recovery question).
+pub fn dialog_shown(ctx: &Context, layer: LayerId) {
+    window_opened(ctx, layer, true);
+}
+
+fn window_opened(ctx: &Context, layer: LayerId, modal: bool) {
+    // Greeted: focus was given to it (or was in it already) since it opened. A window's
+    // first frame only sizes it (its widgets are not visible yet), so this may take two.
+    let greeted: bool = ctx.data(|d| {
+        d.get_temp::<Vec<LayerId>>(greeted_key())
+            .is_some_and(|w| w.contains(&layer))
+    });
+    ctx.data_mut(|d| {
+        d.get_temp_mut_or_default::<Vec<LayerId>>(windows_key())
+            .push(layer)
+    });
+    if greeted {
+        return;
+    }
+    let greet = || {
+        ctx.data_mut(|d| {
+            d.get_temp_mut_or_default::<Vec<LayerId>>(greeted_key())
+                .push(layer)
+        })
+    };
+    let focused = ctx.memory(|m| m.focused());
+    let in_window = |id: Id| {
+        ctx.viewport(|v| {
+            v.this_pass
+                .widgets
+                .get(id)
+                .is_some_and(|w| w.layer_id == layer)
+        })
+    };
+    // A window that opened by itself before the user did anything (at launch: problems,
+    // the re-anchoring review) does not take focus; one the user opened does.
+    let acted = ctx.data(|d| d.get_temp::<bool>(acted_key()).unwrap_or(false));
+    if focused.is_some_and(in_window) || (!modal && !acted) {
+        greet();
+        return;
+    }
+    let first = ctx.viewport(|v| {
+        v.this_pass
+            .widgets
+            .get_layer(layer)
+            // Not the title bar's collapse button: the first control of the content.
+            .find(|w| {
+                w.sense.is_focusable()
+                    && w.enabled
+                    && w.visible
+                    && w.id != layer.id.with("collapse_button")
+            })
+            .map(|w| w.id)
+    });
+    if let Some(first) = first {
+        greet();
+        ctx.data_mut(|d| {
+            d.get_temp_mut_or_default::<Vec<(LayerId, Id)>>(openers_key())
+                .retain(|(l, _)| *l != layer);
+            if let Some(f) = focused {
+                d.get_temp_mut_or_default::<Vec<(LayerId, Id)>>(openers_key())
+                    .push((layer, f));
+            }
+        });
+        ctx.memory_mut(|m| m.request_focus(first));
+        ctx.request_repaint();
+    }
+}
+
+/// Names the modal dialog shown as `r` and marks it modal, so a screen reader says what
+/// opened ("Dialog: Unsaved changes") and keeps its reading inside. The name is not the
+/// heading's own text, so that text still names one node (the heading).
+pub fn dialog_node(ctx: &Context, r: &egui::Response, title: &str) {
+    let title = format!("Dialog: {title}");
+    ctx.accesskit_node_builder(r.id, |n| {
+        n.set_role(accesskit::Role::Dialog);
+        n.set_modal();
+        n.set_label(title);
+    });
+}
+
+/// Says in words what AccessKit's Unix adapter (accesskit_atspi_common 0.20) drops on the
+/// way to AT-SPI, for every widget of the frame: a drop-down's value ("Name"), disabled
+/// ("unavailable"), expanded or collapsed, and a keyboard shortcut ("Ctrl+S") go into the
+/// description, which the adapter passes on and screen readers
+/// speak after the name. (The adapter reports every control enabled and sensitive, has no
+/// expanded state and no key binding; the AccessKit tree keeps the proper properties too.)
+pub fn expose_dropped_states(ctx: &Context) {
+    let ids: Vec<Id> = ctx.viewport(|v| {
+        v.this_pass
+            .widgets
+            .layers()
+            .flat_map(|(_, ws)| ws.iter().map(|w| w.id))
+            .collect()
+    });
+    for id in ids {
+        if !ctx.has_accesskit_node(id) {
+            continue;
+        }
+        ctx.accesskit_node_builder(id, |n| {
+            let mut words: Vec<String> = Vec::new();
+            if n.role() == accesskit::Role::ComboBox
+                && let Some(value) = n.value().filter(|v| !v.is_empty())
+            {
+                words.push(value.to_owned());
+            }
+            if n.is_disabled() {
+                words.push("unavailable".to_owned());
+            }
+            match n.is_expanded() {
+                Some(true) => words.push("expanded".to_owned()),
+                Some(false) => words.push("collapsed".to_owned()),
+                None => {}
+            }
+            if let Some(k) = n.keyboard_shortcut() {
+                words.push(k.to_owned());
+            }
+            if words.is_empty() {
+                return;
+            }
+            let extra = words.join(", ");
+            let d = match n.description() {
+                Some(d) if d.contains(&extra) => return,
+                Some(d) if !d.is_empty() => format!("{d}, {extra}"),
+                _ => extra,
+            };
+            n.set_description(d);
+        });
+    }
+}
+
+/// Keeps keyboard focus somewhere: call once, last in a frame. When focus dropped to
+/// nothing by Esc or because its window closed, it goes back to the widget that
+/// had it if that is still shown, else to what had it before the closed window opened, else
+/// to the reader, else to the window's first control. A Tab in flight is left alone.
+pub fn end_frame(ctx: &Context) {
+    expose_dropped_states(ctx);
+    let tab = tab_pressed(ctx).is_some();
+    let skipping = ctx.data(|d| {
+        d.get_temp::<Option<egui::FocusDirection>>(skip_key())
+            .flatten()
+            .is_some()
+    });
+    let last: Option<(Id, LayerId)> = ctx.data(|d| d.get_temp(last_focus_key()).flatten());
+    let shown = |id: Id| ctx.viewport(|v| v.this_pass.widgets.get(id).is_some());
+    let windows: Vec<LayerId> = ctx.data(|d| d.get_temp(windows_key()).unwrap_or_default());
+    let greeted: Vec<LayerId> = ctx.data(|d| d.get_temp(greeted_key()).unwrap_or_default());
+    // A window that opened and is not greeted yet takes focus next frame.
+    let waiting = windows.iter().any(|l| !greeted.contains(l));
+    // Focus on a widget that was focused last frame too and is gone now (its window
+    // closed) is dropped by egui as this frame ends: take it as dropped already.
+    let focus = ctx
+        .memory(|m| m.focused())
+        .filter(|f| shown(*f) || last.is_none_or(|(id, _)| id != *f));
+    // A click that left nothing focused (away from a text field, on a panel's background)
+    // is the user's choice: no focus is given back until something has focus again.
+    let click = ctx.input(|i| i.pointer.any_pressed() || i.pointer.any_released());
+    let clicked_away = ctx.data_mut(|d| {
+        let flag = d.get_temp_mut_or_default::<bool>(clicked_away_key());
+        if focus.is_some() {
+            *flag = false;
+        } else if click {
+            *flag = true;
+        }
+        *flag
+    });
+    // Only where focus was lost to Esc or to a window that closed: a field that gave up
+    // focus itself (Enter in the Link field) leaves nothing focused on purpose, and the
+    // typing guard (`menus::Typing`) then holds back the plain keys a hand still types.
+    let esc = ctx.data(|d| d.get_temp::<bool>(esc_key()).unwrap_or(false));
+    // A window or dialog (one that `window_shown` saw) that is not shown any more; a
+    // window that fades out after Esc counts as gone at once.
+    let seen: Vec<LayerId> =
+        ctx.data(|d| d.get_temp(windows_key().with("seen")).unwrap_or_default());
+    let window_gone = last.is_some_and(|(_, l)| seen.contains(&l) && !windows.contains(&l));
+    if focus.is_none() && !tab && !skipping && !waiting && !clicked_away && (esc || window_gone) {
+        let openers: Vec<(LayerId, Id)> =
+            ctx.data(|d| d.get_temp(openers_key()).unwrap_or_default());
+        let opener =
+            last.and_then(|(_, l)| openers.iter().find(|(x, _)| *x == l).map(|(_, id)| *id));
+        let first = || {
+            ctx.viewport(|v| {
+                v.this_pass
+                    .widgets
+                    .get_layer(LayerId::background())
+                    .find(|w| w.sense.is_focusable() && w.enabled && w.visible)
+                    .map(|w| w.id)
+            })
+        };
+        let target = last
+            .map(|(id, _)| id)
+            .filter(|id| shown(*id))
+            .or(opener.filter(|id| shown(*id)))
+            .or(Some(reader_id()).filter(|id| shown(*id)))
+            .or_else(first);
+        if let Some(t) = target {
+            ctx.memory_mut(|m| m.request_focus(t));
+            ctx.request_repaint();
+        }
+    }
+    let now = ctx
+        .memory(|m| m.focused())
+        .and_then(|f| layer_of(ctx, f).map(|l| (f, l)));
+    ctx.data_mut(|d| {
+        // The last focus that was somewhere: kept while nothing has focus, so that a window
+        // fading out after Esc is seen gone when its layer goes.
+        if now.is_some() {
+            d.insert_temp(last_focus_key(), now);
+        }
+        d.get_temp_mut_or_default::<Vec<(LayerId, Id)>>(openers_key())
+            .retain(|(l, _)| windows.contains(l));
+        d.get_temp_mut_or_default::<Vec<LayerId>>(greeted_key())
+            .retain(|l| windows.contains(l));
+        // Every window layer seen since the last focus was recorded (kept while it matters).
+        let seen = d.get_temp_mut_or_default::<Vec<LayerId>>(windows_key().with("seen"));
+        for l in &windows {
+            if !seen.contains(l) {
+                seen.push(*l);
+            }
+        }
+        let keep = now.or(last).map(|(_, l)| l);
+        seen.retain(|l| windows.contains(l) || Some(*l) == keep);
+    });
 }
 
 /// Whether keyboard focus is in a widget other than the reader (a text field, a button):
@@ -168,7 +640,10 @@ pub fn cycle_region(ctx: &Context, forward: bool) -> Option<Region> {
             .widgets
             .get_layer(LayerId::background())
             .filter(|w| w.sense.is_focusable() && w.enabled && w.visible)
-            .map(|w| (w.id, w.rect))
+            // The part on screen: a row scrolled half out of a list is not in the panel
+            // below it.
+            .map(|w| (w.id, w.interact_rect))
+            .filter(|(_, r)| r.is_positive())
             .collect()
     });
     let rect_of = |id: Id| widgets.iter().find(|(w, _)| *w == id).map(|(_, r)| *r);
@@ -239,6 +714,19 @@ pub fn menu_item(ctx: &Context, id: Id, label: &str, shortcut: Option<String>) {
             Some(s) => n.set_keyboard_shortcut(s),
             None => n.clear_keyboard_shortcut(),
         }
+    });
+}
+
+/// A menu row that turns something on and off: a checkable menu item, checked when on
+/// (AT-SPI "check menu item", state checked).
+pub fn menu_check(ctx: &Context, id: Id, on: bool) {
+    ctx.accesskit_node_builder(id, |n| {
+        n.set_role(accesskit::Role::MenuItemCheckBox);
+        n.set_toggled(if on {
+            accesskit::Toggled::True
+        } else {
+            accesskit::Toggled::False
+        });
     });
 }
 

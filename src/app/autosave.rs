@@ -85,7 +85,15 @@ impl App {
                     && !matches!(st.save_state, SaveState::Error(_))
                 {
                     st.last_change = None;
+                    // An autosave that went well is shown by the status bar's save state, not
+                    // spoken: the message (a live region) stays as it was. Merges and errors
+                    // are said.
+                    let before = st.status.clone();
                     self.handle(ctx, Command::Save);
+                    let st = &mut self.state;
+                    if st.save_state == SaveState::Saved && st.status.starts_with("Saved") {
+                        st.status = before;
+                    }
                 } else if autosave_delay().is_some() || !st.recovery_written {
                     ctx.request_repaint_after(std::time::Duration::from_millis(500));
                 }

@@ -19,7 +19,7 @@ struct Keys {
 
 impl Keys {
     fn take(ctx: &egui::Context) -> Self {
-        if egui::Popup::is_any_open(ctx) {
+        if egui::Popup::is_any_open(ctx) || super::a11y::popup_was_open(ctx) {
             return Self::default();
         }
         ctx.input_mut(|i| Self {
@@ -39,22 +39,24 @@ impl App {
         };
         let keys = Keys::take(ctx);
         let st = &mut self.state;
-        let close = egui::Modal::new(egui::Id::unique("dialog"))
-            .show(ctx, |ui| {
-                ui.set_max_width((ctx.content_rect().width() - 48.0).clamp(200.0, 520.0));
-                match &dialog {
-                    Dialog::Unsaved { then } => unsaved(ui, st, then, keys),
-                    Dialog::Conflict(msg) => conflict(ui, st, msg, keys),
-                    Dialog::SourceChanged { doc, title } => source_changed(ui, st, *doc, title),
-                    Dialog::InUse { path, who } => in_use(ui, st, path, who, keys),
-                    Dialog::Recovery(r) => recovery_question(ui, st, r),
-                    Dialog::TagAll(review) => tag_all(ui, st, review, keys),
-                    Dialog::Message(m) => message(ui, m, keys),
-                    Dialog::OfferProject(dir) => offer_project(ui, st, dir, keys),
-                    Dialog::NewDocuments(nd) => new_documents(ui, st, nd, keys),
-                }
-            })
-            .inner;
+        let modal = egui::Modal::new(egui::Id::unique("dialog"));
+        let shown = modal.show(ctx, |ui| {
+            ui.set_max_width((ctx.content_rect().width() - 48.0).clamp(200.0, 520.0));
+            match &dialog {
+                Dialog::Unsaved { then } => unsaved(ui, st, then, keys),
+                Dialog::Conflict(msg) => conflict(ui, st, msg, keys),
+                Dialog::SourceChanged { doc, title } => source_changed(ui, st, *doc, title),
+                Dialog::InUse { path, who } => in_use(ui, st, path, who, keys),
+                Dialog::Recovery(r) => recovery_question(ui, st, r),
+                Dialog::TagAll(review) => tag_all(ui, st, review, keys),
+                Dialog::Message(m) => message(ui, m, keys),
+                Dialog::OfferProject(dir) => offer_project(ui, st, dir, keys),
+                Dialog::NewDocuments(nd) => new_documents(ui, st, nd, keys),
+            }
+        });
+        super::a11y::dialog_shown(ctx, shown.response.layer_id);
+        super::a11y::dialog_node(ctx, &shown.response, &dialog.title());
+        let close = shown.inner;
         if close {
             self.state.dialog = None;
         }
@@ -652,6 +654,24 @@ fn occurrence_label(p: &Project, o: &Occurrence) -> String {
         s.push_str(" (already tagged)");
     }
     s
+}
+
+impl Dialog {
+    /// The dialog's accessible name: its heading, or for a message the message itself.
+    fn title(&self) -> String {
+        match self {
+            Dialog::Unsaved { .. } => "Unsaved changes".to_owned(),
+            Dialog::Conflict(_) => "The project changed on disk".to_owned(),
+            Dialog::SourceChanged { .. } => "A source changed on disk".to_owned(),
+            Dialog::InUse { .. } => "The project is open elsewhere".to_owned(),
+            Dialog::Recovery(_) => "Recover unsaved work?".to_owned(),
+            Dialog::TagAll(r) => format!("Tag all \"{}\"", r.needle),
+            Dialog::Message(m) => m.clone(),
+            Dialog::OfferProject(_) => "No project in this folder yet".to_owned(),
+            Dialog::NewDocuments(nd) if nd.rows.len() == 1 => "New document".to_owned(),
+            Dialog::NewDocuments(_) => "New documents".to_owned(),
+        }
+    }
 }
 
 #[cfg(test)]

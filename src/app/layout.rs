@@ -81,6 +81,7 @@ impl App {
         // The views across the project take the window's full width below the reader.
         rects.views = None;
         if st.view.is_some() && st.session.is_some() {
+            a11y::resize_handle(ui, "views");
             let h = ui.available_height();
             let r = egui::Panel::bottom("views")
                 .default_size((h * 0.5).max(200.0))
@@ -189,13 +190,18 @@ fn reader_and_pages(
     if pages && text {
         let (w, h) = (ui.available_width(), ui.available_height());
         if w >= 640.0 {
+            a11y::resize_handle(ui, "pages");
             egui::Panel::right("pages")
                 .default_size(w * 0.5)
                 .min_size(200.0)
                 .max_size((w * 0.55).max(200.0))
                 .resizable(true)
-                .show(ui, |ui| pane.ui(ui, st, offset));
+                .show(ui, |ui| {
+                    a11y::region(ui, Region::Pages);
+                    pane.ui(ui, st, offset)
+                });
         } else {
+            a11y::resize_handle(ui, "pages below");
             // Its own id: the side-by-side width is never taken for the stacked height, and
             // the text keeps at least 45 % of the centre, stacked or side by side.
             egui::Panel::bottom("pages below")
@@ -203,7 +209,10 @@ fn reader_and_pages(
                 .min_size(160.0)
                 .max_size((h * 0.55).max(160.0))
                 .resizable(true)
-                .show(ui, |ui| pane.ui(ui, st, offset));
+                .show(ui, |ui| {
+                    a11y::region(ui, Region::Pages);
+                    pane.ui(ui, st, offset)
+                });
         }
     }
     if text {
@@ -212,6 +221,9 @@ fn reader_and_pages(
             reader.ui(ui, st);
         });
     } else {
-        egui::CentralPanel::default().show(ui, |ui| pane.ui(ui, st, offset));
+        egui::CentralPanel::default().show(ui, |ui| {
+            a11y::region(ui, Region::Pages);
+            pane.ui(ui, st, offset)
+        });
     }
 }

@@ -142,6 +142,22 @@ impl App {
                                 &label,
                                 spec.shortcut.map(|sc| command::shortcut_text(&sc, is_mac)),
                             );
+                            // Toggles are checkable items, checked when on.
+                            let checked = match spec.command {
+                                Command::ToggleDocuments => Some(st.prefs.show_documents),
+                                Command::ToggleInspector => Some(st.prefs.show_inspector),
+                                Command::ToggleRegistry => Some(st.prefs.show_registry),
+                                Command::TogglePages => Some(st.prefs.show_pages),
+                                Command::ToggleTranscription => Some(st.prefs.show_transcription),
+                                Command::ToggleSnap => Some(st.prefs.snap_words),
+                                Command::ToggleTextEdit => Some(st.text_editing),
+                                Command::ToggleLegend => Some(st.legend_open),
+                                Command::ToggleMetadata => Some(st.metadata_open),
+                                _ => None,
+                            };
+                            if let Some(on) = checked {
+                                super::a11y::menu_check(ui.ctx(), r.id, on);
+                            }
                             if r.clicked() {
                                 st.queue.push(spec.command.clone());
                                 ui.close();

@@ -199,6 +199,7 @@ impl App {
         self.close_request(&ctx);
         self.update_title(&ctx);
         self.screenshot_step(&ctx);
+        a11y::end_frame(&ctx);
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {

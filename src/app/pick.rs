@@ -150,6 +150,7 @@ impl Chooser {
         }
         let (dialog, spec, _) = self.open.as_mut()?;
         let state = dialog.show(ctx).state();
+        dialog_access(ctx);
         match state {
             egui_file::State::Open => {}
             egui_file::State::Selected => {
@@ -163,6 +164,39 @@ impl Chooser {
             egui_file::State::Cancelled | egui_file::State::Closed => self.open = None,
         }
         note
+    }
+}
+
+/// The in-window dialog for a keyboard and a screen reader: it takes focus when it opens
+/// and keeps Tab inside (as every window does, `app::a11y::window_shown`), and its icon
+/// buttons get names ("⬆" reads "Parent folder", "⟲" "Reload").
+fn dialog_access(ctx: &egui::Context) {
+    let id = egui::Id::unique("marginalia file dialog");
+    let layers: Vec<egui::LayerId> = ctx.viewport(|v| {
+        v.this_pass
+            .widgets
+            .layer_ids()
+            .filter(|l| l.id == id)
+            .collect()
+    });
+    for layer in layers {
+        super::a11y::window_shown(ctx, layer);
+        let ids: Vec<egui::Id> =
+            ctx.viewport(|v| v.this_pass.widgets.get_layer(layer).map(|w| w.id).collect());
+        for w in ids {
+            if !ctx.has_accesskit_node(w) {
+                continue;
+            }
+            ctx.accesskit_node_builder(w, |n| {
+                let name = match n.label() {
+                    Some("⬆") => "Parent folder",
+                    Some("⟲") => "Reload",
+                    Some("+") => "New folder",
+                    _ => return,
+                };
+                n.set_label(name);
+            });
+        }
     }
 }
 

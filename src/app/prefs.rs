@@ -124,6 +124,8 @@ impl App {
                 }
             });
         });
+        super::a11y::dialog_shown(ctx, modal.response.layer_id);
+        super::a11y::dialog_node(ctx, &modal.response, "Your name as annotator");
         if modal.should_close() && done.is_none() {
             done = Some(false);
         }

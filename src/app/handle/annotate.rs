@@ -94,8 +94,14 @@ impl App {
         };
         let st = &mut self.state;
         let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+            st.status =
+                "No annotation selected: select one, then the new text, to move it there".into();
             return;
         };
+        if spans.is_empty() {
+            st.status = "Select the new text for the annotation first".into();
+            return;
+        }
         match tagging::respan(p, d, a, &spans) {
             Ok(tx) => {
                 if self.commit(ctx, tx) {
@@ -110,6 +116,7 @@ impl App {
     pub(super) fn delete_annotation(&mut self, ctx: &egui::Context) {
         let st = &mut self.state;
         let (Some(p), Some(d), Some(a)) = (st.project(), st.doc, st.selected) else {
+            st.status = "No annotation selected: nothing to delete".into();
             return;
         };
         // With text selected the annotation selected before is not what the user sees:
@@ -133,6 +140,8 @@ impl App {
         if st.selected.is_some() {
             st.prefs.show_inspector = true;
             st.focus = Some(Focus::Link);
+        } else {
+            st.status = "No annotation selected: select a mention to link it".into();
         }
     }
 

@@ -153,6 +153,9 @@ impl App {
                 "{} fragment(s) kept; select the next one",
                 st.sel.fragments.len()
             );
+        } else {
+            st.status =
+                "No text selected: select a part of the text to keep it as a fragment".into();
         }
     }
 
@@ -161,6 +164,8 @@ impl App {
         if !st.sel.is_empty() {
             let pos = ctx.content_rect().center();
             st.tag_popup = Some(st.tag_popup.unwrap_or(pos));
+        } else if st.selected.is_none() {
+            st.status = "No text selected: select text to tag it".into();
         }
     }
 

@@ -13,7 +13,7 @@ impl View for About {
             return;
         }
         let mut open = true;
-        super::show_window(
+        let shown = super::show_window(
             super::window(ui.ctx(), "About Marginalia")
                 .open(&mut open)
                 .collapsible(false)
@@ -28,6 +28,9 @@ impl View for About {
                 }
             },
         );
+        if super::esc_closes(ui.ctx(), &shown) {
+            open = false;
+        }
         if !open {
             st.about_open = false;
         }

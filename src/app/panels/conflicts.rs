@@ -27,7 +27,7 @@ impl View for ConflictsWindow {
         let project = &session.project;
         let mut open = true;
         let mut chosen: Option<(Vec<usize>, Choice)> = None;
-        super::show_window(
+        let shown = super::show_window(
             super::window(ui.ctx(), "Merge conflicts")
                 .open(&mut open)
                 .default_width(760.0)
@@ -77,6 +77,9 @@ impl View for ConflictsWindow {
                     });
             },
         );
+        if super::esc_closes(ui.ctx(), &shown) {
+            open = false;
+        }
         if let Some((which, choice)) = chosen {
             match resolve(project, &which, choice) {
                 Ok(tx) => {

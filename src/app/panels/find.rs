@@ -131,13 +131,15 @@ impl Find {
                 st.find.hits_for = Some(key.clone());
             }
             let n = st.find.hits.len();
-            ui.label(if n == 0 {
+            // A polite live region: "1 of 5" → "4 of 5" is spoken as it changes.
+            let count = ui.label(if n == 0 {
                 "no hits".to_owned()
             } else if st.find.truncated {
                 format!("{} of the first {n}", (st.find.current % n) + 1)
             } else {
                 format!("{} of {n}", (st.find.current % n) + 1)
             });
+            crate::app::a11y::live(ui.ctx(), count.id);
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
             let back = ui.input(|i| i.modifiers.shift);
@@ -177,7 +179,7 @@ impl Find {
             &mut self.project_found,
         );
         let mut cmds = Queue::default();
-        super::show_window(
+        let shown = super::show_window_beside(
             super::window(ctx, "Find in project")
                 .open(&mut open)
                 .default_size([480.0, 400.0]),
@@ -274,6 +276,9 @@ impl Find {
                 });
             },
         );
+        if super::esc_closes(ctx, &shown) {
+            open = false;
+        }
         if !open {
             st.find.project_open = false;
         }

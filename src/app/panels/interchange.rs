@@ -300,7 +300,7 @@ impl Interchange {
 
     fn export_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
-        super::show_window(
+        let shown = super::show_window(
             super::window(ctx, "Export")
                 .open(&mut open)
                 .default_size([520.0, 420.0])
@@ -365,6 +365,9 @@ impl Interchange {
                 }
             },
         );
+        if super::esc_closes(ctx, &shown) {
+            open = false;
+        }
         if !open {
             self.export_open = false;
         }
@@ -372,7 +375,7 @@ impl Interchange {
 
     fn import_window(&mut self, ctx: &egui::Context, st: &mut AppState) {
         let mut open = true;
-        super::show_window(
+        let shown = super::show_window(
             super::window(ctx, "Import")
                 .open(&mut open)
                 .default_size([520.0, 300.0])
@@ -426,6 +429,9 @@ impl Interchange {
                 self.job_ui(ui, ctx, &mut st.chooser);
             },
         );
+        if super::esc_closes(ctx, &shown) {
+            open = false;
+        }
         if !open {
             self.import_open = false;
         }

@@ -56,7 +56,7 @@ pub fn show(ctx: &egui::Context, st: &mut AppState) {
     };
     let rows = legend_rows(&schema);
     let mut open = true;
-    super::show_window(
+    let shown = super::show_window(
         super::window(ctx, "Legend")
             .open(&mut open)
             .collapsible(true)
@@ -95,6 +95,9 @@ pub fn show(ctx: &egui::Context, st: &mut AppState) {
             }
         },
     );
+    if super::esc_closes(ctx, &shown) {
+        open = false;
+    }
     if !open {
         st.legend_open = false;
     }

@@ -200,7 +200,7 @@ impl View for MetadataEditor {
         }
         let mut open = true;
         let mut cmds = Queue::default();
-        super::show_window(
+        let shown = super::show_window(
             super::window(ui.ctx(), "Document metadata")
                 .open(&mut open)
                 .default_width(460.0)
@@ -218,6 +218,9 @@ impl View for MetadataEditor {
                     });
             },
         );
+        if super::esc_closes(ui.ctx(), &shown) {
+            open = false;
+        }
         if !open {
             cmds.push(Command::ToggleMetadata);
         }

@@ -142,7 +142,30 @@ pub fn show_window<R>(
     ctx: &egui::Context,
     add: impl FnOnce(&mut egui::Ui) -> R,
 ) -> Option<egui::InnerResponse<Option<R>>> {
+    let r = w.show(ctx, |ui| fit(ui, add));
+    if let Some(r) = &r {
+        crate::app::a11y::window_shown(ctx, r.response.layer_id);
+    }
+    r
+}
+
+/// Shows window `w` like [`show_window`] but without taking focus when it opens: for a
+/// window that follows the work beside it (Find in project follows the text being
+/// corrected; the re-anchoring review is worked with J/K/Enter from the reader), where the
+/// keys must stay in the reader.
+pub fn show_window_beside<R>(
+    w: egui::Window<'_>,
+    ctx: &egui::Context,
+    add: impl FnOnce(&mut egui::Ui) -> R,
+) -> Option<egui::InnerResponse<Option<R>>> {
     w.show(ctx, |ui| fit(ui, add))
+}
+
+/// Whether Esc closes the window shown as `r` this frame: pressed while focus was inside it,
+/// with no drop-down of it open (Esc then closes only the drop-down).
+pub fn esc_closes<R>(ctx: &egui::Context, r: &Option<egui::InnerResponse<Option<R>>>) -> bool {
+    r.as_ref()
+        .is_some_and(|r| crate::app::a11y::esc_in_window(ctx, r.response.layer_id))
 }
 
 /// A small button showing `text` ("Up", "×") that says what it does in full — on hover and

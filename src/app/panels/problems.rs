@@ -18,7 +18,7 @@ impl View for ProblemsWindow {
         }
         let mut open = true;
         let mut cmds = Queue::default();
-        super::show_window(
+        let shown = super::show_window(
             super::window(ui.ctx(), "Problems")
                 .open(&mut open)
                 .default_width(520.0)
@@ -63,6 +63,9 @@ impl View for ProblemsWindow {
                 }
             },
         );
+        if super::esc_closes(ui.ctx(), &shown) {
+            open = false;
+        }
         st.queue.extend(cmds);
         if !open {
             st.problems_open = false;

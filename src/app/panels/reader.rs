@@ -743,6 +743,23 @@ impl Reader {
             );
         }
         if f.expose {
+            // A screen reader moving the caret (Say All, `set_caret_offset`) moves ours.
+            if let Some((anchor, caret)) =
+                access::requested_selection(ui.ctx(), resp.id, &self.drawn)
+            {
+                st.sel = crate::app::Selection {
+                    anchor,
+                    caret,
+                    fragments: Vec::new(),
+                };
+            }
+            // A screen reader clicking (or focusing) an annotation's node selects it, as a
+            // click on it does; the announcer then reads it.
+            if let Some(a) = access::requested_annotation(ui.ctx(), resp.id, &out.ann_nodes) {
+                st.selected = Some(a);
+                st.sel = crate::app::Selection::at(st.sel.caret);
+                resp.request_focus();
+            }
             access::expose(ui, resp.id, &self.drawn, &st.sel, &out.ann_nodes);
         }
         self.pointer(ui, st, &resp, &f, out.hover_info.as_deref());

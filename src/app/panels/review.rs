@@ -206,7 +206,7 @@ impl View for ReviewWindow {
             out.push(Message::SelectAnnotation(Some(a.id)));
             self.shown = Some(a.id);
         }
-        super::show_window(
+        super::show_window_beside(
             super::window(&ctx, "Re-anchoring review")
                 .open(&mut open)
                 .default_width(560.0)

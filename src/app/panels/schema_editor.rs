@@ -89,7 +89,7 @@ impl View for SchemaEditor {
         };
         let mut cmds = Queue::default();
         let mut open = true;
-        super::show_window(
+        let shown = super::show_window(
             super::window(ui.ctx(), "Schema")
                 .id(egui::Id::unique("schema-editor"))
                 .open(&mut open)
@@ -128,6 +128,9 @@ impl View for SchemaEditor {
                     });
             },
         );
+        if super::esc_closes(ui.ctx(), &shown) {
+            open = false;
+        }
         if !open {
             cmds.push(Command::ToggleSchemaEditor);
         }

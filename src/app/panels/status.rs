@@ -28,10 +28,11 @@ impl View for StatusBar {
                 ui.separator();
             }
             let room = (ui.available_width() - 8.0).max(0.0);
+            // Focusable, so that F6 (and Tab) can land on the status bar and read it.
             let r = ui
-                .scope(|ui| {
+                .push_id("status message", |ui| {
                     ui.set_max_width(room);
-                    ui.label(&st.status)
+                    ui.add(egui::Label::new(&st.status).sense(egui::Sense::FOCUSABLE))
                 })
                 .inner;
             if r.rect.width() + 1.0 < text_width(ui, &st.status) {

@@ -40,6 +40,138 @@ fn text_position(piece: Id, galley: &Galley, offset: usize) -> accesskit::TextPo
     }
 }
 
+/// Ends a piece's last text run with a newline, as egui does for a row that ends one: the
+/// pieces are source lines drawn apart, and without it a screen reader reading the
+/// document's text ran one line into the next ("…[Stalin]Citation:") and read a blank line
+/// as the next one. Adds one character (the newline) at the end of the line's last row.
+fn end_with_newline(ctx: &egui::Context, piece: Id, galley: &Galley) {
+    let Some((row_index, row)) = galley.rows.iter().enumerate().next_back() else {
+        return;
+    };
+    if row.ends_with_newline {
+        return;
+    }
+    let chars = row.glyphs.len();
+    let chunk = chars.saturating_sub(1) / MAX_CHARS_PER_TEXT_RUN;
+    let run = piece.with(row_index).with(chunk);
+    let width = row.size.x;
+    ctx.accesskit_node_builder(run, |n| {
+        if n.role() != accesskit::Role::TextRun {
+            return;
+        }
+        let mut value = n.value().unwrap_or_default().to_owned();
+        if value.ends_with('\n') {
+            return;
+        }
+        value.push('\n');
+        let mut lengths = n.character_lengths().to_vec();
+        lengths.push(1);
+        let mut positions = n.character_positions().map(<[f32]>::to_vec);
+        let mut widths = n.character_widths().map(<[f32]>::to_vec);
+        let x = match (&positions, &widths) {
+            (Some(p), Some(w)) => p.last().zip(w.last()).map_or(0.0, |(p, w)| p + w),
+            _ => width,
+        };
+        if let Some(p) = positions.as_mut() {
+            p.push(x);
+        }
+        if let Some(w) = widths.as_mut() {
+            w.push(0.0);
+        }
+        n.set_value(value);
+        n.set_character_lengths(lengths);
+        if let Some(p) = positions {
+            n.set_character_positions(p);
+        }
+        if let Some(w) = widths {
+            n.set_character_widths(w);
+        }
+    });
+}
+
+/// The document offset of a text position in the drawn pieces' runs (see
+/// [`text_position`] and [`end_with_newline`]); `None` for a node not drawn this frame.
+fn offset_of(
+    doc_node: Id,
+    drawn: &[(Range<usize>, Pos2, Arc<Galley>)],
+    pos: &accesskit::TextPosition,
+) -> Option<usize> {
+    for (r, _, g) in drawn {
+        let piece = piece_node(doc_node, r.start);
+        let mut row_start = 0;
+        for (row_index, row) in g.rows.iter().enumerate() {
+            let chars = row.glyphs.len() + usize::from(row.ends_with_newline);
+            for chunk in 0..=chars / MAX_CHARS_PER_TEXT_RUN {
+                if piece.with(row_index).with(chunk).accesskit_id() == pos.node {
+                    let local = row_start + chunk * MAX_CHARS_PER_TEXT_RUN + pos.character_index;
+                    return Some((r.start + local).min(r.end));
+                }
+            }
+            row_start += chars;
+        }
+    }
+    None
+}
+
+/// A caret or selection a screen reader set this frame over AT-SPI (`set_caret_offset`,
+/// `add_selection`, `set_selection`: AccessKit's `SetTextSelection` on the document), as
+/// (anchor, caret) document offsets. Only positions in the drawn pieces can be asked for.
+pub(super) fn requested_selection(
+    ctx: &egui::Context,
+    doc_node: Id,
+    drawn: &[(Range<usize>, Pos2, Arc<Galley>)],
+) -> Option<(usize, usize)> {
+    let doc = doc_node.accesskit_id();
+    ctx.input(|i| {
+        i.events.iter().rev().find_map(|e| match e {
+            egui::Event::AccessKitActionRequest(accesskit::ActionRequest {
+                action: accesskit::Action::SetTextSelection,
+                target_node,
+                data: Some(accesskit::ActionData::SetTextSelection(sel)),
+                ..
+            }) if *target_node == doc
+                || drawn.iter().any(|(r, _, _)| {
+                    piece_node(doc_node, r.start).accesskit_id() == *target_node
+                }) =>
+            {
+                Some((
+                    offset_of(doc_node, drawn, &sel.anchor)?,
+                    offset_of(doc_node, drawn, &sel.focus)?,
+                ))
+            }
+            _ => None,
+        })
+    })
+}
+
+/// The annotation whose node a screen reader clicked or focused this frame (AT-SPI
+/// `doAction`, `grabFocus`): the reader selects it.
+pub(super) fn requested_annotation(
+    ctx: &egui::Context,
+    doc_node: Id,
+    anns: &[(AnnId, Rect, String)],
+) -> Option<AnnId> {
+    ctx.input(|i| {
+        i.events.iter().rev().find_map(|e| match e {
+            egui::Event::AccessKitActionRequest(accesskit::ActionRequest {
+                action: accesskit::Action::Click | accesskit::Action::Focus,
+                target_node,
+                ..
+            }) => anns
+                .iter()
+                .take(MAX_ANNOTATION_NODES)
+                .find(|(a, _, _)| mark_node(doc_node, *a).accesskit_id() == *target_node)
+                .map(|(a, _, _)| *a),
+            _ => None,
+        })
+    })
+}
+
+/// The node id of annotation `ann`'s mark under `doc_node`.
+fn mark_node(doc_node: Id, ann: AnnId) -> Id {
+    doc_node.with(("annotation", ann))
+}
+
 /// Exposes the drawn pieces under `doc_node`: text runs, the selection (clamped to what is
 /// in view) and the annotations in `anns` (id, first rectangle on screen, description).
 pub(super) fn expose(
@@ -69,6 +201,7 @@ pub(super) fn expose(
             TSTransform::from_translation(top.to_vec2()),
             g,
         );
+        end_with_newline(&ctx, id, g);
     }
     // The selection, or the caret when it is empty, clamped to the pieces in view.
     let (Some(first), Some(last)) = (drawn.first(), drawn.last()) else {
@@ -88,14 +221,19 @@ pub(super) fn expose(
         });
     }
     for (ann, rect, label) in anns.iter().take(MAX_ANNOTATION_NODES) {
-        let _mark = ui.new_child(
+        let mark = ui.new_child(
             UiBuilder::new()
-                .scope_id(doc_node.with(("annotation", *ann)))
+                .scope_id(mark_node(doc_node, *ann))
                 .max_rect(*rect)
                 .accessibility_parent(doc_node)
                 .accessibility_role(accesskit::Role::Mark)
                 .accessibility_label(label.clone()),
         );
+        // Focusable and clickable for a screen reader: either selects the annotation.
+        ctx.accesskit_node_builder(mark.unique_id(), |n| {
+            n.add_action(accesskit::Action::Focus);
+            n.add_action(accesskit::Action::Click);
+        });
     }
     if anns.len() > MAX_ANNOTATION_NODES {
         let more = anns.len() - MAX_ANNOTATION_NODES;
