@@ -67,12 +67,12 @@ fn doc(p: &mut Project) -> &mut Document {
     p.documents.values_mut().next().unwrap()
 }
 
-/// The document with page regions (the cable with its scan).
-fn region_doc(p: &mut Project) -> &mut Document {
+/// The document with page regions (the cable with its scan); none once earlier edits
+/// deleted every region.
+fn region_doc(p: &mut Project) -> Option<&mut Document> {
     p.documents
         .values_mut()
         .find(|d| d.annotations.values().any(|a| a.region.is_some()))
-        .unwrap()
 }
 
 fn pick<T: Copy>(items: &[T], i: usize) -> Option<T> {
@@ -214,7 +214,9 @@ fn apply(p: &mut Project, op: &Op) {
             p.schema.entity_types[i % n].label = words[v as usize].into();
         }
         Op::RegionNote(i, v) => {
-            let d = region_doc(p);
+            let Some(d) = region_doc(p) else {
+                return;
+            };
             let ids: Vec<AnnId> = d
                 .annotations
                 .values()
@@ -226,7 +228,9 @@ fn apply(p: &mut Project, op: &Op) {
             }
         }
         Op::DeleteShownText(i, region_too) => {
-            let d = region_doc(p);
+            let Some(d) = region_doc(p) else {
+                return;
+            };
             let doc = d.id();
             let shown: Vec<(AnnId, AnnId)> = d
                 .annotations

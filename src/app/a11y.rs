@@ -586,9 +586,13 @@ pub fn end_frame(ctx: &Context) {
                     .map(|w| w.id)
             })
         };
+        // Esc in a text field leaves it on purpose (the find bar closes, an edit is given
+        // up): focus goes on to the window's opener or the reader, not back into the field
+        // (which may be gone next frame, leaving focus nowhere and the typing guard armed).
+        let left_by_esc = |id: Id| esc && egui::TextEdit::load_state(ctx, id).is_some();
         let target = last
             .map(|(id, _)| id)
-            .filter(|id| shown(*id))
+            .filter(|id| shown(*id) && !left_by_esc(*id))
             .or(opener.filter(|id| shown(*id)))
             .or(Some(reader_id()).filter(|id| shown(*id)))
             .or_else(first);
