@@ -28,7 +28,9 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 mod support;
+
 use support::fuzz::{Edit, copy_dir, insert, nest, seeded_runner, snapshot, within};
+use support::shared;
 
 /// One importer under test.
 struct Target {
@@ -367,21 +369,6 @@ const TEXT_TOKENS: &[&str] = &[
 /// The sample project under `projects/`.
 fn sample_project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("projects/korean-armistice-1951")
-}
-
-/// The shared folder: `$MARGINALIA_SHARED`, else `../shared` beside the repository.
-fn shared(sub: &str) -> PathBuf {
-    let shared = std::env::var_os("MARGINALIA_SHARED").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
-        PathBuf::from,
-    );
-    let p = shared.join(sub);
-    assert!(
-        p.exists(),
-        "the shared corpora are missing: {} (set MARGINALIA_SHARED to the shared folder)",
-        p.display()
-    );
-    p
 }
 
 /// Exports of the sample project (`brat`, `tei`, `w3c`) and its source texts (`text`),

@@ -16,6 +16,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use marginalia::interchange::tei::TeiImporter;
 use marginalia::model::matching::fold;
 use marginalia::model::suggest::dates::DateRecommender;
@@ -23,22 +25,8 @@ use marginalia::model::suggest::project::ProjectRecommender;
 use marginalia::model::suggest::{Recommender, Rejections, Suggestion, filter};
 use marginalia::model::{Body, DocId, Entry, EntryId, Project, Slug};
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 
-/// `$MARGINALIA_SHARED/<rel>`, else `../shared/<rel>`.
-fn shared(rel: &str) -> PathBuf {
-    let base = std::env::var_os("MARGINALIA_SHARED").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
-        PathBuf::from,
-    );
-    let p = base.join(rel);
-    assert!(
-        p.exists(),
-        "{} is missing (set MARGINALIA_SHARED)",
-        p.display()
-    );
-    p
-}
+use support::shared;
 
 /// (document, start, end, type) → (entry, date value).
 type Gold = HashMap<(DocId, usize, usize, String), (Option<EntryId>, Option<String>)>;

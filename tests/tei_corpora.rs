@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use marginalia::interchange::export::{ExportOptions, Exporter};
 use marginalia::interchange::import::ImportReport;
 use marginalia::interchange::tei::tree::{El, parse};
@@ -12,20 +14,7 @@ use marginalia::interchange::tei::{TeiExporter, TeiImporter};
 use marginalia::model::{Authority, Body, Certainty, Project, Slug, Target};
 use std::path::{Path, PathBuf};
 
-/// `$MARGINALIA_SHARED/<rel>`, else `../shared/<rel>`; fails clearly when missing.
-fn shared(rel: &str) -> PathBuf {
-    let base = std::env::var_os("MARGINALIA_SHARED").map_or_else(
-        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
-        PathBuf::from,
-    );
-    let p = base.join(rel);
-    assert!(
-        p.exists(),
-        "{} is missing: these tests need the shared corpora (set MARGINALIA_SHARED to the shared folder)",
-        p.display()
-    );
-    p
-}
+use support::shared;
 
 fn import(src: &Path) -> Project {
     import_reporting(src).0

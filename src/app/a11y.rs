@@ -303,19 +303,22 @@ fn trap_tab_in_windows(ctx: &Context, windows: &[LayerId]) {
     let (Some(first), Some(last)) = (ids.first().copied(), ids.last().copied()) else {
         return;
     };
-    let target = if back && f == first {
-        Some(last)
-    } else if !back && f == last {
-        Some(first)
+    wrap_at_ends(ctx, f, back, first, last);
+}
+
+/// Tab on the `last` stop goes to the `first`, Shift+Tab on the `first` to the `last`.
+fn wrap_at_ends(ctx: &Context, focused: Id, back: bool, first: Id, last: Id) {
+    let target = if back && focused == first {
+        last
+    } else if !back && focused == last {
+        first
     } else {
-        None
+        return;
     };
-    if let Some(t) = target {
-        ctx.memory_mut(|m| {
-            m.move_focus(egui::FocusDirection::None);
-            m.request_focus(t);
-        });
-    }
+    ctx.memory_mut(|m| {
+        m.move_focus(egui::FocusDirection::None);
+        m.request_focus(target);
+    });
 }
 
 /// The main window's Tab cycle wraps where it should. The reader is a Tab stop right after
@@ -343,19 +346,7 @@ fn wrap_main_tab(ctx: &Context, handles: &[Id]) {
     let (Some(first), Some(last)) = (stops.first().copied(), stops.last().copied()) else {
         return;
     };
-    let target = if back && f == first {
-        Some(last)
-    } else if !back && f == last {
-        Some(first)
-    } else {
-        None
-    };
-    if let Some(t) = target {
-        ctx.memory_mut(|m| {
-            m.move_focus(egui::FocusDirection::None);
-            m.request_focus(t);
-        });
-    }
+    wrap_at_ends(ctx, f, back, first, last);
 }
 
 /// `Some(shift held)` when Tab was pressed this frame (the key event's own modifiers: the

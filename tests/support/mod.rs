@@ -10,3 +10,19 @@ pub mod gui;
 pub mod http;
 pub mod images;
 pub mod pdf;
+
+/// `$MARGINALIA_SHARED/<rel>`, else `../shared/<rel>` beside the repository; fails clearly
+/// when missing (the tests that read the shared corpora run from `.ci/checks`).
+pub fn shared(rel: &str) -> std::path::PathBuf {
+    let base = std::env::var_os("MARGINALIA_SHARED").map_or_else(
+        || std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")),
+        std::path::PathBuf::from,
+    );
+    let p = base.join(rel);
+    assert!(
+        p.exists(),
+        "{} is missing: this test needs the shared corpora (set MARGINALIA_SHARED to the shared folder)",
+        p.display()
+    );
+    p
+}
