@@ -473,3 +473,129 @@ fn file_dialog_takes_focus_keeps_tab_and_names_its_buttons() {
     h.get_by_label("Parent folder");
     h.get_by_label("Reload");
 }
+
+/// Issue 24, items 6 and 7: the reader's text is the whole document (not only the lines in
+/// view), so its offsets are the document's code-point offsets and do not move as the view
+/// scrolls; a screen reader setting the caret far below the view moves the caret there and
+/// the view follows; tagged words are underlined text runs; annotation nodes come in
+/// reading order, each described by its line.
+#[test]
+fn reader_text_is_the_whole_document_with_document_offsets() {
+    let (_home, mut h) = sample();
+    let source = {
+        let st = &h.state().state;
+        let p = &st.session.as_ref().unwrap().project;
+        p.documents[&st.doc.unwrap()]
+            .text_or_empty()
+            .as_str()
+            .to_owned()
+    };
+    let len = source.chars().count();
+    let text = document(&h).accesskit_node().document_range().text();
+    assert_eq!(text, source, "the reader's text is the document's text");
+    let top_before = h.state().reader.first_visible_offset;
+    // Set the caret near the end over AccessKit, as AT-SPI set_caret_offset does.
+    let target = len - 3;
+    {
+        let doc = document(&h);
+        let ak = doc.accesskit_node();
+        let pos = ak
+            .text_position_from_global_usv_index(target)
+            .unwrap()
+            .to_raw();
+        let (target_node, target_tree) = ak.locate();
+        h.event(egui::Event::AccessKitActionRequest(
+            egui::accesskit::ActionRequest {
+                action: egui::accesskit::Action::SetTextSelection,
+                target_node,
+                target_tree,
+                data: Some(egui::accesskit::ActionData::SetTextSelection(
+                    egui::accesskit::TextSelection {
+                        anchor: pos,
+                        focus: pos,
+                    },
+                )),
+            },
+        ));
+    }
+    h.run_steps(8);
+    assert_eq!(h.state().state.sel.caret, target, "the caret moved there");
+    assert_ne!(
+        h.state().reader.first_visible_offset,
+        top_before,
+        "the view followed the caret"
+    );
+    let doc = document(&h);
+    let ak = doc.accesskit_node();
+    assert_eq!(
+        ak.document_range().text(),
+        source,
+        "after scrolling, the same text"
+    );
+    assert_eq!(
+        ak.text_selection_focus().unwrap().to_global_usv_index(),
+        target,
+        "the caret's offset is its document offset"
+    );
+    // Tagged words are underlined runs; annotations in reading order, by line.
+    let underlined: Vec<String> = doc
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::TextRun)
+        .filter(|n| n.accesskit_node().data().underline().is_some())
+        .filter_map(|n| n.accesskit_node().data().value().map(str::to_owned))
+        .collect();
+    assert!(!underlined.is_empty(), "tagged words are underlined");
+    let lines: Vec<usize> = doc
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::Mark)
+        .map(|n| {
+            let d = n.accesskit_node().description().unwrap_or_default();
+            d.strip_prefix("line ")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or_else(|| panic!("a mark says its line: {d:?}"))
+        })
+        .collect();
+    assert!(!lines.is_empty(), "annotations in view are nodes");
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]),
+        "annotation nodes come in reading order: {lines:?}"
+    );
+}
+
+/// Issue 24, item 7: reading with the caret, entering a tagged word says what it is, once
+/// ("Person: Mao Zedong, linked to Mao Zedong"): AccessKit's Unix adapter has no text
+/// attribute that could carry it.
+#[test]
+fn the_caret_entering_a_tagged_word_says_what_it_is() {
+    let (_home, mut h) = sample();
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    // The first person annotation of the document, and the caret just before it.
+    let (start, said) = {
+        let st = &h.state().state;
+        let p = &st.session.as_ref().unwrap().project;
+        let d = st.doc.unwrap();
+        let doc = &p.documents[&d];
+        let (start, id) = doc
+            .annotations
+            .values()
+            .filter(|a| a.as_mention().is_some())
+            .filter_map(|a| Some((a.anchor()?.extent().start, a.id)))
+            .filter(|(s, _)| *s > 0)
+            .min()
+            .unwrap();
+        let said = marginalia::app::a11y::describe_annotation(p, d, id).unwrap();
+        (start, said)
+    };
+    h.state_mut().state.sel = marginalia::app::Selection::at(start - 1);
+    h.run_steps(2);
+    let before = status(&h);
+    h.key_press(Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(h.state().state.sel.caret, start);
+    let now = status(&h);
+    assert!(
+        now.contains(said.split(',').next().unwrap()),
+        "entering the annotation is said: {now:?} (before: {before:?}; expected {said:?})"
+    );
+}

@@ -36,7 +36,7 @@ timeout 300 dbus-run-session -- xvfb-run ${ATSPI_XVFB:--a} -s "-screen 0 1400x90
     done
     "$1/marginalia" "$1/project" >"$1/window.log" 2>&1 &
     app=$!
-    /usr/bin/python3 .ci/checks/atspi_tree.py "$2"
+    /usr/bin/python3 .ci/checks/atspi_tree.py "$2" "$1/project/sources"
     status=$?
     # Then by keyboard alone, in the same window: Tab, Shift+Tab, F6, the floating windows.
     /usr/bin/python3 .ci/checks/atspi_keyboard.py || status=1

@@ -353,6 +353,20 @@ def main():
         except Exception as e:
             print(f"atspi: could not act on {name!r}: {e}")
         pump(1.0)
+        # Its place in the text: the caret goes to its words (issue 24, item 7).
+        docs = [n for n, role, name, _, _ in tree if role == "document frame"]
+        if docs:
+            t = docs[0].queryText()
+            whole = t.getText(0, -1)
+            word = name.split(": ", 1)[-1].split(",")[0].split()[0]
+            deadline = time.time() + 3
+            while not whole[t.caretOffset:].startswith(word) and time.time() < deadline:
+                pump(0.1)
+            at = t.caretOffset
+            check(whole[at:].startswith(word) and
+                  f"line {whole[:at].count(chr(10)) + 1}" == (node.description or ""),
+                  f"... and puts the caret at its words, on the line it names "
+                  f"({whole[at:at + 20]!r} at {at}; {node.description!r})")
         said = [text_of_node(n) for n, role, _, _, k in snapshot(app)
                 if role == "label" and k[2] == "Status bar"]
         check(any(name in (t or "") for t in said),

@@ -52,8 +52,110 @@ def walk(node, depth, out):
         walk(child, depth + 1, out)
 
 
+def wait_for(cond, timeout=4.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if cond():
+                return True
+        except Exception:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def attribute_run(t, offset):
+    """(attributes as a dict, start, end) of the text attribute run at `offset`."""
+    r = t.getAttributeRun(offset, False)
+    attrs, start, end = r[0], r[1], r[2]
+    if isinstance(attrs, str):
+        attrs = [a for a in attrs.split(";") if a.strip()]
+    if isinstance(attrs, dict):
+        return attrs, start, end
+    out = {}
+    for a in attrs:
+        k, _, v = a.partition(":")
+        out[k.strip()] = v.strip()
+    return out, start, end
+
+
+def marks_of(doc):
+    out = []
+    for i in range(doc.childCount):
+        n = doc.getChildAtIndex(i)
+        if n is not None and n.getRoleName() in ("static", "mark"):
+            out.append(n)
+    return out
+
+
+def check_document_text(doc, sources, check):
+    """Issue 24, items 6 and 7: the reader's text is the whole document with document
+    offsets, stable as the view scrolls; set_caret_offset anywhere moves the caret and the
+    view; tagged words are underlined runs; annotation nodes in reading order, each with its
+    line, and activating one puts the caret at its place in the text."""
+    import glob
+    import os
+    t = doc.queryText()
+    whole = t.getText(0, -1)
+    texts = {}
+    for f in sorted(glob.glob(os.path.join(sources, "*.txt"))):
+        with open(f, encoding="utf-8") as fh:
+            texts[f] = fh.read().replace("\r\n", "\n").replace("\r", "\n")
+    same = [f for f, x in texts.items() if x == whole]
+    check(bool(same), f"the reader's text is a whole document ({t.characterCount} characters; "
+          f"documents: {sorted(len(x) for x in texts.values())[:8]})")
+    n = t.characterCount
+    lines = [l for l in whole.split("\n") if l.strip()]
+    probe = lines[min(3, len(lines) - 1)] if lines else ""
+    at = whole.find(probe)
+    # Far down: the view scrolls; the text and its offsets stay the same.
+    target = max(0, n - 2)
+    t.setCaretOffset(target)
+    moved = wait_for(lambda: t.caretOffset == target)
+    check(moved, f"set_caret_offset far below the view moves the caret ({t.caretOffset}, asked {target})")
+    time.sleep(0.8)
+    after = t.getText(0, -1)
+    check(after == whole and after.find(probe) == at,
+          f"after scrolling, the text and its offsets are the same ({probe[:30]!r} at {at} "
+          f"then {after.find(probe)}; {len(after)} characters)")
+    # Back to the top, where the sample's first annotations are.
+    t.setCaretOffset(0)
+    wait_for(lambda: t.caretOffset == 0)
+    time.sleep(0.8)
+    # Tagged words: underlined runs, each inside an annotation's words.
+    underlined = []
+    off = 0
+    while off < n and len(underlined) < 200:
+        try:
+            attrs, s, e = attribute_run(t, off)
+        except Exception as ex:
+            print(f"atspi: getAttributeRun({off}) failed: {ex}")
+            break
+        if attrs.get("underline") == "single":
+            underlined.append((s, e, t.getText(s, e)))
+        off = max(e, off + 1)
+    marks = marks_of(doc)
+    names = [m.name or "" for m in marks]
+    print(f"atspi: {len(underlined)} underlined runs, first {underlined[:4]}; "
+          f"{len(marks)} annotation nodes", flush=True)
+    check(bool(underlined), "tagged words are underlined text runs (AT-SPI text attributes)")
+    flat = " ".join(names)
+    stray = [w for _, _, w in underlined[:40] if w.strip() and w.strip() not in flat]
+    check(bool(underlined) and not stray,
+          f"every underlined run is part of an annotation's words ({stray[:4]})")
+    described = []
+    for m in marks:
+        d = m.description or ""
+        described.append(int(d[5:]) if d.startswith("line ") and d[5:].isdigit() else None)
+    check(marks and all(d is not None for d in described),
+          f"each annotation node says its line ({[m.description for m in marks[:3]]})")
+    ok = [d for d in described if d is not None]
+    check(ok == sorted(ok), f"annotation nodes come in reading order (lines {ok[:12]})")
+
+
 def main():
     line = sys.argv[1] if len(sys.argv) > 1 else None
+    sources = sys.argv[2] if len(sys.argv) > 2 else None
     app = find_app()
     if app is None:
         print("atspi: no application named marginalia on the accessibility bus", file=sys.stderr)
@@ -107,6 +209,8 @@ def main():
                   f"({whole[:120]!r})")
         check(any(s == pyatspi.STATE_FOCUSABLE for s in doc.getState().getStates()),
               "the reader is focusable")
+        if sources:
+            check_document_text(doc, sources, check)
         # Issue 24: a screen reader can move the caret (Say All does).
         try:
             t = doc.queryText()

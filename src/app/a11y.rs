@@ -768,6 +768,18 @@ pub struct Announcer {
     generation: u64,
     saving: bool,
     doc: Option<DocId>,
+    /// The innermost annotation the caret stood in at the last call.
+    caret_in: Option<AnnId>,
+}
+
+/// The innermost (shortest) annotation of `doc` whose text holds `caret` (a caret at an
+/// annotation's first character is in it; at its end, not).
+fn annotation_at(project: &Project, doc: DocId, caret: usize) -> Option<AnnId> {
+    let d = project.documents.get(&doc)?;
+    d.annotations_in(caret, caret + 1)
+        .filter_map(|a| Some((a.id, a.anchor()?.extent())))
+        .min_by_key(|(id, e)| (e.end - e.start, *id))
+        .map(|(id, _)| id)
 }
 
 impl Announcer {
@@ -813,6 +825,25 @@ impl Announcer {
                 parts.push(text);
             }
         }
+        // Reading with the caret (arrows, a screen reader's Say All moving it): entering a
+        // tagged word says what it is, once, when nothing is selected and nothing else
+        // is said ("Person: Mao Zedong, linked to Mao Zedong"); text attributes cannot
+        // carry that through AccessKit's Unix adapter (docs/accessibility.md).
+        let caret_in = st
+            .doc
+            .filter(|_| st.sel.span().is_empty())
+            .and_then(|d| annotation_at(&s.project, d, st.sel.caret));
+        if caret_in != self.caret_in
+            && st.doc == self.doc
+            && st.selected.is_none()
+            && parts.is_empty()
+            && !handler_spoke
+            && let (Some(a), Some(d)) = (caret_in, st.doc)
+            && let Some(text) = describe_annotation(&s.project, d, a)
+        {
+            parts.push(text);
+        }
+        self.caret_in = caret_in;
         if self.saving
             && !saving
             && matches!(st.save_state, super::SaveState::Saved)

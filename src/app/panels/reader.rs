@@ -296,6 +296,8 @@ pub struct Reader {
     keep_top: Option<(usize, f32, u8)>,
     /// The line a jump scrolled to, and for how many more frames it is put in view.
     scroll_target: Option<(usize, u8)>,
+    /// The text runs exposed to accessibility in the last frame.
+    access_runs: access::Runs,
 }
 
 /// Frames a jump's target line is held in view while the lines around it get their real
@@ -543,7 +545,7 @@ struct Frame<'a> {
 /// What drawing the lines found out.
 #[derive(Default)]
 struct Drawn {
-    ann_nodes: Vec<(AnnId, Rect, String)>,
+    ann_nodes: Vec<access::AnnNode>,
     link_rects: HashMap<AnnId, Rect>,
     /// The annotations under the pointer, shortest first.
     hover_info: Option<Vec<AnnId>>,
@@ -743,24 +745,33 @@ impl Reader {
             );
         }
         if f.expose {
-            // A screen reader moving the caret (Say All, `set_caret_offset`) moves ours.
+            // A screen reader moving the caret (Say All, `set_caret_offset`) moves ours,
+            // anywhere in the document; the view follows it.
             if let Some((anchor, caret)) =
-                access::requested_selection(ui.ctx(), resp.id, &self.drawn)
+                access::requested_selection(ui.ctx(), resp.id, &self.access_runs)
             {
                 st.sel = crate::app::Selection {
                     anchor,
                     caret,
                     fragments: Vec::new(),
                 };
+                st.scroll_to = Some(caret);
+                ui.ctx().request_repaint();
             }
             // A screen reader clicking (or focusing) an annotation's node selects it, as a
-            // click on it does; the announcer then reads it.
-            if let Some(a) = access::requested_annotation(ui.ctx(), resp.id, &out.ann_nodes) {
+            // click on it does, with the caret at its start; the announcer then reads it.
+            if let Some((a, at)) = access::requested_annotation(ui.ctx(), resp.id, &out.ann_nodes) {
                 st.selected = Some(a);
-                st.sel = crate::app::Selection::at(st.sel.caret);
+                st.sel = crate::app::Selection::at(at);
                 resp.request_focus();
             }
-            access::expose(ui, resp.id, &self.drawn, &st.sel, &out.ann_nodes);
+            let src = access::Source {
+                text,
+                pieces: &self.layout.pieces,
+                index: &self.layout.index,
+                drawn: &self.drawn,
+            };
+            self.access_runs = access::expose(ui, resp.id, &src, &st.sel, &mut out.ann_nodes);
         }
         self.pointer(ui, st, &resp, &f, out.hover_info.as_deref());
         // The tooltip would cover the "Tag as" popup: none while it is open.
@@ -876,7 +887,7 @@ impl Reader {
         out: &mut Drawn,
     ) {
         for seg in self.layout.index.line(line) {
-            if out.ann_nodes.iter().any(|(a, _, _)| *a == seg.ann) {
+            if out.ann_nodes.iter().any(|a| a.ann == seg.ann) {
                 continue;
             }
             let Some(rr) = span_rects(g, seg.start as usize, seg.end as usize)
@@ -886,7 +897,19 @@ impl Reader {
                 continue;
             };
             if let Some(d) = describe_annotation(f.project, f.doc.id(), seg.ann) {
-                out.ann_nodes.push((seg.ann, rr, d));
+                let r = self.layout.pieces.range(line);
+                let span = f
+                    .project
+                    .annotation(f.doc.id(), seg.ann)
+                    .and_then(|a| a.anchor())
+                    .and_then(|t| Some(t.fragments.first()?.start..t.fragments.last()?.end))
+                    .unwrap_or(r.start + seg.start as usize..r.start + seg.end as usize);
+                out.ann_nodes.push(access::AnnNode {
+                    ann: seg.ann,
+                    rect: rr,
+                    label: d,
+                    span,
+                });
             }
         }
     }
