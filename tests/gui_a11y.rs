@@ -599,3 +599,35 @@ fn the_caret_entering_a_tagged_word_says_what_it_is() {
         "entering the annotation is said: {now:?} (before: {before:?}; expected {said:?})"
     );
 }
+
+/// Issue 24, item 9: a message equal to the last one is heard again: the live status
+/// message's node is made anew (AccessKit's Unix adapter announces a live node when it is
+/// added; an unchanged name is not announced).
+#[test]
+fn a_message_said_again_is_a_new_live_node() {
+    let (_home, mut h) = sample();
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    let live_id = |h: &Harness<'_, App>| {
+        h.root()
+            .children_recursive()
+            .find(|n| n.accesskit_node().live() == Live::Polite)
+            .map(|n| {
+                let ak = n.accesskit_node();
+                (ak.id(), ak.label().or_else(|| ak.value()))
+            })
+    };
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    let (first, said) = live_id(&h).unwrap();
+    assert!(
+        said.as_deref()
+            .is_some_and(|s| s.contains("nothing to delete")),
+        "{said:?}"
+    );
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    let (second, again) = live_id(&h).unwrap();
+    assert_eq!(again, said);
+    assert_ne!(first, second, "the same message again is a new live node");
+}

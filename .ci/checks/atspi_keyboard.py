@@ -95,6 +95,17 @@ def _on_focus(event):
         _focus["node"] = None
 
 
+# What the window announced (AT-SPI `object:announcement`, AccessKit's live regions).
+_said = []
+
+
+def _on_announcement(event):
+    try:
+        _said.append(str(event.any_data))
+    except Exception:
+        pass
+
+
 def pump(seconds):
     from gi.repository import GLib
     ctx = GLib.MainContext.default()
@@ -188,6 +199,7 @@ def cycle_of(seq):
 
 def main():
     pyatspi.Registry.registerEventListener(_on_focus, "object:state-changed:focused")
+    pyatspi.Registry.registerEventListener(_on_announcement, "object:announcement")
     app = find_app()
     if app is None:
         print("atspi: no application named marginalia on the accessibility bus", file=sys.stderr)
@@ -373,6 +385,27 @@ def main():
               f"activating it selects it and the status bar says {name!r} ({said[:2]})")
     else:
         check(False, "annotation nodes are in the tree")
+
+    # Speech (issue 24, item 9): a message said twice is announced twice; reading with
+    # the caret, entering a tagged word says what it is.
+    key("Escape")
+    pump(0.5)
+    del _said[:]
+    key("Delete")
+    pump(0.8)
+    key("Delete")
+    pump(1.0)
+    twice = [a for a in _said if "nothing to delete" in a]
+    check(len(twice) >= 2, f"a message said again is announced again ({_said[-4:]})")
+    names = [name for n, role, name, _, _ in snapshot(app)
+             if role in ("mark", "static") and ("linked to" in name or "not linked" in name)]
+    key("ctrl+End")
+    pump(0.8)
+    del _said[:]
+    key("ctrl+Home")
+    pump(1.0)
+    check(any(a in names for a in _said),
+          f"the caret entering a tagged word announces it ({_said[-3:]})")
 
     if failures:
         print(f"atspi: {len(failures)} keyboard check(s) failed", file=sys.stderr)

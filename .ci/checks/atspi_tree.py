@@ -140,7 +140,18 @@ def check_document_text(doc, sources, check):
           f"{len(marks)} annotation nodes", flush=True)
     check(bool(underlined), "tagged words are underlined text runs (AT-SPI text attributes)")
     flat = " ".join(names)
-    stray = [w for _, _, w in underlined[:40] if w.strip() and w.strip() not in flat]
+    def in_view(s):
+        try:
+            e = t.getCharacterExtents(s, pyatspi.DESKTOP_COORDS)
+            return e[2] > 0 and e[3] > 0
+        except Exception:
+            return False
+    # Marks are made for annotations in view: compare the runs in view.
+    seen = [w for s, _, w in underlined if in_view(s)]
+    print(f"atspi: underlined runs in view: {seen[:12]}", flush=True)
+    check(not any(w.endswith("\n") for _, _, w in underlined),
+          "no underlined run holds a line's newline")
+    stray = [w for w in seen if w.strip() and w.strip() not in flat]
     check(bool(underlined) and not stray,
           f"every underlined run is part of an annotation's words ({stray[:4]})")
     described = []

@@ -693,6 +693,23 @@ pub fn cycle_region(ctx: &Context, forward: bool) -> Option<Region> {
     None
 }
 
+/// Counts messages said again word for word (a handler set the status to what it already
+/// was): the live region speaks only changes, so the status message's node is made anew
+/// (a new id: AccessKit's Unix adapter announces a live node when it is added) each time.
+pub fn said_again(ctx: &Context) {
+    let id = Id::new("a11y status said again");
+    ctx.data_mut(|d| *d.get_temp_mut_or_default::<u64>(id) += 1);
+}
+
+/// The id salt of the status message's node (changes when a message is said again).
+pub fn status_message_salt(ctx: &Context) -> (&'static str, u64) {
+    let id = Id::new("a11y status said again");
+    (
+        "status message",
+        ctx.data(|d| d.get_temp::<u64>(id)).unwrap_or(0),
+    )
+}
+
 /// Marks the node of `id` as a polite live region: screen readers speak its changes.
 pub fn live(ctx: &Context, id: Id) {
     ctx.accesskit_node_builder(id, |n| n.set_live(accesskit::Live::Polite));

@@ -182,8 +182,19 @@ impl App {
             self.state.status = note;
         }
         let status_before = self.state.status.clone();
+        let mut resaid = false;
         for a in self.state.queue.take() {
+            // A handler that says what was already said is heard again (a11y::said_again).
+            let kept = std::mem::take(&mut self.state.status);
             self.handle(&ctx, a);
+            if self.state.status.is_empty() {
+                self.state.status = kept;
+            } else if self.state.status == status_before {
+                resaid = true;
+            }
+        }
+        if resaid {
+            a11y::said_again(&ctx);
         }
         self.announcer.announce(&mut self.state, &status_before);
         self.typing.observe(&ctx);

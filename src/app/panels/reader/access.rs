@@ -288,6 +288,18 @@ pub(super) fn expose(
             if bounds.len() == 1 {
                 bounds.push(row.chars.end);
             }
+            // A line's newline ends its last run, or a run of its own when that run is
+            // underlined (the newline is no part of a tagged word).
+            let last_tagged = bounds.len() >= 2 && {
+                let (a, b) = (bounds[bounds.len() - 2], bounds[bounds.len() - 1]);
+                b > a
+                    && segs
+                        .iter()
+                        .any(|s| (s.start as usize) <= a && b <= s.end as usize)
+            };
+            if ri == last_row && newline && last_tagged {
+                bounds.push(row.chars.end);
+            }
             let n_runs = bounds.len() - 1;
             for (j, w) in bounds.windows(2).enumerate() {
                 let (a, b) = (w[0], w[1]);
