@@ -631,3 +631,51 @@ fn a_message_said_again_is_a_new_live_node() {
     assert_eq!(again, said);
     assert_ne!(first, second, "the same message again is a new live node");
 }
+
+/// Issue 24, item 8: Enter in the Link field links and gives focus to the reader (not to
+/// nothing), where letters a hand still types do nothing until a deliberate move (see
+/// `letters_typed_after_a_field_lost_focus_do_nothing`).
+#[test]
+fn enter_in_the_link_field_gives_focus_to_the_reader() {
+    let (_home, mut h) = sample();
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    // Select the first person mention, as `]` does.
+    h.key_press(Key::CloseBracket);
+    h.run_steps(2);
+    assert!(h.state().state.selected.is_some(), "an annotation is selected");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run_steps(3);
+    assert!(
+        h.ctx.text_edit_focused(),
+        "Ctrl+L puts focus in the Link field"
+    );
+    h.get_by_label("Link to entry").type_text("Someone Quite New");
+    h.run_steps(1);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(focused(&h), Some(reader_id()), "focus is on the reader");
+    let count = h
+        .state()
+        .state
+        .session
+        .as_ref()
+        .unwrap()
+        .project
+        .annotation_count();
+    h.key_press(Key::P);
+    h.run_steps(2);
+    assert!(status(&h).contains("lost focus"), "{}", status(&h));
+    h.key_press(Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(
+        h.state()
+            .state
+            .session
+            .as_ref()
+            .unwrap()
+            .project
+            .annotation_count(),
+        count
+    );
+}

@@ -102,6 +102,23 @@ fn esc_key() -> Id {
     Id::unique("marginalia-a11y-esc")
 }
 
+fn given_back_key() -> Id {
+    Id::unique("marginalia-a11y-given-back")
+}
+
+/// The widget focus was given to after a panel's text field gave it up with Enter (the
+/// Link field linking, a search running): the reader. Focus there is not the user's
+/// choice, so the typing guard (`menus::TypingGuard`) stays armed: letters a hand still
+/// types do nothing until a click, Esc, Tab, F6 or a caret key.
+pub fn focus_given_back(ctx: &Context) -> Option<Id> {
+    ctx.data(|d| d.get_temp::<Option<Id>>(given_back_key()).flatten())
+}
+
+/// Forgets [`focus_given_back`] (the user moved on deliberately).
+pub fn forget_focus_given_back(ctx: &Context) {
+    ctx.data_mut(|d| d.insert_temp::<Option<Id>>(given_back_key(), None));
+}
+
 /// The floating windows that have been given focus since they opened.
 fn greeted_key() -> Id {
     Id::unique("marginalia-a11y-greeted")
@@ -563,7 +580,26 @@ pub fn end_frame(ctx: &Context) {
     let seen: Vec<LayerId> =
         ctx.data(|d| d.get_temp(windows_key().with("seen")).unwrap_or_default());
     let window_gone = last.is_some_and(|(_, l)| seen.contains(&l) && !windows.contains(&l));
-    if focus.is_none() && !tab && !skipping && !waiting && !clicked_away && (esc || window_gone) {
+    // Enter in a text field of a panel (the main window's background layer) that gave up
+    // focus: focus goes to the reader, not to nothing (a screen reader hears where it is).
+    let entered = focus.is_none()
+        && !tab
+        && ctx.input(|i| i.key_pressed(egui::Key::Enter))
+        && last.is_some_and(|(id, l)| {
+            l == LayerId::background() && egui::TextEdit::load_state(ctx, id).is_some()
+        })
+        && shown(reader_id());
+    if entered {
+        ctx.memory_mut(|m| m.request_focus(reader_id()));
+        ctx.data_mut(|d| d.insert_temp(given_back_key(), Some(reader_id())));
+        ctx.request_repaint();
+    } else if focus.is_none()
+        && !tab
+        && !skipping
+        && !waiting
+        && !clicked_away
+        && (esc || window_gone)
+    {
         let openers: Vec<(LayerId, Id)> =
             ctx.data(|d| d.get_temp(openers_key()).unwrap_or_default());
         let opener =

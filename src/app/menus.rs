@@ -21,8 +21,11 @@ impl TypingGuard {
     pub fn observe(&mut self, ctx: &egui::Context) {
         use egui::Key;
         let typing = ctx.text_edit_focused();
-        // Focus given to another widget (the reader, a button) is where the user put it.
-        let elsewhere = ctx.memory(|m| m.focused().is_some());
+        // Focus given to another widget (the reader, a button) is where the user put it;
+        // not the reader's focus given back after Enter in a field (a11y::focus_given_back).
+        let given = super::a11y::focus_given_back(ctx);
+        let focused = ctx.memory(|m| m.focused());
+        let elsewhere = focused.is_some() && focused != given;
         let deliberate = ctx.input(|i| {
             i.pointer.any_pressed()
                 || i.pointer.any_released()
@@ -32,6 +35,9 @@ impl TypingGuard {
         });
         if typing || elsewhere || deliberate {
             self.armed = false;
+            if given.is_some() {
+                super::a11y::forget_focus_given_back(ctx);
+            }
         } else if self.was_typing {
             self.armed = true;
         }
@@ -87,6 +93,7 @@ impl App {
             if ctx.input_mut(|i| i.consume_shortcut(&sc)) {
                 if caret {
                     self.typing.armed = false;
+                    super::a11y::forget_focus_given_back(ctx);
                 }
                 self.state.push(spec.command.clone());
             }
