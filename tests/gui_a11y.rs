@@ -472,6 +472,18 @@ fn file_dialog_takes_focus_keeps_tab_and_names_its_buttons() {
     }
     h.get_by_label("Parent folder");
     h.get_by_label("Reload");
+    // Its two text fields are named (egui_file labels neither).
+    h.get_by_role_and_label(Role::TextInput, "Folder path");
+    let unnamed = h
+        .root()
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::TextInput)
+        .filter(|n| {
+            n.accesskit_node().label().is_none_or(|l| l.is_empty())
+                && n.accesskit_node().data().labelled_by().is_empty()
+        })
+        .count();
+    assert_eq!(unnamed, 0, "no unnamed text field");
 }
 
 /// Issue 24, items 6 and 7: the reader's text is the whole document (not only the lines in
@@ -643,14 +655,18 @@ fn enter_in_the_link_field_gives_focus_to_the_reader() {
     // Select the first person mention, as `]` does.
     h.key_press(Key::CloseBracket);
     h.run_steps(2);
-    assert!(h.state().state.selected.is_some(), "an annotation is selected");
+    assert!(
+        h.state().state.selected.is_some(),
+        "an annotation is selected"
+    );
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);
     h.run_steps(3);
     assert!(
         h.ctx.text_edit_focused(),
         "Ctrl+L puts focus in the Link field"
     );
-    h.get_by_label("Link to entry").type_text("Someone Quite New");
+    h.get_by_label("Link to entry")
+        .type_text("Someone Quite New");
     h.run_steps(1);
     h.key_press(Key::Enter);
     h.run_steps(3);
@@ -678,4 +694,40 @@ fn enter_in_the_link_field_gives_focus_to_the_reader() {
             .annotation_count(),
         count
     );
+}
+
+/// Issue 24, item 9: a selection says its length; the palette says its highlighted row as
+/// it changes; typing in the Link field says what Enter would do.
+#[test]
+fn selection_palette_and_link_field_are_spoken() {
+    let (_home, mut h) = sample();
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(status(&h), "Text selected: 1 character");
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(status(&h), "Text selected: 2 characters");
+    h.key_press(Key::Escape);
+    h.run_steps(2);
+    h.state_mut().state.push(Command::Palette);
+    h.run_steps(3);
+    h.get_by_label("Command").type_text("Schema editor");
+    h.run_steps(2);
+    assert!(
+        status(&h).starts_with("Schema editor…, 1 of "),
+        "{}",
+        status(&h)
+    );
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    assert_eq!(focused(&h), Some(reader_id()), "Esc: back in the reader");
+    h.key_press(Key::CloseBracket);
+    h.run_steps(2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run_steps(3);
+    h.get_by_label("Link to entry").type_text("Zzyzx Nobody");
+    h.run_steps(2);
+    assert_eq!(status(&h), "No entry matches: Enter creates “Zzyzx Nobody”");
 }

@@ -285,3 +285,30 @@ fn ctrl_l_scrolls_the_link_field_into_view() {
         field.rect()
     );
 }
+
+/// Issue 24, item 8: Esc in the role picker, and Ctrl+Z there, leave focus on a control
+/// (the reader), never on nothing.
+#[test]
+fn esc_and_undo_in_the_role_picker_leave_focus_on_the_reader() {
+    let (_tmp, mut h) = open(&[]);
+    press_on(&mut h, "NAM IL", Key::P);
+    press_on(&mut h, "Brief report", Key::C);
+    let focus = |h: &Harness<'_, App>| h.ctx.memory(|m| m.focused());
+    h.get_by_label("Add Copy to…").click_accesskit();
+    steps(&mut h);
+    assert!(h.ctx.text_edit_focused(), "the picker has focus");
+    h.key_press(Key::Escape);
+    steps(&mut h);
+    assert_eq!(
+        focus(&h),
+        Some(marginalia::app::a11y::reader_id()),
+        "Esc: focus on the reader"
+    );
+    h.get_by_label("Add Copy to…").click_accesskit();
+    steps(&mut h);
+    h.key_press(Key::Enter);
+    steps(&mut h);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    steps(&mut h);
+    assert!(focus(&h).is_some(), "Ctrl+Z: focus is somewhere");
+}

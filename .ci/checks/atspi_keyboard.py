@@ -294,11 +294,14 @@ def main():
     # A menu's items name their shortcuts.
     project = [n for n, role, name, _, _ in snapshot(app) if role == "push button" and name == "Project"]
     if project:
+        del _said[:]
         try:
             project[0].queryAction().doAction(0)
         except Exception as e:
             print(f"atspi: could not click Project: {e}")
         pump(0.8)
+        check(any(a.startswith("Project menu, ") for a in _said),
+              f"opening a menu says so ({_said[-2:]})")
         items = [(name, desc(n)) for n, role, name, _, _ in snapshot(app) if role == "menu item"]
         print(f"atspi: Project menu: {items[:12]}", flush=True)
         save = [d for name, d in items if name == "Save"]
@@ -329,8 +332,12 @@ def main():
     for command, title in (("Schema editor", "Schema"), ("Document metadata", "Document metadata")):
         key("ctrl+shift+p")
         time.sleep(0.4)
+        del _said[:]
         type_text(command)
         time.sleep(0.3)
+        pump(0.5)
+        check(any(a.startswith(command + "…, 1 of ") for a in _said),
+              f"the palette says its highlighted row ({_said[-2:]})")
         key("Return")
         f, around = settle(app, None)
         time.sleep(0.3)

@@ -102,6 +102,10 @@ fn esc_key() -> Id {
     Id::unique("marginalia-a11y-esc")
 }
 
+fn said_again_key() -> Id {
+    Id::unique("marginalia-a11y-said-again")
+}
+
 fn given_back_key() -> Id {
     Id::unique("marginalia-a11y-given-back")
 }
@@ -582,11 +586,18 @@ pub fn end_frame(ctx: &Context) {
     let window_gone = last.is_some_and(|(_, l)| seen.contains(&l) && !windows.contains(&l));
     // Enter in a text field of a panel (the main window's background layer) that gave up
     // focus: focus goes to the reader, not to nothing (a screen reader hears where it is).
+    // So too when the focused widget of a panel went away (Ctrl+Z in the role picker took
+    // the event's filler and the picker with it; the selection changed under a field).
     let entered = focus.is_none()
         && !tab
-        && ctx.input(|i| i.key_pressed(egui::Key::Enter))
+        && !skipping
+        && !clicked_away
         && last.is_some_and(|(id, l)| {
-            l == LayerId::background() && egui::TextEdit::load_state(ctx, id).is_some()
+            l == LayerId::background()
+                && id != reader_id()
+                && ((ctx.input(|i| i.key_pressed(egui::Key::Enter))
+                    && egui::TextEdit::load_state(ctx, id).is_some())
+                    || !shown(id))
         })
         && shown(reader_id());
     if entered {
@@ -733,17 +744,25 @@ pub fn cycle_region(ctx: &Context, forward: bool) -> Option<Region> {
 /// was): the live region speaks only changes, so the status message's node is made anew
 /// (a new id: AccessKit's Unix adapter announces a live node when it is added) each time.
 pub fn said_again(ctx: &Context) {
-    let id = Id::new("a11y status said again");
+    let id = said_again_key();
     ctx.data_mut(|d| *d.get_temp_mut_or_default::<u64>(id) += 1);
 }
 
 /// The id salt of the status message's node (changes when a message is said again).
 pub fn status_message_salt(ctx: &Context) -> (&'static str, u64) {
-    let id = Id::new("a11y status said again");
+    let id = said_again_key();
     (
         "status message",
         ctx.data(|d| d.get_temp::<u64>(id)).unwrap_or(0),
     )
+}
+
+/// A list row as it is spoken when it is highlighted: "Save As…, Ctrl+Shift+S, 3 of 12".
+pub fn row_said(label: &str, shortcut: Option<String>, index: usize, count: usize) -> String {
+    match shortcut {
+        Some(sc) => format!("{label}, {sc}, {} of {count}", index + 1),
+        None => format!("{label}, {} of {count}", index + 1),
+    }
 }
 
 /// Marks the node of `id` as a polite live region: screen readers speak its changes.
@@ -823,6 +842,8 @@ pub struct Announcer {
     doc: Option<DocId>,
     /// The innermost annotation the caret stood in at the last call.
     caret_in: Option<AnnId>,
+    /// How many characters were selected at the last call.
+    selected_len: usize,
 }
 
 /// The innermost (shortest) annotation of `doc` whose text holds `caret` (a caret at an
@@ -897,6 +918,21 @@ impl Announcer {
             parts.push(text);
         }
         self.caret_in = caret_in;
+        // A selection made or changed (Shift+arrows, a drag, a screen reader's
+        // set_selection) says how long it is, when nothing else is said.
+        let selected = st.sel.span().len();
+        if selected != self.selected_len
+            && selected > 0
+            && st.doc == self.doc
+            && parts.is_empty()
+            && !handler_spoke
+        {
+            parts.push(format!(
+                "Text selected: {}",
+                crate::words::count(selected, "character", "characters")
+            ));
+        }
+        self.selected_len = selected;
         if self.saving
             && !saving
             && matches!(st.save_state, super::SaveState::Saved)

@@ -103,6 +103,7 @@ impl App {
     pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui, table: &[CommandSpec]) {
         let st = &mut self.state;
         let mut open_menu = None;
+        let mut opened = None;
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 for (menu, title) in [
@@ -112,6 +113,7 @@ impl App {
                     (Menu::Annotate, "Annotate"),
                     (Menu::Help, "Help"),
                 ] {
+                    let menu_kind = menu;
                     let menu = ui.menu_button(title, |ui| {
                         let is_mac = ui.ctx().os().is_mac();
                         for spec in command::menu_rows(table, menu) {
@@ -184,10 +186,23 @@ impl App {
                     });
                     if menu.inner.is_some() {
                         open_menu = Some(menu.response.id);
+                        opened = Some(format!(
+                            "{title} menu, {}",
+                            crate::words::count(
+                                command::menu_rows(table, menu_kind).len(),
+                                "item",
+                                "items"
+                            )
+                        ));
                     }
                 }
             });
         });
+        // Opening a menu says which, and how long it is (its items are read as they are
+        // reached).
+        if let Some(said) = opened.filter(|_| open_menu != self.open_menu) {
+            self.state.status = said;
+        }
         self.open_menu = open_menu;
         if let Some(id) = self.menu_escape.take()
             && !egui::Popup::is_any_open(ui.ctx())

@@ -150,7 +150,7 @@ impl Chooser {
         }
         let (dialog, spec, _) = self.open.as_mut()?;
         let state = dialog.show(ctx).state();
-        dialog_access(ctx);
+        dialog_access(ctx, spec.kind);
         match state {
             egui_file::State::Open => {}
             egui_file::State::Selected => {
@@ -169,8 +169,17 @@ impl Chooser {
 
 /// The in-window dialog for a keyboard and a screen reader: it takes focus when it opens
 /// and keeps Tab inside (as every window does, `app::a11y::window_shown`), and its icon
-/// buttons get names ("⬆" reads "Parent folder", "⟲" "Reload").
-fn dialog_access(ctx: &egui::Context) {
+/// buttons get names ("⬆" reads "Parent folder", "⟲" "Reload"), and so do its two text
+/// fields (egui_file labels neither): "Folder path" on top, the name field below.
+fn dialog_access(ctx: &egui::Context, kind: Kind) {
+    let field_names = [
+        "Folder path",
+        if kind == Kind::Folder {
+            "New folder name"
+        } else {
+            "Name or path"
+        },
+    ];
     let id = egui::Id::unique("marginalia file dialog");
     let layers: Vec<egui::LayerId> = ctx.viewport(|v| {
         v.this_pass
@@ -183,11 +192,21 @@ fn dialog_access(ctx: &egui::Context) {
         super::a11y::window_shown(ctx, layer);
         let ids: Vec<egui::Id> =
             ctx.viewport(|v| v.this_pass.widgets.get_layer(layer).map(|w| w.id).collect());
+        let mut fields = field_names.iter();
         for w in ids {
             if !ctx.has_accesskit_node(w) {
                 continue;
             }
             ctx.accesskit_node_builder(w, |n| {
+                if n.role() == egui::accesskit::Role::TextInput {
+                    if let Some(name) = fields.next()
+                        && n.label().is_none_or(str::is_empty)
+                        && n.labelled_by().is_empty()
+                    {
+                        n.set_label(*name);
+                    }
+                    return;
+                }
                 let name = match n.label() {
                     Some("⬆") => "Parent folder",
                     Some("⟲") => "Reload",

@@ -22,6 +22,8 @@ pub struct EventFrameView {
     highlight: usize,
     /// Give the picker keyboard focus next frame.
     focus_picker: bool,
+    /// What the picker last said (its highlighted row).
+    said: String,
     /// The explicit date being typed, and for which event.
     date: Option<(AnnId, String)>,
     /// The new-relation form: type, direction, search text, highlighted row.
@@ -331,6 +333,7 @@ impl EventFrameView {
                         self.query.clear();
                         self.highlight = 0;
                         self.focus_picker = true;
+                        self.said.clear();
                         out.cmds.push(Message::FillRole {
                             event,
                             role: role.id.clone(),
@@ -405,6 +408,22 @@ impl EventFrameView {
             }
             if up {
                 self.highlight = self.highlight.saturating_sub(1);
+            }
+        }
+        // Moving in the picker (typing, Up/Down) says the highlighted row.
+        if r.has_focus() || r.changed() {
+            let said = match candidates.get(self.highlight) {
+                Some(c) => crate::app::a11y::row_said(
+                    &c.row_text(),
+                    None,
+                    self.highlight,
+                    candidates.len(),
+                ),
+                None => "Nothing here fits this role".to_owned(),
+            };
+            if said != self.said {
+                out.status = Some(said.clone());
+                self.said = said;
             }
         }
         let mut pick = None;

@@ -697,6 +697,20 @@ fn registry_section(
         },
     );
     let new_name = new_entry_name(&m.anchor.quote.exact, &st.link_query);
+    // Typing in the Link field says what Enter would do (a screen reader hears the
+    // suggestions as they change).
+    if resp.changed() && !st.link_query.trim().is_empty() {
+        st.status = match (sugg.first(), &new_name) {
+            (Some(s), _) => format!(
+                "{}: Enter links to {} · {}",
+                crate::words::count(sugg.len(), "suggestion", "suggestions"),
+                s.label,
+                s.type_label
+            ),
+            (None, Some(n)) => format!("No entry matches: Enter creates “{n}”"),
+            (None, None) => "No entry matches".to_owned(),
+        };
+    }
     if enter && !st.link_query.trim().is_empty() {
         match (sugg.first(), &new_name) {
             (Some(s), _) => cmds.push(Message::Link {

@@ -13,6 +13,8 @@ pub struct Palette {
     /// The highlighted row, and the query it was chosen for (a new query starts at the top).
     highlight: usize,
     query: String,
+    /// What was last said about the rows (spoken again only when it changes).
+    said: String,
 }
 
 impl View for Palette {
@@ -76,6 +78,22 @@ impl View for Palette {
                 if hits.is_empty() {
                     ui.weak("No command matches.");
                 }
+                // Said as the rows change (typing, Up/Down): the highlighted row, where it
+                // is among the rows, and its shortcut.
+                let said = match hits.get(self.highlight) {
+                    Some((_, s)) => crate::app::a11y::row_said(
+                        &s.label,
+                        s.shortcut
+                            .map(|sc| crate::app::command::shortcut_text(&sc, ctx.os().is_mac())),
+                        self.highlight,
+                        hits.len(),
+                    ),
+                    None => "No command matches".to_owned(),
+                };
+                if said != self.said {
+                    st.status.clone_from(&said);
+                    self.said = said;
+                }
                 egui::ScrollArea::vertical()
                     .max_height(360.0)
                     .show(ui, |ui| {
@@ -109,6 +127,7 @@ impl View for Palette {
         }
         if close {
             st.palette_open = false;
+            self.said.clear();
         }
     }
 }
