@@ -731,3 +731,44 @@ fn selection_palette_and_link_field_are_spoken() {
     h.run_steps(2);
     assert_eq!(status(&h), "No entry matches: Enter creates “Zzyzx Nobody”");
 }
+
+/// Issue 24, item 9: an error message appears as a modal dialog named by its message, with
+/// focus inside it (a screen reader says the dialog's name as focus enters it); Esc closes
+/// it with focus back on the reader.
+#[test]
+fn an_error_dialog_is_named_modal_and_focused() {
+    let (_home, mut h) = sample();
+    h.key_press(Key::F6);
+    h.run_steps(2);
+    let msg = "Could not read notes.ron, line 3: expected a string";
+    h.state_mut().state.dialog = Some(marginalia::app::Dialog::Message(msg.to_owned()));
+    h.run_steps(4);
+    let dialogs: Vec<_> = h
+        .root()
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::Dialog)
+        .collect();
+    let labels: Vec<String> = dialogs
+        .iter()
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect();
+    let d = dialogs
+        .into_iter()
+        .find(|n| n.accesskit_node().label().is_some_and(|l| l.contains(msg)))
+        .unwrap_or_else(|| panic!("a dialog named by its message: {labels:?}"));
+    let name = d.accesskit_node().label().unwrap_or_default();
+    assert!(name.starts_with("Dialog: ") && name.contains(msg), "{name:?}");
+    assert!(d.accesskit_node().is_modal(), "modal");
+    let f = focused(&h).expect("focus is somewhere");
+    let order = h
+        .ctx
+        .viewport(|v| v.this_pass.widgets.get(f).map(|w| w.layer_id.order));
+    assert!(
+        order.is_some_and(|o| o != egui::Order::Background),
+        "focus is inside the dialog, not the main window: {order:?}"
+    );
+    h.key_press(Key::Escape);
+    h.run_steps(4);
+    assert!(h.state().state.dialog.is_none(), "Esc closes it");
+    assert_eq!(focused(&h), Some(reader_id()), "focus back on the reader");
+}
