@@ -757,7 +757,10 @@ fn an_error_dialog_is_named_modal_and_focused() {
         .find(|n| n.accesskit_node().label().is_some_and(|l| l.contains(msg)))
         .unwrap_or_else(|| panic!("a dialog named by its message: {labels:?}"));
     let name = d.accesskit_node().label().unwrap_or_default();
-    assert!(name.starts_with("Dialog: ") && name.contains(msg), "{name:?}");
+    assert!(
+        name.starts_with("Dialog: ") && name.contains(msg),
+        "{name:?}"
+    );
     assert!(d.accesskit_node().is_modal(), "modal");
     let f = focused(&h).expect("focus is somewhere");
     let order = h

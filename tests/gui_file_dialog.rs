@@ -234,3 +234,30 @@ fn export_and_import_choose_buttons_fill_their_fields() {
         Some(file.display().to_string().as_str())
     );
 }
+
+/// Issue 24, item 10: by keyboard, Enter on a folder's row opens the folder (egui_file
+/// only selects it: a double click opens), and focus goes to the dialog's first control.
+#[test]
+fn enter_on_a_folder_row_opens_the_folder() {
+    let (_home, file) = sample();
+    let dir = file.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("letters")).unwrap();
+    std::fs::write(dir.join("letters/one.txt"), "A letter.\n").unwrap();
+    let mut h = window(App::with_project(Prefs::default(), &file));
+    h.run_steps(4);
+    h.state_mut().state.push(Command::AddDocumentsDialog);
+    h.run_steps(4);
+    assert_eq!(h.state().state.chooser.directory(), Some(dir.as_path()));
+    h.get_by_label("🗀 letters").focus();
+    h.run_steps(2);
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert_eq!(
+        h.state().state.chooser.directory(),
+        Some(dir.join("letters").as_path()),
+        "Enter opened the folder"
+    );
+    h.get_by_label("🗋 one.txt");
+    let f = h.ctx.memory(|m| m.focused());
+    assert!(f.is_some(), "focus is in the dialog, not nowhere");
+}

@@ -414,6 +414,16 @@ pub fn dialog_shown(ctx: &Context, layer: LayerId) {
     window_opened(ctx, layer, true);
 }
 
+/// The window whose layer has id `id` changed its content under the focus (a file dialog
+/// opened a folder): it gives focus to its first control again, as when it opened.
+pub fn window_reopened(ctx: &Context, id: Id) {
+    ctx.data_mut(|d| {
+        d.get_temp_mut_or_default::<Vec<LayerId>>(greeted_key())
+            .retain(|l| l.id != id);
+    });
+    ctx.request_repaint();
+}
+
 fn window_opened(ctx: &Context, layer: LayerId, modal: bool) {
     // Greeted: focus was given to it (or was in it already) since it opened. A window's
     // first frame only sizes it (its widgets are not visible yet), so this may take two.
@@ -465,14 +475,15 @@ fn window_opened(ctx: &Context, layer: LayerId, modal: bool) {
     });
     if let Some(first) = first {
         greet();
-        ctx.data_mut(|d| {
-            d.get_temp_mut_or_default::<Vec<(LayerId, Id)>>(openers_key())
-                .retain(|(l, _)| *l != layer);
-            if let Some(f) = focused {
-                d.get_temp_mut_or_default::<Vec<(LayerId, Id)>>(openers_key())
-                    .push((layer, f));
-            }
-        });
+        // Where focus was is the window's opener (kept when the window gives focus to
+        // its first control again with nothing focused: `window_reopened`).
+        if let Some(f) = focused {
+            ctx.data_mut(|d| {
+                let openers = d.get_temp_mut_or_default::<Vec<(LayerId, Id)>>(openers_key());
+                openers.retain(|(l, _)| *l != layer);
+                openers.push((layer, f));
+            });
+        }
         ctx.memory_mut(|m| m.request_focus(first));
         ctx.request_repaint();
     }

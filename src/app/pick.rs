@@ -149,7 +149,33 @@ impl Chooser {
             self.open_in_window(spec, done);
         }
         let (dialog, spec, _) = self.open.as_mut()?;
+        // Enter on a row of the list (a button to egui: it clicks, which only selects) is
+        // read before the dialog draws: on a folder it opens the folder, as a double click.
+        let enter_on_row = ctx.input(|i| i.key_pressed(egui::Key::Enter))
+            && ctx.memory(|m| m.focused()).is_some_and(|f| {
+                egui::TextEdit::load_state(ctx, f).is_none()
+                    && ctx.viewport(|v| {
+                        // As drawn last frame: this frame's widgets come with the dialog.
+                        v.prev_pass
+                            .widgets
+                            .get(f)
+                            .is_some_and(|w| w.layer_id.id == dialog_id())
+                    })
+            });
         let state = dialog.show(ctx).state();
+        if enter_on_row
+            && state == egui_file::State::Open
+            && let Some(dir) = dialog
+                .path()
+                .map(Path::to_path_buf)
+                .into_iter()
+                .chain(dialog.selection().into_iter().map(Path::to_path_buf))
+                .find(|p| p.is_dir() && p.parent() == Some(dialog.directory()))
+        {
+            dialog.set_path(dir);
+            // Focus goes to the dialog's first control again (the row is gone).
+            super::a11y::window_reopened(ctx, dialog_id());
+        }
         dialog_access(ctx, spec.kind);
         match state {
             egui_file::State::Open => {}
@@ -171,6 +197,11 @@ impl Chooser {
 /// and keeps Tab inside (as every window does, `app::a11y::window_shown`), and its icon
 /// buttons get names ("⬆" reads "Parent folder", "⟲" "Reload"), and so do its two text
 /// fields (egui_file labels neither): "Folder path" on top, the name field below.
+/// The id of the in-window dialog's window.
+fn dialog_id() -> egui::Id {
+    egui::Id::unique("marginalia file dialog")
+}
+
 fn dialog_access(ctx: &egui::Context, kind: Kind) {
     let field_names = [
         "Folder path",
