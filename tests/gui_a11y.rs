@@ -775,3 +775,23 @@ fn an_error_dialog_is_named_modal_and_focused() {
     assert!(h.state().state.dialog.is_none(), "Esc closes it");
     assert_eq!(focused(&h), Some(reader_id()), "focus back on the reader");
 }
+
+/// Issue 24, item 10: a dialog's title is a heading of level 1 (panel titles are level 2).
+#[test]
+fn dialog_titles_are_headings_with_a_level() {
+    let (home, mut h) = sample();
+    h.state_mut().state.dialog = Some(marginalia::app::Dialog::OfferProject(
+        home.path().to_path_buf(),
+    ));
+    h.run_steps(4);
+    let n = h.get_by_role_and_label(Role::Heading, "No project in this folder yet");
+    assert_eq!(n.accesskit_node().level(), Some(1));
+    let without: Vec<String> = h
+        .root()
+        .children_recursive()
+        .filter(|n| n.accesskit_node().role() == Role::Heading)
+        .filter(|n| n.accesskit_node().level().is_none())
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert!(without.is_empty(), "headings without a level: {without:?}");
+}

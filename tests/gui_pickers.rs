@@ -312,3 +312,20 @@ fn esc_and_undo_in_the_role_picker_leave_focus_on_the_reader() {
     steps(&mut h);
     assert!(focus(&h).is_some(), "Ctrl+Z: focus is somewhere");
 }
+
+/// Issue 24, item 9: moving in the role picker says the highlighted row and where it is.
+#[test]
+fn moving_in_the_role_picker_says_the_row() {
+    let (_tmp, mut h) = open(&[]);
+    press_on(&mut h, "NAM IL", Key::P);
+    press_on(&mut h, "LI KENONG", Key::P);
+    press_on(&mut h, "Brief report", Key::C);
+    h.get_by_label("Add Copy to…").click_accesskit();
+    steps(&mut h);
+    let first = h.state().state.status.clone();
+    assert!(first.contains(", 1 of "), "{first}");
+    h.key_press(Key::ArrowDown);
+    steps(&mut h);
+    let second = h.state().state.status.clone();
+    assert!(second.contains(", 2 of "), "{second}");
+}

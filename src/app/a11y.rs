@@ -210,15 +210,20 @@ pub fn resize_handle(parent: &egui::Ui, salt: &str) {
         .data_mut(|d| d.get_temp_mut_or_default::<Vec<Id>>(resize_key()).push(id));
 }
 
-/// A panel heading, exposed as a heading (egui's `ui.heading` is a plain label).
+/// A panel heading, exposed as a heading of level 2 (egui's `ui.heading` is a plain label).
 pub fn heading(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    heading_at(ui, text, 2)
+}
+
+/// A heading of `level` (1: a dialog's or page's title; 2: a panel's).
+pub fn heading_at(ui: &mut egui::Ui, text: &str, level: usize) -> egui::Response {
     let r = ui.heading(text);
     let name = text.to_owned();
     ui.ctx().accesskit_node_builder(r.id, |n| {
         n.set_role(accesskit::Role::Heading);
         n.clear_value();
         n.set_label(name);
-        n.set_level(2);
+        n.set_level(level);
     });
     r
 }

@@ -77,7 +77,7 @@ fn buttons(ui: &mut egui::Ui, labels: &[&str]) -> Option<usize> {
 }
 
 fn unsaved(ui: &mut egui::Ui, st: &mut super::AppState, then: &super::Action, keys: Keys) -> bool {
-    ui.heading("Unsaved changes");
+    crate::app::a11y::heading_at(ui, "Unsaved changes", 1);
     ui.label("The project has changes that are not saved yet.");
     let hit = buttons(ui, &["Save", "Discard changes", "Cancel"]);
     match hit.or(keys.enter.then_some(0)).or(keys.esc.then_some(2)) {
@@ -101,7 +101,7 @@ fn unsaved(ui: &mut egui::Ui, st: &mut super::AppState, then: &super::Action, ke
 }
 
 fn conflict(ui: &mut egui::Ui, st: &mut super::AppState, msg: &str, keys: Keys) -> bool {
-    ui.heading("The project changed on disk");
+    crate::app::a11y::heading_at(ui, "The project changed on disk", 1);
     ui.label(msg);
     ui.label("Your changes are not saved. Reload the project from disk (dropping your changes), or keep yours by saving them as a copy.");
     match buttons(ui, &["Save mine as a copy…", "Reload from disk", "Cancel"])
@@ -126,7 +126,7 @@ fn source_changed(
     doc: crate::model::DocId,
     title: &str,
 ) -> bool {
-    ui.heading("A source changed on disk");
+    crate::app::a11y::heading_at(ui, "A source changed on disk", 1);
     ui.label(format!(
         "The source file of {title} changed on disk, and you have unsaved edits of its text."
     ));
@@ -151,7 +151,7 @@ fn in_use(
     who: &str,
     keys: Keys,
 ) -> bool {
-    ui.heading("The project is open elsewhere");
+    crate::app::a11y::heading_at(ui, "The project is open elsewhere", 1);
     ui.label(format!("Open by {who}."));
     ui.label(
         "Continue to work on it too (changes are merged when either saves), or open it read-only.",
@@ -170,7 +170,7 @@ fn in_use(
 }
 
 fn recovery_question(ui: &mut egui::Ui, st: &mut super::AppState, r: &recovery::Recovery) -> bool {
-    ui.heading("Recover unsaved work?");
+    crate::app::a11y::heading_at(ui, "Recover unsaved work?", 1);
     let whose = st
         .session
         .as_ref()
@@ -204,7 +204,7 @@ fn recovery_question(ui: &mut egui::Ui, st: &mut super::AppState, r: &recovery::
 
 fn tag_all(ui: &mut egui::Ui, st: &mut super::AppState, review: &TagAllReview, keys: Keys) -> bool {
     let mut review = review.clone();
-    ui.heading(format!("Tag all \"{}\"", review.needle));
+    crate::app::a11y::heading_at(ui, &format!("Tag all \"{}\"", review.needle), 1);
     let project = st.project();
     // The type to tag as, chosen here (it starts as the selected mention's type, or the
     // first entity type for a bare text selection).
@@ -283,7 +283,7 @@ fn offer_project(
     dir: &std::path::Path,
     keys: Keys,
 ) -> bool {
-    ui.heading("No project in this folder yet");
+    crate::app::a11y::heading_at(ui, "No project in this folder yet", 1);
     ui.label(super::start::offer_text(dir));
     match buttons(ui, &["Create a project here", "Cancel"])
         .or(keys.enter.then_some(0))
@@ -356,11 +356,15 @@ fn new_documents_ui(
     keys: Keys,
 ) -> NewDocsChoice {
     let n = nd.rows.len();
-    ui.heading(if n == 1 {
-        "New document"
-    } else {
-        "New documents"
-    });
+    crate::app::a11y::heading_at(
+        ui,
+        if n == 1 {
+            "New document"
+        } else {
+            "New documents"
+        },
+        1,
+    );
     ui.label(if n == 1 {
         "1 document added. Its title is the file name: give it a better one and a status, or keep it as it is.".to_owned()
     } else {

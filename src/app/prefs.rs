@@ -107,7 +107,7 @@ impl App {
         let mut done: Option<bool> = None;
         let modal = egui::Modal::new(egui::Id::unique("annotator-name")).show(ctx, |ui| {
             ui.set_max_width(460.0);
-            ui.heading("Your name as annotator");
+            crate::app::a11y::heading_at(ui, "Your name as annotator", 1);
             ui.label(
                 "Marginalia records who creates and changes each annotation and registry \
                  entry, and when. This name is saved with them in the project files.",

@@ -26,7 +26,7 @@ impl StartScreen {
     pub fn ui(&mut self, ui: &mut egui::Ui, st: &mut AppState) {
         ui.vertical_centered(|ui| {
             ui.add_space(24.0);
-            ui.heading("Marginalia");
+            crate::app::a11y::heading_at(ui, "Marginalia", 1);
             ui.label("Annotate archival documents: people, places, events, and their links.");
             ui.add_space(16.0);
             if ui.button("Open the sample").clicked() {
