@@ -393,6 +393,24 @@ def main():
     else:
         check(False, "annotation nodes are in the tree")
 
+    # Enter in the Link field (issue 24, item 8): links (a new entry), says so, and
+    # leaves focus on the reader, not on nothing.
+    key("ctrl+l")
+    f, around = settle(app, None)
+    del _said[:]
+    type_text("Zzyzx Nobody")
+    pump(0.6)
+    check(any("Enter creates" in a for a in _said),
+          f"typing in the Link field says what Enter would do ({_said[-2:]})")
+    key("Return")
+    f, around = settle(app, f)
+    pump(0.5)
+    f, around = focused(app)
+    check(f is not None and f[0] == "document frame",
+          f"Enter in the Link field leaves focus on the reader ({label(f)})")
+    check(any(a.startswith("Done: ") for a in _said),
+          f"... and the link is announced ({_said[-2:]})")
+
     # Speech (issue 24, item 9): a message said twice is announced twice; reading with
     # the caret, entering a tagged word says what it is.
     key("Escape")

@@ -244,6 +244,10 @@ def main():
         text_of(n) for n, _ in by_role("heading")}
     for h in ("Documents", "Inspector", "Registry"):
         check(h in headings, f"{h!r} is a heading")
+    # Issue 24: the level, which the adapter drops, is said in the description.
+    levels = [(name, n.description) for n, name in by_role("heading")]
+    check(levels and all((d or "").endswith(("level 1", "level 2")) for _, d in levels),
+          f"headings say their level ({levels[:4]})")
     splitters = [n for _, n, role, _, states in nodes if role in ("split pane", "separator")
                  and any(s == pyatspi.STATE_FOCUSED for s in states)]
     check(not splitters, "no resize handle has focus")

@@ -542,6 +542,12 @@ pub fn expose_dropped_states(ctx: &Context) {
             if let Some(k) = n.keyboard_shortcut() {
                 words.push(k.to_owned());
             }
+            // A heading's level (the adapter passes no `level` attribute on).
+            if n.role() == accesskit::Role::Heading
+                && let Some(l) = n.level()
+            {
+                words.push(format!("level {l}"));
+            }
             if words.is_empty() {
                 return;
             }
