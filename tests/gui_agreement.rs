@@ -464,3 +464,110 @@ fn a_curator_compares_side_by_side_accepts_replaces_and_undoes_at_two_widths() {
         assert!(s.iter().any(|a| a.id == f), "the filler is the shared copy");
     }
 }
+
+/// Independent mode with the pointer: Ada drags over “wrote” in the reader and presses L
+/// (Place): the mention goes into her layer.
+#[test]
+fn an_annotator_drag_selects_and_tags_into_their_own_layer() {
+    for size in [NARROW, WIDE] {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = layered(tmp.path());
+        let mut h = open(&file, size);
+        select_first_document(&mut h);
+        h.state_mut().state.prefs.annotator = Some("ada".into());
+        steps(&mut h);
+        let start = support::gui::offset_of(TEXT, "wrote");
+        assert!(
+            h.state().state.problems.is_empty(),
+            "agreeing layers are not duplicates: {:?}",
+            h.state().state.problems
+        );
+        support::gui::select_text(&mut h, "wrote");
+        let sel = h.state().state.sel.clone();
+        assert_eq!(
+            (sel.anchor.min(sel.caret), sel.anchor.max(sel.caret)),
+            (start, start + 5),
+            "the drag selected “wrote” at {size:?}"
+        );
+        h.key_press(egui::Key::L);
+        steps(&mut h);
+        let p = support::gui::project(&h);
+        let new: Vec<&Annotation> = p
+            .documents
+            .values()
+            .flat_map(|d| d.annotations.values())
+            .filter(|a| a.anchor().is_some_and(|x| x.extent().start == start))
+            .collect();
+        assert_eq!(new.len(), 1, "one new mention at {size:?}");
+        assert_eq!(new[0].type_id().0, "place");
+        assert_eq!(new[0].layer.as_deref(), Some("ada"));
+    }
+}
+
+/// What a scholar annotating independently expects: the registry counts and lists only the
+/// mentions they see (their own layer), the inspector does not show another annotator's
+/// hidden mention, and with the Curation window open they see the curated layer instead.
+#[test]
+fn while_annotating_independently_registry_and_inspector_show_only_ones_own_layer() {
+    use egui_kittest::kittest::Queryable;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = layered(tmp.path());
+    // Ada's and Ben's “Пётр Ильич” both linked to one entry.
+    {
+        let mut s = Session::open(&file).unwrap();
+        let e = Entry::new(Slug::new("person"), "Tchaikovsky, Pyotr Ilyich");
+        let eid = e.id;
+        let doc = s.project.documents.values().next().unwrap();
+        let mut tx = Transaction::new("link").with(Edit::Entry {
+            before: None,
+            after: Some(Box::new(e)),
+        });
+        for a in doc.annotations.values() {
+            if a.anchor().unwrap().extent().start == 0 {
+                let mut b = a.clone();
+                if let Body::Mention(m) = &mut b.body {
+                    m.entry = Some(eid);
+                }
+                tx = tx.with(Edit::Annotation {
+                    doc: doc.id(),
+                    before: Some(Box::new(a.clone())),
+                    after: Some(Box::new(b)),
+                });
+            }
+        }
+        s.commit(tx).unwrap();
+        s.save().unwrap();
+    }
+    let mut h = open(&file, WIDE);
+    select_first_document(&mut h);
+    let row = |n: usize| format!("Tchaikovsky, Pyotr Ilyich · Person · {n}");
+    assert!(
+        h.query_by_label_contains(&row(2)).is_some(),
+        "without a name every layer counts"
+    );
+    h.state_mut().state.prefs.annotator = Some("ada".into());
+    steps(&mut h);
+    assert!(
+        h.query_by_label_contains(&row(1)).is_some(),
+        "Ada sees her one mention"
+    );
+    let bens = support::gui::project(&h)
+        .documents
+        .values()
+        .flat_map(|d| d.annotations.values())
+        .find(|a| a.layer.as_deref() == Some("ben"))
+        .unwrap()
+        .id;
+    h.state_mut()
+        .state
+        .push(marginalia::app::Message::SelectAnnotation(Some(bens)));
+    steps(&mut h);
+    assert!(
+        h.query_by_label_contains("is in ben's layer, hidden")
+            .is_some()
+    );
+    // Curating: the curated layer (empty so far) is what counts.
+    open_curation(&mut h);
+    assert!(h.query_by_label_contains(&row(1)).is_none());
+    assert!(h.query_by_label_contains(&row(2)).is_none());
+}
