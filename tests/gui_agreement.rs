@@ -571,3 +571,36 @@ fn while_annotating_independently_registry_and_inspector_show_only_ones_own_laye
     assert!(h.query_by_label_contains(&row(1)).is_none());
     assert!(h.query_by_label_contains(&row(2)).is_none());
 }
+
+/// For looking at the curation window in a real window (see docs/agreement.md): writes the
+/// layered project with the long content into `$CURATION_SHOT_DIR` and prints where the View
+/// menu, its curation item and the document are at 700 and 1400 px, for xdotool to click.
+#[test]
+#[ignore = "writes a project for a screenshot under Xvfb; run by hand"]
+fn curation_screenshot_project() {
+    use egui_kittest::kittest::Queryable;
+    let Some(dir) = std::env::var_os("CURATION_SHOT_DIR") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = layered(&dir);
+    with_long_content(&file);
+    println!("project {}", file.display());
+    for size in [NARROW, WIDE] {
+        let mut h = open(&file, size);
+        let doc = h
+            .query_all_by_label_contains("letter")
+            .next()
+            .unwrap()
+            .rect()
+            .center();
+        println!("{size:?} document {doc:?}");
+        select_first_document(&mut h);
+        let view_rect = h.get_by_label("View").rect();
+        let view = view_rect.center();
+        click_at(&mut h, view_rect);
+        let item = h.get_by_label("Show/hide curation").rect().center();
+        println!("{size:?} view {view:?} item {item:?}");
+    }
+}

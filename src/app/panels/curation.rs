@@ -20,6 +20,9 @@ pub struct CurationWindow {
     /// Per place (keyed by its first version): the versions chosen for a merge's span,
     /// type and link.
     merge: HashMap<AnnId, [usize; 3]>,
+    /// The places of the document last shown, per project generation (not recomputed each
+    /// frame while scrolling).
+    places: Option<(u64, crate::model::DocId, Vec<Difference>)>,
 }
 
 pub fn kind_label(k: Kind, item: Item) -> &'static str {
@@ -304,14 +307,23 @@ impl View for CurationWindow {
         };
         let mut open = true;
         let mut cmds = Queue::default();
+        let generation = session.generation;
+        if self
+            .places
+            .as_ref()
+            .is_none_or(|(g, d, _)| (*g, *d) != (generation, doc_id))
+        {
+            self.places = Some((generation, doc_id, curation::differences(project, doc)));
+        }
+        let diffs = self.places.take().map(|p| p.2).unwrap_or_default();
         let r = super::show_window(
             super::window(ui.ctx(), "Curation")
                 .open(&mut open)
                 .default_width(620.0)
+                .default_height(640.0)
                 .default_pos(ui.ctx().content_rect().center_top() + egui::vec2(-310.0, 60.0)),
             ui.ctx(),
             |ui| {
-                let diffs = curation::differences(project, doc);
                 let annotators: Vec<String> = crate::model::layers::layers_of(project, doc)
                     .into_iter()
                     .collect();
@@ -349,6 +361,7 @@ impl View for CurationWindow {
                     });
             },
         );
+        self.places = Some((generation, doc_id, diffs));
         st.queue.extend(cmds);
         if !open || super::esc_closes(ui.ctx(), &r) {
             st.curation_open = false;
