@@ -169,7 +169,7 @@ fn big_document(project: &mut Project) -> DocId {
     id
 }
 
-fn agreement_once(project: &Project) -> (f64, f64, f64, usize, f64) {
+fn agreement_once(project: &Project) -> (f64, f64, f64, u64, f64) {
     let filter = Filter::default();
     let t = Instant::now();
     let study = Study::from_layers(project, &filter).unwrap();

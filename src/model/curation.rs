@@ -160,7 +160,7 @@ fn classify(sigs: &[&Sig], who: usize, n: usize, annotators: usize) -> Kind {
 }
 
 /// Groups annotations with extents by overlap (a sweep over the sorted extents).
-fn overlapping<'a>(mut xs: Vec<(Span, &'a Annotation)>) -> Vec<Vec<&'a Annotation>> {
+fn overlapping(mut xs: Vec<(Span, &Annotation)>) -> Vec<Vec<&Annotation>> {
     xs.sort_by_key(|(e, a)| (e.start, e.end, a.id));
     let mut groups: Vec<Vec<&Annotation>> = Vec::new();
     let mut reach = 0;
@@ -405,7 +405,7 @@ impl<'a> Adopt<'a> {
             .annotations
             .values()
             .filter(|a| a.layer.is_none())
-            .flat_map(|a| targets(a))
+            .flat_map(targets)
             .collect();
         for a in doc.annotations.values().filter(|a| a.layer.is_none()) {
             let s = sig(doc, a);
