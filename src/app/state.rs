@@ -282,6 +282,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Who is looking, for what independent documents show (`model::layers::Viewer`): the
+    /// annotator's name, curating while the Curation window is open.
+    pub fn viewer(&self) -> crate::model::layers::Viewer<'_> {
+        crate::model::layers::Viewer {
+            annotator: self.prefs.annotator.as_deref(),
+            curating: self.curation_open,
+        }
+    }
+
     /// The state of a window with no project open.
     pub fn new(prefs: Prefs) -> Self {
         let (files_tx, files_rx) = mpsc::channel();

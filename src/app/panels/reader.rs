@@ -244,6 +244,8 @@ struct Layout {
     annotator: Option<String>,
     /// Whose independent layer `index` shows (the window's annotator name).
     me: Option<String>,
+    /// The Curation window is open: independent documents show their curated layer.
+    curating: bool,
 }
 
 impl Layout {
@@ -415,7 +417,11 @@ impl Reader {
             l.pieces = Pieces::new(text);
             let only = l.annotator.as_deref();
             // Independent annotation: only the annotator's own layer (docs/agreement.md).
-            let visible = crate::model::layers::visible(project, doc.id(), l.me.as_deref());
+            let viewer = crate::model::layers::Viewer {
+                annotator: l.me.as_deref(),
+                curating: l.curating,
+            };
+            let visible = crate::model::layers::visible_to(project, doc.id(), viewer);
             l.index = LineIndex::build_by(doc, &project.schema, &l.pieces, only, &visible);
             l.generation = generation;
         }
@@ -575,9 +581,13 @@ impl Reader {
         let text = doc.text_or_empty();
         let width = (ui.available_width() - 16.0).max(80.0);
         // The annotator filter (chosen in the inspector): a change rebuilds the index.
-        if self.layout.annotator != st.reader_annotator || self.layout.me != st.prefs.annotator {
+        if self.layout.annotator != st.reader_annotator
+            || self.layout.me != st.prefs.annotator
+            || self.layout.curating != st.curation_open
+        {
             self.layout.annotator.clone_from(&st.reader_annotator);
             self.layout.me.clone_from(&st.prefs.annotator);
+            self.layout.curating = st.curation_open;
             self.layout.index = LineIndex::default();
         }
         let switched = self.layout.doc != Some(doc.id());
