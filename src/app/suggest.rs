@@ -229,10 +229,11 @@ fn text_print(doc: &Document) -> u64 {
     h.finish()
 }
 
-/// What the recommenders read of a document: its text's length and its mentions.
+/// What the recommenders read of a document: its text's length, status and mentions.
 fn doc_print(doc: &Document) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     doc.text_or_empty().len_chars().hash(&mut h);
+    doc.meta.status.hash(&mut h);
     for a in doc.annotations.values() {
         if let Some(m) = a.as_mention() {
             a.id.hash(&mut h);

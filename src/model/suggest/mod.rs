@@ -164,17 +164,23 @@ impl Rejections {
 
 /// The suggestions of all `recommenders` for `doc`, without those rejected, those over
 /// text a mention already covers, and duplicates (of the same span, the best score wins;
-/// overlapping suggestions of one recommender keep the longer). In text order.
+/// overlapping suggestions of one recommender keep the longer). In text order. The
+/// recommenders run side by side (one thread each, as cores allow).
 pub fn suggest_document(
     recommenders: &[&dyn Recommender],
     project: &Project,
     doc: &Document,
     rejections: &Rejections,
 ) -> (Vec<Suggestion>, Vec<SuggestError>) {
+    use rayon::prelude::*;
     let mut all = Vec::new();
     let mut errors = Vec::new();
-    for r in recommenders {
-        match r.suggest(project, doc) {
+    let results: Vec<_> = recommenders
+        .par_iter()
+        .map(|r| r.suggest(project, doc))
+        .collect();
+    for r in results {
+        match r {
             Ok(s) => all.extend(s),
             Err(e) => errors.push(e),
         }

@@ -51,6 +51,8 @@ struct DocState {
     unannotated: Vec<usize>,
     /// Holds at least one mention: only such documents count strings left unannotated.
     has_mentions: bool,
+    /// Marked done: every string left in it was left on purpose.
+    done: bool,
     mentions: Vec<Span>,
 }
 
@@ -168,7 +170,10 @@ impl ProjectRecommender {
 
     /// Tokenizes `doc` and adds what its mentions teach; returns its state.
     fn read_document(&mut self, doc: &Document) -> DocState {
-        let mut st = DocState::default();
+        let mut st = DocState {
+            done: doc.meta.status == crate::model::document::DocStatus::Done,
+            ..DocState::default()
+        };
         let Some(text) = &doc.text else { return st };
         st.toks = tokenize(text.as_str(), &mut self.interner);
         for a in doc.annotations.values() {
@@ -197,12 +202,18 @@ impl ProjectRecommender {
     }
 
     /// Counts, in document `id` (when it has mentions), the occurrences of keys (all, or
-    /// only those in `only`) that no mention covers.
+    /// only those in `only`) that no mention covers — where leaving them says something:
+    /// in a document marked done, or of a string annotated elsewhere in the same document
+    /// (the annotator saw it there). A document still being annotated that holds a string
+    /// nobody tagged in it yet says nothing against the string: a new tag of "Nam Il" is
+    /// not outvoted by every document the annotator has not reached.
     fn count_unannotated(&mut self, id: DocId, only: Option<&HashSet<usize>>) {
         let Some(st) = self.docs.get(&id) else { return };
         if !st.has_mentions {
             return;
         }
+        let seen_here: HashSet<usize> = st.annotated.iter().map(|a| a.0).collect();
+        let done = st.done;
         let hits = self.hits(&st.toks, only);
         let mut found = Vec::new();
         for h in hits {
@@ -215,7 +226,7 @@ impl ProjectRecommender {
                 .iter()
                 .take_while(|m| m.start < span.end)
                 .any(|m| m.overlaps(&span));
-            if !covered {
+            if !covered && (done || seen_here.contains(&h.key)) {
                 found.push(h.key);
             }
         }
