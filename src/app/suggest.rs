@@ -223,6 +223,26 @@ pub struct SuggestState {
     pub errors: Vec<String>,
 }
 
+/// Suggestion `s` in words: "Suggestion: “FILIPPOV” as Person, Stalin, Joseph (cover name
+/// of Stalin, Joseph)".
+pub fn describe(p: &Project, s: &Suggestion) -> String {
+    let mut text = format!(
+        "Suggestion: “{}” as {}",
+        s.quote,
+        p.schema.label(&s.type_id)
+    );
+    if let Some(e) = s.entry.and_then(|e| p.registry.get(&e)) {
+        text.push_str(&format!(", {}", e.name));
+    }
+    if let Some(d) = &s.date {
+        text.push_str(&format!(", {d}"));
+    }
+    if !s.basis.is_empty() {
+        text.push_str(&format!(" ({})", s.basis));
+    }
+    text
+}
+
 fn text_print(doc: &Document) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     doc.text_or_empty().as_str().hash(&mut h);

@@ -7,26 +7,14 @@ use crate::app::{App, Selection};
 use crate::model::suggest::{Suggestion, accept, same_string};
 
 impl App {
-    /// Describes suggestion `s` for the status line (and so for a screen reader).
+    /// Describes suggestion `s` in the status line (and so to a screen reader).
     fn say_suggestion(&mut self, s: &Suggestion) {
         let st = &mut self.state;
         let Some(p) = st.project() else { return };
-        let mut text = format!(
-            "Suggestion: “{}” as {}",
-            s.quote,
-            p.schema.label(&s.type_id)
+        st.status = format!(
+            "{}. Enter accepts, Backspace rejects.",
+            crate::app::suggest::describe(p, s)
         );
-        if let Some(e) = s.entry.and_then(|e| p.registry.get(&e)) {
-            text.push_str(&format!(", {}", e.name));
-        }
-        if let Some(d) = &s.date {
-            text.push_str(&format!(", {d}"));
-        }
-        if !s.basis.is_empty() {
-            text.push_str(&format!(" ({})", s.basis));
-        }
-        text.push_str(". Enter accepts, Backspace rejects.");
-        st.status = text;
     }
 
     /// Makes suggestion `i` of the open document current: the caret goes to its start and

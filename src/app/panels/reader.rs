@@ -770,6 +770,8 @@ impl Reader {
         // The tooltip would cover the "Tag as" popup: none while it is open.
         if let Some(anns) = out.hover_info.as_ref().filter(|_| st.tag_popup.is_none()) {
             hover_card(&resp, project, doc, anns);
+        } else if st.tag_popup.is_none() {
+            self.suggestion_card(&resp, st.suggest.shown(doc.id()), project);
         }
         out
     }

@@ -72,3 +72,28 @@ impl Reader {
         }
     }
 }
+
+impl Reader {
+    /// What the suggestion under the pointer is, and how to take it.
+    pub(super) fn suggestion_card(
+        &self,
+        resp: &egui::Response,
+        list: &[Suggestion],
+        project: &crate::model::Project,
+    ) {
+        let Some(hp) = resp.hover_pos() else { return };
+        let Some(s) = self
+            .suggestions_drawn
+            .iter()
+            .find(|(_, r)| r.contains(hp))
+            .and_then(|(i, _)| list.get(*i))
+        else {
+            return;
+        };
+        let text = crate::app::suggest::describe(project, s);
+        resp.clone().on_hover_ui_at_pointer(|ui| {
+            ui.label(text);
+            ui.weak("Click to accept it; or . and , to go to it, then Enter or Backspace.");
+        });
+    }
+}
