@@ -4,8 +4,10 @@
 //! alias suggests its entry ("FILIPPOV" → Stalin, as cover name).
 //!
 //! The score of a string is how often it was annotated as its most common type, out of
-//! every time it was seen in a document that has annotations (annotated or not) plus its
-//! rejections: "Washington" annotated 3 times as a place and left 9 times scores 0.25. A
+//! that plus every time it was left unannotated in a document marked done, plus its
+//! rejections: "Washington" annotated 3 times as a place and left 9 times scores 0.25.
+//! Documents still being annotated say nothing against a string (their annotator has not
+//! reached it yet). A
 //! registry name counts as one annotation. A string only ever annotated with a capital
 //! letter is not proposed where it starts lowercase ("hull" of a ship is not Hull). Date
 //! mentions are left to the date recommender, which reads their value in context.
@@ -201,19 +203,17 @@ impl ProjectRecommender {
         st
     }
 
-    /// Counts, in document `id` (when it has mentions), the occurrences of keys (all, or
-    /// only those in `only`) that no mention covers — where leaving them says something:
-    /// in a document marked done, or of a string annotated elsewhere in the same document
-    /// (the annotator saw it there). A document still being annotated that holds a string
-    /// nobody tagged in it yet says nothing against the string: a new tag of "Nam Il" is
-    /// not outvoted by every document the annotator has not reached.
+    /// Counts, in document `id` (when it has mentions and is marked done), the occurrences
+    /// of keys (all, or only those in `only`) that no mention covers. Only a document
+    /// marked done says that what is left in it was left on purpose: one still being
+    /// annotated holds strings the annotator has not reached yet, so a new tag of "Nam Il"
+    /// is not outvoted by every occurrence not yet looked at (in other documents, or
+    /// further down the same one).
     fn count_unannotated(&mut self, id: DocId, only: Option<&HashSet<usize>>) {
         let Some(st) = self.docs.get(&id) else { return };
-        if !st.has_mentions {
+        if !st.has_mentions || !st.done {
             return;
         }
-        let seen_here: HashSet<usize> = st.annotated.iter().map(|a| a.0).collect();
-        let done = st.done;
         let hits = self.hits(&st.toks, only);
         let mut found = Vec::new();
         for h in hits {
@@ -226,7 +226,7 @@ impl ProjectRecommender {
                 .iter()
                 .take_while(|m| m.start < span.end)
                 .any(|m| m.overlaps(&span));
-            if !covered && (done || seen_here.contains(&h.key)) {
+            if !covered {
                 found.push(h.key);
             }
         }
