@@ -389,10 +389,10 @@ impl SuggestState {
 }
 
 impl SuggestState {
-    /// Takes an answer of the worker for the open document `doc` at `generation`: as it
-    /// is when it was computed for this state of the data; re-filtered against the
-    /// document when only annotations changed since (the text is the same); dropped when
-    /// the text changed or another document is open.
+    /// Takes an answer of the worker for the open document `doc` at `generation`,
+    /// filtered again against the document and the rejections as they are now (only
+    /// annotations may have changed since: the text is the same); dropped when the text
+    /// changed or another document is open.
     pub fn receive(&mut self, c: Computed, doc: Option<&Document>, generation: u64) {
         let Some(doc) = doc.filter(|d| d.id() == c.doc) else {
             return;
@@ -402,11 +402,9 @@ impl SuggestState {
             return;
         }
         let current = self.current_suggestion().map(|s| s.span);
-        self.list = if c.generation == generation {
-            c.list
-        } else {
-            filter(c.list, doc, &self.rejections)
-        };
+        // Filtered again in any case: an answer may have been computed before a rejection
+        // (which changes no data, so no generation) reached the worker.
+        self.list = filter(c.list, doc, &self.rejections);
         self.for_doc = Some(c.doc);
         self.generation = generation;
         self.text_print = text;
@@ -568,6 +566,15 @@ mod tests {
         c2.doc = other.id();
         st.receive(c2, Some(&other), 2);
         assert!(st.list.is_empty() && st.for_doc.is_none());
+        // An answer computed before a rejection reached the worker: the rejected one is
+        // not shown again.
+        let d2 = doc("Nam Il met Nam Il.");
+        let c3 = computed(&d2, 2, &[(0, 6), (11, 17)]);
+        let mut st = SuggestState::default();
+        st.rejections.reject(&c3.list[0]);
+        st.receive(c3, Some(&d2), 2);
+        assert_eq!(st.list.len(), 1);
+        assert_eq!(st.list[0].span, Span::new(11, 17));
         // Another document open: dropped.
         let mut st = SuggestState::default();
         st.receive(computed(&d, 2, &[(11, 17)]), Some(&other), 2);
