@@ -217,11 +217,10 @@ pub fn filter(
         .filter(|k| k.doc == doc.id())
         .map(|k| (k.start, k.end))
         .collect();
-    all.retain(|s| {
-        !s.span.is_empty()
-            && !(rejected_here.contains(&(s.span.start, s.span.end)) && rejections.contains(s))
-            && !is_covered(&s.span)
-    });
+    let rejected = |s: &Suggestion| {
+        rejected_here.contains(&(s.span.start, s.span.end)) && rejections.contains(s)
+    };
+    all.retain(|s| !s.span.is_empty() && !rejected(s) && !is_covered(&s.span));
     // Longer first at the same start, then higher score.
     all.sort_by(|a, b| {
         a.span
