@@ -277,6 +277,8 @@ pub struct AppState {
     pub pages: super::panels::facsimile::PagesState,
     /// File and folder choosers: the system dialog, or the in-window one where there is none.
     pub chooser: super::pick::Chooser,
+    /// Suggestions of the open document, computed in the background (`app::suggest`).
+    pub suggest: super::suggest::SuggestState,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
@@ -337,6 +339,7 @@ impl AppState {
             reader_annotator: None,
             pages: Default::default(),
             chooser: Default::default(),
+            suggest: Default::default(),
             files_tx,
             files_rx,
         }

@@ -10,6 +10,7 @@
 
 mod access;
 mod keys;
+mod suggestions;
 
 use super::View;
 use super::pieces::Pieces;
@@ -286,6 +287,8 @@ pub struct Reader {
     drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
     /// Find-hit fragments highlighted in the last frame.
     pub find_hits_drawn: usize,
+    /// Suggestions drawn in the last frame: index in the open document's list, and where.
+    pub suggestions_drawn: Vec<(usize, Rect)>,
     /// The selection as drawn in the last frame (snapped to words when that is on).
     pub shown_selection: Vec<crate::model::Span>,
     /// The view's top (content y) and height in the last frame.
@@ -738,6 +741,7 @@ impl Reader {
             (first < self.layout.pieces.len()).then(|| self.layout.pieces.range(first).start);
         self.drawn.clear();
         self.find_hits_drawn = 0;
+        self.suggestions_drawn.clear();
         let mut out = Drawn::default();
         let mut line = first;
         while line < self.layout.pieces.len() && self.layout.tops[line] < viewport.max.y {
@@ -787,6 +791,8 @@ impl Reader {
         // The tooltip would cover the "Tag as" popup: none while it is open.
         if let Some(anns) = out.hover_info.as_ref().filter(|_| st.tag_popup.is_none()) {
             hover_card(&resp, project, doc, anns);
+        } else if st.tag_popup.is_none() {
+            self.suggestion_card(&resp, st.suggest.shown(doc.id()), project);
         }
         out
     }
@@ -854,6 +860,8 @@ impl Reader {
             self.annotation_nodes(f, line, &g, top, out);
         }
         self.annotation_bars(st, f, line, &g, top, out);
+        let shown = st.suggest.shown(f.doc.id());
+        self.draw_suggestions(f, shown, st.suggest.current, &r, &g, top);
         if caret_here {
             let c = st.sel.caret - r.start;
             // At a wrap, the caret is at the start of the next row.
@@ -1016,6 +1024,10 @@ impl Reader {
             st.sel = Selection::at(off);
             let hit = hover_info.and_then(|v| v.first().copied());
             st.queue.push(Message::SelectAnnotation(hit));
+            // A click on a suggestion (not on an annotation) accepts it.
+            if hit.is_none() && st.suggest.at(f.doc.id(), off).is_some() {
+                st.queue.push(Message::SuggestionClicked(off));
+            }
         }
         if resp.secondary_clicked() && !st.sel.is_empty() {
             st.tag_popup = resp.interact_pointer_pos();
