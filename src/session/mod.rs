@@ -377,12 +377,13 @@ impl Session {
             if base.registry != project.registry {
                 base.registry.clone_from(&project.registry);
             }
-            base.documents
-                .retain(|id, _| project.documents.contains_key(id));
-            for (id, doc) in &project.documents {
-                if !base.documents.contains_key(id) {
-                    base.documents.insert(*id, doc.clone());
-                }
+        }
+        // A document new to the disk is written whether or not it was marked.
+        base.documents
+            .retain(|id, _| project.documents.contains_key(id));
+        for (id, doc) in &project.documents {
+            if !base.documents.contains_key(id) {
+                base.documents.insert(*id, doc.clone());
             }
         }
         if base.conflicts != project.conflicts {
