@@ -12,71 +12,12 @@ use std::time::{Duration, Instant};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{Rng, WORDS, source_text};
 
 const DOCS: usize = 2_000;
 const ANNS_PER_DOC: usize = 100;
 
 fn make_project(dir: &std::path::Path) -> (Project, DocId) {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut project = Project::new("Benchmark");
-    let people = support::people(&mut project, 3_000, true);
-    std::fs::create_dir_all(dir.join("sources")).unwrap();
-    let mut first = None;
-    for d in 0..DOCS {
-        let path = dir.join(format!("sources/doc-{d:04}.txt"));
-        std::fs::write(&path, source_text(&mut rng, WORDS, Some(4))).unwrap();
-        let mut doc = store::document_from_source(dir, &path).unwrap();
-        doc.meta.status = DocStatus::InProgress;
-        doc.meta.archival.archive = "АПРФ".into();
-        doc.meta.archival.call_number = format!("f. 45, op. 1, d. {d}");
-        let text = doc.text.clone().unwrap();
-        let n = text.len_chars();
-        let mut mentions: Vec<AnnId> = Vec::new();
-        for i in 0..ANNS_PER_DOC {
-            let kind = i % 10;
-            let body = if kind < 8 || mentions.len() < 2 {
-                let start = rng.below(n - 40);
-                let len = 3 + rng.below(20);
-                let anchor = if rng.below(20) == 0 {
-                    TextAnchor::new(
-                        &text,
-                        &[
-                            Span::new(start, start + 3),
-                            Span::new(start + 10, start + 10 + len),
-                        ],
-                    )
-                    .unwrap()
-                } else {
-                    TextAnchor::span(&text, start, start + len).unwrap()
-                };
-                let dated = rng.below(10) == 0;
-                Body::Mention(Mention {
-                    type_id: Slug::new(if dated { "date" } else { "person" }),
-                    anchor,
-                    entry: (!dated && rng.below(2) == 0).then(|| *rng.pick(&people)),
-                    date: dated.then(|| NormalizedDate::when("1951-07-10T15:00")),
-                })
-            } else if kind == 8 {
-                support::meeting(&mut rng, &text, &mentions, &people)
-            } else {
-                support::relation(&mut rng, &mentions)
-            };
-            let mut ann = Annotation::new(body);
-            if rng.below(5) == 0 {
-                ann.note = "Checked against the Russian original; см. оригинал.".into();
-                ann.cert = Some(Certainty::Medium);
-                ann.resp = "#ab".into();
-            }
-            if matches!(ann.body, Body::Mention(_)) {
-                mentions.push(ann.id);
-            }
-            doc.annotations.insert(ann.id, ann);
-        }
-        first.get_or_insert(doc.id());
-        project.documents.insert(doc.id(), doc);
-    }
-    (project, first.unwrap())
+    support::store_project(dir, DOCS, ANNS_PER_DOC, 3_000)
 }
 
 fn peak_memory_mb() -> Option<f64> {

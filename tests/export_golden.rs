@@ -559,3 +559,185 @@ fn omission_reports_golden() {
         assert_eq!(text, expected, "{}", golden.display());
     }
 }
+
+const LETTER: &str = "Kim Il Sung met Peng Dehuai at Kaesong (开城).\n";
+
+/// An independently annotated document after curation: the shared layer holds three
+/// mentions, an event and a relation a curator ("cur") adjudicated from Ada's and Ben's
+/// versions (created by the annotator, last changed by the curator); Ada's uncurated
+/// mention of Kaesong is still in her layer.
+fn curated_fixture() -> Project {
+    let mut project = Project::new("Curated fixture");
+    project.schema = ron::from_str(include_str!("golden/fixture-schema.ron")).unwrap();
+    project.info.independent = Some(marginalia::model::layers::Independence {
+        all: true,
+        ..Default::default()
+    });
+    let mut f = Fixture { project };
+    let doc = f.doc(0x10, "sources/letter.txt", LETTER);
+    let kim = f.mention(doc, 0x501, "person", &[("Kim Il Sung", 0)], None);
+    let peng = f.mention(doc, 0x502, "person", &[("Peng Dehuai", 0)], None);
+    let text = f.text(doc);
+    let meeting = f.add(
+        doc,
+        0x503,
+        Body::Event(Event {
+            type_id: Slug::new("meeting"),
+            trigger: Some(TextAnchor::new(&text, &[find(&text, "met", 0)]).unwrap()),
+            roles: [(
+                Slug::new("participant"),
+                vec![Target::Annotation(kim), Target::Annotation(peng)],
+            )]
+            .into_iter()
+            .collect(),
+            date: None,
+        }),
+    );
+    let rel = f.add(
+        doc,
+        0x504,
+        Body::Relation(Relation {
+            type_id: Slug::new("subordinate_of"),
+            from: Target::Annotation(peng),
+            to: Target::Annotation(kim),
+        }),
+    );
+    let kaesong_cjk = f.mention(doc, 0x505, "place", &[("开城", 0)], None);
+    let stamp = |by: &str, at: i64| Stamp {
+        by: by.into(),
+        at: UtcTime(at),
+    };
+    for (id, from) in [
+        (kim, &["ada", "ben"][..]),
+        (peng, &["ben"][..]),
+        (meeting, &["ada", "ben"][..]),
+        (rel, &["ada"][..]),
+        (kaesong_cjk, &["ada", "ben"][..]),
+    ] {
+        let a = f.ann(doc, id);
+        a.created = Some(stamp(from[0], 1_700_000_000));
+        a.modified = Some(stamp("cur", 1_700_090_000));
+        a.adjudicated_from = from.iter().map(|s| s.to_string()).collect();
+    }
+    let layer = f.mention(doc, 0x506, "place", &[("Kaesong", 0)], None);
+    let a = f.ann(doc, layer);
+    a.layer = Some("ada".into());
+    a.created = Some(stamp("ada", 1_700_000_000));
+    f.project
+}
+
+/// The adjudicated set in every export: goldens under `tests/golden/curated/<format>/` and
+/// each format's omission report (`omitted/<format>.txt`). TEI (`@resp` to the annotators'
+/// and the curator's `respStmt`s), W3C (`creator`s and `dcterms:contributor`) and JSONL
+/// (`adjudicated_from`, `adjudicated_by`) write who adjudicated and from whose versions;
+/// every other format reports each adjudicated annotation as left out; every format
+/// reports Ada's uncurated layer mention.
+#[test]
+fn curated_set_golden_in_every_format() {
+    let project = curated_fixture();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/curated");
+    let update = std::env::var_os("MARGINALIA_UPDATE_GOLDEN").is_some();
+    for exporter in formats::exporters() {
+        let tmp = tempfile::tempdir().unwrap();
+        let report = exporter
+            .export(&project, tmp.path(), &ExportOptions::default(), &mut |_| {})
+            .unwrap();
+        let mut produced = Vec::new();
+        files_under(tmp.path(), tmp.path(), &mut produced);
+        produced.sort();
+        let golden = base.join(exporter.id());
+        let text: String = report.omitted.iter().map(|l| format!("{l}\n")).collect();
+        let omitted = base.join("omitted").join(format!("{}.txt", exporter.id()));
+        if update {
+            let _ = std::fs::remove_dir_all(&golden);
+            for rel in &produced {
+                let dest = golden.join(rel);
+                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                std::fs::copy(tmp.path().join(rel), dest).unwrap();
+            }
+            std::fs::create_dir_all(omitted.parent().unwrap()).unwrap();
+            std::fs::write(&omitted, &text).unwrap();
+        }
+        let mut expected = Vec::new();
+        if golden.is_dir() {
+            files_under(&golden, &golden, &mut expected);
+        }
+        expected.sort();
+        assert_eq!(produced, expected, "files of the {} export", exporter.id());
+        for rel in &produced {
+            let got = std::fs::read(tmp.path().join(rel)).unwrap();
+            let want = std::fs::read(golden.join(rel)).unwrap();
+            assert!(got == want, "{}: {}", exporter.id(), rel.display());
+        }
+        assert_eq!(
+            text,
+            std::fs::read_to_string(&omitted).unwrap(),
+            "{}",
+            omitted.display()
+        );
+        assert!(
+            text.contains("annotator's layer, not curated"),
+            "{}: the layer mention is reported",
+            exporter.id()
+        );
+        let keeps = ["tei", "w3c", "jsonl"].contains(&exporter.id());
+        assert_eq!(
+            !text.contains("who adjudicated it"),
+            keeps,
+            "{}: adjudication kept or reported",
+            exporter.id()
+        );
+    }
+}
+
+/// What TEI and W3C write of the adjudication reads back: `adjudicated_from`, the original
+/// annotator as creator and the curator as the last to change it.
+#[test]
+fn adjudication_round_trips_through_tei_and_w3c() {
+    let project = curated_fixture();
+    for format in ["tei", "w3c"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        formats::exporter(format)
+            .unwrap()
+            .export(&project, &out, &ExportOptions::default(), &mut |_| {})
+            .unwrap();
+        let staging = tmp.path().join("staging");
+        std::fs::create_dir_all(&staging).unwrap();
+        let importer = formats::importer(format).unwrap();
+        let (back, _) =
+            marginalia::interchange::import::import_into(importer.as_ref(), &out, &staging)
+                .unwrap();
+        let mut got: Vec<(String, Vec<String>, String, String)> = back
+            .documents
+            .values()
+            .flat_map(|d| d.annotations.values())
+            .filter(|a| !a.adjudicated_from.is_empty())
+            .map(|a| {
+                (
+                    a.type_id().0.clone(),
+                    a.adjudicated_from.clone(),
+                    a.annotator().to_owned(),
+                    a.adjudicator().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        got.sort();
+        let mut want: Vec<(String, Vec<String>, String, String)> = project
+            .documents
+            .values()
+            .flat_map(|d| d.annotations.values())
+            .filter(|a| !a.adjudicated_from.is_empty())
+            .map(|a| {
+                (
+                    a.type_id().0.clone(),
+                    a.adjudicated_from.clone(),
+                    a.annotator().to_owned(),
+                    "cur".to_owned(),
+                )
+            })
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "{format}");
+    }
+}

@@ -54,6 +54,10 @@ fn split(mut p: Project) -> (Project, Vec<DocId>, Gold) {
     let mut by_name: BTreeMap<String, EntryId> = BTreeMap::new();
     for id in ids.iter().step_by(2) {
         let d = p.documents.get_mut(id).unwrap();
+        // The edition's tagging of a document is complete by its own rules: what it left
+        // untagged was left on purpose (the project recommender counts it against a
+        // string only in documents marked done).
+        d.meta.status = marginalia::model::document::DocStatus::Done;
         for a in d.annotations.values_mut() {
             if let Body::Mention(m) = &mut a.body
                 && m.type_id.0 == "person"

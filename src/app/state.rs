@@ -277,11 +277,22 @@ pub struct AppState {
     pub pages: super::panels::facsimile::PagesState,
     /// File and folder choosers: the system dialog, or the in-window one where there is none.
     pub chooser: super::pick::Chooser,
+    /// Suggestions of the open document, computed in the background (`app::suggest`).
+    pub suggest: super::suggest::SuggestState,
     pub(super) files_tx: mpsc::Sender<Action>,
     pub(super) files_rx: mpsc::Receiver<Action>,
 }
 
 impl AppState {
+    /// Who is looking, for what independent documents show (`model::layers::Viewer`): the
+    /// annotator's name, curating while the Curation window is open.
+    pub fn viewer(&self) -> crate::model::layers::Viewer<'_> {
+        crate::model::layers::Viewer {
+            annotator: self.prefs.annotator.as_deref(),
+            curating: self.curation_open,
+        }
+    }
+
     /// The state of a window with no project open.
     pub fn new(prefs: Prefs) -> Self {
         let (files_tx, files_rx) = mpsc::channel();
@@ -328,6 +339,7 @@ impl AppState {
             reader_annotator: None,
             pages: Default::default(),
             chooser: Default::default(),
+            suggest: Default::default(),
             files_tx,
             files_rx,
         }

@@ -60,6 +60,13 @@ pub trait Exporter: Send + Sync {
         progress: Progress<'_>,
     ) -> Result<ExportReport, ExportError>;
 
+    /// Whether the format writes who adjudicated an annotation and from whose versions
+    /// ([`Annotation::adjudicated_from`](crate::model::Annotation::adjudicated_from)); when
+    /// not, [`run`] reports each adjudicated annotation as left out of it.
+    fn keeps_adjudication(&self) -> bool {
+        false
+    }
+
     /// Exports `project` into the folder `out_dir` (created if missing): [`run`].
     fn export(
         &self,
@@ -170,6 +177,11 @@ pub fn run<E: Exporter + ?Sized>(
     let (project, in_layers) = crate::model::layers::shared_only(project);
     let mut report = exporter.write(&project, &mut out, progress)?;
     report.omitted.extend(in_layers);
+    if !exporter.keeps_adjudication() {
+        report
+            .omitted
+            .extend(adjudication_left_out(exporter.label(), &project));
+    }
     for (path, _) in out.files() {
         match std::fs::symlink_metadata(path) {
             Ok(m) if !options.overwrite || !m.is_file() => {
@@ -369,6 +381,26 @@ pub fn describe(project: &Project, doc: &Document, a: &Annotation) -> String {
 }
 
 /// `"<format> cannot express <what>: <annotation>"`.
+/// One omission line per adjudicated annotation of `project` (a format that cannot write
+/// who adjudicated it and from whose versions).
+fn adjudication_left_out(format: &str, project: &Project) -> Vec<String> {
+    project
+        .documents
+        .values()
+        .flat_map(|d| d.annotations.values().map(move |a| (d, a)))
+        .filter(|(_, a)| !a.adjudicated_from.is_empty())
+        .map(|(d, a)| {
+            let what = "who adjudicated it and from whose versions";
+            format!(
+                "{} (adjudicated by {} from {})",
+                omission(format, what, project, d, a),
+                a.adjudicator().unwrap_or("an unnamed curator"),
+                a.adjudicated_from.join(", ")
+            )
+        })
+        .collect()
+}
+
 pub fn omission(
     format: &str,
     what: &str,

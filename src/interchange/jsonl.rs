@@ -42,6 +42,27 @@ struct SpanOut<'a> {
     entry_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<&'a crate::model::NormalizedDate>,
+    #[serde(flatten)]
+    adjudication: Adjudication<'a>,
+}
+
+/// Of an adjudicated annotation: the annotators whose versions it was taken from
+/// (`adjudicated_from`) and the curator (`adjudicated_by`); nothing otherwise.
+#[derive(Serialize)]
+struct Adjudication<'a> {
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    adjudicated_from: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    adjudicated_by: Option<&'a str>,
+}
+
+impl<'a> From<&'a crate::model::Annotation> for Adjudication<'a> {
+    fn from(a: &'a crate::model::Annotation) -> Self {
+        Self {
+            adjudicated_from: &a.adjudicated_from,
+            adjudicated_by: a.adjudicator(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -58,6 +79,8 @@ struct EventOut<'a> {
     type_id: &'a str,
     trigger: Option<TriggerOut>,
     roles: Vec<RoleOut<'a>>,
+    #[serde(flatten)]
+    adjudication: Adjudication<'a>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +114,8 @@ struct RelationOut<'a> {
     type_id: &'a str,
     from: TargetOut,
     to: TargetOut,
+    #[serde(flatten)]
+    adjudication: Adjudication<'a>,
 }
 
 fn line<'a>(project: &'a Project, doc: &'a Document) -> Line<'a> {
@@ -132,6 +157,7 @@ fn line<'a>(project: &'a Project, doc: &'a Document) -> Line<'a> {
                         .and_then(|e| project.registry.get(&e))
                         .map(|e| e.name.as_str()),
                     date: m.date.as_ref(),
+                    adjudication: ann.into(),
                 });
             }
             Body::Event(ev) => l.events.push(EventOut {
@@ -155,12 +181,14 @@ fn line<'a>(project: &'a Project, doc: &'a Document) -> Line<'a> {
                         })
                     })
                     .collect(),
+                adjudication: ann.into(),
             }),
             Body::Relation(r) => l.relations.push(RelationOut {
                 id: ann.id.to_string(),
                 type_id: r.type_id.as_str(),
                 from: (&r.from).into(),
                 to: (&r.to).into(),
+                adjudication: ann.into(),
             }),
         }
     }
@@ -170,6 +198,10 @@ fn line<'a>(project: &'a Project, doc: &'a Document) -> Line<'a> {
 }
 
 impl Exporter for JsonlExporter {
+    fn keeps_adjudication(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> &'static str {
         "jsonl"
     }

@@ -195,6 +195,18 @@ impl Annotation {
         }
     }
 
+    /// For an adjudicated annotation (one with [`Annotation::adjudicated_from`]): the curator,
+    /// whom the session stamped as the one who changed it last when it was accepted.
+    pub fn adjudicator(&self) -> Option<&str> {
+        if self.adjudicated_from.is_empty() {
+            return None;
+        }
+        self.modified
+            .as_ref()
+            .map(|m| m.by.as_str())
+            .filter(|n| !n.is_empty())
+    }
+
     /// Whether `name` made this annotation or changed it last.
     pub fn touched_by(&self, name: &str) -> bool {
         self.annotator() == name || self.modified.as_ref().is_some_and(|m| m.by == name)

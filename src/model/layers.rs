@@ -75,6 +75,27 @@ pub enum Visible {
     /// Every layer (independent, but the annotator marked theirs done and the project
     /// reveals the others then); new annotations still go into the annotator's layer.
     Revealed(String),
+    /// Only the shared (curated) layer: someone curating an independent document (the
+    /// Curation window open) sees and edits the adjudicated set; new annotations go into it.
+    Curated,
+}
+
+/// Who is looking: the annotator's name (preferences) and whether they are curating (the
+/// Curation window is open).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Viewer<'a> {
+    pub annotator: Option<&'a str>,
+    pub curating: bool,
+}
+
+/// What `viewer` sees of document `doc`: [`Visible::Curated`] for a curator of an independent
+/// document, else [`visible`].
+pub fn visible_to(project: &Project, doc: DocId, viewer: Viewer<'_>) -> Visible {
+    if viewer.curating && is_independent(project, doc) {
+        Visible::Curated
+    } else {
+        visible(project, doc, viewer.annotator)
+    }
 }
 
 impl Visible {
@@ -82,13 +103,14 @@ impl Visible {
         match self {
             Self::All | Self::Revealed(_) => true,
             Self::Own(name) => a.layer.as_deref() == Some(name.as_str()),
+            Self::Curated => a.layer.is_none(),
         }
     }
 
     /// The layer new annotations go into.
     pub fn layer(&self) -> Option<&str> {
         match self {
-            Self::All => None,
+            Self::All | Self::Curated => None,
             Self::Own(n) | Self::Revealed(n) => Some(n),
         }
     }
@@ -110,11 +132,57 @@ pub fn visible(project: &Project, doc: DocId, annotator: Option<&str>) -> Visibl
     }
 }
 
+/// Whether `annotator`, annotating, sees annotation `a` of document `doc` — in the reader and
+/// in every list that shows annotations (registry occurrences and counts, the inspector): in
+/// an independent document only their own layer, as the reader shows it.
+pub fn seen(project: &Project, doc: DocId, a: &Annotation, viewer: Viewer<'_>) -> bool {
+    visible_to(project, doc, viewer).shows(a)
+}
+
+/// The mentions of registry entry `entry` that `annotator` sees ([`seen`]), as
+/// `Project::mentions_of` lists them.
+pub fn mentions_seen(
+    project: &Project,
+    entry: super::EntryId,
+    viewer: Viewer<'_>,
+) -> Vec<(DocId, super::AnnId)> {
+    project
+        .mentions_of(entry)
+        .into_iter()
+        .filter(|(d, a)| {
+            project
+                .annotation(*d, *a)
+                .is_some_and(|x| seen(project, *d, x, viewer))
+        })
+        .collect()
+}
+
+/// Mention counts per registry entry over the mentions `annotator` sees ([`seen`]).
+pub fn mention_counts_seen(
+    project: &Project,
+    viewer: Viewer<'_>,
+) -> std::collections::BTreeMap<super::EntryId, usize> {
+    if project.info.independent.is_none() || !has_layers(project) {
+        return project.mention_counts();
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for doc in project.documents.values() {
+        for a in doc.annotations.values() {
+            if let Some(e) = a.as_mention().and_then(|m| m.entry)
+                && seen(project, doc.id(), a, viewer)
+            {
+                *out.entry(e).or_insert(0) += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Puts the annotations a transaction creates in an independent document into the layer of
 /// `annotator` (who is annotating in the window), so new work lands in their own layer.
 /// Annotations that already name a layer, and documents that are not independent, are left
 /// as they are.
-pub fn into_layer(project: &Project, tx: &mut super::Transaction, annotator: Option<&str>) {
+pub fn into_layer(project: &Project, tx: &mut super::Transaction, viewer: Viewer<'_>) {
     for edit in &mut tx.edits {
         if let super::Edit::Annotation {
             doc,
@@ -122,7 +190,7 @@ pub fn into_layer(project: &Project, tx: &mut super::Transaction, annotator: Opt
             after: Some(a),
         } = edit
             && a.layer.is_none()
-            && let Some(name) = visible(project, *doc, annotator).layer()
+            && let Some(name) = visible_to(project, *doc, viewer).layer()
         {
             a.layer = Some(name.to_owned());
         }
@@ -390,6 +458,50 @@ mod tests {
             i.reveal = Reveal::Never;
         }
         assert!(!visible(&p, d, Some("ada")).shows(&a));
+        // Registry counts and lists follow what one sees; a curator sees the shared layer.
+        let entry = crate::model::EntryId::new();
+        if let crate::model::Body::Mention(m) = &mut a.body {
+            m.entry = Some(entry);
+        }
+        let mut doc = crate::model::Document {
+            meta: crate::model::DocumentMeta {
+                id: d,
+                title: "d".into(),
+                source: None,
+                images: Vec::new(),
+                status: crate::model::DocStatus::InProgress,
+                archival: Default::default(),
+            },
+            text: Some(text.clone()),
+            annotations: Default::default(),
+        };
+        let mut shared = a.clone();
+        shared.id = crate::model::AnnId::new();
+        shared.layer = None;
+        doc.annotations.insert(a.id, a.clone());
+        doc.annotations.insert(shared.id, shared.clone());
+        p.documents.insert(d, doc);
+        let ada = Viewer {
+            annotator: Some("ada"),
+            curating: false,
+        };
+        let ben = Viewer {
+            annotator: Some("ben"),
+            ..ada
+        };
+        let curator = Viewer {
+            curating: true,
+            ..ada
+        };
+        assert_eq!(mention_counts_seen(&p, ada).get(&entry), None);
+        assert_eq!(mentions_seen(&p, entry, ben), [(d, a.id)]);
+        assert_eq!(mentions_seen(&p, entry, curator), [(d, shared.id)]);
+        assert_eq!(
+            mention_counts_seen(&p, Viewer::default()).get(&entry),
+            Some(&2)
+        );
+        assert_eq!(visible_to(&p, d, curator).layer(), None);
+        p.documents.clear();
         // What Ada tags in the window goes into her layer; elsewhere into the shared one.
         let mut b = a.clone();
         b.layer = None;
@@ -398,7 +510,14 @@ mod tests {
             before: None,
             after: Some(Box::new(b.clone())),
         });
-        into_layer(&p, &mut tx, Some("ada"));
+        into_layer(
+            &p,
+            &mut tx,
+            Viewer {
+                annotator: Some("ada"),
+                curating: false,
+            },
+        );
         let crate::model::Edit::Annotation { after: Some(x), .. } = &tx.edits[0] else {
             panic!("an annotation edit");
         };
@@ -408,7 +527,14 @@ mod tests {
             before: None,
             after: Some(Box::new(b)),
         });
-        into_layer(&p, &mut tx, Some("ada"));
+        into_layer(
+            &p,
+            &mut tx,
+            Viewer {
+                annotator: Some("ada"),
+                curating: false,
+            },
+        );
         let crate::model::Edit::Annotation { after: Some(x), .. } = &tx.edits[0] else {
             panic!("an annotation edit");
         };

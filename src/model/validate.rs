@@ -105,8 +105,11 @@ fn duplicate_mentions(project: &Project, doc: &super::document::Document, out: &
     // Per type and words, the annotations seen so far. An exact duplicate says the same in
     // every field a user writes: two on one span that differ in an attribute, a note or an
     // event's role fillers are two annotations (as WebAnno's stacked spans and slot hosts).
+    // Copies in different layers (annotators' independent layers, the curated shared
+    // layer) are each annotator's own version, not duplicates (docs/agreement.md).
     let same_content = |a: &Annotation, b: &Annotation| {
-        a.body == b.body
+        a.layer == b.layer
+            && a.body == b.body
             && a.attributes == b.attributes
             && a.note == b.note
             && a.cert == b.cert
@@ -522,6 +525,25 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    /// Independent annotation: the same mention in Ada's and Ben's layers and its curated
+    /// copy in the shared layer are three versions, not duplicates; two in one layer are.
+    #[test]
+    fn equal_mentions_in_different_layers_are_not_duplicates() {
+        let (mut p, doc, place) = fixture();
+        for layer in ["ada", "ben"] {
+            let mut copy = place.clone();
+            copy.id = AnnId::new();
+            copy.layer = Some(layer.into());
+            add(&mut p, doc, copy);
+        }
+        assert!(validate(&p).is_empty(), "{:?}", validate(&p));
+        let mut again = place.clone();
+        again.id = AnnId::new();
+        again.layer = Some("ada".into());
+        add(&mut p, doc, again);
+        assert_eq!(validate(&p).len(), 1);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod fs;
 pub mod journal;
 mod load;
 pub mod lock;
+pub mod memo;
 pub mod merge;
 pub mod place;
 mod save;

@@ -8,6 +8,7 @@ mod facsimile;
 mod project;
 mod reader;
 mod review;
+mod suggest;
 mod text_edit;
 
 use super::message::{Action, Message};
@@ -99,7 +100,20 @@ impl App {
             C::Caret(m, extend) => self.caret(m, extend),
             C::ClearSelection => self.clear_selection(),
             C::AddFragment => self.add_fragment(),
-            C::TagPopup => self.tag_popup(ctx),
+            // Enter on a suggestion (nothing selected, caret in it) accepts it.
+            C::TagPopup => {
+                if self.suggestion_at_caret().is_some() {
+                    self.accept_current_suggestion(ctx);
+                } else {
+                    self.tag_popup(ctx);
+                }
+            }
+            C::NextSuggestion => self.step_suggestion(true),
+            C::PrevSuggestion => self.step_suggestion(false),
+            C::AcceptSuggestion => self.accept_current_suggestion(ctx),
+            C::RejectSuggestion => self.reject_current_suggestion(),
+            C::AcceptAllSuggestions(project_wide) => self.accept_all_review(project_wide),
+            C::ToggleSuggestions => st.suggest.hidden ^= true,
             C::TagAs(ty) => self.tag_as(ctx, ty),
             C::ChangeType(ty) => self.change_type(ctx, &ty),
             C::Respan => self.respan(ctx),
@@ -175,6 +189,13 @@ impl App {
             } => self.add_filler(ctx, event, role, target),
             M::OpenEntry(e) => self.state.entry_page = e,
             M::Pages(m) => self.pages_message(ctx, m),
+            M::Suggestions(c) => self.suggestions_computed(*c),
+            M::SuggestionsInProject(of, all) => self.suggestions_in_project(*of, all),
+            M::SuggestionClicked(offset) => self.suggestion_clicked(ctx, offset),
+            M::AcceptSuggestions(list) => {
+                self.accept_suggestions(ctx, &list);
+            }
+            M::CloseAcceptAll => self.state.suggest.accept_all = None,
         }
     }
 }

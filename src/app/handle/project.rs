@@ -299,7 +299,11 @@ impl App {
             return false;
         }
         // In an independent document, what the annotator creates goes into their layer.
-        crate::model::layers::into_layer(&s.project, &mut tx, st.prefs.annotator.as_deref());
+        let viewer = crate::model::layers::Viewer {
+            annotator: st.prefs.annotator.as_deref(),
+            curating: st.curation_open,
+        };
+        crate::model::layers::into_layer(&s.project, &mut tx, viewer);
         let label = tx.label.clone();
         s.stamper = stamper;
         match s.commit(tx) {

@@ -72,6 +72,21 @@ impl View for Inspector {
                 &mut st.reader_annotator,
             );
         }
+        // While annotating independently, another annotator's layer stays hidden here as in
+        // the reader (a curator looks at the layers in the Curation window).
+        if let Some(a) = st.selected.and_then(|a| p.annotation(doc, a))
+            && !crate::model::layers::seen(p, doc, a, st.viewer())
+        {
+            ui.add(
+                egui::Label::new(format!(
+                    "The selected annotation is in {}'s layer, hidden while you annotate this \
+                     document independently.",
+                    super::cut(a.layer.as_deref().unwrap_or_default(), 40)
+                ))
+                .wrap(),
+            );
+            return;
+        }
         // One state at a time: a text selection wins over a selected annotation (commands
         // act on it), except while a role is being filled.
         let text_selected = !st.sel.is_empty() && st.filling.is_none();

@@ -3,6 +3,7 @@
 //! [`Message`](super::Message)s.
 
 pub mod about;
+pub mod accept_all;
 pub mod agreement;
 pub mod archive;
 pub mod conflicts;

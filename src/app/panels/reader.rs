@@ -10,6 +10,7 @@
 
 mod access;
 mod keys;
+mod suggestions;
 
 use super::View;
 use super::pieces::Pieces;
@@ -244,6 +245,8 @@ struct Layout {
     annotator: Option<String>,
     /// Whose independent layer `index` shows (the window's annotator name).
     me: Option<String>,
+    /// The Curation window is open: independent documents show their curated layer.
+    curating: bool,
 }
 
 impl Layout {
@@ -284,6 +287,8 @@ pub struct Reader {
     drawn: Vec<(std::ops::Range<usize>, Pos2, Arc<egui::Galley>)>,
     /// Find-hit fragments highlighted in the last frame.
     pub find_hits_drawn: usize,
+    /// Suggestions drawn in the last frame: index in the open document's list, and where.
+    pub suggestions_drawn: Vec<(usize, Rect)>,
     /// The selection as drawn in the last frame (snapped to words when that is on).
     pub shown_selection: Vec<crate::model::Span>,
     /// The view's top (content y) and height in the last frame.
@@ -415,7 +420,11 @@ impl Reader {
             l.pieces = Pieces::new(text);
             let only = l.annotator.as_deref();
             // Independent annotation: only the annotator's own layer (docs/agreement.md).
-            let visible = crate::model::layers::visible(project, doc.id(), l.me.as_deref());
+            let viewer = crate::model::layers::Viewer {
+                annotator: l.me.as_deref(),
+                curating: l.curating,
+            };
+            let visible = crate::model::layers::visible_to(project, doc.id(), viewer);
             l.index = LineIndex::build_by(doc, &project.schema, &l.pieces, only, &visible);
             l.generation = generation;
         }
@@ -575,9 +584,13 @@ impl Reader {
         let text = doc.text_or_empty();
         let width = (ui.available_width() - 16.0).max(80.0);
         // The annotator filter (chosen in the inspector): a change rebuilds the index.
-        if self.layout.annotator != st.reader_annotator || self.layout.me != st.prefs.annotator {
+        if self.layout.annotator != st.reader_annotator
+            || self.layout.me != st.prefs.annotator
+            || self.layout.curating != st.curation_open
+        {
             self.layout.annotator.clone_from(&st.reader_annotator);
             self.layout.me.clone_from(&st.prefs.annotator);
+            self.layout.curating = st.curation_open;
             self.layout.index = LineIndex::default();
         }
         let switched = self.layout.doc != Some(doc.id());
@@ -728,6 +741,7 @@ impl Reader {
             (first < self.layout.pieces.len()).then(|| self.layout.pieces.range(first).start);
         self.drawn.clear();
         self.find_hits_drawn = 0;
+        self.suggestions_drawn.clear();
         let mut out = Drawn::default();
         let mut line = first;
         while line < self.layout.pieces.len() && self.layout.tops[line] < viewport.max.y {
@@ -777,6 +791,8 @@ impl Reader {
         // The tooltip would cover the "Tag as" popup: none while it is open.
         if let Some(anns) = out.hover_info.as_ref().filter(|_| st.tag_popup.is_none()) {
             hover_card(&resp, project, doc, anns);
+        } else if st.tag_popup.is_none() {
+            self.suggestion_card(&resp, st.suggest.shown(doc.id()), project);
         }
         out
     }
@@ -844,6 +860,8 @@ impl Reader {
             self.annotation_nodes(f, line, &g, top, out);
         }
         self.annotation_bars(st, f, line, &g, top, out);
+        let shown = st.suggest.shown(f.doc.id());
+        self.draw_suggestions(f, shown, st.suggest.current, &r, &g, top);
         if caret_here {
             let c = st.sel.caret - r.start;
             // At a wrap, the caret is at the start of the next row.
@@ -1006,6 +1024,10 @@ impl Reader {
             st.sel = Selection::at(off);
             let hit = hover_info.and_then(|v| v.first().copied());
             st.queue.push(Message::SelectAnnotation(hit));
+            // A click on a suggestion (not on an annotation) accepts it.
+            if hit.is_none() && st.suggest.at(f.doc.id(), off).is_some() {
+                st.queue.push(Message::SuggestionClicked(off));
+            }
         }
         if resp.secondary_clicked() && !st.sel.is_empty() {
             st.tag_popup = resp.interact_pointer_pos();

@@ -12,6 +12,8 @@ pub struct RegistryList {
     filter: String,
     /// Mention counts, cached per project generation.
     counts: Option<(u64, BTreeMap<EntryId, usize>)>,
+    /// The annotator the counts were made for (what they see: `layers::mention_counts_seen`).
+    counts_for: (Option<String>, bool),
     sort: SortBy,
     /// Entity type to show; `None` shows all.
     only: Option<crate::model::Slug>,
@@ -71,8 +73,13 @@ impl View for RegistryList {
             }
         });
         let generation = st.generation();
-        if self.counts.as_ref().is_none_or(|(g, _)| *g != generation) {
-            self.counts = Some((generation, p.mention_counts()));
+        // While annotating independently, only the mentions one sees count (one's own
+        // layer in independent documents, as the reader shows them).
+        let me = st.viewer();
+        let key = (me.annotator.map(str::to_owned), me.curating);
+        if self.counts.as_ref().is_none_or(|(g, _)| *g != generation) || self.counts_for != key {
+            self.counts = Some((generation, crate::model::layers::mention_counts_seen(p, me)));
+            self.counts_for = key;
         }
         let counts = self.counts.as_ref().map(|c| &c.1);
         let q = RegistryQuery {
@@ -109,7 +116,10 @@ impl View for RegistryList {
                             for a in &e.aliases {
                                 ui.small(format!("also: {} ({})", a.name, a.kind.as_str()));
                             }
-                            for (doc, ann) in p.mentions_of(e.id).into_iter().take(50) {
+                            for (doc, ann) in crate::model::layers::mentions_seen(p, e.id, me)
+                                .into_iter()
+                                .take(50)
+                            {
                                 let Some(d) = p.documents.get(&doc) else {
                                     continue;
                                 };

@@ -56,6 +56,10 @@ use std::path::Path;
 pub struct TeiExporter;
 
 impl Exporter for TeiExporter {
+    fn keeps_adjudication(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> &'static str {
         "tei"
     }
@@ -354,7 +358,10 @@ impl Out {
 }
 
 /// Annotator names (of `@resp` and of the stamps of the document's annotations and of
-/// `entries`), sorted → `resp-N` ids.
+/// `entries`, and the annotators whose versions a curator adjudicated), sorted → `resp-N`
+/// ids; and the curators who adjudicated annotations, as [`ADJUDICATOR`]-prefixed keys →
+/// `adj-N` ids (a `respStmt` of their own, `resp` "adjudication", so `@resp` tells the
+/// curator from the annotators).
 fn resp_ids(doc: Option<&Document>, entries: &[&Entry]) -> BTreeMap<String, String> {
     let entries = entries
         .iter()
@@ -365,26 +372,55 @@ fn resp_ids(doc: Option<&Document>, entries: &[&Entry]) -> BTreeMap<String, Stri
         .flat_map(|d| d.annotations.values())
         .flat_map(|a| {
             let stamps = [&a.created, &a.modified];
-            std::iter::once(a.annotator()).chain(stamps.into_iter().flatten().map(|s| &*s.by))
+            std::iter::once(a.annotator())
+                .chain(stamps.into_iter().flatten().map(|s| &*s.by))
+                .chain(a.adjudicated_from.iter().map(String::as_str))
         })
         .chain(entries)
         .filter(|r| !r.is_empty())
+        .collect();
+    let curators: BTreeSet<&str> = doc
+        .into_iter()
+        .flat_map(|d| d.annotations.values())
+        .filter_map(Annotation::adjudicator)
         .collect();
     names
         .into_iter()
         .enumerate()
         .map(|(i, n)| (n.to_owned(), format!("resp-{}", i + 1)))
+        .chain(
+            curators
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| (format!("{ADJUDICATOR}{n}"), format!("adj-{}", i + 1))),
+        )
         .collect()
 }
 
-/// Attributes shared by every annotation element: cert and resp.
+/// The key prefix of a curator in the map of [`resp_ids`] (no name starts with it).
+const ADJUDICATOR: &str = "\u{1}adjudicator:";
+
+/// Attributes shared by every annotation element: cert and resp. An adjudicated annotation's
+/// `@resp` points at the annotators whose versions it was taken from, then at its curator.
 fn cert_resp(a: &Annotation, resp: &BTreeMap<String, String>) -> Attrs {
     let mut out = Vec::new();
     if let Some(c) = a.cert {
         out.push(("cert", c.as_str().to_owned()));
     }
-    if let Some(r) = resp.get(a.annotator()) {
-        out.push(("resp", format!("#{r}")));
+    if a.adjudicated_from.is_empty() {
+        if let Some(r) = resp.get(a.annotator()) {
+            out.push(("resp", format!("#{r}")));
+        }
+    } else {
+        let curator = a.adjudicator().map(|c| format!("{ADJUDICATOR}{c}"));
+        let ptrs: Vec<String> = a
+            .adjudicated_from
+            .iter()
+            .chain(curator.as_ref())
+            .filter_map(|n| resp.get(n))
+            .map(|r| format!("#{r}"))
+            .collect();
+        out.push(("resp", ptrs.join(" ")));
     }
     out
 }
@@ -750,8 +786,12 @@ fn write_title_and_publication(
     o.open("titleStmt", &[])?;
     o.leaf("title", &[], title)?;
     for (name, id) in resp {
+        let (role, name) = match name.strip_prefix(ADJUDICATOR) {
+            Some(n) => ("adjudication", n),
+            None => ("annotation", name.as_str()),
+        };
         o.open("respStmt", &[("xml:id", id.clone())])?;
-        o.leaf("resp", &[], "annotation")?;
+        o.leaf("resp", &[], role)?;
         o.leaf("name", &[], name)?;
         o.close("respStmt")?;
     }

@@ -921,19 +921,37 @@ fn import_file(
                 a.attributes.insert(k, v);
             }
         }
-        let creator = item
-            .get("creator")
+        // `creator`: one agent, or (an adjudicated annotation, with the curator as
+        // `dcterms:contributor`) the annotators whose versions it was taken from.
+        let creators: Vec<String> = match item.get("creator") {
+            Some(Value::Array(cs)) => cs.iter().map(|c| str_of(c, "name").to_owned()).collect(),
+            Some(c) => vec![str_of(c, "name").to_owned()],
+            None => Vec::new(),
+        };
+        let creator = creators.first().cloned().unwrap_or_default();
+        let curator = item
+            .get("dcterms:contributor")
             .map(|c| str_of(c, "name").to_owned())
-            .unwrap_or_default();
-        // With its times, the creator is a stamp (the model names no one for `modified`:
-        // the creator is taken); without, the name alone is `resp`.
+            .filter(|n| !n.is_empty());
+        if curator.is_some() {
+            let mut from: Vec<String> = creators.into_iter().filter(|n| !n.is_empty()).collect();
+            from.sort();
+            from.dedup();
+            a.adjudicated_from = from;
+        }
+        // With its times, the creator is a stamp (the model names no one else for
+        // `modified` but a curator: else the creator is taken); without, the name alone is
+        // `resp`.
         let time = |k: &str| item.get(k).and_then(Value::as_str).and_then(UtcTime::parse);
         let stamp = |at| Stamp {
             by: creator.clone(),
             at,
         };
         a.created = time("created").map(stamp);
-        a.modified = time("modified").map(stamp);
+        a.modified = time("modified").map(|at| Stamp {
+            by: curator.clone().unwrap_or_else(|| creator.clone()),
+            at,
+        });
         if a.created.is_none() {
             a.resp = creator;
         }

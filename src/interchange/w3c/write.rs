@@ -59,6 +59,10 @@ struct DocOut<'a> {
 }
 
 impl Exporter for W3cExporter {
+    fn keeps_adjudication(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> &'static str {
         "w3c"
     }
@@ -140,7 +144,9 @@ fn document_out<'a>(
                     doc,
                     a,
                 );
-                if a.modified.as_ref().is_some_and(|m| m.by != a.annotator()) {
+                if a.modified.as_ref().is_some_and(|m| m.by != a.annotator())
+                    && a.adjudicator().is_none()
+                {
                     omitted.push(crate::interchange::export::omission(
                         "W3C Web Annotation",
                         "who last changed it",
@@ -217,7 +223,13 @@ pub struct W3cAnnotation<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     created: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    creator: Option<Creator<'a>>,
+    creator: Option<Creators<'a>>,
+    /// The curator of an adjudicated annotation (Dublin Core `contributor`).
+    #[serde(
+        rename = "dcterms:contributor",
+        skip_serializing_if = "Option::is_none"
+    )]
+    contributor: Option<Creator<'a>>,
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     modified: Option<String>,
@@ -225,6 +237,15 @@ pub struct W3cAnnotation<'a> {
     target: Vec<W3cTarget>,
     #[serde(rename = "type")]
     kind: &'static str,
+}
+
+/// One creator, or (an adjudicated annotation) the annotators whose versions it was taken
+/// from, the one whose version was copied first.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Creators<'a> {
+    One(Creator<'a>),
+    Many(Vec<Creator<'a>>),
 }
 
 #[derive(Serialize)]
@@ -486,8 +507,9 @@ fn annotation<'a>(
     W3cAnnotation {
         body: bodies,
         created: a.created.as_ref().map(|s| s.at.to_string()),
-        creator: (!a.annotator().is_empty()).then(|| Creator {
-            name: a.annotator(),
+        creator: creators(a),
+        contributor: a.adjudicator().map(|name| Creator {
+            name,
             kind: "Person",
         }),
         id: format!("urn:uuid:{}", a.id),
@@ -569,5 +591,31 @@ pub fn registry(project: &Project) -> Registry<'_> {
             })
             .collect(),
         project: &project.info.name,
+    }
+}
+
+/// `creator`: the annotator; for an adjudicated annotation, the annotators whose versions it
+/// was taken from (its own annotator first).
+fn creators(a: &Annotation) -> Option<Creators<'_>> {
+    let person = |name| Creator {
+        name,
+        kind: "Person",
+    };
+    let mut names: Vec<&str> = std::iter::once(a.annotator())
+        .chain(a.adjudicated_from.iter().map(String::as_str))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let first = names.first().copied();
+    names.sort_unstable();
+    names.dedup();
+    names.retain(|n| Some(*n) != first);
+    match (first, names.is_empty()) {
+        (None, _) => None,
+        (Some(f), true) if a.adjudicated_from.is_empty() || a.adjudicated_from == [f] => {
+            Some(Creators::One(person(f)))
+        }
+        (Some(f), _) => Some(Creators::Many(
+            std::iter::once(f).chain(names).map(person).collect(),
+        )),
     }
 }

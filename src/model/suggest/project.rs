@@ -4,8 +4,10 @@
 //! alias suggests its entry ("FILIPPOV" → Stalin, as cover name).
 //!
 //! The score of a string is how often it was annotated as its most common type, out of
-//! every time it was seen in a document that has annotations (annotated or not) plus its
-//! rejections: "Washington" annotated 3 times as a place and left 9 times scores 0.25. A
+//! that plus every time it was left unannotated in a document marked done, plus its
+//! rejections: "Washington" annotated 3 times as a place and left 9 times scores 0.25.
+//! Documents still being annotated say nothing against a string (their annotator has not
+//! reached it yet). A
 //! registry name counts as one annotation. A string only ever annotated with a capital
 //! letter is not proposed where it starts lowercase ("hull" of a ship is not Hull). Date
 //! mentions are left to the date recommender, which reads their value in context.
@@ -51,6 +53,8 @@ struct DocState {
     unannotated: Vec<usize>,
     /// Holds at least one mention: only such documents count strings left unannotated.
     has_mentions: bool,
+    /// Marked done: every string left in it was left on purpose.
+    done: bool,
     mentions: Vec<Span>,
 }
 
@@ -168,7 +172,10 @@ impl ProjectRecommender {
 
     /// Tokenizes `doc` and adds what its mentions teach; returns its state.
     fn read_document(&mut self, doc: &Document) -> DocState {
-        let mut st = DocState::default();
+        let mut st = DocState {
+            done: doc.meta.status == crate::model::document::DocStatus::Done,
+            ..DocState::default()
+        };
         let Some(text) = &doc.text else { return st };
         st.toks = tokenize(text.as_str(), &mut self.interner);
         for a in doc.annotations.values() {
@@ -196,11 +203,15 @@ impl ProjectRecommender {
         st
     }
 
-    /// Counts, in document `id` (when it has mentions), the occurrences of keys (all, or
-    /// only those in `only`) that no mention covers.
+    /// Counts, in document `id` (when it has mentions and is marked done), the occurrences
+    /// of keys (all, or only those in `only`) that no mention covers. Only a document
+    /// marked done says that what is left in it was left on purpose: one still being
+    /// annotated holds strings the annotator has not reached yet, so a new tag of "Nam Il"
+    /// is not outvoted by every occurrence not yet looked at (in other documents, or
+    /// further down the same one).
     fn count_unannotated(&mut self, id: DocId, only: Option<&HashSet<usize>>) {
         let Some(st) = self.docs.get(&id) else { return };
-        if !st.has_mentions {
+        if !st.has_mentions || !st.done {
             return;
         }
         let hits = self.hits(&st.toks, only);

@@ -119,6 +119,8 @@ fn learning_is_immediate_and_counts_what_was_left() {
         &mut p,
         doc("Nam Il spoke. Then Washington, and Washington again, and Washington."),
     );
+    // Marked done: what is left in it counts against a string.
+    p.documents.get_mut(&a).unwrap().meta.status = crate::model::document::DocStatus::Done;
     let b = add(&mut p, doc("Later Nam Il left Washington."));
     let mut r = ProjectRecommender::new(&p, &Rejections::new());
     assert!(r.suggest(&p, &p.documents[&b]).unwrap().is_empty());
@@ -146,6 +148,41 @@ fn learning_is_immediate_and_counts_what_was_left() {
             .unwrap()
             .iter()
             .all(|s| s.quote != "Washington")
+    );
+}
+
+#[test]
+fn only_documents_marked_done_count_a_string_as_left() {
+    let mut p = Project::new("t");
+    // The second Nam Il of a, not reached yet, does not count either.
+    let a = add(&mut p, doc("Nam Il spoke with Kim. Nam Il left."));
+    let b = add(&mut p, doc("Kim and Nam Il, Nam Il, Nam Il."));
+    let c = add(&mut p, doc("Nam Il again, Nam Il. Kim."));
+    let d = add(&mut p, doc("Nam Il."));
+    // b and c are being annotated (Kim is tagged in each); c is marked done.
+    tag(&mut p, b, "Kim", "person", None);
+    tag(&mut p, c, "Kim", "person", None);
+    p.documents.get_mut(&c).unwrap().meta.status = crate::model::document::DocStatus::Done;
+    let mut r = ProjectRecommender::new(&p, &Rejections::new());
+    tag(&mut p, a, "Nam Il", "person", None);
+    r.learn(&p, &Feedback::Document(a));
+    // b (in progress, Nam Il never tagged there) says nothing; c (done) left it twice.
+    let s = r.suggest(&p, &p.documents[&d]).unwrap();
+    assert!(s.is_empty(), "1 of 3: {s:?}");
+    r.min_score = 0.3;
+    let s = r.suggest(&p, &p.documents[&d]).unwrap();
+    assert!((s[0].score - 1.0 / 3.0).abs() < 1e-6, "{}", s[0].score);
+    // c back in progress: the new tag is not outvoted.
+    p.documents.get_mut(&c).unwrap().meta.status = crate::model::document::DocStatus::InProgress;
+    r.learn(&p, &Feedback::Document(c));
+    let s = r.suggest(&p, &p.documents[&d]).unwrap();
+    assert_eq!(s[0].score, 1.0);
+    assert_eq!(
+        r.suggest(&p, &p.documents[&d]).unwrap(),
+        ProjectRecommender::new(&p, &Rejections::new())
+            .suggest(&p, &p.documents[&d])
+            .unwrap(),
+        "learning equals a rebuild"
     );
 }
 

@@ -208,6 +208,9 @@ struct Ctx {
     exact: bool,
     entries: HashMap<String, EntryId>,
     resp: HashMap<String, String>,
+    /// The ids of `respStmt`s whose `resp` is "adjudication" (a curator, as the TEI export
+    /// writes them).
+    adjudicators: std::collections::HashSet<String>,
     /// Scopes edition-internal ids (`#pmb123`) across files: the `xml:base` of the `TEI`
     /// element when it has one (files of one edition share it), else the file.
     edition: String,
@@ -224,7 +227,43 @@ impl Ctx {
         self.entries.get(first.strip_prefix('#')?).copied()
     }
 
+    /// The `@resp` pointers of `el` split into the annotators and whether a curator
+    /// (an adjudication `respStmt`) is among them.
+    fn pointers(&self, el: &El) -> (Vec<String>, bool) {
+        let mut names = Vec::new();
+        let mut curator = false;
+        for p in el.attr("resp").unwrap_or_default().split_whitespace() {
+            let key = p.trim_start_matches('#');
+            if self.adjudicators.contains(key) {
+                curator = true;
+            } else {
+                names.push(
+                    self.resp
+                        .get(key)
+                        .cloned()
+                        .unwrap_or_else(|| key.to_owned()),
+                );
+            }
+        }
+        (names, curator)
+    }
+
+    /// Whose versions an adjudicated annotation was taken from: the annotators its `@resp`
+    /// names beside a curator (empty when no curator is named).
+    fn adjudicated_of(&self, el: &El) -> Vec<String> {
+        let (mut names, curator) = self.pointers(el);
+        if !curator {
+            return Vec::new();
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
     fn resp_of(&self, el: &El) -> String {
+        if let (names, true) = self.pointers(el) {
+            return names.into_iter().next().unwrap_or_default();
+        }
         el.attr("resp").map_or_else(String::new, |r| {
             let key = r.trim().trim_start_matches('#');
             self.resp
@@ -428,6 +467,7 @@ fn import_tei(
         exact: preserve,
         entries: HashMap::new(),
         resp: HashMap::new(),
+        adjudicators: Default::default(),
         edition: tei
             .attr("xml:base")
             .map_or_else(|| format!("file:{}", file.display()), str::to_owned),
@@ -439,6 +479,11 @@ fn import_tei(
                 (r.attr("xml:id"), r.child("name").or(r.child("persName")))
             {
                 ctx.resp.insert(id.to_owned(), name.text_in(preserve));
+                if r.child("resp")
+                    .is_some_and(|x| x.text().trim() == "adjudication")
+                {
+                    ctx.adjudicators.insert(id.to_owned());
+                }
             }
         }
         if project.info.name.is_empty()
@@ -803,6 +848,7 @@ impl DocBuild<'_> {
         a.id = id;
         a.cert = el.attr("cert").and_then(Certainty::parse);
         a.resp = ctx.resp_of(el);
+        a.adjudicated_from = ctx.adjudicated_of(el);
         Ok(a)
     }
 }
@@ -945,6 +991,7 @@ fn import_part(
             to: Target::Entry(who),
         }));
         r.resp = ctx.resp_of(el);
+        r.adjudicated_from = ctx.adjudicated_of(el);
         add_annotation(&mut b.annotations, seen, r, file, el)?;
     }
     for (m, at) in std::mem::take(&mut tb.milestones) {

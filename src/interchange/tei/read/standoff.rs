@@ -399,6 +399,7 @@ pub(super) fn stand_off_annotations<'a>(
             a.id = id;
             a.cert = ev.attr("cert").and_then(Certainty::parse);
             a.resp = ctx.resp_of(ev);
+            a.adjudicated_from = ctx.adjudicated_of(ev);
             add_annotation(&mut b.annotations, seen, a, b.file, ev)?;
         }
         for rel in so
@@ -420,6 +421,7 @@ pub(super) fn stand_off_annotations<'a>(
             a.id = id;
             a.cert = rel.attr("cert").and_then(Certainty::parse);
             a.resp = ctx.resp_of(rel);
+            a.adjudicated_from = ctx.adjudicated_of(rel);
             add_annotation(&mut b.annotations, seen, a, b.file, rel)?;
         }
         // Notes.
