@@ -644,6 +644,51 @@ fn a_message_said_again_is_a_new_live_node() {
     assert_ne!(first, second, "the same message again is a new live node");
 }
 
+/// Issue 24, item 9, for Orca 43 (Debian 12), which presents no live region (AT-SPI
+/// `object:announcement`) but speaks a change of the focused control's description: each
+/// message is also put in the description of the control that has focus (once focus has
+/// settled there), and does not follow focus to the next control.
+#[test]
+fn a_message_is_also_said_by_the_focused_controls_description() {
+    let (_home, mut h) = sample();
+    h.key_press(Key::F6);
+    h.run_steps(20);
+    let focused = |h: &Harness<'_, App>| {
+        h.root()
+            .children_recursive()
+            .find(|n| n.accesskit_node().is_focused())
+            .map(|n| {
+                let ak = n.accesskit_node();
+                (ak.id(), ak.description())
+            })
+    };
+    let (reader, before) = focused(&h).unwrap();
+    assert!(
+        !before
+            .as_deref()
+            .is_some_and(|d| d.contains("nothing to delete")),
+        "{before:?}"
+    );
+    h.key_press(Key::Delete);
+    h.run_steps(2);
+    let (id, said) = focused(&h).unwrap();
+    assert_eq!(id, reader);
+    assert_eq!(
+        said.as_deref(),
+        Some("No annotation selected: nothing to delete")
+    );
+    h.key_press(Key::Tab);
+    h.run_steps(3);
+    let (next, desc) = focused(&h).unwrap();
+    assert_ne!(next, reader, "Tab moved focus");
+    assert!(
+        !desc
+            .as_deref()
+            .is_some_and(|d| d.contains("nothing to delete")),
+        "the message stays behind: {desc:?}"
+    );
+}
+
 /// Issue 24, item 8: Enter in the Link field links and gives focus to the reader (not to
 /// nothing), where letters a hand still types do nothing until a deliberate move (see
 /// `letters_typed_after_a_field_lost_focus_do_nothing`).

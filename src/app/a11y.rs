@@ -568,6 +568,7 @@ pub fn expose_dropped_states(ctx: &Context) {
 /// to the reader, else to the window's first control. A Tab in flight is left alone.
 pub fn end_frame(ctx: &Context) {
     expose_dropped_states(ctx);
+    herald(ctx);
     let tab = tab_pressed(ctx).is_some();
     let skipping = ctx.data(|d| {
         d.get_temp::<Option<egui::FocusDirection>>(skip_key())
@@ -770,13 +771,14 @@ pub fn said_again(ctx: &Context) {
     ctx.data_mut(|d| *d.get_temp_mut_or_default::<u64>(id) += 1);
 }
 
-/// The id salt of the status message's node (changes when a message is said again).
-pub fn status_message_salt(ctx: &Context) -> (&'static str, u64) {
-    let id = said_again_key();
-    (
-        "status message",
-        ctx.data(|d| d.get_temp::<u64>(id)).unwrap_or(0),
-    )
+/// Where the status message is drawn: its node's id changes only when a message is said
+/// again (not when the items before it in the status bar come and go, which made it a
+/// new live node, announced again, with the same message).
+pub fn status_message_scope(ctx: &Context) -> egui::UiBuilder {
+    let n = ctx
+        .data(|d| d.get_temp::<u64>(said_again_key()))
+        .unwrap_or(0);
+    egui::UiBuilder::new().scope_id(Id::unique("marginalia-status-message").with(n))
 }
 
 /// A list row as it is spoken when it is highlighted: "Save As…, Ctrl+Shift+S, 3 of 12".
@@ -788,8 +790,115 @@ pub fn row_said(label: &str, shortcut: Option<String>, index: usize, count: usiz
 }
 
 /// Marks the node of `id` as a polite live region: screen readers speak its changes.
+/// Its text is also said by the focused control (`herald`, for screen readers that do
+/// not present live regions).
 pub fn live(ctx: &Context, id: Id) {
-    ctx.accesskit_node_builder(id, |n| n.set_live(accesskit::Live::Polite));
+    let text = ctx.accesskit_node_builder(id, |n| {
+        n.set_live(accesskit::Live::Polite);
+        n.value().or(n.label()).unwrap_or_default().to_owned()
+    });
+    if let Some(text) = text {
+        ctx.data_mut(|d| {
+            d.get_temp_mut_or_default::<Vec<(Id, String)>>(live_key())
+                .push((id, text))
+        });
+    }
+}
+
+fn live_key() -> Id {
+    Id::unique("marginalia-a11y-live-nodes")
+}
+
+fn herald_key() -> Id {
+    Id::unique("marginalia-a11y-herald")
+}
+
+/// How long focus must have stayed on a control before a message goes into its
+/// description (a screen reader presenting the focus change reads the description too).
+const SETTLED: f64 = 0.15;
+
+/// What `herald` keeps from frame to frame.
+#[derive(Clone, Default)]
+struct Herald {
+    /// The last text of each live node seen lately (id, text), the newest last; a node
+    /// missing from a frame (not laid out) is not new when it comes back.
+    last: Vec<(Id, String)>,
+    /// A message not said yet (focus was still moving).
+    pending: Option<String>,
+    /// The focused control whose description says the last message, and the message.
+    holder: Option<(Id, String)>,
+    /// The focus of the last frame, and since when it is there.
+    focus: Option<Id>,
+    since: f64,
+}
+
+/// Says each new message of the live regions once more in the way Orca 43 (Debian 12)
+/// presents: as a change of the focused control's description. AccessKit's Unix adapter
+/// says a live region's changes with AT-SPI `object:announcement`, which that Orca has no
+/// handler for; a notification's `state-changed:showing` (what Orca 43 presents of an
+/// alert) the adapter never emits. A description change of the locus of focus is spoken
+/// by every Orca since 3.x (`onDescriptionChanged`). The message is put there once focus
+/// has settled, kept while the control keeps focus (and one frame after it leaves, so
+/// the change back comes after the focus event and is not read), and cleared for a
+/// frame when the same message is said again on the same control.
+fn herald(ctx: &Context) {
+    let now: Vec<(Id, String)> = ctx
+        .data_mut(|d| d.remove_temp(live_key()))
+        .unwrap_or_default();
+    let mut h: Herald = ctx.data(|d| d.get_temp(herald_key())).unwrap_or_default();
+    let fresh: Vec<&str> = now
+        .iter()
+        .filter(|(id, t)| !t.is_empty() && !h.last.iter().any(|(i, s)| i == id && s == t))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    if !fresh.is_empty() {
+        h.pending = Some(fresh.join(". "));
+    }
+    for (id, t) in &now {
+        h.last.retain(|(i, _)| i != id);
+        h.last.push((*id, t.clone()));
+    }
+    // A node made anew for each message said again leaves old ids behind.
+    let old = h.last.len().saturating_sub(16);
+    h.last.drain(..old);
+    let time = ctx.input(|i| i.time);
+    let focus = ctx
+        .memory(|m| m.focused())
+        .filter(|f| ctx.has_accesskit_node(*f));
+    if focus != h.focus {
+        h.since = time;
+    }
+    if let Some(msg) = h.pending.clone() {
+        match focus {
+            Some(f) if time - h.since >= SETTLED => {
+                if h.holder.as_ref() == Some(&(f, msg.clone())) {
+                    // Said again on the same control: no description this frame, so the
+                    // next one is a change.
+                    h.holder = None;
+                    ctx.request_repaint();
+                } else {
+                    h.holder = Some((f, msg));
+                    h.pending = None;
+                }
+            }
+            Some(_) => ctx.request_repaint_after(std::time::Duration::from_secs_f64(SETTLED)),
+            // Nothing to say it on, and nothing will be soon.
+            None if h.focus.is_none() => h.pending = None,
+            None => ctx.request_repaint(),
+        }
+    }
+    if let Some((id, msg)) = h.holder.clone() {
+        if focus == Some(id) || h.focus == Some(id) {
+            ctx.accesskit_node_builder(id, |n| n.set_description(msg));
+            if focus != Some(id) {
+                ctx.request_repaint();
+            }
+        } else {
+            h.holder = None;
+        }
+    }
+    h.focus = focus;
+    ctx.data_mut(|d| d.insert_temp(herald_key(), h));
 }
 
 /// A menu row's accessible node: the command's name as its label and the shortcut apart,

@@ -30,7 +30,7 @@ impl View for StatusBar {
             let room = (ui.available_width() - 8.0).max(0.0);
             // Focusable, so that F6 (and Tab) can land on the status bar and read it.
             let r = ui
-                .push_id(crate::app::a11y::status_message_salt(ui.ctx()), |ui| {
+                .scope_builder(crate::app::a11y::status_message_scope(ui.ctx()), |ui| {
                     ui.set_max_width(room);
                     ui.add(egui::Label::new(&st.status).sense(egui::Sense::FOCUSABLE))
                 })
