@@ -198,20 +198,8 @@ fn curation_frames(label: &str, project: Project, doc: DocId) {
     ));
     app.state.doc = Some(doc);
     app.state.curation_open = true;
-    let ctx = egui::Context::default();
-    let size = egui::vec2(1400.0, 900.0);
-    let input = |events: Vec<egui::Event>, t: f64| egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
-        time: Some(t),
-        events,
-        ..Default::default()
-    };
-    let frame = |app: &mut App, events: Vec<egui::Event>, t: f64| {
-        let start = Instant::now();
-        let out = ctx.run_ui(input(events, t), |ui| app.frame(ui));
-        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-        start.elapsed().as_secs_f64() * 1000.0
-    };
+    let screen = support::headless::Headless::new(1400.0, 900.0);
+    let frame = |app: &mut App, events: Vec<egui::Event>, t: f64| screen.frame(app, events, t);
     let first = frame(&mut app, vec![], 0.0);
     let mut t = 0.0;
     for _ in 0..5 {
@@ -226,13 +214,7 @@ fn curation_frames(label: &str, project: Project, doc: DocId) {
         let delta = if i < 200 { -120.0 } else { 300.0 };
         let events = vec![
             egui::Event::PointerMoved(over),
-            egui::Event::MouseWheel {
-                unit: egui::MouseWheelUnit::Point,
-                delta: egui::vec2(0.0, delta),
-                phase: egui::TouchPhase::Move,
-                source: egui::MouseWheelSource::Wheel,
-                modifiers: egui::Modifiers::NONE,
-            },
+            support::headless::wheel(delta),
         ];
         times.push(frame(&mut app, events, t));
     }

@@ -52,20 +52,8 @@ fn main() {
     ));
     app.state.doc = Some(doc);
 
-    let ctx = egui::Context::default();
-    let size = egui::vec2(1600.0, 1000.0);
-    let input = |events: Vec<egui::Event>, t: f64| egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
-        time: Some(t),
-        events,
-        ..Default::default()
-    };
-    let frame = |app: &mut App, events: Vec<egui::Event>, t: f64| {
-        let start = Instant::now();
-        let out = ctx.run_ui(input(events, t), |ui| app.frame(ui));
-        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-        start.elapsed().as_secs_f64() * 1000.0
-    };
+    let screen = support::headless::Headless::new(1600.0, 1000.0);
+    let frame = |app: &mut App, events: Vec<egui::Event>, t: f64| screen.frame(app, events, t);
     // Open: frames run (the decoder works on its own thread) until tiles are drawn.
     let opened = Instant::now();
     let mut t = 0.0;
@@ -104,8 +92,8 @@ fn main() {
             );
         let mut events = vec![egui::Event::PointerMoved(p)];
         match i {
-            0..150 => events.push(wheel(8.0)),
-            150..250 => events.push(wheel(-10.0)),
+            0..150 => events.push(support::headless::wheel(8.0)),
+            150..250 => events.push(support::headless::wheel(-10.0)),
             250 => events.push(button(p, true)),
             399 => events.push(button(p, false)),
             _ => {}
@@ -136,16 +124,6 @@ fn main() {
         pane.width(),
         pane.height()
     );
-}
-
-fn wheel(dy: f32) -> egui::Event {
-    egui::Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Point,
-        delta: egui::vec2(0.0, dy),
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Wheel,
-        modifiers: egui::Modifiers::NONE,
-    }
 }
 
 fn button(pos: egui::Pos2, pressed: bool) -> egui::Event {

@@ -7,7 +7,9 @@
 use marginalia::app::{App, Prefs};
 use marginalia::model::*;
 use marginalia::session::Session;
-use std::time::Instant;
+
+#[path = "support/mod.rs"]
+mod support;
 
 const WORDS: &[&str] = &[
     "the",
@@ -164,20 +166,8 @@ fn measure(label: &str, project: Project, doc: DocId, selected: Option<AnnId>) {
     ));
     app.state.doc = Some(doc);
     app.state.selected = selected;
-    let ctx = egui::Context::default();
-    let size = egui::vec2(1400.0, 900.0);
-    let input = |events: Vec<egui::Event>, t: f64| egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
-        time: Some(t),
-        events,
-        ..Default::default()
-    };
-    let frame = |app: &mut App, events: Vec<egui::Event>, t: f64| {
-        let start = Instant::now();
-        let out = ctx.run_ui(input(events, t), |ui| app.frame(ui));
-        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-        start.elapsed().as_secs_f64() * 1000.0
-    };
+    let screen = support::headless::Headless::new(1400.0, 900.0);
+    let frame = |app: &mut App, events: Vec<egui::Event>, t: f64| screen.frame(app, events, t);
     let first = frame(&mut app, vec![], 0.0);
     let mut t = 0.0;
     // Settle (fonts, measured heights), then scroll.
@@ -192,13 +182,7 @@ fn measure(label: &str, project: Project, doc: DocId, selected: Option<AnnId>) {
         let delta = if i < 400 { -120.0 } else { 300.0 };
         let events = vec![
             egui::Event::PointerMoved(centre),
-            egui::Event::MouseWheel {
-                unit: egui::MouseWheelUnit::Point,
-                delta: egui::vec2(0.0, delta),
-                phase: egui::TouchPhase::Move,
-                source: egui::MouseWheelSource::Wheel,
-                modifiers: egui::Modifiers::NONE,
-            },
+            support::headless::wheel(delta),
         ];
         times.push(frame(&mut app, events, t));
         if i == 399 {

@@ -4,6 +4,8 @@
 // Each benchmark uses part of this module.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod headless;
+
 use marginalia::model::*;
 use std::collections::BTreeMap;
 
