@@ -333,22 +333,36 @@ impl SuggestState {
         }
         let Some(ch) = &self.channel else { return };
         if self.synced != s.generation {
+            // Only the documents the edits since touched are looked at (a 200k-annotation
+            // project is not hashed on every edit); everything after a merge from disk.
+            let touched = s.touched_since(self.synced);
             self.synced = s.generation;
             let p = &s.project;
-            let rp = registry_print(p);
+            let project_touched = touched.as_ref().is_none_or(|t| t.project);
             let mut changed = Vec::new();
-            for d in p.documents.values() {
+            let mut look = |d: &Document| {
                 let print = doc_print(d);
                 if self.prints.insert(d.id(), print) != Some(print) {
                     changed.push(d.clone());
                 }
+            };
+            match &touched {
+                Some(t) if !t.project => t
+                    .docs
+                    .union(&t.sources)
+                    .filter_map(|id| p.documents.get(id))
+                    .for_each(&mut look),
+                _ => p.documents.values().for_each(&mut look),
             }
-            let removed: Vec<DocId> = self
-                .prints
-                .keys()
-                .copied()
-                .filter(|id| !p.documents.contains_key(id))
-                .collect();
+            let removed: Vec<DocId> = if project_touched {
+                self.prints
+                    .keys()
+                    .copied()
+                    .filter(|id| !p.documents.contains_key(id))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             for id in &removed {
                 self.prints.remove(id);
             }
@@ -363,6 +377,11 @@ impl SuggestState {
             if !changed.is_empty() || !removed.is_empty() {
                 let _ = ch.tx.send(ToWorker::Docs(changed, removed));
             }
+            let rp = if project_touched {
+                registry_print(p)
+            } else {
+                self.registry_print
+            };
             if rp != self.registry_print {
                 self.registry_print = rp;
                 let _ = ch.tx.send(ToWorker::Registry(Box::new((

@@ -12,6 +12,7 @@
 //! does not honour the lock is found by what the save replaced, and merged again). A save
 //! reports success only for what is on disk.
 
+mod changes;
 pub mod reanchor;
 pub mod recovery;
 pub mod source_watch;
@@ -58,6 +59,8 @@ pub struct Session {
     /// Hashes of the project's files by their status, so that looking for another
     /// writer's changes reads only the files whose status changed (derived, never saved).
     seen_on_disk: store::memo::HashMemo,
+    /// What the recent generations touched (derived, in memory only).
+    changes: changes::ChangeLog,
 }
 
 /// How many times a save merges and tries again when other writers keep saving in between
@@ -173,6 +176,7 @@ impl Session {
             id,
             merged_authors: BTreeSet::new(),
             seen_on_disk: Default::default(),
+            changes: Default::default(),
         })
     }
 
@@ -201,6 +205,7 @@ impl Session {
             id,
             merged_authors: BTreeSet::new(),
             seen_on_disk: Default::default(),
+            changes: Default::default(),
         }
     }
 
@@ -271,8 +276,16 @@ impl Session {
         if !touched.is_empty() {
             self.unsaved.merge(touched.clone());
             self.generation += 1;
+            self.changes.record(self.generation, touched.clone());
         }
         Change { label, touched }
+    }
+
+    /// What the changes after generation `since` touched, or `None` when that is not
+    /// known part by part (a merge from disk, or too long ago): then anything may have
+    /// changed.
+    pub fn touched_since(&self, since: u64) -> Option<Touched> {
+        self.changes.since(since)
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -826,6 +839,7 @@ impl Session {
         self.disk = loaded.disk;
         self.unsaved = unsaved;
         self.generation += 1;
+        self.changes.record_unknown(self.generation);
         Ok(DiskMerge {
             incoming,
             conflicts: self
